@@ -1,0 +1,23 @@
+"""chainrule's derivation engine: the matrix chain rule of backprop, derived and verified.
+
+Pure sympy and numpy; importing this package never imports Manim.
+
+>>> from derivations import NetworkSpec, derive
+>>> d = derive(NetworkSpec(layer_dims=(2, 2, 2), m=2, activation="tanh")).verify()
+>>> d.check_candidate("dZ1", "W2.T @ dZ2 * gprime(Z1)").ok
+True
+"""
+
+from __future__ import annotations
+
+from .derivation import Derivation, StepReport, Verdict, VerificationError, derive
+from .formula import FormulaError, ShapeError
+from .spec import ACTIVATIONS, NetworkSpec
+from .steps import (ChainFactor, ChainPath, EntryGrid, GridCell, Highlight, MatrixDisplay,
+                    ShapeBadge, Stage, Step, TexPart)
+
+__all__ = [
+    "ACTIVATIONS", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FormulaError",
+    "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec", "ShapeBadge", "ShapeError", "Stage",
+    "Step", "StepReport", "TexPart", "Verdict", "VerificationError", "derive",
+]

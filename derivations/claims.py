@@ -1,0 +1,223 @@
+"""What a step states, as sympy objects, and how each statement is checked.
+
+Two kinds of statement cover the whole derivation:
+
+* :class:`DerivativeClaim` — "the derivative of ``function`` with respect to each entry of
+  ``variables`` is ``value``". Checked symbolically (sympy differentiates the fully expanded
+  scalar function) and numerically (central finite differences at a random point).
+* :class:`EqualityClaim` — "``lhs`` equals ``rhs``" entry by entry (an expansion, a fold).
+  Checked symbolically and at a random point.
+
+:func:`check_claim` returns ``None`` when a claim holds and a one-line reason when it does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+import sympy
+
+NUMERIC_STEP = 1e-6
+NUMERIC_RTOL = 1e-5
+NUMERIC_ATOL = 1e-7
+
+
+@dataclass(frozen=True)
+class DerivativeClaim:
+    """``∂ function / ∂ variables[r, c] == value[r, c]`` for every entry.
+
+    ``function`` is a scalar sympy expression; ``variables`` and ``value`` are matrices of the
+    same shape (the gradient has the shape of its variable).
+    """
+
+    description: str
+    function: sympy.Expr
+    variables: sympy.ImmutableMatrix
+    value: sympy.ImmutableMatrix
+
+
+@dataclass(frozen=True)
+class EqualityClaim:
+    """``lhs[r, c] == rhs[r, c]`` for every entry (scalars are 1×1 matrices)."""
+
+    description: str
+    lhs: sympy.ImmutableMatrix
+    rhs: sympy.ImmutableMatrix
+
+
+@dataclass(frozen=True)
+class ShapeClaim:
+    """The formula ``formula`` (candidate language) has shape ``expected`` given ``shapes``.
+
+    ``expected=None`` states the opposite: the formula has no valid shape (e.g. ``W2 @ dZ2``
+    when ``n[1] != n[2]``).
+    """
+
+    description: str
+    formula: str
+    shapes: tuple[tuple[str, tuple[int, int]], ...]
+    expected: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class DifferenceClaim:
+    """``lhs`` and ``rhs`` differ in at least one entry: a tempting formula is wrong."""
+
+    description: str
+    lhs: sympy.ImmutableMatrix
+    rhs: sympy.ImmutableMatrix
+
+
+Claim = Union[DerivativeClaim, EqualityClaim, ShapeClaim, DifferenceClaim]
+
+
+def as_matrix(value: object) -> sympy.ImmutableMatrix:
+    """Wrap a scalar or a matrix as an immutable sympy matrix."""
+    if isinstance(value, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(value)
+    return sympy.ImmutableMatrix([[value]])
+
+
+def check_claim(claim: Claim, seed: int = 0) -> str | None:
+    """``None`` if ``claim`` holds symbolically and numerically, else the first reason it fails."""
+    if isinstance(claim, DerivativeClaim):
+        return _check_derivative(claim, seed)
+    if isinstance(claim, ShapeClaim):
+        return _check_shape(claim)
+    if isinstance(claim, DifferenceClaim):
+        return _check_difference(claim)
+    return _check_equality(claim, seed)
+
+
+def _check_shape(claim: ShapeClaim) -> str | None:
+    from .formula import FormulaError, ShapeError, parse, shape_of
+
+    try:
+        found = shape_of(parse(claim.formula), dict(claim.shapes))
+    except ShapeError as error:
+        return None if claim.expected is None else str(error)
+    except (FormulaError, KeyError) as error:
+        return f"{claim.formula!r} cannot be read: {error}"
+    if claim.expected is None:
+        return f"{claim.formula} was expected to have no valid shape, but it is {found[0]}×{found[1]}"
+    if found != claim.expected:
+        return (f"{claim.formula} is {found[0]}×{found[1]}, but the gradient must have the shape "
+                f"of its variable, {claim.expected[0]}×{claim.expected[1]}")
+    return None
+
+
+def _check_difference(claim: DifferenceClaim) -> str | None:
+    if claim.lhs.shape != claim.rhs.shape:
+        return None
+    for left, right in zip(claim.lhs, claim.rhs):
+        if not symbolically_equal(left, right):
+            return None
+    return "the two sides were expected to differ, but they are equal in every entry"
+
+
+def _shape_problem(left: sympy.MatrixBase, right: sympy.MatrixBase, what: str) -> str | None:
+    if left.shape != right.shape:
+        return (f"{what} has shape {left.shape[0]}×{left.shape[1]} but the claim has "
+                f"{right.shape[0]}×{right.shape[1]}")
+    return None
+
+
+def symbolically_equal(left: sympy.Expr, right: sympy.Expr) -> bool:
+    """Exact equality after expansion (a cheap, complete test for the polynomial-in-functions
+    expressions the derivation produces), with ``simplify`` as a fallback for small ones."""
+    difference = sympy.expand(left - right)
+    if difference == 0:
+        return True
+    if sympy.count_ops(difference) > 400:
+        return False
+    return sympy.simplify(difference) == 0
+
+
+def _check_derivative(claim: DerivativeClaim, seed: int) -> str | None:
+    problem = _shape_problem(claim.variables, claim.value, "the variable")
+    if problem:
+        return problem
+    for (r, c), variable in np.ndenumerate(np.array(claim.variables, dtype=object)):
+        truth = sympy.diff(claim.function, variable)
+        if not symbolically_equal(truth, claim.value[r, c]):
+            return (f"entry ({r + 1}, {c + 1}): sympy's derivative with respect to {variable} "
+                    f"is {short(truth)}, the claim says {short(claim.value[r, c])}")
+    return _numeric_derivative(claim, seed)
+
+
+def _check_equality(claim: EqualityClaim, seed: int) -> str | None:
+    problem = _shape_problem(claim.lhs, claim.rhs, "the left side")
+    if problem:
+        return problem
+    for (r, c), left in np.ndenumerate(np.array(claim.lhs, dtype=object)):
+        if not symbolically_equal(left, claim.rhs[r, c]):
+            return f"entry ({r + 1}, {c + 1}): {short(left)} is not {short(claim.rhs[r, c])}"
+    return _numeric_equality(claim, seed)
+
+
+def short(expr: sympy.Basic, limit: int = 160) -> str:
+    """``sympy.sstr(expr)``, cut to ``limit`` characters with an ellipsis."""
+    text = sympy.sstr(expr)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _free_symbols(*exprs: sympy.Basic) -> list[sympy.Symbol]:
+    found: set[sympy.Symbol] = set()
+    for expr in exprs:
+        found |= expr.free_symbols
+    return sorted(found, key=lambda s: s.name)
+
+
+def random_point(symbols: list[sympy.Symbol], seed: int) -> dict[sympy.Symbol, float]:
+    """Reproducible values: labels ``y`` in (0, 1), everything else in ±(0.2 .. 1.2)."""
+    rng = np.random.default_rng(seed)
+    point = {}
+    for symbol in symbols:
+        if symbol.name.startswith("y"):
+            point[symbol] = float(rng.uniform(0.05, 0.95))
+        else:
+            point[symbol] = float(rng.choice([-1, 1]) * rng.uniform(0.2, 1.2))
+    return point
+
+
+def _numeric(expr: sympy.Basic, symbols: list[sympy.Symbol]):
+    return sympy.lambdify(symbols, expr, modules="numpy", dummify=False)
+
+
+def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
+    symbols = _free_symbols(claim.function, claim.variables, claim.value)
+    point = random_point(symbols, seed)
+    function = _numeric(claim.function, symbols)
+    value = np.array(_numeric(claim.value, symbols)(*point.values()), dtype=float)
+    for (r, c), variable in np.ndenumerate(np.array(claim.variables, dtype=object)):
+        estimate = _central_difference(function, symbols, point, variable)
+        if not np.isclose(estimate, value[r, c], rtol=NUMERIC_RTOL, atol=NUMERIC_ATOL):
+            return (f"entry ({r + 1}, {c + 1}): finite differences give {estimate:.8g} at a "
+                    f"random point, the claim gives {value[r, c]:.8g}")
+    return None
+
+
+def _central_difference(function, symbols, point, variable) -> float:
+    index = symbols.index(variable)
+    values = list(point.values())
+    up, down = list(values), list(values)
+    up[index] += NUMERIC_STEP
+    down[index] -= NUMERIC_STEP
+    return float((function(*up) - function(*down)) / (2 * NUMERIC_STEP))
+
+
+def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:
+    symbols = _free_symbols(claim.lhs, claim.rhs)
+    if not symbols:
+        return None
+    point = random_point(symbols, seed)
+    left = np.array(_numeric(claim.lhs, symbols)(*point.values()), dtype=float)
+    right = np.array(_numeric(claim.rhs, symbols)(*point.values()), dtype=float)
+    mismatch = ~np.isclose(left, right, rtol=1e-9, atol=1e-12)
+    if mismatch.any():
+        r, c = np.argwhere(mismatch)[0]
+        return (f"entry ({r + 1}, {c + 1}) differs numerically: {left[r, c]:.8g} versus "
+                f"{right[r, c]:.8g}")
+    return None

@@ -1,0 +1,255 @@
+"""The :class:`Derivation`: an ordered, immutable sequence of verified steps for one network."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping
+
+import numpy as np
+import sympy
+
+from .claims import check_claim
+from .formula import (FormulaError, Node, ShapeError, evaluate, names_in, parse, shape_of,
+                      to_text)
+from .formulas import formulas_with, gradient_names
+from .functions import activation
+from .network import Network, numpy_algebra, random_network, shapes
+from .sequence_dz import dz_sequence
+from .sequence_other import (bias_sequence, hidden_fold_step, output_sequence, recursion_step,
+                             weight_sequence)
+from .spec import NetworkSpec
+from .steps import Step
+
+
+class VerificationError(Exception):
+    """A step whose claim does not hold. ``step_id`` names it, ``reason`` says why."""
+
+    def __init__(self, step_id: str, claim: str, reason: str) -> None:
+        super().__init__(f"step {step_id} fails: {claim}: {reason}")
+        self.step_id, self.claim, self.reason = step_id, claim, reason
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement of a learner's candidate formula.
+
+    ``kind`` is ``"correct"``, ``"shape"`` (the factors' shapes do not fit, or the result has
+    the wrong shape) or ``"value"`` (shapes agree, an entry differs).
+    """
+
+    ok: bool
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """The outcome of checking one step: ``None`` as ``failure`` means every claim held."""
+
+    step: Step
+    failure: str | None
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """All steps for a :class:`NetworkSpec`, and the folded formulas they arrive at.
+
+    >>> d = derive(NetworkSpec())
+    >>> d.step("dZ1.fold").title
+    'Fold back into matrices'
+    >>> d.formula_text("dZ1")
+    'W2.T @ dZ2 * gprime(Z1)'
+    """
+
+    spec: NetworkSpec
+    steps: tuple[Step, ...]
+    formulas: Mapping[str, Node] = field(repr=False)
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def step(self, step_id: str) -> Step:
+        """The step with id ``step_id``."""
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(f"no step {step_id!r}; steps are: " + ", ".join(s.id for s in self.steps))
+
+    def steps_for(self, target: str) -> tuple[Step, ...]:
+        """The steps working towards ``target`` (``"dZ1"``, ``"dW2"``, ..., ``"general"``)."""
+        return tuple(step for step in self.steps if step.target == target)
+
+    def formula_text(self, target: str) -> str:
+        """The folded formula for ``target`` in the candidate language."""
+        return to_text(self.formulas[target])
+
+    def check(self) -> Iterator[StepReport]:
+        """Check every step in order, yielding one report per step (for progress display)."""
+        for index, step in enumerate(self.steps):
+            failure = None
+            for claim in step.claims:
+                reason = check_claim(claim, seed=index)
+                if reason is not None:
+                    failure = f"{claim.description}: {reason}"
+                    break
+            yield StepReport(step, failure)
+
+    def verify(self) -> "Derivation":
+        """Raise :class:`VerificationError` at the first step whose claims fail; return self."""
+        for report in self.check():
+            if report.failure is not None:
+                claim, _, reason = report.failure.partition(": ")
+                raise VerificationError(report.step.id, claim, reason)
+        return self
+
+    def evaluate(self, **arrays: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients computed from the derived, folded formulas.
+
+        Takes ``X``, ``Y``, ``W1 … WL`` and ``b1 … bL`` as arrays and returns ``dZl``, ``dWl``,
+        ``dbl`` for every layer (``dZ`` for the summed loss, ``dW``/``db`` for the cost).
+        """
+        values = _checked_arrays(self.spec, arrays)
+        values.update(_forward_numeric(self.spec, values))
+        algebra = numpy_algebra(self.spec.m)
+        grads: dict[str, np.ndarray] = {}
+        for name in gradient_names(self.spec):
+            grads[name] = np.asarray(evaluate(self.formulas[name], {**values, **grads}, algebra),
+                                     dtype=float)
+        return grads
+
+    def check_candidate(self, target: str, text: str) -> Verdict:
+        """Judge a learner's formula for ``target``, e.g. ``"W2 @ dZ2 * gprime(Z1)"``.
+
+        Raises :class:`~derivations.formula.FormulaError` for unknown names or bad syntax.
+        """
+        table = shapes(self.spec)
+        if target not in self.formulas:
+            raise FormulaError(f"unknown gradient {target!r}: use one of "
+                               + ", ".join(self.formulas))
+        node = parse(text, {name: shape for name, shape in table.items() if name != "A0"})
+        _check_names(self.spec, node)
+        try:
+            found = shape_of(node, table)
+        except ShapeError as error:
+            return Verdict(False, "shape", str(error))
+        if found != table[target]:
+            return Verdict(False, "shape", f"{to_text(node)} is ({found[0]}×{found[1]}) but "
+                           f"{target} must have the shape of {target[1:]}, "
+                           f"({table[target][0]}×{table[target][1]})")
+        return _compare_values(self, target, node)
+
+
+def _check_names(spec: NetworkSpec, node: Node) -> None:
+    if "Z" + str(spec.num_layers) in {f"Z{n.layer}" for n in _gprimes(node)}:
+        raise FormulaError(f"gprime(Z{spec.num_layers}) does not exist: the output layer is a "
+                           "sigmoid, not the hidden activation g")
+
+
+def _gprimes(node: Node) -> list:
+    from .formula import GPrime, _children
+
+    found = [node] if isinstance(node, GPrime) else []
+    for child in _children(node):
+        found += _gprimes(child)
+    return found
+
+
+def _compare_values(derivation: Derivation, target: str, node: Node) -> Verdict:
+    """Numerically at two random networks; the first differing entry is then shown symbolically."""
+    truth_node = derivation.formulas[target]
+    for seed in (1, 2):
+        arrays = random_network(derivation.spec, seed)
+        values = {**arrays, **_forward_numeric(derivation.spec, arrays),
+                  **derivation.evaluate(**arrays)}
+        algebra = numpy_algebra(derivation.spec.m)
+        guess = np.asarray(evaluate(node, values, algebra), dtype=float)
+        truth = values[target]
+        wrong = ~np.isclose(guess, truth, rtol=1e-9, atol=1e-12)
+        if wrong.any():
+            r, c = (int(v) for v in np.argwhere(wrong)[0])
+            return Verdict(False, "value", _difference_reason(derivation, node, truth_node,
+                                                             (r, c), guess, truth))
+    return Verdict(True, "correct", f"{to_text(node)} agrees with the derived {target} "
+                   f"= {to_text(truth_node)} in every entry")
+
+
+def _difference_reason(derivation: Derivation, node: Node, truth_node: Node, at: tuple[int, int],
+                       guess: np.ndarray, truth: np.ndarray) -> str:
+    r, c = at
+    net = Network(derivation.spec)
+    try:
+        left = net.evaluate_symbolic(node, net.display_values)[r, c]
+        right = net.evaluate_symbolic(truth_node, net.display_values)[r, c]
+        if sympy.expand(left - right) != 0:
+            return (f"shapes agree but entry ({r + 1}, {c + 1}) is {_plain(left)} where the "
+                    f"truth is {_plain(right)}")
+    except (ShapeError, KeyError):
+        pass
+    return (f"shapes agree but entry ({r + 1}, {c + 1}) is {guess[r, c]:.6g} where the truth is "
+            f"{truth[r, c]:.6g} (on a random network)")
+
+
+def _plain(expr: sympy.Expr) -> str:
+    return re.sub(r"gprime_\w+\(", "g'(", sympy.sstr(expr))
+
+
+def _checked_arrays(spec: NetworkSpec, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    table = shapes(spec)
+    needed = ["X", "Y"] + [f"{p}{layer}" for layer in spec.layers for p in ("W", "b")]
+    missing = [name for name in needed if name not in arrays]
+    extra = [name for name in arrays if name not in needed]
+    if missing or extra:
+        raise ValueError("evaluate needs exactly " + ", ".join(needed)
+                         + (f"; missing {', '.join(missing)}" if missing else "")
+                         + (f"; unexpected {', '.join(extra)}" if extra else ""))
+    checked = {}
+    for name in needed:
+        value = np.asarray(arrays[name], dtype=float)
+        if value.shape != table[name]:
+            raise ValueError(f"{name} has shape {value.shape}; this network needs {table[name]}")
+        checked[name] = value
+    return checked
+
+
+def _forward_numeric(spec: NetworkSpec, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    act = activation(spec.activation)
+    out: dict[str, np.ndarray] = {"A0": values["X"]}
+    for layer in spec.layers:
+        z = values[f"W{layer}"] @ out[f"A{layer - 1}"] + values[f"b{layer}"]
+        out[f"Z{layer}"] = z
+        if layer == spec.num_layers:
+            out[f"A{layer}"] = 1.0 / (1.0 + np.exp(-z))
+        else:
+            out[f"A{layer}"] = act.g._imp_(z)
+            out[f"gprime{layer}"] = act.gprime._imp_(z)
+    return out
+
+
+def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None = None) -> Derivation:
+    """Build every step for ``spec`` (default: ``NetworkSpec()``).
+
+    ``formulas`` replaces folded formulas by target (candidate language), e.g.
+    ``{"dZ1": "W2 @ dZ2 * gprime(Z1)"}``: the resulting derivation fails :meth:`verify` at that
+    target's fold step. It exists to prove that the checks catch wrong steps.
+    """
+    spec = spec or NetworkSpec()
+    nodes = formulas_with(spec, formulas)
+    net = Network(spec)
+    last = spec.num_layers
+    steps: list[Step] = list(dz_sequence(net, 1, nodes["dZ1"]))
+    steps += output_sequence(net, nodes[f"dZ{last}"])
+    for layer in reversed(spec.layers):
+        if 1 < layer < last:
+            steps.append(hidden_fold_step(net, layer, nodes[f"dZ{layer}"]))
+        steps += weight_sequence(net, layer, nodes[f"dW{layer}"])
+        steps += bias_sequence(net, layer, nodes[f"db{layer}"])
+    if last > 2:
+        steps.append(recursion_step(net, nodes))
+    return Derivation(spec, tuple(steps), nodes)
+
+
+__all__ = ["Derivation", "Verdict", "VerificationError", "StepReport", "derive", "names_in"]

@@ -1,0 +1,449 @@
+"""The detailed derivation of ``dZ[l] = W[l+1]ᵀ dZ[l+1] ∗ g[l]′(Z[l])`` by the seed's method.
+
+Forward equations → tiny matrices → products expanded to scalars → one scalar partial by the
+chain rule over every path → every entry → the fold back into matrix form → the shape check and
+the tempting wrong answer. Each step states its claims; nothing here draws anything.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from . import notation
+from .claims import DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
+from .display import (COST, EQUALS, LOSS, PLUS, entry, general_entry, gprime_display,
+                      gprime_entry, joined, matrix_display, matrix_label, partial)
+from .functions import Z
+from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
+from .formulas import fold_claims
+from .network import Network
+from .steps import (ChainFactor, ChainPath, EntryGrid, GridCell, Highlight, ShapeBadge, Stage,
+                    Step, TexPart)
+
+
+def _prev(layer: int) -> str:
+    return "X" if layer == 1 else f"A{layer - 1}"
+
+
+def forward_step(net: Network, target: str) -> Step:
+    """1. The forward equations, one line per equation, and the loss and cost."""
+    lines = []
+    claims = []
+    last = net.spec.num_layers
+    for layer in net.spec.layers:
+        lines.append((matrix_label(f"Z{layer}"), EQUALS, matrix_label(f"W{layer}"),
+                      matrix_label(_prev(layer)), PLUS, matrix_label(f"b{layer}")))
+        function = r"\sigma" if layer == last else f"g^{{[{layer}]}}"
+        lines.append((matrix_label(f"A{layer}"), EQUALS,
+                      TexPart(f"act{layer}", rf"{function}(Z^{{[{layer}]}})",
+                              "sigma" if layer == last else f"g{layer}")))
+        claims.append(_expansion_claim(net, layer))
+    lines.append((LOSS, EQUALS, TexPart("loss_sum", r"\sum_{j=1}^{m} L(a^{(j)}, y^{(j)})"),
+                  TexPart("comma", r",\quad"), COST, EQUALS, TexPart("overm", r"\frac{1}{m}", "m"),
+                  LOSS))
+    return Step(f"{target}.forward", target, Stage.FORWARD, "The forward equations",
+                "Everything starts from the forward pass: each layer multiplies by its weights, "
+                "adds its bias and applies its activation. The loss L adds up the losses of the "
+                "m examples; the cost J is their average.",
+                lines=tuple(lines), claims=tuple(claims))
+
+
+def _expansion_claim(net: Network, layer: int) -> EqualityClaim:
+    """``W A + b`` as a matrix product equals the scalar sums written entry by entry."""
+    w, a, b = net.symbols(f"W{layer}"), net.symbols(_prev(layer)), net.symbols(f"b{layer}")
+    product = w * a + b * sympy.ones(1, a.cols)
+    sums = sympy.ImmutableMatrix(w.rows, a.cols, lambda k, j: sum(
+        (w[k, i] * a[i, j] for i in range(w.cols)), sympy.Integer(0)) + b[k, 0])
+    return EqualityClaim(f"Z{layer} = W{layer} {_prev(layer)} + b{layer}, entry by entry",
+                         sympy.ImmutableMatrix(product), sums)
+
+
+def concrete_step(net: Network, layer: int, target: str) -> Step:
+    """2. The tiny matrices of layer ``layer + 1`` written with scalar entries."""
+    nxt = layer + 1
+    n_next, n_here, m = net.spec.size(nxt), net.spec.size(layer), net.spec.m
+    matrices = tuple(matrix_display(net, name) for name in
+                     (f"W{nxt}", f"A{layer}", f"b{nxt}", f"Z{nxt}", f"Z{layer}"))
+    shapes = net.shapes
+    product_shape = shape_of(parse(f"W{nxt} @ A{layer}"), shapes)
+    claim = EqualityClaim(f"W{nxt} A{layer} has the shape of Z{nxt}",
+                          sympy.ImmutableMatrix([list(product_shape)]),
+                          sympy.ImmutableMatrix([list(shapes[f"Z{nxt}"])]))
+    return Step(f"{target}.concrete", target, Stage.CONCRETE, "Tiny matrices, every entry named",
+                f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
+                f"{'s' if m > 1 else ''}, so every entry can be written down as an ordinary "
+                "number with a name.",
+                equation=(matrix_label(f"Z{nxt}"), EQUALS, matrix_label(f"W{nxt}"),
+                          matrix_label(f"A{layer}"), PLUS, matrix_label(f"b{nxt}")),
+                matrices=matrices, claims=(claim,))
+
+
+def expand_step(net: Network, layer: int, target: str) -> Step:
+    """3. ``z[l+1]_kj = Σ_i w_ki a_ij + b_k`` for every entry of ``Z[l+1]``."""
+    nxt = layer + 1
+    rows, cols = net.shapes[f"Z{nxt}"]
+    inner = net.spec.size(layer)
+    cells = []
+    for k in range(rows):
+        for j in range(cols):
+            terms = [(entry(f"W{nxt}", k, i), entry(f"A{layer}", i, j)) for i in range(inner)]
+            parts = (entry(f"Z{nxt}", k, j), EQUALS, *joined(terms), PLUS, entry(f"b{nxt}", k, 0))
+            cells.append(GridCell(k, j, parts, (Highlight(f"W{nxt}", row=k),
+                                                Highlight(f"A{layer}", col=j))))
+    general = (general_entry(f"Z{nxt}", "k", "j"), EQUALS,
+               TexPart("sum_i", rf"\sum_{{i=1}}^{{{notation.size_tex(layer)}}}"),
+               general_entry(f"W{nxt}", "k", "i"), general_entry(f"A{layer}", "i", "j"), PLUS,
+               general_entry(f"b{nxt}", "k", ""))
+    grid = EntryGrid(f"Z{nxt}", matrix_label(f"Z{nxt}"), tuple(cells), (rows, cols), general)
+    claim = _expansion_claim_a(net, layer)
+    return Step(f"{target}.expand", target, Stage.EXPAND, "Expand the product into scalars",
+                f"Each entry of Z[{nxt}] is row k of W[{nxt}] times column j of A[{layer}], "
+                "plus the bias: a plain sum of products of scalars, which ordinary calculus "
+                "can handle.",
+                equation=general, grid=grid, claims=(claim,))
+
+
+def _expansion_claim_a(net: Network, layer: int) -> EqualityClaim:
+    nxt = layer + 1
+    w, a, b = net.symbols(f"W{nxt}"), net.symbols(f"A{layer}"), net.symbols(f"b{nxt}")
+    sums = sympy.ImmutableMatrix(w.rows, a.cols, lambda k, j: sum(
+        (w[k, i] * a[i, j] for i in range(w.cols)), sympy.Integer(0)) + b[k, 0])
+    return EqualityClaim(f"Z{nxt} = W{nxt} A{layer} + b{nxt}, entry by entry",
+                         sympy.ImmutableMatrix(w * a + b * sympy.ones(1, a.cols)), sums)
+
+
+def activate_step(net: Network, layer: int, target: str) -> Step:
+    """3b. ``a[l]_ij = g(z[l]_ij)``: the activation acts entry by entry."""
+    rows, cols = net.shapes[f"Z{layer}"]
+    g_tex = f"g^{{[{layer}]}}"
+    cells = tuple(GridCell(i, j, (entry(f"A{layer}", i, j), EQUALS, TexPart(
+        f"g{layer}_{i + 1}{j + 1}", rf"{g_tex}({entry(f'Z{layer}', i, j).tex})", f"g{layer}")),
+        (Highlight(f"Z{layer}", row=i, col=j),)) for i in range(rows) for j in range(cols))
+    general = (general_entry(f"A{layer}", "i", "j"), EQUALS, TexPart(
+        f"g{layer}_ij", rf"{g_tex}({notation.general_entry_tex(f'Z{layer}', 'i', 'j')})",
+        f"g{layer}"))
+    z = net.symbols(f"Z{layer}")
+    claim = EqualityClaim(f"A{layer} = g(Z{layer}) entry by entry", net.activate(layer, z),
+                          sympy.ImmutableMatrix(z.applyfunc(net.activation.g)))
+    return Step(f"{target}.activate", target, Stage.EXPAND, "The activation acts entry by entry",
+                f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own: a[{layer}]_ij "
+                f"depends on z[{layer}]_ij and on nothing else.",
+                equation=general, grid=EntryGrid(f"A{layer}", matrix_label(f"A{layer}"), cells,
+                                                 (rows, cols), general), claims=(claim,))
+
+
+def _chain_paths(net: Network, layer: int, i: int, j: int) -> tuple[ChainPath, ...]:
+    nxt = layer + 1
+    z_here, a_here = entry(f"Z{layer}", i, j), entry(f"A{layer}", i, j)
+    paths = []
+    for k in range(net.spec.size(nxt)):
+        z_next = entry(f"Z{nxt}", k, j)
+        factors = (
+            ChainFactor("upstream", partial(r"\mathcal{L}", z_next, f"dZ{nxt}"),
+                        entry(f"dZ{nxt}", k, j)),
+            ChainFactor("weight", partial(z_next.tex, a_here, f"W{nxt}", prefix=z_next.name),
+                        entry(f"W{nxt}", k, i)),
+            ChainFactor("local", partial(a_here.tex, z_here, f"gprime{layer}",
+                                         prefix=a_here.name), gprime_entry(layer, i, j)),
+        )
+        paths.append(ChainPath(z_next, factors))
+    return tuple(paths)
+
+
+def _partial_truth(net: Network, layer: int, i: int, j: int) -> sympy.Expr:
+    """``Σ_k (∂𝓛/∂z[l+1]_kj) w_ki g'(z_ij)`` with the true upstream derivative."""
+    nxt = layer + 1
+    values = net.forward(f"Z{layer}").values
+    upstream = net.upstream_at(nxt, values)
+    w = net.symbols(f"W{nxt}")
+    z = net.symbols(f"Z{layer}")
+    return sum((upstream[k, j] * w[k, i] * net.activation.gprime(z[i, j])
+                for k in range(w.rows)), sympy.Integer(0))
+
+
+def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]) -> tuple[Step, ...]:
+    """4. One entry's partial derivative by the scalar chain rule, then with values."""
+    nxt = layer + 1
+    i, j = picked
+    forward = net.forward(f"Z{layer}")
+    z = net.symbols(f"Z{layer}")
+    paths = _chain_paths(net, layer, i, j)
+    lhs = partial(r"\mathcal{L}", entry(f"Z{layer}", i, j), f"dZ{layer}")
+    generic = (lhs, EQUALS, *joined([tuple(f.generic for f in p.factors) for p in paths]))
+    values = (lhs, EQUALS, *joined([tuple(f.value for f in p.factors) for p in paths]))
+    total = DerivativeClaim(f"the chain rule over every path through z[{nxt}]_kj gives "
+                            f"∂𝓛/∂z[{layer}]_{i + 1}{j + 1}", forward.loss,
+                            sympy.ImmutableMatrix([[z[i, j]]]),
+                            sympy.ImmutableMatrix([[_partial_truth(net, layer, i, j)]]))
+    a = net.symbols(f"A{layer}")
+    w, b = net.symbols(f"W{nxt}"), net.symbols(f"b{nxt}")
+    local_claims = []
+    for k in range(w.rows):
+        z_next = sum((w[k, p] * a[p, j] for p in range(w.cols)), sympy.Integer(0)) + b[k, 0]
+        local_claims.append(DerivativeClaim(f"∂z[{nxt}]_{k + 1}{j + 1}/∂a[{layer}]_{i + 1}{j + 1}"
+                                            f" = w[{nxt}]_{k + 1}{i + 1}", z_next,
+                                            sympy.ImmutableMatrix([[a[i, j]]]),
+                                            sympy.ImmutableMatrix([[w[k, i]]])))
+    local_claims.append(DerivativeClaim(f"∂a[{layer}]_ij/∂z[{layer}]_ij = g'(z[{layer}]_ij)",
+                                        net.activation.g(z[i, j]),
+                                        sympy.ImmutableMatrix([[z[i, j]]]),
+                                        sympy.ImmutableMatrix([[net.activation.gprime(z[i, j])]])))
+    n_paths = len(paths)
+    first = Step(f"{target}.partial", target, Stage.PARTIAL, "One entry, by the scalar chain rule",
+                 f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches the loss through a[{layer}]_"
+                 f"{i + 1}{j + 1} and then through all {n_paths} entries of column {j + 1} of "
+                 f"Z[{nxt}], so the chain rule adds one product per path.",
+                 equation=generic, paths=paths, picked=picked, claims=(total, *local_claims))
+    second = Step(f"{target}.partial_values", target, Stage.PARTIAL, "Each factor has a value",
+                  f"The first factor is the upstream gradient dz[{nxt}], the second is a weight "
+                  f"w[{nxt}]_k{i + 1}, the third is g' at z[{layer}]_{i + 1}{j + 1}. "
+                  "Every path shares that last factor.",
+                  equation=values, paths=paths, picked=picked, claims=(total,))
+    return first, second
+
+
+def gprime_step(net: Network, layer: int, target: str) -> Step:
+    """The activation's derivative, checked against sympy's differentiation of its definition."""
+    act = net.activation
+    claim = DerivativeClaim(f"the derivative of {act.name} is g'(z) = {sympy.sstr(act.derivative)}",
+                            act.definition, sympy.ImmutableMatrix([[Z]]),
+                            sympy.ImmutableMatrix([[act.derivative]]))
+    equation = (TexPart(f"gprime{layer}_z", rf"g^{{[{layer}]\prime}}(z)", f"gprime{layer}"),
+                EQUALS, TexPart("gprime_def", act.derivative_tex))
+    pretty = act.name.replace("_", " ")
+    return Step(f"{target}.gprime", target, Stage.PARTIAL, f"The derivative of {pretty}",
+                f"For {pretty} the local factor is the formula shown. It is evaluated at each "
+                "entry separately, which is why it will become an element-wise product.",
+                equation=equation, claims=(claim,))
+
+
+def all_entries_step(net: Network, layer: int, target: str) -> Step:
+    """5. Every entry, each product reordered as ``w_ki · dz_kj · g'(z_ij)``."""
+    nxt = layer + 1
+    rows, cols = net.shapes[f"Z{layer}"]
+    inner = net.spec.size(nxt)
+    cells = []
+    for i in range(rows):
+        for j in range(cols):
+            terms = [(entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j), gprime_entry(layer, i, j))
+                     for k in range(inner)]
+            cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS, *joined(terms)),
+                                  (Highlight(f"W{nxt}", col=i), Highlight(f"dZ{nxt}", col=j))))
+    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS,
+               TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
+               general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
+               TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
+                   layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}"))
+    z = net.symbols(f"Z{layer}")
+    truth = sympy.ImmutableMatrix(rows, cols, lambda i, j: _partial_truth(net, layer, i, j))
+    claim = DerivativeClaim(f"every entry of dZ{layer} by the same chain rule",
+                            net.forward(f"Z{layer}").loss, z, truth)
+    return Step(f"{target}.all_entries", target, Stage.ALL_ENTRIES, "Every entry the same way",
+                "Repeat for every entry. Scalars commute, so write each product as weight, then "
+                "upstream gradient, then g': that order is the one the matrices will need.",
+                equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
+                                                 tuple(cells), (rows, cols), general),
+                claims=(claim,))
+
+
+def _display_sums(net: Network, layer: int) -> sympy.ImmutableMatrix:
+    nxt = layer + 1
+    w, dz = net.symbols(f"W{nxt}"), net.symbols(f"dZ{nxt}")
+    return sympy.ImmutableMatrix(w.cols, dz.cols, lambda i, j: sum(
+        (w[k, i] * dz[k, j] for k in range(w.rows)), sympy.Integer(0)))
+
+
+def fold_factor_step(net: Network, layer: int, target: str) -> Step:
+    """6a. The shared factor ``g'(z_ij)`` comes out of each entry's sum."""
+    nxt = layer + 1
+    rows, cols = net.shapes[f"Z{layer}"]
+    inner = net.spec.size(nxt)
+    cells = []
+    for i in range(rows):
+        for j in range(cols):
+            terms = [(entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j)) for k in range(inner)]
+            cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS,
+                                         TexPart("lparen", "("), *joined(terms),
+                                         TexPart("rparen", ")"), gprime_entry(layer, i, j))))
+    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS, TexPart("lparen", "("),
+               TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
+               general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
+               TexPart("rparen", ")"),
+               TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
+                   layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}"))
+    display = net.display_values
+    factored = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
+    unfactored = sympy.ImmutableMatrix(rows, cols, lambda i, j: sum(
+        (display[f"W{nxt}"][k, i] * display[f"dZ{nxt}"][k, j] * display[f"gprime{layer}"][i, j]
+         for k in range(inner)), sympy.Integer(0)))
+    claim = EqualityClaim("factoring out g' leaves every entry unchanged",
+                          sympy.ImmutableMatrix(factored), unfactored)
+    return Step(f"{target}.fold_factor", target, Stage.FOLD, "Take out the common factor",
+                f"In every entry all terms share g'(z[{layer}]_ij). Factor it out: what is left "
+                "is a sum of weights times upstream gradients, and g' multiplies it entry by entry.",
+                equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
+                                                 tuple(cells), (rows, cols), general),
+                claims=(claim,))
+
+
+def transpose_step(net: Network, layer: int, target: str) -> Step:
+    """6b. The sum runs down a column of ``W[l+1]``: a row of ``W[l+1]ᵀ``."""
+    nxt = layer + 1
+    w = net.symbols(f"W{nxt}")
+    display = net.display_values
+    claim = EqualityClaim(f"Σ_k w[{nxt}]_ki dz[{nxt}]_kj is entry (i, j) of W{nxt}.T @ dZ{nxt}",
+                          _display_sums(net, layer),
+                          sympy.ImmutableMatrix(display[f"W{nxt}"].T * display[f"dZ{nxt}"]))
+    highlights = tuple((Highlight(f"W{nxt}", col=i), Highlight(f"W{nxt}T", row=i))
+                       for i in range(w.cols))
+    equation = (TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
+                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"), EQUALS,
+                TexPart("lparen", "("), matrix_label(f"W{nxt}", transposed=True),
+                matrix_label(f"dZ{nxt}"), TexPart("rparen_ij", ")_{ij}"))
+    return Step(f"{target}.transpose", target, Stage.PITFALL, "Why the transpose",
+                f"In the sum the index k runs down column i of W[{nxt}]. A matrix product runs "
+                f"along a row of its left factor, and column i of W[{nxt}] is row i of its "
+                "transpose: that is where the T comes from.",
+                equation=equation, matrices=(matrix_display(net, f"W{nxt}"),
+                                             matrix_display(net, f"W{nxt}", transposed=True),
+                                             matrix_display(net, f"dZ{nxt}")),
+                highlights=highlights, claims=(claim,))
+
+
+def fold_step(net: Network, layer: int, target: str, node: Node) -> Step:
+    """6c. The grid folds into the matrix formula; checked against sympy's derivative."""
+    equation = (matrix_label(target), EQUALS, *to_parts(node))
+    claims = list(fold_claims(net, target, node))
+    try:
+        value = net.evaluate_symbolic(node, net.display_values)
+        factored = _display_sums(net, layer).multiply_elementwise(
+            net.display_values[f"gprime{layer}"])
+        claims.append(EqualityClaim(f"{to_text(node)} reproduces every entry of the grid",
+                                    value, sympy.ImmutableMatrix(factored)))
+    except (ShapeError, KeyError):
+        pass
+    nxt = layer + 1
+    matrices = (matrix_display(net, f"W{nxt}", transposed=True), matrix_display(net, f"dZ{nxt}"),
+                gprime_display(net, layer), matrix_display(net, f"dZ{layer}"))
+    return Step(f"{target}.fold", target, Stage.FOLD, "Fold back into matrices",
+                f"Row i of W[{nxt}] transposed times column j of dZ[{nxt}], times g' of the same "
+                f"entry: that is W[{nxt}]ᵀ dZ[{nxt}], then an element-wise product with "
+                f"g'(Z[{layer}]).",
+                equation=equation, matrices=matrices, claims=tuple(claims))
+
+
+def badges_for(net: Network, target: str, node: Node) -> tuple[ShapeBadge, ...]:
+    """A shape badge for ``target`` and for every factor of ``node`` (letters and numbers)."""
+    parts = (matrix_label(target), *to_parts(node))
+    badges = []
+    for part in parts:
+        name = part.name
+        base = name[:-1] if name.endswith("T") and name[:-1] in net.shapes else name
+        if base.startswith("gprime"):
+            base = f"Z{base[6:]}"
+        if base not in net.shapes:
+            continue
+        rows, cols = net.shapes[base]
+        letters = _shape_letters(net, base)
+        if base != name and name.endswith("T"):
+            rows, cols, letters = cols, rows, (letters[1], letters[0])
+        badges.append(ShapeBadge(name, rows, cols, notation.shape_tex(*letters)))
+    return tuple(badges)
+
+
+def _shape_letters(net: Network, name: str) -> tuple[str, str]:
+    stripped = name.lstrip("d")
+    letter, layer = stripped[0], int(stripped[1:] or 0)
+    if name in ("X", "A0"):
+        return notation.size_tex(0), "m"
+    if name == "Y":
+        return notation.size_tex(net.spec.num_layers), "m"
+    if letter == "W":
+        return notation.size_tex(layer), notation.size_tex(layer - 1)
+    if letter == "b":
+        return notation.size_tex(layer), "1"
+    return notation.size_tex(layer), "m"
+
+
+def shapes_step(net: Network, layer: int, target: str, node: Node) -> Step:
+    """7. Shapes under every factor: they must agree, and the result has ``Z[l]``'s shape."""
+    nxt = layer + 1
+    claim = ShapeClaim(f"{to_text(node)} has the shape of Z{layer}", to_text(node),
+                       tuple(net.shapes.items()), net.shapes[f"Z{layer}"])
+    return Step(f"{target}.shapes", target, Stage.SHAPES, "Check the shapes",
+                f"Write the shape under each factor: n[{layer}] by n[{nxt}] times n[{nxt}] by m "
+                f"gives n[{layer}] by m, the same as g'(Z[{layer}]) and as Z[{layer}] itself.",
+                equation=(matrix_label(target), EQUALS, *to_parts(node)),
+                badges=badges_for(net, target, node), claims=(claim,))
+
+
+def no_transpose_step(net: Network, layer: int, target: str) -> Step:
+    """The tempting ``W[l+1] dZ[l+1] ∗ g'(Z[l])``: wrong shapes, or right shapes, wrong values."""
+    nxt = layer + 1
+    text = f"W{nxt} @ dZ{nxt} * gprime(Z{layer})"
+    wrong = parse(text)
+    equation = (matrix_label(target), EQUALS, *to_parts(wrong))
+    try:
+        shape_of(wrong, net.shapes)
+    except ShapeError:
+        claim = ShapeClaim(f"{text} has no valid shape", text, tuple(net.shapes.items()), None)
+        badges = tuple(badge if badge.part != f"W{nxt}" else ShapeBadge(
+            badge.part, badge.rows, badge.cols, badge.tex, ok=False)
+            for badge in badges_for(net, target, wrong))
+        return Step(f"{target}.no_transpose", target, Stage.PITFALL, "Without the transpose",
+                    f"Drop the transpose and the product does not even exist: W[{nxt}] is "
+                    f"n[{nxt}] by n[{layer}], dZ[{nxt}] is n[{nxt}] by m, and the inner sizes "
+                    "disagree.", equation=equation, badges=badges, claims=(claim,))
+    display = net.display_values
+    wrong_value = net.evaluate_symbolic(wrong, display)
+    right_value = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
+    if net.shapes[f"W{nxt}"] == (1, 1):
+        claim = EqualityClaim(f"with one unit on each side, {text} happens to be right",
+                              wrong_value, right_value)
+        return Step(f"{target}.no_transpose", target, Stage.PITFALL, "Without the transpose",
+                    f"With a single unit in layers {layer} and {nxt}, W[{nxt}] is one number and "
+                    "equals its own transpose, so leaving the T out costs nothing here. Give "
+                    "either layer two units and the difference appears.",
+                    equation=equation, badges=badges_for(net, target, wrong), claims=(claim,))
+    claim = DifferenceClaim(f"{text} differs from the true dZ{layer}", wrong_value, right_value)
+    i, j = _first_difference(wrong_value, right_value)
+    lines = ((entry(f"dZ{layer}", i, j), TexPart("neq", r"\neq"), *_scalar_parts(
+        net, layer, i, j, transposed=False)),
+        (entry(f"dZ{layer}", i, j), EQUALS, *_scalar_parts(net, layer, i, j,
+                                                            transposed=True)))
+    return Step(f"{target}.no_transpose", target, Stage.PITFALL, "Without the transpose",
+                f"Here the shapes happen to agree, because n[{layer}] = n[{nxt}]. The values do "
+                f"not: without the transpose, entry ({i + 1}, {j + 1}) uses row {i + 1} of "
+                f"W[{nxt}] instead of column {i + 1}.",
+                equation=equation, badges=badges_for(net, target, wrong), lines=lines,
+                claims=(claim,), picked=(i, j))
+
+
+def _first_difference(left: sympy.MatrixBase, right: sympy.MatrixBase) -> tuple[int, int]:
+    for i in range(left.rows):
+        for j in range(left.cols):
+            if sympy.expand(left[i, j] - right[i, j]) != 0:
+                return i, j
+    return 0, 0
+
+
+def _scalar_parts(net: Network, layer: int, i: int, j: int,
+                  transposed: bool) -> tuple[TexPart, ...]:
+    """``Σ_k w · dz · g'`` for entry (i, j), with or without the transpose."""
+    nxt = layer + 1
+    terms = []
+    for k in range(net.spec.size(nxt)):
+        w = entry(f"W{nxt}", k, i) if transposed else entry(f"W{nxt}", i, k)
+        terms.append((w, entry(f"dZ{nxt}", k, j), gprime_entry(layer, i, j)))
+    return joined(terms)
+
+
+def dz_sequence(net: Network, layer: int, node: Node, picked: tuple[int, int] = (0, 0)) -> tuple[Step, ...]:
+    """The whole detailed sequence for ``dZ[layer]`` (``layer < L``)."""
+    target = f"dZ{layer}"
+    return (forward_step(net, target), concrete_step(net, layer, target),
+            expand_step(net, layer, target), activate_step(net, layer, target),
+            *partial_steps(net, layer, target, picked), gprime_step(net, layer, target),
+            all_entries_step(net, layer, target), fold_factor_step(net, layer, target),
+            transpose_step(net, layer, target), fold_step(net, layer, target, node),
+            shapes_step(net, layer, target, node), no_transpose_step(net, layer, target))

@@ -1,0 +1,135 @@
+"""Shorter sequences: ``dZ[L] = A[L] − Y``, ``dW[l]``, ``db[l]`` and the general recursion."""
+
+from __future__ import annotations
+
+import sympy
+
+from .claims import DerivativeClaim, EqualityClaim
+from .display import EQUALS, entry, joined, matrix_label, partial
+from .formula import Node, to_parts
+from .formulas import fold_claims, free_matrix, truth_environment
+from .functions import Z, sigma
+from .network import Network
+from .sequence_dz import badges_for
+from .steps import Stage, Step, TexPart
+
+
+def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
+    """``dZ[L]``: the loss of one example, its scalar derivative, the fold to ``A[L] − Y``."""
+    last = net.spec.num_layers
+    target = f"dZ{last}"
+    a, y = sympy.symbols("a y", real=True)
+    loss_line = (TexPart("L_ay", "L(a, y)", "loss"), EQUALS,
+                 TexPart("bce", r"-\big(y \log a + (1 - y) \log(1 - a)\big)"))
+    sigma_line = (TexPart("a_out", "a", f"A{last}"), EQUALS,
+                  TexPart("sigma_z", r"\sigma(z)", f"Z{last}"), TexPart("comma", r",\quad"),
+                  TexPart("dsigma", r"\frac{d a}{d z} = a(1 - a)"))
+    logistic = 1 / (1 + sympy.exp(-Z))
+    sigma_claim = DerivativeClaim("σ'(z) = σ(z)(1 − σ(z))", logistic, sympy.ImmutableMatrix([[Z]]),
+                                  sympy.ImmutableMatrix([[logistic * (1 - logistic)]]))
+    first = Step(f"{target}.loss", target, Stage.FORWARD, "The loss of one example",
+                 "The output layer is a sigmoid and each example's loss is the binary "
+                 "cross-entropy. The sigmoid's slope is a times one minus a.",
+                 lines=(loss_line, sigma_line), claims=(sigma_claim,))
+    chain = (TexPart("dL/dz", r"\frac{\partial L}{\partial z}", target), EQUALS,
+             TexPart("dL/da", r"\Big(-\frac{y}{a} + \frac{1 - y}{1 - a}\Big)"),
+             TexPart("da/dz", r"a(1 - a)"), EQUALS,
+             TexPart("a_minus_y", "a - y", target))
+    simplify_claim = EqualityClaim("(−y/a + (1−y)/(1−a)) · a(1−a) = a − y",
+                                   sympy.ImmutableMatrix([[(-y / a + (1 - y) / (1 - a)) * a * (1 - a)]]),
+                                   sympy.ImmutableMatrix([[a - y]]))
+    z = net.symbols(f"Z{last}")
+    yy = net.symbols("Y")
+    scalar_claim = DerivativeClaim("∂𝓛/∂z = σ(z) − y for one entry", net.forward(f"Z{last}").loss,
+                                   sympy.ImmutableMatrix([[z[0, 0]]]),
+                                   sympy.ImmutableMatrix([[sigma(z[0, 0]) - yy[0, 0]]]))
+    second = Step(f"{target}.partial", target, Stage.PARTIAL, "A sigmoid meets cross-entropy",
+                  "Differentiate the loss through the sigmoid: the fractions cancel and what is "
+                  "left is the prediction minus the label.",
+                  equation=chain, claims=(simplify_claim, scalar_claim))
+    third = Step(f"{target}.fold", target, Stage.FOLD, f"dZ[{last}] for all examples at once",
+                 "Each entry only depends on its own prediction and label, so the matrix is simply "
+                 "A minus Y. There is no 1/m here: dZ is the derivative of the summed loss, not "
+                 "of the average.",
+                 equation=(matrix_label(target), EQUALS, *to_parts(node)),
+                 badges=badges_for(net, target, node), claims=fold_claims(net, target, node))
+    return first, second, third
+
+
+def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
+    """``dW[l] = (1/m) dZ[l] A[l-1]ᵀ``: one weight's partial, then the fold."""
+    target = f"dW{layer}"
+    previous = "X" if layer == 1 else f"A{layer - 1}"
+    m = net.spec.m
+    w_entry = entry(f"W{layer}", 0, 0)
+    terms = [(entry(f"dZ{layer}", 0, j), entry(previous, 0, j)) for j in range(m)]
+    equation = (partial("J", w_entry, target), EQUALS, TexPart("overm", r"\frac{1}{m}", "m"),
+                TexPart("lparen", "("), *joined(terms), TexPart("rparen", ")"))
+    values = truth_environment(net, free_matrix(target))
+    dz, a = values[f"dZ{layer}"], values[previous]
+    claim = DerivativeClaim(f"∂J/∂w[{layer}]_11 = (1/m) Σ_j dz[{layer}]_1j a_1j",
+                            net.forward(free_matrix(target)).cost,
+                            sympy.ImmutableMatrix([[net.symbols(f"W{layer}")[0, 0]]]),
+                            sympy.ImmutableMatrix([[sum((dz[0, j] * a[0, j] for j in range(m)),
+                                                        sympy.Integer(0)) / m]]))
+    first = Step(f"{target}.partial", target, Stage.PARTIAL, f"One weight of layer {layer}",
+                 f"w[{layer}]_11 is used by every example, once per column of Z[{layer}]. The "
+                 "chain rule sums over the examples, and the cost's 1/m comes along.",
+                 equation=equation, claims=(claim,))
+    fold = Step(f"{target}.fold", target, Stage.FOLD, f"dW[{layer}] as a matrix product",
+                f"The sum over examples j pairs row k of dZ[{layer}] with row i of the layer's "
+                f"input: a product with the input transposed, on the right, and 1/m in front.",
+                equation=(matrix_label(target), EQUALS, *to_parts(node)),
+                badges=badges_for(net, target, node), claims=fold_claims(net, target, node))
+    return first, fold
+
+
+def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
+    """``db[l] = (1/m) Σ_columns dZ[l]``: one bias's partial, then the fold."""
+    target = f"db{layer}"
+    m = net.spec.m
+    b_entry = entry(f"b{layer}", 0, 0)
+    terms = [(entry(f"dZ{layer}", 0, j),) for j in range(m)]
+    equation = (partial("J", b_entry, target), EQUALS, TexPart("overm", r"\frac{1}{m}", "m"),
+                TexPart("lparen", "("), *joined(terms), TexPart("rparen", ")"))
+    values = truth_environment(net, free_matrix(target))
+    dz = values[f"dZ{layer}"]
+    claim = DerivativeClaim(f"∂J/∂b[{layer}]_1 = (1/m) Σ_j dz[{layer}]_1j",
+                            net.forward(free_matrix(target)).cost,
+                            sympy.ImmutableMatrix([[net.symbols(f"b{layer}")[0, 0]]]),
+                            sympy.ImmutableMatrix([[sum((dz[0, j] for j in range(m)),
+                                                        sympy.Integer(0)) / m]]))
+    first = Step(f"{target}.partial", target, Stage.PARTIAL, f"One bias of layer {layer}",
+                 f"b[{layer}]_1 is added to every column of Z[{layer}], with slope one, so its "
+                 "partial is the average of the first row of dZ.",
+                 equation=equation, claims=(claim,))
+    fold = Step(f"{target}.fold", target, Stage.FOLD, f"db[{layer}]: sum across the examples",
+                f"For all rows at once: add up the columns of dZ[{layer}] and divide by m. The "
+                "result is a column, the shape of the bias.",
+                equation=(matrix_label(target), EQUALS, *to_parts(node)),
+                badges=badges_for(net, target, node), claims=fold_claims(net, target, node))
+    return first, fold
+
+
+def hidden_fold_step(net: Network, layer: int, node: Node) -> Step:
+    """``dZ[l]`` for a hidden layer other than the detailed one: the same fold, checked again."""
+    target = f"dZ{layer}"
+    return Step(f"{target}.fold", target, Stage.FOLD, f"dZ[{layer}] by the same argument",
+                f"Layer {layer} sits between layers {layer - 1} and {layer + 1} exactly as layer 1 "
+                "sat below layer 2, so the same expansion gives the same form.",
+                equation=(matrix_label(target), EQUALS, *to_parts(node)),
+                badges=badges_for(net, target, node), claims=fold_claims(net, target, node))
+
+
+def recursion_step(net: Network, formulas: dict[str, Node]) -> Step:
+    """The general-layer recursion, with the fold claims of every hidden layer."""
+    claims = tuple(claim for layer in range(1, net.spec.num_layers)
+                   for claim in fold_claims(net, f"dZ{layer}", formulas[f"dZ{layer}"]))
+    equation = (TexPart("dZl", "dZ^{[l]}", "dZ"), EQUALS, TexPart("Wl1T", "W^{[l+1]T}", "W"),
+                TexPart("dZl1", "dZ^{[l+1]}", "dZ"), TexPart("hadamard", r"\ast"),
+                TexPart("gprimel", r"g^{[l]\prime}(Z^{[l]})", "gprime"))
+    order = ", ".join(f"dZ[{layer}]" for layer in reversed(net.spec.layers))
+    return Step("general.recursion", "general", Stage.GENERAL, "Any number of layers",
+                f"Nothing used that layer 2 was the last, so every hidden layer obeys the same "
+                f"rule. Backprop runs it from the output down: {order}.",
+                equation=equation, claims=claims)
