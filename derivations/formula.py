@@ -107,7 +107,7 @@ def parse(text: str, known: Mapping[str, Shape] | None = None) -> Node:
     >>> parse("__import__('os')")
     Traceback (most recent call last):
     ...
-    derivations.formula.FormulaError: unknown name '__import__': use X, Y, W1, b1, Z1, A1, dZ1, ..., gprime(Zl), sum(M, axis=1) and 1/m
+    derivations.formula.FormulaError: unknown function '__import__': only gprime(Zl) and sum(M, axis=1) exist
     """
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("the formula is empty: write e.g. 'W2.T @ dZ2 * gprime(Z1)'")
@@ -312,7 +312,7 @@ def to_parts(node: Node) -> tuple["TexPart", ...]:
     """Typeset ``node`` as named parts, in Ng's notation (matrix product by juxtaposition).
 
     >>> [p.tex for p in to_parts(parse("W2.T @ dZ2 * gprime(Z1)"))]
-    ['W^{[2]T}', 'dZ^{[2]}', '\\\\ast', "g^{[1]\\\\prime}(Z^{[1]})"]
+    ['W^{[2]T}', 'dZ^{[2]}', '\\\\ast', 'g^{[1]\\\\prime}(Z^{[1]})']
     """
     from .steps import TexPart
 

@@ -69,6 +69,6 @@ if [[ -f "$STAMP" && "$STAMP" -nt pyproject.toml ]]; then
     say "python packages up to date"
 else
     say "pip install -e '.[dev]'"
-    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+    "$VENV/bin/python" -m pip install -q -e '.[dev]' --config-settings editable_mode=compat
     touch "$STAMP"
 fi
