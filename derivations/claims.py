@@ -14,7 +14,8 @@ Two kinds of statement cover the whole derivation:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from functools import lru_cache
+from typing import Callable, Union
 
 import numpy as np
 import sympy
@@ -109,12 +110,16 @@ def _check_shape(claim: ShapeClaim) -> str | None:
 
 
 def _check_difference(claim: DifferenceClaim) -> str | None:
+    """Holds when the shapes differ or some entry differs at a random point (a difference of
+    values at one point proves the expressions are not identical)."""
     if claim.lhs.shape != claim.rhs.shape:
         return None
-    for left, right in zip(claim.lhs, claim.rhs):
-        if not symbolically_equal(left, right):
-            return None
-    return "the two sides were expected to differ, but they are equal in every entry"
+    point = random_point(_free_symbols(claim.lhs, claim.rhs), seed=0)
+    left = _at(claim.lhs, point).reshape(claim.lhs.shape)
+    right = _at(claim.rhs, point).reshape(claim.rhs.shape)
+    if not np.allclose(left, right, rtol=1e-9, atol=1e-12):
+        return None
+    return "the two sides were expected to differ, but they agree at a random point"
 
 
 def _shape_problem(left: sympy.MatrixBase, right: sympy.MatrixBase, what: str) -> str | None:
@@ -132,7 +137,7 @@ def symbolically_equal(left: sympy.Expr, right: sympy.Expr) -> bool:
         return True
     if sympy.count_ops(difference) > 400:
         return False
-    return sympy.simplify(difference) == 0
+    return sympy.cancel(difference) == 0 or sympy.simplify(difference) == 0
 
 
 def _check_derivative(claim: DerivativeClaim, seed: int) -> str | None:
@@ -182,30 +187,36 @@ def random_point(symbols: list[sympy.Symbol], seed: int) -> dict[sympy.Symbol, f
     return point
 
 
-def _numeric(expr: sympy.Basic, symbols: list[sympy.Symbol]):
-    return sympy.lambdify(symbols, expr, modules="numpy", dummify=False)
+@lru_cache(maxsize=512)
+def _compiled(expr: sympy.Basic) -> tuple[Callable[..., object], tuple[sympy.Symbol, ...]]:
+    """``expr`` as a numpy function of its free symbols (cached: claims share their loss)."""
+    symbols = tuple(_free_symbols(expr))
+    return sympy.lambdify(symbols, expr, modules="numpy", dummify=False), symbols
+
+
+def _at(expr: sympy.Basic, point: dict[sympy.Symbol, float]) -> np.ndarray:
+    function, symbols = _compiled(expr)
+    return np.array(function(*(point[s] for s in symbols)), dtype=float)
 
 
 def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
     symbols = _free_symbols(claim.function, claim.variables, claim.value)
     point = random_point(symbols, seed)
-    function = _numeric(claim.function, symbols)
-    value = np.array(_numeric(claim.value, symbols)(*point.values()), dtype=float)
+    value = _at(claim.value, point).reshape(claim.value.shape)
     for (r, c), variable in np.ndenumerate(np.array(claim.variables, dtype=object)):
-        estimate = _central_difference(function, symbols, point, variable)
+        estimate = _central_difference(claim.function, point, variable)
         if not np.isclose(estimate, value[r, c], rtol=NUMERIC_RTOL, atol=NUMERIC_ATOL):
             return (f"entry ({r + 1}, {c + 1}): finite differences give {estimate:.8g} at a "
                     f"random point, the claim gives {value[r, c]:.8g}")
     return None
 
 
-def _central_difference(function, symbols, point, variable) -> float:
-    index = symbols.index(variable)
-    values = list(point.values())
-    up, down = list(values), list(values)
-    up[index] += NUMERIC_STEP
-    down[index] -= NUMERIC_STEP
-    return float((function(*up) - function(*down)) / (2 * NUMERIC_STEP))
+def _central_difference(function: sympy.Expr, point: dict[sympy.Symbol, float],
+                        variable: sympy.Symbol) -> float:
+    up, down = dict(point), dict(point)
+    up[variable] += NUMERIC_STEP
+    down[variable] -= NUMERIC_STEP
+    return float((_at(function, up) - _at(function, down)) / (2 * NUMERIC_STEP))
 
 
 def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:
@@ -213,8 +224,8 @@ def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:
     if not symbols:
         return None
     point = random_point(symbols, seed)
-    left = np.array(_numeric(claim.lhs, symbols)(*point.values()), dtype=float)
-    right = np.array(_numeric(claim.rhs, symbols)(*point.values()), dtype=float)
+    left = _at(claim.lhs, point).reshape(claim.lhs.shape)
+    right = _at(claim.rhs, point).reshape(claim.rhs.shape)
     mismatch = ~np.isclose(left, right, rtol=1e-9, atol=1e-12)
     if mismatch.any():
         r, c = np.argwhere(mismatch)[0]
