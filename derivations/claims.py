@@ -31,12 +31,21 @@ class DerivativeClaim:
 
     ``function`` is a scalar sympy expression; ``variables`` and ``value`` are matrices of the
     same shape (the gradient has the shape of its variable).
+
+    ``bindings`` names intermediate quantities: pairs ``(symbol, expression)`` where the
+    expression is written in the free variables (e.g. ``z1_11 = w1_11 x_11 + ... + b1_1``).
+    ``function`` and ``value`` may use those symbols; the claim is about the *composed* function.
+    Sympy then differentiates the loss with respect to the intermediate symbols and each binding
+    with respect to the variable (the expanded expressions are never built), and the numerical
+    check perturbs the variable and recomputes every binding — an independent test of the same
+    composite derivative.
     """
 
     description: str
     function: sympy.Expr
     variables: sympy.ImmutableMatrix
     value: sympy.ImmutableMatrix
+    bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,11 +154,28 @@ def _check_derivative(claim: DerivativeClaim, seed: int) -> str | None:
     if problem:
         return problem
     for (r, c), variable in np.ndenumerate(np.array(claim.variables, dtype=object)):
-        truth = sympy.diff(claim.function, variable)
+        truth = total_derivative(claim.function, variable, claim.bindings)
         if not symbolically_equal(truth, claim.value[r, c]):
             return (f"entry ({r + 1}, {c + 1}): sympy's derivative with respect to {variable} "
                     f"is {short(truth)}, the claim says {short(claim.value[r, c])}")
     return _numeric_derivative(claim, seed)
+
+
+def total_derivative(function: sympy.Expr, variable: sympy.Symbol,
+                     bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()) -> sympy.Expr:
+    """``d function / d variable`` where ``function`` may depend on ``variable`` directly and
+    through the bound symbols of ``bindings`` (one level deep)."""
+    total = _diff(function, variable)
+    for symbol, expression in bindings:
+        inner = sympy.diff(expression, variable)
+        if inner != 0:
+            total += _diff(function, symbol) * inner
+    return total
+
+
+@lru_cache(maxsize=4096)
+def _diff(function: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
+    return sympy.diff(function, symbol)
 
 
 def _check_equality(claim: EqualityClaim, seed: int) -> str | None:
@@ -200,23 +226,36 @@ def _at(expr: sympy.Basic, point: dict[sympy.Symbol, float]) -> np.ndarray:
 
 
 def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
-    symbols = _free_symbols(claim.function, claim.variables, claim.value)
-    point = random_point(symbols, seed)
-    value = _at(claim.value, point).reshape(claim.value.shape)
+    bound = {symbol for symbol, _ in claim.bindings}
+    base = [symbol for symbol in _free_symbols(claim.function, claim.variables, claim.value,
+                                               *(e for _, e in claim.bindings))
+            if symbol not in bound]
+    point = random_point(base, seed)
+    value = _at(claim.value, _with_bindings(point, claim.bindings)).reshape(claim.value.shape)
     for (r, c), variable in np.ndenumerate(np.array(claim.variables, dtype=object)):
-        estimate = _central_difference(claim.function, point, variable)
+        estimate = _central_difference(claim, point, variable)
         if not np.isclose(estimate, value[r, c], rtol=NUMERIC_RTOL, atol=NUMERIC_ATOL):
             return (f"entry ({r + 1}, {c + 1}): finite differences give {estimate:.8g} at a "
                     f"random point, the claim gives {value[r, c]:.8g}")
     return None
 
 
-def _central_difference(function: sympy.Expr, point: dict[sympy.Symbol, float],
+def _with_bindings(point: dict[sympy.Symbol, float],
+                   bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...]) -> dict[sympy.Symbol, float]:
+    full = dict(point)
+    for symbol, expression in bindings:
+        full[symbol] = float(_at(expression, point))
+    return full
+
+
+def _central_difference(claim: DerivativeClaim, point: dict[sympy.Symbol, float],
                         variable: sympy.Symbol) -> float:
     up, down = dict(point), dict(point)
     up[variable] += NUMERIC_STEP
     down[variable] -= NUMERIC_STEP
-    return float((_at(function, up) - _at(function, down)) / (2 * NUMERIC_STEP))
+    high = _at(claim.function, _with_bindings(up, claim.bindings))
+    low = _at(claim.function, _with_bindings(down, claim.bindings))
+    return float((high - low) / (2 * NUMERIC_STEP))
 
 
 def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:

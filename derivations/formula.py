@@ -119,6 +119,8 @@ def parse(text: str, known: Mapping[str, Shape] | None = None) -> Node:
     except SyntaxError as error:
         raise FormulaError(f"cannot read {text.strip()!r}: {error.msg} at column "
                            f"{error.offset}") from None
+    except ValueError as error:  # e.g. a lone surrogate, which the compiler cannot encode
+        raise FormulaError(f"cannot read {text.strip()!r}: {error}") from None
     node = _convert(tree.body)
     if known is not None:
         for name in sorted(names_in(node)):
@@ -166,8 +168,10 @@ def _convert_binop(node: ast.BinOp) -> Node:
         raise FormulaError(f"unsupported operator in {ast.unparse(node)!r}: use @ (matrix "
                            "product), * (element-wise product), - and 1/m")
     left = node.left
-    if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and _is_one_over_m(left.left):
-        # "1/m * A @ B" parses as (1/m * A) @ B: the scale applies to the whole product.
+    if (maker is not Sub and isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult)
+            and _is_one_over_m(left.left)):
+        # "1/m * A @ B" parses as (1/m * A) @ B: the scale applies to the whole product (not
+        # to a difference: "1/m * A - B" is (1/m * A) - B).
         return OverM(maker(_convert(left.right), _convert(node.right)))
     return maker(_convert(left), _convert(node.right))
 
@@ -221,13 +225,13 @@ def to_text(node: Node) -> str:
         inner = to_text(node.arg)
         return f"{inner}.T" if isinstance(node.arg, Ref) else f"({inner}).T"
     if isinstance(node, OverM):
-        return f"1/m * {_wrap_text(node.arg, Sub)}"
+        return f"1/m * {_wrap_text(node.arg, Sub, OverM)}"
     if isinstance(node, SumColumns):
         return f"sum({to_text(node.arg)}, axis=1)"
     symbol = {MatMul: "@", Hadamard: "*", Sub: "-"}[type(node)]
-    looser = (Sub,) if not isinstance(node, Sub) else ()
+    looser = (Sub, OverM) if not isinstance(node, Sub) else ()
     left = _wrap_text(node.left, *looser, *((Hadamard,) if isinstance(node, MatMul) else ()))
-    right = _wrap_text(node.right, Sub, *((Hadamard, MatMul) if not isinstance(node, Sub)
+    right = _wrap_text(node.right, Sub, *((Hadamard, MatMul, OverM) if not isinstance(node, Sub)
                                           else ()))
     return f"{left} {symbol} {right}"
 

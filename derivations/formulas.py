@@ -7,6 +7,7 @@ claims from :func:`fold_claims` then fail at that gradient's fold step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
 
 import sympy
@@ -52,19 +53,46 @@ def free_matrix(target: str) -> str:
     return "X" if layer == 1 else f"A{layer - 1}"
 
 
-def truth_environment(network: Network, free: str) -> dict[str, sympy.ImmutableMatrix]:
-    """The forward values from ``free`` plus the *true* ``dZ[k]`` (by sympy) wherever ``Z[k]``
-    is known, so that each formula is judged on its own, given correct upstream gradients."""
-    values = dict(network.forward(free).values)
-    for layer in network.spec.layers:
-        if f"Z{layer}" in values:
-            values[f"dZ{layer}"] = network.upstream_at(layer, values)
-    return values
+@dataclass(frozen=True)
+class Composite:
+    """What the derivative of a gradient ``target`` is taken of, in checkable form.
+
+    ``function`` is the summed loss (for ``dZ``) or the cost (for ``dW``, ``db``) written in the
+    entries of the *next* pre-activation ``Z``; ``bindings`` define those entries in terms of
+    ``variables`` (and the rest of the layer); ``values`` is the environment for evaluating a
+    formula, where every ``dZ`` is sympy's true derivative of the loss.
+    """
+
+    function: sympy.Expr
+    variables: sympy.ImmutableMatrix
+    bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    values: dict[str, sympy.ImmutableMatrix]
+
+
+def composite(network: Network, target: str) -> Composite:
+    """The :class:`Composite` for ``target`` (``dZl``, ``dWl`` or ``dbl``)."""
+    layer, last = int(target[2:]), network.spec.num_layers
+    variables = network.symbols(target[1:])
+    if target == f"dZ{last}":
+        forward = network.forward(f"Z{last}")
+        values = {**forward.values, target: network.upstream(last)}
+        return Composite(forward.loss, variables, (), values)
+    if target.startswith("dZ"):
+        inner, below = layer + 1, network.forward(f"Z{layer}").values
+    else:
+        inner, below = layer, {**network.forward(free_matrix(target)).values}
+    forward = network.forward(f"Z{inner}")
+    z_symbols = network.symbols(f"Z{inner}")
+    bindings = tuple(zip(z_symbols, below[f"Z{inner}"]))
+    values = {**below, **{k: v for k, v in forward.values.items() if k != f"A{inner - 1}"},
+              f"dZ{inner}": network.upstream(inner)}
+    function = forward.loss if target.startswith("dZ") else forward.cost
+    return Composite(function, variables, bindings, values)
 
 
 def fold_claims(network: Network, target: str, node: Node) -> tuple[Claim, ...]:
     """The claims of a fold step: the shape of ``node``, and (when it has the right shape) that
-    it equals sympy's derivative of the expanded loss or cost, entry by entry."""
+    it equals sympy's derivative of the loss or cost, entry by entry."""
     expected = network.shapes[target]
     shape_claim = ShapeClaim(f"{target} = {to_text(node)} has the shape of its variable",
                              to_text(node), tuple(network.shapes.items()), expected)
@@ -73,15 +101,12 @@ def fold_claims(network: Network, target: str, node: Node) -> tuple[Claim, ...]:
             return (shape_claim,)
     except (ShapeError, KeyError):
         return (shape_claim,)
-    free = free_matrix(target)
-    forward = network.forward(free)
-    variable = target[1:]
-    function = forward.loss if target.startswith("dZ") else forward.cost
-    value = network.evaluate_symbolic(node, truth_environment(network, free))
+    parts = composite(network, target)
+    value = network.evaluate_symbolic(node, parts.values)
     what = "the summed loss 𝓛" if target.startswith("dZ") else "the cost J"
     derivative = DerivativeClaim(f"{target} = {to_text(node)} is the derivative of {what} "
-                                 f"with respect to {variable}", function,
-                                 network.symbols(variable), value)
+                                 f"with respect to {target[1:]}", parts.function,
+                                 parts.variables, value, parts.bindings)
     return shape_claim, derivative
 
 

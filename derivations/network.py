@@ -151,12 +151,6 @@ class Network:
                 z.shape[0], z.shape[1], lambda r, c: sympy.diff(forward.loss, z[r, c]))
         return self._upstream[layer]
 
-    def upstream_at(self, layer: int, values: Mapping[str, sympy.MatrixBase]) -> sympy.ImmutableMatrix:
-        """:meth:`upstream` with ``Z[layer]`` replaced by its expression in ``values``."""
-        z_symbols, z_values = self.symbols(f"Z{layer}"), values[f"Z{layer}"]
-        replace = {z_symbols[i]: z_values[i] for i in range(len(z_symbols))}
-        return sympy.ImmutableMatrix(self.upstream(layer).xreplace(replace))
-
     @cached_property
     def display_values(self) -> dict[str, sympy.ImmutableMatrix]:
         """Every matrix as plain entry symbols (``dz2_11``, ``gprime(z1_11)``): the

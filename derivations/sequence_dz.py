@@ -15,7 +15,7 @@ from .display import (COST, EQUALS, LOSS, PLUS, entry, general_entry, gprime_dis
                       gprime_entry, joined, matrix_display, matrix_label, partial)
 from .functions import Z
 from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
-from .formulas import fold_claims
+from .formulas import composite, fold_claims
 from .network import Network
 from .steps import (ChainFactor, ChainPath, EntryGrid, GridCell, Highlight, ShapeBadge, Stage,
                     Step, TexPart)
@@ -151,10 +151,10 @@ def _chain_paths(net: Network, layer: int, i: int, j: int) -> tuple[ChainPath, .
 
 
 def _partial_truth(net: Network, layer: int, i: int, j: int) -> sympy.Expr:
-    """``Σ_k (∂𝓛/∂z[l+1]_kj) w_ki g'(z_ij)`` with the true upstream derivative."""
+    """``Σ_k (∂𝓛/∂z[l+1]_kj) w_ki g'(z_ij)`` with sympy's derivative as the upstream factor
+    (written in the symbols ``z[l+1]_kj``, which :func:`composite` binds)."""
     nxt = layer + 1
-    values = net.forward(f"Z{layer}").values
-    upstream = net.upstream_at(nxt, values)
+    upstream = net.upstream(nxt)
     w = net.symbols(f"W{nxt}")
     z = net.symbols(f"Z{layer}")
     return sum((upstream[k, j] * w[k, i] * net.activation.gprime(z[i, j])
@@ -165,16 +165,17 @@ def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
     """4. One entry's partial derivative by the scalar chain rule, then with values."""
     nxt = layer + 1
     i, j = picked
-    forward = net.forward(f"Z{layer}")
     z = net.symbols(f"Z{layer}")
     paths = _chain_paths(net, layer, i, j)
     lhs = partial(r"\mathcal{L}", entry(f"Z{layer}", i, j), f"dZ{layer}")
     generic = (lhs, EQUALS, *joined([tuple(f.generic for f in p.factors) for p in paths]))
     values = (lhs, EQUALS, *joined([tuple(f.value for f in p.factors) for p in paths]))
+    loss = composite(net, target)
     total = DerivativeClaim(f"the chain rule over every path through z[{nxt}]_kj gives "
-                            f"∂𝓛/∂z[{layer}]_{i + 1}{j + 1}", forward.loss,
+                            f"∂𝓛/∂z[{layer}]_{i + 1}{j + 1}", loss.function,
                             sympy.ImmutableMatrix([[z[i, j]]]),
-                            sympy.ImmutableMatrix([[_partial_truth(net, layer, i, j)]]))
+                            sympy.ImmutableMatrix([[_partial_truth(net, layer, i, j)]]),
+                            loss.bindings)
     a = net.symbols(f"A{layer}")
     w, b = net.symbols(f"W{nxt}"), net.symbols(f"b{nxt}")
     local_claims = []
@@ -236,8 +237,9 @@ def all_entries_step(net: Network, layer: int, target: str) -> Step:
                    layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}"))
     z = net.symbols(f"Z{layer}")
     truth = sympy.ImmutableMatrix(rows, cols, lambda i, j: _partial_truth(net, layer, i, j))
+    loss = composite(net, target)
     claim = DerivativeClaim(f"every entry of dZ{layer} by the same chain rule",
-                            net.forward(f"Z{layer}").loss, z, truth)
+                            loss.function, z, truth, loss.bindings)
     return Step(f"{target}.all_entries", target, Stage.ALL_ENTRIES, "Every entry the same way",
                 "Repeat for every entry. Scalars commute, so write each product as weight, then "
                 "upstream gradient, then g': that order is the one the matrices will need.",

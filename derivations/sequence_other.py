@@ -7,7 +7,7 @@ import sympy
 from .claims import DerivativeClaim, EqualityClaim
 from .display import EQUALS, entry, joined, matrix_label, partial
 from .formula import Node, to_parts
-from .formulas import fold_claims, free_matrix, truth_environment
+from .formulas import composite, fold_claims
 from .functions import Z, sigma
 from .network import Network
 from .sequence_dz import badges_for
@@ -65,13 +65,12 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
     terms = [(entry(f"dZ{layer}", 0, j), entry(previous, 0, j)) for j in range(m)]
     equation = (partial("J", w_entry, target), EQUALS, TexPart("overm", r"\frac{1}{m}", "m"),
                 TexPart("lparen", "("), *joined(terms), TexPart("rparen", ")"))
-    values = truth_environment(net, free_matrix(target))
-    dz, a = values[f"dZ{layer}"], values[previous]
-    claim = DerivativeClaim(f"∂J/∂w[{layer}]_11 = (1/m) Σ_j dz[{layer}]_1j a_1j",
-                            net.forward(free_matrix(target)).cost,
+    cost = composite(net, target)
+    dz, a = cost.values[f"dZ{layer}"], cost.values[previous]
+    claim = DerivativeClaim(f"∂J/∂w[{layer}]_11 = (1/m) Σ_j dz[{layer}]_1j a_1j", cost.function,
                             sympy.ImmutableMatrix([[net.symbols(f"W{layer}")[0, 0]]]),
                             sympy.ImmutableMatrix([[sum((dz[0, j] * a[0, j] for j in range(m)),
-                                                        sympy.Integer(0)) / m]]))
+                                                        sympy.Integer(0)) / m]]), cost.bindings)
     first = Step(f"{target}.partial", target, Stage.PARTIAL, f"One weight of layer {layer}",
                  f"w[{layer}]_11 is used by every example, once per column of Z[{layer}]. The "
                  "chain rule sums over the examples, and the cost's 1/m comes along.",
@@ -92,13 +91,12 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
     terms = [(entry(f"dZ{layer}", 0, j),) for j in range(m)]
     equation = (partial("J", b_entry, target), EQUALS, TexPart("overm", r"\frac{1}{m}", "m"),
                 TexPart("lparen", "("), *joined(terms), TexPart("rparen", ")"))
-    values = truth_environment(net, free_matrix(target))
-    dz = values[f"dZ{layer}"]
-    claim = DerivativeClaim(f"∂J/∂b[{layer}]_1 = (1/m) Σ_j dz[{layer}]_1j",
-                            net.forward(free_matrix(target)).cost,
+    cost = composite(net, target)
+    dz = cost.values[f"dZ{layer}"]
+    claim = DerivativeClaim(f"∂J/∂b[{layer}]_1 = (1/m) Σ_j dz[{layer}]_1j", cost.function,
                             sympy.ImmutableMatrix([[net.symbols(f"b{layer}")[0, 0]]]),
                             sympy.ImmutableMatrix([[sum((dz[0, j] for j in range(m)),
-                                                        sympy.Integer(0)) / m]]))
+                                                        sympy.Integer(0)) / m]]), cost.bindings)
     first = Step(f"{target}.partial", target, Stage.PARTIAL, f"One bias of layer {layer}",
                  f"b[{layer}]_1 is added to every column of Z[{layer}], with slope one, so its "
                  "partial is the average of the first row of dZ.",
