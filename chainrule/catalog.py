@@ -1,0 +1,146 @@
+"""The scenes the CLI knows: found in the ``scenes`` package, in lecture order.
+
+A registry ``scenes.SCENES`` (scene classes in lecture order) is used when the package has one;
+otherwise every :class:`~scenes.base.DerivationScene` subclass defined in a ``scenes`` module is
+found by importing those modules. A module that fails to import is reported, not fatal, so one
+scene under construction does not stop the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+import pkgutil
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ConfigError, MissingDependency
+
+#: Lecture order for scenes found without a registry; others follow alphabetically.
+LECTURE_ORDER = ("ExpandToScalars", "TakePartials", "FoldBack", "WhyTranspose", "ShapeCheck",
+                 "OtherGradients", "Lecture")
+#: The scene ``chainrule render`` renders when none is named.
+DEFAULT_SCENE = "Lecture"
+_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing"})
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Scene classes by name (in lecture order) and the modules that failed to import."""
+
+    scenes: dict[str, type]
+    problems: tuple[str, ...] = ()
+
+    def get(self, name: str) -> type:
+        """The scene called ``name``; :class:`ConfigError` suggests the closest name."""
+        if name in self.scenes:
+            return self.scenes[name]
+        lowered = {key.lower(): key for key in self.scenes}
+        if name.lower() in lowered:
+            hint = f" (did you mean {lowered[name.lower()]}?)"
+        else:
+            close = difflib.get_close_matches(name, list(self.scenes), n=1, cutoff=0.5)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        known = ", ".join(self.scenes) or "none"
+        return _raise(ConfigError(f"unknown scene {shown!r}{hint}: the scenes are {known}"))
+
+
+def _raise(error: Exception) -> Any:
+    raise error
+
+
+def import_manim() -> Any:
+    """Import Manim, turning a missing Cairo/Pango into the install command."""
+    try:
+        import manim
+    except ImportError as error:
+        text = str(error).lower()
+        if any(word in text for word in ("cairo", "pango", "libpango", "manimpango")):
+            raise MissingDependency(
+                f"Manim cannot load Cairo/Pango ({error}): install them with `sudo apt-get "
+                f"install libcairo2-dev libpango1.0-dev pkg-config`, then `pip install "
+                f"--force-reinstall pycairo manimpango`") from error
+        raise
+    return manim
+
+
+def discover() -> Catalog:
+    """Every scene class, in lecture order."""
+    import_manim()
+    import scenes
+    from scenes.base import DerivationScene
+
+    registry = getattr(scenes, "SCENES", None)
+    if registry:
+        return Catalog({cls.__name__: cls for cls in registry})
+    found: dict[str, type] = {}
+    problems: list[str] = []
+    for info in sorted(pkgutil.iter_modules(scenes.__path__), key=lambda i: i.name):
+        if info.name.startswith("_") or info.name in _HELPER_MODULES:
+            continue
+        module_name = f"scenes.{info.name}"
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as error:  # a module being written must not hide the others
+            problems.append(f"{module_name} could not be imported: "
+                            f"{type(error).__name__}: {error}")
+            continue
+        for name, cls in vars(module).items():
+            if (inspect.isclass(cls) and issubclass(cls, DerivationScene)
+                    and cls is not DerivationScene and cls.__module__ == module_name
+                    and not name.startswith("_") and is_concrete(cls)):
+                found[name] = cls
+    order = {name: index for index, name in enumerate(LECTURE_ORDER)}
+    names = sorted(found, key=lambda n: (order.get(n, len(order)), n))
+    return Catalog({name: found[name] for name in names}, tuple(problems))
+
+
+def is_concrete(cls: type) -> bool:
+    """Not abstract, and every class attribute it declares as ``ClassVar`` has a value
+    (``SegmentScene`` declares ``segment`` and leaves it to subclasses)."""
+    if inspect.isabstract(cls):
+        return False
+    for klass in cls.__mro__:
+        for name, annotation in vars(klass).get("__annotations__", {}).items():
+            if "ClassVar" in str(annotation) and not hasattr(cls, name):
+                return False
+    return True
+
+
+def summary(cls: type) -> str:
+    """The first line of the class docstring, without reST markup."""
+    doc = inspect.getdoc(cls) or ""
+    first = doc.strip().split("\n\n")[0].replace("\n", " ")
+    return re.sub(r"``?([^`]+)``?", r"\1", re.sub(r":\w+:`~?([^`]+)`", r"\1", first)).strip()
+
+
+def step_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
+    """The steps a scene shows: its ``step_ids``, or every step when it lists none."""
+    ids = tuple(getattr(cls, "step_ids", ()) or ())
+    known = {step.id for step in derivation.steps}
+    if not ids:
+        return tuple(step.id for step in derivation.steps)
+    return tuple(step_id for step_id in ids if step_id in known)
+
+
+def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
+    """A scene's estimated length: its own ``estimated_duration(derivation, pacing)`` if it
+    has one, else the reading time of its steps' narrations (a lower bound)."""
+    own = getattr(cls, "estimated_duration", None)
+    if callable(own):
+        return float(own(derivation, pacing))
+    return sum(pacing.reading_time(derivation.step(step_id).narration)
+               for step_id in step_ids_of(cls, derivation))
+
+
+def format_duration(seconds: float) -> str:
+    """``75.2`` → ``'1:15'``."""
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+__all__ = ["Catalog", "DEFAULT_SCENE", "LECTURE_ORDER", "discover", "estimated_seconds",
+           "format_duration", "import_manim", "step_ids_of", "summary"]

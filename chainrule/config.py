@@ -1,0 +1,459 @@
+"""The settings educators change: one validated model, read from and written to TOML.
+
+Five sections, ``[network]``, ``[theme]``, ``[pacing]``, ``[labels]`` and ``[output]``. Unknown
+keys and wrong types are errors (``extra="forbid"``, strict types) whose message names the file,
+the key, the value and what is allowed. Precedence: command-line options > file > defaults.
+
+Theme and pacing values left out of a file are ``None`` here and take the defaults of
+:class:`scenes.theme.Theme` and :class:`scenes.pacing.Pacing`, which own them; reading a config
+never imports Manim unless a colour is given by name.
+
+>>> settings = Settings.from_toml('[network]\\nm = 3\\n', source="demo.toml")
+>>> settings.network.spec().describe()
+'2-2-2 network, m = 3, tanh'
+>>> Settings.from_toml('[network]\\nm = 9\\n', source="demo.toml")
+Traceback (most recent call last):
+...
+chainrule.errors.ConfigError: demo.toml: [network] m = 9 is out of range: the number of examples must be an integer from 1 to 5
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import textwrap
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from derivations.spec import ACTIVATIONS, NetworkSpec
+
+from .errors import ConfigError
+from .texsafe import MAX_LABEL_LENGTH, check_label
+
+DEFAULT_CONFIG_NAME = "chainrule.toml"
+MAX_CONFIG_BYTES = 256 * 1024
+MAX_PATH_LENGTH = 1024
+
+
+@dataclass(frozen=True)
+class Quality:
+    """A Manim quality preset: flag, Manim's name, pixel size and frame rate."""
+
+    flag: str
+    manim_name: str
+    width: int
+    height: int
+    fps: int
+
+    def describe(self) -> str:
+        """E.g. ``'480p15'``."""
+        return f"{self.height}p{self.fps}"
+
+
+QUALITIES: Mapping[str, Quality] = {
+    "l": Quality("l", "low_quality", 854, 480, 15),
+    "m": Quality("m", "medium_quality", 1280, 720, 30),
+    "h": Quality("h", "high_quality", 1920, 1080, 60),
+    "k": Quality("k", "fourk_quality", 3840, 2160, 60),
+}
+FORMATS: tuple[str, ...] = ("mp4", "webm", "gif", "png")
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+COLOUR_HINT = "a hex colour such as '#E69F00' or a Manim colour name such as 'ORANGE'"
+
+
+def check_colour(key: str, value: str) -> str:
+    """``value`` if it is a colour (hex without Manim; names through ``ManimColor``)."""
+    if _HEX.match(value):
+        return value.upper()
+    if len(value) <= 40 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ ]*", value):
+        try:
+            from manim import ManimColor  # only for names: a hex colour needs no Manim
+
+            ManimColor(value)
+            return value
+        except Exception:
+            pass
+    raise ValueError(f"{key} = {value!r} is not a colour: write {COLOUR_HINT}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class NetworkSettings(_Section):
+    """``[network]``: the network the lecture derives the gradients of."""
+
+    layer_dims: tuple[int, ...] = Field(
+        (2, 2, 2), description="n_x followed by 2 to 4 layer sizes, each an integer from 1 to 4")
+    m: int = Field(2, description="the number of examples (columns of X), an integer from 1 to 5")
+    activation: Literal["tanh", "sigmoid", "relu", "leaky_relu"] = Field(
+        "tanh", description="the hidden-layer activation g: " + ", ".join(ACTIVATIONS)
+        + " (the output layer is always a sigmoid)")
+
+    @field_validator("layer_dims", mode="before")
+    @classmethod
+    def _list_is_tuple(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+    @model_validator(mode="after")
+    def _is_a_spec(self) -> NetworkSettings:
+        self.spec()  # NetworkSpec owns the ranges; its ValueError names field and value
+        return self
+
+    def spec(self) -> NetworkSpec:
+        """The :class:`~derivations.NetworkSpec` these settings describe."""
+        return NetworkSpec(layer_dims=tuple(self.layer_dims), m=self.m,
+                           activation=self.activation)
+
+
+Colour = str | None
+Size = float | None
+
+
+class ThemeSettings(_Section):
+    """``[theme]``: one colour per symbol family, the highlight, background and type sizes.
+
+    ``None`` means the default of :class:`scenes.theme.Theme`.
+    """
+
+    W: Colour = Field(None, description="weights W[l]")
+    b: Colour = Field(None, description="biases b[l]")
+    Z: Colour = Field(None, description="pre-activations Z[l]")
+    A: Colour = Field(None, description="activations A[l]")
+    dZ: Colour = Field(None, description="gradients dZ[l] (and dW, db share their letter's)")
+    gprime: Colour = Field(None, description="the activation's derivative g[l]'(Z[l])")
+    X: Colour = Field(None, description="the input X = A[0]")
+    Y: Colour = Field(None, description="the labels Y")
+    m: Colour = Field(None, description="the number of examples m")
+    text: Colour = Field(None, description="operators and plain text")
+    fallback: Colour = Field(None, description="any symbol without a family colour")
+    highlight: Colour = Field(None, description="the 'this row / this column' highlight; "
+                                                "must differ from every symbol colour")
+    background: Colour = Field(None, description="the background")
+    highlight_opacity: Size = Field(None, gt=0, le=1, description="highlight opacity, in (0, 1]")
+    title_size: Size = Field(None, gt=0, le=144, description="font size of step titles")
+    body_size: Size = Field(None, gt=0, le=144, description="font size of equations")
+    entry_size: Size = Field(None, gt=0, le=144, description="font size of matrix entries")
+    min_font_size: Size = Field(None, gt=0, le=144, description="the smallest size text may "
+                                "shrink to (a compact layout is used instead of going below)")
+
+    @field_validator("W", "b", "Z", "A", "dZ", "gprime", "X", "Y", "m", "text", "fallback",
+                     "highlight", "background")
+    @classmethod
+    def _is_colour(cls, value: str | None, info: Any) -> str | None:
+        return None if value is None else check_colour(info.field_name, value)
+
+    def overrides(self) -> dict[str, Any]:
+        """The keys set (not ``None``), for :meth:`scenes.theme.Theme.from_dict`."""
+        return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
+class PacingSettings(_Section):
+    """``[pacing]``: animation speed and subtitle reading speed.
+
+    ``None`` means the default of :class:`scenes.pacing.Pacing`.
+    """
+
+    speed: Size = Field(None, ge=0.1, le=10, description="animation speed factor, 0.1 to 10 "
+                        "(2 plays animations twice as fast; subtitles keep their reading time)")
+    words_per_minute: Size = Field(None, ge=40, le=600, description="subtitle reading speed, "
+                                   "40 to 600 words per minute")
+    min_caption_seconds: Size = Field(None, ge=0.5, le=30, description="the shortest time a "
+                                      "subtitle stays on screen, 0.5 to 30 seconds")
+
+    def overrides(self) -> dict[str, Any]:
+        """The keys set (not ``None``), for :class:`scenes.pacing.Pacing`."""
+        return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
+class LabelsSettings(_Section):
+    """``[labels]``: plain text shown on the lecture's title card."""
+
+    title: str = Field("Where does dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1]) come from?",
+                       max_length=MAX_LABEL_LENGTH,
+                       description=f"the lecture title, plain text, at most "
+                                   f"{MAX_LABEL_LENGTH} characters")
+    course: str = Field("", max_length=MAX_LABEL_LENGTH,
+                        description="the course name under the title, plain text ('' for none)")
+
+    @field_validator("title", "course")
+    @classmethod
+    def _is_plain_text(cls, value: str, info: Any) -> str:
+        check_label(info.field_name, value)
+        return value
+
+
+class OutputSettings(_Section):
+    """``[output]``: what ``chainrule render`` writes, and where."""
+
+    quality: Literal["l", "m", "h", "k"] = Field(
+        "h", description="l = 480p15, m = 720p30, h = 1080p60, k = 2160p60")
+    format: Literal["mp4", "webm", "gif", "png"] = Field(
+        "mp4", description="mp4, webm or gif video; png = the last frame of each section")
+    directory: str = Field("media", min_length=1, max_length=MAX_PATH_LENGTH,
+                           description="the output folder (relative to the current folder)")
+
+    @field_validator("directory")
+    @classmethod
+    def _is_path(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("directory contains a NUL character: write a folder path")
+        return value
+
+
+SECTIONS: Mapping[str, type[_Section]] = {
+    "network": NetworkSettings, "theme": ThemeSettings, "pacing": PacingSettings,
+    "labels": LabelsSettings, "output": OutputSettings,
+}
+
+
+class Settings(BaseModel):
+    """Every setting of a render, validated.
+
+    Read with :meth:`from_file` / :meth:`from_toml`, written with :meth:`to_file` /
+    :meth:`to_toml`; :meth:`with_overrides` applies command-line options on top.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
+    theme: ThemeSettings = Field(default_factory=ThemeSettings)
+    pacing: PacingSettings = Field(default_factory=PacingSettings)
+    labels: LabelsSettings = Field(default_factory=LabelsSettings)
+    output: OutputSettings = Field(default_factory=OutputSettings)
+
+    # ------------------------------------------------------------------ reading
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Settings:
+        """Read and validate a TOML file; :class:`ConfigError` names the file and the key."""
+        path = Path(path)
+        if not path.exists():
+            raise ConfigError(f"config file {path} does not exist: check the path, or create "
+                              f"one with `chainrule init {path}`")
+        if path.is_dir():
+            raise ConfigError(f"config file {path} is a directory: give the path of a "
+                              f".toml file")
+        try:
+            size = path.stat().st_size
+            if size > MAX_CONFIG_BYTES:
+                raise ConfigError(f"config file {path} is {size} bytes: a chainrule config is "
+                                  f"a short TOML file (at most {MAX_CONFIG_BYTES} bytes)")
+            data = path.read_bytes()
+        except OSError as error:
+            raise ConfigError(f"config file {path} cannot be read: "
+                              f"{error.strerror or error}") from None
+        if b"\x00" in data:
+            raise ConfigError(f"config file {path} is binary, not TOML text: give a .toml "
+                              f"file such as the one `chainrule init` writes")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ConfigError(f"config file {path} is not UTF-8 text (byte {error.start}): "
+                              f"save it as UTF-8") from None
+        return cls.from_toml(text, source=str(path))
+
+    @classmethod
+    def from_toml(cls, text: str, source: str = "<config>") -> Settings:
+        """Parse and validate TOML ``text``; errors name ``source``."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{source} is not valid TOML: {error}") from None
+        return cls.from_mapping(data, source=source)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], source: str = "<config>") -> Settings:
+        """Validate a mapping shaped like the TOML file."""
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as error:
+            raise ConfigError(f"{source}: {describe_error(error)}") from None
+
+    def with_overrides(self, overrides: Mapping[str, tuple[Any, str]]) -> Settings:
+        """A copy with ``{"section.key": (value, "--option")}`` applied; ``None`` values skip.
+
+        An invalid value raises :class:`ConfigError` naming the option.
+        """
+        settings = self
+        for dotted, (value, option) in overrides.items():
+            if value is None:
+                continue
+            section, key = dotted.split(".")
+            data = settings.model_dump()
+            data[section][key] = value
+            try:
+                settings = type(self).model_validate(data)
+            except ValidationError as error:
+                raise ConfigError(f"option {option}: {describe_error(error, brief=True)}"
+                                  ) from None
+        return settings
+
+    # ------------------------------------------------------------------ objects
+
+    def theme_object(self) -> Any:
+        """The :class:`scenes.theme.Theme` (imports Manim); errors name ``[theme]``."""
+        from scenes.theme import Theme
+
+        try:
+            return Theme.from_dict(self.theme.overrides())
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"[theme] {error}") from None
+
+    def pacing_object(self) -> Any:
+        """The :class:`scenes.pacing.Pacing`."""
+        from scenes.pacing import Pacing
+
+        try:
+            return Pacing(**self.pacing.overrides())
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"[pacing] {error}") from None
+
+    def resolved(self) -> dict[str, Any]:
+        """Every value, defaults filled in from the theme and pacing classes (for manifests
+        and for :meth:`to_toml`)."""
+        data = self.model_dump(mode="json")
+        data["network"]["layer_dims"] = list(self.network.layer_dims)
+        data["theme"] = _theme_values(self.theme_object())
+        pacing = self.pacing_object()
+        data["pacing"] = {key: getattr(pacing, key) for key in PacingSettings.model_fields}
+        return data
+
+    # ------------------------------------------------------------------ writing
+
+    def to_toml(self) -> str:
+        """A fully commented TOML file holding every key of these settings."""
+        return render_toml(self.resolved())
+
+    def to_file(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
+        """Write :meth:`to_toml` to ``path``; refuses to replace a file unless ``overwrite``."""
+        text = self.to_toml()
+        path = Path(path)
+        mode = "w" if overwrite else "x"
+        with path.open(mode, encoding="utf-8") as file:
+            file.write(text)
+
+
+def _theme_values(theme: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in ThemeSettings.model_fields:
+        if key in theme.families:
+            values[key] = theme.families[key]
+        elif hasattr(theme, key):
+            values[key] = getattr(theme, key)
+    return values
+
+
+# ---------------------------------------------------------------------- TOML template
+
+_HEADER = """\
+# chainrule configuration: `chainrule check`, `list` and `render` read it (--config FILE, or
+# ./chainrule.toml when present). Every key is shown with its default; edit what you need and
+# delete the rest. Command-line options override this file.
+"""
+
+_SECTION_INTRO = {
+    "network": "The network whose gradients the lecture derives (Andrew Ng's notation).",
+    "theme": "Colours (hex '#RRGGBB' or Manim names such as 'ORANGE') per symbol family, "
+             "the highlight, background and font sizes. Defaults: the Okabe-Ito palette, "
+             "safe for colour-blind viewers.",
+    "pacing": "How fast the lecture runs.",
+    "labels": "Plain text on the title card (no TeX commands).",
+    "output": "What `chainrule render` writes, and where.",
+}
+
+
+def render_toml(values: Mapping[str, Mapping[str, Any]]) -> str:
+    """The commented TOML text for ``values`` (``{section: {key: value}}``)."""
+    lines = [_HEADER]
+    for section, model in SECTIONS.items():
+        lines += textwrap.wrap(_SECTION_INTRO[section], 96, initial_indent="# ",
+                               subsequent_indent="# ")
+        lines.append(f"[{section}]")
+        for key, field in model.model_fields.items():
+            lines += textwrap.wrap(str(field.description), 96, initial_indent="# ",
+                                   subsequent_indent="#   ")
+            lines.append(f"{key} = {toml_value(values[section][key])}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def toml_value(value: Any) -> str:
+    """A TOML literal for a string, number, boolean or list of them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON strings are TOML basic strings
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+# ---------------------------------------------------------------------- error messages
+
+def describe_error(error: ValidationError, brief: bool = False) -> str:
+    """One line for the first problem of ``error``: the key, the value, what is allowed."""
+    problem = error.errors()[0]
+    loc = tuple(problem["loc"])
+    kind = problem["type"]
+    message = problem["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return _unknown(loc)
+    where = _where(loc)
+    if kind.startswith("value_error") or kind == "assertion_error":
+        # our validators (and NetworkSpec) name the key and the value themselves
+        return f"[{loc[0]}] {message}" if loc and not brief else message
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{where} must be a table of keys, like [{loc[0]}] followed by key = value lines"
+    value = problem.get("input")
+    allowed = _allowed(loc)
+    subject = _show(value) if brief else f"{where} = {_show(value)}"
+    return f"{subject} is not allowed ({message[:1].lower()}{message[1:]})" + (
+        f"; {loc[1]}: {allowed}" if allowed else "")
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    if not loc:
+        return "the config"
+    key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
+    return f"[{loc[0]}] {key.lstrip('.')}".rstrip()
+
+
+def _allowed(loc: tuple[Any, ...]) -> str | None:
+    if len(loc) < 2 or loc[0] not in SECTIONS:
+        return None
+    field = SECTIONS[loc[0]].model_fields.get(str(loc[1]))
+    return field.description if field is not None else None
+
+
+def _unknown(loc: tuple[Any, ...]) -> str:
+    if len(loc) == 1:
+        known = list(SECTIONS)
+        name = str(loc[0])
+        what = f"unknown section [{name}]"
+    else:
+        known = list(SECTIONS[loc[0]].model_fields) if loc[0] in SECTIONS else []
+        name = str(loc[-1])
+        what = f"unknown key {name!r} in [{loc[0]}]"
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{what}{hint}: allowed are {', '.join(known)}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+__all__ = ["DEFAULT_CONFIG_NAME", "FORMATS", "QUALITIES", "LabelsSettings", "NetworkSettings",
+           "OutputSettings", "PacingSettings", "Quality", "Settings", "ThemeSettings",
+           "check_colour", "describe_error", "render_toml"]

@@ -1,0 +1,39 @@
+"""``chainrule init``: write a fully commented default config to start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .config import DEFAULT_CONFIG_NAME
+from .errors import ConfigError
+from .options import debug_option
+
+
+@click.command("init")
+@click.argument("path", default=DEFAULT_CONFIG_NAME, metavar="[PATH]")
+@debug_option
+def init(path: str) -> None:
+    """Write a commented config file with every key at its default (default: ./chainrule.toml).
+
+    Refuses to overwrite an existing file.
+    """
+    from .config import Settings
+
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"{target} is a directory: give a file name such as "
+                          f"{target / DEFAULT_CONFIG_NAME}")
+    if target.exists() or target.is_symlink():
+        raise ConfigError(f"{target} already exists and init never overwrites: edit it, or "
+                          f"remove it first")
+    if not target.parent.is_dir():
+        raise ConfigError(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        Settings().to_file(target)
+    except FileExistsError:
+        raise ConfigError(f"{target} already exists and init never overwrites") from None
+    except OSError as error:
+        raise ConfigError(f"cannot write {target}: {error.strerror or error}") from None
+    click.echo(f"Wrote {target}: edit it, then run `chainrule render --config {target}`.")

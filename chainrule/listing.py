@@ -1,0 +1,36 @@
+"""``chainrule list``: the scenes, one line each, with what they show and how long they run."""
+
+from __future__ import annotations
+
+import click
+
+from .options import config_option, debug_option, load_settings, network_options, \
+    network_overrides
+
+
+@click.command("list")
+@network_options
+@config_option
+@debug_option
+def list_scenes(activation: str | None, dims: tuple[int, ...] | None, m: int | None,
+                config_path: str | None) -> None:
+    """List the scenes: name, estimated duration (≈ narration reading time), what it shows.
+
+    Durations follow the network and the pacing of the config.
+    """
+    from .catalog import discover, estimated_seconds, format_duration, summary
+    from .errors import RenderFailed
+    from .verify import build_derivation
+
+    settings = load_settings(config_path, network_overrides(activation, dims, m))
+    pacing = settings.pacing_object()
+    catalog = discover()
+    for problem in catalog.problems:
+        click.echo(f"chainrule: warning: {problem}", err=True)
+    if not catalog.scenes:
+        raise RenderFailed("no scenes found in the scenes package")
+    derivation = build_derivation(settings.network.spec())
+    width = max(len(name) for name in catalog.scenes)
+    for name, cls in catalog.scenes.items():
+        seconds = estimated_seconds(cls, derivation, pacing)
+        click.echo(f"{name:<{width}}  ≈{format_duration(seconds):>5}  {summary(cls)}")

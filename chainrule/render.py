@@ -1,0 +1,7 @@
+"""placeholder"""
+import click
+
+
+@click.command("render")
+def render() -> None:
+    """Render scenes (not yet)."""

@@ -1,0 +1,73 @@
+"""Text from a config file that may reach LaTeX: plain text, checked and escaped.
+
+Labels (title, course name) are *plain text*. :func:`check_label` rejects what has no place in
+a label and, with a reason, every TeX control sequence that could read or write files, change
+catcodes or define macros; :func:`escape_tex` turns checked text into TeX that typesets those
+characters literally (for scenes that put labels in ``Tex`` rather than ``Text``).
+
+>>> escape_tex("50% of $x_1$ & more")
+'50\\\\% of \\\\$x\\\\_1\\\\$ \\\\& more'
+>>> check_label("title", r"\\input{/etc/passwd}")
+Traceback (most recent call last):
+...
+ValueError: title contains \\input, which makes TeX read a file: labels are plain text
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_LABEL_LENGTH = 120
+
+#: Control sequences rejected with the reason given (the rest of ``\word`` is rejected too).
+DANGEROUS: dict[str, str] = {
+    **dict.fromkeys(("input", "include", "includeonly", "openin", "read", "readline",
+                     "InputIfFileExists", "IfFileExists", "lstinputlisting", "verbatiminput",
+                     "usepackage", "RequirePackage", "documentclass", "includegraphics"),
+                    "makes TeX read a file"),
+    **dict.fromkeys(("write", "openout", "immediate", "closeout", "newwrite", "special",
+                     "write18", "ShellEscape"), "makes TeX write a file or run a command"),
+    **dict.fromkeys(("catcode", "lccode", "uccode", "mathcode", "sfcode", "delcode",
+                     "endlinechar", "escapechar", "newlinechar"), "changes how TeX reads text"),
+    **dict.fromkeys(("def", "edef", "gdef", "xdef", "let", "futurelet", "newcommand",
+                     "renewcommand", "providecommand", "DeclareRobustCommand", "csname",
+                     "endcsname", "expandafter", "noexpand", "makeatletter", "newenvironment",
+                     "renewenvironment", "global", "outer", "long", "protected"),
+                    "defines or expands macros"),
+}
+
+_CONTROL_SEQUENCE = re.compile(r"\\([A-Za-z@]+|.)", re.S)
+_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+            "#": r"\#", "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}",
+            "~": r"\textasciitilde{}"}
+
+
+def check_label(key: str, text: str) -> None:
+    """Raise ``ValueError`` naming ``key`` if ``text`` is not a safe, reasonable label."""
+    if len(text) > MAX_LABEL_LENGTH:
+        raise ValueError(f"{key} is {len(text)} characters long: labels are at most "
+                         f"{MAX_LABEL_LENGTH} characters")
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            raise ValueError(f"{key} contains the control character {char!r}: labels are one "
+                             f"line of printable text")
+    if "^^" in text:
+        raise ValueError(f"{key} contains ^^, which TeX reads as a character code escape: "
+                         f"labels are plain text")
+    for match in _CONTROL_SEQUENCE.finditer(text):
+        name = match.group(1)
+        reason = DANGEROUS.get(name)
+        if reason is not None:
+            raise ValueError(f"{key} contains \\{name}, which {reason}: labels are plain text")
+        if name.isalpha() or name == "@":
+            raise ValueError(f"{key} contains the TeX command \\{name}: labels are plain text "
+                             f"(write symbols directly, e.g. ᵀ, ∗, ′)")
+
+
+def escape_tex(text: str) -> str:
+    """``text`` as TeX that prints exactly these characters."""
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+__all__ = ["DANGEROUS", "MAX_LABEL_LENGTH", "check_label", "escape_tex"]

@@ -1,0 +1,112 @@
+"""Derive and check every step before anything is drawn; show each verdict as it comes.
+
+Tests replace :func:`derive` here to inject a wrong derivation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from derivations import Derivation, NetworkSpec, StepReport, derive
+from derivations.formula import FormulaError
+
+from .errors import ConfigError, VerificationFailed
+
+#: The longest candidate expression accepted.
+MAX_CANDIDATE_LENGTH = 400
+
+PASS, FAIL = "✓", "✗"
+
+
+def build_derivation(spec: NetworkSpec) -> Derivation:
+    """The (not yet verified) derivation for ``spec``."""
+    try:
+        return derive(spec)
+    except (ValueError, FormulaError) as error:
+        raise VerificationFailed(f"the derivation for {spec.describe()} could not be built: "
+                                 f"{error}") from error
+
+
+def report_line(report: StepReport) -> str:
+    """``✓ dZ1.fold  Fold back into matrices`` (with the reason when it failed)."""
+    mark = PASS if report.failure is None else FAIL
+    line = f"{mark} {report.step.id:<20} {report.step.title}"
+    if report.failure is not None:
+        line += f": {' '.join(report.failure.split())}"
+    return line
+
+
+def check_steps(derivation: Derivation, show: Callable[[str], None] | None = None,
+                advance: Callable[[StepReport], None] | None = None) -> list[StepReport]:
+    """Check every step; ``show`` gets one line per step. Returns the failed reports."""
+    failed = []
+    for report in derivation.check():
+        if show is not None:
+            show(report_line(report))
+        if advance is not None:
+            advance(report)
+        if report.failure is not None:
+            failed.append(report)
+    return failed
+
+
+def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> float:
+    """Check every step with a progress display on a terminal (plain lines otherwise).
+
+    Returns the seconds taken; raises :class:`VerificationFailed` naming the first failing step.
+    """
+    start = time.perf_counter()
+    stream = click.get_text_stream("stdout")
+    if stream.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        console = Console(file=stream)
+        columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.description}"))
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("", total=len(derivation))
+
+            def advance(report: StepReport) -> None:
+                progress.update(task, advance=1, description=report.step.id)
+
+            show = progress.console.print if echo_steps else None
+            failed = check_steps(derivation, show=_plain(show), advance=advance)
+    else:
+        failed = check_steps(derivation, show=click.echo if echo_steps else None)
+    if failed:
+        first = failed[0]
+        more = f" ({len(failed) - 1} more step(s) failed too)" if len(failed) > 1 else ""
+        raise VerificationFailed(
+            f"step {first.step.id} ({first.step.title}) failed verification: "
+            f"{first.failure}{more}; nothing was rendered")
+    return time.perf_counter() - start
+
+
+def _plain(print_: Callable[..., Any] | None) -> Callable[[str], None] | None:
+    if print_ is None:
+        return None
+    return lambda line: print_(line, markup=False, highlight=False)
+
+
+def judge_candidate(derivation: Derivation, target: str, expression: str) -> Any:
+    """The verdict on ``expression`` for ``target``; bad input is a :class:`ConfigError`."""
+    if target not in derivation.formulas:
+        known = ", ".join(derivation.formulas)
+        raise ConfigError(f"option --target: {target!r} is not a gradient of this network: "
+                          f"use one of {known}")
+    if len(expression) > MAX_CANDIDATE_LENGTH:
+        raise ConfigError(f"option --candidate: the expression is {len(expression)} characters "
+                          f"long; at most {MAX_CANDIDATE_LENGTH} are accepted")
+    try:
+        return derivation.check_candidate(target, expression)
+    except FormulaError as error:
+        raise ConfigError(f"option --candidate: {error}") from None
+
+
+__all__ = ["build_derivation", "check_steps", "judge_candidate", "report_line",
+           "verify_with_display"]
