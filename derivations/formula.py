@@ -225,11 +225,13 @@ def to_text(node: Node) -> str:
         inner = to_text(node.arg)
         return f"{inner}.T" if isinstance(node.arg, Ref) else f"({inner}).T"
     if isinstance(node, OverM):
-        return f"1/m * {_wrap_text(node.arg, Sub, OverM)}"
+        inner = _wrap_text(node.arg, Sub)
+        # "1/m * 1/m * A" is not in the language (Python reads it as ((1/m * 1)/m) * A).
+        return f"1/m * ({inner})" if inner.startswith("1/m") else f"1/m * {inner}"
     if isinstance(node, SumColumns):
         return f"sum({to_text(node.arg)}, axis=1)"
     symbol = {MatMul: "@", Hadamard: "*", Sub: "-"}[type(node)]
-    looser = (Sub, OverM) if not isinstance(node, Sub) else ()
+    looser = (Sub,) if not isinstance(node, Sub) else ()
     left = _wrap_text(node.left, *looser, *((Hadamard,) if isinstance(node, MatMul) else ()))
     right = _wrap_text(node.right, Sub, *((Hadamard, MatMul, OverM) if not isinstance(node, Sub)
                                           else ()))
