@@ -17,9 +17,8 @@ help:
 bootstrap:
 	@bash scripts/bootstrap.sh
 
-# TODO: switch to `$(VENV)/bin/chainrule render` once the render subcommand lands.
 lecture: bootstrap
-	$(VENV)/bin/chainrule check
+	$(VENV)/bin/chainrule render
 
 test: bootstrap
 	PYTHONHASHSEED=0 $(PY) -m pytest -q

@@ -1,0 +1,210 @@
+"""Render one scene with Manim, in this process or in a worker process.
+
+A scene is rendered as a subclass made on the fly,
+``type(name, (SceneClass,), {"spec": ..., "theme": ..., "pacing": ..., "labels": ...})``,
+inside ``tempconfig(...)`` so the global Manim config is never changed for good. Its
+``build_derivation`` returns the derivation the CLI already verified (in a worker, the same
+derivation built again from the same spec). Manim writes the video, the ``.srt`` subcaptions
+and the section videos into a private work folder; :mod:`chainrule.publish` moves finished
+files into the output folder.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+#: Called with (scene name, seconds of video rendered so far) after each ``play``/``wait``.
+Reporter = Callable[[str, float], None]
+
+#: Manim's partial-movie cache keeps this many segments per scene (its default, 100, is less
+#: than one lecture's play calls, which would defeat the cache).
+MAX_FILES_CACHED = 2000
+
+
+@dataclass(frozen=True)
+class SceneJob:
+    """Everything a (possibly separate) process needs to render one scene; picklable."""
+
+    scene: str
+    settings: dict[str, Any]
+    stem: str                  # output name without extension, e.g. "ExpandToScalars_l"
+    video_format: str          # mp4 | webm | gif (png output renders mp4 sections)
+    width: int
+    height: int
+    fps: int
+    work_dir: str
+    cache_dir: str
+    verbosity: str = "WARNING"
+
+
+@dataclass(frozen=True)
+class SceneResult:
+    """What a render produced (paths inside the job's work folder), or why it failed."""
+
+    scene: str
+    stem: str
+    video: str | None = None
+    subtitles: str | None = None
+    sections: tuple[dict[str, Any], ...] = ()
+    sections_dir: str | None = None
+    render_seconds: float = 0.0
+    error: str | None = None
+    traceback: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def manim_config(job: SceneJob, tex_slot: Path, partial_dir: Path) -> dict[str, Any]:
+    """The ``tempconfig`` mapping for ``job``."""
+    work = Path(job.work_dir)
+    return {
+        "pixel_width": job.width,
+        "pixel_height": job.height,
+        "frame_rate": job.fps,
+        "frame_width": 8.0 * job.width / job.height,
+        "frame_height": 8.0,
+        "format": job.video_format,
+        "save_sections": True,
+        "media_dir": str(work),
+        "video_dir": str(work / "video"),
+        "sections_dir": str(work / "sections"),
+        "images_dir": str(work / "images"),
+        "log_dir": str(work / "logs"),
+        "partial_movie_dir": str(partial_dir),
+        "tex_dir": str(tex_slot / "Tex"),
+        "text_dir": str(tex_slot / "texts"),
+        "output_file": job.stem,
+        "verbosity": job.verbosity,
+        "progress_bar": "none",
+        "preview": False,
+        "show_in_file_browser": False,
+        "log_to_file": False,
+        "disable_caching": False,
+        "max_files_cached": MAX_FILES_CACHED,
+        "input_file": "",
+        "dry_run": False,
+        "write_all": False,
+        "from_animation_number": 0,
+        "upto_animation_number": -1,
+    }
+
+
+def scene_class(base: type, settings: Any, derivation: Any,
+                report: Reporter | None = None) -> type:
+    """``base`` with the settings' spec, theme, pacing and labels, and the given derivation."""
+    spec = settings.network.spec()
+    attrs: dict[str, Any] = {
+        "spec": spec,
+        "theme": settings.theme_object(),
+        "pacing": settings.pacing_object(),
+        "labels": MappingProxyType({"title": settings.labels.title,
+                                    "course": settings.labels.course}),
+        "build_derivation": classmethod(lambda cls: derivation),
+        "__module__": base.__module__,
+        "__doc__": base.__doc__,
+        "__qualname__": base.__qualname__,
+    }
+    cls = type(base.__name__, (base,), attrs)
+    if report is not None:
+        name = base.__name__
+
+        def play(self: Any, *args: Any, **kwargs: Any) -> None:
+            super(cls, self).play(*args, **kwargs)  # type: ignore[misc]
+            report(name, float(self.time))
+
+        cls.play = play  # type: ignore[attr-defined]
+    return cls
+
+
+@lru_cache(maxsize=8)
+def _derivation_for(spec: Any) -> Any:
+    from derivations import derive
+
+    return derive(spec)
+
+
+def render_job(job: SceneJob, derivation: Any = None, report: Reporter | None = None
+               ) -> SceneResult:
+    """Render ``job``; never raises for a render failure (see :attr:`SceneResult.error`)."""
+    start = time.perf_counter()
+    try:
+        return _render(job, derivation, report, start)
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:
+        return SceneResult(job.scene, job.stem, render_seconds=time.perf_counter() - start,
+                           error=f"{type(error).__name__}: {error}",
+                           traceback=traceback.format_exc())
+
+
+def _render(job: SceneJob, derivation: Any, report: Reporter | None, start: float
+            ) -> SceneResult:
+    from .cache import free_slot, key_of, locked
+    from .catalog import discover, import_manim
+    from .config import Settings
+
+    import_manim()
+    from manim import tempconfig
+
+    settings = Settings.model_validate(job.settings)
+    base = discover().get(job.scene)
+    if derivation is None:
+        derivation = _derivation_for(settings.network.spec())
+    cls = scene_class(base, settings, derivation, report)
+    cache = Path(job.cache_dir)
+    variant = f"{job.width}x{job.height}@{job.fps}.{job.video_format}"
+    partial_dir = cache / "partial" / key_of(variant) / job.scene
+    with free_slot(cache / "tex") as slot, locked(partial_dir.with_suffix(".lock")):
+        with tempconfig(manim_config(job, slot, partial_dir)):
+            scene = cls()
+            scene.render()
+    work = Path(job.work_dir)
+    extension = "gif" if job.video_format == "gif" else job.video_format
+    video = work / "video" / f"{job.stem}.{extension}"
+    if not video.exists():
+        raise RuntimeError(f"Manim finished but wrote no video at {video}")
+    subtitles = video.with_suffix(".srt")
+    index = work / "sections" / f"{job.stem}.json"
+    sections: tuple[dict[str, Any], ...] = ()
+    if index.exists():
+        import json
+
+        sections = tuple(json.loads(index.read_text(encoding="utf-8")))
+    return SceneResult(job.scene, job.stem, video=str(video),
+                       subtitles=str(subtitles) if subtitles.exists() else None,
+                       sections=sections, sections_dir=str(work / "sections"),
+                       render_seconds=time.perf_counter() - start)
+
+
+# ---------------------------------------------------------------------- worker processes
+
+_QUEUE: Any = None
+
+
+def init_worker(queue: Any) -> None:
+    """Process-pool initializer: remember the progress queue."""
+    global _QUEUE
+    _QUEUE = queue
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+
+
+def _queue_report(scene: str, seconds: float) -> None:
+    if _QUEUE is not None:
+        _QUEUE.put((scene, seconds))
+
+
+def render_in_worker(job: SceneJob) -> SceneResult:
+    """:func:`render_job` in a worker process, reporting progress through the queue."""
+    return render_job(job, report=_queue_report)
+
+
+__all__ = ["SceneJob", "SceneResult", "init_worker", "manim_config", "render_in_worker",
+           "render_job", "scene_class"]
