@@ -22,7 +22,7 @@ from .check import check
 from .errors import ChainruleError, Interrupted
 from .init import init
 from .listing import list_scenes
-from .options import debug_enabled
+from .options import DEBUG, debug_enabled
 from .render import render
 
 #: The hash seed render processes run with, so Manim's partial-movie cache is stable
@@ -41,13 +41,14 @@ class ChainruleGroup(click.Group):
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        code = self._run(argv, prog_name or "chainrule", complete_var, **extra)
+        code = self._run(argv, "chainrule", complete_var, **extra)  # not the runner's name
         if standalone_mode:
             sys.exit(code)
         return code
 
     def _run(self, argv: list[str], prog_name: str, complete_var: str | None,
              **extra: Any) -> int:
+        DEBUG["on"] = False  # set again by --debug for this run only
         try:
             with _signals_as_exceptions():
                 result = super().main(argv, prog_name, complete_var, standalone_mode=False,

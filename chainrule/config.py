@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from derivations.spec import ACTIVATIONS, NetworkSpec
 
@@ -228,6 +229,12 @@ class Settings(BaseModel):
     pacing: PacingSettings = Field(default_factory=PacingSettings)
     labels: LabelsSettings = Field(default_factory=LabelsSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        """The file these settings were read from, if any."""
+        return self._source
 
     # ------------------------------------------------------------------ reading
 
@@ -273,9 +280,11 @@ class Settings(BaseModel):
     def from_mapping(cls, data: Mapping[str, Any], source: str = "<config>") -> Settings:
         """Validate a mapping shaped like the TOML file."""
         try:
-            return cls.model_validate(dict(data))
+            settings = cls.model_validate(dict(data))
         except ValidationError as error:
             raise ConfigError(f"{source}: {describe_error(error)}") from None
+        settings._source = source
+        return settings
 
     def with_overrides(self, overrides: Mapping[str, tuple[Any, str]]) -> Settings:
         """A copy with ``{"section.key": (value, "--option")}`` applied; ``None`` values skip.
@@ -294,6 +303,7 @@ class Settings(BaseModel):
             except ValidationError as error:
                 raise ConfigError(f"option {option}: {describe_error(error, brief=True)}"
                                   ) from None
+            settings._source = self._source
         return settings
 
     # ------------------------------------------------------------------ objects
@@ -305,7 +315,7 @@ class Settings(BaseModel):
         try:
             return Theme.from_dict(self.theme.overrides())
         except (ValueError, TypeError) as error:
-            raise ConfigError(f"[theme] {error}") from None
+            raise ConfigError(f"{self._where('theme')} {error}") from None
 
     def pacing_object(self) -> Any:
         """The :class:`scenes.pacing.Pacing`."""
@@ -314,7 +324,10 @@ class Settings(BaseModel):
         try:
             return Pacing(**self.pacing.overrides())
         except (ValueError, TypeError) as error:
-            raise ConfigError(f"[pacing] {error}") from None
+            raise ConfigError(f"{self._where('pacing')} {error}") from None
+
+    def _where(self, section: str) -> str:
+        return f"{self._source}: [{section}]" if self._source else f"[{section}]"
 
     def resolved(self) -> dict[str, Any]:
         """Every value, defaults filled in from the theme and pacing classes (for manifests

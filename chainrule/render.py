@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -221,7 +222,7 @@ class _Progress:
         self.rendered = dict.fromkeys(estimates, 0.0)
         self.done: set[str] = set()
         self.started = time.perf_counter()
-        stream = click.get_text_stream("stdout")
+        stream = sys.stdout
         self.bar: Any = None
         if stream.isatty():
             from rich.console import Console

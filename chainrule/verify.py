@@ -5,6 +5,7 @@ Tests replace :func:`derive` here to inject a wrong derivation.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -60,7 +61,7 @@ def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> floa
     Returns the seconds taken; raises :class:`VerificationFailed` naming the first failing step.
     """
     start = time.perf_counter()
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     if stream.isatty():
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
