@@ -1,0 +1,147 @@
+"""``DerivationScene``: a Manim scene that shows steps of a verified derivation.
+
+Subclasses (one per lecture segment) set which steps they show; educators subclass them again
+to change the network, the colours or the pacing::
+
+    from derivations import NetworkSpec
+    from scenes.expand import ExpandToScalars
+
+    class BigReluExpand(ExpandToScalars):
+        spec = NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")
+
+The derivation is built and verified in :meth:`DerivationScene.setup`, before any frame is
+drawn: a step that fails verification stops the render with that step's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from manim import DOWN, Animation, FadeIn, FadeOut, Scene, VMobject
+
+from derivations.spec import NetworkSpec
+from derivations.steps import Step
+
+from .build import Box, place_title, stack_boxes, title_text
+from .pacing import Pacing
+from .theme import Theme
+
+
+class DerivationError(RuntimeError):
+    """The derivation behind a scene failed verification; the message names the step."""
+
+
+@lru_cache(maxsize=16)
+def verified_derivation(spec: NetworkSpec) -> Any:
+    """The derivation for ``spec``, verified (cached per spec: sympy work is slow).
+
+    Raises :class:`DerivationError` naming the failing step when verification fails.
+    """
+    from derivations import VerificationError, derive
+
+    try:
+        return derive(spec).verify()
+    except VerificationError as error:  # names the step; re-raised with the scene's context
+        raise DerivationError(f"the derivation for {spec.describe()} failed verification, so "
+                              f"no scene is rendered: {error}") from error
+
+
+class DerivationScene(Scene):
+    """A scene built from the steps of a verified derivation.
+
+    Class attributes educators override: ``spec`` (the network), ``theme`` (colours and type
+    sizes) and ``pacing`` (reading speed, animation speed). ``step_ids`` lists the steps the
+    scene shows, in order; every one of them is looked up (and so must exist) in
+    :meth:`setup`.
+
+    Each step starts with :meth:`begin_step`, which opens a section named after the step's
+    title and adds its narration as a subcaption (Manim writes the ``.srt``); :meth:`end_step`
+    waits until the subcaption has been on screen long enough to be read.
+    """
+
+    spec: ClassVar[NetworkSpec] = NetworkSpec()
+    theme: ClassVar[Theme] = Theme()
+    pacing: ClassVar[Pacing] = Pacing()
+    step_ids: ClassVar[tuple[str, ...]] = ()
+
+    derivation: Any
+    steps: dict[str, Step]
+
+    @classmethod
+    def build_derivation(cls) -> Any:
+        """The verified derivation for ``cls.spec`` (raises :class:`DerivationError`)."""
+        return verified_derivation(cls.spec)
+
+    def setup(self) -> None:
+        """Build and verify the derivation before any frame; look up ``step_ids``."""
+        self.derivation = self.build_derivation()
+        known = {step.id: step for step in self.derivation.steps}
+        missing = [step_id for step_id in self.step_ids if step_id not in known]
+        if missing:
+            raise DerivationError(
+                f"{type(self).__name__} shows step(s) {', '.join(missing)} that the derivation "
+                f"for {self.spec.describe()} does not have; it has: {', '.join(known)}")
+        self.steps = known
+        self.camera.background_color = self.theme.background
+        self._caption_end = 0.0
+        self.begun: list[str] = []
+        self._title: VMobject | None = None
+        self.title_box, self.body_box = self.layout_boxes()
+
+    # ---------------------------------------------------------------- layout
+
+    def layout_boxes(self) -> tuple[Box, Box]:
+        """The title band and the body below it."""
+        title, body = stack_boxes((0.55, 7.0))
+        return title, body
+
+    # ---------------------------------------------------------------- timing
+
+    def t(self, seconds: float) -> float:
+        """A nominal duration scaled by the pacing's ``speed``."""
+        return self.pacing.run_time(seconds)
+
+    def begin_step(self, step: Step | str, show_title: bool = True) -> Step:
+        """Start a lecture segment: a section, the subcaption, and the title caption.
+
+        Returns the step (handy when called with an id).
+        """
+        if isinstance(step, str):
+            step = self.steps[step]
+        self.next_section(step.title)
+        self.begun.append(step.id)
+        duration = self.pacing.reading_time(step.narration)
+        self.add_subcaption(step.narration, duration=duration)
+        self._caption_end = self.time + duration
+        if show_title:
+            self.show_title(step)
+        return step
+
+    def show_title(self, step: Step) -> None:
+        """Replace the title caption with ``step.title``."""
+        new = place_title(title_text(step, self.theme), self.title_box)
+        animations: list[Animation] = [FadeIn(new, shift=0.2 * DOWN)]
+        if self._title is not None:
+            animations.append(FadeOut(self._title))
+        self.play(*animations, run_time=self.t(0.5))
+        self._title = new
+
+    def end_step(self, pause: float = 0.5) -> None:
+        """Wait until the current subcaption has been read, and at least ``pause`` seconds."""
+        remaining = max(self._caption_end - self.time, self.t(pause))
+        self.wait(remaining)
+
+    def settle(self, group: VMobject) -> None:
+        """Make ``group`` one top-level mobject again after animations added its parts."""
+        members = set(group.get_family())
+        self.mobjects = [m for m in self.mobjects if m not in members]
+        self.add(group)
+
+    def clear_body(self, keep: Sequence[VMobject] = ()) -> None:
+        """Fade out everything but the title and ``keep``."""
+        gone = [m for m in self.mobjects if m is not self._title and m not in keep]
+        if gone:
+            self.play(*[FadeOut(m) for m in gone], run_time=self.t(0.5))
+

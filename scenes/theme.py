@@ -1,0 +1,154 @@
+"""Colours and type sizes: one place decides what every symbol looks like.
+
+A symbol key (``"W2"``, ``"dZ2"``, ``"gprime1"``, ``"X"``, ``"m"``) belongs to a *family* (``W``,
+``dZ``, ``gprime``, ...); each family has one colour in every scene. Colours come from the
+Okabe–Ito palette, which stays distinguishable under the common colour-vision deficiencies,
+completed by two greys. The "this row / this column" highlight has its own colour, used by no
+symbol, so a colour never means two things.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from manim import ManimColor
+
+#: The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), without its black.
+OKABE_ITO: Mapping[str, str] = MappingProxyType({
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+})
+
+#: Family of each symbol kind → its default colour.
+DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType({
+    "W": OKABE_ITO["yellow"],
+    "b": OKABE_ITO["blue"],
+    "Z": OKABE_ITO["bluish_green"],
+    "A": OKABE_ITO["sky_blue"],
+    "dZ": OKABE_ITO["vermillion"],
+    "gprime": OKABE_ITO["reddish_purple"],
+    "X": "#9A9A9A",   # mid grey: the input (A[0])
+    "Y": OKABE_ITO["orange"],
+    "m": "#CFCFCF",   # light grey: the number of examples
+})
+
+_FAMILY = re.compile(r"^(gprime|g|sigma|loss|d?[WbZAXYm])\d*$")
+
+
+def family_of(symbol: str) -> str:
+    """The family of a symbol key: ``"W2"`` → ``"W"``, ``"gprime1"`` → ``"gprime"``.
+
+    Gradients of the same letter form their own family (``"dZ2"`` → ``"dZ"``); a key that
+    fits no pattern is its own family. Families without a colour (``g``, ``sigma``, ``loss``
+    by default) are drawn in the fallback colour.
+
+    >>> family_of("dZ2"), family_of("gprime1"), family_of("X"), family_of("g1"), family_of("?")
+    ('dZ', 'gprime', 'X', 'g', '?')
+    """
+    match = _FAMILY.match(symbol)
+    return match.group(1) if match else symbol
+
+
+def _checked_colour(key: str, value: object) -> str:
+    """``value`` as ``#RRGGBB`` or ``ValueError`` naming ``key``, ``value`` and the fix."""
+    if not isinstance(value, str):
+        raise ValueError(f"colour for {key!r} is {value!r}, not a string: write a colour such "
+                         f"as '#E69F00' or 'ORANGE'")
+    try:
+        return ManimColor(value).to_hex().upper()
+    except Exception:  # ManimColor raises ValueError or TypeError depending on the input
+        raise ValueError(f"colour for {key!r} is {value!r}, which Manim cannot read: write a "
+                         f"hex colour such as '#E69F00' or a Manim colour name such as "
+                         f"'ORANGE'") from None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """How symbols look: colours per symbol family, the highlight colour and type sizes.
+
+    Sizes are Manim font sizes for a 14.2-unit-wide frame; ``min_font_size`` is the smallest
+    size a helper may shrink text to (legible at 480p). A layout that would need less switches
+    to a compact presentation instead.
+
+    Examples
+    --------
+    >>> theme = Theme.from_dict({"W": "#FF0000"})
+    >>> theme.colour("W2"), theme.colour("dZ2") == Theme().colour("dZ1")
+    ('#FF0000', True)
+    """
+
+    families: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType(dict(DEFAULT_FAMILY_COLOURS)))
+    text: str = "#FFFFFF"
+    fallback: str = "#FFFFFF"
+    highlight: str = "#FFFFFF"
+    highlight_opacity: float = 0.16
+    background: str = "#111111"
+    title_size: float = 36
+    body_size: float = 40
+    entry_size: float = 34
+    min_font_size: float = 28
+
+    def __post_init__(self) -> None:
+        families = {str(k): _checked_colour(str(k), v) for k, v in dict(self.families).items()}
+        object.__setattr__(self, "families", MappingProxyType(families))
+        for name in ("text", "fallback", "highlight", "background"):
+            object.__setattr__(self, name, _checked_colour(name, getattr(self, name)))
+        for name in ("title_size", "body_size", "entry_size", "min_font_size"):
+            size = getattr(self, name)
+            if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
+                raise ValueError(f"{name} = {size!r} is not a positive number: font sizes "
+                                 f"are numbers such as 36")
+        if not 0 < self.highlight_opacity <= 1:
+            raise ValueError(f"highlight_opacity = {self.highlight_opacity!r} is outside "
+                             f"(0, 1]: use e.g. 0.16")
+        for name in ("title_size", "body_size", "entry_size"):
+            if getattr(self, name) < self.min_font_size:
+                raise ValueError(f"{name} = {getattr(self, name)} is below min_font_size = "
+                                 f"{self.min_font_size}: raise it or lower min_font_size")
+        clash = [family for family, colour in self.families.items()
+                 if colour == self.highlight]
+        if clash:
+            raise ValueError(f"the highlight colour {self.highlight} is also the colour of "
+                             f"{', '.join(clash)}: a colour must mean one thing; choose "
+                             f"another highlight")
+
+    def colour(self, symbol: str | None) -> str:
+        """The colour of a symbol key (``None``, an operator, gets the text colour)."""
+        if symbol is None:
+            return self.text
+        return self.families.get(family_of(symbol), self.fallback)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Theme:
+        """A theme from a config mapping: symbol keys (or families) to colours, plus fields.
+
+        Keys naming a :class:`Theme` field (``"highlight"``, ``"body_size"`` ...) set that field;
+        any other key is a symbol (``"W2"`` and ``"W"`` both set the ``W`` family).
+        Colours are validated with Manim's ``ManimColor``.
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a theme is a mapping of symbol names to colours, not "
+                             f"{type(data).__name__}")
+        names = {f.name for f in fields(cls)} - {"families"}
+        default = cls()
+        families = dict(default.families)
+        settings: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in names:
+                settings[key] = value
+            elif _FAMILY.match(str(key)):
+                families[family_of(str(key))] = _checked_colour(str(key), value)
+            else:
+                raise ValueError(
+                    f"unknown theme key {key!r}: use a symbol such as W2, dZ2, gprime1, X, Y "
+                    f"or m, or one of the settings {', '.join(sorted(names))}")
+        return replace(default, families=MappingProxyType(families), **settings)
