@@ -1,0 +1,200 @@
+"""ExpandToScalars: tiny matrices, every product expanded into a sum of scalars.
+
+``W[l+1]`` and ``A[l]`` appear with their scalar entries. For each entry of ``Z[l+1]`` the row
+of ``W[l+1]`` and the column of ``A[l]`` that make it light up, the scalar sum is written, and
+it flies into its slot of the result. Then ``A[l] = g(Z[l])`` acts entry by entry.
+
+Render with ``manim -ql scenes/expand.py ExpandToScalars``.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    RIGHT,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    TransformFromCopy,
+    TransformMatchingTex,
+    VGroup,
+    VMobject,
+    Write,
+)
+
+from derivations.steps import Highlight, Step
+
+from scenes.base import DerivationScene
+from scenes.build import (
+    Box,
+    MatrixView,
+    equation_tex,
+    fit_first,
+    fit_into,
+    grid_view,
+    matrix_view,
+    stack_boxes,
+)
+
+#: How many entries are expanded slowly before the rest are filled in quickly.
+DETAILED_ENTRIES = 2
+
+
+class ExpandToScalars(DerivationScene):
+    """Stage 3 of the method: expand ``Z[2] = W[2] A[1] + b[2]`` and ``A[1] = g(Z[1])``."""
+
+    target = "dZ1"
+    step_ids = ("dZ1.concrete", "dZ1.expand", "dZ1.activate")
+
+    def construct(self) -> None:
+        concrete, expand, activate = (self.steps[i] for i in self.step_ids)
+        equation_box, matrices_box, work_box, result_box = self.bands()
+
+        # -- the tiny matrices
+        self.begin_step(concrete)
+        equation = equation_tex(concrete.equation, self.theme)
+        fit_into(equation, equation_box, self.theme)
+        views = self.factor_views(concrete, expand, matrices_box)
+        self.play(Write(equation), run_time=self.t(1.2))
+        self.play(LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4),
+                  run_time=self.t(1.5))
+        self.end_step()
+
+        # -- every entry of the product as a scalar sum
+        self.begin_step(expand)
+        general = equation_tex(expand.equation, self.theme)
+        fit_into(general, work_box, self.theme)
+        result = fit_first(self.result_builders(expand), result_box, self.theme)
+        self.play(FadeIn(general, shift=0.2 * DOWN), run_time=self.t(0.8))
+        self.play(FadeIn(VGroup(result.label, result.matrix.get_brackets())),
+                  run_time=self.t(0.6))
+        shown = [(r, c) for r in result.rows if r is not None
+                 for c in result.cols if c is not None]
+        detailed = shown if len(shown) <= 4 else shown[:DETAILED_ENTRIES]
+        work: VMobject = general
+        for row, col in detailed:
+            work = self.expand_entry(expand, row, col, views, result, work, work_box)
+        rest = [cell for cell in shown if cell not in detailed]
+        if rest:
+            self.play(LaggedStart(*[
+                TransformFromCopy(self.sources_of(expand, r, c, views), result.cell(r, c))
+                for r, c in rest], lag_ratio=0.25), run_time=self.t(2.0))
+        self.settle(result)
+        self.end_step()
+
+        # -- the activation acts entry by entry
+        self.begin_step(activate)
+        self.clear_body()
+        self.show_activation(concrete, activate, equation_box)
+        self.end_step(pause=1.0)
+
+    # ---------------------------------------------------------------- layout
+
+    def bands(self) -> list[Box]:
+        """Equation, factor matrices, the entry being expanded, and the result."""
+        return stack_boxes((0.55, 0.9, 2.6, 0.9, 2.6))[1:]
+
+    def factor_views(self, concrete: Step, expand: Step, box: Box) -> dict[str, MatrixView]:
+        """The matrices the expanded entries are made of (``W2``, ``A1``, ``b2``), side by side,
+        in their most detailed legible presentation."""
+        names = [h.matrix for h in expand.grid.cells[0].sources] if expand.grid else []
+        bias = [m.name for m in concrete.matrices if m.name.startswith("b")]
+        names = [n for n in names if n in {m.name for m in concrete.matrices}] + bias[:1]
+        builders = []
+        for limit in ((9, 9), (4, 4), (3, 3)):
+            builders.append(lambda limit=limit: _row({
+                name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
+                for name in names}))
+        row = fit_first(builders, box, self.theme)
+        return row.views  # type: ignore[attr-defined]
+
+    def result_builders(self, expand: Step) -> list:
+        """From the most detailed result grid to the most compact."""
+        grid = expand.grid
+        assert grid is not None, f"step {expand.id} has no entry grid"
+        return [lambda side=side, limit=limit: grid_view(grid, self.theme, side=side,
+                                                         limit=limit)
+                for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("lhs", (9, 9)),
+                                    ("lhs", (3, 3)))]
+
+    # ---------------------------------------------------------------- choreography
+
+    def sources_of(self, step: Step, row: int, col: int, views: dict[str, MatrixView]
+                   ) -> VGroup:
+        """The shown entries of the rows/columns entry ``(row, col)`` is made from."""
+        cell = step.grid.cell(row, col)  # type: ignore[union-attr]
+        group = VGroup()
+        for source in (*cell.sources, *self.bias_sources(row, views)):
+            view = views.get(source.matrix)
+            if view is None:
+                continue
+            if source.row is not None:
+                group.add(*view.row_mobjects(source.row))
+            if source.col is not None:
+                group.add(*view.col_mobjects(source.col))
+        return group
+
+    @staticmethod
+    def bias_sources(row: int, views: dict[str, MatrixView]) -> tuple[Highlight, ...]:
+        """The bias entry of row ``row`` (the bias vector adds to every column)."""
+        return tuple(Highlight(name, row=row) for name in views if name.startswith("b"))
+
+    def expand_entry(self, step: Step, row: int, col: int, views: dict[str, MatrixView],
+                     result: MatrixView, work: VMobject, work_box: Box) -> VMobject:
+        """Light up the sources of entry ``(row, col)``, write its scalar sum, fly it into place.
+
+        Returns the mobject now in the work line.
+        """
+        cell = step.grid.cell(row, col)  # type: ignore[union-attr]
+        bands = VGroup()
+        for source in (*cell.sources, *self.bias_sources(row, views)):
+            view = views.get(source.matrix)
+            if view is None:
+                continue
+            bands.add(view.band(self.theme, row=source.row) if source.row is not None
+                      else view.band(self.theme, col=source.col))
+        sum_tex = equation_tex(cell.parts, self.theme)
+        fit_into(sum_tex, work_box, self.theme)
+        target = result.cell(row, col)
+        self.play(Create(bands), run_time=self.t(0.8))
+        self.play(TransformMatchingTex(work, sum_tex), run_time=self.t(1.2))
+        self.wait(self.t(0.6))
+        self.play(TransformFromCopy(sum_tex, target), run_time=self.t(1.0))
+        self.play(FadeOut(bands), run_time=self.t(0.4))
+        return sum_tex
+
+    def show_activation(self, concrete: Step, activate: Step, box: Box) -> None:
+        """``Z[l]`` entry by entry, each entry becoming ``g(z)`` in ``A[l]``."""
+        grid = activate.grid
+        assert grid is not None, f"step {activate.id} has no entry grid"
+        equation = equation_tex(activate.equation, self.theme)
+        fit_into(equation, box, self.theme)
+        z_name = next(h.matrix for h in grid.cells[0].sources)
+        body = stack_boxes((0.55, 0.9, 6.1))[2]
+        builders = [lambda limit=limit: _row({
+            "Z": matrix_view(concrete.matrix(z_name), self.theme, limit=limit),
+            "A": grid_view(grid, self.theme, limit=limit)}, gap=1.2)
+            for limit in ((9, 9), (4, 4), (3, 3))]
+        pair = fit_first(builders, body, self.theme)
+        z_view, a_view = pair.views["Z"], pair.views["A"]  # type: ignore[attr-defined]
+        self.play(Write(equation), run_time=self.t(1.0))
+        self.play(FadeIn(z_view), FadeIn(VGroup(a_view.label, a_view.matrix.get_brackets())),
+                  run_time=self.t(0.8))
+        moves = [TransformFromCopy(z_view.cell(r, c), a_view.cell(r, c))
+                 for r in a_view.rows if r is not None for c in a_view.cols if c is not None
+                 if z_view.cell(r, c) is not None]
+        dots = [m for m in a_view.matrix.get_entries() if m not in a_view.cells.values()]
+        self.play(LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots],
+                  run_time=self.t(2.0))
+        self.settle(a_view)
+
+
+def _row(views: dict[str, MatrixView], gap: float = 0.6) -> VGroup:
+    """``views`` side by side; the group remembers them as ``.views``."""
+    row = VGroup(*views.values()).arrange(RIGHT, buff=gap)
+    row.views = views  # type: ignore[attr-defined]
+    return row
+
+
+__all__ = ["ExpandToScalars"]

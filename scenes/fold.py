@@ -1,0 +1,219 @@
+"""FoldBack: the grid of scalar results folds back into ``dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1])``.
+
+The shared factor ``g′(z_ij)`` leaves every entry's sum and becomes an element-wise product;
+the sums are recognised as rows of ``W[2]ᵀ`` times columns of ``dZ[2]`` (column ``i`` of
+``W[2]`` is row ``i`` of ``W[2]ᵀ``); the grid collapses into the boxed matrix formula.
+
+Render with ``manim -ql scenes/fold.py FoldBack``.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    RIGHT,
+    Create,
+    FadeIn,
+    FadeOut,
+    ReplacementTransform,
+    SurroundingRectangle,
+    TransformMatchingTex,
+    VGroup,
+)
+
+from derivations.steps import Step
+
+from scenes.base import DerivationScene
+from scenes.build import (
+    Box,
+    MatrixView,
+    between,
+    equation_tex,
+    fit_first,
+    fit_into,
+    grid_view,
+    matrix_view,
+    parts_view,
+    split_at_equals,
+    stack_boxes,
+)
+
+LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (3, 3))
+
+
+class FoldBack(DerivationScene):
+    """Stage 6 of the method: fold every entry back into one matrix expression."""
+
+    target = "dZ1"
+    step_ids = ("dZ1.all_entries", "dZ1.fold_factor", "dZ1.transpose", "dZ1.fold")
+
+    def construct(self) -> None:
+        every, factor, transpose, fold = (self.steps[i] for i in self.step_ids)
+        equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
+        upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
+
+        # -- recap, then the common factor comes out
+        self.begin_step(factor)
+        general = equation_tex(every.equation, self.theme)
+        fit_into(general, equation_box, self.theme)
+        before = self.grid(every, main_box)
+        self.play(FadeIn(general), FadeIn(before), run_time=self.t(1.0))
+        self.wait(self.t(1.0))
+        factored_general = equation_tex(factor.equation, self.theme)
+        fit_into(factored_general, equation_box, self.theme)
+        after = self.grid(factor, main_box)
+        self.play(TransformMatchingTex(general, factored_general),
+                  *self.cellwise(before, after), run_time=self.t(2.0))
+        self.settle(after)
+        self.wait(self.t(0.8))
+
+        # ... and becomes an element-wise product
+        product = self.product_row(factor, fold, upper_box)
+        sums, gprimes = product.views  # type: ignore[attr-defined]
+        moves = []
+        for (r, c), cell in after.cells.items():
+            if after.general or sums.cell(r, c) is None:
+                continue
+            moves.append(TransformMatchingTex(cell, VGroup(sums.cell(r, c),
+                                                           gprimes.cell(r, c))))
+        if moves:
+            rest = [m for m in (*sums.matrix.get_entries(), *gprimes.matrix.get_entries())
+                    if m not in sums.cells.values() and m not in gprimes.cells.values()]
+            self.play(*moves, FadeOut(after.label), FadeOut(after.matrix.get_brackets()),
+                      FadeIn(product.frame), *[FadeIn(m) for m in rest], run_time=self.t(2.0))
+        else:
+            self.play(FadeOut(after), FadeIn(product), run_time=self.t(1.5))
+        self.settle(product)
+        self.end_step()
+
+        # -- the sums are rows of W2ᵀ times columns of dZ2
+        self.begin_step(transpose)
+        sum_equation = equation_tex(transpose.equation, self.theme)
+        fit_into(sum_equation, equation_box, self.theme)
+        pair = self.transpose_pair(transpose, lower_box)
+        self.play(ReplacementTransform(factored_general, sum_equation), FadeIn(pair),
+                  run_time=self.t(1.2))
+        self.pair_columns_with_rows(transpose, pair)
+        self.end_step()
+
+        # -- the grid collapses into the matrix formula
+        self.begin_step(fold)
+        final = equation_tex(fold.equation, self.theme)
+        fit_into(final, main_box, self.theme)
+        pieces = self.formula_pieces(fold, product, final)
+        self.play(FadeOut(pair), FadeOut(sum_equation), run_time=self.t(0.6))
+        self.play(*pieces, run_time=self.t(2.0))
+        box = SurroundingRectangle(final, color=self.theme.text, buff=0.25, corner_radius=0.1)
+        self.play(Create(box), run_time=self.t(1.0))
+        self.end_step(pause=1.5)
+
+    # ---------------------------------------------------------------- building
+
+    def grid(self, step: Step, box: Box) -> MatrixView:
+        """The step's entry grid (right sides), as detailed as legibility allows."""
+        grid = step.grid
+        assert grid is not None, f"step {step.id} has no entry grid"
+        return fit_first([lambda limit=limit: grid_view(grid, self.theme, limit=limit)
+                          for limit in LIMITS]
+                         + [lambda: grid_view(grid, self.theme, side="general")], box,
+                         self.theme)
+
+    def product_row(self, factor: Step, fold: Step, box: Box) -> VGroup:
+        """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""
+        grid = factor.grid
+        assert grid is not None, f"step {factor.id} has no entry grid"
+        gprime = next(m for m in fold.matrices if m.symbol.startswith("gprime"))
+        star = next(p for p in fold.equation if p.name == "hadamard")
+
+        def build(limit: tuple[int, int] | None) -> VGroup:
+            if limit is None:  # the most compact: one general entry each
+                sums = parts_view((1, 1), lambda r, c: between(
+                    grid.general, "lparen", "rparen"), self.theme, grid.label)
+                sums.general = True
+                gprimes = matrix_view(gprime, self.theme, with_label=False, general=True)
+            else:
+                sums = parts_view(grid.shape, lambda r, c: between(
+                    grid.cell(r, c).parts, "lparen", "rparen"), self.theme, grid.label,
+                    limit=limit)
+                gprimes = matrix_view(gprime, self.theme, limit=limit, with_label=False)
+            operator = equation_tex((star,), self.theme)
+            row = VGroup(sums, operator, gprimes).arrange(RIGHT, buff=0.3)
+            row.views = (sums, gprimes)  # type: ignore[attr-defined]
+            row.frame = VGroup(sums.label, sums.matrix.get_brackets(),  # type: ignore
+                               operator, gprimes.matrix.get_brackets())
+            return row
+
+        return fit_first([lambda limit=limit: build(limit) for limit in (*LIMITS, None)], box,
+                         self.theme)
+
+    def cellwise(self, before: MatrixView, after: MatrixView) -> list:
+        """Each cell of ``before`` rearranges into the same cell of ``after``."""
+        if before.general or after.general or set(before.cells) != set(after.cells):
+            return [ReplacementTransform(before, after)]
+        animations = [ReplacementTransform(before.label, after.label),
+                      ReplacementTransform(before.matrix.get_brackets(),
+                                           after.matrix.get_brackets())]
+        animations += [TransformMatchingTex(before.cells[key], after.cells[key])
+                       for key in before.cells]
+        dots_before = [m for m in before.matrix.get_entries() if m not in before.cells.values()]
+        dots_after = [m for m in after.matrix.get_entries() if m not in after.cells.values()]
+        animations += [ReplacementTransform(a, b) for a, b in zip(dots_before, dots_after)]
+        return animations
+
+    def transpose_pair(self, step: Step, box: Box) -> VGroup:
+        """``W`` and ``Wᵀ`` side by side (the matrices the highlights pair up)."""
+        names = []
+        for left, right in step.highlights:
+            for name in (left.matrix, right.matrix):
+                if name not in names:
+                    names.append(name)
+        return fit_first([lambda limit=limit: _pair(
+            [matrix_view(step.matrix(n), self.theme, limit=limit) for n in names])
+            for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme)
+
+    def pair_columns_with_rows(self, step: Step, pair: VGroup) -> None:
+        """Light up column ``i`` of ``W`` together with row ``i`` of ``Wᵀ``, for each ``i``."""
+        views = {v.name: v for v in pair.views}  # type: ignore[attr-defined]
+        shown = 0
+        for left, right in step.highlights:
+            bands = VGroup()
+            for mark in (left, right):
+                view = views[mark.matrix]
+                index = mark.col if mark.col is not None else mark.row
+                axis = view.cols if mark.col is not None else view.rows
+                if index not in axis:
+                    continue
+                bands.add(view.band(self.theme, row=mark.row) if mark.row is not None
+                          else view.band(self.theme, col=mark.col))
+            if len(bands) < 2:
+                continue
+            self.play(Create(bands), run_time=self.t(0.7 if shown < 2 else 0.4))
+            self.play(FadeOut(bands), run_time=self.t(0.4 if shown < 2 else 0.2))
+            shown += 1
+
+    def formula_pieces(self, fold: Step, product: VGroup, final_tex: VGroup) -> list:
+        """The sums become ``W[2]ᵀ dZ[2]``, the g′ matrix ``g′(Z[1])``: the final formula
+        ``final_tex`` (built from ``fold.equation``)."""
+        sums, gprimes = product.views  # type: ignore[attr-defined]
+        star = product.submobjects[1]
+        lhs = split_at_equals(fold.equation)[0]
+        names = [p.name for p in final_tex.parts]  # type: ignore[attr-defined]
+        star_at = names.index("hadamard")
+        pieces = final_tex.submobjects
+        left = VGroup(*pieces[:len(lhs) + 1])
+        matmul = VGroup(*pieces[len(lhs) + 1:star_at])
+        right = VGroup(*pieces[star_at + 1:])
+        return [ReplacementTransform(sums.label, left),
+                ReplacementTransform(VGroup(sums.matrix), matmul),
+                ReplacementTransform(star, pieces[star_at]),
+                ReplacementTransform(gprimes, right)]
+
+
+def _pair(views: list[MatrixView]) -> VGroup:
+    pair = VGroup(*views).arrange(RIGHT, buff=1.0)
+    pair.views = views  # type: ignore[attr-defined]
+    for view in views:
+        view.name = view.label.parts[0].name  # type: ignore[union-attr, attr-defined]
+    return pair
+
+
+__all__ = ["FoldBack"]

@@ -1,0 +1,200 @@
+"""TakePartials: one entry's partial derivative by the scalar chain rule, then every entry.
+
+One entry ``z[1]_ij`` is picked. A small dependency graph shows every path from it to the loss
+(``z[1]_ij → a[1]_ij → z[2]_kj → 𝓛`` for each ``k``); each edge is coloured like the chain-rule
+factor it stands for (upstream = ``dZ[2]``, weight = ``W[2]``, local = ``g′``). The chain rule
+is written one path at a time, each factor is replaced by its value, and the grid of all
+entries is filled.
+
+Render with ``manim -ql scenes/partials.py TakePartials``.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    LaggedStart,
+    TransformMatchingTex,
+    VGroup,
+    VMobject,
+    Write,
+)
+
+from derivations.steps import Step, TexPart
+
+from scenes.base import DerivationScene
+from scenes.build import (
+    Box,
+    MatrixView,
+    break_points,
+    equation_lines,
+    equation_tex,
+    fit_first,
+    fit_into,
+    grid_view,
+    highlight_band,
+    replace_parts,
+    split_at_equals,
+    stack_boxes,
+)
+
+
+class TakePartials(DerivationScene):
+    """Stages 4 and 5 of the method: ``∂𝓛/∂z[1]_ij`` over every path, then every entry."""
+
+    target = "dZ1"
+    step_ids = ("dZ1.forward", "dZ1.concrete", "dZ1.partial", "dZ1.partial_values",
+                "dZ1.gprime", "dZ1.all_entries")
+
+    def construct(self) -> None:
+        concrete, partial, values, gprime, every = (
+            self.steps[i] for i in self.step_ids[1:])
+        graph_box, equation_box, gprime_box = stack_boxes((0.55, 2.9, 2.5, 0.9))[1:]
+
+        # -- one entry, every path, the scalar chain rule
+        self.begin_step(partial)
+        graph = self.dependency_graph(concrete, partial)
+        fit_into(graph, graph_box, self.theme)
+        self.draw_graph(graph)
+        breaks = break_points(partial.equation, self.theme, equation_box.width)
+        generic = equation_lines(partial.equation, self.theme, breaks)
+        fit_into(generic, equation_box, self.theme)
+        self.write_paths(partial, generic, graph)
+        self.end_step()
+
+        # -- each factor has a value
+        self.begin_step(values)
+        valued = equation_lines(values.equation, self.theme, breaks)
+        fit_into(valued, equation_box, self.theme)
+        self.play(replace_parts(generic, valued), run_time=self.t(2.0))
+        self.settle(valued)
+        self.end_step()
+
+        # -- the local factor
+        self.begin_step(gprime)
+        local = equation_tex(gprime.equation, self.theme)
+        fit_into(local, gprime_box, self.theme)
+        self.play(Write(local), run_time=self.t(1.2))
+        self.end_step()
+
+        # -- every entry
+        self.begin_step(every)
+        self.play(FadeOut(graph), FadeOut(local), run_time=self.t(0.6))
+        top, rest = stack_boxes((0.55, 1.7, 5.0))[1:]
+        self.play(valued.animate.scale_to_fit_height(min(valued.height, top.height))
+                  .move_to(top.point()), run_time=self.t(0.8))
+        fit_into(valued, top, self.theme)
+        self.fill_grid(every, valued, rest, partial.picked or (0, 0))
+        self.end_step(pause=1.0)
+
+    # ---------------------------------------------------------------- the graph
+
+    def node_parts(self, concrete: Step, partial: Step) -> tuple[TexPart, TexPart, TexPart]:
+        """``z[1]_ij``, ``a[1]_ij`` and ``𝓛`` as parts taken from the derivation's steps."""
+        i, j = partial.picked or (0, 0)
+        local = next(f for f in partial.paths[0].factors if f.role == "local")
+        layer = (local.value.symbol or "").removeprefix("gprime")
+        z_part = concrete.matrix(f"Z{layer}").entries[i][j][0]
+        a_part = concrete.matrix(f"A{layer}").entries[i][j][0]
+        loss = next(p for line in self.steps[self.step_ids[0]].lines for p in line
+                    if p.symbol == "loss")
+        return z_part, a_part, loss
+
+    def dependency_graph(self, concrete: Step, partial: Step) -> VGroup:
+        """Nodes ``z → a → z[2]_kj (each k) → 𝓛`` and arrows coloured by chain-rule factor.
+
+        The group has ``.nodes`` (a list: z, a, the ``z[2]`` nodes, 𝓛) and ``.edges``
+        (``local``, ``weight`` list, ``upstream`` list).
+        """
+        z_part, a_part, loss_part = self.node_parts(concrete, partial)
+        size = self.theme.body_size
+        z = equation_tex((z_part,), self.theme, size)
+        a = equation_tex((a_part,), self.theme, size)
+        loss = equation_tex((loss_part,), self.theme, size)
+        middle = VGroup(*[equation_tex((path.via,), self.theme, size)
+                          for path in partial.paths]).arrange(DOWN, buff=0.45)
+        z.move_to(4.5 * LEFT)
+        a.move_to(1.8 * LEFT)
+        middle.move_to(1.2 * RIGHT)
+        loss.move_to(4.2 * RIGHT)
+        colour = {f.role: self.theme.colour(f.generic.symbol) for f in partial.paths[0].factors}
+        local = _arrow(z, a, colour["local"])
+        weights = [_arrow(a, node, colour["weight"]) for node in middle]
+        upstreams = [_arrow(node, loss, colour["upstream"]) for node in middle]
+        graph = VGroup(z, a, middle, loss, local, *weights, *upstreams)
+        graph.nodes = [z, a, *middle, loss]  # type: ignore[attr-defined]
+        graph.edges = {"local": local, "weight": weights,  # type: ignore[attr-defined]
+                       "upstream": upstreams}
+        return graph
+
+    def draw_graph(self, graph: VGroup) -> None:
+        """The picked entry first, then the paths fanning out to the loss."""
+        z, a, *middle, loss = graph.nodes  # type: ignore[attr-defined]
+        edges = graph.edges  # type: ignore[attr-defined]
+        band = highlight_band(z, self.theme)
+        self.play(FadeIn(z), Create(band), run_time=self.t(0.8))
+        self.play(GrowArrow(edges["local"]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8))
+        self.play(LaggedStart(*[GrowArrow(e) for e in edges["weight"]], lag_ratio=0.2),
+                  LaggedStart(*[FadeIn(n) for n in middle], lag_ratio=0.2),
+                  run_time=self.t(1.0))
+        self.play(LaggedStart(*[GrowArrow(e) for e in edges["upstream"]], lag_ratio=0.2),
+                  FadeIn(loss), run_time=self.t(1.0))
+        graph.add(band)
+
+    def write_paths(self, step: Step, lines: VGroup, graph: VGroup) -> None:
+        """Write the left side, then one product per path while its edges light up."""
+        pieces = [(part, mob) for line in lines for part, mob in zip(line.parts, line)]
+        lhs_count = len(split_at_equals(step.equation)[0]) + 1
+        self.play(Write(VGroup(*[m for _, m in pieces[:lhs_count]])), run_time=self.t(1.0))
+        groups = _path_groups(pieces[lhs_count:], len(step.paths))
+        edges = graph.edges  # type: ignore[attr-defined]
+        for k, group in enumerate(groups):
+            lit = VGroup(edges["local"], edges["weight"][k], edges["upstream"][k])
+            self.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
+            self.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
+            self.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
+
+    # ---------------------------------------------------------------- every entry
+
+    def fill_grid(self, step: Step, valued: VGroup, box: Box, picked: tuple[int, int]) -> None:
+        """The picked entry's value flies into its slot; the other entries follow."""
+        grid = step.grid
+        assert grid is not None, f"step {step.id} has no entry grid"
+        builders = [lambda side=side, limit=limit: grid_view(grid, self.theme, side=side,
+                                                             limit=limit)
+                    for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))]
+        view: MatrixView = fit_first(builders, box, self.theme)
+        self.play(FadeIn(VGroup(view.label, view.matrix.get_brackets())), run_time=self.t(0.6))
+        slot = view.cell(*picked)
+        if slot is not None:
+            self.play(TransformMatchingTex(valued.copy(), slot), run_time=self.t(1.5))
+        rest = [m for m in view.matrix.get_entries() if m is not slot]
+        if rest:
+            self.play(LaggedStart(*[FadeIn(m) for m in rest], lag_ratio=0.15),
+                      run_time=self.t(1.5))
+        self.settle(view)
+
+
+def _arrow(start: VMobject, end: VMobject, colour: str) -> Arrow:
+    return Arrow(start.get_right(), end.get_left(), buff=0.15, color=colour, stroke_width=4,
+                 max_tip_length_to_length_ratio=0.12, tip_length=0.2)
+
+
+def _path_groups(pieces: list[tuple[TexPart, VMobject]], count: int) -> list[VGroup]:
+    """Split the right side's mobjects into one group per path (a trailing ``+`` included)."""
+    groups: list[VGroup] = [VGroup()]
+    for part, mobject in pieces:
+        groups[-1].add(mobject)
+        if part.name == "plus" and len(groups) < count:
+            groups.append(VGroup())
+    return groups
+
+
+__all__ = ["TakePartials"]

@@ -1,0 +1,46 @@
+"""Helpers for the scene tests: run a scene without writing video, check every frame state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from derivations.spec import NetworkSpec
+
+
+@contextmanager
+def checked_plays(check: Callable[[object], None]) -> Iterator[list[int]]:
+    """Call ``check(scene)`` after every ``Scene.play`` (``wait`` goes through ``play``)."""
+    from manim import Scene
+
+    original = Scene.play
+    count = [0]
+
+    def play(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        count[0] += 1
+        check(self)
+
+    Scene.play = play  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        Scene.play = original  # type: ignore[method-assign]
+
+
+def render_scene(scene_class: type, spec: NetworkSpec, media: Path, dry_run: bool = True,
+                 **settings: object) -> object:
+    """Render ``scene_class`` for ``spec`` at low quality into ``media``; return the scene."""
+    from manim import tempconfig
+
+    subclass = type(scene_class.__name__, (scene_class,), {"spec": spec})
+    config = {"quality": "low_quality", "dry_run": dry_run, "media_dir": str(media),
+              "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
+              **settings}
+    with tempconfig(config):
+        scene = subclass()
+        scene.render()
+    return scene

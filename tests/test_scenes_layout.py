@@ -1,0 +1,96 @@
+"""Layout of every scene, for small and extreme networks: after every ``play``/``wait``
+
+* everything visible lies inside the frame;
+* no text is smaller than the theme's legible minimum (and glyphs are tall enough in pixels);
+* major items (equations, matrices, titles) do not overlap.
+
+Scenes run with ``dry_run`` (no video), so this is a layout test, not a render test.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from manim import MathTex, Text, VMobject, config
+
+from derivations.spec import NetworkSpec
+from scenes.build import MatrixView
+from scenes.expand import ExpandToScalars
+from scenes.fold import FoldBack
+from scenes.partials import TakePartials
+from tests.scene_support import checked_plays, render_scene
+
+SCENES = (ExpandToScalars, TakePartials, FoldBack)
+SPECS = (
+    NetworkSpec(),
+    NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+    NetworkSpec(layer_dims=(1, 1, 1), m=1, activation="sigmoid"),
+    NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),
+    NetworkSpec(layer_dims=(2, 4, 1, 3), m=5, activation="tanh"),
+)
+EDGE_TOLERANCE = 0.02
+OVERLAP_TOLERANCE = 0.02
+#: A lower-case glyph at the minimum font size is at least this tall at 480p (pixels).
+MIN_GLYPH_PIXELS = 7.0
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")  # shared so TeX is compiled once per string
+
+
+def _visible(mobject: VMobject) -> bool:
+    family = mobject.get_family()
+    return any(m.has_points() and (m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0)
+               for m in family)
+
+
+def _box(mobject: VMobject) -> tuple[float, float, float, float]:
+    return (mobject.get_left()[0], mobject.get_bottom()[1], mobject.get_right()[0],
+            mobject.get_top()[1])
+
+
+def _major(mobject: VMobject) -> bool:
+    return isinstance(mobject, (MathTex, Text, MatrixView))
+
+
+def check_layout(scene) -> None:
+    """Frame, legibility and overlap checks on the scene's current state."""
+    half_w, half_h = config.frame_width / 2, config.frame_height / 2
+    minimum = scene.theme.min_font_size
+    pixels_per_unit = config.pixel_height / config.frame_height
+    visible = [m for m in scene.mobjects if _visible(m)]
+    for mobject in visible:
+        left, bottom, right, top = _box(mobject)
+        assert (left >= -half_w - EDGE_TOLERANCE and right <= half_w + EDGE_TOLERANCE
+                and bottom >= -half_h - EDGE_TOLERANCE and top <= half_h + EDGE_TOLERANCE), (
+            f"{mobject!r} leaves the frame: x {left:.2f}..{right:.2f}, y {bottom:.2f}..{top:.2f}"
+            f" (after play {scene.renderer.num_plays})")
+        for member in mobject.get_family():
+            if isinstance(member, (MathTex, Text)) and member.height > 0:
+                assert member.font_size >= minimum - 0.5, (
+                    f"{member!r} has font size {member.font_size:.1f} < {minimum}")
+                # the height of "x" is about 0.0077 units per font point in Manim's TeX
+                assert member.font_size * 0.0077 * pixels_per_unit * 480 / config.pixel_height \
+                    >= MIN_GLYPH_PIXELS * 0.99, f"{member!r} glyphs are too small at 480p"
+    major = [m for m in visible if _major(m)]
+    for a, b in itertools.combinations(major, 2):
+        if set(a.get_family()) & set(b.get_family()):
+            continue
+        la, ba, ra, ta = _box(a)
+        lb, bb, rb, tb = _box(b)
+        overlap_x = min(ra, rb) - max(la, lb)
+        overlap_y = min(ta, tb) - max(ba, bb)
+        assert overlap_x <= OVERLAP_TOLERANCE or overlap_y <= OVERLAP_TOLERANCE, (
+            f"{a!r} and {b!r} overlap by {overlap_x:.2f} x {overlap_y:.2f} units")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@pytest.mark.parametrize("scene_class", SCENES, ids=lambda c: c.__name__)
+def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
+    with checked_plays(check_layout) as plays:
+        scene = render_scene(scene_class, spec, media)
+    assert plays[0] > 5
+    assert scene.time > 10

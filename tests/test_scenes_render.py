@@ -1,0 +1,38 @@
+"""Each scene renders to a video (tiny resolution) with subtitles; checked by metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import pytest
+
+from derivations.spec import NetworkSpec
+from scenes.expand import ExpandToScalars
+from scenes.fold import FoldBack
+from scenes.partials import TakePartials
+from tests.scene_support import render_scene
+
+pytestmark = pytest.mark.render
+
+SIZE = (256, 144)
+FPS = 5
+
+
+@pytest.mark.parametrize("scene_class", (ExpandToScalars, TakePartials, FoldBack),
+                         ids=lambda c: c.__name__)
+def test_scene_renders(scene_class: type, tmp_path: Path) -> None:
+    scene = render_scene(scene_class, NetworkSpec(), tmp_path, dry_run=False,
+                         pixel_width=SIZE[0], pixel_height=SIZE[1], frame_rate=FPS)
+    videos = list(tmp_path.rglob(f"{scene_class.__name__}.mp4"))
+    assert len(videos) == 1, f"expected one video, found {videos}"
+    with av.open(str(videos[0])) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == SIZE
+        assert round(float(stream.average_rate)) == FPS
+        duration = float(stream.duration * stream.time_base)
+    assert duration == pytest.approx(scene.time, abs=2 / FPS)
+    subtitles = videos[0].with_suffix(".srt").read_text()
+    assert scene.begun, "the scene opened no step"
+    for step_id in scene.begun:
+        assert scene.steps[step_id].narration in subtitles, f"{step_id} has no subtitle"
