@@ -1,0 +1,268 @@
+"""``chainrule render``: error paths (fast) and real renders (``@pytest.mark.render``).
+
+Real renders use the lowest quality at a tiny pixel size and the shortest scene.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import av
+import click
+import pytest
+
+import chainrule.catalog
+import chainrule.render
+import chainrule.rendering
+import chainrule.system
+import chainrule.verify
+from chainrule.errors import RenderFailed
+from cli_support import assert_one_line_error, invoke, snapshot
+from derivations import derive
+
+SHORT_SCENE = "WhyTranspose"
+TINY = ("-q", "l", "--resolution", "192x108")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             tmp_path_factory: pytest.TempPathFactory) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CHAINRULE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    return tmp_path
+
+
+@pytest.fixture
+def no_rendering(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Fail the test if Manim is asked to render anything."""
+    calls: list[Any] = []
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        raise AssertionError("render_job was called")
+
+    monkeypatch.setattr(chainrule.rendering, "render_job", forbidden)
+    return calls
+
+
+# ---------------------------------------------------------------------- error paths
+
+@pytest.mark.parametrize("args, code, fragments", [
+    (["ExpandToScalar"], 2, ["unknown scene 'ExpandToScalar'", "did you mean ExpandToScalars"]),
+    (["NoSuchScene"], 2, ["unknown scene 'NoSuchScene'", "the scenes are"]),
+    (["-q", "x"], 2, ["--quality", "'x'"]),
+    (["--format", "avi"], 2, ["--format", "'avi'"]),
+    (["--jobs", "0"], 2, ["--jobs", "0"]),
+    (["--jobs", "99"], 2, ["--jobs", "99"]),
+    (["--jobs", "two"], 2, ["--jobs", "two"]),
+    (["--resolution", "100"], 2, ["--resolution", "WIDTHxHEIGHT"]),
+    (["--resolution", "101x100"], 2, ["--resolution", "even"]),
+    (["--resolution", "8x8"], 2, ["--resolution", "16 to 3840"]),
+    (["--dims", "2,5,1"], 2, ["option --dims", "layer_dims[1] = 5"]),
+    (["--m", "-1"], 2, ["option --m", "m = -1"]),
+    (["--activation", "gelu"], 2, ["--activation", "gelu"]),
+    (["--output", ""], 2, ["option --output", "directory"]),
+    (["--config", "nope.toml"], 2, ["nope.toml", "does not exist"]),
+    (["--frobnicate"], 2, ["--frobnicate"]),
+])
+def test_bad_input(args: list[str], code: int, fragments: list[str], tmp_path: Path,
+                   no_rendering: list[Any]) -> None:
+    before = snapshot(tmp_path)
+    assert_one_line_error(invoke("render", *args), code, *fragments)
+    assert snapshot(tmp_path) == before
+    assert no_rendering == []
+
+
+def test_output_is_a_file(tmp_path: Path, no_rendering: list[Any]) -> None:
+    (tmp_path / "out").write_text("not a folder")
+    before = snapshot(tmp_path)
+    assert_one_line_error(invoke("render", "-o", "out"), 2, "option --output", "is a file")
+    assert_one_line_error(invoke("render", "-o", "out/sub"), 2, "option --output", "is a file")
+    assert snapshot(tmp_path) == before
+
+
+def test_output_folder_from_the_config_is_named(tmp_path: Path, no_rendering: list[Any]) -> None:
+    (tmp_path / "out").write_text("not a folder")
+    (tmp_path / "c.toml").write_text('[output]\ndirectory = "out"\n')
+    assert_one_line_error(invoke("render", "--config", "c.toml"), 2, "[output] directory",
+                          "is a file")
+
+
+def test_output_not_writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             no_rendering: list[Any]) -> None:
+    (tmp_path / "ro").mkdir()
+    monkeypatch.setattr(chainrule.render.os, "access", lambda path, mode: False)
+    assert_one_line_error(invoke("render", "-o", "ro"), 2, "not writable")
+    assert_one_line_error(invoke("render", "-o", "ro/new"), 2, "not writable")
+
+
+def test_missing_latex_names_the_apt_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              no_rendering: list[Any]) -> None:
+    monkeypatch.setattr(chainrule.system.shutil, "which", lambda program: None)
+    before = snapshot(tmp_path)
+    assert_one_line_error(invoke("render", SHORT_SCENE), 1, "latex and dvisvgm not found",
+                          "sudo apt-get install texlive-latex-base texlive-latex-recommended "
+                          "texlive-latex-extra texlive-fonts-recommended dvisvgm")
+    assert snapshot(tmp_path) == before
+
+
+def test_missing_dvisvgm_only(monkeypatch: pytest.MonkeyPatch, no_rendering: list[Any]) -> None:
+    import shutil
+
+    real = shutil.which
+    monkeypatch.setattr(chainrule.system.shutil, "which",
+                        lambda program: None if program == "dvisvgm" else real(program))
+    line = assert_one_line_error(invoke("render", SHORT_SCENE), 1, "dvisvgm not found",
+                                 "`sudo apt-get install dvisvgm`")
+    assert "texlive" not in line
+
+
+def test_failing_verification_renders_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              no_rendering: list[Any]) -> None:
+    monkeypatch.setattr(chainrule.verify, "derive",
+                        lambda spec: derive(spec, formulas={"dZ1": "W2 @ dZ2 * gprime(Z1)"}))
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "old.mp4").write_bytes(b"keep me")
+    before = snapshot(tmp_path)
+    assert_one_line_error(invoke("render", SHORT_SCENE), 1, "step dZ1.fold",
+                          "failed verification", "nothing was rendered")
+    assert snapshot(tmp_path) == before
+    assert no_rendering == []
+
+
+def test_a_failing_scene_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        tmp_path_factory: pytest.TempPathFactory) -> None:
+    def boom(*args: Any) -> Any:
+        raise RuntimeError("the scene fell over")
+
+    monkeypatch.setattr(chainrule.rendering, "_render", boom)
+    before = snapshot(tmp_path)
+    result = invoke("render", SHORT_SCENE, *TINY)
+    assert_one_line_error(result, 1, f"scene {SHORT_SCENE} failed to render",
+                          "RuntimeError: the scene fell over")
+    assert snapshot(tmp_path) == before
+    work = tmp_path_factory.getbasetemp() / "cache" / "work"
+    assert not work.exists() or list(work.iterdir()) == []  # the work folder is removed
+
+    result = invoke("render", SHORT_SCENE, *TINY, "--debug")
+    assert result.exit_code == 1 and "Traceback" in result.stderr
+
+
+def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def record(jobs: list[Any], *args: Any) -> Any:
+        seen.extend(job.scene for job in jobs)
+        raise RenderFailed("stop here")
+
+    monkeypatch.setattr(chainrule.render, "run_jobs", record)
+    result = invoke("render", "-q", "l")
+    assert result.exit_code == 1
+    scenes = chainrule.catalog.discover().scenes
+    assert seen == (["Lecture"] if "Lecture" in scenes else list(scenes))
+
+
+def test_scene_names_are_deduplicated(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def record(jobs: list[Any], *args: Any) -> Any:
+        seen.extend(job.scene for job in jobs)
+        raise RenderFailed("stop here")
+
+    monkeypatch.setattr(chainrule.render, "run_jobs", record)
+    invoke("render", SHORT_SCENE, SHORT_SCENE, "ExpandToScalars")
+    assert seen == [SHORT_SCENE, "ExpandToScalars"]
+
+
+def test_scene_subclass_carries_the_settings() -> None:
+    from chainrule.config import Settings
+
+    settings = Settings.from_toml('[network]\nm = 3\n[theme]\nW = "#123456"\n'
+                                  '[pacing]\nspeed = 2\n[labels]\ncourse = "DL 101"\n')
+    base = chainrule.catalog.discover().get(SHORT_SCENE)
+    derivation = derive(settings.network.spec())
+    cls = chainrule.rendering.scene_class(base, settings, derivation)
+    assert cls.__name__ == SHORT_SCENE and issubclass(cls, base)
+    assert cls.spec.m == 3 and cls.theme.colour("W2") == "#123456" and cls.pacing.speed == 2
+    assert cls.labels["course"] == "DL 101"
+    assert cls.build_derivation() is derivation
+    assert base.spec.m == 2  # the scene class itself is untouched
+
+
+# ---------------------------------------------------------------------- real renders
+
+def video_facts(path: Path) -> tuple[int, int, float, float]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return (stream.codec_context.width, stream.codec_context.height,
+                float(stream.average_rate), container.duration / av.time_base)
+
+
+@pytest.mark.render
+def test_render_one_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    launched: list[str] = []
+    monkeypatch.setattr(click, "launch", lambda target, **kw: launched.append(target))
+    (tmp_path / "course.toml").write_text('[output]\nquality = "m"\ndirectory = "videos"\n'
+                                          '[theme]\nW = "#123456"\n')
+    result = invoke("render", SHORT_SCENE, "--config", "course.toml", *TINY, "--preview")
+    assert result.exit_code == 0, result.stderr
+    out = tmp_path / "videos"
+    stem = f"{SHORT_SCENE}_l"  # -q l beats the file's quality = "m"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{stem}.mp4", f"{stem}.srt", "manifest.json"])  # nothing half-written left over
+    width, height, fps, duration = video_facts(out / f"{stem}.mp4")
+    assert (width, height, fps) == (192, 108, 15.0)
+    assert "-->" in (out / f"{stem}.srt").read_text()
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    (entry,) = manifest["outputs"]
+    assert entry["path"] == f"{stem}.mp4" and entry["subtitles"] == f"{stem}.srt"
+    assert entry["resolution"] == [192, 108] and entry["fps"] == 15.0
+    assert entry["duration"] == pytest.approx(duration, abs=0.2)
+    scene = chainrule.catalog.discover().get(SHORT_SCENE)
+    titles = [derive(scene.spec).step(i).title for i in scene.step_ids]
+    assert [s["title"] for s in entry["sections"]] == titles
+    assert entry["sections"][0]["start"] == 0.0
+    assert entry["chapters"].splitlines()[0] == f"0:00 {titles[0]}"
+    assert entry["config"]["theme"]["W"] == "#123456"
+    assert entry["config"]["output"]["quality"] == "l"
+    assert set(entry["versions"]) >= {"chainrule", "manim", "sympy", "cairo"}
+    assert [Path(p).resolve() for p in launched] == [out / f"{stem}.mp4"]
+
+
+@pytest.mark.render
+def test_render_png_is_the_last_frame_of_each_section(tmp_path: Path) -> None:
+    result = invoke("render", "ShapeCheck", *TINY, "--format", "png")
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((tmp_path / "media" / "manifest.json").read_text())
+    (entry,) = manifest["outputs"]
+    assert len(entry["frames"]) == len(entry["sections"]) >= 2
+    from PIL import Image
+
+    for name in entry["frames"]:
+        image = Image.open(tmp_path / "media" / name)
+        assert image.size == (192, 108)
+        low, high = image.convert("L").getextrema()
+        assert high - low > 64  # something is drawn
+    assert not list((tmp_path / "media").glob("*.mp4"))
+
+
+@pytest.mark.render
+def test_render_two_scenes_in_two_processes(tmp_path: Path) -> None:
+    result = invoke("render", SHORT_SCENE, "ShapeCheck", *TINY, "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    out = tmp_path / "media"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [o["path"] for o in manifest["outputs"]] == [f"{SHORT_SCENE}_l.mp4",
+                                                         "ShapeCheck_l.mp4"]
+    for entry in manifest["outputs"]:
+        assert video_facts(out / entry["path"])[:2] == (192, 108)
+        assert (out / entry["subtitles"]).is_file()
+
+    # another render into the same folder keeps the other scene's entry
+    result = invoke("render", SHORT_SCENE, *TINY)
+    assert result.exit_code == 0, result.stderr
+    paths = [o["path"] for o in json.loads((out / "manifest.json").read_text())["outputs"]]
+    assert sorted(paths) == sorted([f"{SHORT_SCENE}_l.mp4", "ShapeCheck_l.mp4"])
