@@ -1,0 +1,102 @@
+"""Segments: the body of a scene as a plain object, so one lecture can play them all.
+
+A :class:`Segment` holds a :class:`~scenes.base.DerivationScene` and plays its steps on it.
+A scene that renders one segment on its own is two lines::
+
+    class WhyTranspose(SegmentScene):
+        segment = TransposeSegment
+
+and :class:`~scenes.lecture.Lecture` plays several segments one after another on itself.
+
+Inside a segment, ``self.scene.play(...)`` plays an animation (``play`` is the segment's own
+method); every other scene attribute (``theme``, ``t``, ``begin_step``, ``end_step``,
+``steps``, ``wait``, ``add`` ...) is reachable as ``self.<name>``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from derivations.steps import Step
+
+from .base import DerivationScene, DerivationError
+
+if TYPE_CHECKING:
+    from derivations import Derivation
+
+
+class Segment:
+    """One lecture segment played on ``scene``.
+
+    Subclasses set ``step_ids`` (the steps they need, in order) or override
+    :meth:`step_ids_for` when the steps depend on the network (e.g. one group per layer), and
+    implement :meth:`play`.
+
+    Examples
+    --------
+    >>> class Nothing(Segment):
+    ...     step_ids = ("dZ1.fold",)
+    ...     def play(self) -> None:
+    ...         pass
+    >>> Nothing.step_ids_for(None)
+    ('dZ1.fold',)
+    """
+
+    step_ids: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, scene: DerivationScene) -> None:
+        self.scene = scene
+        missing = [i for i in self.step_ids_for(scene.derivation) if i not in scene.steps]
+        if missing:
+            raise DerivationError(
+                f"{type(self).__name__} needs step(s) {', '.join(missing)} that the derivation "
+                f"for {scene.spec.describe()} does not have; it has: {', '.join(scene.steps)}")
+
+    @classmethod
+    def step_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+        """The ids of the steps this segment shows for ``derivation``."""
+        return cls.step_ids
+
+    def step(self, step_id: str) -> Step:
+        """The step called ``step_id``."""
+        return self.scene.steps[step_id]
+
+    def begin_step(self, step: Step | str, show_title: bool = True) -> Step:
+        """Start ``step`` on the scene (see :meth:`DerivationScene.begin_step`).
+
+        A step another segment of the same scene has already begun (in a lecture, ``FoldBack``
+        and ``WhyTranspose`` both show ``dZ1.transpose``) gets a section marked as continued
+        and no second subcaption: the narration is not repeated.
+        """
+        if isinstance(step, str):
+            step = self.scene.steps[step]
+        begun: set[str] = self.scene.__dict__.setdefault("begun_steps", set())
+        if step.id not in begun:
+            begun.add(step.id)
+            return self.scene.begin_step(step, show_title)
+        self.scene.next_section(f"{step.title} (continued)")
+        if show_title:
+            self.scene.show_title(step)
+        return step
+
+    def play(self) -> None:
+        """Play the segment's animations on the scene."""
+        raise NotImplementedError(f"{type(self).__name__} must implement play()")
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names the segment lacks: theme, t, begin_step, wait, ...
+        if name == "scene":
+            raise AttributeError(name)
+        return getattr(self.scene, name)
+
+
+class SegmentScene(DerivationScene):
+    """A scene that plays one :class:`Segment` (set ``segment`` in the subclass)."""
+
+    segment: ClassVar[type[Segment]]
+
+    def construct(self) -> None:
+        self.segment(self).play()
+
+
+__all__ = ["Segment", "SegmentScene"]
