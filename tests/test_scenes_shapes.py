@@ -1,0 +1,71 @@
+"""ShapeCheck and its badges: layout after every play, badges under their factors, verdict
+colours that no symbol uses, and a render at the lowest quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derivations import NetworkSpec, derive
+from scenes.badges import BadgedEquation, status_colour
+from scenes.shapes import ShapeCheck
+from scenes.theme import Theme
+from tests.scene_support import checked_plays, render_scene
+from tests.test_scenes_layout import check_layout
+
+SPECS = (
+    NetworkSpec(),
+    NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
+    NetworkSpec(layer_dims=(1, 1, 1), m=1, activation="sigmoid"),
+    NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),
+)
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+def test_layout(spec: NetworkSpec, media: Path) -> None:
+    with checked_plays(check_layout) as plays:
+        scene = render_scene(ShapeCheck, spec, media)
+    assert plays[0] > 5
+    assert scene.time > 10
+
+
+def test_badges_sit_under_their_factors_without_touching() -> None:
+    step = derive(NetworkSpec(layer_dims=(3, 4, 2), m=3)).step("dZ1.no_transpose")
+    shown = BadgedEquation(step.equation, step.badges, Theme())
+    assert set(shown.badges) == {badge.part for badge in step.badges}
+    for name, badge in shown.badges.items():
+        part = shown.part(name)
+        assert badge.get_top()[1] < part.get_bottom()[1]
+        assert badge.get_left()[0] <= part.get_center()[0] <= badge.get_right()[0]
+    badges = list(shown.badges.values())
+    for left, right in zip(badges, badges[1:]):
+        assert left.get_right()[0] < right.get_left()[0]
+
+
+def test_the_mismatch_is_where_the_derivation_says() -> None:
+    uneven = derive(NetworkSpec(layer_dims=(3, 4, 2), m=3)).step("dZ1.no_transpose")
+    assert [b.part for b in uneven.badges if not b.ok] and not uneven.lines
+    square = derive(NetworkSpec()).step("dZ1.no_transpose")
+    assert all(b.ok for b in square.badges) and len(square.lines) == 2
+
+
+def test_verdict_colours_mean_nothing_else() -> None:
+    theme = Theme()
+    symbols = set(theme.families.values()) | {theme.text, theme.highlight}
+    for ok in (True, False):
+        assert status_colour(theme, ok).upper() not in symbols
+    assert status_colour(theme, True) != status_colour(theme, False)
+
+
+@pytest.mark.render
+def test_renders_at_lowest_quality(tmp_path: Path) -> None:
+    render_scene(ShapeCheck, NetworkSpec(), tmp_path, dry_run=False)
+    videos = list(tmp_path.rglob("ShapeCheck.mp4"))
+    assert videos and videos[0].stat().st_size > 10_000
