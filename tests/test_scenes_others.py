@@ -1,0 +1,57 @@
+"""OtherGradients: every target but dZ1 in derivation order, layout after every play, and a
+render at the lowest quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derivations import NetworkSpec, derive
+from scenes.others import OtherGradients, OtherGradientsSegment, shared_parts
+from tests.scene_support import checked_plays, render_scene
+from tests.test_scenes_layout import check_layout
+
+SPECS = (
+    NetworkSpec(),
+    NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
+    NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),
+)
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+def test_layout(spec: NetworkSpec, media: Path) -> None:
+    with checked_plays(check_layout) as plays:
+        scene = render_scene(OtherGradients, spec, media)
+    assert plays[0] > 20
+    assert scene.time > 30
+
+
+def test_steps_follow_the_derivation_for_every_depth() -> None:
+    two = OtherGradientsSegment.step_ids_for(derive(NetworkSpec()))
+    assert two == ("dZ2.loss", "dZ2.partial", "dZ2.fold", "dW2.partial", "dW2.fold",
+                   "db2.partial", "db2.fold", "dW1.partial", "dW1.fold", "db1.partial",
+                   "db1.fold")
+    three = OtherGradientsSegment.step_ids_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
+    assert three[0] == "dZ3.loss" and "dZ2.fold" in three
+    assert not [i for i in three if i.startswith(("dZ1.", "general."))]
+
+
+def test_one_over_m_is_what_partial_and_fold_share() -> None:
+    derivation = derive(NetworkSpec())
+    for target in ("dW2", "db2", "dW1", "db1"):
+        partial, fold = derivation.steps_for(target)
+        assert shared_parts(partial.equation, fold.equation) == ("overm",)
+
+
+@pytest.mark.render
+def test_renders_at_lowest_quality(tmp_path: Path) -> None:
+    render_scene(OtherGradients, NetworkSpec(), tmp_path, dry_run=False)
+    videos = list(tmp_path.rglob("OtherGradients.mp4"))
+    assert videos and videos[0].stat().st_size > 10_000
