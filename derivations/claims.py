@@ -128,7 +128,10 @@ def _check_difference(claim: DifferenceClaim) -> str | None:
     right = _at(claim.rhs, point).reshape(claim.rhs.shape)
     if not np.allclose(left, right, rtol=1e-9, atol=1e-12):
         return None
-    return "the two sides were expected to differ, but they agree at a random point"
+    # Agreeing at one point proves nothing (relu's g' is 0 at every negative z): decide exactly.
+    if any(not symbolically_equal(l, r) for l, r in zip(claim.lhs, claim.rhs)):
+        return None
+    return "the two sides were expected to differ, but they are equal in every entry"
 
 
 def _shape_problem(left: sympy.MatrixBase, right: sympy.MatrixBase, what: str) -> str | None:
