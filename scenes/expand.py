@@ -25,7 +25,7 @@ from manim import (
 
 from derivations.steps import Highlight, Step
 
-from scenes.base import DerivationScene
+from scenes.segment import Segment, SegmentScene
 from scenes.build import (
     Box,
     MatrixView,
@@ -41,13 +41,13 @@ from scenes.build import (
 DETAILED_ENTRIES = 2
 
 
-class ExpandToScalars(DerivationScene):
+class ExpandSegment(Segment):
     """Stage 3 of the method: expand ``Z[2] = W[2] A[1] + b[2]`` and ``A[1] = g(Z[1])``."""
 
     target = "dZ1"
     step_ids = ("dZ1.concrete", "dZ1.expand", "dZ1.activate")
 
-    def construct(self) -> None:
+    def play(self) -> None:
         concrete, expand, activate = (self.steps[i] for i in self.step_ids)
         equation_box, matrices_box, work_box, result_box = self.bands()
 
@@ -56,8 +56,8 @@ class ExpandToScalars(DerivationScene):
         equation = equation_tex(concrete.equation, self.theme)
         fit_into(equation, equation_box, self.theme)
         views = self.factor_views(concrete, expand, matrices_box)
-        self.play(Write(equation), run_time=self.t(1.2))
-        self.play(LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4),
+        self.scene.play(Write(equation), run_time=self.t(1.2))
+        self.scene.play(LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4),
                   run_time=self.t(1.5))
         self.end_step()
 
@@ -66,8 +66,8 @@ class ExpandToScalars(DerivationScene):
         general = equation_tex(expand.equation, self.theme)
         fit_into(general, work_box, self.theme)
         result = fit_first(self.result_builders(expand), result_box, self.theme)
-        self.play(FadeIn(general, shift=0.2 * DOWN), run_time=self.t(0.8))
-        self.play(FadeIn(VGroup(result.label, result.matrix.get_brackets())),
+        self.scene.play(FadeIn(general, shift=0.2 * DOWN), run_time=self.t(0.8))
+        self.scene.play(FadeIn(VGroup(result.label, result.matrix.get_brackets())),
                   run_time=self.t(0.6))
         shown = [(r, c) for r in result.rows if r is not None
                  for c in result.cols if c is not None]
@@ -77,7 +77,7 @@ class ExpandToScalars(DerivationScene):
             work = self.expand_entry(expand, row, col, views, result, work, work_box)
         rest = [cell for cell in shown if cell not in detailed]
         if rest:
-            self.play(LaggedStart(*[
+            self.scene.play(LaggedStart(*[
                 TransformFromCopy(self.sources_of(expand, r, c, views), result.cell(r, c))
                 for r, c in rest], lag_ratio=0.25), run_time=self.t(2.0))
         self.settle(result)
@@ -157,11 +157,11 @@ class ExpandToScalars(DerivationScene):
         sum_tex = equation_tex(cell.parts, self.theme)
         fit_into(sum_tex, work_box, self.theme)
         target = result.cell(row, col)
-        self.play(Create(bands), run_time=self.t(0.8))
-        self.play(TransformMatchingTex(work, sum_tex), run_time=self.t(1.2))
+        self.scene.play(Create(bands), run_time=self.t(0.8))
+        self.scene.play(TransformMatchingTex(work, sum_tex), run_time=self.t(1.2))
         self.wait(self.t(0.6))
-        self.play(TransformFromCopy(sum_tex, target), run_time=self.t(1.0))
-        self.play(FadeOut(bands), run_time=self.t(0.4))
+        self.scene.play(TransformFromCopy(sum_tex, target), run_time=self.t(1.0))
+        self.scene.play(FadeOut(bands), run_time=self.t(0.4))
         return sum_tex
 
     def show_activation(self, concrete: Step, activate: Step, box: Box) -> None:
@@ -178,14 +178,14 @@ class ExpandToScalars(DerivationScene):
             for limit in ((9, 9), (4, 4), (3, 3))]
         pair = fit_first(builders, body, self.theme)
         z_view, a_view = pair.views["Z"], pair.views["A"]  # type: ignore[attr-defined]
-        self.play(Write(equation), run_time=self.t(1.0))
-        self.play(FadeIn(z_view), FadeIn(VGroup(a_view.label, a_view.matrix.get_brackets())),
+        self.scene.play(Write(equation), run_time=self.t(1.0))
+        self.scene.play(FadeIn(z_view), FadeIn(VGroup(a_view.label, a_view.matrix.get_brackets())),
                   run_time=self.t(0.8))
         moves = [TransformFromCopy(z_view.cell(r, c), a_view.cell(r, c))
                  for r in a_view.rows if r is not None for c in a_view.cols if c is not None
                  if z_view.cell(r, c) is not None]
         dots = [m for m in a_view.matrix.get_entries() if m not in a_view.cells.values()]
-        self.play(LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots],
+        self.scene.play(LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots],
                   run_time=self.t(2.0))
         self.settle(a_view)
 
@@ -197,4 +197,12 @@ def _row(views: dict[str, MatrixView], gap: float = 0.6) -> VGroup:
     return row
 
 
-__all__ = ["ExpandToScalars"]
+class ExpandToScalars(SegmentScene):
+    """Stage 3 of the method: expand ``Z[2] = W[2] A[1] + b[2]`` and ``A[1] = g(Z[1])``."""
+
+    segment = ExpandSegment
+    target = ExpandSegment.target
+    step_ids = ExpandSegment.step_ids
+
+
+__all__ = ["ExpandSegment", "ExpandToScalars"]

@@ -22,7 +22,7 @@ from manim import (
 
 from derivations.steps import Step
 
-from scenes.base import DerivationScene
+from scenes.segment import Segment, SegmentScene
 from scenes.build import (
     Box,
     MatrixView,
@@ -40,13 +40,13 @@ from scenes.build import (
 LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (3, 3))
 
 
-class FoldBack(DerivationScene):
+class FoldSegment(Segment):
     """Stage 6 of the method: fold every entry back into one matrix expression."""
 
     target = "dZ1"
     step_ids = ("dZ1.all_entries", "dZ1.fold_factor", "dZ1.transpose", "dZ1.fold")
 
-    def construct(self) -> None:
+    def play(self) -> None:
         every, factor, transpose, fold = (self.steps[i] for i in self.step_ids)
         equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
         upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
@@ -56,12 +56,12 @@ class FoldBack(DerivationScene):
         general = equation_tex(every.equation, self.theme)
         fit_into(general, equation_box, self.theme)
         before = self.grid(every, main_box)
-        self.play(FadeIn(general), FadeIn(before), run_time=self.t(1.0))
+        self.scene.play(FadeIn(general), FadeIn(before), run_time=self.t(1.0))
         self.wait(self.t(1.0))
         factored_general = equation_tex(factor.equation, self.theme)
         fit_into(factored_general, equation_box, self.theme)
         after = self.grid(factor, main_box)
-        self.play(TransformMatchingTex(general, factored_general),
+        self.scene.play(TransformMatchingTex(general, factored_general),
                   *self.cellwise(before, after), run_time=self.t(2.0))
         self.settle(after)
         self.wait(self.t(0.8))
@@ -78,10 +78,10 @@ class FoldBack(DerivationScene):
         if moves:
             rest = [m for m in (*sums.matrix.get_entries(), *gprimes.matrix.get_entries())
                     if m not in sums.cells.values() and m not in gprimes.cells.values()]
-            self.play(*moves, FadeOut(after.label), FadeOut(after.matrix.get_brackets()),
+            self.scene.play(*moves, FadeOut(after.label), FadeOut(after.matrix.get_brackets()),
                       FadeIn(product.frame), *[FadeIn(m) for m in rest], run_time=self.t(2.0))
         else:
-            self.play(FadeOut(after), FadeIn(product), run_time=self.t(1.5))
+            self.scene.play(FadeOut(after), FadeIn(product), run_time=self.t(1.5))
         self.settle(product)
         self.end_step()
 
@@ -90,7 +90,7 @@ class FoldBack(DerivationScene):
         sum_equation = equation_tex(transpose.equation, self.theme)
         fit_into(sum_equation, equation_box, self.theme)
         pair = self.transpose_pair(transpose, lower_box)
-        self.play(ReplacementTransform(factored_general, sum_equation), FadeIn(pair),
+        self.scene.play(ReplacementTransform(factored_general, sum_equation), FadeIn(pair),
                   run_time=self.t(1.2))
         self.pair_columns_with_rows(transpose, pair)
         self.end_step()
@@ -100,10 +100,10 @@ class FoldBack(DerivationScene):
         final = equation_tex(fold.equation, self.theme)
         fit_into(final, main_box, self.theme)
         pieces = self.formula_pieces(fold, product, final)
-        self.play(FadeOut(pair), FadeOut(sum_equation), run_time=self.t(0.6))
-        self.play(*pieces, run_time=self.t(2.0))
+        self.scene.play(FadeOut(pair), FadeOut(sum_equation), run_time=self.t(0.6))
+        self.scene.play(*pieces, run_time=self.t(2.0))
         box = SurroundingRectangle(final, color=self.theme.text, buff=0.25, corner_radius=0.1)
-        self.play(Create(box), run_time=self.t(1.0))
+        self.scene.play(Create(box), run_time=self.t(1.0))
         self.end_step(pause=1.5)
 
     # ---------------------------------------------------------------- building
@@ -186,8 +186,8 @@ class FoldBack(DerivationScene):
                           else view.band(self.theme, col=mark.col))
             if len(bands) < 2:
                 continue
-            self.play(Create(bands), run_time=self.t(0.7 if shown < 2 else 0.4))
-            self.play(FadeOut(bands), run_time=self.t(0.4 if shown < 2 else 0.2))
+            self.scene.play(Create(bands), run_time=self.t(0.7 if shown < 2 else 0.4))
+            self.scene.play(FadeOut(bands), run_time=self.t(0.4 if shown < 2 else 0.2))
             shown += 1
 
     def formula_pieces(self, fold: Step, product: VGroup, final_tex: VGroup) -> list:
@@ -216,4 +216,12 @@ def _pair(views: list[MatrixView]) -> VGroup:
     return pair
 
 
-__all__ = ["FoldBack"]
+class FoldBack(SegmentScene):
+    """Stage 6 of the method: fold every entry back into one matrix expression."""
+
+    segment = FoldSegment
+    target = FoldSegment.target
+    step_ids = FoldSegment.step_ids
+
+
+__all__ = ["FoldSegment", "FoldBack"]

@@ -29,7 +29,7 @@ from manim import (
 
 from derivations.steps import Step, TexPart
 
-from scenes.base import DerivationScene
+from scenes.segment import Segment, SegmentScene
 from scenes.build import (
     Box,
     MatrixView,
@@ -46,14 +46,14 @@ from scenes.build import (
 )
 
 
-class TakePartials(DerivationScene):
+class PartialsSegment(Segment):
     """Stages 4 and 5 of the method: ``∂𝓛/∂z[1]_ij`` over every path, then every entry."""
 
     target = "dZ1"
     step_ids = ("dZ1.forward", "dZ1.concrete", "dZ1.partial", "dZ1.partial_values",
                 "dZ1.gprime", "dZ1.all_entries")
 
-    def construct(self) -> None:
+    def play(self) -> None:
         concrete, partial, values, gprime, every = (
             self.steps[i] for i in self.step_ids[1:])
         graph_box, equation_box, gprime_box = stack_boxes((0.55, 2.9, 2.5, 0.9))[1:]
@@ -73,7 +73,7 @@ class TakePartials(DerivationScene):
         self.begin_step(values)
         valued = equation_lines(values.equation, self.theme, breaks)
         fit_into(valued, equation_box, self.theme)
-        self.play(replace_parts(generic, valued), run_time=self.t(2.0))
+        self.scene.play(replace_parts(generic, valued), run_time=self.t(2.0))
         self.settle(valued)
         self.end_step()
 
@@ -81,14 +81,14 @@ class TakePartials(DerivationScene):
         self.begin_step(gprime)
         local = equation_tex(gprime.equation, self.theme)
         fit_into(local, gprime_box, self.theme)
-        self.play(Write(local), run_time=self.t(1.2))
+        self.scene.play(Write(local), run_time=self.t(1.2))
         self.end_step()
 
         # -- every entry
         self.begin_step(every)
-        self.play(FadeOut(graph), FadeOut(local), run_time=self.t(0.6))
+        self.scene.play(FadeOut(graph), FadeOut(local), run_time=self.t(0.6))
         top, rest = stack_boxes((0.55, 1.7, 5.0))[1:]
-        self.play(valued.animate.scale_to_fit_height(min(valued.height, top.height))
+        self.scene.play(valued.animate.scale_to_fit_height(min(valued.height, top.height))
                   .move_to(top.point()), run_time=self.t(0.8))
         fit_into(valued, top, self.theme)
         self.fill_grid(every, valued, rest, partial.picked or (0, 0))
@@ -139,12 +139,12 @@ class TakePartials(DerivationScene):
         z, a, *middle, loss = graph.nodes  # type: ignore[attr-defined]
         edges = graph.edges  # type: ignore[attr-defined]
         band = highlight_band(z, self.theme)
-        self.play(FadeIn(z), Create(band), run_time=self.t(0.8))
-        self.play(GrowArrow(edges["local"]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8))
-        self.play(LaggedStart(*[GrowArrow(e) for e in edges["weight"]], lag_ratio=0.2),
+        self.scene.play(FadeIn(z), Create(band), run_time=self.t(0.8))
+        self.scene.play(GrowArrow(edges["local"]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8))
+        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges["weight"]], lag_ratio=0.2),
                   LaggedStart(*[FadeIn(n) for n in middle], lag_ratio=0.2),
                   run_time=self.t(1.0))
-        self.play(LaggedStart(*[GrowArrow(e) for e in edges["upstream"]], lag_ratio=0.2),
+        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges["upstream"]], lag_ratio=0.2),
                   FadeIn(loss), run_time=self.t(1.0))
         graph.add(band)
 
@@ -152,14 +152,14 @@ class TakePartials(DerivationScene):
         """Write the left side, then one product per path while its edges light up."""
         pieces = [(part, mob) for line in lines for part, mob in zip(line.parts, line)]
         lhs_count = len(split_at_equals(step.equation)[0]) + 1
-        self.play(Write(VGroup(*[m for _, m in pieces[:lhs_count]])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*[m for _, m in pieces[:lhs_count]])), run_time=self.t(1.0))
         groups = _path_groups(pieces[lhs_count:], len(step.paths))
         edges = graph.edges  # type: ignore[attr-defined]
         for k, group in enumerate(groups):
             lit = VGroup(edges["local"], edges["weight"][k], edges["upstream"][k])
-            self.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
-            self.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
-            self.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
+            self.scene.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
+            self.scene.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
+            self.scene.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
 
     # ---------------------------------------------------------------- every entry
 
@@ -171,13 +171,13 @@ class TakePartials(DerivationScene):
                                                              limit=limit)
                     for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))]
         view: MatrixView = fit_first(builders, box, self.theme)
-        self.play(FadeIn(VGroup(view.label, view.matrix.get_brackets())), run_time=self.t(0.6))
+        self.scene.play(FadeIn(VGroup(view.label, view.matrix.get_brackets())), run_time=self.t(0.6))
         slot = view.cell(*picked)
         if slot is not None:
-            self.play(TransformMatchingTex(valued.copy(), slot), run_time=self.t(1.5))
+            self.scene.play(TransformMatchingTex(valued.copy(), slot), run_time=self.t(1.5))
         rest = [m for m in view.matrix.get_entries() if m is not slot]
         if rest:
-            self.play(LaggedStart(*[FadeIn(m) for m in rest], lag_ratio=0.15),
+            self.scene.play(LaggedStart(*[FadeIn(m) for m in rest], lag_ratio=0.15),
                       run_time=self.t(1.5))
         self.settle(view)
 
@@ -197,4 +197,12 @@ def _path_groups(pieces: list[tuple[TexPart, VMobject]], count: int) -> list[VGr
     return groups
 
 
-__all__ = ["TakePartials"]
+class TakePartials(SegmentScene):
+    """Stages 4 and 5 of the method: ``∂𝓛/∂z[1]_ij`` over every path, then every entry."""
+
+    segment = PartialsSegment
+    target = PartialsSegment.target
+    step_ids = PartialsSegment.step_ids
+
+
+__all__ = ["PartialsSegment", "TakePartials"]
