@@ -24,6 +24,8 @@ from .base import DerivationScene, DerivationError
 if TYPE_CHECKING:
     from derivations import Derivation
 
+    from .pacing import Pacing
+
 
 class Segment:
     """One lecture segment played on ``scene``.
@@ -97,6 +99,12 @@ class SegmentScene(DerivationScene):
 
     def construct(self) -> None:
         self.segment(self).play()
+
+    @classmethod
+    def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
+        """A lower bound of the length: the reading time of the segment's narrations."""
+        return sum(pacing.reading_time(derivation.step(step_id).narration)
+                   for step_id in cls.segment.step_ids_for(derivation))
 
 
 __all__ = ["Segment", "SegmentScene"]
