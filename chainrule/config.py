@@ -175,20 +175,28 @@ class PacingSettings(_Section):
 
 
 class LabelsSettings(_Section):
-    """``[labels]``: plain text shown on the lecture's title card."""
+    """``[labels]``: plain text on the lecture's title card.
 
-    title: str = Field("Where does dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1]) come from?",
-                       max_length=MAX_LABEL_LENGTH,
-                       description=f"the lecture title, plain text, at most "
-                                   f"{MAX_LABEL_LENGTH} characters")
-    course: str = Field("", max_length=MAX_LABEL_LENGTH,
-                        description="the course name under the title, plain text ('' for none)")
+    ``None`` means the default of :class:`scenes.lecture.Lecture`.
+    """
+
+    title: str | None = Field(None, max_length=MAX_LABEL_LENGTH,
+                              description="the lecture title, plain text; {formula} is replaced "
+                                          "by the derived dZ[1] formula, typeset")
+    course: str | None = Field(None, max_length=MAX_LABEL_LENGTH,
+                               description="the course name under the title, plain text "
+                                           "('' for none)")
 
     @field_validator("title", "course")
     @classmethod
-    def _is_plain_text(cls, value: str, info: Any) -> str:
-        check_label(info.field_name, value)
+    def _is_plain_text(cls, value: str | None, info: Any) -> str | None:
+        if value is not None:
+            check_label(info.field_name, value)
         return value
+
+    def overrides(self) -> dict[str, Any]:
+        """The keys set (not ``None``): class attributes of the lecture scene."""
+        return {key: value for key, value in self.model_dump().items() if value is not None}
 
 
 class OutputSettings(_Section):
@@ -337,6 +345,7 @@ class Settings(BaseModel):
         data["theme"] = _theme_values(self.theme_object())
         pacing = self.pacing_object()
         data["pacing"] = {key: getattr(pacing, key) for key in PacingSettings.model_fields}
+        data["labels"] = {**_lecture_labels(), **self.labels.overrides()}
         return data
 
     # ------------------------------------------------------------------ writing
@@ -352,6 +361,15 @@ class Settings(BaseModel):
         mode = "w" if overwrite else "x"
         with path.open(mode, encoding="utf-8") as file:
             file.write(text)
+
+
+def _lecture_labels() -> dict[str, str]:
+    """The title and course the lecture scene shows by default."""
+    try:
+        from scenes.lecture import Lecture
+    except ImportError:  # the scene is not there: nothing shows labels
+        return {"title": "", "course": ""}
+    return {key: str(getattr(Lecture, key, "")) for key in LabelsSettings.model_fields}
 
 
 def _theme_values(theme: Any) -> dict[str, Any]:

@@ -156,7 +156,7 @@ def _publish_all(results: list[Any], out: Path, settings: Any) -> list[dict[str,
     entries = []
     try:
         for result in results:
-            first_title = settings.labels.title if result.scene == "Lecture" else result.scene
+            first_title = "Title" if result.scene == "Lecture" else result.scene
             entries.append(publish(result, out, settings.output.format,
                                    settings.output.quality, config, first_title))
         update_manifest(out, entries)

@@ -1,7 +1,8 @@
 """Render one scene with Manim, in this process or in a worker process.
 
 A scene is rendered as a subclass made on the fly,
-``type(name, (SceneClass,), {"spec": ..., "theme": ..., "pacing": ..., "labels": ...})``,
+``type(name, (SceneClass,), {"spec": ..., "theme": ..., "pacing": ...})`` (plus ``title`` and
+``course`` for a scene that has them, the lecture),
 inside ``tempconfig(...)`` so the global Manim config is never changed for good. Its
 ``build_derivation`` returns the derivation the CLI already verified (in a worker, the same
 derivation built again from the same spec). Manim writes the video, the ``.srt`` subcaptions
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 #: Called with (scene name, seconds of video rendered so far) after each ``play``/``wait``.
@@ -97,19 +97,23 @@ def manim_config(job: SceneJob, tex_slot: Path, partial_dir: Path) -> dict[str, 
 
 def scene_class(base: type, settings: Any, derivation: Any,
                 report: Reporter | None = None) -> type:
-    """``base`` with the settings' spec, theme, pacing and labels, and the given derivation."""
+    """``base`` with the settings' spec, theme, pacing and labels, and the given derivation.
+
+    Labels (``title``, ``course``) are set only where ``base`` has such string attributes.
+    """
     spec = settings.network.spec()
     attrs: dict[str, Any] = {
         "spec": spec,
         "theme": settings.theme_object(),
         "pacing": settings.pacing_object(),
-        "labels": MappingProxyType({"title": settings.labels.title,
-                                    "course": settings.labels.course}),
         "build_derivation": classmethod(lambda cls: derivation),
         "__module__": base.__module__,
         "__doc__": base.__doc__,
         "__qualname__": base.__qualname__,
     }
+    for key, value in settings.labels.overrides().items():  # title, course: the lecture's
+        if isinstance(getattr(base, key, None), str):
+            attrs[key] = value
     cls = type(base.__name__, (base,), attrs)
     if report is not None:
         name = base.__name__

@@ -186,9 +186,18 @@ def test_scene_subclass_carries_the_settings() -> None:
     cls = chainrule.rendering.scene_class(base, settings, derivation)
     assert cls.__name__ == SHORT_SCENE and issubclass(cls, base)
     assert cls.spec.m == 3 and cls.theme.colour("W2") == "#123456" and cls.pacing.speed == 2
-    assert cls.labels["course"] == "DL 101"
     assert cls.build_derivation() is derivation
+    assert not hasattr(cls, "course")  # labels go only to scenes that show them
     assert base.spec.m == 2  # the scene class itself is untouched
+
+
+def test_labels_reach_the_lecture() -> None:
+    from chainrule.config import Settings
+
+    lecture = chainrule.catalog.discover().get("Lecture")
+    settings = Settings.from_toml('[labels]\ncourse = "DL 101"\n')
+    cls = chainrule.rendering.scene_class(lecture, settings, derive(lecture.spec))
+    assert cls.course == "DL 101" and cls.title == lecture.title
 
 
 # ---------------------------------------------------------------------- real renders
