@@ -37,14 +37,9 @@ from .theme import Theme
 #: Space between neighbouring slots of a badged equation, in scene units.
 SLOT_GAP = 0.5
 
-#: Verdict colours for a theme that does not define them yet (no symbol family uses them).
-VERDICT_FALLBACK = {"ok": "#8BE28B", "error": "#FF1F5B"}
-
-
 def status_colour(theme: Theme, ok: bool) -> str:
     """The theme's colour for a verdict: ``theme.ok`` or ``theme.error``."""
-    name = "ok" if ok else "error"
-    return getattr(theme, name, None) or VERDICT_FALLBACK[name]
+    return theme.ok if ok else theme.error
 
 def badge_size(theme: Theme) -> float:
     """Font size of a badge's letters: the size of matrix entries."""

@@ -74,6 +74,10 @@ def _checked_colour(key: str, value: object) -> str:
 class Theme:
     """How symbols look: colours per symbol family, the highlight colour and type sizes.
 
+    ``ok`` and ``error`` colour verdicts (a shape check that agrees or fails); like
+    ``highlight`` they belong to no symbol family, and scenes pair them with a tick or a cross
+    so that no verdict rests on colour alone.
+
     Sizes are Manim font sizes for a 14.2-unit-wide frame; ``min_font_size`` is the smallest
     size a helper may shrink text to (legible at 480p). A layout that would need less switches
     to a compact presentation instead.
@@ -91,6 +95,8 @@ class Theme:
     fallback: str = "#FFFFFF"
     highlight: str = "#FFFFFF"
     highlight_opacity: float = 0.16
+    ok: str = "#8BE28B"
+    error: str = "#FF1F5B"
     background: str = "#111111"
     title_size: float = 36
     body_size: float = 40
@@ -100,7 +106,7 @@ class Theme:
     def __post_init__(self) -> None:
         families = {str(k): _checked_colour(str(k), v) for k, v in dict(self.families).items()}
         object.__setattr__(self, "families", MappingProxyType(families))
-        for name in ("text", "fallback", "highlight", "background"):
+        for name in ("text", "fallback", "highlight", "ok", "error", "background"):
             object.__setattr__(self, name, _checked_colour(name, getattr(self, name)))
         for name in ("title_size", "body_size", "entry_size", "min_font_size"):
             size = getattr(self, name)
@@ -114,12 +120,16 @@ class Theme:
             if getattr(self, name) < self.min_font_size:
                 raise ValueError(f"{name} = {getattr(self, name)} is below min_font_size = "
                                  f"{self.min_font_size}: raise it or lower min_font_size")
-        clash = [family for family, colour in self.families.items()
-                 if colour == self.highlight]
-        if clash:
-            raise ValueError(f"the highlight colour {self.highlight} is also the colour of "
-                             f"{', '.join(clash)}: a colour must mean one thing; choose "
-                             f"another highlight")
+        for name in ("highlight", "ok", "error"):
+            own = getattr(self, name)
+            clash = [family for family, colour in self.families.items() if colour == own]
+            if clash:
+                raise ValueError(f"the {name} colour {own} is also the colour of "
+                                 f"{', '.join(clash)}: a colour must mean one thing; choose "
+                                 f"another {name}")
+        if self.ok == self.error:
+            raise ValueError(f"ok and error are both {self.ok}: a verdict colour must say "
+                             f"which verdict it is; choose two colours")
 
     def colour(self, symbol: str | None) -> str:
         """The colour of a symbol key (``None``, an operator, gets the text colour)."""

@@ -69,3 +69,11 @@ def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     render_scene(ShapeCheck, NetworkSpec(), tmp_path, dry_run=False)
     videos = list(tmp_path.rglob("ShapeCheck.mp4"))
     assert videos and videos[0].stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("name", ["ok", "error"])
+def test_a_verdict_colour_that_is_a_symbol_colour_is_an_error(name: str) -> None:
+    with pytest.raises(ValueError, match=f"the {name} colour"):
+        Theme.from_dict({name: Theme().colour("dZ2")})
+    with pytest.raises(ValueError, match="ok and error"):
+        Theme.from_dict({"ok": "#123456", "error": "#123456"})
