@@ -304,7 +304,7 @@ def _run_parallel(jobs: list[Any], progress: _Progress, workers: int) -> list[An
         pending = {executor.submit(render_in_worker, job): job for job in jobs}
         while pending:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            _drain(reports, progress, queue_module)
+            _drain(reports, progress, queue_module)  # (reports of finished jobs come first)
             for future in done:
                 job = pending.pop(future)
                 try:
@@ -317,12 +317,15 @@ def _run_parallel(jobs: list[Any], progress: _Progress, workers: int) -> list[An
                 results[job.scene] = result
                 progress.finished(result)
     except BaseException:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()  # workers exit through Python (see rendering.init_worker)
+        executor.shutdown(wait=True, cancel_futures=True)  # frees the pool's queues too
         raise
+    finally:
+        reports.close()
+        reports.join_thread()
     executor.shutdown(wait=True)
-    _drain(reports, progress, queue_module)
     return [results[job.scene] for job in jobs]
 
 

@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .errors import Interrupted
+
 #: Called with (scene name, seconds of video rendered so far) after each ``play``/``wait``.
 Reporter = Callable[[str, float], None]
 
@@ -139,7 +141,7 @@ def render_job(job: SceneJob, derivation: Any = None, report: Reporter | None = 
     start = time.perf_counter()
     try:
         return _render(job, derivation, report, start)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         raise
     except Exception as error:
         return SceneResult(job.scene, job.stem, render_seconds=time.perf_counter() - start,
@@ -198,6 +200,12 @@ def init_worker(queue: Any) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    # and stops a worker with SIGTERM: exit through Python so its semaphores are released
+    signal.signal(signal.SIGTERM, _exit_on_term)
+
+
+def _exit_on_term(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _queue_report(scene: str, seconds: float) -> None:

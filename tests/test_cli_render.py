@@ -275,3 +275,38 @@ def test_render_two_scenes_in_two_processes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     paths = [o["path"] for o in json.loads((out / "manifest.json").read_text())["outputs"]]
     assert sorted(paths) == sorted([f"{SHORT_SCENE}_l.mp4", "ShapeCheck_l.mp4"])
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupt_then_rerun(tmp_path: Path, jobs: str) -> None:
+    """SIGINT mid-render: exit 130 within seconds, one line, no output folder, no work files;
+    the next run completes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ, CHAINRULE_CACHE_DIR=str(tmp_path / "cache"))
+    script = Path(sys.executable).with_name("chainrule")
+    args = [str(script), "render", "ShapeCheck", SHORT_SCENE, "-q", "l", "--resolution",
+            "160x90", "--jobs", jobs]
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("Verified")
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - start < 5
+    assert process.returncode == 130
+    assert stderr.strip() == "chainrule: error: interrupted"
+    assert not (tmp_path / "media").exists()
+    assert list((tmp_path / "cache" / "work").iterdir()) == []
+
+    rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert (tmp_path / "media" / "ShapeCheck_l.mp4").is_file()
+    assert (tmp_path / "media" / f"{SHORT_SCENE}_l.mp4").is_file()
