@@ -128,7 +128,7 @@ class ThemeSettings(_Section):
     b: Colour = Field(None, description="biases b[l]")
     Z: Colour = Field(None, description="pre-activations Z[l]")
     A: Colour = Field(None, description="activations A[l]")
-    dZ: Colour = Field(None, description="gradients dZ[l] (and dW, db share their letter's)")
+    dZ: Colour = Field(None, description="gradients dZ[l]")
     gprime: Colour = Field(None, description="the activation's derivative g[l]'(Z[l])")
     X: Colour = Field(None, description="the input X = A[0]")
     Y: Colour = Field(None, description="the labels Y")
@@ -137,6 +137,8 @@ class ThemeSettings(_Section):
     fallback: Colour = Field(None, description="any symbol without a family colour")
     highlight: Colour = Field(None, description="the 'this row / this column' highlight; "
                                                 "must differ from every symbol colour")
+    ok: Colour = Field(None, description="verdict colour for what fits (shape badges)")
+    error: Colour = Field(None, description="verdict colour for what does not fit")
     background: Colour = Field(None, description="the background")
     highlight_opacity: Size = Field(None, gt=0, le=1, description="highlight opacity, in (0, 1]")
     title_size: Size = Field(None, gt=0, le=144, description="font size of step titles")
@@ -146,7 +148,7 @@ class ThemeSettings(_Section):
                                 "shrink to (a compact layout is used instead of going below)")
 
     @field_validator("W", "b", "Z", "A", "dZ", "gprime", "X", "Y", "m", "text", "fallback",
-                     "highlight", "background")
+                     "highlight", "ok", "error", "background")
     @classmethod
     def _is_colour(cls, value: str | None, info: Any) -> str | None:
         return None if value is None else check_colour(info.field_name, value)

@@ -57,6 +57,16 @@ def test_init_defaults_come_from_the_theme_and_pacing_classes() -> None:
     assert values["pacing"]["words_per_minute"] == Pacing().words_per_minute
 
 
+def test_theme_section_covers_what_the_theme_accepts() -> None:
+    from dataclasses import fields
+
+    from chainrule.config import ThemeSettings
+    from scenes.theme import DEFAULT_FAMILY_COLOURS, Theme
+
+    accepted = {f.name for f in fields(Theme)} - {"families"} | set(DEFAULT_FAMILY_COLOURS)
+    assert set(ThemeSettings.model_fields) == accepted
+
+
 def test_init_to_a_given_path(tmp_path: Path) -> None:
     assert invoke("init", "course.toml").exit_code == 0
     assert (tmp_path / "course.toml").is_file()
