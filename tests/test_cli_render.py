@@ -310,3 +310,32 @@ def test_interrupt_then_rerun(tmp_path: Path, jobs: str) -> None:
     assert rerun.returncode == 0, rerun.stderr
     assert (tmp_path / "media" / "ShapeCheck_l.mp4").is_file()
     assert (tmp_path / "media" / f"{SHORT_SCENE}_l.mp4").is_file()
+
+
+@pytest.mark.render
+def test_two_concurrent_renders_into_one_folder(tmp_path: Path) -> None:
+    """Same scene twice and another scene, at once: all finish, files and manifest are whole."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, CHAINRULE_CACHE_DIR=str(tmp_path / "cache"))
+    script = str(Path(sys.executable).with_name("chainrule"))
+    tiny = ["-q", "l", "--resolution", "128x72"]
+    runs = [subprocess.Popen([script, "render", scene, *tiny], env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for scene in (SHORT_SCENE, SHORT_SCENE, "ShapeCheck")]
+    for run in runs:
+        _, stderr = run.communicate(timeout=600)
+        assert run.returncode == 0, stderr
+    out = tmp_path / "media"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(o["path"] for o in manifest["outputs"]) == [
+        "ShapeCheck_l.mp4", f"{SHORT_SCENE}_l.mp4"]
+    for entry in manifest["outputs"]:
+        width, height, _, duration = video_facts(out / entry["path"])
+        assert (width, height) == (128, 72)
+        assert duration == pytest.approx(entry["duration"], abs=0.2)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["manifest.json", "ShapeCheck_l.mp4", "ShapeCheck_l.srt", f"{SHORT_SCENE}_l.mp4",
+         f"{SHORT_SCENE}_l.srt"])
