@@ -18,8 +18,8 @@ from manim import DOWN, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, VMobje
 
 from derivations.steps import Parts, Stage, Step
 
-from .badges import BadgedEquation
-from .build import (
+from scenes.badges import BadgedEquation
+from scenes.build import (
     Box,
     break_points,
     equation_lines,
@@ -28,7 +28,7 @@ from .build import (
     part_of,
     stack_boxes,
 )
-from .segment import Segment, SegmentScene
+from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -70,7 +70,6 @@ class OtherGradientsSegment(Segment):
                 upper = shown
                 self.point_at_mean(step, upper)
             self.end_step()
-        self.scene.clear_body()
 
     # ---------------------------------------------------------------- layout
 

@@ -72,9 +72,7 @@ class Segment:
         """
         if isinstance(step, str):
             step = self.scene.steps[step]
-        begun: set[str] = self.scene.__dict__.setdefault("begun_steps", set())
-        if step.id not in begun:
-            begun.add(step.id)
+        if step.id not in self.scene.begun:
             return self.scene.begin_step(step, show_title)
         self.scene.next_section(f"{step.title} (continued)")
         if show_title:

@@ -32,9 +32,9 @@ from manim import (
 
 from derivations.steps import Highlight, Step
 
-from .build import Box, MatrixView, equation_tex, fit_first, fit_into, matrix_view, part_of
-from .build import stack_boxes
-from .segment import Segment, SegmentScene
+from scenes.build import Box, MatrixView, equation_tex, fit_first, fit_into, matrix_view, part_of
+from scenes.build import stack_boxes
+from scenes.segment import Segment, SegmentScene
 
 #: Small matrices are drawn up to this much larger than entry size; the equation is larger
 #: than body text: they are what this scene is about.
@@ -118,7 +118,7 @@ class TransposeSegment(Segment):
     @staticmethod
     def bands() -> tuple[Box, Box]:
         """The equation band and the matrices band, below the title."""
-        equation, body = stack_boxes((0.55, 1.1, 5.8))[1:]
+        equation, body = stack_boxes((0.55, 1.5, 5.4))[1:]
         return equation, Box(body.center, body.width - 0.6, body.height)
 
     def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> VGroup:
