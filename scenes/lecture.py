@@ -1,0 +1,187 @@
+"""Lecture: a title card, then every segment in order, one section per step.
+
+The segments are the bodies of the single scenes (:mod:`scenes.expand`, :mod:`scenes.partials`,
+:mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`, :mod:`scenes.others`), played
+one after another on one scene, the body cleared between them. A network with more than two
+layers ends with the general-layer recursion and the order in which backprop runs it.
+
+Render with ``manim -ql scenes/lecture.py Lecture``; change the title, the course or the
+network in a subclass::
+
+    class MyLecture(Lecture):
+        spec = NetworkSpec(layer_dims=(2, 3, 2, 1), m=2)
+        course = "Neural networks · Week 4"
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from manim import DOWN, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, VGroup
+from manim import SurroundingRectangle, Text, Write
+
+from scenes.base import DerivationScene
+from scenes.build import Box, equation_tex, fit_first, fit_into, part_of, stack_boxes
+from scenes.expand import ExpandSegment
+from scenes.fold import FoldSegment
+from scenes.others import OtherGradientsSegment
+from scenes.partials import PartialsSegment
+from scenes.segment import Segment
+from scenes.shapes import ShapeSegment
+from scenes.transpose import TransposeSegment
+
+if TYPE_CHECKING:
+    from derivations import Derivation
+
+    from .pacing import Pacing
+
+#: Where the formula goes in a title (``str.format`` style); the formula is the folded
+#: ``dZ[1]`` of the derivation, typeset from its parts.
+FORMULA = "{formula}"
+#: The forward equations are drawn at most this much larger than body text.
+MAX_GROWTH = 1.25
+#: Nominal length of the title card, in seconds.
+TITLE_SECONDS = 5.8
+
+
+class TitleSegment(Segment):
+    """The title card: ``scene.title`` (with the derived formula in it) and ``scene.course``."""
+
+    step_ids = ("dZ1.fold",)
+
+    def play(self) -> None:
+        self.scene.next_section("Title")
+        card = fit_first([self.card_builder(arrange) for arrange in ("row", "column")],
+                         self.card_box(), self.theme)
+        self.scene.play(FadeIn(card[0], shift=0.2 * DOWN), run_time=self.t(1.5))
+        self.scene.play(FadeIn(card[1]), run_time=self.t(1.0))
+        self.wait(self.t(2.5))
+        self.scene.play(FadeOut(card), run_time=self.t(0.8))
+
+    @staticmethod
+    def card_box() -> Box:
+        """The middle of the frame, with a generous margin."""
+        from manim import config
+
+        return Box((0.0, 0.0), config.frame_width - 1.2, config.frame_height - 2.0)
+
+    def card_builder(self, arrange: str):
+        """A builder of the card with the title on one line (``"row"``) or three."""
+        def build() -> VGroup:
+            size = 1.3 * self.theme.title_size
+            before, found, after = str(self.scene.title).partition(FORMULA)
+            pieces = [Text(before.strip(), font_size=size, color=self.theme.text)
+                      if before.strip() else None]
+            if found:
+                pieces.append(equation_tex(self.step("dZ1.fold").equation, self.theme,
+                                           1.1 * self.theme.body_size))
+                pieces.append(Text(after.strip(), font_size=size, color=self.theme.text)
+                              if after.strip() else None)
+            heading = VGroup(*[p for p in pieces if p is not None])
+            heading.arrange(RIGHT if arrange == "row" else DOWN, buff=0.3)
+            course = Text(str(self.scene.course), font_size=self.theme.title_size,
+                          color=self.theme.text)
+            return VGroup(heading, course).arrange(DOWN, buff=0.8)
+        return build
+
+
+class ForwardSegment(Segment):
+    """Step ``dZ1.forward``: the forward equations the derivation starts from."""
+
+    step_ids = ("dZ1.forward",)
+
+    def play(self) -> None:
+        step = self.begin_step(self.step("dZ1.forward"))
+        lines = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
+        lines.arrange(DOWN, buff=0.45)
+        middle = lines.get_center()[0]
+        for line in lines:  # the = signs one above another
+            equals = [m for p, m in zip(line.parts, line.submobjects) if p.name == "eq"]
+            if equals:
+                line.shift((middle - equals[0].get_center()[0]) * RIGHT)
+        fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
+        lines.scale(min(1.0, MAX_GROWTH * self.theme.body_size / lines[0].font_size))
+        for line in lines:
+            self.scene.play(Write(line), run_time=self.t(1.0))
+        self.end_step()
+
+
+class RecursionSegment(Segment):
+    """Step ``general.recursion``: the rule for any hidden layer, run from the output down."""
+
+    step_ids = ("general.recursion",)
+
+    @classmethod
+    def step_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+        """The recursion and the folded ``dZ`` of every layer, output first."""
+        if derivation is None:
+            return cls.step_ids
+        layers = range(derivation.spec.num_layers, 0, -1)
+        return (*cls.step_ids, *[f"dZ{layer}.fold" for layer in layers])
+
+    def play(self) -> None:
+        ids = self.step_ids_for(self.scene.derivation)
+        step = self.begin_step(self.step(ids[0]))
+        general_box, chain_box = stack_boxes((0.55, 1.4, 5.5))[1:]
+        general = equation_tex(step.equation, self.theme, 1.2 * self.theme.body_size)
+        fit_into(general, general_box, self.theme)
+        frame = SurroundingRectangle(general, color=self.theme.text, buff=0.2,
+                                     corner_radius=0.1)
+        self.scene.play(Write(general), run_time=self.t(1.5))
+        self.scene.play(Create(frame), run_time=self.t(0.6))
+
+        folds = [self.step(i) for i in ids[1:]]
+        lines = VGroup(*[equation_tex(s.equation, self.theme) for s in folds])
+        lines.arrange(DOWN, buff=1.1)
+        middle = lines.get_center()[0]
+        for line in lines:  # the = signs one above another
+            line.shift((middle - part_of(line, "eq").get_center()[0]) * RIGHT)
+        fit_into(lines, chain_box, self.theme)
+        self.scene.play(Write(lines[0]), run_time=self.t(1.0))
+        for above, below, fold in zip(lines, lines[1:], folds[1:]):
+            passed = next(p.name for p in fold.equation[2:]
+                          if p.name.startswith("dZ"))
+            start = above[0].get_bottom() + 0.05 * DOWN
+            end = part_of(below, passed).get_top() + 0.05 * UP
+            arrow = Arrow(start, end, buff=0.05, stroke_width=4,
+                          color=self.theme.colour(passed), max_tip_length_to_length_ratio=0.15)
+            self.scene.play(GrowArrow(arrow), run_time=self.t(0.6))
+            self.scene.play(Write(below), run_time=self.t(1.0))
+        self.end_step(pause=2.0)
+
+
+class Lecture(DerivationScene):
+    """The whole derivation as one video: title card, then every segment.
+
+    ``title`` may contain ``{formula}``, where the folded ``dZ[1]`` of the derivation is
+    typeset; ``course`` is shown under it. Both are plain text.
+    """
+
+    title: ClassVar[str] = "Where does {formula} come from?"
+    course: ClassVar[str] = "Deep Learning Specialization · Course 1 · Week 3"
+    segments: ClassVar[tuple[type[Segment], ...]] = (
+        TitleSegment, ForwardSegment, ExpandSegment, PartialsSegment, FoldSegment,
+        TransposeSegment, ShapeSegment, OtherGradientsSegment)
+
+    @classmethod
+    def segments_for(cls, derivation: Derivation) -> tuple[type[Segment], ...]:
+        """The segments to play; networks of more than two layers end with the recursion."""
+        extra = (RecursionSegment,) if derivation.spec.num_layers > 2 else ()
+        return (*cls.segments, *extra)
+
+    @classmethod
+    def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
+        """A lower bound of the length: the title card and every narration, read once."""
+        ids = dict.fromkeys(i for segment in cls.segments_for(derivation)
+                            for i in segment.step_ids_for(derivation))
+        return TITLE_SECONDS / pacing.speed + sum(
+            pacing.reading_time(derivation.step(i).narration) for i in ids)
+
+    def construct(self) -> None:
+        for index, segment in enumerate(self.segments_for(self.derivation)):
+            if index:
+                self.clear_body()
+            segment(self).play()
+
+
+__all__ = ["ForwardSegment", "Lecture", "RecursionSegment", "TitleSegment"]

@@ -1,0 +1,88 @@
+"""Lecture: every segment in order, one section per step, the recursion for deeper networks;
+layout after every play, and a render at the lowest quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derivations import NetworkSpec, derive
+from scenes.lecture import Lecture, RecursionSegment, TitleSegment
+from scenes.others import OtherGradientsSegment
+from scenes.transpose import TransposeSegment
+from tests.scene_support import checked_plays, render_scene
+from tests.test_scenes_layout import check_layout
+
+SPECS = (
+    NetworkSpec(),
+    NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
+)
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def sections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names passed to ``next_section`` (a dry run keeps no sections: they hold no video)."""
+    from manim import Scene
+
+    names: list[str] = []
+    original = Scene.next_section
+
+    def record(self, name: str = "unnamed", *args, **kwargs):
+        names.append(name)
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Scene, "next_section", record)
+    return names
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+def test_layout_and_sections(spec: NetworkSpec, media: Path, sections: list[str]) -> None:
+    with checked_plays(check_layout):
+        scene = render_scene(Lecture, spec, media)
+    derivation = derive(spec)
+    names = sections
+    assert "Title" in names
+    steps = [derivation.step(i) for i in OtherGradientsSegment.step_ids_for(derivation)]
+    shown = [s.title for s in steps]
+    assert [n for n in names if n in shown] == shown  # in derivation order
+    recursion = derivation.step("general.recursion").title if spec.num_layers > 2 else None
+    assert (recursion in names) == (spec.num_layers > 2)
+    if recursion:
+        assert names[-1] == recursion
+    transpose = derivation.step("dZ1.transpose").title
+    assert names.count(transpose) == 1  # the second showing is a continuation
+    assert abs(scene.time - Lecture.estimated_duration(derivation, scene.pacing)) \
+        < 0.5 * scene.time
+
+
+def test_segments_in_lecture_order() -> None:
+    names = [s.__name__ for s in Lecture.segments_for(derive(NetworkSpec()))]
+    assert names[0] == TitleSegment.__name__
+    assert names[-2:] == ["ShapeSegment", "OtherGradientsSegment"]
+    assert names.index(TransposeSegment.__name__) > names.index("FoldSegment")
+    deeper = Lecture.segments_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
+    assert deeper[-1] is RecursionSegment
+
+
+def test_title_takes_its_formula_from_the_derivation() -> None:
+    assert "{formula}" in Lecture.title
+    assert "\\" not in Lecture.title and "^" not in Lecture.title
+
+
+@pytest.mark.render
+def test_renders_at_lowest_quality(tmp_path: Path) -> None:
+    class ShortLecture(Lecture):
+        segments = (TitleSegment, TransposeSegment)
+
+    ShortLecture.__name__ = "ShortLecture"
+    render_scene(ShortLecture, NetworkSpec(), tmp_path, dry_run=False, save_sections=True)
+    videos = list(tmp_path.rglob("ShortLecture.mp4"))
+    assert videos and videos[0].stat().st_size > 10_000
+    assert list(tmp_path.rglob("*.json")), "sections were not written"
