@@ -33,9 +33,9 @@ from manim import (
 
 from derivations.steps import Parts, Step
 
-from .badges import Badge, BadgedEquation, status_colour, verdict_mark
-from .build import Box, break_points, equation_lines, fit_into, part_of, stack_boxes
-from .segment import Segment, SegmentScene
+from scenes.badges import Badge, BadgedEquation, status_colour, verdict_mark
+from scenes.build import Box, break_points, equation_lines, fit_into, part_of, stack_boxes
+from scenes.segment import Segment, SegmentScene
 
 
 #: The equation is the subject of this scene: it is written larger than body text.
