@@ -267,10 +267,10 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
             cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS,
                                          TexPart("lparen", "("), *joined(terms),
                                          TexPart("rparen", ")"), gprime_entry(layer, i, j))))
-    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS, TexPart("lparen", "("),
+    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS, TexPart("lparen", r"\Big("),
                TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
-               TexPart("rparen", ")"),
+               TexPart("rparen", r"\Big)"),
                TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
                    layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}"))
     display = net.display_values
