@@ -158,7 +158,7 @@ class ShapeSegment(Segment):
 
     def entry_line(self, parts: Parts, width: float) -> VGroup:
         """One entry equation, broken after a ``+`` where it would be wider than ``width``."""
-        size = self.theme.entry_size
+        size = self.theme.body_size
         return equation_lines(parts, self.theme, break_points(parts, self.theme, width, size),
                               size)
 
