@@ -1,0 +1,475 @@
+"""Batched LaTeX: typeset many of Manim's TeX strings in one ``latex`` and one ``dvisvgm`` run.
+
+Manim typesets every distinct TeX string on its own: it writes ``<hash>.tex`` into
+``config.tex_dir``, runs ``latex`` and ``dvisvgm`` on it (about 0.23 s a string) and, next
+time, finds ``<hash>.svg`` there and runs nothing. :func:`precompile` fills that cache ahead of
+a render: it writes one multi-page document (Manim's own preamble, one page per string, each
+page's body exactly the body Manim would typeset), runs ``latex`` once and ``dvisvgm`` once over
+all pages, and puts each page's SVG where Manim looks for it, under the name Manim computes.
+The SVGs are Manim's byte for byte but for the names of glyph definitions, which are renumbered
+per page as a single-page document numbers them (see :func:`normalise_page`).
+
+What to precompile comes from the derivation data: :func:`scene_requests` lists the equations,
+lines, matrix entries, grid cells, chain-rule factors and shape badges of a scene's steps, joined
+by ``MathTex`` itself (:func:`mathtex_request` asks Manim for the string and stops it before it
+compiles). Strings it does not foresee are typeset by Manim as usual during the render.
+
+An expression LaTeX rejects does not spoil the batch: it is taken out (found through the line
+of the error, else by halving the batch) and the rest is compiled again; Manim then reports the
+error itself when the scene asks for that string. LaTeX runs with ``-no-shell-escape``.
+
+>>> from chainrule.texbatch import mathtex_request
+>>> mathtex_request("a", "=", "b").name  # doctest: +SKIP
+'6f0c3a1e2d4b5a69'
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: What ends one page and starts the next in a ``standalone`` document with the ``preview``
+#: option (what ``\end{document}`` does to the last page, then what ``\begin{document}`` does).
+PAGE_BREAK = r"\ifhmode\unskip\fi\endpreview\preview"
+_BEGIN, _END = r"\begin{document}", r"\end{document}"
+_COMPILERS = frozenset({"latex", "pdflatex", "lualatex", "xelatex"})
+_PAGES = re.compile(r"Output written on .*?\((\d+) pages?", re.S)
+_ERROR_LINE = re.compile(r"^l\.(\d+)", re.M)
+#: Matrix brackets are precompiled for matrices up to this many rows of text high.
+BRACKET_ROWS = 6
+
+
+@dataclass(frozen=True)
+class TexRequest:
+    """One ``.tex`` file as Manim would write it: its text and how Manim would compile it.
+
+    ``name`` is the file name stem Manim gives it in ``config.tex_dir`` (``<name>.tex``,
+    ``<name>.svg``).
+    """
+
+    source: str
+    compiler: str
+    output_format: str
+
+    @property
+    def name(self) -> str:
+        """Manim's cache key for this file (``tex_file_writing.tex_hash`` of its text)."""
+        from manim.utils.tex_file_writing import tex_hash
+
+        return tex_hash(self.source)
+
+    @property
+    def preamble(self) -> str:
+        """Everything before ``\\begin{document}``."""
+        return self.source.partition(_BEGIN)[0]
+
+    @property
+    def body(self) -> str:
+        """What is typeset: the text between ``\\begin{document}`` and ``\\end{document}``."""
+        return self.source.partition(_BEGIN)[2].rpartition(_END)[0]
+
+    @property
+    def closing(self) -> str:
+        """Everything after ``\\end{document}``."""
+        return self.source.rpartition(_END)[2]
+
+    @classmethod
+    def of(cls, expression: str, environment: str | None = "align*",
+           tex_template: Any = None) -> TexRequest:
+        """The file Manim writes for ``tex_to_svg_file(expression, environment, tex_template)``
+        (``tex_template`` defaults to ``config.tex_template``, as in Manim)."""
+        from manim import config
+
+        template = tex_template if tex_template is not None else config["tex_template"]
+        if environment is not None:
+            source = template.get_texcode_for_expression_in_env(expression, environment)
+        else:
+            source = template.get_texcode_for_expression(expression)
+        compiler = template.tex_compiler
+        return cls(source, compiler if isinstance(compiler, str) else "\0".join(compiler),
+                   template.output_format)
+
+    def batchable(self) -> bool:
+        """Whether pages of this file can share one document: a known single compiler and
+        Manim's ``standalone`` class with the ``preview`` option (one page per preview)."""
+        first = self.preamble.lstrip().split("\n", 1)[0].replace(" ", "")
+        return (self.compiler in _COMPILERS and self.source.count(_BEGIN) == 1
+                and first.startswith(r"\documentclass[") and first.endswith("{standalone}")
+                and "preview" in first.partition("[")[2].partition("]")[0].split(","))
+
+
+class _Captured(Exception):
+    """Raised in place of Manim's compile to hand back what it was asked to compile."""
+
+
+def mathtex_request(*tex_strings: str, **kwargs: Any) -> TexRequest:
+    """The file ``MathTex(*tex_strings, **kwargs)`` would compile; nothing is compiled.
+
+    Manim itself joins the strings (with its ``\\special`` group markers) and applies its
+    fixes, so the result is exactly what a scene's ``MathTex`` asks for. Not thread-safe: it
+    swaps ``tex_to_svg_file`` in Manim's ``tex_mobject`` module for the duration of the call.
+    """
+    import manim.mobject.text.tex_mobject as tex_mobject
+    from manim import MathTex
+
+    def capture(expression: str, environment: str | None = None,
+                tex_template: Any = None) -> Any:
+        raise _Captured(TexRequest.of(expression, environment, tex_template))
+
+    original = tex_mobject.tex_to_svg_file
+    tex_mobject.tex_to_svg_file = capture  # type: ignore[assignment]
+    try:
+        MathTex(*tex_strings, **kwargs)
+    except _Captured as captured:
+        return captured.args[0]
+    finally:
+        tex_mobject.tex_to_svg_file = original  # type: ignore[assignment]
+    raise RuntimeError("MathTex did not ask for a TeX file; Manim's internals have changed")
+
+
+# --------------------------------------------------------------------------- precompiling
+
+@dataclass
+class BatchStats:
+    """What :func:`precompile` did.
+
+    ``requested`` distinct files; ``cached`` already had an SVG; ``compiled`` were made by the
+    batch; ``failed`` were rejected by LaTeX (Manim will report them); ``unsupported`` use a
+    template that cannot be batched (Manim compiles them as usual).
+    """
+
+    requested: int = 0
+    cached: int = 0
+    compiled: int = 0
+    failed: int = 0
+    unsupported: int = 0
+    latex_runs: int = 0
+    dvisvgm_runs: int = 0
+    seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, other: BatchStats) -> None:
+        """Add the counts of ``other`` (a part of the same batch) to these."""
+        for name in ("compiled", "failed", "latex_runs", "dvisvgm_runs"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failures += other.failures
+
+    def describe(self) -> str:
+        """One line, e.g. ``'120 TeX files: 118 compiled in 1 latex run, 2 cached (2.1 s)'``."""
+        extra = "".join(f", {n} {what}" for n, what in ((self.cached, "cached"),
+                        (self.failed, "failed"), (self.unsupported, "unsupported")) if n)
+        return (f"{self.requested} TeX files: {self.compiled} compiled in {self.latex_runs} "
+                f"latex run(s){extra} ({self.seconds:.1f} s)")
+
+
+def precompile(requests: Iterable[TexRequest | tuple[str, str | None, Any]],
+               tex_dir: str | os.PathLike[str] | None = None, jobs: int = 1) -> BatchStats:
+    """Typeset every request not yet in ``tex_dir`` in one batched run (``jobs`` runs in
+    parallel when ``jobs`` > 1) and place each SVG where Manim's TeX cache looks for it.
+
+    ``requests`` are :class:`TexRequest` s or ``(expression, environment, tex_template)``
+    triples as Manim's ``tex_to_svg_file`` takes them. ``tex_dir`` defaults to
+    ``config.tex_dir``. Never raises for a LaTeX error: see :attr:`BatchStats.failed`.
+    """
+    start = time.perf_counter()
+    if tex_dir is None:
+        from manim import config
+
+        tex_dir = config.get_dir("tex_dir")
+    folder = Path(tex_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    unique: dict[str, TexRequest] = {}
+    for request in requests:
+        if not isinstance(request, TexRequest):
+            request = TexRequest.of(*request)
+        unique.setdefault(request.name, request)
+    stats = BatchStats(requested=len(unique))
+    groups: dict[tuple[str, str, str, str], list[TexRequest]] = {}
+    for name, request in unique.items():
+        if (folder / f"{name}.svg").exists():
+            stats.cached += 1
+        elif not request.batchable():
+            stats.unsupported += 1
+        else:
+            key = (request.preamble, request.closing, request.compiler, request.output_format)
+            groups.setdefault(key, []).append(request)
+    chunks = [chunk for group in groups.values()
+              for chunk in _split(group, max(1, jobs))]
+    if chunks:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(chunks)))) as pool:
+            for part in pool.map(lambda chunk: _compile_batch(chunk, folder), chunks):
+                stats.add(part)
+    stats.seconds = time.perf_counter() - start
+    return stats
+
+
+def _split(items: list[TexRequest], parts: int) -> list[list[TexRequest]]:
+    """``items`` in ``parts`` chunks of similar length (fewer when there are few items)."""
+    parts = min(parts, max(1, len(items) // 8))  # below ~8 pages a second run does not pay
+    size = -(-len(items) // parts)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
+    stats = BatchStats()
+    # the work folder is beside tex_dir, not in it: Manim deletes whatever else is in tex_dir
+    with tempfile.TemporaryDirectory(prefix=f".{folder.name}-batch-", dir=folder.parent) as work:
+        pending = [items]
+        while pending:
+            group = pending.pop()
+            outcome = _run_once(group, Path(work), folder, stats)
+            if outcome is None:
+                continue
+            if len(group) == 1:
+                stats.failed += 1
+                stats.failures.append(group[0].name)
+            elif isinstance(outcome, int):  # LaTeX named the page: drop it, retry the rest
+                stats.failed += 1
+                stats.failures.append(group[outcome].name)
+                rest = group[:outcome] + group[outcome + 1:]
+                if rest:
+                    pending.append(rest)
+            else:  # no usable clue: halve
+                half = len(group) // 2
+                pending += [group[:half], group[half:]]
+    return stats
+
+
+def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchStats
+              ) -> int | bool | None:
+    """Compile ``group`` as one document and place its pages. ``None`` on success, else the
+    index of the page LaTeX failed on (when known), else ``False``."""
+    first = group[0]
+    lines, starts = [first.preamble + _BEGIN], []
+    count = first.preamble.count("\n") + 1
+    for index, request in enumerate(group):
+        starts.append(count)
+        body = request.body + (PAGE_BREAK if index < len(group) - 1 else "")
+        lines.append(body)
+        count += body.count("\n")
+    source = "".join(lines) + _END + first.closing
+    stem = f"batch{len(os.listdir(work))}"
+    tex_file = work / f"{stem}.tex"
+    tex_file.write_text(source, encoding="utf-8")
+    dvi_file = tex_file.with_suffix(first.output_format)
+    stats.latex_runs += 1
+    returncode = subprocess.run(_latex_command(first, tex_file, work), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL).returncode
+    log = _read(tex_file.with_suffix(".log"))
+    pages = _PAGES.search(log)
+    if returncode != 0 or not dvi_file.exists() or pages is None:
+        error = _ERROR_LINE.search(log[log.find("\n!"):]) if "\n!" in log else None
+        if error is None:
+            return False
+        index = bisect.bisect_right(starts, int(error.group(1))) - 1
+        return index if 0 <= index < len(group) else False
+    if int(pages.group(1)) != len(group):
+        return False  # an expression ended or opened a page of its own
+    out = work / stem
+    out.mkdir()
+    stats.dvisvgm_runs += 1
+    subprocess.run(["dvisvgm", *(["--pdf"] if first.output_format == ".pdf" else []),
+                    "--page=1-", "--no-fonts", "--verbosity=0",
+                    f"--output={(out / '%p.svg').as_posix()}", dvi_file.as_posix()],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    svgs = {int(path.stem): path for path in out.glob("*.svg") if path.stem.isdigit()}
+    for page, request in enumerate(group, start=1):
+        svg = svgs.get(page)
+        if svg is None:
+            stats.failed += 1
+            stats.failures.append(request.name)
+            continue
+        _place(work, request.source, folder / f"{request.name}.tex", keep=True)
+        _place(work, normalise_page(svg.read_text(encoding="utf-8")),
+               folder / f"{request.name}.svg")
+        stats.compiled += 1
+    return None
+
+
+def _latex_command(request: TexRequest, tex_file: Path, work: Path) -> list[str]:
+    """Manim's own compile command for ``request``, with shell escape explicitly off."""
+    from manim.utils.tex_file_writing import make_tex_compilation_command
+
+    command = make_tex_compilation_command(request.compiler, request.output_format, tex_file,
+                                           work)
+    return [command[0], "-no-shell-escape", *command[1:]]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _place(work: Path, text: str, target: Path, keep: bool = False) -> None:
+    """Write ``target`` atomically (a reader sees no file or the whole file)."""
+    if keep and target.exists():
+        return
+    handle, temporary = tempfile.mkstemp(dir=work, suffix=target.suffix)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, target)
+
+
+_GLYPH = re.compile(r"(?<=['#])g(\d+)-(?=\d)")
+_PAGE_ID = re.compile(r"<g id='page\d+'>")
+
+
+def normalise_page(svg: str) -> str:
+    """One page of a multi-page conversion as a single-page conversion writes it: the page
+    group is ``page1`` and fonts are numbered in the order the page first uses them (in a
+    multi-page file the numbers count every font the earlier pages used)."""
+    head, marker, rest = svg.partition("<g id='page")
+    used = sorted({int(match.group(1)) for match in _GLYPH.finditer(rest)})
+    order = {str(number): str(rank) for rank, number in enumerate(used)}
+    renumber = lambda text: _GLYPH.sub(lambda m: f"g{order.get(m.group(1), m.group(1))}-",
+                                       text)
+    return _PAGE_ID.sub("<g id='page1'>", renumber(head) + marker + renumber(rest), count=1)
+
+
+# --------------------------------------------------------------------------- what scenes typeset
+
+def part_sequences(step: Any) -> Iterator[tuple[Any, ...]]:
+    """Every run of :class:`~derivations.steps.TexPart` s a scene may typeset as one
+    ``MathTex`` for ``step`` (scenes typeset only through ``scenes.build.equation_tex``).
+
+    The equation and each line: whole, part by part (``break_points`` measures parts one at
+    a time), as the lines ``equation_lines`` may break them into (after ``+`` parts), each side
+    of ``=`` and what is between parentheses. Matrices: ``label =``, the general entry, every
+    entry. The entry grid: ``label =``, every cell and the general cell (whole, each side,
+    inside parentheses). Chain-rule paths: every node and factor. Shape badges.
+    """
+    from derivations.steps import TexPart
+
+    equals = TexPart("eq", "=")
+
+    def views(parts: tuple[Any, ...], singles: bool = True) -> Iterator[tuple[Any, ...]]:
+        yield parts
+        if singles:
+            yield from ((part,) for part in parts)
+        yield from _line_spans(parts)
+        yield from _sides(parts)
+
+    for parts in (step.equation, *step.lines):
+        yield from views(parts)
+    for matrix in step.matrices:
+        yield matrix.label, equals
+        yield (matrix.general_entry,)
+        for row in matrix.entries:
+            for entry in row:
+                yield entry
+                yield from ((part,) for part in entry)
+    if step.grid is not None:
+        yield step.grid.label, equals
+        for parts in (step.grid.general, *(cell.parts for cell in step.grid.cells)):
+            yield from views(parts, singles=False)
+    for path in step.paths:
+        yield (path.via,)
+        for factor in path.factors:
+            yield (factor.generic,)
+            yield (factor.value,)
+    for badge in step.badges:
+        yield (TexPart(f"shape:{badge.part}", badge.tex),)
+
+
+def _line_spans(parts: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    """The lines ``equation_lines`` can make of ``parts``: runs from the start or just after a
+    ``plus`` part to just after a later ``plus`` part or the end."""
+    cuts = [0, *[i + 1 for i, part in enumerate(parts) if part.name == "plus"], len(parts)]
+    cuts = sorted(set(cuts))
+    for a, start in enumerate(cuts):
+        for end in cuts[a + 1:]:
+            if (start, end) != (0, len(parts)):
+                yield parts[start:end]
+
+
+def _sides(parts: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    """Each side of the first ``=``, and what stands between ``lparen`` and ``rparen``."""
+    from scenes.build import between, split_at_equals
+
+    lhs, rhs = split_at_equals(parts)
+    yield lhs
+    yield rhs
+    if any(part.name == "lparen" for part in parts):
+        yield between(parts, "lparen", "rparen")
+
+
+def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:
+    """The ids of the steps ``scene_class`` shows: its segments' steps (a lecture), its
+    segment's steps, or its ``step_ids`` (all steps when it lists none)."""
+    segments_for = getattr(scene_class, "segments_for", None)
+    if callable(segments_for):
+        segments = segments_for(derivation)
+    elif getattr(scene_class, "segment", None) is not None:
+        segments = (scene_class.segment,)
+    else:
+        from .catalog import step_ids_of
+
+        return step_ids_of(scene_class, derivation)
+    return tuple(dict.fromkeys(i for segment in segments
+                               for i in segment.step_ids_for(derivation)))
+
+
+def derivation_requests(derivation: Any, step_ids: Sequence[str] | None = None,
+                        **mathtex_kwargs: Any) -> list[TexRequest]:
+    """The TeX files ``MathTex`` would compile for the part runs of the given steps (all
+    steps by default), in order, without repeats."""
+    ids = set(step_ids) if step_ids is not None else None
+    seen: dict[tuple[str, ...], None] = {}
+    for step in derivation.steps:
+        if ids is not None and step.id not in ids:
+            continue
+        for parts in part_sequences(step):
+            strings = tuple(part.tex for part in parts if part.tex)
+            if strings:
+                seen.setdefault(strings, None)
+    return list(dict.fromkeys(mathtex_request(*strings, **mathtex_kwargs) for strings in seen))
+
+
+def bracket_requests(rows: Iterable[int] = range(1, BRACKET_ROWS + 1), left: str = "[",
+                     right: str = "]") -> list[TexRequest]:
+    """The brackets of Manim's matrices (``Matrix._add_brackets``): an empty array of
+    ``n`` rows after ``\\left[`` or before ``\\right]``, ``n`` growing with the height."""
+    requests = []
+    for n in rows:
+        array = "".join([r"\begin{array}{c}", *n * [r"\quad \\"], r"\end{array}"])
+        requests += [mathtex_request(rf"\left{left}{array}\right."),
+                     mathtex_request(rf"\left.{array}\right{right}")]
+    return requests
+
+
+def scene_requests(scene_class: type, derivation: Any = None) -> list[TexRequest]:
+    """The TeX files a render of ``scene_class`` will likely ask for (see
+    :func:`part_sequences`, and matrix brackets when the scene's steps show matrices);
+    ``derivation`` defaults to ``scene_class.build_derivation()``."""
+    if derivation is None:
+        derivation = scene_class.build_derivation()
+    ids = scene_step_ids(scene_class, derivation)
+    requests = derivation_requests(derivation, ids)
+    if any(step.matrices or step.grid for step in derivation.steps if step.id in ids):
+        requests += bracket_requests()
+    return list(dict.fromkeys(requests))
+
+
+def precompile_scene(scene_class: type, derivation: Any = None,
+                     tex_dir: str | os.PathLike[str] | None = None, jobs: int = 1
+                     ) -> BatchStats:
+    """:func:`precompile` what a render of ``scene_class`` will likely typeset, into
+    ``tex_dir`` (default: ``config.tex_dir``; call it inside the render's ``tempconfig``)."""
+    return precompile(scene_requests(scene_class, derivation), tex_dir, jobs=jobs)
+
+
+__all__ = ["BRACKET_ROWS", "BatchStats", "PAGE_BREAK", "bracket_requests", "TexRequest", "derivation_requests", "mathtex_request",
+           "normalise_page", "part_sequences", "precompile", "precompile_scene",
+           "scene_requests", "scene_step_ids"]

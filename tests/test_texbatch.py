@@ -1,0 +1,261 @@
+"""Batched LaTeX (chainrule.texbatch): the same mobjects as Manim's own compile, in the place
+Manim's TeX cache looks, cached files skipped, a bad expression isolated."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from chainrule import texbatch
+from chainrule.texbatch import TexRequest, mathtex_request, precompile
+from derivations import derive
+from derivations.spec import NetworkSpec
+
+manim = pytest.importorskip("manim")
+from manim import MathTex, tempconfig  # noqa: E402
+
+import manim.mobject.text.tex_mobject as tex_mobject  # noqa: E402
+
+#: A sample of what the scenes typeset: one-part and many-part equations, fractions, sums,
+#: a transpose, a Hadamard product, a matrix bracket.
+SAMPLE: tuple[tuple[str, ...], ...] = (
+    ("x",),
+    (r"dZ^{[1]}", "=", r"W^{[2]T}", r"dZ^{[2]}", r"\ast", r"g^{[1]\prime}(Z^{[1]})"),
+    (r"\frac{\partial \mathcal{L}}{\partial z^{[1]}_{ij}}", "=",
+     r"\sum_{k} w^{[2]}_{ki}\,dz^{[2]}_{kj}"),
+    (r"\left[\begin{array}{c}\quad \\\quad \\\end{array}\right.",),
+    (r"db^{[1]}", "=", r"\frac{1}{m}", r"\sum_{\text{columns}}", r"dZ^{[1]}"),
+)
+
+
+@contextmanager
+def tex_dir(path: Path) -> Iterator[Path]:
+    with tempconfig({"tex_dir": str(path), "verbosity": "WARNING"}):
+        yield path
+
+
+@contextmanager
+def manim_must_not_compile() -> Iterator[None]:
+    """Fail if Manim would run LaTeX (every SVG must come from the cache)."""
+    from manim.utils import tex_file_writing
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"Manim compiled TeX itself: {args[0]}")
+
+    original = tex_file_writing.compile_tex
+    tex_file_writing.compile_tex = refuse  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        tex_file_writing.compile_tex = original  # type: ignore[assignment]
+
+
+def assert_same_mobject(ours: MathTex, theirs: MathTex) -> None:
+    assert len(ours.submobjects) == len(theirs.submobjects)
+    np.testing.assert_allclose(ours.get_all_points(), theirs.get_all_points(), atol=1e-9)
+    for a, b in zip(ours.submobjects, theirs.submobjects):
+        np.testing.assert_allclose(a.get_all_points(), b.get_all_points(), atol=1e-9)
+    for corner in (np.array([-1, -1, 0]), np.array([1, 1, 0])):  # the bounding box
+        np.testing.assert_allclose(ours.get_critical_point(corner),
+                                   theirs.get_critical_point(corner), atol=1e-9)
+    assert ours.width == pytest.approx(theirs.width, abs=1e-9)
+    assert ours.height == pytest.approx(theirs.height, abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def manims_own(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A TeX folder filled by Manim itself, one compile per sample string."""
+    folder = tmp_path_factory.mktemp("manim") / "Tex"
+    with tex_dir(folder):
+        for strings in SAMPLE:
+            MathTex(*strings)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batched(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, texbatch.BatchStats]:
+    folder = tmp_path_factory.mktemp("batch") / "Tex"
+    with tex_dir(folder):
+        stats = precompile(mathtex_request(*strings) for strings in SAMPLE)
+    return folder, stats
+
+
+def test_one_latex_and_one_dvisvgm_run_for_all(batched: tuple[Path, texbatch.BatchStats]
+                                               ) -> None:
+    _, stats = batched
+    assert (stats.requested, stats.compiled, stats.failed) == (len(SAMPLE), len(SAMPLE), 0)
+    assert (stats.latex_runs, stats.dvisvgm_runs) == (1, 1)
+
+
+def test_batched_svgs_make_the_same_mobjects_as_manims_own(
+        manims_own: Path, batched: tuple[Path, texbatch.BatchStats]) -> None:
+    folder, _ = batched
+    for strings in SAMPLE:
+        with tex_dir(manims_own):
+            theirs = MathTex(*strings)
+        with tex_dir(folder), manim_must_not_compile():
+            ours = MathTex(*strings)
+        assert Path(ours.file_name).parent == folder
+        assert_same_mobject(ours, theirs)
+
+
+def test_batched_svgs_are_manims_up_to_the_order_of_glyph_definitions(
+        manims_own: Path, batched: tuple[Path, texbatch.BatchStats]) -> None:
+    folder, _ = batched
+    theirs = sorted(manims_own.glob("*.svg"))
+    assert [p.name for p in theirs] == sorted(p.name for p in folder.glob("*.svg"))
+    for path in theirs:
+        assert sorted(path.read_text().splitlines()) == sorted(
+            (folder / path.name).read_text().splitlines()), path.name
+
+
+def test_files_are_where_manims_cache_looks(tmp_path: Path) -> None:
+    from manim.utils.tex_file_writing import generate_tex_file
+
+    with tex_dir(tmp_path / "Tex"):
+        request = mathtex_request("a", "=", "b")
+        precompile([request])
+        expression = request.body.split("\n")[2]  # "\n\\begin{align*}\n<expression>\n..."
+        expected = generate_tex_file(expression, "align*")
+    assert expected.name == f"{request.name}.tex"
+    assert expected.read_text() == request.source
+    assert expected.with_suffix(".svg").exists()
+    assert {p.suffix for p in (tmp_path / "Tex").iterdir()} == {".tex", ".svg"}
+    assert [p.name for p in tmp_path.iterdir()] == ["Tex"], "work files were left behind"
+
+
+def test_mathtex_request_is_what_mathtex_compiles(tmp_path: Path) -> None:
+    asked: list[tuple[str, str | None]] = []
+    original = tex_mobject.tex_to_svg_file
+
+    def spy(expression: str, environment: str | None = None, tex_template: object = None
+            ) -> Path:
+        asked.append((expression, environment))
+        return original(expression, environment, tex_template)
+
+    tex_mobject.tex_to_svg_file = spy  # type: ignore[assignment]
+    try:
+        with tex_dir(tmp_path):
+            MathTex(*SAMPLE[2])
+            request = mathtex_request(*SAMPLE[2])
+    finally:
+        tex_mobject.tex_to_svg_file = original  # type: ignore[assignment]
+    assert len(asked) == 1
+    assert request == TexRequest.of(*asked[0])
+    assert r"\special{dvisvgm:raw <g id='unique002'>}" in request.source
+
+
+def test_tuples_as_manim_takes_them_are_accepted(tmp_path: Path) -> None:
+    with tex_dir(tmp_path):
+        stats = precompile([("y^2", "align*", None), ("y^2", "align*", None), ("z", None, None)])
+    assert (stats.requested, stats.compiled) == (2, 2)
+
+
+def test_cached_files_are_skipped(tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with tex_dir(tmp_path):
+        requests = [mathtex_request(s) for s in ("p", "q")]
+        precompile(requests[:1])
+        svg = tmp_path / f"{requests[0].name}.svg"
+        svg.write_text(svg.read_text() + "<!-- untouched -->")
+        stats = precompile(requests)
+        assert (stats.cached, stats.compiled, stats.latex_runs) == (1, 1, 1)
+        assert svg.read_text().endswith("<!-- untouched -->")
+        again = precompile(requests)
+    assert (again.cached, again.compiled, again.latex_runs, again.dvisvgm_runs) == (2, 0, 0, 0)
+
+
+def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    commands: list[list[str]] = []
+    real_run = subprocess.run
+
+    def run(command: list[str], *args: object, **kwargs: object) -> object:
+        commands.append(list(command))
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(texbatch.subprocess, "run", run)
+    with tex_dir(tmp_path):
+        precompile([mathtex_request("s")])
+    latex = [c for c in commands if c[0] == "latex"]
+    assert len(latex) == 1 and latex[0][1] == "-no-shell-escape"
+    assert "-halt-on-error" in latex[0]
+    dvisvgm = [c for c in commands if c[0] == "dvisvgm"]
+    assert len(dvisvgm) == 1 and {"--no-fonts", "--verbosity=0", "--page=1-"} <= set(dvisvgm[0])
+
+
+def test_a_failing_expression_does_not_break_the_others(tmp_path: Path) -> None:
+    good = [f"x_{{{i}}}" for i in range(6)]
+    with tex_dir(tmp_path):
+        requests = [mathtex_request(s) for s in good[:3]]
+        bad = mathtex_request(r"\nosuchmacro{1}")
+        requests += [bad] + [mathtex_request(s) for s in good[3:]]
+        stats = precompile(requests)
+        assert (stats.compiled, stats.failed) == (6, 1)
+        assert stats.failures == [bad.name]
+        assert stats.latex_runs == 2, "the failing page is found from the error's line"
+        assert not (tmp_path / f"{bad.name}.svg").exists()
+        with manim_must_not_compile():
+            for strings in good:
+                MathTex(strings)
+        with pytest.raises(ValueError):  # Manim compiles it itself and reports the error
+            MathTex(r"\nosuchmacro{1}")
+
+
+def test_an_expression_that_breaks_the_page_structure_is_isolated(tmp_path: Path) -> None:
+    with tex_dir(tmp_path):
+        odd = mathtex_request(r"a \endpreview\preview b")  # two pages out of one expression
+        requests = [mathtex_request(s) for s in ("c", "d")] + [odd, mathtex_request("e")]
+        stats = precompile(requests)
+    assert (stats.compiled, stats.failed, stats.failures) == (3, 1, [odd.name])
+
+
+def test_templates_that_cannot_share_a_document_are_left_to_manim(tmp_path: Path) -> None:
+    from manim import TexTemplate
+
+    template = TexTemplate(documentclass=r"\documentclass{article}")
+    with tex_dir(tmp_path):
+        stats = precompile([("u", "align*", template), ("v", "align*", None)])
+    assert (stats.unsupported, stats.compiled) == (1, 1)
+
+
+def test_pages_are_renumbered_like_a_single_page_file() -> None:
+    page = ("<svg>\n<defs>\n<path id='g4-1' d='M0'/>\n<path id='g7-2' d='M1'/>\n</defs>\n"
+            "<g id='page3'>\n<use x='1' y='2' xlink:href='#g7-2'/>\n"
+            "<use x='3' y='4' xlink:href='#g4-1'/>\n</g>\n</svg>")
+    assert texbatch.normalise_page(page) == page.replace("g4-", "g0-").replace(
+        "g7-", "g1-").replace("page3", "page1")
+
+
+def test_scene_requests_cover_the_derivation_displays() -> None:
+    from scenes.shapes import ShapeCheck
+
+    derivation = derive(NetworkSpec())
+    requests = texbatch.scene_requests(ShapeCheck, derivation)
+    names = {r.name for r in requests}
+    step = derivation.step("dZ1.shapes")
+    assert mathtex_request(*[p.tex for p in step.equation if p.tex]).name in names
+    for badge in step.badges:
+        assert mathtex_request(badge.tex).name in names
+    assert texbatch.scene_step_ids(ShapeCheck, derivation) == ("dZ1.shapes",
+                                                                "dZ1.no_transpose")
+
+
+@pytest.mark.render
+def test_a_scene_after_precompile_typesets_nothing_itself(tmp_path: Path) -> None:
+    """Every TeX string ShapeCheck asks for was foreseen and batch-compiled."""
+    from scenes.shapes import ShapeCheck
+    from tests.scene_support import render_scene
+
+    spec = NetworkSpec()
+    subclass = type("ShapeCheck", (ShapeCheck,), {"spec": spec})
+    with tex_dir(tmp_path / "Tex"):
+        stats = texbatch.precompile_scene(subclass)
+    assert stats.compiled > 0 and stats.failed == 0
+    with manim_must_not_compile():
+        render_scene(ShapeCheck, spec, tmp_path, dry_run=True, tex_dir=str(tmp_path / "Tex"))
