@@ -154,6 +154,7 @@ def _render(job: SceneJob, derivation: Any, report: Reporter | None, start: floa
     from .cache import free_slot, key_of, locked
     from .catalog import discover, import_manim
     from .config import Settings
+    from .texsafe import latex_sandbox
 
     import_manim()
     from manim import tempconfig
@@ -167,7 +168,7 @@ def _render(job: SceneJob, derivation: Any, report: Reporter | None, start: floa
     variant = f"{job.width}x{job.height}@{job.fps}.{job.video_format}"
     partial_dir = cache / "partial" / key_of(variant) / job.scene
     with free_slot(cache / "tex") as slot, locked(partial_dir.with_suffix(".lock")):
-        with tempconfig(manim_config(job, slot, partial_dir)):
+        with tempconfig(manim_config(job, slot, partial_dir)), latex_sandbox():
             scene = cls()
             scene.render()
     work = Path(job.work_dir)

@@ -1,9 +1,21 @@
-"""Text from a config file that may reach LaTeX: plain text, checked and escaped.
+"""Text from a config file that may reach LaTeX: plain text, checked and escaped; and LaTeX
+itself run with shell escape off.
 
 Labels (title, course name) are *plain text*. :func:`check_label` rejects what has no place in
 a label and, with a reason, every TeX control sequence that could read or write files, change
 catcodes or define macros; :func:`escape_tex` turns checked text into TeX that typesets those
-characters literally (for scenes that put labels in ``Tex`` rather than ``Text``).
+characters literally (for scenes that put labels in ``Tex`` rather than ``Text``; today the
+lecture draws them with Pango ``Text``, so they do not reach LaTeX at all).
+
+The TeX that does reach LaTeX is generated: formulas from :mod:`derivations` (built from the
+network's sizes, never from free text) and Manim's template. Still, :func:`latex_sandbox`
+makes every LaTeX run of a render refuse to run commands or touch files outside its folder,
+whatever the machine's ``texmf.cnf`` says: ``-no-shell-escape`` on the command line, and the
+kpathsea variables ``shell_escape=f`` and ``openout_any=p`` (no writing to absolute paths,
+``..`` or dot files; ``TEXMFOUTPUT`` is LaTeX's own folder). Reading is not restricted:
+``openin_any=p`` would refuse ``\\input{/etc/passwd}``, but also the ``/dev/null`` probe of
+LaTeX's kernel, and kpathsea would print a warning on the terminal for every formula; no config
+text reaches LaTeX, and :func:`check_label` refuses ``\\input`` and its relatives.
 
 >>> escape_tex("50% of $x_1$ & more")
 '50\\\\% of \\\\$x\\\\_1\\\\$ \\\\& more'
@@ -17,6 +29,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 MAX_LABEL_LENGTH = 120
 
@@ -24,17 +39,24 @@ MAX_LABEL_LENGTH = 120
 DANGEROUS: dict[str, str] = {
     **dict.fromkeys(("input", "include", "includeonly", "openin", "read", "readline",
                      "InputIfFileExists", "IfFileExists", "lstinputlisting", "verbatiminput",
-                     "usepackage", "RequirePackage", "documentclass", "includegraphics"),
-                    "makes TeX read a file"),
+                     "usepackage", "RequirePackage", "documentclass", "includegraphics",
+                     "includepdf", "font", "pdfximage", "pdffiledump", "pdfmdfivesum",
+                     "scantokens", "everyeof"), "makes TeX read a file"),
     **dict.fromkeys(("write", "openout", "immediate", "closeout", "newwrite", "special",
-                     "write18", "ShellEscape"), "makes TeX write a file or run a command"),
+                     "write18", "ShellEscape", "directlua", "latelua", "luaexec",
+                     "pdfshellescape", "filecontents"),
+                    "makes TeX write a file or run a command"),
     **dict.fromkeys(("catcode", "lccode", "uccode", "mathcode", "sfcode", "delcode",
-                     "endlinechar", "escapechar", "newlinechar"), "changes how TeX reads text"),
+                     "endlinechar", "escapechar", "newlinechar", "lowercase", "uppercase",
+                     "detokenize", "string", "everyjob", "everypar", "everymath"),
+                    "changes how TeX reads text"),
     **dict.fromkeys(("def", "edef", "gdef", "xdef", "let", "futurelet", "newcommand",
                      "renewcommand", "providecommand", "DeclareRobustCommand", "csname",
                      "endcsname", "expandafter", "noexpand", "makeatletter", "newenvironment",
-                     "renewenvironment", "global", "outer", "long", "protected"),
+                     "renewenvironment", "global", "outer", "long", "protected",
+                     "afterassignment", "aftergroup"),
                     "defines or expands macros"),
+    "begin": "opens an environment (filecontents, for one, writes a file)",
 }
 
 _CONTROL_SEQUENCE = re.compile(r"\\([A-Za-z@]+|.)", re.S)
@@ -52,7 +74,7 @@ def check_label(key: str, text: str) -> None:
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             raise ValueError(f"{key} contains the control character {char!r}: labels are one "
                              f"line of printable text")
-    if "^^" in text:
+    if "^^" in text:  # ^^5c is a backslash, ^^M a line end: escapes that hide the rest
         raise ValueError(f"{key} contains ^^, which TeX reads as a character code escape: "
                          f"labels are plain text")
     for match in _CONTROL_SEQUENCE.finditer(text):
@@ -60,7 +82,7 @@ def check_label(key: str, text: str) -> None:
         reason = DANGEROUS.get(name)
         if reason is not None:
             raise ValueError(f"{key} contains \\{name}, which {reason}: labels are plain text")
-        if name.isalpha() or name == "@":
+        if name.isalpha() or "@" in name:  # any \word, \@word: labels are plain text
             raise ValueError(f"{key} contains the TeX command \\{name}: labels are plain text "
                              f"(write symbols directly, e.g. ᵀ, ∗, ′)")
 
@@ -70,4 +92,55 @@ def escape_tex(text: str) -> str:
     return "".join(_ESCAPES.get(char, char) for char in text)
 
 
-__all__ = ["DANGEROUS", "MAX_LABEL_LENGTH", "check_label", "escape_tex"]
+# ---------------------------------------------------------------------- running LaTeX
+
+#: kpathsea variables for every LaTeX run of a render (environment beats ``texmf.cnf``).
+SANDBOX_VARIABLES: dict[str, str] = {"shell_escape": "f", "openout_any": "p"}
+NO_SHELL_ESCAPE = "-no-shell-escape"
+
+
+def sandboxed_command(command: list[str], tex_dir: Path) -> list[str]:
+    """``command`` (``[compiler, flags..., file]``) run by ``env`` with the sandbox variables,
+    ``TEXMFOUTPUT`` set to ``tex_dir`` and ``-no-shell-escape`` right after the compiler."""
+    compiler, *rest = command
+    variables = [f"{key}={value}" for key, value in SANDBOX_VARIABLES.items()]
+    return ["env", *variables, f"TEXMFOUTPUT={tex_dir.as_posix()}", compiler, NO_SHELL_ESCAPE,
+            *rest]
+
+
+@contextmanager
+def latex_sandbox() -> Iterator[None]:
+    """Inside, Manim runs LaTeX through :func:`sandboxed_command`.
+
+    Manim 0.19–0.22 builds the command in
+    ``manim.utils.tex_file_writing.make_tex_compilation_command``, looked up when each formula
+    is compiled; it is wrapped for the duration and restored afterwards.
+
+    >>> with latex_sandbox():
+    ...     from manim.utils import tex_file_writing as w
+    ...     w.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"), Path("/t"))[:5]
+    ['env', 'shell_escape=f', 'openout_any=p', 'TEXMFOUTPUT=/t', 'latex']
+    """
+    from manim.utils import tex_file_writing
+
+    original = tex_file_writing.make_tex_compilation_command
+    if getattr(original, "sandboxed", False):  # nested (an in-process render inside one)
+        yield
+        return
+
+    def command(tex_compiler: str, output_format: str, tex_file: Path, tex_dir: Path
+                ) -> list[str]:
+        tex_dir = Path(tex_dir).resolve()  # openout_any=p refuses names with ".."
+        built = original(tex_compiler, output_format, Path(tex_file).resolve(), tex_dir)
+        return sandboxed_command(list(built), tex_dir)
+
+    command.sandboxed = True  # type: ignore[attr-defined]
+    tex_file_writing.make_tex_compilation_command = command
+    try:
+        yield
+    finally:
+        tex_file_writing.make_tex_compilation_command = original
+
+
+__all__ = ["DANGEROUS", "MAX_LABEL_LENGTH", "NO_SHELL_ESCAPE", "SANDBOX_VARIABLES",
+           "check_label", "escape_tex", "latex_sandbox", "sandboxed_command"]
