@@ -22,7 +22,10 @@ def list_scenes(activation: str | None, dims: tuple[int, ...] | None, m: int | N
     from .errors import RenderFailed
     from .verify import build_derivation
 
+    from .system import require_graphics
+
     settings = load_settings(config_path, network_overrides(activation, dims, m))
+    require_graphics()  # Manim (the scenes, their pacing) cannot be imported without them
     pacing = settings.pacing_object()
     catalog = discover()
     for problem in catalog.problems:

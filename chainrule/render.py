@@ -25,6 +25,8 @@ from .options import (config_option, debug_enabled, debug_option, load_settings,
                       network_options, network_overrides, output_options)
 
 MAX_JOBS = 16
+#: The longest name of one file or folder (Linux file systems).
+NAME_MAX = 255
 
 
 class ResolutionType(click.ParamType):
@@ -83,6 +85,9 @@ def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
                       "output.format": (format_, "--format"),
                       "output.directory": (output_dir, "--output")})
     settings = load_settings(config_path, overrides)
+    from .system import require_graphics, require_tex
+
+    require_graphics()  # Manim, and so the theme, cannot even be imported without Cairo/Pango
     settings.theme_object(), settings.pacing_object()  # validate them before any work
     source = "option --output" if output_dir is not None else "[output] directory"
     out = check_output_dir(Path(settings.output.directory), source)
@@ -98,8 +103,6 @@ def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
         names = list(catalog.scenes)
         click.echo(f"chainrule: note: there is no {DEFAULT_SCENE} scene yet; rendering every "
                    f"scene: {', '.join(names)}", err=True)
-
-    from .system import require_tex
 
     require_tex()
 
@@ -180,6 +183,19 @@ def _summary(entries: list[dict[str, Any]], out: Path) -> None:
 
 def check_output_dir(path: Path, source: str) -> Path:
     """The output folder if it is (or can become) a writable folder; nothing is created."""
+    for part in path.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            shown = part if len(part) <= 40 else part[:37] + "..."
+            raise ConfigError(f"{source}: the folder name {shown!r} is {len(os.fsencode(part))} "
+                              f"bytes long: names of files and folders are at most {NAME_MAX}")
+    try:
+        return _check_output_dir(path, source)
+    except OSError as error:
+        raise ConfigError(f"{source}: {path} cannot be used as the output folder: "
+                          f"{error.strerror or error}") from None
+
+
+def _check_output_dir(path: Path, source: str) -> Path:
     if path.exists():
         if not path.is_dir():
             raise ConfigError(f"{source}: {path} is a file, not a folder: choose another "

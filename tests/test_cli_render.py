@@ -16,7 +16,6 @@ import pytest
 import chainrule.catalog
 import chainrule.render
 import chainrule.rendering
-import chainrule.system
 import chainrule.verify
 from chainrule.errors import RenderFailed
 from cli_support import assert_one_line_error, invoke, snapshot
@@ -96,27 +95,6 @@ def test_output_not_writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(chainrule.render.os, "access", lambda path, mode: False)
     assert_one_line_error(invoke("render", "-o", "ro"), 2, "not writable")
     assert_one_line_error(invoke("render", "-o", "ro/new"), 2, "not writable")
-
-
-def test_missing_latex_names_the_apt_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              no_rendering: list[Any]) -> None:
-    monkeypatch.setattr(chainrule.system.shutil, "which", lambda program: None)
-    before = snapshot(tmp_path)
-    assert_one_line_error(invoke("render", SHORT_SCENE), 1, "latex and dvisvgm not found",
-                          "sudo apt-get install texlive-latex-base texlive-latex-recommended "
-                          "texlive-latex-extra texlive-fonts-recommended dvisvgm")
-    assert snapshot(tmp_path) == before
-
-
-def test_missing_dvisvgm_only(monkeypatch: pytest.MonkeyPatch, no_rendering: list[Any]) -> None:
-    import shutil
-
-    real = shutil.which
-    monkeypatch.setattr(chainrule.system.shutil, "which",
-                        lambda program: None if program == "dvisvgm" else real(program))
-    line = assert_one_line_error(invoke("render", SHORT_SCENE), 1, "dvisvgm not found",
-                                 "`sudo apt-get install dvisvgm`")
-    assert "texlive" not in line
 
 
 def test_failing_verification_renders_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
