@@ -23,6 +23,7 @@ import difflib
 import json
 import os
 import re
+import stat
 import textwrap
 import tomllib
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ def check_colour(key: str, value: str) -> str:
             return value
         except Exception:
             pass
-    raise ValueError(f"{key} = {value!r} is not a colour: write {COLOUR_HINT}")
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    raise ValueError(f"{key} = {shown!r} is not a colour: write {COLOUR_HINT}")
 
 
 class _Section(BaseModel):
@@ -252,30 +254,47 @@ class Settings(BaseModel):
     def from_file(cls, path: str | os.PathLike[str]) -> Settings:
         """Read and validate a TOML file; :class:`ConfigError` names the file and the key."""
         path = Path(path)
-        if not path.exists():
-            raise ConfigError(f"config file {path} does not exist: check the path, or create "
-                              f"one with `chainrule init {path}`")
-        if path.is_dir():
-            raise ConfigError(f"config file {path} is a directory: give the path of a "
-                              f".toml file")
+        shown = _show_path(path)
+        if len(str(path)) > MAX_PATH_LENGTH:
+            raise ConfigError(f"config file {shown} is a path of {len(str(path))} characters: "
+                              f"give the path of a .toml file (at most {MAX_PATH_LENGTH})")
         try:
-            size = path.stat().st_size
-            if size > MAX_CONFIG_BYTES:
-                raise ConfigError(f"config file {path} is {size} bytes: a chainrule config is "
-                                  f"a short TOML file (at most {MAX_CONFIG_BYTES} bytes)")
-            data = path.read_bytes()
+            status = path.stat()
+        except FileNotFoundError:
+            raise ConfigError(f"config file {shown} does not exist: check the path, or create "
+                              f"one with `chainrule init {shown}`") from None
         except OSError as error:
-            raise ConfigError(f"config file {path} cannot be read: "
+            raise ConfigError(f"config file {shown} cannot be read: "
                               f"{error.strerror or error}") from None
+        if stat.S_ISDIR(status.st_mode):
+            raise ConfigError(f"config file {shown} is a directory: give the path of a "
+                              f".toml file")
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
+            raise ConfigError(f"config file {shown} is not a regular file (a pipe or a "
+                              f"device): give the path of a .toml file")
+        if status.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file {shown} is {status.st_size} bytes: a chainrule "
+                              f"config is a short TOML file (at most {MAX_CONFIG_BYTES} bytes)")
+        try:
+            with path.open("rb") as file:
+                data = file.read(MAX_CONFIG_BYTES + 1)
+        except OSError as error:
+            raise ConfigError(f"config file {shown} cannot be read: "
+                              f"{error.strerror or error}") from None
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file {shown} is more than {MAX_CONFIG_BYTES} bytes: a "
+                              f"chainrule config is a short TOML file")
         if b"\x00" in data:
-            raise ConfigError(f"config file {path} is binary, not TOML text: give a .toml "
+            raise ConfigError(f"config file {shown} is binary, not TOML text: give a .toml "
                               f"file such as the one `chainrule init` writes")
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors) is fine
         except UnicodeDecodeError as error:
-            raise ConfigError(f"config file {path} is not UTF-8 text (byte {error.start}): "
-                              f"save it as UTF-8") from None
-        return cls.from_toml(text, source=str(path))
+            line = data.count(b"\n", 0, error.start) + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            raise ConfigError(f"config file {shown} is not UTF-8 text (line {line}, byte "
+                              f"{column}): save it as UTF-8") from None
+        return cls.from_toml(text, source=shown)
 
     @classmethod
     def from_toml(cls, text: str, source: str = "<config>") -> Settings:
@@ -284,6 +303,9 @@ class Settings(BaseModel):
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{source} is not valid TOML: {error}") from None
+        except RecursionError:
+            raise ConfigError(f"{source} nests arrays or tables too deeply to be a chainrule "
+                              f"config: write the keys `chainrule init` shows") from None
         return cls.from_mapping(data, source=source)
 
     @classmethod
@@ -480,6 +502,12 @@ def _unknown(loc: tuple[Any, ...]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"{what}{hint}: allowed are {', '.join(known)}"
+
+
+def _show_path(path: Path) -> str:
+    """``path`` for a message: long paths are cut in the middle."""
+    text = str(path)
+    return text if len(text) <= 80 else f"{text[:38]}...{text[-38:]}"
 
 
 def _show(value: Any) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from chainrule.config import SECTIONS, Settings, render_toml
 from chainrule.errors import ConfigError
-from cli_support import assert_one_line_error, invoke, snapshot
+from cli_support import assert_one_line_error, invoke
 
 
 @pytest.fixture(autouse=True)
@@ -120,82 +120,8 @@ def test_a_colour_from_the_file_reaches_the_theme(tmp_path: Path) -> None:
     assert theme.background == "#000000"
 
 
-# ---------------------------------------------------------------------- the error corpus
-
-BAD_FILES = {
-    "unknown-section": ('[netwrk]\nm = 2\n', ["unknown section [netwrk]", "network"]),
-    "unknown-key": ('[network]\nlayers = [2, 2, 2]\n', ["unknown key 'layers'", "layer_dims"]),
-    "unknown-theme-key": ('[theme]\ncolour_W = "#fff"\n', ["colour_W", "[theme]"]),
-    "dims-not-a-list": ('[network]\nlayer_dims = 3\n', ["layer_dims", "3"]),
-    "dims-float": ('[network]\nlayer_dims = [2, 2.5, 1]\n', ["layer_dims[1]", "2.5"]),
-    "dims-string": ('[network]\nlayer_dims = ["2", 2, 1]\n', ["layer_dims[0]", "'2'"]),
-    "dims-zero": ('[network]\nlayer_dims = [2, 0, 1]\n', ["layer_dims[1] = 0", "1 to 4"]),
-    "dims-negative": ('[network]\nlayer_dims = [2, -3, 1]\n', ["layer_dims[1] = -3"]),
-    "dims-too-big": ('[network]\nlayer_dims = [2, 5, 1]\n', ["layer_dims[1] = 5"]),
-    "dims-too-many": ('[network]\nlayer_dims = [2, 2, 2, 2, 2, 2]\n', ["2 to 4 layer sizes"]),
-    "dims-too-few": ('[network]\nlayer_dims = [2, 2]\n', ["2 to 4 layer sizes"]),
-    "m-zero": ('[network]\nm = 0\n', ["m = 0", "1 to 5"]),
-    "m-huge": ('[network]\nm = 100000000000\n', ["m = 100000000000"]),
-    "m-string": ('[network]\nm = "2"\n', ["[network] m", "'2'", "integer"]),
-    "m-bool": ('[network]\nm = true\n', ["[network] m", "True"]),
-    "m-float": ('[network]\nm = 2.0\n', ["[network] m", "2.0"]),
-    "activation": ('[network]\nactivation = "swish"\n', ["activation", "'swish'", "relu"]),
-    "not-a-colour": ('[theme]\nW = "blu"\n', ["W = 'blu'", "not a colour", "#E69F00"]),
-    "colour-number": ('[theme]\nW = 255\n', ["[theme] W", "255"]),
-    "bad-hex": ('[theme]\nbackground = "#12345"\n', ["background", "#12345"]),
-    "highlight-clash": ('[theme]\nhighlight = "#0072B2"\n', ["[theme]", "highlight"]),
-    "font-size-zero": ('[theme]\nbody_size = 0\n', ["body_size", "0"]),
-    "font-size-huge": ('[theme]\ntitle_size = 1000\n', ["title_size", "1000"]),
-    "opacity": ('[theme]\nhighlight_opacity = 2\n', ["highlight_opacity", "2"]),
-    "speed-zero": ('[pacing]\nspeed = 0\n', ["speed", "0.1 to 10"]),
-    "speed-string": ('[pacing]\nspeed = "fast"\n', ["speed", "'fast'"]),
-    "wpm": ('[pacing]\nwords_per_minute = 5\n', ["words_per_minute", "40 to 600"]),
-    "quality": ('[output]\nquality = "ultra"\n', ["quality", "'ultra'", "'l'"]),
-    "format": ('[output]\nformat = "avi"\n', ["format", "'avi'", "mp4"]),
-    "directory-empty": ('[output]\ndirectory = ""\n', ["directory"]),
-    "title-too-long": ('[labels]\ntitle = "' + "x" * 500 + '"\n', ["title", "120"]),
-    "title-input": ("[labels]\ntitle = '\\input{/etc/passwd}'\n", ["\\input", "read a file"]),
-    "course-write": ("[labels]\ncourse = '\\immediate\\write18{ls}'\n", ["\\immediate"]),
-    "title-catcode": ("[labels]\ntitle = '\\catcode`\\^=7'\n", ["\\catcode"]),
-    "title-def": ("[labels]\ntitle = '\\def\\x{y}'\n", ["\\def", "macros"]),
-    "title-csname": ("[labels]\ntitle = '\\csname input\\endcsname'\n", ["\\csname"]),
-    "title-hat-escape": ("[labels]\ntitle = '^^5cinput'\n", ["^^"]),
-    "title-newline": ('[labels]\ntitle = "a\\nb"\n', ["title", "control character"]),
-    "section-not-table": ('network = 3\n', ["[network]", "table"]),
-    "bad-toml": ('[network\nm = 2\n', ["not valid TOML", "line 1"]),
-    "duplicate-key": ('[network]\nm = 2\nm = 3\n', ["not valid TOML"]),
-}
-
-
-@pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_bad_config_files(name: str, tmp_path: Path) -> None:
-    text, fragments = BAD_FILES[name]
-    (tmp_path / "bad.toml").write_text(text, encoding="utf-8")
-    before = snapshot(tmp_path)
-    result = invoke("render", "--config", "bad.toml")
-    assert_one_line_error(result, 2, "bad.toml", *fragments)
-    assert snapshot(tmp_path) == before  # no media/ folder, nothing written
-
-
-def test_binary_config(tmp_path: Path) -> None:
-    (tmp_path / "bad.toml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert_one_line_error(invoke("check", "--config", "bad.toml"), 2, "bad.toml", "binary")
-
-
-def test_non_utf8_config(tmp_path: Path) -> None:
-    (tmp_path / "bad.toml").write_bytes(b'[labels]\ntitle = "caf\xe9"\n')
-    assert_one_line_error(invoke("check", "--config", "bad.toml"), 2, "bad.toml", "UTF-8")
-
-
-def test_config_is_a_directory(tmp_path: Path) -> None:
-    (tmp_path / "conf").mkdir()
-    assert_one_line_error(invoke("check", "--config", "conf"), 2, "conf", "directory")
-
-
-def test_huge_config(tmp_path: Path) -> None:
-    (tmp_path / "big.toml").write_text("# " + "x" * 300_000 + "\n")
-    assert_one_line_error(invoke("check", "--config", "big.toml"), 2, "big.toml", "bytes")
-
+# ---------------------------------------------------------------------- errors
+# (the bad-input corpus, config files included, is tests/test_bad_input_corpus.py)
 
 def test_errors_are_config_errors_with_exit_2() -> None:
     with pytest.raises(ConfigError) as caught:

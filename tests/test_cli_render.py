@@ -48,53 +48,7 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 # ---------------------------------------------------------------------- error paths
 
-@pytest.mark.parametrize("args, code, fragments", [
-    (["ExpandToScalar"], 2, ["unknown scene 'ExpandToScalar'", "did you mean ExpandToScalars"]),
-    (["NoSuchScene"], 2, ["unknown scene 'NoSuchScene'", "the scenes are"]),
-    (["-q", "x"], 2, ["--quality", "'x'"]),
-    (["--format", "avi"], 2, ["--format", "'avi'"]),
-    (["--jobs", "0"], 2, ["--jobs", "0"]),
-    (["--jobs", "99"], 2, ["--jobs", "99"]),
-    (["--jobs", "two"], 2, ["--jobs", "two"]),
-    (["--resolution", "100"], 2, ["--resolution", "WIDTHxHEIGHT"]),
-    (["--resolution", "101x100"], 2, ["--resolution", "even"]),
-    (["--resolution", "8x8"], 2, ["--resolution", "16 to 3840"]),
-    (["--dims", "2,5,1"], 2, ["option --dims", "layer_dims[1] = 5"]),
-    (["--m", "-1"], 2, ["option --m", "m = -1"]),
-    (["--activation", "gelu"], 2, ["--activation", "gelu"]),
-    (["--output", ""], 2, ["option --output", "directory"]),
-    (["--config", "nope.toml"], 2, ["nope.toml", "does not exist"]),
-    (["--frobnicate"], 2, ["--frobnicate"]),
-])
-def test_bad_input(args: list[str], code: int, fragments: list[str], tmp_path: Path,
-                   no_rendering: list[Any]) -> None:
-    before = snapshot(tmp_path)
-    assert_one_line_error(invoke("render", *args), code, *fragments)
-    assert snapshot(tmp_path) == before
-    assert no_rendering == []
-
-
-def test_output_is_a_file(tmp_path: Path, no_rendering: list[Any]) -> None:
-    (tmp_path / "out").write_text("not a folder")
-    before = snapshot(tmp_path)
-    assert_one_line_error(invoke("render", "-o", "out"), 2, "option --output", "is a file")
-    assert_one_line_error(invoke("render", "-o", "out/sub"), 2, "option --output", "is a file")
-    assert snapshot(tmp_path) == before
-
-
-def test_output_folder_from_the_config_is_named(tmp_path: Path, no_rendering: list[Any]) -> None:
-    (tmp_path / "out").write_text("not a folder")
-    (tmp_path / "c.toml").write_text('[output]\ndirectory = "out"\n')
-    assert_one_line_error(invoke("render", "--config", "c.toml"), 2, "[output] directory",
-                          "is a file")
-
-
-def test_output_not_writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                             no_rendering: list[Any]) -> None:
-    (tmp_path / "ro").mkdir()
-    monkeypatch.setattr(chainrule.render.os, "access", lambda path, mode: False)
-    assert_one_line_error(invoke("render", "-o", "ro"), 2, "not writable")
-    assert_one_line_error(invoke("render", "-o", "ro/new"), 2, "not writable")
+# (the bad-input corpus, options included, is tests/test_bad_input_corpus.py)
 
 
 def test_failing_verification_renders_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
