@@ -42,6 +42,7 @@ from typing import Any
 #: option (what ``\end{document}`` does to the last page, then what ``\begin{document}`` does).
 PAGE_BREAK = r"\ifhmode\unskip\fi\endpreview\preview"
 _BEGIN, _END = r"\begin{document}", r"\end{document}"
+NO_SHELL_ESCAPE = "-no-shell-escape"
 _COMPILERS = frozenset({"latex", "pdflatex", "lualatex", "xelatex"})
 _PAGES = re.compile(r"Output written on .*?\((\d+) pages?", re.S)
 _ERROR_LINE = re.compile(r"^l\.(\d+)", re.M)
@@ -222,8 +223,9 @@ def _split(items: list[TexRequest], parts: int) -> list[list[TexRequest]]:
 
 def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
     stats = BatchStats()
-    # the work folder is beside tex_dir, not in it: Manim deletes whatever else is in tex_dir
-    with tempfile.TemporaryDirectory(prefix=f".{folder.name}-batch-", dir=folder.parent) as work:
+    # The work folder is beside tex_dir, not in it (Manim deletes whatever else is in tex_dir),
+    # and not a dot folder (kpathsea's openout_any=p refuses to write into one).
+    with tempfile.TemporaryDirectory(prefix=f"{folder.name}-batch-", dir=folder.parent) as work:
         pending = [items]
         while pending:
             group = pending.pop()
@@ -297,12 +299,16 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
 
 
 def _latex_command(request: TexRequest, tex_file: Path, work: Path) -> list[str]:
-    """Manim's own compile command for ``request``, with shell escape explicitly off."""
+    """Manim's own compile command for ``request`` (as wrapped by whoever patched it, e.g.
+    :func:`chainrule.texsafe.latex_sandbox`), with ``-no-shell-escape`` after the compiler."""
     from manim.utils.tex_file_writing import make_tex_compilation_command
 
-    command = make_tex_compilation_command(request.compiler, request.output_format, tex_file,
-                                           work)
-    return [command[0], "-no-shell-escape", *command[1:]]
+    command = list(make_tex_compilation_command(request.compiler, request.output_format,
+                                                tex_file, work))
+    if NO_SHELL_ESCAPE not in command:
+        at = command.index(request.compiler) if request.compiler in command else 0
+        command.insert(at + 1, NO_SHELL_ESCAPE)
+    return command
 
 
 def _read(path: Path) -> str:

@@ -189,6 +189,28 @@ def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(dvisvgm) == 1 and {"--no-fonts", "--verbosity=0", "--page=1-"} <= set(dvisvgm[0])
 
 
+def test_inside_the_latex_sandbox_the_sandboxed_command_is_used(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    texsafe = pytest.importorskip("chainrule.texsafe")
+    if not hasattr(texsafe, "latex_sandbox"):
+        pytest.skip("no latex_sandbox in chainrule.texsafe")
+    commands: list[list[str]] = []
+    real_run = subprocess.run
+
+    def run(command: list[str], *args: object, **kwargs: object) -> object:
+        commands.append(list(command))
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(texbatch.subprocess, "run", run)
+    with tex_dir(tmp_path / "Tex"), texsafe.latex_sandbox():
+        stats = precompile([mathtex_request("s"), mathtex_request("t")])
+    assert (stats.compiled, stats.failed) == (2, 0)
+    latex = next(c for c in commands if "latex" in c)
+    assert latex.count("-no-shell-escape") == 1
+    assert latex.index("-no-shell-escape") == latex.index("latex") + 1
+
+
 def test_a_failing_expression_does_not_break_the_others(tmp_path: Path) -> None:
     good = [f"x_{{{i}}}" for i in range(6)]
     with tex_dir(tmp_path):
