@@ -16,7 +16,9 @@ compiles). Strings it does not foresee are typeset by Manim as usual during the 
 
 An expression LaTeX rejects does not spoil the batch: it is taken out (found through the line
 of the error, else by halving the batch) and the rest is compiled again; Manim then reports the
-error itself when the scene asks for that string. LaTeX runs with ``-no-shell-escape``.
+error itself when the scene asks for that string. Pages do not leak into each other: every
+LaTeX counter is reset between pages, and a body with a global assignment (``\\global``,
+``\\gdef``, ``\\xdef``) is left to Manim. LaTeX runs with ``-no-shell-escape``.
 
 >>> from chainrule.texbatch import mathtex_request
 >>> mathtex_request("a", "=", "b").name  # doctest: +SKIP
@@ -39,8 +41,14 @@ from pathlib import Path
 from typing import Any
 
 #: What ends one page and starts the next in a ``standalone`` document with the ``preview``
-#: option (what ``\end{document}`` does to the last page, then what ``\begin{document}`` does).
-PAGE_BREAK = r"\ifhmode\unskip\fi\endpreview\preview"
+#: option: what ``\end{document}`` does to a page, then every LaTeX counter back to where a
+#: new document starts it (equation numbers, say, do not run on), then what
+#: ``\begin{document}`` does.
+PAGE_BREAK = (r"\ifhmode\unskip\fi\endpreview"
+              r"\makeatletter\begingroup\def\@elt#1{\global\csname c@#1\endcsname\z@}"
+              r"\cl@@ckpt\endgroup\global\c@page\@ne\makeatother\preview")
+#: Assignments that would outlive their page and change the pages after it.
+_GLOBAL = re.compile(r"\\(?:global|gdef|xdef)(?![A-Za-z@])")
 _BEGIN, _END = r"\begin{document}", r"\end{document}"
 NO_SHELL_ESCAPE = "-no-shell-escape"
 _COMPILERS = frozenset({"latex", "pdflatex", "lualatex", "xelatex"})
@@ -101,10 +109,12 @@ class TexRequest:
                    template.output_format)
 
     def batchable(self) -> bool:
-        """Whether pages of this file can share one document: a known single compiler and
-        Manim's ``standalone`` class with the ``preview`` option (one page per preview)."""
+        """Whether pages of this file can share one document: a known single compiler,
+        Manim's ``standalone`` class with the ``preview`` option (one page per preview) and no
+        global assignment in the body (it would change the pages after it)."""
         first = self.preamble.lstrip().split("\n", 1)[0].replace(" ", "")
         return (self.compiler in _COMPILERS and self.source.count(_BEGIN) == 1
+                and not _GLOBAL.search(self.body)
                 and first.startswith(r"\documentclass[") and first.endswith("{standalone}")
                 and "preview" in first.partition("[")[2].partition("]")[0].split(","))
 

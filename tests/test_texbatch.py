@@ -237,6 +237,26 @@ def test_an_expression_that_breaks_the_page_structure_is_isolated(tmp_path: Path
     assert (stats.compiled, stats.failed, stats.failures) == (3, 1, [odd.name])
 
 
+def test_each_page_starts_with_fresh_counters(tmp_path: Path) -> None:
+    """Numbered equations: every page shows (1), as a document of its own does."""
+    from manim.utils.tex_file_writing import tex_to_svg_file
+
+    with tex_dir(tmp_path / "single"):
+        single = tex_to_svg_file("c^2", "align")
+    with tex_dir(tmp_path / "batch"):
+        stats = precompile([("a^2", "align", None), ("b^2", "align", None),
+                            ("c^2", "align", None)])
+    assert stats.compiled == 3
+    batched = tmp_path / "batch" / single.name
+    assert sorted(batched.read_text().splitlines()) == sorted(single.read_text().splitlines())
+
+
+def test_global_assignments_are_left_to_manim(tmp_path: Path) -> None:
+    with tex_dir(tmp_path):
+        stats = precompile([(r"\gdef\x{1}\x", "align*", None), ("w", "align*", None)])
+    assert (stats.unsupported, stats.compiled) == (1, 1)
+
+
 def test_templates_that_cannot_share_a_document_are_left_to_manim(tmp_path: Path) -> None:
     from manim import TexTemplate
 
