@@ -54,6 +54,9 @@ NO_SHELL_ESCAPE = "-no-shell-escape"
 _COMPILERS = frozenset({"latex", "pdflatex", "lualatex", "xelatex"})
 _PAGES = re.compile(r"Output written on .*?\((\d+) pages?", re.S)
 _ERROR_LINE = re.compile(r"^l\.(\d+)", re.M)
+#: What :func:`_run_once` returns when no page of a batch can be compiled (an error in the
+#: preamble, no LaTeX) and when a batch failed without saying where.
+_EVERY_PAGE, _SOMEWHERE = "every page", "somewhere"
 #: Matrix brackets are precompiled for matrices up to this many rows of text high.
 BRACKET_ROWS = 6
 
@@ -216,8 +219,10 @@ def precompile(requests: Iterable[TexRequest | tuple[str, str | None, Any]],
             groups.setdefault(key, []).append(request)
     chunks = [chunk for group in groups.values()
               for chunk in _split(group, max(1, jobs))]
-    if chunks:
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(chunks)))) as pool:
+    if len(chunks) == 1:
+        stats.add(_compile_batch(chunks[0], folder))
+    elif chunks:
+        with ThreadPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
             for part in pool.map(lambda chunk: _compile_batch(chunk, folder), chunks):
                 stats.add(part)
     stats.seconds = time.perf_counter() - start
@@ -242,9 +247,9 @@ def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
             outcome = _run_once(group, Path(work), folder, stats)
             if outcome is None:
                 continue
-            if len(group) == 1:
-                stats.failed += 1
-                stats.failures.append(group[0].name)
+            if len(group) == 1 or outcome == _EVERY_PAGE:
+                stats.failed += len(group)
+                stats.failures += [request.name for request in group]
             elif isinstance(outcome, int):  # LaTeX named the page: drop it, retry the rest
                 stats.failed += 1
                 stats.failures.append(group[outcome].name)
@@ -258,9 +263,10 @@ def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
 
 
 def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchStats
-              ) -> int | bool | None:
+              ) -> int | str | None:
     """Compile ``group`` as one document and place its pages. ``None`` on success, else the
-    index of the page LaTeX failed on (when known), else ``False``."""
+    index of the page LaTeX failed on (when known), :data:`_EVERY_PAGE` when no page can be
+    compiled (an error in the preamble, no LaTeX), else :data:`_SOMEWHERE`."""
     first = group[0]
     lines, starts = [first.preamble + _BEGIN], []
     count = first.preamble.count("\n") + 1
@@ -270,30 +276,40 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
         lines.append(body)
         count += body.count("\n")
     source = "".join(lines) + _END + first.closing
-    stem = f"batch{len(os.listdir(work))}"
+    stem = f"batch{stats.latex_runs}"
     tex_file = work / f"{stem}.tex"
     tex_file.write_text(source, encoding="utf-8")
     dvi_file = tex_file.with_suffix(first.output_format)
     stats.latex_runs += 1
-    returncode = subprocess.run(_latex_command(first, tex_file, work), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL).returncode
+    try:
+        returncode = subprocess.run(_latex_command(first, tex_file, work),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    stdin=subprocess.DEVNULL).returncode
+    except OSError:  # no LaTeX: Manim will say so
+        return _EVERY_PAGE
     log = _read(tex_file.with_suffix(".log"))
     pages = _PAGES.search(log)
     if returncode != 0 or not dvi_file.exists() or pages is None:
         error = _ERROR_LINE.search(log[log.find("\n!"):]) if "\n!" in log else None
         if error is None:
-            return False
-        index = bisect.bisect_right(starts, int(error.group(1))) - 1
-        return index if 0 <= index < len(group) else False
+            return _SOMEWHERE
+        line = int(error.group(1))
+        if line <= starts[0]:  # the preamble, or \begin{document} (a missing package)
+            return _EVERY_PAGE
+        return bisect.bisect_right(starts, line) - 1
     if int(pages.group(1)) != len(group):
-        return False  # an expression ended or opened a page of its own
+        return _SOMEWHERE  # an expression ended or opened a page of its own
     out = work / stem
     out.mkdir()
     stats.dvisvgm_runs += 1
-    subprocess.run(["dvisvgm", *(["--pdf"] if first.output_format == ".pdf" else []),
-                    "--page=1-", "--no-fonts", "--verbosity=0",
-                    f"--output={(out / '%p.svg').as_posix()}", dvi_file.as_posix()],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        subprocess.run(["dvisvgm", *(["--pdf"] if first.output_format == ".pdf" else []),
+                        "--page=1-", "--no-fonts", "--verbosity=0",
+                        f"--output={(out / '%p.svg').as_posix()}", dvi_file.as_posix()],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       stdin=subprocess.DEVNULL)
+    except OSError:  # no dvisvgm: Manim will say so
+        return _EVERY_PAGE
     svgs = {int(path.stem): path for path in out.glob("*.svg") if path.stem.isdigit()}
     for page, request in enumerate(group, start=1):
         svg = svgs.get(page)

@@ -230,11 +230,14 @@ def test_a_failing_expression_does_not_break_the_others(tmp_path: Path) -> None:
 
 
 def test_an_expression_that_breaks_the_page_structure_is_isolated(tmp_path: Path) -> None:
+    """No LaTeX error, but two pages from one expression: found by halving the batch."""
+    odd = r"a\end{align*}\ifhmode\unskip\fi\endpreview\preview\begin{align*}b"
     with tex_dir(tmp_path):
-        odd = mathtex_request(r"a \endpreview\preview b")  # two pages out of one expression
-        requests = [mathtex_request(s) for s in ("c", "d")] + [odd, mathtex_request("e")]
+        requests = [TexRequest.of(s) for s in ("c", "d", odd, "e")]
         stats = precompile(requests)
-    assert (stats.compiled, stats.failed, stats.failures) == (3, 1, [odd.name])
+    assert (stats.compiled, stats.failed, stats.failures) == (3, 1, [requests[2].name])
+    assert stats.latex_runs > 2
+    assert not (tmp_path / f"{requests[2].name}.svg").exists()
 
 
 def test_each_page_starts_with_fresh_counters(tmp_path: Path) -> None:
@@ -249,6 +252,16 @@ def test_each_page_starts_with_fresh_counters(tmp_path: Path) -> None:
     assert stats.compiled == 3
     batched = tmp_path / "batch" / single.name
     assert sorted(batched.read_text().splitlines()) == sorted(single.read_text().splitlines())
+
+
+def test_an_error_in_the_preamble_fails_every_page_in_one_run(tmp_path: Path) -> None:
+    from manim import TexTemplate
+
+    template = TexTemplate()
+    template.add_to_preamble(r"\usepackage{nosuchpackageanywhere}")
+    with tex_dir(tmp_path):
+        stats = precompile([(s, "align*", template) for s in ("f", "g", "h")])
+    assert (stats.failed, stats.compiled, stats.latex_runs) == (3, 0, 1)
 
 
 def test_global_assignments_are_left_to_manim(tmp_path: Path) -> None:
