@@ -23,7 +23,7 @@ LECTURE_ORDER = ("ExpandToScalars", "TakePartials", "FoldBack", "WhyTranspose", 
                  "OtherGradients", "Lecture")
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
-_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing"})
+_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "fastwrite"})
 
 
 @dataclass(frozen=True)

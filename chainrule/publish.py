@@ -61,7 +61,9 @@ def probe(path: Path) -> dict[str, Any]:
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        # base_rate: the rate frames are timed on; a held still frame (scenes.fastwrite)
+        # lowers the average rate, not the frame rate
+        rate = stream.base_rate or stream.guessed_rate or stream.average_rate
         fps = float(rate) if rate else None
         if container.duration is not None:
             duration = container.duration / av.time_base

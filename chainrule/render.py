@@ -268,11 +268,12 @@ class _Progress:
         self.rendered[scene] = max(self.rendered[scene], seconds)
         self._refresh()
 
-    def finished(self, result: Any) -> None:
-        self.done.add(result.scene)
+    def finished(self, result: Any, label: str | None = None) -> None:
+        label = label or result.scene
+        self.done.add(label)
         self._refresh()
         state = "failed" if result.error else "rendered"
-        line = f"{state} {result.scene} in {result.render_seconds:.1f} s"
+        line = f"{state} {label} in {result.render_seconds:.1f} s"
         if self.bar is not None:
             self.bar.console.print(line, markup=False, highlight=False)
         else:
@@ -290,18 +291,61 @@ class _Progress:
 
 def run_jobs(jobs: list[Any], estimates: dict[str, float], derivation: Any,
              processes: int) -> list[Any]:
-    """Render every job (in worker processes when ``processes`` > 1 and there are several)."""
+    """Render every job, one result per job.
+
+    Each job is split into units (:mod:`chainrule.parts`: one per lecture segment, else the
+    scene); cached units are copied, the others rendered (in worker processes when
+    ``processes`` > 1 and there are several), stored in the cache, and joined per job.
+    """
+    from .catalog import discover
+    from .config import Settings
+    from .parts import join, restore, split, store
+
+    start = time.perf_counter()
+    catalog = discover()
+    plans = [split(job, catalog.get(job.scene), derivation,
+                   Settings.model_validate(job.settings), estimates[job.scene]) for job in jobs]
+    units = [unit for plan in plans for unit in plan]
+    done: dict[str, Any] = {}
+    for unit in units:
+        cached = restore(unit)
+        if cached is not None:
+            done[unit.label] = cached
+    todo = sorted((u for u in units if u.label not in done), key=lambda u: -u.estimate)
+    with _Progress({u.label: u.estimate for u in todo}) as progress:
+        if processes <= 1 or len(todo) <= 1:
+            rendered = [_render_here(unit.job, derivation, progress) for unit in todo]
+        else:
+            rendered = _run_parallel([u.job for u in todo], progress, min(processes, len(todo)))
+    for unit, result in zip(todo, rendered):
+        done[unit.label] = result
+        store(unit, result)
+    if len(done) > len(todo) and todo:
+        click.echo(f"{len(done) - len(todo)} of {len(units)} parts unchanged, "
+                   f"copied from the cache")
+    elif not todo:
+        click.echo(f"nothing changed: all {len(units)} parts copied from the cache")
+    seconds = time.perf_counter() - start
+    results = []
+    for job, plan in zip(jobs, plans):
+        parts = [done[unit.label] for unit in plan]
+        failed = next((r for r in parts if r.error is not None), None)
+        if failed is not None:
+            from .rendering import SceneResult
+
+            results.append(SceneResult(job.scene, job.stem, error=failed.error,
+                                       traceback=failed.traceback))
+            continue
+        results.append(join(job, parts, seconds))
+    return results
+
+
+def _render_here(job: Any, derivation: Any, progress: _Progress) -> Any:
     from .rendering import render_job
 
-    with _Progress(estimates) as progress:
-        if processes <= 1 or len(jobs) <= 1:
-            results = []
-            for job in jobs:
-                result = render_job(job, derivation=derivation, report=progress.report)
-                progress.finished(result)
-                results.append(result)
-            return results
-        return _run_parallel(jobs, progress, min(processes, len(jobs)))
+    result = render_job(job, derivation=derivation, report=progress.report)
+    progress.finished(result, job.label or job.scene)
+    return result
 
 
 def _run_parallel(jobs: list[Any], progress: _Progress, workers: int) -> list[Any]:
@@ -315,14 +359,15 @@ def _run_parallel(jobs: list[Any], progress: _Progress, workers: int) -> list[An
     reports = context.Queue()
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                    initializer=init_worker, initargs=(reports,))
-    results: dict[str, Any] = {}
+    results: dict[int, Any] = {}
     try:
-        pending = {executor.submit(render_in_worker, job): job for job in jobs}
+        pending = {executor.submit(render_in_worker, job): (index, job)
+                   for index, job in enumerate(jobs)}
         while pending:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             _drain(reports, progress, queue_module)  # (reports of finished jobs come first)
             for future in done:
-                job = pending.pop(future)
+                index, job = pending.pop(future)
                 try:
                     result = future.result()
                 except Exception as error:  # a worker died (killed, out of memory)
@@ -330,8 +375,8 @@ def _run_parallel(jobs: list[Any], progress: _Progress, workers: int) -> list[An
 
                     result = SceneResult(job.scene, job.stem,
                                          error=f"worker process failed: {error}")
-                results[job.scene] = result
-                progress.finished(result)
+                results[index] = result
+                progress.finished(result, job.label or job.scene)
     except BaseException:
         processes = list((getattr(executor, "_processes", None) or {}).values())
         for process in processes:
@@ -342,7 +387,7 @@ def _run_parallel(jobs: list[Any], progress: _Progress, workers: int) -> list[An
         reports.close()
         reports.join_thread()
     executor.shutdown(wait=True)
-    return [results[job.scene] for job in jobs]
+    return [results[index] for index in range(len(jobs))]
 
 
 def _drain(reports: Any, progress: _Progress, queue_module: Any) -> None:

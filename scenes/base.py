@@ -15,7 +15,8 @@ drawn: a step that fails verification stops the render with that step's id.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -68,6 +69,16 @@ class DerivationScene(Scene):
 
     derivation: Any
     steps: dict[str, Step]
+
+    def __init__(self, renderer: Any = None, **kwargs: Any) -> None:
+        if renderer is None:  # still frames encoded once (see scenes.fastwrite)
+            from .fastwrite import holding_renderer
+
+            from manim import Camera
+
+            renderer = holding_renderer(kwargs.get("camera_class", Camera),
+                                        kwargs.get("skip_animations", False))
+        super().__init__(renderer=renderer, **kwargs)
 
     @classmethod
     def build_derivation(cls) -> Any:
@@ -127,6 +138,47 @@ class DerivationScene(Scene):
             animations.append(FadeOut(self._title))
         self.play(*animations, run_time=self.t(0.5))
         self._title = new
+
+    # ---------------------------------------------------------------- playing without drawing
+
+    _drawing: bool = True
+
+    @contextmanager
+    def without_drawing(self) -> Iterator[None]:
+        """Play what happens inside at no cost: every animation jumps to its end, nothing is
+        drawn or written, no time passes, and no section or subcaption is recorded.
+
+        A lecture rendered in parts uses it to bring the scene to where a part starts.
+        """
+        self._drawing = False
+        try:
+            yield
+        finally:
+            self._drawing = True
+            self._caption_end = self.time
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        """:meth:`Scene.play`, or, inside :meth:`without_drawing`, its end state at once."""
+        if self._drawing:
+            super().play(*args, **kwargs)
+            return
+        if self.compile_animation_data(*args, **kwargs) is None:  # a still wait
+            return
+        self.begin_animations()
+        for animation in self.animations or ():
+            animation.finish()
+            animation.clean_up_from_scene(self)
+        self.update_mobjects(0)
+
+    def next_section(self, *args: Any, **kwargs: Any) -> None:
+        """:meth:`Scene.next_section`; nothing inside :meth:`without_drawing`."""
+        if self._drawing:
+            super().next_section(*args, **kwargs)
+
+    def add_subcaption(self, *args: Any, **kwargs: Any) -> None:
+        """:meth:`Scene.add_subcaption`; nothing inside :meth:`without_drawing`."""
+        if self._drawing:
+            super().add_subcaption(*args, **kwargs)
 
     def end_step(self, pause: float = 0.5) -> None:
         """Wait until the current subcaption has been read, and at least ``pause`` seconds."""

@@ -163,6 +163,11 @@ class Lecture(DerivationScene):
         TitleSegment, ForwardSegment, ExpandSegment, PartialsSegment, FoldSegment,
         TransposeSegment, ShapeSegment, OtherGradientsSegment)
 
+    #: Render only this part: 0 is the title card, part k is segment k with the clearing of
+    #: the body before it; the parts before it are played without drawing. ``None``: all.
+    #: Parts rendered one by one and joined end to end make the whole lecture.
+    part: ClassVar[int | None] = None
+
     @classmethod
     def segments_for(cls, derivation: Derivation) -> tuple[type[Segment], ...]:
         """The segments to play; networks of more than two layers end with the recursion."""
@@ -179,9 +184,19 @@ class Lecture(DerivationScene):
 
     def construct(self) -> None:
         for index, segment in enumerate(self.segments_for(self.derivation)):
-            if index:
-                self.clear_body()
-            segment(self).play()
+            if self.part is not None and index > self.part:
+                break
+            if self.part is None or index == self.part:
+                self.play_part(index, segment)
+                continue
+            with self.without_drawing():
+                self.play_part(index, segment)
+
+    def play_part(self, index: int, segment: type[Segment]) -> None:
+        """Part ``index``: clear the body (but for the first), then play ``segment``."""
+        if index:
+            self.clear_body()
+        segment(self).play()
 
 
 __all__ = ["ForwardSegment", "Lecture", "RecursionSegment", "TitleSegment"]
