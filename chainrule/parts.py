@@ -60,6 +60,7 @@ def split(job: SceneJob, cls: type, derivation: Any, settings: Any, estimate: fl
     weights = [1.0 + sum(pacing.reading_time(derivation.step(i).narration)
                          for i in segment.step_ids_for(derivation)) for segment in segments]
     units = []
+    modules = {segment.__module__ for segment in segments}
     for index, segment in enumerate(segments):
         before = tuple(step for earlier in segments[:index]
                        for step in earlier.step_ids_for(derivation))
@@ -68,7 +69,8 @@ def split(job: SceneJob, cls: type, derivation: Any, settings: Any, estimate: fl
         folder.mkdir(parents=True, exist_ok=True)
         part = replace(job, part=index, stem=f"{job.stem}_part{index:02d}", label=label,
                        work_dir=str(folder))
-        units.append(Unit(part, unit_key(part, cls, settings, segment, before), label,
+        others = frozenset(modules - {segment.__module__})
+        units.append(Unit(part, unit_key(part, cls, settings, segment, before, others), label,
                           estimate * weights[index] / sum(weights)))
     return units
 
@@ -80,8 +82,9 @@ def _segments(cls: type, derivation: Any, job: SceneJob) -> tuple[type, ...]:
 
 
 def unit_key(job: SceneJob, cls: type, settings: Any, segment: type | None,
-             before: tuple[str, ...]) -> str:
-    """The cache key of ``job`` (see the module docstring)."""
+             before: tuple[str, ...], others: frozenset[str] = frozenset()) -> str:
+    """The cache key of ``job`` (see the module docstring); ``others``: modules of the other
+    parts' segments, whose source does not count for this part."""
     import manim
 
     from scenes import fastwrite
@@ -93,7 +96,7 @@ def unit_key(job: SceneJob, cls: type, settings: Any, segment: type | None,
     modules = {cls.__module__}
     if segment is not None:
         modules = {segment.__module__}
-        files = sorted(_closure(segment.__module__) | {_module_file(cls.__module__)})
+        files = sorted(_closure(segment.__module__, others) | {_module_file(cls.__module__)})
     else:
         files = sorted(_closure(cls.__module__))
     document = {
@@ -131,13 +134,14 @@ def _module_file(module: str) -> Path:
     return Path(importlib.import_module(module).__file__ or "")
 
 
-def _closure(module: str) -> set[Path]:
-    """The files of ``module`` and of every ``scenes`` module it imports, transitively."""
+def _closure(module: str, exclude: frozenset[str] = frozenset()) -> set[Path]:
+    """The files of ``module`` and of every ``scenes`` module it imports, transitively
+    (``exclude``: modules not followed)."""
     seen: set[str] = set()
     todo = [module]
     while todo:
         name = todo.pop()
-        if name in seen:
+        if name in seen or (name in exclude and name != module):
             continue
         seen.add(name)
         todo.extend(_scene_imports(_module_file(name)))
