@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 MAX_LABEL_LENGTH = 120
 
@@ -110,36 +111,66 @@ def sandboxed_command(command: list[str], tex_dir: Path) -> list[str]:
 
 @contextmanager
 def latex_sandbox() -> Iterator[None]:
-    """Inside, Manim runs LaTeX through :func:`sandboxed_command`.
+    """Inside, Manim runs LaTeX through :func:`sandboxed_command`, and its TeX cache stays
+    whole when a render is interrupted.
 
     Manim 0.19–0.22 builds the command in
-    ``manim.utils.tex_file_writing.make_tex_compilation_command``, looked up when each formula
-    is compiled; it is wrapped for the duration and restored afterwards.
+    ``manim.utils.tex_file_writing.make_tex_compilation_command`` and reuses any ``.dvi`` or
+    ``.svg`` it finds, looked up when each formula is compiled. Inside, the command is
+    sandboxed; a ``.dvi`` still there when a formula needs compiling is a leftover of an
+    interrupted run (Manim deletes it once the ``.svg`` is made), so it is compiled again; and
+    a ``.dvi`` or ``.svg`` being written when an exception (Ctrl-C, SIGTERM) arrives is
+    removed. Everything is restored afterwards.
 
     >>> with latex_sandbox():
     ...     from manim.utils import tex_file_writing as w
     ...     w.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"), Path("/t"))[:5]
     ['env', 'shell_escape=f', 'openout_any=p', 'TEXMFOUTPUT=/t', 'latex']
     """
-    from manim.utils import tex_file_writing
+    from manim.utils import tex_file_writing as writing
 
-    original = tex_file_writing.make_tex_compilation_command
-    if getattr(original, "sandboxed", False):  # nested (an in-process render inside one)
+    originals = {name: getattr(writing, name) for name in
+                 ("make_tex_compilation_command", "compile_tex", "convert_to_svg")}
+    if getattr(originals["make_tex_compilation_command"], "sandboxed", False):  # nested
         yield
         return
 
     def command(tex_compiler: str, output_format: str, tex_file: Path, tex_dir: Path
                 ) -> list[str]:
         tex_dir = Path(tex_dir).resolve()  # openout_any=p refuses names with ".."
-        built = original(tex_compiler, output_format, Path(tex_file).resolve(), tex_dir)
+        built = originals["make_tex_compilation_command"](
+            tex_compiler, output_format, Path(tex_file).resolve(), tex_dir)
         return sandboxed_command(list(built), tex_dir)
 
+    def compile_tex(tex_file: Path, tex_compiler: Any, output_format: str) -> Path:
+        target = Path(tex_file).with_suffix(output_format)
+        target.unlink(missing_ok=True)  # a leftover: possibly cut short
+        with _removed_unless_finished(target):
+            return originals["compile_tex"](tex_file, tex_compiler, output_format)
+
+    def convert_to_svg(dvi_file: Path, extension: str, page: int = 1) -> Path:
+        with _removed_unless_finished(Path(dvi_file).with_suffix(".svg")):
+            return originals["convert_to_svg"](dvi_file, extension, page)
+
     command.sandboxed = True  # type: ignore[attr-defined]
-    tex_file_writing.make_tex_compilation_command = command
+    replacements = {"make_tex_compilation_command": command, "compile_tex": compile_tex,
+                    "convert_to_svg": convert_to_svg}
+    for name, function in replacements.items():
+        setattr(writing, name, function)
     try:
         yield
     finally:
-        tex_file_writing.make_tex_compilation_command = original
+        for name, function in originals.items():
+            setattr(writing, name, function)
+
+
+@contextmanager
+def _removed_unless_finished(target: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 __all__ = ["DANGEROUS", "MAX_LABEL_LENGTH", "NO_SHELL_ESCAPE", "SANDBOX_VARIABLES",

@@ -210,11 +210,21 @@ def test_render_two_scenes_in_two_processes(tmp_path: Path) -> None:
     assert sorted(paths) == sorted([f"{SHORT_SCENE}_l.mp4", "ShapeCheck_l.mp4"])
 
 
+def cached_svgs(cache: Path) -> dict[Path, int]:
+    """Formulas typeset in the cache (Manim's names in its Tex folders, not temporaries) and
+    their modification times."""
+    import re
+
+    return {p: p.stat().st_mtime_ns for p in cache.rglob("Tex/*.svg")
+            if re.fullmatch(r"[0-9a-f]{16}\.svg", p.name)}
+
+
 @pytest.mark.render
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_interrupt_then_rerun(tmp_path: Path, jobs: str) -> None:
-    """SIGINT mid-render: exit 130 within seconds, one line, no output folder, no work files;
-    the next run completes."""
+    """Ctrl-C mid-render (SIGINT to the whole process group, as a terminal sends it, so
+    LaTeX and the workers get it too): exit 130 within seconds, one line, no output folder,
+    no work files; the next run completes, and what the first run cached is kept."""
     import os
     import signal
     import subprocess
@@ -226,11 +236,15 @@ def test_interrupt_then_rerun(tmp_path: Path, jobs: str) -> None:
     args = [str(script), "render", "ShapeCheck", SHORT_SCENE, "-q", "l", "--resolution",
             "160x90", "--jobs", jobs]
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, start_new_session=True)
     assert process.stdout is not None
     assert process.stdout.readline().startswith("Verified")
-    time.sleep(3)
-    process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 120  # mid-way: once the first formulas are cached
+    while not cached_svgs(tmp_path / "cache") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert process.poll() is None, "the render finished before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)
     start = time.monotonic()
     _, stderr = process.communicate(timeout=30)
     assert time.monotonic() - start < 5
@@ -238,11 +252,14 @@ def test_interrupt_then_rerun(tmp_path: Path, jobs: str) -> None:
     assert stderr.strip() == "chainrule: error: interrupted"
     assert not (tmp_path / "media").exists()
     assert list((tmp_path / "cache" / "work").iterdir()) == []
+    cached = cached_svgs(tmp_path / "cache")
+    assert cached  # formulas typeset before the interrupt
 
     rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert (tmp_path / "media" / "ShapeCheck_l.mp4").is_file()
     assert (tmp_path / "media" / f"{SHORT_SCENE}_l.mp4").is_file()
+    assert {p: p.stat().st_mtime_ns for p in cached} == cached  # reused, not typeset again
 
 
 @pytest.mark.render

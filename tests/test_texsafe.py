@@ -116,7 +116,7 @@ def compile_tex(tmp_path: Path, body: str, sandboxed: bool) -> tuple[bool, str]:
     """Compile ``body`` with Manim's own LaTeX call (inside :func:`latex_sandbox` or not) from
     ``tmp_path/tex``; return whether it compiled and the log."""
     from manim import tempconfig
-    from manim.utils.tex_file_writing import compile_tex as manim_compile
+    from manim.utils import tex_file_writing as writing
 
     tex_dir = tmp_path / "tex"
     tex_dir.mkdir(exist_ok=True)
@@ -125,9 +125,9 @@ def compile_tex(tmp_path: Path, body: str, sandboxed: bool) -> tuple[bool, str]:
     with tempconfig({"tex_dir": str(tex_dir)}):
         if sandboxed:
             with latex_sandbox():
-                ok = _try(manim_compile, tex_file)
+                ok = _try(writing.compile_tex, tex_file)
         else:
-            ok = _try(manim_compile, tex_file)
+            ok = _try(writing.compile_tex, tex_file)
     return ok, tex_file.with_suffix(".log").read_text(errors="replace")
 
 
@@ -174,10 +174,50 @@ def test_escaped_injection_typesets_as_text(tmp_path: Path, monkeypatch: pytest.
     assert ok and not marker.exists() and "runsystem" not in log
 
 
+# ---------------------------------------------------------------------- an interrupted compile
+
+@needs_latex
+def test_a_leftover_dvi_is_compiled_again(tmp_path: Path) -> None:
+    """A ``.dvi`` cut short by an interrupted run is not reused (Manim would, and dvisvgm
+    would then fail on every later run)."""
+    dvi = tmp_path / "tex" / "probe.dvi"
+    dvi.parent.mkdir()
+    dvi.write_bytes(b"\xf7\x02 cut short")
+    ok, _ = compile_tex(tmp_path, "", sandboxed=True)
+    assert ok and dvi.stat().st_size > 100
+    assert dvi.read_bytes()[-1:] == b"\xdf"  # a DVI file ends with its trailer bytes
+
+
+@pytest.mark.parametrize("step", ["compile_tex", "convert_to_svg"])
+def test_an_interrupted_step_leaves_no_partial_file(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    step: str) -> None:
+    from manim import tempconfig
+    from manim.utils import tex_file_writing as writing
+
+    tex_file = tmp_path / "probe.tex"
+    tex_file.write_text(BODY % "")
+    partial = tex_file.with_suffix(".dvi" if step == "compile_tex" else ".svg")
+
+    def interrupted(command: Any, *args: Any, **kwargs: Any) -> Any:
+        partial.write_bytes(b"half written")  # what latex or dvisvgm had written so far
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writing.subprocess, "run", interrupted)
+    with tempconfig({"tex_dir": str(tmp_path)}), latex_sandbox():
+        with pytest.raises(KeyboardInterrupt):
+            if step == "compile_tex":
+                writing.compile_tex(tex_file, "latex", ".dvi")
+            else:
+                writing.convert_to_svg(tex_file.with_suffix(".dvi"), ".dvi")
+    assert not partial.exists()
+
+
 def test_the_sandbox_wraps_manims_command_and_restores_it() -> None:
     from manim.utils import tex_file_writing as writing
 
     original = writing.make_tex_compilation_command
+    functions = (writing.compile_tex, writing.convert_to_svg)
     with latex_sandbox():
         command = writing.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"),
                                                        Path("/t"))
@@ -185,6 +225,7 @@ def test_the_sandbox_wraps_manims_command_and_restores_it() -> None:
             assert writing.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"),
                                                         Path("/t")) == command
     assert writing.make_tex_compilation_command is original
+    assert (writing.compile_tex, writing.convert_to_svg) == functions
     assert command[0] == "env" and "TEXMFOUTPUT=/t" in command
     assert {f"{k}={v}" for k, v in SANDBOX_VARIABLES.items()} <= set(command)
     latex = command.index("latex")
