@@ -220,11 +220,12 @@ def cached_svgs(cache: Path) -> dict[Path, int]:
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_interrupt_then_rerun(tmp_path: Path, jobs: str) -> None:
+@pytest.mark.parametrize("jobs, stop", [("1", "INT"), ("2", "INT"), ("1", "TERM")])
+def test_interrupt_then_rerun(tmp_path: Path, jobs: str, stop: str) -> None:
     """Ctrl-C mid-render (SIGINT to the whole process group, as a terminal sends it, so
-    LaTeX and the workers get it too): exit 130 within seconds, one line, no output folder,
-    no work files; the next run completes, and what the first run cached is kept."""
+    LaTeX and the workers get it too), or SIGTERM to the command (as ``kill`` sends it): exit
+    130 / 143 within seconds, one line, no output folder, no work files; the next run
+    completes, and what the first run cached is kept."""
     import os
     import signal
     import subprocess
@@ -244,12 +245,16 @@ def test_interrupt_then_rerun(tmp_path: Path, jobs: str) -> None:
         time.sleep(0.1)
     time.sleep(0.5)
     assert process.poll() is None, "the render finished before it could be interrupted"
-    os.killpg(process.pid, signal.SIGINT)
+    if stop == "INT":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM)
     start = time.monotonic()
     _, stderr = process.communicate(timeout=30)
     assert time.monotonic() - start < 5
-    assert process.returncode == 130
-    assert stderr.strip() == "chainrule: error: interrupted"
+    assert process.returncode == (130 if stop == "INT" else 143)
+    assert stderr.strip() == ("chainrule: error: interrupted" if stop == "INT"
+                              else "chainrule: error: terminated")
     assert not (tmp_path / "media").exists()
     assert list((tmp_path / "cache" / "work").iterdir()) == []
     cached = cached_svgs(tmp_path / "cache")
