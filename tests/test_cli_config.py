@@ -138,3 +138,9 @@ def test_hex_colours_do_not_import_manim() -> None:
             "Settings.from_toml('[theme]\\nW = \"#ABCDEF\"\\n'); "
             "assert 'manim' not in sys.modules, 'manim imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
+    """Windows editors save UTF-8 with a BOM; it is not a TOML error."""
+    (tmp_path / "c.toml").write_bytes(b'\xef\xbb\xbf[network]\nm = 3\n')
+    assert Settings.from_file(tmp_path / "c.toml").network.m == 3
