@@ -15,8 +15,7 @@ drawn: a step that fails verification stops the render with that step's id.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -126,6 +125,9 @@ class DerivationScene(Scene):
         duration = self.pacing.reading_time(step.narration)
         self.add_subcaption(step.narration, duration=duration)
         self._caption_end = self.time + duration
+        if self._clear_pending:
+            self._clear_pending = False
+            self.clear_body()
         if show_title:
             self.show_title(step)
         return step
@@ -139,47 +141,6 @@ class DerivationScene(Scene):
         self.play(*animations, run_time=self.t(0.5))
         self._title = new
 
-    # ---------------------------------------------------------------- playing without drawing
-
-    _drawing: bool = True
-
-    @contextmanager
-    def without_drawing(self) -> Iterator[None]:
-        """Play what happens inside at no cost: every animation jumps to its end, nothing is
-        drawn or written, no time passes, and no section or subcaption is recorded.
-
-        A lecture rendered in parts uses it to bring the scene to where a part starts.
-        """
-        self._drawing = False
-        try:
-            yield
-        finally:
-            self._drawing = True
-            self._caption_end = self.time
-
-    def play(self, *args: Any, **kwargs: Any) -> None:
-        """:meth:`Scene.play`, or, inside :meth:`without_drawing`, its end state at once."""
-        if self._drawing:
-            super().play(*args, **kwargs)
-            return
-        if self.compile_animation_data(*args, **kwargs) is None:  # a still wait
-            return
-        self.begin_animations()
-        for animation in self.animations or ():
-            animation.finish()
-            animation.clean_up_from_scene(self)
-        self.update_mobjects(0)
-
-    def next_section(self, *args: Any, **kwargs: Any) -> None:
-        """:meth:`Scene.next_section`; nothing inside :meth:`without_drawing`."""
-        if self._drawing:
-            super().next_section(*args, **kwargs)
-
-    def add_subcaption(self, *args: Any, **kwargs: Any) -> None:
-        """:meth:`Scene.add_subcaption`; nothing inside :meth:`without_drawing`."""
-        if self._drawing:
-            super().add_subcaption(*args, **kwargs)
-
     def end_step(self, pause: float = 0.5) -> None:
         """Wait until the current subcaption has been read, and at least ``pause`` seconds."""
         remaining = max(self._caption_end - self.time, self.t(pause))
@@ -190,6 +151,14 @@ class DerivationScene(Scene):
         members = set(group.get_family())
         self.mobjects = [m for m in self.mobjects if m not in members]
         self.add(group)
+
+    _clear_pending: bool = False
+
+    def clear_at_next_step(self) -> None:
+        """Clear the body when the next step begins, inside that step's section, so that every
+        section ends on its content (its last frame is a handout) and a section can be
+        rendered on its own, starting from an empty body."""
+        self._clear_pending = True
 
     def clear_body(self, keep: Sequence[VMobject] = ()) -> None:
         """Fade out everything but the title and ``keep``."""

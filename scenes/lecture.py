@@ -56,7 +56,6 @@ class TitleSegment(Segment):
         self.scene.play(FadeIn(card[0], shift=0.2 * DOWN), run_time=self.t(1.5))
         self.scene.play(FadeIn(card[1]), run_time=self.t(1.0))
         self.wait(self.t(2.5))
-        self.scene.play(FadeOut(card), run_time=self.t(0.8))
 
     @staticmethod
     def card_box() -> Box:
@@ -163,8 +162,9 @@ class Lecture(DerivationScene):
         TitleSegment, ForwardSegment, ExpandSegment, PartialsSegment, FoldSegment,
         TransposeSegment, ShapeSegment, OtherGradientsSegment)
 
-    #: Render only this part: 0 is the title card, part k is segment k with the clearing of
-    #: the body before it; the parts before it are played without drawing. ``None``: all.
+    #: Render only this part: 0 is the title card, part k is segment k. A part starts from an
+    #: empty body; the steps of the parts before it count as already begun, so a repeated
+    #: step is marked as continued exactly as in the whole lecture. ``None``: all parts.
     #: Parts rendered one by one and joined end to end make the whole lecture.
     part: ClassVar[int | None] = None
 
@@ -183,20 +183,14 @@ class Lecture(DerivationScene):
             pacing.reading_time(derivation.step(i).narration) for i in ids)
 
     def construct(self) -> None:
-        for index, segment in enumerate(self.segments_for(self.derivation)):
-            if self.part is not None and index > self.part:
-                break
-            if self.part is None or index == self.part:
-                self.play_part(index, segment)
-                continue
-            with self.without_drawing():
-                self.play_part(index, segment)
-
-    def play_part(self, index: int, segment: type[Segment]) -> None:
-        """Part ``index``: clear the body (but for the first), then play ``segment``."""
-        if index:
-            self.clear_body()
-        segment(self).play()
+        segments = self.segments_for(self.derivation)
+        if self.part is not None:
+            for earlier in segments[:self.part]:
+                self.begun.extend(earlier.step_ids_for(self.derivation))
+            segments = segments[self.part:self.part + 1]
+        for segment in segments:
+            segment(self).play()
+            self.clear_at_next_step()
 
 
 __all__ = ["ForwardSegment", "Lecture", "RecursionSegment", "TitleSegment"]

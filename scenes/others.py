@@ -56,7 +56,7 @@ class OtherGradientsSegment(Segment):
         for step in (self.step(i) for i in ids):
             if step.target != target:
                 if target is not None:
-                    self.scene.clear_body()
+                    self.scene.clear_at_next_step()
                 target, upper = step.target, None
             self.begin_step(step)
             if step.stage is Stage.FOLD:
