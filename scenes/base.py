@@ -125,9 +125,7 @@ class DerivationScene(Scene):
         duration = self.pacing.reading_time(step.narration)
         self.add_subcaption(step.narration, duration=duration)
         self._caption_end = self.time + duration
-        if self._clear_pending:
-            self._clear_pending = False
-            self.clear_body()
+        self.clear_if_pending()
         if show_title:
             self.show_title(step)
         return step
@@ -159,6 +157,13 @@ class DerivationScene(Scene):
         section ends on its content (its last frame is a handout) and a section can be
         rendered on its own, starting from an empty body."""
         self._clear_pending = True
+
+    def clear_if_pending(self) -> None:
+        """Do the clearing :meth:`clear_at_next_step` asked for (call right after a section
+        starts)."""
+        if self._clear_pending:
+            self._clear_pending = False
+            self.clear_body()
 
     def clear_body(self, keep: Sequence[VMobject] = ()) -> None:
         """Fade out everything but the title and ``keep``."""

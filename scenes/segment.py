@@ -75,6 +75,7 @@ class Segment:
         if step.id not in self.scene.begun:
             return self.scene.begin_step(step, show_title)
         self.scene.next_section(f"{step.title} (continued)")
+        self.scene.clear_if_pending()
         if show_title:
             self.scene.show_title(step)
         return step

@@ -80,7 +80,7 @@ class ShapeSegment(Segment):
 
         # -- back to the transpose: every badge agrees
         again = self.badged(shapes, equation_box)
-        self.scene.show_title(shapes)
+        self.begin_step(shapes)  # a section of its own: "(continued)", narration not repeated
         self.scene.play(FadeOut(judged), run_time=self.t(0.5))
         self.scene.play(TransformMatchingTex(tried.equation, again.equation),
                         *self.swap_badges(tried, again), run_time=self.t(1.5))
