@@ -86,13 +86,19 @@ def _debug(argv: Sequence[str]) -> bool:
 
 @contextmanager
 def _signals_as_exceptions() -> Iterator[None]:
-    """SIGTERM raises :class:`Interrupted` (exit 143) so clean-up code runs."""
+    """SIGTERM raises :class:`Interrupted` (exit 143), SIGINT ``KeyboardInterrupt`` (130), so
+    clean-up code runs; both are also recorded for :func:`chainrule.stop.raise_if_requested`."""
 
-    def on_term(signum: int, frame: Any) -> NoReturn:
-        raise Interrupted("terminated", exit_code=128 + signum)
+    from . import stop
 
+    def on_signal(signum: int, frame: Any) -> NoReturn:
+        stop.request(signum)  # in case the exception below is swallowed (see chainrule.stop)
+        stop.raise_for(signum)
+
+    stop.clear()
     try:
-        previous = signal.signal(signal.SIGTERM, on_term)
+        previous = signal.signal(signal.SIGTERM, on_signal)
+        previous_int = signal.signal(signal.SIGINT, on_signal)
     except ValueError:  # not the main thread
         yield
         return
@@ -100,6 +106,7 @@ def _signals_as_exceptions() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 @click.group(cls=ChainruleGroup, context_settings={"help_option_names": ["-h", "--help"],

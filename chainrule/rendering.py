@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import stop
 from .errors import Interrupted
 
 #: Called with (scene name, seconds of video rendered so far) after each ``play``/``wait``.
@@ -130,14 +131,16 @@ def scene_class(base: type, settings: Any, derivation: Any,
     if part is not None:
         attrs["part"] = part
     cls = type(base.__name__, (base,), attrs)
-    if report is not None:
-        name = base.__name__
+    name = base.__name__
 
-        def play(self: Any, *args: Any, **kwargs: Any) -> None:
-            super(cls, self).play(*args, **kwargs)  # type: ignore[misc]
+    def play(self: Any, *args: Any, **kwargs: Any) -> None:
+        stop.raise_if_requested()
+        super(cls, self).play(*args, **kwargs)  # type: ignore[misc]
+        stop.raise_if_requested()
+        if report is not None:
             report(name, float(self.time))
 
-        cls.play = play  # type: ignore[attr-defined]
+    cls.play = play  # type: ignore[attr-defined]
     return cls
 
 
@@ -221,6 +224,7 @@ def init_worker(queue: Any) -> None:
 
 
 def _exit_on_term(signum: int, frame: Any) -> None:
+    stop.request(signum)  # a worker's play() raises it again if this one is swallowed
     raise SystemExit(128 + signum)
 
 

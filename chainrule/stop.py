@@ -1,0 +1,39 @@
+"""Remember a stop signal, so that a render stops even when Python swallows the exception.
+
+A signal handler raises in whatever code runs when the signal arrives; if that is a weakref
+callback or a ``__del__``, Python prints "Exception ignored in ..." and goes on. The handlers
+therefore also record the signal here, and every ``play`` of a rendered scene calls
+:func:`raise_if_requested`, so the render stops at the next animation at the latest.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import NoReturn
+
+_requested: list[int] = []
+
+
+def request(signum: int) -> None:
+    """Record that signal ``signum`` asked the process to stop."""
+    _requested.append(signum)
+
+
+def clear() -> None:
+    """Forget recorded signals (at the start of a command)."""
+    _requested.clear()
+
+
+def raise_if_requested() -> None:
+    """Raise the exception for the first recorded stop signal, if any."""
+    if _requested:
+        raise_for(_requested[0])
+
+
+def raise_for(signum: int) -> NoReturn:
+    """``KeyboardInterrupt`` for SIGINT; :class:`~chainrule.errors.Interrupted` otherwise."""
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    from .errors import Interrupted
+
+    raise Interrupted("terminated", exit_code=128 + signum)
