@@ -31,6 +31,7 @@ LaTeX counter is reset between pages, and a body with a global assignment (``\\g
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
 import shutil
@@ -60,6 +61,9 @@ _ERROR_LINE = re.compile(r"^l\.(\d+)", re.M)
 #: What :func:`_run_once` returns when no page of a batch can be compiled (an error in the
 #: preamble, no LaTeX) and when a batch failed without saying where.
 _EVERY_PAGE, _SOMEWHERE = "every page", "somewhere"
+#: LaTeX runs a batch may spend finding bad expressions, beyond twice the depth of halving;
+#: past that the rest of the batch is left to Manim.
+MAX_EXTRA_RUNS = 6
 #: Matrix brackets are precompiled for matrices up to this many rows of text high.
 BRACKET_ROWS = 6
 
@@ -245,8 +249,13 @@ def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
     # and not a dot folder (kpathsea's openout_any=p refuses to write into one).
     with tempfile.TemporaryDirectory(prefix=f"{folder.name}-batch-", dir=folder.parent) as work:
         pending = [items]
+        budget = MAX_EXTRA_RUNS + 2 * math.ceil(math.log2(len(items) + 1))
         while pending:
             group = pending.pop()
+            if stats.latex_runs >= budget:  # something is wrong with every page: stop trying
+                stats.failed += len(group)
+                stats.failures += [request.name for request in group]
+                continue
             outcome = _run_once(group, Path(work), folder, stats)
             if outcome is None:
                 continue
@@ -291,7 +300,7 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
     except OSError:  # no LaTeX: Manim will say so
         return _EVERY_PAGE
     log = _read(tex_file.with_suffix(".log"))
-    pages = _PAGES.search(log)
+    pages = page_count(log)
     if returncode != 0 or not dvi_file.exists() or pages is None:
         error = _ERROR_LINE.search(log[log.find("\n!"):]) if "\n!" in log else None
         if error is None:
@@ -300,7 +309,7 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
         if line <= starts[0]:  # the preamble, or \begin{document} (a missing package)
             return _EVERY_PAGE
         return bisect.bisect_right(starts, line) - 1
-    if int(pages.group(1)) != len(group):
+    if pages != len(group):
         return _SOMEWHERE  # an expression ended or opened a page of its own
     out = work / stem
     out.mkdir()
@@ -325,6 +334,17 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
                folder / f"{request.name}.svg")
         stats.compiled += 1
     return None
+
+
+def page_count(log: str) -> int | None:
+    """The number of pages LaTeX says it wrote (``None`` if it says none), from its log,
+    whose lines TeX wraps at 79 characters, wherever that falls.
+
+    >>> page_count("Output written on /a/b.dvi (3\\n1 pages, 11264 bytes).")
+    31
+    """
+    found = _PAGES.search(log.replace("\n", ""))
+    return int(found.group(1)) if found else None
 
 
 def _latex_command(request: TexRequest, tex_file: Path, work: Path) -> list[str]:
@@ -505,6 +525,6 @@ def precompile_scene(scene_class: type, derivation: Any = None,
     return precompile(scene_requests(scene_class, derivation), tex_dir, jobs=jobs)
 
 
-__all__ = ["BRACKET_ROWS", "BatchStats", "PAGE_BREAK", "bracket_requests", "TexRequest", "derivation_requests", "mathtex_request",
-           "normalise_page", "part_sequences", "precompile", "precompile_scene",
+__all__ = ["BRACKET_ROWS", "BatchStats", "MAX_EXTRA_RUNS", "PAGE_BREAK", "bracket_requests", "TexRequest", "derivation_requests", "mathtex_request",
+           "normalise_page", "page_count", "part_sequences", "precompile", "precompile_scene",
            "scene_requests", "scene_step_ids"]

@@ -254,6 +254,32 @@ def test_each_page_starts_with_fresh_counters(tmp_path: Path) -> None:
     assert sorted(batched.read_text().splitlines()) == sorted(single.read_text().splitlines())
 
 
+@pytest.mark.parametrize("wrapped", ["(31 \npages, 11264 bytes)", "(3\n1 pages, 112 bytes)",
+                                     "(31 pa\nges, 112 bytes)", "(31 pages, 112 bytes)"])
+def test_the_page_count_is_read_wherever_tex_wraps_the_log_line(wrapped: str) -> None:
+    log = f"x\nOutput written on /tmp/{'d' * 50}/batch0.dvi {wrapped}.\nmore"
+    assert texbatch.page_count(log) == 31
+    assert texbatch.page_count("No pages of output.\n") is None
+
+
+def test_a_long_folder_name_is_no_problem(tmp_path: Path) -> None:
+    """TeX wraps its log at 79 characters: a long folder name splits "(N pages" in two."""
+    folder = tmp_path / ("x" * 60) / "Tex"
+    with tex_dir(folder):
+        stats = precompile([mathtex_request(s) for s in ("k", "l", "n")])
+    assert (stats.compiled, stats.failed, stats.latex_runs) == (3, 0, 1)
+
+
+def test_a_batch_that_keeps_failing_gives_up(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run fails without a clue: the batch stops after a few runs, not 2N - 1."""
+    monkeypatch.setattr(texbatch, "_PAGES", __import__("re").compile("never matches"))
+    with tex_dir(tmp_path):
+        stats = precompile([mathtex_request(f"v_{i}") for i in range(40)])
+    assert (stats.compiled, stats.failed) == (0, 40)
+    assert stats.latex_runs <= texbatch.MAX_EXTRA_RUNS + 2 * 6
+
+
 def test_an_error_in_the_preamble_fails_every_page_in_one_run(tmp_path: Path) -> None:
     from manim import TexTemplate
 
