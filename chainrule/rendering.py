@@ -170,6 +170,7 @@ def _render(job: SceneJob, derivation: Any, report: Reporter | None, start: floa
     from .cache import free_slot
     from .catalog import discover, import_manim
     from .config import Settings
+    from .texbatch import precompile_scene
     from .texsafe import latex_sandbox
 
     import_manim()
@@ -187,6 +188,7 @@ def _render(job: SceneJob, derivation: Any, report: Reporter | None, start: floa
     partial_dir = Path(job.work_dir) / "partial"  # no Manim cache: files are uncached_NNNNN
     with free_slot(cache / "tex") as slot:
         with tempconfig(manim_config(job, slot, partial_dir)), latex_sandbox():
+            precompile_scene(cls, derivation)  # the scene's TeX in one latex + dvisvgm run
             scene = cls()
             scene.render()
     work = Path(job.work_dir)
