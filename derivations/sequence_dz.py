@@ -95,21 +95,12 @@ def expand_step(net: Network, layer: int, target: str) -> Step:
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"A{layer}", "i", "j"), PLUS,
                general_entry(f"b{nxt}", "k", ""))
     grid = EntryGrid(f"Z{nxt}", matrix_label(f"Z{nxt}"), tuple(cells), (rows, cols), general)
-    claim = _expansion_claim_a(net, layer)
+    claim = _expansion_claim(net, nxt)
     return Step(f"{target}.expand", target, Stage.EXPAND, "Expand the product into scalars",
                 f"Each entry of Z[{nxt}] is row k of W[{nxt}] times column j of A[{layer}], "
                 "plus the bias: a plain sum of products of scalars, which ordinary calculus "
                 "can handle.",
                 equation=general, grid=grid, claims=(claim,))
-
-
-def _expansion_claim_a(net: Network, layer: int) -> EqualityClaim:
-    nxt = layer + 1
-    w, a, b = net.symbols(f"W{nxt}"), net.symbols(f"A{layer}"), net.symbols(f"b{nxt}")
-    sums = sympy.ImmutableMatrix(w.rows, a.cols, lambda k, j: sum(
-        (w[k, i] * a[i, j] for i in range(w.cols)), sympy.Integer(0)) + b[k, 0])
-    return EqualityClaim(f"Z{nxt} = W{nxt} A{layer} + b{nxt}, entry by entry",
-                         sympy.ImmutableMatrix(w * a + b * sympy.ones(1, a.cols)), sums)
 
 
 def activate_step(net: Network, layer: int, target: str) -> Step:
