@@ -65,10 +65,15 @@ def gprime_display(network: Network, layer: int) -> MatrixDisplay:
     """``g'(Z[l])`` written out entry by entry."""
     rows, cols = network.shapes[f"Z{layer}"]
     entries = tuple(tuple((gprime_entry(layer, r, c),) for c in range(cols)) for r in range(rows))
-    general = TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
-        layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}")
+    general = general_gprime(layer)
     label = TexPart(f"gprime{layer}", notation.gprime_matrix_tex(layer), f"gprime{layer}")
     return MatrixDisplay(f"gprime{layer}", label, entries, general, f"gprime{layer}")
+
+
+def general_gprime(layer: int) -> TexPart:
+    """``g^{[l]\\prime}(z^{[l]}_{ij})`` with letter indices, as a part."""
+    return TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
+        layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}")
 
 
 def _indices(matrix: str) -> tuple[str, str]:

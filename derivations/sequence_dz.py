@@ -11,7 +11,7 @@ import sympy
 
 from . import notation
 from .claims import DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
-from .display import (COST, EQUALS, LOSS, PLUS, entry, general_entry, gprime_display,
+from .display import (COST, EQUALS, LOSS, PLUS, entry, general_entry, general_gprime, gprime_display,
                       gprime_entry, joined, matrix_display, matrix_label, partial)
 from .functions import Z
 from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
@@ -224,8 +224,7 @@ def all_entries_step(net: Network, layer: int, target: str) -> Step:
     general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS,
                TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
-               TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
-                   layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}"))
+               general_gprime(layer))
     z = net.symbols(f"Z{layer}")
     truth = sympy.ImmutableMatrix(rows, cols, lambda i, j: _partial_truth(net, layer, i, j))
     loss = composite(net, target)
@@ -262,8 +261,7 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
                TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
                TexPart("rparen", r"\Big)"),
-               TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
-                   layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}"))
+               general_gprime(layer))
     display = net.display_values
     factored = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
     unfactored = sympy.ImmutableMatrix(rows, cols, lambda i, j: sum(
