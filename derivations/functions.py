@@ -3,7 +3,7 @@
 ``sigma`` (the output sigmoid) and each hidden activation ``g`` are sympy ``Function`` classes
 whose ``fdiff`` returns their derivative in closed form (``σ' = σ(1 − σ)``, ``g' = gprime``), so
 sympy's chain rule produces exactly the factors the lecture names. Each class also carries a
-numpy implementation (``_imp_``) that ``sympy.lambdify`` uses for numerical checks, and
+numpy implementation (``_imp_``) that the numerical checks use (:mod:`.numeric`), and
 :class:`Activation` keeps the textbook definition so both are verified against sympy's own
 differentiation.
 """

@@ -26,7 +26,10 @@ from derivations.steps import Step
 
 from .build import Box, place_title, stack_boxes, title_text
 from .pacing import Pacing
+from .speedups import install as _install_speedups
 from .theme import Theme
+
+_install_speedups()
 
 
 class DerivationError(RuntimeError):

@@ -1,0 +1,52 @@
+"""Copies of typeset formulas share their parsed SVG path instead of deep-copying it.
+
+Every glyph of a ``MathTex`` is a ``VMobjectFromSVGPath`` that keeps the ``svgelements.Path``
+it was built from (``path_obj``). Manim reads that path once, in ``__init__``, to compute the
+glyph's points, and never again, yet ``Mobject.copy()`` deep-copies it: hundreds of
+``svgelements`` points, segments and colours per formula, each through Python's slow generic
+``copy._reconstruct``. Transforms copy their start and target, fades copy, and every ``MathTex``
+is itself a copy out of Manim's SVG cache, so at 1080p60 this was 15 % of the main thread of a
+scene render (``py-spy``, ``FoldBack``); copying one six-part ``MathTex`` took 14 ms.
+
+:func:`install` gives ``VMobjectFromSVGPath`` a ``__deepcopy__`` that hands the same parsed path
+to the copy (the copy's points, colours and submobjects are still deep copies). It is installed
+when :mod:`scenes.base` is imported, so ``chainrule render`` and the ``manim`` CLI both profit.
+
+>>> install()
+>>> from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+>>> installed(VMobjectFromSVGPath)
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MARK = "_chainrule_shares_path_obj"
+
+
+def _deepcopy_sharing_path(self: Any, memo: dict[int, Any]) -> Any:
+    """``Mobject.__deepcopy__``, with the parsed SVG path entered in ``memo`` as itself."""
+    from manim import Mobject
+
+    path = self.__dict__.get("path_obj")
+    if path is not None:
+        memo.setdefault(id(path), path)
+    return Mobject.__deepcopy__(self, memo)
+
+
+def installed(cls: type) -> bool:
+    """Whether ``cls`` copies with the shared path."""
+    return getattr(cls.__deepcopy__, _MARK, False)
+
+
+def install() -> None:
+    """Make copies of SVG glyphs share their parsed path (idempotent)."""
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+    if not installed(VMobjectFromSVGPath):
+        setattr(_deepcopy_sharing_path, _MARK, True)
+        VMobjectFromSVGPath.__deepcopy__ = _deepcopy_sharing_path  # type: ignore[method-assign]
+
+
+__all__ = ["install", "installed"]

@@ -1,0 +1,54 @@
+"""``scenes.speedups``: copies of SVG glyphs share the parsed path and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("manim")
+
+from manim import SVGMobject  # noqa: E402
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath  # noqa: E402
+
+import scenes.base  # noqa: E402,F401  (installs the speed-ups, as every scene does)
+from scenes.speedups import install, installed  # noqa: E402
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">
+<path d="M0 0 L5 0 L5 5 Z" fill="#fff"/><path d="M10 0 C12 4 14 4 16 0 Z" fill="#f00"/></svg>"""
+
+
+@pytest.fixture
+def glyphs(tmp_path: Path) -> SVGMobject:
+    path = tmp_path / "glyphs.svg"
+    path.write_text(SVG)
+    return SVGMobject(str(path), use_svg_cache=False)
+
+
+def test_importing_the_scenes_installs_it_once() -> None:
+    assert installed(VMobjectFromSVGPath)
+    method = VMobjectFromSVGPath.__deepcopy__
+    install()
+    assert VMobjectFromSVGPath.__deepcopy__ is method
+
+
+def test_a_copy_shares_the_parsed_path_but_owns_its_points(glyphs: SVGMobject) -> None:
+    copy = glyphs.copy()
+    pairs = list(zip(glyphs.submobjects, copy.submobjects, strict=True))
+    assert len(pairs) == 2
+    for original, duplicate in pairs:
+        assert duplicate is not original
+        assert duplicate.path_obj is original.path_obj
+        assert duplicate.points is not original.points
+        np.testing.assert_array_equal(duplicate.points, original.points)
+    before = glyphs.submobjects[0].points.copy()
+    copy.shift(np.array([1.0, 2.0, 0.0])).set_fill("#00ff00")
+    np.testing.assert_array_equal(glyphs.submobjects[0].points, before)
+    assert glyphs.submobjects[1].get_fill_color().to_hex().lower() == "#ff0000"
+
+
+def test_copies_of_copies_keep_their_own_submobjects(glyphs: SVGMobject) -> None:
+    second = glyphs.copy().copy()
+    assert [m.path_obj for m in second.submobjects] == [m.path_obj for m in glyphs.submobjects]
+    assert not set(map(id, second.get_family())) & set(map(id, glyphs.get_family()))
