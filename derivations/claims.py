@@ -170,16 +170,18 @@ def total_derivative(function: sympy.Expr, variable: sympy.Symbol,
                      bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()) -> sympy.Expr:
     """``d function / d variable`` where ``function`` may depend on ``variable`` directly and
     through the bound symbols of ``bindings`` (one level deep)."""
-    total = _diff(function, variable)
+    total = derivative(function, variable)
     for symbol, expression in bindings:
         inner = sympy.diff(expression, variable)
         if inner != 0:
-            total += _diff(function, symbol) * inner
+            total += derivative(function, symbol) * inner
     return total
 
 
 @lru_cache(maxsize=4096)
-def _diff(function: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
+def derivative(function: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
+    """``sympy.diff(function, symbol)``, remembered: the network's upstream gradients and the
+    checks of the claims built on them ask for the same derivatives of the same loss."""
     return sympy.diff(function, symbol)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import sympy
 
 from . import notation
+from .claims import derivative
 from .formula import Algebra, Node, evaluate, shape_of
 from .functions import Activation, activation, bce, sigma
 from .spec import NetworkSpec
@@ -148,7 +149,7 @@ class Network:
             forward = self.forward(f"Z{layer}")
             z = self.symbols(f"Z{layer}")
             self._upstream[layer] = sympy.ImmutableMatrix(
-                z.shape[0], z.shape[1], lambda r, c: sympy.diff(forward.loss, z[r, c]))
+                z.shape[0], z.shape[1], lambda r, c: derivative(forward.loss, z[r, c]))
         return self._upstream[layer]
 
     @cached_property
