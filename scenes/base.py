@@ -25,6 +25,7 @@ from derivations.spec import NetworkSpec
 from derivations.steps import Step
 
 from .build import Box, place_title, stack_boxes, title_text
+from .camera import PathCamera
 from .pacing import Pacing
 from .speedups import install as _install_speedups
 from .theme import Theme
@@ -73,12 +74,11 @@ class DerivationScene(Scene):
     steps: dict[str, Step]
 
     def __init__(self, renderer: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("camera_class", PathCamera)  # same pixels, less Python per curve
         if renderer is None:  # still frames encoded once (see scenes.fastwrite)
             from .fastwrite import holding_renderer
 
-            from manim import Camera
-
-            renderer = holding_renderer(kwargs.get("camera_class", Camera),
+            renderer = holding_renderer(kwargs["camera_class"],
                                         kwargs.get("skip_animations", False))
         super().__init__(renderer=renderer, **kwargs)
 
