@@ -4,7 +4,12 @@ cold and warm, all measured in one run. Prints a table; asserts nothing.
 Rows (each a fresh set of processes; "cold" means empty TeX, text and partial-movie caches):
 
 a. stock   ``manim -q<q> scenes/<file>.py <Scene>`` for each scene in turn, default settings,
-           a fresh media folder
+           a fresh media folder, with ``CHAINRULE_SPEEDUPS=0``: Manim exactly as shipped (its
+           camera, deep copies and one encoded frame per frame). The speed-up column is
+           against this row.
+a2. stock CLI, chainrule drawing: the same commands with chainrule's speed-ups on (they live in
+           the scenes, so the plain ``manim`` CLI gets them too): what the drawing gains,
+           apart from ``chainrule render``'s parallel parts, batched TeX and caches
 b. cold    ``chainrule render <scenes> -q <q> --jobs N`` with a fresh cache folder
 c. warm    the same command again, nothing changed
 d. repaced one scene rendered again with ``[pacing] speed = 1.25`` (pacing is a config setting,
@@ -16,7 +21,7 @@ faster than real time); speed-up against stock for the same scenes; the peak res
 of the largest single process of the row (``os.wait4`` of the command: the command and every
 process it waited for, e.g. ``--jobs`` workers). The issue's targets are shown beside them.
 
-    .venv/bin/python benchmarks/render.py                  # 1080p60, the six scenes (20+ min)
+    .venv/bin/python benchmarks/render.py                  # 1080p60, the six scenes (~17 min)
     .venv/bin/python benchmarks/render.py --quality l      # 480p15, a quick run
     .venv/bin/python benchmarks/render.py -q l --scenes FoldBack ShapeCheck --skip-stock
 """
@@ -108,7 +113,8 @@ def video_seconds(paths: list[Path]) -> float:
 
 def environment(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
-           if key not in ("PYTHONHASHSEED", "CHAINRULE_CACHE_DIR")}
+           if key not in ("PYTHONHASHSEED", "CHAINRULE_CACHE_DIR", "CHAINRULE_SPEEDUPS",
+                          "CHAINRULE_FASTWRITE")}
     env.update(extra)
     return env
 
@@ -135,21 +141,27 @@ class Bench:
 
     # ---------------------------------------------------------------- rows
 
-    def stock(self) -> Row:
-        media = self.work / "stock"
+    def stock(self, label: str, speedups: bool) -> Row:
+        """The stock ``manim`` CLI, one scene after another; as shipped unless ``speedups``."""
+        media = self.work / ("stock-drawing" if speedups else "stock")
         peak, seconds, failed = 0, 0.0, False
+        per_scene = {}
         for scene in self.scenes:
             result = run([str(BIN / "manim"), f"-q{self.quality}", SCENE_FILES[scene], scene,
-                          "--media_dir", str(media)], self.log(), ROOT, environment())
-            self.stock_per_scene[scene] = result.seconds
+                          "--media_dir", str(media)], self.log(), ROOT,
+                         environment(CHAINRULE_SPEEDUPS="1" if speedups else "0"))
+            per_scene[scene] = result.seconds
             seconds += result.seconds
             peak = max(peak, result.peak)
             failed |= result.returncode != 0
+        baseline = sum(self.stock_per_scene.values()) if self.stock_per_scene else None
+        if not speedups:
+            self.stock_per_scene = per_scene
         videos = [next(iter(sorted(media.rglob(f"videos/**/{scene}.mp4"))), media / scene)
                   for scene in self.scenes]
         what = f"{len(self.scenes)} scenes" if len(self.scenes) > 1 else self.scenes[0]
-        return self.add(Row("a. stock manim, sequential", what, seconds,
-                            video_seconds(videos), peak, None, "", failed))
+        return self.add(Row(label, what, seconds, video_seconds(videos), peak, baseline, "",
+                            failed))
 
     def chainrule(self, label: str, scenes: list[str], quality: str, cache: Path, out: Path,
                   jobs: int, config: Path | None = None, target: str = "") -> Row:
@@ -171,7 +183,8 @@ class Bench:
     def all_rows(self, skip_stock: bool, changed: str) -> None:
         q, jobs = self.quality, self.jobs
         if not skip_stock:
-            self.stock()
+            self.stock("a. stock manim, as shipped", speedups=False)
+            self.stock("a2. stock CLI, chainrule drawing", speedups=True)
         cache = self.work / "cache"
         cold = self.chainrule(f"b. chainrule --jobs {jobs}, cold", self.scenes, q, cache,
                               self.work / "out", jobs, target=">= 3x faster than stock")

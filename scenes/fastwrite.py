@@ -36,8 +36,12 @@ ENV = "CHAINRULE_FASTWRITE"
 
 
 def enabled(environ: Mapping[str, str] = os.environ) -> bool:
-    """Whether held frames are on (they are unless ``CHAINRULE_FASTWRITE`` is ``0``)."""
-    return environ.get(ENV, "1").strip().lower() not in {"0", "false", "no", "off"}
+    """Whether held frames are on (they are unless ``CHAINRULE_FASTWRITE`` or
+    ``CHAINRULE_SPEEDUPS`` is ``0``)."""
+    from .speedups import enabled as speedups_enabled
+
+    return (environ.get(ENV, "1").strip().lower() not in {"0", "false", "no", "off"}
+            and speedups_enabled(environ))
 
 
 class HoldingSegmentEncoder(VideoSegmentEncoder):

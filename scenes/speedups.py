@@ -12,6 +12,11 @@ scene render (``py-spy``, ``FoldBack``); copying one six-part ``MathTex`` took 1
 to the copy (the copy's points, colours and submobjects are still deep copies). It is installed
 when :mod:`scenes.base` is imported, so ``chainrule render`` and the ``manim`` CLI both profit.
 
+``CHAINRULE_SPEEDUPS=0`` renders with Manim exactly as shipped: no shared paths, Manim's own
+camera instead of :class:`scenes.camera.PathCamera`, and no held frames
+(:mod:`scenes.fastwrite`). The pictures are the same; ``benchmarks/render.py`` uses it for its
+stock-Manim baseline.
+
 >>> install()
 >>> from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 >>> installed(VMobjectFromSVGPath)
@@ -20,8 +25,13 @@ True
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
+#: Environment variable that turns every rendering speed-up off (``0``) for a stock baseline.
+ENV = "CHAINRULE_SPEEDUPS"
+_OFF = {"0", "false", "no", "off"}
 _MARK = "_chainrule_shares_path_obj"
 
 
@@ -33,6 +43,15 @@ def _deepcopy_sharing_path(self: Any, memo: dict[int, Any]) -> Any:
     if path is not None:
         memo.setdefault(id(path), path)
     return Mobject.__deepcopy__(self, memo)
+
+
+def enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether chainrule's rendering speed-ups are on (unless ``CHAINRULE_SPEEDUPS`` is ``0``).
+
+    >>> enabled({"CHAINRULE_SPEEDUPS": "off"})
+    False
+    """
+    return environ.get(ENV, "1").strip().lower() not in _OFF
 
 
 def installed(cls: type) -> bool:
@@ -49,4 +68,4 @@ def install() -> None:
         VMobjectFromSVGPath.__deepcopy__ = _deepcopy_sharing_path  # type: ignore[method-assign]
 
 
-__all__ = ["install", "installed"]
+__all__ = ["ENV", "enabled", "install", "installed"]

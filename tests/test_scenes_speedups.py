@@ -52,3 +52,27 @@ def test_copies_of_copies_keep_their_own_submobjects(glyphs: SVGMobject) -> None
     second = glyphs.copy().copy()
     assert [m.path_obj for m in second.submobjects] == [m.path_obj for m in glyphs.submobjects]
     assert not set(map(id, second.get_family())) & set(map(id, glyphs.get_family()))
+
+
+def test_switched_off_manim_renders_as_shipped() -> None:
+    """``CHAINRULE_SPEEDUPS=0`` (the benchmark's stock baseline): no patch, Manim's camera, no
+    held frames."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from manim import Camera\n"
+            "from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath\n"
+            "from scenes.base import DerivationScene\n"
+            "from scenes.fastwrite import enabled\n"
+            "from scenes.speedups import installed\n"
+            "scene = DerivationScene(skip_animations=True)\n"
+            "print(installed(VMobjectFromSVGPath), type(scene.renderer.camera) is Camera, "
+            "enabled())\n")
+    root = Path(__file__).resolve().parent.parent
+    for value, expected in (("0", "False True False"), ("1", "True False True")):
+        env = {**os.environ, "CHAINRULE_SPEEDUPS": value}
+        env.pop("CHAINRULE_FASTWRITE", None)
+        output = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
+                                capture_output=True, text=True).stdout
+        assert output.split("\n")[-2] == expected
