@@ -227,8 +227,22 @@ def init_worker(queue: Any) -> None:
     signal.signal(signal.SIGTERM, _exit_on_term)
 
 
+#: Seconds a stopped worker may take to exit through Python before it exits at once.
+EXIT_GRACE = 2.0
+
+
 def _exit_on_term(signum: int, frame: Any) -> None:
+    """Leave through Python (locks held in ``with`` blocks are released on the way), and make
+    sure the process does end: Manim's partial-movie encoder threads are not daemons and wait
+    for frames that will never come, so without the timer the interpreter's final join of
+    threads could wait forever (seen as a hung Ctrl-C under load)."""
     stop.request(signum)  # a worker's play() raises it again if this one is swallowed
+    import os
+    import threading
+
+    timer = threading.Timer(EXIT_GRACE, os._exit, args=(128 + signum,))
+    timer.daemon = True
+    timer.start()
     raise SystemExit(128 + signum)
 
 

@@ -215,8 +215,12 @@ def cached_svgs(cache: Path) -> dict[Path, int]:
     their modification times."""
     import re
 
-    return {p: p.stat().st_mtime_ns for p in cache.rglob("Tex/*.svg")
-            if re.fullmatch(r"[0-9a-f]{16}\.svg", p.name)}
+    while True:  # a render in progress removes its temporary folders while we look
+        try:
+            return {p: p.stat().st_mtime_ns for p in cache.rglob("Tex/*.svg")
+                    if re.fullmatch(r"[0-9a-f]{16}\.svg", p.name)}
+        except FileNotFoundError:
+            continue
 
 
 @pytest.mark.render
@@ -265,6 +269,37 @@ def test_interrupt_then_rerun(tmp_path: Path, jobs: str, stop: str) -> None:
     assert (tmp_path / "media" / "ShapeCheck_l.mp4").is_file()
     assert (tmp_path / "media" / f"{SHORT_SCENE}_l.mp4").is_file()
     assert {p: p.stat().st_mtime_ns for p in cached} == cached  # reused, not typeset again
+
+
+def test_a_stopped_worker_exits_even_when_a_thread_never_ends() -> None:
+    """A worker told to stop (SIGTERM from the parent) exits with 143 within its grace period,
+    although a non-daemon thread (like Manim's partial-movie encoder waiting for frames) would
+    keep the interpreter's final thread join waiting forever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from chainrule.rendering import EXIT_GRACE
+
+    code = ("import queue, threading, time\n"
+            "from chainrule.rendering import init_worker\n"
+            "init_worker(None)\n"
+            "threading.Thread(target=queue.Queue().get, name='partial-movie-encoder-0').start()\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(60)\n")
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ))
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    start = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=EXIT_GRACE + 10)
+    finally:
+        process.kill()
+    assert process.returncode == 128 + signal.SIGTERM
+    assert EXIT_GRACE - 0.5 < time.monotonic() - start < EXIT_GRACE + 3
 
 
 @pytest.mark.render
