@@ -26,10 +26,11 @@ from .errors import Interrupted
 #: Called with (scene name, seconds of video rendered so far) after each ``play``/``wait``.
 Reporter = Callable[[str, float], None]
 
-#: Encoder options (libx264, crf 23 as Manim). Measured on 150 frames of FoldBack at 1080p:
-#: ``veryfast`` 29 ms of CPU a frame, 40.0 dB PSNR; ``superfast`` 16 ms, 43.2 dB, at 2.2 times
-#: the bytes (the whole 1080p lecture is about 20 MB). Flat-coloured formulas compress well
-#: either way, so the encoder's CPU time, shared with drawing on two cores, matters more.
+#: Encoder options (libx264, crf 23 as Manim). Measured on 150 frames decoded from a 1080p
+#: FoldBack video: ``veryfast`` 29 ms of CPU a frame, 40.0 dB PSNR; ``superfast`` 16 ms,
+#: 43.2 dB, at 2.2 times the bytes (the whole 1080p lecture is 17 MB). Flat-coloured formulas
+#: compress well either way, so the encoder's CPU time, shared with drawing on two cores, matters
+#: more.
 ENCODER_OPTIONS = {"crf": "23", "preset": "superfast"}
 #: Partial movies being encoded while the next animation is drawn (Manim's default, 1, makes
 #: the drawing wait for the encoder at the end of every animation).

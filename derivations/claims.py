@@ -126,8 +126,8 @@ def _check_difference(claim: DifferenceClaim) -> str | None:
     if claim.lhs.shape != claim.rhs.shape:
         return None
     point = random_point(_free_symbols(claim.lhs, claim.rhs), seed=0)
-    left = _at(claim.lhs, point).reshape(claim.lhs.shape)
-    right = _at(claim.rhs, point).reshape(claim.rhs.shape)
+    left = evaluate(claim.lhs, point).reshape(claim.lhs.shape)
+    right = evaluate(claim.rhs, point).reshape(claim.rhs.shape)
     if not np.allclose(left, right, rtol=1e-9, atol=1e-12):
         return None
     # Agreeing at one point proves nothing (relu's g' is 0 at every negative z): decide exactly.
@@ -220,17 +220,13 @@ def random_point(symbols: list[sympy.Symbol], seed: int) -> dict[sympy.Symbol, f
     return point
 
 
-def _at(expr: sympy.Basic, point: Mapping[sympy.Symbol, "float | np.ndarray"]) -> np.ndarray:
-    return evaluate(expr, point)
-
-
 def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
     bound = {symbol for symbol, _ in claim.bindings}
     base = [symbol for symbol in _free_symbols(claim.function, claim.variables, claim.value,
                                                *(e for _, e in claim.bindings))
             if symbol not in bound]
     point = random_point(base, seed)
-    value = _at(claim.value, _with_bindings(point, claim.bindings)).reshape(claim.value.shape)
+    value = evaluate(claim.value, _with_bindings(point, claim.bindings)).reshape(claim.value.shape)
     estimates = _central_differences(claim, point)
     for (r, c), estimate in np.ndenumerate(estimates):
         if not np.isclose(estimate, value[r, c], rtol=NUMERIC_RTOL, atol=NUMERIC_ATOL):
@@ -244,7 +240,7 @@ def _with_bindings(point: Mapping[sympy.Symbol, "float | np.ndarray"],
                    ) -> dict[sympy.Symbol, "float | np.ndarray"]:
     full = dict(point)
     for symbol, expression in bindings:
-        full[symbol] = _at(expression, point)
+        full[symbol] = evaluate(expression, point)
     return full
 
 
@@ -257,7 +253,7 @@ def _central_differences(claim: DerivativeClaim, point: dict[sympy.Symbol, float
     for i, variable in enumerate(variables):
         arrays[variable][2 * i] += NUMERIC_STEP
         arrays[variable][2 * i + 1] -= NUMERIC_STEP
-    f = np.broadcast_to(_at(claim.function, _with_bindings(arrays, claim.bindings)),
+    f = np.broadcast_to(evaluate(claim.function, _with_bindings(arrays, claim.bindings)),
                         (2 * len(variables),))
     return ((f[0::2] - f[1::2]) / (2 * NUMERIC_STEP)).reshape(claim.variables.shape)
 
@@ -267,8 +263,8 @@ def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:
     if not symbols:
         return None
     point = random_point(symbols, seed)
-    left = _at(claim.lhs, point).reshape(claim.lhs.shape)
-    right = _at(claim.rhs, point).reshape(claim.rhs.shape)
+    left = evaluate(claim.lhs, point).reshape(claim.lhs.shape)
+    right = evaluate(claim.rhs, point).reshape(claim.rhs.shape)
     mismatch = ~np.isclose(left, right, rtol=1e-9, atol=1e-12)
     if mismatch.any():
         r, c = np.argwhere(mismatch)[0]

@@ -34,8 +34,8 @@ def subpath_bounds(xy: np.ndarray, per_curve: int, atol: float) -> list[int]:
 
     ``xy`` holds finite 2-D points, ``per_curve`` of them per cubic curve.
 
-    >>> square_then_dot = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [5, 5], [5, 5], [5, 5], [5, 5.]])
-    >>> subpath_bounds(square_then_dot, 4, 1e-6)
+    >>> curve_then_dot = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [5, 5], [5, 5], [5, 5], [5, 5]])
+    >>> subpath_bounds(curve_then_dot.astype(float), 4, 1e-6)
     [0, 4, 8]
     """
     count = len(xy)
