@@ -22,6 +22,7 @@ Re-record with ``pytest tests/test_frames.py --record-frames`` (or
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -202,7 +203,8 @@ def _capturing(case: Case, sink: list[tuple[str, np.ndarray]]) -> type:
     return type(base.__name__, (base,), attrs)
 
 
-_SLOT: tuple[Path, Any] | None = None
+_SLOT: Path | None = None
+_HELD = contextlib.ExitStack()  # the slot's lock, held until the process ends
 
 
 def _tex_slot() -> Path:
@@ -210,26 +212,14 @@ def _tex_slot() -> Path:
 
     Manim writes TeX, DVI and SVG files (and a temporary ``<hash>_.svg`` on every use) into
     its ``tex_dir``; two processes sharing one folder delete each other's temporary files. So
-    each process locks a numbered slot (``flock``: freed when the process ends) and keeps it.
+    each process takes a slot from :func:`chainrule.cache.free_slot` and keeps it.
     """
     global _SLOT
     if _SLOT is None:
-        import fcntl
+        from chainrule.cache import free_slot
 
-        base = ROOT / "media" / "frames-cache"
-        base.mkdir(parents=True, exist_ok=True)
-        for number in range(256):
-            handle = open(base / f"slot-{number}.lock", "w")
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                continue
-            _SLOT = (base / f"slot-{number}", handle)
-            break
-        else:
-            raise RuntimeError(f"all 256 TeX cache slots under {base} are locked")
-    return _SLOT[0]
+        _SLOT = _HELD.enter_context(free_slot(ROOT / "media" / "frames-cache"))
+    return _SLOT
 
 
 def render_key_frames(case: Case) -> KeyFrames:
