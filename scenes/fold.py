@@ -9,6 +9,8 @@ Render with ``manim -ql scenes/fold.py FoldBack``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from manim import (
     RIGHT,
     Create,
@@ -37,6 +39,9 @@ from scenes.build import (
     stack_boxes,
 )
 
+if TYPE_CHECKING:
+    from derivations import Derivation
+
 LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (3, 3))
 
 
@@ -45,6 +50,11 @@ class FoldSegment(Segment):
 
     target = "dZ1"
     step_ids = ("dZ1.all_entries", "dZ1.fold_factor", "dZ1.transpose", "dZ1.fold")
+
+    @classmethod
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+        """All but ``dZ1.all_entries``, the grid the fold starts from (TakePartials tells it)."""
+        return cls.step_ids[1:]
 
     def play(self) -> None:
         every, factor, transpose, fold = (self.steps[i] for i in self.step_ids)

@@ -49,6 +49,11 @@ class TitleSegment(Segment):
 
     step_ids = ("dZ1.fold",)
 
+    @classmethod
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+        """None: the card shows the folded formula and says nothing."""
+        return ()
+
     def play(self) -> None:
         self.scene.next_section("Title")
         card = fit_first([self.card_builder(arrange) for arrange in ("row", "column")],
@@ -118,6 +123,11 @@ class RecursionSegment(Segment):
         layers = range(derivation.spec.num_layers, 0, -1)
         return (*cls.step_ids, *[f"dZ{layer}.fold" for layer in layers])
 
+    @classmethod
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+        """Only the recursion: the folded ``dZ`` of each layer is drawn, not narrated."""
+        return cls.step_ids
+
     def play(self) -> None:
         ids = self.step_ids_for(self.scene.derivation)
         step = self.begin_step(self.step(ids[0]))
@@ -178,7 +188,7 @@ class Lecture(DerivationScene):
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
         """A lower bound of the length: the title card and every narration, read once."""
         ids = dict.fromkeys(i for segment in cls.segments_for(derivation)
-                            for i in segment.step_ids_for(derivation))
+                            for i in segment.narrated_ids_for(derivation))
         return TITLE_SECONDS / pacing.speed + sum(
             pacing.reading_time(derivation.step(i).narration) for i in ids)
 

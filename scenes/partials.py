@@ -11,6 +11,8 @@ Render with ``manim -ql scenes/partials.py TakePartials``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from manim import (
     DOWN,
     LEFT,
@@ -45,6 +47,9 @@ from scenes.build import (
     stack_boxes,
 )
 
+if TYPE_CHECKING:
+    from derivations import Derivation
+
 
 class PartialsSegment(Segment):
     """Stages 4 and 5 of the method: ``∂𝓛/∂z[1]_ij`` over every path, then every entry."""
@@ -52,6 +57,11 @@ class PartialsSegment(Segment):
     target = "dZ1"
     step_ids = ("dZ1.forward", "dZ1.concrete", "dZ1.partial", "dZ1.partial_values",
                 "dZ1.gprime", "dZ1.all_entries")
+
+    @classmethod
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+        """All but the forward and concrete steps, whose equations the graph is drawn from."""
+        return cls.step_ids[2:]
 
     def play(self) -> None:
         concrete, partial, values, gprime, every = (

@@ -59,6 +59,13 @@ class Segment:
         """The ids of the steps this segment shows for ``derivation``."""
         return cls.step_ids
 
+    @classmethod
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+        """The steps whose narration the segment reads out, in order: by default all of
+        :meth:`step_ids_for`; a segment that only draws data of some steps (a formula, the
+        forward equations) leaves those out."""
+        return cls.step_ids_for(derivation)
+
     def step(self, step_id: str) -> Step:
         """The step called ``step_id``."""
         return self.scene.steps[step_id]
@@ -103,7 +110,7 @@ class SegmentScene(DerivationScene):
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
         """A lower bound of the length: the reading time of the segment's narrations."""
         return sum(pacing.reading_time(derivation.step(step_id).narration)
-                   for step_id in cls.segment.step_ids_for(derivation))
+                   for step_id in cls.segment.narrated_ids_for(derivation))
 
 
 __all__ = ["Segment", "SegmentScene"]

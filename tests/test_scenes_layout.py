@@ -94,3 +94,7 @@ def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
         scene = render_scene(scene_class, spec, media)
     assert plays[0] > 5
     assert scene.time > 10
+    # `chainrule list` estimates from the narrated steps: they are the ones the scene begins,
+    # and the estimate never exceeds the real length
+    assert scene.begun == list(scene_class.segment.narrated_ids_for(scene.derivation))
+    assert scene_class.estimated_duration(scene.derivation, scene.pacing) <= scene.time

@@ -60,8 +60,11 @@ def test_layout_and_sections(spec: NetworkSpec, media: Path, sections: list[str]
         assert names[-1] == recursion
     transpose = derivation.step("dZ1.transpose").title
     assert names.count(transpose) == 1  # the second showing is a continuation
-    assert abs(scene.time - Lecture.estimated_duration(derivation, scene.pacing)) \
-        < 0.5 * scene.time
+    narrated = {i for segment in Lecture.segments_for(derivation)
+                for i in segment.narrated_ids_for(derivation)}
+    assert set(scene.begun) == narrated
+    estimate = Lecture.estimated_duration(derivation, scene.pacing)
+    assert 0.75 * scene.time <= estimate <= scene.time
 
 
 def test_segments_in_lecture_order() -> None:
