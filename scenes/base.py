@@ -15,11 +15,12 @@ drawn: a step that fails verification stops the render with that step's id.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from manim import DOWN, Animation, Camera, FadeIn, FadeOut, Scene, VMobject
+from manim import DOWN, Animation, Camera, FadeIn, FadeOut, Scene, VMobject, config
 
 from derivations.spec import NetworkSpec
 from derivations.steps import Step
@@ -40,6 +41,22 @@ class DerivationError(RuntimeError):
 
 
 @lru_cache(maxsize=16)
+def still_wait_covering(seconds: float, frame_rate: float) -> float:
+    """The ``wait`` duration that holds the frame for at least ``seconds``.
+
+    A still ``wait`` lasts a whole number of frames, rounded *down* (``wait(0.51)`` at 15 fps
+    is 7 frames, 0.467 s), so a step ended with a plain wait would give the next subtitle a
+    start a frame before the last one's end. Ask for the frames needed plus half a frame.
+
+    >>> round(still_wait_covering(0.51, 15) * 15, 6)  # 8 frames (and half, rounded away)
+    8.5
+    >>> round(still_wait_covering(0.2, 15) * 15, 6)   # exactly 3 frames stays 3
+    3.5
+    """
+    frames = math.ceil(seconds * frame_rate - 1e-6)
+    return (frames + 0.5) / frame_rate
+
+
 def verified_derivation(spec: NetworkSpec) -> Any:
     """The derivation for ``spec``, verified (cached per spec: sympy work is slow).
 
@@ -148,7 +165,7 @@ class DerivationScene(Scene):
     def end_step(self, pause: float = 0.5) -> None:
         """Wait until the current subcaption has been read, and at least ``pause`` seconds."""
         remaining = max(self._caption_end - self.time, self.t(pause))
-        self.wait(remaining)
+        self.wait(still_wait_covering(remaining, config.frame_rate))
 
     def settle(self, group: VMobject) -> None:
         """Make ``group`` one top-level mobject again after animations added its parts."""

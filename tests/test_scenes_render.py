@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import av
@@ -36,3 +37,18 @@ def test_scene_renders(scene_class: type, tmp_path: Path) -> None:
     assert scene.begun, "the scene opened no step"
     for step_id in scene.begun:
         assert scene.steps[step_id].narration in subtitles, f"{step_id} has no subtitle"
+    spans = subtitle_spans(subtitles)
+    assert len(spans) == len(scene.begun)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        assert end <= start, f"a subtitle ending at {end} s overlaps the next at {start} s"
+    assert spans[-1][1] <= duration + 1e-3
+
+
+def subtitle_spans(srt: str) -> list[tuple[float, float]]:
+    """(start, end) in seconds of every cue of an ``.srt`` text."""
+    stamp = r"(\d+):(\d\d):(\d\d),(\d{3})"
+    spans = []
+    for match in re.finditer(stamp + " --> " + stamp, srt):
+        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, match.groups())
+        spans.append((3600 * h1 + 60 * m1 + s1 + f1 / 1000, 3600 * h2 + 60 * m2 + s2 + f2 / 1000))
+    return spans
