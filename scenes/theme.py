@@ -70,6 +70,18 @@ def _checked_colour(key: str, value: object) -> str:
                          f"'ORANGE'") from None
 
 
+def _shared_colours(families: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """Colours given to more than one family, each with those families (case-insensitive).
+
+    >>> _shared_colours({"W": "#56B4E9", "A": "#56b4e9", "Y": "#E69F00"})
+    [('#56B4E9', ['W', 'A'])]
+    """
+    owners: dict[str, list[str]] = {}
+    for family, colour in families.items():
+        owners.setdefault(colour.upper(), []).append(family)
+    return [(colour, names) for colour, names in owners.items() if len(names) > 1]
+
+
 @dataclass(frozen=True)
 class Theme:
     """How symbols look: colours per symbol family, the highlight colour and type sizes.
@@ -120,6 +132,11 @@ class Theme:
             if getattr(self, name) < self.min_font_size:
                 raise ValueError(f"{name} = {getattr(self, name)} is below min_font_size = "
                                  f"{self.min_font_size}: raise it or lower min_font_size")
+        shared = _shared_colours(self.families)
+        if shared:
+            colour, names = shared[0]
+            raise ValueError(f"{' and '.join(names)} are both {colour}: a colour must mean one "
+                             f"thing; give each symbol family its own colour")
         for name in ("highlight", "ok", "error"):
             own = getattr(self, name)
             clash = [family for family, colour in self.families.items() if colour == own]

@@ -120,6 +120,8 @@ CASES: dict[str, Case] = {
     "colour-long-name": toml(f'[theme]\ndZ = "{LONG}"\n', "dZ", "...", "not a colour"),
     "colour-highlight-clash": toml('[theme]\nhighlight = "#0072B2"\n', "[theme]",
                                    "highlight"),
+    "colour-two-families": toml('[theme]\nW = "#56B4E9"\n', "[theme]", "W and A",
+                                "#56B4E9"),
     "font-size-zero": toml("[theme]\nbody_size = 0\n", "body_size", "0"),
     "font-size-huge": toml("[theme]\ntitle_size = 1000\n", "title_size", "1000"),
     "opacity": toml("[theme]\nhighlight_opacity = 2\n", "highlight_opacity", "2"),

@@ -3,6 +3,7 @@ defaults)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -144,3 +145,29 @@ def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
     """Windows editors save UTF-8 with a BOM; it is not a TOML error."""
     (tmp_path / "c.toml").write_bytes(b'\xef\xbb\xbf[network]\nm = 3\n')
     assert Settings.from_file(tmp_path / "c.toml").network.m == 3
+
+
+def readme_blocks(language: str) -> list[str]:
+    """The fenced code blocks of README.md in ``language``."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_the_readme_config_example_is_a_valid_config() -> None:
+    """What the README tells educators to paste loads, and its theme and pacing build."""
+    [example] = [block for block in readme_blocks("toml") if "[network]" in block]
+    settings = Settings.from_toml(example, "README.md")
+    assert settings.network.spec().layer_dims == (3, 4, 2)
+    theme = settings.theme_object()
+    assert theme.colour("W2") == "#56B4E9" and theme.colour("dZ1") == "#E69F00"
+    settings.pacing_object()
+
+
+def test_the_readme_subclass_example_builds() -> None:
+    """The README's ``ReluLecture`` class: importing it builds its theme, pacing and spec."""
+    [example] = [block for block in readme_blocks("python") if "class ReluLecture" in block]
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 (our own README)
+    lecture = namespace["ReluLecture"]
+    assert lecture.spec.layer_dims == (3, 4, 2)
+    assert lecture.theme.colour("A1") == "#F0E442"

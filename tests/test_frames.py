@@ -64,9 +64,11 @@ CASES = (
 NOT_CASES = {"Lecture": "plays the segments above one after another"}
 
 #: Changes the comparison must notice: one symbol family recoloured (W from yellow to
-#: Okabe–Ito orange, a close hue), and every step title one pixel to the right.
+#: Okabe–Ito orange, a close hue, swapped with Y's so that a colour still means one thing; the
+#: scene shows no Y), and every step title one pixel to the right.
 PERTURBED = {
-    "W recoloured": Case("scenes.shapes:ShapeCheck", theme=(("W", "#E69F00"),)),
+    "W recoloured": Case("scenes.shapes:ShapeCheck",
+                         theme=(("W", "#E69F00"), ("Y", "#F0E442"))),
     "title nudged 1 px": Case("scenes.shapes:ShapeCheck", nudge_title=1.0),
 }
 

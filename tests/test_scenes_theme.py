@@ -62,6 +62,22 @@ def test_highlight_clash_is_an_error() -> None:
         Theme.from_dict({"highlight": DEFAULT_FAMILY_COLOURS["W"]})
 
 
+@pytest.mark.parametrize("settings", [
+    {"W": DEFAULT_FAMILY_COLOURS["A"]},                    # onto another family's default
+    {"dZ": "#123456", "Y": "#123456"},                      # two new colours that agree
+    {"b": DEFAULT_FAMILY_COLOURS["Z"].lower()},            # case does not make it another
+])
+def test_two_families_sharing_a_colour_is_an_error(settings: dict[str, str]) -> None:
+    with pytest.raises(ValueError, match="are both .*a colour must mean one thing"):
+        Theme.from_dict(settings)
+
+
+def test_swapping_family_colours_is_allowed() -> None:
+    theme = Theme.from_dict({"W": DEFAULT_FAMILY_COLOURS["A"], "A": DEFAULT_FAMILY_COLOURS["W"]})
+    assert theme.colour("W2") == DEFAULT_FAMILY_COLOURS["A"]
+    assert theme.colour("A1") == DEFAULT_FAMILY_COLOURS["W"]
+
+
 def test_sizes_below_minimum_are_errors() -> None:
     with pytest.raises(ValueError, match="body_size"):
         Theme(body_size=20)
