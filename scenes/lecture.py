@@ -173,7 +173,7 @@ class Lecture(DerivationScene):
         TransposeSegment, ShapeSegment, OtherGradientsSegment)
 
     #: Render only this part: 0 is the title card, part k is segment k. A part starts from an
-    #: empty body; the steps of the parts before it count as already begun, so a repeated
+    #: empty body; the steps the parts before it narrate count as already begun, so a repeated
     #: step is marked as continued exactly as in the whole lecture. ``None``: all parts.
     #: Parts rendered one by one and joined end to end make the whole lecture.
     part: ClassVar[int | None] = None
@@ -196,7 +196,7 @@ class Lecture(DerivationScene):
         segments = self.segments_for(self.derivation)
         if self.part is not None:
             for earlier in segments[:self.part]:
-                self.begun.extend(earlier.step_ids_for(self.derivation))
+                self.begun.extend(earlier.narrated_ids_for(self.derivation))
             segments = segments[self.part:self.part + 1]
         for segment in segments:
             segment(self).play()

@@ -91,3 +91,42 @@ def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     videos = list(tmp_path.rglob("ShortLecture.mp4"))
     assert videos and videos[0].stat().st_size > 10_000
     assert list(tmp_path.rglob("*.json")), "sections were not written"
+
+
+@pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """("section", name) and ("subtitle", text) in the order a scene opens and adds them."""
+    from manim import Scene
+
+    events: list[tuple[str, str]] = []
+    next_section, add_subcaption = Scene.next_section, Scene.add_subcaption
+
+    def section(self, name: str = "unnamed", *args, **kwargs):
+        events.append(("section", name))
+        return next_section(self, name, *args, **kwargs)
+
+    def subtitle(self, content: str, *args, **kwargs):
+        events.append(("subtitle", content))
+        return add_subcaption(self, content, *args, **kwargs)
+
+    monkeypatch.setattr(Scene, "next_section", section)
+    monkeypatch.setattr(Scene, "add_subcaption", subtitle)
+    return events
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+def test_parts_tell_what_the_whole_lecture_tells(spec: NetworkSpec, media: Path,
+                                                 told: list[tuple[str, str]]) -> None:
+    """``chainrule render`` draws the lecture one part per segment and joins them: the parts,
+    one after another, open the same sections and add the same subtitles as the whole (a part
+    once took the title card's formula for a narrated step, and the fold lost its subtitle)."""
+    render_scene(Lecture, spec, media)
+    whole = [event for event in told if event != ("section", "autocreated")]
+    told.clear()
+    for index in range(len(Lecture.segments_for(derive(spec)))):
+        part = type("Lecture", (Lecture,), {"part": index})
+        render_scene(part, spec, media)
+    parts = [event for event in told if event != ("section", "autocreated")]
+    assert parts == whole
+    narrated = [text for kind, text in whole if kind == "subtitle"]
+    assert len(narrated) == len(set(narrated))
