@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy
 
 from .claims import DerivativeClaim, EqualityClaim
@@ -14,16 +16,41 @@ from .sequence_dz import badges_for
 from .steps import Stage, Step, TexPart
 
 
+@dataclass(frozen=True)
+class ScalarLetters:
+    """The one-example scalars ``a``, ``y``, ``z`` of the output layer and the matrix each is an
+    entry of, so that they are coloured like ``A[L]``, ``Y`` and ``Z[L]`` wherever they appear.
+
+    >>> letters = ScalarLetters(a="A2", y="Y", z="Z2")
+    >>> [(p.name, p.tex, p.symbol) for p in letters.parts("f", ("g(", "z", ")"))]
+    [('f0', 'g(', None), ('f1', 'z', 'Z2'), ('f2', ')', None)]
+    """
+
+    a: str
+    y: str
+    z: str
+
+    def parts(self, name: str, pieces: tuple[str, ...], symbol: str | None = None
+              ) -> tuple[TexPart, ...]:
+        """``pieces`` as parts named ``<name><i>``: a lone letter gets its matrix's colour,
+        every other piece gets ``symbol``. Each piece must typeset on its own (scenes measure
+        parts one by one), so fractions are written with a slash."""
+        return tuple(TexPart(f"{name}{i}", piece, getattr(self, piece, None)
+                             if piece in ("a", "y", "z") else symbol)
+                     for i, piece in enumerate(pieces))
+
+
 def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     """``dZ[L]``: the loss of one example, its scalar derivative, the fold to ``A[L] − Y``."""
     last = net.spec.num_layers
     target = f"dZ{last}"
     a, y = sympy.symbols("a y", real=True)
-    loss_line = (TexPart("L_ay", "L(a, y)", "loss"), EQUALS,
-                 TexPart("bce", r"-\big(y \log a + (1 - y) \log(1 - a)\big)"))
-    sigma_line = (TexPart("a_out", "a", f"A{last}"), EQUALS,
-                  TexPart("sigma_z", r"\sigma(z)", f"Z{last}"), TexPart("comma", r",\quad"),
-                  TexPart("dsigma", r"\frac{d a}{d z} = a(1 - a)"))
+    letters = ScalarLetters(a=f"A{last}", y="Y", z=f"Z{last}")
+    loss_line = letters.parts("loss", ("L(", "a", ",", "y", ")"), symbol="loss") + (EQUALS,) \
+        + letters.parts("bce", (r"-\big(", "y", r"\log", "a", "+ (1 -", "y", r") \log(1 -", "a",
+                                r")\big)"))
+    sigma_line = letters.parts("out", ("a",)) + (EQUALS,) + letters.parts(
+        "sigma", (r"\sigma(", "z", r"),\quad", "d", "a", "/ d", "z", "=", "a", "(1 -", "a", ")"))
     logistic = 1 / (1 + sympy.exp(-Z))
     sigma_claim = DerivativeClaim("σ'(z) = σ(z)(1 − σ(z))", logistic, sympy.ImmutableMatrix([[Z]]),
                                   sympy.ImmutableMatrix([[logistic * (1 - logistic)]]))
@@ -32,8 +59,9 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
                  "cross-entropy. The sigmoid's slope is a times one minus a.",
                  lines=(loss_line, sigma_line), claims=(sigma_claim,))
     chain = (TexPart("dL/dz", r"\frac{\partial L}{\partial z}", target), EQUALS,
-             TexPart("dL/da", r"\Big(-\frac{y}{a} + \frac{1 - y}{1 - a}\Big)"),
-             TexPart("da/dz", r"a(1 - a)"), EQUALS,
+             *letters.parts("dL/da", (r"\Bigl(-", "y", "/", "a", "+ (1 -", "y", ") / (1 -", "a",
+                                      r")\Bigr)")),
+             *letters.parts("da/dz", ("a", "(1 -", "a", ")")), EQUALS,
              TexPart("a_minus_y", "a - y", target))
     simplify_claim = EqualityClaim("(−y/a + (1−y)/(1−a)) · a(1−a) = a − y",
                                    sympy.ImmutableMatrix([[(-y / a + (1 - y) / (1 - a)) * a * (1 - a)]]),

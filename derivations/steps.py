@@ -44,6 +44,17 @@ class TexPart:
     tex: str
     symbol: str | None = None
 
+    def __post_init__(self) -> None:
+        depth = 0
+        for char in self.tex.replace(r"\{", "").replace(r"\}", ""):
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth < 0:
+                break
+        if depth:
+            raise ValueError(f"TeX part {self.name!r} has unbalanced braces: {self.tex!r}; "
+                             f"every part must typeset on its own (scenes measure parts one "
+                             f"by one)")
+
 
 Parts = tuple[TexPart, ...]
 

@@ -19,6 +19,7 @@ from hypothesis.extra.numpy import arrays
 import derivations
 from derivations import ACTIVATIONS, NetworkSpec, derive
 from derivations.functions import Z, activation, sigma
+from derivations.steps import TexPart
 
 # --------------------------------------------------------------------------- imports
 
@@ -273,3 +274,16 @@ def test_the_output_sigmoid() -> None:
 def test_an_unknown_activation_is_not_silently_accepted() -> None:
     with pytest.raises(KeyError):
         activation("softmax")
+
+
+@pytest.mark.parametrize("tex", [r"\frac{d", "}{", r"\frac{1}{m}}", r"a^{[1]"])
+def test_a_tex_part_that_cannot_typeset_alone_is_refused(tex: str) -> None:
+    """Scenes typeset parts one by one (to measure them): a part that opens a group another
+    part closes would fail inside LaTeX, mid-render; it fails here instead."""
+    with pytest.raises(ValueError, match="unbalanced braces"):
+        TexPart("piece", tex)
+
+
+@pytest.mark.parametrize("tex", [r"\frac{1}{m}", r"\{x\}", r"\{", "a - y", ""])
+def test_balanced_tex_parts_are_accepted(tex: str) -> None:
+    assert TexPart("piece", tex).tex == tex
