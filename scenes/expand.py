@@ -75,11 +75,8 @@ class ExpandSegment(Segment):
         work: VMobject = general
         for row, col in detailed:
             work = self.expand_entry(expand, row, col, views, result, work, work_box)
-        rest = [cell for cell in shown if cell not in detailed]
-        if rest:
-            self.scene.play(LaggedStart(*[
-                TransformFromCopy(self.sources_of(expand, r, c, views), result.cell(r, c))
-                for r, c in rest], lag_ratio=0.25), run_time=self.t(2.0))
+        for row, col in (cell for cell in shown if cell not in detailed):
+            self.fill_entry(expand, row, col, views, result)
         self.settle(result)
         self.end_step()
 
@@ -120,20 +117,19 @@ class ExpandSegment(Segment):
 
     # ---------------------------------------------------------------- choreography
 
-    def sources_of(self, step: Step, row: int, col: int, views: dict[str, MatrixView]
-                   ) -> VGroup:
-        """The shown entries of the rows/columns entry ``(row, col)`` is made from."""
+    def source_bands(self, step: Step, row: int, col: int, views: dict[str, MatrixView]
+                     ) -> VGroup:
+        """Highlight bands on the row, column and bias entry that entry ``(row, col)`` of the
+        result is made from (those of them the views show)."""
         cell = step.grid.cell(row, col)  # type: ignore[union-attr]
-        group = VGroup()
+        bands = VGroup()
         for source in (*cell.sources, *self.bias_sources(row, views)):
             view = views.get(source.matrix)
             if view is None:
                 continue
-            if source.row is not None:
-                group.add(*view.row_mobjects(source.row))
-            if source.col is not None:
-                group.add(*view.col_mobjects(source.col))
-        return group
+            bands.add(view.band(self.theme, row=source.row) if source.row is not None
+                      else view.band(self.theme, col=source.col))
+        return bands
 
     @staticmethod
     def bias_sources(row: int, views: dict[str, MatrixView]) -> tuple[Highlight, ...]:
@@ -147,13 +143,7 @@ class ExpandSegment(Segment):
         Returns the mobject now in the work line.
         """
         cell = step.grid.cell(row, col)  # type: ignore[union-attr]
-        bands = VGroup()
-        for source in (*cell.sources, *self.bias_sources(row, views)):
-            view = views.get(source.matrix)
-            if view is None:
-                continue
-            bands.add(view.band(self.theme, row=source.row) if source.row is not None
-                      else view.band(self.theme, col=source.col))
+        bands = self.source_bands(step, row, col, views)
         sum_tex = equation_tex(cell.parts, self.theme)
         fit_into(sum_tex, work_box, self.theme)
         target = result.cell(row, col)
@@ -163,6 +153,15 @@ class ExpandSegment(Segment):
         self.scene.play(TransformFromCopy(sum_tex, target), run_time=self.t(1.0))
         self.scene.play(FadeOut(bands), run_time=self.t(0.4))
         return sum_tex
+
+    def fill_entry(self, step: Step, row: int, col: int, views: dict[str, MatrixView],
+                   result: MatrixView) -> None:
+        """The quick version of :meth:`expand_entry` for the entries after the first few:
+        light up the sources of ``(row, col)`` while its sum appears in its slot."""
+        bands = self.source_bands(step, row, col, views)
+        self.scene.play(FadeIn(bands), FadeIn(result.cell(row, col), scale=0.8),
+                        run_time=self.t(0.5))
+        self.scene.play(FadeOut(bands), run_time=self.t(0.2))
 
     def show_activation(self, concrete: Step, activate: Step, box: Box) -> None:
         """``Z[l]`` entry by entry, each entry becoming ``g(z)`` in ``A[l]``."""
