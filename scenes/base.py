@@ -20,7 +20,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from manim import DOWN, Animation, Camera, FadeIn, FadeOut, Scene, VMobject, config
+from manim import (
+    DOWN,
+    UP,
+    AnimationGroup,
+    Camera,
+    FadeIn,
+    FadeOut,
+    Scene,
+    VMobject,
+    config,
+)
 
 from derivations.spec import NetworkSpec
 from derivations.steps import Step
@@ -156,10 +166,12 @@ class DerivationScene(Scene):
     def show_title(self, step: Step) -> None:
         """Replace the title caption with ``step.title``."""
         new = place_title(title_text(step, self.theme), self.title_box)
-        animations: list[Animation] = [FadeIn(new, shift=0.2 * DOWN)]
-        if self._title is not None:
-            animations.append(FadeOut(self._title))
-        self.play(*animations, run_time=self.t(0.5))
+        if self._title is None:
+            self.play(FadeIn(new, shift=0.2 * DOWN), run_time=self.t(0.5))
+        else:  # one after the other: two titles cross-fading in one place are unreadable
+            self.play(AnimationGroup(FadeOut(self._title, shift=0.1 * UP),
+                                     FadeIn(new, shift=0.1 * UP), lag_ratio=1.0),
+                      run_time=self.t(0.5))
         self._title = new
 
     def end_step(self, pause: float = 0.5) -> None:
