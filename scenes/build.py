@@ -264,6 +264,21 @@ def highlight_band(mobject: VMobject, theme: Theme, buff: float = 0.08
                                 fill_opacity=theme.highlight_opacity)
 
 
+def highlight_bands(mobjects: Sequence[VMobject], theme: Theme, buff: float = 0.08) -> VGroup:
+    """:func:`highlight_band` around each of ``mobjects`` (side by side, left to right), with
+    the margin shrunk where two of them stand closer than two margins, so bands never overlap.
+
+    >>> from manim import Square, RIGHT
+    >>> bands = highlight_bands([Square(1), Square(1).shift(1.1 * RIGHT)], Theme())
+    >>> bool(bands[0].get_right()[0] < bands[1].get_left()[0])
+    True
+    """
+    ordered = sorted(mobjects, key=lambda m: m.get_left()[0])
+    gaps = [b.get_left()[0] - a.get_right()[0] for a, b in zip(ordered, ordered[1:])]
+    room = min((gap / 2 - 0.02 for gap in gaps), default=buff)
+    return VGroup(*[highlight_band(m, theme, buff=max(0.0, min(buff, room))) for m in mobjects])
+
+
 def matrix_view(display: MatrixDisplay, theme: Theme, font_size: float | None = None,
                 limit: tuple[int, int] = (9, 9), with_label: bool = True,
                 general: bool = False) -> MatrixView:
@@ -435,6 +450,7 @@ def place_title(title: Text, box: Box) -> Text:
 
 __all__ = [
     "Box", "MatrixView", "ellipsis_dots", "equation_tex", "fit_first", "fit_into",
-    "frame_box", "grid_view", "highlight_band", "matrix_view", "part_of", "place_title",
+    "frame_box", "grid_view", "highlight_band", "highlight_bands", "matrix_view", "part_of",
+    "place_title",
     "smallest_font", "split_at_equals", "stack_boxes", "title_text", "visible_indices",
 ]

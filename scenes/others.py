@@ -25,6 +25,7 @@ from scenes.build import (
     equation_lines,
     fit_into,
     highlight_band,
+    highlight_bands,
     part_of,
     stack_boxes,
 )
@@ -97,8 +98,7 @@ class OtherGradientsSegment(Segment):
         """Light up ``1/m`` and the bracketed sum over the examples, when the step has them."""
         pieces = [find_part(shown, name) for name in ("overm",)]
         inner = bracketed(shown, step.equation)
-        bands = VGroup(*[highlight_band(p, self.theme) for p in (*pieces, inner)
-                         if p is not None])
+        bands = highlight_bands([p for p in (*pieces, inner) if p is not None], self.theme)
         if len(bands):
             self.scene.play(Create(bands), run_time=self.t(0.8))
             self.wait(self.t(0.8))
