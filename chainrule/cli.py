@@ -102,11 +102,13 @@ def _signals_as_exceptions() -> Iterator[None]:
     except ValueError:  # not the main thread
         yield
         return
+    previous_hook, sys.unraisablehook = sys.unraisablehook, stop.quiet_unraisable
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
+        sys.unraisablehook = previous_hook
 
 
 @click.group(cls=ChainruleGroup, context_settings={"help_option_names": ["-h", "--help"],

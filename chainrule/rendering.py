@@ -12,6 +12,7 @@ files into the output folder.
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -226,6 +227,16 @@ def init_worker(queue: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     # and stops a worker with SIGTERM: exit through Python so its semaphores are released
     signal.signal(signal.SIGTERM, _exit_on_term)
+    sys.unraisablehook = stop.quiet_unraisable
+    # Manim's tqdm would otherwise create a process-shared lock (a named semaphore) in each
+    # worker; a worker ended after EXIT_GRACE cannot release it, and the resource tracker
+    # then prints a "leaked semaphore" warning under the one-line message. A worker is one
+    # process: a thread lock does.
+    import threading
+
+    import tqdm
+
+    tqdm.tqdm.set_lock(threading.RLock())
 
 
 #: Seconds a stopped worker may take to exit through Python before it exits at once.

@@ -9,7 +9,8 @@ therefore also record the signal here, and every ``play`` of a rendered scene ca
 from __future__ import annotations
 
 import signal
-from typing import NoReturn
+import sys
+from typing import Any, NoReturn
 
 _requested: list[int] = []
 
@@ -37,3 +38,21 @@ def raise_for(signum: int) -> NoReturn:
     from .errors import Interrupted
 
     raise Interrupted("terminated", exit_code=128 + signum)
+
+
+def quiet_unraisable(unraisable: Any) -> None:
+    """A ``sys.unraisablehook`` that drops the stop exceptions Python could not raise (they
+    are recorded and raised again by :func:`raise_if_requested`, so printing "Exception
+    ignored in ..." with a traceback would only add noise to the one-line message); anything
+    else goes to Python's own hook.
+
+    >>> import types
+    >>> request(signal.SIGTERM)
+    >>> quiet_unraisable(types.SimpleNamespace(exc_type=SystemExit))  # prints nothing
+    >>> clear()
+    """
+    from .errors import Interrupted
+
+    stopping = issubclass(unraisable.exc_type, (KeyboardInterrupt, SystemExit, Interrupted))
+    if not (stopping and _requested):
+        sys.__unraisablehook__(unraisable)
