@@ -50,7 +50,6 @@ class DerivationError(RuntimeError):
     """The derivation behind a scene failed verification; the message names the step."""
 
 
-@lru_cache(maxsize=16)
 def still_wait_covering(seconds: float, frame_rate: float) -> float:
     """The ``wait`` duration that holds the frame for at least ``seconds``.
 
@@ -58,15 +57,16 @@ def still_wait_covering(seconds: float, frame_rate: float) -> float:
     is 7 frames, 0.467 s), so a step ended with a plain wait would give the next subtitle a
     start a frame before the last one's end. Ask for the frames needed plus half a frame.
 
-    >>> round(still_wait_covering(0.51, 15) * 15, 6)  # 8 frames (and half, rounded away)
+    >>> round(still_wait_covering(0.51, 15) * 15, 6)  # 8 frames, + half that rounds away
     8.5
-    >>> round(still_wait_covering(0.2, 15) * 15, 6)   # exactly 3 frames stays 3
+    >>> round(still_wait_covering(0.2, 15) * 15, 6)   # exactly 3 frames: still 3 (+ half)
     3.5
     """
     frames = math.ceil(seconds * frame_rate - 1e-6)
     return (frames + 0.5) / frame_rate
 
 
+@lru_cache(maxsize=16)
 def verified_derivation(spec: NetworkSpec) -> Any:
     """The derivation for ``spec``, verified (cached per spec: sympy work is slow).
 

@@ -130,3 +130,11 @@ def test_parts_tell_what_the_whole_lecture_tells(spec: NetworkSpec, media: Path,
     assert parts == whole
     narrated = [text for kind, text in whole if kind == "subtitle"]
     assert len(narrated) == len(set(narrated))
+
+
+def test_a_network_is_derived_and_verified_once_per_process() -> None:
+    """Every scene and lecture part of one worker shares the verified derivation."""
+    from scenes.base import verified_derivation
+
+    spec = NetworkSpec(layer_dims=(2, 3, 1), m=2, activation="sigmoid")
+    assert verified_derivation(spec) is verified_derivation(spec)
