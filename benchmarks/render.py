@@ -24,6 +24,12 @@ process it waited for, e.g. ``--jobs`` workers). The issue's targets are shown b
     .venv/bin/python benchmarks/render.py                  # 1080p60, the six scenes (~17 min)
     .venv/bin/python benchmarks/render.py --quality l      # 480p15, a quick run
     .venv/bin/python benchmarks/render.py -q l --scenes FoldBack ShapeCheck --skip-stock
+    .venv/bin/python benchmarks/render.py -q l --skip-stock --against 8e214b7   # before/after
+
+``--against REV`` checks REV out into the scratch folder (``git worktree``) and runs rows b, c
+and e with that code too, each "before" row right beside its "after" row, so both are measured
+in one run on the same machine; the speed-up column of an "after" row is then against its
+"before" row.
 """
 
 from __future__ import annotations
@@ -164,14 +170,16 @@ class Bench:
                             failed))
 
     def chainrule(self, label: str, scenes: list[str], quality: str, cache: Path, out: Path,
-                  jobs: int, config: Path | None = None, target: str = "") -> Row:
-        command = [str(BIN / "chainrule"), "render", *scenes, "-q", quality, "-o", str(out),
-                   "--jobs", str(jobs)]
+                  jobs: int, config: Path | None = None, target: str = "",
+                  code: Path | None = None) -> Row:
+        """``chainrule render`` of ``scenes``; with ``code``, the chainrule checked out there."""
+        command = [str(BIN / "python"), "-m", "chainrule", "render", *scenes, "-q", quality,
+                   "-o", str(out), "--jobs", str(jobs)]
         if config is not None:
             command += ["--config", str(config)]
+        extra = {"CHAINRULE_CACHE_DIR": str(cache), "PYTHONPATH": str(code or ROOT)}
         # cwd is the scratch folder: a chainrule.toml in the project must not be picked up
-        result = run(command, self.log(), self.work,
-                     environment(CHAINRULE_CACHE_DIR=str(cache)))
+        result = run(command, self.log(), self.work, environment(**extra))
         videos = [out / f"{scene}_{quality}.mp4" for scene in scenes]
         stock = None
         if all(scene in self.stock_per_scene for scene in scenes):
@@ -179,6 +187,27 @@ class Bench:
         what = f"{len(scenes)} scenes" if len(scenes) > 1 else scenes[0]
         return self.add(Row(label, what, result.seconds, video_seconds(videos), result.peak,
                             stock, target, result.returncode != 0))
+
+    def before_and_after(self, code: Path, rev: str) -> None:
+        """Rows b, c and e for the code at ``rev`` (checked out in ``code``) and for this
+        checkout, each pair run back to back; "after" is compared with "before"."""
+        q, jobs = self.quality, self.jobs
+        pairs: list[tuple[str, list[str], str, str]] = [
+            ("b. cold", self.scenes, q, "cold"), ("c. warm", self.scenes, q, "cold"),
+            (f"e. Lecture -q{q}, cold", ["Lecture"], q, "lecture")]
+        if q != "l":
+            pairs.append(("e. Lecture -ql, cold", ["Lecture"], "l", "lecture-l"))
+        for label, scenes, quality, cache in pairs:
+            rows = []
+            for side, source in ((f"before {rev[:10]}", code), ("after", None)):
+                name = side.split()[0]
+                rows.append(self.chainrule(f"{label} {side}", scenes, quality,
+                                           self.work / f"cache-{name}-{cache}",
+                                           self.work / f"out-{name}-{cache}", jobs,
+                                           code=source))
+            before, after = rows
+            after.stock = before.seconds
+            after.target = "no slower than before"
 
     def all_rows(self, skip_stock: bool, changed: str) -> None:
         q, jobs = self.quality, self.jobs
@@ -217,6 +246,18 @@ class Bench:
         return "\n".join(lines)
 
 
+def checkout(rev: str, folder: Path) -> Path:
+    """A detached ``git worktree`` of ``rev`` at ``folder`` (removed from git's list again at
+    exit; the scratch folder goes with the run)."""
+    import atexit
+
+    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(folder), rev], cwd=ROOT,
+                   check=True, capture_output=True)
+    atexit.register(subprocess.run, ["git", "worktree", "remove", "--force", str(folder)],
+                    cwd=ROOT, capture_output=True)
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality", "-q", choices=("l", "m", "h", "k"), default="h",
@@ -230,6 +271,9 @@ def main() -> None:
                         help="the scene re-rendered with changed pacing (default: the last of "
                              "--scenes)")
     parser.add_argument("--keep", metavar="DIR", help="keep videos, caches and logs in DIR")
+    parser.add_argument("--against", metavar="REV",
+                        help="also render with the code at git revision REV, row by row beside "
+                             "this checkout (before/after in one run)")
     args = parser.parse_args()
     changed = args.changed or args.scenes[-1]
 
@@ -246,7 +290,10 @@ def main() -> None:
         work = Path(context.name)
     try:
         bench = Bench(args.quality, list(args.scenes), args.jobs, work)
-        bench.all_rows(args.skip_stock, changed)
+        if args.against:
+            bench.before_and_after(checkout(args.against, work / "before"), args.against)
+        else:
+            bench.all_rows(args.skip_stock, changed)
         print(header)
         print(bench.table())
         print(f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine "

@@ -1,7 +1,8 @@
 """Layout of every scene, for small and extreme networks: after every ``play``/``wait``
 
 * everything visible lies inside the frame;
-* no text is smaller than the theme's legible minimum (and glyphs are tall enough in pixels);
+* no text is smaller than the theme's legible minimum, and every letter and digit drawn,
+  subscripts included, is tall enough in pixels (measured on the glyph outlines);
 * major items (equations, matrices, titles) do not overlap.
 
 Scenes run with ``dry_run`` (no video), so this is a layout test, not a render test.
@@ -32,8 +33,14 @@ SPECS = (
 )
 EDGE_TOLERANCE = 0.02
 OVERLAP_TOLERANCE = 0.02
-#: A lower-case glyph at the minimum font size is at least this tall at 480p (pixels).
+#: Every letter or digit, subscripts included, is at least this tall in a 1080p frame (pixels).
+#: The smallest glyphs the scenes draw are the second-level scripts of a sum's limits (the
+#: ``[2]`` of ``n^{[2]}`` above a sigma, 7.4 px at the theme's minimum font size); a
+#: lower-case subscript measures 12.4 px there.
 MIN_GLYPH_PIXELS = 7.0
+#: Outlines that are no letter or digit, left out of the glyph-height check: rules and bars
+#: (minus, equals, fraction bars) are flat, dots and commas are narrow.
+FLAT_RATIO, NARROW_PIXELS = 0.35, 5.5
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +63,23 @@ def _major(mobject: VMobject) -> bool:
     return isinstance(mobject, (MathTex, Text, MatrixView))
 
 
+def glyph_heights_1080p(member: VMobject) -> list[float]:
+    """The heights, in pixels of a 1080p frame, of the letter and digit outlines drawn in
+    ``member``
+    (measured on the outlines themselves, whatever the font size says)."""
+    scale = 1080 / config.frame_height
+    heights = []
+    for glyph in member.family_members_with_points():
+        height, width = glyph.height * scale, glyph.width * scale
+        if width >= NARROW_PIXELS and height >= FLAT_RATIO * width:
+            heights.append(height)
+    return heights
+
+
 def check_layout(scene) -> None:
     """Frame, legibility and overlap checks on the scene's current state."""
     half_w, half_h = config.frame_width / 2, config.frame_height / 2
     minimum = scene.theme.min_font_size
-    pixels_per_unit = config.pixel_height / config.frame_height
     visible = [m for m in scene.mobjects if _visible(m)]
     for mobject in visible:
         left, bottom, right, top = _box(mobject)
@@ -72,9 +91,10 @@ def check_layout(scene) -> None:
             if isinstance(member, (MathTex, Text)) and member.height > 0:
                 assert member.font_size >= minimum - 0.5, (
                     f"{member!r} has font size {member.font_size:.1f} < {minimum}")
-                # the height of "x" is about 0.0077 units per font point in Manim's TeX
-                assert member.font_size * 0.0077 * pixels_per_unit * 480 / config.pixel_height \
-                    >= MIN_GLYPH_PIXELS * 0.99, f"{member!r} glyphs are too small at 480p"
+                smallest = min(glyph_heights_1080p(member), default=MIN_GLYPH_PIXELS)
+                assert smallest >= MIN_GLYPH_PIXELS, (
+                    f"{member!r} draws a glyph {smallest:.1f} px tall at 1080p, below "
+                    f"{MIN_GLYPH_PIXELS}")
     major = [m for m in visible if _major(m)]
     for a, b in itertools.combinations(major, 2):
         if set(a.get_family()) & set(b.get_family()):
@@ -85,6 +105,23 @@ def check_layout(scene) -> None:
         overlap_y = min(ta, tb) - max(ba, bb)
         assert overlap_x <= OVERLAP_TOLERANCE or overlap_y <= OVERLAP_TOLERANCE, (
             f"{a!r} and {b!r} overlap by {overlap_x:.2f} x {overlap_y:.2f} units")
+
+
+def test_the_glyph_check_measures_outlines(media: Path) -> None:
+    """At the theme's minimum font size an entry with subscripts and a fraction passes; with one
+    part of it drawn at a third of its size it fails, while its font size, which follows the whole
+    formula's height, still passes the font-size rule above."""
+    from manim import tempconfig
+
+    from scenes.theme import Theme
+
+    size = Theme().min_font_size
+    with tempconfig({"media_dir": str(media), "tex_dir": str(media / "Tex")}):
+        entry = MathTex(r"w^{[2]}_{12}", "=", r"\frac{1}{m}", font_size=size)
+    assert min(glyph_heights_1080p(entry)) >= MIN_GLYPH_PIXELS
+    entry[0].scale(0.35)  # the entry shrinks; the fraction keeps the formula's height
+    assert entry.font_size >= size - 0.5
+    assert min(glyph_heights_1080p(entry)) < MIN_GLYPH_PIXELS
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
