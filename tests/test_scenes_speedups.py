@@ -1,4 +1,4 @@
-"""``scenes.speedups``: copies of SVG glyphs share the parsed path and nothing else."""
+"""``manim_adapter.speedups``: copies of SVG glyphs share the parsed path and nothing else."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from manim import SVGMobject  # noqa: E402
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath  # noqa: E402
 
 import scenes.base  # noqa: E402,F401  (installs the speed-ups, as every scene does)
-from scenes.speedups import install, installed  # noqa: E402
+from manim_adapter.speedups import install, installed  # noqa: E402
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">
 <path d="M0 0 L5 0 L5 5 Z" fill="#fff"/><path d="M10 0 C12 4 14 4 16 0 Z" fill="#f00"/></svg>"""
@@ -64,8 +64,8 @@ def test_switched_off_manim_renders_as_shipped() -> None:
     code = ("from manim import Camera\n"
             "from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath\n"
             "from scenes.base import DerivationScene\n"
-            "from scenes.fastwrite import enabled\n"
-            "from scenes.speedups import installed\n"
+            "from manim_adapter.fastwrite import enabled\n"
+            "from manim_adapter.speedups import installed\n"
             "scene = DerivationScene(skip_animations=True)\n"
             "print(installed(VMobjectFromSVGPath), type(scene.renderer.camera) is Camera, "
             "enabled())\n")
