@@ -76,3 +76,30 @@ def test_switched_off_manim_renders_as_shipped() -> None:
         output = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
                                 capture_output=True, text=True).stdout
         assert output.split("\n")[-2] == expected
+
+
+def test_a_copy_has_the_geometry_of_stock_manims_deep_copy(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """The contract against stock Manim: a formula copied with the shared path has the points,
+    colours, widths and opacities of one copied by Manim's own deep copy."""
+    import copy
+
+    from manim import MathTex, Mobject
+
+    formula = MathTex(r"dZ^{[1]}", "=", r"W^{[2]T} dZ^{[2]}", r"\ast",
+                      r"g^{[1]\prime}(Z^{[1]})").set_color_by_tex("=", "#ffcc00")
+    ours = formula.copy()
+    monkeypatch.setattr(VMobjectFromSVGPath, "__deepcopy__", Mobject.__deepcopy__)
+    stock = copy.deepcopy(formula)
+    assert stock.submobjects[0].submobjects[0].path_obj is not formula.submobjects[0] \
+        .submobjects[0].path_obj  # really Manim's copy
+    ours_family, stock_family = ours.get_family(), stock.get_family()
+    assert [type(m) for m in ours_family] == [type(m) for m in stock_family]
+    assert len(ours_family) > 20
+    for a, b in zip(ours_family, stock_family, strict=True):
+        np.testing.assert_array_equal(a.points, b.points)
+        np.testing.assert_array_equal(a.get_fill_rgbas(), b.get_fill_rgbas())
+        np.testing.assert_array_equal(a.get_stroke_rgbas(), b.get_stroke_rgbas())
+        assert a.get_stroke_width() == b.get_stroke_width()
+        if isinstance(a, VMobjectFromSVGPath):
+            assert str(a.path_obj.d()) == str(b.path_obj.d())
