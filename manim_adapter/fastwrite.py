@@ -5,9 +5,9 @@ Manim's file writer as one frame with ``repeat=N``, which stock Manim encodes N 
 1080p60, 20 ms per frame). :class:`~manim_adapter.holding.HoldingSegmentEncoder` encodes it
 once at its presentation time and once more, unchanged, at the time of its last repeat (an
 empty P-frame, so the segment ends exactly where N frames would have ended); the frames in
-between are left out and the next frame keeps its own timestamp. The result is a variable-frame-rate video whose
-duration, section lengths and subcaption times are those of the constant-rate one, and whose
-pictures are the same at every instant.
+between are left out and the next frame keeps its own timestamp. The result is a
+variable-frame-rate video whose duration, section lengths and subcaption times are those of
+the constant-rate one, and whose pictures are the same at every instant.
 
 :class:`~scenes.base.DerivationScene` uses :func:`holding_renderer` unless
 ``CHAINRULE_FASTWRITE=0`` (stock Manim behaviour, e.g. for a benchmark), so ``manim`` and
