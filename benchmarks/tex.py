@@ -1,7 +1,7 @@
 """Cold LaTeX cost of a scene, one compile per string (Manim) against one batch
-(:mod:`chainrule.texbatch`), measured in one run. Prints; asserts nothing.
+(:mod:`manim_adapter.texbatch`), measured in one run. Prints; asserts nothing.
 
-1. ``texbatch.scene_requests`` foresees the scene's TeX strings from the derivation data, and
+1. ``scenes.typeset.scene_requests`` foresees the scene's TeX strings from the derivation data, and
    ``texbatch.precompile`` typesets them into an empty TeX folder (the batch).
 2. The scene runs once with ``dry_run`` (no frames) on that folder while every string Manim asks
    for is recorded: found in the cache (a hit) or typeset by Manim itself (a miss).
@@ -32,8 +32,9 @@ def main() -> None:
     from manim import tempconfig
     from manim.utils.tex_file_writing import tex_to_svg_file
 
-    from chainrule import texbatch
     from chainrule.catalog import discover
+    from manim_adapter import texbatch
+    from scenes.typeset import scene_requests
 
     scene_class = discover().get(args.scene)
     if args.dims or args.m or args.activation:
@@ -54,7 +55,7 @@ def main() -> None:
                     "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True}
         with tempconfig({**settings, "tex_dir": str(work / "batch")}):
             start = time.perf_counter()
-            requests = texbatch.scene_requests(scene_class)
+            requests = scene_requests(scene_class)
             foreseen = time.perf_counter() - start
             stats = texbatch.precompile(requests)
 

@@ -87,7 +87,7 @@ def unit_key(job: SceneJob, cls: type, settings: Any, segment: type | None,
     parts' segments, whose source does not count for this part."""
     import manim
 
-    from scenes import fastwrite
+    from manim_adapter import fastwrite
 
     config = settings.resolved()
     config.pop("output", None)
@@ -261,7 +261,7 @@ def join(job: SceneJob, results: Sequence[SceneResult], seconds: float) -> Scene
     sections listed in order; a part's leading ``autocreated`` section (the clearing of the
     body before its first step) is added to the section before it, as in a one-piece render.
     """
-    from scenes.fastwrite import concat_videos
+    from manim_adapter.fastwrite import concat_videos
 
     if len(results) == 1 and results[0].stem == job.stem:
         return replace(results[0], render_seconds=seconds)
@@ -319,7 +319,7 @@ def _join_subtitles(results: Sequence[SceneResult], offsets: Sequence[float],
 
 def _join_sections(results: Sequence[SceneResult], folder: Path, stem: str
                    ) -> list[dict[str, Any]]:
-    from scenes.fastwrite import concat_videos
+    from manim_adapter.fastwrite import concat_videos
 
     sections: list[dict[str, Any]] = []
     pieces: list[list[Path]] = []

@@ -174,8 +174,8 @@ def _render(job: SceneJob, derivation: Any, report: Reporter | None, start: floa
     from .cache import free_slot
     from .catalog import discover, import_manim
     from .config import Settings
-    from .texbatch import precompile_scene
-    from .texsafe import latex_sandbox
+    from manim_adapter.sandbox import latex_sandbox
+    from scenes.typeset import precompile_scene
 
     import_manim()
     from manim import tempconfig

@@ -33,13 +33,13 @@ from manim import (
 )
 
 from derivations.spec import NetworkSpec
+from manim_adapter.camera import PathCamera
+from manim_adapter.speedups import enabled as speedups_enabled
+from manim_adapter.speedups import install as _install_speedups
 from derivations.steps import Step
 
 from .build import Box, place_title, stack_boxes, title_text
-from .camera import PathCamera
 from .pacing import Pacing
-from .speedups import enabled as speedups_enabled
-from .speedups import install as _install_speedups
 from .theme import Theme
 
 if speedups_enabled():
@@ -105,8 +105,8 @@ class DerivationScene(Scene):
     def __init__(self, renderer: Any = None, **kwargs: Any) -> None:
         # the same pixels with less Python per curve, unless CHAINRULE_SPEEDUPS=0
         kwargs.setdefault("camera_class", PathCamera if speedups_enabled() else Camera)
-        if renderer is None:  # still frames encoded once (see scenes.fastwrite)
-            from .fastwrite import holding_renderer
+        if renderer is None:  # still frames encoded once (see manim_adapter.fastwrite)
+            from manim_adapter.fastwrite import holding_renderer
 
             renderer = holding_renderer(kwargs["camera_class"],
                                         kwargs.get("skip_animations", False))

@@ -87,6 +87,16 @@ def split_at_equals(parts: Parts) -> tuple[Parts, Parts]:
     return (), parts
 
 
+def line_starts(parts: Parts) -> tuple[int, ...]:
+    """Where a continuation line of ``parts`` may start: just after each ``+`` part (the only
+    places :func:`break_points` breaks; :mod:`scenes.typeset` predicts the lines from it).
+
+    >>> line_starts((TexPart("a", "a"), TexPart("plus", "+"), TexPart("b", "b")))
+    (2,)
+    """
+    return tuple(index + 1 for index, part in enumerate(parts) if part.name == "plus")
+
+
 def break_points(parts: Parts, theme: Theme, max_width: float,
                  font_size: float | None = None) -> tuple[int, ...]:
     """Indices where :func:`equation_lines` starts a new line: after a ``+`` part, so that
@@ -97,6 +107,7 @@ def break_points(parts: Parts, theme: Theme, max_width: float,
     size = font_size or theme.body_size
     widths = [equation_tex((part,), theme, size).width + 0.12 if part.tex else 0.0
               for part in parts]
+    starts = set(line_starts(parts))
     breaks: list[int] = []
     start, used = 0, 0.0
     last_plus: int | None = None
@@ -107,7 +118,7 @@ def break_points(parts: Parts, theme: Theme, max_width: float,
             used = sum(widths[start:index])
             last_plus = None
         used += width
-        if parts[index].name == "plus":
+        if index + 1 in starts:
             last_plus = index + 1
     return tuple(breaks)
 

@@ -1,4 +1,4 @@
-"""``scenes.camera.PathCamera`` gives Cairo exactly the paths Manim's camera gives it."""
+"""``manim_adapter.camera.PathCamera`` gives Cairo exactly the paths Manim's camera gives it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ cairo = pytest.importorskip("cairo")
 
 from manim import Camera, MathTex, VMobject  # noqa: E402
 
-from scenes.camera import PathCamera, subpath_bounds  # noqa: E402
+from manim_adapter.camera import PathCamera, subpath_bounds  # noqa: E402
 
 
 def cairo_path(camera: Camera, vmobject: VMobject) -> list[tuple]:

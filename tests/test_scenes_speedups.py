@@ -1,4 +1,4 @@
-"""``scenes.speedups``: copies of SVG glyphs share the parsed path and nothing else."""
+"""``manim_adapter.speedups``: copies of SVG glyphs share the parsed path and nothing else."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from manim import SVGMobject  # noqa: E402
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath  # noqa: E402
 
 import scenes.base  # noqa: E402,F401  (installs the speed-ups, as every scene does)
-from scenes.speedups import install, installed  # noqa: E402
+from manim_adapter.speedups import install, installed  # noqa: E402
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">
 <path d="M0 0 L5 0 L5 5 Z" fill="#fff"/><path d="M10 0 C12 4 14 4 16 0 Z" fill="#f00"/></svg>"""
@@ -64,8 +64,8 @@ def test_switched_off_manim_renders_as_shipped() -> None:
     code = ("from manim import Camera\n"
             "from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath\n"
             "from scenes.base import DerivationScene\n"
-            "from scenes.fastwrite import enabled\n"
-            "from scenes.speedups import installed\n"
+            "from manim_adapter.fastwrite import enabled\n"
+            "from manim_adapter.speedups import installed\n"
             "scene = DerivationScene(skip_animations=True)\n"
             "print(installed(VMobjectFromSVGPath), type(scene.renderer.camera) is Camera, "
             "enabled())\n")
@@ -76,3 +76,30 @@ def test_switched_off_manim_renders_as_shipped() -> None:
         output = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
                                 capture_output=True, text=True).stdout
         assert output.split("\n")[-2] == expected
+
+
+def test_a_copy_has_the_geometry_of_stock_manims_deep_copy(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """The contract against stock Manim: a formula copied with the shared path has the points,
+    colours, widths and opacities of one copied by Manim's own deep copy."""
+    import copy
+
+    from manim import MathTex, Mobject
+
+    formula = MathTex(r"dZ^{[1]}", "=", r"W^{[2]T} dZ^{[2]}", r"\ast",
+                      r"g^{[1]\prime}(Z^{[1]})").set_color_by_tex("=", "#ffcc00")
+    ours = formula.copy()
+    monkeypatch.setattr(VMobjectFromSVGPath, "__deepcopy__", Mobject.__deepcopy__)
+    stock = copy.deepcopy(formula)
+    assert stock.submobjects[0].submobjects[0].path_obj is not formula.submobjects[0] \
+        .submobjects[0].path_obj  # really Manim's copy
+    ours_family, stock_family = ours.get_family(), stock.get_family()
+    assert [type(m) for m in ours_family] == [type(m) for m in stock_family]
+    assert len(ours_family) > 20
+    for a, b in zip(ours_family, stock_family, strict=True):
+        np.testing.assert_array_equal(a.points, b.points)
+        np.testing.assert_array_equal(a.get_fill_rgbas(), b.get_fill_rgbas())
+        np.testing.assert_array_equal(a.get_stroke_rgbas(), b.get_stroke_rgbas())
+        assert a.get_stroke_width() == b.get_stroke_width()
+        if isinstance(a, VMobjectFromSVGPath):
+            assert str(a.path_obj.d()) == str(b.path_obj.d())

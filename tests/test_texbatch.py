@@ -1,4 +1,4 @@
-"""Batched LaTeX (chainrule.texbatch): the same mobjects as Manim's own compile, in the place
+"""Batched LaTeX (manim_adapter.texbatch): the same mobjects as Manim's own compile, in the place
 Manim's TeX cache looks, cached files skipped, a bad expression isolated."""
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chainrule import texbatch
-from chainrule.texbatch import TexRequest, mathtex_request, precompile
-from derivations import derive
-from derivations.spec import NetworkSpec
+from manim_adapter import texbatch
+from manim_adapter.texbatch import TexRequest, mathtex_request, precompile
 
 manim = pytest.importorskip("manim")
 from manim import MathTex, tempconfig  # noqa: E402
@@ -192,9 +190,8 @@ def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.Mon
 def test_inside_the_latex_sandbox_the_sandboxed_command_is_used(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
-    texsafe = pytest.importorskip("chainrule.texsafe")
-    if not hasattr(texsafe, "latex_sandbox"):
-        pytest.skip("no latex_sandbox in chainrule.texsafe")
+    from manim_adapter.sandbox import latex_sandbox
+
     commands: list[list[str]] = []
     real_run = subprocess.run
 
@@ -203,7 +200,7 @@ def test_inside_the_latex_sandbox_the_sandboxed_command_is_used(tmp_path: Path,
         return real_run(command, *args, **kwargs)
 
     monkeypatch.setattr(texbatch.subprocess, "run", run)
-    with tex_dir(tmp_path / "Tex"), texsafe.latex_sandbox():
+    with tex_dir(tmp_path / "Tex"), latex_sandbox():
         stats = precompile([mathtex_request("s"), mathtex_request("t")])
     assert (stats.compiled, stats.failed) == (2, 0)
     latex = next(c for c in commands if "latex" in c)
@@ -311,32 +308,3 @@ def test_pages_are_renumbered_like_a_single_page_file() -> None:
             "<use x='3' y='4' xlink:href='#g4-1'/>\n</g>\n</svg>")
     assert texbatch.normalise_page(page) == page.replace("g4-", "g0-").replace(
         "g7-", "g1-").replace("page3", "page1")
-
-
-def test_scene_requests_cover_the_derivation_displays() -> None:
-    from scenes.shapes import ShapeCheck
-
-    derivation = derive(NetworkSpec())
-    requests = texbatch.scene_requests(ShapeCheck, derivation)
-    names = {r.name for r in requests}
-    step = derivation.step("dZ1.shapes")
-    assert mathtex_request(*[p.tex for p in step.equation if p.tex]).name in names
-    for badge in step.badges:
-        assert mathtex_request(badge.tex).name in names
-    assert texbatch.scene_step_ids(ShapeCheck, derivation) == ("dZ1.shapes",
-                                                                "dZ1.no_transpose")
-
-
-@pytest.mark.render
-def test_a_scene_after_precompile_typesets_nothing_itself(tmp_path: Path) -> None:
-    """Every TeX string ShapeCheck asks for was foreseen and batch-compiled."""
-    from scenes.shapes import ShapeCheck
-    from tests.scene_support import render_scene
-
-    spec = NetworkSpec()
-    subclass = type("ShapeCheck", (ShapeCheck,), {"spec": spec})
-    with tex_dir(tmp_path / "Tex"):
-        stats = texbatch.precompile_scene(subclass)
-    assert stats.compiled > 0 and stats.failed == 0
-    with manim_must_not_compile():
-        render_scene(ShapeCheck, spec, tmp_path, dry_run=True, tex_dir=str(tmp_path / "Tex"))

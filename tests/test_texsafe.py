@@ -12,8 +12,9 @@ import pytest
 
 from chainrule.config import Settings
 from chainrule.errors import ConfigError
-from chainrule.texsafe import (NO_SHELL_ESCAPE, SANDBOX_VARIABLES, check_label, escape_tex,
-                               latex_sandbox, sandboxed_command)
+from chainrule.texsafe import check_label, escape_tex
+from manim_adapter.sandbox import (NO_SHELL_ESCAPE, SANDBOX_VARIABLES, latex_sandbox,
+                                   sandboxed_command)
 from cli_support import assert_one_line_error, invoke
 
 READS, WRITES = "makes TeX read a file", "makes TeX write a file or run a command"

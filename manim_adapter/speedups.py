@@ -13,9 +13,10 @@ to the copy (the copy's points, colours and submobjects are still deep copies). 
 when :mod:`scenes.base` is imported, so ``chainrule render`` and the ``manim`` CLI both profit.
 
 ``CHAINRULE_SPEEDUPS=0`` renders with Manim exactly as shipped: no shared paths, Manim's own
-camera instead of :class:`scenes.camera.PathCamera`, and no held frames
-(:mod:`scenes.fastwrite`). The pictures are the same; ``benchmarks/render.py`` uses it for its
-stock-Manim baseline.
+camera instead of :class:`manim_adapter.camera.PathCamera`, and no held frames
+(:mod:`manim_adapter.fastwrite`). So does a Manim the patches were not written for
+(:func:`manim_adapter.support.active`). The pictures are the same; ``benchmarks/render.py``
+uses the switch for its stock-Manim baseline.
 
 >>> install()
 >>> from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
@@ -45,13 +46,25 @@ def _deepcopy_sharing_path(self: Any, memo: dict[int, Any]) -> Any:
     return Mobject.__deepcopy__(self, memo)
 
 
+def switched_on(environ: Mapping[str, str], name: str) -> bool:
+    """Whether the switch ``name`` is on in ``environ`` (on unless ``0``, ``off``, ...).
+
+    >>> switched_on({"X": "No"}, "X"), switched_on({}, "X")
+    (False, True)
+    """
+    return environ.get(name, "1").strip().lower() not in _OFF
+
+
 def enabled(environ: Mapping[str, str] = os.environ) -> bool:
-    """Whether chainrule's rendering speed-ups are on (unless ``CHAINRULE_SPEEDUPS`` is ``0``).
+    """Whether chainrule's rendering speed-ups are on: unless ``CHAINRULE_SPEEDUPS`` is ``0``
+    or the installed Manim is not one they were written for.
 
     >>> enabled({"CHAINRULE_SPEEDUPS": "off"})
     False
     """
-    return environ.get(ENV, "1").strip().lower() not in _OFF
+    from .support import active
+
+    return switched_on(environ, ENV) and active()
 
 
 def installed(cls: type) -> bool:
@@ -60,7 +73,12 @@ def installed(cls: type) -> bool:
 
 
 def install() -> None:
-    """Make copies of SVG glyphs share their parsed path (idempotent)."""
+    """Make copies of SVG glyphs share their parsed path (idempotent; nothing happens when
+    the installed Manim is not one the patch was written for)."""
+    from .support import active
+
+    if not active():
+        return
     from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
     if not installed(VMobjectFromSVGPath):
@@ -68,4 +86,4 @@ def install() -> None:
         VMobjectFromSVGPath.__deepcopy__ = _deepcopy_sharing_path  # type: ignore[method-assign]
 
 
-__all__ = ["ENV", "enabled", "install", "installed"]
+__all__ = ["ENV", "enabled", "install", "installed", "switched_on"]

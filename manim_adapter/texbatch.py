@@ -9,10 +9,12 @@ all pages, and puts each page's SVG where Manim looks for it, under the name Man
 The SVGs are Manim's byte for byte but for the names of glyph definitions, which are renumbered
 per page as a single-page document numbers them (see :func:`normalise_page`).
 
-What to precompile comes from the derivation data: :func:`scene_requests` lists the equations,
-lines, matrix entries, grid cells, chain-rule factors and shape badges of a scene's steps, joined
-by ``MathTex`` itself (:func:`mathtex_request` asks Manim for the string and stops it before it
-compiles). Strings it does not foresee are typeset by Manim as usual during the render.
+What to precompile is the caller's to say: :mod:`scenes.typeset`, beside the code that builds
+the scenes' ``MathTex``, predicts a scene's strings from the derivation data, and
+:func:`mathtex_request` turns them into the file ``MathTex`` itself would write (it asks Manim
+for the file and stops it before it compiles). Strings not foreseen are typeset by Manim as
+usual during the render. With a Manim the batch was not written for
+(:func:`manim_adapter.support.active`) :func:`precompile` leaves everything to Manim.
 
 An expression LaTeX rejects does not spoil the batch: it is taken out (found through the line
 of the error, else by halving the batch) and the rest is compiled again; Manim then reports the
@@ -38,7 +40,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,6 +205,11 @@ def precompile(requests: Iterable[TexRequest | tuple[str, str | None, Any]],
     ``config.tex_dir``. Never raises for a LaTeX error: see :attr:`BatchStats.failed`.
     """
     start = time.perf_counter()
+    from .support import active
+
+    if not active():  # Manim may name or write its files differently: leave them to it
+        requests = list(requests)
+        return BatchStats(requested=len(requests), unsupported=len(requests))
     if tex_dir is None:
         from manim import config
 
@@ -349,7 +356,7 @@ def page_count(log: str) -> int | None:
 
 def _latex_command(request: TexRequest, tex_file: Path, work: Path) -> list[str]:
     """Manim's own compile command for ``request`` (as wrapped by whoever patched it, e.g.
-    :func:`chainrule.texsafe.latex_sandbox`), with ``-no-shell-escape`` after the compiler."""
+    :func:`manim_adapter.sandbox.latex_sandbox`), with ``-no-shell-escape`` after the compiler."""
     from manim.utils.tex_file_writing import make_tex_compilation_command
 
     command = list(make_tex_compilation_command(request.compiler, request.output_format,
@@ -393,105 +400,6 @@ def normalise_page(svg: str) -> str:
     return _PAGE_ID.sub("<g id='page1'>", renumber(head) + marker + renumber(rest), count=1)
 
 
-# --------------------------------------------------------------------------- what scenes typeset
-
-def part_sequences(step: Any) -> Iterator[tuple[Any, ...]]:
-    """Every run of :class:`~derivations.steps.TexPart` s a scene may typeset as one
-    ``MathTex`` for ``step`` (scenes typeset only through ``scenes.build.equation_tex``).
-
-    The equation and each line: whole, part by part (``break_points`` measures parts one at
-    a time), as the lines ``equation_lines`` may break them into (after ``+`` parts), each side
-    of ``=`` and what is between parentheses. Matrices: ``label =``, the general entry, every
-    entry. The entry grid: ``label =``, every cell and the general cell (whole, each side,
-    inside parentheses). Chain-rule paths: every node and factor. Shape badges.
-    """
-    from derivations.steps import TexPart
-
-    equals = TexPart("eq", "=")
-
-    def views(parts: tuple[Any, ...], singles: bool = True) -> Iterator[tuple[Any, ...]]:
-        yield parts
-        if singles:
-            yield from ((part,) for part in parts)
-        yield from _line_spans(parts)
-        yield from _sides(parts)
-
-    for parts in (step.equation, *step.lines):
-        yield from views(parts)
-    for matrix in step.matrices:
-        yield matrix.label, equals
-        yield (matrix.general_entry,)
-        for row in matrix.entries:
-            for entry in row:
-                yield entry
-                yield from ((part,) for part in entry)
-    if step.grid is not None:
-        yield step.grid.label, equals
-        for parts in (step.grid.general, *(cell.parts for cell in step.grid.cells)):
-            yield from views(parts, singles=False)
-    for path in step.paths:
-        yield (path.via,)
-        for factor in path.factors:
-            yield (factor.generic,)
-            yield (factor.value,)
-    for badge in step.badges:
-        yield (TexPart(f"shape:{badge.part}", badge.tex),)
-
-
-def _line_spans(parts: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
-    """The lines ``equation_lines`` can make of ``parts``: runs from the start or just after a
-    ``plus`` part to just after a later ``plus`` part or the end."""
-    cuts = [0, *[i + 1 for i, part in enumerate(parts) if part.name == "plus"], len(parts)]
-    cuts = sorted(set(cuts))
-    for a, start in enumerate(cuts):
-        for end in cuts[a + 1:]:
-            if (start, end) != (0, len(parts)):
-                yield parts[start:end]
-
-
-def _sides(parts: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
-    """Each side of the first ``=``, and what stands between ``lparen`` and ``rparen``."""
-    from scenes.build import between, split_at_equals
-
-    lhs, rhs = split_at_equals(parts)
-    yield lhs
-    yield rhs
-    if any(part.name == "lparen" for part in parts):
-        yield between(parts, "lparen", "rparen")
-
-
-def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:
-    """The ids of the steps ``scene_class`` shows: its segments' steps (a lecture), its
-    segment's steps, or its ``step_ids`` (all steps when it lists none)."""
-    segments_for = getattr(scene_class, "segments_for", None)
-    if callable(segments_for):
-        segments = segments_for(derivation)
-    elif getattr(scene_class, "segment", None) is not None:
-        segments = (scene_class.segment,)
-    else:
-        from .catalog import step_ids_of
-
-        return step_ids_of(scene_class, derivation)
-    return tuple(dict.fromkeys(i for segment in segments
-                               for i in segment.step_ids_for(derivation)))
-
-
-def derivation_requests(derivation: Any, step_ids: Sequence[str] | None = None,
-                        **mathtex_kwargs: Any) -> list[TexRequest]:
-    """The TeX files ``MathTex`` would compile for the part runs of the given steps (all
-    steps by default), in order, without repeats."""
-    ids = set(step_ids) if step_ids is not None else None
-    seen: dict[tuple[str, ...], None] = {}
-    for step in derivation.steps:
-        if ids is not None and step.id not in ids:
-            continue
-        for parts in part_sequences(step):
-            strings = tuple(part.tex for part in parts if part.tex)
-            if strings:
-                seen.setdefault(strings, None)
-    return list(dict.fromkeys(mathtex_request(*strings, **mathtex_kwargs) for strings in seen))
-
-
 def bracket_requests(rows: Iterable[int] = range(1, BRACKET_ROWS + 1), left: str = "[",
                      right: str = "]") -> list[TexRequest]:
     """The brackets of Manim's matrices (``Matrix._add_brackets``): an empty array of
@@ -504,27 +412,5 @@ def bracket_requests(rows: Iterable[int] = range(1, BRACKET_ROWS + 1), left: str
     return requests
 
 
-def scene_requests(scene_class: type, derivation: Any = None) -> list[TexRequest]:
-    """The TeX files a render of ``scene_class`` will likely ask for (see
-    :func:`part_sequences`, and matrix brackets when the scene's steps show matrices);
-    ``derivation`` defaults to ``scene_class.build_derivation()``."""
-    if derivation is None:
-        derivation = scene_class.build_derivation()
-    ids = scene_step_ids(scene_class, derivation)
-    requests = derivation_requests(derivation, ids)
-    if any(step.matrices or step.grid for step in derivation.steps if step.id in ids):
-        requests += bracket_requests()
-    return list(dict.fromkeys(requests))
-
-
-def precompile_scene(scene_class: type, derivation: Any = None,
-                     tex_dir: str | os.PathLike[str] | None = None, jobs: int = 1
-                     ) -> BatchStats:
-    """:func:`precompile` what a render of ``scene_class`` will likely typeset, into
-    ``tex_dir`` (default: ``config.tex_dir``; call it inside the render's ``tempconfig``)."""
-    return precompile(scene_requests(scene_class, derivation), tex_dir, jobs=jobs)
-
-
-__all__ = ["BRACKET_ROWS", "BatchStats", "MAX_EXTRA_RUNS", "PAGE_BREAK", "bracket_requests", "TexRequest", "derivation_requests", "mathtex_request",
-           "normalise_page", "page_count", "part_sequences", "precompile", "precompile_scene",
-           "scene_requests", "scene_step_ids"]
+__all__ = ["BRACKET_ROWS", "BatchStats", "MAX_EXTRA_RUNS", "PAGE_BREAK", "TexRequest",
+           "bracket_requests", "mathtex_request", "normalise_page", "page_count", "precompile"]

@@ -1,0 +1,169 @@
+"""Which TeX a scene will typeset, predicted from its steps by the rules that build it.
+
+Scenes typeset formulas only through :func:`scenes.build.equation_tex` (one ``MathTex`` per run
+of :class:`~derivations.steps.TexPart` s, one string per non-empty part), and split equations
+only with :mod:`scenes.build`'s :func:`~scenes.build.split_at_equals`,
+:func:`~scenes.build.between` and :func:`~scenes.build.line_starts`. :func:`part_runs` applies
+those same functions to a step's displays to list every run a scene may typeset, so a change
+to how scenes split an equation changes the prediction with it. :func:`precompile_scene`
+batch-typesets the prediction ahead of a render (:mod:`manim_adapter.texbatch`); a string it
+misses is typeset by Manim during the render, only slower (``tests/test_typeset.py`` renders
+every scene after precompiling and counts those).
+
+>>> from derivations import derive
+>>> step = derive().step("dZ1.shapes")
+>>> step.equation in set(part_runs(step))
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from derivations.steps import Parts, Step, TexPart
+
+from .build import between, line_starts, split_at_equals
+
+#: The ``=`` part that :func:`~scenes.build.matrix_view` and :func:`~scenes.build.grid_view`
+#: put after a label.
+EQUALS = TexPart("eq", "=")
+
+
+def tex_strings(parts: Parts) -> tuple[str, ...]:
+    """The strings ``equation_tex(parts)`` hands ``MathTex`` (parts with TeX, in order).
+
+    >>> tex_strings((TexPart("Z2", "Z^{[2]}"), TexPart("gap", ""), EQUALS))
+    ('Z^{[2]}', '=')
+    """
+    return tuple(part.tex for part in parts if part.tex)
+
+
+def line_runs(parts: Parts) -> Iterator[Parts]:
+    """Every line ``equation_lines`` can make of ``parts`` other than the whole: a run from
+    the start or a :func:`~scenes.build.line_starts` index to a later one or the end."""
+    cuts = sorted({0, *line_starts(parts), len(parts)})
+    for a, start in enumerate(cuts):
+        for end in cuts[a + 1:]:
+            if (start, end) != (0, len(parts)):
+                yield parts[start:end]
+
+
+def side_runs(parts: Parts) -> Iterator[Parts]:
+    """Each side of the first ``=``, and what stands between ``lparen`` and ``rparen``."""
+    lhs, rhs = split_at_equals(parts)
+    yield lhs
+    yield rhs
+    if any(part.name == "lparen" for part in parts):
+        yield between(parts, "lparen", "rparen")
+
+
+def equation_runs(parts: Parts, singles: bool = True) -> Iterator[Parts]:
+    """``parts`` whole, each part alone (``break_points`` measures parts one at a time,
+    unless ``singles`` is false), each possible line and each side."""
+    yield parts
+    if singles:
+        yield from ((part,) for part in parts)
+    yield from line_runs(parts)
+    yield from side_runs(parts)
+
+
+def part_runs(step: Step) -> Iterator[Parts]:
+    """Every run of parts a scene may typeset as one ``MathTex`` for ``step``.
+
+    The equation and each line (:func:`equation_runs`). Matrices: ``label =``, the general
+    entry, every entry and its parts. The entry grid: ``label =``, every cell and the general
+    cell (whole, each line and side). Chain-rule paths: every node and factor. Shape badges.
+    """
+    for parts in (step.equation, *step.lines):
+        yield from equation_runs(parts)
+    for matrix in step.matrices:
+        yield matrix.label, EQUALS
+        yield (matrix.general_entry,)
+        for row in matrix.entries:
+            for entry in row:
+                yield entry
+                yield from ((part,) for part in entry)
+    if step.grid is not None:
+        yield step.grid.label, EQUALS
+        for parts in (step.grid.general, *(cell.parts for cell in step.grid.cells)):
+            yield from equation_runs(parts, singles=False)
+    for path in step.paths:
+        yield (path.via,)
+        for factor in path.factors:
+            yield (factor.generic,)
+            yield (factor.value,)
+    for badge in step.badges:
+        yield (TexPart(f"shape:{badge.part}", badge.tex),)
+
+
+def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:
+    """The ids of the steps ``scene_class`` shows: its segments' steps (a lecture), its
+    segment's steps, or its ``step_ids`` (all steps when it lists none)."""
+    segments_for = getattr(scene_class, "segments_for", None)
+    if callable(segments_for):
+        segments = segments_for(derivation)
+    elif getattr(scene_class, "segment", None) is not None:
+        segments = (scene_class.segment,)
+    else:
+        known = tuple(step.id for step in derivation.steps)
+        listed = tuple(getattr(scene_class, "step_ids", ()) or ())
+        return tuple(i for i in listed if i in known) if listed else known
+    return tuple(dict.fromkeys(i for segment in segments
+                               for i in segment.step_ids_for(derivation)))
+
+
+def derivation_tex(derivation: Any, step_ids: Sequence[str] | None = None
+                   ) -> list[tuple[str, ...]]:
+    """The ``MathTex`` strings of :func:`part_runs` for the given steps (all by default), in
+    order, without repeats."""
+    ids = set(step_ids) if step_ids is not None else None
+    seen: dict[tuple[str, ...], None] = {}
+    for step in derivation.steps:
+        if ids is None or step.id in ids:
+            for parts in part_runs(step):
+                strings = tex_strings(parts)
+                if strings:
+                    seen.setdefault(strings, None)
+    return list(seen)
+
+
+def shows_matrices(derivation: Any, step_ids: Sequence[str]) -> bool:
+    """Whether any of the steps shows a matrix or an entry grid (bracketed by Manim)."""
+    ids = set(step_ids)
+    return any(step.matrices or step.grid for step in derivation.steps if step.id in ids)
+
+
+def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
+    """The TeX files (:class:`~manim_adapter.texbatch.TexRequest`) a render of
+    ``scene_class`` will ask for: its steps' runs, and matrix brackets when they show
+    matrices; ``derivation`` defaults to ``scene_class.build_derivation()``."""
+    from manim_adapter.texbatch import bracket_requests, mathtex_request
+
+    if derivation is None:
+        derivation = scene_class.build_derivation()
+    ids = scene_step_ids(scene_class, derivation)
+    requests = [mathtex_request(*strings) for strings in derivation_tex(derivation, ids)]
+    if shows_matrices(derivation, ids):
+        requests += bracket_requests()
+    return list(dict.fromkeys(requests))
+
+
+def precompile_scene(scene_class: type, derivation: Any = None,
+                     tex_dir: str | os.PathLike[str] | None = None, jobs: int = 1) -> Any:
+    """Batch-typeset what a render of ``scene_class`` will typeset into ``tex_dir`` (default:
+    ``config.tex_dir``; call it inside the render's ``tempconfig``); returns the
+    :class:`~manim_adapter.texbatch.BatchStats`. With a Manim the batch was not written for,
+    nothing is typeset ahead (Manim typesets as usual)."""
+    from manim_adapter.support import active
+    from manim_adapter.texbatch import BatchStats, precompile
+
+    if not active():
+        return BatchStats()
+    return precompile(scene_requests(scene_class, derivation), tex_dir, jobs=jobs)
+
+
+__all__ = ["EQUALS", "derivation_tex", "equation_runs", "line_runs", "part_runs",
+           "precompile_scene", "scene_requests", "scene_step_ids", "shows_matrices",
+           "side_runs", "tex_strings"]
