@@ -1,28 +1,34 @@
-"""Render one scene with Manim, in this process or in a worker process.
+"""Draw one render unit (a scene, or one part of the lecture) with Manim, in this process.
 
-A scene is rendered as a subclass made on the fly,
+A unit is drawn as a subclass of its scene made on the fly,
 ``type(name, (SceneClass,), {"spec": ..., "theme": ..., "pacing": ...})`` (plus ``title`` and
-``course`` for a scene that has them, the lecture),
-inside ``tempconfig(...)`` so the global Manim config is never changed for good. Its
-``build_derivation`` returns the derivation the CLI already verified (in a worker, the same
-derivation built again from the same spec). Manim writes the video, the ``.srt`` subcaptions
-and the section videos into a private work folder; :mod:`chainrule.publish` moves finished
-files into the output folder.
+``course`` for a scene that has them, the lecture), inside ``tempconfig(...)`` so the global
+Manim config is never changed for good. Its ``build_derivation`` returns a derivation this
+process verified: the command's own (drawing in the command's process) or one built and
+verified once per worker process (:func:`chainrule.verification.verified_derivation`); an
+unverified one is verified before anything is drawn, and a wrong one refused. Manim writes the
+video, the ``.srt`` subcaptions and the section videos into the unit's work folder;
+:mod:`chainrule.publishing` moves finished files into the output folder. Worker processes call
+:func:`draw_unit` through :mod:`chainrule.workers` or a Dask worker.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import stop
 from .errors import Interrupted
+
+if TYPE_CHECKING:
+    from derivations import Derivation
+
+    from .plan import RenderUnit
+    from .scene_settings import SceneSettings
 
 #: Called with (scene name, seconds of video rendered so far) after each ``play``/``wait``.
 Reporter = Callable[[str, float], None]
@@ -39,26 +45,9 @@ MAX_INFLIGHT_ENCODERS = 2
 
 
 @dataclass(frozen=True)
-class SceneJob:
-    """Everything a (possibly separate) process needs to render one scene; picklable."""
-
-    scene: str
-    settings: dict[str, Any]
-    stem: str                  # output name without extension, e.g. "ExpandToScalars_l"
-    video_format: str          # mp4 | webm | gif (png output renders mp4 sections)
-    width: int
-    height: int
-    fps: int
-    work_dir: str
-    cache_dir: str
-    verbosity: str = "WARNING"
-    part: int | None = None    # render only this part of a scene made of parts (the lecture)
-    label: str = ""            # what progress reports call it (default: the scene's name)
-
-
-@dataclass(frozen=True)
-class SceneResult:
-    """What a render produced (paths inside the job's work folder), or why it failed."""
+class RenderedFiles:
+    """What drawing a unit (or joining a scene's units) produced, as paths inside the unit's
+    work folder, or why it failed (``error``, with the ``traceback``)."""
 
     scene: str
     stem: str
@@ -72,11 +61,11 @@ class SceneResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def manim_config(job: SceneJob, tex_slot: Path, partial_dir: Path) -> dict[str, Any]:
-    """The ``tempconfig`` mapping for ``job``.
+def manim_config(job: RenderUnit, tex_slot: Path, partial_dir: Path) -> dict[str, Any]:
+    """The ``tempconfig`` mapping for the unit ``job``.
 
     Manim's own partial-movie cache is off: chainrule caches whole units (see
-    :mod:`chainrule.parts`), which saves hashing every ``play`` call.
+    :mod:`chainrule.unit_cache`), which saves hashing every ``play`` call.
     """
     work = Path(job.work_dir)
     return {
@@ -112,24 +101,28 @@ def manim_config(job: SceneJob, tex_slot: Path, partial_dir: Path) -> dict[str, 
     }
 
 
-def scene_class(base: type, settings: Any, derivation: Any,
+def scene_class(base: type, objects: SceneSettings, derivation: Derivation,
                 report: Reporter | None = None, part: int | None = None) -> type:
-    """``base`` with the settings' spec, theme, pacing and labels, and the given derivation.
+    """``base`` with the spec, theme, pacing and labels of ``objects``, and ``derivation``,
+    which must hold: one this process has not verified yet is verified first, and a wrong one
+    raises :class:`~chainrule.errors.VerificationFailed` (nothing is drawn).
 
     Labels (``title``, ``course``) are set only where ``base`` has such string attributes;
     ``part`` (render one part of a scene made of parts) only when it is given.
     """
-    spec = settings.network.spec()
+    from .verification import require_verified
+
+    verified = require_verified(derivation)
     attrs: dict[str, Any] = {
-        "spec": spec,
-        "theme": settings.theme_object(),
-        "pacing": settings.pacing_object(),
-        "build_derivation": classmethod(lambda cls: derivation),
+        "spec": objects.spec,
+        "theme": objects.theme,
+        "pacing": objects.pacing,
+        "build_derivation": classmethod(lambda cls: verified),
         "__module__": base.__module__,
         "__doc__": base.__doc__,
         "__qualname__": base.__qualname__,
     }
-    for key, value in settings.labels.overrides().items():  # title, course: the lecture's
+    for key, value in objects.labels.items():  # title, course: the lecture's
         if isinstance(getattr(base, key, None), str):
             attrs[key] = value
     if part is not None:
@@ -148,125 +141,74 @@ def scene_class(base: type, settings: Any, derivation: Any,
     return cls
 
 
-@lru_cache(maxsize=8)
-def _derivation_for(spec: Any) -> Any:
-    from derivations import derive
+def draw_unit(unit: RenderUnit, derivation: Derivation | None = None,
+              report: Reporter | None = None) -> RenderedFiles:
+    """Draw ``unit`` with Manim in this process; never raises for a failure (see
+    :attr:`RenderedFiles.error`), except a stop (Ctrl-C, SIGTERM).
 
-    return derive(spec)
-
-
-def render_job(job: SceneJob, derivation: Any = None, report: Reporter | None = None
-               ) -> SceneResult:
-    """Render ``job``; never raises for a render failure (see :attr:`SceneResult.error`)."""
+    ``derivation``: the plan's verified derivation when drawing in the command's own process;
+    a worker passes none and uses :func:`~chainrule.verification.verified_derivation` (built
+    and verified once per process).
+    """
     start = time.perf_counter()
     try:
-        return _render(job, derivation, report, start)
+        return _draw(unit, derivation, report, start)
     except (KeyboardInterrupt, Interrupted):
         raise
     except Exception as error:
-        return SceneResult(job.scene, job.stem, render_seconds=time.perf_counter() - start,
-                           error=f"{type(error).__name__}: {error}",
-                           traceback=traceback.format_exc())
+        return RenderedFiles(unit.scene, unit.stem, render_seconds=time.perf_counter() - start,
+                             error=f"{type(error).__name__}: {error}",
+                             traceback=traceback.format_exc())
 
 
-def _render(job: SceneJob, derivation: Any, report: Reporter | None, start: float
-            ) -> SceneResult:
-    from .cache import free_slot
-    from .catalog import discover, import_manim
-    from .config import Settings
+def _draw(unit: RenderUnit, derivation: Derivation | None, report: Reporter | None,
+          start: float) -> RenderedFiles:
+    from .cache_folder import free_slot
+    from .catalog import import_manim, scene_by_path
+    from .scene_settings import scene_settings
     from .texbatch import precompile_scene
     from .texsafe import latex_sandbox
+    from .verification import verified_derivation
 
     import_manim()
     from manim import tempconfig
 
-    settings = Settings.model_validate(job.settings)
-    base = discover().get(job.scene)
+    objects = scene_settings(unit.settings)
+    base = scene_by_path(unit.scene_path)
     if derivation is None:
-        derivation = _derivation_for(settings.network.spec())
-    if report is not None and job.label:
-        outer, label = report, job.label
+        derivation = verified_derivation(objects.spec)
+    if report is not None and unit.label:
+        outer, label = report, unit.label
         report = lambda scene, seconds: outer(label, seconds)  # noqa: E731
-    cls = scene_class(base, settings, derivation, report, job.part)
-    cache = Path(job.cache_dir)
-    partial_dir = Path(job.work_dir) / "partial"  # no Manim cache: files are uncached_NNNNN
+    cls = scene_class(base, objects, derivation, report, unit.part)
+    cache = Path(unit.cache_dir)
+    partial_dir = Path(unit.work_dir) / "partial"  # no Manim cache: files are uncached_NNNNN
     with free_slot(cache / "tex") as slot:
-        with tempconfig(manim_config(job, slot, partial_dir)), latex_sandbox():
+        with tempconfig(manim_config(unit, slot, partial_dir)), latex_sandbox():
             precompile_scene(cls, derivation)  # the scene's TeX in one latex + dvisvgm run
             scene = cls()
             scene.render()
-    work = Path(job.work_dir)
-    extension = "gif" if job.video_format == "gif" else job.video_format
-    video = work / "video" / f"{job.stem}.{extension}"
+    return _files_of(unit, time.perf_counter() - start)
+
+
+def _files_of(unit: RenderUnit, seconds: float) -> RenderedFiles:
+    work = Path(unit.work_dir)
+    extension = "gif" if unit.video_format == "gif" else unit.video_format
+    video = work / "video" / f"{unit.stem}.{extension}"
     if not video.exists():
         raise RuntimeError(f"Manim finished but wrote no video at {video}")
     subtitles = video.with_suffix(".srt")
-    index = work / "sections" / f"{job.stem}.json"
+    index = work / "sections" / f"{unit.stem}.json"
     sections: tuple[dict[str, Any], ...] = ()
     if index.exists():
         import json
 
         sections = tuple(json.loads(index.read_text(encoding="utf-8")))
-    return SceneResult(job.scene, job.stem, video=str(video),
-                       subtitles=str(subtitles) if subtitles.exists() else None,
-                       sections=sections, sections_dir=str(work / "sections"),
-                       render_seconds=time.perf_counter() - start)
+    return RenderedFiles(unit.scene, unit.stem, video=str(video),
+                         subtitles=str(subtitles) if subtitles.exists() else None,
+                         sections=sections, sections_dir=str(work / "sections"),
+                         render_seconds=seconds)
 
 
-# ---------------------------------------------------------------------- worker processes
-
-_QUEUE: Any = None
-
-
-def init_worker(queue: Any) -> None:
-    """Process-pool initializer: remember the progress queue."""
-    global _QUEUE
-    _QUEUE = queue
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    # and stops a worker with SIGTERM: exit through Python so its semaphores are released
-    signal.signal(signal.SIGTERM, _exit_on_term)
-    sys.unraisablehook = stop.quiet_unraisable
-    # Manim's tqdm would otherwise create a process-shared lock (a named semaphore) in each
-    # worker; a worker ended after EXIT_GRACE cannot release it, and the resource tracker
-    # then prints a "leaked semaphore" warning under the one-line message. A worker is one
-    # process: a thread lock does.
-    import threading
-
-    import tqdm
-
-    tqdm.tqdm.set_lock(threading.RLock())
-
-
-#: Seconds a stopped worker may take to exit through Python before it exits at once.
-EXIT_GRACE = 2.0
-
-
-def _exit_on_term(signum: int, frame: Any) -> None:
-    """Leave through Python (locks held in ``with`` blocks are released on the way), and make
-    sure the process does end: Manim's partial-movie encoder threads are not daemons and wait
-    for frames that will never come, so without the timer the interpreter's final join of
-    threads could wait forever (seen as a hung Ctrl-C under load)."""
-    stop.request(signum)  # a worker's play() raises it again if this one is swallowed
-    import os
-    import threading
-
-    timer = threading.Timer(EXIT_GRACE, os._exit, args=(128 + signum,))
-    timer.daemon = True
-    timer.start()
-    raise SystemExit(128 + signum)
-
-
-def _queue_report(scene: str, seconds: float) -> None:
-    if _QUEUE is not None:
-        _QUEUE.put((scene, seconds))
-
-
-def render_in_worker(job: SceneJob) -> SceneResult:
-    """:func:`render_job` in a worker process, reporting progress through the queue."""
-    return render_job(job, report=_queue_report)
-
-
-__all__ = ["SceneJob", "SceneResult", "init_worker", "manim_config", "render_in_worker",
-           "render_job", "scene_class"]
+__all__ = ["ENCODER_OPTIONS", "RenderedFiles", "Reporter", "draw_unit", "manim_config",
+           "scene_class"]
