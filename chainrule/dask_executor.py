@@ -128,7 +128,7 @@ class DaskExecutor:
         index = {future.key: i for i, future in enumerate(futures)}
         results: dict[int, RenderedFiles] = {}
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 unit = units[index[future.key]]
                 try:
                     result = future.result()
