@@ -1,8 +1,9 @@
 """The cache folder: what survives between runs (typeset TeX, rendered units), the work
 folders of running renders, and the locks that let several processes share it safely.
 
-The cache lives in ``--cache-dir`` (which sets ``$CHAINRULE_CACHE_DIR``), else
-``$CHAINRULE_CACHE_DIR``, else ``$XDG_CACHE_HOME/chainrule``, else ``~/.cache/chainrule``. When
+The cache lives in ``chainrule render --cache-dir DIR`` when given, else
+``$CHAINRULE_CACHE_DIR``, else ``$XDG_CACHE_HOME/chainrule``, else ``~/.cache/chainrule``
+(:func:`cache_root`); every unit carries the command's folder to the process drawing it. When
 units render on other machines (``--executor dask``) it must be a folder every worker sees at
 the same path (a shared file system). Manim writes TeX and text SVGs without locking, so each
 drawing process takes its own *slot* (a TeX folder no other live process uses, kept for the next

@@ -137,13 +137,13 @@ def _units(base: RenderUnit, cls: type, derivation: Derivation, pacing: Any,
     return units
 
 
-def _segments(cls: type, derivation: Derivation, video_format: str) -> tuple[type, ...]:
+def _segments(cls: Any, derivation: Derivation, video_format: str) -> tuple[Any, ...]:
     if video_format == "gif" or not hasattr(cls, "part") or not hasattr(cls, "segments_for"):
         return ()  # gif: Manim re-times every frame of a gif, so it is rendered whole
     return tuple(cls.segments_for(derivation))
 
 
-def _narrated(segment: type, derivation: Derivation) -> tuple[Any, ...]:
+def _narrated(segment: Any, derivation: Derivation) -> tuple[Any, ...]:
     """The steps a segment counts as begun for the parts after it."""
     narrated = getattr(segment, "narrated_ids_for", None) or segment.step_ids_for
     return tuple(narrated(derivation))
