@@ -7,9 +7,10 @@ A unit's key covers
 * the scene: its class, the part and its segment, and the steps the parts before it narrate
   (a part inherits them: a repeated step is marked as continued);
 * the code: the content of every file of ``derivations``, ``chainrule`` and ``manim_adapter``
-  (when installed), and of the ``scenes`` modules the unit runs: the scene's own module, the
-  part's segment module and every ``scenes`` module those import, transitively (found by
-  reading their imports, function-level ones included), and ``scenes/__init__.py``;
+  (when installed), and of the ``scenes`` modules the unit runs: ``scenes/__init__.py``, the
+  scene's own module, the part's segment module and every ``scenes`` module those import,
+  transitively (found by reading their imports, function-level ones included), except the
+  modules of the other parts' segments;
 * the tools: the versions of Manim, Cairo, Pango, TeX (``latex``), ``dvisvgm``, SymPy, PyAV and
   its FFmpeg libraries, the encoder options, and whether the drawing speed-ups are on.
 
@@ -133,13 +134,15 @@ def unit_key(document: dict[str, Any]) -> str:
 
 def scene_sources(scene_module: str, segment_module: str | None = None,
                   other_segments: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Digests of the ``scenes`` files a unit runs: ``scenes/__init__.py``, the scene's
-    module and, for a part, the closure of its segment's module, with the other parts'
-    segment modules left out (the scene's module imports them all); for a whole scene, the
-    closure of its own module."""
-    start = segment_module or scene_module
-    names = _closure(start, other_segments) | _closure("scenes", other_segments)
-    names.add(scene_module)
+    """Digests of the ``scenes`` files a unit runs: those of ``scenes/__init__.py``, the
+    scene's module and, for a part, its segment's module, each with every ``scenes`` module it
+    imports, transitively. The other parts' segment modules are not followed from the scene's
+    module (the lecture imports them all, and a part runs only its own segment; their
+    module-level code only defines classes), only from a segment module of their own."""
+    names = _closure(scene_module, other_segments) | _closure("scenes")
+    if segment_module is not None:  # all it imports, other segments' modules included ...
+        names |= _closure(segment_module,  # ... unless it is the scene's module
+                          other_segments if segment_module == scene_module else frozenset())
     return {name: file_digest(_module_file(name)) for name in sorted(names)}
 
 

@@ -278,3 +278,42 @@ def test_a_byte_changed_in_chainrules_drawing_code_draws_again(tmp_path: Path) -
     assert changed.returncode == 0, changed.stderr
     assert "copied from the cache" not in changed.stdout, changed.stdout
     assert "rendered WhyTranspose" in changed.stdout
+
+
+LECTURE_KEYS = """\
+import json, sys, tempfile
+from pathlib import Path
+from chainrule.catalog import discover
+from chainrule.config import Settings
+from chainrule.plan import VideoFormat, build_plan
+from chainrule.verification import verified_derivation
+settings = Settings()
+derivation = verified_derivation(settings.network.spec())
+work = Path(tempfile.mkdtemp())
+plan = build_plan(settings, derivation, discover(), ["Lecture"],
+                  VideoFormat(64, 36, 5, "mp4", "l"), work, work)
+print(json.dumps({unit.label: unit.key for unit in plan.units}))
+"""
+
+
+def lecture_keys(project: Path) -> dict[str, str]:
+    import json
+
+    env = dict(os.environ, PYTHONPATH=str(project))
+    output = subprocess.run([sys.executable, "-P", "-c", LECTURE_KEYS], env=env, check=True,
+                            capture_output=True, text=True, cwd=project).stdout
+    return json.loads(output)
+
+
+def test_a_changed_segment_module_changes_only_its_parts_key(tmp_path: Path) -> None:
+    """Part-level precision: the transpose segment's module runs in its part only."""
+    project = copy_project(tmp_path / "project")
+    before = lecture_keys(project)
+    module = project / "scenes" / "transpose.py"
+    module.write_text(module.read_text() + "\n# one more line\n")
+    after = lecture_keys(project)
+    changed = {label for label in before if before[label] != after[label]}
+    assert changed == {label for label in before if ":Transpose]" in label}
+    helper = project / "scenes" / "build.py"  # used by every part
+    helper.write_text(helper.read_text() + "\n# one more line\n")
+    assert all(key != after[label] for label, key in lecture_keys(project).items())
