@@ -1,9 +1,11 @@
 """The scenes the CLI knows: found in the ``scenes`` package, in lecture order.
 
-A registry ``scenes.SCENES`` (scene classes in lecture order) is used when the package has one;
-otherwise every :class:`~scenes.base.DerivationScene` subclass defined in a ``scenes`` module is
-found by importing those modules. A module that fails to import is reported, not fatal, so one
-scene under construction does not stop the others.
+Every concrete :class:`~scenes.base.DerivationScene` subclass defined in a ``scenes`` module
+(helper modules such as ``base`` and ``theme`` aside) is found by importing those modules, and
+ordered by :data:`LECTURE_ORDER`, the others alphabetically after them. A module that fails to
+import is reported, not fatal, so one scene under construction does not stop the others.
+A command discovers the scenes once, in its plan (:mod:`chainrule.plan`); a worker process
+imports the one class it draws by its module and name (:func:`scene_by_path`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from typing import Any
 
 from .errors import ConfigError, MissingDependency
 
-#: Lecture order for scenes found without a registry; others follow alphabetically.
+#: Lecture order of the scenes; others follow alphabetically.
 LECTURE_ORDER = ("ExpandToScalars", "TakePartials", "FoldBack", "WhyTranspose", "ShapeCheck",
                  "OtherGradients", "Lecture")
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
-_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "fastwrite"})
+_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset"})
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,6 @@ def discover() -> Catalog:
     import scenes
     from scenes.base import DerivationScene
 
-    registry = getattr(scenes, "SCENES", None)
-    if registry:
-        return Catalog({cls.__name__: cls for cls in registry})
     found: dict[str, type] = {}
     problems: list[str] = []
     for info in sorted(pkgutil.iter_modules(scenes.__path__), key=lambda i: i.name):
@@ -96,6 +95,21 @@ def discover() -> Catalog:
     order = {name: index for index, name in enumerate(LECTURE_ORDER)}
     names = sorted(found, key=lambda n: (order.get(n, len(order)), n))
     return Catalog({name: found[name] for name in names}, tuple(problems))
+
+
+def scene_path(cls: type) -> str:
+    """``"module:QualifiedName"`` of a scene class, for :func:`scene_by_path`."""
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def scene_by_path(path: str) -> type:
+    """The class at ``"module:QualifiedName"`` (imports its module, not every scene)."""
+    import_manim()
+    module_name, _, qualname = path.partition(":")
+    found: Any = importlib.import_module(module_name)
+    for name in qualname.split("."):
+        found = getattr(found, name)
+    return found
 
 
 def is_concrete(cls: type) -> bool:
@@ -120,10 +134,10 @@ def summary(cls: type) -> str:
 def step_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
     """The steps a scene shows: its ``step_ids``, or every step when it lists none."""
     ids = tuple(getattr(cls, "step_ids", ()) or ())
-    known = {step.id for step in derivation.steps}
     if not ids:
         return tuple(step.id for step in derivation.steps)
-    return tuple(step_id for step_id in ids if step_id in known)
+    known = {str(step.id) for step in derivation.steps}  # ids compare by their text form
+    return tuple(step_id for step_id in ids if str(step_id) in known)
 
 
 def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
@@ -143,4 +157,5 @@ def format_duration(seconds: float) -> str:
 
 
 __all__ = ["Catalog", "DEFAULT_SCENE", "LECTURE_ORDER", "discover", "estimated_seconds",
-           "format_duration", "import_manim", "step_ids_of", "summary"]
+           "format_duration", "import_manim", "scene_by_path", "scene_path", "step_ids_of",
+           "summary"]

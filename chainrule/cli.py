@@ -1,4 +1,4 @@
-"""The ``chainrule`` command: a group of subcommands, one module each.
+"""The ``chainrule`` command: a group of subcommands, one module each (:mod:`chainrule.commands`).
 
 Errors are one line on stderr, ``chainrule: error: ...``, with exit code 2 for a usage or
 config error and 1 for a failed verification or render (see :mod:`chainrule.errors`);
@@ -18,12 +18,12 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .check import check
+from .commands.check import check
+from .commands.init import init
+from .commands.list import list_scenes
+from .commands.options import DEBUG, debug_enabled
+from .commands.render import render
 from .errors import ChainruleError, Interrupted
-from .init import init
-from .listing import list_scenes
-from .options import DEBUG, debug_enabled
-from .render import render
 
 #: The hash seed render processes run with, so Manim's partial-movie cache is stable
 #: (``TransformMatchingTex`` iterates over sets).

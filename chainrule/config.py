@@ -5,7 +5,8 @@ keys and wrong types are errors (``extra="forbid"``, strict types) whose message
 the key, the value and what is allowed. Precedence: command-line options > file > defaults.
 
 Theme and pacing values left out of a file are ``None`` here and take the defaults of
-:class:`scenes.theme.Theme` and :class:`scenes.pacing.Pacing`, which own them; reading a config
+:class:`scenes.theme.Theme` and :class:`scenes.pacing.Pacing`, which own them; this module never
+imports ``scenes`` (:mod:`chainrule.scene_settings` builds those objects), and reading a config
 never imports Manim unless a colour is given by name.
 
 >>> settings = Settings.from_toml('[network]\\nm = 3\\n', source="demo.toml")
@@ -39,6 +40,8 @@ from .errors import ConfigError
 from .texsafe import MAX_LABEL_LENGTH, check_label
 
 DEFAULT_CONFIG_NAME = "chainrule.toml"
+#: Command-line overrides: ``{"section.key": (value or None, "--option")}``.
+Overrides = Mapping[str, tuple[Any, str]]
 MAX_CONFIG_BYTES = 256 * 1024
 MAX_PATH_LENGTH = 1024
 
@@ -230,8 +233,10 @@ SECTIONS: Mapping[str, type[_Section]] = {
 class Settings(BaseModel):
     """Every setting of a render, validated.
 
-    Read with :meth:`from_file` / :meth:`from_toml`, written with :meth:`to_file` /
-    :meth:`to_toml`; :meth:`with_overrides` applies command-line options on top.
+    Read with :meth:`from_file` / :meth:`from_toml` (command-line options on top, validated
+    together once); the objects scenes take (theme, pacing) and the commented TOML file with
+    every default filled in come from :mod:`chainrule.scene_settings`, so that this module
+    never imports ``scenes``.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -251,8 +256,10 @@ class Settings(BaseModel):
     # ------------------------------------------------------------------ reading
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str]) -> Settings:
-        """Read and validate a TOML file; :class:`ConfigError` names the file and the key."""
+    def from_file(cls, path: str | os.PathLike[str], overrides: Overrides | None = None
+                  ) -> Settings:
+        """Read and validate a TOML file (with ``overrides`` on top, see :meth:`from_mapping`);
+        :class:`ConfigError` names the file and the key, or the option."""
         path = Path(path)
         shown = _show_path(path)
         if len(str(path)) > MAX_PATH_LENGTH:
@@ -294,11 +301,12 @@ class Settings(BaseModel):
             column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
             raise ConfigError(f"config file {shown} is not UTF-8 text (line {line}, byte "
                               f"{column}): save it as UTF-8") from None
-        return cls.from_toml(text, source=shown)
+        return cls.from_toml(text, source=shown, overrides=overrides)
 
     @classmethod
-    def from_toml(cls, text: str, source: str = "<config>") -> Settings:
-        """Parse and validate TOML ``text``; errors name ``source``."""
+    def from_toml(cls, text: str, source: str = "<config>", overrides: Overrides | None = None
+                  ) -> Settings:
+        """Parse and validate TOML ``text`` (with ``overrides``); errors name ``source``."""
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -306,104 +314,69 @@ class Settings(BaseModel):
         except RecursionError:
             raise ConfigError(f"{source} nests arrays or tables too deeply to be a chainrule "
                               f"config: write the keys `chainrule init` shows") from None
-        return cls.from_mapping(data, source=source)
+        return cls.from_mapping(data, source=source, overrides=overrides)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str = "<config>") -> Settings:
-        """Validate a mapping shaped like the TOML file."""
+    def from_mapping(cls, data: Mapping[str, Any], source: str | None = "<config>",
+                     overrides: Overrides | None = None) -> Settings:
+        """Validate a mapping shaped like the TOML file, with ``overrides``
+        (``{"section.key": (value, "--option")}``, ``None`` values skipped) applied on top.
+
+        The settings are validated once. When that fails, the message names ``source`` if the
+        mapping alone is already wrong (as if it were read first), else the option.
+        """
+        given = {dotted: pair for dotted, pair in (overrides or {}).items()
+                 if pair[0] is not None}
         try:
-            settings = cls.model_validate(dict(data))
+            settings = cls.model_validate(_merged(data, given))
         except ValidationError as error:
-            raise ConfigError(f"{source}: {describe_error(error)}") from None
+            raise cls._blame(data, source, given, error) from None
         settings._source = source
         return settings
 
-    def with_overrides(self, overrides: Mapping[str, tuple[Any, str]]) -> Settings:
+    @classmethod
+    def _blame(cls, data: Mapping[str, Any], source: str | None,
+               given: Mapping[str, tuple[Any, str]], error: ValidationError) -> ConfigError:
+        if given:
+            try:
+                cls.model_validate(dict(data))
+            except ValidationError as own:
+                return ConfigError(f"{source or '<config>'}: {describe_error(own)}")
+            loc = tuple(str(part) for part in error.errors()[0]["loc"][:2])
+            options = [option for dotted, (_, option) in given.items()
+                       if tuple(dotted.split(".")) == loc]
+            options = options or [option for dotted, (_, option) in given.items()
+                                  if loc and dotted.split(".")[0] == loc[0]]
+            if options:
+                return ConfigError(f"option {options[0]}: {describe_error(error, brief=True)}")
+        return ConfigError(f"{source or '<config>'}: {describe_error(error)}")
+
+    def with_overrides(self, overrides: Overrides) -> Settings:
         """A copy with ``{"section.key": (value, "--option")}`` applied; ``None`` values skip.
 
         An invalid value raises :class:`ConfigError` naming the option.
         """
-        settings = self
-        for dotted, (value, option) in overrides.items():
-            if value is None:
-                continue
-            section, key = dotted.split(".")
-            data = settings.model_dump()
-            data[section][key] = value
-            try:
-                settings = type(self).model_validate(data)
-            except ValidationError as error:
-                raise ConfigError(f"option {option}: {describe_error(error, brief=True)}"
-                                  ) from None
-            settings._source = self._source
-        return settings
-
-    # ------------------------------------------------------------------ objects
-
-    def theme_object(self) -> Any:
-        """The :class:`scenes.theme.Theme` (imports Manim); errors name ``[theme]``."""
-        from scenes.theme import Theme
-
-        try:
-            return Theme.from_dict(self.theme.overrides())
-        except (ValueError, TypeError) as error:
-            raise ConfigError(f"{self._where('theme')} {error}") from None
-
-    def pacing_object(self) -> Any:
-        """The :class:`scenes.pacing.Pacing`."""
-        from scenes.pacing import Pacing
-
-        try:
-            return Pacing(**self.pacing.overrides())
-        except (ValueError, TypeError) as error:
-            raise ConfigError(f"{self._where('pacing')} {error}") from None
+        return type(self).from_mapping(self.model_dump(), source=self._source,
+                                       overrides=overrides)
 
     def _where(self, section: str) -> str:
         return f"{self._source}: [{section}]" if self._source else f"[{section}]"
 
-    def resolved(self) -> dict[str, Any]:
-        """Every value, defaults filled in from the theme and pacing classes (for manifests
-        and for :meth:`to_toml`)."""
-        data = self.model_dump(mode="json")
-        data["network"]["layer_dims"] = list(self.network.layer_dims)
-        data["theme"] = _theme_values(self.theme_object())
-        pacing = self.pacing_object()
-        data["pacing"] = {key: getattr(pacing, key) for key in PacingSettings.model_fields}
-        data["labels"] = {**_lecture_labels(), **self.labels.overrides()}
-        return data
-
-    # ------------------------------------------------------------------ writing
-
-    def to_toml(self) -> str:
-        """A fully commented TOML file holding every key of these settings."""
-        return render_toml(self.resolved())
-
-    def to_file(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
-        """Write :meth:`to_toml` to ``path``; refuses to replace a file unless ``overwrite``."""
-        text = self.to_toml()
-        path = Path(path)
-        mode = "w" if overwrite else "x"
-        with path.open(mode, encoding="utf-8") as file:
-            file.write(text)
+    def where(self, section: str) -> str:
+        """``file: [section]`` (or ``[section]``) for messages about a section."""
+        return self._where(section)
 
 
-def _lecture_labels() -> dict[str, str]:
-    """The title and course the lecture scene shows by default."""
-    try:
-        from scenes.lecture import Lecture
-    except ImportError:  # the scene is not there: nothing shows labels
-        return {"title": "", "course": ""}
-    return {key: str(getattr(Lecture, key, "")) for key in LabelsSettings.model_fields}
-
-
-def _theme_values(theme: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key in ThemeSettings.model_fields:
-        if key in theme.families:
-            values[key] = theme.families[key]
-        elif hasattr(theme, key):
-            values[key] = getattr(theme, key)
-    return values
+def _merged(data: Mapping[str, Any], given: Mapping[str, tuple[Any, str]]) -> dict[str, Any]:
+    """``data`` with the ``given`` override values set (a section that is not a table is left
+    as it is: validating reports it)."""
+    merged = dict(data)
+    for dotted, (value, _) in given.items():
+        section, key = dotted.split(".")
+        table = merged.get(section, {})
+        if isinstance(table, Mapping):
+            merged[section] = {**table, key: value}
+    return merged
 
 
 # ---------------------------------------------------------------------- TOML template

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-import chainrule.render
-import chainrule.rendering
-import chainrule.verify
+import chainrule.commands.render
+import chainrule.drawing
+import chainrule.verification
 from cli_support import assert_one_line_error, invoke, snapshot
 
 #: The longest error line accepted (absurd values are cut, lists of allowed values are not).
@@ -60,7 +60,7 @@ def _fifo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder / "ro").mkdir()  # as root, permissions do not stop writing: ask access() instead
-    monkeypatch.setattr(chainrule.render.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(chainrule.commands.render.os, "access", lambda path, mode: False)
 
 
 CASES: dict[str, Case] = {
@@ -221,8 +221,8 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("work started before the input was rejected")
 
-    monkeypatch.setattr(chainrule.verify, "verify_with_display", forbidden)
-    monkeypatch.setattr(chainrule.rendering, "render_job", forbidden)
+    monkeypatch.setattr(chainrule.verification, "verify_with_display", forbidden)
+    monkeypatch.setattr(chainrule.drawing, "draw_unit", forbidden)
 
 
 def test_the_corpus_is_large_and_covers_every_category() -> None:

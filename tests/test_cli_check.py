@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import chainrule.verify
+import chainrule.verification
 from cli_support import assert_one_line_error, invoke
 from derivations import NetworkSpec, derive
 
@@ -103,7 +103,7 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], fragments: list[str])
 
 
 def test_a_failing_step_exits_1_naming_the_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chainrule.verify, "derive",
+    monkeypatch.setattr(chainrule.verification, "derive",
                         lambda spec: derive(spec, formulas={"dZ1": WRONG_DZ1}))
     result = invoke("check")
     line = assert_one_line_error(result, 1, "step dZ1.fold", "Fold back into matrices",

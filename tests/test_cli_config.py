@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from chainrule.config import SECTIONS, Settings, render_toml
+from chainrule.scene_settings import build_pacing, build_theme, resolved
 from chainrule.errors import ConfigError
 from cli_support import assert_one_line_error, invoke
 
@@ -37,7 +38,7 @@ def test_init_writes_every_key_with_its_default(tmp_path: Path) -> None:
                                                 if l.startswith(f"{key} = ")
                                                 and l in _section_lines(text, section)))
             assert text.splitlines()[line - 1].startswith("#"), key
-    assert Settings.from_toml(text).resolved() == Settings().resolved()
+    assert resolved(Settings.from_toml(text)) == resolved(Settings())
 
 
 def _section_lines(text: str, section: str) -> list[str]:
@@ -51,7 +52,7 @@ def test_init_defaults_come_from_the_theme_and_pacing_classes() -> None:
     from scenes.pacing import Pacing
     from scenes.theme import Theme
 
-    values = Settings().resolved()
+    values = resolved(Settings())
     theme = Theme()
     assert values["theme"]["W"] == theme.families["W"]
     assert values["theme"]["background"] == theme.background
@@ -88,7 +89,7 @@ def test_init_bad_paths(path: str, fragment: str) -> None:
 
 def test_written_toml_round_trips_odd_strings() -> None:
     settings = Settings().with_overrides({"labels.title": ('Say "hi" — ∂𝓛/∂z', "--t")})
-    text = render_toml(settings.resolved())
+    text = render_toml(resolved(settings))
     assert Settings.from_toml(text).labels.title == 'Say "hi" — ∂𝓛/∂z'
 
 
@@ -104,20 +105,20 @@ def test_defaults_without_a_file() -> None:
 def test_file_overrides_defaults_and_options_override_the_file(tmp_path: Path) -> None:
     (tmp_path / "c.toml").write_text('[network]\nm = 3\n[output]\nquality = "m"\n'
                                      '[theme]\nW = "#123456"\n')
-    from chainrule.options import load_settings
+    from chainrule.commands.options import load_settings
 
     settings = load_settings("c.toml", {"network.m": (4, "--m"),
                                         "output.quality": (None, "--quality")})
     assert settings.network.m == 4                  # option beats file
     assert settings.output.quality == "m"           # file beats default
     assert settings.output.format == "mp4"          # default
-    assert settings.theme_object().colour("W2") == "#123456"
+    assert build_theme(settings).colour("W2") == "#123456"
 
 
 def test_a_colour_from_the_file_reaches_the_theme(tmp_path: Path) -> None:
     settings = Settings.from_toml('[theme]\ndZ = "RED"\nbackground = "#000"\n')
-    theme = settings.theme_object()
-    assert theme.colour("dZ1") != Settings().theme_object().colour("dZ1")
+    theme = build_theme(settings)
+    assert theme.colour("dZ1") != build_theme(Settings()).colour("dZ1")
     assert theme.background == "#000000"
 
 
@@ -158,9 +159,9 @@ def test_the_readme_config_example_is_a_valid_config() -> None:
     [example] = [block for block in readme_blocks("toml") if "[network]" in block]
     settings = Settings.from_toml(example, "README.md")
     assert settings.network.spec().layer_dims == (3, 4, 2)
-    theme = settings.theme_object()
+    theme = build_theme(settings)
     assert theme.colour("W2") == "#56B4E9" and theme.colour("dZ1") == "#E69F00"
-    settings.pacing_object()
+    build_pacing(settings)
 
 
 def test_the_readme_subclass_example_builds() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 import chainrule
 import chainrule.cli
-import chainrule.verify
+import chainrule.verification
 from cli_support import assert_one_line_error, invoke
 
 COMMANDS = ("check", "init", "list", "render")
@@ -50,7 +50,7 @@ def test_an_unexpected_exception_is_one_line_unless_debug(monkeypatch: pytest.Mo
     def broken(spec: object) -> object:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(chainrule.verify, "derive", broken)
+    monkeypatch.setattr(chainrule.verification, "derive", broken)
     assert_one_line_error(invoke("check"), 1, "ZeroDivisionError: oops", "--debug")
     result = invoke("check", "--debug")
     assert isinstance(result.exception, ZeroDivisionError)
@@ -87,7 +87,7 @@ def test_console_script_runs_without_a_hash_seed() -> None:
 def test_sigterm_is_exit_143(tmp_path: Path) -> None:
     """A terminated command exits 143 with one line (the handler raises in the main thread)."""
     code = ("import os, signal, sys\n"
-            "import chainrule.verify as v\n"
+            "import chainrule.verification as v\n"
             "def slow(spec):\n"
             "    os.kill(os.getpid(), signal.SIGTERM)\n"
             "    raise AssertionError('not interrupted')\n"

@@ -14,10 +14,11 @@ import click
 import pytest
 
 import chainrule.catalog
-import chainrule.render
-import chainrule.rendering
-import chainrule.verify
+import chainrule.commands.render
+import chainrule.drawing
+import chainrule.verification
 from chainrule.errors import RenderFailed
+from chainrule.scene_settings import scene_settings
 from cli_support import assert_one_line_error, invoke, snapshot
 from derivations import derive
 
@@ -40,9 +41,9 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
-        raise AssertionError("render_job was called")
+        raise AssertionError("draw_unit was called")
 
-    monkeypatch.setattr(chainrule.rendering, "render_job", forbidden)
+    monkeypatch.setattr(chainrule.drawing, "draw_unit", forbidden)
     return calls
 
 
@@ -53,7 +54,7 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 def test_failing_verification_renders_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               no_rendering: list[Any]) -> None:
-    monkeypatch.setattr(chainrule.verify, "derive",
+    monkeypatch.setattr(chainrule.verification, "derive",
                         lambda spec: derive(spec, formulas={"dZ1": "W2 @ dZ2 * gprime(Z1)"}))
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "old.mp4").write_bytes(b"keep me")
@@ -69,7 +70,7 @@ def test_a_failing_scene_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     def boom(*args: Any) -> Any:
         raise RuntimeError("the scene fell over")
 
-    monkeypatch.setattr(chainrule.rendering, "_render", boom)
+    monkeypatch.setattr(chainrule.drawing, "_draw", boom)
     before = snapshot(tmp_path)
     result = invoke("render", SHORT_SCENE, *TINY)
     assert_one_line_error(result, 1, f"scene {SHORT_SCENE} failed to render",
@@ -85,11 +86,11 @@ def test_a_failing_scene_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
 
-    def record(jobs: list[Any], *args: Any) -> Any:
-        seen.extend(job.scene for job in jobs)
+    def record(plan: Any, *args: Any) -> Any:
+        seen.extend(scene.scene for scene in plan.scenes)
         raise RenderFailed("stop here")
 
-    monkeypatch.setattr(chainrule.render, "run_jobs", record)
+    monkeypatch.setattr(chainrule.commands.render, "run_plan", record)
     result = invoke("render", "-q", "l")
     assert result.exit_code == 1
     scenes = chainrule.catalog.discover().scenes
@@ -99,11 +100,11 @@ def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) 
 def test_scene_names_are_deduplicated(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
 
-    def record(jobs: list[Any], *args: Any) -> Any:
-        seen.extend(job.scene for job in jobs)
+    def record(plan: Any, *args: Any) -> Any:
+        seen.extend(scene.scene for scene in plan.scenes)
         raise RenderFailed("stop here")
 
-    monkeypatch.setattr(chainrule.render, "run_jobs", record)
+    monkeypatch.setattr(chainrule.commands.render, "run_plan", record)
     invoke("render", SHORT_SCENE, SHORT_SCENE, "ExpandToScalars")
     assert seen == [SHORT_SCENE, "ExpandToScalars"]
 
@@ -115,7 +116,7 @@ def test_scene_subclass_carries_the_settings() -> None:
                                   '[pacing]\nspeed = 2\n[labels]\ncourse = "DL 101"\n')
     base = chainrule.catalog.discover().get(SHORT_SCENE)
     derivation = derive(settings.network.spec())
-    cls = chainrule.rendering.scene_class(base, settings, derivation)
+    cls = chainrule.drawing.scene_class(base, scene_settings(settings), derivation)
     assert cls.__name__ == SHORT_SCENE and issubclass(cls, base)
     assert cls.spec.m == 3 and cls.theme.colour("W2") == "#123456" and cls.pacing.speed == 2
     assert cls.build_derivation() is derivation
@@ -128,7 +129,7 @@ def test_labels_reach_the_lecture() -> None:
 
     lecture = chainrule.catalog.discover().get("Lecture")
     settings = Settings.from_toml('[labels]\ncourse = "DL 101"\n')
-    cls = chainrule.rendering.scene_class(lecture, settings, derive(lecture.spec))
+    cls = chainrule.drawing.scene_class(lecture, scene_settings(settings), derive(lecture.spec))
     assert cls.course == "DL 101" and cls.title == lecture.title
 
 
@@ -137,7 +138,7 @@ def test_labels_reach_the_lecture() -> None:
 def video_facts(path: Path) -> tuple[int, int, float, float]:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        # base_rate, not average_rate: still frames are held, not repeated (scenes.fastwrite)
+        # base_rate, not average_rate: still frames are held, not repeated (manim_adapter.fastwrite)
         return (stream.codec_context.width, stream.codec_context.height,
                 float(stream.base_rate), container.duration / av.time_base)
 
@@ -281,10 +282,10 @@ def test_a_stopped_worker_exits_even_when_a_thread_never_ends() -> None:
     import sys
     import time
 
-    from chainrule.rendering import EXIT_GRACE
+    from chainrule.workers import EXIT_GRACE
 
     code = ("import queue, threading, time\n"
-            "from chainrule.rendering import init_worker\n"
+            "from chainrule.workers import init_worker\n"
             "init_worker(None)\n"
             "threading.Thread(target=queue.Queue().get, name='partial-movie-encoder-0').start()\n"
             "print('ready', flush=True)\n"
@@ -315,7 +316,7 @@ def test_a_worker_holds_no_named_semaphore_it_could_leak() -> None:
             "from multiprocessing import resource_tracker\n"
             "names = []\n"
             "resource_tracker.register = lambda name, kind: names.append((name, kind))\n"
-            "from chainrule.rendering import init_worker\n"
+            "from chainrule.workers import init_worker\n"
             "init_worker(None)\n"
             "import tqdm\n"
             "tqdm.tqdm(total=3, disable=True).close()\n"

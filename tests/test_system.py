@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-import chainrule.rendering
-import chainrule.verify
+import chainrule.drawing
+import chainrule.verification
 from chainrule.system import TEX_FILES, missing_tex_files, require_graphics
 from chainrule.errors import MissingDependency
 from cli_support import assert_one_line_error, invoke, snapshot
@@ -42,8 +42,8 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("work started before the system check")
 
-    monkeypatch.setattr(chainrule.verify, "derive", forbidden)
-    monkeypatch.setattr(chainrule.rendering, "render_job", forbidden)
+    monkeypatch.setattr(chainrule.verification, "derive", forbidden)
+    monkeypatch.setattr(chainrule.drawing, "draw_unit", forbidden)
 
 
 def bin_folder(tmp_path: Path, *programs: str) -> Path:

@@ -245,7 +245,8 @@ def test_a_real_render_runs_latex_sandboxed(tmp_path: Path, monkeypatch: pytest.
     """Every LaTeX call of an actual scene render goes through the sandbox."""
     import subprocess
 
-    from chainrule.rendering import SceneJob, render_job
+    from chainrule.drawing import draw_unit
+    from chainrule.plan import RenderUnit
     from manim.utils import tex_file_writing
 
     calls: list[list[str]] = []
@@ -257,10 +258,11 @@ def test_a_real_render_runs_latex_sandboxed(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(tex_file_writing.subprocess, "run", spy)
     (tmp_path / "work").mkdir()
-    job = SceneJob(scene="WhyTranspose", settings=Settings().model_dump(), stem="w",
-                   video_format="mp4", width=128, height=72, fps=5,
-                   work_dir=str(tmp_path / "work"), cache_dir=str(tmp_path / "cache"))
-    result = render_job(job)
+    unit = RenderUnit(scene="WhyTranspose", scene_path="scenes.transpose:WhyTranspose",
+                      settings=Settings(), stem="w", video_format="mp4", width=128, height=72,
+                      fps=5, work_dir=str(tmp_path / "work"), cache_dir=str(tmp_path / "cache"),
+                      key="", label="w")
+    result = draw_unit(unit)
     assert result.error is None, result.traceback
     latex_calls = [c for c in calls if "dvisvgm" not in c[0]]
     assert latex_calls, "no formula was compiled (the TeX cache was not fresh?)"

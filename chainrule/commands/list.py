@@ -18,15 +18,15 @@ def list_scenes(activation: str | None, dims: tuple[int, ...] | None, m: int | N
 
     Durations follow the network and the pacing of the config.
     """
-    from .catalog import discover, estimated_seconds, format_duration, summary
-    from .errors import RenderFailed
-    from .verify import build_derivation
-
-    from .system import require_graphics
+    from ..catalog import discover, estimated_seconds, format_duration, summary
+    from ..errors import RenderFailed
+    from ..scene_settings import scene_settings
+    from ..system import require_graphics
+    from ..verification import build_derivation
 
     settings = load_settings(config_path, network_overrides(activation, dims, m))
     require_graphics()  # Manim (the scenes, their pacing) cannot be imported without them
-    pacing = settings.pacing_object()
+    pacing = scene_settings(settings).pacing
     catalog = discover()
     for problem in catalog.problems:
         click.echo(f"chainrule: warning: {problem}", err=True)

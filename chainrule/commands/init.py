@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .config import DEFAULT_CONFIG_NAME
-from .errors import ConfigError
+from ..config import DEFAULT_CONFIG_NAME
+from ..errors import ConfigError
 from .options import debug_option
 
 
@@ -19,7 +19,8 @@ def init(path: str) -> None:
 
     Refuses to overwrite an existing file.
     """
-    from .config import Settings
+    from ..config import Settings
+    from ..scene_settings import write_settings
 
     target = Path(path)
     if target.is_dir():
@@ -31,7 +32,7 @@ def init(path: str) -> None:
     if not target.parent.is_dir():
         raise ConfigError(f"cannot write {target}: the folder {target.parent} does not exist")
     try:
-        Settings().to_file(target)
+        write_settings(Settings(), target)
     except FileExistsError:
         raise ConfigError(f"{target} already exists and init never overwrites") from None
     except OSError as error:

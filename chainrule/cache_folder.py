@@ -1,11 +1,15 @@
-"""Where renders keep what survives between runs (TeX and partial-movie caches), and locks
-that let several render processes share it safely.
+"""The cache folder: what survives between runs (typeset TeX, rendered units), the work
+folders of running renders, and the locks that let several processes share it safely.
 
-The cache lives in ``$CHAINRULE_CACHE_DIR``, else ``$XDG_CACHE_HOME/chainrule``, else
-``~/.cache/chainrule``. Manim writes TeX and text SVGs without locking, so each render process
-takes its own *slot* (a TeX folder no other live process uses, kept for the next run); a scene's
-partial-movie folder is locked while that scene renders, so a second process rendering the same
-scene waits, then reuses what the first cached.
+The cache lives in ``chainrule render --cache-dir DIR`` when given, else
+``$CHAINRULE_CACHE_DIR``, else ``$XDG_CACHE_HOME/chainrule``, else ``~/.cache/chainrule``
+(:func:`cache_root`); every unit carries the command's folder to the process drawing it. When
+units render on other machines (``--executor dask``) it must be a folder every worker sees at
+the same path (a shared file system). Manim writes TeX and text SVGs without locking, so each
+drawing process takes its own *slot* (a TeX folder no other live process uses, kept for the next
+run, see :func:`free_slot`); rendered units are stored by renaming a complete folder into place
+(:mod:`chainrule.unit_cache`), so they need no lock; the manifest of an output folder is updated
+under a lock file (:func:`locked`).
 """
 
 from __future__ import annotations

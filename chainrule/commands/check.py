@@ -30,8 +30,8 @@ def check(activation: str | None, dims: tuple[int, ...] | None, m: int | None,
       chainrule check --activation relu --dims 3,4,2 --m 3
       chainrule check --candidate 'W2 @ dZ2 * gprime(Z1)'
     """
-    from .errors import VerificationFailed
-    from .verify import PASS, build_derivation, judge_candidate, verify_with_display
+    from ..errors import VerificationFailed
+    from ..verification import PASS, build_derivation, judge_candidate, verify_with_display
 
     settings = load_settings(config_path, network_overrides(activation, dims, m))
     spec = settings.network.spec()

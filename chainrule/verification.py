@@ -1,13 +1,23 @@
 """Derive and check every step before anything is drawn; show each verdict as it comes.
 
+Every process that draws draws verified steps: :func:`verify_with_display` (the command) and
+:func:`verified_derivation` (a worker process, once per network) record the derivation objects
+they verified in this process, and :func:`require_verified` (called by
+:func:`chainrule.drawing.scene_class`) verifies any other derivation before a scene may use it,
+refusing a wrong one with :class:`~chainrule.errors.VerificationFailed`. (A derivation does not
+pickle: its activations are sympy functions made at run time, so a worker derives and verifies
+its own copy, once per process.)
+
 Tests replace :func:`derive` here to inject a wrong derivation.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import click
@@ -22,6 +32,41 @@ MAX_CANDIDATE_LENGTH = 400
 
 PASS, FAIL = "✓", "✗"
 
+#: The derivations verified in this process, by ``id`` (the objects are kept, so an id is not
+#: reused by another object).
+_VERIFIED: dict[int, Derivation] = {}
+_LOCK = threading.Lock()
+
+
+def is_verified(derivation: Derivation) -> bool:
+    """Whether ``derivation`` (this very object) was verified in this process."""
+    return _VERIFIED.get(id(derivation)) is derivation
+
+
+def _mark_verified(derivation: Derivation) -> None:
+    with _LOCK:
+        _VERIFIED[id(derivation)] = derivation
+
+
+def require_verified(derivation: Derivation) -> Derivation:
+    """``derivation`` once verified in this process (verifying it now if it was not); raises
+    :class:`VerificationFailed` naming the first failing step."""
+    if is_verified(derivation):
+        return derivation
+    failed = check_steps(derivation)
+    if failed:
+        first = failed[0]
+        raise VerificationFailed(f"step {first.step.id} ({first.step.title}) failed "
+                                 f"verification: {first.failure}; it is not drawn")
+    _mark_verified(derivation)
+    return derivation
+
+
+@lru_cache(maxsize=8)
+def verified_derivation(spec: NetworkSpec) -> Derivation:
+    """The derivation for ``spec``, built and verified once per process (a worker's)."""
+    return require_verified(build_derivation(spec))
+
 
 def build_derivation(spec: NetworkSpec) -> Derivation:
     """The (not yet verified) derivation for ``spec``."""
@@ -35,7 +80,7 @@ def build_derivation(spec: NetworkSpec) -> Derivation:
 def report_line(report: StepReport) -> str:
     """``✓ dZ1.fold  Fold back into matrices`` (with the reason when it failed)."""
     mark = PASS if report.failure is None else FAIL
-    line = f"{mark} {report.step.id:<20} {report.step.title}"
+    line = f"{mark} {str(report.step.id):<20} {report.step.title}"
     if report.failure is not None:
         line += f": {' '.join(report.failure.split())}"
     return line
@@ -73,7 +118,7 @@ def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> floa
             task = progress.add_task("", total=len(derivation))
 
             def advance(report: StepReport) -> None:
-                progress.update(task, advance=1, description=report.step.id)
+                progress.update(task, advance=1, description=str(report.step.id))
 
             show = progress.console.print if echo_steps else None
             failed = check_steps(derivation, show=_plain(show), advance=advance)
@@ -85,6 +130,7 @@ def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> floa
         raise VerificationFailed(
             f"step {first.step.id} ({first.step.title}) failed verification: "
             f"{first.failure}{more}; nothing was rendered")
+    _mark_verified(derivation)
     return time.perf_counter() - start
 
 
@@ -109,5 +155,5 @@ def judge_candidate(derivation: Derivation, target: str, expression: str) -> Any
         raise ConfigError(f"option --candidate: {error}") from None
 
 
-__all__ = ["build_derivation", "check_steps", "judge_candidate", "report_line",
-           "verify_with_display"]
+__all__ = ["build_derivation", "check_steps", "is_verified", "judge_candidate", "report_line",
+           "require_verified", "verified_derivation", "verify_with_display"]

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import cache_root, key_of, locked
-from .rendering import SceneResult
+from .cache_folder import cache_root, key_of, locked
+from .drawing import RenderedFiles
 
 MANIFEST = "manifest.json"
 
@@ -61,7 +61,7 @@ def probe(path: Path) -> dict[str, Any]:
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        # base_rate: the rate frames are timed on; a held still frame (scenes.fastwrite)
+        # base_rate: the rate frames are timed on; a held still frame (manim_adapter.fastwrite)
         # lowers the average rate, not the frame rate
         rate = stream.base_rate or stream.guessed_rate or stream.average_rate
         fps = float(rate) if rate else None
@@ -127,7 +127,7 @@ def versions() -> dict[str, str]:
 
 # ---------------------------------------------------------------------- publishing
 
-def publish(result: SceneResult, output_dir: Path, output_format: str, quality: str,
+def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality: str,
             config: dict[str, Any], first_title: str) -> dict[str, Any]:
     """Install ``result``'s files into ``output_dir``; return its manifest entry."""
     assert result.video is not None
@@ -163,10 +163,12 @@ def publish(result: SceneResult, output_dir: Path, output_format: str, quality: 
     return entry
 
 
-def update_manifest(output_dir: Path, entries: list[dict[str, Any]]) -> Path:
-    """Merge ``entries`` into ``output_dir/manifest.json`` (replacing same-path entries)."""
+def update_manifest(output_dir: Path, entries: list[dict[str, Any]],
+                    cache: Path | None = None) -> Path:
+    """Merge ``entries`` into ``output_dir/manifest.json`` (replacing same-path entries), under
+    a lock in the cache folder ``cache`` (default :func:`~chainrule.cache_folder.cache_root`)."""
     target = output_dir / MANIFEST
-    lock = cache_root() / "locks" / f"manifest-{key_of(str(output_dir.resolve()))}.lock"
+    lock = (cache or cache_root()) / "locks" / f"manifest-{key_of(str(output_dir.resolve()))}.lock"
     with locked(lock):
         outputs: list[dict[str, Any]] = []
         if target.exists():

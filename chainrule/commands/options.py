@@ -11,7 +11,7 @@ import click
 
 from derivations.spec import ACTIVATIONS
 
-from .config import DEFAULT_CONFIG_NAME, FORMATS, QUALITIES, Settings
+from ..config import DEFAULT_CONFIG_NAME, FORMATS, QUALITIES, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,14 +91,13 @@ def output_options(function: F) -> F:
 
 
 def load_settings(config_path: str | None, overrides: dict[str, tuple[Any, str]]) -> Settings:
-    """Defaults < the config file (``--config``, else ``./chainrule.toml``) < options."""
+    """Defaults < the config file (``--config``, else ``./chainrule.toml``) < options,
+    validated together, once."""
     if config_path is not None:
-        settings = Settings.from_file(config_path)
-    elif Path(DEFAULT_CONFIG_NAME).is_file():
-        settings = Settings.from_file(DEFAULT_CONFIG_NAME)
-    else:
-        settings = Settings()
-    return settings.with_overrides(overrides)
+        return Settings.from_file(config_path, overrides)
+    if Path(DEFAULT_CONFIG_NAME).is_file():
+        return Settings.from_file(DEFAULT_CONFIG_NAME, overrides)
+    return Settings.from_mapping({}, source=None, overrides=overrides)
 
 
 def network_overrides(activation: str | None, dims: tuple[int, ...] | None, m: int | None

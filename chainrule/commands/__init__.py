@@ -1,0 +1,2 @@
+"""The subcommands of ``chainrule``, one module each (``check``, ``list``, ``render``,
+``init``), and the options they share (:mod:`chainrule.commands.options`)."""

@@ -1,0 +1,52 @@
+"""Run a render plan: units found in the cache are copied, the others drawn through an
+executor and stored, and each scene's units joined into its files."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from .drawing import RenderedFiles
+from .executors import Executor
+from .plan import RenderPlan
+
+
+def run_plan(plan: RenderPlan, executor: Executor) -> list[RenderedFiles]:
+    """One result per scene of ``plan`` (in order): joined files, or the first failure."""
+    from .joining import join
+    from .progress import RenderProgress
+    from .unit_cache import restore, store
+
+    start = time.perf_counter()
+    units = plan.units
+    done: dict[str, RenderedFiles] = {}
+    for unit in units:
+        cached = restore(unit)
+        if cached is not None:
+            done[unit.label] = cached
+    todo = sorted((u for u in units if u.label not in done), key=lambda u: -u.estimate)
+    with RenderProgress({u.label: u.estimate for u in todo}) as progress:
+        drawn = executor.draw(todo, plan.derivation, progress) if todo else []
+    for unit, result in zip(todo, drawn):
+        done[unit.label] = result
+        store(unit, result)
+    if todo and len(done) > len(todo):
+        click.echo(f"{len(done) - len(todo)} of {len(units)} parts unchanged, "
+                   f"copied from the cache")
+    elif not todo:
+        click.echo(f"nothing changed: all {len(units)} parts copied from the cache")
+    seconds = time.perf_counter() - start
+    results = []
+    for scene in plan.scenes:
+        parts = [done[unit.label] for unit in scene.units]
+        failed = next((r for r in parts if r.error is not None), None)
+        if failed is not None:
+            results.append(RenderedFiles(scene.scene, scene.stem, error=failed.error,
+                                         traceback=failed.traceback))
+        else:
+            results.append(join(scene.scene, scene.stem, scene.work_dir, parts, seconds))
+    return results
+
+
+__all__ = ["run_plan"]

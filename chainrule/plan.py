@@ -1,0 +1,165 @@
+"""The render plan: what one ``chainrule render`` draws, built once before anything is drawn.
+
+A :class:`RenderPlan` holds the validated settings, the verified derivation and, per scene
+asked for, its :class:`RenderUnit` s with their complete cache keys (:mod:`chainrule.unit_keys`).
+A scene that renders in parts (a ``part`` class attribute and ``segments_for(derivation)``: the
+lecture) has one unit per segment: unit ``k`` is the scene with ``part = k``, which starts with
+the steps the parts before it narrate counted as begun. Other scenes are one unit.
+
+Units are frozen, picklable values: an executor (:mod:`chainrule.executors`) hands them to
+worker processes, on this machine or on a Dask cluster, which draw them
+(:func:`chainrule.drawing.draw_unit`); the parts of a scene are then joined
+(:mod:`chainrule.joining`) and published (:mod:`chainrule.publishing`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from derivations import Derivation
+
+from .catalog import Catalog, estimated_seconds, scene_path
+from .config import Settings
+
+
+@dataclass(frozen=True)
+class VideoFormat:
+    """The pictures asked for: pixel size, frame rate, container, and the quality's flag
+    (``l``, ``m``, ...) used in file names."""
+
+    width: int
+    height: int
+    fps: int
+    container: str   # mp4 | webm | gif (png output draws mp4 sections)
+    flag: str
+
+
+@dataclass(frozen=True)
+class RenderUnit:
+    """One thing to draw (a scene, or one part of a scene rendered in parts) with everything
+    a process needs to draw it; picklable, so it can go to another process or machine."""
+
+    scene: str               # the scene's name, e.g. "Lecture"
+    scene_path: str          # its class, "module:QualifiedName"
+    settings: Settings
+    stem: str                # file name without extension, e.g. "Lecture_l_part03"
+    video_format: str        # mp4 | webm | gif
+    width: int
+    height: int
+    fps: int
+    work_dir: str            # where the drawing process writes (under the cache folder)
+    cache_dir: str
+    key: str                 # the cache key (chainrule.unit_keys)
+    label: str               # what progress reports call it, e.g. "Lecture[3:Partials]"
+    estimate: float = 0.0    # seconds of video expected
+    part: int | None = None  # the part of a scene made of parts
+    verbosity: str = "WARNING"
+
+
+@dataclass(frozen=True)
+class SceneRender:
+    """One scene asked for: its units, joined into ``stem`` files in ``work_dir``."""
+
+    scene: str
+    stem: str
+    work_dir: str
+    first_title: str         # the chapter title of what comes before its first section
+    units: tuple[RenderUnit, ...]
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """Everything one render does, decided before anything is drawn."""
+
+    settings: Settings
+    derivation: Derivation   # verified in this process
+    scenes: tuple[SceneRender, ...]
+
+    @property
+    def units(self) -> tuple[RenderUnit, ...]:
+        """Every unit, scene by scene, in order."""
+        return tuple(unit for scene in self.scenes for unit in scene.units)
+
+
+def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
+               names: list[str], video: VideoFormat, work: Path, cache_dir: Path,
+               verbosity: str = "WARNING") -> RenderPlan:
+    """The plan for drawing the scenes ``names`` of ``catalog`` (``derivation`` verified)."""
+    from .scene_settings import resolved, scene_settings
+
+    config = resolved(settings)
+    config.pop("output", None)  # size, rate and format are in the key on their own
+    pacing = scene_settings(settings).pacing
+    scenes = []
+    for name in names:
+        cls = catalog.scenes[name]
+        folder = work / name
+        folder.mkdir(parents=True, exist_ok=True)
+        base = RenderUnit(scene=name, scene_path=scene_path(cls), settings=settings,
+                          stem=f"{name}_{video.flag}", video_format=video.container,
+                          width=video.width, height=video.height, fps=video.fps,
+                          work_dir=str(folder), cache_dir=str(cache_dir), key="", label=name,
+                          estimate=estimated_seconds(cls, derivation, pacing),
+                          verbosity=verbosity)
+        units = _units(base, cls, derivation, pacing, config)
+        scenes.append(SceneRender(name, base.stem, str(folder),
+                                  "Title" if name == "Lecture" else name, tuple(units)))
+    return RenderPlan(settings, derivation, tuple(scenes))
+
+
+def _units(base: RenderUnit, cls: type, derivation: Derivation, pacing: Any,
+           config: dict[str, Any]) -> list[RenderUnit]:
+    from dataclasses import replace
+
+    from .unit_keys import scene_sources
+
+    segments = _segments(cls, derivation, base.video_format)
+    if not segments:
+        key = _key(base, config, None, (), scene_sources(cls.__module__))
+        return [replace(base, key=key)]
+    weights = [1.0 + sum(pacing.reading_time(derivation.step(i).narration)
+                         for i in segment.step_ids_for(derivation)) for segment in segments]
+    modules = frozenset(segment.__module__ for segment in segments)
+    units = []
+    for index, segment in enumerate(segments):
+        before = tuple(str(step) for earlier in segments[:index]
+                       for step in _narrated(earlier, derivation))
+        folder = Path(base.work_dir) / f"part{index:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        part = replace(base, part=index, stem=f"{base.stem}_part{index:02d}",
+                       label=f"{base.scene}[{index}:{segment.__name__.removesuffix('Segment')}]",
+                       work_dir=str(folder), estimate=base.estimate * weights[index] / sum(weights))
+        sources = scene_sources(cls.__module__, segment.__module__,
+                                modules - {segment.__module__})
+        units.append(replace(part, key=_key(part, config, segment, before, sources)))
+    return units
+
+
+def _segments(cls: Any, derivation: Derivation, video_format: str) -> tuple[Any, ...]:
+    if video_format == "gif" or not hasattr(cls, "part") or not hasattr(cls, "segments_for"):
+        return ()  # gif: Manim re-times every frame of a gif, so it is rendered whole
+    return tuple(cls.segments_for(derivation))
+
+
+def _narrated(segment: Any, derivation: Derivation) -> tuple[Any, ...]:
+    """The steps a segment counts as begun for the parts after it."""
+    narrated = getattr(segment, "narrated_ids_for", None) or segment.step_ids_for
+    return tuple(narrated(derivation))
+
+
+def _key(unit: RenderUnit, config: dict[str, Any], segment: type | None,
+         before: tuple[str, ...], sources: dict[str, str]) -> str:
+    from .unit_keys import unit_key
+
+    shown = dict(config)
+    if unit.part:  # only the title card (part 0) shows the labels
+        shown.pop("labels", None)
+    return unit_key({"scene": unit.scene_path, "part": unit.part,
+                     "segment": getattr(segment, "__qualname__", None), "before": list(before),
+                     "config": shown, "size": [unit.width, unit.height], "fps": unit.fps,
+                     "format": unit.video_format, "sources": sources})
+
+
+__all__ = ["RenderPlan", "RenderUnit", "SceneRender", "VideoFormat", "build_plan"]
