@@ -84,17 +84,25 @@ def test_a_failing_scene_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
+    """No scene named: the Lecture; in a package without a Lecture, every scene in order."""
+    seen: list[list[str]] = []
 
     def record(plan: Any, *args: Any) -> Any:
-        seen.extend(scene.scene for scene in plan.scenes)
+        seen.append([scene.scene for scene in plan.scenes])
         raise RenderFailed("stop here")
 
     monkeypatch.setattr(chainrule.commands.render, "run_plan", record)
+    assert invoke("render", "-q", "l").exit_code == 1
+    assert seen == [["Lecture"]]
+
+    real = chainrule.catalog.discover()
+    without = chainrule.catalog.Catalog({name: real.scenes[name]
+                                         for name in ("FoldBack", "WhyTranspose")})
+    monkeypatch.setattr(chainrule.catalog, "discover", lambda: without)
     result = invoke("render", "-q", "l")
     assert result.exit_code == 1
-    scenes = chainrule.catalog.discover().scenes
-    assert seen == (["Lecture"] if "Lecture" in scenes else list(scenes))
+    assert seen[1] == ["FoldBack", "WhyTranspose"]
+    assert "there is no Lecture scene yet" in result.stderr
 
 
 def test_scene_names_are_deduplicated(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,7 +33,7 @@ try:
     from manim_adapter.sandbox import latex_sandbox
 except ImportError:  # before the adapter
     from chainrule.texsafe import latex_sandbox
-import chainrule.parts, chainrule.rendering  # noqa: every module of the render imports
+import chainrule.drawing, chainrule.joining, chainrule.unit_keys  # noqa: the render imports these
 
 scene = DerivationScene(skip_animations=True)
 stock_copy = VMobjectFromSVGPath.__deepcopy__ is Mobject.__deepcopy__
