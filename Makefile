@@ -5,12 +5,14 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap lecture test bench clean
+.PHONY: help bootstrap lecture test test-fast lint bench clean
 
 help:
 	@echo "Targets:"
 	@echo "  make lecture  install what is missing, then render the default lecture into media/"
-	@echo "  make test     install what is missing, then run the test suite"
+	@echo "  make test     install what is missing, then lint, type-check and run every test"
+	@echo "  make test-fast  the tests that render nothing (a minute or two), on every core"
+	@echo "  make lint     ruff and mypy only"
 	@echo "  make bench    install what is missing, then run every benchmarks/*.py"
 	@echo "  make clean    remove rendered media and caches (keeps .venv)"
 
@@ -20,8 +22,19 @@ bootstrap:
 lecture: bootstrap
 	$(VENV)/bin/chainrule render
 
-test: bootstrap
-	PYTHONHASHSEED=0 $(PY) -m pytest -q
+# pytest-xdist runs the suite on every core; --dist loadfile keeps a file's tests (and the TeX
+# its module fixtures typeset) in one worker.
+PYTEST := PYTHONHASHSEED=0 $(PY) -m pytest -q -n auto --dist loadfile
+
+test: bootstrap lint
+	$(PYTEST)
+
+test-fast: bootstrap
+	$(PYTEST) -m "not render"
+
+lint: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: bootstrap
 	@shopt -s nullglob; files=(benchmarks/*.py); \

@@ -109,7 +109,8 @@ def main() -> None:
             guess = estimates(network)
             for quality in args.quality:
                 for scene in args.scenes:
-                    runs.append(render_scene(network, quality, scene, work, guess.get(scene, float("nan"))))
+                    runs.append(render_scene(network, quality, scene, work,
+                                             guess.get(scene, float("nan"))))
                     r = runs[-1]
                     print(f"  {network} -q{quality} {scene}: {r.video:.1f} s of video in "
                           f"{r.seconds:.1f} s", file=sys.stderr)

@@ -23,7 +23,7 @@ from .commands.init import init
 from .commands.list import list_scenes
 from .commands.options import DEBUG, debug_enabled
 from .commands.render import render
-from .errors import ChainruleError, Interrupted
+from .errors import ChainruleError
 
 #: The hash seed render processes run with, so Manim's partial-movie cache is stable
 #: (``TransformMatchingTex`` iterates over sets).

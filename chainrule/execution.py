@@ -28,7 +28,7 @@ def run_plan(plan: RenderPlan, executor: Executor) -> list[RenderedFiles]:
     todo = sorted((u for u in units if u.label not in done), key=lambda u: -u.estimate)
     with RenderProgress({u.label: u.estimate for u in todo}) as progress:
         drawn = executor.draw(todo, plan.derivation, progress) if todo else []
-    for unit, result in zip(todo, drawn):
+    for unit, result in zip(todo, drawn, strict=True):
         done[unit.label] = result
         store(unit, result)
     if todo and len(done) > len(todo):

@@ -64,7 +64,7 @@ def _join_subtitles(results: Sequence[RenderedFiles], offsets: Sequence[float],
     import srt
 
     merged = []
-    for result, offset in zip(results, offsets):
+    for result, offset in zip(results, offsets, strict=True):
         if not result.subtitles:
             continue
         shift = datetime.timedelta(seconds=offset)
@@ -94,7 +94,7 @@ def _join_sections(results: Sequence[RenderedFiles], folder: Path, stem: str
                 continue
             sections.append(dict(section))
             pieces.append([path])
-    for number, (section, paths) in enumerate(zip(sections, pieces)):
+    for number, (section, paths) in enumerate(zip(sections, pieces, strict=True)):
         name = f"{stem}_{number:04d}{paths[0].suffix}"
         if len(paths) == 1:
             shutil.copyfile(paths[0], folder / name)

@@ -157,7 +157,7 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
     entry["sections"] = marks
     entry["chapters"] = "\n".join(f"{mark['timestamp']} {mark['title']}" for mark in marks)
     entry["render_seconds"] = round(result.render_seconds, 2)
-    entry["rendered_at"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    entry["rendered_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     entry["config"] = config
     entry["versions"] = versions()
     return entry

@@ -20,6 +20,8 @@ Cairo as Python floats from one ``tolist()``. Scenes draw with it when
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from typing import Any
 
 import numpy as np
@@ -68,7 +70,7 @@ class PathCamera(Camera):
         xy = points[:, :2]
         bounds = subpath_bounds(xy, per_curve, atol)
         flat = xy.ravel().tolist()
-        for start, end in zip(bounds, bounds[1:]):
+        for start, end in pairwise(bounds):
             if end - start < per_curve:
                 continue
             _trace(ctx, flat, start, end, per_curve)

@@ -36,7 +36,6 @@ import bisect
 import math
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import time
@@ -395,8 +394,10 @@ def normalise_page(svg: str) -> str:
     head, marker, rest = svg.partition("<g id='page")
     used = sorted({int(match.group(1)) for match in _GLYPH.finditer(rest)})
     order = {str(number): str(rank) for rank, number in enumerate(used)}
-    renumber = lambda text: _GLYPH.sub(lambda m: f"g{order.get(m.group(1), m.group(1))}-",
-                                       text)
+
+    def renumber(text: str) -> str:
+        return _GLYPH.sub(lambda m: f"g{order.get(m.group(1), m.group(1))}-", text)
+
     return _PAGE_ID.sub("<g id='page1'>", renumber(head) + marker + renumber(rest), count=1)
 
 

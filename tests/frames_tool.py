@@ -209,7 +209,8 @@ _HELD = contextlib.ExitStack()  # the slot's lock, held until the process ends
 
 def _tex_slot() -> Path:
     """This process's own TeX/text cache folder, kept between runs in chainrule's cache folder
-    (``frames/`` under :func:`chainrule.cache_folder.cache_root`), never in the output folder media/.
+    (``frames/`` under :func:`chainrule.cache_folder.cache_root`), never in the output folder
+    media/.
 
     Manim writes TeX, DVI and SVG files (and a temporary ``<hash>_.svg`` on every use) into
     its ``tex_dir``; two processes sharing one folder delete each other's temporary files. So
@@ -241,7 +242,7 @@ def render_key_frames(case: Case) -> KeyFrames:
         scene._frames_flush()
     if not sink:
         raise AssertionError(f"{case.name}: the scene played nothing, so there is no key frame")
-    labels, frames = zip(*sink)
+    labels, frames = zip(*sink, strict=True)
     meta = {**environment(), "scene": case.scene_name, "spec": case.spec.describe()}
     return KeyFrames(np.stack(frames).astype(np.uint8), tuple(labels), meta)
 
@@ -330,7 +331,7 @@ def frame_diffs(control: np.ndarray, actual: np.ndarray, labels: Iterable[str],
     """Per frame: how many pixels are off by more than ``tolerance.channel``."""
     diff = np.abs(control.astype(np.int16) - actual.astype(np.int16)).max(axis=-1)
     return [FrameDiff(label, int((d > tolerance.channel).sum()), int(d.max()))
-            for label, d in zip(labels, diff)]
+            for label, d in zip(labels, diff, strict=True)]
 
 
 def diff_image(control: np.ndarray, actual: np.ndarray, tolerance: Tolerance,
@@ -340,7 +341,7 @@ def diff_image(control: np.ndarray, actual: np.ndarray, tolerance: Tolerance,
     The difference is amplified ×8 in grey; pixels beyond the tolerance are red.
     """
     rows = []
-    for c, a in zip(control, actual):
+    for c, a in zip(control, actual, strict=True):
         d = np.abs(c[..., :3].astype(np.int16) - a[..., :3].astype(np.int16)).max(axis=-1)
         grey = np.clip(d * 8, 0, 255).astype(np.uint8)
         heat = np.repeat(grey[..., None], 3, axis=-1)
@@ -413,7 +414,7 @@ def export_pngs(path: Path, out: Path, scale: int = 4) -> list[Path]:
     """Write each key frame of the control file ``path`` as an upscaled PNG into ``out``."""
     key_frames = load_control(path)
     written = []
-    for label, frame in zip(key_frames.labels, key_frames.frames):
+    for label, frame in zip(key_frames.labels, key_frames.frames, strict=True):
         stem = label.split(" ", 1)[0]
         big = frame[..., :3].repeat(scale, axis=0).repeat(scale, axis=1)
         written.append(write_png(out / f"{path.stem}_{stem}.png", big))

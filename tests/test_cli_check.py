@@ -29,7 +29,7 @@ def test_check_prints_every_step_with_a_verdict() -> None:
     derivation = derive(NetworkSpec())
     lines = step_lines(result.stdout)
     assert len(lines) == len(derivation)
-    for line, step in zip(lines, derivation.steps):
+    for line, step in zip(lines, derivation.steps, strict=True):
         assert line.startswith("✓ ") and step.id in line and step.title in line
     assert f"All {len(derivation)} steps verified for 2-2-2 network, m = 2, tanh" in result.stdout
     assert result.stderr == ""

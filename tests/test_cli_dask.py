@@ -120,10 +120,10 @@ def test_the_lecture_drawn_on_a_dask_cluster_matches_a_local_render(cluster: str
     assert entry_dask["duration"] == pytest.approx(entry_local["duration"], abs=frame)
     assert [s["title"] for s in entry_dask["sections"]] == [
         s["title"] for s in entry_local["sections"]]
-    for ours, theirs in zip(entry_dask["sections"], entry_local["sections"]):
+    for ours, theirs in zip(entry_dask["sections"], entry_local["sections"], strict=True):
         assert ours["start"] == pytest.approx(theirs["start"], abs=frame)
     cues_dask = srt_cues(tmp_path / "dask" / entry_dask["subtitles"])
     cues_local = srt_cues(tmp_path / "local" / entry_local["subtitles"])
     assert [c[2] for c in cues_dask] == [c[2] for c in cues_local] and cues_local
-    for ours, theirs in zip(cues_dask, cues_local):
+    for ours, theirs in zip(cues_dask, cues_local, strict=True):
         assert ours[:2] == pytest.approx(theirs[:2], abs=frame)

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -124,7 +124,7 @@ def away_from_kinks(spec: NetworkSpec, p: dict[str, np.ndarray]) -> bool:
 
 # --------------------------------------------------------------------------- strategies
 
-@lru_cache(maxsize=None)
+@cache
 def derived(spec: NetworkSpec) -> Derivation:
     return derive(spec)
 
@@ -166,7 +166,7 @@ def assert_loss_gradients(spec: NetworkSpec, p: dict[str, np.ndarray],
     values = forward(spec, p)
     for layer in spec.layers:
         z = values[f"Z{layer}"].copy()
-        expected = central_difference(lambda: loss_from(spec, p, layer, z), z)
+        expected = central_difference(lambda layer=layer, z=z: loss_from(spec, p, layer, z), z)
         np.testing.assert_allclose(grads[f"dZ{layer}"], expected, rtol=RTOL, atol=ATOL,
                                    err_msg=f"dZ{layer} on {spec.describe()}")
 
@@ -344,7 +344,7 @@ def test_the_convention_checks_fail_if_the_scale_moves(moved: str, check) -> Non
     change = MOVED_SCALE[moved](spec.num_layers)
     check(spec, network(spec, 5))  # the real derivation passes
 
-    @lru_cache(maxsize=None)
+    @cache
     def moved_build(s: NetworkSpec) -> Derivation:
         return derive(s, formulas=change)
 

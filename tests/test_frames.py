@@ -106,7 +106,7 @@ def assert_shows_content(case: Case, key_frames: KeyFrames) -> None:
     """No key frame is (nearly) blank: a test of blank frames against blank frames proves
     nothing."""
     background = key_frames.frames[:, :1, :1]  # the corner is background in every scene
-    for label, frame, corner in zip(key_frames.labels, key_frames.frames, background):
+    for label, frame, corner in zip(key_frames.labels, key_frames.frames, background, strict=True):
         share = float(np.any(frame != corner, axis=-1).mean())
         assert share >= MIN_CONTENT, (f"{case.name}: key frame {label!r} is blank "
                                       f"({share:.2%} of pixels differ from the background)")

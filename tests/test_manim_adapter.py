@@ -129,7 +129,7 @@ def test_joined_clips_last_the_sum_of_their_durations_and_frames(tmp_path: Path)
         clips.append(tmp_path / f"clip{number}.mp4")
         encode_clip(clips[-1], holds, shade=60 * number)
     parts = [decoded(clip) for clip in clips]
-    for (_, _, duration), holds in zip(parts, plans):
+    for (_, _, duration), holds in zip(parts, plans, strict=True):
         assert duration == pytest.approx(sum(holds) / FPS, abs=1e-6)
 
     joined = tmp_path / "joined.mp4"
@@ -141,7 +141,7 @@ def test_joined_clips_last_the_sum_of_their_durations_and_frames(tmp_path: Path)
     assert len(times) == sum(len(part[0]) for part in parts)
     offset = 0.0
     for part_times, part_pixels, part_duration in parts:  # each clip starts where one ends
-        for t, picture in zip(part_times, part_pixels):
+        for t, picture in zip(part_times, part_pixels, strict=True):
             assert np.abs(shown_at(times, pixels, offset + t).astype(int)
                           - picture.astype(int)).max() <= 1
         offset += part_duration

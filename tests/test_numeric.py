@@ -6,7 +6,7 @@ textbook definitions) is evaluated both ways at random points; they must agree t
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -32,7 +32,7 @@ def stated_expressions(spec: NetworkSpec) -> list[sympy.Basic]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def expressions(spec: NetworkSpec) -> tuple[sympy.Basic, ...]:
     return tuple(stated_expressions(spec))
 

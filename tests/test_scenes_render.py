@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import re
 from pathlib import Path
 
@@ -39,7 +41,7 @@ def test_scene_renders(scene_class: type, tmp_path: Path) -> None:
         assert scene.steps[step_id].narration in subtitles, f"{step_id} has no subtitle"
     spans = subtitle_spans(subtitles)
     assert len(spans) == len(scene.begun)
-    for (_, end), (start, _) in zip(spans, spans[1:]):
+    for (_, end), (start, _) in pairwise(spans):
         assert end <= start, f"a subtitle ending at {end} s overlaps the next at {start} s"
     assert spans[-1][1] <= duration + 1e-3
 

@@ -3,6 +3,8 @@ colours that no symbol uses, and a render at the lowest quality."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from pathlib import Path
 
 import pytest
@@ -45,7 +47,7 @@ def test_badges_sit_under_their_factors_without_touching() -> None:
         assert badge.get_top()[1] < part.get_bottom()[1]
         assert badge.get_left()[0] <= part.get_center()[0] <= badge.get_right()[0]
     badges = list(shown.badges.values())
-    for left, right in zip(badges, badges[1:]):
+    for left, right in pairwise(badges):
         assert left.get_right()[0] < right.get_left()[0]
 
 

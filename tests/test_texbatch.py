@@ -56,7 +56,7 @@ def manim_must_not_compile() -> Iterator[None]:
 def assert_same_mobject(ours: MathTex, theirs: MathTex) -> None:
     assert len(ours.submobjects) == len(theirs.submobjects)
     np.testing.assert_allclose(ours.get_all_points(), theirs.get_all_points(), atol=1e-9)
-    for a, b in zip(ours.submobjects, theirs.submobjects):
+    for a, b in zip(ours.submobjects, theirs.submobjects, strict=True):
         np.testing.assert_allclose(a.get_all_points(), b.get_all_points(), atol=1e-9)
     for corner in (np.array([-1, -1, 0]), np.array([1, 1, 0])):  # the bounding box
         np.testing.assert_allclose(ours.get_critical_point(corner),

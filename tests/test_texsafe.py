@@ -65,7 +65,8 @@ def test_dangerous_labels_are_refused_with_the_reason(label: str, reason: str) -
     assert str(caught.value).startswith("title ")
 
 
-@pytest.mark.parametrize("label, reason", INJECTIONS[:: 4], ids=[i[0][:24] for i in INJECTIONS[::4]])
+@pytest.mark.parametrize("label, reason", INJECTIONS[::4],
+                         ids=[i[0][:24] for i in INJECTIONS[::4]])
 def test_dangerous_labels_in_a_config_name_the_file_and_key(label: str, reason: str) -> None:
     from chainrule.config import toml_value
 
@@ -148,7 +149,8 @@ def test_write18_does_not_run_even_where_texmf_enables_it(
     so this test can fail); our LaTeX call does not."""
     monkeypatch.setenv("shell_escape", "t")
     marker = tmp_path / "pwned"
-    ok, log = compile_tex(tmp_path, r"\immediate\write18{touch %s}" % marker, sandboxed)
+    ok, log = compile_tex(tmp_path, r"\immediate\write18{touch {}}".replace("{}", str(marker)),
+                          sandboxed)
     assert ok
     if sandboxed:
         assert not marker.exists()
@@ -160,8 +162,8 @@ def test_write18_does_not_run_even_where_texmf_enables_it(
 @needs_latex
 def test_writing_outside_its_folder_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "written.txt"
-    compile_tex(tmp_path, r"\immediate\openout5=%s \immediate\write5{x}\immediate\closeout5"
-                % target, sandboxed=True)
+    compile_tex(tmp_path, rf"\immediate\openout5={target} \immediate\write5{{x}}"
+                r"\immediate\closeout5", sandboxed=True)
     assert not target.exists()
 
 
@@ -170,7 +172,7 @@ def test_escaped_injection_typesets_as_text(tmp_path: Path, monkeypatch: pytest.
                                             ) -> None:
     monkeypatch.setenv("shell_escape", "t")
     marker = tmp_path / "pwned"
-    nasty = r"\immediate\write18{touch %s} \input{/etc/passwd} ^^5c $ %% # & _ ~" % marker
+    nasty = rf"\immediate\write18{{touch {marker}}} \input{{/etc/passwd}} ^^5c $ % # & _ ~"
     ok, log = compile_tex(tmp_path, escape_tex(nasty), sandboxed=False)  # escaping alone
     assert ok and not marker.exists() and "runsystem" not in log
 

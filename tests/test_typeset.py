@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import combinations
+from itertools import pairwise, combinations
 from pathlib import Path
 
 import pytest
@@ -50,7 +50,7 @@ def test_every_way_equation_lines_can_break_an_equation_is_predicted() -> None:
             for size in range(len(starts) + 1):
                 for breaks in combinations(starts, size):
                     bounds = [0, *breaks, len(parts)]
-                    for a, b in zip(bounds, bounds[1:]):
+                    for a, b in pairwise(bounds):
                         assert parts[a:b] in predicted
                         checked += 1
     assert checked > 50

@@ -231,7 +231,7 @@ def _publish_all(plan: Any, results: list[Any], out: Path, cache: Path
     config = resolved(settings)
     entries = []
     try:
-        for scene, result in zip(plan.scenes, results):
+        for scene, result in zip(plan.scenes, results, strict=True):
             entries.append(publish(result, out, settings.output.format,
                                    settings.output.quality, config, scene.first_title))
         update_manifest(out, entries, cache)
