@@ -127,31 +127,48 @@ class StepKind(str, Enum):
     RECURSION = "recursion"
 
 
-@dataclass(frozen=True, eq=False)
-class StepId:
+class StepId(str):
     """A step's id: the gradient it works towards (``"dZ1"``, ``"dW2"``, ``"general"``) and
     what it does there.
 
-    ``str(step_id)`` is ``"<target>.<kind>"``, the form the CLI prints and the manifest stores;
-    it formats like that string (``f"{step_id:<20}"``). A ``StepId`` equals, and hashes like,
-    its string form, so an id written as text (on the command line, by an educator's scene)
-    finds the same step.
+    Built from its two parts, it *is* its text ``"<target>.<kind>"`` (a ``str``), the form the
+    CLI prints and the manifest stores; so it formats, compares, hashes and serialises exactly
+    like the string ids before it, and an id written as text (on the command line, by an
+    educator's scene) finds the same step. Code that needs the parts reads :attr:`target` and
+    :attr:`kind` instead of splitting the text.
 
-    >>> StepId("dZ1", StepKind.FOLD) == StepId.parse("dZ1.fold") == "dZ1.fold"
+    >>> step_id = StepId("dZ1", StepKind.FOLD)
+    >>> step_id.target, step_id.kind
+    ('dZ1', <StepKind.FOLD: 'fold'>)
+    >>> step_id == StepId.parse("dZ1.fold") == "dZ1.fold"
     True
     >>> f"[{StepId('dW2', StepKind.PARTIAL):<12}]"
     '[dW2.partial ]'
     """
 
-    target: str
-    kind: StepKind
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.kind, StepKind):
-            object.__setattr__(self, "kind", StepKind(self.kind))
+    def __new__(cls, target: str, kind: StepKind | str) -> StepId:
+        kind = StepKind(kind)
+        if not target or "." in target:
+            raise ValueError(f"a step's target is a gradient name like 'dZ1', not {target!r}")
+        return super().__new__(cls, f"{target}.{kind.value}")
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # str's has none
+        return self.target, self.kind.value
+
+    @property
+    def target(self) -> str:
+        """The gradient the step works towards (``"dZ1"``, ..., ``"general"``)."""
+        return self.partition(".")[0]
+
+    @property
+    def kind(self) -> StepKind:
+        """What the step does for its target."""
+        return StepKind(self.partition(".")[2])
 
     @classmethod
-    def parse(cls, text: str | StepId) -> StepId:
+    def parse(cls, text: str) -> StepId:
         """``"dZ1.fold"`` as a :class:`StepId` (a ``StepId`` is returned as it is).
 
         >>> StepId.parse("dZ1.no_transpose").kind
@@ -169,26 +186,28 @@ class StepId:
         raise ValueError(f"step id {text!r} is not '<target>.<kind>' with a kind among "
                          + ", ".join(_KINDS))
 
-    def __str__(self) -> str:
-        return f"{self.target}.{self.kind.value}"
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, StepId):
-            return (self.target, self.kind) == (other.target, other.kind)
-        if isinstance(other, str):
-            return str(self) == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(str(self))
+    def __repr__(self) -> str:
+        return f"StepId({self.target!r}, StepKind.{self.kind.name})"
 
 
 _KINDS = tuple(kind.value for kind in StepKind)
 
 
-__all__ = ["EQUALS", "HADAMARD", "LPAREN", "MINUS", "NOT_EQUALS", "OVER_M", "PLUS", "Parts",
-           "RPAREN", "Role", "StepId", "StepKind", "TexPart", "index_of", "joined_tex",
-           "operator"]
+__all__ = [
+    "EQUALS",
+    "HADAMARD",
+    "LPAREN",
+    "MINUS",
+    "NOT_EQUALS",
+    "OVER_M",
+    "PLUS",
+    "RPAREN",
+    "Parts",
+    "Role",
+    "StepId",
+    "StepKind",
+    "TexPart",
+    "index_of",
+    "joined_tex",
+    "operator",
+]

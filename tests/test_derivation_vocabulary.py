@@ -7,9 +7,17 @@ import pickle
 import pytest
 
 import derivations
-from derivations import NetworkSpec, Role, Step, StepId, StepKind, TexPart, derive
+from derivations import (
+    NetworkSpec,
+    Role,
+    Step,
+    StepId,
+    StepKind,
+    TexPart,
+    derive,
+    vocabulary,
+)
 from derivations import steps as steps_module
-from derivations import vocabulary
 from derivations.formula import parse, to_parts
 
 SPECS = (NetworkSpec(), NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
@@ -71,8 +79,11 @@ def test_a_step_id_is_its_target_and_kind() -> None:
     assert StepId.parse("dZ1.fold") == step_id and StepId.parse(step_id) is step_id
     assert StepId("dZ1", "fold") == step_id  # type: ignore[arg-type]
     assert pickle.loads(pickle.dumps(step_id)) == step_id
+    assert step_id in "✓ dZ1.fold             Fold back into matrices"
     with pytest.raises(ValueError, match="not '<target>.<kind>'"):
         StepId.parse("dZ1.unknown")
+    with pytest.raises(ValueError):
+        StepId("dZ1", "unknown")
 
 
 def test_steps_are_found_by_id_or_text() -> None:
@@ -90,7 +101,7 @@ def test_step_ids_print_as_before() -> None:
     ids = [str(step.id) for step in derive()]
     assert ids[:3] == ["dZ1.forward", "dZ1.concrete", "dZ1.expand"]
     assert "general.recursion" in [str(s.id) for s in derive(SPECS[1])]
-    assert all(f"{step.id:<20}" == f"{str(step.id):<20}" for step in derive())
+    assert all(f"{step.id:<20}" == f"{step.id!s:<20}" for step in derive())
 
 
 def test_chain_factors_name_what_they_differentiate() -> None:
