@@ -10,14 +10,16 @@ True
 
 from __future__ import annotations
 
-from .derivation import Derivation, StepReport, Verdict, VerificationError, derive
+from .derivation import Derivation, Formulas, StepReport, Verdict, VerificationError, derive
 from .formula import FormulaError, ShapeError
 from .spec import ACTIVATIONS, NetworkSpec
-from .steps import (ChainFactor, ChainPath, EntryGrid, GridCell, Highlight, MatrixDisplay,
-                    ShapeBadge, Stage, Step, TexPart)
+from .steps import (ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell, Highlight,
+                    MatrixDisplay, ShapeBadge, Stage, Step)
+from .vocabulary import Role, StepId, StepKind, TexPart
 
 __all__ = [
-    "ACTIVATIONS", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FormulaError",
-    "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec", "ShapeBadge", "ShapeError", "Stage",
-    "Step", "StepReport", "TexPart", "Verdict", "VerificationError", "derive",
+    "ACTIVATIONS", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FactorRole",
+    "FormulaError", "Formulas", "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec", "Role",
+    "ShapeBadge", "ShapeError", "Stage", "Step", "StepId", "StepKind", "StepReport", "TexPart",
+    "Verdict", "VerificationError", "derive",
 ]

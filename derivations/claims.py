@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Union
+from typing import Union
+from collections.abc import Mapping
 
 import numpy as np
 import sympy
 
+from .formula import FormulaError, ShapeError, parse, shape_of
 from .numeric import evaluate
 
 NUMERIC_STEP = 1e-6
@@ -104,8 +106,6 @@ def check_claim(claim: Claim, seed: int = 0) -> str | None:
 
 
 def _check_shape(claim: ShapeClaim) -> str | None:
-    from .formula import FormulaError, ShapeError, parse, shape_of
-
     try:
         found = shape_of(parse(claim.formula), dict(claim.shapes))
     except ShapeError as error:
@@ -151,7 +151,7 @@ def symbolically_equal(left: sympy.Expr, right: sympy.Expr) -> bool:
         return True
     if sympy.count_ops(difference) > 400:
         return False
-    return sympy.cancel(difference) == 0 or sympy.simplify(difference) == 0
+    return bool(sympy.cancel(difference) == 0 or sympy.simplify(difference) == 0)
 
 
 def _check_derivative(claim: DerivativeClaim, seed: int) -> str | None:
@@ -197,7 +197,7 @@ def _check_equality(claim: EqualityClaim, seed: int) -> str | None:
 
 def short(expr: sympy.Basic, limit: int = 160) -> str:
     """``sympy.sstr(expr)``, cut to ``limit`` characters with an ellipsis."""
-    text = sympy.sstr(expr)
+    text: str = sympy.sstr(expr)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -235,9 +235,9 @@ def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
     return None
 
 
-def _with_bindings(point: Mapping[sympy.Symbol, "float | np.ndarray"],
+def _with_bindings(point: Mapping[sympy.Symbol, float | np.ndarray],
                    bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...],
-                   ) -> dict[sympy.Symbol, "float | np.ndarray"]:
+                   ) -> dict[sympy.Symbol, float | np.ndarray]:
     full = dict(point)
     for symbol, expression in bindings:
         full[symbol] = evaluate(expression, point)
@@ -255,7 +255,9 @@ def _central_differences(claim: DerivativeClaim, point: dict[sympy.Symbol, float
         arrays[variable][2 * i + 1] -= NUMERIC_STEP
     f = np.broadcast_to(evaluate(claim.function, _with_bindings(arrays, claim.bindings)),
                         (2 * len(variables),))
-    return ((f[0::2] - f[1::2]) / (2 * NUMERIC_STEP)).reshape(claim.variables.shape)
+    estimates: np.ndarray = ((f[0::2] - f[1::2]) / (2 * NUMERIC_STEP)).reshape(
+        claim.variables.shape)
+    return estimates
 
 
 def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:

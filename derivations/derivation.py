@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping
 
 import numpy as np
 import sympy
 
 from .claims import check_claim
-from .formula import (FormulaError, Node, ShapeError, evaluate, names_in, parse, shape_of,
-                      to_text)
+from .formula import (FormulaError, GPrime, Node, ShapeError, children, evaluate, names_in,
+                      parse, shape_of, to_text)
 from .formulas import formulas_with, gradient_names
 from .functions import activation
 from .network import Network, numpy_algebra, random_network, shapes
@@ -20,12 +20,13 @@ from .sequence_other import (bias_sequence, hidden_fold_step, output_sequence, r
                              weight_sequence)
 from .spec import NetworkSpec
 from .steps import Step
+from .vocabulary import StepId
 
 
 class VerificationError(Exception):
     """A step whose claim does not hold. ``step_id`` names it, ``reason`` says why."""
 
-    def __init__(self, step_id: str, claim: str, reason: str) -> None:
+    def __init__(self, step_id: StepId, claim: str, reason: str) -> None:
         super().__init__(f"step {step_id} fails: {claim}: {reason}")
         self.step_id, self.claim, self.reason = step_id, claim, reason
 
@@ -51,6 +52,44 @@ class StepReport:
     failure: str | None
 
 
+class Formulas(Mapping[str, Node]):
+    """A read-only mapping from gradient names to their folded formulas.
+
+    A derivation is cached and shared (by every scene of a render), so what it arrived at can
+    be read but not replaced. Unlike ``types.MappingProxyType`` it can be pickled, so a
+    derivation can travel to another process.
+
+    >>> formulas = Formulas({"dZ2": parse("A2 - Y")})
+    >>> formulas["dZ2"] = parse("Y")
+    Traceback (most recent call last):
+    ...
+    TypeError: 'Formulas' object does not support item assignment
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, Node]) -> None:
+        self._items: dict[str, Node] = dict(items)
+
+    def __getitem__(self, key: str) -> Node:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Formulas({{{', '.join(f'{k!r}: {to_text(v)!r}' for k, v in self.items())}}})"
+
+    def __getstate__(self) -> dict[str, Node]:
+        return self._items
+
+    def __setstate__(self, state: dict[str, Node]) -> None:
+        self._items = dict(state)
+
+
 @dataclass(frozen=True)
 class Derivation:
     """All steps for a :class:`NetworkSpec`, and the folded formulas they arrive at.
@@ -66,22 +105,29 @@ class Derivation:
     steps: tuple[Step, ...]
     formulas: Mapping[str, Node] = field(repr=False)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.formulas, Formulas):
+            object.__setattr__(self, "formulas", Formulas(self.formulas))
+
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
 
     def __len__(self) -> int:
         return len(self.steps)
 
-    def step(self, step_id: str) -> Step:
-        """The step with id ``step_id``."""
+    def step(self, step_id: StepId | str) -> Step:
+        """The step with id ``step_id`` (a :class:`StepId` or its text, ``"dZ1.fold"``)."""
         for step in self.steps:
             if step.id == step_id:
                 return step
-        raise KeyError(f"no step {step_id!r}; steps are: " + ", ".join(s.id for s in self.steps))
+        raise KeyError(f"no step {str(step_id)!r}; steps are: "
+                       + ", ".join(str(s.id) for s in self.steps))
 
-    def steps_for(self, target: str) -> tuple[Step, ...]:
-        """The steps working towards ``target`` (``"dZ1"``, ``"dW2"``, ..., ``"general"``)."""
-        return tuple(step for step in self.steps if step.target == target)
+    def steps_for(self, target: str | StepId) -> tuple[Step, ...]:
+        """The steps working towards ``target`` (``"dZ1"``, ``"dW2"``, ..., ``"general"``);
+        given a :class:`StepId`, the steps working towards its target."""
+        name = target.target if isinstance(target, StepId) else target
+        return tuple(step for step in self.steps if step.target == name)
 
     def formula_text(self, target: str) -> str:
         """The folded formula for ``target`` in the candidate language."""
@@ -98,7 +144,7 @@ class Derivation:
                     break
             yield StepReport(step, failure)
 
-    def verify(self) -> "Derivation":
+    def verify(self) -> Derivation:
         """Raise :class:`VerificationError` at the first step whose claims fail; return self."""
         for report in self.check():
             if report.failure is not None:
@@ -149,11 +195,9 @@ def _check_names(spec: NetworkSpec, node: Node) -> None:
                            "sigmoid, not the hidden activation g")
 
 
-def _gprimes(node: Node) -> list:
-    from .formula import GPrime, _children
-
+def _gprimes(node: Node) -> list[GPrime]:
     found = [node] if isinstance(node, GPrime) else []
-    for child in _children(node):
+    for child in children(node):
         found += _gprimes(child)
     return found
 
@@ -249,7 +293,7 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
         steps += bias_sequence(net, layer, nodes[f"db{layer}"])
     if last > 2:
         steps.append(recursion_step(net, nodes))
-    return Derivation(spec, tuple(steps), nodes)
+    return Derivation(spec, tuple(steps), Formulas(nodes))
 
 
-__all__ = ["Derivation", "Verdict", "VerificationError", "StepReport", "derive", "names_in"]
+__all__ = ["Derivation", "Formulas", "Verdict", "VerificationError", "StepReport", "derive", "names_in"]

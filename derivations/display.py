@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from . import notation
 from .network import Network
-from .steps import MatrixDisplay, Parts, TexPart
+from .steps import MatrixDisplay
+from .vocabulary import EQUALS, LPAREN, OVER_M, PLUS, RPAREN, Parts, Role, TexPart, operator
 
-EQUALS = TexPart("eq", "=")
-PLUS = TexPart("plus", "+")
 LOSS = TexPart("loss", r"\mathcal{L}", "loss")
 COST = TexPart("cost", "J", "loss")
 
@@ -16,7 +17,7 @@ def entry(matrix: str, row: int, col: int) -> TexPart:
     """Entry ``(row, col)`` (0-based) of ``matrix`` as a part coloured like its matrix.
 
     >>> entry("W2", 0, 1)
-    TexPart(name='w2_12', tex='w^{[2]}_{12}', symbol='W2')
+    TexPart(name='w2_12', tex='w^{[2]}_{12}', symbol='W2', role=<Role.TERM: 'term'>)
     """
     name = notation.entry_name(matrix, row + 1, col + 1)
     return TexPart(name, notation.entry_tex(name), notation.symbol_key(matrix))
@@ -76,12 +77,17 @@ def general_gprime(layer: int) -> TexPart:
         layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}")
 
 
+def sum_sign(name: str, index: str, upper: str) -> TexPart:
+    """``Σ_{index=1}^{upper}`` as a part with the role :attr:`Role.SUM`."""
+    return operator(name, rf"\sum_{{{index}=1}}^{{{upper}}}", Role.SUM)
+
+
 def _indices(matrix: str) -> tuple[str, str]:
     letter = matrix.lstrip("d")[0]
     return {"W": ("k", "i"), "b": ("k", "1")}.get(letter, ("i", "j"))
 
 
-def joined(parts: list[Parts], separator: TexPart = PLUS) -> Parts:
+def joined(parts: Sequence[Parts], separator: TexPart = PLUS) -> Parts:
     """Concatenate groups of parts with ``separator`` between them."""
     out: list[TexPart] = []
     for index, group in enumerate(parts):
@@ -89,3 +95,8 @@ def joined(parts: list[Parts], separator: TexPart = PLUS) -> Parts:
             out.append(separator)
         out.extend(group)
     return tuple(out)
+
+
+__all__ = ["COST", "EQUALS", "LOSS", "LPAREN", "OVER_M", "PLUS", "RPAREN", "entry",
+           "general_entry", "general_gprime", "gprime_display", "gprime_entry", "joined",
+           "matrix_display", "matrix_label", "partial", "sum_sign"]

@@ -6,7 +6,8 @@ The same tree serves four purposes, so a folded formula is written once:
   (``W2.T @ dZ2 * gprime(Z1)``, ``1/m * sum(dZ2, axis=1)``) without ``eval``;
 * :func:`shape_of` checks shapes and names the factors that disagree;
 * :func:`evaluate` computes it on numpy arrays or on explicit sympy matrices;
-* :func:`to_parts` typesets it as named :class:`~derivations.steps.TexPart` s.
+* :func:`to_parts` typesets it as named :class:`~derivations.vocabulary.TexPart` s, each
+  with its role (the ``∗`` is :attr:`~derivations.vocabulary.Role.HADAMARD`, ...).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping, Union
+from typing import Generic, TypeVar, Union
+from collections.abc import Callable, Mapping
 
 from . import notation
+from .vocabulary import HADAMARD, LPAREN, MINUS, OVER_M, RPAREN, Role, TexPart, operator
 
 
 class FormulaError(ValueError):
@@ -45,45 +48,45 @@ class GPrime:
 class Transpose:
     """``x.T``."""
 
-    arg: "Node"
+    arg: Node
 
 
 @dataclass(frozen=True)
 class MatMul:
     """``left @ right``, the matrix product."""
 
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Hadamard:
     """``left * right``, the element-wise product."""
 
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Sub:
     """``left - right``."""
 
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class OverM:
     """``1/m * arg``: the average over the ``m`` examples."""
 
-    arg: "Node"
+    arg: Node
 
 
 @dataclass(frozen=True)
 class SumColumns:
     """``sum(arg, axis=1)``: add the columns (the examples), keeping a column vector."""
 
-    arg: "Node"
+    arg: Node
 
 
 Node = Union[Ref, GPrime, Transpose, MatMul, Hadamard, Sub, OverM, SumColumns]
@@ -202,10 +205,11 @@ def names_in(node: Node) -> set[str]:
         return {node.name}
     if isinstance(node, GPrime):
         return {f"Z{node.layer}"}
-    return set().union(*(names_in(child) for child in _children(node)))
+    return set().union(*(names_in(child) for child in children(node)))
 
 
-def _children(node: Node) -> tuple[Node, ...]:
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-formulas of ``node`` (none for a name or ``gprime(Zl)``)."""
     if isinstance(node, (Transpose, OverM, SumColumns)):
         return (node.arg,)
     if isinstance(node, (MatMul, Hadamard, Sub)):
@@ -282,19 +286,23 @@ def shape_of(node: Node, shapes: Mapping[str, Shape]) -> Shape:
 
 # --------------------------------------------------------------------------- evaluation
 
+#: One kind of matrix: numpy arrays, or explicit sympy matrices.
+M = TypeVar("M")
+
+
 @dataclass(frozen=True)
-class Algebra:
-    """The operations :func:`evaluate` needs, for one kind of matrix (numpy or sympy)."""
+class Algebra(Generic[M]):
+    """The operations :func:`evaluate` needs, for one kind of matrix ``M`` (numpy or sympy)."""
 
-    matmul: Callable[[object, object], object]
-    hadamard: Callable[[object, object], object]
-    transpose: Callable[[object], object]
-    sub: Callable[[object, object], object]
-    over_m: Callable[[object], object]
-    sum_columns: Callable[[object], object]
+    matmul: Callable[[M, M], M]
+    hadamard: Callable[[M, M], M]
+    transpose: Callable[[M], M]
+    sub: Callable[[M, M], M]
+    over_m: Callable[[M], M]
+    sum_columns: Callable[[M], M]
 
 
-def evaluate(node: Node, values: Mapping[str, object], algebra: Algebra) -> object:
+def evaluate(node: Node, values: Mapping[str, M], algebra: Algebra[M]) -> M:
     """Compute ``node`` from ``values`` (names, and ``gprime(Zl)`` under ``"gprime1"`` etc.)."""
     if isinstance(node, Ref):
         return values[node.name]
@@ -314,14 +322,14 @@ def evaluate(node: Node, values: Mapping[str, object], algebra: Algebra) -> obje
 
 # --------------------------------------------------------------------------- typesetting
 
-def to_parts(node: Node) -> tuple["TexPart", ...]:
+def to_parts(node: Node) -> tuple[TexPart, ...]:
     """Typeset ``node`` as named parts, in Ng's notation (matrix product by juxtaposition).
 
     >>> [p.tex for p in to_parts(parse("W2.T @ dZ2 * gprime(Z1)"))]
     ['W^{[2]T}', 'dZ^{[2]}', '\\\\ast', 'g^{[1]\\\\prime}(Z^{[1]})']
+    >>> [p.role.value for p in to_parts(parse("1/m * (A2 - Y)"))]
+    ['scale', 'open', 'term', 'minus', 'term', 'close']
     """
-    from .steps import TexPart
-
     if isinstance(node, Ref):
         return (TexPart(node.name, notation.matrix_tex(node.name), notation.symbol_key(node.name)),)
     if isinstance(node, GPrime):
@@ -332,28 +340,23 @@ def to_parts(node: Node) -> tuple["TexPart", ...]:
             name = node.arg.name
             return (TexPart(f"{name}T", notation.matrix_tex(name, transposed=True),
                             notation.symbol_key(name)),)
-        return (_paren("(", "lparen"), *to_parts(node.arg), TexPart("rparenT", r")^{T}"))
+        return (LPAREN, *to_parts(node.arg), operator("rparenT", r")^{T}", Role.CLOSE))
     if isinstance(node, OverM):
-        return (TexPart("overm", r"\frac{1}{m}", "m"), *_wrapped_parts(node.arg, Sub))
+        return (OVER_M, *_wrapped_parts(node.arg, Sub))
     if isinstance(node, SumColumns):
-        return (TexPart("sumcols", r"\sum_{\text{columns}}"), *_wrapped_parts(node.arg, Sub))
+        return (operator("sumcols", r"\sum_{\text{columns}}", Role.SUM),
+                *_wrapped_parts(node.arg, Sub))
     if isinstance(node, MatMul):
         return (*_wrapped_parts(node.left, Sub, Hadamard), *_wrapped_parts(node.right, Sub,
                                                                             Hadamard))
     if isinstance(node, Hadamard):
-        return (*_wrapped_parts(node.left, Sub), TexPart("hadamard", r"\ast"),
+        return (*_wrapped_parts(node.left, Sub), HADAMARD,
                 *_wrapped_parts(node.right, Sub, Hadamard))
-    return (*to_parts(node.left), TexPart("minus", "-"), *_wrapped_parts(node.right, Sub))
+    return (*to_parts(node.left), MINUS, *_wrapped_parts(node.right, Sub))
 
 
-def _paren(tex: str, name: str) -> "TexPart":
-    from .steps import TexPart
-
-    return TexPart(name, tex)
-
-
-def _wrapped_parts(node: Node, *loose: type) -> tuple["TexPart", ...]:
+def _wrapped_parts(node: Node, *loose: type) -> tuple[TexPart, ...]:
     parts = to_parts(node)
     if isinstance(node, loose):
-        return (_paren("(", "lparen"), *parts, _paren(")", "rparen"))
+        return (LPAREN, *parts, RPAREN)
     return parts

@@ -11,8 +11,8 @@ differentiation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from functools import cache
+from collections.abc import Callable
 
 import numpy as np
 import sympy
@@ -21,10 +21,11 @@ LEAKY_SLOPE = sympy.Rational(1, 100)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    value: np.ndarray = 1.0 / (1.0 + np.exp(-x))
+    return value
 
 
-class sigma(sympy.Function):
+class sigma(sympy.Function):  # type: ignore[misc]  # sympy has no type information: Any
     """The logistic sigmoid ``σ(z) = 1 / (1 + e^{-z})`` of the output layer."""
 
     _imp_ = staticmethod(_sigmoid)
@@ -61,7 +62,8 @@ def _function(name: str, numeric: Callable[[np.ndarray], np.ndarray],
     return type(name, (sympy.Function,), attributes)
 
 
-_NUMERIC: dict[str, tuple[Callable, Callable]] = {
+_NUMERIC: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
+                          Callable[[np.ndarray], np.ndarray]]] = {
     "tanh": (np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
     "sigmoid": (_sigmoid, lambda x: _sigmoid(x) * (1.0 - _sigmoid(x))),
     "relu": (lambda x: np.maximum(x, 0.0), lambda x: (np.asarray(x) > 0).astype(float)),
@@ -84,7 +86,7 @@ def _definitions(name: str) -> tuple[sympy.Expr, sympy.Expr, str]:
             r"\begin{cases} 1 & z > 0 \\ 0.01 & z \le 0 \end{cases}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def activation(name: str) -> Activation:
     """The :class:`Activation` called ``name`` (one of ``spec.ACTIVATIONS``).
 

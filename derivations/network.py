@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import sympy
@@ -49,7 +49,7 @@ def symbol_matrix(name: str, shape: Shape) -> sympy.ImmutableMatrix:
         notation.entry_name(name, r + 1, c + 1), real=True))
 
 
-def sympy_algebra(m: int) -> Algebra:
+def sympy_algebra(m: int) -> Algebra[sympy.ImmutableMatrix]:
     """Formula operations on explicit sympy matrices (``1/m`` exact)."""
     return Algebra(
         matmul=lambda a, b: a * b,
@@ -61,7 +61,7 @@ def sympy_algebra(m: int) -> Algebra:
     )
 
 
-def numpy_algebra(m: int) -> Algebra:
+def numpy_algebra(m: int) -> Algebra[np.ndarray]:
     """Formula operations on numpy arrays."""
     return Algebra(
         matmul=lambda a, b: a @ b,

@@ -19,7 +19,7 @@ array([2., 3.])
 from __future__ import annotations
 
 from functools import reduce
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import sympy
@@ -66,7 +66,8 @@ def _value(expr: sympy.Basic, values: Values, memo: dict[sympy.Basic, np.ndarray
     return found
 
 
-def _compute(expr: sympy.Basic, values: Values, memo: dict) -> np.ndarray:
+def _compute(expr: sympy.Basic, values: Values, memo: dict[sympy.Basic, np.ndarray]
+             ) -> np.ndarray:
     if expr.is_Symbol:
         return np.asarray(values[expr], dtype=float)
     if expr.is_Number or expr.is_NumberSymbol:
@@ -77,11 +78,14 @@ def _compute(expr: sympy.Basic, values: Values, memo: dict) -> np.ndarray:
         return _piecewise(expr, values, memo)
     args = [_value(arg, values, memo) for arg in expr.args]
     if expr.is_Add:
-        return reduce(np.add, args)
+        total: np.ndarray = reduce(np.add, args)
+        return total
     if expr.is_Mul:
-        return reduce(np.multiply, args)
+        product: np.ndarray = reduce(np.multiply, args)
+        return product
     if expr.is_Pow:
-        return np.power(args[0], args[1])
+        power: np.ndarray = np.power(args[0], args[1])
+        return power
     numeric = _ELEMENTARY.get(expr.func) or getattr(expr.func, "_imp_", None)
     if numeric is not None:
         return np.asarray(numeric(*args), dtype=float)
@@ -91,7 +95,8 @@ def _compute(expr: sympy.Basic, values: Values, memo: dict) -> np.ndarray:
     return _lambdified(expr, values)
 
 
-def _piecewise(expr: sympy.Piecewise, values: Values, memo: dict) -> np.ndarray:
+def _piecewise(expr: sympy.Piecewise, values: Values, memo: dict[sympy.Basic, np.ndarray]
+               ) -> np.ndarray:
     conditions = [_value(condition, values, memo) for _, condition in expr.args]
     choices = [_value(piece, values, memo) for piece, _ in expr.args]
     shape = np.broadcast_shapes(*(np.shape(a) for a in conditions + choices))

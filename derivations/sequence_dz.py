@@ -2,7 +2,11 @@
 
 Forward equations → tiny matrices → products expanded to scalars → one scalar partial by the
 chain rule over every path → every entry → the fold back into matrix form → the shape check and
-the tempting wrong answer. Each step states its claims; nothing here draws anything.
+the tempting wrong answer. Nothing here draws anything.
+
+Each step has two halves, kept apart: its *claims* (what it states, as sympy objects; the
+``*_claims`` functions, which read only the network) and its *display and narration* (the
+``*_step`` functions, which build the TeX parts and the words and take the claims as they are).
 """
 
 from __future__ import annotations
@@ -10,25 +14,31 @@ from __future__ import annotations
 import sympy
 
 from . import notation
-from .claims import DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
-from .display import (COST, EQUALS, LOSS, PLUS, entry, general_entry, general_gprime, gprime_display,
-                      gprime_entry, joined, matrix_display, matrix_label, partial)
+from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
+from .display import (COST, EQUALS, LOSS, LPAREN, OVER_M, PLUS, RPAREN, entry, general_entry,
+                      general_gprime, gprime_display, gprime_entry, joined, matrix_display,
+                      matrix_label, partial, sum_sign)
 from .functions import Z
 from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
 from .formulas import composite, fold_claims
 from .network import Network
-from .steps import (ChainFactor, ChainPath, EntryGrid, GridCell, Highlight, ShapeBadge, Stage,
-                    Step, TexPart)
+from .steps import (ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell, Highlight,
+                    ShapeBadge, Stage, Step)
+from .vocabulary import NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
 
 
 def _prev(layer: int) -> str:
     return "X" if layer == 1 else f"A{layer - 1}"
 
 
+def forward_claims(net: Network) -> tuple[Claim, ...]:
+    """Every layer's ``W A + b``, as a product and as scalar sums, agree."""
+    return tuple(_expansion_claim(net, layer) for layer in net.spec.layers)
+
+
 def forward_step(net: Network, target: str) -> Step:
     """1. The forward equations, one line per equation, and the loss and cost."""
-    lines = []
-    claims = []
+    lines: list[Parts] = []
     last = net.spec.num_layers
     for layer in net.spec.layers:
         lines.append((matrix_label(f"Z{layer}"), EQUALS, matrix_label(f"W{layer}"),
@@ -37,15 +47,13 @@ def forward_step(net: Network, target: str) -> Step:
         lines.append((matrix_label(f"A{layer}"), EQUALS,
                       TexPart(f"act{layer}", rf"{function}(Z^{{[{layer}]}})",
                               "sigma" if layer == last else f"g{layer}")))
-        claims.append(_expansion_claim(net, layer))
     lines.append((LOSS, EQUALS, TexPart("loss_sum", r"\sum_{j=1}^{m} L(a^{(j)}, y^{(j)})"),
-                  TexPart("comma", r",\quad"), COST, EQUALS, TexPart("overm", r"\frac{1}{m}", "m"),
-                  LOSS))
-    return Step(f"{target}.forward", target, Stage.FORWARD, "The forward equations",
+                  operator("comma", r",\quad", Role.SEPARATOR), COST, EQUALS, OVER_M, LOSS))
+    return Step(StepId(target, StepKind.FORWARD), Stage.FORWARD, "The forward equations",
                 "Everything starts from the forward pass: each layer multiplies by its weights, "
                 "adds its bias and applies its activation. The loss L adds up the losses of the "
                 "m examples; the cost J is their average.",
-                lines=tuple(lines), claims=tuple(claims))
+                lines=tuple(lines), claims=forward_claims(net))
 
 
 def _expansion_claim(net: Network, layer: int) -> EqualityClaim:
@@ -58,24 +66,28 @@ def _expansion_claim(net: Network, layer: int) -> EqualityClaim:
                          sympy.ImmutableMatrix(product), sums)
 
 
+def concrete_claims(net: Network, layer: int) -> tuple[Claim, ...]:
+    """``W[l+1] A[l]`` has the shape of ``Z[l+1]``."""
+    nxt = layer + 1
+    product_shape = shape_of(parse(f"W{nxt} @ A{layer}"), net.shapes)
+    return (EqualityClaim(f"W{nxt} A{layer} has the shape of Z{nxt}",
+                          sympy.ImmutableMatrix([list(product_shape)]),
+                          sympy.ImmutableMatrix([list(net.shapes[f"Z{nxt}"])])),)
+
+
 def concrete_step(net: Network, layer: int, target: str) -> Step:
     """2. The tiny matrices of layer ``layer + 1`` written with scalar entries."""
     nxt = layer + 1
     n_next, n_here, m = net.spec.size(nxt), net.spec.size(layer), net.spec.m
     matrices = tuple(matrix_display(net, name) for name in
                      (f"W{nxt}", f"A{layer}", f"b{nxt}", f"Z{nxt}", f"Z{layer}"))
-    shapes = net.shapes
-    product_shape = shape_of(parse(f"W{nxt} @ A{layer}"), shapes)
-    claim = EqualityClaim(f"W{nxt} A{layer} has the shape of Z{nxt}",
-                          sympy.ImmutableMatrix([list(product_shape)]),
-                          sympy.ImmutableMatrix([list(shapes[f"Z{nxt}"])]))
-    return Step(f"{target}.concrete", target, Stage.CONCRETE, "Tiny matrices, every entry named",
+    return Step(StepId(target, StepKind.CONCRETE), Stage.CONCRETE, "Tiny matrices, every entry named",
                 f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
                 f"{'s' if m > 1 else ''}, so every entry can be written down as an ordinary "
                 "number with a name.",
                 equation=(matrix_label(f"Z{nxt}"), EQUALS, matrix_label(f"W{nxt}"),
                           matrix_label(f"A{layer}"), PLUS, matrix_label(f"b{nxt}")),
-                matrices=matrices, claims=(claim,))
+                matrices=matrices, claims=concrete_claims(net, layer))
 
 
 def expand_step(net: Network, layer: int, target: str) -> Step:
@@ -89,18 +101,25 @@ def expand_step(net: Network, layer: int, target: str) -> Step:
             terms = [(entry(f"W{nxt}", k, i), entry(f"A{layer}", i, j)) for i in range(inner)]
             parts = (entry(f"Z{nxt}", k, j), EQUALS, *joined(terms), PLUS, entry(f"b{nxt}", k, 0))
             cells.append(GridCell(k, j, parts, (Highlight(f"W{nxt}", row=k),
-                                                Highlight(f"A{layer}", col=j))))
+                                                Highlight(f"A{layer}", col=j),
+                                                Highlight(f"b{nxt}", row=k))))
     general = (general_entry(f"Z{nxt}", "k", "j"), EQUALS,
-               TexPart("sum_i", rf"\sum_{{i=1}}^{{{notation.size_tex(layer)}}}"),
+               sum_sign("sum_i", "i", notation.size_tex(layer)),
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"A{layer}", "i", "j"), PLUS,
                general_entry(f"b{nxt}", "k", ""))
     grid = EntryGrid(f"Z{nxt}", matrix_label(f"Z{nxt}"), tuple(cells), (rows, cols), general)
-    claim = _expansion_claim(net, nxt)
-    return Step(f"{target}.expand", target, Stage.EXPAND, "Expand the product into scalars",
+    return Step(StepId(target, StepKind.EXPAND), Stage.EXPAND, "Expand the product into scalars",
                 f"Each entry of Z[{nxt}] is row k of W[{nxt}] times column j of A[{layer}], "
                 "plus the bias: a plain sum of products of scalars, which ordinary calculus "
                 "can handle.",
-                equation=general, grid=grid, claims=(claim,))
+                equation=general, grid=grid, claims=(_expansion_claim(net, nxt),))
+
+
+def activate_claims(net: Network, layer: int) -> tuple[Claim, ...]:
+    """``A[l] = g(Z[l])`` entry by entry."""
+    z = net.symbols(f"Z{layer}")
+    return (EqualityClaim(f"A{layer} = g(Z{layer}) entry by entry", net.activate(layer, z),
+                          sympy.ImmutableMatrix(z.applyfunc(net.activation.g))),)
 
 
 def activate_step(net: Network, layer: int, target: str) -> Step:
@@ -113,14 +132,12 @@ def activate_step(net: Network, layer: int, target: str) -> Step:
     general = (general_entry(f"A{layer}", "i", "j"), EQUALS, TexPart(
         f"g{layer}_ij", rf"{g_tex}({notation.general_entry_tex(f'Z{layer}', 'i', 'j')})",
         f"g{layer}"))
-    z = net.symbols(f"Z{layer}")
-    claim = EqualityClaim(f"A{layer} = g(Z{layer}) entry by entry", net.activate(layer, z),
-                          sympy.ImmutableMatrix(z.applyfunc(net.activation.g)))
-    return Step(f"{target}.activate", target, Stage.EXPAND, "The activation acts entry by entry",
+    return Step(StepId(target, StepKind.ACTIVATE), Stage.EXPAND, "The activation acts entry by entry",
                 f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own: a[{layer}]_ij "
                 f"depends on z[{layer}]_ij and on nothing else.",
                 equation=general, grid=EntryGrid(f"A{layer}", matrix_label(f"A{layer}"), cells,
-                                                 (rows, cols), general), claims=(claim,))
+                                                 (rows, cols), general),
+                claims=activate_claims(net, layer))
 
 
 def _chain_paths(net: Network, layer: int, i: int, j: int) -> tuple[ChainPath, ...]:
@@ -130,12 +147,14 @@ def _chain_paths(net: Network, layer: int, i: int, j: int) -> tuple[ChainPath, .
     for k in range(net.spec.size(nxt)):
         z_next = entry(f"Z{nxt}", k, j)
         factors = (
-            ChainFactor("upstream", partial(r"\mathcal{L}", z_next, f"dZ{nxt}"),
-                        entry(f"dZ{nxt}", k, j)),
-            ChainFactor("weight", partial(z_next.tex, a_here, f"W{nxt}", prefix=z_next.name),
-                        entry(f"W{nxt}", k, i)),
-            ChainFactor("local", partial(a_here.tex, z_here, f"gprime{layer}",
-                                         prefix=a_here.name), gprime_entry(layer, i, j)),
+            ChainFactor(FactorRole.UPSTREAM, partial(LOSS.tex, z_next, f"dZ{nxt}"),
+                        entry(f"dZ{nxt}", k, j), LOSS, z_next),
+            ChainFactor(FactorRole.WEIGHT, partial(z_next.tex, a_here, f"W{nxt}",
+                                                   prefix=z_next.name),
+                        entry(f"W{nxt}", k, i), z_next, a_here),
+            ChainFactor(FactorRole.LOCAL, partial(a_here.tex, z_here, f"gprime{layer}",
+                                                  prefix=a_here.name),
+                        gprime_entry(layer, i, j), a_here, z_here),
         )
         paths.append(ChainPath(z_next, factors))
     return tuple(paths)
@@ -152,15 +171,13 @@ def _partial_truth(net: Network, layer: int, i: int, j: int) -> sympy.Expr:
                 for k in range(w.rows)), sympy.Integer(0))
 
 
-def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]) -> tuple[Step, ...]:
-    """4. One entry's partial derivative by the scalar chain rule, then with values."""
+def partial_claims(net: Network, layer: int, target: str, picked: tuple[int, int]
+                   ) -> tuple[DerivativeClaim, tuple[DerivativeClaim, ...]]:
+    """The chain rule over every path gives ``∂𝓛/∂z[l]_ij`` (the total), and each local
+    factor is the derivative it stands for."""
     nxt = layer + 1
     i, j = picked
     z = net.symbols(f"Z{layer}")
-    paths = _chain_paths(net, layer, i, j)
-    lhs = partial(r"\mathcal{L}", entry(f"Z{layer}", i, j), f"dZ{layer}")
-    generic = (lhs, EQUALS, *joined([tuple(f.generic for f in p.factors) for p in paths]))
-    values = (lhs, EQUALS, *joined([tuple(f.value for f in p.factors) for p in paths]))
     loss = composite(net, target)
     total = DerivativeClaim(f"the chain rule over every path through z[{nxt}]_kj gives "
                             f"∂𝓛/∂z[{layer}]_{i + 1}{j + 1}", loss.function,
@@ -180,13 +197,25 @@ def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
                                         net.activation.g(z[i, j]),
                                         sympy.ImmutableMatrix([[z[i, j]]]),
                                         sympy.ImmutableMatrix([[net.activation.gprime(z[i, j])]])))
+    return total, tuple(local_claims)
+
+
+def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]) -> tuple[Step, ...]:
+    """4. One entry's partial derivative by the scalar chain rule, then with values."""
+    nxt = layer + 1
+    i, j = picked
+    paths = _chain_paths(net, layer, i, j)
+    lhs = partial(LOSS.tex, entry(f"Z{layer}", i, j), f"dZ{layer}")
+    generic = (lhs, EQUALS, *joined([tuple(f.generic for f in p.factors) for p in paths]))
+    values = (lhs, EQUALS, *joined([tuple(f.value for f in p.factors) for p in paths]))
+    total, local_claims = partial_claims(net, layer, target, picked)
     n_paths = len(paths)
-    first = Step(f"{target}.partial", target, Stage.PARTIAL, "One entry, by the scalar chain rule",
+    first = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL, "One entry, by the scalar chain rule",
                  f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches the loss through a[{layer}]_"
                  f"{i + 1}{j + 1} and then through all {n_paths} entries of column {j + 1} of "
                  f"Z[{nxt}], so the chain rule adds one product per path.",
                  equation=generic, paths=paths, picked=picked, claims=(total, *local_claims))
-    second = Step(f"{target}.partial_values", target, Stage.PARTIAL, "Each factor has a value",
+    second = Step(StepId(target, StepKind.PARTIAL_VALUES), Stage.PARTIAL, "Each factor has a value",
                   f"The first factor is the upstream gradient dz[{nxt}], the second is a weight "
                   f"w[{nxt}]_k{i + 1}, the third is g' at z[{layer}]_{i + 1}{j + 1}. "
                   "Every path shares that last factor.",
@@ -194,19 +223,34 @@ def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
     return first, second
 
 
+def gprime_claims(net: Network) -> tuple[Claim, ...]:
+    """The activation's derivative is sympy's derivative of its definition."""
+    act = net.activation
+    return (DerivativeClaim(f"the derivative of {act.name} is g'(z) = "
+                            f"{sympy.sstr(act.derivative)}", act.definition,
+                            sympy.ImmutableMatrix([[Z]]),
+                            sympy.ImmutableMatrix([[act.derivative]])),)
+
+
 def gprime_step(net: Network, layer: int, target: str) -> Step:
     """The activation's derivative, checked against sympy's differentiation of its definition."""
     act = net.activation
-    claim = DerivativeClaim(f"the derivative of {act.name} is g'(z) = {sympy.sstr(act.derivative)}",
-                            act.definition, sympy.ImmutableMatrix([[Z]]),
-                            sympy.ImmutableMatrix([[act.derivative]]))
     equation = (TexPart(f"gprime{layer}_z", rf"g^{{[{layer}]\prime}}(z)", f"gprime{layer}"),
                 EQUALS, TexPart("gprime_def", act.derivative_tex))
     pretty = act.name.replace("_", " ")
-    return Step(f"{target}.gprime", target, Stage.PARTIAL, f"The derivative of {pretty}",
+    return Step(StepId(target, StepKind.GPRIME), Stage.PARTIAL, f"The derivative of {pretty}",
                 f"For {pretty} the local factor is the formula shown. It is evaluated at each "
                 "entry separately, which is why it will become an element-wise product.",
-                equation=equation, claims=(claim,))
+                equation=equation, claims=gprime_claims(net))
+
+
+def all_entries_claims(net: Network, layer: int, target: str) -> tuple[Claim, ...]:
+    """Every entry of ``dZ[l]`` by the same chain rule is sympy's derivative."""
+    rows, cols = net.shapes[f"Z{layer}"]
+    truth = sympy.ImmutableMatrix(rows, cols, lambda i, j: _partial_truth(net, layer, i, j))
+    loss = composite(net, target)
+    return (DerivativeClaim(f"every entry of dZ{layer} by the same chain rule",
+                            loss.function, net.symbols(f"Z{layer}"), truth, loss.bindings),)
 
 
 def all_entries_step(net: Network, layer: int, target: str) -> Step:
@@ -222,20 +266,15 @@ def all_entries_step(net: Network, layer: int, target: str) -> Step:
             cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS, *joined(terms)),
                                   (Highlight(f"W{nxt}", col=i), Highlight(f"dZ{nxt}", col=j))))
     general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS,
-               TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
+               sum_sign("sum_k", "k", notation.size_tex(nxt)),
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
                general_gprime(layer))
-    z = net.symbols(f"Z{layer}")
-    truth = sympy.ImmutableMatrix(rows, cols, lambda i, j: _partial_truth(net, layer, i, j))
-    loss = composite(net, target)
-    claim = DerivativeClaim(f"every entry of dZ{layer} by the same chain rule",
-                            loss.function, z, truth, loss.bindings)
-    return Step(f"{target}.all_entries", target, Stage.ALL_ENTRIES, "Every entry the same way",
+    return Step(StepId(target, StepKind.ALL_ENTRIES), Stage.ALL_ENTRIES, "Every entry the same way",
                 "Repeat for every entry. Scalars commute, so write each product as weight, then "
                 "upstream gradient, then g': that order is the one the matrices will need.",
                 equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
                                                  tuple(cells), (rows, cols), general),
-                claims=(claim,))
+                claims=all_entries_claims(net, layer, target))
 
 
 def _display_sums(net: Network, layer: int) -> sympy.ImmutableMatrix:
@@ -243,6 +282,20 @@ def _display_sums(net: Network, layer: int) -> sympy.ImmutableMatrix:
     w, dz = net.symbols(f"W{nxt}"), net.symbols(f"dZ{nxt}")
     return sympy.ImmutableMatrix(w.cols, dz.cols, lambda i, j: sum(
         (w[k, i] * dz[k, j] for k in range(w.rows)), sympy.Integer(0)))
+
+
+def fold_factor_claims(net: Network, layer: int) -> tuple[Claim, ...]:
+    """Factoring ``g'`` out of every entry's sum leaves the entry unchanged."""
+    nxt = layer + 1
+    rows, cols = net.shapes[f"Z{layer}"]
+    inner = net.spec.size(nxt)
+    display = net.display_values
+    factored = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
+    unfactored = sympy.ImmutableMatrix(rows, cols, lambda i, j: sum(
+        (display[f"W{nxt}"][k, i] * display[f"dZ{nxt}"][k, j] * display[f"gprime{layer}"][i, j]
+         for k in range(inner)), sympy.Integer(0)))
+    return (EqualityClaim("factoring out g' leaves every entry unchanged",
+                          sympy.ImmutableMatrix(factored), unfactored),)
 
 
 def fold_factor_step(net: Network, layer: int, target: str) -> Step:
@@ -254,57 +307,53 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
     for i in range(rows):
         for j in range(cols):
             terms = [(entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j)) for k in range(inner)]
-            cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS,
-                                         TexPart("lparen", "("), *joined(terms),
-                                         TexPart("rparen", ")"), gprime_entry(layer, i, j))))
-    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS, TexPart("lparen", r"\Big("),
-               TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
+            cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS, LPAREN,
+                                         *joined(terms), RPAREN, gprime_entry(layer, i, j))))
+    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS,
+               operator("lparen", r"\Big(", Role.OPEN), sum_sign("sum_k", "k", notation.size_tex(nxt)),
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
-               TexPart("rparen", r"\Big)"),
+               operator("rparen", r"\Big)", Role.CLOSE),
                general_gprime(layer))
-    display = net.display_values
-    factored = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
-    unfactored = sympy.ImmutableMatrix(rows, cols, lambda i, j: sum(
-        (display[f"W{nxt}"][k, i] * display[f"dZ{nxt}"][k, j] * display[f"gprime{layer}"][i, j]
-         for k in range(inner)), sympy.Integer(0)))
-    claim = EqualityClaim("factoring out g' leaves every entry unchanged",
-                          sympy.ImmutableMatrix(factored), unfactored)
-    return Step(f"{target}.fold_factor", target, Stage.FOLD, "Take out the common factor",
+    return Step(StepId(target, StepKind.FOLD_FACTOR), Stage.FOLD, "Take out the common factor",
                 f"In every entry all terms share g'(z[{layer}]_ij). Factor it out: what is left "
                 "is a sum of weights times upstream gradients, and g' multiplies it entry by entry.",
                 equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
                                                  tuple(cells), (rows, cols), general),
-                claims=(claim,))
+                claims=fold_factor_claims(net, layer))
+
+
+def transpose_claims(net: Network, layer: int) -> tuple[Claim, ...]:
+    """``Σ_k w[l+1]_ki dz[l+1]_kj`` is entry ``(i, j)`` of ``W[l+1]ᵀ dZ[l+1]``."""
+    nxt = layer + 1
+    display = net.display_values
+    return (EqualityClaim(f"Σ_k w[{nxt}]_ki dz[{nxt}]_kj is entry (i, j) of W{nxt}.T @ dZ{nxt}",
+                          _display_sums(net, layer),
+                          sympy.ImmutableMatrix(display[f"W{nxt}"].T * display[f"dZ{nxt}"])),)
 
 
 def transpose_step(net: Network, layer: int, target: str) -> Step:
     """6b. The sum runs down a column of ``W[l+1]``: a row of ``W[l+1]ᵀ``."""
     nxt = layer + 1
-    w = net.symbols(f"W{nxt}")
-    display = net.display_values
-    claim = EqualityClaim(f"Σ_k w[{nxt}]_ki dz[{nxt}]_kj is entry (i, j) of W{nxt}.T @ dZ{nxt}",
-                          _display_sums(net, layer),
-                          sympy.ImmutableMatrix(display[f"W{nxt}"].T * display[f"dZ{nxt}"]))
     highlights = tuple((Highlight(f"W{nxt}", col=i), Highlight(f"W{nxt}T", row=i))
-                       for i in range(w.cols))
-    equation = (TexPart("sum_k", rf"\sum_{{k=1}}^{{{notation.size_tex(nxt)}}}"),
+                       for i in range(net.shapes[f"W{nxt}"][1]))
+    equation = (sum_sign("sum_k", "k", notation.size_tex(nxt)),
                 general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"), EQUALS,
-                TexPart("lparen", "("), matrix_label(f"W{nxt}", transposed=True),
-                matrix_label(f"dZ{nxt}"), TexPart("rparen_ij", ")_{ij}"))
-    return Step(f"{target}.transpose", target, Stage.PITFALL, "Why the transpose",
+                LPAREN, matrix_label(f"W{nxt}", transposed=True),
+                matrix_label(f"dZ{nxt}"), operator("rparen_ij", ")_{ij}", Role.CLOSE))
+    return Step(StepId(target, StepKind.TRANSPOSE), Stage.PITFALL, "Why the transpose",
                 f"In the sum the index k runs down column i of W[{nxt}]. A matrix product runs "
                 f"along a row of its left factor, and column i of W[{nxt}] is row i of its "
                 "transpose: that is where the T comes from.",
                 equation=equation, matrices=(matrix_display(net, f"W{nxt}"),
                                              matrix_display(net, f"W{nxt}", transposed=True),
                                              matrix_display(net, f"dZ{nxt}")),
-                highlights=highlights, claims=(claim,))
+                highlights=highlights, claims=transpose_claims(net, layer))
 
 
-def fold_step(net: Network, layer: int, target: str, node: Node) -> Step:
-    """6c. The grid folds into the matrix formula; checked against sympy's derivative."""
-    equation = (matrix_label(target), EQUALS, *to_parts(node))
-    claims = list(fold_claims(net, target, node))
+def dz_fold_claims(net: Network, layer: int, target: str, node: Node) -> tuple[Claim, ...]:
+    """The fold claims of ``node``, and (when it can be evaluated) that it reproduces every
+    entry of the grid."""
+    claims: list[Claim] = list(fold_claims(net, target, node))
     try:
         value = net.evaluate_symbolic(node, net.display_values)
         factored = _display_sums(net, layer).multiply_elementwise(
@@ -313,14 +362,21 @@ def fold_step(net: Network, layer: int, target: str, node: Node) -> Step:
                                     value, sympy.ImmutableMatrix(factored)))
     except (ShapeError, KeyError):
         pass
+    return tuple(claims)
+
+
+def fold_step(net: Network, layer: int, target: str, node: Node) -> Step:
+    """6c. The grid folds into the matrix formula; checked against sympy's derivative."""
+    equation = (matrix_label(target), EQUALS, *to_parts(node))
     nxt = layer + 1
     matrices = (matrix_display(net, f"W{nxt}", transposed=True), matrix_display(net, f"dZ{nxt}"),
                 gprime_display(net, layer), matrix_display(net, f"dZ{layer}"))
-    return Step(f"{target}.fold", target, Stage.FOLD, "Fold back into matrices",
+    return Step(StepId(target, StepKind.FOLD), Stage.FOLD, "Fold back into matrices",
                 f"Row i of W[{nxt}] transposed times column j of dZ[{nxt}], times g' of the same "
                 f"entry: that is W[{nxt}]ᵀ dZ[{nxt}], then an element-wise product with "
                 f"g'(Z[{layer}]).",
-                equation=equation, matrices=matrices, claims=tuple(claims))
+                equation=equation, matrices=matrices,
+                claims=dz_fold_claims(net, layer, target, node))
 
 
 def badges_for(net: Network, target: str, node: Node) -> tuple[ShapeBadge, ...]:
@@ -356,58 +412,82 @@ def _shape_letters(net: Network, name: str) -> tuple[str, str]:
     return notation.size_tex(layer), "m"
 
 
+def shapes_claims(net: Network, layer: int, node: Node) -> tuple[Claim, ...]:
+    """``node`` has the shape of ``Z[l]``."""
+    return (ShapeClaim(f"{to_text(node)} has the shape of Z{layer}", to_text(node),
+                       tuple(net.shapes.items()), net.shapes[f"Z{layer}"]),)
+
+
 def shapes_step(net: Network, layer: int, target: str, node: Node) -> Step:
     """7. Shapes under every factor: they must agree, and the result has ``Z[l]``'s shape."""
     nxt = layer + 1
-    claim = ShapeClaim(f"{to_text(node)} has the shape of Z{layer}", to_text(node),
-                       tuple(net.shapes.items()), net.shapes[f"Z{layer}"])
-    return Step(f"{target}.shapes", target, Stage.SHAPES, "Check the shapes",
+    return Step(StepId(target, StepKind.SHAPES), Stage.SHAPES, "Check the shapes",
                 f"Write the shape under each factor: n[{layer}] by n[{nxt}] times n[{nxt}] by m "
                 f"gives n[{layer}] by m, the same as g'(Z[{layer}]) and as Z[{layer}] itself.",
                 equation=(matrix_label(target), EQUALS, *to_parts(node)),
-                badges=badges_for(net, target, node), claims=(claim,))
+                badges=badges_for(net, target, node), claims=shapes_claims(net, layer, node))
+
+
+def _no_transpose_text(layer: int) -> str:
+    nxt = layer + 1
+    return f"W{nxt} @ dZ{nxt} * gprime(Z{layer})"
+
+
+def no_transpose_claims(net: Network, layer: int) -> tuple[ShapeClaim | EqualityClaim
+                                                             | DifferenceClaim]:
+    """What the tempting formula without the transpose is: shapeless (a :class:`ShapeClaim`
+    with no shape), right by accident (an :class:`EqualityClaim`, when ``W[l+1]`` is 1×1), or
+    wrong in value (a :class:`DifferenceClaim`)."""
+    nxt = layer + 1
+    text = _no_transpose_text(layer)
+    wrong = parse(text)
+    try:
+        shape_of(wrong, net.shapes)
+    except ShapeError:
+        return (ShapeClaim(f"{text} has no valid shape", text, tuple(net.shapes.items()), None),)
+    display = net.display_values
+    wrong_value = net.evaluate_symbolic(wrong, display)
+    right_value = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
+    if net.shapes[f"W{nxt}"] == (1, 1):
+        return (EqualityClaim(f"with one unit on each side, {text} happens to be right",
+                              wrong_value, right_value),)
+    return (DifferenceClaim(f"{text} differs from the true dZ{layer}", wrong_value,
+                            right_value),)
 
 
 def no_transpose_step(net: Network, layer: int, target: str) -> Step:
     """The tempting ``W[l+1] dZ[l+1] ∗ g'(Z[l])``: wrong shapes, or right shapes, wrong values."""
     nxt = layer + 1
-    text = f"W{nxt} @ dZ{nxt} * gprime(Z{layer})"
-    wrong = parse(text)
+    wrong = parse(_no_transpose_text(layer))
     equation = (matrix_label(target), EQUALS, *to_parts(wrong))
-    try:
-        shape_of(wrong, net.shapes)
-    except ShapeError:
-        claim = ShapeClaim(f"{text} has no valid shape", text, tuple(net.shapes.items()), None)
+    step_id = StepId(target, StepKind.NO_TRANSPOSE)
+    claims = no_transpose_claims(net, layer)
+    claim = claims[0]
+    if isinstance(claim, ShapeClaim):
         badges = tuple(badge if badge.part != f"W{nxt}" else ShapeBadge(
             badge.part, badge.rows, badge.cols, badge.tex, ok=False)
             for badge in badges_for(net, target, wrong))
-        return Step(f"{target}.no_transpose", target, Stage.PITFALL, "Without the transpose",
+        return Step(step_id, Stage.PITFALL, "Without the transpose",
                     f"Drop the transpose and the product does not even exist: W[{nxt}] is "
                     f"n[{nxt}] by n[{layer}], dZ[{nxt}] is n[{nxt}] by m, and the inner sizes "
-                    "disagree.", equation=equation, badges=badges, claims=(claim,))
-    display = net.display_values
-    wrong_value = net.evaluate_symbolic(wrong, display)
-    right_value = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
-    if net.shapes[f"W{nxt}"] == (1, 1):
-        claim = EqualityClaim(f"with one unit on each side, {text} happens to be right",
-                              wrong_value, right_value)
-        return Step(f"{target}.no_transpose", target, Stage.PITFALL, "Without the transpose",
+                    "disagree.", equation=equation, badges=badges, claims=claims)
+    if isinstance(claim, EqualityClaim):
+        return Step(step_id, Stage.PITFALL, "Without the transpose",
                     f"With a single unit in layers {layer} and {nxt}, W[{nxt}] is one number and "
                     "equals its own transpose, so leaving the T out costs nothing here. Give "
                     "either layer two units and the difference appears.",
-                    equation=equation, badges=badges_for(net, target, wrong), claims=(claim,))
-    claim = DifferenceClaim(f"{text} differs from the true dZ{layer}", wrong_value, right_value)
-    i, j = _first_difference(wrong_value, right_value)
-    lines = ((entry(f"dZ{layer}", i, j), TexPart("neq", r"\neq"), *_scalar_parts(
+                    equation=equation, badges=badges_for(net, target, wrong), claims=claims)
+    i, j = _first_difference(claim.lhs, claim.rhs)
+    lines = ((entry(f"dZ{layer}", i, j), NOT_EQUALS, *_scalar_parts(
         net, layer, i, j, transposed=False)),
         (entry(f"dZ{layer}", i, j), EQUALS, *_scalar_parts(net, layer, i, j,
                                                             transposed=True)))
-    return Step(f"{target}.no_transpose", target, Stage.PITFALL, "Without the transpose",
+    return Step(step_id, Stage.PITFALL, "Without the transpose",
                 f"Here the shapes happen to agree, because n[{layer}] = n[{nxt}]. The values do "
                 f"not: without the transpose, entry ({i + 1}, {j + 1}) uses row {i + 1} of "
                 f"W[{nxt}] instead of column {i + 1}.",
                 equation=equation, badges=badges_for(net, target, wrong), lines=lines,
-                claims=(claim,), picked=(i, j))
+                claims=claims, picked=(i, j))
 
 
 def _first_difference(left: sympy.MatrixBase, right: sympy.MatrixBase) -> tuple[int, int]:

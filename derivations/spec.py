@@ -77,7 +77,7 @@ def _check_int(field: str, value: object, low: int, high: int, what: str) -> Non
 def _checked_dims(dims: object) -> tuple[int, ...]:
     if isinstance(dims, (str, bytes)) or not hasattr(dims, "__iter__"):
         raise ValueError(f"layer_dims = {dims!r} is not a sequence of integers like (2, 2, 2)")
-    dims = tuple(dims)  # type: ignore[arg-type]
+    dims = tuple(dims)
     layers = len(dims) - 1
     if not MIN_LAYERS <= layers <= MAX_LAYERS:
         raise ValueError(
@@ -87,4 +87,4 @@ def _checked_dims(dims: object) -> tuple[int, ...]:
     for index, size in enumerate(dims):
         name = "n_x" if index == 0 else f"n[{index}]"
         _check_int(f"layer_dims[{index}]", size, MIN_SIZE, MAX_SIZE, f"the size {name}")
-    return dims  # type: ignore[return-value]
+    return dims

@@ -1,17 +1,18 @@
 """Plain, frozen data that scenes consume: TeX parts, matrices, entry grids and steps.
 
 A :class:`Step` is one move of the derivation. It carries what a scene shows (an equation split
-into named :class:`TexPart` s, and optionally matrices, an entry grid, chain-rule paths or shape
+into named :class:`~derivations.vocabulary.TexPart` s, each with a role, and optionally matrices, an entry grid, chain-rule paths or shape
 badges), what a narrator says, and the :mod:`claims <derivations.claims>` that prove it.
 Nothing here imports Manim.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from .claims import Claim
+from .vocabulary import Parts, Role, StepId, StepKind, TexPart, joined_tex
 
 
 class Stage(str, Enum):
@@ -29,42 +30,6 @@ class Stage(str, Enum):
 
 
 @dataclass(frozen=True)
-class TexPart:
-    """One named piece of display LaTeX.
-
-    ``symbol`` is the theme key that colours it (``"W2"``, ``"dZ2"``, ``"gprime1"``, ...) or
-    ``None`` for operators and punctuation. Scenes pass the ``tex`` of consecutive parts as the
-    separate strings of one ``MathTex`` so that ``TransformMatchingTex`` can pair them.
-
-    >>> TexPart("W2T", r"W^{[2]T}", "W2").tex
-    'W^{[2]T}'
-    """
-
-    name: str
-    tex: str
-    symbol: str | None = None
-
-    def __post_init__(self) -> None:
-        depth = 0
-        for char in self.tex.replace(r"\{", "").replace(r"\}", ""):
-            depth += {"{": 1, "}": -1}.get(char, 0)
-            if depth < 0:
-                break
-        if depth:
-            raise ValueError(f"TeX part {self.name!r} has unbalanced braces: {self.tex!r}; "
-                             f"every part must typeset on its own (scenes measure parts one "
-                             f"by one)")
-
-
-Parts = tuple[TexPart, ...]
-
-
-def joined_tex(parts: Parts) -> str:
-    """The whole LaTeX of ``parts``, as one string (for logging and tests)."""
-    return " ".join(part.tex for part in parts)
-
-
-@dataclass(frozen=True)
 class MatrixDisplay:
     """A matrix written out entry by entry, e.g. ``W[2]`` with entries ``w^{[2]}_{ki}``.
 
@@ -74,7 +39,7 @@ class MatrixDisplay:
 
     name: str
     label: TexPart
-    entries: tuple[Parts, ...]
+    entries: tuple[tuple[Parts, ...], ...]
     general_entry: TexPart
     symbol: str
 
@@ -118,17 +83,29 @@ class EntryGrid:
         return self.cells[row * self.shape[1] + col]
 
 
+class FactorRole(str, Enum):
+    """Which factor of a chain-rule product a :class:`ChainFactor` is."""
+
+    UPSTREAM = "upstream"  #: ``∂𝓛/∂z^{[2]}_{kj}``, the gradient arriving from above
+    WEIGHT = "weight"      #: ``∂z^{[2]}_{kj}/∂a^{[1]}_{ij}``, a weight
+    LOCAL = "local"        #: ``∂a^{[1]}_{ij}/∂z^{[1]}_{ij}``, the activation's slope
+
+
 @dataclass(frozen=True)
 class ChainFactor:
-    """One factor of a scalar chain-rule product: its generic form, its value, and its role.
+    """One factor of a scalar chain-rule product ``∂ of / ∂ wrt``: its generic form, its
+    value, and its role.
 
-    ``role`` is ``"upstream"`` (``∂𝓛/∂z^{[2]}_{kj}``), ``"weight"`` (``∂z^{[2]}_{kj}/∂a^{[1]}_{ij}``)
-    or ``"local"`` (``∂a^{[1]}_{ij}/∂z^{[1]}_{ij}``).
+    ``of`` and ``wrt`` are the parts the derivative is taken of and with respect to (for the
+    local factor: ``a^{[1]}_{ij}`` and the picked entry ``z^{[1]}_{ij}``; for the upstream
+    factor: the loss ``𝓛`` and ``z^{[2]}_{kj}``).
     """
 
-    role: str
+    role: FactorRole
     generic: TexPart
     value: TexPart
+    of: TexPart
+    wrt: TexPart
 
 
 @dataclass(frozen=True)
@@ -156,8 +133,8 @@ class Step:
 
     Attributes
     ----------
-    id : unique within a derivation, ``"<target>.<name>"``, e.g. ``"dZ1.fold"``.
-    target : the gradient this step works towards (``"dZ1"``, ``"dW2"``, ...).
+    id : unique within a derivation: the target and the kind of step; ``str(id)`` is
+        ``"<target>.<kind>"``, e.g. ``"dZ1.fold"``.
     stage : where it stands in the method.
     title : a short chapter title.
     narration : one or two plain-text sentences, for subtitles.
@@ -169,8 +146,7 @@ class Step:
     claims : what the step states, as sympy objects, checked by :meth:`Derivation.verify`.
     """
 
-    id: str
-    target: str
+    id: StepId
     stage: Stage
     title: str
     narration: str
@@ -182,7 +158,12 @@ class Step:
     paths: tuple[ChainPath, ...] = ()
     picked: tuple[int, int] | None = None
     badges: tuple[ShapeBadge, ...] = ()
-    highlights: tuple[tuple[Highlight, Highlight], ...] = field(default=())
+    highlights: tuple[tuple[Highlight, Highlight], ...] = ()
+
+    @property
+    def target(self) -> str:
+        """The gradient this step works towards (``"dZ1"``, ``"dW2"``, ..., ``"general"``)."""
+        return self.id.target
 
     def part(self, name: str) -> TexPart:
         """The equation part called ``name`` (``KeyError`` naming the known parts otherwise)."""
@@ -190,11 +171,16 @@ class Step:
             if part.name == name:
                 return part
         known = ", ".join(p.name for p in self.equation)
-        raise KeyError(f"step {self.id!r} has no part {name!r}; it has: {known}")
+        raise KeyError(f"step {self.id} has no part {name!r}; it has: {known}")
 
     def matrix(self, name: str) -> MatrixDisplay:
         """The matrix display called ``name``."""
         for matrix in self.matrices:
             if matrix.name == name:
                 return matrix
-        raise KeyError(f"step {self.id!r} shows no matrix {name!r}")
+        raise KeyError(f"step {self.id} shows no matrix {name!r}")
+
+
+__all__ = ["ChainFactor", "ChainPath", "EntryGrid", "FactorRole", "GridCell", "Highlight",
+           "MatrixDisplay", "Parts", "Role", "ShapeBadge", "Stage", "Step", "StepId", "StepKind",
+           "TexPart", "joined_tex"]

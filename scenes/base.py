@@ -37,6 +37,7 @@ from manim_adapter.camera import PathCamera
 from manim_adapter.speedups import enabled as speedups_enabled
 from manim_adapter.speedups import install as _install_speedups
 from derivations.steps import Step
+from derivations.vocabulary import StepId
 
 from .build import Box, place_title, stack_boxes, title_text
 from .pacing import Pacing
@@ -97,10 +98,10 @@ class DerivationScene(Scene):
     spec: ClassVar[NetworkSpec] = NetworkSpec()
     theme: ClassVar[Theme] = Theme()
     pacing: ClassVar[Pacing] = Pacing()
-    step_ids: ClassVar[tuple[str, ...]] = ()
+    step_ids: ClassVar[tuple[StepId | str, ...]] = ()
 
     derivation: Any
-    steps: dict[str, Step]
+    steps: dict[StepId, Step]
 
     def __init__(self, renderer: Any = None, **kwargs: Any) -> None:
         # the same pixels with less Python per curve, unless CHAINRULE_SPEEDUPS=0
@@ -124,12 +125,13 @@ class DerivationScene(Scene):
         missing = [step_id for step_id in self.step_ids if step_id not in known]
         if missing:
             raise DerivationError(
-                f"{type(self).__name__} shows step(s) {', '.join(missing)} that the derivation "
-                f"for {self.spec.describe()} does not have; it has: {', '.join(known)}")
+                f"{type(self).__name__} shows step(s) {', '.join(map(str, missing))} that the "
+                f"derivation for {self.spec.describe()} does not have; it has: "
+                f"{', '.join(map(str, known))}")
         self.steps = known
         self.camera.background_color = self.theme.background
         self._caption_end = 0.0
-        self.begun: list[str] = []
+        self.begun: list[StepId | str] = []
         self._title: VMobject | None = None
         self.title_box, self.body_box = self.layout_boxes()
 
@@ -146,13 +148,13 @@ class DerivationScene(Scene):
         """A nominal duration scaled by the pacing's ``speed``."""
         return self.pacing.run_time(seconds)
 
-    def begin_step(self, step: Step | str, show_title: bool = True) -> Step:
+    def begin_step(self, step: Step | StepId | str, show_title: bool = True) -> Step:
         """Start a lecture segment: a section, the subcaption, and the title caption.
 
         Returns the step (handy when called with an id).
         """
-        if isinstance(step, str):
-            step = self.steps[step]
+        if not isinstance(step, Step):
+            step = self.steps[StepId.parse(step)]
         self.next_section(step.title)
         self.begun.append(step.id)
         duration = self.pacing.reading_time(step.narration)

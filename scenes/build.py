@@ -32,11 +32,9 @@ from manim import (
 )
 
 from derivations.steps import EntryGrid, MatrixDisplay, Parts, Step, TexPart
+from derivations.vocabulary import EQUALS, Role, index_of
 
 from .theme import Theme
-
-#: Names of the parts that separate the two sides of an equation.
-EQUALS_NAMES = frozenset({"eq", "equals"})
 
 
 # --------------------------------------------------------------------------- equations
@@ -51,7 +49,8 @@ def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None
     Examples
     --------
     >>> from derivations.steps import TexPart
-    >>> tex = equation_tex([TexPart("Z2", "Z^{[2]}", "Z2"), TexPart("eq", "=")], Theme())
+    >>> from derivations.vocabulary import EQUALS
+    >>> tex = equation_tex([TexPart("Z2", "Z^{[2]}", "Z2"), EQUALS], Theme())
     >>> len(tex.submobjects)
     2
     """
@@ -76,25 +75,38 @@ def part_of(tex: MathTex, name: str) -> VMobject:
     raise KeyError(f"the equation has no part {name!r}; it has: {known}")
 
 
+def part_with_role(tex: MathTex, role: Role) -> VMobject:
+    """The submobject of ``tex`` (built by :func:`equation_tex`) for its first part with
+    ``role`` (e.g. the ``=`` of an equation)."""
+    parts: tuple[TexPart, ...] = getattr(tex, "parts", ())
+    index = index_of(parts, role)
+    if index is None:
+        raise KeyError(f"the equation has no part with role {role.value!r}: "
+                       + " ".join(part.tex for part in parts))
+    return tex.submobjects[index]
+
+
 def split_at_equals(parts: Parts) -> tuple[Parts, Parts]:
-    """``(left side, right side)`` of an equation, split at its first ``=`` part.
+    """``(left side, right side)`` of an equation, split at its first ``=`` part (the first
+    part with the role :attr:`~derivations.vocabulary.Role.EQUALS`).
 
     Without an ``=`` the left side is empty.
     """
-    for index, part in enumerate(parts):
-        if part.name in EQUALS_NAMES or part.tex.strip() == "=":
-            return parts[:index], parts[index + 1:]
-    return (), parts
+    index = index_of(parts, Role.EQUALS)
+    if index is None:
+        return (), parts
+    return parts[:index], parts[index + 1:]
 
 
 def line_starts(parts: Parts) -> tuple[int, ...]:
     """Where a continuation line of ``parts`` may start: just after each ``+`` part (the only
     places :func:`break_points` breaks; :mod:`scenes.typeset` predicts the lines from it).
 
-    >>> line_starts((TexPart("a", "a"), TexPart("plus", "+"), TexPart("b", "b")))
+    >>> from derivations.vocabulary import PLUS
+    >>> line_starts((TexPart("a", "a"), PLUS, TexPart("b", "b")))
     (2,)
     """
-    return tuple(index + 1 for index, part in enumerate(parts) if part.name == "plus")
+    return tuple(index + 1 for index, part in enumerate(parts) if part.role is Role.PLUS)
 
 
 def break_points(parts: Parts, theme: Theme, max_width: float,
@@ -301,7 +313,7 @@ def matrix_view(display: MatrixDisplay, theme: Theme, font_size: float | None = 
     size = font_size or theme.entry_size
     label = None
     if with_label:
-        label = equation_tex((display.label, TexPart("eq", "=")), theme, size)
+        label = equation_tex((display.label, EQUALS), theme, size)
     if general:
         cell = equation_tex((display.general_entry,), theme, size)
         return MatrixView({(0, 0): cell}, (0,), (0,), theme, label, shape=display.shape,
@@ -323,7 +335,7 @@ def grid_view(grid: EntryGrid, theme: Theme, font_size: float | None = None,
     general entry, the most compact form).
     """
     size = font_size or theme.entry_size
-    label = (equation_tex((grid.label, TexPart("eq", "=")), theme, size)
+    label = (equation_tex((grid.label, EQUALS), theme, size)
              if with_label else None)
     if side == "general":
         lhs, rhs = split_at_equals(grid.general)
@@ -352,18 +364,18 @@ def parts_view(shape: tuple[int, int], parts_at: Callable[[int, int], Parts], th
     cols = visible_indices(shape[1], limit[1])
     cells = {(r, c): equation_tex(parts_at(r, c), theme, size)
              for r in rows if r is not None for c in cols if c is not None}
-    label_tex = equation_tex((label, TexPart("eq", "=")), theme, size) if label else None
+    label_tex = equation_tex((label, EQUALS), theme, size) if label else None
     return MatrixView(cells, rows, cols, theme, label_tex, shape=shape)
 
 
-def between(parts: Parts, first: str, last: str) -> Parts:
-    """The parts strictly between the first part named ``first`` and the next named ``last``."""
-    names = [p.name for p in parts]
-    if first not in names:
-        raise KeyError(f"no part {first!r} among {', '.join(names)}")
-    start = names.index(first) + 1
-    end = names.index(last, start) if last in names[start:] else len(parts)
-    return parts[start:end]
+def inside_parentheses(parts: Parts) -> Parts:
+    """The parts strictly between the first opening parenthesis (a part with the role
+    :attr:`~derivations.vocabulary.Role.OPEN`) and the next closing one (or the end)."""
+    opening = index_of(parts, Role.OPEN)
+    if opening is None:
+        raise KeyError("no opening parenthesis among " + ", ".join(p.name for p in parts))
+    closing = index_of(parts, Role.CLOSE, opening + 1)
+    return parts[opening + 1:len(parts) if closing is None else closing]
 
 
 # --------------------------------------------------------------------------- fitting
@@ -461,7 +473,8 @@ def place_title(title: Text, box: Box) -> Text:
 
 __all__ = [
     "Box", "MatrixView", "ellipsis_dots", "equation_tex", "fit_first", "fit_into",
-    "frame_box", "grid_view", "highlight_band", "highlight_bands", "matrix_view", "part_of",
-    "place_title",
-    "smallest_font", "split_at_equals", "stack_boxes", "title_text", "visible_indices",
+    "frame_box", "grid_view", "highlight_band", "highlight_bands", "inside_parentheses",
+    "matrix_view", "part_of",
+    "part_with_role", "place_title", "smallest_font", "split_at_equals", "stack_boxes",
+    "title_text", "visible_indices",
 ]

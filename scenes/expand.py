@@ -23,7 +23,8 @@ from manim import (
     Write,
 )
 
-from derivations.steps import Highlight, Step
+from derivations.steps import Step
+from derivations.vocabulary import StepId, StepKind
 
 from scenes.segment import Segment, SegmentScene
 from scenes.build import (
@@ -45,10 +46,11 @@ class ExpandSegment(Segment):
     """Stage 3 of the method: expand ``Z[2] = W[2] A[1] + b[2]`` and ``A[1] = g(Z[1])``."""
 
     target = "dZ1"
-    step_ids = ("dZ1.concrete", "dZ1.expand", "dZ1.activate")
+    step_ids = (StepId("dZ1", StepKind.CONCRETE), StepId("dZ1", StepKind.EXPAND),
+                StepId("dZ1", StepKind.ACTIVATE))
 
     def play(self) -> None:
-        concrete, expand, activate = (self.steps[i] for i in self.step_ids)
+        concrete, expand, activate = (self.step(i) for i in self.step_ids)
         equation_box, matrices_box, work_box, result_box = self.bands()
 
         # -- the tiny matrices
@@ -93,11 +95,10 @@ class ExpandSegment(Segment):
         return stack_boxes((0.55, 0.9, 2.6, 0.9, 2.6))[1:]
 
     def factor_views(self, concrete: Step, expand: Step, box: Box) -> dict[str, MatrixView]:
-        """The matrices the expanded entries are made of (``W2``, ``A1``, ``b2``), side by side,
-        in their most detailed legible presentation."""
-        names = [h.matrix for h in expand.grid.cells[0].sources] if expand.grid else []
-        bias = [m.name for m in concrete.matrices if m.name.startswith("b")]
-        names = [n for n in names if n in {m.name for m in concrete.matrices}] + bias[:1]
+        """The matrices the expanded entries are made of (``W2``, ``A1``, ``b2``: the sources of
+        the grid's cells), side by side, in their most detailed legible presentation."""
+        sources = [h.matrix for h in expand.grid.cells[0].sources] if expand.grid else []
+        names = [n for n in sources if n in {m.name for m in concrete.matrices}]
         builders = []
         for limit in ((9, 9), (4, 4), (3, 3)):
             builders.append(lambda limit=limit: _row({
@@ -123,18 +124,13 @@ class ExpandSegment(Segment):
         result is made from (those of them the views show)."""
         cell = step.grid.cell(row, col)  # type: ignore[union-attr]
         bands = VGroup()
-        for source in (*cell.sources, *self.bias_sources(row, views)):
+        for source in cell.sources:
             view = views.get(source.matrix)
             if view is None:
                 continue
             bands.add(view.band(self.theme, row=source.row) if source.row is not None
                       else view.band(self.theme, col=source.col))
         return bands
-
-    @staticmethod
-    def bias_sources(row: int, views: dict[str, MatrixView]) -> tuple[Highlight, ...]:
-        """The bias entry of row ``row`` (the bias vector adds to every column)."""
-        return tuple(Highlight(name, row=row) for name in views if name.startswith("b"))
 
     def expand_entry(self, step: Step, row: int, col: int, views: dict[str, MatrixView],
                      result: MatrixView, work: VMobject, work_box: Box) -> VMobject:

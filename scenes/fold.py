@@ -22,17 +22,18 @@ from manim import (
     VGroup,
 )
 
-from derivations.steps import Step
+from derivations.steps import MatrixDisplay, Step
+from derivations.vocabulary import Parts, Role, StepId, StepKind, index_of
 
 from scenes.segment import Segment, SegmentScene
 from scenes.build import (
     Box,
     MatrixView,
-    between,
     equation_tex,
     fit_first,
     fit_into,
     grid_view,
+    inside_parentheses,
     matrix_view,
     parts_view,
     split_at_equals,
@@ -45,19 +46,27 @@ if TYPE_CHECKING:
 LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (3, 3))
 
 
+ALL_ENTRIES = StepId("dZ1", StepKind.ALL_ENTRIES)
+FOLD_FACTOR = StepId("dZ1", StepKind.FOLD_FACTOR)
+TRANSPOSE = StepId("dZ1", StepKind.TRANSPOSE)
+FOLD = StepId("dZ1", StepKind.FOLD)
+
+
 class FoldSegment(Segment):
     """Stage 6 of the method: fold every entry back into one matrix expression."""
 
     target = "dZ1"
-    step_ids = ("dZ1.all_entries", "dZ1.fold_factor", "dZ1.transpose", "dZ1.fold")
+    step_ids = (ALL_ENTRIES, FOLD_FACTOR, TRANSPOSE, FOLD)
+    #: ``dZ1.all_entries`` is the grid the fold starts from; TakePartials narrates it.
+    narrated = (FOLD_FACTOR, TRANSPOSE, FOLD)
 
     @classmethod
-    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
-        """All but ``dZ1.all_entries``, the grid the fold starts from (TakePartials tells it)."""
-        return cls.step_ids[1:]
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
+        """The factor, the transpose and the fold (see :attr:`narrated`)."""
+        return cls.narrated
 
     def play(self) -> None:
-        every, factor, transpose, fold = (self.steps[i] for i in self.step_ids)
+        every, factor, transpose, fold = (self.step(i) for i in self.step_ids)
         equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
         upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
 
@@ -131,19 +140,19 @@ class FoldSegment(Segment):
         """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""
         grid = factor.grid
         assert grid is not None, f"step {factor.id} has no entry grid"
-        gprime = next(m for m in fold.matrices if m.symbol.startswith("gprime"))
-        star = next(p for p in fold.equation if p.name == "hadamard")
+        gprime = elementwise_factor(fold)
+        star = fold.equation[_hadamard_index(fold.equation)]
 
         def build(limit: tuple[int, int] | None) -> VGroup:
             if limit is None:  # the most compact: one general entry each
-                sums = parts_view((1, 1), lambda r, c: between(
-                    grid.general, "lparen", "rparen"), self.theme, grid.label)
+                sums = parts_view((1, 1), lambda r, c: inside_parentheses(grid.general),
+                                  self.theme, grid.label)
                 sums.general = True
                 gprimes = matrix_view(gprime, self.theme, with_label=False, general=True)
             else:
-                sums = parts_view(grid.shape, lambda r, c: between(
-                    grid.cell(r, c).parts, "lparen", "rparen"), self.theme, grid.label,
-                    limit=limit)
+                sums = parts_view(grid.shape,
+                                  lambda r, c: inside_parentheses(grid.cell(r, c).parts),
+                                  self.theme, grid.label, limit=limit)
                 gprimes = matrix_view(gprime, self.theme, limit=limit, with_label=False)
             operator = equation_tex((star,), self.theme)
             row = VGroup(sums, operator, gprimes).arrange(RIGHT, buff=0.3)
@@ -206,8 +215,7 @@ class FoldSegment(Segment):
         sums, gprimes = product.views  # type: ignore[attr-defined]
         star = product.submobjects[1]
         lhs = split_at_equals(fold.equation)[0]
-        names = [p.name for p in final_tex.parts]  # type: ignore[attr-defined]
-        star_at = names.index("hadamard")
+        star_at = _hadamard_index(final_tex.parts)  # type: ignore[attr-defined]
         pieces = final_tex.submobjects
         left = VGroup(*pieces[:len(lhs) + 1])
         matmul = VGroup(*pieces[len(lhs) + 1:star_at])
@@ -216,6 +224,21 @@ class FoldSegment(Segment):
                 ReplacementTransform(VGroup(sums.matrix), matmul),
                 ReplacementTransform(star, pieces[star_at]),
                 ReplacementTransform(gprimes, right)]
+
+
+def _hadamard_index(parts: Parts) -> int:
+    index = index_of(parts, Role.HADAMARD)
+    if index is None:
+        raise ValueError("the folded formula has no element-wise product: "
+                         + " ".join(part.tex for part in parts))
+    return index
+
+
+def elementwise_factor(fold: Step) -> MatrixDisplay:
+    """The matrix the fold's element-wise product multiplies by (``g′(Z[1])``): the one the
+    part after the ``∗`` is coloured like."""
+    right = fold.equation[_hadamard_index(fold.equation) + 1]
+    return next(m for m in fold.matrices if m.symbol == right.symbol)
 
 
 def _pair(views: list[MatrixView]) -> VGroup:

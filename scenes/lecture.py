@@ -17,11 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from manim import DOWN, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, VGroup
+from manim import DOWN, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, VGroup
 from manim import SurroundingRectangle, Text, Write
 
+from derivations.steps import Step
+from derivations.vocabulary import Role, StepId, StepKind
+
 from scenes.base import DerivationScene
-from scenes.build import Box, equation_tex, fit_first, fit_into, part_of, stack_boxes
+from scenes.build import (Box, equation_tex, fit_first, fit_into, part_of, part_with_role,
+                          split_at_equals, stack_boxes)
 from scenes.expand import ExpandSegment
 from scenes.fold import FoldSegment
 from scenes.others import OtherGradientsSegment
@@ -44,13 +48,19 @@ MAX_GROWTH = 1.25
 TITLE_SECONDS = 5.8
 
 
+#: The folded ``dZ[1]``: the formula the whole lecture arrives at.
+DZ1_FOLD = StepId("dZ1", StepKind.FOLD)
+FORWARD = StepId("dZ1", StepKind.FORWARD)
+RECURSION = StepId("general", StepKind.RECURSION)
+
+
 class TitleSegment(Segment):
     """The title card: ``scene.title`` (with the derived formula in it) and ``scene.course``."""
 
-    step_ids = ("dZ1.fold",)
+    step_ids = (DZ1_FOLD,)
 
     @classmethod
-    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
         """None: the card shows the folded formula and says nothing."""
         return ()
 
@@ -77,7 +87,7 @@ class TitleSegment(Segment):
             pieces = [Text(before.strip(), font_size=size, color=self.theme.text)
                       if before.strip() else None]
             if found:
-                pieces.append(equation_tex(self.step("dZ1.fold").equation, self.theme,
+                pieces.append(equation_tex(self.step(DZ1_FOLD).equation, self.theme,
                                            1.1 * self.theme.body_size))
                 pieces.append(Text(after.strip(), font_size=size, color=self.theme.text)
                               if after.strip() else None)
@@ -92,15 +102,15 @@ class TitleSegment(Segment):
 class ForwardSegment(Segment):
     """Step ``dZ1.forward``: the forward equations the derivation starts from."""
 
-    step_ids = ("dZ1.forward",)
+    step_ids = (FORWARD,)
 
     def play(self) -> None:
-        step = self.begin_step(self.step("dZ1.forward"))
+        step = self.begin_step(self.step(FORWARD))
         lines = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
         lines.arrange(DOWN, buff=0.45)
         middle = lines.get_center()[0]
         for line in lines:  # the = signs one above another
-            equals = [m for p, m in zip(line.parts, line.submobjects) if p.name == "eq"]
+            equals = [m for p, m in zip(line.parts, line.submobjects) if p.role is Role.EQUALS]
             if equals:
                 line.shift((middle - equals[0].get_center()[0]) * RIGHT)
         fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
@@ -113,24 +123,23 @@ class ForwardSegment(Segment):
 class RecursionSegment(Segment):
     """Step ``general.recursion``: the rule for any hidden layer, run from the output down."""
 
-    step_ids = ("general.recursion",)
+    step_ids = (RECURSION,)
 
     @classmethod
-    def step_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+    def step_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
         """The recursion and the folded ``dZ`` of every layer, output first."""
         if derivation is None:
             return cls.step_ids
         layers = range(derivation.spec.num_layers, 0, -1)
-        return (*cls.step_ids, *[f"dZ{layer}.fold" for layer in layers])
+        return (*cls.step_ids, *[StepId(f"dZ{layer}", StepKind.FOLD) for layer in layers])
 
     @classmethod
-    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
         """Only the recursion: the folded ``dZ`` of each layer is drawn, not narrated."""
         return cls.step_ids
 
     def play(self) -> None:
-        ids = self.step_ids_for(self.scene.derivation)
-        step = self.begin_step(self.step(ids[0]))
+        step = self.begin_step(self.step(RECURSION))
         general_box, chain_box = stack_boxes((0.55, 1.4, 5.5))[1:]
         general = equation_tex(step.equation, self.theme, 1.2 * self.theme.body_size)
         fit_into(general, general_box, self.theme)
@@ -139,17 +148,17 @@ class RecursionSegment(Segment):
         self.scene.play(Write(general), run_time=self.t(1.5))
         self.scene.play(Create(frame), run_time=self.t(0.6))
 
-        folds = [self.step(i) for i in ids[1:]]
+        folds = [self.step(i) for i in self.step_ids_for(self.scene.derivation)
+                 if i not in self.step_ids]
         lines = VGroup(*[equation_tex(s.equation, self.theme) for s in folds])
         lines.arrange(DOWN, buff=1.1)
         middle = lines.get_center()[0]
         for line in lines:  # the = signs one above another
-            line.shift((middle - part_of(line, "eq").get_center()[0]) * RIGHT)
+            line.shift((middle - part_with_role(line, Role.EQUALS).get_center()[0]) * RIGHT)
         fit_into(lines, chain_box, self.theme)
         self.scene.play(Write(lines[0]), run_time=self.t(1.0))
-        for above, below, fold in zip(lines, lines[1:], folds[1:]):
-            passed = next(p.name for p in fold.equation[2:]
-                          if p.name.startswith("dZ"))
+        for above, below, upper, fold in zip(lines, lines[1:], folds, folds[1:]):
+            passed = passed_on(upper, fold)
             start = above[0].get_bottom() + 0.05 * DOWN
             end = part_of(below, passed).get_top() + 0.05 * UP
             arrow = Arrow(start, end, buff=0.05, stroke_width=4,
@@ -157,6 +166,15 @@ class RecursionSegment(Segment):
             self.scene.play(GrowArrow(arrow), run_time=self.t(0.6))
             self.scene.play(Write(below), run_time=self.t(1.0))
         self.end_step(pause=2.0)
+
+
+def passed_on(upper: Step, lower: Step) -> str:
+    """The name of the part of ``lower``'s formula that ``upper`` computed (``dZ[2]`` in
+    ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``): the right-hand part coloured like ``upper``'s
+    left-hand side."""
+    computed = {part.symbol for part in split_at_equals(upper.equation)[0]}
+    right = split_at_equals(lower.equation)[1]
+    return next(part.name for part in right if part.symbol in computed)
 
 
 class Lecture(DerivationScene):

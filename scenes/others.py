@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from manim import DOWN, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, VMobject, Write
 
 from derivations.steps import Parts, Stage, Step
+from derivations.vocabulary import Role, StepId, index_of
 
 from scenes.badges import BadgedEquation
 from scenes.build import (
@@ -42,7 +43,7 @@ class OtherGradientsSegment(Segment):
     """Every gradient but ``dZ[1]``: one partial, then its matrix form, per target."""
 
     @classmethod
-    def step_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+    def step_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
         """All steps of targets other than ``dZ1`` and ``general``, in derivation order."""
         if derivation is None:
             return ()
@@ -96,7 +97,7 @@ class OtherGradientsSegment(Segment):
 
     def point_at_mean(self, step: Step, shown: VGroup) -> None:
         """Light up ``1/m`` and the bracketed sum over the examples, when the step has them."""
-        pieces = [find_part(shown, name) for name in ("overm",)]
+        pieces = [find_role(shown, Role.SCALE)]
         inner = bracketed(shown, step.equation)
         bands = highlight_bands([p for p in (*pieces, inner) if p is not None], self.theme)
         if len(bands):
@@ -136,12 +137,12 @@ class OtherGradientsSegment(Segment):
     def became(folded: BadgedEquation, step: Step, shared: tuple[str, ...]
                ) -> VMobject | None:
         """The right-hand side of the fold without the shared parts (``dZ A^T``, ``Σ dZ``)."""
-        kept = [p for p in step.equation if p.tex]
-        names = [p.name for p in kept]
-        if "eq" not in names:
+        kept = tuple(p for p in step.equation if p.tex)
+        equals = index_of(kept, Role.EQUALS)
+        if equals is None:
             return None
-        rest = [folded.equation.submobjects[i] for i, name in enumerate(names)
-                if i > names.index("eq") and name not in shared]
+        rest = [folded.equation.submobjects[i] for i, part in enumerate(kept)
+                if i > equals and part.name not in shared]
         return VGroup(*rest) if rest else None
 
 
@@ -155,12 +156,24 @@ def find_part(lines: VMobject, name: str) -> VMobject | None:
     return None
 
 
+def find_role(lines: VMobject, role: Role) -> VMobject | None:
+    """The first submobject whose part has ``role`` in a group of equations (``None`` if
+    absent)."""
+    for line in lines:
+        parts = getattr(line, "parts", ())
+        index = index_of(parts, role)
+        if index is not None:
+            return line.submobjects[index]
+    return None
+
+
 def bracketed(lines: VMobject, parts: Parts) -> VGroup | None:
-    """The parts of ``parts`` between its ``lparen`` and ``rparen``, as shown in ``lines``."""
-    names = [p.name for p in parts]
-    if "lparen" not in names or "rparen" not in names:
+    """The parts of ``parts`` from its first opening to its first closing parenthesis, as
+    shown in ``lines``."""
+    opening, closing = index_of(parts, Role.OPEN), index_of(parts, Role.CLOSE)
+    if opening is None or closing is None:
         return None
-    inside = parts[names.index("lparen"): names.index("rparen") + 1]
+    inside = parts[opening: closing + 1]
     found = VGroup()
     for line in lines:
         for part, mobject in zip(getattr(line, "parts", ()), line.submobjects):
@@ -172,8 +185,8 @@ def bracketed(lines: VMobject, parts: Parts) -> VGroup | None:
 def shared_parts(before: Parts, after: Parts) -> tuple[str, ...]:
     """Names of the right-hand-side parts of ``after`` that ``before`` has too (``1/m``)."""
     names_before = {p.name: p.tex for p in before}
-    names = [p.name for p in after]
-    start = names.index("eq") + 1 if "eq" in names else 0
+    equals = index_of(after, Role.EQUALS)
+    start = 0 if equals is None else equals + 1
     return tuple(p.name for p in after[start:]
                  if p.symbol is not None and names_before.get(p.name) == p.tex)
 
@@ -184,5 +197,5 @@ class OtherGradients(SegmentScene):
     segment = OtherGradientsSegment
 
 
-__all__ = ["OtherGradients", "OtherGradientsSegment", "bracketed", "find_part",
+__all__ = ["OtherGradients", "OtherGradientsSegment", "bracketed", "find_part", "find_role",
            "shared_parts"]

@@ -29,7 +29,8 @@ from manim import (
     Write,
 )
 
-from derivations.steps import Step, TexPart
+from derivations.steps import FactorRole, Step, TexPart
+from derivations.vocabulary import Role, StepId, StepKind
 
 from scenes.segment import Segment, SegmentScene
 from scenes.build import (
@@ -51,26 +52,35 @@ if TYPE_CHECKING:
     from derivations import Derivation
 
 
+FORWARD = StepId("dZ1", StepKind.FORWARD)
+CONCRETE = StepId("dZ1", StepKind.CONCRETE)
+PARTIAL = StepId("dZ1", StepKind.PARTIAL)
+PARTIAL_VALUES = StepId("dZ1", StepKind.PARTIAL_VALUES)
+GPRIME = StepId("dZ1", StepKind.GPRIME)
+ALL_ENTRIES = StepId("dZ1", StepKind.ALL_ENTRIES)
+
+
 class PartialsSegment(Segment):
     """Stages 4 and 5 of the method: ``∂𝓛/∂z[1]_ij`` over every path, then every entry."""
 
     target = "dZ1"
-    step_ids = ("dZ1.forward", "dZ1.concrete", "dZ1.partial", "dZ1.partial_values",
-                "dZ1.gprime", "dZ1.all_entries")
+    step_ids = (FORWARD, CONCRETE, PARTIAL, PARTIAL_VALUES, GPRIME, ALL_ENTRIES)
+    #: The forward and concrete steps introduced the loss and the entries the graph shows;
+    #: the segments before this one narrate them.
+    narrated = (PARTIAL, PARTIAL_VALUES, GPRIME, ALL_ENTRIES)
 
     @classmethod
-    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
-        """All but the forward and concrete steps, whose equations the graph is drawn from."""
-        return cls.step_ids[2:]
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
+        """The partial, its values, ``g′`` and every entry (see :attr:`narrated`)."""
+        return cls.narrated
 
     def play(self) -> None:
-        concrete, partial, values, gprime, every = (
-            self.steps[i] for i in self.step_ids[1:])
+        partial, values, gprime, every = (self.step(i) for i in self.narrated)
         graph_box, equation_box, gprime_box = stack_boxes((0.55, 2.9, 2.5, 0.9))[1:]
 
         # -- one entry, every path, the scalar chain rule
         self.begin_step(partial)
-        graph = self.dependency_graph(concrete, partial)
+        graph = self.dependency_graph(partial)
         fit_into(graph, graph_box, self.theme)
         self.draw_graph(graph)
         breaks = break_points(partial.equation, self.theme, equation_box.width)
@@ -106,24 +116,22 @@ class PartialsSegment(Segment):
 
     # ---------------------------------------------------------------- the graph
 
-    def node_parts(self, concrete: Step, partial: Step) -> tuple[TexPart, TexPart, TexPart]:
-        """``z[1]_ij``, ``a[1]_ij`` and ``𝓛`` as parts taken from the derivation's steps."""
-        i, j = partial.picked or (0, 0)
-        local = next(f for f in partial.paths[0].factors if f.role == "local")
-        layer = (local.value.symbol or "").removeprefix("gprime")
-        z_part = concrete.matrix(f"Z{layer}").entries[i][j][0]
-        a_part = concrete.matrix(f"A{layer}").entries[i][j][0]
-        loss = next(p for line in self.steps[self.step_ids[0]].lines for p in line
-                    if p.symbol == "loss")
-        return z_part, a_part, loss
+    @staticmethod
+    def node_parts(partial: Step) -> tuple[TexPart, TexPart, TexPart]:
+        """``z[1]_ij``, ``a[1]_ij`` and ``𝓛``: what the chain-rule factors of the first path
+        differentiate (the local factor is ``∂a/∂z``, the upstream one ``∂𝓛/∂z[2]_kj``)."""
+        factors = {f.role: f for f in partial.paths[0].factors}
+        local, upstream = factors[FactorRole.LOCAL], factors[FactorRole.UPSTREAM]
+        return local.wrt, local.of, upstream.of
 
-    def dependency_graph(self, concrete: Step, partial: Step) -> VGroup:
+    def dependency_graph(self, partial: Step) -> VGroup:
         """Nodes ``z → a → z[2]_kj (each k) → 𝓛`` and arrows coloured by chain-rule factor.
 
         The group has ``.nodes`` (a list: z, a, the ``z[2]`` nodes, 𝓛) and ``.edges``
-        (``local``, ``weight`` list, ``upstream`` list).
+        (by :class:`~derivations.steps.FactorRole`: the local edge, the weight edges, the
+        upstream edges).
         """
-        z_part, a_part, loss_part = self.node_parts(concrete, partial)
+        z_part, a_part, loss_part = self.node_parts(partial)
         size = self.theme.body_size
         z = equation_tex((z_part,), self.theme, size)
         a = equation_tex((a_part,), self.theme, size)
@@ -135,13 +143,13 @@ class PartialsSegment(Segment):
         middle.move_to(1.2 * RIGHT)
         loss.move_to(4.2 * RIGHT)
         colour = {f.role: self.theme.colour(f.generic.symbol) for f in partial.paths[0].factors}
-        local = _arrow(z, a, colour["local"])
-        weights = [_arrow(a, node, colour["weight"]) for node in middle]
-        upstreams = [_arrow(node, loss, colour["upstream"]) for node in middle]
+        local = _arrow(z, a, colour[FactorRole.LOCAL])
+        weights = [_arrow(a, node, colour[FactorRole.WEIGHT]) for node in middle]
+        upstreams = [_arrow(node, loss, colour[FactorRole.UPSTREAM]) for node in middle]
         graph = VGroup(z, a, middle, loss, local, *weights, *upstreams)
         graph.nodes = [z, a, *middle, loss]  # type: ignore[attr-defined]
-        graph.edges = {"local": local, "weight": weights,  # type: ignore[attr-defined]
-                       "upstream": upstreams}
+        graph.edges = {FactorRole.LOCAL: local,  # type: ignore[attr-defined]
+                       FactorRole.WEIGHT: weights, FactorRole.UPSTREAM: upstreams}
         return graph
 
     def draw_graph(self, graph: VGroup) -> None:
@@ -150,11 +158,11 @@ class PartialsSegment(Segment):
         edges = graph.edges  # type: ignore[attr-defined]
         band = highlight_band(z, self.theme)
         self.scene.play(FadeIn(z), Create(band), run_time=self.t(0.8))
-        self.scene.play(GrowArrow(edges["local"]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8))
-        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges["weight"]], lag_ratio=0.2),
+        self.scene.play(GrowArrow(edges[FactorRole.LOCAL]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8))
+        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.WEIGHT]], lag_ratio=0.2),
                   LaggedStart(*[FadeIn(n) for n in middle], lag_ratio=0.2),
                   run_time=self.t(1.0))
-        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges["upstream"]], lag_ratio=0.2),
+        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.UPSTREAM]], lag_ratio=0.2),
                   FadeIn(loss), run_time=self.t(1.0))
         graph.add(band)
 
@@ -166,7 +174,7 @@ class PartialsSegment(Segment):
         groups = _path_groups(pieces[lhs_count:], len(step.paths))
         edges = graph.edges  # type: ignore[attr-defined]
         for k, group in enumerate(groups):
-            lit = VGroup(edges["local"], edges["weight"][k], edges["upstream"][k])
+            lit = VGroup(edges[FactorRole.LOCAL], edges[FactorRole.WEIGHT][k], edges[FactorRole.UPSTREAM][k])
             self.scene.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
             self.scene.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
             self.scene.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
@@ -202,7 +210,7 @@ def _path_groups(pieces: list[tuple[TexPart, VMobject]], count: int) -> list[VGr
     groups: list[VGroup] = [VGroup()]
     for part, mobject in pieces:
         groups[-1].add(mobject)
-        if part.name == "plus" and len(groups) < count:
+        if part.role is Role.PLUS and len(groups) < count:
             groups.append(VGroup())
     return groups
 

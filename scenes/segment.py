@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from derivations.steps import Step
+from derivations.vocabulary import StepId
 
 from .base import DerivationScene, DerivationError
 
@@ -30,9 +31,11 @@ if TYPE_CHECKING:
 class Segment:
     """One lecture segment played on ``scene``.
 
-    Subclasses set ``step_ids`` (the steps they need, in order) or override
+    Subclasses set ``step_ids`` (the steps they need, in order, as
+    :class:`~derivations.vocabulary.StepId` s; their text ``"dZ1.fold"`` works too) or override
     :meth:`step_ids_for` when the steps depend on the network (e.g. one group per layer), and
-    implement :meth:`play`.
+    implement :meth:`play`. A segment that draws some steps without reading them out (a
+    formula, the forward equations) names the ones it reads out in :meth:`narrated_ids_for`.
 
     Examples
     --------
@@ -44,41 +47,42 @@ class Segment:
     ('dZ1.fold',)
     """
 
-    step_ids: ClassVar[tuple[str, ...]] = ()
+    step_ids: ClassVar[tuple[StepId | str, ...]] = ()
 
     def __init__(self, scene: DerivationScene) -> None:
         self.scene = scene
         missing = [i for i in self.step_ids_for(scene.derivation) if i not in scene.steps]
         if missing:
             raise DerivationError(
-                f"{type(self).__name__} needs step(s) {', '.join(missing)} that the derivation "
-                f"for {scene.spec.describe()} does not have; it has: {', '.join(scene.steps)}")
+                f"{type(self).__name__} needs step(s) {', '.join(map(str, missing))} that the "
+                f"derivation for {scene.spec.describe()} does not have; it has: "
+                f"{', '.join(map(str, scene.steps))}")
 
     @classmethod
-    def step_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+    def step_ids_for(cls, derivation: Derivation | None) -> tuple[StepId | str, ...]:
         """The ids of the steps this segment shows for ``derivation``."""
         return cls.step_ids
 
     @classmethod
-    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[str, ...]:
+    def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId | str, ...]:
         """The steps whose narration the segment reads out, in order: by default all of
         :meth:`step_ids_for`; a segment that only draws data of some steps (a formula, the
         forward equations) leaves those out."""
         return cls.step_ids_for(derivation)
 
-    def step(self, step_id: str) -> Step:
+    def step(self, step_id: StepId | str) -> Step:
         """The step called ``step_id``."""
-        return self.scene.steps[step_id]
+        return self.scene.steps[StepId.parse(step_id)]
 
-    def begin_step(self, step: Step | str, show_title: bool = True) -> Step:
+    def begin_step(self, step: Step | StepId | str, show_title: bool = True) -> Step:
         """Start ``step`` on the scene (see :meth:`DerivationScene.begin_step`).
 
         A step another segment of the same scene has already begun (in a lecture, ``FoldBack``
         and ``WhyTranspose`` both show ``dZ1.transpose``) gets a section marked as continued
         and no second subcaption: the narration is not repeated.
         """
-        if isinstance(step, str):
-            step = self.scene.steps[step]
+        if not isinstance(step, Step):
+            step = self.scene.steps[StepId.parse(step)]
         if step.id not in self.scene.begun:
             return self.scene.begin_step(step, show_title)
         self.scene.next_section(f"{step.title} (continued)")

@@ -32,6 +32,7 @@ from manim import (
 )
 
 from derivations.steps import Parts, Step
+from derivations.vocabulary import StepId, StepKind
 
 from scenes.badges import Badge, BadgedEquation, status_colour, verdict_mark
 from scenes.build import Box, break_points, equation_lines, fit_into, part_of, stack_boxes
@@ -45,7 +46,7 @@ HERO_SCALE = 1.2
 class ShapeSegment(Segment):
     """Steps ``dZ1.shapes`` and ``dZ1.no_transpose``, then the correct form, all ticked."""
 
-    step_ids = ("dZ1.shapes", "dZ1.no_transpose")
+    step_ids = (StepId("dZ1", StepKind.SHAPES), StepId("dZ1", StepKind.NO_TRANSPOSE))
 
     def play(self) -> None:
         shapes, wrong = (self.step(i) for i in self.step_ids)

@@ -31,6 +31,7 @@ from manim import (
 )
 
 from derivations.steps import Highlight, Step
+from derivations.vocabulary import Role, StepId, StepKind, index_of
 
 from scenes.build import Box, MatrixView, equation_tex, fit_first, fit_into, matrix_view, part_of
 from scenes.build import stack_boxes
@@ -42,15 +43,17 @@ MAX_GROWTH = 1.35
 HERO_SCALE = 1.2
 #: Most detailed to most compact presentation of the three matrices.
 LIMITS = ((9, 9), (4, 4), (3, 3))
+#: The step this scene shows.
+TRANSPOSE = StepId("dZ1", StepKind.TRANSPOSE)
 
 
 class TransposeSegment(Segment):
     """The transposition of ``W[l+1]``, animated entry by entry (step ``dZ1.transpose``)."""
 
-    step_ids = ("dZ1.transpose",)
+    step_ids = (TRANSPOSE,)
 
     def play(self) -> None:
-        step = self.begin_step(self.step("dZ1.transpose"))
+        step = self.begin_step(self.step(TRANSPOSE))
         equation_box, body_box = self.bands()
         pairs = step.highlights
         source_name, target_name = pairs[0][0].matrix, pairs[0][1].matrix
@@ -141,8 +144,11 @@ class TransposeSegment(Segment):
     @staticmethod
     def equals_index(step: Step) -> int:
         """Index (among non-empty parts) of the equation's ``=``."""
-        kept = [part for part in step.equation if part.tex]
-        return next(i for i, part in enumerate(kept) if part.name == "eq")
+        kept = tuple(part for part in step.equation if part.tex)
+        index = index_of(kept, Role.EQUALS)
+        if index is None:
+            raise ValueError(f"step {step.id} has no '=' in its equation")
+        return index
 
     @staticmethod
     def down_arrow(band: VMobject, colour: str) -> Arrow:

@@ -23,12 +23,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from derivations.steps import Parts, Step, TexPart
+from derivations.vocabulary import EQUALS, Role, index_of
 
-from .build import between, line_starts, split_at_equals
-
-#: The ``=`` part that :func:`~scenes.build.matrix_view` and :func:`~scenes.build.grid_view`
-#: put after a label.
-EQUALS = TexPart("eq", "=")
+from .build import inside_parentheses, line_starts, split_at_equals
 
 
 def tex_strings(parts: Parts) -> tuple[str, ...]:
@@ -51,12 +48,12 @@ def line_runs(parts: Parts) -> Iterator[Parts]:
 
 
 def side_runs(parts: Parts) -> Iterator[Parts]:
-    """Each side of the first ``=``, and what stands between ``lparen`` and ``rparen``."""
+    """Each side of the first ``=``, and what stands inside the first parentheses."""
     lhs, rhs = split_at_equals(parts)
     yield lhs
     yield rhs
-    if any(part.name == "lparen" for part in parts):
-        yield between(parts, "lparen", "rparen")
+    if index_of(parts, Role.OPEN) is not None:
+        yield inside_parentheses(parts)
 
 
 def equation_runs(parts: Parts, singles: bool = True) -> Iterator[Parts]:

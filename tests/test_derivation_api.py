@@ -211,12 +211,28 @@ def test_the_derivation_and_its_results_are_immutable(default) -> None:
     _frozen(default.check_candidate("dZ2", "A2 - Y"), "ok")
 
 
-@pytest.mark.xfail(strict=True, reason="Derivation.formulas is a plain dict: item assignment "
-                   "changes what evaluate() computes")
 def test_the_formulas_of_a_derivation_cannot_be_replaced(default) -> None:
+    """The derivation is cached and shared: nobody can change what it arrived at (it was a
+    plain dict, and item assignment changed what evaluate() computed)."""
     formulas = default.formulas
+    before = default.formula_text("dZ1")
     with pytest.raises(TypeError):
         formulas["dZ1"] = formulas["dZ2"]  # type: ignore[index]
+    with pytest.raises((TypeError, AttributeError)):
+        del formulas["dZ1"]  # type: ignore[attr-defined]
+    assert not hasattr(formulas, "update") and not hasattr(formulas, "pop")
+    assert default.formula_text("dZ1") == before
+
+
+def test_read_only_formulas_survive_pickling(default) -> None:
+    """The formulas can travel to another process (a MappingProxyType could not), and stay
+    read-only there."""
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(default.formulas))
+    assert dict(copy) == dict(default.formulas)
+    with pytest.raises(TypeError):
+        copy["dZ1"] = copy["dZ2"]  # type: ignore[index]
 
 
 # --------------------------------------------------------------------------- functions

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations import ACTIVATIONS, Derivation, NetworkSpec, Stage, derive
+from derivations import ACTIVATIONS, Derivation, NetworkSpec, Stage, StepId, derive
 
 METHOD = (Stage.FORWARD, Stage.CONCRETE, Stage.EXPAND, Stage.PARTIAL, Stage.ALL_ENTRIES,
           Stage.FOLD, Stage.SHAPES)
@@ -121,7 +121,8 @@ def test_step_structure(spec: NetworkSpec) -> None:
 
     for step in derivation:
         assert isinstance(step.stage, Stage)
-        assert step.id.startswith(f"{step.target}."), step.id
+        assert str(step.id) == f"{step.target}.{step.id.kind.value}", step.id
+        assert StepId.parse(str(step.id)) == step.id, step.id
         assert step.title.strip(), step.id
         assert step.narration.strip(), step.id
         assert 1 <= sentences(step.narration) <= 2, (step.id, step.narration)
