@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Union
 from collections.abc import Mapping
 
 import numpy as np
@@ -84,7 +83,7 @@ class DifferenceClaim:
     rhs: sympy.ImmutableMatrix
 
 
-Claim = Union[DerivativeClaim, EqualityClaim, ShapeClaim, DifferenceClaim]
+Claim = DerivativeClaim | EqualityClaim | ShapeClaim | DifferenceClaim
 
 
 def as_matrix(value: object) -> sympy.ImmutableMatrix:
@@ -113,7 +112,8 @@ def _check_shape(claim: ShapeClaim) -> str | None:
     except (FormulaError, KeyError) as error:
         return f"{claim.formula!r} cannot be read: {error}"
     if claim.expected is None:
-        return f"{claim.formula} was expected to have no valid shape, but it is {found[0]}×{found[1]}"
+        return (f"{claim.formula} was expected to have no valid shape, but it is "
+                f"{found[0]}×{found[1]}")
     if found != claim.expected:
         return (f"{claim.formula} is {found[0]}×{found[1]}, but the gradient must have the shape "
                 f"of its variable, {claim.expected[0]}×{claim.expected[1]}")
@@ -131,7 +131,7 @@ def _check_difference(claim: DifferenceClaim) -> str | None:
     if not np.allclose(left, right, rtol=1e-9, atol=1e-12):
         return None
     # Agreeing at one point proves nothing (relu's g' is 0 at every negative z): decide exactly.
-    if any(not symbolically_equal(l, r) for l, r in zip(claim.lhs, claim.rhs)):
+    if any(not symbolically_equal(l, r) for l, r in zip(claim.lhs, claim.rhs, strict=True)):
         return None
     return "the two sides were expected to differ, but they are equal in every entry"
 

@@ -273,7 +273,8 @@ def _forward_numeric(spec: NetworkSpec, values: Mapping[str, np.ndarray]) -> dic
     return out
 
 
-def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None = None) -> Derivation:
+def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None = None
+           ) -> Derivation:
     """Build every step for ``spec`` (default: ``NetworkSpec()``).
 
     ``formulas`` replaces folded formulas by target (candidate language), e.g.
@@ -296,4 +297,5 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
     return Derivation(spec, tuple(steps), Formulas(nodes))
 
 
-__all__ = ["Derivation", "Formulas", "Verdict", "VerificationError", "StepReport", "derive", "names_in"]
+__all__ = ["Derivation", "Formulas", "StepReport", "Verdict", "VerificationError", "derive",
+           "names_in"]

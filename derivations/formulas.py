@@ -83,7 +83,7 @@ def composite(network: Network, target: str) -> Composite:
         inner, below = layer, {**network.forward(free_matrix(target)).values}
     forward = network.forward(f"Z{inner}")
     z_symbols = network.symbols(f"Z{inner}")
-    bindings = tuple(zip(z_symbols, below[f"Z{inner}"]))
+    bindings = tuple(zip(z_symbols, below[f"Z{inner}"], strict=True))
     values = {**below, **{k: v for k, v in forward.values.items() if k != f"A{inner - 1}"},
               f"dZ{inner}": network.upstream(inner)}
     function = forward.loss if target.startswith("dZ") else forward.cost

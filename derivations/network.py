@@ -161,7 +161,8 @@ class Network:
             values[f"gprime{layer}"] = self.gprime(values[f"Z{layer}"])
         return values
 
-    def evaluate_symbolic(self, node: Node, values: Mapping[str, sympy.MatrixBase]) -> sympy.ImmutableMatrix:
+    def evaluate_symbolic(self, node: Node, values: Mapping[str, sympy.MatrixBase]
+                          ) -> sympy.ImmutableMatrix:
         """``node`` on explicit sympy matrices (shapes checked first)."""
         shape_of(node, self.shapes)
         return sympy.ImmutableMatrix(evaluate(node, values, sympy_algebra(self.spec.m)))

@@ -81,7 +81,8 @@ def concrete_step(net: Network, layer: int, target: str) -> Step:
     n_next, n_here, m = net.spec.size(nxt), net.spec.size(layer), net.spec.m
     matrices = tuple(matrix_display(net, name) for name in
                      (f"W{nxt}", f"A{layer}", f"b{nxt}", f"Z{nxt}", f"Z{layer}"))
-    return Step(StepId(target, StepKind.CONCRETE), Stage.CONCRETE, "Tiny matrices, every entry named",
+    return Step(StepId(target, StepKind.CONCRETE), Stage.CONCRETE,
+                "Tiny matrices, every entry named",
                 f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
                 f"{'s' if m > 1 else ''}, so every entry can be written down as an ordinary "
                 "number with a name.",
@@ -132,7 +133,8 @@ def activate_step(net: Network, layer: int, target: str) -> Step:
     general = (general_entry(f"A{layer}", "i", "j"), EQUALS, TexPart(
         f"g{layer}_ij", rf"{g_tex}({notation.general_entry_tex(f'Z{layer}', 'i', 'j')})",
         f"g{layer}"))
-    return Step(StepId(target, StepKind.ACTIVATE), Stage.EXPAND, "The activation acts entry by entry",
+    return Step(StepId(target, StepKind.ACTIVATE), Stage.EXPAND,
+                "The activation acts entry by entry",
                 f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own: a[{layer}]_ij "
                 f"depends on z[{layer}]_ij and on nothing else.",
                 equation=general, grid=EntryGrid(f"A{layer}", matrix_label(f"A{layer}"), cells,
@@ -200,7 +202,8 @@ def partial_claims(net: Network, layer: int, target: str, picked: tuple[int, int
     return total, tuple(local_claims)
 
 
-def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]) -> tuple[Step, ...]:
+def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
+                  ) -> tuple[Step, ...]:
     """4. One entry's partial derivative by the scalar chain rule, then with values."""
     nxt = layer + 1
     i, j = picked
@@ -210,7 +213,8 @@ def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
     values = (lhs, EQUALS, *joined([tuple(f.value for f in p.factors) for p in paths]))
     total, local_claims = partial_claims(net, layer, target, picked)
     n_paths = len(paths)
-    first = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL, "One entry, by the scalar chain rule",
+    first = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL,
+                 "One entry, by the scalar chain rule",
                  f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches the loss through a[{layer}]_"
                  f"{i + 1}{j + 1} and then through all {n_paths} entries of column {j + 1} of "
                  f"Z[{nxt}], so the chain rule adds one product per path.",
@@ -310,13 +314,15 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
             cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS, LPAREN,
                                          *joined(terms), RPAREN, gprime_entry(layer, i, j))))
     general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS,
-               operator("lparen", r"\Big(", Role.OPEN), sum_sign("sum_k", "k", notation.size_tex(nxt)),
+               operator("lparen", r"\Big(", Role.OPEN),
+               sum_sign("sum_k", "k", notation.size_tex(nxt)),
                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
                operator("rparen", r"\Big)", Role.CLOSE),
                general_gprime(layer))
     return Step(StepId(target, StepKind.FOLD_FACTOR), Stage.FOLD, "Take out the common factor",
                 f"In every entry all terms share g'(z[{layer}]_ij). Factor it out: what is left "
-                "is a sum of weights times upstream gradients, and g' multiplies it entry by entry.",
+                "is a sum of weights times upstream gradients, and g' multiplies it entry by "
+                "entry.",
                 equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
                                                  tuple(cells), (rows, cols), general),
                 claims=fold_factor_claims(net, layer))
@@ -509,7 +515,8 @@ def _scalar_parts(net: Network, layer: int, i: int, j: int,
     return joined(terms)
 
 
-def dz_sequence(net: Network, layer: int, node: Node, picked: tuple[int, int] = (0, 0)) -> tuple[Step, ...]:
+def dz_sequence(net: Network, layer: int, node: Node, picked: tuple[int, int] = (0, 0)
+                ) -> tuple[Step, ...]:
     """The whole detailed sequence for ``dZ[layer]`` (``layer < L``)."""
     target = f"dZ{layer}"
     return (forward_step(net, target), concrete_step(net, layer, target),

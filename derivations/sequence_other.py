@@ -68,8 +68,9 @@ def output_partial_claims(net: Network) -> tuple[Claim, ...]:
     """The fractions cancel to ``a − y``; ``∂𝓛/∂z = σ(z) − y`` for one entry."""
     last = net.spec.num_layers
     a, y = sympy.symbols("a y", real=True)
+    slope = (-y / a + (1 - y) / (1 - a)) * a * (1 - a)
     simplify_claim = EqualityClaim("(−y/a + (1−y)/(1−a)) · a(1−a) = a − y",
-                                   sympy.ImmutableMatrix([[(-y / a + (1 - y) / (1 - a)) * a * (1 - a)]]),
+                                   sympy.ImmutableMatrix([[slope]]),
                                    sympy.ImmutableMatrix([[a - y]]))
     z = net.symbols(f"Z{last}")
     yy = net.symbols("Y")

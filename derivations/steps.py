@@ -1,9 +1,9 @@
 """Plain, frozen data that scenes consume: TeX parts, matrices, entry grids and steps.
 
 A :class:`Step` is one move of the derivation. It carries what a scene shows (an equation split
-into named :class:`~derivations.vocabulary.TexPart` s, each with a role, and optionally matrices, an entry grid, chain-rule paths or shape
-badges), what a narrator says, and the :mod:`claims <derivations.claims>` that prove it.
-Nothing here imports Manim.
+into named :class:`~derivations.vocabulary.TexPart` s, each with a role, and optionally
+matrices, an entry grid, chain-rule paths or shape badges), what a narrator says, and the
+:mod:`claims <derivations.claims>` that prove it. Nothing here imports Manim.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ class ChainPath:
 
 @dataclass(frozen=True)
 class ShapeBadge:
-    """The shape of the equation part named ``part``: numbers and letters (``n^{[1]} \\times m``)."""
+    """The shape of the equation part named ``part``: numbers and letters
+    (``n^{[1]} \\times m``)."""
 
     part: str
     rows: int

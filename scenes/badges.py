@@ -121,7 +121,7 @@ class BadgedEquation(VGroup):
         by_part = {badge.part: badge for badge in badges}
         self.badges: dict[str, Badge] = {}
         x = 0.0
-        for part, mobject in zip(kept, self.equation.submobjects):
+        for part, mobject in zip(kept, self.equation.submobjects, strict=True):
             badge = Badge(by_part[part.name], theme) if part.name in by_part else None
             width = max(mobject.width, badge.width if badge else 0.0)
             mobject.shift((x + width / 2 - mobject.get_center()[0]) * RIGHT)

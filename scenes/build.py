@@ -10,6 +10,8 @@ Large matrices get a *compact presentation*: rather than shrinking text below
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -59,7 +61,7 @@ def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None
         raise ValueError("equation_tex needs at least one part with TeX; got none")
     tex = MathTex(*[part.tex for part in kept], font_size=font_size or theme.body_size,
                   color=theme.text)
-    for part, mobject in zip(kept, tex.submobjects):
+    for part, mobject in zip(kept, tex.submobjects, strict=True):
         mobject.set_color(theme.colour(part.symbol))
     tex.parts = tuple(kept)  # type: ignore[attr-defined]
     return tex
@@ -68,7 +70,7 @@ def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None
 def part_of(tex: MathTex, name: str) -> VMobject:
     """The submobject of ``tex`` (built by :func:`equation_tex`) for the part called ``name``."""
     parts: tuple[TexPart, ...] = getattr(tex, "parts", ())
-    for part, mobject in zip(parts, tex.submobjects):
+    for part, mobject in zip(parts, tex.submobjects, strict=True):
         if part.name == name:
             return mobject
     known = ", ".join(part.name for part in parts)
@@ -140,7 +142,7 @@ def equation_lines(parts: Parts, theme: Theme, breaks: Sequence[int] = (),
     """``parts`` as one ``MathTex`` per line, broken before the indices in ``breaks``
     (see :func:`break_points`), stacked and left-aligned; continuation lines are indented."""
     bounds = [0, *breaks, len(parts)]
-    lines = [equation_tex(parts[a:b], theme, font_size) for a, b in zip(bounds, bounds[1:])
+    lines = [equation_tex(parts[a:b], theme, font_size) for a, b in pairwise(bounds)
              if any(p.tex for p in parts[a:b])]
     group = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
     for line in lines[1:]:
@@ -164,7 +166,7 @@ def replace_parts(source: VGroup, target: VGroup) -> AnimationGroup:
     if len(before) != len(after):
         raise ValueError(f"replace_parts needs equations with the same number of parts; got "
                          f"{len(before)} and {len(after)}")
-    return AnimationGroup(*[ReplacementTransform(a, b) for a, b in zip(before, after)])
+    return AnimationGroup(*[ReplacementTransform(a, b) for a, b in zip(before, after, strict=True)])
 
 
 def title_text(step: Step, theme: Theme) -> Text:
@@ -297,7 +299,7 @@ def highlight_bands(mobjects: Sequence[VMobject], theme: Theme, buff: float = 0.
     True
     """
     ordered = sorted(mobjects, key=lambda m: m.get_left()[0])
-    gaps = [b.get_left()[0] - a.get_right()[0] for a, b in zip(ordered, ordered[1:])]
+    gaps = [b.get_left()[0] - a.get_right()[0] for a, b in pairwise(ordered)]
     room = min((gap / 2 - 0.02 for gap in gaps), default=buff)
     return VGroup(*[highlight_band(m, theme, buff=max(0.0, min(buff, room))) for m in mobjects])
 

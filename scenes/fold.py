@@ -175,7 +175,9 @@ class FoldSegment(Segment):
                        for key in before.cells]
         dots_before = [m for m in before.matrix.get_entries() if m not in before.cells.values()]
         dots_after = [m for m in after.matrix.get_entries() if m not in after.cells.values()]
-        animations += [ReplacementTransform(a, b) for a, b in zip(dots_before, dots_after)]
+        # the two matrices may show different numbers of dots: the spare ones simply stay
+        animations += [ReplacementTransform(a, b)
+                       for a, b in zip(dots_before, dots_after, strict=False)]
         return animations
 
     def transpose_pair(self, step: Step, box: Box) -> VGroup:

@@ -15,6 +15,8 @@ network in a subclass::
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from typing import TYPE_CHECKING, ClassVar
 
 from manim import DOWN, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, VGroup
@@ -110,7 +112,8 @@ class ForwardSegment(Segment):
         lines.arrange(DOWN, buff=0.45)
         middle = lines.get_center()[0]
         for line in lines:  # the = signs one above another
-            equals = [m for p, m in zip(line.parts, line.submobjects) if p.role is Role.EQUALS]
+            equals = [m for p, m in zip(line.parts, line.submobjects, strict=True)
+                      if p.role is Role.EQUALS]
             if equals:
                 line.shift((middle - equals[0].get_center()[0]) * RIGHT)
         fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
@@ -157,7 +160,7 @@ class RecursionSegment(Segment):
             line.shift((middle - part_with_role(line, Role.EQUALS).get_center()[0]) * RIGHT)
         fit_into(lines, chain_box, self.theme)
         self.scene.play(Write(lines[0]), run_time=self.t(1.0))
-        for above, below, upper, fold in zip(lines, lines[1:], folds, folds[1:]):
+        for (above, below), (upper, fold) in zip(pairwise(lines), pairwise(folds), strict=True):
             passed = passed_on(upper, fold)
             start = above[0].get_bottom() + 0.05 * DOWN
             end = part_of(below, passed).get_top() + 0.05 * UP

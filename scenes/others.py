@@ -176,7 +176,7 @@ def bracketed(lines: VMobject, parts: Parts) -> VGroup | None:
     inside = parts[opening: closing + 1]
     found = VGroup()
     for line in lines:
-        for part, mobject in zip(getattr(line, "parts", ()), line.submobjects):
+        for part, mobject in zip(getattr(line, "parts", ()), line.submobjects, strict=True):
             if any(part is p for p in inside):
                 found.add(mobject)
     return found if len(found) else None

@@ -158,23 +158,27 @@ class PartialsSegment(Segment):
         edges = graph.edges  # type: ignore[attr-defined]
         band = highlight_band(z, self.theme)
         self.scene.play(FadeIn(z), Create(band), run_time=self.t(0.8))
-        self.scene.play(GrowArrow(edges[FactorRole.LOCAL]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8))
-        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.WEIGHT]], lag_ratio=0.2),
+        self.scene.play(GrowArrow(edges[FactorRole.LOCAL]), FadeIn(a, shift=0.2 * RIGHT),
+                        run_time=self.t(0.8))
+        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.WEIGHT]],
+                                    lag_ratio=0.2),
                   LaggedStart(*[FadeIn(n) for n in middle], lag_ratio=0.2),
                   run_time=self.t(1.0))
-        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.UPSTREAM]], lag_ratio=0.2),
+        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.UPSTREAM]],
+                                    lag_ratio=0.2),
                   FadeIn(loss), run_time=self.t(1.0))
         graph.add(band)
 
     def write_paths(self, step: Step, lines: VGroup, graph: VGroup) -> None:
         """Write the left side, then one product per path while its edges light up."""
-        pieces = [(part, mob) for line in lines for part, mob in zip(line.parts, line)]
+        pieces = [(part, mob) for line in lines for part, mob in zip(line.parts, line, strict=True)]
         lhs_count = len(split_at_equals(step.equation)[0]) + 1
         self.scene.play(Write(VGroup(*[m for _, m in pieces[:lhs_count]])), run_time=self.t(1.0))
         groups = _path_groups(pieces[lhs_count:], len(step.paths))
         edges = graph.edges  # type: ignore[attr-defined]
         for k, group in enumerate(groups):
-            lit = VGroup(edges[FactorRole.LOCAL], edges[FactorRole.WEIGHT][k], edges[FactorRole.UPSTREAM][k])
+            lit = VGroup(edges[FactorRole.LOCAL], edges[FactorRole.WEIGHT][k],
+                         edges[FactorRole.UPSTREAM][k])
             self.scene.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
             self.scene.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
             self.scene.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
@@ -189,7 +193,8 @@ class PartialsSegment(Segment):
                                                              limit=limit)
                     for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))]
         view: MatrixView = fit_first(builders, box, self.theme)
-        self.scene.play(FadeIn(VGroup(view.label, view.matrix.get_brackets())), run_time=self.t(0.6))
+        self.scene.play(FadeIn(VGroup(view.label, view.matrix.get_brackets())),
+                        run_time=self.t(0.6))
         slot = view.cell(*picked)
         if slot is not None:
             self.scene.play(TransformMatchingTex(valued.copy(), slot), run_time=self.t(1.5))

@@ -116,7 +116,9 @@ class ShapeSegment(Segment):
     def swap_badges(old: BadgedEquation, new: BadgedEquation) -> list[Animation]:
         """Each old badge turns into the new badge in the same position of the equation."""
         olds, news = list(old.badges.values()), list(new.badges.values())
-        moves: list[Animation] = [ReplacementTransform(a, b) for a, b in zip(olds, news)]
+        # badges beyond the new equation's fade out below
+        moves: list[Animation] = [ReplacementTransform(a, b)
+                                  for a, b in zip(olds, news, strict=False)]
         moves += [FadeOut(a) for a in olds[len(news):]]
         moves += [FadeIn(b) for b in news[len(olds):]]
         return moves
@@ -149,10 +151,10 @@ class ShapeSegment(Segment):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         fit_into(rows, Box(box.center, width, box.height), self.theme)
         marks = VGroup(*[verdict_mark(self.theme, ok).next_to(row, LEFT, buff=0.25)
-                         for row, ok in zip(rows, (False, True))])
+                         for row, ok in zip(rows, (False, True), strict=True)])
         differing = VGroup(*self.differences(rows[0], candidate, truth, ok=False),
                            *self.differences(rows[1], truth, candidate, ok=True))
-        for row, mark in zip(rows, marks):
+        for row, mark in zip(rows, marks, strict=True):
             self.scene.play(FadeIn(row, shift=0.2 * DOWN), FadeIn(mark), run_time=self.t(1.0))
         self.scene.play(*[Create(frame) for frame in differing], run_time=self.t(0.8))
         return VGroup(rows, marks, differing)

@@ -78,7 +78,8 @@ class TransposeSegment(Segment):
         band = source.band(self.theme, col=first_source.col)
         arrow = self.down_arrow(band, self.theme.text)
         summand = part_of(equation, self.summand_part(step, source_name))
-        self.scene.play(Create(band), GrowArrow(arrow), Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
+        self.scene.play(Create(band), GrowArrow(arrow),
+                        Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
                         run_time=self.t(1.2))
         self.wait(self.t(0.6))
 
@@ -113,7 +114,8 @@ class TransposeSegment(Segment):
                         TransformFromCopy(column_entries, landing[1]), run_time=self.t(1.5))
         self.scene.remove(*landing)
         result = VGroup(*equation.submobjects[self.equals_index(step) + 1:])
-        self.scene.play(Indicate(result, scale_factor=1.1, color=self.theme.highlight), run_time=self.t(1.0))
+        self.scene.play(Indicate(result, scale_factor=1.1, color=self.theme.highlight),
+                        run_time=self.t(1.0))
         self.end_step(pause=1.0)
 
     # ---------------------------------------------------------------- layout
@@ -127,7 +129,7 @@ class TransposeSegment(Segment):
     def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> VGroup:
         """The three matrices side by side at one level of detail; ``.views`` lists them."""
         views = [matrix_view(step.matrix(name), self.theme, limit=limit) for name in names]
-        for view, name in zip(views, names):
+        for view, name in zip(views, names, strict=True):
             view.symbol = step.matrix(name).symbol  # type: ignore[attr-defined]
         row = VGroup(*views).arrange(RIGHT, buff=0.6)
         row.views = views  # type: ignore[attr-defined]
