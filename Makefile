@@ -11,7 +11,7 @@ help:
 	@echo "Targets:"
 	@echo "  make lecture  install what is missing, then render the default lecture into media/"
 	@echo "  make test     install what is missing, then lint, type-check and run every test"
-	@echo "  make test-fast  the tests that render nothing (a minute or two), on every core"
+	@echo "  make test-fast  the tests that draw nothing (a minute or two), on every core"
 	@echo "  make lint     ruff and mypy only"
 	@echo "  make bench    install what is missing, then run every benchmarks/*.py"
 	@echo "  make clean    remove rendered media and caches (keeps .venv)"
@@ -22,15 +22,15 @@ bootstrap:
 lecture: bootstrap
 	$(VENV)/bin/chainrule render
 
-# pytest-xdist runs the suite on every core; --dist loadfile keeps a file's tests (and the TeX
-# its module fixtures typeset) in one worker.
-PYTEST := PYTHONHASHSEED=0 $(PY) -m pytest -q -n auto --dist loadfile
+# pytest-xdist runs the suite on every core; worksteal balances the long scene tests across
+# the workers (each keeps its own TeX cache for a module's fixtures).
+PYTEST := PYTHONHASHSEED=0 $(PY) -m pytest -q -n auto --dist worksteal
 
 test: bootstrap lint
 	$(PYTEST)
 
 test-fast: bootstrap
-	$(PYTEST) -m "not render"
+	$(PYTEST) -m "not render and not slow"
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,8 @@
 """Shared pytest configuration.
 
-Tests that render video or frames with manim are slow and carry the ``render`` marker
-(declared in pyproject.toml); deselect them with ``pytest -m "not render"``.
+Tests that render video or frames with manim carry the ``render`` marker, and tests that play
+whole scenes without drawing (layout checks) the ``slow`` marker (both declared in
+pyproject.toml); ``pytest -m "not render and not slow"`` (``make test-fast``) runs the rest.
 """
 
 import pytest

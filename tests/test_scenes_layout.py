@@ -124,6 +124,7 @@ def test_the_glyph_check_measures_outlines(media: Path) -> None:
     assert min(glyph_heights_1080p(entry)) < MIN_GLYPH_PIXELS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
 @pytest.mark.parametrize("scene_class", SCENES, ids=lambda c: c.__name__)
 def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:

@@ -44,6 +44,7 @@ def sections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
 def test_layout_and_sections(spec: NetworkSpec, media: Path, sections: list[str]) -> None:
     with checked_plays(check_layout):
@@ -114,6 +115,7 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return events
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
 def test_parts_tell_what_the_whole_lecture_tells(spec: NetworkSpec, media: Path,
                                                  told: list[tuple[str, str]]) -> None:

@@ -26,6 +26,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
 def test_layout(spec: NetworkSpec, media: Path) -> None:
     with checked_plays(check_layout) as plays:
