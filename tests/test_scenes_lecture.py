@@ -3,7 +3,9 @@ layout after every play, and a render at the lowest quality."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,29 +30,52 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
 
 
-@pytest.fixture
-def sections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names passed to ``next_section`` (a dry run keeps no sections: they hold no video)."""
+def record_told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """("section", name) and ("subtitle", text), in the order scenes open and add them (a dry
+    run keeps no sections: they hold no video)."""
     from manim import Scene
 
-    names: list[str] = []
-    original = Scene.next_section
+    events: list[tuple[str, str]] = []
+    next_section, add_subcaption = Scene.next_section, Scene.add_subcaption
 
-    def record(self, name: str = "unnamed", *args, **kwargs):
-        names.append(name)
-        return original(self, name, *args, **kwargs)
+    def section(self, name: str = "unnamed", *args, **kwargs):
+        events.append(("section", name))
+        return next_section(self, name, *args, **kwargs)
 
-    monkeypatch.setattr(Scene, "next_section", record)
-    return names
+    def subtitle(self, content: str, *args, **kwargs):
+        events.append(("subtitle", content))
+        return add_subcaption(self, content, *args, **kwargs)
+
+    monkeypatch.setattr(Scene, "next_section", section)
+    monkeypatch.setattr(Scene, "add_subcaption", subtitle)
+    return events
+
+
+@dataclass(frozen=True)
+class WholeLecture:
+    """The lecture played once, whole, with its layout checked after every animation."""
+
+    spec: NetworkSpec
+    scene: Any
+    told: tuple[tuple[str, str], ...]
+
+
+@pytest.fixture(scope="module", params=SPECS, ids=lambda s: s.describe().replace(" ", ""))
+def whole(request: pytest.FixtureRequest, media: Path) -> WholeLecture:
+    """One whole-lecture run per network, shared by the tests that read it."""
+    spec = request.param
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        told = record_told(monkeypatch)
+        with checked_plays(check_layout):
+            scene = render_scene(Lecture, spec, media)
+    return WholeLecture(spec, scene, tuple(told))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
-def test_layout_and_sections(spec: NetworkSpec, media: Path, sections: list[str]) -> None:
-    with checked_plays(check_layout):
-        scene = render_scene(Lecture, spec, media)
+def test_layout_and_sections(whole: WholeLecture) -> None:
+    spec, scene = whole.spec, whole.scene
     derivation = derive(spec)
-    names = sections
+    names = [name for kind, name in whole.told if kind == "section"]
     assert "Title" in names
     steps = [derivation.step(i) for i in OtherGradientsSegment.step_ids_for(derivation)]
     shown = [s.title for s in steps]
@@ -94,43 +119,20 @@ def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     assert list(tmp_path.rglob("*.json")), "sections were not written"
 
 
-@pytest.fixture
-def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """("section", name) and ("subtitle", text) in the order a scene opens and adds them."""
-    from manim import Scene
-
-    events: list[tuple[str, str]] = []
-    next_section, add_subcaption = Scene.next_section, Scene.add_subcaption
-
-    def section(self, name: str = "unnamed", *args, **kwargs):
-        events.append(("section", name))
-        return next_section(self, name, *args, **kwargs)
-
-    def subtitle(self, content: str, *args, **kwargs):
-        events.append(("subtitle", content))
-        return add_subcaption(self, content, *args, **kwargs)
-
-    monkeypatch.setattr(Scene, "next_section", section)
-    monkeypatch.setattr(Scene, "add_subcaption", subtitle)
-    return events
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
-def test_parts_tell_what_the_whole_lecture_tells(spec: NetworkSpec, media: Path,
-                                                 told: list[tuple[str, str]]) -> None:
+def test_parts_tell_what_the_whole_lecture_tells(whole: WholeLecture, media: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """``chainrule render`` draws the lecture one part per segment and joins them: the parts,
     one after another, open the same sections and add the same subtitles as the whole (a part
     once took the title card's formula for a narrated step, and the fold lost its subtitle)."""
-    render_scene(Lecture, spec, media)
-    whole = [event for event in told if event != ("section", "autocreated")]
-    told.clear()
-    for index in range(len(Lecture.segments_for(derive(spec)))):
+    whole_told = [event for event in whole.told if event != ("section", "autocreated")]
+    told = record_told(monkeypatch)
+    for index in range(len(Lecture.segments_for(derive(whole.spec)))):
         part = type("Lecture", (Lecture,), {"part": index})
-        render_scene(part, spec, media)
+        render_scene(part, whole.spec, media)
     parts = [event for event in told if event != ("section", "autocreated")]
-    assert parts == whole
-    narrated = [text for kind, text in whole if kind == "subtitle"]
+    assert parts == whole_told
+    narrated = [text for kind, text in whole_told if kind == "subtitle"]
     assert len(narrated) == len(set(narrated))
 
 
