@@ -167,11 +167,18 @@ def _closure(module: str, exclude: frozenset[str] = frozenset()) -> set[str]:
     return seen
 
 
-def _scene_imports(path: Path) -> set[str]:
+def _scene_imports(path: Path) -> frozenset[str]:
     """The ``scenes`` modules a file imports, anywhere in it (functions included)."""
-    package_dir = path.parent
+    return _imports_in(path.parent, path.read_bytes())
+
+
+@lru_cache(maxsize=256)
+def _imports_in(package_dir: Path, source: bytes) -> frozenset[str]:
+    """:func:`_scene_imports` of one file's ``source``, parsed once per content (every unit
+    of a render follows the same files: parsing them again for each unit took a second of a
+    warm render)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source.decode("utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level == 1:
                 base = f"scenes.{node.module}" if node.module else "scenes"
@@ -185,7 +192,7 @@ def _scene_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names
                          if alias.name.startswith("scenes."))
-    return found
+    return frozenset(found)
 
 
 __all__ = ["PACKAGES", "SCHEMA", "Toolchain", "file_digest", "package_digest", "scene_sources",
