@@ -13,6 +13,7 @@ from __future__ import annotations
 from .derivation import Derivation, Formulas, StepReport, Verdict, VerificationError, derive
 from .formula import FormulaError, ShapeError
 from .spec import ACTIVATIONS, NetworkSpec
+from .speech import spoken
 from .steps import (ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell, Highlight,
                     MatrixDisplay, ShapeBadge, Stage, Step)
 from .vocabulary import Role, StepId, StepKind, TexPart
@@ -21,5 +22,5 @@ __all__ = [
     "ACTIVATIONS", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FactorRole",
     "FormulaError", "Formulas", "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec", "Role",
     "ShapeBadge", "ShapeError", "Stage", "Step", "StepId", "StepKind", "StepReport", "TexPart",
-    "Verdict", "VerificationError", "derive",
+    "Verdict", "VerificationError", "derive", "spoken",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .claims import Claim
+from .speech import spoken
 from .vocabulary import Parts, Role, StepId, StepKind, TexPart, joined_tex
 
 
@@ -139,6 +140,8 @@ class Step:
     stage : where it stands in the method.
     title : a short chapter title.
     narration : one or two plain-text sentences, for subtitles.
+    speech : (a property) the narration as a voice should read it, derived by
+        :func:`~derivations.speech.spoken`, never typed twice.
     equation : the main display, split into named parts.
     lines : further displayed equations (e.g. the forward equations, one per line).
     matrices, grid, paths, picked, badges, highlights : structured displays, see their classes;
@@ -160,6 +163,12 @@ class Step:
     picked: tuple[int, int] | None = None
     badges: tuple[ShapeBadge, ...] = ()
     highlights: tuple[tuple[Highlight, Highlight], ...] = ()
+
+    @property
+    def speech(self) -> str:
+        """The narration in words a text-to-speech voice reads correctly ("W two transpose
+        times d Z two" for ``W[2]ᵀ dZ[2]``), see :func:`~derivations.speech.spoken`."""
+        return spoken(self.narration)
 
     @property
     def target(self) -> str:
