@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,38 +149,39 @@ def no_scene_is_built(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return calls
 
 
+@pytest.fixture
+def workers_derive_wrong(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Every process-level derivation misses the transpose in dZ1 (as a worker would derive
+    it from a broken engine); yields the list :func:`no_scene_is_built` fills."""
+    monkeypatch.setattr(chainrule.verification, "derive",
+                        lambda spec: derive(spec, formulas=WRONG_DZ1))
+    chainrule.verification.verified_derivation.cache_clear()
+    try:
+        yield no_scene_is_built(monkeypatch)
+    finally:
+        chainrule.verification.verified_derivation.cache_clear()
+
+
 def test_a_worker_refuses_to_draw_a_derivation_that_fails_verification(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        workers_derive_wrong: list[Any], tmp_path: Path) -> None:
     """A worker process derives the steps it draws itself (a derivation does not pickle):
     it verifies them first, and a wrong one is refused, not drawn."""
-    from chainrule import verification, workers
+    from chainrule import workers
 
-    monkeypatch.setattr(verification, "derive", lambda spec: derive(spec, formulas=WRONG_DZ1))
-    verification.verified_derivation.cache_clear()
-    drawn = no_scene_is_built(monkeypatch)
-    try:
-        result = workers.draw_in_worker(tiny_unit(tmp_path))
-    finally:
-        verification.verified_derivation.cache_clear()
+    result = workers.draw_in_worker(tiny_unit(tmp_path))
     assert result.error is not None and result.video is None
     assert "VerificationFailed" in result.error and "step dZ1.fold" in result.error
     assert "failed verification" in result.error
-    assert drawn == []
+    assert workers_derive_wrong == []
 
 
-def test_a_dask_worker_refuses_a_wrong_derivation_too(monkeypatch: pytest.MonkeyPatch,
+def test_a_dask_worker_refuses_a_wrong_derivation_too(workers_derive_wrong: list[Any],
                                                      tmp_path: Path) -> None:
-    from chainrule import dask_executor, verification
+    from chainrule import dask_executor
 
-    monkeypatch.setattr(verification, "derive", lambda spec: derive(spec, formulas=WRONG_DZ1))
-    verification.verified_derivation.cache_clear()
-    drawn = no_scene_is_built(monkeypatch)
-    try:
-        result = dask_executor.draw_on_worker(tiny_unit(tmp_path))
-    finally:
-        verification.verified_derivation.cache_clear()
+    result = dask_executor.draw_on_worker(tiny_unit(tmp_path))
     assert result.error is not None and "failed verification" in result.error
-    assert drawn == []
+    assert workers_derive_wrong == []
 
 
 def test_drawing_in_process_refuses_an_unverified_wrong_derivation(
