@@ -25,7 +25,7 @@ LECTURE_ORDER = ("ExpandToScalars", "TakePartials", "FoldBack", "WhyTranspose", 
                  "OtherGradients", "Lecture")
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
-_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset"})
+_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset", "narration"})
 
 
 @dataclass(frozen=True)

