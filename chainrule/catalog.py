@@ -140,6 +140,20 @@ def step_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
     return tuple(step_id for step_id in ids if str(step_id) in known)
 
 
+def narrated_step_ids(cls: type, derivation: Any) -> tuple[str, ...]:
+    """The steps a scene reads out, in order, each once: its segments' narrated steps (a scene
+    made of segments, or of one), else the steps it shows."""
+    segments = getattr(cls, "segments_for", None)
+    if callable(segments):
+        found = tuple(segments(derivation))
+    elif getattr(cls, "segment", None) is not None:
+        found = (cls.segment,)  # type: ignore[attr-defined]
+    else:
+        return step_ids_of(cls, derivation)
+    return tuple(dict.fromkeys(str(step_id) for segment in found
+                               for step_id in segment.narrated_ids_for(derivation)))
+
+
 def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
     """A scene's estimated length: its own ``estimated_duration(derivation, pacing)`` if it
     has one, else the reading time of its steps' narrations (a lower bound)."""
@@ -157,5 +171,5 @@ def format_duration(seconds: float) -> str:
 
 
 __all__ = ["Catalog", "DEFAULT_SCENE", "LECTURE_ORDER", "discover", "estimated_seconds",
-           "format_duration", "import_manim", "scene_by_path", "scene_path", "step_ids_of",
-           "summary"]
+           "format_duration", "import_manim", "narrated_step_ids", "scene_by_path", "scene_path",
+           "step_ids_of", "summary"]

@@ -533,5 +533,5 @@ def _show(value: Any) -> str:
 
 
 __all__ = ["DEFAULT_CONFIG_NAME", "FORMATS", "QUALITIES", "LabelsSettings", "NetworkSettings",
-           "OutputSettings", "PacingSettings", "Quality", "Settings", "ThemeSettings", "VoiceSettings",
-           "check_colour", "describe_error", "render_toml"]
+           "OutputSettings", "PacingSettings", "Quality", "Settings", "ThemeSettings",
+           "VoiceSettings", "check_colour", "describe_error", "render_toml"]

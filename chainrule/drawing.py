@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import time
 import traceback
+from types import MappingProxyType
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import stop
 from .errors import Interrupted
+
+from scenes.narration import StepVoice, VoiceMark
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -55,6 +58,7 @@ class RenderedFiles:
     subtitles: str | None = None
     sections: tuple[dict[str, Any], ...] = ()
     sections_dir: str | None = None
+    voice_marks: tuple[VoiceMark, ...] = ()  # where each step's speech starts in the video
     render_seconds: float = 0.0
     error: str | None = None
     traceback: str | None = None
@@ -102,10 +106,12 @@ def manim_config(job: RenderUnit, tex_slot: Path, partial_dir: Path) -> dict[str
 
 
 def scene_class(base: type, objects: SceneSettings, derivation: Derivation,
-                report: Reporter | None = None, part: int | None = None) -> type:
+                report: Reporter | None = None, part: int | None = None,
+                voice: tuple[StepVoice, ...] = (), voice_pause: float = 0.0) -> type:
     """``base`` with the spec, theme, pacing and labels of ``objects``, and ``derivation``,
     which must hold: one this process has not verified yet is verified first, and a wrong one
-    raises :class:`~chainrule.errors.VerificationFailed` (nothing is drawn).
+    raises :class:`~chainrule.errors.VerificationFailed` (nothing is drawn). ``voice``: the
+    speech timings of a narrated render (none: timed by reading, silent).
 
     Labels (``title``, ``course``) are set only where ``base`` has such string attributes;
     ``part`` (render one part of a scene made of parts) only when it is given.
@@ -127,6 +133,9 @@ def scene_class(base: type, objects: SceneSettings, derivation: Derivation,
             attrs[key] = value
     if part is not None:
         attrs["part"] = part
+    if voice:
+        attrs["voice"] = MappingProxyType({v.step_id: v for v in voice})
+        attrs["voice_pause"] = voice_pause
     cls = type(base.__name__, (base,), attrs)
     name = base.__name__
 
@@ -180,7 +189,8 @@ def _draw(unit: RenderUnit, derivation: Derivation | None, report: Reporter | No
     if report is not None and unit.label:
         outer, label = report, unit.label
         report = lambda scene, seconds: outer(label, seconds)  # noqa: E731
-    cls = scene_class(base, objects, derivation, report, unit.part)
+    cls = scene_class(base, objects, derivation, report, unit.part, unit.voice,
+                      unit.voice_pause)
     cache = Path(unit.cache_dir)
     partial_dir = Path(unit.work_dir) / "partial"  # no Manim cache: files are uncached_NNNNN
     with free_slot(cache / "tex") as slot:
@@ -188,7 +198,8 @@ def _draw(unit: RenderUnit, derivation: Derivation | None, report: Reporter | No
             precompile_scene(cls, derivation)  # the scene's TeX in one latex + dvisvgm run
             scene = cls()
             scene.render()
-    return _files_of(unit, time.perf_counter() - start)
+    marks = tuple(getattr(scene, "voice_marks", ()))
+    return replace(_files_of(unit, time.perf_counter() - start), voice_marks=marks)
 
 
 def _files_of(unit: RenderUnit, seconds: float) -> RenderedFiles:

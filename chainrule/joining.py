@@ -1,5 +1,7 @@
 """A scene made of parts, joined: videos end to end without re-encoding (PyAV remux),
-subtitles shifted by the length of what comes before, section lists merged."""
+subtitles and voice marks shifted by the length of what comes before, section lists merged.
+The audio is not joined here: the whole scene's track is mixed once from the joined marks
+(:mod:`chainrule.narrating`), so a seam between parts is not a seam in the sound."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from scenes.narration import VoiceMark
 
 from .drawing import RenderedFiles
 
@@ -37,13 +41,16 @@ def join(scene: str, stem: str, work_dir: str, results: Sequence[RenderedFiles],
         offsets.append(start)
         start += _duration(Path(result.video or ""))
     subtitles = _join_subtitles(results, offsets, video.with_suffix(".srt"))
+    marks = tuple(VoiceMark(mark.step_id, mark.start + offset)
+                  for result, offset in zip(results, offsets, strict=True)
+                  for mark in result.voice_marks)
     sections_dir = work / "sections"
     sections_dir.mkdir(parents=True, exist_ok=True)
     sections = _join_sections(results, sections_dir, stem)
     return RenderedFiles(scene, stem, video=str(video), subtitles=subtitles,
                        sections=tuple(sections), sections_dir=str(sections_dir),
-                       render_seconds=seconds,
-                       extra={"parts": len(results),
+                       voice_marks=marks, render_seconds=seconds,
+                       extra={"parts": len(results), "seams": offsets[1:],
                               "cached": sum(bool(r.extra.get("cached")) for r in results)})
 
 

@@ -14,13 +14,15 @@ worker processes, on this machine or on a Dask cluster, which draw them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from derivations import Derivation
+from scenes.narration import StepVoice
 
-from .catalog import Catalog, estimated_seconds, scene_path
+from .catalog import Catalog, estimated_seconds, narrated_step_ids, scene_path
 from .config import Settings
 
 
@@ -56,6 +58,8 @@ class RenderUnit:
     estimate: float = 0.0    # seconds of video expected
     part: int | None = None  # the part of a scene made of parts
     verbosity: str = "WARNING"
+    voice: tuple[StepVoice, ...] = ()  # the speech of the steps it narrates (none: silent)
+    voice_pause: float = 0.0           # seconds held after each step's speech
 
 
 @dataclass(frozen=True)
@@ -85,12 +89,21 @@ class RenderPlan:
 
 def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
                names: list[str], video: VideoFormat, work: Path, cache_dir: Path,
-               verbosity: str = "WARNING") -> RenderPlan:
-    """The plan for drawing the scenes ``names`` of ``catalog`` (``derivation`` verified)."""
+               verbosity: str = "WARNING",
+               voices: Mapping[str, StepVoice] | None = None) -> RenderPlan:
+    """The plan for drawing the scenes ``names`` of ``catalog`` (``derivation`` verified).
+
+    ``voices``: each narrated step's speech timing (a narrated render); a unit carries, and is
+    keyed by, the timings of the steps it narrates, so rewording one step redraws only the
+    units that say it.
+    """
     from .scene_settings import resolved, scene_settings
 
     config = resolved(settings)
     config.pop("output", None)  # size, rate and format are in the key on their own
+    config.pop("voice", None)   # what the voice changes is in the units' timings
+    voices = voices or {}
+    pause = settings.voice.pause if voices else 0.0
     pacing = scene_settings(settings).pacing
     scenes = []
     for name in names:
@@ -102,15 +115,28 @@ def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
                           width=video.width, height=video.height, fps=video.fps,
                           work_dir=str(folder), cache_dir=str(cache_dir), key="", label=name,
                           estimate=estimated_seconds(cls, derivation, pacing),
-                          verbosity=verbosity)
-        units = _units(base, cls, derivation, pacing, config)
+                          verbosity=verbosity, voice_pause=pause)
+        if voices:
+            base = _voiced(base, narrated_step_ids(cls, derivation), voices, pause)
+        units = _units(base, cls, derivation, pacing, config, voices)
         scenes.append(SceneRender(name, base.stem, str(folder),
                                   "Title" if name == "Lecture" else name, tuple(units)))
     return RenderPlan(settings, derivation, tuple(scenes))
 
 
+def _voiced(unit: RenderUnit, step_ids: tuple[str, ...], voices: Mapping[str, StepVoice],
+            pause: float) -> RenderUnit:
+    """``unit`` carrying the timings of ``step_ids`` (those that have speech), its estimate
+    lengthened to the speech where that is longer than reading."""
+    from dataclasses import replace
+
+    voice = tuple(voices[i] for i in step_ids if i in voices)
+    spoken = sum(v.seconds + pause for v in voice)
+    return replace(unit, voice=voice, estimate=max(unit.estimate, spoken))
+
+
 def _units(base: RenderUnit, cls: type, derivation: Derivation, pacing: Any,
-           config: dict[str, Any]) -> list[RenderUnit]:
+           config: dict[str, Any], voices: Mapping[str, StepVoice]) -> list[RenderUnit]:
     from dataclasses import replace
 
     from .unit_keys import scene_sources
@@ -119,7 +145,8 @@ def _units(base: RenderUnit, cls: type, derivation: Derivation, pacing: Any,
     if not segments:
         key = _key(base, config, None, (), scene_sources(cls.__module__))
         return [replace(base, key=key)]
-    weights = [1.0 + sum(pacing.reading_time(derivation.step(i).narration)
+    weights = [1.0 + sum(max(pacing.reading_time(derivation.step(i).narration),
+                             voices[str(i)].seconds if str(i) in voices else 0.0)
                          for i in segment.step_ids_for(derivation)) for segment in segments]
     modules = frozenset(segment.__module__ for segment in segments)
     units = []
@@ -128,9 +155,12 @@ def _units(base: RenderUnit, cls: type, derivation: Derivation, pacing: Any,
                        for step in _narrated(earlier, derivation))
         folder = Path(base.work_dir) / f"part{index:02d}"
         folder.mkdir(parents=True, exist_ok=True)
+        own = tuple(str(step) for step in _narrated(segment, derivation)
+                    if str(step) not in before)
         part = replace(base, part=index, stem=f"{base.stem}_part{index:02d}",
                        label=f"{base.scene}[{index}:{segment.__name__.removesuffix('Segment')}]",
-                       work_dir=str(folder), estimate=base.estimate * weights[index] / sum(weights))
+                       work_dir=str(folder), estimate=base.estimate * weights[index] / sum(weights),
+                       voice=tuple(v for v in base.voice if v.step_id in own))
         sources = scene_sources(cls.__module__, segment.__module__,
                                 modules - {segment.__module__})
         units.append(replace(part, key=_key(part, config, segment, before, sources)))
@@ -159,7 +189,8 @@ def _key(unit: RenderUnit, config: dict[str, Any], segment: type | None,
     return unit_key({"scene": unit.scene_path, "part": unit.part,
                      "segment": getattr(segment, "__qualname__", None), "before": list(before),
                      "config": shown, "size": [unit.width, unit.height], "fps": unit.fps,
-                     "format": unit.video_format, "sources": sources})
+                     "format": unit.video_format, "sources": sources,
+                     "voice": [asdict(v) for v in unit.voice], "pause": unit.voice_pause})
 
 
 __all__ = ["RenderPlan", "RenderUnit", "SceneRender", "VideoFormat", "build_plan"]

@@ -156,6 +156,8 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
     entry.update(facts)
     entry["sections"] = marks
     entry["chapters"] = "\n".join(f"{mark['timestamp']} {mark['title']}" for mark in marks)
+    if output_format in ("mp4", "webm"):
+        entry["audio"] = result.extra.get("audio")  # None: a silent video
     entry["render_seconds"] = round(result.render_seconds, 2)
     entry["rendered_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     entry["config"] = config

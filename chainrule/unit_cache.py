@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from scenes.narration import VoiceMark
+
 from .drawing import RenderedFiles
 from .plan import RenderUnit
 
@@ -50,11 +52,15 @@ def restore(unit: RenderUnit) -> RenderedFiles | None:
                             sections_dir / section["video"])
     except (OSError, KeyError):
         return None
+    try:
+        marks = tuple(VoiceMark(str(i), float(t)) for i, t in meta.get("voice_marks", []))
+    except (TypeError, ValueError):
+        return None
     os.utime(meta_path)  # recently used
     return RenderedFiles(unit.scene, unit.stem, video=str(target),
                        subtitles=str(subtitles) if subtitles else None,
                        sections=tuple(meta["sections"]), sections_dir=str(sections_dir),
-                       extra={"cached": True, "key": unit.key})
+                       voice_marks=marks, extra={"cached": True, "key": unit.key})
 
 
 def store(unit: RenderUnit, result: RenderedFiles) -> None:
@@ -71,6 +77,8 @@ def store(unit: RenderUnit, result: RenderedFiles) -> None:
         shutil.copyfile(video, temporary / video.name)
         meta: dict[str, Any] = {"video": video.name, "subtitles": None,
                                 "sections": list(result.sections),
+                                "voice_marks": [[m.step_id, m.start]
+                                                for m in result.voice_marks],
                                 "render_seconds": result.render_seconds}
         if result.subtitles:
             shutil.copyfile(result.subtitles, temporary / "subtitles.srt")

@@ -16,8 +16,9 @@ drawn: a step that fails verification stops the render with that step's id.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from manim import (
@@ -40,6 +41,7 @@ from derivations.steps import Step
 from derivations.vocabulary import StepId
 
 from .build import Box, place_title, stack_boxes, title_text
+from .narration import StepVoice, VoiceMark
 from .pacing import Pacing
 from .theme import Theme
 
@@ -93,12 +95,20 @@ class DerivationScene(Scene):
     Each step starts with :meth:`begin_step`, which opens a section named after the step's
     title and adds its narration as a subcaption (Manim writes the ``.srt``); :meth:`end_step`
     waits until the subcaption has been on screen long enough to be read.
+
+    Narrated renders also set ``voice`` (a :class:`~scenes.narration.StepVoice` per step id,
+    measured from the real audio) and ``voice_pause``: a voiced step's speech starts where the
+    step begins (recorded in :attr:`voice_marks`), its cues follow the spoken sentences, and
+    :meth:`end_step` holds the step until the speech is over plus ``voice_pause`` seconds, so
+    speech is never cut off and two steps' speech never overlap.
     """
 
     spec: ClassVar[NetworkSpec] = NetworkSpec()
     theme: ClassVar[Theme] = Theme()
     pacing: ClassVar[Pacing] = Pacing()
     step_ids: ClassVar[tuple[StepId | str, ...]] = ()
+    voice: ClassVar[Mapping[str, StepVoice]] = MappingProxyType({})
+    voice_pause: ClassVar[float] = 0.6
 
     derivation: Any
     steps: dict[StepId, Step]
@@ -132,6 +142,7 @@ class DerivationScene(Scene):
         self.camera.background_color = self.theme.background
         self._caption_end = 0.0
         self.begun: list[StepId | str] = []
+        self.voice_marks: list[VoiceMark] = []
         self._title: VMobject | None = None
         self.title_box, self.body_box = self.layout_boxes()
 
@@ -157,13 +168,28 @@ class DerivationScene(Scene):
             step = self.steps[StepId.parse(step)]
         self.next_section(step.title)
         self.begun.append(step.id)
-        duration = self.pacing.reading_time(step.narration)
-        self.add_subcaption(step.narration, duration=duration)
-        self._caption_end = self.time + duration
+        voice = self.voice.get(str(step.id))
+        if voice is None:
+            duration = self.pacing.reading_time(step.narration)
+            self.add_subcaption(step.narration, duration=duration)
+            self._caption_end = self.time + duration
+        else:
+            self.speak(voice)
         self.clear_if_pending()
         if show_title:
             self.show_title(step)
         return step
+
+    def speak(self, voice: StepVoice) -> None:
+        """Start ``voice``'s speech now: a mark for the audio track, one subcaption per cue
+        from its sentence's start to the next one's (no flicker in the short gap between
+        sentences; the last ends with the speech), and the step held until the speech ends
+        plus ``voice_pause``."""
+        self.voice_marks.append(VoiceMark(voice.step_id, float(self.time)))
+        ends = [cue.start for cue in voice.cues[1:]] + [voice.cues[-1].end] if voice.cues else []
+        for cue, end in zip(voice.cues, ends, strict=True):
+            self.add_subcaption(cue.text, duration=end - cue.start, offset=cue.start)
+        self._caption_end = self.time + voice.seconds + self.voice_pause
 
     def show_title(self, step: Step) -> None:
         """Replace the title caption with ``step.title``."""

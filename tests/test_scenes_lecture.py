@@ -142,3 +142,58 @@ def test_a_network_is_derived_and_verified_once_per_process() -> None:
 
     spec = NetworkSpec(layer_dims=(2, 3, 1), m=2, activation="sigmoid")
     assert verified_derivation(spec) is verified_derivation(spec)
+
+
+def made_up_voices(derivation: Any) -> dict[str, Any]:
+    """Speech timings for every narrated step, made up but varied: some shorter than the
+    step's animations, some far longer; one cue per sentence, split evenly."""
+    from chainrule.voice.lines import split_sentences
+    from scenes.narration import Cue, StepVoice
+
+    voices = {}
+    for number, step in enumerate(derivation.steps):
+        seconds = 1.0 + (number * 7 % 5) * 3.1
+        sentences = split_sentences(step.narration)
+        share = seconds / len(sentences)
+        voices[str(step.id)] = StepVoice(str(step.id), seconds, tuple(
+            Cue(round(k * share, 3), round((k + 1) * share - 0.05, 3), text)
+            for k, text in enumerate(sentences)))
+    return voices
+
+
+def voiced_run(cls: type, spec: NetworkSpec, media: Path, voices: dict[str, Any]
+               ) -> tuple[Any, list[tuple[str, str]]]:
+    from types import MappingProxyType
+
+    voiced = type(cls.__name__, (cls,), {"voice": MappingProxyType(voices), "voice_pause": 0.6})
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        told = record_told(monkeypatch)
+        scene = render_scene(voiced, spec, media)
+    return scene, told
+
+
+@pytest.mark.slow
+def test_voiced_parts_speak_what_the_voiced_lecture_speaks(media: Path) -> None:
+    """Narrated, the parts (as ``chainrule render`` draws them) start each step's speech as the
+    whole lecture does: the same steps in the same order, each held for its speech plus the
+    pause, with the same cues at the same offsets from the speech's start."""
+    spec = NetworkSpec()
+    derivation = derive(spec)
+    voices = made_up_voices(derivation)
+    whole, whole_told = voiced_run(Lecture, spec, media, voices)
+    part_marks, part_told = [], []
+    for index in range(len(Lecture.segments_for(derivation))):
+        part = type("Lecture", (Lecture,), {"part": index})
+        scene, told = voiced_run(part, spec, media, voices)
+        part_marks.append(scene.voice_marks)
+        part_told.extend(told)
+    joined = [mark for marks in part_marks for mark in marks]
+    assert [m.step_id for m in joined] == [m.step_id for m in whole.voice_marks]
+    assert len(joined) == len({m.step_id for m in joined})  # each step's speech once
+    for marks in [whole.voice_marks, *part_marks]:  # never overlapping, never cut off
+        for mark, after in zip(marks, marks[1:], strict=False):
+            assert after.start - mark.start >= voices[mark.step_id].seconds + 0.6 - 1e-6
+    subtitles = [text for kind, text in whole_told if kind == "subtitle"]
+    assert subtitles == [text for kind, text in part_told if kind == "subtitle"]
+    expected = [cue.text for mark in whole.voice_marks for cue in voices[mark.step_id].cues]
+    assert [s for s in subtitles if s in expected] == expected

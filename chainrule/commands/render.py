@@ -73,18 +73,21 @@ EXECUTORS = ("local", "dask")
               help="Pixel size instead of the quality's (frame rate stays the quality's), "
                    "e.g. 256x144 for a quick look.")
 @click.option("--preview", is_flag=True, help="Open the result when done.")
+@click.option("--no-voice", "no_voice", is_flag=True,
+              help="Silent videos timed by reading speed, as [voice] enabled = false.")
 @network_options
 @config_option
 @debug_option
 def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
            output_dir: str | None, jobs: int, executor: str, scheduler: str | None,
            cache_dir: str | None, resolution: tuple[int, int] | None, preview: bool,
-           activation: str | None, dims: tuple[int, ...] | None, m: int | None,
+           no_voice: bool, activation: str | None, dims: tuple[int, ...] | None, m: int | None,
            config_path: str | None) -> None:
     """Render SCENEs (default: the whole Lecture) after verifying every derivation step.
 
     Writes <Scene>_<quality>.<format> with <Scene>_<quality>.srt subtitles (png: the last
     frame of each section, <Scene>_<quality>_NN.png) and manifest.json into the output folder.
+    mp4 and webm are narrated ([voice] in the config; --no-voice for silent videos).
 
     \b
     Examples:
@@ -96,7 +99,8 @@ def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
     overrides = network_overrides(activation, dims, m)
     overrides.update({"output.quality": (quality, "--quality"),
                       "output.format": (format_, "--format"),
-                      "output.directory": (output_dir, "--output")})
+                      "output.directory": (output_dir, "--output"),
+                      "voice.enabled": (False if no_voice else None, "--no-voice")})
     settings = load_settings(config_path, overrides)
     source = "option --output" if output_dir is not None else "[output] directory"
     out = check_output_dir(Path(settings.output.directory), source)
@@ -112,24 +116,34 @@ def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
     catalog, names = _scenes(scene_names)
     require_tex()
     with _executor(executor, scheduler, jobs) as runner:
+        from ..narrating import narrated, prepare, report, script_for
         from ..verification import build_derivation, verify_with_display
 
         spec = settings.network.spec()
         derivation = build_derivation(spec)
+        container = "mp4" if settings.output.format == "png" else settings.output.format
+        voiced = narrated(settings, settings.output.format)
+        script = (script_for(settings, derivation, _narrated_steps(catalog, names, derivation))
+                  if voiced else None)  # recordings checked before any work
         seconds = verify_with_display(derivation, echo_steps=False)
         click.echo(f"Verified {len(derivation)} steps for {spec.describe()} ({seconds:.1f} s).")
+        narration = prepare(script, cache) if script is not None else None
+        if narration is not None:
+            report(narration)
         with work_folder(cache) as work:
             from ..config import QUALITIES
             from ..plan import VideoFormat, build_plan
 
             q = QUALITIES[settings.output.quality]
             width, height = resolution or (q.width, q.height)
-            container = "mp4" if settings.output.format == "png" else settings.output.format
             plan = build_plan(settings, derivation, catalog, names,
                               VideoFormat(width, height, q.fps, container, q.flag), work, cache,
-                              verbosity="INFO" if debug_enabled() else "WARNING")
+                              verbosity="INFO" if debug_enabled() else "WARNING",
+                              voices=narration.voices if narration else None)
             results = run_plan(plan, runner)
             _raise_for_failures(results)
+            if narration is not None:
+                results = _with_narration(results, narration)
             entries = _publish_all(plan, results, out, cache)
     _summary(entries, out)
     if preview and entries:
@@ -141,6 +155,25 @@ def run_plan(plan: Any, runner: Any) -> list[Any]:
     from ..execution import run_plan as run
 
     return run(plan, runner)
+
+
+def _narrated_steps(catalog: Any, names: Sequence[str], derivation: Any) -> list[str]:
+    """Every step the scenes ``names`` read out, in order, each once."""
+    from ..catalog import narrated_step_ids
+
+    ids = (i for name in names for i in narrated_step_ids(catalog.scenes[name], derivation))
+    return list(dict.fromkeys(ids))
+
+
+def _with_narration(results: list[Any], narration: Any) -> list[Any]:
+    """Each scene's video with its narration track (a failure is a :class:`RenderFailed`)."""
+    from ..narrating import add_narration
+
+    try:
+        return [add_narration(result, narration) for result in results]
+    except (OSError, ValueError) as error:
+        raise RenderFailed(f"could not add the narration to the video: {error}; nothing was "
+                           f"written to the output folder") from error
 
 
 def _check_executor_options(executor: str, scheduler: str | None, jobs: int) -> None:

@@ -1,0 +1,94 @@
+"""What narration costs: the narrated lecture against the silent one, cold and warm, at -q l and
+-q h, all measured in one run (machines are shared and noisy: compare rows of one run only).
+Prints a table; asserts nothing.
+
+For each quality, four rows, each a fresh ``chainrule render Lecture`` process:
+
+  silent, cold    ``--no-voice`` with an empty cache folder
+  narrated, cold  the default (Piper joe-us) with another empty cache folder: no speech cached
+  silent, warm    the first command again, nothing changed
+  narrated, warm  the second command again, nothing changed
+
+Columns: wall time, seconds of video, the narrated/silent ratio of the pair (the issue's
+target: at most 1.15 cold, about 1 warm), and the peak resident memory of the largest process
+(``os.wait4``; target: at most 1 GB per process). A last line gives the synthesis rate, seconds
+of CPU-bound synthesis per minute of speech, from the narrated cold run's own report.
+
+    .venv/bin/python benchmarks/narration.py              # -q l and -q h (~12 min)
+    .venv/bin/python benchmarks/narration.py --quality l  # -q l only (~3 min)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_spec = importlib.util.spec_from_file_location("render_bench", HERE / "render.py")
+assert _spec is not None and _spec.loader is not None
+render_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(render_bench)
+
+ROOT, BIN = render_bench.ROOT, render_bench.BIN
+NARRATION = re.compile(r"Narration: (\d+) s of speech .*?synthesised (\d+) of (\d+) steps, "
+                       r"([\d.]+) s\)")
+
+
+def lecture(quality: str, cache: Path, out: Path, work: Path, log: Path, voice: bool
+            ) -> tuple[float, float, int, str]:
+    """One ``chainrule render Lecture``: wall seconds, video seconds, peak bytes, its output."""
+    command = [str(BIN / "python"), "-m", "chainrule", "render", "Lecture", "-q", quality,
+               "-o", str(out), "--jobs", "2"] + ([] if voice else ["--no-voice"])
+    env = render_bench.environment(CHAINRULE_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
+    result = render_bench.run(command, log, work, env)
+    video = render_bench.video_seconds([out / f"Lecture_{quality}.mp4"])
+    return result.seconds, video, result.peak, log.read_text(errors="replace")
+
+
+def bench(quality: str, work: Path) -> list[str]:
+    """The four rows of one quality, and the synthesis rate line."""
+    rows, times = [], {}
+    count = 0
+    for temperature in ("cold", "warm"):
+        for voice in (False, True):
+            count += 1
+            name = "narrated" if voice else "silent"
+            seconds, video, peak, output = lecture(
+                quality, work / f"cache-{quality}-{name}", work / f"out-{quality}-{name}",
+                work, work / f"{quality}-{count}.log", voice)
+            times[(temperature, voice)] = seconds
+            ratio = ""
+            if voice:
+                ratio = f"{seconds / times[(temperature, False)]:.2f} x silent"
+            rows.append(f"  -q{quality} {name:8s} {temperature}: {seconds:6.1f} s wall, "
+                        f"{video:6.1f} s of video, peak {peak / 2**20:5.0f} MB  {ratio}")
+            print(rows[-1], file=sys.stderr)
+            found = NARRATION.search(output)
+            if voice and temperature == "cold" and found:
+                speech, made, total, spent = (float(g) for g in found.groups())
+                rows.append(f"  -q{quality} synthesis: {spent:.1f} s for {speech:.0f} s of "
+                            f"speech ({made:.0f} of {total:.0f} steps) = "
+                            f"{60 * spent / speech:.1f} s per minute of speech")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quality", "-q", choices=("l", "h", "both"), default="both")
+    args = parser.parse_args()
+    qualities = ("l", "h") if args.quality == "both" else (args.quality,)
+    with tempfile.TemporaryDirectory(prefix="chainrule-narration-bench-") as scratch:
+        lines = []
+        for quality in qualities:
+            lines += bench(quality, Path(scratch))
+    print("narrated against silent Lecture (targets: cold at most 1.15 x, warm about 1 x, "
+          "peak at most 1024 MB per process)")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
