@@ -424,9 +424,9 @@ def _merged(data: Mapping[str, Any], given: Mapping[str, tuple[Any, str]]) -> di
 # ---------------------------------------------------------------------- TOML template
 
 _HEADER = """\
-# chainrule configuration: `chainrule check`, `list` and `render` read it (--config FILE, or
-# ./chainrule.toml when present). Every key is shown with its default; edit what you need and
-# delete the rest. Command-line options override this file.
+# chainrule configuration: `chainrule check`, `list`, `render` and `script` read it (--config
+# FILE, or ./chainrule.toml when present). Every key is shown with its default; edit what you need
+# and delete the rest. Command-line options override this file.
 """
 
 _SECTION_INTRO = {
