@@ -140,18 +140,23 @@ def step_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
     return tuple(step_id for step_id in ids if str(step_id) in known)
 
 
-def narrated_step_ids(cls: type, derivation: Any) -> tuple[str, ...]:
-    """The steps a scene reads out, in order, each once: its segments' narrated steps (a scene
-    made of segments, or of one), else the steps it shows."""
-    segments = getattr(cls, "segments_for", None)
-    if callable(segments):
-        found = tuple(segments(derivation))
+def narrated_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
+    """The ids of the steps a scene reads out, in the order it reads them, each once: the
+    ``narrated_ids_for`` of each of its segments (a lecture's ``segments_for``, or its one
+    ``segment``), else :func:`step_ids_of` (a step another segment already read out is only
+    marked as continued, so it is said once)."""
+    segments_for = getattr(cls, "segments_for", None)
+    if callable(segments_for):
+        segments = tuple(segments_for(derivation))
     elif getattr(cls, "segment", None) is not None:
-        found = (cls.segment,)  # type: ignore[attr-defined]
+        segments = (cls.segment,)
     else:
-        return step_ids_of(cls, derivation)
-    return tuple(dict.fromkeys(str(step_id) for segment in found
-                               for step_id in segment.narrated_ids_for(derivation)))
+        return tuple(dict.fromkeys(str(step_id) for step_id in step_ids_of(cls, derivation)))
+    ids: list[str] = []
+    for segment in segments:
+        narrated = getattr(segment, "narrated_ids_for", None) or segment.step_ids_for
+        ids.extend(str(step_id) for step_id in narrated(derivation))
+    return tuple(dict.fromkeys(ids))
 
 
 def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
@@ -171,5 +176,5 @@ def format_duration(seconds: float) -> str:
 
 
 __all__ = ["Catalog", "DEFAULT_SCENE", "LECTURE_ORDER", "discover", "estimated_seconds",
-           "format_duration", "import_manim", "narrated_step_ids", "scene_by_path", "scene_path",
+           "format_duration", "import_manim", "narrated_ids_of", "scene_by_path", "scene_path",
            "step_ids_of", "summary"]

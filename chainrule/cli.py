@@ -23,6 +23,7 @@ from .commands.init import init
 from .commands.list import list_scenes
 from .commands.options import DEBUG, debug_enabled
 from .commands.render import render
+from .commands.script import script
 from .errors import ChainruleError
 
 #: The hash seed render processes run with, so Manim's partial-movie cache is stable
@@ -123,6 +124,7 @@ def cli() -> None:
       chainrule list             the scenes and their estimated durations
       chainrule render -q l      the whole lecture at 480p15 into media/
       chainrule init             a commented config file to adapt it to your course
+      chainrule script           the narration as a script, to record in your own voice
     """
 
 
@@ -130,6 +132,7 @@ cli.add_command(check)
 cli.add_command(init)
 cli.add_command(list_scenes)
 cli.add_command(render)
+cli.add_command(script)
 
 
 def main() -> None:

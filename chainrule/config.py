@@ -424,9 +424,9 @@ def _merged(data: Mapping[str, Any], given: Mapping[str, tuple[Any, str]]) -> di
 # ---------------------------------------------------------------------- TOML template
 
 _HEADER = """\
-# chainrule configuration: `chainrule check`, `list` and `render` read it (--config FILE, or
-# ./chainrule.toml when present). Every key is shown with its default; edit what you need and
-# delete the rest. Command-line options override this file.
+# chainrule configuration: `chainrule check`, `list`, `render` and `script` read it (--config
+# FILE, or ./chainrule.toml when present). Every key is shown with its default; edit what you need
+# and delete the rest. Command-line options override this file.
 """
 
 _SECTION_INTRO = {
@@ -464,7 +464,8 @@ def toml_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # JSON strings are TOML basic strings
+        # JSON strings are TOML basic strings, but for DEL, which TOML wants escaped too
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     raise TypeError(f"cannot write {value!r} as TOML")

@@ -22,7 +22,7 @@ from typing import Any
 from derivations import Derivation
 from scenes.narration import StepVoice
 
-from .catalog import Catalog, estimated_seconds, narrated_step_ids, scene_path
+from .catalog import Catalog, estimated_seconds, narrated_ids_of, scene_path
 from .config import Settings
 
 
@@ -117,7 +117,7 @@ def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
                           estimate=estimated_seconds(cls, derivation, pacing),
                           verbosity=verbosity, voice_pause=pause)
         if voices:
-            base = _voiced(base, narrated_step_ids(cls, derivation), voices, pause)
+            base = _voiced(base, narrated_ids_of(cls, derivation), voices, pause)
         units = _units(base, cls, derivation, pacing, config, voices)
         scenes.append(SceneRender(name, base.stem, str(folder),
                                   "Title" if name == "Lecture" else name, tuple(units)))

@@ -159,9 +159,9 @@ def run_plan(plan: Any, runner: Any) -> list[Any]:
 
 def _narrated_steps(catalog: Any, names: Sequence[str], derivation: Any) -> list[str]:
     """Every step the scenes ``names`` read out, in order, each once."""
-    from ..catalog import narrated_step_ids
+    from ..catalog import narrated_ids_of
 
-    ids = (i for name in names for i in narrated_step_ids(catalog.scenes[name], derivation))
+    ids = (i for name in names for i in narrated_ids_of(catalog.scenes[name], derivation))
     return list(dict.fromkeys(ids))
 
 
