@@ -120,11 +120,12 @@ def make_engine(voice: VoiceSettings) -> Engine:
 
 
 def open_cache(root: Path) -> Any:
-    """The speech cache under the cache folder ``root``
-    (:class:`chainrule.voice.speech_cache.SpeechCache`)."""
+    """The speech cache of the cache folder ``root``, the one ``chainrule render`` uses
+    (:func:`chainrule.narrating.speech_folder`)."""
+    from ..narrating import speech_folder
     from ..voice.speech_cache import SpeechCache
 
-    return SpeechCache(root)
+    return SpeechCache(speech_folder(root))
 
 
 def speak_cached(engine: Engine, line: Line, cache: Any) -> Speech:
