@@ -13,8 +13,7 @@ All audio here is mono float32 at :data:`RATE` (48 kHz, Opus's own rate; AAC tak
 Why a limiter: Piper's speech has its peaks about 21.5 dB above its integrated loudness
 (measured on the bundled voice: -25.4 LUFS with peaks at -3.9 dBFS). At -16 LUFS its peaks would
 be at +5.5 dBFS, so no plain gain can reach the target without clipping; the limiter lowers the
-few loud peaks smoothly (gain changes spread over :data:`LIMIT_WINDOW`) and the gain is
-re-measured after it.
+loud peaks smoothly (ramps of 5 ms, holds of 40 ms) and the gain is re-measured after it.
 
 >>> x = np.zeros(RATE, dtype=np.float32); x[12_000:36_000] = 0.5
 >>> start, end = voiced_span(x, RATE)
@@ -51,8 +50,11 @@ MARGIN = 0.004
 SILENCE_BELOW_PEAK_DB = -40.0
 #: ...and so is any frame quieter than this (dBFS), however quiet the loudest is.
 SILENCE_FLOOR_DB = -60.0
-#: Window over which the limiter lowers and restores its gain (seconds).
-LIMIT_WINDOW = 0.010
+#: The limiter lowers its gain over 2 x this before a peak and restores it over 2 x this
+#: after its hold (seconds).
+LIMIT_ATTACK = 0.0025
+#: How long the limiter holds its gain down after a peak (seconds; several pitch periods).
+LIMIT_HOLD = 0.040
 
 
 def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
@@ -164,45 +166,72 @@ def mix(marks: Sequence[VoiceMark], speeches: Mapping[str, Speech], seconds: flo
 
 
 def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.ndarray:
-    """``samples`` with every sample at or below ``ceiling_db`` dBFS, by a smooth gain: the gain
-    each sample needs is spread (sliding minimum, then a moving average, both over
-    :data:`LIMIT_WINDOW`) so it falls before a peak and recovers after it. The average of
-    minima whose windows all contain a sample never exceeds the gain that sample needs, so the
-    ceiling holds by construction; a final clip only guards rounding."""
+    """``samples`` with every sample at or below ``ceiling_db`` dBFS, by a smooth gain.
+
+    The gain sample ``k`` needs is ``min(1, ceiling / |x[k]|)``. Its minimum over a window
+    reaching :data:`LIMIT_ATTACK` ahead and :data:`LIMIT_ATTACK` + :data:`LIMIT_HOLD` behind is
+    then averaged over ±:data:`LIMIT_ATTACK`: the gain ramps down (over 2 x attack) before a
+    peak, holds after it, and ramps back. Every window averaged at sample ``n`` contains ``n``,
+    so the gain never exceeds what ``n`` needs and the ceiling holds by construction (a final
+    clip only guards float rounding). The hold spans several pitch periods, so a vowel is
+    turned down as a whole rather than period by period (which would distort it).
+
+    >>> x = np.zeros(4800, dtype=np.float32); x[2400] = 2.0; x[2410] = 0.5
+    >>> y = limit(x, 48_000)
+    >>> bool(np.max(np.abs(y)) <= 10 ** (CEILING_DB / 20)), float(y[2410]) < 0.5
+    (True, True)
+    """
     samples = np.asarray(samples, dtype=np.float32)
-    ceiling = 10 ** (ceiling_db / 20)
+    ceiling = np.float32(10 ** (ceiling_db / 20))
+    ceiling = np.nextafter(ceiling, np.float32(0))  # float32 rounding stays below the dB figure
     peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
     if peak <= ceiling:
         return samples.copy()
-    need = np.minimum(1.0, ceiling / np.maximum(np.abs(samples.astype(np.float64)), 1e-12))
-    size = 2 * (round(LIMIT_WINDOW * rate) // 2) + 1  # odd: centred windows
-    gain = uniform_filter1d(minimum_filter1d(need, size, mode="nearest"), size, mode="nearest")
-    out = samples * gain
-    return np.clip(out, -ceiling, ceiling).astype(np.float32)
+    need = np.minimum(1.0, float(ceiling) / np.maximum(np.abs(samples.astype(np.float64)),
+                                                       1e-12))
+    attack = max(1, round(LIMIT_ATTACK * rate))
+    half_hold = max(1, round(LIMIT_HOLD * rate / 2))
+    # centred minimum over [c - attack - half_hold, c + attack + half_hold], used at
+    # k = c + half_hold: the window [k - attack - 2 half_hold, k + attack]
+    centred = minimum_filter1d(need, 2 * (attack + half_hold) + 1, mode="nearest")
+    held = np.concatenate([np.full(half_hold, centred[0]), centred[:-half_hold]])
+    gain = uniform_filter1d(held, 2 * attack + 1, mode="nearest")
+    gain = np.minimum(gain, need)  # guards the filters' float rounding
+    return np.clip(samples * gain, -ceiling, ceiling).astype(np.float32)
 
 
 def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> np.ndarray:
     """``samples`` at an integrated loudness of ``target_lufs`` (ITU-R BS.1770-4, gated, via
-    pyloudnorm) with no sample above -1 dBFS (:func:`limit`). The limiter lowers the loudness
-    a little, so the gain is measured again after it (three rounds reach the target within
-    0.1 LU). A track too short to measure (under 0.4 s) or silent is returned unchanged."""
+    pyloudnorm) with no sample above -1 dBFS (:func:`limit`). The limiter lowers the loudness,
+    so the gain is found by the secant method on the measured loudness after limiting (within
+    0.05 LU in a few rounds). A track too short to measure (under 0.4 s) or silent is returned
+    unchanged."""
     import pyloudnorm
 
     samples = np.asarray(samples, dtype=np.float32)
     if len(samples) < round(0.4 * rate) or not np.any(samples):
         return samples.copy()
     meter = pyloudnorm.Meter(rate)
-    measured = meter.integrated_loudness(samples.astype(np.float64))
+
+    def loudness_at(gain_db: float) -> tuple[np.ndarray, float]:
+        out = limit(samples * np.float32(10 ** (gain_db / 20)), rate)
+        return out, float(meter.integrated_loudness(out.astype(np.float64)))
+
+    measured = float(meter.integrated_loudness(samples.astype(np.float64)))
     if not math.isfinite(measured):
         return samples.copy()
-    gain_db = target_lufs - measured
-    out = samples
-    for _ in range(4):
-        out = limit(samples * np.float32(10 ** (gain_db / 20)), rate)
-        reached = meter.integrated_loudness(out.astype(np.float64))
-        if not math.isfinite(reached) or abs(reached - target_lufs) < 0.05:
+    gain = target_lufs - measured
+    out, reached = loudness_at(gain)
+    previous: tuple[float, float] | None = None
+    for _ in range(8):
+        if abs(reached - target_lufs) < 0.05:
             break
-        gain_db += target_lufs - reached
+        slope = 1.0
+        if previous is not None and reached != previous[1]:
+            slope = min(1.0, max(0.1, (reached - previous[1]) / (gain - previous[0])))
+        previous = (gain, reached)
+        gain += (target_lufs - reached) / slope
+        out, reached = loudness_at(gain)
     return out
 
 
