@@ -157,3 +157,41 @@ def test_normalise_leaves_silence_and_short_tracks_alone() -> None:
     assert np.array_equal(normalise(silent, RATE), silent)
     short = np.full(RATE // 10, 0.01, dtype=np.float32)
     assert np.array_equal(normalise(short, RATE), short)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1), st.floats(min_value=1.0, max_value=4.0))
+def test_limiting_stretches_equals_limiting_everything(seed: int, gain: float) -> None:
+    """The limiter works only near peaks; the result equals the gain computed over the whole
+    track (the reference below, written out independently of the stretch logic)."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    from chainrule.voice.track import LIMIT_ATTACK, LIMIT_HOLD
+
+    rng = np.random.default_rng(seed)
+    x = np.zeros(RATE, dtype=np.float32)
+    for _ in range(rng.integers(1, 6)):  # a few bursts, some far apart
+        at = int(rng.integers(0, RATE - 2000))
+        x[at:at + 2000] += (gain * rng.uniform(-1, 1, 2000)).astype(np.float32)
+    ceiling = float(np.nextafter(np.float32(CEILING), np.float32(0)))
+    need = np.minimum(1.0, ceiling / np.maximum(np.abs(x.astype(np.float64)), 1e-12))
+    attack, half = round(LIMIT_ATTACK * RATE), round(LIMIT_HOLD * RATE / 2)
+    centred = minimum_filter1d(need, 2 * (attack + half) + 1, mode="nearest")
+    held = np.concatenate([np.full(half, centred[0]), centred[:-half]])
+    gain_curve = np.minimum(uniform_filter1d(held, 2 * attack + 1, mode="nearest"), need)
+    reference = np.clip(x * gain_curve, -ceiling, ceiling).astype(np.float32)
+    assert np.allclose(limit(x, RATE), reference, atol=1e-6)
+
+
+def test_part_limited_alone_equals_the_whole(piper_track: np.ndarray) -> None:
+    """One gain for a lecture: a part amplified alone equals that part of the amplified whole
+    (cut in silence), so parts joined sound as the whole lecture."""
+    from chainrule.voice.track import amplified, loudness_gain
+
+    gain = loudness_gain(piper_track, RATE)
+    whole = amplified(piper_track, RATE, gain)
+    silent = np.flatnonzero(piper_track == 0)
+    cut = int(silent[np.searchsorted(silent, 4 * RATE)])
+    first = amplified(piper_track[:cut], RATE, gain)
+    second = amplified(piper_track[cut:], RATE, gain)
+    assert np.array_equal(np.concatenate([first, second]), whole)

@@ -176,64 +176,94 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.
     clip only guards float rounding). The hold spans several pitch periods, so a vowel is
     turned down as a whole rather than period by period (which would distort it).
 
+    Only the stretches around samples above the ceiling are worked on (the gain is 1 farther
+    than one window from any of them), so a long track with few peaks is limited quickly; the
+    result is the same as over the whole track. The limiter is local: a part of a track limited
+    alone equals that part of the whole limited track, except within 50 ms of its ends.
+
     >>> x = np.zeros(4800, dtype=np.float32); x[2400] = 2.0; x[2410] = 0.5
     >>> y = limit(x, 48_000)
     >>> bool(np.max(np.abs(y)) <= 10 ** (CEILING_DB / 20)), float(y[2410]) < 0.5
     (True, True)
     """
     samples = np.asarray(samples, dtype=np.float32)
-    ceiling = np.float32(10 ** (ceiling_db / 20))
-    ceiling = np.nextafter(ceiling, np.float32(0))  # float32 rounding stays below the dB figure
-    peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
-    if peak <= ceiling:
-        return samples.copy()
-    need = np.minimum(1.0, float(ceiling) / np.maximum(np.abs(samples.astype(np.float64)),
-                                                       1e-12))
+    ceiling = np.nextafter(np.float32(10 ** (ceiling_db / 20)), np.float32(0))
+    over = np.flatnonzero(np.abs(samples) > ceiling)
+    out = samples.copy()
+    if len(over) == 0:
+        return out
     attack = max(1, round(LIMIT_ATTACK * rate))
     half_hold = max(1, round(LIMIT_HOLD * rate / 2))
+    reach = 2 * attack + 2 * half_hold + 2  # the gain is 1 farther than this from any peak
+    breaks = np.flatnonzero(np.diff(over) > 2 * reach)
+    firsts = np.concatenate([[over[0]], over[breaks + 1]])
+    lasts = np.concatenate([over[breaks], [over[-1]]])
+    for first, last in zip(firsts, lasts, strict=True):
+        low, high = max(0, int(first) - reach), min(len(samples), int(last) + reach + 1)
+        out[low:high] = _limited(samples[low:high], float(ceiling), attack, half_hold)
+    return np.clip(out, -ceiling, ceiling)
+
+
+def _limited(samples: np.ndarray, ceiling: float, attack: int, half_hold: int) -> np.ndarray:
+    """:func:`limit` of one stretch (whose ends are at least one window from any peak)."""
+    need = np.minimum(1.0, ceiling / np.maximum(np.abs(samples.astype(np.float64)), 1e-12))
     # centred minimum over [c - attack - half_hold, c + attack + half_hold], used at
     # k = c + half_hold: the window [k - attack - 2 half_hold, k + attack]
     centred = minimum_filter1d(need, 2 * (attack + half_hold) + 1, mode="nearest")
     held = np.concatenate([np.full(half_hold, centred[0]), centred[:-half_hold]])
-    gain = uniform_filter1d(held, 2 * attack + 1, mode="nearest")
-    gain = np.minimum(gain, need)  # guards the filters' float rounding
-    return np.clip(samples * gain, -ceiling, ceiling).astype(np.float32)
+    gain = np.minimum(uniform_filter1d(held, 2 * attack + 1, mode="nearest"), need)
+    return (samples * gain).astype(np.float32)
 
 
-def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> np.ndarray:
-    """``samples`` at an integrated loudness of ``target_lufs`` (ITU-R BS.1770-4, gated, via
-    pyloudnorm) with no sample above -1 dBFS (:func:`limit`). The limiter lowers the loudness,
-    so the gain is found by the secant method on the measured loudness after limiting (within
-    0.05 LU in a few rounds). A track too short to measure (under 0.4 s) or silent is returned
-    unchanged."""
+def loudness_gain(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> float:
+    """The gain (dB) that, followed by :func:`limit`, brings ``samples`` to an integrated
+    loudness of ``target_lufs`` (ITU-R BS.1770-4, gated, via pyloudnorm); 0 for a track too
+    short to measure (under 0.4 s) or silent.
+
+    The limiter lowers the loudness, so the gain is found by the secant method on the loudness
+    measured after limiting (to 0.05 LU, in three or four measurements). Use one gain for every
+    video of a lecture (measured on the whole lecture's track) so its parts joined sound as the
+    whole: :func:`limit` is local, gain is a number."""
     import pyloudnorm
 
     samples = np.asarray(samples, dtype=np.float32)
     if len(samples) < round(0.4 * rate) or not np.any(samples):
-        return samples.copy()
+        return 0.0
     meter = pyloudnorm.Meter(rate)
 
-    def loudness_at(gain_db: float) -> tuple[np.ndarray, float]:
+    def reached(gain_db: float) -> float:
         out = limit(samples * np.float32(10 ** (gain_db / 20)), rate)
-        return out, float(meter.integrated_loudness(out.astype(np.float64)))
+        return float(meter.integrated_loudness(out.astype(np.float64)))
 
     measured = float(meter.integrated_loudness(samples.astype(np.float64)))
     if not math.isfinite(measured):
-        return samples.copy()
+        return 0.0
     gain = target_lufs - measured
-    out, reached = loudness_at(gain)
+    now = reached(gain)
     previous: tuple[float, float] | None = None
     for _ in range(8):
-        if abs(reached - target_lufs) < 0.05:
+        if not math.isfinite(now) or abs(now - target_lufs) < 0.05:
             break
         slope = 1.0
-        if previous is not None and reached != previous[1]:
-            slope = min(1.0, max(0.1, (reached - previous[1]) / (gain - previous[0])))
-        previous = (gain, reached)
-        gain += (target_lufs - reached) / slope
-        out, reached = loudness_at(gain)
-    return out
+        if previous is not None and now != previous[1]:
+            slope = min(1.0, max(0.1, (now - previous[1]) / (gain - previous[0])))
+        previous = (gain, now)
+        gain += (target_lufs - now) / slope
+        now = reached(gain)
+    return gain
 
 
-__all__ = ["CEILING_DB", "FADE", "MARGIN", "RATE", "TARGET_LUFS", "faded", "limit", "mix",
-           "normalise", "resample", "trim", "voiced_span"]
+def amplified(samples: np.ndarray, rate: int, gain_db: float) -> np.ndarray:
+    """``samples`` turned up (or down) by ``gain_db`` and :func:`limit`-ed to -1 dBFS."""
+    return limit(np.asarray(samples, dtype=np.float32) * np.float32(10 ** (gain_db / 20)), rate)
+
+
+def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> np.ndarray:
+    """``samples`` at an integrated loudness of ``target_lufs`` (ITU-R BS.1770-4, gated, via
+    pyloudnorm) with no sample above -1 dBFS: :func:`amplified` by :func:`loudness_gain`. A
+    track too short to measure (under 0.4 s) or silent comes back unchanged."""
+    return amplified(samples, rate, loudness_gain(samples, rate, target_lufs))
+
+
+__all__ = ["CEILING_DB", "FADE", "MARGIN", "RATE", "TARGET_LUFS", "amplified", "faded", "limit",
+           "loudness_gain", "mix", "normalise", "resample", "trim", "voiced_span"]
