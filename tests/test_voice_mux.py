@@ -118,3 +118,26 @@ def test_other_containers_refused(tmp_path: Path) -> None:
     make_video(tmp_path / "v.mp4", "libx264", seconds=0.2)
     with pytest.raises(ValueError, match=r"\.mp4 or \.webm only, not \.gif"):
         add_audio(tmp_path / "v.mp4", np.zeros(10, dtype=np.float32), RATE, tmp_path / "v.gif")
+
+
+@pytest.mark.parametrize(("suffix", "encoder"), [("mp4", "libx264"), ("webm", "libvpx-vp9")])
+def test_normalised_speech_decodes_at_minus_16_lufs_below_minus_1_dbfs(
+        tmp_path: Path, suffix: str, encoder: str) -> None:
+    """Piper speech normalised, encoded and decoded: still -16 LUFS (±0.5) and no decoded
+    sample above -1 dBFS although AAC and Opus overshoot peaks."""
+    from chainrule.voice.lines import Line
+    from chainrule.voice.measure import loudness
+    from chainrule.voice.piper_voice import PiperEngine
+    from chainrule.voice.track import mix, normalise
+    from scenes.narration import VoiceMark
+
+    speech = PiperEngine().speak(Line.of("a", "A", "The gradient of W[2] is dZ[2] A[1]ᵀ. "
+                                                   "Fold back through g′(z[1])."))
+    seconds = speech.seconds + 1.0
+    track = normalise(mix([VoiceMark("a", 0.5)], {"a": speech}, seconds), RATE)
+    video = tmp_path / f"v.{suffix}"
+    make_video(video, encoder, seconds=seconds)
+    add_audio(video, track, RATE, tmp_path / f"a.{suffix}")
+    heard, rate = decode_audio(tmp_path / f"a.{suffix}")
+    assert loudness(heard, rate) == pytest.approx(-16.0, abs=0.5)
+    assert np.max(np.abs(heard)) <= 10 ** (-1 / 20)

@@ -8,11 +8,13 @@ All audio here is mono float32 at :data:`RATE` (48 kHz, Opus's own rate; AAC tak
 - :func:`mix` places every step's speech at its :class:`~scenes.narration.VoiceMark`, with short
   fades so no speech starts or ends with a click; overlap or speech past the end is an error;
 - :func:`normalise` sets the integrated loudness (ITU-R BS.1770 via pyloudnorm) to -16 LUFS and
-  keeps every sample at or below -1 dBFS with a look-ahead peak limiter (see :func:`limit`).
+  keeps every sample at or below -2 dBFS with a look-ahead peak limiter (see :func:`limit`),
+  so that the audio decoded from AAC or Opus, which overshoot peaks, stays below -1 dBFS.
 
 Why a limiter: Piper's speech has its peaks about 21.5 dB above its integrated loudness
-(measured on the bundled voice: -25.4 LUFS with peaks at -3.9 dBFS). At -16 LUFS its peaks would
-be at +5.5 dBFS, so no plain gain can reach the target without clipping; the limiter lowers the
+(measured on the bundled voice: -25.4 LUFS with peaks at -3.9 dBFS; over the whole lecture
+-25.6 LUFS with peaks at -1.4 dBFS). At -16 LUFS its peaks would be at +5.5 to +8 dBFS, so no
+plain gain can reach the target without clipping; the limiter lowers the
 loud peaks smoothly (ramps of 5 ms, holds of 40 ms) and the gain is re-measured after it.
 
 >>> x = np.zeros(RATE, dtype=np.float32); x[12_000:36_000] = 0.5
@@ -40,8 +42,11 @@ from .engines import Speech
 RATE = 48_000
 #: Loudness of a finished track (LUFS, integrated), as EBU R128 / most podcast platforms.
 TARGET_LUFS = -16.0
-#: No sample of a finished track goes above this (dBFS).
-CEILING_DB = -1.0
+#: No sample of a finished track goes above this (dBFS). Lossy codecs overshoot peaks: with
+#: the lecture's speech limited to -1 dBFS, decoded AAC peaked at -0.74 dBFS and Opus at +0.07
+#: dBFS; limited to -2 dBFS, at -1.80 and -1.01. So the track stops at -2 and what a player
+#: decodes stays at or below -1 dBFS (EBU R128's ceiling).
+CEILING_DB = -2.0
 #: Length of the fade at each end of a step's speech (seconds): no click where speech starts.
 FADE = 0.005
 #: Sound kept on each side of the voiced part when trimming (seconds).
@@ -254,13 +259,15 @@ def loudness_gain(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LU
 
 
 def amplified(samples: np.ndarray, rate: int, gain_db: float) -> np.ndarray:
-    """``samples`` turned up (or down) by ``gain_db`` and :func:`limit`-ed to -1 dBFS."""
+    """``samples`` turned up (or down) by ``gain_db`` and :func:`limit`-ed to
+    :data:`CEILING_DB`."""
     return limit(np.asarray(samples, dtype=np.float32) * np.float32(10 ** (gain_db / 20)), rate)
 
 
 def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> np.ndarray:
     """``samples`` at an integrated loudness of ``target_lufs`` (ITU-R BS.1770-4, gated, via
-    pyloudnorm) with no sample above -1 dBFS: :func:`amplified` by :func:`loudness_gain`. A
+    pyloudnorm) with no sample above :data:`CEILING_DB`: :func:`amplified` by
+    :func:`loudness_gain`. A
     track too short to measure (under 0.4 s) or silent comes back unchanged."""
     return amplified(samples, rate, loudness_gain(samples, rate, target_lufs))
 
