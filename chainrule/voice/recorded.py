@@ -145,9 +145,10 @@ def read_recording(path: Path, step_id: str) -> tuple[np.ndarray, int]:
 
 
 def _reason(error: Exception) -> str:
-    """The first line of a libsndfile error, short."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:120]
+    """libsndfile's reason, short (without the file name it repeats)."""
+    text = str(getattr(error, "error_string", "") or error).strip()
+    text = text.splitlines()[0] if text else type(error).__name__
+    return text.rstrip(".")[:120]
 
 
 def spans_by_length(line: Line, seconds: float) -> tuple[Span, ...]:
