@@ -6,10 +6,12 @@ its leading and trailing near-silence and followed by :data:`GAP` of silence bef
 every sentence's :class:`~.engines.Span` is exactly where its sound is. The result is resampled
 from the model's rate (22 050 Hz) to 48 kHz, the rate of every track.
 
-The model is loaded once per process, on the first line spoken (0.5 s for ``joe-us``), and kept
-for every engine using the same model file. ONNX Runtime runs it on :data:`THREADS` threads:
-measured on a shared 2-core machine, 1 thread synthesises a minute of speech in 5.6 s, 2
-threads in 3.0 s.
+The model is loaded once per process, on the first line spoken (0.4-1.0 s for ``joe-us``), and
+kept for every engine using the same model file. ONNX Runtime runs it on :data:`THREADS`
+threads without spin-waiting. Measured on a 2-core machine, seconds of synthesis per minute of
+speech: idle, 1 thread 5.6, 2 threads 3.0; with both cores busy with other work, 1 thread 15,
+2 spinning threads 22, 2 threads not spinning 14-20. The samples are the same whatever the
+number of threads (checked), so it changes speed only.
 
 Piper's own per-sentence peak normalisation is turned off: the model's raw output keeps the
 sentences of a line at the voice's natural relative level, and loudness is set once for the
@@ -164,6 +166,9 @@ def load_voice(onnx: Path, config: Path, threads: int = THREADS) -> Any:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = max(1, min(threads, os.cpu_count() or 1))
     options.inter_op_num_threads = 1
+    # threads that wait by spinning take the cores from everything else (and from each other
+    # when the machine is busy); sleeping costs little on a model this size
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
         session = onnxruntime.InferenceSession(str(onnx), sess_options=options,
