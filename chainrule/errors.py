@@ -7,6 +7,7 @@ exits with the error's ``exit_code``; ``--debug`` shows the traceback as well.
 exception                 exit   raised when
 ========================  =====  ==========================================================
 :class:`ConfigError`      2      a config file, option or scene name is wrong (usage error)
+:class:`RecordingError`   2      an educator's recording is missing, empty, unreadable or silent
 :class:`VerificationFailed` 1    a derivation step or a learner's candidate does not hold
 :class:`RenderFailed`     1      Manim failed, or an output could not be written
 :class:`MissingDependency` 1     a system program or library (LaTeX, dvisvgm, Cairo) is absent
@@ -39,6 +40,13 @@ class ConfigError(ChainruleError):
     exit_code = 2
 
 
+class RecordingError(ConfigError):
+    """A recording of the educator's voice is missing, empty, not audio, damaged, silent or too
+    long. The message names the file and the step; nothing is rendered."""
+
+    exit_code = 2
+
+
 class VerificationFailed(ChainruleError):
     """A derivation step does not hold, or a candidate formula is wrong."""
 
@@ -63,5 +71,5 @@ class Interrupted(ChainruleError):
     exit_code = 130
 
 
-__all__ = ["ChainruleError", "ConfigError", "Interrupted", "MissingDependency", "RenderFailed",
-           "VerificationFailed"]
+__all__ = ["ChainruleError", "ConfigError", "Interrupted", "MissingDependency", "RecordingError",
+           "RenderFailed", "VerificationFailed"]

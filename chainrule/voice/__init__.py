@@ -14,5 +14,22 @@ The pieces, each small and testable without Manim:
 - :mod:`.track` — the audio track of a video from where each step's speech starts, loudness
   normalised (ITU-R BS.1770, −16 LUFS);
 - :mod:`.mux` — the track put into the video: AAC in mp4, Opus in webm;
-- :mod:`.measure` — loudness, RMS in a window and the jump at a seam, for tests and notes.
+- :mod:`.measure` — loudness, RMS in a window and the jump at a seam, for tests and notes;
+- :mod:`.choose` — the engine the ``[voice]`` settings ask for (None when narration is off).
+
+Decisions, measured where they could be:
+
+- Piper runs with no noise (``noise_scale = noise_w_scale = 0``): the same text gives the same
+  samples, so speech is cached and tested exactly. Each sentence is spoken on its own, trimmed
+  and followed by 0.25 s of silence, so its subtitle cue covers exactly its sound.
+- Recorded speech is cached too, keyed by the sha256 of the recording's bytes (size and time
+  could miss a re-recording); recordings are checked, all of them, before anything is drawn
+  (:class:`~chainrule.errors.RecordingError`, exit 2, one line naming the file and the step).
+- Loudness: one gain per lecture (:func:`.track.loudness_gain` over the whole lecture's track,
+  then :func:`.track.amplified` for each video), so parts joined sound as the whole; a limiter
+  keeps samples at or below -2 dBFS because Piper's peaks sit about 22 dB above its loudness,
+  and AAC and Opus overshoot peaks by up to 1 dB (decoded: at or below -1 dBFS).
+- Audio is added to a drawn video by copying its video packets (no re-encoding) and encoding
+  the track beside them; AAC's priming and Opus's pre-skip are recorded by the container, so
+  a click placed at a sample is decoded at that sample (measured: 0 samples off).
 """
