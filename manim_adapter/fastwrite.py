@@ -65,6 +65,9 @@ def concat_videos(inputs: Sequence[str | Path], output: str | Path,
                 stream = source.streams.video[0]
                 if out_stream is None:
                     out_stream = container.add_stream_from_template(template=stream)
+                    rate = stream.average_rate or stream.base_rate or stream.guessed_rate
+                    if rate:  # WebM (Matroska) then records each frame's duration; without
+                        out_stream.codec_context.framerate = rate  # it the rate reads None
                 base = stream.time_base
                 end = offset
                 for packet in source.demux(stream):
