@@ -136,7 +136,7 @@ def test_the_lecture_joins_its_parts_without_a_seam_in_the_sound(tmp_path: Path)
         at = int(round(seam * rate))
         near = jumps[max(at - rate // 1000, 0):at + rate // 1000]  # +- 1 ms
         assert near.max() <= max(typical, 1e-3), seam
-        speaking = [s for s in steps if s[1] <= seam < s[1] + s[2]]
+        speaking = [s for s in steps if s[1] < seam - 0.001 and seam + 0.001 < s[1] + s[2]]
         assert not speaking, f"speech of {speaking} runs across the seam at {seam} s"
     # same audio length as the video, and every step's speech once
     assert len(samples) / rate == pytest.approx(entry["duration"], abs=1 / FPS)
