@@ -83,6 +83,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh folder and cache folder; the fake voice in place of Piper."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CHAINRULE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CHAINRULE_SPEECH_DIR", str(tmp_path / "speech"))  # not the shared one
     FakeEngine.spoken = []
     StandInCache.store = {}
     monkeypatch.setattr(script_module, "make_engine", lambda voice: FakeEngine())
