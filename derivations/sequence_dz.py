@@ -665,14 +665,14 @@ def no_transpose_step(net: Network, layer: int, target: str) -> Step:
     here = square_spec == net.spec
     note = TexPart("square_note", rf"\text{{{'here' if here else 'for'} a square }}"
                    rf"{notation.matrix_tex(f'W{nxt}')}"
-                   + (r"\text{, as in this network}" if here else rf"\text{{, e.g. {dims}}}"))
+                   + (r"\text{ in this network}" if here else rf"\text{{ as in {dims}}}"))
     lines = ((note,),
              (entry(f"dZ{layer}", i, j), NOT_EQUALS, *_scalar_parts(square, layer, i, j,
                                                                      transposed=False)),
              (entry(f"dZ{layer}", i, j), EQUALS, *_scalar_parts(square, layer, i, j,
                                                                  transposed=True)))
     wrong_w, right_w = (f"w[{nxt}]_{a + 1}{b + 1}" for a, b in ((i, k), (k, i)))
-    where = "Here W" if here else f"For a square W[{nxt}], e.g. {dims}, W"
+    where = "Here W" if here else f"For a square W[{nxt}], as in {dims}, W"
     return Step(StepId(target, StepKind.NO_TRANSPOSE), Stage.PITFALL,
                 "Shapes agree, values differ",
                 f"{where}[{nxt}] dZ[{nxt}] has every shape right. "

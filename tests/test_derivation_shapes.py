@@ -110,8 +110,8 @@ def test_with_single_units_the_forms_are_even_right() -> None:
 
 def test_the_square_pitfall_uses_the_square_companion(default: Derivation) -> None:
     step = default.step("dZ1.no_transpose")
-    assert "e.g. 2-2-2" in step.lines[0][0].tex and "square" in step.lines[0][0].tex
-    assert "e.g. 2-2-2" in step.narration
+    assert "as in 2-2-2" in step.lines[0][0].tex and "square" in step.lines[0][0].tex
+    assert "For a square W[2], as in 2-2-2," in step.narration
     assert all(b.ok and (b.rows, b.cols) == (2, 2) for b in step.badges)
     wrong, right = step.lines[1], step.lines[2]
     assert wrong[1].tex == r"\neq" and right[1].tex == "="
