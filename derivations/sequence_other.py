@@ -6,7 +6,6 @@ its display and narration from the step builder.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -25,7 +24,7 @@ from .steps import Highlight, Stage, Step
 from .vocabulary import HADAMARD, Parts, Role, StepId, StepKind, TexPart, operator
 
 #: The pieces of a scalar formula that are operators, by their TeX.
-_PIECE_ROLES = {"=": Role.EQUALS}
+_PIECE_ROLES = {"=": Role.EQUALS, "-": Role.MINUS, "+": Role.PLUS}
 
 
 @dataclass(frozen=True)
@@ -125,9 +124,24 @@ def cancel_claims(net: Network) -> tuple[Claim, ...]:
 
 def _cancel_parts(letters: ScalarLetters, index: int) -> Parts:
     pieces, _ = CANCEL_LINES[index]
-    parts = letters.parts(f"c{index}_", tuple(piece for piece, _ in pieces))
-    return tuple(dataclasses.replace(part, role=Role.CANCELLED) if cancels else part
-                 for part, (_, cancels) in zip(parts, pieces, strict=True))
+    return letters.parts(f"c{index}_", tuple(piece for piece, _ in pieces))
+
+
+def _cancelling(letters: ScalarLetters, index: int) -> tuple[tuple[str, ...], ...]:
+    """The names of the parts of line ``index`` that cancel, one group per factor (``(1 − a)``
+    is one factor of three parts)."""
+    pieces, _ = CANCEL_LINES[index]
+    groups: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for part, (_, cancels) in zip(_cancel_parts(letters, index), pieces, strict=True):
+        if cancels:
+            current.append(part.name)
+        elif current:
+            groups.append(tuple(current))
+            current = []
+    if current:
+        groups.append(tuple(current))
+    return tuple(groups)
 
 
 def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
@@ -164,6 +178,8 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
                   "Multiply out. In the first term a cancels; in the second, 1 − a cancels. "
                   "Expand, and a y cancels too: ∂L/∂z = a − y.",
                   equation=(*chain[:2], *_cancel_parts(letters, 0)), lines=steps,
+                  struck=tuple(group for index in range(len(CANCEL_LINES))
+                               for group in _cancelling(letters, index)),
                   claims=cancel_claims(net))
     no_mean = (TexPart("no_mean", r"\text{no } 1/m \text{ here: }"),
                TexPart("dZ_is", rf"dZ^{{[{last}]}} = \partial\mathcal{{L}} / "

@@ -168,6 +168,8 @@ class Step:
         their classes;
         ``picked`` is the 0-based entry a partial-derivative step singles out, ``highlights``
         pairs a row/column of one matrix with the row/column it becomes in another.
+    struck : groups of part names (of ``equation`` or ``lines``), each a factor that cancels
+        against another one of its line, to be struck through.
     claims : what the step states, as sympy objects, checked by :meth:`Derivation.verify`.
     """
 
@@ -185,6 +187,7 @@ class Step:
     badges: tuple[ShapeBadge, ...] = ()
     highlights: tuple[tuple[Highlight, Highlight], ...] = ()
     candidates: tuple[Candidate, ...] = ()
+    struck: tuple[tuple[str, ...], ...] = ()
 
     @property
     def speech(self) -> str:

@@ -37,7 +37,6 @@ class Role(str, Enum):
     OPEN = "open"              #: an opening parenthesis
     CLOSE = "close"            #: a closing parenthesis (possibly with an index or a ``T``)
     SEPARATOR = "separator"    #: punctuation between two formulas on one line
-    CANCELLED = "cancelled"    #: a factor that cancels against another one of the same line
 
 
 @dataclass(frozen=True)

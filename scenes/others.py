@@ -197,7 +197,7 @@ class OtherGradientsSegment(Segment):
             self.scene.play(Write(lines[0]), run_time=self.t(1.0))
         for line in lines[1:]:
             self.scene.play(Write(line), run_time=self.t(1.0))
-            struck = strikes(cancelled_runs(line), self.theme.highlight)
+            struck = strikes(struck_in(line, step), self.theme.highlight)
             if len(struck):
                 self.scene.play(LaggedStart(*[Create(s) for s in struck], lag_ratio=0.2),
                                 run_time=self.t(1.2))
@@ -354,21 +354,15 @@ def grow_into(mobject: VMobject, box: Box, cap: float) -> None:
     mobject.move_to(box.point())
 
 
-def cancelled_runs(line: VMobject) -> list[VMobject]:
-    """Each run of consecutive parts with the role ``CANCELLED`` in one equation, as a group
-    (``(1 − a)`` is one factor, struck once)."""
-    parts = getattr(line, "parts", ())
-    runs: list[VMobject] = []
-    current: list[VMobject] = []
-    for part, mobject in zip(parts, line.submobjects, strict=False):
-        if part.role is Role.CANCELLED:
-            current.append(mobject)
-        elif current:
-            runs.append(VGroup(*current))
-            current = []
-    if current:
-        runs.append(VGroup(*current))
-    return runs
+def struck_in(line: VMobject, step: Step) -> list[VMobject]:
+    """The factors of ``step.struck`` that ``line`` shows, each as one group."""
+    found = []
+    for group in step.struck:
+        try:
+            found.append(VGroup(*[part_of(line, name) for name in group]))  # type: ignore[arg-type]
+        except KeyError:
+            continue
+    return found
 
 
 def summands(lines: VMobject | None, step: Step) -> list[VMobject]:

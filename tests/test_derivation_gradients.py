@@ -56,11 +56,12 @@ def test_each_cancellation_line_is_a_minus_y_at_a_point() -> None:
 
 def test_the_cancelling_factors_are_marked(default: Derivation) -> None:
     step = default.step("dZ2.cancel")
-    multiplied_out = step.lines[0]
-    cancelled = [p.tex for p in multiplied_out if p.role is Role.CANCELLED]
-    assert cancelled == ["a", "a", "(1 -", "a", ")", "(1 -", "a", ")"]
+    multiplied_out = {p.name: p.tex for p in step.lines[0]}
+    assert [[multiplied_out[name] for name in group] for group in step.struck] == [
+        ["a"], ["a"], ["(1 -", "a", ")"], ["(1 -", "a", ")"]]
     assert [p.tex for p in step.lines[-1][1:]] == ["a", "-", "y"]
-    assert all(p.role is not Role.CANCELLED for line in step.lines[1:] for p in line)
+    others = {p.name for line in (step.equation, *step.lines[1:]) for p in line}
+    assert not others & {name for group in step.struck for name in group}
 
 
 def test_a_wrong_cancellation_line_is_caught(default: Derivation) -> None:
