@@ -12,7 +12,7 @@ never imports Manim unless a colour is given by name.
 
 >>> settings = Settings.from_toml('[network]\\nm = 3\\n', source="demo.toml")
 >>> settings.network.spec().describe()
-'2-2-2 network, m = 3, tanh'
+'2-3-2 network, m = 3, tanh'
 >>> Settings.from_toml('[network]\\nm = 9\\n', source="demo.toml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -99,7 +99,7 @@ class NetworkSettings(_Section):
     """``[network]``: the network the lecture derives the gradients of."""
 
     layer_dims: tuple[int, ...] = Field(
-        (2, 2, 2), description="n_x followed by 2 to 4 layer sizes, each an integer from 1 to 4")
+        (2, 3, 2), description="n_x followed by 2 to 4 layer sizes, each an integer from 1 to 4")
     m: int = Field(2, description="the number of examples (columns of X), an integer from 1 to 5")
     activation: Literal["tanh", "sigmoid", "relu", "leaky_relu"] = Field(
         "tanh", description="the hidden-layer activation g: " + ", ".join(ACTIVATIONS)

@@ -14,12 +14,12 @@ from .derivation import Derivation, Formulas, StepReport, Verdict, VerificationE
 from .formula import FormulaError, ShapeError
 from .spec import ACTIVATIONS, NetworkSpec
 from .speech import spoken
-from .steps import (ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell, Highlight,
-                    MatrixDisplay, ShapeBadge, Stage, Step)
+from .steps import (Candidate, ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell,
+                    Highlight, MatrixDisplay, ShapeBadge, Stage, Step)
 from .vocabulary import Role, StepId, StepKind, TexPart
 
 __all__ = [
-    "ACTIVATIONS", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FactorRole",
+    "ACTIVATIONS", "Candidate", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FactorRole",
     "FormulaError", "Formulas", "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec", "Role",
     "ShapeBadge", "ShapeError", "Stage", "Step", "StepId", "StepKind", "StepReport", "TexPart",
     "Verdict", "VerificationError", "derive", "spoken",

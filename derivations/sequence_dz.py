@@ -11,6 +11,10 @@ Each step has two halves, kept apart: its *claims* (what it states, as sympy obj
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Mapping
+
 import sympy
 
 from . import notation
@@ -19,11 +23,13 @@ from .display import (COST, EQUALS, LOSS, LPAREN, OVER_M, PLUS, RPAREN, entry, g
                       general_gprime, gprime_display, gprime_entry, joined, matrix_display,
                       matrix_label, partial, sum_sign)
 from .functions import Z
-from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
+from .formula import (GPrime, Hadamard, MatMul, Node, Ref, ShapeError, Transpose, children,
+                      parse, shape_of, to_parts, to_text)
 from .formulas import composite, fold_claims
 from .network import Network
-from .steps import (ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell, Highlight,
-                    ShapeBadge, Stage, Step)
+from .spec import NetworkSpec
+from .steps import (Candidate, ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell,
+                    Highlight, ShapeBadge, Stage, Step)
 from .vocabulary import NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
 
 
@@ -427,11 +433,201 @@ def shapes_claims(net: Network, layer: int, node: Node) -> tuple[Claim, ...]:
 def shapes_step(net: Network, layer: int, target: str, node: Node) -> Step:
     """7. Shapes under every factor: they must agree, and the result has ``Z[l]``'s shape."""
     nxt = layer + 1
-    return Step(StepId(target, StepKind.SHAPES), Stage.SHAPES, "Check the shapes",
-                f"Write the shape under each factor: n[{layer}] by n[{nxt}] times n[{nxt}] by m "
-                f"gives n[{layer}] by m, the same as g'(Z[{layer}]) and as Z[{layer}] itself.",
+    rows, cols = net.shapes[f"Z{layer}"]
+    return Step(StepId(target, StepKind.SHAPES), Stage.SHAPES, "The shapes fit",
+                f"Now W[{nxt}]ᵀ dZ[{nxt}]: n[{layer}] by n[{nxt}] times n[{nxt}] by m. "
+                f"That gives n[{layer}] by m, here {rows}×{cols}. "
+                f"g'(Z[{layer}]) and dZ[{layer}] have that shape too.",
                 equation=(matrix_label(target), EQUALS, *to_parts(node)),
                 badges=badges_for(net, target, node), claims=shapes_claims(net, layer, node))
+
+
+# --------------------------------------------------------------------------- wrong candidates
+
+def candidate_texts(layer: int) -> tuple[str, ...]:
+    """The tempting wrong forms of ``dZ[l]``: without the transpose, in the naive scalar order
+    ``dZ W g'``, and with a matrix product where ``g'`` needs an element-wise one.
+
+    >>> candidate_texts(1)
+    ('W2 @ dZ2 * gprime(Z1)', 'dZ2 @ W2 * gprime(Z1)', 'W2.T @ dZ2 @ gprime(Z1)')
+    """
+    nxt = layer + 1
+    return (f"W{nxt} @ dZ{nxt} * gprime(Z{layer})", f"dZ{nxt} @ W{nxt} * gprime(Z{layer})",
+            f"W{nxt}.T @ dZ{nxt} @ gprime(Z{layer})")
+
+
+def screen_name(node: Node) -> str:
+    """A formula in the plain notation of titles and subtitles.
+
+    >>> screen_name(parse("W2.T @ dZ2 @ gprime(Z1)"))
+    "W[2]ᵀ dZ[2] g'(Z[1])"
+    """
+    if isinstance(node, Ref):
+        match = re.fullmatch(r"(d?[A-Za-z])(\d)", node.name)
+        return f"{match[1]}[{match[2]}]" if match else node.name
+    if isinstance(node, GPrime):
+        return f"g'(Z[{node.layer}])"
+    if isinstance(node, Transpose):
+        return screen_name(node.arg) + "ᵀ"
+    if isinstance(node, MatMul):
+        return f"{screen_name(node.left)} {screen_name(node.right)}"
+    if isinstance(node, Hadamard):
+        return f"{screen_name(node.left)} ∗ {screen_name(node.right)}"
+    return to_text(node)
+
+
+def failing_product(node: Node, shapes: Mapping[str, tuple[int, int]]) -> Node | None:
+    """The innermost product of ``node`` that does not exist (its factors have shapes, it has
+    none), or ``None`` when ``node`` has a shape."""
+    try:
+        shape_of(node, shapes)
+        return None
+    except ShapeError:
+        pass
+    for child in children(node):
+        inner = failing_product(child, shapes)
+        if inner is not None:
+            return inner
+    return node
+
+
+def _size(shape: tuple[int, int]) -> str:
+    return f"{shape[0]}×{shape[1]}"
+
+
+def judge_candidate(net: Network, target: str, text: str) -> Candidate:
+    """What the shape checker says of ``text`` as ``target`` on this network, as data."""
+    node = parse(text)
+    shapes, wanted = net.shapes, net.shapes[target]
+    equation = (matrix_label(target), EQUALS, *to_parts(node))
+    badges = badges_for(net, target, node)
+    failing = failing_product(node, shapes)
+    if failing is None:
+        shape = shape_of(node, shapes)
+        fits = shape == wanted
+        if not fits:
+            verdict = (f"{screen_name(node)} is {_size(shape)}, but {screen_name(Ref(target))} "
+                       f"is {_size(wanted)}")
+        elif _agrees(net, node, int(target[2:])):
+            verdict = "shapes fit, and here it is even right"
+        else:
+            verdict = "shapes fit here: only the values can tell"
+        red = () if fits else (target,)
+        return Candidate(text, equation, _marked(badges, red), shape, fits, verdict)
+    assert isinstance(failing, (MatMul, Hadamard))
+    left, right = shape_of(failing.left, shapes), shape_of(failing.right, shapes)
+    red = tuple(part.name for part in to_parts(failing))
+    if isinstance(failing, MatMul):
+        verdict = (f"no product: {screen_name(failing.left)} is {_size(left)}, "
+                   f"{screen_name(failing.right)} is {_size(right)} ({left[1]} ≠ {right[0]})")
+    else:
+        odd = failing.left if left != wanted else failing.right
+        verdict = (f"{screen_name(odd)} is {_size(shape_of(odd, shapes))}, "
+                   f"but {screen_name(Ref(target))} is {_size(wanted)}")
+    return Candidate(text, equation, _marked(badges, red), None, False, verdict)
+
+
+def _truth(net: Network, layer: int) -> sympy.ImmutableMatrix:
+    """The true ``dZ[l]`` in display symbols: ``(Σ_k w_ki dz_kj) g'(z_ij)``."""
+    return sympy.ImmutableMatrix(_display_sums(net, layer).multiply_elementwise(
+        net.display_values[f"gprime{layer}"]))
+
+
+def _agrees(net: Network, node: Node, layer: int) -> bool:
+    """Whether a formula of the right shape equals the true ``dZ[l]`` in every entry."""
+    value = net.evaluate_symbolic(node, net.display_values)
+    truth = _truth(net, layer)
+    return all(sympy.expand(a - b) == 0 for a, b in zip(value, truth, strict=True))
+
+
+def _marked(badges: tuple[ShapeBadge, ...], red: tuple[str, ...]) -> tuple[ShapeBadge, ...]:
+    return tuple(dataclasses.replace(badge, ok=badge.part not in red) for badge in badges)
+
+
+def candidate_claims(net: Network, layer: int, target: str) -> tuple[Claim, ...]:
+    """For each tempting form: the shape the checker finds (or that a product in it does not
+    exist, with its factors' shapes); a form that fits differs from the truth in value."""
+    table = tuple(net.shapes.items())
+    claims: list[Claim] = [ShapeClaim(f"{target} has the shape of Z{layer}", target, table,
+                                      net.shapes[target])]
+    truth = _truth(net, layer)
+    for text in candidate_texts(layer):
+        node = parse(text)
+        failing = failing_product(node, net.shapes)
+        if failing is None:
+            shape = shape_of(node, net.shapes)
+            claims.append(ShapeClaim(f"{text} is {_size(shape)}", text, table, shape))
+            if shape == net.shapes[target]:
+                value = net.evaluate_symbolic(node, net.display_values)
+                if _agrees(net, node, layer):
+                    claims.append(EqualityClaim(f"with one unit per layer, {text} is the true "
+                                                f"{target}", value, truth))
+                else:
+                    claims.append(DifferenceClaim(f"{text} fits but differs from the true "
+                                                  f"{target}", value, truth))
+            continue
+        claims.append(ShapeClaim(f"{to_text(failing)} does not exist", to_text(failing), table,
+                                 None))
+        for factor in children(failing):
+            shape = shape_of(factor, net.shapes)
+            claims.append(ShapeClaim(f"{to_text(factor)} is {_size(shape)}", to_text(factor),
+                                     table, shape))
+    return tuple(claims)
+
+
+def candidate_sentence(net: Network, target: str, candidate: Candidate) -> str:
+    """One short spoken sentence for a judged candidate, e.g. ``"W[2] dZ[2] has no product:
+    2×3 times 2×2."``"""
+    node = parse(candidate.text)
+    failing = failing_product(node, net.shapes)
+    wanted = _size(net.shapes[target])
+    if failing is None:
+        if not candidate.fits:
+            return (f"{screen_name(node)} is {_size(shape_of(node, net.shapes))}, but "
+                    f"{screen_name(Ref(target))} is {wanted}.")
+        if candidate.verdict.endswith("even right"):
+            return f"{screen_name(node)} fits, and here it is even right."
+        return f"{screen_name(node)} fits here, so only its values can tell."
+    assert isinstance(failing, (MatMul, Hadamard))
+    left, right = (shape_of(f, net.shapes) for f in (failing.left, failing.right))
+    if isinstance(failing, MatMul):
+        return f"{screen_name(failing)} has no product: {_size(left)} times {_size(right)}."
+    odd = failing.left if left != net.shapes[target] else failing.right
+    return (f"{screen_name(odd)} is {_size(shape_of(odd, net.shapes))}, but "
+            f"{screen_name(Ref(target))} is {wanted}.")
+
+
+def candidates_step(net: Network, layer: int, target: str) -> Step:
+    """7a. The tempting wrong forms, each judged by the shape checker on this network."""
+    candidates = tuple(judge_candidate(net, target, text) for text in candidate_texts(layer))
+    failing = sum(not c.fits for c in candidates)
+    dims = "-".join(str(n) for n in net.spec.layer_dims)
+    summary = ("Each one fails on shapes." if failing == len(candidates) else
+               "Here each one fits, so shapes cannot tell." if failing == 0 else
+               f"{failing} of {len(candidates)} fail on shapes.")
+    opening = f"Try the tempting forms on {dims} with m = {net.spec.m}. {summary}"
+    sentences = tuple(candidate_sentence(net, target, c) for c in candidates)
+    return Step(StepId(target, StepKind.CANDIDATES), Stage.SHAPES, "Wrong forms fail on shapes",
+                " ".join((opening, *sentences)),
+                equation=candidates[0].equation, candidates=candidates,
+                claims=candidate_claims(net, layer, target))
+
+
+# --------------------------------------------------------------------------- the square pitfall
+
+def square_companion(spec: NetworkSpec, layer: int) -> NetworkSpec:
+    """The same network with ``W[l+1]`` square (``n[l] = n[l+1]``, at least 2), where leaving
+    out the transpose keeps every shape and only the values can tell.
+
+    >>> square_companion(NetworkSpec(layer_dims=(2, 3, 2)), 1).layer_dims
+    (2, 2, 2)
+    >>> square_companion(NetworkSpec(layer_dims=(3, 4, 1), m=3), 1).layer_dims
+    (3, 2, 2)
+    """
+    size = max(2, spec.size(layer + 1))
+    dims = list(spec.layer_dims)
+    dims[layer] = dims[layer + 1] = size
+    return NetworkSpec(layer_dims=tuple(dims), m=spec.m, activation=spec.activation)
 
 
 def _no_transpose_text(layer: int) -> str:
@@ -439,61 +635,52 @@ def _no_transpose_text(layer: int) -> str:
     return f"W{nxt} @ dZ{nxt} * gprime(Z{layer})"
 
 
-def no_transpose_claims(net: Network, layer: int) -> tuple[ShapeClaim | EqualityClaim
-                                                             | DifferenceClaim]:
-    """What the tempting formula without the transpose is: shapeless (a :class:`ShapeClaim`
-    with no shape), right by accident (an :class:`EqualityClaim`, when ``W[l+1]`` is 1×1), or
-    wrong in value (a :class:`DifferenceClaim`)."""
-    nxt = layer + 1
+def no_transpose_claims(net: Network, layer: int) -> tuple[Claim, ...]:
+    """On the square companion of ``net``: the form without the transpose has the shape of
+    ``dZ[l]`` and differs from it in value."""
+    square = Network(square_companion(net.spec, layer))
     text = _no_transpose_text(layer)
     wrong = parse(text)
-    try:
-        shape_of(wrong, net.shapes)
-    except ShapeError:
-        return (ShapeClaim(f"{text} has no valid shape", text, tuple(net.shapes.items()), None),)
-    display = net.display_values
-    wrong_value = net.evaluate_symbolic(wrong, display)
-    right_value = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
-    if net.shapes[f"W{nxt}"] == (1, 1):
-        return (EqualityClaim(f"with one unit on each side, {text} happens to be right",
-                              wrong_value, right_value),)
-    return (DifferenceClaim(f"{text} differs from the true dZ{layer}", wrong_value,
-                            right_value),)
+    display = square.display_values
+    right_value = _truth(square, layer)
+    return (ShapeClaim(f"with a square W{layer + 1}, {text} has the shape of Z{layer}", text,
+                       tuple(square.shapes.items()), square.shapes[f"Z{layer}"]),
+            DifferenceClaim(f"with a square W{layer + 1}, {text} differs from the true "
+                            f"dZ{layer}", square.evaluate_symbolic(wrong, display), right_value))
 
 
 def no_transpose_step(net: Network, layer: int, target: str) -> Step:
-    """The tempting ``W[l+1] dZ[l+1] ∗ g'(Z[l])``: wrong shapes, or right shapes, wrong values."""
+    """The square pitfall: for a square ``W[l+1]`` (the network's square companion, said on
+    screen) ``W[l+1] dZ[l+1] ∗ g'(Z[l])`` has every shape right and a wrong entry."""
     nxt = layer + 1
+    square_spec = square_companion(net.spec, layer)
+    square = Network(square_spec)
     wrong = parse(_no_transpose_text(layer))
-    equation = (matrix_label(target), EQUALS, *to_parts(wrong))
-    step_id = StepId(target, StepKind.NO_TRANSPOSE)
     claims = no_transpose_claims(net, layer)
-    claim = claims[0]
-    if isinstance(claim, ShapeClaim):
-        badges = tuple(badge if badge.part != f"W{nxt}" else ShapeBadge(
-            badge.part, badge.rows, badge.cols, badge.tex, ok=False)
-            for badge in badges_for(net, target, wrong))
-        return Step(step_id, Stage.PITFALL, "Without the transpose",
-                    f"Drop the transpose and the product does not even exist: W[{nxt}] is "
-                    f"n[{nxt}] by n[{layer}], dZ[{nxt}] is n[{nxt}] by m, and the inner sizes "
-                    "disagree.", equation=equation, badges=badges, claims=claims)
-    if isinstance(claim, EqualityClaim):
-        return Step(step_id, Stage.PITFALL, "Without the transpose",
-                    f"With a single unit in layers {layer} and {nxt}, W[{nxt}] is one number and "
-                    "equals its own transpose, so leaving the T out costs nothing here. Give "
-                    "either layer two units and the difference appears.",
-                    equation=equation, badges=badges_for(net, target, wrong), claims=claims)
-    i, j = _first_difference(claim.lhs, claim.rhs)
-    lines = ((entry(f"dZ{layer}", i, j), NOT_EQUALS, *_scalar_parts(
-        net, layer, i, j, transposed=False)),
-        (entry(f"dZ{layer}", i, j), EQUALS, *_scalar_parts(net, layer, i, j,
-                                                            transposed=True)))
-    return Step(step_id, Stage.PITFALL, "Without the transpose",
-                f"Here the shapes happen to agree, because n[{layer}] = n[{nxt}]. The values do "
-                f"not: without the transpose, entry ({i + 1}, {j + 1}) uses row {i + 1} of "
-                f"W[{nxt}] instead of column {i + 1}.",
-                equation=equation, badges=badges_for(net, target, wrong), lines=lines,
-                claims=claims, picked=(i, j))
+    difference = claims[-1]
+    assert isinstance(difference, DifferenceClaim)
+    i, j = _first_difference(difference.lhs, difference.rhs)
+    k = next(k for k in range(square_spec.size(nxt)) if k != i)
+    dims = "-".join(str(n) for n in square_spec.layer_dims)
+    here = square_spec == net.spec
+    note = TexPart("square_note", rf"\text{{{'here' if here else 'for'} a square }}"
+                   rf"{notation.matrix_tex(f'W{nxt}')}"
+                   + (r"\text{ in this network}" if here else rf"\text{{ as in {dims}}}"))
+    lines = ((note,),
+             (entry(f"dZ{layer}", i, j), NOT_EQUALS, *_scalar_parts(square, layer, i, j,
+                                                                     transposed=False)),
+             (entry(f"dZ{layer}", i, j), EQUALS, *_scalar_parts(square, layer, i, j,
+                                                                 transposed=True)))
+    wrong_w, right_w = (f"w[{nxt}]_{a + 1}{b + 1}" for a, b in ((i, k), (k, i)))
+    where = "Here W" if here else f"For a square W[{nxt}], as in {dims}, W"
+    return Step(StepId(target, StepKind.NO_TRANSPOSE), Stage.PITFALL,
+                "Shapes agree, values differ",
+                f"{where}[{nxt}] dZ[{nxt}] has every shape right. "
+                f"The values do not: entry ({i + 1}, {j + 1}) uses {wrong_w} "
+                f"where it needs {right_w}.",
+                equation=(matrix_label(target), EQUALS, *to_parts(wrong)),
+                badges=badges_for(square, target, wrong), lines=lines, claims=claims,
+                picked=(i, j))
 
 
 def _first_difference(left: sympy.MatrixBase, right: sympy.MatrixBase) -> tuple[int, int]:
@@ -524,4 +711,5 @@ def dz_sequence(net: Network, layer: int, node: Node, picked: tuple[int, int] = 
             *partial_steps(net, layer, target, picked), gprime_step(net, layer, target),
             all_entries_step(net, layer, target), fold_factor_step(net, layer, target),
             transpose_step(net, layer, target), fold_step(net, layer, target, node),
-            shapes_step(net, layer, target, node), no_transpose_step(net, layer, target))
+            candidates_step(net, layer, target), shapes_step(net, layer, target, node),
+            no_transpose_step(net, layer, target))

@@ -20,10 +20,14 @@ class NetworkSpec:
     each from 1 to 4. ``m`` is the number of examples (columns), 1 to 5. Hidden layers use
     ``activation``; the output layer is sigmoid with binary cross-entropy.
 
+    The default, 2-3-2 with m = 2, is the smallest network on which every tempting wrong form
+    of ``dZ[1]`` fails on shapes (``W[2]`` is 2×3, not square) while the sum over paths stays
+    (``n[2] = 2``).
+
     Examples
     --------
-    >>> NetworkSpec().num_layers
-    2
+    >>> NetworkSpec().num_layers, NetworkSpec().describe()
+    (2, '2-3-2 network, m = 2, tanh')
     >>> NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu").size(1)
     4
     >>> NetworkSpec(m=9)
@@ -32,7 +36,7 @@ class NetworkSpec:
     ValueError: m = 9 is out of range: the number of examples must be an integer from 1 to 5
     """
 
-    layer_dims: tuple[int, ...] = (2, 2, 2)
+    layer_dims: tuple[int, ...] = (2, 3, 2)
     m: int = 2
     activation: str = "tanh"
 
@@ -60,7 +64,7 @@ class NetworkSpec:
         return range(1, self.num_layers + 1)
 
     def describe(self) -> str:
-        """A one-line human description, e.g. ``'2-2-2 network, m = 2, tanh'``."""
+        """A one-line human description, e.g. ``'2-3-2 network, m = 2, tanh'``."""
         dims = "-".join(str(n) for n in self.layer_dims)
         return f"{dims} network, m = {self.m}, {self.activation}"
 

@@ -130,6 +130,26 @@ class ShapeBadge:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A tempting formula tried against the shapes, and what the shape checker made of it.
+
+    ``text`` is the formula in the candidate language (``"W2 @ dZ2 * gprime(Z1)"``),
+    ``equation`` its display (``dZ[1] = ...``) and ``badges`` a shape under each factor
+    (``ok=False`` on the factors of the product that does not exist). ``shape`` is the
+    formula's shape (``None`` when some product in it does not exist) and ``fits`` says whether
+    it is the shape the gradient must have. ``verdict`` is one short line naming why
+    (``"no product: W[2] is 2×3, dZ[2] is 2×2"``), written with the notation of the screen.
+    """
+
+    text: str
+    equation: Parts
+    badges: tuple[ShapeBadge, ...]
+    shape: tuple[int, int] | None
+    fits: bool
+    verdict: str
+
+
+@dataclass(frozen=True)
 class Step:
     """One verified move of a derivation.
 
@@ -144,9 +164,12 @@ class Step:
         :func:`~derivations.speech.spoken`, never typed twice.
     equation : the main display, split into named parts.
     lines : further displayed equations (e.g. the forward equations, one per line).
-    matrices, grid, paths, picked, badges, highlights : structured displays, see their classes;
+    matrices, grid, paths, picked, badges, highlights, candidates : structured displays, see
+        their classes;
         ``picked`` is the 0-based entry a partial-derivative step singles out, ``highlights``
         pairs a row/column of one matrix with the row/column it becomes in another.
+    struck : groups of part names (of ``equation`` or ``lines``), each a factor that cancels
+        against another one of its line, to be struck through.
     claims : what the step states, as sympy objects, checked by :meth:`Derivation.verify`.
     """
 
@@ -163,6 +186,8 @@ class Step:
     picked: tuple[int, int] | None = None
     badges: tuple[ShapeBadge, ...] = ()
     highlights: tuple[tuple[Highlight, Highlight], ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    struck: tuple[tuple[str, ...], ...] = ()
 
     @property
     def speech(self) -> str:
@@ -191,6 +216,6 @@ class Step:
         raise KeyError(f"step {self.id} shows no matrix {name!r}")
 
 
-__all__ = ["ChainFactor", "ChainPath", "EntryGrid", "FactorRole", "GridCell", "Highlight",
-           "MatrixDisplay", "Parts", "Role", "ShapeBadge", "Stage", "Step", "StepId", "StepKind",
-           "TexPart", "joined_tex"]
+__all__ = ["Candidate", "ChainFactor", "ChainPath", "EntryGrid", "FactorRole", "GridCell",
+           "Highlight", "MatrixDisplay", "Parts", "Role", "ShapeBadge", "Stage", "Step", "StepId",
+           "StepKind", "TexPart", "joined_tex"]

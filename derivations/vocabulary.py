@@ -123,7 +123,9 @@ class StepKind(str, Enum):
     TRANSPOSE = "transpose"
     FOLD = "fold"
     SHAPES = "shapes"
+    CANDIDATES = "candidates"
     NO_TRANSPOSE = "no_transpose"
+    CANCEL = "cancel"
     RECURSION = "recursion"
 
 

@@ -1,32 +1,59 @@
-"""OtherGradients: ``dZ[L] = A[L] − Y``, then ``dW``, ``db`` of every layer, more briefly.
+"""OtherGradients: ``dZ[L] = A[L] − Y``, ``dW[L]`` and ``db[L]`` in full, the layers below briefly.
 
-Steps are taken from the derivation in its order, one target at a time (``dZ2``, ``dW2``,
-``db2``, ``dW1``, ``db1`` for two layers; deeper networks add ``dZ[l]`` of hidden layers).
-A partial step writes one scalar partial; the fold step that follows writes the matrix form
-below it, with shape badges, and lights up where ``1/m`` and the sum over the examples went:
-the part both forms share (``1/m``) and the bracketed sum that became a product or a sum over
-columns.
+Steps are taken from the derivation in its order. For the output layer:
 
-Render with ``manim -ql scenes/others.py OtherGradients``.
+* ``dZ[L]``: the summed loss ``ℒ``, the chain rule through the sigmoid, the fractions
+  cancelling line by line (every factor that cancels is struck through), and the fold, with
+  "no 1/m here" on screen;
+* ``dW[L]``: ``J = ℒ/m`` and the general entry ``∂J/∂w_ki = (1/m) Σ_j dz_kj a_ij`` over the
+  matrices ``dZ[L]`` and ``A[L-1]``, row ``k`` and row ``i`` lit; then row ``i`` of ``A[L-1]``
+  flies into column ``i`` of ``A[L-1]ᵀ`` (why the transpose sits on the right); then the fold;
+* ``db[L]``: the general entry, row ``k`` of ``dZ[L]`` summed; then the fold.
+
+Each layer below is one screen: its folds ("the same pattern, with ``A[0] = X``"), each with
+its shape badges.
+
+Render with ``chainrule render OtherGradients``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from manim import DOWN, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, VMobject, Write
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    PI,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    Line,
+    ReplacementTransform,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    VMobject,
+    Write,
+)
 
-from derivations.steps import Parts, Stage, Step
-from derivations.vocabulary import Role, StepId, index_of
+from derivations.steps import Highlight, Parts, Stage, Step
+from derivations.vocabulary import Role, StepId, StepKind, index_of
 
 from scenes.badges import BadgedEquation
 from scenes.build import (
     Box,
+    MatrixView,
     break_points,
     equation_lines,
+    equation_tex,
+    fit_first,
     fit_into,
-    highlight_band,
     highlight_bands,
+    matrix_view,
     part_of,
     stack_boxes,
 )
@@ -37,10 +64,28 @@ if TYPE_CHECKING:
 
 #: Targets another segment covers (``dZ1`` is the whole lecture; ``general`` its ending).
 COVERED_ELSEWHERE = ("dZ1", "general")
+#: Most detailed to most compact presentation of the matrices.
+LIMITS = ((9, 9), (4, 4), (3, 3))
+#: Small matrices are drawn up to this much larger than entry size.
+MAX_GROWTH = 1.3
+
+
+def screen_of(derivation: Derivation, step: Step) -> str:
+    """Which screen a step is shown on: its target's, or (for a target with a single step,
+    the layers below the output) its layer's, so that a layer's folds share one screen.
+
+    >>> from derivations import derive
+    >>> d = derive()
+    >>> screen_of(d, d.step("dW1.fold")) == screen_of(d, d.step("db1.fold"))
+    True
+    """
+    if len(derivation.steps_for(step.target)) == 1:
+        return f"layer {step.target.lstrip('dZWb')}"
+    return step.target
 
 
 class OtherGradientsSegment(Segment):
-    """Every gradient but ``dZ[1]``: one partial, then its matrix form, per target."""
+    """Every gradient but ``dZ[1]``: the output layer in full, the layers below in brief."""
 
     @classmethod
     def step_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
@@ -51,40 +96,61 @@ class OtherGradientsSegment(Segment):
                      if step.target not in COVERED_ELSEWHERE)
 
     def play(self) -> None:
-        upper_box, lower_box = self.bands()
-        ids = self.step_ids_for(self.scene.derivation)
-        target = None
-        upper: VMobject | None = None
-        for step in (self.step(i) for i in ids):
-            if step.target != target:
-                if target is not None:
+        derivation = self.scene.derivation
+        steps = [self.step(i) for i in self.step_ids_for(derivation)]
+        screen: str | None = None
+        self.upper: VMobject | None = None
+        self.lower: VMobject | None = None
+        self.lone: list[VMobject] = []
+        for step in steps:
+            key = screen_of(derivation, step)
+            if key != screen:
+                if screen is not None:
                     self.scene.clear_at_next_step()
-                target, upper = step.target, None
+                screen, self.upper, self.lower, self.lone = key, None, None, []
             self.begin_step(step)
-            if step.stage is Stage.FOLD:
-                self.show_fold(step, upper, lower_box)
-            else:
-                shown = self.written(step, upper_box)
-                animations = [Write(shown)]
-                if upper is not None:
-                    animations.append(FadeOut(upper))
-                self.scene.play(*animations, run_time=self.t(1.2))
-                upper = shown
-                self.point_at_mean(step, upper)
-            self.end_step()
+            self.show(step, derivation)
+            self.end_step(pause=1.2)
+
+    def show(self, step: Step, derivation: Derivation) -> None:
+        """Dispatch on what the step carries."""
+        lone = len(derivation.steps_for(step.target)) == 1
+        if lone:
+            count = sum(1 for s in derivation.steps if s.target not in COVERED_ELSEWHERE
+                        and screen_of(derivation, s) == screen_of(derivation, step))
+            self.show_lone_fold(step, count)
+        elif step.id.kind is StepKind.CANCEL:
+            self.show_cancel(step)
+        elif step.stage is Stage.FOLD and not step.matrices:
+            self.show_fold(step)
+        elif step.matrices:
+            self.show_entry(step)
+        elif self.lower is None:  # nothing below yet: the formula may use the whole body
+            shown = self.written(step, self.body())
+            grow_into(shown, self.body(), MAX_GROWTH)
+            self.replace_upper(shown)
+        else:
+            self.replace_upper(self.written(step, self.bands()[0]))
 
     # ---------------------------------------------------------------- layout
 
     @staticmethod
     def bands() -> tuple[Box, Box]:
-        """The scalar partial above, its matrix form (with badges) below."""
+        """The scalar formula above, matrices or the matrix form (with badges) below."""
         upper, lower = stack_boxes((0.55, 2.6, 3.6))[1:]
         return (Box(upper.center, upper.width - 0.6, upper.height),
                 Box(lower.center, lower.width - 0.6, lower.height))
 
+    @staticmethod
+    def body() -> Box:
+        """Everything below the title."""
+        body = stack_boxes((0.55, 6.35))[1]
+        return Box(body.center, body.width - 0.6, body.height)
+
     def written(self, step: Step, box: Box) -> VGroup:
-        """The step's equation (broken into lines where too wide), or its lines stacked."""
-        groups: list[Parts] = [step.equation] if step.equation else list(step.lines)
+        """The step's lines, then its equation (each broken into lines where too wide)."""
+        groups: list[Parts] = [*step.lines, step.equation] if step.equation else \
+            list(step.lines)
         lines = VGroup()
         for parts in groups:
             breaks = break_points(parts, self.theme, box.width)
@@ -93,57 +159,243 @@ class OtherGradientsSegment(Segment):
         fit_into(lines, box, self.theme)
         return lines
 
-    # ---------------------------------------------------------------- choreography
+    def replace_upper(self, shown: VMobject) -> None:
+        """Write ``shown`` in the upper band in place of what was there."""
+        animations = [Write(shown)]
+        if self.upper is not None:
+            animations.append(FadeOut(self.upper))
+        self.scene.play(*animations, run_time=self.t(1.2))
+        self.upper = shown
+        self.light(roles(shown, Role.SCALE))
 
-    def point_at_mean(self, step: Step, shown: VGroup) -> None:
-        """Light up ``1/m`` and the bracketed sum over the examples, when the step has them."""
-        pieces = [find_role(shown, Role.SCALE)]
-        inner = bracketed(shown, step.equation)
-        bands = highlight_bands([p for p in (*pieces, inner) if p is not None], self.theme)
+    def light(self, pieces: list[VMobject], hold: float = 0.8) -> None:
+        """Highlight bands around ``pieces`` for a moment."""
+        if not pieces:
+            return
+        bands = highlight_bands(pieces, self.theme)
+        self.scene.play(Create(bands), run_time=self.t(0.6))
+        self.wait(self.t(hold))
+        self.scene.play(FadeOut(bands), run_time=self.t(0.4))
+
+    # ---------------------------------------------------------------- dZ[L]: the cancellation
+
+    def show_cancel(self, step: Step) -> None:
+        """The chain rule's value, then each line of the cancellation under it, ``=`` under
+        ``=``; the factors that cancel are struck through before the next line."""
+        lines = VGroup(equation_tex(step.equation, self.theme),
+                       *[equation_tex(parts, self.theme) for parts in step.lines])
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        first_equals = roles(VGroup(lines[0]), Role.EQUALS)
+        anchor = (first_equals[1] if len(first_equals) > 1 else first_equals[0]).get_x()
+        for line in lines[1:]:
+            line.shift((anchor - line.submobjects[0].get_x()) * RIGHT)
+        fit_into(lines, self.body(), self.theme)
+        grow_into(lines, self.body(), MAX_GROWTH)
+        if self.upper is not None:
+            self.scene.play(ReplacementTransform(self.upper, lines[0]), run_time=self.t(1.0))
+        else:
+            self.scene.play(Write(lines[0]), run_time=self.t(1.0))
+        for line in lines[1:]:
+            self.scene.play(Write(line), run_time=self.t(1.0))
+            struck = strikes(struck_in(line, step), self.theme.highlight)
+            if len(struck):
+                self.scene.play(LaggedStart(*[Create(s) for s in struck], lag_ratio=0.2),
+                                run_time=self.t(1.2))
+                line.add(struck)
+        frame = SurroundingRectangle(lines[-1], color=self.theme.highlight, buff=0.12,
+                                     corner_radius=0.08)
+        self.scene.play(Create(frame), run_time=self.t(0.6))
+        self.upper = VGroup(lines, frame)
+        self.scene.settle(self.upper)
+
+    # ---------------------------------------------------------------- general entries
+
+    def show_entry(self, step: Step) -> None:
+        """A general entry (or the transpose that folds it) above, its matrices below: the
+        rows it pairs lit, and a row of the input flown into a column of its transpose."""
+        upper_box, lower_box = self.bands()
+        names = [m.name for m in step.matrices]
+        views = fit_first([lambda limit=limit: self.matrices(step, limit)
+                           for limit in LIMITS], lower_box, self.theme)
+        grow = min(lower_box.width / views.width, lower_box.height / views.height, MAX_GROWTH)
+        if grow > 1:
+            views.scale(grow)
+        by_name = dict(zip(names, views, strict=True))
+        transposed = [pair for pair in step.highlights if pair[1].matrix.endswith("T")
+                      and pair[1].matrix[:-1] == pair[0].matrix]
+        shown_now = [view for name, view in by_name.items()
+                     if not any(pair[1].matrix == name for pair in transposed)]
+        self.replace_upper(self.written(step, upper_box))
+        lower_out = [FadeOut(self.lower)] if self.lower is not None else []
+        self.scene.play(*lower_out, *[FadeIn(v) for v in shown_now], run_time=self.t(0.8))
+        meet = [pair for pair in step.highlights if pair not in transposed][:1]
+        bands = VGroup()
+        for pair in meet:
+            for mark in pair:
+                if mark.matrix in by_name:
+                    bands.add(band_of(by_name[mark.matrix], mark, self.theme))
         if len(bands):
             self.scene.play(Create(bands), run_time=self.t(0.8))
-            self.wait(self.t(0.8))
-            self.scene.play(FadeOut(bands), run_time=self.t(0.4))
+            self.light(summands(self.upper, step), hold=0.6)
+        if transposed:
+            self.row_into_column(step, by_name, transposed, bands)
+        self.lower = VGroup(*views, bands)
+        self.scene.settle(self.lower)
 
-    def show_fold(self, step: Step, upper: VMobject | None, box: Box) -> None:
-        """The matrix form with its badges; the parts it shares with the partial above, and
-        what the bracketed sum became, light up in both."""
-        folded = BadgedEquation(step.equation, step.badges, self.theme)
-        fit_into(folded, box, self.theme)
-        self.scene.play(Write(folded.equation), run_time=self.t(1.2))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
-                                    lag_ratio=0.25), run_time=self.t(1.0))
-        if upper is None:
-            return
-        previous = next((s for s in self.scene.derivation.steps_for(step.target)
-                         if s.id != step.id and s.stage is not Stage.FOLD), None)
-        shared = shared_parts(previous.equation if previous else (), step.equation)
-        bands = VGroup()
-        for name in shared:
-            above = find_part(upper, name)
-            if above is not None:
-                bands.add(highlight_band(above, self.theme),
-                          highlight_band(folded.part(name), self.theme))
-        inner = bracketed(upper, previous.equation if previous else ())
-        became = self.became(folded, step, shared)
-        if inner is not None and became is not None:
-            bands.add(highlight_band(inner, self.theme), highlight_band(became, self.theme))
-        if len(bands):
-            self.scene.play(Create(bands), run_time=self.t(1.0))
-            self.wait(self.t(1.0))
-            self.scene.play(FadeOut(bands), run_time=self.t(0.4))
+    def row_into_column(self, step: Step, by_name: dict[str, MatrixView],
+                        pairs: list[tuple[Highlight, Highlight]], bands: VGroup) -> None:
+        """Row ``i`` of the input flies into column ``i`` of its transpose (every row, the
+        picked one first); the picked row's band becomes the column's."""
+        source, target = by_name[pairs[0][0].matrix], by_name[pairs[0][1].matrix]
+        shell = VGroup(*(m for m in (target.label, target.matrix.get_brackets()) if m))
+        self.scene.play(FadeIn(shell), run_time=self.t(0.5))
+        picked = step.picked[1] if step.picked else 0
+        ordered = sorted(pairs, key=lambda pair: pair[0].row != picked)
+        first = ordered[0]
+        column_band = band_of(target, first[1], self.theme)
+        row_band = next((b for b in bands if b is not None), None)
+        moves = self.row_moves(source, target, first[0])
+        self.scene.play(*moves, FadeIn(column_band), run_time=self.t(1.5))
+        rest = [m for pair in ordered[1:] for m in self.row_moves(source, target, pair[0])]
+        if rest:
+            self.scene.play(LaggedStart(*rest, lag_ratio=0.1), run_time=self.t(1.2))
+        dots = [m for m in target.matrix.get_entries() if m not in target.cells.values()]
+        if dots:
+            self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
+        self.scene.settle(target)
+        bands.add(column_band)
+        if row_band is not None:
+            self.light([self.upper] if self.upper is not None else [], hold=0.4)
 
     @staticmethod
-    def became(folded: BadgedEquation, step: Step, shared: tuple[str, ...]
-               ) -> VMobject | None:
-        """The right-hand side of the fold without the shared parts (``dZ A^T``, ``Σ dZ``)."""
-        kept = tuple(p for p in step.equation if p.tex)
-        equals = index_of(kept, Role.EQUALS)
-        if equals is None:
-            return None
-        rest = [folded.equation.submobjects[i] for i, part in enumerate(kept)
-                if i > equals and part.name not in shared]
-        return VGroup(*rest) if rest else None
+    def row_moves(source: MatrixView, target: MatrixView, row: Highlight
+                  ) -> list[TransformFromCopy]:
+        """Entry ``(i, j)`` of row ``i`` of ``source`` flies to slot ``(j, i)`` of ``target``."""
+        assert row.row is not None
+        moves = []
+        for j in source.cols:
+            if j is None:
+                continue
+            cell, slot = source.cell(row.row, j), target.cell(j, row.row)
+            if cell is not None and slot is not None:
+                moves.append(TransformFromCopy(cell, slot, path_arc=-PI / 3))
+        return moves
+
+    def matrices(self, step: Step, limit: tuple[int, int]) -> VGroup:
+        """The step's matrices side by side at one level of detail."""
+        views = [matrix_view(display, self.theme, limit=limit) for display in step.matrices]
+        return VGroup(*views).arrange(RIGHT, buff=0.7)
+
+    # ---------------------------------------------------------------- folds
+
+    def show_fold(self, step: Step) -> None:
+        """The matrix form with its badges below (and its note, e.g. "no 1/m here"); the
+        ``1/m`` of both forms lit together."""
+        upper_box, lower_box = self.bands()
+        if self.upper is not None and self.upper.height > upper_box.height + 0.01:
+            compact = self.upper.copy()
+            fit_into(compact, upper_box, self.theme)
+            self.scene.play(self.upper.animate.become(compact), run_time=self.t(0.8))
+        folded = BadgedEquation(step.equation, step.badges, self.theme)
+        notes = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
+        group = VGroup(folded, *notes).arrange(DOWN, buff=0.4) if len(notes) else folded
+        fit_into(group, lower_box, self.theme)
+        lower_out = [FadeOut(self.lower)] if self.lower is not None else []
+        self.scene.play(*lower_out, Write(folded.equation), run_time=self.t(1.2))
+        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
+                                    lag_ratio=0.25), run_time=self.t(1.0))
+        if len(notes):
+            self.scene.play(FadeIn(notes, shift=0.1 * UP), run_time=self.t(0.6))
+            self.light(list(notes), hold=1.0)
+        scales = roles(VGroup(folded.equation), Role.SCALE)
+        if self.upper is not None:
+            scales += roles(self.upper, Role.SCALE)
+        self.light(scales)
+        self.lower = group
+
+    def show_lone_fold(self, step: Step, count: int) -> None:
+        """A fold of a layer below the output: one of ``count`` bands of the layer's screen,
+        its note (``A[0] = X``) beside its badged equation."""
+        body = self.body()
+        gap = 0.3
+        height = (body.height - gap * (count - 1)) / count
+        top = body.top - len(self.lone) * (height + gap)
+        box = Box((body.center[0], top - height / 2), body.width, height)
+        folded = BadgedEquation(step.equation, step.badges, self.theme)
+        notes = [equation_tex(parts, self.theme) for parts in step.lines]
+        group = VGroup(*notes, folded).arrange(RIGHT, buff=1.0) if notes else folded
+        fit_into(group, box, self.theme)
+        if notes:
+            self.scene.play(FadeIn(VGroup(*notes)), run_time=self.t(0.6))
+        self.scene.play(Write(folded.equation), run_time=self.t(1.0))
+        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
+                                    lag_ratio=0.25), run_time=self.t(0.8))
+        self.lone.append(group)
+
+
+def roles(lines: VMobject, role: Role) -> list[VMobject]:
+    """Every submobject whose part has ``role``, in a group of equations."""
+    found = []
+    for line in lines.get_family():
+        parts = getattr(line, "parts", None)
+        if parts is None or len(parts) != len(line.submobjects):
+            continue
+        found += [mobject for part, mobject in zip(parts, line.submobjects, strict=True)
+                  if part.role is role]
+    return found
+
+
+def grow_into(mobject: VMobject, box: Box, cap: float) -> None:
+    """Scale ``mobject`` up (at most by ``cap``) to fill ``box``, centred there."""
+    scale = min(box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6),
+                cap)
+    if scale > 1:
+        mobject.scale(scale)
+    mobject.move_to(box.point())
+
+
+def struck_in(line: VMobject, step: Step) -> list[VMobject]:
+    """The factors of ``step.struck`` that ``line`` shows, each as one group."""
+    found = []
+    for group in step.struck:
+        try:
+            found.append(VGroup(*[part_of(line, name) for name in group]))  # type: ignore[arg-type]
+        except KeyError:
+            continue
+    return found
+
+
+def summands(lines: VMobject | None, step: Step) -> list[VMobject]:
+    """The parts of ``lines`` that are entries of the step's highlighted matrices
+    (``dz_kj``, ``a_ij``): the factors the lit rows supply."""
+    if lines is None:
+        return []
+    symbols = {display.symbol for display in step.matrices}
+    found = []
+    for line in lines.get_family():
+        parts = getattr(line, "parts", None)
+        if parts is None or len(parts) != len(line.submobjects):
+            continue
+        found += [mobject for part, mobject in zip(parts, line.submobjects, strict=True)
+                  if part.symbol in symbols and "[" in part.name]
+    return found
+
+
+def band_of(view: MatrixView, mark: Highlight, theme: object) -> VMobject:
+    """The highlight band of ``mark`` (a row or a column) in ``view``."""
+    if mark.row is not None:
+        return view.band(theme, row=mark.row)  # type: ignore[arg-type]
+    return view.band(theme, col=mark.col)  # type: ignore[arg-type]
+
+
+def strikes(pieces: list[VMobject], colour: str) -> VGroup:
+    """A diagonal stroke through each of ``pieces`` (a factor that cancels)."""
+    group = VGroup()
+    for piece in pieces:
+        corner = np.array([0.08, 0.06, 0.0])
+        group.add(Line(piece.get_corner(DOWN + LEFT) - corner,
+                       piece.get_corner(UP + RIGHT) + corner, color=colour, stroke_width=4))
+    return group
 
 
 def find_part(lines: VMobject, name: str) -> VMobject | None:

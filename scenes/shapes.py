@@ -1,13 +1,17 @@
-"""ShapeCheck: shape badges under every factor; the transpose-free candidate is tried.
+"""ShapeCheck and SquarePitfall: shape checks with teeth, and where shapes cannot help.
 
-Step ``dZ1.shapes`` writes ``dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1])`` with a badge under each factor
-(the shape in letters over the shape in numbers). Step ``dZ1.no_transpose`` swaps in
-``W[2] dZ[2]``: where the derivation marks a badge as not fitting, it gets the error frame and a
-cross; where every shape happens to agree (``n[1] = n[2]``), the derivation's candidate check
-supplies the entry that differs, written wrong (``≠``) over right (``=``). Then the correct form
-returns with every badge ticked.
+``ShapeCheck`` plays step ``dZ1.candidates``: each tempting wrong form of ``dZ[1]`` (without
+the transpose, in the naive scalar order, with a matrix product for ``g′``) is written with a
+shape badge under every factor; the shape checker's verdict, carried by the step, frames the
+badges of the product that does not exist in the error colour and names why in a line under
+the equation. Then step ``dZ1.shapes`` writes the right form and ticks every badge.
 
-Render with ``manim -ql scenes/shapes.py ShapeCheck``.
+``SquarePitfall`` plays step ``dZ1.no_transpose``: on a square ``W[2]`` (the network's square
+companion, named on screen) every shape of ``W[2] dZ[2]`` agrees, yet the entry it computes
+differs from the true one: written wrong (``≠``, a cross) over right (``=``, a tick), with the
+weights that differ framed red and green.
+
+Render with ``chainrule render ShapeCheck`` or ``chainrule render SquarePitfall``.
 """
 
 from __future__ import annotations
@@ -24,128 +28,180 @@ from manim import (
     LaggedStart,
     ReplacementTransform,
     SurroundingRectangle,
-    TransformFromCopy,
-    TransformMatchingTex,
+    Text,
     VGroup,
     VMobject,
     Write,
 )
 
-from derivations.steps import Parts, Step
+from derivations.steps import Candidate, Parts, ShapeBadge
 from derivations.vocabulary import StepId, StepKind
 
-from scenes.badges import Badge, BadgedEquation, status_colour, verdict_mark
-from scenes.build import Box, break_points, equation_lines, fit_into, part_of, stack_boxes
+from scenes.badges import BadgedEquation, status_colour, verdict_mark
+from scenes.build import (Box, break_points, equation_lines, equation_tex, fit_into, part_of,
+                          stack_boxes)
 from scenes.segment import Segment, SegmentScene
 
 
-#: The equation is the subject of this scene: it is written larger than body text.
+#: The equation is the subject of these scenes: it is written larger than body text.
 HERO_SCALE = 1.2
+#: The steps of each segment.
+CANDIDATES = StepId("dZ1", StepKind.CANDIDATES)
+SHAPES = StepId("dZ1", StepKind.SHAPES)
+NO_TRANSPOSE = StepId("dZ1", StepKind.NO_TRANSPOSE)
+
+
+def body_box() -> Box:
+    """Everything below the title band, less a margin at the sides."""
+    body = stack_boxes((0.55, 6.6))[1]
+    return Box(body.center, body.width - 0.6, body.height)
+
+
+def rows_of(box: Box, count: int, gap: float = 0.25) -> list[Box]:
+    """``box`` split into ``count`` equal bands, top to bottom."""
+    height = (box.height - gap * (count - 1)) / count
+    top = box.top
+    rows = []
+    for _ in range(count):
+        rows.append(Box((box.center[0], top - height / 2), box.width, height))
+        top -= height + gap
+    return rows
 
 
 class ShapeSegment(Segment):
-    """Steps ``dZ1.shapes`` and ``dZ1.no_transpose``, then the correct form, all ticked."""
+    """Steps ``dZ1.candidates`` (each wrong form judged) and ``dZ1.shapes`` (the right one)."""
 
-    step_ids = (StepId("dZ1", StepKind.SHAPES), StepId("dZ1", StepKind.NO_TRANSPOSE))
+    step_ids = (CANDIDATES, SHAPES)
 
     def play(self) -> None:
-        shapes, wrong = (self.step(i) for i in self.step_ids)
-        equation_box, lines_box = self.bands()
+        tried, right = (self.step(i) for i in self.step_ids)
+        self.begin_step(tried)
+        rows = VGroup(*[self.summary_row(c) for c in tried.candidates])
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        fit_into(rows, body_box(), self.theme)
+        shown: tuple[VMobject, VMobject, VGroup] | None = None
+        for candidate in tried.candidates:
+            if shown is not None:
+                self.scene.play(FadeOut(VGroup(*shown)), run_time=self.t(0.5))
+            shown = self.try_candidate(candidate, body_box())
+        # -- all of them at once: each form over its verdict
+        assert shown is not None
+        equation, verdict, rest = shown
+        self.scene.play(ReplacementTransform(equation, rows[-1][0]),
+                        ReplacementTransform(verdict, rows[-1][1]), FadeOut(rest),
+                        LaggedStart(*[FadeIn(row, shift=0.1 * DOWN) for row in rows[:-1]],
+                                    lag_ratio=0.3), run_time=self.t(1.2))
+        self.scene.settle(rows)
+        self.end_step(pause=1.5)
 
-        # -- the correct equation, a badge under every factor
-        self.begin_step(shapes)
-        right = self.badged(shapes, equation_box)
-        self.scene.play(Write(right.equation), run_time=self.t(1.2))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in right.badge_row()],
-                                    lag_ratio=0.35), run_time=self.t(2.0))
-        self.end_step()
-
-        # -- without the transpose
-        self.begin_step(wrong)
-        tried = self.badged(wrong, equation_box)
-        self.scene.play(TransformMatchingTex(right.equation, tried.equation),
-                        *self.swap_badges(right, tried), run_time=self.t(1.5))
-        judged = VGroup()
-        bad = [badge for badge in tried.badges.values() if not badge.badge.ok]
-        if bad:
-            animations: list[Animation] = []
-            for badge in bad:
-                marks, shown = badge.judge(self.theme)
-                judged.add(marks)
-                animations += shown
-            self.scene.play(*animations, run_time=self.t(1.0))
-            judged.add(self.inner_sizes(tried, bad[0], lines_box))
-        if wrong.lines:
-            judged.add(self.wrong_entry(wrong, lines_box))
-        self.end_step()
-
-        # -- back to the transpose: every badge agrees
-        again = self.badged(shapes, equation_box)
-        self.begin_step(shapes)  # a section of its own: "(continued)", narration not repeated
-        self.scene.play(FadeOut(judged), run_time=self.t(0.5))
-        self.scene.play(TransformMatchingTex(tried.equation, again.equation),
-                        *self.swap_badges(tried, again), run_time=self.t(1.5))
-        ticks, animations = VGroup(), []
-        for badge in again.badges.values():
-            marks, shown = badge.judge(self.theme, ok=True)
-            ticks.add(marks)
-            animations += shown
-        frame = SurroundingRectangle(again.equation, color=status_colour(self.theme, True),
+        self.scene.clear_at_next_step()
+        self.begin_step(right)
+        shown = self.badged(right.equation, right.badges, self.hero_box())
+        self.scene.play(Write(shown.equation), run_time=self.t(1.2))
+        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()],
+                                    lag_ratio=0.35), run_time=self.t(1.5))
+        animations: list[Animation] = []
+        for badge in shown.badges.values():
+            animations += badge.judge(self.theme, ok=True)[1]
+        frame = SurroundingRectangle(shown.equation, color=status_colour(self.theme, True),
                                      buff=0.15, corner_radius=0.1, stroke_width=4)
         self.scene.play(LaggedStart(*animations, lag_ratio=0.15), run_time=self.t(1.5))
         self.scene.play(Create(frame), run_time=self.t(0.8))
-        self.wait(self.t(1.5))
+        self.end_step(pause=2.0)
 
     # ---------------------------------------------------------------- layout
 
     @staticmethod
-    def bands() -> tuple[Box, Box]:
-        """The badged equation, and the entry comparison below it."""
-        equation, lines = stack_boxes((0.55, 3.0, 3.6))[1:]
-        return (Box(equation.center, equation.width - 0.8, equation.height),
-                Box(lines.center, lines.width - 0.8, lines.height))
+    def hero_box() -> Box:
+        """The right form, alone, in the upper two thirds of the body."""
+        body = body_box()
+        height = body.height * 0.7
+        return Box((body.center[0], body.top - height / 2), body.width, height)
 
-    def badged(self, step: Step, box: Box) -> BadgedEquation:
-        """The step's equation with its badges, fitted into ``box``."""
-        shown = BadgedEquation(step.equation, step.badges, self.theme,
+    def badged(self, parts: Parts, badges: tuple[ShapeBadge, ...], box: Box) -> BadgedEquation:
+        """An equation with its badges, fitted into ``box`` (never grown past hero size)."""
+        shown = BadgedEquation(parts, badges, self.theme,
                                font_size=HERO_SCALE * self.theme.body_size)
         fit_into(shown, box, self.theme)
         return shown
 
+    # ---------------------------------------------------------------- choreography
+
+    def summary_row(self, candidate: Candidate) -> VGroup:
+        """A tried form, its verdict under it."""
+        equation = equation_tex(candidate.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        return VGroup(equation, self.verdict(candidate)).arrange(DOWN, aligned_edge=LEFT,
+                                                                 buff=0.15)
+
+    def try_candidate(self, candidate: Candidate, box: Box) -> tuple[VMobject, VMobject, VGroup]:
+        """One wrong form on the stage: its equation and badges, then the checker's verdict
+        (frames and crosses on the factors that do not fit, and the reason in words).
+        Returns the equation, the verdict and everything else shown."""
+        shown = BadgedEquation(candidate.equation, candidate.badges, self.theme,
+                               font_size=HERO_SCALE * self.theme.body_size)
+        judged = [badge.judge(self.theme, ok=False) for badge in shown.badges.values()
+                  if not badge.badge.ok]
+        marks = VGroup(*[mark for mark, _ in judged])
+        verdict = self.verdict(candidate)
+        verdict.next_to(VGroup(shown, marks), DOWN, buff=0.35)
+        fit_into(VGroup(shown, marks, verdict), box, self.theme)
+        self.scene.play(Write(shown.equation), run_time=self.t(0.9))
+        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.15 * UP) for b in shown.badge_row()],
+                                    lag_ratio=0.2), run_time=self.t(0.9))
+        animations = [animation for _, shown_marks in judged for animation in shown_marks]
+        if animations:
+            self.scene.play(*animations, run_time=self.t(0.8))
+        self.scene.play(FadeIn(verdict, shift=0.1 * UP), run_time=self.t(0.6))
+        self.wait(self.t(1.0))
+        return shown.equation, verdict, VGroup(shown.badge_row(), marks)
+
+    def verdict(self, candidate: Candidate) -> VGroup:
+        """A cross and the checker's reason in the error colour (a neutral line without a
+        cross when the shapes fit and only values can tell)."""
+        colour = status_colour(self.theme, False) if not candidate.fits else self.theme.text
+        words = Text(candidate.verdict, font_size=self.theme.body_size * 0.8, color=colour)
+        if candidate.fits:
+            return VGroup(words)
+        mark = verdict_mark(self.theme, False, height=0.28)
+        return VGroup(mark, words).arrange(RIGHT, buff=0.2)
+
+
+class PitfallSegment(Segment):
+    """Step ``dZ1.no_transpose``: a square ``W[2]``, every shape right, one entry wrong."""
+
+    step_ids = (NO_TRANSPOSE,)
+
+    def play(self) -> None:
+        step = self.begin_step(self.step(NO_TRANSPOSE))
+        note_box, equation_box, lines_box = self.bands()
+        note, wrong, right = step.lines[0], step.lines[1], step.lines[-1]
+        caption = equation_tex(note, self.theme, self.theme.body_size)
+        fit_into(caption, note_box, self.theme)
+        shown = BadgedEquation(step.equation, step.badges, self.theme,
+                               font_size=HERO_SCALE * self.theme.body_size)
+        fit_into(shown, equation_box, self.theme)
+        self.scene.play(FadeIn(caption), run_time=self.t(0.6))
+        self.scene.play(Write(shown.equation), run_time=self.t(1.2))
+        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()],
+                                    lag_ratio=0.3), run_time=self.t(1.2))
+        ticks: list[Animation] = []
+        for badge in shown.badges.values():
+            ticks += badge.judge(self.theme, ok=True)[1]
+        self.scene.play(LaggedStart(*ticks, lag_ratio=0.15), run_time=self.t(1.2))
+        self.wrong_entry(wrong, right, lines_box)
+        self.end_step(pause=2.0)
+
     @staticmethod
-    def swap_badges(old: BadgedEquation, new: BadgedEquation) -> list[Animation]:
-        """Each old badge turns into the new badge in the same position of the equation."""
-        olds, news = list(old.badges.values()), list(new.badges.values())
-        # badges beyond the new equation's fade out below
-        moves: list[Animation] = [ReplacementTransform(a, b)
-                                  for a, b in zip(olds, news, strict=False)]
-        moves += [FadeOut(a) for a in olds[len(news):]]
-        moves += [FadeIn(b) for b in news[len(olds):]]
-        return moves
+    def bands() -> tuple[Box, Box, Box]:
+        """The square-companion note, the badged equation, the entry comparison."""
+        note, equation, lines = stack_boxes((0.55, 0.9, 2.8, 3.0))[1:]
+        return (Box(note.center, note.width - 0.8, note.height),
+                Box(equation.center, equation.width - 0.8, equation.height),
+                Box(lines.center, lines.width - 0.8, lines.height))
 
-    def inner_sizes(self, tried: BadgedEquation, bad: Badge, box: Box) -> VGroup:
-        """The numeric shapes of the bad factor and the factor after it, brought together;
-        the two inner sizes that should agree are framed in the error colour."""
-        names = list(tried.badges)
-        index = names.index(bad.badge.part)
-        if index + 1 >= len(names):
-            return VGroup()
-        left, right = bad.numbers, tried.badges[names[index + 1]].numbers
-        pair = VGroup(left.copy(), right.copy()).arrange(RIGHT, buff=0.2).scale(1.4)
-        pair.move_to(box.point())
-        inner = VGroup(pair[0][-2], pair[1][1])
-        frames = VGroup(*[SurroundingRectangle(m, color=status_colour(self.theme, False),
-                                               buff=0.06, stroke_width=4) for m in inner])
-        mark = verdict_mark(self.theme, False).next_to(pair, DOWN, buff=0.3)
-        self.scene.play(TransformFromCopy(left, pair[0]), TransformFromCopy(right, pair[1]),
-                        run_time=self.t(1.0))
-        self.scene.play(Create(frames), FadeIn(mark), run_time=self.t(0.8))
-        return VGroup(pair, frames, mark)
-
-    def wrong_entry(self, step: Step, box: Box) -> VGroup:
+    def wrong_entry(self, candidate: Parts, truth: Parts, box: Box) -> VGroup:
         """The candidate's entry (``≠``) over the true one (``=``), each with its verdict; the
         parts where they differ are framed. Returns what was added."""
-        candidate, truth = step.lines[0], step.lines[-1]
         width = box.width - 0.6
         rows = VGroup(*[self.entry_line(parts, width) for parts in (candidate, truth)])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
@@ -184,10 +240,18 @@ class ShapeSegment(Segment):
 
 
 class ShapeCheck(SegmentScene):
-    """Shapes under every factor; why ``W[2] dZ[2]`` fails and ``W[2]ᵀ dZ[2]`` fits."""
+    """Each tempting wrong form of ``dZ[1]`` fails on shapes; ``W[2]ᵀ dZ[2]`` fits."""
 
     segment = ShapeSegment
     step_ids = ShapeSegment.step_ids
 
 
-__all__ = ["ShapeCheck", "ShapeSegment"]
+class SquarePitfall(SegmentScene):
+    """For a square ``W[2]`` the shapes agree without the transpose, and the values differ."""
+
+    segment = PitfallSegment
+    step_ids = PitfallSegment.step_ids
+
+
+__all__ = ["PitfallSegment", "ShapeCheck", "ShapeSegment", "SquarePitfall", "body_box",
+           "rows_of"]

@@ -71,7 +71,8 @@ def part_runs(step: Step) -> Iterator[Parts]:
 
     The equation and each line (:func:`equation_runs`). Matrices: ``label =``, the general
     entry, every entry and its parts. The entry grid: ``label =``, every cell and the general
-    cell (whole, each line and side). Chain-rule paths: every node and factor. Shape badges.
+    cell (whole, each line and side). Chain-rule paths: every node and factor. Shape badges,
+    and each judged candidate's equation and badges.
     """
     for parts in (step.equation, *step.lines):
         yield from equation_runs(parts)
@@ -91,8 +92,10 @@ def part_runs(step: Step) -> Iterator[Parts]:
         for factor in path.factors:
             yield (factor.generic,)
             yield (factor.value,)
-    for badge in step.badges:
+    for badge in (*step.badges, *(b for c in step.candidates for b in c.badges)):
         yield (TexPart(f"shape:{badge.part}", badge.tex),)
+    for candidate in step.candidates:
+        yield from equation_runs(candidate.equation)
 
 
 def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:

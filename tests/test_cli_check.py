@@ -10,7 +10,10 @@ import chainrule.verification
 from cli_support import assert_one_line_error, invoke
 from derivations import NetworkSpec, derive
 
-WRONG_DZ1 = "W2 @ dZ2 * gprime(Z1)"  # missing transpose: shapes agree for 2-2-2, values do not
+#: On the default 2-3-2 network (m = 2) the missing transpose fails on shapes (W2 is 2×3, dZ2
+#: is 2×2), and forgetting g' keeps the shape (3×2) but not the values.
+WRONG_DZ1 = "W2.T @ dZ2"
+NO_TRANSPOSE = "W2 @ dZ2 * gprime(Z1)"
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +34,7 @@ def test_check_prints_every_step_with_a_verdict() -> None:
     assert len(lines) == len(derivation)
     for line, step in zip(lines, derivation.steps, strict=True):
         assert line.startswith("✓ ") and step.id in line and step.title in line
-    assert f"All {len(derivation)} steps verified for 2-2-2 network, m = 2, tanh" in result.stdout
+    assert f"All {len(derivation)} steps verified for 2-3-2 network, m = 2, tanh" in result.stdout
     assert result.stderr == ""
 
 
@@ -63,6 +66,11 @@ def test_a_candidate_for_another_target() -> None:
 def test_a_wrong_candidate_exits_1_with_the_differing_entry() -> None:
     result = invoke("check", "--candidate", WRONG_DZ1)
     assert_one_line_error(result, 1, "candidate dZ1", WRONG_DZ1, "entry (1, 1)")
+
+
+def test_the_missing_transpose_on_the_default_network_names_the_shapes() -> None:
+    result = invoke("check", "--candidate", NO_TRANSPOSE)
+    assert_one_line_error(result, 1, "candidate dZ1", "(2×3)", "(2×2)")
 
 
 def test_a_candidate_of_the_wrong_shape_names_the_shapes() -> None:
@@ -116,9 +124,9 @@ def test_a_failing_step_exits_1_naming_the_step(monkeypatch: pytest.MonkeyPatch)
 def test_the_config_file_sets_the_network_and_options_override_it(tmp_path: Path) -> None:
     (tmp_path / "course.toml").write_text('[network]\nm = 3\nactivation = "sigmoid"\n')
     result = invoke("check", "--config", "course.toml")
-    assert "2-2-2 network, m = 3, sigmoid" in result.stdout
+    assert "2-3-2 network, m = 3, sigmoid" in result.stdout
     result = invoke("check", "--config", "course.toml", "--m", "1")
-    assert "2-2-2 network, m = 1, sigmoid" in result.stdout
+    assert "2-3-2 network, m = 1, sigmoid" in result.stdout
 
 
 def test_chainrule_toml_in_the_current_folder_is_read(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def test_written_toml_round_trips_odd_strings() -> None:
 
 def test_defaults_without_a_file() -> None:
     settings = Settings()
-    assert settings.network.spec().describe() == "2-2-2 network, m = 2, tanh"
+    assert settings.network.spec().describe() == "2-3-2 network, m = 2, tanh"
     assert (settings.output.quality, settings.output.format, settings.output.directory) == (
         "h", "mp4", "media")
 

@@ -125,7 +125,8 @@ def test_step_structure(spec: NetworkSpec) -> None:
         assert StepId.parse(str(step.id)) == step.id, step.id
         assert step.title.strip(), step.id
         assert step.narration.strip(), step.id
-        assert 1 <= sentences(step.narration) <= 2, (step.id, step.narration)
+        # Issue 12: short sentences, one cue each, rather than one or two long ones.
+        assert 1 <= sentences(step.narration) <= 5, (step.id, step.narration)
         assert len(step.claims) >= 1, step.id
         assert all(claim.description.strip() for claim in step.claims), step.id
 

@@ -247,8 +247,17 @@ def test_correct_candidates_are_ok(default, target: str, text: str) -> None:
     assert target in verdict.reason
 
 
-def test_missing_transpose_on_the_default_network_is_a_value_error(default) -> None:
+def test_missing_transpose_on_the_default_network_is_a_shape_error(default) -> None:
+    # The default is 2-3-2 with m = 2: W2 is 2×3 and dZ2 is 2×2, so W2 @ dZ2 has no product.
     verdict = default.check_candidate("dZ1", "W2 @ dZ2 * gprime(Z1)")
+    assert (verdict.ok, verdict.kind) == (False, "shape")
+    for fragment in ("W2", "dZ2", "(2×3)", "(2×2)"):
+        assert fragment in verdict.reason, verdict.reason
+
+
+def test_missing_transpose_on_a_square_network_is_a_value_error() -> None:
+    verdict = derive(NetworkSpec(layer_dims=(2, 2, 2), m=2)).check_candidate(
+        "dZ1", "W2 @ dZ2 * gprime(Z1)")
     assert (verdict.ok, verdict.kind) == (False, "value")
     assert "entry (" in verdict.reason
     guess, _, truth = verdict.reason.partition("where the truth is")

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from derivations import NetworkSpec, derive
-from scenes.others import OtherGradients, OtherGradientsSegment, shared_parts
+from scenes.others import OtherGradients, OtherGradientsSegment, screen_of, shared_parts
 from tests.scene_support import checked_plays, render_scene
 from tests.test_scenes_layout import check_layout
 
 SPECS = (
     NetworkSpec(),
     NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
-    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
+    NetworkSpec(layer_dims=(2, 3, 2, 2, 1), m=2),
     NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),
 )
 
@@ -36,18 +36,26 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
 
 def test_steps_follow_the_derivation_for_every_depth() -> None:
     two = OtherGradientsSegment.step_ids_for(derive(NetworkSpec()))
-    assert two == ("dZ2.loss", "dZ2.partial", "dZ2.fold", "dW2.partial", "dW2.fold",
-                   "db2.partial", "db2.fold", "dW1.partial", "dW1.fold", "db1.partial",
+    assert two == ("dZ2.loss", "dZ2.partial", "dZ2.cancel", "dZ2.fold", "dW2.partial",
+                   "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold", "dW1.fold",
                    "db1.fold")
     three = OtherGradientsSegment.step_ids_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
     assert three[0] == "dZ3.loss" and "dZ2.fold" in three
     assert not [i for i in three if i.startswith(("dZ1.", "general."))]
 
 
+def test_a_layer_below_the_output_is_one_screen() -> None:
+    derivation = derive(NetworkSpec(layer_dims=(2, 3, 2, 1)))
+    screens = [screen_of(derivation, derivation.step(i))
+               for i in OtherGradientsSegment.step_ids_for(derivation)]
+    assert screens == ["dZ3"] * 4 + ["dW3"] * 3 + ["db3"] * 2 + ["layer 2"] * 3 \
+        + ["layer 1"] * 2
+
+
 def test_one_over_m_is_what_partial_and_fold_share() -> None:
     derivation = derive(NetworkSpec())
-    for target in ("dW2", "db2", "dW1", "db1"):
-        partial, fold = derivation.steps_for(target)
+    for target in ("dW2", "db2"):
+        partial, *_, fold = derivation.steps_for(target)
         assert shared_parts(partial.equation, fold.equation) == ("overm",)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from derivations import NetworkSpec, derive
 from scenes.badges import BadgedEquation, status_colour
-from scenes.shapes import ShapeCheck
+from scenes.shapes import ShapeCheck, SquarePitfall
 from scenes.theme import Theme
 from tests.scene_support import checked_plays, render_scene
 from tests.test_scenes_layout import check_layout
@@ -19,7 +19,7 @@ from tests.test_scenes_layout import check_layout
 SPECS = (
     NetworkSpec(),
     NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
-    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
+    NetworkSpec(layer_dims=(2, 3, 2, 2, 1), m=2),
     NetworkSpec(layer_dims=(1, 1, 1), m=1, activation="sigmoid"),
     NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),
 )
@@ -32,31 +32,44 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
-def test_layout(spec: NetworkSpec, media: Path) -> None:
+@pytest.mark.parametrize("scene_class", [ShapeCheck, SquarePitfall], ids=lambda c: c.__name__)
+def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
     with checked_plays(check_layout) as plays:
-        scene = render_scene(ShapeCheck, spec, media)
+        scene = render_scene(scene_class, spec, media)
     assert plays[0] > 5
-    assert scene.time > 10
+    assert scene.time > 8
+
+
+def test_each_candidate_is_judged_where_the_derivation_says() -> None:
+    """On 2-3-2 the badges framed red are those of the product that does not exist."""
+    step = derive(NetworkSpec()).step("dZ1.candidates")
+    red = [{b.part for b in c.badges if not b.ok} for c in step.candidates]
+    assert red == [{"W2", "dZ2"}, {"dZ2", "W2", "gprime1"}, {"W2T", "dZ2", "gprime1"}]
+    for candidate in step.candidates:
+        shown = BadgedEquation(candidate.equation, candidate.badges, Theme())
+        assert {name for name, badge in shown.badges.items() if not badge.badge.ok} == \
+            {b.part for b in candidate.badges if not b.ok}
 
 
 def test_badges_sit_under_their_factors_without_touching() -> None:
-    step = derive(NetworkSpec(layer_dims=(3, 4, 2), m=3)).step("dZ1.no_transpose")
-    shown = BadgedEquation(step.equation, step.badges, Theme())
-    assert set(shown.badges) == {badge.part for badge in step.badges}
-    for name, badge in shown.badges.items():
-        part = shown.part(name)
-        assert badge.get_top()[1] < part.get_bottom()[1]
-        assert badge.get_left()[0] <= part.get_center()[0] <= badge.get_right()[0]
-    badges = list(shown.badges.values())
-    for left, right in pairwise(badges):
-        assert left.get_right()[0] < right.get_left()[0]
+    step = derive(NetworkSpec(layer_dims=(3, 4, 2), m=3)).step("dZ1.candidates")
+    for candidate in step.candidates:
+        shown = BadgedEquation(candidate.equation, candidate.badges, Theme())
+        assert set(shown.badges) == {badge.part for badge in candidate.badges}
+        for name, badge in shown.badges.items():
+            part = shown.part(name)
+            assert badge.get_top()[1] < part.get_bottom()[1]
+            assert badge.get_left()[0] <= part.get_center()[0] <= badge.get_right()[0]
+        badges = list(shown.badges.values())
+        for left, right in pairwise(badges):
+            assert left.get_right()[0] < right.get_left()[0]
 
 
-def test_the_mismatch_is_where_the_derivation_says() -> None:
-    uneven = derive(NetworkSpec(layer_dims=(3, 4, 2), m=3)).step("dZ1.no_transpose")
-    assert [b.part for b in uneven.badges if not b.ok] and not uneven.lines
-    square = derive(NetworkSpec()).step("dZ1.no_transpose")
-    assert all(b.ok for b in square.badges) and len(square.lines) == 2
+def test_the_pitfall_is_square_whatever_the_network() -> None:
+    for spec in SPECS:
+        step = derive(spec).step("dZ1.no_transpose")
+        assert all(b.ok and b.rows == b.cols for b in step.badges if b.part.startswith("W"))
+        assert len(step.lines) == 3 and "square" in step.lines[0][0].tex
 
 
 def test_verdict_colours_mean_nothing_else() -> None:

@@ -34,8 +34,8 @@ def test_scene_requests_cover_the_derivation_displays() -> None:
     assert mathtex_request(*typeset.tex_strings(step.equation)).name in names
     for badge in step.badges:
         assert mathtex_request(badge.tex).name in names
-    assert typeset.scene_step_ids(ShapeCheck, derivation) == ("dZ1.shapes",
-                                                               "dZ1.no_transpose")
+    assert typeset.scene_step_ids(ShapeCheck, derivation) == ("dZ1.candidates",
+                                                               "dZ1.shapes")
 
 
 def test_every_way_equation_lines_can_break_an_equation_is_predicted() -> None:

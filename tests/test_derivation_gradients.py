@@ -1,0 +1,162 @@
+"""dZ[L], dW and db as carefully as dZ[1]: the cancellation, the general entries, the transpose
+on the right, "no 1/m in dZ[L]", and layer 1 as "the same pattern". Expected values are written
+out by hand; a wrong line or a wrong entry is caught."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derivations import NetworkSpec, derive
+from derivations.claims import DerivativeClaim, EqualityClaim, check_claim
+from derivations.derivation import Derivation
+from derivations.sequence_other import CANCEL_LINES
+from derivations.spec import ACTIVATIONS
+from derivations.speech import spoken
+from derivations.steps import Highlight
+from derivations.vocabulary import Role
+
+MAX_SENTENCE = 84
+
+
+@pytest.fixture(scope="module")
+def default() -> Derivation:
+    return derive(NetworkSpec())
+
+
+def test_the_steps_after_dz1_on_the_default(default: Derivation) -> None:
+    others = [str(s.id) for s in default if s.target != "dZ1"]
+    assert others == ["dZ2.loss", "dZ2.partial", "dZ2.cancel", "dZ2.fold",
+                      "dW2.partial", "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold",
+                      "dW1.fold", "db1.fold"]
+
+
+def test_four_layers_give_the_lower_layers_one_fold_each() -> None:
+    derivation = derive(NetworkSpec(layer_dims=(2, 3, 2, 2, 1), m=2))
+    others = [str(s.id) for s in derivation if s.target not in ("dZ1", "general")]
+    assert others == ["dZ4.loss", "dZ4.partial", "dZ4.cancel", "dZ4.fold",
+                      "dW4.partial", "dW4.transpose", "dW4.fold", "db4.partial", "db4.fold",
+                      "dZ3.fold", "dW3.fold", "db3.fold", "dZ2.fold", "dW2.fold", "db2.fold",
+                      "dW1.fold", "db1.fold"]
+    assert "A[2]" in derivation.step("dW3.fold").narration
+
+
+def test_each_cancellation_line_is_a_minus_y_at_a_point() -> None:
+    a, y = sympy.symbols("a y", real=True)
+    # by hand: a = 0.3, y = 0.8 gives a − y = −0.5 on every line
+    for pieces, value in CANCEL_LINES:
+        assert float(value.subs({a: 0.3, y: 0.8})) == pytest.approx(-0.5)
+        assert all(isinstance(piece, str) for piece, _ in pieces)
+
+
+def test_the_cancelling_factors_are_marked(default: Derivation) -> None:
+    step = default.step("dZ2.cancel")
+    multiplied_out = {p.name: p.tex for p in step.lines[0]}
+    assert [[multiplied_out[name] for name in group] for group in step.struck] == [
+        ["a"], ["a"], ["(1 -", "a", ")"], ["(1 -", "a", ")"]]
+    assert [p.tex for p in step.lines[-1][1:]] == ["a", "-", "y"]
+    others = {p.name for line in (step.equation, *step.lines[1:]) for p in line}
+    assert not others & {name for group in step.struck for name in group}
+
+
+def test_a_wrong_cancellation_line_is_caught(default: Derivation) -> None:
+    a, y = sympy.symbols("a y", real=True)
+    claims = default.step("dZ2.cancel").claims
+    assert all(check_claim(c) is None for c in claims)
+    line = next(c for c in claims if isinstance(c, EqualityClaim)
+                and c.rhs[0, 0] == -y * (1 - a) + (1 - y) * a)
+    wrong = dataclasses.replace(line, rhs=sympy.ImmutableMatrix([[-y * (1 - a) + (1 - y)]]))
+    assert check_claim(wrong) is not None
+
+
+def test_no_one_over_m_in_dz_of_the_output(default: Derivation) -> None:
+    step = default.step("dZ2.fold")
+    note = " ".join(p.tex for p in step.lines[0])
+    assert "no } 1/m" in note and r"\partial\mathcal{L}" in note
+    assert "There is no 1/m in dZ[2]" in step.narration
+    assert not [p for p in step.equation if p.role is Role.SCALE]
+
+
+def test_the_general_weight_entry(default: Derivation) -> None:
+    step = default.step("dW2.partial")
+    assert [p.tex for p in step.lines[0]] == ["J", "=", r"\frac{1}{m}", r"\mathcal{L}"]
+    tex = " ".join(p.tex for p in step.equation)
+    for piece in (r"\partial w^{[2]}_{ki}", r"\frac{1}{m}", r"\sum_{j=1}^{m}",
+                  "dz^{[2]}_{kj}", "a^{[1]}_{ij}"):
+        assert piece in tex, tex
+    assert step.picked == (0, 1)
+    assert step.highlights == ((Highlight("dZ2", row=0), Highlight("A1", row=1)),)
+    assert [m.name for m in step.matrices] == ["dZ2", "A1"]
+    general = step.claims[0]
+    assert isinstance(general, DerivativeClaim) and general.variables.shape == (2, 3)
+
+
+def test_a_wrong_general_entry_is_caught(default: Derivation) -> None:
+    general = default.step("dW2.partial").claims[0]
+    assert check_claim(general) is None
+    without_mean = dataclasses.replace(general, value=general.value * 2)  # m = 2: no 1/m
+    assert check_claim(without_mean) is not None
+    swapped = dataclasses.replace(general, value=sympy.ImmutableMatrix(
+        2, 3, lambda k, i: general.value[1 - k, i]))
+    assert check_claim(swapped) is not None
+
+
+def test_the_row_of_the_input_becomes_a_column_of_its_transpose(default: Derivation) -> None:
+    step = default.step("dW2.transpose")
+    assert [m.name for m in step.matrices] == ["dZ2", "A1", "A1T"]
+    assert step.highlights == (
+        (Highlight("dZ2", row=0), Highlight("A1", row=1)),
+        (Highlight("A1", row=0), Highlight("A1T", col=0)),
+        (Highlight("A1", row=1), Highlight("A1T", col=1)),
+        (Highlight("A1", row=2), Highlight("A1T", col=2)))
+    assert step.matrix("A1T").shape == (2, 3)
+    assert "Row i of A[1] is column i of A[1]ᵀ" in step.narration
+    assert all(check_claim(c) is None for c in step.claims)
+
+
+def test_the_bias_entry_sums_a_row(default: Derivation) -> None:
+    step = default.step("db2.partial")
+    tex = " ".join(p.tex for p in step.equation)
+    assert r"\partial b^{[2]}_{k}" in tex and "dz^{[2]}_{kj}" in tex and r"\frac{1}{m}" in tex
+    assert step.highlights == ((Highlight("dZ2", row=0), Highlight("db2", row=0)),)
+    claim = step.claims[0]
+    assert claim.variables.shape == (2, 1)
+    assert check_claim(dataclasses.replace(claim, value=claim.value * 2)) is not None
+
+
+def test_layer_one_is_the_same_pattern_not_a_copy(default: Derivation) -> None:
+    assert [str(s.id) for s in default.steps_for("dW1")] == ["dW1.fold"]
+    assert [str(s.id) for s in default.steps_for("db1")] == ["db1.fold"]
+    step = default.step("dW1.fold")
+    assert "same pattern" in step.narration and "A[0] = X" in step.narration
+    assert [p.tex for p in step.lines[0]] == ["A^{[0]}", "=", "X"]
+    layer_two = {s.narration for s in default.steps_for("dW2")} | {
+        s.narration for s in default.steps_for("db2")}
+    assert not {s.narration for s in (step, default.step("db1.fold"))} & layer_two
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> NetworkSpec:
+    layers = draw(st.integers(2, 3))
+    dims = tuple(draw(st.lists(st.integers(1, 3), min_size=layers + 1, max_size=layers + 1)))
+    return NetworkSpec(layer_dims=dims, m=draw(st.integers(1, 3)),
+                       activation=draw(st.sampled_from(ACTIVATIONS)))
+
+
+@settings(max_examples=10, deadline=None)
+@given(specs())
+def test_the_new_claims_hold_for_any_network(spec: NetworkSpec) -> None:
+    derivation = derive(spec)
+    last = spec.num_layers
+    for step in derivation:
+        if step.target in (f"dZ{last}", f"dW{last}", f"db{last}", "dW1", "db1"):
+            for claim in step.claims:
+                assert check_claim(claim) is None, (step.id, claim.description)
+            for sentence in re.split(r"(?<=[.!?])\s+", step.narration):
+                assert len(sentence) <= MAX_SENTENCE, (step.id, sentence)
+            assert "[" not in spoken(step.narration), (step.id, spoken(step.narration))
