@@ -90,9 +90,12 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
                                 r")\big)"))
     sigma_line = letters.parts("out", ("a",)) + (EQUALS,) + letters.parts(
         "sigma", (r"\sigma(", "z", r"),\quad", "d", "a", "/ d", "z", "=", "a", "(1 -", "a", ")"))
+    units = net.spec.layer_dims[-1]
+    terms = (f"a sum of {units} binary cross-entropy terms, one per output unit. One term is "
+             "shown" if units > 1 else "the binary cross-entropy")
     first = Step(StepId(target, StepKind.LOSS), Stage.FORWARD, "The loss of one example",
-                 "The output layer is a sigmoid and each example's loss is the binary "
-                 "cross-entropy. The sigmoid's slope is a times one minus a.",
+                 f"The output layer is a sigmoid. Each example's loss L is {terms}. "
+                 "The sigmoid's slope is a times one minus a.",
                  lines=(loss_line, sigma_line), claims=sigmoid_claims())
     chain = (TexPart("dL/dz", r"\frac{\partial L}{\partial z}", target), EQUALS,
              *letters.parts("dL/da", (r"\Bigl(-", "y", "/", "a", "+ (1 -", "y", ") / (1 -", "a",
@@ -100,13 +103,13 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
              *letters.parts("da/dz", ("a", "(1 -", "a", ")")), EQUALS,
              TexPart("a_minus_y", "a - y", target))
     second = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL, "A sigmoid meets cross-entropy",
-                  "Differentiate the loss through the sigmoid: the fractions cancel and what is "
-                  "left is the prediction minus the label.",
+                  "Differentiate L through the sigmoid. The fractions cancel, and what is left "
+                  "is the prediction minus the label.",
                   equation=chain, claims=output_partial_claims(net))
     third = Step(StepId(target, StepKind.FOLD), Stage.FOLD, f"dZ[{last}] for all examples at once",
                  "Each entry only depends on its own prediction and label, so the matrix is simply "
-                 "A minus Y. There is no 1/m here: dZ is the derivative of the summed loss, not "
-                 "of the average.",
+                 f"A minus Y. There is no 1/m here: dZ[{last}] is the derivative of ℒ, the summed "
+                 "loss, not of the cost J, the average.",
                  equation=(matrix_label(target), EQUALS, *to_parts(node)),
                  badges=badges_for(net, target, node), claims=fold_claims(net, target, node))
     return first, second, third
@@ -137,11 +140,12 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
     equation = (partial("J", w_entry, target), EQUALS, OVER_M, LPAREN, *joined(terms), RPAREN)
     first = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL, f"One weight of layer {layer}",
                  f"w[{layer}]_11 is used by every example, once per column of Z[{layer}]. The "
-                 "chain rule sums over the examples, and the cost's 1/m comes along.",
+                 "chain rule sums over the examples. The cost's 1/m comes along.",
                  equation=equation, claims=weight_partial_claims(net, layer))
+    source = "X" if layer == 1 else f"A[{layer - 1}]"
     fold = Step(StepId(target, StepKind.FOLD), Stage.FOLD, f"dW[{layer}] as a matrix product",
-                f"The sum over examples j pairs row k of dZ[{layer}] with row i of the layer's "
-                f"input: a product with the input transposed, on the right, and 1/m in front.",
+                f"The sum over examples j pairs row k of dZ[{layer}] with row i of {source}. "
+                f"That is a product with {source}ᵀ on the right, and 1/m in front.",
                 equation=(matrix_label(target), EQUALS, *to_parts(node)),
                 badges=badges_for(net, target, node), claims=fold_claims(net, target, node))
     return first, fold
@@ -166,8 +170,8 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
     terms = [(entry(f"dZ{layer}", 0, j),) for j in range(m)]
     equation = (partial("J", b_entry, target), EQUALS, OVER_M, LPAREN, *joined(terms), RPAREN)
     first = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL, f"One bias of layer {layer}",
-                 f"b[{layer}]_1 is added to every column of Z[{layer}], with slope one, so its "
-                 "partial is the average of the first row of dZ.",
+                 f"b[{layer}]_1 is added to every column of Z[{layer}], with slope one. So its "
+                 f"partial is the average of the first row of dZ[{layer}].",
                  equation=equation, claims=bias_partial_claims(net, layer))
     fold = Step(StepId(target, StepKind.FOLD), Stage.FOLD, f"db[{layer}]: sum across the examples",
                 f"For all rows at once: add up the columns of dZ[{layer}] and divide by m. The "

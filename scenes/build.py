@@ -430,13 +430,17 @@ def smallest_font(mobject: VMobject) -> float:
     return min(sizes, default=float("inf"))
 
 
-def fit_into(mobject: VMobject, box: Box, theme: Theme, grow: bool = False) -> bool:
-    """Scale ``mobject`` down (or up to its natural size, if ``grow``) into ``box`` and centre it
-    there. ``False`` when that would put text below ``theme.min_font_size`` (it is then left
-    scaled as far as legibility allows, possibly overflowing)."""
+def fit_into(mobject: VMobject, box: Box, theme: Theme, grow: bool | float = False) -> bool:
+    """Scale ``mobject`` down into ``box`` and centre it there; with ``grow``, scale it up to
+    fill the box too (``True``: as far as the box allows; a number: at most that factor, so a
+    lone formula is shown big without dwarfing the rest of the lecture). ``False`` when that
+    would put text below ``theme.min_font_size`` (it is then left scaled as far as legibility
+    allows, possibly overflowing)."""
     scale = min(box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6))
-    if not grow:
+    if grow is False:
         scale = min(scale, 1.0)
+    elif grow is not True:
+        scale = min(scale, max(1.0, float(grow)))
     smallest = smallest_font(mobject)
     legible = smallest * scale >= theme.min_font_size - 1e-6
     if not legible:
@@ -515,7 +519,8 @@ def place_title(title: Text, box: Box) -> Text:
 
 __all__ = [
     "Box", "MatrixView", "ellipsis_dots", "equation_tex", "fit_first", "fit_into",
-    "frame_box", "grid_view", "safe_box", "screen_tex_template", "highlight_band", "highlight_bands", "inside_parentheses",
+    "frame_box", "grid_view", "highlight_band", "highlight_bands", "inside_parentheses",
+    "safe_box", "screen_tex_template",
     "matrix_view", "part_of",
     "part_with_role", "place_title", "smallest_font", "split_at_equals", "stack_boxes",
     "title_text", "visible_indices",

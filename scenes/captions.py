@@ -11,10 +11,13 @@ one) is the only thing ever cut inside, so the limits always hold.
 :func:`split_cue` divides a spoken sentence's real span among its pieces in proportion to their
 characters, so voiced cues obey the same limits.
 
->>> split_narration("Pick z[1]_11. It reaches ℒ through a[1]_11 and then through all 2 "
-...                 "entries of column 1 of Z[2], so the chain rule adds one product per path.")
-('Pick z[1]_11.', 'It reaches ℒ through a[1]_11 and then through all 2 entries of column 1 of Z[2],', \
-'so the chain rule adds one product per path.')
+>>> for cue in split_narration("Pick z[1]_11. It reaches ℒ through a[1]_11 and then through "
+...                            "all 2 entries of column 1 of Z[2], so the chain rule adds one "
+...                            "product per path."):
+...     print(cue)
+Pick z[1]_11.
+It reaches ℒ through a[1]_11 and then through all 2 entries of column 1 of Z[2],
+so the chain rule adds one product per path.
 >>> wrap("row i of W[2]ᵀ times column j of dZ[2], times g′ of the same entry")
 ('row i of W[2]ᵀ times column j of dZ[2],', 'times g′ of the same entry')
 """

