@@ -56,9 +56,9 @@ def forward_step(net: Network, target: str) -> Step:
     lines.append((LOSS, EQUALS, TexPart("loss_sum", r"\sum_{j=1}^{m} L(a^{(j)}, y^{(j)})"),
                   operator("comma", r",\quad", Role.SEPARATOR), COST, EQUALS, OVER_M, LOSS))
     return Step(StepId(target, StepKind.FORWARD), Stage.FORWARD, "The forward equations",
-                "Everything starts from the forward pass: each layer multiplies by its weights, "
-                "adds its bias and applies its activation. The loss L adds up the losses of the "
-                "m examples; the cost J is their average.",
+                "Everything starts from the forward pass. Each layer multiplies by its weights, "
+                "adds its bias and applies its activation. ℒ adds up the loss of each of the m "
+                "examples. The cost J is their average.",
                 lines=tuple(lines), claims=forward_claims(net))
 
 
@@ -90,8 +90,7 @@ def concrete_step(net: Network, layer: int, target: str) -> Step:
     return Step(StepId(target, StepKind.CONCRETE), Stage.CONCRETE,
                 "Tiny matrices, every entry named",
                 f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
-                f"{'s' if m > 1 else ''}, so every entry can be written down as an ordinary "
-                "number with a name.",
+                f"{'s' if m > 1 else ''}. Every entry gets a name of its own.",
                 equation=(matrix_label(f"Z{nxt}"), EQUALS, matrix_label(f"W{nxt}"),
                           matrix_label(f"A{layer}"), PLUS, matrix_label(f"b{nxt}")),
                 matrices=matrices, claims=concrete_claims(net, layer))
@@ -117,8 +116,8 @@ def expand_step(net: Network, layer: int, target: str) -> Step:
     grid = EntryGrid(f"Z{nxt}", matrix_label(f"Z{nxt}"), tuple(cells), (rows, cols), general)
     return Step(StepId(target, StepKind.EXPAND), Stage.EXPAND, "Expand the product into scalars",
                 f"Each entry of Z[{nxt}] is row k of W[{nxt}] times column j of A[{layer}], "
-                "plus the bias: a plain sum of products of scalars, which ordinary calculus "
-                "can handle.",
+                "plus the bias. That is a plain sum of products of scalars, and ordinary "
+                "calculus can handle it.",
                 equation=general, grid=grid, claims=(_expansion_claim(net, nxt),))
 
 
@@ -141,7 +140,7 @@ def activate_step(net: Network, layer: int, target: str) -> Step:
         f"g{layer}"))
     return Step(StepId(target, StepKind.ACTIVATE), Stage.EXPAND,
                 "The activation acts entry by entry",
-                f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own: a[{layer}]_ij "
+                f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own. So a[{layer}]_ij "
                 f"depends on z[{layer}]_ij and on nothing else.",
                 equation=general, grid=EntryGrid(f"A{layer}", matrix_label(f"A{layer}"), cells,
                                                  (rows, cols), general),
@@ -221,14 +220,15 @@ def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
     n_paths = len(paths)
     first = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL,
                  "One entry, by the scalar chain rule",
-                 f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches the loss through a[{layer}]_"
-                 f"{i + 1}{j + 1} and then through all {n_paths} entries of column {j + 1} of "
-                 f"Z[{nxt}], so the chain rule adds one product per path.",
+                 f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches ℒ through a[{layer}]_"
+                 f"{i + 1}{j + 1}, then through "
+                 + (f"all {n_paths} entries" if n_paths > 1 else "the entry")
+                 + f" of column {j + 1} of Z[{nxt}]. The chain rule adds one product per path.",
                  equation=generic, paths=paths, picked=picked, claims=(total, *local_claims))
     second = Step(StepId(target, StepKind.PARTIAL_VALUES), Stage.PARTIAL, "Each factor has a value",
-                  f"The first factor is the upstream gradient dz[{nxt}], the second is a weight "
-                  f"w[{nxt}]_k{i + 1}, the third is g' at z[{layer}]_{i + 1}{j + 1}. "
-                  "Every path shares that last factor.",
+                  f"The first factor is the upstream gradient dz[{nxt}]_k{j + 1}, short for "
+                  f"∂ℒ/∂z[{nxt}]_k{j + 1}. The second is a weight, w[{nxt}]_k{i + 1}. The third "
+                  f"is g' at z[{layer}]_{i + 1}{j + 1}. Every path shares that last factor.",
                   equation=values, paths=paths, picked=picked, claims=(total,))
     return first, second
 
@@ -281,7 +281,7 @@ def all_entries_step(net: Network, layer: int, target: str) -> Step:
                general_gprime(layer))
     return Step(StepId(target, StepKind.ALL_ENTRIES), Stage.ALL_ENTRIES, "Every entry the same way",
                 "Repeat for every entry. Scalars commute, so write each product as weight, then "
-                "upstream gradient, then g': that order is the one the matrices will need.",
+                "upstream gradient, then g'. The matrices will need that order.",
                 equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
                                                  tuple(cells), (rows, cols), general),
                 claims=all_entries_claims(net, layer, target))
@@ -326,7 +326,7 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
                operator("rparen", r"\Big)", Role.CLOSE),
                general_gprime(layer))
     return Step(StepId(target, StepKind.FOLD_FACTOR), Stage.FOLD, "Take out the common factor",
-                f"In every entry all terms share g'(z[{layer}]_ij). Factor it out: what is left "
+                f"In every entry, all terms share g'(z[{layer}]_ij). Factor it out. What is left "
                 "is a sum of weights times upstream gradients, and g' multiplies it entry by "
                 "entry.",
                 equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
@@ -353,9 +353,9 @@ def transpose_step(net: Network, layer: int, target: str) -> Step:
                 LPAREN, matrix_label(f"W{nxt}", transposed=True),
                 matrix_label(f"dZ{nxt}"), operator("rparen_ij", ")_{ij}", Role.CLOSE))
     return Step(StepId(target, StepKind.TRANSPOSE), Stage.PITFALL, "Why the transpose",
-                f"In the sum the index k runs down column i of W[{nxt}]. A matrix product runs "
-                f"along a row of its left factor, and column i of W[{nxt}] is row i of its "
-                "transpose: that is where the T comes from.",
+                f"In the sum, the index k runs down column i of W[{nxt}]. A matrix product runs "
+                f"along a row of its left factor. Column i of W[{nxt}] is row i of W[{nxt}]ᵀ: "
+                "that is where the transpose comes from.",
                 equation=equation, matrices=(matrix_display(net, f"W{nxt}"),
                                              matrix_display(net, f"W{nxt}", transposed=True),
                                              matrix_display(net, f"dZ{nxt}")),
@@ -384,8 +384,8 @@ def fold_step(net: Network, layer: int, target: str, node: Node) -> Step:
     matrices = (matrix_display(net, f"W{nxt}", transposed=True), matrix_display(net, f"dZ{nxt}"),
                 gprime_display(net, layer), matrix_display(net, f"dZ{layer}"))
     return Step(StepId(target, StepKind.FOLD), Stage.FOLD, "Fold back into matrices",
-                f"Row i of W[{nxt}] transposed times column j of dZ[{nxt}], times g' of the same "
-                f"entry: that is W[{nxt}]ᵀ dZ[{nxt}], then an element-wise product with "
+                f"Row i of W[{nxt}]ᵀ times column j of dZ[{nxt}], times g' of the same entry. "
+                f"That is W[{nxt}]ᵀ dZ[{nxt}], then an element-wise product with "
                 f"g'(Z[{layer}]).",
                 equation=equation, matrices=matrices,
                 claims=dz_fold_claims(net, layer, target, node))

@@ -26,6 +26,7 @@ from manim import (
     UP,
     AnimationGroup,
     Camera,
+    MathTex,
     FadeIn,
     FadeOut,
     Scene,
@@ -41,6 +42,7 @@ from derivations.steps import Step
 from derivations.vocabulary import StepId
 
 from .build import Box, place_title, stack_boxes, title_text
+from .captions import split_cue, split_narration, wrap
 from .narration import StepVoice, VoiceMark
 from .pacing import Pacing
 from .theme import Theme
@@ -69,6 +71,15 @@ def still_wait_covering(seconds: float, frame_rate: float) -> float:
     return (frames + 0.5) / frame_rate
 
 
+def caption_lines(cue: str) -> str:
+    r"""A cue as a subtitle's text: its lines of at most 42 characters, one per line.
+
+    >>> caption_lines("Row i of W[2]ᵀ times column j of dZ[2], times g′ of the same entry.")
+    'Row i of W[2]ᵀ times column j of dZ[2],\ntimes g′ of the same entry.'
+    """
+    return "\n".join(wrap(cue))
+
+
 @lru_cache(maxsize=16)
 def verified_derivation(spec: NetworkSpec) -> Any:
     """The derivation for ``spec``, verified (cached per spec: sympy work is slow).
@@ -93,8 +104,12 @@ class DerivationScene(Scene):
     :meth:`setup`.
 
     Each step starts with :meth:`begin_step`, which opens a section named after the step's
-    title and adds its narration as a subcaption (Manim writes the ``.srt``); :meth:`end_step`
-    waits until the subcaption has been on screen long enough to be read.
+    title and adds its narration as subcaptions (Manim writes the ``.srt``): one cue of at most
+    two lines of 42 characters after another (:mod:`scenes.captions`), each for its reading
+    time. :meth:`end_step` waits until the last cue has been read, and until
+    ``pacing.equation_hold`` seconds have passed since the step's last new formula appeared
+    (a ``MathTex`` that was not on screen before a ``play``), so an equation never vanishes
+    the moment its subtitle ends.
 
     Narrated renders also set ``voice`` (a :class:`~scenes.narration.StepVoice` per step id,
     measured from the real audio) and ``voice_pause``: a voiced step's speech starts where the
@@ -141,6 +156,8 @@ class DerivationScene(Scene):
         self.steps = known
         self.camera.background_color = self.theme.background
         self._caption_end = 0.0
+        self._formula_at: float | None = None
+        self._formulas: set[int] = set()
         self.begun: list[StepId | str] = []
         self.voice_marks: list[VoiceMark] = []
         self._title: VMobject | None = None
@@ -168,11 +185,10 @@ class DerivationScene(Scene):
             step = self.steps[StepId.parse(step)]
         self.next_section(step.title)
         self.begun.append(step.id)
+        self._formula_at = None
         voice = self.voice.get(str(step.id))
         if voice is None:
-            duration = self.pacing.reading_time(step.narration)
-            self.add_subcaption(step.narration, duration=duration)
-            self._caption_end = self.time + duration
+            self.show_cues(step.narration)
         else:
             self.speak(voice)
         self.clear_if_pending()
@@ -180,15 +196,27 @@ class DerivationScene(Scene):
             self.show_title(step)
         return step
 
+    def show_cues(self, narration: str) -> None:
+        """Show ``narration`` as cues (:func:`scenes.captions.split_narration`), one after
+        another from now, each for its reading time (:meth:`Pacing.cue_times`)."""
+        offset = 0.0
+        for cue, seconds in zip(split_narration(narration),
+                                self.pacing.cue_times(narration), strict=True):
+            self.add_subcaption(caption_lines(cue), duration=seconds, offset=offset)
+            offset += seconds
+        self._caption_end = self.time + offset
+
     def speak(self, voice: StepVoice) -> None:
-        """Start ``voice``'s speech now: a mark for the audio track, one subcaption per cue
+        """Start ``voice``'s speech now: a mark for the audio track, subcaptions for each cue
         from its sentence's start to the next one's (no flicker in the short gap between
-        sentences; the last ends with the speech), and the step held until the speech ends
-        plus ``voice_pause``."""
+        sentences; the last ends with the speech), a long sentence cut into cues of at most
+        two lines that share its span by characters (:func:`scenes.captions.split_cue`), and
+        the step held until the speech ends plus ``voice_pause``."""
         self.voice_marks.append(VoiceMark(voice.step_id, float(self.time)))
         ends = [cue.start for cue in voice.cues[1:]] + [voice.cues[-1].end] if voice.cues else []
         for cue, end in zip(voice.cues, ends, strict=True):
-            self.add_subcaption(cue.text, duration=end - cue.start, offset=cue.start)
+            for text, start, stop in split_cue(cue.text, cue.start, end):
+                self.add_subcaption(caption_lines(text), duration=stop - start, offset=start)
         self._caption_end = self.time + voice.seconds + self.voice_pause
 
     def show_title(self, step: Step) -> None:
@@ -202,9 +230,23 @@ class DerivationScene(Scene):
                       run_time=self.t(0.5))
         self._title = new
 
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        """``Scene.play``, noting when a new formula (a ``MathTex`` not on screen before)
+        appeared, for :meth:`end_step`'s hold."""
+        super().play(*args, **kwargs)
+        shown = {id(member) for top in self.mobjects for member in top.get_family()
+                 if isinstance(member, MathTex)}
+        if shown - self._formulas:
+            self._formula_at = float(self.time)
+        self._formulas = shown
+
     def end_step(self, pause: float = 0.5) -> None:
-        """Wait until the current subcaption has been read, and at least ``pause`` seconds."""
+        """Wait until the step's cues have been read, at least ``pause`` seconds, and, when the
+        step wrote a formula, until ``pacing.equation_hold`` seconds after the last one
+        appeared (the hold is the viewer's time, so ``speed`` does not shorten it)."""
         remaining = max(self._caption_end - self.time, self.t(pause))
+        if self._formula_at is not None:
+            remaining = max(remaining, self._formula_at + self.pacing.equation_hold - self.time)
         self.wait(still_wait_covering(remaining, config.frame_rate))
 
     def settle(self, group: VMobject) -> None:

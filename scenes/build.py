@@ -10,6 +10,7 @@ Large matrices get a *compact presentation*: rather than shrinking text below
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import pairwise
 
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,7 @@ from manim import (
     MathTex,
     MobjectMatrix,
     SurroundingRectangle,
+    TexTemplate,
     Text,
     VGroup,
     VMobject,
@@ -40,6 +42,21 @@ from .theme import Theme
 
 
 # --------------------------------------------------------------------------- equations
+
+#: TeX's math sizes for a screen: subscripts at 80 % of the text (TeX's default is 70 %) and
+#: scripts of scripts (the ``[2]`` of ``n^{[2]}`` over a sum) at 70 % (default 50 %), so that
+#: an entry's indices stay readable in a video frame, where print sizes are too small.
+SCREEN_MATH_SIZES = r"\DeclareMathSizes{10}{10}{8}{7}"
+
+
+@lru_cache(maxsize=1)
+def screen_tex_template() -> TexTemplate:
+    """Manim's default TeX template with :data:`SCREEN_MATH_SIZES` (every formula of the
+    scenes is typeset with it)."""
+    template = TexTemplate()
+    template.add_to_preamble(SCREEN_MATH_SIZES)
+    return template
+
 
 def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None = None
                  ) -> MathTex:
@@ -60,7 +77,7 @@ def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None
     if not kept:
         raise ValueError("equation_tex needs at least one part with TeX; got none")
     tex = MathTex(*[part.tex for part in kept], font_size=font_size or theme.body_size,
-                  color=theme.text)
+                  color=theme.text, tex_template=screen_tex_template())
     for part, mobject in zip(kept, tex.submobjects, strict=True):
         mobject.set_color(theme.colour(part.symbol))
     tex.parts = tuple(kept)  # type: ignore[attr-defined]
@@ -413,13 +430,17 @@ def smallest_font(mobject: VMobject) -> float:
     return min(sizes, default=float("inf"))
 
 
-def fit_into(mobject: VMobject, box: Box, theme: Theme, grow: bool = False) -> bool:
-    """Scale ``mobject`` down (or up to its natural size, if ``grow``) into ``box`` and centre it
-    there. ``False`` when that would put text below ``theme.min_font_size`` (it is then left
-    scaled as far as legibility allows, possibly overflowing)."""
+def fit_into(mobject: VMobject, box: Box, theme: Theme, grow: bool | float = False) -> bool:
+    """Scale ``mobject`` down into ``box`` and centre it there; with ``grow``, scale it up to
+    fill the box too (``True``: as far as the box allows; a number: at most that factor, so a
+    lone formula is shown big without dwarfing the rest of the lecture). ``False`` when that
+    would put text below ``theme.min_font_size`` (it is then left scaled as far as legibility
+    allows, possibly overflowing)."""
     scale = min(box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6))
-    if not grow:
+    if grow is False:
         scale = min(scale, 1.0)
+    elif grow is not True:
+        scale = min(scale, max(1.0, float(grow)))
     smallest = smallest_font(mobject)
     legible = smallest * scale >= theme.min_font_size - 1e-6
     if not legible:
@@ -444,24 +465,47 @@ def fit_first(builders: Iterable[Callable[[], VMobject]], box: Box, theme: Theme
     return built
 
 
-def frame_box(margin: float = 0.25) -> Box:
-    """The whole frame less ``margin`` on every side."""
+#: Content keeps this fraction of the frame's width from the left, right and top edges (57 px
+#: at 1080p): clear of the edge on any screen, TV overscan's title-safe area included.
+EDGE_MARGIN = 0.03
+#: The bottom of the frame where a player draws subtitles, as a fraction of the frame's
+#: height, kept free of content: two lines of about 45 px type with their leading and the
+#: player's bottom margin take 120–130 px of a 1080-px frame.
+SUBTITLE_BAND = 0.12
+
+
+def safe_box() -> Box:
+    """The part of the frame content may use: :data:`EDGE_MARGIN` from the left, right and top
+    edges, and above the subtitle band (:data:`SUBTITLE_BAND`).
+
+    >>> box = safe_box()
+    >>> round(box.width, 3), round(box.top, 3), round(box.bottom, 3)
+    (13.369, 3.573, -3.04)
+    """
     from manim import config
 
-    return Box((0.0, 0.0), config.frame_width - 2 * margin, config.frame_height - 2 * margin)
+    margin = EDGE_MARGIN * config.frame_width
+    top = config.frame_height / 2 - margin
+    bottom = -config.frame_height / 2 + SUBTITLE_BAND * config.frame_height
+    return Box((0.0, (top + bottom) / 2), config.frame_width - 2 * margin, top - bottom)
 
 
-def stack_boxes(heights: Sequence[float], margin: float = 0.25, gap: float = 0.15
-                ) -> list[Box]:
-    """Split the frame into horizontal bands, top to bottom, in proportion to ``heights``."""
-    from manim import config
+def frame_box(margin: float = 0.0) -> Box:
+    """The safe part of the frame (:func:`safe_box`) less ``margin`` on every side."""
+    safe = safe_box()
+    return Box(safe.center, safe.width - 2 * margin, safe.height - 2 * margin)
 
-    usable = config.frame_height - 2 * margin - gap * (len(heights) - 1)
+
+def stack_boxes(heights: Sequence[float], gap: float = 0.15) -> list[Box]:
+    """Split the safe part of the frame (:func:`safe_box`) into horizontal bands, top to
+    bottom, in proportion to ``heights``."""
+    safe = safe_box()
+    usable = safe.height - gap * (len(heights) - 1)
     total = sum(heights)
-    boxes, top = [], config.frame_height / 2 - margin
+    boxes, top = [], safe.top
     for height in heights:
         h = usable * height / total
-        boxes.append(Box((0.0, top - h / 2), config.frame_width - 2 * margin, h))
+        boxes.append(Box((safe.center[0], top - h / 2), safe.width, h))
         top -= h + gap
     return boxes
 
@@ -476,6 +520,7 @@ def place_title(title: Text, box: Box) -> Text:
 __all__ = [
     "Box", "MatrixView", "ellipsis_dots", "equation_tex", "fit_first", "fit_into",
     "frame_box", "grid_view", "highlight_band", "highlight_bands", "inside_parentheses",
+    "safe_box", "screen_tex_template",
     "matrix_view", "part_of",
     "part_with_role", "place_title", "smallest_font", "split_at_equals", "stack_boxes",
     "title_text", "visible_indices",

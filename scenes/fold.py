@@ -117,7 +117,7 @@ class FoldSegment(Segment):
         # -- the grid collapses into the matrix formula
         self.begin_step(fold)
         final = equation_tex(fold.equation, self.theme)
-        fit_into(final, main_box, self.theme)
+        fit_into(final, main_box, self.theme, grow=1.6)  # the result, shown big
         pieces = self.formula_pieces(fold, product, final)
         self.scene.play(FadeOut(pair), FadeOut(sum_equation), run_time=self.t(0.6))
         self.scene.play(*pieces, run_time=self.t(2.0))

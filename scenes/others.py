@@ -156,7 +156,7 @@ class OtherGradientsSegment(Segment):
             breaks = break_points(parts, self.theme, box.width)
             lines.add(*equation_lines(parts, self.theme, breaks))
         lines.arrange(DOWN, buff=0.35)
-        fit_into(lines, box, self.theme)
+        fit_into(lines, box, self.theme, grow=1.5)  # alone in its band: shown big
         return lines
 
     def replace_upper(self, shown: VMobject) -> None:

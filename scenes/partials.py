@@ -76,7 +76,7 @@ class PartialsSegment(Segment):
 
     def play(self) -> None:
         partial, values, gprime, every = (self.step(i) for i in self.narrated)
-        graph_box, equation_box, gprime_box = stack_boxes((0.55, 2.9, 2.5, 0.9))[1:]
+        graph_box, equation_box, gprime_box = stack_boxes((0.55, 2.7, 2.4, 1.2))[1:]
 
         # -- one entry, every path, the scalar chain rule
         self.begin_step(partial)
