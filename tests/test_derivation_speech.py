@@ -142,6 +142,6 @@ def test_spoken_by_hand(text: str, expected: str) -> None:
 
 
 def test_step_speech_is_derived_from_the_narration() -> None:
-    step = next(s for s in _steps((2, 2, 2), 2, "tanh") if "ᵀ" in s.narration)
+    step = next(s for s in _steps((2, 2, 2), 2, "tanh") if "ᵀ dZ" in s.narration)
     assert step.speech == spoken(step.narration)
     assert "transpose times d Z two" in step.speech
