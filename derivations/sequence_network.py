@@ -68,13 +68,14 @@ def edges_entering(spec: NetworkSpec, layer: int, unit: int) -> tuple[Edge, ...]
 
 
 def focus_unit(spec: NetworkSpec, layer: int = LAYER) -> int:
-    """The unit of ``layer`` the lecture follows: the second (0-based 1) when there is one, so
-    that its index differs from the first index of the weights it meets.
+    """The unit of ``layer`` the lecture follows: the last one, so that its index differs from
+    the first index of the weights it meets (``w[2]_13``, not ``w[2]_11``) and a compact
+    matrix, which keeps its first and last columns, still shows its column.
 
     >>> focus_unit(NetworkSpec(layer_dims=(2, 3, 2))), focus_unit(NetworkSpec(layer_dims=(2, 1, 2)))
-    (1, 0)
+    (2, 0)
     """
-    return min(1, spec.size(layer) - 1)
+    return spec.size(layer) - 1
 
 
 # --------------------------------------------------------------------------- labels

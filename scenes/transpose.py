@@ -228,7 +228,8 @@ class TransposeSegment(Segment):
 
         # the index of the sum runs down the highlighted column
         source_band = bands[0]
-        arrow = self.down_arrow(source_band, self.theme.text)
+        arrow = self.down_arrow(source_band, self.theme.text,
+                                left=unit == source.cols[-1] and len(source.cols) > 1)
         summand = part_of(equation, self.summand_part(step, source_name))
         self.scene.play(GrowArrow(arrow), Indicate(source_band, color=self.theme.highlight),
                         Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
@@ -297,11 +298,12 @@ class TransposeSegment(Segment):
         return index
 
     @staticmethod
-    def down_arrow(band: VMobject, colour: str) -> Arrow:
-        """An arrow beside ``band``, pointing down it: the direction the index runs."""
+    def down_arrow(band: VMobject, colour: str, left: bool = False) -> Arrow:
+        """An arrow beside ``band``, pointing down it: the direction the index runs (on its
+        left when ``left``, e.g. for the last column, whose right is the bracket)."""
         arrow = Arrow(band.get_corner(UP + RIGHT), band.get_corner(DOWN + RIGHT), buff=0.05,
                       color=colour, stroke_width=5, max_tip_length_to_length_ratio=0.2)
-        return arrow.next_to(band, RIGHT, buff=0.08)
+        return arrow.next_to(band, LEFT if left else RIGHT, buff=0.06)
 
     def column_to_row(self, source: MatrixView, target: MatrixView, column: Highlight
                       ) -> list[TransformFromCopy]:

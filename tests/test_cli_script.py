@@ -31,14 +31,17 @@ HEADER = ["step_id", "title", "narration", "speech", "seconds"]
 LECTURE_STEPS = [
     "dZ1.forward", "dZ1.concrete", "dZ1.expand", "dZ1.activate", "dZ1.partial",
     "dZ1.partial_values", "dZ1.gprime", "dZ1.all_entries", "dZ1.fold_factor", "dZ1.transpose",
-    "dZ1.fold", "dZ1.shapes", "dZ1.no_transpose", "dZ2.loss", "dZ2.partial", "dZ2.fold",
+    "dZ1.fold", "dZ1.backward", "dZ1.column_to_row", "dZ1.shapes", "dZ1.no_transpose",
+    "dZ2.loss", "dZ2.partial", "dZ2.fold",
     "dW2.partial", "dW2.fold", "db2.partial", "db2.fold", "dW1.partial", "dW1.fold",
     "db1.partial", "db1.fold"]
 #: ExpandToScalars expands Z[2] = W[2] A[1] + b[2] and A[1] = g(Z[1]).
 EXPAND_STEPS = ["dZ1.concrete", "dZ1.expand", "dZ1.activate"]
 #: FoldBack reads out the factor, the transpose and the fold (the grid of every entry is
-#: TakePartials' step); WhyTranspose only the transpose, already read out by FoldBack.
-FOLD_AND_TRANSPOSE_STEPS = ["dZ1.fold_factor", "dZ1.transpose", "dZ1.fold"]
+#: TakePartials' step); WhyTranspose runs backwards along the edges, lays the column down as a
+#: row, and shows the transpose, already read out by FoldBack.
+FOLD_AND_TRANSPOSE_STEPS = ["dZ1.fold_factor", "dZ1.transpose", "dZ1.fold", "dZ1.backward",
+                            "dZ1.column_to_row"]
 
 
 class FakeEngine:

@@ -88,15 +88,15 @@ def test_words_are_short_speakable_and_name_the_layer(dims: tuple[int, ...]) -> 
 def test_the_default_story_in_numbers() -> None:
     steps = {str(s.id): s for s in _steps((2, 3, 2))}
     backward = steps["dZ1.backward"]
-    assert "w[2]_12 and w[2]_22" in backward.narration
-    assert "column 2 of W[2]" in backward.narration
-    assert "row 2 of W[2]ᵀ" in steps["dZ1.column_to_row"].narration
-    # the equation is what hidden unit 2 collects: one weight times one dz per leaving edge
+    assert "w[2]_13 and w[2]_23" in backward.narration
+    assert "column 3 of W[2]" in backward.narration
+    assert "row 3 of W[2]ᵀ" in steps["dZ1.column_to_row"].narration
+    # the equation is what hidden unit 3 collects: one weight times one dz per leaving edge
     weights = [p.tex for p in backward.equation if p.symbol == "W2"]
-    assert weights == ["w^{[2]}_{12}", "w^{[2]}_{22}"]
-    assert backward.highlights[0][0].col == backward.highlights[0][1].row == 1
+    assert weights == ["w^{[2]}_{13}", "w^{[2]}_{23}"]
+    assert backward.highlights[0][0].col == backward.highlights[0][1].row == 2
     network = steps["dZ1.network"]
-    assert network.picked == (0, 1)
+    assert network.picked == (0, 2)
     assert [m.name for m in network.matrices] == ["W1", "W2"]
 
 

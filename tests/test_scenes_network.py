@@ -104,4 +104,4 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
 def test_the_segment_shows_the_step_it_names() -> None:
     step = derive(NetworkSpec(layer_dims=(2, 3, 2))).step("dZ1.network")
     assert NetworkSegment.step_ids == (step.id,)
-    assert step.picked == (0, 1)
+    assert step.picked == (0, 2)

@@ -65,8 +65,8 @@ def test_the_argument_names_one_column_throughout() -> None:
     derivation = derive(NetworkSpec(layer_dims=(2, 3, 2), m=2))
     backward, laid = derivation.step(BACKWARD), derivation.step(COLUMN_TO_ROW)
     (column, row), = backward.highlights
-    assert column.col == row.row == laid.highlights[0][0].col == laid.highlights[0][1].row == 1
-    assert [h.col for h, _ in laid.highlights] == [1, 0, 2]  # the focus first, then the rest
+    assert column.col == row.row == laid.highlights[0][0].col == laid.highlights[0][1].row == 2
+    assert [h.col for h, _ in laid.highlights] == [2, 0, 1]  # the focus first, then the rest
     ids = [str(step.id) for step in derivation]
     assert ids.index("dZ1.backward") + 2 == ids.index("dZ1.column_to_row") + 1 \
         == ids.index("dZ1.transpose")
