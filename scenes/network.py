@@ -28,6 +28,7 @@ from manim import (
     Indicate,
     LaggedStart,
     Line,
+    Transform,
     VGroup,
     VMobject,
     Write,
@@ -93,20 +94,22 @@ class NetworkPicture(VGroup):
 
 def network_picture(spec: NetworkSpec, theme: Theme, box: Box,
                     focus: tuple[int, int] | None = None, labels: str = "auto",
-                    upto: int | None = None, grow: float = 1.6) -> NetworkPicture:
+                    upto: int | None = None, grow: float = 1.6, lit: bool = True
+                    ) -> NetworkPicture:
     """The network of ``spec`` (layers ``0 .. upto``, all by default) fitted into ``box``.
 
     ``focus`` is the unit ``(layer, index)`` being discussed: drawn in the theme's highlight
     colour, and the unit whose leaving edges a compact picture labels (default: the unit
     :func:`~derivations.sequence_network.focus_unit` picks in layer 1). ``labels`` is ``"all"``,
     ``"focus"`` (the focus unit's leaving edges only), ``"none"`` or ``"auto"`` (all, unless a
-    layer has 4 units or labels would collide; then the focus unit's).
+    layer has 4 units or labels would collide; then the focus unit's). A picture smaller than
+    ``box`` is scaled up, by at most ``grow``. ``lit=False`` draws the focus unit like the
+    others (a scene lights it with :func:`light_unit` when the narration reaches it).
 
-    >>> from manim import config
     >>> picture = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
     ...                           Box((0.0, 0.0), 10.0, 5.0))
     >>> len(picture.units), len(picture.edges), len(picture.labels), picture.compact
-    (7, 12, 2, True)
+    (7, 12, 12, False)
     """
     if labels not in ("auto", "all", "focus", "none"):
         raise ValueError(f"labels = {labels!r}: use 'auto', 'all', 'focus' or 'none'")
@@ -119,7 +122,7 @@ def network_picture(spec: NetworkSpec, theme: Theme, box: Box,
     radius = _radius(texts, last, theme, centres)
     for (layer, index), centre in centres.items():
         picture.units[(layer, index)] = _unit(texts[layer][index], centre, radius, theme,
-                                              lit=(layer, index) == focus)
+                                              lit=lit and (layer, index) == focus)
     for layer in range(1, last + 1):
         colour = theme.colour(f"W{layer}")
         for k, i in layer_edges(spec, layer):
@@ -260,12 +263,11 @@ class NetworkSegment(Segment):
         step = self.begin_step(self.step(NETWORK))
         spec = self.scene.spec
         k, unit = step.picked or (0, 0)
-        picture = network_picture(spec, self.theme, self.body(), focus=(1, unit))
-        for layer in range(spec.num_layers + 1):
-            if layer:
-                self.scene.play(Create(picture.layer_edges(layer)), run_time=self.t(0.7))
-            self.scene.play(LaggedStart(*[FadeIn(u) for u in picture.layer_units(layer)],
-                                        lag_ratio=0.2), run_time=self.t(0.7))
+        picture = network_picture(spec, self.theme, self.body(), focus=(1, unit), lit=False)
+        for layer in range(spec.num_layers + 1):  # each layer's units as its edges arrive
+            edges = [Create(picture.layer_edges(layer))] if layer else []
+            units = [FadeIn(u) for u in picture.layer_units(layer)]
+            self.scene.play(*edges, LaggedStart(*units, lag_ratio=0.2), run_time=self.t(0.8))
         labels = list(picture.labels.values())
         self.scene.play(LaggedStart(*[Write(label) for label in labels], lag_ratio=0.1),
                         run_time=self.t(1.2))
@@ -283,6 +285,8 @@ class NetworkSegment(Segment):
         self.scene.play(*lit, run_time=self.t(1.0))
         self.scene.play(Indicate(entered, color=self.theme.highlight), run_time=self.t(0.8))
         self.scene.play(Indicate(left, color=self.theme.highlight), run_time=self.t(0.8))
+        self.scene.play(Transform(left, light_unit(left.copy(), self.theme)),
+                        run_time=self.t(0.5))
         self.end_step(pause=1.0)
 
     @staticmethod
