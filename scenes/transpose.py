@@ -38,7 +38,7 @@ from manim import (
     Write,
 )
 
-from derivations.sequence_network import weight_part
+from derivations.sequence_network import LAYER, weight_part
 from derivations.steps import Highlight, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
 
@@ -74,8 +74,8 @@ class TransposeSegment(Segment):
     def play(self) -> None:
         backward, laid, transpose = (self.step(i) for i in self.step_ids)
         equation_box, body_box = self.bands()
-        (column, _), = backward.highlights
-        source_name, target_name = column.matrix, f"{column.matrix}T"
+        (column, row), = backward.highlights
+        source_name, target_name = column.matrix, row.matrix
         other_name = next(m.name for m in transpose.matrices
                           if m.name not in (source_name, target_name))
         row = fit_first([lambda limit=limit: self.matrices(transpose, limit, source_name,
@@ -104,7 +104,7 @@ class TransposeSegment(Segment):
         matrix ``W`` beside the network, and the band on its column."""
         self.begin_step(step)
         network_box, matrix_box = self.side_by_side(body_box)
-        layer = int(source.name[1:]) - 1  # type: ignore[attr-defined]  # W2: layer 1
+        layer = LAYER  # the hidden layer whose unit collects (W[layer + 1] is `source`)
         room = Box((network_box.center[0] - TAG_ROOM / 2, network_box.center[1]),
                    network_box.width - TAG_ROOM, network_box.height)  # the tags go right
         picture = network_picture(self.scene.spec, self.theme, room,
