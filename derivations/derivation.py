@@ -16,6 +16,7 @@ from .formulas import formulas_with, gradient_names
 from .functions import activation
 from .network import Network, numpy_algebra, random_network, shapes
 from .sequence_dz import dz_sequence
+from .sequence_network import with_network_steps
 from .sequence_other import (bias_sequence, hidden_fold_step, output_sequence, recursion_step,
                              weight_sequence)
 from .spec import NetworkSpec
@@ -286,6 +287,9 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
     net = Network(spec)
     last = spec.num_layers
     steps: list[Step] = list(dz_sequence(net, 1, nodes["dZ1"]))
+    # issue 12: the network picture after the forward equations, and the gradient run
+    # backwards along its edges just before dZ1.transpose (see sequence_network)
+    steps = list(with_network_steps(net, steps))
     steps += output_sequence(net, nodes[f"dZ{last}"])
     for layer in reversed(spec.layers):
         if 1 < layer < last:

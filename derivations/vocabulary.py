@@ -127,6 +127,9 @@ class StepKind(str, Enum):
     NO_TRANSPOSE = "no_transpose"
     CANCEL = "cancel"
     RECURSION = "recursion"
+    NETWORK = "network"              #: the network drawn as neurons and weighted edges
+    BACKWARD = "backward"            #: the gradient run backwards along the edges
+    COLUMN_TO_ROW = "column_to_row"  #: a column of W laid down as a row of Wᵀ
 
 
 class StepId(str):

@@ -1,18 +1,26 @@
-"""WhyTranspose: the sum runs down a column of ``W[2]``, which is a row of ``W[2]ᵀ``.
+"""WhyTranspose: one unbroken argument for the ``T`` in ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``.
 
-The step ``dZ1.transpose`` states ``Σ_k w_ki dz_kj = (W[2]ᵀ dZ[2])_ij``. The scene lights up
-column ``i`` of ``W[2]`` (where the index ``k`` of the sum runs), then transposes the matrix in
-front of the viewer: every entry flies from its slot ``(k, i)`` to the slot ``(i, k)`` of
-``W[2]ᵀ``, column by column, each highlighted column becoming a highlighted row. Finally that row
-meets column ``j`` of ``dZ[2]`` and both fly into the sum they make.
+Three steps, played without a break:
 
-Render with ``manim -ql scenes/transpose.py WhyTranspose``.
+1. ``dZ1.backward`` — the network again, run backwards: the gradients ``dz[2]_kj`` sit at the
+   output units, a pulse runs back along each edge leaving hidden unit ``i`` (the edges light
+   up and show their weights ``w[2]_1i, w[2]_2i, …``), the equation of what the unit collects
+   is assembled from those labels, and the same weights land in ``W[2]``: column ``i``,
+   highlighted as it fills.
+2. ``dZ1.column_to_row`` — ``W[2]`` takes its place in a row of matrices and column ``i`` is
+   laid down, entry by entry, as row ``i`` of ``W[2]ᵀ``; the other columns follow.
+3. ``dZ1.transpose`` — the index picture: in ``Σ_k w_ki dz_kj`` the index ``k`` runs down
+   column ``i`` of ``W[2]``; row ``i`` of ``W[2]ᵀ`` meets column ``j`` of ``dZ[2]`` and both fly
+   into the sum, which is entry ``(i, j)`` of ``W[2]ᵀ dZ[2]``.
+
+Render with ``chainrule render WhyTranspose -q l --no-voice``.
 """
 
 from __future__ import annotations
 
 from manim import (
     DOWN,
+    LEFT,
     PI,
     RIGHT,
     UP,
@@ -30,11 +38,13 @@ from manim import (
     Write,
 )
 
+from derivations.sequence_network import LAYER, weight_part
 from derivations.steps import Highlight, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
 
-from scenes.build import Box, MatrixView, equation_tex, fit_first, fit_into, matrix_view, part_of
-from scenes.build import stack_boxes
+from scenes.build import (Box, MatrixView, equation_tex, fit_first, fit_into, matrix_view,
+                          part_of, stack_boxes)
+from scenes.network import NetworkPicture, backward_pulses, network_picture
 from scenes.segment import Segment, SegmentScene
 
 #: Small matrices are drawn up to this much larger than entry size; the equation is larger
@@ -43,52 +53,153 @@ MAX_GROWTH = 1.35
 HERO_SCALE = 1.2
 #: Most detailed to most compact presentation of the three matrices.
 LIMITS = ((9, 9), (4, 4), (3, 3))
-#: The step this scene shows.
+#: The steps this scene shows, in order.
+BACKWARD = StepId("dZ1", StepKind.BACKWARD)
+COLUMN_TO_ROW = StepId("dZ1", StepKind.COLUMN_TO_ROW)
 TRANSPOSE = StepId("dZ1", StepKind.TRANSPOSE)
+#: The top of the band at the bottom of the frame left to subtitles (scene units).
+SUBTITLE_TOP = -2.9
+#: Room right of the network for the gradient tags ``dz_kj`` (scene units).
+TAG_ROOM = 1.2
+#: Share of the body's width the network takes in the first step (the matrix takes the rest).
+NETWORK_SHARE = 0.6
 
 
 class TransposeSegment(Segment):
-    """The transposition of ``W[l+1]``, animated entry by entry (step ``dZ1.transpose``)."""
+    """Why the transpose, unbroken: backwards along the edges (``dZ1.backward``), the column
+    laid down as a row (``dZ1.column_to_row``), the index picture (``dZ1.transpose``)."""
 
-    step_ids = (TRANSPOSE,)
+    step_ids = (BACKWARD, COLUMN_TO_ROW, TRANSPOSE)
 
     def play(self) -> None:
-        step = self.begin_step(self.step(TRANSPOSE))
+        backward, laid, transpose = (self.step(i) for i in self.step_ids)
         equation_box, body_box = self.bands()
-        pairs = step.highlights
-        source_name, target_name = pairs[0][0].matrix, pairs[0][1].matrix
-        other_name = next(m.name for m in step.matrices
+        (column, row), = backward.highlights
+        source_name, target_name = column.matrix, row.matrix
+        other_name = next(m.name for m in transpose.matrices
                           if m.name not in (source_name, target_name))
-
-        equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
-        fit_into(equation, equation_box, self.theme)
-        row = fit_first([lambda limit=limit: self.matrices(step, limit, source_name,
+        row = fit_first([lambda limit=limit: self.matrices(transpose, limit, source_name,
                                                            target_name, other_name)
                          for limit in LIMITS], body_box, self.theme)
         grow = min(body_box.width / row.width, body_box.height / row.height, MAX_GROWTH)
         if grow > 1:
             row.scale(grow)
+        row.move_to(UP * (body_box.top + SUBTITLE_TOP) / 2)  # clear of the subtitles
         source, target, other = row.views  # type: ignore[attr-defined]
+        unit = column.col
+        assert unit is not None, f"step {backward.id} highlights no column"
 
-        self.scene.play(Write(equation), run_time=self.t(1.2))
-        self.scene.play(FadeIn(source), run_time=self.t(0.8))
+        equation, side, band = self.play_backward(backward, unit, source, equation_box,
+                                                  body_box)
+        equation, band = self.play_column_to_row(laid, equation, side, band, source, target,
+                                                 equation_box)
+        self.play_index_picture(transpose, unit, equation, band, source, target, other,
+                                equation_box)
 
-        # -- the index of the sum runs down a column of the source
+    # ---------------------------------------------------------------- 1. backwards
+
+    def play_backward(self, step: Step, unit: int, source: MatrixView, equation_box: Box,
+                      body_box: Box) -> tuple[VMobject, MatrixView, VMobject]:
+        """The network run backwards into hidden unit ``unit``; returns the equation, the
+        matrix ``W`` beside the network, and the band on its column."""
+        self.begin_step(step)
+        network_box, matrix_box = self.side_by_side(body_box)
+        layer = LAYER  # the hidden layer whose unit collects (W[layer + 1] is `source`)
+        room = Box((network_box.center[0] - TAG_ROOM / 2, network_box.center[1]),
+                   network_box.width - TAG_ROOM, network_box.height)  # the tags go right
+        picture = network_picture(self.scene.spec, self.theme, room,
+                                  focus=(layer, unit), labels="focus", upto=layer + 1)
+        labels = VGroup(*picture.labels.values())
+        picture.remove(*labels)
+        self.scene.play(FadeIn(picture), run_time=self.t(0.8))
+
+        # the gradient dz[l+1]_kj waits at unit k of the next layer
+        tags = self.gradient_tags(step, picture, layer + 1)
+        self.scene.play(LaggedStart(*[FadeIn(tag, shift=0.2 * LEFT) for tag in tags],
+                                    lag_ratio=0.2), run_time=self.t(0.9))
+
+        # ... and runs back along the edges leaving the unit, which show their weights
+        keys = picture.leaving(layer, unit)
+        self.scene.play(*backward_pulses(picture, keys, self.theme),
+                        LaggedStart(*[FadeIn(picture.labels[key]) for key in keys],
+                                    lag_ratio=0.2), run_time=self.t(1.6))
+        picture.add(*labels)
+        self.scene.settle(picture)
+
+        # what the unit collects, assembled from the labels on the edges
+        equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        fit_into(equation, equation_box, self.theme)
+        moves = []
+        for key, tag in zip(keys, tags, strict=True):
+            weight = part_of(equation, weight_part(key[0], key[1:]).name)
+            moves += [TransformFromCopy(picture.labels[key].tex, weight),
+                      TransformFromCopy(tag, self.tag_part(equation, tag))]
+        flown = {id(m.mobject) for m in moves}  # TransformFromCopy animates its target
+        rest = [m for m in equation.submobjects if id(m) not in flown]
+        self.scene.play(*moves, FadeIn(VGroup(*rest)), run_time=self.t(1.6))
+        self.scene.settle(equation)
+
+        # the same weights are column `unit` of W, lit as it fills
+        side = matrix_view(step.matrix(source.name), self.theme,  # type: ignore[attr-defined]
+                           limit=source.limit)  # type: ignore[attr-defined]
+        fit_into(side, matrix_box, self.theme, grow=True)
+        side.scale(min(1.0, MAX_GROWTH * self.theme.entry_size / max(
+            m.font_size for m in side.cells.values())))
+        side.move_to(matrix_box.point())
+        cells = [side.cell(k, unit) for _, k, _ in keys]
+        shown = [c for c in cells if c is not None]
+        self.scene.play(FadeIn(side.label), FadeIn(side.matrix.get_brackets()),
+                        *[FadeIn(m) for m in side.matrix.get_entries() if m not in shown],
+                        run_time=self.t(0.8))
+        band = side.band(self.theme, col=unit)
+        fills = [TransformFromCopy(picture.labels[key].tex, cell)
+                 for key, cell in zip(keys, cells, strict=True) if cell is not None]
+        self.scene.play(Create(band), *fills, *[Indicate(picture.edges[key], color=self.theme.
+                                                          highlight) for key in keys],
+                        run_time=self.t(1.6))
+        self.scene.settle(side)
+        self.end_step(pause=1.0)
+        self._network = VGroup(picture, *tags)
+        return equation, side, band
+
+    def gradient_tags(self, step: Step, picture: NetworkPicture, layer: int) -> list[VMobject]:
+        """``dz^{[l]}_{kj}`` beside unit ``k`` of ``layer``: the equation's upstream parts."""
+        symbol = f"dZ{layer}"
+        parts = [p for p in step.equation if p.symbol == symbol]
+        tags = []
+        for k, part in enumerate(parts):
+            tag = equation_tex((part,), self.theme, self.theme.entry_size)
+            tag.next_to(picture.circle(layer, k), RIGHT, buff=0.15)
+            tags.append(tag)
+        return tags
+
+    @staticmethod
+    def tag_part(equation: VMobject, tag: VMobject) -> VMobject:
+        """The part of ``equation`` with the same TeX part as ``tag``."""
+        return part_of(equation, tag.parts[0].name)  # type: ignore[attr-defined]
+
+    # ---------------------------------------------------------------- 2. column to row
+
+    def play_column_to_row(self, step: Step, equation: VMobject, side: MatrixView,
+                           band: VMobject, source: MatrixView, target: MatrixView,
+                           equation_box: Box) -> tuple[VMobject, VMobject]:
+        """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated."""
+        self.begin_step(step)
+        new_equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        fit_into(new_equation, equation_box, self.theme)
+        pairs = step.highlights
         first_source, first_target = pairs[0]
-        band = source.band(self.theme, col=first_source.col)
-        arrow = self.down_arrow(band, self.theme.text)
-        summand = part_of(equation, self.summand_part(step, source_name))
-        self.scene.play(Create(band), GrowArrow(arrow),
-                        Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
-                        run_time=self.t(1.2))
-        self.wait(self.t(0.6))
-
-        # -- the transposition: entry (k, i) flies to (i, k), each column becomes a row
+        source_band = source.band(self.theme, col=first_source.col)
         shell = VGroup(target.label, target.matrix.get_brackets())
-        self.scene.play(FadeIn(shell), FadeOut(arrow), run_time=self.t(0.6))
+        self.scene.play(FadeOut(self._network), FadeOut(equation),
+                        ReplacementTransform(side, source),
+                        ReplacementTransform(band, source_band), run_time=self.t(1.0))
+        self.scene.play(Write(new_equation), FadeIn(shell), run_time=self.t(0.8))
+
         target_band = target.band(self.theme, row=first_target.row)
         self.scene.play(*self.column_to_row(source, target, first_source),
-                        ReplacementTransform(band, target_band), run_time=self.t(1.8))
+                        ReplacementTransform(source_band.copy(), target_band),
+                        run_time=self.t(2.2))
         rest = [pair for pair in pairs[1:] if pair[0].col in source.cols]
         if rest:
             self.scene.play(LaggedStart(*[
@@ -98,17 +209,40 @@ class TransposeSegment(Segment):
         if dots:
             self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
         self.scene.settle(target)
-        self.wait(self.t(0.5))
+        self.end_step(pause=1.0)
+        return new_equation, VGroup(source_band, target_band)
 
-        # -- the row of the transpose meets a column of the other factor
+    # ---------------------------------------------------------------- 3. index picture
+
+    def play_index_picture(self, step: Step, unit: int, previous: VMobject, bands: VMobject,
+                           source: MatrixView, target: MatrixView, other: MatrixView,
+                           equation_box: Box) -> None:
+        """``k`` runs down the column; the row of ``Wᵀ`` meets a column of ``dZ``."""
+        self.begin_step(step)
+        source_name = source.name  # type: ignore[attr-defined]
+        first_target = next(pair[1] for pair in step.highlights if pair[0].col == unit)
+        equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        fit_into(equation, equation_box, self.theme)
+        self.scene.play(FadeOut(previous), run_time=self.t(0.4))
+        self.scene.play(Write(equation), run_time=self.t(1.0))
+
+        # the index of the sum runs down the highlighted column
+        source_band = bands[0]
+        arrow = self.down_arrow(source_band, self.theme.text,
+                                left=unit == source.cols[-1] and len(source.cols) > 1)
+        summand = part_of(equation, self.summand_part(step, source_name))
+        self.scene.play(GrowArrow(arrow), Indicate(source_band, color=self.theme.highlight),
+                        Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
+                        run_time=self.t(1.2))
+
+        # the row of the transpose meets a column of the other factor
         other_band = other.band(self.theme, col=0)
-        self.scene.play(source.animate.set_opacity(0.35), FadeIn(other),
-                        run_time=self.t(0.8))
+        self.scene.play(FadeIn(other), run_time=self.t(0.8))
         self.scene.play(Create(other_band), run_time=self.t(0.6))
         row_entries = target.row_mobjects(first_target.row)
         column_entries = other.col_mobjects(0)
         other_part = next(p.name for p in step.equation if p.symbol == other.symbol
-                          and p.name != other_name)
+                          and p.name != other.name)  # type: ignore[attr-defined]
         landing = VGroup(summand.copy(), part_of(equation, other_part).copy())
         self.scene.play(TransformFromCopy(row_entries, landing[0]),
                         TransformFromCopy(column_entries, landing[1]), run_time=self.t(1.5))
@@ -116,7 +250,7 @@ class TransposeSegment(Segment):
         result = VGroup(*equation.submobjects[self.equals_index(step) + 1:])
         self.scene.play(Indicate(result, scale_factor=1.1, color=self.theme.highlight),
                         run_time=self.t(1.0))
-        self.end_step(pause=1.0)
+        self.end_step(pause=1.5)
 
     # ---------------------------------------------------------------- layout
 
@@ -126,11 +260,22 @@ class TransposeSegment(Segment):
         equation, body = stack_boxes((0.55, 1.5, 5.4))[1:]
         return equation, Box(body.center, body.width - 0.6, body.height)
 
+    @staticmethod
+    def side_by_side(body: Box) -> tuple[Box, Box]:
+        """The network's box (left, :data:`NETWORK_SHARE` of ``body``) and the matrix's box."""
+        left = body.center[0] - body.width / 2
+        network_width = NETWORK_SHARE * body.width
+        matrix_width = body.width - network_width - 0.3
+        return (Box((left + network_width / 2, body.center[1]), network_width, body.height),
+                Box((left + network_width + 0.3 + matrix_width / 2, body.center[1]),
+                    matrix_width, body.height))
+
     def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> VGroup:
         """The three matrices side by side at one level of detail; ``.views`` lists them."""
         views = [matrix_view(step.matrix(name), self.theme, limit=limit) for name in names]
         for view, name in zip(views, names, strict=True):
             view.symbol = step.matrix(name).symbol  # type: ignore[attr-defined]
+            view.name, view.limit = name, limit  # type: ignore[attr-defined]
         row = VGroup(*views).arrange(RIGHT, buff=0.6)
         row.views = views  # type: ignore[attr-defined]
         return row
@@ -153,11 +298,12 @@ class TransposeSegment(Segment):
         return index
 
     @staticmethod
-    def down_arrow(band: VMobject, colour: str) -> Arrow:
-        """An arrow beside ``band``, pointing down it: the direction the index runs."""
+    def down_arrow(band: VMobject, colour: str, left: bool = False) -> Arrow:
+        """An arrow beside ``band``, pointing down it: the direction the index runs (on its
+        left when ``left``, e.g. for the last column, whose right is the bracket)."""
         arrow = Arrow(band.get_corner(UP + RIGHT), band.get_corner(DOWN + RIGHT), buff=0.05,
                       color=colour, stroke_width=5, max_tip_length_to_length_ratio=0.2)
-        return arrow.next_to(band, RIGHT, buff=0.08)
+        return arrow.next_to(band, LEFT if left else RIGHT, buff=0.06)
 
     def column_to_row(self, source: MatrixView, target: MatrixView, column: Highlight
                       ) -> list[TransformFromCopy]:

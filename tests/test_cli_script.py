@@ -37,8 +37,10 @@ LECTURE_STEPS = [
 #: ExpandToScalars expands Z[2] = W[2] A[1] + b[2] and A[1] = g(Z[1]).
 EXPAND_STEPS = ["dZ1.concrete", "dZ1.expand", "dZ1.activate"]
 #: FoldBack reads out the factor, the transpose and the fold (the grid of every entry is
-#: TakePartials' step); WhyTranspose only the transpose, already read out by FoldBack.
-FOLD_AND_TRANSPOSE_STEPS = ["dZ1.fold_factor", "dZ1.transpose", "dZ1.fold"]
+#: TakePartials' step); WhyTranspose runs backwards along the edges, lays the column down as a
+#: row, and shows the transpose, already read out by FoldBack.
+FOLD_AND_TRANSPOSE_STEPS = ["dZ1.fold_factor", "dZ1.transpose", "dZ1.fold", "dZ1.backward",
+                            "dZ1.column_to_row"]
 
 
 class FakeEngine:

@@ -236,9 +236,10 @@ def test_an_unchanged_render_synthesises_nothing(tmp_path: Path,
 
     monkeypatch.setattr(chainrule.voice.piper_voice.PiperEngine, "speak", counting)
     render(tmp_path / "first", "WhyTranspose")
-    assert spoken == ["dZ1.transpose"]
+    said = ["dZ1.backward", "dZ1.column_to_row", "dZ1.transpose"]
+    assert spoken == said
     render(tmp_path / "second", "WhyTranspose")
-    assert spoken == ["dZ1.transpose"]  # nothing more
+    assert spoken == said  # nothing more
 
 
 @pytest.mark.render
@@ -247,7 +248,7 @@ def test_no_voice_renders_silent_videos_timed_by_reading(tmp_path: Path) -> None
     assert entry["audio"] is None
     assert stream_facts(tmp_path / "out" / entry["path"])["audio_codec"] is None
     (first, *_) = cues(tmp_path / "out" / entry["subtitles"])
-    narration = derive(NetworkSpec()).step("dZ1.transpose").narration
+    narration = derive(NetworkSpec()).step("dZ1.backward").narration
     from scenes.captions import split_narration
 
     opening = split_narration(narration)[0]  # a cue of at most two lines, not the whole text

@@ -1,5 +1,6 @@
-"""WhyTranspose: layout after every play, for small, uneven and large networks, the data its
-choreography relies on, and a render at the lowest quality."""
+"""WhyTranspose: layout after every play, for small, uneven and large networks (a 4-unit layer,
+a 3-layer network), one unbroken argument (its three steps in order, no continued section), the
+data its choreography relies on, and a render at the lowest quality."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from derivations import NetworkSpec, derive
-from scenes.transpose import TransposeSegment, WhyTranspose
+from scenes.transpose import BACKWARD, COLUMN_TO_ROW, TRANSPOSE, TransposeSegment, WhyTranspose
 from tests.scene_support import checked_plays, render_scene
 from tests.test_scenes_layout import check_layout
 
@@ -33,6 +34,9 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
         scene = render_scene(WhyTranspose, spec, media)
     assert plays[0] > 5
     assert scene.time > 10
+    # one argument, in order: backwards along the edges, the column laid down, the index picture
+    assert scene.begun == [BACKWARD, COLUMN_TO_ROW, TRANSPOSE]
+    assert WhyTranspose.estimated_duration(scene.derivation, scene.pacing) <= scene.time
 
 
 def test_every_column_of_w2_becomes_a_row_of_its_transpose() -> None:
@@ -53,3 +57,16 @@ def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     assert videos and videos[0].stat().st_size > 10_000
     assert list(tmp_path.rglob("WhyTranspose.srt"))
     assert scene.time > 10
+
+
+def test_the_argument_names_one_column_throughout() -> None:
+    """The unit that collects, the column lit in W[2], the row of W[2]ᵀ it becomes and the
+    first column the scene lays down are the same index."""
+    derivation = derive(NetworkSpec(layer_dims=(2, 3, 2), m=2))
+    backward, laid = derivation.step(BACKWARD), derivation.step(COLUMN_TO_ROW)
+    (column, row), = backward.highlights
+    assert column.col == row.row == laid.highlights[0][0].col == laid.highlights[0][1].row == 2
+    assert [h.col for h, _ in laid.highlights] == [2, 0, 1]  # the focus first, then the rest
+    ids = [str(step.id) for step in derivation]
+    assert ids.index("dZ1.backward") + 2 == ids.index("dZ1.column_to_row") + 1 \
+        == ids.index("dZ1.transpose")

@@ -1,0 +1,307 @@
+"""TheNetwork: the network itself, drawn from the spec, before any matrix.
+
+:func:`network_picture` draws the units of every layer (labelled ``x_i``, ``a^{[l]}_i``) and
+every edge; the edge from unit ``i`` of layer ``l-1`` to unit ``k`` of layer ``l`` is coloured
+like ``W`` and labelled with ``w^{[l]}_{ki}``, the very TeX part the matrix ``W[l]`` shows (the
+labels and the edges come from :mod:`derivations.sequence_network`, nothing is typed here).
+When every edge cannot be labelled without labels colliding (a layer of 4 units, say), the
+picture is *compact*: only the edges leaving the highlighted unit are labelled.
+
+:class:`NetworkSegment` plays step ``dZ1.network``: the units layer by layer, the edges, their
+weights, and one edge singled out (it enters output unit 1 and leaves hidden unit ``i``).
+
+Render with ``chainrule render TheNetwork -q l --no-voice``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+
+import numpy as np
+from manim import (
+    Animation,
+    BackgroundRectangle,
+    Circle,
+    Create,
+    FadeIn,
+    Indicate,
+    LaggedStart,
+    Line,
+    Transform,
+    VGroup,
+    VMobject,
+    Write,
+)
+
+from derivations.sequence_network import focus_unit, layer_edges, unit_parts, weight_part
+from derivations.spec import NetworkSpec
+from derivations.vocabulary import StepId, StepKind
+
+from scenes.build import Box, equation_tex, stack_boxes
+from scenes.segment import Segment, SegmentScene
+from scenes.theme import Theme
+
+#: The step this scene shows.
+NETWORK = StepId("dZ1", StepKind.NETWORK)
+#: Layout limits, in scene units: the widest gap between two layers, the widest spacing of
+#: two units of a layer, and the empty ring around a unit's label.
+MAX_LAYER_GAP, MAX_UNIT_GAP, UNIT_PAD = 3.6, 2.3, 0.12
+#: Where along an edge (0 at the unit it leaves, 1 at the one it enters) labels may sit.
+FOCUS_POSITION = 0.62
+#: Edge strokes: plain, and lit (the edges the argument is about).
+EDGE_WIDTH, LIT_WIDTH, EDGE_OPACITY = 2.5, 6.0, 0.55
+
+Key = tuple[int, int, int]
+"""An edge as ``(layer, k, i)``: from unit ``i`` of ``layer - 1`` to unit ``k`` of ``layer``."""
+
+
+class NetworkPicture(VGroup):
+    """Units, edges and edge labels of a network (see :func:`network_picture`).
+
+    ``units[(l, i)]`` is unit ``i`` of layer ``l`` (a ``VGroup`` of its circle and label);
+    ``edges[(l, k, i)]`` the line of weight ``w[l]_ki``; ``labels[(l, k, i)]`` the label of every
+    labelled edge (a ``VGroup`` of a backing and the ``MathTex``, whose ``.parts`` hold the TeX
+    part). ``compact`` says whether only the focus unit's edges are labelled.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.units: dict[tuple[int, int], VGroup] = {}
+        self.edges: dict[Key, Line] = {}
+        self.labels: dict[Key, VGroup] = {}
+        self.compact = False
+        self.focus: tuple[int, int] | None = None
+
+    def circle(self, layer: int, index: int) -> Circle:
+        """The circle of unit ``index`` of ``layer``."""
+        return self.units[(layer, index)][0]
+
+    def leaving(self, layer: int, unit: int) -> list[Key]:
+        """The drawn edges that leave unit ``unit`` of ``layer``, in the order of the unit they
+        enter."""
+        return sorted((key for key in self.edges if key[0] == layer + 1 and key[2] == unit),
+                      key=lambda key: key[1])
+
+    def layer_units(self, layer: int) -> VGroup:
+        """Every unit of ``layer``."""
+        return VGroup(*[unit for (l, _), unit in sorted(self.units.items()) if l == layer])
+
+    def layer_edges(self, layer: int) -> VGroup:
+        """Every edge into ``layer``."""
+        return VGroup(*[edge for key, edge in sorted(self.edges.items()) if key[0] == layer])
+
+
+def network_picture(spec: NetworkSpec, theme: Theme, box: Box,
+                    focus: tuple[int, int] | None = None, labels: str = "auto",
+                    upto: int | None = None, grow: float = 1.6, lit: bool = True
+                    ) -> NetworkPicture:
+    """The network of ``spec`` (layers ``0 .. upto``, all by default) fitted into ``box``.
+
+    ``focus`` is the unit ``(layer, index)`` being discussed: drawn in the theme's highlight
+    colour, and the unit whose leaving edges a compact picture labels (default: the unit
+    :func:`~derivations.sequence_network.focus_unit` picks in layer 1). ``labels`` is ``"all"``,
+    ``"focus"`` (the focus unit's leaving edges only), ``"none"`` or ``"auto"`` (all, unless a
+    layer has 4 units or labels would collide; then the focus unit's). A picture smaller than
+    ``box`` is scaled up, by at most ``grow``. ``lit=False`` draws the focus unit like the
+    others (a scene lights it with :func:`light_unit` when the narration reaches it).
+
+    >>> picture = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
+    ...                           Box((0.0, 0.0), 10.0, 5.0))
+    >>> len(picture.units), len(picture.edges), len(picture.labels), picture.compact
+    (7, 12, 12, False)
+    """
+    if labels not in ("auto", "all", "focus", "none"):
+        raise ValueError(f"labels = {labels!r}: use 'auto', 'all', 'focus' or 'none'")
+    last = spec.num_layers if upto is None else upto
+    focus = focus or (1, focus_unit(spec))
+    picture = NetworkPicture()
+    picture.focus = focus
+    centres = _centres(spec, last, box)
+    texts = unit_parts(spec)
+    radius = _radius(texts, last, theme, centres)
+    for (layer, index), centre in centres.items():
+        picture.units[(layer, index)] = _unit(texts[layer][index], centre, radius, theme,
+                                              lit=lit and (layer, index) == focus)
+    for layer in range(1, last + 1):
+        colour = theme.colour(f"W{layer}")
+        for k, i in layer_edges(spec, layer):
+            start, end = centres[(layer - 1, i)], centres[(layer, k)]
+            direction = (end - start) / np.linalg.norm(end - start)
+            line = Line(start + radius * direction, end - radius * direction, color=colour,
+                        stroke_width=EDGE_WIDTH, stroke_opacity=EDGE_OPACITY)
+            picture.edges[(layer, k, i)] = line
+    picture.add(*picture.edges.values(), *picture.units.values())
+    chosen = _labelled(spec, picture, theme, labels, focus, last)
+    picture.labels = chosen
+    picture.add(*chosen.values())
+    scale = min(grow, box.width / picture.width, box.height / max(picture.height, 1e-6))
+    if scale > 1:
+        picture.scale(scale, about_point=box.point())
+    return picture
+
+
+def _centres(spec: NetworkSpec, last: int, box: Box) -> dict[tuple[int, int], np.ndarray]:
+    """Unit centres: layers evenly across ``box`` (gaps capped), units evenly down it."""
+    columns = last + 1
+    gap = min(MAX_LAYER_GAP, box.width * 0.86 / max(columns - 1, 1))
+    tallest = max(spec.size(layer) for layer in range(columns))
+    step = min(MAX_UNIT_GAP, box.height * 0.92 / max(tallest, 1))
+    centres = {}
+    for layer in range(columns):
+        x = box.center[0] + (layer - (columns - 1) / 2) * gap
+        count = spec.size(layer)
+        for index in range(count):
+            y = box.center[1] + ((count - 1) / 2 - index) * step
+            centres[(layer, index)] = np.array([x, y, 0.0])
+    return centres
+
+
+def _radius(texts: Sequence[Sequence[object]], last: int, theme: Theme,
+            centres: dict[tuple[int, int], np.ndarray]) -> float:
+    """One radius for every unit: room for the widest label, at most 45 % of the spacing."""
+    widest = max(max(equation_tex((part,), theme, theme.min_font_size).width,
+                     equation_tex((part,), theme, theme.min_font_size).height)
+                 for line in texts[:last + 1] for part in line)
+    spacing = min((np.linalg.norm(a - b) for a, b in combinations(centres.values(), 2)),
+                  default=2.0)
+    return float(min(widest / 2 + UNIT_PAD, 0.45 * spacing))
+
+
+def _unit(part: object, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> VGroup:
+    label = equation_tex((part,), theme, theme.min_font_size)  # type: ignore[arg-type]
+    circle = Circle(radius=radius, color=theme.colour(part.symbol),  # type: ignore[attr-defined]
+                    stroke_width=3.0).set_fill(theme.background, opacity=1.0)
+    if lit:
+        light_unit(circle, theme)
+    unit = VGroup(circle, label)
+    unit.move_to(centre)
+    label.move_to(centre)
+    return unit
+
+
+def light_unit(circle: Circle, theme: Theme) -> Circle:
+    """``circle`` drawn as the unit being discussed: the highlight colour, a thick ring and a
+    translucent fill (returned for chaining)."""
+    return circle.set_stroke(theme.highlight, width=5.0).set_fill(
+        theme.highlight, opacity=theme.highlight_opacity)
+
+
+def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) -> VGroup:
+    """The weight ``w^{[l]}_{ki}`` of edge ``key``, on a backing of the background colour,
+    centred ``position`` of the way along ``line``."""
+    tex = equation_tex((weight_part(layer, key[1:]),), theme, theme.min_font_size)
+    backing = BackgroundRectangle(tex, color=theme.background, fill_opacity=0.92, buff=0.05)
+    label = VGroup(backing, tex)
+    label.move_to(line.point_from_proportion(position))
+    label.tex = tex  # type: ignore[attr-defined]
+    return label
+
+
+def _labelled(spec: NetworkSpec, picture: NetworkPicture, theme: Theme, labels: str,
+              focus: tuple[int, int], last: int) -> dict[Key, VGroup]:
+    if labels == "none":
+        return {}
+    focus_keys = [key for key in picture.leaving(*focus)]
+    if labels in ("auto", "all"):
+        crowded = any(spec.size(layer) >= 4 for layer in range(last + 1))
+        if labels == "all" or not crowded:
+            every = {key: edge_label(key[0], key, line, theme, _staggered(spec, key))
+                     for key, line in picture.edges.items()}
+            if labels == "all" or not collisions(every.values(), picture.units.values()):
+                picture.compact = False
+                return every
+    picture.compact = True
+    return {key: edge_label(key[0], key, picture.edges[key], theme, FOCUS_POSITION)
+            for key in focus_keys}
+
+
+def _staggered(spec: NetworkSpec, key: Key) -> float:
+    """Labels of edges leaving different units sit at different distances along them."""
+    layer, _, i = key
+    count = spec.size(layer - 1)
+    return 0.5 if count == 1 else 0.32 + 0.36 * i / (count - 1)
+
+
+def _overlap(a: VMobject, b: VMobject, tolerance: float = 0.0) -> bool:
+    return (min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0])
+            > tolerance and min(a.get_top()[1], b.get_top()[1])
+            - max(a.get_bottom()[1], b.get_bottom()[1]) > tolerance)
+
+
+def collisions(labels: Iterable[VMobject], units: Iterable[VMobject]) -> list[tuple[VMobject,
+                                                                                   VMobject]]:
+    """Pairs of labels that overlap, and labels that overlap a unit."""
+    labels, units = list(labels), list(units)
+    found = [(a, b) for a, b in combinations(labels, 2) if _overlap(a, b)]
+    found += [(a, u) for a in labels for u in units if _overlap(a, u)]
+    return found
+
+
+def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme
+                    ) -> list[Animation]:
+    """A highlight-coloured stroke running along each edge of ``keys`` from the unit it enters
+    back to the unit it leaves (the gradient flowing backwards), the edge itself lit."""
+    from manim import ShowPassingFlash
+
+    animations: list[Animation] = []
+    for key in keys:
+        edge = picture.edges[key]
+        reverse = Line(edge.get_end(), edge.get_start(), color=theme.highlight,
+                       stroke_width=LIT_WIDTH + 2)
+        animations.append(ShowPassingFlash(reverse, time_width=0.5))
+        animations.append(edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0))
+    return animations
+
+
+class NetworkSegment(Segment):
+    """Step ``dZ1.network``: the units, the edges, their weights, one edge singled out."""
+
+    step_ids = (NETWORK,)
+
+    def play(self) -> None:
+        step = self.begin_step(self.step(NETWORK))
+        spec = self.scene.spec
+        k, unit = step.picked or (0, 0)
+        picture = network_picture(spec, self.theme, self.body(), focus=(1, unit), lit=False)
+        for layer in range(spec.num_layers + 1):  # each layer's units as its edges arrive
+            edges = [Create(picture.layer_edges(layer))] if layer else []
+            units = [FadeIn(u) for u in picture.layer_units(layer)]
+            self.scene.play(*edges, LaggedStart(*units, lag_ratio=0.2), run_time=self.t(0.8))
+        labels = list(picture.labels.values())
+        self.scene.play(LaggedStart(*[Write(label) for label in labels], lag_ratio=0.1),
+                        run_time=self.t(1.2))
+        self.settle(picture)
+        self.wait(self.t(0.5))
+
+        # -- one edge: it enters output unit k and leaves hidden unit i
+        key = (2, k, unit)
+        edge = picture.edges[key]
+        label = picture.labels.get(key)
+        entered, left = picture.circle(2, k), picture.circle(1, unit)
+        lit = [edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0)]
+        if label is not None:
+            lit.append(Indicate(label.tex, scale_factor=1.25, color=self.theme.highlight))
+        self.scene.play(*lit, run_time=self.t(1.0))
+        self.scene.play(Indicate(entered, color=self.theme.highlight), run_time=self.t(0.8))
+        self.scene.play(Indicate(left, color=self.theme.highlight), run_time=self.t(0.8))
+        self.scene.play(Transform(left, light_unit(left.copy(), self.theme)),
+                        run_time=self.t(0.5))
+        self.end_step(pause=1.0)
+
+    @staticmethod
+    def body() -> Box:
+        """The body below the title, with the bottom band left to the subtitles."""
+        body = stack_boxes((0.55, 6.0, 0.9))[1]
+        return Box(body.center, body.width - 0.4, body.height)
+
+
+class TheNetwork(SegmentScene):
+    """The network itself: units, edges and their weights, before any matrix."""
+
+    segment = NetworkSegment
+    step_ids = NetworkSegment.step_ids
+
+
+__all__ = ["NetworkPicture", "NetworkSegment", "TheNetwork", "backward_pulses", "collisions",
+           "edge_label", "light_unit", "network_picture"]
