@@ -125,6 +125,12 @@ class StepKind(str, Enum):
     SHAPES = "shapes"
     NO_TRANSPOSE = "no_transpose"
     RECURSION = "recursion"
+    NUMBERS = "numbers"
+    NUDGE = "nudge"
+    NUMBERS_NO_TRANSPOSE = "numbers_no_transpose"
+    JACOBIAN = "jacobian"
+    ELEMENTWISE = "elementwise"
+    STACK = "stack"
 
 
 class StepId(str):
