@@ -39,6 +39,7 @@ from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
 from .formulas import composite
 from .functions import activation
 from .network import Network
+from .notation import shape_tex, size_tex
 from .numeric import evaluate
 from .steps import MatrixDisplay, NumberData, ShapeBadge, Stage, Step
 from .vocabulary import (HADAMARD, NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart,
@@ -496,8 +497,8 @@ def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
     claims = numbers_no_transpose_claims(net, data)
     title = "Without the transpose, in numbers"
     if isinstance(claims[0], ShapeClaim):
-        badges = (ShapeBadge("W2", n2, n1, rf"({n2} \times {n1})", ok=False),
-                  ShapeBadge("dZ2", n2, m, rf"({n2} \times {m})", ok=False))
+        badges = (ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
+                  ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False))
         return Step(step_id, Stage.PITFALL, title,
                     f"Without the transpose there is no number to compute. W[2] is {n2}×{n1} "
                     f"and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product.",
