@@ -11,7 +11,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from manim import MathTex, VMobject, config
+from manim import VMobject, config
 
 import tests.test_scenes_layout as layout
 from derivations.spec import NetworkSpec
@@ -66,8 +66,9 @@ def test_the_body_boxes_stay_above_the_subtitle_band() -> None:
 
 
 def _texts(scene) -> str:
-    return " ".join(" ".join(m.tex_strings) for top in scene.mobjects
-                    for m in top.get_family() if isinstance(m, MathTex))
+    """The TeX of every formula piece on screen (each part of a ``MathTex`` has its own)."""
+    return " ".join(str(m.tex_string) for top in scene.mobjects for m in top.get_family()
+                    if getattr(m, "tex_string", None) and _visible(m))
 
 
 @pytest.mark.slow
