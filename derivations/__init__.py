@@ -15,12 +15,13 @@ from .formula import FormulaError, ShapeError
 from .spec import ACTIVATIONS, NetworkSpec
 from .speech import spoken
 from .steps import (Candidate, ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell,
-                    Highlight, MatrixDisplay, ShapeBadge, Stage, Step)
+                    Highlight, MatrixDisplay, NumberData, ShapeBadge, Stage, Step)
 from .vocabulary import Role, StepId, StepKind, TexPart
 
 __all__ = [
     "ACTIVATIONS", "Candidate", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FactorRole",
-    "FormulaError", "Formulas", "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec", "Role",
+    "FormulaError", "Formulas", "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec",
+    "NumberData", "Role",
     "ShapeBadge", "ShapeError", "Stage", "Step", "StepId", "StepKind", "StepReport", "TexPart",
     "Verdict", "VerificationError", "derive", "spoken",
 ]

@@ -17,6 +17,7 @@ from .functions import activation
 from .network import Network, numpy_algebra, random_network, shapes
 from .sequence_dz import dz_sequence
 from .sequence_network import with_network_steps
+from .sequence_numbers import NUMBERS_SEED, numbers_sequence, vector_sequence
 from .sequence_other import (bias_sequence, hidden_fold_step, output_sequence, recursion_step,
                              weight_sequence)
 from .spec import NetworkSpec
@@ -274,13 +275,14 @@ def _forward_numeric(spec: NetworkSpec, values: Mapping[str, np.ndarray]) -> dic
     return out
 
 
-def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None = None
-           ) -> Derivation:
+def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None = None,
+           numbers_seed: int = NUMBERS_SEED) -> Derivation:
     """Build every step for ``spec`` (default: ``NetworkSpec()``).
 
     ``formulas`` replaces folded formulas by target (candidate language), e.g.
     ``{"dZ1": "W2 @ dZ2 * gprime(Z1)"}``: the resulting derivation fails :meth:`verify` at that
     target's fold step. It exists to prove that the checks catch wrong steps.
+    ``numbers_seed`` seeds the real numbers of the ``dZ1.numbers`` steps.
     """
     spec = spec or NetworkSpec()
     nodes = formulas_with(spec, formulas)
@@ -290,6 +292,11 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
     # issue 12: the network picture after the forward equations, and the gradient run
     # backwards along its edges just before dZ1.transpose (see sequence_network)
     steps = list(with_network_steps(net, steps))
+    # -- real numbers and the vector chain rule (issue 12): they check the folded dZ1, so they
+    # come right after its fold step, where a wrong formula is caught first
+    fold = [step.id for step in steps].index("dZ1.fold") + 1
+    steps[fold:fold] = (*numbers_sequence(net, nodes["dZ1"], numbers_seed),
+                        *vector_sequence(net, nodes["dZ1"]))
     steps += output_sequence(net, nodes[f"dZ{last}"])
     for layer in reversed(spec.layers):
         if 1 < layer < last:

@@ -150,6 +150,53 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class NumberData:
+    """Real numbers a step computes with, chosen by the derivation from ``seed``.
+
+    ``matrices`` pairs each name (``"W2"``, ``"b2"``, ``"Z1"``, ``"dZ2"``, ``"Y"``, and the
+    deeper layers' ``W``/``b`` when ``L > 2``) with its values, row by row. ``result`` is
+    ``∂𝓛/∂z[1]`` at ``picked`` by the chain rule; nudging that entry by ``epsilon`` moves the
+    summed loss from ``loss_before`` to ``loss_after``. ``wrong`` is the same entry computed
+    without the transpose (``None`` when that product has no shape).
+
+    >>> data = NumberData(7, (("W2", ((0.5,),)),), (0, 0), -0.12, 0.01, 1.0, 0.9988)
+    >>> data.matrix("W2"), round(data.delta, 6)
+    (((0.5,),), -0.0012)
+    """
+
+    seed: int
+    matrices: tuple[tuple[str, tuple[tuple[float, ...], ...]], ...]
+    picked: tuple[int, int]
+    result: float
+    epsilon: float
+    loss_before: float
+    loss_after: float
+    wrong: float | None = None
+
+    def matrix(self, name: str) -> tuple[tuple[float, ...], ...]:
+        """The values of the matrix called ``name`` (``KeyError`` naming the known ones)."""
+        for known, values in self.matrices:
+            if known == name:
+                return values
+        raise KeyError(f"no numbers for {name!r}; there are: "
+                       + ", ".join(known for known, _ in self.matrices))
+
+    @property
+    def delta(self) -> float:
+        """``𝓛(after) − 𝓛(before)``: the real change of the loss under the nudge."""
+        return self.loss_after - self.loss_before
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for a manifest (JSON-ready)."""
+        return {"seed": self.seed, "picked": list(self.picked),
+                "matrices": {name: [list(row) for row in values]
+                             for name, values in self.matrices},
+                "result": self.result, "epsilon": self.epsilon,
+                "loss_before": self.loss_before, "loss_after": self.loss_after,
+                "wrong": self.wrong}
+
+
+@dataclass(frozen=True)
 class Step:
     """One verified move of a derivation.
 
@@ -170,6 +217,7 @@ class Step:
         pairs a row/column of one matrix with the row/column it becomes in another.
     struck : groups of part names (of ``equation`` or ``lines``), each a factor that cancels
         against another one of its line, to be struck through.
+    numbers : the real values a numbers step computes with.
     claims : what the step states, as sympy objects, checked by :meth:`Derivation.verify`.
     """
 
@@ -188,6 +236,7 @@ class Step:
     highlights: tuple[tuple[Highlight, Highlight], ...] = ()
     candidates: tuple[Candidate, ...] = ()
     struck: tuple[tuple[str, ...], ...] = ()
+    numbers: NumberData | None = None
 
     @property
     def speech(self) -> str:
@@ -217,5 +266,5 @@ class Step:
 
 
 __all__ = ["Candidate", "ChainFactor", "ChainPath", "EntryGrid", "FactorRole", "GridCell",
-           "Highlight", "MatrixDisplay", "Parts", "Role", "ShapeBadge", "Stage", "Step", "StepId",
-           "StepKind", "TexPart", "joined_tex"]
+           "Highlight", "MatrixDisplay", "NumberData", "Parts", "Role", "ShapeBadge", "Stage",
+           "Step", "StepId", "StepKind", "TexPart", "joined_tex"]

@@ -130,6 +130,12 @@ class StepKind(str, Enum):
     NETWORK = "network"              #: the network drawn as neurons and weighted edges
     BACKWARD = "backward"            #: the gradient run backwards along the edges
     COLUMN_TO_ROW = "column_to_row"  #: a column of W laid down as a row of Wᵀ
+    NUMBERS = "numbers"
+    NUDGE = "nudge"
+    NUMBERS_NO_TRANSPOSE = "numbers_no_transpose"
+    JACOBIAN = "jacobian"
+    ELEMENTWISE = "elementwise"
+    STACK = "stack"
 
 
 class StepId(str):

@@ -1,0 +1,697 @@
+"""Real numbers for ``dz[1]_11``, the nudge that checks it, and the vector chain rule.
+
+Two short sequences that follow the fold of ``dZ[1]``:
+
+* **numbers** — small values with one decimal for ``W[2]``, ``dZ[2]`` and ``Z[1]``, chosen from
+  a seed (:func:`choose_numbers`); ``∂𝓛/∂z[1]_11`` by the chain rule, each factor's value
+  shown; then ``z[1]_11`` is nudged by ``ε`` and the real loss, recomputed by a forward pass,
+  changes by about ``ε`` times that value; and without the transpose the same numbers give
+  another value (or no product at all).
+* **vector** — for one example (a column ``j``), ``∂a/∂z = diag(g′(z))``, a diagonal matrix
+  times a vector is an element-wise product, and the ``m`` columns side by side are the matrix
+  formula.
+
+Every number shown is computed here and checked by the step's claims: against the
+derivation's own folded formula (so a wrong formula fails here too, after its fold step),
+against sympy's derivative of the loss, and against the loss evaluated again from its sympy
+expression.
+
+**How the numbers are consistent.** ``dZ[2] = A[2] − Y`` must hold with the ``dZ[2]`` shown.
+With two layers, ``W[2]``, ``b[2]``, ``Z[1]`` and ``dZ[2]`` are drawn with one decimal and the
+labels are *derived*: ``Y = A[2] − dZ[2]``, each in ``[0, 1]`` (soft labels: the
+cross-entropy and ``dZ[2] = A[2] − Y`` hold for any label in ``[0, 1]``). With more layers the
+labels are 0 or 1, every weight and bias has one decimal, and ``dZ[2]`` is computed by backprop
+from the layers above (shown with three significant digits, as a result).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import sympy
+
+from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
+from .display import (EQUALS, LOSS, entry, gprime_entry, joined, matrix_display, matrix_label,
+                      partial)
+from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
+from .formulas import composite
+from .functions import activation
+from .network import Network
+from .notation import shape_tex, size_tex
+from .numeric import evaluate
+from .steps import MatrixDisplay, NumberData, ShapeBadge, Stage, Step
+from .vocabulary import (HADAMARD, NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart,
+                         operator)
+
+#: The seed the numbers are drawn from unless a caller gives another.
+NUMBERS_SEED = 7
+#: The nudge of ``z[1]_11``.
+EPSILON = sympy.Rational(1, 100)
+#: The entry the numbers beat computes (0-based): ``z[1]_11``.
+PICKED = (0, 0)
+#: Significant digits of computed results on screen.
+RESULT_DIGITS = 3
+
+APPROX = operator("approx", r"\approx", Role.EQUALS)
+TIMES = operator("times", r"\times", Role.TERM)
+TO = operator("to", r"\;\to\;", Role.SEPARATOR)
+
+_TRIES = 2000
+
+
+# --------------------------------------------------------------------------- formatting
+
+def decimal_text(value: float) -> str:
+    """A one-decimal input as text: ``0.3``, ``-0.4`` (``-0.0`` is ``0.0``).
+
+    >>> decimal_text(-0.4), decimal_text(0.30000000000000004)
+    ('-0.4', '0.3')
+    """
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def result_text(value: float, digits: int = RESULT_DIGITS) -> str:
+    """``value`` to ``digits`` significant digits, without exponent or trailing zeros.
+
+    >>> result_text(-0.123456), result_text(0.0012345), result_text(1.0), result_text(0.0)
+    ('-0.123', '0.00123', '1', '0')
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{round(value, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def loss_text(value: float, delta: float) -> str:
+    """A loss with enough decimals for ``delta`` to show three significant digits."""
+    decimals = max(1, RESULT_DIGITS - 1 - math.floor(math.log10(abs(delta) or 1e-12)))
+    return f"{value:.{decimals}f}"
+
+
+def _factor(value: str) -> str:
+    """A factor of a product of numbers, in parentheses: ``(0.3)``."""
+    return f"({value})"
+
+
+def _number(name: str, text: str, symbol: str | None) -> TexPart:
+    return TexPart(name, text, symbol)
+
+
+# --------------------------------------------------------------------------- choosing
+
+def _tenths(rng: np.random.Generator, shape: tuple[int, int], low: int = 1, high: int = 9,
+            zero: bool = False) -> np.ndarray:
+    """Random one-decimal values with ``low/10 <= |x| <= high/10`` (0 allowed if ``zero``)."""
+    choices = [k for k in range(-high, high + 1) if zero or abs(k) >= low]
+    return rng.choice(choices, size=shape) / 10.0
+
+
+def _forward(spec_layers: int, act_name: str, params: Mapping[str, np.ndarray],
+             z1: np.ndarray) -> dict[str, np.ndarray]:
+    """``Z[l]``, ``A[l]`` for every layer from ``Z[1]`` (numpy; the output is sigmoid)."""
+    g = activation(act_name).g._imp_
+    out = {"Z1": z1, "A1": np.asarray(g(z1), dtype=float)}
+    for layer in range(2, spec_layers + 1):
+        z = params[f"W{layer}"] @ out[f"A{layer - 1}"] + params[f"b{layer}"]
+        out[f"Z{layer}"] = z
+        out[f"A{layer}"] = (1.0 / (1.0 + np.exp(-z)) if layer == spec_layers
+                            else np.asarray(g(z), dtype=float))
+    return out
+
+
+def _loss(a_out: np.ndarray, y: np.ndarray) -> float:
+    return float(-(y * np.log(a_out) + (1 - y) * np.log(1 - a_out)).sum())
+
+
+def _draw(net: Network, rng: np.random.Generator) -> dict[str, np.ndarray] | None:
+    """One attempt: parameters, ``Z[1]``, ``dZ[2]`` and ``Y``, or ``None`` if unusable."""
+    spec, last = net.spec, net.spec.num_layers
+    shapes = net.shapes
+    arrays: dict[str, np.ndarray] = {}
+    for layer in range(2, last + 1):
+        arrays[f"W{layer}"] = _tenths(rng, shapes[f"W{layer}"])
+        arrays[f"b{layer}"] = _tenths(rng, shapes[f"b{layer}"], high=5, zero=True)
+    z1 = _tenths(rng, shapes["Z1"])
+    z1[PICKED] = max(abs(z1[PICKED]), 0.2)  # positive: relu's slope there is 1, not 0
+    arrays["Z1"] = z1
+    forward = _forward(last, spec.activation, arrays, z1)
+    if last == 2:
+        a2 = forward["A2"]
+        dz2 = np.empty_like(a2)
+        for index, a in np.ndenumerate(a2):  # Y = A2 - dZ2 must lie in [0, 1]
+            low, high = math.ceil(round((a - 1) * 10, 9)), math.floor(round(a * 10, 9))
+            options = [k for k in range(low, high + 1) if k != 0]
+            if not options:
+                return None
+            dz2[index] = rng.choice(options) / 10.0
+        arrays["dZ2"], arrays["Y"] = dz2, a2 - dz2
+    else:
+        y = rng.integers(0, 2, size=shapes["Y"]).astype(float)
+        gprime = activation(spec.activation).gprime._imp_
+        dz = forward[f"A{last}"] - y
+        for layer in range(last - 1, 1, -1):
+            dz = (arrays[f"W{layer + 1}"].T @ dz) * gprime(forward[f"Z{layer}"])
+        arrays["dZ2"], arrays["Y"] = dz, y
+    return arrays
+
+
+def _chain_value(arrays: Mapping[str, np.ndarray], act_name: str, transposed: bool = True
+                 ) -> float:
+    """``Σ_k dz[2]_kj w[2]_ki g'(z[1]_ij)`` at the picked entry (``w[2]_ik`` if not
+    ``transposed``)."""
+    i, j = PICKED
+    w, dz = arrays["W2"], arrays["dZ2"]
+    slope = float(activation(act_name).gprime._imp_(arrays["Z1"][i, j]))
+    weights = w[:, i] if transposed else w[i, :]
+    return float(sum(dz[k, j] * weights[k] for k in range(dz.shape[0])) * slope)
+
+
+def choose_numbers(net: Network, seed: int = NUMBERS_SEED) -> NumberData:
+    """The numbers of the numbers beat for ``net``, drawn with ``numpy.random.default_rng(seed)``.
+
+    Draws until the picked entry's value is clearly non-zero (at least 0.02), the nudge agrees
+    with it to within 5 %, and (when ``W[2] dZ[2]`` has a shape and ``W[2]`` is not 1×1) the
+    value without the transpose differs visibly; where no draw reaches 0.02 (deep sigmoid
+    networks), the draw with the largest value.
+
+    >>> from derivations.spec import NetworkSpec
+    >>> data = choose_numbers(Network(NetworkSpec()), seed=7)
+    >>> data.seed, data.picked, data == choose_numbers(Network(NetworkSpec()), seed=7)
+    (7, (0, 0), True)
+    """
+    spec = net.spec
+    rng = np.random.default_rng(seed)
+    epsilon = float(EPSILON)
+    square = spec.size(1) == spec.size(2)
+    best: tuple[float, NumberData] | None = None
+    for _ in range(_TRIES):
+        arrays = _draw(net, rng)
+        if arrays is None:
+            continue
+        result = _chain_value(arrays, spec.activation)
+        wrong = _chain_value(arrays, spec.activation, transposed=False) if square else None
+        if (wrong is not None and spec.size(1) > 1
+                and (abs(wrong - result) < 0.05 or result_text(wrong) == result_text(result))):
+            continue
+        nudged = arrays["Z1"].copy()
+        nudged[PICKED] += epsilon
+        last = spec.num_layers
+        before = _loss(_forward(last, spec.activation, arrays, arrays["Z1"])[f"A{last}"],
+                       arrays["Y"])
+        after = _loss(_forward(last, spec.activation, arrays, nudged)[f"A{last}"], arrays["Y"])
+        agrees = abs((after - before) - epsilon * result) <= 0.05 * abs(epsilon * result)
+        names = ["W2", "b2", "Z1", "dZ2", "Y"] + [f"{p}{layer}" for layer in range(3, last + 1)
+                                                 for p in ("W", "b")]
+        matrices = tuple((name, tuple(tuple(float(v) for v in row) for row in arrays[name]))
+                         for name in names)
+        data = NumberData(seed, matrices, PICKED, result, epsilon, before, after, wrong)
+        if agrees and abs(result) >= 0.02:
+            return data
+        # deep sigmoid networks have tiny gradients: keep the clearest draw seen
+        score = abs(result) * (2.0 if agrees else 1.0)
+        if result != 0 and (best is None or score > best[0]):
+            best = (score, data)
+    if best is not None:
+        return best[1]
+    raise RuntimeError(f"no usable numbers for {spec.describe()} from seed {seed} after "
+                       f"{_TRIES} draws")
+
+
+# --------------------------------------------------------------------------- exact values
+
+def exact(value: float) -> sympy.Rational:
+    """A shown number as an exact rational: one decimal when it is one (``0.3`` is 3/10),
+    else the float's exact binary value.
+
+    >>> exact(0.3), exact(-1.0)
+    (3/10, -1)
+    """
+    tenths = sympy.Rational(round(value * 10), 10)
+    return tenths if float(tenths) == value else sympy.Rational(value)
+
+
+def exact_matrix(data: NumberData, name: str) -> sympy.ImmutableMatrix:
+    """The numbers of ``name`` as an exact sympy matrix."""
+    return sympy.ImmutableMatrix([[exact(v) for v in row] for row in data.matrix(name)])
+
+
+def _shown(text: str) -> sympy.Rational:
+    return sympy.Rational(text)
+
+
+def _rounded(expr: sympy.Expr, digits: int = RESULT_DIGITS) -> sympy.Rational:
+    """A constant sympy expression evaluated numerically, rounded as the screen shows it."""
+    return sympy.Rational(result_text(float(evaluate(expr, {})), digits))
+
+
+def _number_values(net: Network, data: NumberData) -> dict[str, sympy.ImmutableMatrix]:
+    """The environment for evaluating a formula at the numbers (display symbols elsewhere)."""
+    z1 = exact_matrix(data, "Z1")
+    return {**net.display_values, "W2": exact_matrix(data, "W2"),
+            "dZ2": exact_matrix(data, "dZ2"), "Z1": z1, "gprime1": net.gprime(z1)}
+
+
+def _chain_sum(net: Network, data: NumberData, transposed: bool = True) -> sympy.Expr:
+    """``Σ_k dz[2]_kj w[2]_ki g'(z[1]_ij)`` exactly, from the numbers."""
+    i, j = data.picked
+    w, dz = exact_matrix(data, "W2"), exact_matrix(data, "dZ2")
+    slope = net.activation.gprime(exact_matrix(data, "Z1")[i, j])
+    return sum(((dz[k, j] * (w[k, i] if transposed else w[i, k])) * slope
+                for k in range(dz.rows)), sympy.Integer(0))
+
+
+# --------------------------------------------------------------------------- claims
+
+def numbers_claims(net: Network, node: Node, data: NumberData) -> tuple[Claim, ...]:
+    """The chain rule at the numbers is the folded formula's entry; the shown value is it to
+    three significant digits; the numbers are the ones the seed gives."""
+    i, j = data.picked
+    text = to_text(node)
+    label = f"z[1]_{i + 1}{j + 1}"
+    inputs = ("W2", "dZ2", "Z1")
+    redrawn = choose_numbers(net, data.seed)
+    seeded = EqualityClaim(
+        f"the numbers of W2, dZ2 and Z1 are those of seed {data.seed}",
+        sympy.ImmutableMatrix([[v for name in inputs for v in exact_matrix(data, name)]]),
+        sympy.ImmutableMatrix([[v for name in inputs for v in exact_matrix(redrawn, name)]]))
+    try:
+        value = net.evaluate_symbolic(node, _number_values(net, data))
+    except (ShapeError, KeyError):
+        return (seeded, ShapeClaim(f"dZ1 = {text} has the shape of Z1 at the numbers", text,
+                                   tuple(net.shapes.items()), net.shapes["Z1"]))
+    chain = _chain_sum(net, data)
+    agrees = EqualityClaim(f"the chain rule at the numbers gives entry ({i + 1}, {j + 1}) of "
+                           f"{text}", sympy.ImmutableMatrix([[chain]]),
+                           sympy.ImmutableMatrix([[value[i, j]]]))
+    shown = EqualityClaim(f"the value shown for ∂𝓛/∂{label} is {text} at the numbers, to "
+                          f"{RESULT_DIGITS} significant digits",
+                          sympy.ImmutableMatrix([[_shown(result_text(data.result))]]),
+                          sympy.ImmutableMatrix([[_rounded(value[i, j])]]))
+    return seeded, agrees, shown
+
+
+def _substitution(net: Network, data: NumberData) -> dict[sympy.Symbol, sympy.Expr]:
+    """Every weight, bias and label symbol of layers 2 and up mapped to its number."""
+    mapping: dict[sympy.Symbol, sympy.Expr] = {}
+    names = ["Y"] + [f"{p}{layer}" for layer in range(2, net.spec.num_layers + 1)
+                     for p in ("W", "b")]
+    for name in names:
+        mapping.update(zip(net.symbols(name), exact_matrix(data, name), strict=True))
+    return mapping
+
+
+def _loss_of_z11(net: Network, data: NumberData) -> tuple[sympy.Expr, sympy.Symbol]:
+    """The summed loss as a function of the picked entry of ``Z[1]`` alone (the rest at the
+    numbers), and that entry's symbol."""
+    i, j = data.picked
+    z = net.symbols("Z1")
+    numbers = exact_matrix(data, "Z1")
+    mapping = _substitution(net, data)
+    mapping.update({z[r, c]: numbers[r, c] for r in range(z.rows) for c in range(z.cols)
+                    if (r, c) != (i, j)})
+    return net.forward("Z1").loss.xreplace(mapping), z[i, j]
+
+
+def nudge_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
+    """The chain-rule sum is the slope of 𝓛 along ``z[1]_ij`` (sympy's derivative and finite
+    differences), and the shown change of 𝓛 is the loss, evaluated again from its sympy
+    expression, after the nudge minus before."""
+    i, j = data.picked
+    z = net.symbols("Z1")
+    numbers = exact_matrix(data, "Z1")
+    mapping = _substitution(net, data)
+    z2 = net.symbols("Z2")
+    for c in range(z2.cols):
+        if c != j:
+            mapping.update(zip(z2[:, c], _z2_column(net, data, numbers, c), strict=True))
+    function = net.forward("Z2").loss.xreplace(mapping)
+    column = numbers.as_mutable()
+    column[i, j] = z[i, j]
+    bindings = tuple(zip(z2[:, j], _z2_column(net, data, sympy.ImmutableMatrix(column), j),
+                         strict=True))
+    upstream = net.upstream(2).xreplace(mapping)
+    w = exact_matrix(data, "W2")
+    slope = sum((upstream[k, j] * w[k, i] for k in range(w.rows)),
+                sympy.Integer(0)) * net.activation.gprime(z[i, j])
+    derivative = DerivativeClaim(f"Σ_k dz[2]_k{j + 1} w[2]_k{i + 1} g'(z[1]_{i + 1}{j + 1}) "
+                                 f"is the slope of 𝓛 along z[1]_{i + 1}{j + 1} at the numbers",
+                                 function, sympy.ImmutableMatrix([[z[i, j]]]),
+                                 sympy.ImmutableMatrix([[slope]]), bindings)
+    loss, symbol = _loss_of_z11(net, data)
+    before = float(evaluate(loss, {symbol: float(numbers[i, j])}))
+    after = float(evaluate(loss, {symbol: float(numbers[i, j] + EPSILON)}))
+    change = EqualityClaim("the shown change of 𝓛 is 𝓛 after the nudge minus 𝓛 before",
+                           sympy.ImmutableMatrix([[_shown(result_text(data.delta))]]),
+                           sympy.ImmutableMatrix([[_shown(result_text(after - before))]]))
+    return derivative, change
+
+
+def _z2_column(net: Network, data: NumberData, z1: sympy.MatrixBase, col: int
+               ) -> list[sympy.Expr]:
+    """Column ``col`` of ``Z[2] = W[2] g(Z[1]) + b[2]`` at the numbers."""
+    w, b = exact_matrix(data, "W2"), exact_matrix(data, "b2")
+    g = net.activation.g
+    return [sum((w[k, p] * g(z1[p, col]) for p in range(w.cols)), sympy.Integer(0)) + b[k, 0]
+            for k in range(w.rows)]
+
+
+def _no_transpose_text() -> str:
+    return "W2 @ dZ2 * gprime(Z1)"
+
+
+def numbers_no_transpose_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
+    """Without the transpose: no product (a shapeless formula), the same number (``W[2]``
+    1×1), or another number, the one shown."""
+    text = _no_transpose_text()
+    try:
+        shape_of(parse(text), net.shapes)
+    except ShapeError:
+        return (ShapeClaim("W2 @ dZ2 has no valid shape", "W2 @ dZ2",
+                           tuple(net.shapes.items()), None),)
+    i, j = data.picked
+    wrong = net.evaluate_symbolic(parse(text), _number_values(net, data))[i, j]
+    right = _chain_sum(net, data)
+    if net.shapes["W2"] == (1, 1):
+        return (EqualityClaim(f"with one unit on each side {text} gives the same number",
+                              sympy.ImmutableMatrix([[wrong]]), sympy.ImmutableMatrix([[right]])),)
+    shown = data.wrong if data.wrong is not None else float("nan")
+    return (DifferenceClaim(f"{text} gives another number for entry ({i + 1}, {j + 1})",
+                            sympy.ImmutableMatrix([[wrong]]), sympy.ImmutableMatrix([[right]])),
+            EqualityClaim(f"the value shown without the transpose is {text} at the numbers",
+                          sympy.ImmutableMatrix([[_shown(result_text(shown))]]),
+                          sympy.ImmutableMatrix([[_rounded(wrong)]])))
+
+
+# --------------------------------------------------------------------------- displays
+
+def _shown_text(data: NumberData, name: str, value: float, spec_layers: int) -> str:
+    """Inputs with one decimal; ``dZ[2]`` computed by backprop (``L > 2``) as a result."""
+    if name == "dZ2" and spec_layers > 2:
+        return result_text(value)
+    return decimal_text(value)
+
+
+def number_display(net: Network, data: NumberData, name: str) -> MatrixDisplay:
+    """``name`` written out with its numbers, coloured like the matrix."""
+    values = data.matrix(name)
+    entries = tuple(tuple((_number(f"n_{name}_{r + 1}{c + 1}",
+                                   _shown_text(data, name, v, net.spec.num_layers), name),)
+                          for c, v in enumerate(row)) for r, row in enumerate(values))
+    general = entry(name, 0, 0)
+    return MatrixDisplay(name, matrix_label(name), entries, general, name)
+
+
+def _slope(net: Network, data: NumberData) -> float:
+    i, j = data.picked
+    return float(net.activation.gprime._imp_(data.matrix("Z1")[i][j]))
+
+
+def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> list[Parts]:
+    """One group of number factors per path: ``(dz)(w)(g')``."""
+    i, j = data.picked
+    w, dz = data.matrix("W2"), data.matrix("dZ2")
+    slope = result_text(_slope(net, data))
+    groups = []
+    for k in range(len(dz)):
+        weight = w[k][i] if transposed else w[i][k]
+        groups.append((
+            _number(f"v_dz2_{k + 1}", _factor(_shown_text(data, "dZ2", dz[k][j],
+                                                          net.spec.num_layers)), "dZ2"),
+            _number(f"v_w2_{k + 1}", _factor(decimal_text(weight)), "W2"),
+            _number(f"v_gp_{k + 1}", _factor(slope), "gprime1")))
+    return groups
+
+
+def _symbol_factors(data: NumberData, transposed: bool = True) -> list[Parts]:
+    """The same groups with the entries' names: ``dz[2]_kj w[2]_ki g'(z[1]_ij)``."""
+    i, j = data.picked
+    groups = []
+    for k in range(len(data.matrix("dZ2"))):
+        weight = entry("W2", k, i) if transposed else entry("W2", i, k)
+        groups.append((entry("dZ2", k, j), weight, gprime_entry(1, i, j)))
+    return groups
+
+
+def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
+    """Real numbers in ``W[2]``, ``dZ[2]``, ``Z[1]``, and ``∂𝓛/∂z[1]_11`` computed from them."""
+    i, j = data.picked
+    lhs = partial(LOSS.tex, entry("Z1", i, j), "dZ1")
+    result = result_text(data.result)
+    equation = (lhs, EQUALS, *joined(_value_factors(net, data)), APPROX,
+                _number("n_result", result, "dZ1"))
+    symbolic = (lhs, EQUALS, *joined(_symbol_factors(data)))
+    z_value = decimal_text(data.matrix("Z1")[i][j])
+    slope = (gprime_entry(1, i, j), EQUALS,
+             TexPart("gprime_at", rf"g^{{[1]\prime}}({z_value})", "gprime1"), APPROX,
+             _number("n_slope", result_text(_slope(net, data)), "gprime1"))
+    paths = len(data.matrix("dZ2"))
+    label = f"z[1]_{i + 1}{j + 1}"
+    opening = ("Now every entry gets a real value, with one decimal. "
+               if net.spec.num_layers == 2 else
+               "Now the weights and Z[1] get real values, with one decimal. "
+               "dZ[2] comes from the layers above. ")
+    products = (f"Each of the {paths} paths multiplies its three factors. Adding the products "
+                if paths > 1 else "The one path multiplies its three factors. That ")
+    narration = (opening + products + f"gives ∂ℒ/∂{label} ≈ {_spoken_number(result)}.")
+    return Step(StepId("dZ1", StepKind.NUMBERS), Stage.PARTIAL, "Real numbers", narration,
+                equation=equation, lines=(slope, symbolic),
+                matrices=tuple(number_display(net, data, n) for n in ("W2", "dZ2", "Z1")),
+                picked=data.picked, numbers=data, claims=numbers_claims(net, node, data))
+
+
+def _spoken_number(text: str) -> str:
+    """A number for the narration, with a typographic minus."""
+    return text.replace("-", "−")
+
+
+def nudge_step(net: Network, data: NumberData) -> Step:
+    """Nudge ``z[1]_11`` by ``ε``: 𝓛, recomputed, changes by about ``ε`` times the value."""
+    i, j = data.picked
+    epsilon = result_text(data.epsilon)
+    z = data.matrix("Z1")[i][j]
+    z_line = (entry("Z1", i, j), EQUALS, _number("z_before", decimal_text(z), "Z1"), TO,
+              _number("z_after", result_text(z + data.epsilon), "Z1"))
+    loss_line = (LOSS, EQUALS, _number("loss_before", loss_text(data.loss_before, data.delta),
+                                       "loss"), TO,
+                 _number("loss_after", loss_text(data.loss_after, data.delta), "loss"))
+    delta, predicted = result_text(data.delta), result_text(data.epsilon * data.result)
+    equation = (TexPart("delta_loss", r"\Delta\mathcal{L}", "loss"), EQUALS,
+                _number("n_delta", delta, "loss"), APPROX,
+                _number("n_epsilon", epsilon, "Z1"), TIMES,
+                _number("n_result", _factor(result_text(data.result)), "dZ1"), EQUALS,
+                _number("n_predicted", predicted, "dZ1"))
+    label = f"z[1]_{i + 1}{j + 1}"
+    narration = (f"Now check it. Nudge {label} up by {epsilon}. "
+                 f"Run the network forward again: ℒ changes by {_spoken_number(delta)}. "
+                 f"And {epsilon} times {_spoken_number(result_text(data.result))} is "
+                 f"{_spoken_number(predicted)}: the chain rule predicted it.")
+    return Step(StepId("dZ1", StepKind.NUDGE), Stage.PARTIAL, "Nudge it and watch ℒ",
+                narration, equation=equation, lines=(z_line, loss_line), picked=data.picked,
+                numbers=data, claims=nudge_claims(net, data))
+
+
+def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
+    """The transpose-free formula on the same numbers: another value, or no product."""
+    i, j = data.picked
+    n1, n2, m = net.spec.size(1), net.spec.size(2), net.spec.m
+    step_id = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
+    claims = numbers_no_transpose_claims(net, data)
+    title = "Without the transpose, in numbers"
+    if isinstance(claims[0], ShapeClaim):
+        badges = (ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
+                  ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False))
+        return Step(step_id, Stage.PITFALL, title,
+                    f"Without the transpose there is no number to compute. W[2] is {n2}×{n1} "
+                    f"and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product.",
+                    equation=(matrix_label("W2"), matrix_label("dZ2")), badges=badges,
+                    numbers=data, claims=claims)
+    wrong_lhs = (operator("lparen", "(", Role.OPEN), *to_parts(parse(_no_transpose_text())),
+                 operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE))
+    wrong = data.wrong if data.wrong is not None else data.result
+    symbolic = (*wrong_lhs, EQUALS, *joined(_symbol_factors(data, transposed=False)))
+    equation = (*wrong_lhs, EQUALS, *joined(_value_factors(net, data, transposed=False)),
+                APPROX, _number("n_wrong", result_text(wrong), "dZ1"))
+    verdict = (_number("n_wrong2", result_text(wrong), "dZ1"),
+               NOT_EQUALS if wrong != data.result else EQUALS,
+               _number("n_result", result_text(data.result), "dZ1"))
+    if n1 == 1:
+        narration = ("With one unit on each side, W[2] is one number and equals W[2]ᵀ. "
+                     "Leaving the transpose out gives the same value here.")
+    else:
+        narration = (f"Leave the transpose out and use the same numbers. Row {i + 1} of W[2] "
+                     f"replaces column {j + 1}. The result is {_spoken_number(result_text(wrong))}"
+                     f", not {_spoken_number(result_text(data.result))}: "
+                     "the shapes agree, the values do not.")
+    return Step(step_id, Stage.PITFALL, title, narration, equation=equation,
+                lines=(symbolic, verdict), picked=data.picked, numbers=data, claims=claims)
+
+
+# --------------------------------------------------------------------------- vector rule
+
+def _column_tex(letter: str, layer: int, index: str = "j") -> str:
+    """``z^{[1](j)}``: column ``index`` of a matrix, one example."""
+    return f"{letter}^{{[{layer}]({index})}}"
+
+
+def _diag_tex() -> str:
+    return rf"\operatorname{{diag}}\big(g^{{[1]\prime}}({_column_tex('z', 1)})\big)"
+
+
+def jacobian_claims(net: Network) -> tuple[Claim, ...]:
+    """For each example, sympy's Jacobian of ``g`` applied to the column is ``diag(g′)``."""
+    z = net.symbols("Z1")
+    claims = []
+    for j in range(z.cols):
+        column = z[:, j]
+        jacobian = sympy.ImmutableMatrix(column.applyfunc(net.activation.g).jacobian(column))
+        claims.append(EqualityClaim(f"∂a[1]/∂z[1] for example {j + 1} is diag(g'(z[1]))",
+                                    jacobian, sympy.ImmutableMatrix(sympy.diag(
+                                        *[net.activation.gprime(v) for v in column]))))
+    return tuple(claims)
+
+
+def jacobian_step(net: Network) -> Step:
+    """One example: ``∂a/∂z`` is the diagonal matrix ``diag(g′(z))``."""
+    n1 = net.spec.size(1)
+    entries = tuple(tuple((gprime_entry(1, r, 0) if r == c else
+                           TexPart(f"zero_{r + 1}{c + 1}", "0"),) for c in range(n1))
+                    for r in range(n1))
+    label = TexPart("jacobian", rf"\frac{{\partial {_column_tex('a', 1, '1')}}}"
+                    rf"{{\partial {_column_tex('z', 1, '1')}}}", "A1")
+    jacobian = MatrixDisplay("jacobian", label, entries, gprime_entry(1, 0, 0), "gprime1")
+    equation = (TexPart("da_dz", rf"\frac{{\partial {_column_tex('a', 1)}}}"
+                                 rf"{{\partial {_column_tex('z', 1)}}}", "A1"), EQUALS,
+                TexPart("diag", _diag_tex(), "gprime1"))
+    return Step(StepId("dZ1", StepKind.JACOBIAN), Stage.FOLD, "One example: a diagonal matrix",
+                "Take one example: one column of Z[1]. "
+                "There a[1] = g(z[1]) works entry by entry. "
+                "So ∂a/∂z has g' on its diagonal and zeros everywhere else.",
+                equation=equation, matrices=(jacobian,), claims=jacobian_claims(net))
+
+
+def _letter_vector(name: str, letter: str, count: int, symbol: str | None) -> MatrixDisplay:
+    entries = tuple(((TexPart(f"{name}_{r + 1}", f"{letter}_{{{r + 1}}}", symbol),),)
+                    for r in range(count))
+    label = TexPart(name, letter, symbol)
+    return MatrixDisplay(name, label, entries, TexPart(f"{name}_i", f"{letter}_i", symbol),
+                         symbol or name)
+
+
+def elementwise_claims(net: Network) -> tuple[Claim, ...]:
+    """``diag(v) u = v ∗ u`` for the hidden layer's size, and for each example the vector
+    chain rule ``diag(g′(z)) W[2]ᵀ dz[2]`` is sympy's gradient of 𝓛 with respect to that
+    column."""
+    n1 = net.spec.size(1)
+    v = sympy.ImmutableMatrix(sympy.symbols(f"v1:{n1 + 1}", real=True))
+    u = sympy.ImmutableMatrix(sympy.symbols(f"u1:{n1 + 1}", real=True))
+    claims: list[Claim] = [EqualityClaim(f"diag(v) u = v ∗ u for {n1} entries",
+                                         sympy.ImmutableMatrix(sympy.diag(*v) * u),
+                                         sympy.ImmutableMatrix(v.multiply_elementwise(u)))]
+    loss = composite(net, "dZ1")
+    z, w = net.symbols("Z1"), net.symbols("W2")
+    upstream = net.upstream(2)
+    for j in range(z.cols):
+        column = z[:, j]
+        value = sympy.diag(*[net.activation.gprime(x) for x in column]) * w.T * upstream[:, j]
+        claims.append(DerivativeClaim(f"for example {j + 1} diag(g'(z[1])) W[2]ᵀ dz[2] is the "
+                                      "gradient of 𝓛", loss.function,
+                                      sympy.ImmutableMatrix(column),
+                                      sympy.ImmutableMatrix(value), loss.bindings))
+    return tuple(claims)
+
+
+def elementwise_step(net: Network) -> Step:
+    """``diag(v) u = v ∗ u``: the vector chain rule becomes an element-wise product."""
+    n1 = net.spec.size(1)
+    dz1, dz2 = _column_tex("dz", 1), _column_tex("dz", 2)
+    equation = (TexPart("dz1_j", dz1, "dZ1"), EQUALS, TexPart("diag", _diag_tex(), "gprime1"),
+                matrix_label("W2", transposed=True), TexPart("dz2_j", dz2, "dZ2"),
+                operator("eq2", "=", Role.SEPARATOR),
+                TexPart("W2T_2", matrix_label("W2", transposed=True).tex, "W2"),
+                TexPart("dz2_j2", dz2, "dZ2"), HADAMARD,
+                TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"))
+    diag = MatrixDisplay("diag_v", TexPart("diag_v", r"\operatorname{diag}(v)", "gprime1"),
+                         tuple(tuple((TexPart(f"v_{r + 1}", f"v_{{{r + 1}}}", "gprime1")
+                                      if r == c else TexPart(f"zero_{r + 1}{c + 1}", "0"),)
+                                     for c in range(n1)) for r in range(n1)),
+                         TexPart("v_i", "v_i", "gprime1"), "gprime1")
+    products = MatrixDisplay("vu", TexPart("vu", r"v \ast u"),
+                             tuple(((TexPart(f"vu_{r + 1}", f"v_{{{r + 1}}} u_{{{r + 1}}}"),),)
+                                   for r in range(n1)), TexPart("vu_i", "v_i u_i"), "vu")
+    names = (TexPart("v_is", rf"v = g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
+             operator("comma", r",\quad", Role.SEPARATOR),
+             TexPart("u_is", rf"u = W^{{[2]T}} {dz2}"))
+    return Step(StepId("dZ1", StepKind.ELEMENTWISE), Stage.FOLD,
+                "A diagonal matrix is an element-wise product",
+                "The vector chain rule gives diag(g') times W[2]ᵀ dz[2]. "
+                "A diagonal matrix times a vector scales each entry: entry i is v_i u_i. "
+                "So for one example, dz[1] = W[2]ᵀ dz[2] ∗ g'(z[1]).",
+                equation=equation, lines=(names,),
+                matrices=(diag, _letter_vector("u", "u", n1, None), products,
+                          _letter_vector("v", "v", n1, "gprime1")),
+                claims=elementwise_claims(net))
+
+
+def stack_claims(net: Network, node: Node) -> tuple[Claim, ...]:
+    """The ``m`` columns ``diag(g′(z)) W[2]ᵀ dz[2]`` side by side are the folded ``dZ[1]``."""
+    values = net.display_values
+    z, w, dz = values["Z1"], values["W2"], values["dZ2"]
+    columns = [sympy.diag(*[net.activation.gprime(x) for x in z[:, j]]) * w.T * dz[:, j]
+               for j in range(z.cols)]
+    stacked = sympy.ImmutableMatrix(sympy.Matrix.hstack(*columns))
+    text = to_text(node)
+    try:
+        folded = net.evaluate_symbolic(node, values)
+    except (ShapeError, KeyError):
+        return (ShapeClaim(f"dZ1 = {text} has the shape of Z1, column by column", text,
+                           tuple(net.shapes.items()), net.shapes["Z1"]),)
+    return (EqualityClaim(f"the {z.cols} columns side by side are {text}", stacked,
+                          folded),)
+
+
+def stack_step(net: Network, node: Node) -> Step:
+    """The ``m`` examples' columns side by side: the matrix formula."""
+    m = net.spec.m
+    columns = tuple(TexPart(f"dz1_col{j + 1}", _column_tex("dz", 1, str(j + 1)), "dZ1")
+                    for j in range(m))
+    equation = (matrix_label("dZ1"), EQUALS, *to_parts(node))
+    column_rule = (TexPart("dz1_j", _column_tex("dz", 1), "dZ1"), EQUALS,
+                   matrix_label("W2", transposed=True),
+                   TexPart("dz2_j", _column_tex("dz", 2), "dZ2"), HADAMARD,
+                   TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"))
+    first = (f"Do this for each of the {m} examples. " if m > 1 else
+             "Here there is one example, so one column. ")
+    return Step(StepId("dZ1", StepKind.STACK), Stage.FOLD, "Stack the columns",
+                first + "Set the columns side by side: dZ[1], dZ[2] and Z[1] have one column "
+                "per example. That is the matrix formula dZ[1] = W[2]ᵀ dZ[2] ∗ g'(Z[1]).",
+                equation=equation, lines=(column_rule, columns),
+                matrices=(matrix_display_columns(net),), claims=stack_claims(net, node))
+
+
+def matrix_display_columns(net: Network) -> MatrixDisplay:
+    """``dZ[1]`` with its entries, for highlighting one column (one example) at a time."""
+    return matrix_display(net, "dZ1")
+
+
+# --------------------------------------------------------------------------- sequences
+
+def numbers_sequence(net: Network, node: Node, seed: int = NUMBERS_SEED) -> tuple[Step, ...]:
+    """Real numbers, the nudge, and the transpose-free formula on the same numbers."""
+    data = choose_numbers(net, seed)
+    return (numbers_step(net, node, data), nudge_step(net, data),
+            numbers_no_transpose_step(net, data))
+
+
+def vector_sequence(net: Network, node: Node) -> tuple[Step, ...]:
+    """One example's vector chain rule, then the columns stacked."""
+    return jacobian_step(net), elementwise_step(net), stack_step(net, node)
+
+
+__all__ = ["EPSILON", "NUMBERS_SEED", "PICKED", "choose_numbers", "decimal_text", "exact",
+           "numbers_sequence", "result_text", "vector_sequence"]

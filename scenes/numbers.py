@@ -1,0 +1,275 @@
+"""RealNumbers: ``∂𝓛/∂z[1]_11`` with real values, the nudge that checks it, and the transpose-free
+formula on the same numbers.
+
+Three steps of the derivation (``dZ1.numbers``, ``dZ1.nudge``, ``dZ1.numbers_no_transpose``).
+Every number drawn comes from the step's TeX parts, computed and verified by the derivation:
+
+1. ``W[2]``, ``dZ[2]`` and ``Z[1]`` with their numbers; column ``i`` of ``W[2]``, column ``j`` of
+   ``dZ[2]`` and the entry ``z[1]_ij`` are highlighted; ``g′(z[1]_ij)`` gets its value; the chain
+   rule is written with the entries' names, each factor then becomes its number, and the sum
+   its value.
+2. The entry of ``Z[1]`` changes by ``ε`` in the matrix; the loss, recomputed, changes; the
+   change is set against ``ε`` times the value.
+3. Without the transpose: another number (the square case, row ``i`` of ``W[2]`` highlighted
+   where column ``i`` belongs), or no product at all (the shapes, with crosses).
+
+Render with ``chainrule render RealNumbers -q l --no-voice``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from manim import (
+    RIGHT,
+    Create,
+    FadeIn,
+    FadeOut,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+    VMobject,
+    Write,
+    config,
+)
+
+from derivations.steps import Parts, Step
+from derivations.vocabulary import StepId, StepKind, TexPart
+
+from scenes.badges import BadgedEquation, verdict_mark
+from scenes.build import (
+    Box,
+    MatrixView,
+    break_points,
+    equation_lines,
+    equation_tex,
+    fit_first,
+    fit_into,
+    highlight_band,
+    matrix_view,
+    part_of,
+)
+from scenes.segment import Segment, SegmentScene
+from scenes.theme import Theme
+
+NUMBERS = StepId("dZ1", StepKind.NUMBERS)
+NUDGE = StepId("dZ1", StepKind.NUDGE)
+NUMBERS_NO_TRANSPOSE = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
+
+#: The bottom part of the frame where subtitles are shown: nothing is drawn there.
+SUBTITLE_BAND = 0.12
+#: Space kept free under the title band and at the sides, in scene units.
+BODY_MARGIN = 0.4
+
+
+def body_boxes(heights: Sequence[float], gap: float = 0.2) -> list[Box]:
+    """Horizontal bands, top to bottom, in proportion to ``heights``, between the title band
+    and the subtitle band (the bottom :data:`SUBTITLE_BAND` of the frame stays empty)."""
+    half = config.frame_height / 2
+    top = half - 0.25 - 0.55 * (config.frame_height - 0.65) / 7.55 - gap
+    bottom = -half + SUBTITLE_BAND * config.frame_height + 0.05
+    usable = top - bottom - gap * (len(heights) - 1)
+    width = config.frame_width - 2 * BODY_MARGIN
+    boxes = []
+    for height in heights:
+        h = usable * height / sum(heights)
+        boxes.append(Box((0.0, top - h / 2), width, h))
+        top -= h + gap
+    return boxes
+
+
+def pieces(lines: VMobject) -> list[VMobject]:
+    """The part mobjects of equation lines (a group of ``MathTex``), in order."""
+    group = [lines] if hasattr(lines, "parts") else list(lines.submobjects)
+    return [piece for line in group for piece in line.submobjects]
+
+
+#: How much larger than its natural size an item may grow to fill its box.
+MAX_GROWTH = 1.35
+
+
+def fit(mobject: VMobject, box: Box, theme: Theme, growth: float = MAX_GROWTH) -> VMobject:
+    """Scale ``mobject`` into ``box`` (never below the legible minimum), growing it by up to
+    ``growth`` when the box has room, and centre it there."""
+    if fit_into(mobject, box, theme):
+        room = min(box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6))
+        if room > 1:
+            mobject.scale(min(room, growth)).move_to(box.point())
+    return mobject
+
+
+def lines_in(parts: Parts, box: Box, theme: Theme, growth: float = MAX_GROWTH) -> VGroup:
+    """``parts`` broken after ``+`` to fit ``box`` (at up to ``growth`` times their size),
+    scaled into it."""
+    lines = equation_lines(parts, theme, break_points(parts, theme, box.width / growth))
+    fit(lines, box, theme, growth)
+    return lines
+
+
+class NumbersSegment(Segment):
+    """Real numbers for ``∂𝓛/∂z[1]_11``, the nudge of ``z[1]_11``, and the transpose-free value."""
+
+    target = "dZ1"
+    step_ids = (NUMBERS, NUDGE, NUMBERS_NO_TRANSPOSE)
+
+    def play(self) -> None:
+        numbers, nudge, pitfall = (self.step(i) for i in self.step_ids)
+        top, middle, bottom = body_boxes((2.6, 0.9, 2.0))
+
+        # -- the numbers, the highlighted entries, the chain rule with values
+        self.begin_step(numbers)
+        views = self.matrices(numbers, top)
+        self.scene.play(FadeIn(views), run_time=self.t(1.0))
+        bands = self.entry_bands(numbers, views)
+        self.scene.play(Create(bands), run_time=self.t(0.8))
+        slope = fit(equation_tex(numbers.lines[0], self.theme), middle, self.theme)
+        self.scene.play(Write(slope), run_time=self.t(1.0))
+        valued = self.names_become_numbers(numbers.lines[1], numbers.equation, bottom)
+        ring = highlight_band(part_of(valued[-1], "n_result"), self.theme)
+        self.scene.play(Create(ring), run_time=self.t(0.6))
+        self.end_step(pause=2.0)
+
+        # -- the nudge
+        self.begin_step(nudge)
+        rows = body_boxes((2.6, 1.1, 0.7, 0.7, 0.8))[1:]
+        short = fit(equation_tex((numbers.equation[0], *numbers.equation[-2:]), self.theme),
+                    rows[0], self.theme)
+        self.scene.play(FadeOut(slope), FadeOut(ring), FadeOut(bands),
+                        ReplacementTransform(valued, short), run_time=self.t(1.0))
+        kept = part_of(short, "n_result").copy()
+        self.scene.add(kept)
+        restore = self.nudge(nudge, views, rows[1:], kept)
+        self.end_step(pause=2.0)
+
+        # -- the same numbers without the transpose
+        self.begin_step(pitfall)
+        if pitfall.badges:
+            self.clear_body()
+        else:
+            self.clear_body(keep=[views])
+            if restore is not None:  # the numbers before the nudge
+                self.scene.play(restore, run_time=self.t(0.5))
+        if pitfall.badges:
+            self.no_product(pitfall, body_boxes((1.0, 3.0, 1.0))[1])
+        else:
+            self.another_number(pitfall, views, body_boxes((2.6, 2.0, 0.9))[1:])
+        self.end_step(pause=2.0)
+
+    # ---------------------------------------------------------------- building
+
+    def names_become_numbers(self, names: Parts, values: Parts, box: Box) -> VGroup:
+        """Write ``names`` (the chain rule with the entries' names), turn each factor into its
+        number (``values`` has the same parts, then ``≈`` and the result), write the result."""
+        valued = lines_in(values, box, self.theme)
+        breaks = break_points(values, self.theme, box.width / MAX_GROWTH)
+        symbolic = equation_lines(names, self.theme, [b for b in breaks if b < len(names)])
+        fit(symbolic, box, self.theme)
+        self.scene.play(Write(symbolic), run_time=self.t(1.5))
+        self.wait(self.t(0.8))
+        before, after = pieces(symbolic), pieces(valued)
+        self.scene.play(*[ReplacementTransform(a, b) for a, b in
+                          zip(before, after[:len(before)], strict=True)], run_time=self.t(2.0))
+        self.scene.play(Write(VGroup(*after[len(before):])), run_time=self.t(1.0))
+        self.settle(valued)
+        return valued
+
+    def matrices(self, step: Step, box: Box) -> VGroup:
+        """The step's matrices side by side, with their numbers."""
+        def build(limit: tuple[int, int]) -> VGroup:
+            row = VGroup(*[matrix_view(display, self.theme, limit=limit)
+                           for display in step.matrices])
+            row.arrange(RIGHT, buff=1.0)
+            row.views = {d.name: v for d, v in zip(step.matrices, row, strict=True)}  # type: ignore
+            return row
+
+        built = fit_first([lambda limit=limit: build(limit)
+                           for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme)
+        return fit(built, box, self.theme)
+
+    def entry_bands(self, step: Step, views: VGroup, transposed: bool = True) -> VGroup:
+        """Column ``i`` of ``W[2]`` (row ``i`` if not ``transposed``), column ``j`` of
+        ``dZ[2]``, entry ``z[1]_ij``."""
+        i, j = step.picked or (0, 0)
+        by_name: dict[str, MatrixView] = views.views  # type: ignore[attr-defined]
+        bands = VGroup(by_name["W2"].band(self.theme, col=i) if transposed
+                       else by_name["W2"].band(self.theme, row=i),
+                       by_name["dZ2"].band(self.theme, col=j))
+        cell = by_name["Z1"].cell(i, j)
+        if cell is not None:
+            bands.add(highlight_band(cell, self.theme))
+        return bands
+
+    def nudge(self, step: Step, views: VGroup, rows: list[Box], result: VMobject
+              ) -> Transform | None:
+        """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value.
+        Returns the animation that puts the entry back (``None`` if it is not shown)."""
+        i, j = step.picked or (0, 0)
+        z_line = equation_tex(step.lines[0], self.theme)
+        loss_line = equation_tex(step.lines[1], self.theme)
+        change = equation_tex(step.equation, self.theme)
+        for mobject, box in zip((z_line, loss_line, change), rows, strict=True):
+            fit(mobject, box, self.theme)
+        z_view: MatrixView = views.views["Z1"]  # type: ignore[attr-defined]
+        cell = z_view.cell(i, j)
+        band = highlight_band(cell if cell is not None else z_view, self.theme)
+        self.scene.play(Create(band), Write(VGroup(*z_line[:3])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*z_line[3:])), run_time=self.t(0.8))
+        restore = None
+        if cell is not None:
+            original = cell.copy()
+            moved = self.number_like(step.lines[0][-1], cell)
+            self.scene.play(Transform(cell, moved), run_time=self.t(0.8))
+            restore = Transform(cell, original)
+        self.scene.play(Write(VGroup(*loss_line[:3])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*loss_line[3:])), run_time=self.t(1.0))
+        self.wait(self.t(0.6))
+        predicted = part_of(change, "n_result")
+        rest = [m for m in change.submobjects if m is not predicted]
+        self.scene.play(Write(VGroup(*rest[:3])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*rest[3:])), ReplacementTransform(result, predicted),
+                        run_time=self.t(1.2))
+        self.scene.play(Create(VGroup(highlight_band(part_of(change, "n_delta"), self.theme),
+                                      highlight_band(part_of(change, "n_predicted"),
+                                                     self.theme))), run_time=self.t(0.6))
+        return restore
+
+    def number_like(self, part: TexPart, cell: VMobject) -> VMobject:
+        """``part`` typeset like a matrix entry, in the place of ``cell``."""
+        number = equation_tex((part,), self.theme, self.theme.entry_size)
+        return number.scale_to_fit_height(cell.height).move_to(cell)
+
+    def another_number(self, step: Step, views: VGroup, rows: list[Box]) -> None:
+        """The square case: row ``i`` of ``W[2]`` where column ``i`` belongs, another value."""
+        valued_box, verdict_box = rows
+        bands = self.entry_bands(step, views, transposed=False)
+        self.scene.play(Create(bands), run_time=self.t(0.8))
+        self.names_become_numbers(step.lines[0], step.equation, valued_box)
+        verdict = fit(equation_tex(step.lines[1], self.theme), verdict_box, self.theme)
+        different = any(part.name == "neq" for part in step.lines[1])
+        mark = verdict_mark(self.theme, not different).next_to(verdict, RIGHT, buff=0.3)
+        self.scene.play(Write(verdict), FadeIn(mark, scale=1.5), run_time=self.t(1.0))
+
+    def no_product(self, step: Step, box: Box) -> None:
+        """The non-square case: ``W[2] dZ[2]`` with its shapes, which do not fit."""
+        shown = BadgedEquation(step.equation, step.badges, self.theme)
+        fit_into(shown, box, self.theme, grow=True)
+        self.scene.play(Write(shown.equation), run_time=self.t(1.0))
+        self.scene.play(FadeIn(shown.badge_row()), run_time=self.t(1.0))
+        marks, animations = VGroup(), []
+        for badge in shown.badges.values():
+            group, shows = badge.judge(self.theme)
+            marks.add(group)
+            animations += shows
+        self.scene.play(*animations, run_time=self.t(1.0))
+        self.settle(VGroup(shown, marks))
+
+
+class RealNumbers(SegmentScene):
+    """Real numbers for ``∂𝓛/∂z[1]_11``, the nudge of ``z[1]_11``, and the transpose-free value."""
+
+    segment = NumbersSegment
+    target = NumbersSegment.target
+    step_ids = NumbersSegment.step_ids
+
+
+__all__ = ["NumbersSegment", "RealNumbers", "SUBTITLE_BAND", "body_boxes"]

@@ -1,0 +1,166 @@
+"""ColumnByColumn: the vector chain rule for one example, and the columns stacked.
+
+Three steps of the derivation (``dZ1.jacobian``, ``dZ1.elementwise``, ``dZ1.stack``):
+
+1. For one example (column ``j``), ``a = g(z)`` acts entry by entry, so ``∂a/∂z`` is the
+   diagonal matrix ``diag(g′(z))``: written out, its diagonal highlighted.
+2. The vector chain rule ``dz[1] = diag(g′) W[2]ᵀ dz[2]``; a diagonal matrix times a vector
+   is an element-wise product (``diag(v) u = v ∗ u``, entries written out), so
+   ``dz[1] = W[2]ᵀ dz[2] ∗ g′(z[1])`` for one example.
+3. The columns of ``dZ[1]`` are the examples: each is highlighted with its ``dz[1](j)``, and
+   side by side they are ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``.
+
+Render with ``chainrule render ColumnByColumn -q l --no-voice``.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    Create,
+    FadeIn,
+    FadeOut,
+    SurroundingRectangle,
+    VGroup,
+    Write,
+)
+
+from derivations.steps import Parts, Step
+from derivations.vocabulary import EQUALS, HADAMARD, Role, StepId, StepKind, index_of
+
+from scenes.build import (
+    Box,
+    MatrixView,
+    equation_tex,
+    fit_first,
+    highlight_band,
+    matrix_view,
+    part_of,
+)
+from scenes.numbers import body_boxes, fit, lines_in
+from scenes.segment import Segment, SegmentScene
+
+JACOBIAN = StepId("dZ1", StepKind.JACOBIAN)
+ELEMENTWISE = StepId("dZ1", StepKind.ELEMENTWISE)
+STACK = StepId("dZ1", StepKind.STACK)
+
+
+class VectorSegment(Segment):
+    """The vector chain rule for one example, then the ``m`` columns side by side."""
+
+    target = "dZ1"
+    step_ids = (JACOBIAN, ELEMENTWISE, STACK)
+
+    def play(self) -> None:
+        jacobian, elementwise, stack = (self.step(i) for i in self.step_ids)
+
+        # -- one example: a diagonal Jacobian
+        self.begin_step(jacobian)
+        top, main = body_boxes((1.2, 4.0))
+        rule = fit(equation_tex(jacobian.equation, self.theme), top, self.theme)
+        self.scene.play(Write(rule), run_time=self.t(1.2))
+        view = self.matrix(jacobian, "jacobian", main)
+        self.scene.play(FadeIn(view), run_time=self.t(1.0))
+        n = jacobian.matrix("jacobian").shape[0]
+        diagonal = VGroup(*[highlight_band(view.cell(r, r), self.theme) for r in range(n)
+                            if view.cell(r, r) is not None])
+        self.scene.play(Create(diagonal), run_time=self.t(1.0))
+        self.end_step(pause=2.0)
+
+        # -- a diagonal matrix times a vector: an element-wise product
+        self.begin_step(elementwise)
+        self.clear_body()
+        top, names_box, main = body_boxes((1.7, 0.8, 3.0))
+        rule = self.two_lines(elementwise.equation, top)
+        self.scene.play(Write(rule), run_time=self.t(1.5))
+        names = fit(equation_tex(elementwise.lines[0], self.theme), names_box, self.theme)
+        self.scene.play(FadeIn(names), run_time=self.t(0.8))
+        product = self.product_row(elementwise, main)
+        for group in product:
+            self.scene.play(FadeIn(group), run_time=self.t(0.8))
+        self.end_step(pause=2.0)
+
+        # -- the columns side by side
+        self.begin_step(stack)
+        self.clear_body()
+        top, main, bottom = body_boxes((1.1, 3.0, 1.1))
+        column_rule = fit(equation_tex(stack.lines[0], self.theme), top, self.theme)
+        self.scene.play(Write(column_rule), run_time=self.t(1.2))
+        view = self.matrix(stack, "dZ1", main, labels=stack.lines[1])
+        self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
+        for j, label in enumerate(view.column_labels):  # type: ignore[attr-defined]
+            band = view.band(self.theme, col=j)
+            self.scene.play(Create(band), FadeIn(label, shift=0.2 * DOWN),
+                            run_time=self.t(0.6 if j < 2 else 0.3))
+            self.scene.play(FadeOut(band), run_time=self.t(0.3 if j < 2 else 0.2))
+        final = fit(equation_tex(stack.equation, self.theme), bottom, self.theme)
+        frame = SurroundingRectangle(final, color=self.theme.text, buff=0.2, corner_radius=0.1)
+        self.scene.play(Write(final), run_time=self.t(1.2))
+        self.scene.play(Create(frame), run_time=self.t(0.6))
+        self.end_step(pause=2.0)
+
+    # ---------------------------------------------------------------- building
+
+    def matrix(self, step: Step, name: str, box: Box, labels: tuple = ()) -> MatrixView:
+        """The step's matrix ``name``, as detailed as the box allows; ``labels`` (parts, one
+        per column) are made for the columns it shows, under them (``view.column_labels``),
+        not yet on screen."""
+        display = step.matrix(name)
+        room = 0.8 if labels else 0.0
+        inner = Box((box.center[0], box.center[1] + room / 2), box.width, box.height - room)
+        view = fit_first([lambda limit=limit: matrix_view(display, self.theme, limit=limit)
+                          for limit in ((9, 9), (4, 4), (3, 3))], inner, self.theme)
+        fit(view, inner, self.theme, growth=1.7)
+        shown = []
+        for c in view.cols:
+            if c is None or c >= len(labels):
+                continue
+            label = equation_tex((labels[c],), self.theme, self.theme.body_size)
+            label.next_to(view.matrix, DOWN, buff=0.3).set_x(view.col_mobjects(c).get_x())
+            shown.append(label)
+        view.column_labels = shown  # type: ignore[attr-defined]
+        return view
+
+    def two_lines(self, parts: Parts, box: Box) -> VGroup:
+        """``parts`` on two lines, the second starting at its second ``=`` (a part with the
+        role :attr:`~derivations.vocabulary.Role.SEPARATOR`), fitted into ``box``."""
+        cut = index_of(parts, Role.SEPARATOR)
+        if cut is None:
+            return lines_in(parts, box, self.theme)
+        first, second = (equation_tex(p, self.theme) for p in (parts[:cut], parts[cut:]))
+        second.next_to(first, DOWN, buff=0.3).align_to(part_of(first, parts[1].name), LEFT)
+        return fit(VGroup(first, second), box, self.theme)
+
+    def product_row(self, step: Step, box: Box) -> list[VGroup]:
+        """``diag(v) u = [v_i u_i] = v ∗ u`` written out, in three groups that appear in turn."""
+        def build(limit: tuple[int, int]) -> VGroup:
+            views = {name: matrix_view(step.matrix(name), self.theme, limit=limit,
+                                       with_label=False)
+                     for name in ("diag_v", "u", "vu", "v")}
+            u_again = matrix_view(step.matrix("u"), self.theme, limit=limit, with_label=False)
+            diag_label = equation_tex((step.matrix("diag_v").label,), self.theme)
+            row = VGroup(VGroup(diag_label, views["diag_v"], views["u"]),
+                         VGroup(equation_tex((EQUALS,), self.theme), views["vu"]),
+                         VGroup(equation_tex((EQUALS,), self.theme), views["v"],
+                                equation_tex((HADAMARD,), self.theme), u_again))
+            for group in row:
+                group.arrange(RIGHT, buff=0.25)
+            return row.arrange(RIGHT, buff=0.35)
+
+        row = fit_first([lambda limit=limit: build(limit) for limit in ((9, 9), (3, 3))], box,
+                        self.theme)
+        fit(row, box, self.theme)
+        return list(row)
+
+
+class ColumnByColumn(SegmentScene):
+    """The vector chain rule for one example, then the ``m`` columns side by side."""
+
+    segment = VectorSegment
+    target = VectorSegment.target
+    step_ids = VectorSegment.step_ids
+
+
+__all__ = ["ColumnByColumn", "VectorSegment"]
