@@ -22,7 +22,7 @@ from .sequence_other import (bias_sequence, hidden_fold_step, output_sequence, r
                              weight_sequence)
 from .spec import NetworkSpec
 from .steps import Step
-from .vocabulary import StepId
+from .vocabulary import StepId, StepKind
 
 
 class VerificationError(Exception):
@@ -294,7 +294,7 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
     steps = list(with_network_steps(net, steps))
     # -- real numbers and the vector chain rule (issue 12): they check the folded dZ1, so they
     # come right after its fold step, where a wrong formula is caught first
-    fold = [step.id for step in steps].index("dZ1.fold") + 1
+    fold = [step.id for step in steps].index(StepId("dZ1", StepKind.FOLD)) + 1
     steps[fold:fold] = (*numbers_sequence(net, nodes["dZ1"], numbers_seed),
                         *vector_sequence(net, nodes["dZ1"]))
     steps += output_sequence(net, nodes[f"dZ{last}"])

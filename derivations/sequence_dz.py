@@ -512,7 +512,7 @@ def judge_candidate(net: Network, target: str, text: str) -> Candidate:
             verdict = "shapes fit, and here it is even right"
         else:
             verdict = "shapes fit here: only the values can tell"
-        red = () if fits else (target,)
+        red: tuple[str, ...] = () if fits else (target,)
         return Candidate(text, equation, _marked(badges, red), shape, fits, verdict)
     assert isinstance(failing, (MatMul, Hadamard))
     left, right = shape_of(failing.left, shapes), shape_of(failing.right, shapes)

@@ -417,7 +417,7 @@ def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> l
     i, j = data.picked
     w, dz = data.matrix("W2"), data.matrix("dZ2")
     slope = result_text(_slope(net, data))
-    groups = []
+    groups: list[Parts] = []
     for k in range(len(dz)):
         weight = w[k][i] if transposed else w[i][k]
         groups.append((
@@ -431,7 +431,7 @@ def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> l
 def _symbol_factors(data: NumberData, transposed: bool = True) -> list[Parts]:
     """The same groups with the entries' names: ``dz[2]_kj w[2]_ki g'(z[1]_ij)``."""
     i, j = data.picked
-    groups = []
+    groups: list[Parts] = []
     for k in range(len(data.matrix("dZ2"))):
         weight = entry("W2", k, i) if transposed else entry("W2", i, k)
         groups.append((entry("dZ2", k, j), weight, gprime_entry(1, i, j)))
