@@ -20,6 +20,7 @@ from manim import (
     SurroundingRectangle,
     TransformMatchingTex,
     VGroup,
+    VMobject,
 )
 
 from derivations.steps import MatrixDisplay, Step
@@ -65,12 +66,35 @@ class FoldSegment(Segment):
         """The factor, the transpose and the fold (see :attr:`narrated`)."""
         return cls.narrated
 
+    #: The beats this segment plays, in order: the common factor, the transpose, the fold.
+    #: The lecture plays them apart (:class:`FactorSegment`, then the network argument of
+    #: ``TransposeSegment``, then :class:`FoldUpSegment`), so "why the transpose" is one
+    #: argument and no step is shown twice.
+    beats: tuple[str, ...] = ("factor", "transpose", "fold")
+
     def play(self) -> None:
         every, factor, transpose, fold = (self.step(i) for i in self.step_ids)
         equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
         upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
+        factored_general, product = None, None
+        if "factor" in self.beats:
+            factored_general, product = self.factor_beat(every, factor, fold, equation_box,
+                                                         main_box, upper_box)
+        pair, sum_equation = None, None
+        if "transpose" in self.beats:
+            assert factored_general is not None
+            pair, sum_equation = self.transpose_beat(transpose, factored_general,
+                                                     equation_box, lower_box)
+        if "fold" in self.beats:
+            if product is None:  # played on its own: the element-wise product comes back
+                product = self.product_row(factor, fold, upper_box)
+            self.fold_beat(fold, product, main_box,
+                           [m for m in (pair, sum_equation, factored_general) if m is not None])
 
-        # -- recap, then the common factor comes out
+    def factor_beat(self, every: Step, factor: Step, fold: Step, equation_box: Box,
+                    main_box: Box, upper_box: Box) -> tuple[VMobject, VGroup]:
+        """The common factor g' comes out of every entry, which becomes an element-wise
+        product of the sums and the g' matrix."""
         self.begin_step(factor)
         general = equation_tex(every.equation, self.theme)
         fit_into(general, equation_box, self.theme)
@@ -103,8 +127,11 @@ class FoldSegment(Segment):
             self.scene.play(FadeOut(after), FadeIn(product), run_time=self.t(1.5))
         self.settle(product)
         self.end_step()
+        return factored_general, product
 
-        # -- the sums are rows of W2ᵀ times columns of dZ2
+    def transpose_beat(self, transpose: Step, factored_general: VMobject, equation_box: Box,
+                       lower_box: Box) -> tuple[VGroup, VMobject]:
+        """The sums are rows of W[2]ᵀ times columns of dZ[2]."""
         self.begin_step(transpose)
         sum_equation = equation_tex(transpose.equation, self.theme)
         fit_into(sum_equation, equation_box, self.theme)
@@ -113,13 +140,21 @@ class FoldSegment(Segment):
                   run_time=self.t(1.2))
         self.pair_columns_with_rows(transpose, pair)
         self.end_step()
+        return pair, sum_equation
 
-        # -- the grid collapses into the matrix formula
+    def fold_beat(self, fold: Step, product: VGroup, main_box: Box,
+                  leaving: list[VMobject]) -> None:
+        """The grid collapses into the matrix formula, boxed."""
         self.begin_step(fold)
+        if product not in self.scene.mobjects:
+            self.scene.play(FadeIn(product), run_time=self.t(1.0))
+            self.wait(self.t(0.8))
         final = equation_tex(fold.equation, self.theme)
         fit_into(final, main_box, self.theme, grow=1.6)  # the result, shown big
         pieces = self.formula_pieces(fold, product, final)
-        self.scene.play(FadeOut(pair), FadeOut(sum_equation), run_time=self.t(0.6))
+        leaving = [m for m in leaving if m in self.scene.mobjects]
+        if leaving:
+            self.scene.play(*[FadeOut(m) for m in leaving], run_time=self.t(0.6))
         self.scene.play(*pieces, run_time=self.t(2.0))
         box = SurroundingRectangle(final, color=self.theme.text, buff=0.25, corner_radius=0.1)
         self.scene.play(Create(box), run_time=self.t(1.0))
@@ -251,6 +286,23 @@ def _pair(views: list[MatrixView]) -> VGroup:
     return pair
 
 
+class FactorSegment(FoldSegment):
+    """The lecture's first fold beat: g' comes out of every entry."""
+
+    step_ids = (ALL_ENTRIES, FOLD_FACTOR, TRANSPOSE, FOLD)
+    narrated = (FOLD_FACTOR,)
+    beats = ("factor",)
+
+
+class FoldUpSegment(FoldSegment):
+    """The lecture's last fold beat, after the transpose is explained: the grid collapses
+    into ``dZ[1] = W[2]ᵀ dZ[2] ∗ g'(Z[1])``."""
+
+    step_ids = (ALL_ENTRIES, FOLD_FACTOR, TRANSPOSE, FOLD)
+    narrated = (FOLD,)
+    beats = ("fold",)
+
+
 class FoldBack(SegmentScene):
     """Stage 6 of the method: fold every entry back into one matrix expression."""
 
@@ -259,4 +311,4 @@ class FoldBack(SegmentScene):
     step_ids = FoldSegment.step_ids
 
 
-__all__ = ["FoldSegment", "FoldBack"]
+__all__ = ["FactorSegment", "FoldBack", "FoldSegment", "FoldUpSegment"]

@@ -29,12 +29,15 @@ from scenes.base import DerivationScene
 from scenes.build import (Box, equation_tex, fit_first, fit_into, part_of, part_with_role,
                           split_at_equals, stack_boxes)
 from scenes.expand import ExpandSegment
-from scenes.fold import FoldSegment
+from scenes.fold import FactorSegment, FoldUpSegment
+from scenes.network import NetworkSegment
+from scenes.numbers import NumbersSegment
 from scenes.others import OtherGradientsSegment
 from scenes.partials import PartialsSegment
 from scenes.segment import Segment
-from scenes.shapes import ShapeSegment
+from scenes.shapes import PitfallSegment, ShapeSegment
 from scenes.transpose import TransposeSegment
+from scenes.vector import VectorSegment
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -189,9 +192,14 @@ class Lecture(DerivationScene):
 
     title: ClassVar[str] = "Where does {formula} come from?"
     course: ClassVar[str] = "Deep Learning Specialization · Course 1 · Week 3"
+    #: One argument: the network, the scalars, one partial, g' factored out, the transpose
+    #: read off the network's edges, the fold, the check in real numbers, the same result by
+    #: the vector chain rule, the shapes (wrong forms fail; the square pitfall), the other
+    #: gradients. Every step is narrated once and none is shown twice.
     segments: ClassVar[tuple[type[Segment], ...]] = (
-        TitleSegment, ForwardSegment, ExpandSegment, PartialsSegment, FoldSegment,
-        TransposeSegment, ShapeSegment, OtherGradientsSegment)
+        TitleSegment, NetworkSegment, ForwardSegment, ExpandSegment, PartialsSegment,
+        FactorSegment, TransposeSegment, FoldUpSegment, NumbersSegment, VectorSegment,
+        ShapeSegment, PitfallSegment, OtherGradientsSegment)
 
     #: Render only this part: 0 is the title card, part k is segment k. A part starts from an
     #: empty body; the steps the parts before it narrate count as already begun, so a repeated

@@ -29,9 +29,11 @@ HEADER = ["step_id", "title", "narration", "speech", "seconds"]
 #: The steps the lecture reads out for the default 2-3-2 tanh network, in order (the title
 #: card says nothing; FoldBack and WhyTranspose both show dZ1.transpose, read out once).
 LECTURE_STEPS = [
-    "dZ1.forward", "dZ1.concrete", "dZ1.expand", "dZ1.activate", "dZ1.partial",
-    "dZ1.partial_values", "dZ1.gprime", "dZ1.all_entries", "dZ1.fold_factor", "dZ1.transpose",
-    "dZ1.fold", "dZ1.candidates", "dZ1.shapes", "dZ2.loss", "dZ2.partial", "dZ2.cancel",
+    "dZ1.network", "dZ1.forward", "dZ1.concrete", "dZ1.expand", "dZ1.activate", "dZ1.partial",
+    "dZ1.partial_values", "dZ1.gprime", "dZ1.all_entries", "dZ1.fold_factor", "dZ1.backward",
+    "dZ1.column_to_row", "dZ1.transpose", "dZ1.fold", "dZ1.numbers", "dZ1.nudge",
+    "dZ1.numbers_no_transpose", "dZ1.jacobian", "dZ1.elementwise", "dZ1.stack",
+    "dZ1.candidates", "dZ1.shapes", "dZ1.no_transpose", "dZ2.loss", "dZ2.partial", "dZ2.cancel",
     "dZ2.fold", "dW2.partial", "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold",
     "dW1.fold", "db1.fold"]
 #: ExpandToScalars expands Z[2] = W[2] A[1] + b[2] and A[1] = g(Z[1]).
