@@ -67,6 +67,8 @@ def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None
 
     Examples
     --------
+    >>> from manim import config
+    >>> config.verbosity = "WARNING"  # no "Writing ..." lines when the TeX is new
     >>> from derivations.steps import TexPart
     >>> from derivations.vocabulary import EQUALS
     >>> tex = equation_tex([TexPart("Z2", "Z^{[2]}", "Z2"), EQUALS], Theme())

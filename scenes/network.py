@@ -106,10 +106,16 @@ def network_picture(spec: NetworkSpec, theme: Theme, box: Box,
     ``box`` is scaled up, by at most ``grow``. ``lit=False`` draws the focus unit like the
     others (a scene lights it with :func:`light_unit` when the narration reaches it).
 
+    >>> from manim import config
+    >>> config.verbosity = "WARNING"  # no "Writing ..." lines when the TeX is new
     >>> picture = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
-    ...                           Box((0.0, 0.0), 10.0, 5.0))
-    >>> len(picture.units), len(picture.edges), len(picture.labels), picture.compact
-    (7, 12, 12, False)
+    ...                           Box((0.0, 0.0), 12.0, 6.0))
+    >>> len(picture.units), len(picture.edges), picture.compact  # 2 + 3 + 2 units, 6 + 6 edges
+    (7, 12, False)
+    >>> small = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
+    ...                         Box((0.0, 0.0), 4.0, 2.0))  # too small for every label
+    >>> small.compact, len(small.labels)  # only the focus unit's 2 leaving edges are labelled
+    (True, 2)
     """
     if labels not in ("auto", "all", "focus", "none"):
         raise ValueError(f"labels = {labels!r}: use 'auto', 'all', 'focus' or 'none'")

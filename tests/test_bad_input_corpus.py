@@ -118,7 +118,7 @@ CASES: dict[str, Case] = {
     "colour-number": toml("[theme]\nW = 255\n", "[theme] W", "255"),
     "colour-bad-hex": toml('[theme]\nbackground = "#12345"\n', "background", "#12345"),
     "colour-long-name": toml(f'[theme]\ndZ = "{LONG}"\n', "dZ", "...", "not a colour"),
-    "colour-highlight-clash": toml('[theme]\nhighlight = "#0072B2"\n', "[theme]",
+    "colour-highlight-clash": toml('[theme]\nhighlight = "#F0E442"\n', "[theme]",
                                    "highlight"),
     "colour-two-families": toml('[theme]\nW = "#56B4E9"\n', "[theme]", "W and A",
                                 "#56B4E9"),

@@ -58,6 +58,10 @@ CASES = (
     Case("scenes.transpose:WhyTranspose"),
     Case("scenes.transpose:WhyTranspose", RELU),
     Case("scenes.shapes:ShapeCheck", RELU),
+    Case("scenes.network:TheNetwork"),
+    Case("scenes.numbers:RealNumbers"),
+    Case("scenes.vector:ColumnByColumn"),
+    Case("scenes.shapes:SquarePitfall"),
 )
 
 #: Scenes with no case of their own, and why.

@@ -26,13 +26,19 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
+#: TeX that is not a formula: preamble settings of the TeX template (the screen's math sizes).
+PREAMBLE = re.compile(r"^\\DeclareMathSizes(\{\d+\}){4}$")
+
+
 def formula_literals(source: str) -> list[tuple[int, str]]:
-    """``(line, text)`` of every non-docstring string literal that looks like a formula."""
+    """``(line, text)`` of every non-docstring string literal that looks like a formula
+    (a preamble setting such as ``\\DeclareMathSizes{10}{10}{8}{7}`` is not one)."""
     tree = ast.parse(source)
     docs = _docstrings(tree)
     return [(node.lineno, node.value) for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and id(node) not in docs and FORMULA.search(node.value)]
+            and id(node) not in docs and FORMULA.search(node.value)
+            and not PREAMBLE.match(node.value)]
 
 
 @pytest.mark.parametrize("path", sorted(SCENES.glob("*.py")), ids=lambda p: p.name)
