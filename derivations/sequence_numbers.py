@@ -172,55 +172,87 @@ def _chain_value(arrays: Mapping[str, np.ndarray], act_name: str, transposed: bo
     return float(sum(dz[k, j] * weights[k] for k in range(dz.shape[0])) * slope)
 
 
+def _draw_data(net: Network, arrays: Mapping[str, np.ndarray], seed: int) -> NumberData:
+    """The numbers of one draw: the value at the picked entry, the loss before and after the
+    nudge, and the value without the transpose (when ``W[2] dZ[2]`` has a shape)."""
+    spec, last = net.spec, net.spec.num_layers
+    square = spec.size(1) == spec.size(2)
+    result = _chain_value(arrays, spec.activation)
+    wrong = _chain_value(arrays, spec.activation, transposed=False) if square else None
+    nudged = np.array(arrays["Z1"], dtype=float)
+    nudged[PICKED] += float(EPSILON)
+    before = _loss(_forward(last, spec.activation, arrays, arrays["Z1"])[f"A{last}"],
+                   arrays["Y"])
+    after = _loss(_forward(last, spec.activation, arrays, nudged)[f"A{last}"], arrays["Y"])
+    names = ["W2", "b2", "Z1", "dZ2", "Y"] + [f"{p}{layer}" for layer in range(3, last + 1)
+                                             for p in ("W", "b")]
+    matrices = tuple((name, tuple(tuple(float(v) for v in row) for row in arrays[name]))
+                     for name in names)
+    return NumberData(seed, matrices, PICKED, result, float(EPSILON), before, after, wrong)
+
+
+def _needs_another_number(net: Network, data: NumberData) -> bool:
+    """Whether the transpose-free value must differ from the value: ``W[2] dZ[2]`` has a
+    shape and ``W[2]`` is not 1×1."""
+    return data.wrong is not None and net.spec.size(1) > 1
+
+
+def _quality(net: Network, data: NumberData) -> tuple[bool, bool, bool, float] | None:
+    """How good a draw is, to compare draws (greater is better); ``None`` if it cannot be
+    shown at all (a zero value, or a transpose-free value equal to it where it must differ).
+
+    The criteria, in order: the nudge agrees with the value to within 5 %; the transpose-free
+    value differs visibly (by 0.05 and on screen); the value is at least 0.02; its size."""
+    result = data.result
+    if result == 0 or not math.isfinite(result):
+        return None
+    distinct = True
+    if _needs_another_number(net, data):
+        wrong = data.wrong if data.wrong is not None else result
+        if abs(wrong - result) <= 1e-9 * max(abs(result), 1.0):
+            return None
+        distinct = abs(wrong - result) >= 0.05 and result_text(wrong) != result_text(result)
+    expected = data.epsilon * result
+    agrees = abs(data.delta - expected) <= 0.05 * abs(expected)
+    return agrees, distinct, abs(result) >= 0.02, abs(result)
+
+
 def choose_numbers(net: Network, seed: int = NUMBERS_SEED) -> NumberData:
     """The numbers of the numbers beat for ``net``, drawn with ``numpy.random.default_rng(seed)``.
 
     Draws until the picked entry's value is clearly non-zero (at least 0.02), the nudge agrees
     with it to within 5 %, and (when ``W[2] dZ[2]`` has a shape and ``W[2]`` is not 1×1) the
-    value without the transpose differs visibly; where no draw reaches 0.02 (deep sigmoid
-    networks), the draw with the largest value.
+    value without the transpose differs visibly. Where no draw does all that (deep sigmoid
+    networks have tiny gradients), the best draw seen (:func:`_quality`); where no draw can be
+    shown at all, the last one drawn, so that a valid network always has its numbers.
 
     >>> from derivations.spec import NetworkSpec
     >>> data = choose_numbers(Network(NetworkSpec()), seed=7)
     >>> data.seed, data.picked, data == choose_numbers(Network(NetworkSpec()), seed=7)
     (7, (0, 0), True)
     """
-    spec = net.spec
     rng = np.random.default_rng(seed)
-    epsilon = float(EPSILON)
-    square = spec.size(1) == spec.size(2)
-    best: tuple[float, NumberData] | None = None
+    best: tuple[tuple[bool, bool, bool, float], NumberData] | None = None
+    last: NumberData | None = None
     for _ in range(_TRIES):
         arrays = _draw(net, rng)
         if arrays is None:
             continue
-        result = _chain_value(arrays, spec.activation)
-        wrong = _chain_value(arrays, spec.activation, transposed=False) if square else None
-        if (wrong is not None and spec.size(1) > 1
-                and (abs(wrong - result) < 0.05 or result_text(wrong) == result_text(result))):
+        data = _draw_data(net, arrays, seed)
+        last = data
+        quality = _quality(net, data)
+        if quality is None:
             continue
-        nudged = arrays["Z1"].copy()
-        nudged[PICKED] += epsilon
-        last = spec.num_layers
-        before = _loss(_forward(last, spec.activation, arrays, arrays["Z1"])[f"A{last}"],
-                       arrays["Y"])
-        after = _loss(_forward(last, spec.activation, arrays, nudged)[f"A{last}"], arrays["Y"])
-        agrees = abs((after - before) - epsilon * result) <= 0.05 * abs(epsilon * result)
-        names = ["W2", "b2", "Z1", "dZ2", "Y"] + [f"{p}{layer}" for layer in range(3, last + 1)
-                                                 for p in ("W", "b")]
-        matrices = tuple((name, tuple(tuple(float(v) for v in row) for row in arrays[name]))
-                         for name in names)
-        data = NumberData(seed, matrices, PICKED, result, epsilon, before, after, wrong)
-        if agrees and abs(result) >= 0.02:
+        if all(quality[:3]):
             return data
-        # deep sigmoid networks have tiny gradients: keep the clearest draw seen
-        score = abs(result) * (2.0 if agrees else 1.0)
-        if result != 0 and (best is None or score > best[0]):
-            best = (score, data)
+        if best is None or quality > best[0]:
+            best = (quality, data)
     if best is not None:
         return best[1]
-    raise RuntimeError(f"no usable numbers for {spec.describe()} from seed {seed} after "
-                       f"{_TRIES} draws")
+    if last is not None:
+        return last
+    raise RuntimeError(f"no numbers for {net.spec.describe()} from seed {seed}: "
+                       f"none of {_TRIES} draws gave labels in [0, 1]")
 
 
 # --------------------------------------------------------------------------- exact values
@@ -557,7 +589,8 @@ def jacobian_claims(net: Network) -> tuple[Claim, ...]:
 
 
 def jacobian_step(net: Network) -> Step:
-    """One example: ``∂a/∂z`` is the diagonal matrix ``diag(g′(z))``."""
+    """One example: ``∂a/∂z`` is the diagonal matrix ``diag(g′(z))`` (the step's one
+    matrix)."""
     n1 = net.spec.size(1)
     entries = tuple(tuple((gprime_entry(1, r, 0) if r == c else
                            TexPart(f"zero_{r + 1}{c + 1}", "0"),) for c in range(n1))
@@ -607,12 +640,16 @@ def elementwise_claims(net: Network) -> tuple[Claim, ...]:
 
 
 def elementwise_step(net: Network) -> Step:
-    """``diag(v) u = v ∗ u``: the vector chain rule becomes an element-wise product."""
+    """``diag(v) u = v ∗ u``: the vector chain rule becomes an element-wise product.
+
+    The equation has two ``=`` (role :attr:`~derivations.vocabulary.Role.EQUALS`): scenes
+    break it before the second. The matrices are, in this order, ``diag(v)``, ``u``,
+    ``[v_i u_i]`` and ``v``."""
     n1 = net.spec.size(1)
     dz1, dz2 = _column_tex("dz", 1), _column_tex("dz", 2)
     equation = (TexPart("dz1_j", dz1, "dZ1"), EQUALS, TexPart("diag", _diag_tex(), "gprime1"),
                 matrix_label("W2", transposed=True), TexPart("dz2_j", dz2, "dZ2"),
-                operator("eq2", "=", Role.SEPARATOR),
+                operator("eq2", "=", Role.EQUALS),
                 TexPart("W2T_2", matrix_label("W2", transposed=True).tex, "W2"),
                 TexPart("dz2_j2", dz2, "dZ2"), HADAMARD,
                 TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"))
@@ -656,7 +693,8 @@ def stack_claims(net: Network, node: Node) -> tuple[Claim, ...]:
 
 
 def stack_step(net: Network, node: Node) -> Step:
-    """The ``m`` examples' columns side by side: the matrix formula."""
+    """The ``m`` examples' columns side by side: the matrix formula. The step's one matrix is
+    ``dZ[1]``; its second line has one label per column."""
     m = net.spec.m
     columns = tuple(TexPart(f"dz1_col{j + 1}", _column_tex("dz", 1, str(j + 1)), "dZ1")
                     for j in range(m))

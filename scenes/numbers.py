@@ -34,7 +34,7 @@ from manim import (
 )
 
 from derivations.steps import Parts, Step
-from derivations.vocabulary import StepId, StepKind, TexPart
+from derivations.vocabulary import Role, StepId, StepKind, TexPart
 
 from scenes.badges import BadgedEquation, verdict_mark
 from scenes.build import (
@@ -47,7 +47,6 @@ from scenes.build import (
     fit_into,
     highlight_band,
     matrix_view,
-    part_of,
 )
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
@@ -82,6 +81,37 @@ def pieces(lines: VMobject) -> list[VMobject]:
     """The part mobjects of equation lines (a group of ``MathTex``), in order."""
     group = [lines] if hasattr(lines, "parts") else list(lines.submobjects)
     return [piece for line in group for piece in line.submobjects]
+
+
+def result_of(lines: VMobject) -> VMobject:
+    """The mobject of the value an equation computes: its last part (the derivation writes
+    the value last, after its ``≈``), in ``lines`` (one ``MathTex`` or a group of them)."""
+    return pieces(lines)[-1]
+
+
+def sides(parts: Parts) -> list[list[int]]:
+    """The indices of the parts of each side of a chain ``a = b ≈ c = d``, split at the parts
+    with the role :attr:`~derivations.vocabulary.Role.EQUALS` (``=`` and ``≈``).
+
+    >>> from derivations.vocabulary import EQUALS
+    >>> a, b = TexPart("a", "a"), TexPart("b", "b")
+    >>> sides((a, EQUALS, b, b, EQUALS, a))
+    [[0], [2, 3], [5]]
+    """
+    found: list[list[int]] = [[]]
+    for index, part in enumerate(parts):
+        if part.role is Role.EQUALS:
+            found.append([])
+        else:
+            found[-1].append(index)
+    return found
+
+
+def nudge_parts(equation: Parts) -> tuple[int, int, int]:
+    """In the nudge's ``Δ𝓛 = Δ ≈ ε × (value) = predicted``: the indices of the change of the
+    loss ``Δ``, of the value, and of the predicted change (each the last part of its side)."""
+    _, change, product, predicted = sides(equation)
+    return change[-1], product[-1], predicted[-1]
 
 
 #: How much larger than its natural size an item may grow to fill its box.
@@ -125,7 +155,7 @@ class NumbersSegment(Segment):
         slope = fit(equation_tex(numbers.lines[0], self.theme), middle, self.theme)
         self.scene.play(Write(slope), run_time=self.t(1.0))
         valued = self.names_become_numbers(numbers.lines[1], numbers.equation, bottom)
-        ring = highlight_band(part_of(valued[-1], "n_result"), self.theme)
+        ring = highlight_band(result_of(valued), self.theme)
         self.scene.play(Create(ring), run_time=self.t(0.6))
         self.end_step(pause=2.0)
 
@@ -136,7 +166,7 @@ class NumbersSegment(Segment):
                     rows[0], self.theme)
         self.scene.play(FadeOut(slope), FadeOut(ring), FadeOut(bands),
                         ReplacementTransform(valued, short), run_time=self.t(1.0))
-        kept = part_of(short, "n_result").copy()
+        kept = result_of(short).copy()
         self.scene.add(kept)
         restore = self.nudge(nudge, views, rows[1:], kept)
         self.end_step(pause=2.0)
@@ -223,14 +253,15 @@ class NumbersSegment(Segment):
         self.scene.play(Write(VGroup(*loss_line[:3])), run_time=self.t(1.0))
         self.scene.play(Write(VGroup(*loss_line[3:])), run_time=self.t(1.0))
         self.wait(self.t(0.6))
-        predicted = part_of(change, "n_result")
-        rest = [m for m in change.submobjects if m is not predicted]
+        delta, value, predicted = nudge_parts(step.equation)
+        shown = change.submobjects[value]
+        rest = [m for m in change.submobjects if m is not shown]
         self.scene.play(Write(VGroup(*rest[:3])), run_time=self.t(1.0))
-        self.scene.play(Write(VGroup(*rest[3:])), ReplacementTransform(result, predicted),
+        self.scene.play(Write(VGroup(*rest[3:])), ReplacementTransform(result, shown),
                         run_time=self.t(1.2))
-        self.scene.play(Create(VGroup(highlight_band(part_of(change, "n_delta"), self.theme),
-                                      highlight_band(part_of(change, "n_predicted"),
-                                                     self.theme))), run_time=self.t(0.6))
+        self.scene.play(Create(VGroup(*[highlight_band(change.submobjects[index], self.theme)
+                                        for index in (delta, predicted)])),
+                        run_time=self.t(0.6))
         return restore
 
     def number_like(self, part: TexPart, cell: VMobject) -> VMobject:
@@ -245,7 +276,7 @@ class NumbersSegment(Segment):
         self.scene.play(Create(bands), run_time=self.t(0.8))
         self.names_become_numbers(step.lines[0], step.equation, valued_box)
         verdict = fit(equation_tex(step.lines[1], self.theme), verdict_box, self.theme)
-        different = any(part.name == "neq" for part in step.lines[1])
+        different = any(part.role is Role.NOT_EQUALS for part in step.lines[1])
         mark = verdict_mark(self.theme, not different).next_to(verdict, RIGHT, buff=0.3)
         self.scene.play(Write(verdict), FadeIn(mark, scale=1.5), run_time=self.t(1.0))
 
@@ -272,4 +303,5 @@ class RealNumbers(SegmentScene):
     step_ids = NumbersSegment.step_ids
 
 
-__all__ = ["NumbersSegment", "RealNumbers", "SUBTITLE_BAND", "body_boxes"]
+__all__ = ["NumbersSegment", "RealNumbers", "SUBTITLE_BAND", "body_boxes", "nudge_parts",
+           "result_of", "sides"]

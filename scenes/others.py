@@ -221,8 +221,8 @@ class OtherGradientsSegment(Segment):
         if grow > 1:
             views.scale(grow)
         by_name = dict(zip(names, views, strict=True))
-        transposed = [pair for pair in step.highlights if pair[1].matrix.endswith("T")
-                      and pair[1].matrix[:-1] == pair[0].matrix]
+        displays = {display.name: display for display in step.matrices}
+        transposed = [pair for pair in step.highlights if row_into_column(pair, displays)]
         shown_now = [view for name, view in by_name.items()
                      if not any(pair[1].matrix == name for pair in transposed)]
         self.replace_upper(self.written(step, upper_box))

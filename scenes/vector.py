@@ -27,7 +27,7 @@ from manim import (
     Write,
 )
 
-from derivations.steps import Parts, Step
+from derivations.steps import MatrixDisplay, Parts, Step
 from derivations.vocabulary import EQUALS, HADAMARD, Role, StepId, StepKind, index_of
 
 from scenes.build import (
@@ -37,7 +37,7 @@ from scenes.build import (
     fit_first,
     highlight_band,
     matrix_view,
-    part_of,
+    part_with_role,
 )
 from scenes.numbers import body_boxes, fit, lines_in
 from scenes.segment import Segment, SegmentScene
@@ -45,6 +45,17 @@ from scenes.segment import Segment, SegmentScene
 JACOBIAN = StepId("dZ1", StepKind.JACOBIAN)
 ELEMENTWISE = StepId("dZ1", StepKind.ELEMENTWISE)
 STACK = StepId("dZ1", StepKind.STACK)
+
+
+def second_equals(parts: Parts) -> int | None:
+    """The index of the second ``=`` of ``parts`` (``None`` if there are fewer than two).
+
+    >>> from derivations.vocabulary import TexPart
+    >>> second_equals((TexPart("a", "a"), EQUALS, TexPart("b", "b"), EQUALS))
+    3
+    """
+    first = index_of(parts, Role.EQUALS)
+    return None if first is None else index_of(parts, Role.EQUALS, first + 1)
 
 
 class VectorSegment(Segment):
@@ -61,9 +72,10 @@ class VectorSegment(Segment):
         top, main = body_boxes((1.2, 4.0))
         rule = fit(equation_tex(jacobian.equation, self.theme), top, self.theme)
         self.scene.play(Write(rule), run_time=self.t(1.2))
-        view = self.matrix(jacobian, "jacobian", main)
+        display, = jacobian.matrices  # the Jacobian, the step's one matrix
+        view = self.matrix(display, main)
         self.scene.play(FadeIn(view), run_time=self.t(1.0))
-        n = jacobian.matrix("jacobian").shape[0]
+        n = display.shape[0]
         diagonal = VGroup(*[highlight_band(view.cell(r, r), self.theme) for r in range(n)
                             if view.cell(r, r) is not None])
         self.scene.play(Create(diagonal), run_time=self.t(1.0))
@@ -88,7 +100,7 @@ class VectorSegment(Segment):
         top, main, bottom = body_boxes((1.1, 3.0, 1.1))
         column_rule = fit(equation_tex(stack.lines[0], self.theme), top, self.theme)
         self.scene.play(Write(column_rule), run_time=self.t(1.2))
-        view = self.matrix(stack, "dZ1", main, labels=stack.lines[1])
+        view = self.matrix(stack.matrices[0], main, labels=stack.lines[1])  # dZ[1]
         self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
         for j, label in enumerate(view.column_labels):  # type: ignore[attr-defined]
             band = view.band(self.theme, col=j)
@@ -103,11 +115,10 @@ class VectorSegment(Segment):
 
     # ---------------------------------------------------------------- building
 
-    def matrix(self, step: Step, name: str, box: Box, labels: tuple = ()) -> MatrixView:
-        """The step's matrix ``name``, as detailed as the box allows; ``labels`` (parts, one
-        per column) are made for the columns it shows, under them (``view.column_labels``),
-        not yet on screen."""
-        display = step.matrix(name)
+    def matrix(self, display: MatrixDisplay, box: Box, labels: Parts = ()) -> MatrixView:
+        """``display`` (one of a step's matrices), as detailed as the box allows; ``labels``
+        (parts, one per column) are made for the columns it shows, under them
+        (``view.column_labels``), not yet on screen."""
         room = 0.8 if labels else 0.0
         inner = Box((box.center[0], box.center[1] + room / 2), box.width, box.height - room)
         view = fit_first([lambda limit=limit: matrix_view(display, self.theme, limit=limit)
@@ -124,27 +135,31 @@ class VectorSegment(Segment):
         return view
 
     def two_lines(self, parts: Parts, box: Box) -> VGroup:
-        """``parts`` on two lines, the second starting at its second ``=`` (a part with the
-        role :attr:`~derivations.vocabulary.Role.SEPARATOR`), fitted into ``box``."""
-        cut = index_of(parts, Role.SEPARATOR)
+        """``parts`` on two lines, the second starting at its second ``=`` (the second part
+        with the role :attr:`~derivations.vocabulary.Role.EQUALS`) and aligned under the
+        first, fitted into ``box``."""
+        cut = second_equals(parts)
         if cut is None:
             return lines_in(parts, box, self.theme)
         first, second = (equation_tex(p, self.theme) for p in (parts[:cut], parts[cut:]))
-        second.next_to(first, DOWN, buff=0.3).align_to(part_of(first, parts[1].name), LEFT)
+        second.next_to(first, DOWN, buff=0.3).align_to(part_with_role(first, Role.EQUALS), LEFT)
         return fit(VGroup(first, second), box, self.theme)
 
     def product_row(self, step: Step, box: Box) -> list[VGroup]:
-        """``diag(v) u = [v_i u_i] = v ∗ u`` written out, in three groups that appear in turn."""
+        """``diag(v) u = [v_i u_i] = v ∗ u`` written out, in three groups that appear in turn.
+
+        The step's matrices are, in order, ``diag(v)``, ``u``, ``[v_i u_i]`` and ``v``."""
+        diag, u, products, v = step.matrices
+
         def build(limit: tuple[int, int]) -> VGroup:
-            views = {name: matrix_view(step.matrix(name), self.theme, limit=limit,
-                                       with_label=False)
-                     for name in ("diag_v", "u", "vu", "v")}
-            u_again = matrix_view(step.matrix("u"), self.theme, limit=limit, with_label=False)
-            diag_label = equation_tex((step.matrix("diag_v").label,), self.theme)
-            row = VGroup(VGroup(diag_label, views["diag_v"], views["u"]),
-                         VGroup(equation_tex((EQUALS,), self.theme), views["vu"]),
-                         VGroup(equation_tex((EQUALS,), self.theme), views["v"],
-                                equation_tex((HADAMARD,), self.theme), u_again))
+            def view(display: MatrixDisplay) -> MatrixView:
+                return matrix_view(display, self.theme, limit=limit, with_label=False)
+
+            diag_label = equation_tex((diag.label,), self.theme)
+            row = VGroup(VGroup(diag_label, view(diag), view(u)),
+                         VGroup(equation_tex((EQUALS,), self.theme), view(products)),
+                         VGroup(equation_tex((EQUALS,), self.theme), view(v),
+                                equation_tex((HADAMARD,), self.theme), view(u)))
             for group in row:
                 group.arrange(RIGHT, buff=0.25)
             return row.arrange(RIGHT, buff=0.35)
@@ -163,4 +178,4 @@ class ColumnByColumn(SegmentScene):
     step_ids = VectorSegment.step_ids
 
 
-__all__ = ["ColumnByColumn", "VectorSegment"]
+__all__ = ["ColumnByColumn", "VectorSegment", "second_equals"]
