@@ -47,6 +47,7 @@ from scenes.build import (
     fit_into,
     highlight_band,
     matrix_view,
+    safe_box,
 )
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
@@ -57,18 +58,20 @@ NUMBERS_NO_TRANSPOSE = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
 
 #: The bottom part of the frame where subtitles are shown: nothing is drawn there.
 SUBTITLE_BAND = 0.12
-#: Space kept free under the title band and at the sides, in scene units.
-BODY_MARGIN = 0.4
+#: Space kept free at the sides inside the safe area (:func:`scenes.build.safe_box`), in scene
+#: units.
+BODY_MARGIN = 0.1
 
 
 def body_boxes(heights: Sequence[float], gap: float = 0.2) -> list[Box]:
     """Horizontal bands, top to bottom, in proportion to ``heights``, between the title band
-    and the subtitle band (the bottom :data:`SUBTITLE_BAND` of the frame stays empty)."""
+    and the subtitle band (the bottom :data:`SUBTITLE_BAND` of the frame stays empty), as
+    wide as the safe area less :data:`BODY_MARGIN` on each side."""
     half = config.frame_height / 2
     top = half - 0.25 - 0.55 * (config.frame_height - 0.65) / 7.55 - gap
     bottom = -half + SUBTITLE_BAND * config.frame_height + 0.05
     usable = top - bottom - gap * (len(heights) - 1)
-    width = config.frame_width - 2 * BODY_MARGIN
+    width = safe_box().width - 2 * BODY_MARGIN
     boxes = []
     for height in heights:
         h = usable * height / sum(heights)
@@ -114,8 +117,10 @@ def nudge_parts(equation: Parts) -> tuple[int, int, int]:
     return change[-1], product[-1], predicted[-1]
 
 
-#: How much larger than its natural size an item may grow to fill its box.
-MAX_GROWTH = 1.35
+#: How much larger than its natural size an item may grow to fill its box: small enough that a
+#: decimal point (a 5.9 px square at 1080p at the body size) stays a dot, not a glyph too small
+#: to read.
+MAX_GROWTH = 1.15
 
 
 def fit(mobject: VMobject, box: Box, theme: Theme, growth: float = MAX_GROWTH) -> VMobject:

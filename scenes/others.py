@@ -18,6 +18,7 @@ Render with ``chainrule render OtherGradients``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +41,7 @@ from manim import (
     Write,
 )
 
-from derivations.steps import Highlight, Parts, Stage, Step
+from derivations.steps import Highlight, MatrixDisplay, Parts, Stage, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
 
 from scenes.badges import BadgedEquation
@@ -222,7 +223,7 @@ class OtherGradientsSegment(Segment):
             views.scale(grow)
         by_name = dict(zip(names, views, strict=True))
         displays = {display.name: display for display in step.matrices}
-        transposed = [pair for pair in step.highlights if row_into_column(pair, displays)]
+        transposed = [pair for pair in step.highlights if row_to_transposed_column(pair, displays)]
         shown_now = [view for name, view in by_name.items()
                      if not any(pair[1].matrix == name for pair in transposed)]
         self.replace_upper(self.written(step, upper_box))
@@ -379,6 +380,24 @@ def summands(lines: VMobject | None, step: Step) -> list[VMobject]:
         found += [mobject for part, mobject in zip(parts, line.submobjects, strict=True)
                   if part.symbol in symbols and "[" in part.name]
     return found
+
+
+def is_transpose(display: MatrixDisplay, of: MatrixDisplay) -> bool:
+    """Whether ``display`` is ``of`` transposed: entry ``(c, r)`` of one is entry ``(r, c)``
+    of the other (the same parts)."""
+    rows, cols = of.shape
+    return display.shape == (cols, rows) and all(
+        display.entries[c][r] == of.entries[r][c] for r in range(rows) for c in range(cols))
+
+
+def row_to_transposed_column(pair: tuple[Highlight, Highlight],
+                    displays: Mapping[str, MatrixDisplay]) -> bool:
+    """Whether ``pair`` marks a row of a matrix and the same column of its transpose (both
+    among ``displays``, by name)."""
+    row, column = pair
+    source, target = displays.get(row.matrix), displays.get(column.matrix)
+    return (source is not None and target is not None and row.row is not None
+            and row.row == column.col and is_transpose(target, of=source))
 
 
 def band_of(view: MatrixView, mark: Highlight, theme: object) -> VMobject:

@@ -128,7 +128,7 @@ class VectorSegment(Segment):
         for c in view.cols:
             if c is None or c >= len(labels):
                 continue
-            label = equation_tex((labels[c],), self.theme, self.theme.body_size)
+            label = equation_tex((labels[c],), self.theme, self.theme.entry_size)
             label.next_to(view.matrix, DOWN, buff=0.3).set_x(view.col_mobjects(c).get_x())
             shown.append(label)
         view.column_labels = shown  # type: ignore[attr-defined]

@@ -193,11 +193,16 @@ def test_the_nudge_shows_both_numbers() -> None:
 
 
 def test_without_the_transpose_the_square_case_gives_another_number() -> None:
-    spec = NetworkSpec()  # 2-2-2: W[2] dZ[2] has a shape
+    spec = NetworkSpec(layer_dims=(2, 2, 2))  # square: W[2] dZ[2] has a shape
     step = derive(spec).step("dZ1.numbers_no_transpose")
     arrays = arrays_of(step.numbers)
-    _, values = forward(spec, arrays, arrays["Z1"])
-    wrong = ((arrays["W2"] @ arrays["dZ2"]) * g_slope(spec.activation, arrays["Z1"]))[0, 0]
+    w, dz, z = arrays["W2"], arrays["dZ2"], arrays["Z1"]
+    # entry (1, 1) of W[2] dZ[2] ∗ g'(Z[1]), summed by hand: row 1 of W[2] against column 1
+    wrong = sum(w[0, k] * dz[k, 0] for k in range(w.shape[1])) * g_slope(spec.activation,
+                                                                        z)[0, 0]
+    right = sum(w[k, 0] * dz[k, 0] for k in range(w.shape[0])) * g_slope(spec.activation,
+                                                                        z)[0, 0]
+    assert step.numbers.result == pytest.approx(right)
     assert step.numbers.wrong == pytest.approx(wrong)
     assert float(step.part("n_wrong").tex) == pytest.approx(wrong, rel=5e-3)
     assert result_text(wrong) != result_text(step.numbers.result)

@@ -20,7 +20,7 @@ from scenes.vector import ColumnByColumn
 from tests.scene_support import checked_plays, render_scene
 
 SPECS = (
-    NetworkSpec(),                                               # square: another number
+    NetworkSpec(layer_dims=(2, 2, 2)),                           # square: another number
     NetworkSpec(layer_dims=(2, 3, 2), m=2, activation="relu"),   # W[2] dZ[2] has no product
     NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),  # compact matrices
 )
