@@ -47,6 +47,7 @@ from derivations.vocabulary import Role, StepId, StepKind, index_of
 from scenes.badges import BadgedEquation
 from scenes.build import (
     Box,
+    smallest_font,
     MatrixView,
     break_points,
     equation_lines,
@@ -131,7 +132,13 @@ class OtherGradientsSegment(Segment):
             grow_into(shown, self.body(), MAX_GROWTH)
             self.replace_upper(shown)
         else:
-            self.replace_upper(self.written(step, self.bands()[0]))
+            shown = self.written(step, self.bands()[0])
+            if smallest_font(shown) < LEGIBLE_SCALE * self.theme.body_size:
+                # too small in the upper band: the formula takes the whole body instead
+                self.scene.play(FadeOut(self.lower), run_time=self.t(0.5))
+                self.lower = None
+                shown = self.written(step, self.body())
+            self.replace_upper(shown)
 
     # ---------------------------------------------------------------- layout
 
@@ -150,8 +157,8 @@ class OtherGradientsSegment(Segment):
 
     def written(self, step: Step, box: Box) -> VGroup:
         """The step's lines, then its equation (each broken into lines where too wide)."""
-        groups: list[Parts] = [*step.lines, step.equation] if step.equation else \
-            list(step.lines)
+        groups: list[Parts] = [*step.lines, *split_at_second_equals(step.equation)] \
+            if step.equation else list(step.lines)
         lines = VGroup()
         for parts in groups:
             breaks = break_points(parts, self.theme, box.width)
@@ -183,8 +190,8 @@ class OtherGradientsSegment(Segment):
     def show_cancel(self, step: Step) -> None:
         """The chain rule's value, then each line of the cancellation under it, ``=`` under
         ``=``; the factors that cancel are struck through before the next line."""
-        lines = VGroup(equation_tex(step.equation, self.theme),
-                       *[equation_tex(parts, self.theme) for parts in step.lines])
+        lines = VGroup(*[equation_tex(parts, self.theme)
+                         for parts in (*split_at_second_equals(step.equation), *step.lines)])
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         first_equals = roles(VGroup(lines[0]), Role.EQUALS)
         anchor = (first_equals[1] if len(first_equals) > 1 else first_equals[0]).get_x()
@@ -294,9 +301,12 @@ class OtherGradientsSegment(Segment):
         ``1/m`` of both forms lit together."""
         upper_box, lower_box = self.bands()
         if self.upper is not None and self.upper.height > upper_box.height + 0.01:
-            compact = self.upper.copy()
-            fit_into(compact, upper_box, self.theme)
-            self.scene.play(self.upper.animate.become(compact), run_time=self.t(0.8))
+            # a tall upper (the cancellation) shrunk into the band would be unreadable: keep
+            # its boxed result, the line the fold starts from, at a readable size
+            kept = self.upper_result()
+            fit_into(kept, upper_box, self.theme)
+            self.scene.play(FadeOut(self.upper), FadeIn(kept), run_time=self.t(0.8))
+            self.upper = kept
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
         group = VGroup(folded, *notes).arrange(DOWN, buff=0.4) if len(notes) else folded
@@ -314,24 +324,51 @@ class OtherGradientsSegment(Segment):
         self.light(scales)
         self.lower = group
 
+    def upper_result(self) -> VMobject:
+        """A copy of the upper band's last line, with its frame when it has one (the boxed
+        ``= a − y`` of the cancellation)."""
+        assert self.upper is not None
+        parts = self.upper.submobjects
+        if len(parts) == 2 and isinstance(parts[1], SurroundingRectangle):
+            return VGroup(parts[0].submobjects[-1], parts[1]).copy()
+        return VGroup(parts[-1]).copy()
+
     def show_lone_fold(self, step: Step, count: int) -> None:
         """A fold of a layer below the output: one of ``count`` bands of the layer's screen,
         its note (``A[0] = X``) beside its badged equation."""
         body = self.body()
-        gap = 0.3
+        gap = 0.15
         height = (body.height - gap * (count - 1)) / count
         top = body.top - len(self.lone) * (height + gap)
         box = Box((body.center[0], top - height / 2), body.width, height)
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = [equation_tex(parts, self.theme) for parts in step.lines]
         group = VGroup(*notes, folded).arrange(RIGHT, buff=1.0) if notes else folded
-        fit_into(group, box, self.theme)
+        if not fit_into(group, box, self.theme):
+            # too many bands for legible text: keep the band's top, let the badges use the
+            # gap below, and never go below the body
+            group.align_to(box.point() + (height / 2) * UP, UP)
+            if group.get_bottom()[1] < body.center[1] - body.height / 2:
+                group.shift((body.center[1] - body.height / 2 - group.get_bottom()[1]) * UP)
         if notes:
             self.scene.play(FadeIn(VGroup(*notes)), run_time=self.t(0.6))
         self.scene.play(Write(folded.equation), run_time=self.t(1.0))
         self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
                                     lag_ratio=0.25), run_time=self.t(0.8))
         self.lone.append(group)
+
+
+#: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.
+LEGIBLE_SCALE = 0.85
+
+
+def split_at_second_equals(parts: Parts) -> tuple[Parts, ...]:
+    """``a = b = c`` as ``a = b`` and ``= c`` (two lines, so a long chain is not shrunk to fit
+    one); parts with fewer than two ``=`` unchanged."""
+    equals = [k for k, part in enumerate(parts) if part.role is Role.EQUALS]
+    if len(equals) < 2:
+        return (parts,)
+    return (tuple(parts[:equals[1]]), tuple(parts[equals[1]:]))
 
 
 def roles(lines: VMobject, role: Role) -> list[VMobject]:

@@ -97,12 +97,24 @@ def glyph_heights_1080p(member: VMobject) -> list[float]:
     ``member``
     (measured on the outlines themselves, whatever the font size says)."""
     scale = 1080 / config.frame_height
-    heights = []
+    found = []
     for glyph in member.family_members_with_points():
         height, width = glyph.height * scale, glyph.width * scale
         if width >= NARROW_PIXELS and height >= FLAT_RATIO * width:
-            heights.append(height)
-    return heights
+            found.append((height, width))
+    tallest = max((height for height, _ in found), default=0.0)
+    return [height for height, width in found if not is_dot(height, width, tallest)]
+
+
+#: A dot (a decimal point, a ``\cdot``) is about as wide as tall and under 0.4 of the tallest
+#: outline beside it; the smallest letters, second-level scripts, are 0.5 of it or more.
+DOT_SHARE = 0.4
+
+
+def is_dot(height: float, width: float, tallest: float) -> bool:
+    """Whether an outline ``height`` by ``width`` px, in a formula whose tallest outline is
+    ``tallest`` px, is a dot rather than a letter or digit."""
+    return height < DOT_SHARE * tallest and 0.7 <= height / max(width, 1e-6) <= 1.4
 
 
 def allowed_area() -> tuple[float, float, float, float]:
