@@ -141,10 +141,14 @@ def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
     matrices; ``derivation`` defaults to ``scene_class.build_derivation()``."""
     from manim_adapter.texbatch import bracket_requests, mathtex_request
 
+    from .build import screen_tex_template
+
     if derivation is None:
         derivation = scene_class.build_derivation()
     ids = scene_step_ids(scene_class, derivation)
-    requests = [mathtex_request(*strings) for strings in derivation_tex(derivation, ids)]
+    template = screen_tex_template()  # the template equation_tex typesets with
+    requests = [mathtex_request(*strings, tex_template=template)
+                for strings in derivation_tex(derivation, ids)]
     if shows_matrices(derivation, ids):
         requests += bracket_requests()
     return list(dict.fromkeys(requests))
