@@ -19,7 +19,7 @@ Render with ``chainrule render OtherGradients``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from manim import (
@@ -373,14 +373,17 @@ def split_at_second_equals(parts: Parts) -> tuple[Parts, ...]:
 
 def roles(lines: VMobject, role: Role) -> list[VMobject]:
     """Every submobject whose part has ``role``, in a group of equations."""
-    found = []
+    return [mobject for part, mobject in tagged(lines) if part.role is role]
+
+
+def tagged(lines: VMobject) -> list[tuple[Any, VMobject]]:
+    """``(part, submobject)`` of every equation in ``lines`` built from parts."""
+    pairs = []
     for line in lines.get_family():
         parts = getattr(line, "parts", None)
-        if parts is None or len(parts) != len(line.submobjects):
-            continue
-        found += [mobject for part, mobject in zip(parts, line.submobjects, strict=True)
-                  if part.role is role]
-    return found
+        if parts is not None and len(parts) == len(line.submobjects):
+            pairs += list(zip(parts, line.submobjects, strict=True))
+    return pairs
 
 
 def grow_into(mobject: VMobject, box: Box, cap: float) -> None:
@@ -409,14 +412,8 @@ def summands(lines: VMobject | None, step: Step) -> list[VMobject]:
     if lines is None:
         return []
     symbols = {display.symbol for display in step.matrices}
-    found = []
-    for line in lines.get_family():
-        parts = getattr(line, "parts", None)
-        if parts is None or len(parts) != len(line.submobjects):
-            continue
-        found += [mobject for part, mobject in zip(parts, line.submobjects, strict=True)
-                  if part.symbol in symbols and "[" in part.name]
-    return found
+    return [mobject for part, mobject in tagged(lines)
+            if part.symbol in symbols and "[" in part.name]
 
 
 def is_transpose(display: MatrixDisplay, of: MatrixDisplay) -> bool:
