@@ -87,7 +87,9 @@ def manim_config(job: RenderUnit, tex_slot: Path, partial_dir: Path) -> dict[str
         "log_dir": str(work / "logs"),
         "partial_movie_dir": str(partial_dir),
         "tex_dir": str(tex_slot / "Tex"),
-        "text_dir": str(tex_slot / "texts"),
+        # one text folder per width: Manim's text cache ignores the pixel width that Pango
+        # wraps lines at, so a narrow render's wrapped title must not reach a wider one
+        "text_dir": str(tex_slot / f"texts-{job.width}x{job.height}"),
         "output_file": job.stem,
         "verbosity": job.verbosity,
         "progress_bar": "none",

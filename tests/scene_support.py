@@ -32,13 +32,18 @@ def checked_plays(check: Callable[[object], None]) -> Iterator[list[int]]:
 
 def render_scene(scene_class: type, spec: NetworkSpec, media: Path, dry_run: bool = True,
                  **settings: object) -> object:
-    """Render ``scene_class`` for ``spec`` at low quality into ``media``; return the scene."""
+    """Render ``scene_class`` for ``spec`` at low quality into ``media``; return the scene.
+
+    Text is typeset into ``media`` too when ``settings`` change the pixel size: Manim's text
+    cache ignores the pixel width, which Pango wraps lines at, so a title typeset 256 pixels
+    wide would come back wrapped in a later test's 854-pixel render."""
     from manim import tempconfig
 
     subclass = type(scene_class.__name__, (scene_class,), {"spec": spec})
+    own_text = {"text_dir": str(media / "texts")} if "pixel_width" in settings else {}
     config = {"quality": "low_quality", "dry_run": dry_run, "media_dir": str(media),
               "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
-              **settings}
+              **own_text, **settings}
     with tempconfig(config):
         scene = subclass()
         scene.render()

@@ -50,7 +50,8 @@ def render_tiny(media: Path, held: bool) -> Path:
 
     from manim_adapter.holding import HoldingFileWriter
 
-    with tempconfig({**TINY, "media_dir": str(media)}):
+    # its own text folder: Manim's text cache ignores the pixel width Pango wraps lines at
+    with tempconfig({**TINY, "media_dir": str(media), "text_dir": str(media / "texts")}):
         renderer = (CairoRenderer(file_writer_class=HoldingFileWriter, camera_class=Camera)
                     if held else None)
         scene = StillAndMoving(renderer=renderer)

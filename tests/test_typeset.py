@@ -124,7 +124,9 @@ def test_after_precompile_a_render_typesets_nothing_itself(tmp_path: Path, scene
     base = discover().get(scene)
     subclass = type(scene, (base,), {"spec": spec})
     tex_dir = tmp_path / "Tex"
-    settings = {"media_dir": str(tmp_path), "tex_dir": str(tex_dir), "verbosity": "WARNING",
+    # its own text folder: Manim's text cache ignores the pixel width Pango wraps lines at
+    settings = {"media_dir": str(tmp_path), "tex_dir": str(tex_dir),
+                "text_dir": str(tmp_path / "texts"), "verbosity": "WARNING",
                 "progress_bar": "none", "disable_caching": True, "dry_run": True,
                 "pixel_width": 128, "pixel_height": 72, "frame_rate": 5}
     with tempconfig(settings):
