@@ -5,7 +5,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap lecture test test-fast lint bench clean
+.PHONY: help bootstrap bootstrap-test lecture test test-fast lint bench clean
 
 help:
 	@echo "Targets:"
@@ -19,6 +19,10 @@ help:
 bootstrap:
 	@bash scripts/bootstrap.sh
 
+# the tests also need Chromium and poppler-utils (browser and PDF checks)
+bootstrap-test:
+	@bash scripts/bootstrap.sh --test
+
 lecture: bootstrap
 	$(VENV)/bin/chainrule render
 
@@ -26,10 +30,10 @@ lecture: bootstrap
 # the workers (each keeps its own TeX cache for a module's fixtures).
 PYTEST := PYTHONHASHSEED=0 $(PY) -m pytest -q -n auto --dist worksteal
 
-test: bootstrap lint
+test: bootstrap-test lint
 	$(PYTEST)
 
-test-fast: bootstrap
+test-fast: bootstrap-test
 	$(PYTEST) -m "not render and not slow"
 
 lint: bootstrap

@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+from .certificates import ClaimCertificate, StepCertificate
 from .derivation import Derivation, Formulas, StepReport, Verdict, VerificationError, derive
 from .formula import FormulaError, ShapeError
 from .spec import ACTIVATIONS, NetworkSpec
@@ -19,9 +20,9 @@ from .steps import (Candidate, ChainFactor, ChainPath, EntryGrid, FactorRole, Gr
 from .vocabulary import Role, StepId, StepKind, TexPart
 
 __all__ = [
-    "ACTIVATIONS", "Candidate", "ChainFactor", "ChainPath", "Derivation", "EntryGrid", "FactorRole",
-    "FormulaError", "Formulas", "GridCell", "Highlight", "MatrixDisplay", "NetworkSpec",
-    "NumberData", "Role",
-    "ShapeBadge", "ShapeError", "Stage", "Step", "StepId", "StepKind", "StepReport", "TexPart",
-    "Verdict", "VerificationError", "derive", "spoken",
+    "ACTIVATIONS", "Candidate", "ChainFactor", "ClaimCertificate", "ChainPath", "Derivation",
+    "EntryGrid", "FactorRole", "FormulaError", "Formulas", "GridCell", "Highlight",
+    "MatrixDisplay", "NetworkSpec", "NumberData", "Role", "ShapeBadge", "ShapeError", "Stage",
+    "Step", "StepCertificate", "StepId", "StepKind", "StepReport", "TexPart", "Verdict",
+    "VerificationError", "derive", "spoken",
 ]

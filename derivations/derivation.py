@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from .certificates import StepCertificate, certify
 from .claims import check_claim
 from .formula import (FormulaError, GPrime, Node, ShapeError, children, evaluate, names_in,
                       parse, shape_of, to_text)
@@ -145,6 +146,21 @@ class Derivation:
                     failure = f"{claim.description}: {reason}"
                     break
             yield StepReport(step, failure)
+
+    def certificates(self) -> tuple[StepCertificate, ...]:
+        """For every step in order, how its claims were checked and what the checks found
+        (:mod:`derivations.certificates`; the same seeds and points as :meth:`check`)."""
+        return tuple(self._certificate(index, step) for index, step in enumerate(self.steps))
+
+    def certificate(self, step_id: StepId | str) -> StepCertificate:
+        """The certificate of the step ``step_id`` (see :meth:`certificates`)."""
+        step = self.step(step_id)
+        return self._certificate(self.steps.index(step), step)
+
+    @staticmethod
+    def _certificate(index: int, step: Step) -> StepCertificate:
+        return StepCertificate(str(step.id), tuple(certify(claim, seed=index)
+                                                   for claim in step.claims))
 
     def verify(self) -> Derivation:
         """Raise :class:`VerificationError` at the first step whose claims fail; return self."""

@@ -2,8 +2,12 @@
 # Idempotent set-up for a fresh Debian/Ubuntu machine:
 #   1. system packages Manim needs (Cairo, Pango, LaTeX, dvisvgm), installed only if missing;
 #   2. a Python 3.11+ virtual environment in .venv;
-#   3. `pip install -e '.[dev]'` into it, skipped while .venv/.chainrule-installed is newer than
-#      pyproject.toml.
+#   3. `pip install -e '.[dev,slides]'` into it, skipped while .venv/.chainrule-installed is newer
+#      than pyproject.toml;
+#   4. the browser assets of the offline HTML outputs (reveal.js, KaTeX) with `npm ci` into
+#      web/node_modules, skipped while they match web/package-lock.json.
+# `bootstrap.sh --test` also installs what only the tests use: Chromium (the browser tests) and
+# poppler-utils (reading PDFs back).
 # Safe to run on every `make` call: when everything is in place it only checks and exits.
 set -euo pipefail
 
@@ -14,6 +18,10 @@ APT_PACKAGES=(
     texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
     dvisvgm
 )
+if [[ "${1:-}" == "--test" ]]; then
+    APT_PACKAGES+=(chromium poppler-utils)
+fi
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 VENV=.venv
 STAMP="$VENV/.chainrule-installed"
 
@@ -68,7 +76,17 @@ fi
 if [[ -f "$STAMP" && "$STAMP" -nt pyproject.toml ]]; then
     say "python packages up to date"
 else
-    say "pip install -e '.[dev]'"
-    "$VENV/bin/python" -m pip install -q -e '.[dev]' --config-settings editable_mode=compat
+    say "pip install -e '.[dev,slides]'"
+    "$VENV/bin/python" -m pip install -q -e '.[dev,slides]' --config-settings editable_mode=compat
     touch "$STAMP"
+fi
+
+# --- 4. browser assets for the offline HTML (slides, handout, lecture page) --------------------
+WEB_STAMP=web/node_modules/.package-lock.json
+if [[ -f "$WEB_STAMP" && "$WEB_STAMP" -nt web/package-lock.json ]]; then
+    say "web assets up to date"
+else
+    say "npm ci (web assets: reveal.js, KaTeX)"
+    npm ci --prefix web --no-audit --no-fund --loglevel=error >/dev/null
+    touch "$WEB_STAMP"
 fi
