@@ -1,0 +1,65 @@
+"""The browser assets of chainrule's offline HTML: reveal.js (slides) and KaTeX (formulas).
+
+They come from npm packages pinned in ``web/package.json`` and installed by
+``scripts/bootstrap.sh`` (``npm ci --prefix web``), and are copied next to the HTML that uses
+them, so a page works with no network: nothing is fetched from a CDN when it is viewed.
+``CHAINRULE_WEB_ASSETS`` names another ``node_modules`` folder holding the same packages.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import MissingDependency
+
+#: The npm packages chainrule's HTML uses, and the file each must contain.
+PACKAGES = {"katex": "dist/katex.min.js", "reveal.js": "dist/reveal.js"}
+#: The command that installs them (what the error message tells the educator to run).
+INSTALL = "npm ci --prefix web   (or: bash scripts/bootstrap.sh)"
+
+
+def node_modules() -> Path:
+    """The folder holding the npm packages (``$CHAINRULE_WEB_ASSETS``, else the checkout's
+    ``web/node_modules``)."""
+    override = os.environ.get("CHAINRULE_WEB_ASSETS")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "web" / "node_modules"
+
+
+def package_dir(name: str) -> Path:
+    """The installed npm package ``name`` (one of :data:`PACKAGES`).
+
+    Raises :class:`~chainrule.errors.MissingDependency` with the install command when it is
+    not installed.
+    """
+    if name not in PACKAGES:
+        raise KeyError(f"unknown web asset package {name!r}; known: {', '.join(PACKAGES)}")
+    folder = node_modules() / name
+    if not (folder / PACKAGES[name]).is_file():
+        raise MissingDependency(f"the browser package {name} is not installed in "
+                                f"{node_modules()}; install it with: {INSTALL}")
+    return folder
+
+
+def copy_package_dist(name: str, target: Path) -> Path:
+    """Copy package ``name``'s ``dist`` folder to ``target`` (replaced whole, via a temporary
+    folder and a rename, so a reader never sees half of it); returns ``target``."""
+    source = package_dir(name) / "dist"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        shutil.copytree(source, staging, dirs_exist_ok=True)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+__all__ = ["INSTALL", "PACKAGES", "copy_package_dist", "node_modules", "package_dir"]
