@@ -4,6 +4,7 @@ a local Dask cluster of two worker processes, against the same render drawn loca
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,10 +105,18 @@ def srt_cues(path: Path) -> list[tuple[float, float, str]]:
 @pytest.mark.render
 def test_the_lecture_drawn_on_a_dask_cluster_matches_a_local_render(cluster: str,
                                                                      tmp_path: Path) -> None:
-    local = invoke("render", *TINY, "-o", "local", "--cache-dir", str(tmp_path / "c-local"))
+    # silent and fast-paced: what is compared is how the parts are drawn and joined, not the
+    # narration (tests/test_narration_render.py) or the pacing
+    fast = tmp_path / "fast.toml"
+    fast.write_text("[pacing]\nspeed = 4\nwords_per_minute = 600\nmin_caption_seconds = 0.5\n",
+                    encoding="utf-8")
+    quick = (*TINY, "--no-voice", "--config", str(fast))
+    local = invoke("render", *quick, "-o", "local", "--cache-dir", str(tmp_path / "c-local"))
     assert local.exit_code == 0, local.stderr
     shared = tmp_path / "c-shared"  # the workers' cache folder (here: the same disk)
-    dask = invoke("render", *TINY, "-o", "dask", "--executor", "dask", "--scheduler", cluster,
+    # the workers draw every unit again, but find the formulas typeset: TeX is not under test
+    shutil.copytree(tmp_path / "c-local" / "tex", shared / "tex")
+    dask = invoke("render", *quick, "-o", "dask", "--executor", "dask", "--scheduler", cluster,
                   "--cache-dir", str(shared))
     assert dask.exit_code == 0, dask.stderr
     assert "copied from the cache" not in dask.stdout  # the workers drew every part

@@ -60,7 +60,7 @@ specs = st.tuples(
 )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(specs)
 def test_every_step_speaks_without_notation(spec: tuple[tuple[int, ...], int, str]) -> None:
     for step in _steps(*spec):

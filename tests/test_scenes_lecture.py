@@ -17,10 +17,10 @@ from tests.scene_support import checked_plays, render_scene
 from tests.test_scenes_layout import check_layout
 
 # The lecture replays every scene's segment; each segment's layout is checked for more networks
-# (3-4-2 relu, 1-1-1, 4-4-4 m=5, ...) in its own scene's tests, so here the default lecture and a
-# deeper one (which adds the recursion) suffice.
+# (the default, 3-4-2 relu, 1-1-1, 4-4-4 m=5, ...) in its own scene's tests, and the voiced test
+# below compares the default lecture's parts with the whole. So one whole lecture suffices here:
+# a deeper one, which plays every segment after the others and adds the recursion.
 SPECS = (
-    NetworkSpec(),
     NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
 )
 

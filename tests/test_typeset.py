@@ -102,22 +102,17 @@ def catalog_scenes() -> list[str]:
 
 #: Scenes that typeset strings :func:`scenes.typeset.part_runs` does not foresee yet (the
 #: network's unit labels, numbers and diag matrices, the others' split chains): renders are
-#: right, only slower by the misses. To be closed by predicting those runs.
-NOT_YET_FORESEEN = {
-    name: "typesets strings part_runs does not foresee yet (network labels, number runs)"
-    for name in ("WhyTranspose", "RealNumbers", "ColumnByColumn", "OtherGradients", "Lecture")}
+#: right, only slower by the misses. Not run here until those runs are predicted (a known gap,
+#: in the issue 12 note): an expected failure proves nothing and cost CI a minute and a half.
+NOT_YET_FORESEEN = ("WhyTranspose", "RealNumbers", "ColumnByColumn", "OtherGradients", "Lecture")
 
 
 @pytest.mark.render
 @pytest.mark.parametrize("network", list(SPECS))
-@pytest.mark.parametrize("scene", catalog_scenes())
+@pytest.mark.parametrize("scene", [s for s in catalog_scenes() if s not in NOT_YET_FORESEEN])
 def test_after_precompile_a_render_typesets_nothing_itself(tmp_path: Path, scene: str,
-                                                           network: str,
-                                                           request: pytest.FixtureRequest
-                                                           ) -> None:
+                                                           network: str) -> None:
     """Every TeX string the scene asks for was foreseen and batch-typeset: zero misses."""
-    if scene in NOT_YET_FORESEEN:  # a known gap (issue 12 note): Manim typesets these itself
-        request.applymarker(pytest.mark.xfail(reason=NOT_YET_FORESEEN[scene], strict=False))
     from chainrule.catalog import discover
 
     spec = SPECS[network]
