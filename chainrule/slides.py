@@ -25,6 +25,7 @@ end (:func:`install_outputs`), so an interrupted run leaves no partial deck.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -191,6 +192,7 @@ def render_deck(settings: Settings, scene: type, derivation: Derivation, video: 
     from .plan import RenderUnit
     from .scene_settings import scene_settings
 
+    logging.getLogger("manim-slides").setLevel(verbosity)
     name = scene.__name__
     unit = RenderUnit(scene=name, scene_path=scene_path(scene), settings=settings,
                       stem=f"{name}_slides", video_format="mp4", width=video.width,
@@ -200,7 +202,8 @@ def render_deck(settings: Settings, scene: type, derivation: Derivation, video: 
     cls = slide_class(configured)
     folder = work / "slides"
     with free_slot(cache / "tex") as slot:
-        options = {**manim_config(unit, slot, work / "partial" / name), "save_sections": False}
+        options = {**manim_config(unit, slot, work / "partial" / name), "save_sections": False,
+                   "max_files_cached": -1}  # every partial movie is a slide's part
         with tempconfig(options), latex_sandbox():
             precompile_scene(configured, derivation)
             cls(output_folder=folder).render()
