@@ -192,7 +192,6 @@ def render_deck(settings: Settings, scene: type, derivation: Derivation, video: 
     from .plan import RenderUnit
     from .scene_settings import scene_settings
 
-    logging.getLogger("manim-slides").setLevel(verbosity)
     name = scene.__name__
     unit = RenderUnit(scene=name, scene_path=scene_path(scene), settings=settings,
                       stem=f"{name}_slides", video_format="mp4", width=video.width,
@@ -200,6 +199,7 @@ def render_deck(settings: Settings, scene: type, derivation: Derivation, video: 
                       cache_dir=str(cache), key="", label=name, verbosity=verbosity)
     configured = scene_class(scene, scene_settings(settings), derivation)
     cls = slide_class(configured)
+    logging.getLogger("manim-slides").setLevel(verbosity)  # after manim-slides made its logger
     folder = work / "slides"
     with free_slot(cache / "tex") as slot:
         options = {**manim_config(unit, slot, work / "partial" / name), "save_sections": False,
