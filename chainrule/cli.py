@@ -24,6 +24,7 @@ from .commands.list import list_scenes
 from .commands.options import DEBUG, debug_enabled
 from .commands.render import render
 from .commands.script import script
+from .commands.slides import slides
 from .errors import ChainruleError
 
 #: The hash seed render processes run with, so Manim's partial-movie cache is stable
@@ -125,6 +126,7 @@ def cli() -> None:
       chainrule render -q l      the whole lecture at 480p15 into media/
       chainrule init             a commented config file to adapt it to your course
       chainrule script           the narration as a script, to record in your own voice
+      chainrule slides           the lecture as slides (reveal.js HTML, PowerPoint, PDF)
     """
 
 
@@ -133,6 +135,7 @@ cli.add_command(init)
 cli.add_command(list_scenes)
 cli.add_command(render)
 cli.add_command(script)
+cli.add_command(slides)
 
 
 def main() -> None:

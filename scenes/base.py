@@ -183,7 +183,7 @@ class DerivationScene(Scene):
         """
         if not isinstance(step, Step):
             step = self.steps[StepId.parse(step)]
-        self.next_section(step.title)
+        self.open_step_section(step)
         self.begun.append(step.id)
         self._formula_at = None
         voice = self.voice.get(str(step.id))
@@ -195,6 +195,12 @@ class DerivationScene(Scene):
         if show_title:
             self.show_title(step)
         return step
+
+    def open_step_section(self, step: Step) -> None:
+        """Open the section of ``step``, named after its title. The slides variant of a
+        scene (:mod:`chainrule.slides`) also starts a slide here, with the step's narration as
+        its speaker notes."""
+        self.next_section(step.title)
 
     def show_cues(self, narration: str) -> None:
         """Show ``narration`` as cues (:func:`scenes.captions.split_narration`), one after
