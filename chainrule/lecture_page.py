@@ -389,8 +389,11 @@ header.page h1 { margin: 0; font-size: 1.7rem; font-weight: 650; letter-spacing:
 header.page p { margin: 4px 0 0; color: var(--muted); }
 header.page .meta { font-size: .9rem; }
 main { display: grid; grid-template-columns: minmax(0, 1.7fr) minmax(280px, 1fr);
-  gap: 24px; margin-top: 18px; align-items: start; }
-@media (max-width: 900px) { main { grid-template-columns: minmax(0, 1fr); } }
+  grid-template-areas: "player aside" "steps aside"; column-gap: 24px; margin-top: 18px;
+  align-items: start; }
+.player { grid-area: player; }
+aside { grid-area: aside; }
+.steps-area { grid-area: steps; }
 .player video { width: 100%; aspect-ratio: 16 / 9; background: #000; border-radius: 10px;
   display: block; }
 aside { position: sticky; top: 12px; display: flex; flex-direction: column; gap: 16px;
@@ -440,6 +443,10 @@ ul.claims .what::after { content: " — "; color: var(--muted); }
 ul.claims li.failed .how { color: var(--error); }
 .muted { color: var(--muted); }
 footer { margin-top: 28px; color: var(--muted); font-size: .85rem; }
+@media (max-width: 900px) {
+  main { grid-template-columns: minmax(0, 1fr); grid-template-areas: "player" "aside" "steps"; }
+  aside { position: static; max-height: none; margin-top: 16px; }
+}
 </style>
 </head>
 <body>
@@ -449,14 +456,12 @@ footer { margin-top: 28px; color: var(--muted); font-size: .85rem; }
 <p class="meta">@@NETWORK@@ · @@DURATION@@ · every formula below was checked by chainrule</p>
 </header>
 <main>
-<div class="content">
 <div class="player"><video id="video" controls preload="auto" playsinline src="@@VIDEO@@">
 @@TRACK@@</video></div>
-<h2 class="steps-title">Steps and their certificates</h2>
+<section class="steps-area"><h2 class="steps-title">Steps and their certificates</h2>
 <div id="steps">
 @@STEPS@@
-</div>
-</div>
+</div></section>
 <aside>
 <section class="panel"><h2>Chapters</h2><ol class="chapters" id="chapters">
 @@CHAPTERS@@
