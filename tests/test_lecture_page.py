@@ -174,3 +174,12 @@ def test_steps_are_placed_in_their_chapters() -> None:
     untimed = assign_steps(sections, [("a", None), ("b", None), ("c", None)], titles)
     assert untimed == [[], [("a", 5.0)], [("b", 9.0), ("c", 9.0)], []]
     assert assign_steps(sections, [("a", 4.0)], str) == [[("a", 4.0)], [], [], []]
+
+
+def test_captions_track_only_when_the_vtt_exists() -> None:
+    """The video gets a subtitles track for a WebVTT file next to it, and none without."""
+    data = PageData(scene="S", heading="S", summary="", network="2-2-2", video="S_l.mp4",
+                    duration=1.0, chapters=(), cues=())
+    assert "<track" not in page_html(data)
+    with_vtt = page_html(PageData(**{**data.__dict__, "captions": "S_l.vtt"}))
+    assert '<track kind="subtitles" srclang="en" label="English" src="S_l.vtt">' in with_vtt
