@@ -162,6 +162,10 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
     entry["rendered_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     entry["config"] = config
     entry["versions"] = versions()
+    if output_format in ("mp4", "webm"):  # the lecture page: chapters, transcript, certificates
+        from .lecture_page import write_page
+
+        entry["page"] = write_page(entry, output_dir).name
     return entry
 
 
