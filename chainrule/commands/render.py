@@ -283,6 +283,9 @@ def _summary(entries: list[dict[str, Any]], out: Path) -> None:
         click.echo(f"Wrote {what}  ({entry['duration']:.1f} s, {size}, "
                    f"{len(entry['sections'])} sections, rendered in "
                    f"{entry['render_seconds']:.1f} s)")
+        extras = [entry.get(key) for key in ("subtitles", "captions", "chapters_file", "page")]
+        for name in filter(None, extras):
+            click.echo(f"Wrote {out / name}")
     click.echo(f"Wrote {out / 'manifest.json'}")
 
 
