@@ -237,15 +237,19 @@ def _latex_certificate(step: HandoutStep) -> list[str]:
     where = f"the certificate of step {step.step_id}"
     verdict = (r"\textcolor{chainruleok}{\textbf{Verified}}" if certificate.holds
                else r"\textcolor{chainrulefail}{\textbf{FAILED}}")
-    out = [r"\textbf{Verification:} " + verdict + ": "
-           + latex_text(certificate.summary(), where) + r"\par"]
+    out = [r"{\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000"
+           r"\textbf{Verification:} " + verdict + ": "
+           + latex_text(certificate.summary(), where) + r"\par}"]
     if certificate.claims:
-        out.append(r"\begin{itemize}\small")
+        out.append(r"\begin{itemize}\small\raggedright\hyphenpenalty=10000"
+                   r"\exhyphenpenalty=10000")
         for claim in certificate.claims:
-            text = latex_text(f"{claim.description}: {claim.summary()}", where)
-            if not claim.holds:
-                text = (r"\textcolor{chainrulefail}{\textbf{FAILED} ("
-                        + latex_text(str(claim.failure), where) + r")} " + text)
+            text = latex_text(f"{claim.description}: ", where)
+            if claim.holds:
+                text += latex_text(claim.summary(), where)
+            else:
+                text += (r"\textcolor{chainrulefail}{\textbf{FAILED:} "
+                         + latex_text(str(claim.failure), where) + "}")
             out.append(r"\item " + text)
         out.append(r"\end{itemize}")
     return out
@@ -358,10 +362,10 @@ def _html_certificate(certificate: Any) -> str:
     if certificate.claims:
         out.append("<ul>")
         for claim in certificate.claims:
-            failure = ("" if claim.holds else
-                       f"<span class=\"verdict\">FAILED</span> ({e(str(claim.failure))}) ")
-            out.append(f"<li class=\"claim{'' if claim.holds else ' failed'}\">{failure}"
-                       f"{e(claim.description)}: {e(claim.summary())}</li>")
+            how = (e(claim.summary()) if claim.holds else
+                   f"<span class=\"verdict\">FAILED:</span> {e(str(claim.failure))}")
+            out.append(f"<li class=\"claim{'' if claim.holds else ' failed'}\">"
+                       f"{e(claim.description)}: {how}</li>")
         out.append("</ul>")
     out.append("</div>")
     return "\n".join(out)
@@ -380,7 +384,7 @@ def build_handout(handout: Handout, format_: str, work: Path) -> Path:
         page = work / "handout.html"
         page.write_text(html_document(handout), encoding="utf-8")
         return page
-    names = {}
+    names: dict[str, str] = {}
     for step in handout.steps:
         if step.frame is not None:
             name = f"frame-{len(names) + 1:02d}.png"

@@ -19,6 +19,7 @@ import click
 from ..errors import VerificationFailed
 from .options import config_option, debug_option, load_settings, network_options, \
     network_overrides
+from .render import ResolutionType
 
 
 @click.command("handout")
@@ -27,7 +28,7 @@ from .options import config_option, debug_option, load_settings, network_options
               show_default=True, help="pdf (through LaTeX) or html (one offline file).")
 @click.option("--output", "-o", "output_dir", metavar="DIR",
               help="Output folder [config: output.directory; default media].")
-@click.option("--resolution", metavar="WxH", default=None,
+@click.option("--resolution", type=ResolutionType(), metavar="WxH",
               help="Pixel size of the key frames [default 854x480].")
 @click.option("--no-frames", "no_frames", is_flag=True,
               help="Leave out the key frames: nothing is rendered (fast).")
@@ -38,7 +39,7 @@ from .options import config_option, debug_option, load_settings, network_options
 @config_option
 @debug_option
 def handout(scene_names: Sequence[str], format_: str, output_dir: str | None,
-            resolution: str | None, no_frames: bool, cache_dir: str | None,
+            resolution: tuple[int, int] | None, no_frames: bool, cache_dir: str | None,
             activation: str | None, dims: tuple[int, ...] | None, m: int | None,
             config_path: str | None) -> None:
     """Write a handout of SCENEs (default: the whole Lecture): every step with its title,
@@ -50,10 +51,8 @@ def handout(scene_names: Sequence[str], format_: str, output_dir: str | None,
       chainrule handout FoldBack --format html   one offline HTML page
       chainrule handout --no-frames -o notes     without rendering the key frames
     """
-    from .render import ResolutionType, check_output_dir, chosen_cache_folder
+    from .render import check_output_dir, chosen_cache_folder
 
-    size = ResolutionType().convert(resolution, None, click.get_current_context()) \
-        if resolution is not None else None
     overrides = network_overrides(activation, dims, m)
     overrides["output.directory"] = (output_dir, "--output")
     settings = load_settings(config_path, overrides)
@@ -83,7 +82,7 @@ def handout(scene_names: Sequence[str], format_: str, output_dir: str | None,
         work = Path(work_dir)
         if cache is not None:
             handouts = [_with_frames(handout_, settings, derivation, catalog, ids,
-                                     size or FRAME_SIZE, cache, work / "frames")
+                                     resolution or FRAME_SIZE, cache, work / "frames")
                         for handout_, (_, ids) in zip(handouts, plans, strict=True)]
         built = [build_handout(handout_, format_, work / "built" / handout_.scene)
                  for handout_ in handouts]  # every file made before any is moved into place
