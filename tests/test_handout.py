@@ -240,3 +240,20 @@ def test_bad_input_exits_2_and_writes_nothing(args: tuple[str, ...], fragments: 
 
 def test_tools_are_installed() -> None:
     assert shutil.which("pdflatex") and shutil.which("node")
+
+
+def test_key_frames_come_from_each_steps_own_section(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The title card and a step's ``(continued)`` section are not its key frame."""
+    import chainrule.publishing
+    from chainrule.handout import section_frames
+
+    monkeypatch.setattr(chainrule.publishing, "last_frame_png",
+                        lambda video, target: target.write_text(video.name))
+    sections = [{"name": "Title", "video": "title.mp4"}, {"name": "One", "video": "one.mp4"},
+                {"name": "Two", "video": "two.mp4"},
+                {"name": "One (continued)", "video": "again.mp4"}]
+    frames = section_frames(sections, tmp_path, {"a.one": "One", "b.two": "Two",
+                                                 "c.none": "Never shown"}, tmp_path)
+    assert {key: path.read_text() for key, path in frames.items()} == {
+        "a.one": "one.mp4", "b.two": "two.mp4"}
