@@ -115,16 +115,21 @@ def failed_steps(handout: Handout) -> list[HandoutStep]:
 
 def section_frames(sections: Sequence[Mapping[str, Any]], sections_dir: Path,
                    step_titles: Mapping[str, str], target: Path) -> dict[str, Path]:
-    """Save the last frame of each step's own section (the one named by its title; a
-    ``(continued)`` section or the title card is not the step's) into ``target``, as
-    ``frame-NN.png``; returns them by step id."""
+    """Save the last frame of each step's own section into ``target``, as ``frame-NN.png``;
+    returns them by step id.
+
+    A scene opens one section per step it begins, named by the step's title
+    (:meth:`scenes.base.DerivationScene.begin_step`); the title card and a step's
+    ``(continued)`` section are not its own. ``step_titles`` (id → title) is in the scene's
+    order, so two steps with the same title take that title's sections in turn."""
     from .publishing import last_frame_png
 
-    by_title = {title: step_id for step_id, title in step_titles.items()}
     frames: dict[str, Path] = {}
     for section in sections:
-        step_id = by_title.get(str(section.get("name")))
-        if step_id is None or step_id in frames:
+        name = str(section.get("name"))
+        step_id = next((i for i, title in step_titles.items()
+                        if title == name and i not in frames), None)  # in order, if titles repeat
+        if step_id is None:
             continue
         path = target / f"frame-{len(frames) + 1:02d}.png"
         last_frame_png(sections_dir / str(section["video"]), path)

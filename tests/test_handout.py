@@ -252,8 +252,9 @@ def test_key_frames_come_from_each_steps_own_section(tmp_path: Path,
                         lambda video, target: target.write_text(video.name))
     sections = [{"name": "Title", "video": "title.mp4"}, {"name": "One", "video": "one.mp4"},
                 {"name": "Two", "video": "two.mp4"},
-                {"name": "One (continued)", "video": "again.mp4"}]
-    frames = section_frames(sections, tmp_path, {"a.one": "One", "b.two": "Two",
-                                                 "c.none": "Never shown"}, tmp_path)
+                {"name": "One (continued)", "video": "again.mp4"},
+                {"name": "Two", "video": "two-bis.mp4"}]
+    titles = {"a.one": "One", "b.two": "Two", "c.none": "Never shown", "d.two": "Two"}
+    frames = section_frames(sections, tmp_path, titles, tmp_path)
     assert {key: path.read_text() for key, path in frames.items()} == {
-        "a.one": "one.mp4", "b.two": "two.mp4"}
+        "a.one": "one.mp4", "b.two": "two.mp4", "d.two": "two-bis.mp4"}
