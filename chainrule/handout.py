@@ -106,6 +106,13 @@ def handout_steps(derivation: Any, step_ids: Sequence[str],
     return tuple(out)
 
 
+def verdict_word(certificate: Any) -> str:
+    """``Verified``, ``FAILED``, or ``Nothing to check`` (a step that states no claim)."""
+    if not certificate.holds:
+        return "FAILED"
+    return "Verified" if certificate.claims else "Nothing to check"
+
+
 def failed_steps(handout: Handout) -> list[HandoutStep]:
     """The steps whose certificate does not hold."""
     return [step for step in handout.steps if not step.certificate.holds]
@@ -240,8 +247,8 @@ def _latex_step(step: HandoutStep, frame: str | None) -> list[str]:
 def _latex_certificate(step: HandoutStep) -> list[str]:
     certificate = step.certificate
     where = f"the certificate of step {step.step_id}"
-    verdict = (r"\textcolor{chainruleok}{\textbf{Verified}}" if certificate.holds
-               else r"\textcolor{chainrulefail}{\textbf{FAILED}}")
+    colour = "chainruleok" if certificate.holds else "chainrulefail"
+    verdict = r"\textcolor{" + colour + r"}{\textbf{" + verdict_word(certificate) + "}}"
     out = [r"{\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000"
            r"\textbf{Verification:} " + verdict + ": "
            + latex_text(certificate.summary(), where) + r"\par}"]
@@ -360,7 +367,7 @@ def _html_step(step: HandoutStep, formulas: Sequence[str]) -> str:
 def _html_certificate(certificate: Any) -> str:
     e = html.escape
     state = "" if certificate.holds else " failed"
-    verdict = "Verified" if certificate.holds else "FAILED"
+    verdict = verdict_word(certificate)
     out = [f"<div class=\"certificate{state}\" data-holds=\"{str(certificate.holds).lower()}\">",
            f"<span class=\"verdict\">{verdict}</span>: "
            f"<span class=\"summary\">{e(certificate.summary())}</span>"]
@@ -418,4 +425,4 @@ def write_handout(handout: Handout, format_: str, target: Path) -> Path:
 __all__ = ["FRAME_SIZE", "HANDOUT_FORMATS", "Handout", "HandoutStep", "UNICODE_TEX",
            "build_handout", "compile_pdf", "failed_steps", "handout_steps", "html_document",
            "latex_source", "latex_text", "render_key_frames", "section_frames",
-           "step_formulas", "write_handout"]
+           "step_formulas", "verdict_word", "write_handout"]

@@ -189,6 +189,7 @@ def test_a_failing_certificate_is_shown_failed_and_text_is_literal(tmp_path: Pat
     page = html_document(handout)
     assert page.count("class=\"certificate failed\"") == 1
     assert page.count("class=\"certificate\"") == 1
+    assert "Nothing to check" in page and "Nothing to check" in text
     assert "FAILED" in page and "&lt;a|b&gt;" in page and "\\input{/etc/passwd}" in page
 
 
