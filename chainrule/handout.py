@@ -40,6 +40,8 @@ from .texsafe import escape_tex
 HANDOUT_FORMATS = ("pdf", "html")
 #: The default pixel size of key frames (small: a handout needs no more).
 FRAME_SIZE = (854, 480)
+#: A PDF handout of more steps than this starts with a table of contents.
+CONTENTS_FROM = 5
 #: How long one pdflatex run may take (seconds).
 LATEX_TIMEOUT = 180
 
@@ -209,6 +211,7 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
   \else\usebox{\chainruleformula}\fi}
 \definecolor{chainruleok}{HTML}{1B7F3B}
 \definecolor{chainrulefail}{HTML}{C0392B}
+\usepackage[hidelinks,bookmarksnumbered]{hyperref}
 """
 
 
@@ -224,6 +227,8 @@ def latex_source(handout: Handout, frame_names: Mapping[str, str] | None = None)
                         f"every claim in it was checked: exactly by sympy, and numerically "
                         f"at a reproducible random point (its seed).", "the introduction")
              + r"\par"]
+    if len(handout.steps) > CONTENTS_FROM:
+        lines.append(r"{\small\setlength{\parskip}{0pt}\tableofcontents}")
     for step in handout.steps:
         lines += _latex_step(step, frame_names.get(step.step_id))
     lines.append(r"\end{document}")
@@ -267,10 +272,12 @@ def _latex_certificate(step: HandoutStep) -> list[str]:
     return out
 
 
-def compile_pdf(source: str, folder: Path) -> Path:
-    """Run pdflatex on ``source`` in ``folder`` (which holds the frames it includes), in the
-    sandbox of the scenes' TeX; returns the PDF. A LaTeX error raises :class:`RenderFailed`
-    with the first error line of the log."""
+def compile_pdf(source: str, folder: Path, passes: int = 3) -> Path:
+    """Run pdflatex ``passes`` times (the contents, its page numbers once it is in, and the
+    PDF bookmarks need three) on
+    ``source`` in ``folder`` (which holds the frames it includes), in the sandbox of the
+    scenes' TeX; returns the PDF. A LaTeX error raises :class:`RenderFailed` with the first
+    error line of the log."""
     from manim_adapter.sandbox import sandboxed_command
 
     program = shutil.which("pdflatex")
@@ -281,16 +288,18 @@ def compile_pdf(source: str, folder: Path) -> Path:
                                 "(or use --format html)")
     folder = folder.resolve()
     (folder / "handout.tex").write_text(source, encoding="utf-8")
+    pdf = folder / "handout.pdf"
     command = sandboxed_command([program, "-interaction=nonstopmode", "-halt-on-error",
                                  "handout.tex"], folder)
-    try:
-        subprocess.run(command, cwd=folder, capture_output=True, timeout=LATEX_TIMEOUT,
-                       check=False)
-    except subprocess.TimeoutExpired:
-        raise RenderFailed(f"pdflatex took longer than {LATEX_TIMEOUT} s") from None
-    pdf = folder / "handout.pdf"
-    if not pdf.is_file():
-        raise RenderFailed(f"pdflatex could not typeset the handout: {_first_error(folder)}")
+    for _ in range(passes):
+        try:
+            done = subprocess.run(command, cwd=folder, capture_output=True,
+                                  timeout=LATEX_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired:
+            raise RenderFailed(f"pdflatex took longer than {LATEX_TIMEOUT} s") from None
+        if done.returncode != 0 or not pdf.is_file():
+            raise RenderFailed(f"pdflatex could not typeset the handout: "
+                               f"{_first_error(folder)}")
     return pdf
 
 
@@ -422,7 +431,8 @@ def write_handout(handout: Handout, format_: str, target: Path) -> Path:
     return target
 
 
-__all__ = ["FRAME_SIZE", "HANDOUT_FORMATS", "Handout", "HandoutStep", "UNICODE_TEX",
+__all__ = ["CONTENTS_FROM", "FRAME_SIZE", "HANDOUT_FORMATS", "Handout", "HandoutStep",
+           "UNICODE_TEX",
            "build_handout", "compile_pdf", "failed_steps", "handout_steps", "html_document",
            "latex_source", "latex_text", "render_key_frames", "section_frames",
            "step_formulas", "verdict_word", "write_handout"]
