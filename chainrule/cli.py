@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .commands.check import check
+from .commands.handout import handout
 from .commands.init import init
 from .commands.list import list_scenes
 from .commands.options import DEBUG, debug_enabled
@@ -127,10 +128,12 @@ def cli() -> None:
       chainrule init             a commented config file to adapt it to your course
       chainrule script           the narration as a script, to record in your own voice
       chainrule slides           the lecture as slides (reveal.js HTML, PowerPoint, PDF)
+      chainrule handout          the steps with formulas, frames and proofs, as PDF or HTML
     """
 
 
 cli.add_command(check)
+cli.add_command(handout)
 cli.add_command(init)
 cli.add_command(list_scenes)
 cli.add_command(render)
