@@ -102,7 +102,7 @@ class StepCertificate:
         plural = "claim" if len(self.claims) == 1 else "claims"
         text = f"{len(self.claims)} {plural} ({', '.join(kinds)})"
         if entries:
-            text += f"; {entries} entries exact"
+            text += f"; {entries} {'entry' if entries == 1 else 'entries'} exact"
         if errors:
             text += f"; largest numeric error {max(errors):.1e}"
         return text if self.holds else text + "; FAILED"
