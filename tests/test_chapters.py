@@ -320,3 +320,38 @@ def test_publish_writes_vtt_and_chapters(tmp_path: Path, lengths: tuple[float, .
         assert "cannot make them" in manifest["chapters_note"]
         assert not (out / "Demo_l_chapters.txt").exists()
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+
+
+def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
+    """HTML video takes the captions: Chromium parses the .vtt into its cues and shows
+    their text as written (the escaped & and < come back as themselves)."""
+    from chainrule.drawing import RenderedFiles
+    from chainrule.publishing import publish
+    from tests.browser_support import offline_page
+
+    work, out = tmp_path / "work", tmp_path / "out"
+    work.mkdir()
+    _tiny_video(work / "Demo_l.mp4", 64)
+    (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
+    result = RenderedFiles("Demo", "Demo_l", video=str(work / "Demo_l.mp4"),
+                           subtitles=str(work / "Demo_l.srt"),
+                           sections=({"name": "Title", "duration": 64.0},))
+    publish(result, out, "mp4", "l", {}, "Title")
+    # Chromium refuses a track from another file: URL (each file is its own origin), so the
+    # page hands it the published file's text as a blob: the same bytes, parsed by Chromium
+    vtt = json.dumps((out / "Demo_l.vtt").read_text(encoding="utf-8"))
+    page_file = out / "page.html"
+    page_file.write_text(
+        '<!doctype html><meta charset="utf-8"><video src="Demo_l.mp4" muted></video><script>'
+        'const track = document.createElement("track"); track.kind = "captions";'
+        f'track.src = URL.createObjectURL(new Blob([{vtt}], {{type: "text/vtt"}}));'
+        'track.default = true; document.querySelector("video").append(track);</script>',
+        encoding="utf-8")
+    with offline_page(page_file) as page:
+        page.wait_for_function("document.querySelector('track').readyState === 2",
+                               timeout=15000)
+        cues = page.evaluate("Array.from(document.querySelector('track').track.cues)"
+                             ".map(c => [c.startTime, c.endTime, c.getCueAsHTML().textContent])")
+        assert page.blocked == [] and page.errors == []
+    assert cues == [[0.0, 2.5, "Row i of W[2]ᵀ times column j\nof dZ[2] & more: x < 0 gives 0."],
+                    [2.5, 63.04, "Next cue."]]
