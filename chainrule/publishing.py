@@ -125,9 +125,10 @@ def _video_chapters(sections: list[dict[str, Any]], first_title: str, output_dir
              for index, (mark, section) in enumerate(zip(chapters(sections, first_title),
                                                          sections, strict=True))]
     merged = merge_sections(parts)
-    if merged is None:
-        return {"chapters_file": None, "chapters_note": too_short_reason(parts)}
     name = f"{stem}_chapters.txt"
+    if merged is None:
+        (output_dir / name).unlink(missing_ok=True)  # an earlier, longer render's list
+        return {"chapters_file": None, "chapters_note": too_short_reason(parts)}
     write_text_atomic(output_dir / name, chapters_text(merged))
     return {"chapters_file": name}
 
@@ -177,9 +178,8 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
     entry.update(facts)
     entry["sections"] = marks
     entry["chapters"] = "\n".join(f"{mark['timestamp']} {mark['title']}" for mark in marks)
-    if output_format != "png":
+    if output_format in ("mp4", "webm"):  # chapters for a video site; not for gif or png
         entry.update(_video_chapters(sections, first_title, output_dir, result.stem))
-    if output_format in ("mp4", "webm"):
         entry["audio"] = result.extra.get("audio")  # None: a silent video
     entry["render_seconds"] = round(result.render_seconds, 2)
     entry["rendered_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")

@@ -299,6 +299,8 @@ def test_publish_writes_vtt_and_chapters(tmp_path: Path, lengths: tuple[float, .
 
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
+    out.mkdir()
+    (out / "Demo_l_chapters.txt").write_text("0:00 from an earlier render\n", encoding="utf-8")
     _tiny_video(work / "Demo_l.mp4", int(sum(lengths)))
     (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
     sections = tuple({"name": "Title" if k == 0 else f"Step {k}", "duration": d}
@@ -318,7 +320,7 @@ def test_publish_writes_vtt_and_chapters(tmp_path: Path, lengths: tuple[float, .
     else:
         assert manifest["chapters_file"] is None
         assert "cannot make them" in manifest["chapters_note"]
-        assert not (out / "Demo_l_chapters.txt").exists()
+        assert not (out / "Demo_l_chapters.txt").exists()  # no stale list left behind
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
 
 
