@@ -2,9 +2,10 @@
 
 Every file appears in one step (``os.replace`` of a complete file), so the output folder never
 holds half-written output: a reader sees the old file or the new one. ``manifest.json`` lists,
-per output, its path, duration, resolution, fps, sections (chapter titles with start times,
-ready to paste as video chapters), the config and the versions used; renders of other scenes
-already listed there are kept.
+per output, its path, duration, resolution, fps, sections (one per step, with start times),
+its captions (``.srt`` and WebVTT ``.vtt``) and its video chapters file (sections merged into
+chapters a video site accepts, :mod:`chainrule.chapters`), the config and the versions used;
+renders of other scenes already listed there are kept.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from . import __version__
 from .cache_folder import cache_root, key_of, locked
+from .chapters import Section, chapters_text, merge_sections, too_short_reason, vtt_from_srt
 from .drawing import RenderedFiles
 
 MANIFEST = "manifest.json"
@@ -114,6 +116,23 @@ def _timestamp(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+def _video_chapters(sections: list[dict[str, Any]], first_title: str, output_dir: Path,
+                    stem: str) -> dict[str, Any]:
+    """Write ``<stem>_chapters.txt`` (valid video chapters, :func:`merge_sections`) and return
+    its manifest keys; ``chapters_file`` is ``None``, with the reason, for too short a video."""
+    parts = [Section("" if index == 0 and mark["title"] in ("Title", first_title) else
+                     mark["title"], float(section.get("duration") or 0.0))
+             for index, (mark, section) in enumerate(zip(chapters(sections, first_title),
+                                                         sections, strict=True))]
+    merged = merge_sections(parts)
+    name = f"{stem}_chapters.txt"
+    if merged is None:
+        (output_dir / name).unlink(missing_ok=True)  # an earlier, longer render's list
+        return {"chapters_file": None, "chapters_note": too_short_reason(parts)}
+    write_text_atomic(output_dir / name, chapters_text(merged))
+    return {"chapters_file": name}
+
+
 def versions() -> dict[str, str]:
     """Versions of what made the video."""
     import cairo
@@ -149,6 +168,9 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
         if result.subtitles is not None:
             install(Path(result.subtitles), output_dir / f"{result.stem}.srt")
             entry["subtitles"] = f"{result.stem}.srt"
+            write_text_atomic(output_dir / f"{result.stem}.vtt",
+                              vtt_from_srt(output_dir / f"{result.stem}.srt"))
+            entry["captions"] = f"{result.stem}.vtt"
         target = output_dir / f"{result.stem}{video.suffix}"
         install(video, target)
         entry["path"] = target.name
@@ -156,7 +178,8 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
     entry.update(facts)
     entry["sections"] = marks
     entry["chapters"] = "\n".join(f"{mark['timestamp']} {mark['title']}" for mark in marks)
-    if output_format in ("mp4", "webm"):
+    if output_format in ("mp4", "webm"):  # chapters for a video site; not for gif or png
+        entry.update(_video_chapters(sections, first_title, output_dir, result.stem))
         entry["audio"] = result.extra.get("audio")  # None: a silent video
     entry["render_seconds"] = round(result.render_seconds, 2)
     entry["rendered_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")

@@ -7,10 +7,12 @@ completed by two greys. The "this row / this column" highlight has its own colou
 symbol, so a colour never means two things.
 
 Every default colour has a WCAG 2.x contrast ratio of at least 4.5:1 (level AA for text) against
-the default background: Okabe–Ito's blue (3.6:1 on ``#111111``) and reddish purple are drawn as
-light *tints* of themselves (:func:`tint`, mixed with white), which keeps their hue and the
-palette's colour-blind-safe distinctions (tests/test_scenes_theme.py simulates protanopia and
-deuteranopia and requires every two families to stay apart).
+the default background. Reddish purple is drawn as a light *tint* of itself (:func:`tint`, mixed
+with white), which keeps its hue; the biases ``b`` are a light tint of sky blue, since
+Okabe–Ito's blue (3.6:1 on ``#111111``, and close to bluish green for tritanopes) fails both.
+Every two symbol colours stay apart (CAM02-UCS ΔE ≥ 10) in normal vision and under simulated
+deuteranopia, protanopia and tritanopia (:mod:`chainrule.colour_vision`,
+tests/test_colour_vision.py; tests/test_scenes_theme.py checks the red-green pairs with CIELAB).
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ def tint(colour: str, amount: float) -> str:
 #: Family of each symbol kind → its default colour.
 DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType({
     "W": OKABE_ITO["yellow"],
-    "b": tint(OKABE_ITO["blue"], 0.2),             # 5.2:1 (the plain blue is 3.6:1)
+    # a light sky blue: Okabe-Ito's blue (even tinted) and bluish green merge for tritanopes
+    # (CAM02-UCS ΔE 5.5; b and Z meet in Z = W A + b); see chainrule/colour_vision.py
+    "b": tint(OKABE_ITO["sky_blue"], 0.37),
     "Z": OKABE_ITO["bluish_green"],
     "A": OKABE_ITO["sky_blue"],
     "dZ": OKABE_ITO["vermillion"],

@@ -161,8 +161,8 @@ def test_render_one_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 0, result.stderr
     out = tmp_path / "videos"
     stem = f"{SHORT_SCENE}_l"  # -q l beats the file's quality = "m"
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{stem}.mp4", f"{stem}.srt", "manifest.json"])  # nothing half-written left over
+    assert sorted(p.name for p in out.iterdir()) == sorted(  # nothing half-written left over
+        [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", "manifest.json"])  # no chapters: 33 s
     width, height, fps, duration = video_facts(out / f"{stem}.mp4")
     assert (width, height, fps) == (192, 108, 15.0)
     assert "-->" in (out / f"{stem}.srt").read_text()
@@ -177,6 +177,7 @@ def test_render_one_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert [s["title"] for s in entry["sections"]] == titles
     assert entry["sections"][0]["start"] == 0.0
     assert entry["chapters"].splitlines()[0] == f"0:00 {titles[0]}"
+    assert entry["captions"] == f"{stem}.vtt" and entry["chapters_file"] is None
     assert entry["config"]["theme"]["W"] == "#123456"
     assert entry["config"]["output"]["quality"] == "l"
     assert set(entry["versions"]) >= {"chainrule", "manim", "sympy", "cairo"}
@@ -388,5 +389,5 @@ def test_two_concurrent_renders_into_one_folder(tmp_path: Path) -> None:
         assert (width, height) == (128, 72)
         assert duration == pytest.approx(entry["duration"], abs=0.2)
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["manifest.json", "ShapeCheck_l.mp4", "ShapeCheck_l.srt", f"{SHORT_SCENE}_l.mp4",
-         f"{SHORT_SCENE}_l.srt"])
+        ["manifest.json", "ShapeCheck_l.mp4", "ShapeCheck_l.srt", "ShapeCheck_l.vtt",
+         f"{SHORT_SCENE}_l.mp4", f"{SHORT_SCENE}_l.srt", f"{SHORT_SCENE}_l.vtt"])

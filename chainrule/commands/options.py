@@ -92,12 +92,19 @@ def output_options(function: F) -> F:
 
 def load_settings(config_path: str | None, overrides: dict[str, tuple[Any, str]]) -> Settings:
     """Defaults < the config file (``--config``, else ``./chainrule.toml``) < options,
-    validated together, once."""
+    validated together, once; symbol colours that merge for colour-blind viewers get one
+    ``chainrule: warning:`` line (:func:`~chainrule.colour_vision.theme_warnings`)."""
+    from ..colour_vision import theme_warnings
+
     if config_path is not None:
-        return Settings.from_file(config_path, overrides)
-    if Path(DEFAULT_CONFIG_NAME).is_file():
-        return Settings.from_file(DEFAULT_CONFIG_NAME, overrides)
-    return Settings.from_mapping({}, source=None, overrides=overrides)
+        settings = Settings.from_file(config_path, overrides)
+    elif Path(DEFAULT_CONFIG_NAME).is_file():
+        settings = Settings.from_file(DEFAULT_CONFIG_NAME, overrides)
+    else:
+        settings = Settings.from_mapping({}, source=None, overrides=overrides)
+    for warning in theme_warnings(settings):
+        click.echo(f"chainrule: warning: {warning}", err=True)
+    return settings
 
 
 def network_overrides(activation: str | None, dims: tuple[int, ...] | None, m: int | None
