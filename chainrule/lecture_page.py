@@ -91,7 +91,7 @@ class PageData:
     duration: float
     chapters: tuple[Chapter, ...]
     cues: tuple[Cue, ...]
-    captions: str | None = None      # a WebVTT file next to the page, for the video's track
+    captions: str | None = None      # the WebVTT file next to the page (its track is built from cues)
     background: str = "#111111"
     ok_colour: str = "#8BE28B"
     error_colour: str = "#FF1F5B"
@@ -325,13 +325,11 @@ def page_html(data: PageData) -> str:
                "steps": [{"id": s.id, "start": s.start} for c in data.chapters
                          for s in c.steps],
                "duration": data.duration}
-    track = (f'<track kind="subtitles" srclang="en" label="English" src="{_e(data.captions)}">'
-             if data.captions else "")
     replacements = {
         "TITLE": _e(f"{data.heading} · chainrule lecture"),
         "HEADING": _e(data.heading), "SUMMARY": _e(data.summary),
         "NETWORK": _e(data.network), "DURATION": _clock(data.duration),
-        "VIDEO": _e(data.video), "TRACK": track, "KATEX": _e(data.katex),
+        "VIDEO": _e(data.video), "KATEX": _e(data.katex),
         "CHAPTERS": _chapter_items(data), "TRANSCRIPT": _transcript(data),
         "STEPS": _steps(data), "DATA": _json_for_script(payload),
         "BACKGROUND": _e(data.background), "OK": _e(data.ok_colour),
@@ -494,7 +492,7 @@ footer { margin-top: 28px; color: var(--muted); font-size: .85rem; }
 </header>
 <main>
 <div class="player"><video id="video" controls preload="auto" playsinline src="@@VIDEO@@">
-@@TRACK@@</video></div>
+</video></div>
 <section class="steps-area"><h2 class="steps-title">Steps and their certificates</h2>
 <div id="steps">
 @@STEPS@@
@@ -519,6 +517,16 @@ footer { margin-top: 28px; color: var(--muted); font-size: .85rem; }
   var cueEls = Array.prototype.slice.call(document.querySelectorAll(".cue"));
   var chapterEls = Array.prototype.slice.call(document.querySelectorAll(".chapter"));
   var stepEls = Array.prototype.slice.call(document.querySelectorAll(".step"));
+
+  // Subtitles from the same cues as the transcript: a <track src="x.vtt"> is refused on a page
+  // opened from a file (no network, no server), a track built here is not.
+  function addSubtitles() {
+    if (!video.addTextTrack || !window.VTTCue || !data.cues.length) { return; }
+    var track = video.addTextTrack("subtitles", "English", "en");
+    data.cues.forEach(function (c) { track.addCue(new VTTCue(c.start, c.end, c.text)); });
+    track.mode = "showing";
+  }
+  addSubtitles();
 
   function typeset() {
     if (!window.katex) { return; }

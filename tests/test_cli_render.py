@@ -162,7 +162,8 @@ def test_render_one_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     out = tmp_path / "videos"
     stem = f"{SHORT_SCENE}_l"  # -q l beats the file's quality = "m"
     assert sorted(p.name for p in out.iterdir()) == sorted(  # nothing half-written left over
-        [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", "manifest.json"])  # no chapters: 33 s
+        [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.html", "assets",
+         "manifest.json"])  # no chapters: 33 s
     width, height, fps, duration = video_facts(out / f"{stem}.mp4")
     assert (width, height, fps) == (192, 108, 15.0)
     assert "-->" in (out / f"{stem}.srt").read_text()
@@ -390,4 +391,5 @@ def test_two_concurrent_renders_into_one_folder(tmp_path: Path) -> None:
         assert duration == pytest.approx(entry["duration"], abs=0.2)
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["manifest.json", "ShapeCheck_l.mp4", "ShapeCheck_l.srt", "ShapeCheck_l.vtt",
-         f"{SHORT_SCENE}_l.mp4", f"{SHORT_SCENE}_l.srt", f"{SHORT_SCENE}_l.vtt"])
+         "ShapeCheck_l.html", f"{SHORT_SCENE}_l.mp4", f"{SHORT_SCENE}_l.srt",
+         f"{SHORT_SCENE}_l.vtt", f"{SHORT_SCENE}_l.html", "assets"])
