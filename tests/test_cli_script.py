@@ -165,7 +165,8 @@ def test_the_network_options_change_the_steps(isolated: Path) -> None:
     assert result.exit_code == 0, result.stderr
     _, rows = read_csv(isolated / "o" / "script.csv")
     ids = [row["step_id"] for row in rows]
-    assert ids[-1] == "general.recursion"  # three layers: the lecture ends with the recursion
+    # three layers: the recursion, then back to the question on the recap card
+    assert ids[-2:] == ["general.recursion", "general.recap"]
     assert "dZ3.loss" in ids and "dZ2.loss" not in ids
     assert len(ids) == len(set(ids))
 
