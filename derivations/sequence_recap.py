@@ -154,8 +154,7 @@ def narration_beats(spec: NetworkSpec) -> tuple[str, str, str, str]:
             if last == 2 else
             f"Back to the question: layer {last}'s three formulas and layer 1's, with shapes.")
     return (card,
-            "The transpose: the gradient runs back along the same edges. "
-            "Column i of W[2] is row i of W[2]ᵀ.",
+            "The transpose: back along the same edges, column i of W[2] is row i of W[2]ᵀ.",
             "The order: W[2]ᵀ is n[1] by n[2], dZ[2] is n[2] by m. "
             "Only this order gives n[1] by m.",
             "The ∗: each z[1]_ij passes through its own g′, one entry at a time.")
@@ -172,7 +171,7 @@ def recap_step(net: Network, formulas: Mapping[str, Node]) -> Step:
     badges = merged_badges(net, formulas, targets)
     claims = tuple(claim for target in targets
                    for claim in fold_claims(net, target, formulas[target]))
-    return Step(RECAP, Stage.GENERAL, "Back to the question",
+    return Step(RECAP, Stage.RECAP, "Back to the question",
                 " ".join(narration_beats(net.spec)),
                 equation=lines[targets.index("dZ1")], lines=(*lines, *answer_lines()),
                 badges=badges, claims=(*claims, *badge_claims(net, badges), *answer_claims(net)))
