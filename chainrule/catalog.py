@@ -23,7 +23,7 @@ from .errors import ConfigError, MissingDependency
 #: Lecture order of the scenes; others follow alphabetically.
 LECTURE_ORDER = ("TheNetwork", "ExpandToScalars", "TakePartials", "RealNumbers",
                  "ColumnByColumn", "FoldBack", "WhyTranspose", "ShapeCheck", "SquarePitfall",
-                 "OtherGradients", "Lecture")
+                 "OtherGradients", "Recap", "Lecture")
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
 _HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset", "narration"})

@@ -21,6 +21,7 @@ from .sequence_network import with_network_steps
 from .sequence_numbers import NUMBERS_SEED, numbers_sequence, vector_sequence
 from .sequence_other import (bias_sequence, hidden_fold_step, output_sequence, recursion_step,
                              weight_sequence)
+from .sequence_recap import recap_step
 from .spec import NetworkSpec
 from .steps import Step
 from .vocabulary import StepId, StepKind
@@ -321,6 +322,7 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
         steps += bias_sequence(net, layer, nodes[f"db{layer}"])
     if last > 2:
         steps.append(recursion_step(net, nodes))
+    steps.append(recap_step(net, nodes))  # back to the question (issue 12): always the last
     return Derivation(spec, tuple(steps), Formulas(nodes))
 
 

@@ -28,6 +28,7 @@ class Stage(str, Enum):
     SHAPES = "shapes"            #: 7. the shape check
     PITFALL = "pitfall"          #: where a learner's intuition goes wrong
     GENERAL = "general"          #: the general-layer recursion
+    RECAP = "recap"              #: back to the question: the formulas with their shapes
 
 
 @dataclass(frozen=True)

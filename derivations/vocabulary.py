@@ -136,6 +136,7 @@ class StepKind(str, Enum):
     JACOBIAN = "jacobian"
     ELEMENTWISE = "elementwise"
     STACK = "stack"
+    RECAP = "recap"                  #: back to the question: the six formulas with shapes
 
 
 class StepId(str):

@@ -3,7 +3,8 @@
 The segments are the bodies of the single scenes (:mod:`scenes.expand`, :mod:`scenes.partials`,
 :mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`, :mod:`scenes.others`), played
 one after another on one scene, the body cleared between them. A network with more than two
-layers ends with the general-layer recursion and the order in which backprop runs it.
+layers then shows the general-layer recursion and the order in which backprop runs it; every
+lecture ends back at the question, on the recap card (:mod:`scenes.recap`).
 
 Render with ``manim -ql scenes/lecture.py Lecture``; change the title, the course or the
 network in a subclass::
@@ -34,6 +35,7 @@ from scenes.network import NetworkSegment
 from scenes.numbers import NumbersSegment
 from scenes.others import OtherGradientsSegment
 from scenes.partials import PartialsSegment
+from scenes.recap import RecapSegment
 from scenes.segment import Segment
 from scenes.shapes import PitfallSegment, ShapeSegment
 from scenes.transpose import TransposeSegment
@@ -209,9 +211,10 @@ class Lecture(DerivationScene):
 
     @classmethod
     def segments_for(cls, derivation: Derivation) -> tuple[type[Segment], ...]:
-        """The segments to play; networks of more than two layers end with the recursion."""
+        """The segments to play; networks of more than two layers add the recursion, and
+        every lecture ends back at the question, on the recap card."""
         extra = (RecursionSegment,) if derivation.spec.num_layers > 2 else ()
-        return (*cls.segments, *extra)
+        return (*cls.segments, *extra, RecapSegment)
 
     @classmethod
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:

@@ -35,7 +35,7 @@ LECTURE_STEPS = [
     "dZ1.numbers_no_transpose", "dZ1.jacobian", "dZ1.elementwise", "dZ1.stack",
     "dZ1.candidates", "dZ1.shapes", "dZ1.no_transpose", "dZ2.loss", "dZ2.partial", "dZ2.cancel",
     "dZ2.fold", "dW2.partial", "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold",
-    "dW1.fold", "db1.fold"]
+    "dW1.fold", "db1.fold", "general.recap"]
 #: ExpandToScalars expands Z[2] = W[2] A[1] + b[2] and A[1] = g(Z[1]).
 EXPAND_STEPS = ["dZ1.concrete", "dZ1.expand", "dZ1.activate"]
 #: FoldBack reads out the factor, the transpose and the fold (the grid of every entry is
@@ -165,7 +165,8 @@ def test_the_network_options_change_the_steps(isolated: Path) -> None:
     assert result.exit_code == 0, result.stderr
     _, rows = read_csv(isolated / "o" / "script.csv")
     ids = [row["step_id"] for row in rows]
-    assert ids[-1] == "general.recursion"  # three layers: the lecture ends with the recursion
+    # three layers: the recursion, then back to the question on the recap card
+    assert ids[-2:] == ["general.recursion", "general.recap"]
     assert "dZ3.loss" in ids and "dZ2.loss" not in ids
     assert len(ids) == len(set(ids))
 

@@ -33,7 +33,7 @@ def test_the_steps_after_dz1_on_the_default(default: Derivation) -> None:
     others = [str(s.id) for s in default if s.target != "dZ1"]
     assert others == ["dZ2.loss", "dZ2.partial", "dZ2.cancel", "dZ2.fold",
                       "dW2.partial", "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold",
-                      "dW1.fold", "db1.fold"]
+                      "dW1.fold", "db1.fold", "general.recap"]
 
 
 def test_four_layers_give_the_lower_layers_one_fold_each() -> None:

@@ -62,6 +62,7 @@ CASES = (
     Case("scenes.numbers:RealNumbers"),
     Case("scenes.vector:ColumnByColumn"),
     Case("scenes.shapes:SquarePitfall"),
+    Case("scenes.recap:Recap"),
 )
 
 #: Scenes with no case of their own, and why.

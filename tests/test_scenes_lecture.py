@@ -12,6 +12,7 @@ import pytest
 from derivations import NetworkSpec, derive
 from scenes.lecture import Lecture, RecursionSegment, TitleSegment
 from scenes.others import OtherGradientsSegment
+from scenes.recap import RecapSegment
 from scenes.transpose import TransposeSegment
 from tests.scene_support import checked_plays, render_scene
 from tests.test_scenes_layout import check_layout
@@ -82,8 +83,9 @@ def test_layout_and_sections(whole: WholeLecture) -> None:
     assert [n for n in names if n in shown] == shown  # in derivation order
     recursion = derivation.step("general.recursion").title if spec.num_layers > 2 else None
     assert (recursion in names) == (spec.num_layers > 2)
+    assert names[-1] == derivation.step("general.recap").title  # back to the question
     if recursion:
-        assert names[-1] == recursion
+        assert names[-2] == recursion
     transpose = derivation.step("dZ1.transpose").title
     assert names.count(transpose) == 1  # the second showing is a continuation
     narrated = {i for segment in Lecture.segments_for(derivation)
@@ -99,9 +101,9 @@ def test_segments_in_lecture_order() -> None:
     assert names == ["TitleSegment", "NetworkSegment", "ForwardSegment", "ExpandSegment",
                      "PartialsSegment", "FactorSegment", "TransposeSegment", "FoldUpSegment",
                      "NumbersSegment", "VectorSegment", "ShapeSegment", "PitfallSegment",
-                     "OtherGradientsSegment"]
+                     "OtherGradientsSegment", "RecapSegment"]
     deeper = Lecture.segments_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
-    assert deeper[-1] is RecursionSegment
+    assert deeper[-2:] == (RecursionSegment, RecapSegment)
 
 
 def test_title_takes_its_formula_from_the_derivation() -> None:
