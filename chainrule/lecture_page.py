@@ -91,7 +91,7 @@ class PageData:
     duration: float
     chapters: tuple[Chapter, ...]
     cues: tuple[Cue, ...]
-    captions: str | None = None      # the WebVTT file next to the page (its track is built from cues)
+    captions: str | None = None  # the WebVTT next to the page (its track is built from cues)
     background: str = "#111111"
     ok_colour: str = "#8BE28B"
     error_colour: str = "#FF1F5B"

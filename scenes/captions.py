@@ -75,12 +75,14 @@ def wrap(text: str, width: int = LINE_WIDTH) -> tuple[str, ...]:
 
 
 def fits(text: str) -> bool:
-    """Whether ``text`` wraps into at most :data:`MAX_LINES` lines of :data:`LINE_WIDTH`.
+    """Whether ``text`` wraps into at most :data:`MAX_LINES` lines of :data:`LINE_WIDTH` and
+    has at most :data:`MAX_CUE_CHARS` characters (two full lines and the space between them
+    would be one more).
 
-    >>> fits("short"), fits("x " * 60)
-    (True, False)
+    >>> fits("short"), fits("x " * 60), fits("a" * 42 + " " + "b" * 42)
+    (True, False, False)
     """
-    return len(wrap(text)) <= MAX_LINES
+    return len(text) <= MAX_CUE_CHARS and len(wrap(text)) <= MAX_LINES
 
 
 def _split_long(words: list[str]) -> list[str]:

@@ -91,3 +91,10 @@ def test_reading_time_sums_the_cues() -> None:
     assert pacing.reading_time(one) == pytest.approx(6.0)
     assert pacing.reading_time("Short. Also short.") == pytest.approx(4.0)  # 2 cues, 2 s each
     assert [round(s, 2) for s in pacing.cue_times("Short. " + one)] == [2.0, 6.0]
+
+
+def test_two_full_lines_and_their_space_are_one_character_too_many() -> None:
+    """The case hypothesis found: 42 + 1 + 42 characters wrap into two lines but exceed
+    :data:`MAX_CUE_CHARS`; they become two cues."""
+    text = "a" * 42 + " " + "b" * 42
+    assert split_narration(text) == ("a" * 42, "b" * 42)
