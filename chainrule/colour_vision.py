@@ -171,10 +171,10 @@ def theme_warnings(settings: Settings) -> tuple[str, ...]:
     if not families & set(settings.theme.overrides()):
         return ()
     from .errors import ConfigError
-    from .scene_settings import build_theme
+    from .scene_settings import scene_settings
 
     try:
-        theme = build_theme(settings)
+        theme = scene_settings(settings).theme  # cached: the render builds it once, here
     except ConfigError:  # reported where the theme is used, as before
         return ()
     collapsed = check_colours(symbol_colours(theme.families, theme.fallback))

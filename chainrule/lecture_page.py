@@ -147,13 +147,16 @@ def step_view(derivation: Any, step_id: str, start: float, colour_of: Any) -> St
 
 
 def _colour_function(theme: dict[str, Any]) -> Any:
-    try:
-        from scenes.theme import Theme
+    """Symbol key -> colour, read from the manifest's resolved ``[theme]`` (every family with
+    its colour, as the render used them; no theme is built again)."""
+    from scenes.theme import family_of
 
-        palette = Theme.from_dict(theme)
-        return lambda symbol: palette.colour(symbol)
-    except Exception:  # noqa: BLE001 - no theme: every symbol in the text colour
-        return lambda symbol: str(theme.get("text", "#FFFFFF"))
+    text = str(theme.get("text", "#FFFFFF"))
+    fallback = str(theme.get("fallback", text))
+
+    def colour(symbol: str | None) -> str:
+        return text if symbol is None else str(theme.get(family_of(symbol), fallback))
+    return colour
 
 
 def narrated_steps(entry: dict[str, Any], derivation: Any) -> list[tuple[str, float | None]]:
@@ -194,7 +197,8 @@ def assign_steps(sections: Sequence[dict[str, Any]], steps: Sequence[tuple[str, 
     return groups
 
 
-def page_data(entry: dict[str, Any], output_dir: Path) -> PageData:
+def page_data(entry: dict[str, Any], output_dir: Path, summary: str | None = None
+              ) -> PageData:
     """What the lecture page of manifest entry ``entry`` (a video in ``output_dir``) shows."""
     config = entry["config"]
     derivation = derivation_of(config)
@@ -211,7 +215,7 @@ def page_data(entry: dict[str, Any], output_dir: Path) -> PageData:
     vtt = output_dir / f"{stem}.vtt"
     theme = config.get("theme") or {}
     return PageData(scene=entry["scene"], heading=_heading(entry["scene"]),
-                    summary=_summary(entry["scene"]),
+                    summary=_summary(entry["scene"]) if summary is None else summary,
                     network=_network_text(config["network"]), video=entry["path"],
                     duration=float(entry.get("duration") or 0.0), chapters=chapters,
                     cues=cues, captions=vtt.name if vtt.is_file() else None,
@@ -393,14 +397,15 @@ def _move_into_place(staging: Path, target: Path, source: Path) -> None:
     raise OSError(f"could not put KaTeX into {target}")
 
 
-def write_page(entry: dict[str, Any], output_dir: Path) -> Path:
+def write_page(entry: dict[str, Any], output_dir: Path, summary: str | None = None) -> Path:
     """Write the lecture page of manifest entry ``entry`` (a video in ``output_dir``) next
-    to the video, atomically; returns its path."""
+    to the video, atomically; returns its path. ``summary`` is the scene's one-line
+    description (``None``: looked up in the scene catalog)."""
     from .publishing import write_text_atomic
 
     ensure_katex(output_dir)
     target = output_dir / f"{Path(entry['path']).stem}.html"
-    write_text_atomic(target, page_html(page_data(entry, output_dir)))
+    write_text_atomic(target, page_html(page_data(entry, output_dir, summary)))
     return target
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from derivations import Derivation
 from scenes.narration import StepVoice
 
-from .catalog import Catalog, estimated_seconds, narrated_ids_of, scene_path
+from .catalog import Catalog, estimated_seconds, narrated_ids_of, scene_path, summary
 from .config import Settings
 
 
@@ -71,6 +71,7 @@ class SceneRender:
     work_dir: str
     first_title: str         # the chapter title of what comes before its first section
     units: tuple[RenderUnit, ...]
+    summary: str = ""        # the scene's one-line description (its lecture page's subtitle)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
             base = _voiced(base, narrated_ids_of(cls, derivation), voices, pause)
         units = _units(base, cls, derivation, pacing, config, voices)
         scenes.append(SceneRender(name, base.stem, str(folder),
-                                  "Title" if name == "Lecture" else name, tuple(units)))
+                                  "Title" if name == "Lecture" else name, tuple(units),
+                                  summary(cls)))
     return RenderPlan(settings, derivation, tuple(scenes))
 
 

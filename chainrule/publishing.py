@@ -147,8 +147,10 @@ def versions() -> dict[str, str]:
 # ---------------------------------------------------------------------- publishing
 
 def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality: str,
-            config: dict[str, Any], first_title: str) -> dict[str, Any]:
-    """Install ``result``'s files into ``output_dir``; return its manifest entry."""
+            config: dict[str, Any], first_title: str, summary: str | None = None
+            ) -> dict[str, Any]:
+    """Install ``result``'s files into ``output_dir``; return its manifest entry (``summary``:
+    the scene's one-line description for its lecture page; ``None`` looks it up)."""
     assert result.video is not None
     output_dir.mkdir(parents=True, exist_ok=True)
     video = Path(result.video)
@@ -188,7 +190,7 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
     if output_format in ("mp4", "webm"):  # the lecture page: chapters, transcript, certificates
         from .lecture_page import write_page
 
-        entry["page"] = write_page(entry, output_dir).name
+        entry["page"] = write_page(entry, output_dir, summary).name
     return entry
 
 

@@ -27,6 +27,17 @@ RULE_SECONDS = 10
 RULE_COUNT = 3
 
 
+def _render_config() -> dict:
+    """The resolved settings a real render gives ``publish`` (the lecture page reads them)."""
+    from chainrule.config import Settings
+    from chainrule.scene_settings import resolved
+
+    return resolved(Settings())
+
+
+RENDER_CONFIG = _render_config()
+
+
 # --------------------------------------------------------------------------- checks by hand
 
 def _seconds(stamp: str) -> int:
@@ -307,7 +318,7 @@ def test_publish_writes_vtt_and_chapters(tmp_path: Path, lengths: tuple[float, .
                      for k, d in enumerate(lengths))
     result = RenderedFiles("Demo", "Demo_l", video=str(work / "Demo_l.mp4"),
                            subtitles=str(work / "Demo_l.srt"), sections=sections)
-    entry = publish(result, out, "mp4", "l", {}, "Title")
+    entry = publish(result, out, "mp4", "l", RENDER_CONFIG, "Title")
     update_manifest(out, [entry], cache=tmp_path / "cache")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"][0]
     assert manifest["captions"] == "Demo_l.vtt"
@@ -338,7 +349,7 @@ def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
     result = RenderedFiles("Demo", "Demo_l", video=str(work / "Demo_l.mp4"),
                            subtitles=str(work / "Demo_l.srt"),
                            sections=({"name": "Title", "duration": 64.0},))
-    publish(result, out, "mp4", "l", {}, "Title")
+    publish(result, out, "mp4", "l", RENDER_CONFIG, "Title")
     # Chromium refuses a track from another file: URL (each file is its own origin), so the
     # page hands it the published file's text as a blob: the same bytes, parsed by Chromium
     vtt = json.dumps((out / "Demo_l.vtt").read_text(encoding="utf-8"))

@@ -266,7 +266,8 @@ def _publish_all(plan: Any, results: list[Any], out: Path, cache: Path
     try:
         for scene, result in zip(plan.scenes, results, strict=True):
             entries.append(publish(result, out, settings.output.format,
-                                   settings.output.quality, config, scene.first_title))
+                                   settings.output.quality, config, scene.first_title,
+                                   scene.summary))
         update_manifest(out, entries, cache)
     except OSError as error:
         raise RenderFailed(f"cannot write into the output folder {out}: "
