@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from ..errors import VerificationFailed
-from .options import config_option, debug_option, load_settings, network_options, \
+from .options import asked_scenes, config_option, debug_option, load_settings, network_options, \
     network_overrides
 from .render import ResolutionType
 
@@ -66,7 +66,7 @@ def handout(scene_names: Sequence[str], format_: str, output_dir: str | None,
     from ..scene_settings import scene_settings
 
     scene_settings(settings)  # the theme and pacing: validated before any work
-    catalog, names = _scenes(scene_names)
+    catalog, names = asked_scenes(scene_names)
     _require_tools(format_, no_frames)
 
     from ..handout import FRAME_SIZE, Handout, build_handout, failed_steps, handout_steps
@@ -91,17 +91,6 @@ def handout(scene_names: Sequence[str], format_: str, output_dir: str | None,
     for path, handout_ in zip(written, handouts, strict=True):
         frames = sum(step.frame is not None for step in handout_.steps)
         click.echo(f"Wrote {path} ({len(handout_.steps)} steps, {frames} key frames).")
-
-
-def _scenes(scene_names: Sequence[str]) -> tuple[Any, list[str]]:
-    """The catalog and the scenes asked for (default: the lecture), in order, each once."""
-    from ..catalog import DEFAULT_SCENE, discover
-
-    catalog = discover()
-    for problem in catalog.problems:
-        click.echo(f"chainrule: warning: {problem}", err=True)
-    asked = scene_names or (DEFAULT_SCENE,)
-    return catalog, list(dict.fromkeys(catalog.get(name).__name__ for name in asked))
 
 
 def _step_ids(catalog: Any, name: str, derivation: Any) -> tuple[str, ...]:

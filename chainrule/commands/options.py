@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -117,3 +117,14 @@ def network_overrides(activation: str | None, dims: tuple[int, ...] | None, m: i
 def debug_enabled() -> bool:
     """``--debug`` was given, or ``CHAINRULE_DEBUG`` is set to something other than 0."""
     return DEBUG["on"] or os.environ.get("CHAINRULE_DEBUG", "0") not in ("", "0")
+
+
+def asked_scenes(scene_names: Sequence[str]) -> tuple[Any, list[str]]:
+    """The catalog and the scenes asked for (default: the lecture), in order, each once."""
+    from ..catalog import DEFAULT_SCENE, discover
+
+    catalog = discover()
+    for problem in catalog.problems:
+        click.echo(f"chainrule: warning: {problem}", err=True)
+    asked = scene_names or (DEFAULT_SCENE,)
+    return catalog, list(dict.fromkeys(catalog.get(name).__name__ for name in asked))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import config_option, debug_option, load_settings, network_options, \
+from .options import asked_scenes, config_option, debug_option, load_settings, network_options, \
     network_overrides
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def script(scene_names: Sequence[str], output_dir: str | None, no_seconds: bool,
     from ..system import require_graphics
 
     require_graphics()  # the scenes (which list their steps) import Manim
-    catalog, names = _scenes(scene_names)
+    catalog, names = asked_scenes(scene_names)
     lines = script_lines(settings, catalog, names)
     seconds = {} if no_seconds else speech_seconds(lines, settings.voice)
     md_text = script_markdown(lines, seconds, names, settings)
@@ -83,17 +83,6 @@ def script(scene_names: Sequence[str], output_dir: str | None, no_seconds: bool,
     _write(out, {"script.csv": csv_text, "script.md": md_text}, source)
     click.echo(f"Wrote {out / 'script.md'} and {out / 'script.csv'} ({len(lines)} steps"
                + (f", {_minutes(sum(seconds.values()))} of speech" if seconds else "") + ").")
-
-
-def _scenes(scene_names: Sequence[str]) -> tuple[Any, list[str]]:
-    """The catalog and the scenes asked for (default: the lecture), in order, each once."""
-    from ..catalog import DEFAULT_SCENE, discover
-
-    catalog = discover()
-    for problem in catalog.problems:
-        click.echo(f"chainrule: warning: {problem}", err=True)
-    asked = scene_names or (DEFAULT_SCENE,)
-    return catalog, list(dict.fromkeys(catalog.get(name).__name__ for name in asked))
 
 
 def script_lines(settings: Settings, catalog: Any, names: Sequence[str]) -> tuple[Line, ...]:
