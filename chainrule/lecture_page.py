@@ -16,15 +16,11 @@ into HTML (pure: every text is escaped), :func:`write_page` does both and writes
 
 from __future__ import annotations
 
-import errno
 import functools
 import html
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -346,55 +342,19 @@ def page_html(data: PageData) -> str:
 
 def ensure_katex(output_dir: Path) -> bool:
     """Copy KaTeX's ``dist`` into ``output_dir/assets/katex`` unless the same version is there
-    (safe when several renders publish into one folder at once: each copies into a private
-    folder and renames it into place; a loser of that race drops its copy). Returns whether
-    KaTeX is available: when it is not installed the page shows the formulas' TeX source."""
+    (safe when several renders publish into one folder at once; see
+    :func:`~chainrule.web_assets.copy_package_dist`). Returns whether KaTeX is available: when
+    it is not installed the page shows the formulas' TeX source."""
     from .errors import MissingDependency
-    from .web_assets import package_dir
+    from .web_assets import copy_package_dist
 
     try:
-        source = package_dir("katex") / "dist"
+        copy_package_dist("katex", output_dir / KATEX_DIR)
     except MissingDependency as error:
         print(f"chainrule: note: {error}; the lecture page shows formulas as TeX source",
               file=sys.stderr)
         return False
-    target = output_dir / KATEX_DIR
-    if _same_katex(source, target):
-        return True
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".katex-", dir=target.parent))
-    try:
-        shutil.copytree(source, staging, dirs_exist_ok=True)
-        _move_into_place(staging, target, source)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return True
-
-
-def _same_katex(source: Path, target: Path) -> bool:
-    present = target / "katex.min.js"
-    return (present.is_file() and (target / "katex.min.css").is_file()
-            and present.read_bytes() == (source / "katex.min.js").read_bytes())
-
-
-def _move_into_place(staging: Path, target: Path, source: Path) -> None:
-    """Rename ``staging`` to ``target``; an outdated ``target`` is renamed away first."""
-    for _ in range(3):
-        try:
-            staging.rename(target)
-            return
-        except OSError as error:
-            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                raise
-        if _same_katex(source, target):  # another render put the same KaTeX there
-            return
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        try:
-            target.rename(old)
-        except FileNotFoundError:
-            continue
-        shutil.rmtree(old, ignore_errors=True)
-    raise OSError(f"could not put KaTeX into {target}")
 
 
 def write_page(entry: dict[str, Any], output_dir: Path, summary: str | None = None) -> Path:
