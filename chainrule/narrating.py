@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ class Narration:
     pause: float          # seconds held after each step's speech
     synthesised: int      # lines the engine spoke in this run (0 when all were cached)
     seconds: float        # time spent making or reading the speech
+    speech_keys: Mapping[str, str] = field(default_factory=dict)  # step id -> speech-cache key
+    tracks: Path | None = None  # where finished tracks are cached (None: not cached)
 
 
 def narrated(settings: Settings, container: str) -> bool:
@@ -89,7 +91,7 @@ def speech_folder(cache_dir: Path) -> Path:
 def prepare(script: Script, cache_dir: Path) -> Narration:
     """The speech and timing of every line of ``script`` (synthesised only when not in the
     speech cache under ``cache_dir``)."""
-    from .voice.speech_cache import SpeechCache, speak_all
+    from .voice.speech_cache import SpeechCache, key_for, speak_all
     from .voice.timing import step_voice
 
     start = time.perf_counter()
@@ -98,23 +100,26 @@ def prepare(script: Script, cache_dir: Path) -> Narration:
         speeches = speak_all(script.engine, script.lines, SpeechCache(speech_folder(cache_dir)),
                              progress.update)
     voices = {line.step_id: step_voice(line, speeches[line.step_id]) for line in script.lines}
+    keys = {line.step_id: key_for(script.engine, line) for line in script.lines}
+    release = getattr(script.engine, "release", None)
+    if callable(release):
+        release()  # the voice model is not needed while drawing (its memory goes back)
     return Narration(speeches, voices, script.engine.identity, script.pause,
-                     script.engine.calls - before, time.perf_counter() - start)
+                     script.engine.calls - before, time.perf_counter() - start, keys,
+                     cache_dir / "tracks")
 
 
 def add_narration(result: RenderedFiles, narration: Narration) -> RenderedFiles:
-    """``result`` with its video carrying the narration track (AAC in mp4, Opus in webm)."""
-    from .publishing import probe
-    from .voice.mux import add_audio
-    from .voice.track import RATE, mix, normalise
-
+    """``result`` with its video carrying the narration track (AAC in mp4, Opus in webm); the
+    encoded track comes from the track cache when the speech and its timing are unchanged."""
     assert result.video is not None
     video = Path(result.video)
-    seconds = probe(video)["duration"]
-    track = normalise(mix(result.voice_marks, narration.speeches, seconds), RATE, TARGET_LUFS)
     temporary = video.with_name(f".{video.stem}.voiced{video.suffix}")
+    from .voice.mux import mux_audio
+    from .voice.track import RATE
+
     try:
-        add_audio(video, track, RATE, temporary)
+        mux_audio(video, _encoded_track(video, result, narration), temporary)
         os.replace(temporary, video)
     finally:
         temporary.unlink(missing_ok=True)
@@ -128,6 +133,31 @@ def add_narration(result: RenderedFiles, narration: Narration) -> RenderedFiles:
                        for m in result.voice_marks],
              "seams": [round(s, 3) for s in result.extra.get("seams", [])]}
     return replace(result, extra={**result.extra, "audio": audio})
+
+
+def _encoded_track(video: Path, result: RenderedFiles, narration: Narration) -> Any:
+    """The encoded narration track of ``video``: from the track cache, else mixed from each
+    step's speech at its voice mark, normalised, encoded and cached."""
+    from .publishing import probe
+    from .voice.mux import encode_audio, fitted, fitted_count
+    from .voice.track import RATE, mix, normalise
+    from .voice.track_cache import TrackCache, track_key
+
+    seconds = probe(video)["duration"]
+    start, count = fitted_count(video, RATE)
+    cache = TrackCache(narration.tracks) if narration.tracks is not None else None
+    key = ""
+    if cache is not None and all(m.step_id in narration.speech_keys for m in result.voice_marks):
+        key = track_key(result.voice_marks, narration.speech_keys, seconds, start, count,
+                        video.suffix, RATE)
+        stored = cache.load(key)
+        if stored is not None:
+            return stored
+    track = normalise(mix(result.voice_marks, narration.speeches, seconds), RATE, TARGET_LUFS)
+    encoded = encode_audio(fitted(track, count), RATE, video.suffix, start)
+    if cache is not None and key:
+        cache.store(key, encoded)
+    return encoded
 
 
 class _SpeechProgress:

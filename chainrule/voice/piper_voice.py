@@ -121,6 +121,11 @@ class PiperEngine:
             self._loaded[key] = load_voice(self.model.onnx, self.model.config)
         return self._loaded[key]
 
+    def release(self) -> None:
+        """Unload this engine's voice model (the next :meth:`speak` loads it again): its memory
+        is not needed while a render draws and mixes."""
+        self._loaded.pop(self.model.onnx.resolve(), None)
+
     def sentence(self, text: str) -> np.ndarray:
         """The samples of one spoken sentence at 48 kHz, trimmed of near-silence (empty when
         Piper says nothing for ``text``)."""
