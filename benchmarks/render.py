@@ -61,12 +61,14 @@ PACED = "[pacing]\nspeed = 1.25\n"
 
 @dataclass
 class Run:
-    """One command's wall time, peak memory (bytes) and exit status."""
+    """One command's wall time, peak memory (bytes), exit status, and CPU time (user + system
+    seconds of it and of the children it waited for, e.g. its worker processes)."""
 
     seconds: float
     peak: int
     returncode: int
     log: Path
+    cpu: float = 0.0
 
 
 @dataclass
@@ -96,7 +98,8 @@ def run(command: list[str], log: Path, cwd: Path, env: dict[str, str]) -> Run:
         tail = log.read_text(errors="replace").strip().splitlines()[-5:]
         print(f"  ! exit {process.returncode}: {' '.join(command)}\n    "
               + "\n    ".join(tail), file=sys.stderr)
-    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, log)
+    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, log,
+               usage.ru_utime + usage.ru_stime)
 
 
 def video_seconds(paths: list[Path]) -> float:
