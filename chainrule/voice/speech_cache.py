@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-import zipfile
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .engines import Engine, EngineIdentity, Span, Speech
 from .lines import Line
+from .npz_folder import NpzFolder
 
 #: Bumped when the stored form or the way speech is made changes (old entries then miss).
 FORMAT = 1
@@ -64,46 +62,21 @@ def key_for(engine: Engine, line: Line) -> str:
     return speech_key(engine.identity, line, digest(line) if callable(digest) else "")
 
 
-class SpeechCache:
+class SpeechCache(NpzFolder):
     """Speech stored in ``root`` (created when first written)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-
-    def path(self, key: str) -> Path:
-        """Where the speech of ``key`` is stored."""
-        return self.root / f"{key}.npz"
 
     def load(self, key: str) -> Speech | None:
         """The stored speech of ``key``, or None (absent or unreadable)."""
-        path = self.path(key)
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                samples = np.asarray(stored["samples"], dtype=np.float32)
-                rate = int(stored["rate"])
-                spans = tuple(Span(float(start), float(end), str(text)) for start, end, text
-                              in zip(stored["starts"], stored["ends"], stored["texts"],
-                                     strict=True))
-        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
-            return None
-        return Speech(samples, rate, spans)
+        return self.read(key, _speech)
 
     def store(self, key: str, speech: Speech) -> None:
         """Keep ``speech`` under ``key`` (temporary file, then rename)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".npz",
-                                             dir=self.root)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                np.savez(out, samples=np.asarray(speech.samples, dtype=np.float32),
-                         rate=np.int64(speech.rate),
-                         starts=np.array([span.start for span in speech.spans], dtype=np.float64),
-                         ends=np.array([span.end for span in speech.spans], dtype=np.float64),
-                         texts=np.array([span.text for span in speech.spans], dtype=np.str_))
-            os.replace(temporary, self.path(key))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        self.write(key, {
+            "samples": np.asarray(speech.samples, dtype=np.float32),
+            "rate": np.int64(speech.rate),
+            "starts": np.array([span.start for span in speech.spans], dtype=np.float64),
+            "ends": np.array([span.end for span in speech.spans], dtype=np.float64),
+            "texts": np.array([span.text for span in speech.spans], dtype=np.str_)})
 
     def get(self, engine: Engine, line: Line) -> Speech:
         """The speech of ``line``: from the cache, else spoken by ``engine`` and stored."""
@@ -113,6 +86,12 @@ class SpeechCache:
             speech = engine.speak(line)
             self.store(key, speech)
         return speech
+
+
+def _speech(stored: Any) -> Speech:
+    spans = tuple(Span(float(start), float(end), str(text)) for start, end, text
+                  in zip(stored["starts"], stored["ends"], stored["texts"], strict=True))
+    return Speech(np.asarray(stored["samples"], dtype=np.float32), int(stored["rate"]), spans)
 
 
 def speak_all(engine: Engine, lines: Iterable[Line], cache: SpeechCache | None,

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-import zipfile
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -29,6 +26,7 @@ import numpy as np
 from scenes.narration import VoiceMark
 
 from .mux import CODECS, AudioPacket, EncodedAudio
+from .npz_folder import NpzFolder
 
 #: Bumped when the stored form changes (old entries then miss).
 FORMAT = 1
@@ -75,42 +73,19 @@ def _split(data: np.ndarray, offsets: np.ndarray) -> list[bytes]:
     return [data[offsets[i]:offsets[i + 1]].tobytes() for i in range(len(offsets) - 1)]
 
 
-class TrackCache:
+class TrackCache(NpzFolder):
     """Encoded tracks stored in ``root`` (created when first written)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-
-    def path(self, key: str) -> Path:
-        """Where the track of ``key`` is stored."""
-        return self.root / f"{key}.npz"
 
     def load(self, key: str) -> EncodedAudio | None:
         """The stored track of ``key``, or None (absent or unreadable)."""
-        try:
-            with np.load(self.path(key), allow_pickle=False) as stored:
-                data = _split(stored["data"], stored["offsets"])
-                side = _split(stored["side_data"], stored["side_offsets"])
-                sides: dict[int, list[tuple[str, bytes]]] = {}
-                for index, kind, value in zip(stored["side_packet"], stored["side_type"], side,
-                                              strict=True):
-                    sides.setdefault(int(index), []).append((str(kind), value))
-                packets = tuple(
-                    AudioPacket(data[i], int(pts), int(dts), int(duration), bool(key_frame),
-                                tuple(sides.get(i, ())))
-                    for i, (pts, dts, duration, key_frame) in enumerate(zip(
-                        stored["pts"], stored["dts"], stored["duration"], stored["keyframe"],
-                        strict=True)))
-                return EncodedAudio(str(stored["suffix"]), int(stored["rate"]), packets)
-        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
-            return None
+        return self.read(key, _encoded_audio)
 
     def store(self, key: str, audio: EncodedAudio) -> None:
         """Keep ``audio`` under ``key`` (temporary file, then rename)."""
         data, offsets = _joined([p.data for p in audio.packets])
         sides = [(i, kind, value) for i, p in enumerate(audio.packets) for kind, value in p.side]
         side_data, side_offsets = _joined([value for _, _, value in sides])
-        arrays: dict[str, Any] = {
+        self.write(key, {
             "suffix": np.str_(audio.suffix), "rate": np.int64(audio.rate),
             "data": data, "offsets": offsets,
             "pts": np.array([p.pts for p in audio.packets], dtype=np.int64),
@@ -119,18 +94,23 @@ class TrackCache:
             "keyframe": np.array([p.keyframe for p in audio.packets], dtype=bool),
             "side_packet": np.array([i for i, _, _ in sides], dtype=np.int64),
             "side_type": np.array([kind for _, kind, _ in sides], dtype=np.str_),
-            "side_data": side_data, "side_offsets": side_offsets,
-        }
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".npz",
-                                             dir=self.root)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                np.savez(out, **arrays)
-            os.replace(temporary, self.path(key))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            "side_data": side_data, "side_offsets": side_offsets})
+
+
+def _encoded_audio(stored: Any) -> EncodedAudio:
+    data = _split(stored["data"], stored["offsets"])
+    side = _split(stored["side_data"], stored["side_offsets"])
+    sides: dict[int, list[tuple[str, bytes]]] = {}
+    for index, kind, value in zip(stored["side_packet"], stored["side_type"], side, strict=True):
+        sides.setdefault(int(index), []).append((str(kind), value))
+    times = zip(stored["pts"], stored["dts"], stored["duration"], stored["keyframe"],
+                strict=True)
+    packets = tuple(AudioPacket(data[i], int(pts), int(dts), int(duration), bool(key_frame),
+                                tuple(sides.get(i, ())))
+                    for i, (pts, dts, duration, key_frame) in enumerate(times))
+    if len(packets) != len(data):
+        raise ValueError("packet times and packet data differ in number")
+    return EncodedAudio(str(stored["suffix"]), int(stored["rate"]), packets)
 
 
 __all__ = ["FORMAT", "TrackCache", "track_key"]
