@@ -14,7 +14,13 @@ by one rule:
 2. While a chapter is shorter than 10 s, the shortest one (the earliest on a tie) is merged
    with its *shorter* neighbour (the next one on a tie; the first and last chapters have one
    neighbour). Merging into the shorter neighbour keeps chapters even and keeps most steps'
-   titles as chapter titles.
+   titles as chapter titles. Sections may name the *stage* of the argument they belong to
+   (:attr:`Section.stage`, a path such as ``"dZ1/pitfall"`` or ``"layers/2"``): a merge
+   then stays within a stage whenever some short chapter has a neighbour of its own stage,
+   and otherwise within the narrowest enclosing stage (``"dZ1"``) it can, crossing the widest
+   boundaries last, so that a chapter titled after one part of the argument does not hide
+   the start of the next. A section without a stage (``""``, e.g. the title card) goes with
+   any; a merged chapter's stage is what its sections' stages have in common.
 3. Should that leave fewer than three chapters although three are possible, the sections are
    cut greedily instead: a chapter ends as soon as it reaches 10 s, and a short remainder
    joins the last chapter (this gives the most chapters any cut can give).
@@ -47,11 +53,13 @@ UNTITLED = "Introduction"
 
 @dataclass(frozen=True)
 class Section:
-    """One section of a video: its title (``""``: untitled, e.g. a title card) and its
-    duration in seconds."""
+    """One section of a video: its title (``""``: untitled, e.g. a title card), its
+    duration in seconds, and the stage of the argument it belongs to, a path from the widest
+    stage to the narrowest such as ``"dZ1/pitfall"`` (``""``: none given)."""
 
     title: str
     duration: float
+    stage: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,7 @@ def merge_sections(sections: Sequence[Section], min_seconds: float = MIN_CHAPTER
     True
     """
     durations = [_checked(section) for section in sections]
-    groups = _merge_shortest(durations, min_seconds)
+    groups = _merge_shortest(durations, min_seconds, [section.stage for section in sections])
     if len(groups) < min_count:
         groups = _cut_greedily(durations, min_seconds)
     if len(groups) < min_count:
@@ -108,6 +116,21 @@ def merge_sections(sections: Sequence[Section], min_seconds: float = MIN_CHAPTER
     return tuple(chapters)
 
 
+#: A section whose Manim section type starts with this names its stage after it (the scenes
+#: write ``"chainrule.stage:" + stage``, see ``scenes.base.stage_section_type``).
+STAGE_SECTION_TYPE = "chainrule.stage:"
+
+
+def stage_of(section_type: object) -> str:
+    """The stage of the argument a section's Manim section type names (``""``: none).
+
+    >>> stage_of("chainrule.stage:layer 2"), stage_of("default.normal"), stage_of(None)
+    ('layer 2', '', '')
+    """
+    kind = section_type if isinstance(section_type, str) else ""
+    return kind.removeprefix(STAGE_SECTION_TYPE) if kind.startswith(STAGE_SECTION_TYPE) else ""
+
+
 def _checked(section: Section) -> float:
     duration = float(section.duration)
     if not duration >= 0.0 or duration == float("inf"):
@@ -116,26 +139,57 @@ def _checked(section: Section) -> float:
     return duration
 
 
-def _merge_shortest(durations: list[float], min_seconds: float) -> list[list[int]]:
+def _merge_shortest(durations: list[float], min_seconds: float,
+                    stages: Sequence[str] = ()) -> list[list[int]]:
     """Rule 2: merge the shortest short chapter into its shorter neighbour until none is
-    short (or one chapter is left)."""
+    short (or one chapter is left), within the narrowest common stage possible."""
     groups = [[index] for index in range(len(durations))]
     lengths = list(durations)
+    paths: list[tuple[str, ...] | None] = [_path(stage) for stage in
+                                           (stages or [""] * len(durations))]
     while len(groups) > 1:
         short = [k for k, length in enumerate(lengths) if length < min_seconds]
         if not short:
             break
-        k = min(short, key=lambda j: (lengths[j], j))
-        if k == 0:
-            other = 1
-        elif k == len(groups) - 1:
-            other = k - 1
-        else:
-            other = k - 1 if lengths[k - 1] < lengths[k + 1] else k + 1
-        first, second = sorted((k, other))
+        # (closeness of the stages, then the shortest chapter, the earliest; then its shorter
+        # neighbour, the next one on a tie)
+        _, _, minus_k, _, other = max(
+            (_closeness(paths[k], paths[n]), -lengths[k], -k, -lengths[n], n)
+            for k in short for n in (k - 1, k + 1) if 0 <= n < len(groups))
+        first, second = sorted((-minus_k, other))
         groups[first:second + 1] = [groups[first] + groups[second]]
         lengths[first:second + 1] = [lengths[first] + lengths[second]]
+        paths[first:second + 1] = [_common(paths[first], paths[second])]
     return groups
+
+
+#: Closeness of a chapter without a stage to any other: closer than any two stages can be.
+_ANY = 1_000
+
+
+def _path(stage: str) -> tuple[str, ...] | None:
+    """A stage as its path (``"dZ1/pitfall"`` → ``("dZ1", "pitfall")``); ``None``: none."""
+    return tuple(stage.split("/")) if stage else None
+
+
+def _common(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The stage of a chapter made of chapters of stages ``a`` and ``b``: their common
+    ancestor (a chapter without a stage takes the other's)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return a[:_closeness(a, b)]
+
+
+def _closeness(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> int:
+    """How many leading levels stages ``a`` and ``b`` share (:data:`_ANY` when one has none)."""
+    if a is None or b is None:
+        return _ANY
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared
 
 
 def _cut_greedily(durations: list[float], min_seconds: float) -> list[list[int]]:
@@ -194,6 +248,6 @@ def vtt_from_srt(path: str | Path) -> str:
     return captions.content
 
 
-__all__ = ["MAX_TITLE_LENGTH", "MIN_CHAPTERS", "MIN_CHAPTER_SECONDS", "UNTITLED", "Chapter",
-           "Section", "chapters_text", "merge_sections", "timestamp", "too_short_reason",
-           "vtt_from_srt"]
+__all__ = ["MAX_TITLE_LENGTH", "MIN_CHAPTERS", "MIN_CHAPTER_SECONDS", "STAGE_SECTION_TYPE",
+           "UNTITLED", "Chapter", "Section", "chapters_text", "merge_sections", "stage_of",
+           "timestamp", "too_short_reason", "vtt_from_srt"]

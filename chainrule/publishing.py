@@ -21,7 +21,8 @@ from typing import Any
 
 from . import __version__
 from .cache_folder import cache_root, key_of, locked
-from .chapters import Section, chapters_text, merge_sections, too_short_reason, vtt_from_srt
+from .chapters import (Section, chapters_text, merge_sections, stage_of, too_short_reason,
+                       vtt_from_srt)
 from .drawing import RenderedFiles
 
 MANIFEST = "manifest.json"
@@ -121,7 +122,8 @@ def _video_chapters(sections: list[dict[str, Any]], first_title: str, output_dir
     """Write ``<stem>_chapters.txt`` (valid video chapters, :func:`merge_sections`) and return
     its manifest keys; ``chapters_file`` is ``None``, with the reason, for too short a video."""
     parts = [Section("" if index == 0 and mark["title"] in ("Title", first_title) else
-                     mark["title"], float(section.get("duration") or 0.0))
+                     mark["title"], float(section.get("duration") or 0.0),
+                     stage_of(section.get("type")))
              for index, (mark, section) in enumerate(zip(chapters(sections, first_title),
                                                          sections, strict=True))]
     merged = merge_sections(parts)

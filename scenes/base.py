@@ -95,6 +95,32 @@ def verified_derivation(spec: NetworkSpec) -> Any:
                               f"no scene is rendered: {error}") from error
 
 
+#: Manim section type of a step's section: this prefix, then :func:`argument_stage` (the video's
+#: chapters, :mod:`chainrule.chapters`, merge short sections within a stage first).
+STAGE_SECTION_TYPE = "chainrule.stage:"
+
+
+def argument_stage(step: Step) -> str:
+    """The stage of the argument ``step`` belongs to, as a path: ``dZ1/`` or ``general/`` and
+    its :class:`~derivations.steps.Stage` for the steps of ``dZ[1]`` and of the ending, else
+    ``layers/`` and its layer (``dZ[3]``, ``dW[3]`` and ``db[3]`` are one stage, a lower
+    layer's folds another).
+
+    >>> from derivations import NetworkSpec, derive
+    >>> d = derive(NetworkSpec(layer_dims=(2, 3, 2, 1)))
+    >>> [argument_stage(d.step(i)) for i in ("dZ1.forward", "db3.fold", "dZ2.fold")]
+    ['dZ1/forward', 'layers/3', 'layers/2']
+    """
+    if step.target in ("dZ1", "general"):
+        return f"{step.target}/{step.stage.value}"
+    return f"layers/{step.target.lstrip('dZWb')}"
+
+
+def stage_section_type(step: Step) -> str:
+    """The Manim section type that names the stage of ``step``'s section."""
+    return STAGE_SECTION_TYPE + argument_stage(step)
+
+
 class DerivationScene(Scene):
     """A scene built from the steps of a verified derivation.
 
@@ -200,7 +226,7 @@ class DerivationScene(Scene):
         """Open the section of ``step``, named after its title. The slides variant of a
         scene (:mod:`chainrule.slides`) also starts a slide here, with the step's narration as
         its speaker notes."""
-        self.next_section(step.title)
+        self.next_section(step.title, section_type=stage_section_type(step))
 
     def show_cues(self, narration: str) -> None:
         """Show ``narration`` as cues (:func:`scenes.captions.split_narration`), one after

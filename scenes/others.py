@@ -346,16 +346,34 @@ class OtherGradientsSegment(Segment):
         group = VGroup(*notes, folded).arrange(RIGHT, buff=1.0) if notes else folded
         if not fit_into(group, box, self.theme):
             # too many bands for legible text: keep the band's top, let the badges use the
-            # gap below, and never go below the body
+            # gap below
             group.align_to(box.point() + (height / 2) * UP, UP)
-            if group.get_bottom()[1] < body.center[1] - body.height / 2:
-                group.shift((body.center[1] - body.height / 2 - group.get_bottom()[1]) * UP)
+        if self.lone and group.get_top()[1] > self.lone[-1].get_bottom()[1] - gap:
+            # the fold above overflowed its band: start under it
+            group.shift((self.lone[-1].get_bottom()[1] - gap - group.get_top()[1]) * UP)
+        self.make_room(group, body)
         if notes:
             self.scene.play(FadeIn(VGroup(*notes)), run_time=self.t(0.6))
         self.scene.play(Write(folded.equation), run_time=self.t(1.0))
         self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
                                     lag_ratio=0.25), run_time=self.t(0.8))
         self.lone.append(group)
+
+    def make_room(self, group: VMobject, body: Box) -> None:
+        """When ``group`` would reach below the body, the folds already on the layer's screen
+        move up, the oldest fading out, until it fits (so no fold is drawn over another)."""
+        shift, dropped = 0.0, []
+        while self.lone and group.get_bottom()[1] + shift < body.bottom - 1e-6:
+            dropped.append(self.lone.pop(0))
+            first = self.lone[0] if self.lone else group
+            shift = body.top - first.get_top()[1]
+        if group.get_bottom()[1] + shift < body.bottom:  # alone and still too tall
+            shift = body.bottom - group.get_bottom()[1]
+        group.shift(shift * UP)
+        if dropped:
+            self.scene.play(*[FadeOut(g) for g in dropped],
+                            *[g.animate.shift(shift * UP) for g in self.lone],
+                            run_time=self.t(0.8))
 
 
 #: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.

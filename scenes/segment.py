@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from derivations.steps import Step
 from derivations.vocabulary import StepId
 
-from .base import DerivationScene, DerivationError
+from .base import DerivationScene, DerivationError, stage_section_type
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -85,7 +85,8 @@ class Segment:
             step = self.scene.steps[StepId.parse(step)]
         if step.id not in self.scene.begun:
             return self.scene.begin_step(step, show_title)
-        self.scene.next_section(f"{step.title} (continued)")
+        self.scene.next_section(f"{step.title} (continued)",
+                                section_type=stage_section_type(step))
         self.scene.clear_if_pending()
         if show_title:
             self.scene.show_title(step)

@@ -45,6 +45,9 @@ from scenes.segment import Segment, SegmentScene
 
 #: The equation is the subject of these scenes: it is written larger than body text.
 HERO_SCALE = 1.2
+#: Space between a differing weight and its frame, and the room (buff and stroke) a frame
+#: takes outside the entry it surrounds.
+FRAME_BUFF, FRAME_ROOM = 0.05, 0.08
 #: The steps of each segment.
 CANDIDATES = StepId("dZ1", StepKind.CANDIDATES)
 SHAPES = StepId("dZ1", StepKind.SHAPES)
@@ -205,7 +208,9 @@ class PitfallSegment(Segment):
         width = box.width - 0.6
         rows = VGroup(*[self.entry_line(parts, width) for parts in (candidate, truth)])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        fit_into(rows, Box(box.center, width, box.height), self.theme)
+        # the frames around the differing weights stand FRAME_ROOM outside the rows: fit the
+        # rows so that the frames, too, stay inside the box (and out of the subtitle band)
+        fit_into(rows, Box(box.center, width, box.height - 2 * FRAME_ROOM), self.theme)
         marks = VGroup(*[verdict_mark(self.theme, ok).next_to(row, LEFT, buff=0.25)
                          for row, ok in zip(rows, (False, True), strict=True)])
         differing = VGroup(*self.differences(rows[0], candidate, truth, ok=False),
@@ -235,7 +240,7 @@ class PitfallSegment(Segment):
                 except KeyError:
                     continue
                 frames.append(SurroundingRectangle(mobject, color=status_colour(self.theme, ok),
-                                                   buff=0.05, stroke_width=3))
+                                                   buff=FRAME_BUFF, stroke_width=3))
         return frames
 
 

@@ -47,6 +47,10 @@ from scenes.build import (Box, MatrixView, equation_tex, fit_first, fit_into, ma
 from scenes.network import NetworkPicture, backward_pulses, network_picture
 from scenes.segment import Segment, SegmentScene
 
+#: Clear space kept between the index arrow and the entries beside it (scene units): its
+#: stroke (5) reaches about 0.03 beyond its outline, and a visible gap remains.
+ARROW_CLEARANCE = 0.08
+
 #: Small matrices are drawn up to this much larger than entry size; the equation is larger
 #: than body text: they are what this scene is about.
 MAX_GROWTH = 1.35
@@ -228,8 +232,9 @@ class TransposeSegment(Segment):
 
         # the index of the sum runs down the highlighted column
         source_band = bands[0]
-        arrow = self.down_arrow(source_band, self.theme.text,
-                                left=unit == source.cols[-1] and len(source.cols) > 1)
+        left = unit == source.cols[-1] and len(source.cols) > 1
+        arrow = self.down_arrow(source_band, self.theme.text, left=left,
+                                beside=source.matrix.get_columns()[-2] if left else None)
         summand = part_of(equation, self.summand_part(step, source_name))
         self.scene.play(GrowArrow(arrow), Indicate(source_band, color=self.theme.highlight),
                         Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
@@ -298,12 +303,23 @@ class TransposeSegment(Segment):
         return index
 
     @staticmethod
-    def down_arrow(band: VMobject, colour: str, left: bool = False) -> Arrow:
+    def down_arrow(band: VMobject, colour: str, left: bool = False,
+                   beside: VMobject | None = None) -> Arrow:
         """An arrow beside ``band``, pointing down it: the direction the index runs (on its
-        left when ``left``, e.g. for the last column, whose right is the bracket)."""
+        left when ``left``, e.g. for the last column, whose right is the bracket). ``beside``
+        is the column on that side: the arrow is centred in the gap to it, and narrowed to
+        fit there, so that it never covers that column's entries."""
         arrow = Arrow(band.get_corner(UP + RIGHT), band.get_corner(DOWN + RIGHT), buff=0.05,
                       color=colour, stroke_width=5, max_tip_length_to_length_ratio=0.2)
-        return arrow.next_to(band, LEFT if left else RIGHT, buff=0.06)
+        arrow.next_to(band, LEFT if left else RIGHT, buff=0.06)
+        if beside is not None:
+            inner = band.get_left()[0] if left else band.get_right()[0]
+            outer = beside.get_right()[0] if left else beside.get_left()[0]
+            room = abs(inner - outer) - 2 * ARROW_CLEARANCE
+            if 0 < room < arrow.width:
+                arrow.stretch_to_fit_width(room)
+            arrow.set_x((inner + outer) / 2)
+        return arrow
 
     def column_to_row(self, source: MatrixView, target: MatrixView, column: Highlight
                       ) -> list[TransformFromCopy]:

@@ -153,6 +153,54 @@ def test_short_steps_merge_with_the_shorter_neighbour() -> None:
         ("0:34", "Sum & Partials", (4, 5))]
 
 
+def test_short_steps_merge_within_their_stage_first() -> None:
+    """The 5 s step would join its shorter neighbour (the 6 s one) across the end of the
+    forward pass; with stages it joins the start of the backward pass instead, and the 6 s
+    step the forward pass: no chapter is titled after one stage and holds another."""
+    steps = [Section("Forward", 12.0, "forward"), Section("Loss", 6.0, "forward"),
+             Section("Backward", 5.0, "backward"), Section("Transpose", 12.0, "backward"),
+             Section("Shapes", 14.0, "shapes")]
+    chapters = merge_sections(steps)
+    assert chapters is not None
+    assert [(c.title, c.sections) for c in chapters] == [
+        ("Forward & Loss", (0, 1)), ("Backward & Transpose", (2, 3)), ("Shapes", (4,))]
+    without = merge_sections([Section(s.title, s.duration) for s in steps])
+    assert without is not None and (1, 2) in [c.sections for c in without]  # the old merge
+
+
+def test_across_stages_the_nearest_stage_first() -> None:
+    """A short step with no neighbour of its own stage joins the one in the same part of the
+    argument (dZ1/...), not the shorter one that starts the next part (layers/...)."""
+    steps = [Section("Shapes fit", 20.0, "dZ1/shapes"), Section("Pitfall", 7.0, "dZ1/pitfall"),
+             Section("Loss", 12.0, "layers/2"), Section("Cancel", 15.0, "layers/2")]
+    chapters = merge_sections(steps)
+    assert chapters is not None
+    assert [c.sections for c in chapters] == [(0, 1), (2,), (3,)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["forward", "backward", "shapes", "layers/2",
+                                           "layers/1"]),
+                          st.lists(st.floats(min_value=0.5, max_value=15.0), min_size=1,
+                                   max_size=4)),
+                min_size=1, max_size=6))
+def test_stages_that_can_stand_alone_are_never_mixed(runs: list) -> None:
+    """Whenever every run of sections of one stage lasts 10 s or more (and there are three
+    runs), no chapter mixes stages; and every list still follows YouTube's rules."""
+    sections = [Section(f"{stage} {k}", duration, stage)
+                for k, (stage, durations) in enumerate(runs) for duration in durations]
+    run_of = list(itertools.accumulate(  # runs of equal stages, counted by hand
+        (int(a.stage != b.stage) for a, b in itertools.pairwise(sections)), initial=0))
+    check_chapters(sections)
+    totals = [sum(s.duration for s, run in zip(sections, run_of, strict=True) if run == number)
+              for number in range(run_of[-1] + 1)]
+    if len(totals) >= RULE_COUNT and min(totals) >= RULE_SECONDS:
+        chapters = merge_sections(sections)
+        assert chapters is not None
+        for chapter in chapters:
+            assert len({run_of[i] for i in chapter.sections}) == 1, chapter
+
+
 def test_long_merged_titles_keep_the_first() -> None:
     long = "A" * (MAX_TITLE_LENGTH - 5)
     chapters = merge_sections([Section(long, 4.0), Section("Second", 8.0),
@@ -200,12 +248,14 @@ NETWORKS = [dict(), dict(layer_dims=(2, 3, 2, 1), m=2),
 
 def estimated_sections(cls: type, derivation: object, pacing: object) -> list[Section]:
     from chainrule.catalog import narrated_ids_of
+    from scenes.base import argument_stage
     from scenes.lecture import TITLE_SECONDS, Lecture
 
     sections = [Section("", TITLE_SECONDS)] if issubclass(cls, Lecture) else []
     for step_id in narrated_ids_of(cls, derivation):
         step = derivation.step(step_id)  # type: ignore[attr-defined]
-        sections.append(Section(step.title, pacing.reading_time(step.narration)))  # type: ignore
+        sections.append(Section(step.title, pacing.reading_time(step.narration),  # type: ignore
+                                argument_stage(step)))  # type: ignore[arg-type]
     return sections
 
 
@@ -368,3 +418,24 @@ def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
         assert page.blocked == [] and page.errors == []
     assert cues == [[0.0, 2.5, "Row i of W[2]ᵀ times column j\nof dZ[2] & more: x < 0 gives 0."],
                     [2.5, 63.04, "Next cue."]]
+
+
+def test_published_chapters_read_the_stage_from_the_section_type(tmp_path: Path) -> None:
+    """The scenes name a section's stage in its Manim section type; the chapter list written
+    next to the video merges by it."""
+    from chainrule.publishing import _video_chapters
+    from scenes.base import STAGE_SECTION_TYPE
+
+    kind = "chainrule.stage:"
+    assert STAGE_SECTION_TYPE == kind
+    sections = [{"name": name, "duration": f"{seconds:.6f}", "type": kind + stage}
+                for name, seconds, stage in (("Forward", 12.0, "forward"),
+                                             ("Loss", 6.0, "forward"),
+                                             ("Backward", 5.0, "backward"),
+                                             ("Transpose", 12.0, "backward"),
+                                             ("Shapes", 14.0, "shapes"))]
+    sections.insert(0, {"name": "Title", "duration": "5.0", "type": "default.normal"})
+    written = _video_chapters(sections, "Title", tmp_path, "Lecture_l")
+    text = (tmp_path / written["chapters_file"]).read_text(encoding="utf-8")
+    assert [title for _, title in assert_youtube_valid(text, 54.0)] == [
+        "Forward & Loss", "Backward & Transpose", "Shapes"]

@@ -3,14 +3,16 @@ render at the lowest quality."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
 from derivations import NetworkSpec, derive
+from scenes.badges import Badge
 from scenes.others import OtherGradients, OtherGradientsSegment, screen_of, shared_parts
 from tests.scene_support import checked_plays, render_scene
-from tests.test_scenes_layout import check_layout
+from tests.test_scenes_layout import OVERLAP_TOLERANCE, _box, _visible, check_layout
 
 SPECS = (
     NetworkSpec(),
@@ -25,10 +27,34 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
 
 
+def check_badges_clear(scene) -> None:
+    """No shape badge overlaps an equation or another badge (check_layout compares only
+    equations, texts and matrices; a layer's folds stacked on one screen once drew the db
+    equation over the dW badges on 4-layer networks)."""
+    from manim import MathTex
+
+    shown = [m for m in scene.mobjects if _visible(m) and isinstance(m, (MathTex, Badge))]
+    for a, b in itertools.combinations(shown, 2):
+        if not (isinstance(a, Badge) or isinstance(b, Badge)):
+            continue
+        la, ba, ra, ta = _box(a)
+        lb, bb, rb, tb = _box(b)
+        across, up = min(ra, rb) - max(la, lb), min(ta, tb) - max(ba, bb)
+        assert across <= OVERLAP_TOLERANCE or up <= OVERLAP_TOLERANCE, (
+            f"{a!r} and {b!r} overlap by {across:.2f} x {up:.2f} units "
+            f"(after play {scene.renderer.num_plays})")
+
+
+def check_others(scene) -> None:
+    """check_layout, and badges clear of everything."""
+    check_layout(scene)
+    check_badges_clear(scene)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
 def test_layout(spec: NetworkSpec, media: Path) -> None:
-    with checked_plays(check_layout) as plays:
+    with checked_plays(check_others) as plays:
         scene = render_scene(OtherGradients, spec, media)
     assert plays[0] > 20
     assert scene.time > 30
