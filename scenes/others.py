@@ -303,10 +303,10 @@ class OtherGradientsSegment(Segment):
     def fold_bands() -> tuple[Box, Box, Box]:
         """For a fold with matrices: the scalar result in a strip above, the matrices entry
         by entry, the matrix form with its badges below."""
-        upper, middle, lower = stack_boxes((0.55, 0.9, 2.7, 2.6))[1:]
+        upper, middle, lower = stack_boxes((0.55, 0.8, 2.3, 3.3))[1:]
         return (Box(upper.center, upper.width - 0.6, upper.height),
                 Box((middle.center[0], middle.center[1] + 0.1), middle.width - 0.6,
-                    middle.height - 0.45),  # clear of the strip above and the form below
+                    middle.height - 0.25),  # clear of the strip above and the form below
                 Box(lower.center, lower.width - 0.6, lower.height))
 
     def show_fold(self, step: Step) -> None:
