@@ -104,8 +104,8 @@ class OtherGradientsSegment(Segment):
         self.upper: VMobject | None = None
         self.lower: VMobject | None = None
         self.lone: list[VMobject] = []
-        #: each fold of a layer below the output, with the height of its band
-        self.lone_places: list[tuple[VMobject, float]] = []
+        #: each fold of a layer below the output, with its centre and width in its band
+        self.lone_places: list[tuple[VMobject, np.ndarray, float]] = []
         for step in steps:
             key = screen_of(derivation, step)
             if key != screen:
@@ -396,13 +396,17 @@ class OtherGradientsSegment(Segment):
             if group.get_bottom()[1] < body.center[1] - body.height / 2:
                 group.shift((body.center[1] - body.height / 2 - group.get_bottom()[1]) * UP)
         self.align_equals(group, folded, box)
-        placed = [(shown, y) for shown, y in self.lone_places if abs(shown.get_y() - y) > 1e-3]
-        if placed:  # the folds above move up to their bands, making room
-            self.scene.play(*[shown.animate.set_y(y) for shown, y in placed],
-                            run_time=self.t(0.6))
-        self.lone_places.append((group, group.get_y()))
-        if not self.lone and count > 1:  # alone on the screen for now: in its middle
-            group.set_y(body.center[1])
+        moved = [(shown, place, width) for shown, place, width in self.lone_places
+                 if abs(shown.width - width) > 1e-3 or np.linalg.norm(shown.get_center() - place)
+                 > 1e-3]
+        if moved:  # the fold shown alone moves to its band, making room
+            self.scene.play(*[shown.animate.scale(width / shown.width).move_to(place)
+                              for shown, place, width in moved], run_time=self.t(0.8))
+        self.lone_places.append((group, group.get_center(), group.width))
+        if not self.lone and count > 1:  # alone on the screen for now: large, in its middle
+            alone = Box(body.center, body.width, body.height / 2)
+            scale = min(alone.width / group.width, alone.height / group.height, ALONE_GROWTH)
+            group.scale(max(scale, 1.0)).move_to(body.point())
         self.scene.play(Write(folded.equation), run_time=self.t(1.0))
         self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
                                     lag_ratio=0.25), run_time=self.t(0.8))
@@ -437,6 +441,9 @@ def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
     return found[0] if found else None
 
 
+#: The first fold of a layer's screen, alone until the next one comes, is drawn up to this much
+#: larger than in its band.
+ALONE_GROWTH = 1.4
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
 LONE_GROWTH = 1.5
