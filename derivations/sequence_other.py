@@ -185,10 +185,11 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     no_mean = (TexPart("no_mean", r"\text{no } 1/m \text{ here: }"),
                TexPart("dZ_is", rf"dZ^{{[{last}]}} = \partial\mathcal{{L}} / "
                                 rf"\partial Z^{{[{last}]}}", target))
-    # the three matrices entry by entry, each example's column lit in all three at once
+    # the three matrices entry by entry; column j of dZ[L] pairs with column j of A[L] and of
+    # Y (one example), for every j
     shown = (target, f"A{last}", "Y")
-    columns = tuple(tuple(Highlight(name, col=j) for name in shown)
-                    for j in range(net.spec.m))
+    columns = tuple((Highlight(target, col=j), Highlight(name, col=j))
+                    for j in range(net.spec.m) for name in shown[1:])
     third = Step(StepId(target, StepKind.FOLD), Stage.FOLD, f"dZ[{last}] for all examples at once",
                  f"Each entry needs only its own a and y, so dZ[{last}] = A[{last}] − Y. "
                  f"There is no 1/m in dZ[{last}]: it is ∂ℒ/∂Z[{last}], of the sum ℒ, not of J.",

@@ -355,7 +355,7 @@ class OtherGradientsSegment(Segment):
         self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
         by_name = {display.name: view for display, view in zip(step.matrices, views,
                                                                  strict=True)}
-        for marks in step.highlights:
+        for marks in marks_by_first(step.highlights):
             bands = VGroup(*[band_of(by_name[mark.matrix], mark, self.theme)
                              for mark in marks if mark.matrix in by_name])
             self.scene.play(Create(bands), run_time=self.t(0.5))
@@ -428,6 +428,22 @@ class OtherGradientsSegment(Segment):
         left, right = box.center[0] - box.width / 2, box.center[0] + box.width / 2
         shift = min(max(shift, left - group.get_left()[0]), right - group.get_right()[0])
         group.shift(shift * RIGHT)
+
+
+def marks_by_first(pairs: tuple[tuple[Highlight, Highlight], ...]) -> list[list[Highlight]]:
+    """The highlighted pairs grouped by their first mark, in order: each group is that mark and
+    every mark it pairs with (column j of ``dZ[L]`` with column j of ``A[L]`` and of ``Y``).
+
+    >>> a, b, c = Highlight("dZ2", col=0), Highlight("A2", col=0), Highlight("Y", col=0)
+    >>> [[m.matrix for m in group] for group in marks_by_first(((a, b), (a, c)))]
+    [['dZ2', 'A2', 'Y']]
+    """
+    groups: dict[Highlight, list[Highlight]] = {}
+    for first, second in pairs:
+        group = groups.setdefault(first, [first])
+        if second not in group:
+            group.append(second)
+    return list(groups.values())
 
 
 def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
