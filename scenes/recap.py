@@ -40,9 +40,9 @@ MAX_GROWTH = 1.35
 #: and entry sizes; the first that fits the frame legibly is used.
 SIZES = ((1.0, 1.0), (0.85, 0.85), (0.75, 0.8), (0.7, 0.75))
 #: The answer labels under the card, as a share of the card's formula size.
-LABEL_SHARE = 0.95
+LABEL_SHARE = 1.1
 #: Space between two rows of the card, between its columns, and around the answers.
-ROW_GAP, COLUMN_GAP, ANSWER_GAP = 0.3, 0.6, 0.22
+ROW_GAP, COLUMN_GAP, ANSWER_GAP = 0.2, 0.6, 0.18
 #: Margin of a highlight band around the parts an answer explains (clear of the ``=``).
 BAND_BUFF = 0.05
 #: Other formulas are dimmed to this opacity while an answer is lit.
