@@ -167,7 +167,7 @@ def theme_warnings(settings: Settings) -> tuple[str, ...]:
     Only a config that sets a symbol colour (a family or the fallback) is checked: the
     default palette is checked by the tests, and checking it needs no Manim import.
     """
-    families = {"W", "b", "Z", "A", "dZ", "gprime", "X", "Y", "m", "fallback"}
+    families = {"W", "b", "Z", "A", "dZ", "dW", "db", "gprime", "X", "Y", "m", "fallback"}
     if not families & set(settings.theme.overrides()):
         return ()
     from .errors import ConfigError

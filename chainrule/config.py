@@ -136,6 +136,8 @@ class ThemeSettings(_Section):
     Z: Colour = Field(None, description="pre-activations Z[l]")
     A: Colour = Field(None, description="activations A[l]")
     dZ: Colour = Field(None, description="gradients dZ[l]")
+    dW: Colour = Field(None, description="weight gradients dW[l]")
+    db: Colour = Field(None, description="bias gradients db[l]")
     gprime: Colour = Field(None, description="the activation's derivative g[l]'(Z[l])")
     X: Colour = Field(None, description="the input X = A[0]")
     Y: Colour = Field(None, description="the labels Y")
@@ -154,8 +156,8 @@ class ThemeSettings(_Section):
     min_font_size: Size = Field(None, gt=0, le=144, description="the smallest size text may "
                                 "shrink to (a compact layout is used instead of going below)")
 
-    @field_validator("W", "b", "Z", "A", "dZ", "gprime", "X", "Y", "m", "text", "fallback",
-                     "highlight", "ok", "error", "background")
+    @field_validator("W", "b", "Z", "A", "dZ", "dW", "db", "gprime", "X", "Y", "m", "text",
+                     "fallback", "highlight", "ok", "error", "background")
     @classmethod
     def _is_colour(cls, value: str | None, info: Any) -> str | None:
         return None if value is None else check_colour(info.field_name, value)

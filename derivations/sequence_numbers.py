@@ -41,7 +41,7 @@ from .functions import activation
 from .network import Network
 from .notation import shape_tex, size_tex
 from .numeric import evaluate
-from .steps import MatrixDisplay, NumberData, ShapeBadge, Stage, Step
+from .steps import Highlight, MatrixDisplay, NumberData, ShapeBadge, Stage, Step
 from .vocabulary import (HADAMARD, NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart,
                          operator)
 
@@ -531,18 +531,12 @@ def nudge_step(net: Network, data: NumberData) -> Step:
 def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
     """The transpose-free formula on the same numbers: another value, or no product."""
     i, j = data.picked
-    n1, n2, m = net.spec.size(1), net.spec.size(2), net.spec.m
+    n1 = net.spec.size(1)
     step_id = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
     claims = numbers_no_transpose_claims(net, data)
     title = "Without the transpose, in numbers"
     if isinstance(claims[0], ShapeClaim):
-        badges = (ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
-                  ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False))
-        return Step(step_id, Stage.PITFALL, title,
-                    f"Without the transpose there is no number to compute. W[2] is {n2}×{n1} "
-                    f"and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product.",
-                    equation=(matrix_label("W2"), matrix_label("dZ2")), badges=badges,
-                    numbers=data, claims=claims)
+        return _no_product_step(net, data, claims)
     wrong_lhs = (operator("lparen", "(", Role.OPEN), *to_parts(parse(_no_transpose_text())),
                  operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE))
     wrong = data.wrong if data.wrong is not None else data.result
@@ -562,6 +556,36 @@ def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
                      "the shapes agree, the values do not.")
     return Step(step_id, Stage.PITFALL, title, narration, equation=equation,
                 lines=(symbolic, verdict), picked=data.picked, numbers=data, claims=claims)
+
+
+def _no_product_step(net: Network, data: NumberData, claims: tuple[Claim, ...]) -> Step:
+    """The non-square case: row ``i`` of ``W[2]`` (``n[1]`` numbers) against column ``j`` of
+    ``dZ[2]`` (``n[2]`` numbers) pair up into no product; beside it, the value the formula
+    with the transpose gave (checked again here)."""
+    i, j = data.picked
+    n1, n2, m = net.spec.size(1), net.spec.size(2), net.spec.m
+    badges = (ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
+              ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False))
+    wrong_lhs = (operator("lparen", "(", Role.OPEN), *to_parts(parse(_no_transpose_text())),
+                 operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE))
+    no_value = (*wrong_lhs, TexPart("no_value", r"\text{: no value}"))
+    right = (partial(LOSS.tex, entry("Z1", i, j), "dZ1"), APPROX,
+             _number("n_result", result_text(data.result), "dZ1"))
+    shown = EqualityClaim(
+        f"the value shown with the transpose is entry ({i + 1}, {j + 1}) of "
+        f"W2.T @ dZ2 * gprime(Z1) at the numbers",
+        sympy.ImmutableMatrix([[_shown(result_text(data.result))]]),
+        sympy.ImmutableMatrix([[_rounded(_chain_sum(net, data))]]))
+    return Step(StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE), Stage.PITFALL,
+                "Without the transpose, in numbers",
+                f"Without the transpose there is no number to compute. Row {i + 1} of W[2] has "
+                f"{n1} numbers, column {j + 1} of dZ[2] has {n2}: they do not pair up. "
+                f"W[2] is {n2}×{n1} and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product. "
+                f"With the transpose the value was {_spoken_number(result_text(data.result))}.",
+                equation=(matrix_label("W2"), matrix_label("dZ2")), badges=badges,
+                lines=(no_value, right), highlights=((Highlight("W2", row=i),
+                                                      Highlight("dZ2", col=j)),),
+                picked=data.picked, numbers=data, claims=(*claims, shown))
 
 
 # --------------------------------------------------------------------------- vector rule

@@ -15,6 +15,7 @@ import sympy
 from .claims import Claim, DerivativeClaim, EqualityClaim
 from .display import (COST, EQUALS, LOSS, LPAREN, OVER_M, general_entry, matrix_display,
                       matrix_label, partial, sum_sign)
+from . import notation
 from .formula import Node, to_parts
 from .formulas import composite, fold_claims
 from .functions import Z, bce, sigma
@@ -184,10 +185,16 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     no_mean = (TexPart("no_mean", r"\text{no } 1/m \text{ here: }"),
                TexPart("dZ_is", rf"dZ^{{[{last}]}} = \partial\mathcal{{L}} / "
                                 rf"\partial Z^{{[{last}]}}", target))
+    # the three matrices entry by entry; column j of dZ[L] pairs with column j of A[L] and of
+    # Y (one example), for every j
+    shown = (target, f"A{last}", "Y")
+    columns = tuple((Highlight(target, col=j), Highlight(name, col=j))
+                    for j in range(net.spec.m) for name in shown[1:])
     third = Step(StepId(target, StepKind.FOLD), Stage.FOLD, f"dZ[{last}] for all examples at once",
                  f"Each entry needs only its own a and y, so dZ[{last}] = A[{last}] − Y. "
                  f"There is no 1/m in dZ[{last}]: it is ∂ℒ/∂Z[{last}], of the sum ℒ, not of J.",
                  equation=(matrix_label(target), EQUALS, *to_parts(node)), lines=(no_mean,),
+                 matrices=tuple(matrix_display(net, name) for name in shown), highlights=columns,
                  badges=badges_for(net, target, node), claims=fold_claims(net, target, node))
     return first, second, cancel, third
 
@@ -255,7 +262,9 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
     fold_equation = (matrix_label(target), EQUALS, *to_parts(node))
     fold_claim = fold_claims(net, target, node)
     if layer < net.spec.num_layers:
-        input_line = ((matrix_label("A0"), EQUALS, matrix_label("X")) if layer == 1 else
+        # A[0] in the activations' colour: the input is layer 0's activation
+        input_line = ((TexPart("A0", notation.matrix_tex("A0"), "A0"), EQUALS,
+                       matrix_label("X")) if layer == 1 else
                       (TexPart("input", r"\text{input } "), matrix_label(previous)))
         said = "A[0] = X" if layer == 1 else f"its input A[{layer - 1}]"
         return (Step(StepId(target, StepKind.FOLD), Stage.FOLD,

@@ -232,7 +232,8 @@ class MatrixView(VGroup):
 
     def __init__(self, cells: dict[tuple[int, int], VMobject], rows: Sequence[int | None],
                  cols: Sequence[int | None], theme: Theme, label: VMobject | None = None,
-                 shape: tuple[int, int] | None = None, general: bool = False) -> None:
+                 shape: tuple[int, int] | None = None, general: bool = False,
+                 min_cell_width: float = 0.0) -> None:
         super().__init__()
         self.general = general
         self.rows, self.cols = tuple(rows), tuple(cols)
@@ -251,7 +252,7 @@ class MatrixView(VGroup):
                     line.append(ellipsis_dots(DOWN if r is None else RIGHT, theme))
             table.append(line)
         shown = [m for line in table for m in line]
-        width = max(m.width for m in shown)
+        width = max(min_cell_width, *(m.width for m in shown))
         height = max(m.height for m in shown)
         self.matrix = MobjectMatrix(
             table, h_buff=width + 0.45, v_buff=max(height + 0.3, 0.75),
@@ -325,11 +326,12 @@ def highlight_bands(mobjects: Sequence[VMobject], theme: Theme, buff: float = 0.
 
 def matrix_view(display: MatrixDisplay, theme: Theme, font_size: float | None = None,
                 limit: tuple[int, int] = (9, 9), with_label: bool = True,
-                general: bool = False) -> MatrixView:
+                general: bool = False, min_cell_width: float = 0.0) -> MatrixView:
     """``display`` as a bracketed matrix of its entries, labelled ``W^{[2]} =``.
 
     ``limit`` caps the shown rows/columns (see :func:`visible_indices`); ``general`` shows a
-    single general entry (``w^{[2]}_{ki}``) instead of all entries.
+    single general entry (``w^{[2]}_{ki}``) instead of all entries; ``min_cell_width`` spaces
+    the columns as if every entry were at least that wide (room for labels under them).
     """
     size = font_size or theme.entry_size
     label = None
@@ -343,7 +345,8 @@ def matrix_view(display: MatrixDisplay, theme: Theme, font_size: float | None = 
     cols = visible_indices(display.shape[1], limit[1])
     cells = {(r, c): equation_tex(display.entries[r][c], theme, size)
              for r in rows if r is not None for c in cols if c is not None}
-    return MatrixView(cells, rows, cols, theme, label, shape=display.shape)
+    return MatrixView(cells, rows, cols, theme, label, shape=display.shape,
+                      min_cell_width=min_cell_width)
 
 
 def grid_view(grid: EntryGrid, theme: Theme, font_size: float | None = None,

@@ -38,6 +38,9 @@ from scenes.build import (
     stack_boxes,
 )
 
+#: The factor matrices, alone on screen in the first step, are drawn up to this much larger
+#: than in their band (where the expansion needs them later).
+ALONE_GROWTH = 1.6
 #: How many entries are expanded slowly before the rest are filled in quickly.
 DETAILED_ENTRIES = 2
 
@@ -58,6 +61,12 @@ class ExpandSegment(Segment):
         equation = equation_tex(concrete.equation, self.theme)
         fit_into(equation, equation_box, self.theme)
         views = self.factor_views(concrete, expand, matrices_box)
+        # alone on screen for now: shown large in the whole body, then moved to their band
+        row = VGroup(*views.values())
+        place, width = row.get_center(), row.width
+        whole = Box((matrices_box.center[0], (matrices_box.top + result_box.bottom) / 2),
+                    matrices_box.width, matrices_box.top - result_box.bottom)
+        fit_into(row, whole, self.theme, grow=ALONE_GROWTH)
         self.scene.play(Write(equation), run_time=self.t(1.2))
         self.scene.play(LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4),
                   run_time=self.t(1.5))
@@ -65,6 +74,8 @@ class ExpandSegment(Segment):
 
         # -- every entry of the product as a scalar sum
         self.begin_step(expand)
+        self.scene.play(row.animate.scale(width / row.width).move_to(place),
+                        run_time=self.t(0.8))
         general = equation_tex(expand.equation, self.theme)
         fit_into(general, work_box, self.theme)
         result = fit_first(self.result_builders(expand), result_box, self.theme)

@@ -141,6 +141,10 @@ def lines_in(parts: Parts, box: Box, theme: Theme, growth: float = MAX_GROWTH) -
     return lines
 
 
+#: Height kept under a badged equation for the crosses its badges get (scene units).
+CROSS_ROOM = 0.5
+
+
 class NumbersSegment(Segment):
     """Real numbers for ``∂𝓛/∂z[1]_11``, the nudge of ``z[1]_11``, and the transpose-free value."""
 
@@ -178,14 +182,11 @@ class NumbersSegment(Segment):
 
         # -- the same numbers without the transpose
         self.begin_step(pitfall)
+        self.clear_body(keep=[views])
+        if restore is not None:  # the numbers before the nudge
+            self.scene.play(restore, run_time=self.t(0.5))
         if pitfall.badges:
-            self.clear_body()
-        else:
-            self.clear_body(keep=[views])
-            if restore is not None:  # the numbers before the nudge
-                self.scene.play(restore, run_time=self.t(0.5))
-        if pitfall.badges:
-            self.no_product(pitfall, body_boxes((1.0, 3.0, 1.0))[1])
+            self.no_product(pitfall, views, body_boxes((2.6, 1.8, 1.15))[1:])
         else:
             self.another_number(pitfall, views, body_boxes((2.6, 2.0, 0.9))[1:])
         self.end_step(pause=2.0)
@@ -285,19 +286,40 @@ class NumbersSegment(Segment):
         mark = verdict_mark(self.theme, not different).next_to(verdict, RIGHT, buff=0.3)
         self.scene.play(Write(verdict), FadeIn(mark, scale=1.5), run_time=self.t(1.0))
 
-    def no_product(self, step: Step, box: Box) -> None:
-        """The non-square case: ``W[2] dZ[2]`` with its shapes, which do not fit."""
+    def no_product(self, step: Step, views: VGroup, rows: list[Box]) -> None:
+        """The non-square case: row ``i`` of ``W[2]`` against column ``j`` of ``dZ[2]`` (of
+        different lengths) lit in the matrices; ``W[2] dZ[2]`` with its shapes, which do not
+        fit; then "no value" beside the value the formula with the transpose gave."""
+        shapes_box, verdict_box = rows
+        by_name: dict[str, MatrixView] = views.views  # type: ignore[attr-defined]
+        marks = step.highlights[0] if step.highlights else ()
+        bands = VGroup(*[by_name[mark.matrix].band(self.theme, row=mark.row)
+                         if mark.row is not None else
+                         by_name[mark.matrix].band(self.theme, col=mark.col)
+                         for mark in marks if mark.matrix in by_name])
+        self.scene.play(Create(bands), run_time=self.t(0.8))
         shown = BadgedEquation(step.equation, step.badges, self.theme)
-        fit_into(shown, box, self.theme, grow=True)
+        room = Box((shapes_box.center[0], shapes_box.center[1] + CROSS_ROOM / 2),
+                   shapes_box.width, shapes_box.height - CROSS_ROOM)  # the crosses go below
+        fit(shown, room, self.theme, growth=1.5)
         self.scene.play(Write(shown.equation), run_time=self.t(1.0))
         self.scene.play(FadeIn(shown.badge_row()), run_time=self.t(1.0))
-        marks, animations = VGroup(), []
+        crosses, animations = VGroup(), []
         for badge in shown.badges.values():
             group, shows = badge.judge(self.theme)
-            marks.add(group)
+            crosses.add(group)
             animations += shows
         self.scene.play(*animations, run_time=self.t(1.0))
-        self.settle(VGroup(shown, marks))
+        verdicts = VGroup()
+        for parts, ok in zip(step.lines, (False, True), strict=False):
+            line = equation_tex(parts, self.theme)
+            verdicts.add(VGroup(verdict_mark(self.theme, ok), line).arrange(RIGHT, buff=0.25))
+        verdicts.arrange(RIGHT, buff=1.2)
+        fit(verdicts, verdict_box, self.theme, growth=1.3)
+        for verdict in verdicts:
+            self.scene.play(FadeIn(verdict[0], scale=1.5), Write(verdict[1]),
+                            run_time=self.t(1.0))
+        self.settle(VGroup(shown, crosses, verdicts))
 
 
 class RealNumbers(SegmentScene):

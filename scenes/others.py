@@ -104,12 +104,15 @@ class OtherGradientsSegment(Segment):
         self.upper: VMobject | None = None
         self.lower: VMobject | None = None
         self.lone: list[VMobject] = []
+        #: each fold of a layer below the output, with its centre and width in its band
+        self.lone_places: list[tuple[VMobject, np.ndarray, float]] = []
         for step in steps:
             key = screen_of(derivation, step)
             if key != screen:
                 if screen is not None:
                     self.scene.clear_at_next_step()
                 screen, self.upper, self.lower, self.lone = key, None, None, []
+                self.lone_places = []
             self.begin_step(step)
             self.show(step, derivation)
             self.end_step(pause=1.2)
@@ -123,7 +126,7 @@ class OtherGradientsSegment(Segment):
             self.show_lone_fold(step, count)
         elif step.id.kind is StepKind.CANCEL:
             self.show_cancel(step)
-        elif step.stage is Stage.FOLD and not step.matrices:
+        elif step.stage is Stage.FOLD and (step.badges or not step.matrices):
             self.show_fold(step)
         elif step.matrices:
             self.show_entry(step)
@@ -296,10 +299,24 @@ class OtherGradientsSegment(Segment):
 
     # ---------------------------------------------------------------- folds
 
+    @staticmethod
+    def fold_bands() -> tuple[Box, Box, Box]:
+        """For a fold with matrices: the scalar result in a strip above, the matrices entry
+        by entry, the matrix form with its badges below."""
+        upper, middle, lower = stack_boxes((0.55, 0.8, 2.3, 3.3))[1:]
+        return (Box(upper.center, upper.width - 0.6, upper.height),
+                Box((middle.center[0], middle.center[1] + 0.1), middle.width - 0.6,
+                    middle.height - 0.25),  # clear of the strip above and the form below
+                Box(lower.center, lower.width - 0.6, lower.height))
+
     def show_fold(self, step: Step) -> None:
         """The matrix form with its badges below (and its note, e.g. "no 1/m here"); the
-        ``1/m`` of both forms lit together."""
-        upper_box, lower_box = self.bands()
+        ``1/m`` of both forms lit together. A fold with matrices (``dZ[L] = A[L] − Y``) shows
+        them entry by entry between the two, each example's column lit in all of them."""
+        if step.matrices:
+            upper_box, middle_box, lower_box = self.fold_bands()
+        else:
+            (upper_box, lower_box), middle_box = self.bands(), None
         if self.upper is not None and self.upper.height > upper_box.height + 0.01:
             # a tall upper (the cancellation) shrunk into the band would be unreadable: keep
             # its boxed result, the line the fold starts from, at a readable size
@@ -312,6 +329,10 @@ class OtherGradientsSegment(Segment):
         group = VGroup(folded, *notes).arrange(DOWN, buff=0.4) if len(notes) else folded
         fit_into(group, lower_box, self.theme)
         lower_out = [FadeOut(self.lower)] if self.lower is not None else []
+        views = VGroup()
+        if middle_box is not None:
+            views = self.columns_lit(step, middle_box, lower_out)
+            lower_out = []
         self.scene.play(*lower_out, Write(folded.equation), run_time=self.t(1.2))
         self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
                                     lag_ratio=0.25), run_time=self.t(1.0))
@@ -322,7 +343,25 @@ class OtherGradientsSegment(Segment):
         if self.upper is not None:
             scales += roles(self.upper, Role.SCALE)
         self.light(scales)
-        self.lower = group
+        self.lower = VGroup(views, group) if len(views) else group
+
+    def columns_lit(self, step: Step, box: Box, leaving: list[Any]) -> VGroup:
+        """The step's matrices side by side in ``box`` (as large as it allows), then each of
+        its highlighted columns (one example) lit in all of them in turn; ``leaving`` (fade-outs)
+        play as they appear."""
+        views = fit_first([lambda limit=limit: self.matrices(step, limit) for limit in LIMITS],
+                          box, self.theme)
+        grow_into(views, box, MAX_GROWTH)
+        self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
+        by_name = {display.name: view for display, view in zip(step.matrices, views,
+                                                                 strict=True)}
+        for marks in marks_by_first(step.highlights):
+            bands = VGroup(*[band_of(by_name[mark.matrix], mark, self.theme)
+                             for mark in marks if mark.matrix in by_name])
+            self.scene.play(Create(bands), run_time=self.t(0.5))
+            self.wait(self.t(0.4))
+            self.scene.play(FadeOut(bands), run_time=self.t(0.3))
+        return views
 
     def upper_result(self) -> VMobject:
         """A copy of the upper band's last line, with its frame when it has one (the boxed
@@ -335,28 +374,47 @@ class OtherGradientsSegment(Segment):
 
     def show_lone_fold(self, step: Step, count: int) -> None:
         """A fold of a layer below the output: one of ``count`` bands of the layer's screen,
-        its note (``A[0] = X``) beside its badged equation."""
+        shown large, ``=`` under the ``=`` of the band above; its note (``A[0] = X``) beside
+        the part it explains (``Xᵀ``), lit together with it."""
         body = self.body()
-        gap = 0.15
+        gap = 0.3
         height = (body.height - gap * (count - 1)) / count
         top = body.top - len(self.lone) * (height + gap)
         box = Box((body.center[0], top - height / 2), body.width, height)
         folded = BadgedEquation(step.equation, step.badges, self.theme)
-        notes = [equation_tex(parts, self.theme) for parts in step.lines]
-        group = VGroup(*notes, folded).arrange(RIGHT, buff=1.0) if notes else folded
-        if not fit_into(group, box, self.theme):
+        notes = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
+        explained = explained_part(folded, step)
+        group = VGroup(folded)
+        if len(notes):
+            notes.arrange(DOWN, buff=0.2).next_to(folded.equation, RIGHT, buff=0.9)
+            notes.set_y((explained or folded.equation).get_y())
+            group.add(notes)
+        if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the
-            # gap below
+            # gap below (make_room keeps it inside the body)
             group.align_to(box.point() + (height / 2) * UP, UP)
+        self.align_equals(group, folded, box)
+        moved = [(shown, place, width) for shown, place, width in self.lone_places
+                 if abs(shown.width - width) > 1e-3 or np.linalg.norm(shown.get_center() - place)
+                 > 1e-3]
+        if moved:  # the fold shown alone moves to its band, making room
+            self.scene.play(*[shown.animate.scale(width / shown.width).move_to(place)
+                              for shown, place, width in moved], run_time=self.t(0.8))
         if self.lone and group.get_top()[1] > self.lone[-1].get_bottom()[1] - gap:
             # the fold above overflowed its band: start under it
             group.shift((self.lone[-1].get_bottom()[1] - gap - group.get_top()[1]) * UP)
         self.make_room(group, body)
-        if notes:
-            self.scene.play(FadeIn(VGroup(*notes)), run_time=self.t(0.6))
+        self.lone_places = [(g, g.get_center(), g.width) for g in (*self.lone, group)]
+        if not self.lone and count > 1:  # alone on the screen for now: large, in its middle
+            alone = Box(body.center, body.width, body.height / 2)
+            scale = min(alone.width / group.width, alone.height / group.height, ALONE_GROWTH)
+            group.scale(max(scale, 1.0)).move_to(body.point())
         self.scene.play(Write(folded.equation), run_time=self.t(1.0))
         self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
                                     lag_ratio=0.25), run_time=self.t(0.8))
+        if len(notes):
+            self.scene.play(FadeIn(notes, shift=0.2 * LEFT), run_time=self.t(0.6))
+            self.light([m for m in (explained, notes) if m is not None], hold=1.0)
         self.lone.append(group)
 
     def make_room(self, group: VMobject, body: Box) -> None:
@@ -374,6 +432,55 @@ class OtherGradientsSegment(Segment):
             self.scene.play(*[FadeOut(g) for g in dropped],
                             *[g.animate.shift(shift * UP) for g in self.lone],
                             run_time=self.t(0.8))
+
+    def align_equals(self, group: VMobject, folded: BadgedEquation, box: Box) -> None:
+        """Shift ``group`` sideways so that its ``=`` sits under the ``=`` of the layer's first
+        fold, as far as ``box`` allows."""
+        equals = find_role(VGroup(folded.equation), Role.EQUALS)
+        if equals is None:
+            return
+        if not self.lone:
+            self.lone_equals = equals.get_x()
+            return
+        shift = getattr(self, "lone_equals", equals.get_x()) - equals.get_x()
+        left, right = box.center[0] - box.width / 2, box.center[0] + box.width / 2
+        shift = min(max(shift, left - group.get_left()[0]), right - group.get_right()[0])
+        group.shift(shift * RIGHT)
+
+
+def marks_by_first(pairs: tuple[tuple[Highlight, Highlight], ...]) -> list[list[Highlight]]:
+    """The highlighted pairs grouped by their first mark, in order: each group is that mark and
+    every mark it pairs with (column j of ``dZ[L]`` with column j of ``A[L]`` and of ``Y``).
+
+    >>> a, b, c = Highlight("dZ2", col=0), Highlight("A2", col=0), Highlight("Y", col=0)
+    >>> [[m.matrix for m in group] for group in marks_by_first(((a, b), (a, c)))]
+    [['dZ2', 'A2', 'Y']]
+    """
+    groups: dict[Highlight, list[Highlight]] = {}
+    for first, second in pairs:
+        group = groups.setdefault(first, [first])
+        if second not in group:
+            group.append(second)
+    return list(groups.values())
+
+
+def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
+    """The part of the fold a note explains: the one drawn in the colour family of the note's
+    last symbol (``Xᵀ`` for ``A[0] = X``), ``None`` if there is none."""
+    if not step.lines:
+        return None
+    symbol = step.lines[0][-1].symbol
+    found = [mobject for part, mobject in tagged(VGroup(folded.equation))
+             if symbol is not None and part.symbol == symbol]
+    return found[0] if found else None
+
+
+#: The first fold of a layer's screen, alone until the next one comes, is drawn up to this much
+#: larger than in its band.
+ALONE_GROWTH = 1.4
+#: A layer's folds below the output are drawn up to this much larger than body size: two
+#: short formulas with badges share the screen, which would otherwise stay half empty.
+LONE_GROWTH = 1.5
 
 
 #: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.

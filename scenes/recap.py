@@ -39,8 +39,10 @@ MAX_GROWTH = 1.35
 #: Type sizes to try, largest first: (formula, badge letters) as shares of the theme's body
 #: and entry sizes; the first that fits the frame legibly is used.
 SIZES = ((1.0, 1.0), (0.85, 0.85), (0.75, 0.8), (0.7, 0.75))
+#: The answer labels under the card, as a share of the card's formula size.
+LABEL_SHARE = 1.1
 #: Space between two rows of the card, between its columns, and around the answers.
-ROW_GAP, COLUMN_GAP, ANSWER_GAP = 0.3, 0.6, 0.22
+ROW_GAP, COLUMN_GAP, ANSWER_GAP = 0.2, 0.6, 0.18
 #: Margin of a highlight band around the parts an answer explains (clear of the ``=``).
 BAND_BUFF = 0.05
 #: Other formulas are dimmed to this opacity while an answer is lit.
@@ -72,8 +74,8 @@ class RecapCard(VGroup):
                                           corner_radius=0.15, stroke_width=2,
                                           stroke_opacity=0.6)
         self.card = VGroup(columns, self.frame)
-        self.labels = [equation_tex(parts, theme, max(theme.min_font_size,
-                                                      badge_share * theme.entry_size))
+        # the answers are what the lecture set out to explain: as large as the formulas
+        self.labels = [equation_tex(parts, theme, max(theme.min_font_size, LABEL_SHARE * size))
                        for parts in recap_answers(step)]
         answers = VGroup(*self.labels).arrange(DOWN, aligned_edge=LEFT, buff=ANSWER_GAP)
         answers.next_to(self.card, DOWN, buff=1.5 * ANSWER_GAP)

@@ -52,6 +52,15 @@ def tint(colour: str, amount: float) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
+#: ``W``'s yellow, muted: the same hue (57° in HSV), saturation 0.46 instead of 0.72, value 0.75
+#: instead of 0.94. The most saturated shade of that hue that keeps CAM02-UCS ΔE ≥ 10 from every
+#: other symbol colour in all four visions (:mod:`chainrule.colour_vision`); 9.6:1 on #111111.
+MUTED_W = "#C0BC68"
+#: ``b``'s light sky blue, muted the same way: hue 210° (b: 202°), saturation 0.25 (b: 0.38),
+#: value 0.63 (b: 0.95); ΔE ≥ 10 from every other symbol colour in all four visions, 5.5:1 on
+#: #111111 (WCAG AA). Brighter or more saturated blues meet sky blue ``A`` or the greys.
+MUTED_B = "#788CA0"
+
 #: Family of each symbol kind → its default colour.
 DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType({
     "W": OKABE_ITO["yellow"],
@@ -61,6 +70,12 @@ DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType({
     "Z": OKABE_ITO["bluish_green"],
     "A": OKABE_ITO["sky_blue"],
     "dZ": OKABE_ITO["vermillion"],
+    # the gradients of the parameters: W's and b's own hue, muted (less saturated, darker).
+    # The hue says whose gradient it is (dW has W's shape and updates W); the muting says "the
+    # gradient of", and no other symbol is drawn in it. dZ keeps its own vermillion: it is the
+    # signal that runs backwards through the layers, not the update of a parameter.
+    "dW": MUTED_W,
+    "db": MUTED_B,
     "gprime": tint(OKABE_ITO["reddish_purple"], 0.3),  # apart from the greys for deuteranopes
     "X": "#9A9A9A",   # mid grey: the input (A[0])
     "Y": OKABE_ITO["orange"],

@@ -45,6 +45,8 @@ from scenes.segment import Segment, SegmentScene
 JACOBIAN = StepId("dZ1", StepKind.JACOBIAN)
 ELEMENTWISE = StepId("dZ1", StepKind.ELEMENTWISE)
 STACK = StepId("dZ1", StepKind.STACK)
+#: Space kept between two column labels under a matrix (scene units, before fitting).
+LABEL_GAP = 0.35
 
 
 def second_equals(parts: Parts) -> int | None:
@@ -56,6 +58,21 @@ def second_equals(parts: Parts) -> int | None:
     """
     first = index_of(parts, Role.EQUALS)
     return None if first is None else index_of(parts, Role.EQUALS, first + 1)
+
+
+def stack_layout() -> tuple[Box, Box, Box]:
+    """The boxes of the stacking step: the rule for one column across the top; below it the
+    matrix with its column labels on the left (the full height, so its entries and labels
+    are large) and the matrix formula on the right."""
+    top, rest = body_boxes((1.0, 4.2))
+    left_share = 0.46
+    left_width = rest.width * left_share
+    left = Box((rest.center[0] - rest.width / 2 + left_width / 2, rest.center[1]),
+               left_width, rest.height)
+    right_width = rest.width - left_width - 0.9  # room for the frame around the formula
+    right = Box((rest.center[0] + rest.width / 2 - right_width / 2 - 0.25, rest.center[1]),
+                right_width, rest.height)
+    return top, left, right
 
 
 class VectorSegment(Segment):
@@ -97,7 +114,7 @@ class VectorSegment(Segment):
         # -- the columns side by side
         self.begin_step(stack)
         self.clear_body()
-        top, main, bottom = body_boxes((1.1, 3.0, 1.1))
+        top, main, bottom = stack_layout()
         column_rule = fit(equation_tex(stack.lines[0], self.theme), top, self.theme)
         self.scene.play(Write(column_rule), run_time=self.t(1.2))
         view = self.matrix(stack.matrices[0], main, labels=stack.lines[1])  # dZ[1]
@@ -117,21 +134,27 @@ class VectorSegment(Segment):
 
     def matrix(self, display: MatrixDisplay, box: Box, labels: Parts = ()) -> MatrixView:
         """``display`` (one of a step's matrices), as detailed as the box allows; ``labels``
-        (parts, one per column) are made for the columns it shows, under them
-        (``view.column_labels``), not yet on screen."""
-        room = 0.8 if labels else 0.0
-        inner = Box((box.center[0], box.center[1] + room / 2), box.width, box.height - room)
-        view = fit_first([lambda limit=limit: matrix_view(display, self.theme, limit=limit)
-                          for limit in ((9, 9), (4, 4), (3, 3))], inner, self.theme)
-        fit(view, inner, self.theme, growth=1.7)
-        shown = []
-        for c in view.cols:
-            if c is None or c >= len(labels):
-                continue
-            label = equation_tex((labels[c],), self.theme, self.theme.entry_size)
-            label.next_to(view.matrix, DOWN, buff=0.3).set_x(view.col_mobjects(c).get_x())
-            shown.append(label)
-        view.column_labels = shown  # type: ignore[attr-defined]
+        (parts, one per column) are made for the columns it shows, under them at the entries'
+        size, the columns spaced so that they stay apart (``view.column_labels``), not yet on
+        screen."""
+        def build(limit: tuple[int, int]) -> VGroup:
+            view = matrix_view(display, self.theme, limit=limit, min_cell_width=0.0)
+            made = {c: equation_tex((labels[c],), self.theme, self.theme.entry_size)
+                    for c in view.cols if c is not None and c < len(labels)}
+            if made:
+                widest = max(label.width for label in made.values()) + LABEL_GAP
+                view = matrix_view(display, self.theme, limit=limit, min_cell_width=widest)
+            for c, label in made.items():
+                label.next_to(view.matrix, DOWN, buff=0.3).set_x(view.col_mobjects(c).get_x())
+            group = VGroup(view, *made.values())
+            group.view, group.labels = view, list(made.values())  # type: ignore[attr-defined]
+            return group
+
+        group = fit_first([lambda limit=limit: build(limit)
+                           for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme)
+        fit(group, box, self.theme, growth=1.7)
+        view: MatrixView = group.view  # type: ignore[attr-defined]
+        view.column_labels = group.labels  # type: ignore[attr-defined]
         return view
 
     def two_lines(self, parts: Parts, box: Box) -> VGroup:

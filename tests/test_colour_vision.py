@@ -51,7 +51,7 @@ def test_default_theme_is_colour_blind_safe() -> None:
 
     theme = Theme()
     colours = symbol_colours(theme.families, theme.fallback)
-    assert set(colours) >= {"W", "b", "Z", "A", "dZ", "gprime", "X", "Y", "m"}
+    assert set(colours) >= {"W", "b", "Z", "A", "dZ", "dW", "db", "gprime", "X", "Y", "m"}
     assert check_colours(colours) == ()
     worst = worst_pairs(colours)
     assert list(worst) == list(VISIONS)
@@ -104,7 +104,10 @@ def test_a_red_green_config_warns_once_naming_pair_and_deficiency(
 def test_manim_colour_names_are_checked_too() -> None:
     settings = Settings.from_toml('[theme]\ndZ = "RED"\nZ = "GREEN"\n', source="c.toml")
     (warning,) = theme_warnings(settings)
-    assert "Z #83C167 and dZ #FC6255 under deuteranopia" in warning
+    # Manim's GREEN is #83C167; the closest pair it makes is with dW's muted yellow
+    assert "Z #83C167 and dW #C0BC68 under protanopia" in warning
+    pairs = check_colours({"Z": "#83C167", "dZ": "#FC6255"})
+    assert "deuteranopia" in {pair.vision for pair in pairs}
 
 
 @pytest.mark.parametrize("toml", ["", "[theme]\nW = \"#F0E442\"\n", "[theme]\nbody_size = 44\n"])

@@ -43,6 +43,26 @@ def test_palette_is_okabe_ito_or_its_tints_for_the_main_families() -> None:
     assert not _is_tint_of("#4A90E2", OKABE_ITO["blue"])  # a different hue is caught
 
 
+def _hsv(colour: str) -> tuple[float, float, float]:
+    import colorsys
+
+    return colorsys.rgb_to_hsv(*(_channels(colour) / 255))
+
+
+@pytest.mark.parametrize("gradient, parameter", [("dW", "W"), ("db", "b")])
+def test_parameter_gradients_are_their_parameters_hue_muted(gradient: str, parameter: str
+                                                            ) -> None:
+    """dW and db have a colour of their own, in the hue of W and b (within 10°), less saturated
+    and darker: the hue says whose gradient, the muting says "gradient of"."""
+    theme = Theme()
+    assert theme.colour(f"{gradient}2") not in {theme.text, theme.fallback}
+    hue, saturation, value = _hsv(theme.colour(f"{gradient}1"))
+    parent_hue, parent_saturation, parent_value = _hsv(theme.colour(f"{parameter}1"))
+    assert abs(hue - parent_hue) * 360 <= 10
+    assert saturation < parent_saturation - 0.1 and value < parent_value - 0.1
+    assert abs(_hsv(OKABE_ITO["orange"])[0] - _hsv(DEFAULT_FAMILY_COLOURS["W"])[0]) * 360 > 10
+
+
 # --------------------------------------------------------------------------- WCAG contrast
 # Computed here from the WCAG 2.x definitions, not with any helper of the theme.
 
