@@ -225,7 +225,7 @@ def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
                  + (f"all {n_paths} entries" if n_paths > 1 else "the entry")
                  + f" of column {j + 1} of Z[{nxt}]. The chain rule adds one product per path.",
                  equation=generic, paths=paths, picked=picked, claims=(total, *local_claims))
-    second = Step(StepId(target, StepKind.PARTIAL_VALUES), Stage.PARTIAL, "Each factor has a value",
+    second = Step(StepId(target, StepKind.PARTIAL_VALUES), Stage.PARTIAL, "What each factor is",
                   f"The first factor is the upstream gradient dz[{nxt}]_k{j + 1}, short for "
                   f"∂ℒ/∂z[{nxt}]_k{j + 1}. The second is a weight, w[{nxt}]_k{i + 1}. The third "
                   f"is g' at z[{layer}]_{i + 1}{j + 1}. Every path shares that last factor.",

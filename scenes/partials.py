@@ -89,7 +89,7 @@ class PartialsSegment(Segment):
         self.write_paths(partial, generic, graph)
         self.end_step()
 
-        # -- each factor has a value
+        # -- what each factor is
         self.begin_step(values)
         valued = equation_lines(values.equation, self.theme, breaks)
         fit_into(valued, equation_box, self.theme)
