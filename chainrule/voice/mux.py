@@ -47,7 +47,7 @@ CODECS: dict[str, AudioCodec] = {
                        cut_in_silence=True),
     ".webm": AudioCodec("webm", "libopus", "flt", 96_000, 960),
 }
-#: A track is cut into pieces of at least this many seconds, encoded at once on several threads.
+#: A track is cut into pieces of at least this many seconds, encoded at once by several processes.
 PIECE_SECONDS = 30.0
 #: Digital silence needed on each side of a cut, in frames: the frames that overlap the cut
 #: (the one before, the one after, and the encoder's look-ahead) all encode zeros.
@@ -139,9 +139,10 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
     ``suffix`` (:data:`CODECS`), the first sample at ``start`` (in samples).
 
     A long AAC track is cut where it is digitally silent (:func:`silent_cuts`) and its pieces
-    are encoded at once, one thread each; their packets, each kept inside its own piece, make
+    are encoded at once, one process each; their packets, each kept inside its own piece, make
     one stream with the same timing as one encoder's (a test decodes both and compares)."""
-    from concurrent.futures import ThreadPoolExecutor
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     codec = codec_for(suffix)
     track = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
@@ -151,10 +152,18 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
     bounds = [0, *silent_cuts(track, codec.frame, pieces), len(track)]
     if len(bounds) == 2:
         return EncodedAudio(suffix.lower(), rate, tuple(_encoded(track, rate, codec, start)))
-    spans = list(zip(bounds[:-1], bounds[1:], strict=True))
-    with ThreadPoolExecutor(len(spans)) as pool:  # the encoders release the GIL
-        encoded = list(pool.map(lambda span: _encoded(track[span[0]:span[1]], rate, codec,
-                                                      start + span[0]), spans))
+    spans = [(a, b, rate, codec, start + a) for a, b in zip(bounds[:-1], bounds[1:],
+                                                             strict=True)]
+    # forked processes, not threads: PyAV holds the GIL for much of each frame (two threads
+    # were slower than one, and their allocator arenas took 500 MB more); a forked child reads
+    # the track from the parent's memory instead of a pickled copy
+    _PIECES_OF[0] = track
+    try:
+        with ProcessPoolExecutor(len(spans), mp_context=multiprocessing.get_context("fork")
+                                 ) as pool:
+            encoded = list(pool.map(_encoded_piece, spans))
+    finally:
+        _PIECES_OF[0] = None
     kept: list[AudioPacket] = []
     for index, packets in enumerate(encoded):
         low = start + bounds[index] if index else None
@@ -167,32 +176,41 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
 def silent_cuts(track: np.ndarray, frame: int, pieces: int) -> list[int]:
     """Up to ``pieces - 1`` cut points in ``track``, in order: each a multiple of ``frame``
     with :data:`SILENT_FRAMES` frames of exact zeros on each side, the one nearest each of the
-    evenly spaced targets (a target with no such point nearer than the next target gets none).
+    evenly spaced targets (a target with no such point nearer than half a piece gets none).
 
     >>> x = np.ones(40, dtype=np.float32); x[12:28] = 0
     >>> silent_cuts(x, 2, 2), silent_cuts(x, 4, 2), silent_cuts(np.ones(40), 2, 2)
     ([20], [], [])
     """
-    if pieces < 2:
+    whole = len(track) // frame
+    if pieces < 2 or whole < 2 * SILENT_FRAMES:
         return []
-    margin = SILENT_FRAMES * frame
-    sound = np.flatnonzero(track)
-    edges = np.concatenate([[-1], sound, [len(track)]])  # silence lies between these
-    cuts: list[int] = []
-    for gap in np.flatnonzero(np.diff(edges) > 2 * margin):
-        low = -(-(int(edges[gap]) + 1 + margin) // frame) * frame
-        high = int(edges[gap + 1]) - margin
-        cuts.extend(range(low, high + 1, frame))
-    candidates = np.array([c for c in cuts if 0 < c < len(track)], dtype=np.int64)
+    silent = ~np.any(np.asarray(track[:whole * frame]).reshape(whole, frame) != 0, axis=1)
+    # cut k * frame needs frames k - SILENT_FRAMES .. k + SILENT_FRAMES - 1 silent
+    run = np.concatenate([[0], np.cumsum(silent)])
+    k = np.arange(SILENT_FRAMES, whole - SILENT_FRAMES + 1)
+    candidates = k[run[k + SILENT_FRAMES] - run[k - SILENT_FRAMES] == 2 * SILENT_FRAMES] * frame
     chosen: list[int] = []
     spacing = len(track) / pieces
-    for target in (spacing * k for k in range(1, pieces)):
+    for target in (spacing * n for n in range(1, pieces)):
         if len(candidates) == 0:
             break
         best = int(candidates[np.argmin(np.abs(candidates - target))])
         if abs(best - target) < spacing / 2 and (not chosen or best > chosen[-1]):
             chosen.append(best)
     return chosen
+
+
+#: The track whose pieces forked encoders read (set only while they run).
+_PIECES_OF: list[np.ndarray | None] = [None]
+
+
+def _encoded_piece(span: tuple[int, int, int, AudioCodec, int]) -> list[AudioPacket]:
+    """:func:`_encoded` of samples ``a`` to ``b`` of the track being cut (in a forked child)."""
+    a, b, rate, codec, start = span
+    track = _PIECES_OF[0]
+    assert track is not None
+    return _encoded(track[a:b], rate, codec, start)
 
 
 def _encoded(track: np.ndarray, rate: int, codec: AudioCodec, start: int) -> list[AudioPacket]:

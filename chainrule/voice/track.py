@@ -31,8 +31,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
 
 from scenes.narration import VoiceMark
 
@@ -73,6 +71,8 @@ def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
         return samples
     common = math.gcd(int(rate), int(target))
     up, down = int(target) // common, int(rate) // common
+    from scipy.signal import resample_poly  # imported when needed: 1 s, not on a warm render
+
     return resample_poly(samples, up, down).astype(np.float32)
 
 
@@ -170,7 +170,8 @@ def mix(marks: Sequence[VoiceMark], speeches: Mapping[str, Speech], seconds: flo
     return track
 
 
-def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.ndarray:
+def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB,
+          in_place: bool = False) -> np.ndarray:
     """``samples`` with every sample at or below ``ceiling_db`` dBFS, by a smooth gain.
 
     The gain sample ``k`` needs is ``min(1, ceiling / |x[k]|)``. Its minimum over a window
@@ -185,6 +186,7 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.
     than one window from any of them), so a long track with few peaks is limited quickly; the
     result is the same as over the whole track. The limiter is local: a part of a track limited
     alone equals that part of the whole limited track, except within 50 ms of its ends.
+    ``in_place``: a float32 ``samples`` is limited where it is (one long track less in memory).
 
     >>> x = np.zeros(4800, dtype=np.float32); x[2400] = 2.0; x[2410] = 0.5
     >>> y = limit(x, 48_000)
@@ -194,7 +196,7 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.
     samples = np.asarray(samples, dtype=np.float32)
     ceiling = np.nextafter(np.float32(10 ** (ceiling_db / 20)), np.float32(0))
     over = np.flatnonzero(np.abs(samples) > ceiling)
-    out = samples.copy()
+    out = samples if in_place else samples.copy()
     if len(over) == 0:
         return out
     attack = max(1, round(LIMIT_ATTACK * rate))
@@ -206,11 +208,13 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.
     for first, last in zip(firsts, lasts, strict=True):
         low, high = max(0, int(first) - reach), min(len(samples), int(last) + reach + 1)
         out[low:high] = _limited(samples[low:high], float(ceiling), attack, half_hold)
-    return np.clip(out, -ceiling, ceiling)
+    return np.clip(out, -ceiling, ceiling, out=out)
 
 
 def _limited(samples: np.ndarray, ceiling: float, attack: int, half_hold: int) -> np.ndarray:
     """:func:`limit` of one stretch (whose ends are at least one window from any peak)."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
     need = np.minimum(1.0, ceiling / np.maximum(np.abs(samples.astype(np.float64)), 1e-12))
     # centred minimum over [c - attack - half_hold, c + attack + half_hold], used at
     # k = c + half_hold: the window [k - attack - 2 half_hold, k + attack]
@@ -237,12 +241,41 @@ def _measured(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness (LUFS) of ``samples``, measured at :data:`MEASURE_RATE` when
     ``rate`` is a multiple of it."""
     import pyloudnorm
-    from scipy.signal import resample_poly
 
     factor = rate // MEASURE_RATE if rate % MEASURE_RATE == 0 else 1
-    low = resample_poly(samples, 1, factor) if factor > 1 else samples
+    low = decimated(samples, factor) if factor > 1 else samples
     meter = pyloudnorm.Meter(rate // factor)
     return float(meter.integrated_loudness(np.asarray(low, dtype=np.float64)))
+
+
+#: Samples per piece when decimating a long track (a piece at a time keeps memory low).
+DECIMATE_PIECE = 1 << 20
+
+
+def decimated(samples: np.ndarray, factor: int) -> np.ndarray:
+    """``samples`` (float32) at ``1/factor`` of their rate: scipy's polyphase ``resample_poly``
+    applied a piece at a time, each piece with enough of its neighbours around it that the
+    result equals ``resample_poly(samples, 1, factor)`` (to float rounding), without the
+    whole track's float64 copies.
+
+    >>> x = np.sin(np.arange(50_000) / 7).astype(np.float32)
+    >>> from scipy.signal import resample_poly
+    >>> bool(np.allclose(decimated(x, 3), resample_poly(x, 1, 3), atol=1e-6))
+    True
+    """
+    from scipy.signal import resample_poly
+
+    samples = np.asarray(samples, dtype=np.float32)
+    context = factor * (10 * factor + 2)  # beyond resample_poly's filter half-length
+    piece = max(factor, DECIMATE_PIECE // factor * factor)
+    out = np.empty(-(-len(samples) // factor), dtype=np.float32)
+    for start in range(0, len(samples), piece):
+        low = max(0, start - context)
+        part = resample_poly(samples[low:start + piece + context], 1, factor)
+        first = (start - low) // factor
+        count = min(piece // factor, len(out) - start // factor)
+        out[start // factor:start // factor + count] = part[first:first + count]
+    return out
 
 
 def loudness_gain(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> float:
@@ -259,7 +292,7 @@ def loudness_gain(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LU
         return 0.0
 
     def reached(gain_db: float) -> float:
-        return _measured(limit(samples * np.float32(10 ** (gain_db / 20)), rate), rate)
+        return _measured(amplified(samples, rate, gain_db), rate)
 
     measured = _measured(samples, rate)
     if not math.isfinite(measured):
@@ -282,7 +315,8 @@ def loudness_gain(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LU
 def amplified(samples: np.ndarray, rate: int, gain_db: float) -> np.ndarray:
     """``samples`` turned up (or down) by ``gain_db`` and :func:`limit`-ed to
     :data:`CEILING_DB`."""
-    return limit(np.asarray(samples, dtype=np.float32) * np.float32(10 ** (gain_db / 20)), rate)
+    louder = np.asarray(samples, dtype=np.float32) * np.float32(10 ** (gain_db / 20))
+    return limit(louder, rate, in_place=True)
 
 
 def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> np.ndarray:
@@ -294,4 +328,4 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) 
 
 
 __all__ = ["CEILING_DB", "FADE", "MARGIN", "RATE", "TARGET_LUFS", "amplified", "faded", "limit",
-           "loudness_gain", "mix", "normalise", "resample", "trim", "voiced_span"]
+           "decimated", "loudness_gain", "mix", "normalise", "resample", "trim", "voiced_span"]
