@@ -98,6 +98,10 @@ def verified_derivation(spec: NetworkSpec) -> Any:
 #: Manim section type of a step's section: this prefix, then :func:`argument_stage` (the video's
 #: chapters, :mod:`chainrule.chapters`, merge short sections within a stage first).
 STAGE_SECTION_TYPE = "chainrule.stage:"
+#: The step targets (:class:`~derivations.vocabulary.StepId` targets, not part names) whose steps
+#: are staged by the seed's method (dZ[1]'s argument) or by the ending; every other target is
+#: staged by its layer.
+STAGED_TARGETS = frozenset({"dZ1", "general"})
 
 
 def argument_stage(step: Step) -> str:
@@ -111,7 +115,7 @@ def argument_stage(step: Step) -> str:
     >>> [argument_stage(d.step(i)) for i in ("dZ1.forward", "db3.fold", "dZ2.fold")]
     ['dZ1/forward', 'layers/3', 'layers/2']
     """
-    if step.target in ("dZ1", "general"):
+    if step.target in STAGED_TARGETS:
         return f"{step.target}/{step.stage.value}"
     return f"layers/{step.target.lstrip('dZWb')}"
 
