@@ -9,8 +9,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True, scope="session")
-def manim_media_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory
-                                      ) -> Iterator[None]:
+def manim_media_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Point Manim's default media, TeX and text folders at a temporary folder for the session
     (a test that sets its own folders with ``tempconfig`` still uses those)."""
     from manim import config

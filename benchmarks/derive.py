@@ -37,8 +37,9 @@ print(json.dumps([built - start, done - built, len(derivation)]))
 def cold(spec: NetworkSpec) -> tuple[float, float, int]:
     """Seconds to derive and to verify in a fresh interpreter (imports not counted)."""
     code = _ONE_RUN.format(dims=spec.layer_dims, m=spec.m, activation=spec.activation)
-    output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                            text=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     build, check, steps = json.loads(output.strip().splitlines()[-1])
     return build, check, steps
 
@@ -53,8 +54,11 @@ def warm(spec: NetworkSpec) -> tuple[float, float, int]:
 
 
 def medians(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
-    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-            runs[0][2])
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        runs[0][2],
+    )
 
 
 def main() -> None:
@@ -71,12 +75,13 @@ def main() -> None:
     print(f"{'network':<36} {'run':<5} {'steps':>5} {'derive':>8} {'verify':>8} {'total':>8}")
     for (name, kind), (build, check, steps) in rows.items():
         label = f"{name}: {SPECS[name].describe()}"
-        print(f"{label:<36} {kind:<5} {steps:>5} {build:>8.3f} {check:>8.3f} "
-              f"{build + check:>8.3f}")
+        print(f"{label:<36} {kind:<5} {steps:>5} {build:>8.3f} {check:>8.3f} {build + check:>8.3f}")
     for kind in ("cold", "warm"):
         (small_d, small_v, _), (large_d, large_v, _) = rows["default", kind], rows["large", kind]
-        print(f"{'ratio large / default':<36} {kind:<5} {'':>5} {large_d / small_d:>7.1f}x "
-              f"{large_v / small_v:>7.1f}x {(large_d + large_v) / (small_d + small_v):>7.1f}x")
+        print(
+            f"{'ratio large / default':<36} {kind:<5} {'':>5} {large_d / small_d:>7.1f}x "
+            f"{large_v / small_v:>7.1f}x {(large_d + large_v) / (small_d + small_v):>7.1f}x"
+        )
 
 
 if __name__ == "__main__":

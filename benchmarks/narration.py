@@ -40,16 +40,30 @@ sys.modules["render_bench"] = render_bench  # its dataclasses look their module 
 _spec.loader.exec_module(render_bench)
 
 ROOT, BIN = render_bench.ROOT, render_bench.BIN
-NARRATION = re.compile(r"Narration: (\d+) s of speech .*?synthesised (\d+) of (\d+) steps, "
-                       r"([\d.]+) s\)")
+NARRATION = re.compile(
+    r"Narration: (\d+) s of speech .*?synthesised (\d+) of (\d+) steps, "
+    r"([\d.]+) s\)"
+)
 
 
-def lecture(quality: str, cache: Path, out: Path, work: Path, log: Path, voice: bool
-            ) -> tuple[float, float, int, float, str]:
+def lecture(
+    quality: str, cache: Path, out: Path, work: Path, log: Path, voice: bool
+) -> tuple[float, float, int, float, str]:
     """One ``chainrule render Lecture``: wall seconds, video seconds, peak bytes, CPU seconds,
     its output."""
-    command = [str(BIN / "python"), "-m", "chainrule", "render", "Lecture", "-q", quality,
-               "-o", str(out), "--jobs", "2"] + ([] if voice else ["--no-voice"])
+    command = [
+        str(BIN / "python"),
+        "-m",
+        "chainrule",
+        "render",
+        "Lecture",
+        "-q",
+        quality,
+        "-o",
+        str(out),
+        "--jobs",
+        "2",
+    ] + ([] if voice else ["--no-voice"])
     env = render_bench.environment(CHAINRULE_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
     result = render_bench.run(command, log, work, env)
     video = render_bench.video_seconds([out / f"Lecture_{quality}.mp4"])
@@ -65,25 +79,33 @@ def bench(quality: str, work: Path) -> list[str]:
             count += 1
             name = "narrated" if voice else "silent"
             seconds, video, peak, cpu, output = lecture(
-                quality, work / f"cache-{quality}-{name}", work / f"out-{quality}-{name}",
-                work, work / f"{quality}-{count}.log", voice)
+                quality,
+                work / f"cache-{quality}-{name}",
+                work / f"out-{quality}-{name}",
+                work,
+                work / f"{quality}-{count}.log",
+                voice,
+            )
             times[(temperature, voice)], cpus[(temperature, voice)] = seconds, cpu
             ratio = ""
             if voice:
                 ratio = f"{seconds / times[(temperature, False)]:.2f} x silent"
-            rows.append(f"  -q{quality} {name:8s} {temperature}: {seconds:6.1f} s wall, "
-                        f"{video:6.1f} s of video, {cpu:6.1f} s CPU, "
-                        f"peak {peak / 2**20:5.0f} MB  {ratio}")
+            rows.append(
+                f"  -q{quality} {name:8s} {temperature}: {seconds:6.1f} s wall, "
+                f"{video:6.1f} s of video, {cpu:6.1f} s CPU, "
+                f"peak {peak / 2**20:5.0f} MB  {ratio}"
+            )
             print(rows[-1], file=sys.stderr)
             found = NARRATION.search(output)
             if voice and temperature == "cold" and found:
                 speech, made, total, spent = (float(g) for g in found.groups())
-                rows.append(f"  -q{quality} synthesis: {spent:.1f} s for {speech:.0f} s of "
-                            f"speech ({made:.0f} of {total:.0f} steps) = "
-                            f"{60 * spent / speech:.1f} s per minute of speech")
+                rows.append(
+                    f"  -q{quality} synthesis: {spent:.1f} s for {speech:.0f} s of "
+                    f"speech ({made:.0f} of {total:.0f} steps) = "
+                    f"{60 * spent / speech:.1f} s per minute of speech"
+                )
             if voice and temperature == "cold":
-                rows.append(cpu_floor(quality, times[("cold", False)], cpus[("cold", False)],
-                                      cpu))
+                rows.append(cpu_floor(quality, times[("cold", False)], cpus[("cold", False)], cpu))
     return rows
 
 
@@ -93,8 +115,10 @@ def cpu_floor(quality: str, silent_wall: float, silent_cpu: float, narrated_cpu:
     cores = os.cpu_count() or 1
     extra = narrated_cpu - silent_cpu
     floor = (silent_wall + max(0.0, extra) / cores) / silent_wall
-    return (f"  -q{quality} CPU floor: narration adds {extra:.1f} s of CPU to "
-            f"{silent_cpu:.1f} s; on {cores} cores the cold ratio cannot go below {floor:.2f}")
+    return (
+        f"  -q{quality} CPU floor: narration adds {extra:.1f} s of CPU to "
+        f"{silent_cpu:.1f} s; on {cores} cores the cold ratio cannot go below {floor:.2f}"
+    )
 
 
 def main() -> None:
@@ -106,8 +130,10 @@ def main() -> None:
         lines = []
         for quality in qualities:
             lines += bench(quality, Path(scratch))
-    print("narrated against silent Lecture (targets: cold at most 1.15 x, warm about 1 x, "
-          "peak at most 1024 MB per process)")
+    print(
+        "narrated against silent Lecture (targets: cold at most 1.15 x, warm about 1 x, "
+        "peak at most 1024 MB per process)"
+    )
     print("\n".join(lines))
 
 

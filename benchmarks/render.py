@@ -89,17 +89,26 @@ def run(command: list[str], log: Path, cwd: Path, env: dict[str, str]) -> Run:
     """Run ``command`` to the end; its wall time and the peak RSS of it and its children."""
     with open(log, "wb") as stream:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=stream,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         tail = log.read_text(errors="replace").strip().splitlines()[-5:]
-        print(f"  ! exit {process.returncode}: {' '.join(command)}\n    "
-              + "\n    ".join(tail), file=sys.stderr)
-    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, log,
-               usage.ru_utime + usage.ru_stime)
+        print(
+            f"  ! exit {process.returncode}: {' '.join(command)}\n    " + "\n    ".join(tail),
+            file=sys.stderr,
+        )
+    return Run(
+        seconds, usage.ru_maxrss * 1024, process.returncode, log, usage.ru_utime + usage.ru_stime
+    )
 
 
 def video_seconds(paths: list[Path]) -> float:
@@ -121,9 +130,17 @@ def video_seconds(paths: list[Path]) -> float:
 
 
 def environment(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("PYTHONHASHSEED", "CHAINRULE_CACHE_DIR", "CHAINRULE_SPEEDUPS",
-                          "CHAINRULE_FASTWRITE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in (
+            "PYTHONHASHSEED",
+            "CHAINRULE_CACHE_DIR",
+            "CHAINRULE_SPEEDUPS",
+            "CHAINRULE_FASTWRITE",
+        )
+    }
     env.update(extra)
     return env
 
@@ -144,8 +161,11 @@ class Bench:
     def add(self, row: Row) -> Row:
         self.rows.append(row)
         ratio = row.seconds / row.video if row.video else float("nan")
-        print(f"  {row.label}: {row.seconds:.1f} s for {row.video:.1f} s of video "
-              f"({ratio:.2f} x real time), peak {row.peak / 2**20:.0f} MB", file=sys.stderr)
+        print(
+            f"  {row.label}: {row.seconds:.1f} s for {row.video:.1f} s of video "
+            f"({ratio:.2f} x real time), peak {row.peak / 2**20:.0f} MB",
+            file=sys.stderr,
+        )
         return row
 
     # ---------------------------------------------------------------- rows
@@ -156,9 +176,19 @@ class Bench:
         peak, seconds, failed = 0, 0.0, False
         per_scene = {}
         for scene in self.scenes:
-            result = run([str(BIN / "manim"), f"-q{self.quality}", SCENE_FILES[scene], scene,
-                          "--media_dir", str(media)], self.log(), ROOT,
-                         environment(CHAINRULE_SPEEDUPS="1" if speedups else "0"))
+            result = run(
+                [
+                    str(BIN / "manim"),
+                    f"-q{self.quality}",
+                    SCENE_FILES[scene],
+                    scene,
+                    "--media_dir",
+                    str(media),
+                ],
+                self.log(),
+                ROOT,
+                environment(CHAINRULE_SPEEDUPS="1" if speedups else "0"),
+            )
             per_scene[scene] = result.seconds
             seconds += result.seconds
             peak = max(peak, result.peak)
@@ -166,18 +196,41 @@ class Bench:
         baseline = sum(self.stock_per_scene.values()) if self.stock_per_scene else None
         if not speedups:
             self.stock_per_scene = per_scene
-        videos = [next(iter(sorted(media.rglob(f"videos/**/{scene}.mp4"))), media / scene)
-                  for scene in self.scenes]
+        videos = [
+            next(iter(sorted(media.rglob(f"videos/**/{scene}.mp4"))), media / scene)
+            for scene in self.scenes
+        ]
         what = f"{len(self.scenes)} scenes" if len(self.scenes) > 1 else self.scenes[0]
-        return self.add(Row(label, what, seconds, video_seconds(videos), peak, baseline, "",
-                            failed))
+        return self.add(
+            Row(label, what, seconds, video_seconds(videos), peak, baseline, "", failed)
+        )
 
-    def chainrule(self, label: str, scenes: list[str], quality: str, cache: Path, out: Path,
-                  jobs: int, config: Path | None = None, target: str = "",
-                  code: Path | None = None) -> Row:
+    def chainrule(
+        self,
+        label: str,
+        scenes: list[str],
+        quality: str,
+        cache: Path,
+        out: Path,
+        jobs: int,
+        config: Path | None = None,
+        target: str = "",
+        code: Path | None = None,
+    ) -> Row:
         """``chainrule render`` of ``scenes``; with ``code``, the chainrule checked out there."""
-        command = [str(BIN / "python"), "-m", "chainrule", "render", *scenes, "-q", quality,
-                   "-o", str(out), "--jobs", str(jobs)]
+        command = [
+            str(BIN / "python"),
+            "-m",
+            "chainrule",
+            "render",
+            *scenes,
+            "-q",
+            quality,
+            "-o",
+            str(out),
+            "--jobs",
+            str(jobs),
+        ]
         if config is not None:
             command += ["--config", str(config)]
         extra = {"CHAINRULE_CACHE_DIR": str(cache), "PYTHONPATH": str(code or ROOT)}
@@ -188,26 +241,45 @@ class Bench:
         if all(scene in self.stock_per_scene for scene in scenes):
             stock = sum(self.stock_per_scene[scene] for scene in scenes)
         what = f"{len(scenes)} scenes" if len(scenes) > 1 else scenes[0]
-        return self.add(Row(label, what, result.seconds, video_seconds(videos), result.peak,
-                            stock, target, result.returncode != 0))
+        return self.add(
+            Row(
+                label,
+                what,
+                result.seconds,
+                video_seconds(videos),
+                result.peak,
+                stock,
+                target,
+                result.returncode != 0,
+            )
+        )
 
     def before_and_after(self, code: Path, rev: str) -> None:
         """Rows b, c and e for the code at ``rev`` (checked out in ``code``) and for this
         checkout, each pair run back to back; "after" is compared with "before"."""
         q, jobs = self.quality, self.jobs
         pairs: list[tuple[str, list[str], str, str]] = [
-            ("b. cold", self.scenes, q, "cold"), ("c. warm", self.scenes, q, "cold"),
-            (f"e. Lecture -q{q}, cold", ["Lecture"], q, "lecture")]
+            ("b. cold", self.scenes, q, "cold"),
+            ("c. warm", self.scenes, q, "cold"),
+            (f"e. Lecture -q{q}, cold", ["Lecture"], q, "lecture"),
+        ]
         if q != "l":
             pairs.append(("e. Lecture -ql, cold", ["Lecture"], "l", "lecture-l"))
         for label, scenes, quality, cache in pairs:
             rows = []
             for side, source in ((f"before {rev[:10]}", code), ("after", None)):
                 name = side.split()[0]
-                rows.append(self.chainrule(f"{label} {side}", scenes, quality,
-                                           self.work / f"cache-{name}-{cache}",
-                                           self.work / f"out-{name}-{cache}", jobs,
-                                           code=source))
+                rows.append(
+                    self.chainrule(
+                        f"{label} {side}",
+                        scenes,
+                        quality,
+                        self.work / f"cache-{name}-{cache}",
+                        self.work / f"out-{name}-{cache}",
+                        jobs,
+                        code=source,
+                    )
+                )
             before, after = rows
             after.stock = before.seconds
             after.target = "no slower than before"
@@ -218,34 +290,66 @@ class Bench:
             self.stock("a. stock manim, as shipped", speedups=False)
             self.stock("a2. stock CLI, chainrule drawing", speedups=True)
         cache = self.work / "cache"
-        cold = self.chainrule(f"b. chainrule --jobs {jobs}, cold", self.scenes, q, cache,
-                              self.work / "out", jobs, target=">= 3x faster than stock")
-        warm = self.chainrule("c. same again, warm", self.scenes, q, cache, self.work / "out",
-                              jobs, target="<= 10% of cold")
+        cold = self.chainrule(
+            f"b. chainrule --jobs {jobs}, cold",
+            self.scenes,
+            q,
+            cache,
+            self.work / "out",
+            jobs,
+            target=">= 3x faster than stock",
+        )
+        warm = self.chainrule(
+            "c. same again, warm",
+            self.scenes,
+            q,
+            cache,
+            self.work / "out",
+            jobs,
+            target="<= 10% of cold",
+        )
         warm.target += f" (now {100 * warm.seconds / cold.seconds:.0f}%)"
         paced = self.work / "paced.toml"
         paced.write_text(PACED, encoding="utf-8")
-        self.chainrule(f"d. {changed} re-paced", [changed], q, cache, self.work / "out-paced",
-                       1, config=paced, target="only this scene redrawn")
+        self.chainrule(
+            f"d. {changed} re-paced",
+            [changed],
+            q,
+            cache,
+            self.work / "out-paced",
+            1,
+            config=paced,
+            target="only this scene redrawn",
+        )
         qualities = ["l"] + ([q] if q != "l" else [])
         for quality in qualities:
             target = "<= 0.15 x real time" if quality == "l" else "<= 0.5 x real time"
-            self.chainrule(f"e. Lecture -q{quality}, cold", ["Lecture"], quality,
-                           self.work / f"cache-lecture-{quality}",
-                           self.work / f"out-lecture-{quality}", jobs, target=target)
+            self.chainrule(
+                f"e. Lecture -q{quality}, cold",
+                ["Lecture"],
+                quality,
+                self.work / f"cache-lecture-{quality}",
+                self.work / f"out-lecture-{quality}",
+                jobs,
+                target=target,
+            )
 
     # ---------------------------------------------------------------- table
 
     def table(self) -> str:
-        lines = [f"{'run':<34} {'what':<15} {'wall s':>8} {'video s':>8} {'x real':>7} "
-                 f"{'speed-up':>8} {'peak MB':>8}  target",
-                 "-" * 118]
+        lines = [
+            f"{'run':<34} {'what':<15} {'wall s':>8} {'video s':>8} {'x real':>7} "
+            f"{'speed-up':>8} {'peak MB':>8}  target",
+            "-" * 118,
+        ]
         for row in self.rows:
             ratio = f"{row.seconds / row.video:.2f}" if row.video else "-"
             speedup = f"{row.stock / row.seconds:.1f}x" if row.stock else "-"
             note = ("FAILED " if row.failed else "") + row.target
-            lines.append(f"{row.label:<34} {row.what:<15} {row.seconds:>8.1f} {row.video:>8.1f} "
-                         f"{ratio:>7} {speedup:>8} {row.peak / 2**20:>8.0f}  {note}")
+            lines.append(
+                f"{row.label:<34} {row.what:<15} {row.seconds:>8.1f} {row.video:>8.1f} "
+                f"{ratio:>7} {speedup:>8} {row.peak / 2**20:>8.0f}  {note}"
+            )
         return "\n".join(lines)
 
 
@@ -254,35 +358,65 @@ def checkout(rev: str, folder: Path) -> Path:
     exit; the scratch folder goes with the run)."""
     import atexit
 
-    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(folder), rev], cwd=ROOT,
-                   check=True, capture_output=True)
-    atexit.register(subprocess.run, ["git", "worktree", "remove", "--force", str(folder)],
-                    cwd=ROOT, capture_output=True)
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", "-f", str(folder), rev],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    atexit.register(
+        subprocess.run,
+        ["git", "worktree", "remove", "--force", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+    )
     return folder
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quality", "-q", choices=("l", "m", "h", "k"), default="h",
-                        help="Manim quality (default h = 1080p60; l = 480p15 for a quick run)")
-    parser.add_argument("--scenes", nargs="+", choices=SIX, default=list(SIX), metavar="SCENE",
-                        help=f"a subset of {', '.join(SIX)}")
-    parser.add_argument("--skip-stock", action="store_true",
-                        help="do not render with the stock manim CLI (no speed-up column)")
+    parser.add_argument(
+        "--quality",
+        "-q",
+        choices=("l", "m", "h", "k"),
+        default="h",
+        help="Manim quality (default h = 1080p60; l = 480p15 for a quick run)",
+    )
+    parser.add_argument(
+        "--scenes",
+        nargs="+",
+        choices=SIX,
+        default=list(SIX),
+        metavar="SCENE",
+        help=f"a subset of {', '.join(SIX)}",
+    )
+    parser.add_argument(
+        "--skip-stock",
+        action="store_true",
+        help="do not render with the stock manim CLI (no speed-up column)",
+    )
     parser.add_argument("--jobs", "-j", type=int, default=2, help="chainrule --jobs (2)")
-    parser.add_argument("--changed", choices=SIX, default=None,
-                        help="the scene re-rendered with changed pacing (default: the last of "
-                             "--scenes)")
+    parser.add_argument(
+        "--changed",
+        choices=SIX,
+        default=None,
+        help="the scene re-rendered with changed pacing (default: the last of --scenes)",
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep videos, caches and logs in DIR")
-    parser.add_argument("--against", metavar="REV",
-                        help="also render with the code at git revision REV, row by row beside "
-                             "this checkout (before/after in one run)")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also render with the code at git revision REV, row by row beside "
+        "this checkout (before/after in one run)",
+    )
     args = parser.parse_args()
     changed = args.changed or args.scenes[-1]
 
-    header = (f"chainrule render benchmark: -q{args.quality}, {len(args.scenes)} scene(s), "
-              f"--jobs {args.jobs}, {os.cpu_count()} cores, "
-              f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}")
+    header = (
+        f"chainrule render benchmark: -q{args.quality}, {len(args.scenes)} scene(s), "
+        f"--jobs {args.jobs}, {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}"
+    )
     print(header, file=sys.stderr)
     if args.keep:
         work = Path(args.keep).resolve()
@@ -299,8 +433,10 @@ def main() -> None:
             bench.all_rows(args.skip_stock, changed)
         print(header)
         print(bench.table())
-        print(f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine "
-              f"slows every row)")
+        print(
+            f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine "
+            f"slows every row)"
+        )
     finally:
         if context is not None:
             context.cleanup()

@@ -48,8 +48,12 @@ class SceneRun:
 
 def estimates(network: str) -> dict[str, float]:
     """``chainrule list``'s estimated length of every scene, in seconds, for ``network``."""
-    listing = subprocess.run([str(BIN / "chainrule"), "list", *NETWORKS[network]],
-                             capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(
+        [str(BIN / "chainrule"), "list", *NETWORKS[network]],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     found = {}
     for line in listing.splitlines():
         match = re.match(r"(\w+)\s+≈\s*(\d+):(\d\d)", line)
@@ -62,44 +66,89 @@ def render_scene(network: str, quality: str, scene: str, work: Path, estimate: f
     """Render ``scene`` alone, cold, into ``work``; what it cost."""
     folder = work / network / quality / scene
     out = folder / "out"
-    command = [str(BIN / "chainrule"), "render", scene, "-q", quality, "-o", str(out),
-               "--jobs", "1", *NETWORKS[network]]
+    command = [
+        str(BIN / "chainrule"),
+        "render",
+        scene,
+        "-q",
+        quality,
+        "-o",
+        str(out),
+        "--jobs",
+        "1",
+        *NETWORKS[network],
+    ]
     folder.mkdir(parents=True, exist_ok=True)
-    result = run(command, folder / "render.log", folder,
-                 environment(CHAINRULE_CACHE_DIR=str(folder / "cache")))
+    result = run(
+        command,
+        folder / "render.log",
+        folder,
+        environment(CHAINRULE_CACHE_DIR=str(folder / "cache")),
+    )
     video = video_seconds([out / f"{scene}_{quality}.mp4"])
-    return SceneRun(network, quality, scene, video, result.seconds, result.peak, estimate,
-                    result.returncode != 0)
+    return SceneRun(
+        network,
+        quality,
+        scene,
+        video,
+        result.seconds,
+        result.peak,
+        estimate,
+        result.returncode != 0,
+    )
 
 
 def table(runs: list[SceneRun]) -> str:
     """The runs as a text table, one line each."""
-    lines = [f"{'network':<11} {'q':<2} {'scene':<16} {'video s':>8} {'render s':>9} "
-             f"{'x real':>7} {'peak MB':>8} {'list est.':>9}",
-             "-" * 78]
+    lines = [
+        f"{'network':<11} {'q':<2} {'scene':<16} {'video s':>8} {'render s':>9} "
+        f"{'x real':>7} {'peak MB':>8} {'list est.':>9}",
+        "-" * 78,
+    ]
     for r in runs:
         ratio = f"{r.seconds / r.video:.2f}" if r.video else "-"
         flag = "  FAILED" if r.failed else ""
-        lines.append(f"{r.network:<11} {r.quality:<2} {r.scene:<16} {r.video:>8.1f} "
-                     f"{r.seconds:>9.1f} {ratio:>7} {r.peak / 2**20:>8.0f} "
-                     f"{r.estimate:>9.0f}{flag}")
+        lines.append(
+            f"{r.network:<11} {r.quality:<2} {r.scene:<16} {r.video:>8.1f} "
+            f"{r.seconds:>9.1f} {ratio:>7} {r.peak / 2**20:>8.0f} "
+            f"{r.estimate:>9.0f}{flag}"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quality", "-q", nargs="+", choices=("l", "m", "h", "k"),
-                        default=["l", "h"], help="qualities to render at (default: l h)")
-    parser.add_argument("--networks", nargs="+", choices=tuple(NETWORKS),
-                        default=list(NETWORKS), help="networks (default: both)")
-    parser.add_argument("--scenes", nargs="+", choices=SIX, default=list(SIX), metavar="SCENE",
-                        help=f"a subset of {', '.join(SIX)}")
+    parser.add_argument(
+        "--quality",
+        "-q",
+        nargs="+",
+        choices=("l", "m", "h", "k"),
+        default=["l", "h"],
+        help="qualities to render at (default: l h)",
+    )
+    parser.add_argument(
+        "--networks",
+        nargs="+",
+        choices=tuple(NETWORKS),
+        default=list(NETWORKS),
+        help="networks (default: both)",
+    )
+    parser.add_argument(
+        "--scenes",
+        nargs="+",
+        choices=SIX,
+        default=list(SIX),
+        metavar="SCENE",
+        help=f"a subset of {', '.join(SIX)}",
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep videos, caches and logs in DIR")
     args = parser.parse_args()
 
-    header = (f"chainrule scene benchmark: each scene alone, cold, --jobs 1, "
-              f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}, "
-              f"load {os.getloadavg()[0]:.1f}")
+    header = (
+        f"chainrule scene benchmark: each scene alone, cold, --jobs 1, "
+        f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
     print(header, file=sys.stderr)
     context = None if args.keep else tempfile.TemporaryDirectory(prefix="chainrule-scenes-")
     work = Path(args.keep).resolve() if args.keep else Path(context.name)
@@ -109,11 +158,15 @@ def main() -> None:
             guess = estimates(network)
             for quality in args.quality:
                 for scene in args.scenes:
-                    runs.append(render_scene(network, quality, scene, work,
-                                             guess.get(scene, float("nan"))))
+                    runs.append(
+                        render_scene(network, quality, scene, work, guess.get(scene, float("nan")))
+                    )
                     r = runs[-1]
-                    print(f"  {network} -q{quality} {scene}: {r.video:.1f} s of video in "
-                          f"{r.seconds:.1f} s", file=sys.stderr)
+                    print(
+                        f"  {network} -q{quality} {scene}: {r.video:.1f} s of video in "
+                        f"{r.seconds:.1f} s",
+                        file=sys.stderr,
+                    )
         print(header)
         print(table(runs))
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")

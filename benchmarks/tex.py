@@ -51,8 +51,13 @@ def main() -> None:
         scene_class = type(scene_class.__name__, (scene_class,), {"spec": spec})
     with tempfile.TemporaryDirectory(prefix="chainrule-tex-bench-") as scratch:
         work = Path(scratch)
-        settings = {"quality": "low_quality", "media_dir": str(work / "media"),
-                    "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True}
+        settings = {
+            "quality": "low_quality",
+            "media_dir": str(work / "media"),
+            "verbosity": "WARNING",
+            "progress_bar": "none",
+            "disable_caching": True,
+        }
         with tempconfig({**settings, "tex_dir": str(work / "batch")}):
             start = time.perf_counter()
             requests = scene_requests(scene_class)
@@ -62,8 +67,9 @@ def main() -> None:
             asked: dict[str, tuple[str, str | None, Any]] = {}
             misses: dict[str, float] = {}
 
-            def recording(expression: str, environment: str | None = None,
-                          tex_template: Any = None) -> Path:
+            def recording(
+                expression: str, environment: str | None = None, tex_template: Any = None
+            ) -> Path:
                 name = texbatch.TexRequest.of(expression, environment, tex_template).name
                 asked.setdefault(name, (expression, environment, tex_template))
                 cached = (work / "batch" / f"{name}.svg").exists()
@@ -88,16 +94,24 @@ def main() -> None:
 
     hits = len(asked) - len(misses)
     after = stats.seconds + sum(misses.values())
-    print(f"{args.scene} ({scene_class.spec.describe()}): {len(asked)} distinct TeX strings "
-          f"asked for by Manim")
-    print(f"  foreseen from the derivation: {len(requests)} strings in {foreseen:.2f} s; "
-          f"hit rate {hits}/{len(asked)} = {100 * hits / max(1, len(asked)):.0f}%, "
-          f"{len(requests) - hits} foreseen but not asked")
-    print(f"  cold TeX, one compile per string (Manim): {single:6.1f} s "
-          f"({single / max(1, len(asked)):.2f} s a string)")
-    print(f"  cold TeX, batch + Manim for the misses:   {after:6.1f} s "
-          f"(batch {stats.seconds:.1f} s: {stats.describe()}; "
-          f"{len(misses)} misses {sum(misses.values()):.1f} s)")
+    print(
+        f"{args.scene} ({scene_class.spec.describe()}): {len(asked)} distinct TeX strings "
+        f"asked for by Manim"
+    )
+    print(
+        f"  foreseen from the derivation: {len(requests)} strings in {foreseen:.2f} s; "
+        f"hit rate {hits}/{len(asked)} = {100 * hits / max(1, len(asked)):.0f}%, "
+        f"{len(requests) - hits} foreseen but not asked"
+    )
+    print(
+        f"  cold TeX, one compile per string (Manim): {single:6.1f} s "
+        f"({single / max(1, len(asked)):.2f} s a string)"
+    )
+    print(
+        f"  cold TeX, batch + Manim for the misses:   {after:6.1f} s "
+        f"(batch {stats.seconds:.1f} s: {stats.describe()}; "
+        f"{len(misses)} misses {sum(misses.values()):.1f} s)"
+    )
     print(f"  saved {single - after:.1f} s ({single / max(after, 1e-9):.0f}x less TeX time)")
 
 

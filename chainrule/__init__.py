@@ -10,8 +10,22 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .config import Settings
-from .errors import (ChainruleError, ConfigError, Interrupted, MissingDependency, RenderFailed,
-                     VerificationFailed)
+from .errors import (
+    ChainruleError,
+    ConfigError,
+    Interrupted,
+    MissingDependency,
+    RenderFailed,
+    VerificationFailed,
+)
 
-__all__ = ["ChainruleError", "ConfigError", "Interrupted", "MissingDependency", "RenderFailed",
-           "Settings", "VerificationFailed", "__version__"]
+__all__ = [
+    "ChainruleError",
+    "ConfigError",
+    "Interrupted",
+    "MissingDependency",
+    "RenderFailed",
+    "Settings",
+    "VerificationFailed",
+    "__version__",
+]

@@ -21,9 +21,20 @@ from typing import Any
 from .errors import ConfigError, MissingDependency
 
 #: Lecture order of the scenes; others follow alphabetically.
-LECTURE_ORDER = ("TheNetwork", "ExpandToScalars", "TakePartials", "RealNumbers",
-                 "ColumnByColumn", "FoldBack", "WhyTranspose", "ShapeCheck", "SquarePitfall",
-                 "OtherGradients", "Recap", "Lecture")
+LECTURE_ORDER = (
+    "TheNetwork",
+    "ExpandToScalars",
+    "TakePartials",
+    "RealNumbers",
+    "ColumnByColumn",
+    "FoldBack",
+    "WhyTranspose",
+    "ShapeCheck",
+    "SquarePitfall",
+    "OtherGradients",
+    "Recap",
+    "Lecture",
+)
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
 _HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset", "narration"})
@@ -65,7 +76,8 @@ def import_manim() -> Any:
             raise MissingDependency(
                 f"Manim cannot load Cairo/Pango ({error}): install them with `sudo apt-get "
                 f"install libcairo2-dev libpango1.0-dev pkg-config`, then `pip install "
-                f"--force-reinstall pycairo manimpango`") from error
+                f"--force-reinstall pycairo manimpango`"
+            ) from error
         raise
     return manim
 
@@ -85,13 +97,17 @@ def discover() -> Catalog:
         try:
             module = importlib.import_module(module_name)
         except Exception as error:  # a module being written must not hide the others
-            problems.append(f"{module_name} could not be imported: "
-                            f"{type(error).__name__}: {error}")
+            problems.append(f"{module_name} could not be imported: {type(error).__name__}: {error}")
             continue
         for name, cls in vars(module).items():
-            if (inspect.isclass(cls) and issubclass(cls, DerivationScene)
-                    and cls is not DerivationScene and cls.__module__ == module_name
-                    and not name.startswith("_") and is_concrete(cls)):
+            if (
+                inspect.isclass(cls)
+                and issubclass(cls, DerivationScene)
+                and cls is not DerivationScene
+                and cls.__module__ == module_name
+                and not name.startswith("_")
+                and is_concrete(cls)
+            ):
                 found[name] = cls
     order = {name: index for index, name in enumerate(LECTURE_ORDER)}
     names = sorted(found, key=lambda n: (order.get(n, len(order)), n))
@@ -166,8 +182,10 @@ def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
     own = getattr(cls, "estimated_duration", None)
     if callable(own):
         return float(own(derivation, pacing))
-    return sum(pacing.reading_time(derivation.step(step_id).narration)
-               for step_id in step_ids_of(cls, derivation))
+    return sum(
+        pacing.reading_time(derivation.step(step_id).narration)
+        for step_id in step_ids_of(cls, derivation)
+    )
 
 
 def format_duration(seconds: float) -> str:
@@ -176,6 +194,17 @@ def format_duration(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-__all__ = ["Catalog", "DEFAULT_SCENE", "LECTURE_ORDER", "discover", "estimated_seconds",
-           "format_duration", "import_manim", "narrated_ids_of", "scene_by_path", "scene_path",
-           "step_ids_of", "summary"]
+__all__ = [
+    "Catalog",
+    "DEFAULT_SCENE",
+    "LECTURE_ORDER",
+    "discover",
+    "estimated_seconds",
+    "format_duration",
+    "import_manim",
+    "narrated_ids_of",
+    "scene_by_path",
+    "scene_path",
+    "step_ids_of",
+    "summary",
+]

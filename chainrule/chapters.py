@@ -89,8 +89,11 @@ def timestamp(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def merge_sections(sections: Sequence[Section], min_seconds: float = MIN_CHAPTER_SECONDS,
-                   min_count: int = MIN_CHAPTERS) -> tuple[Chapter, ...] | None:
+def merge_sections(
+    sections: Sequence[Section],
+    min_seconds: float = MIN_CHAPTER_SECONDS,
+    min_count: int = MIN_CHAPTERS,
+) -> tuple[Chapter, ...] | None:
     """Valid chapters for ``sections`` by the module's rule, or ``None`` when fewer than
     ``min_count`` chapters of ``min_seconds`` cannot be had.
 
@@ -110,8 +113,9 @@ def merge_sections(sections: Sequence[Section], min_seconds: float = MIN_CHAPTER
     chapters, start = [], 0.0
     for group in groups:
         length = sum(durations[i] for i in group)
-        chapters.append(Chapter(_title([sections[i].title for i in group]), start, length,
-                                tuple(group)))
+        chapters.append(
+            Chapter(_title([sections[i].title for i in group]), start, length, tuple(group))
+        )
         start += length
     return tuple(chapters)
 
@@ -134,19 +138,23 @@ def stage_of(section_type: object) -> str:
 def _checked(section: Section) -> float:
     duration = float(section.duration)
     if not duration >= 0.0 or duration == float("inf"):
-        raise ValueError(f"section {section.title!r} lasts {section.duration!r} s: a section "
-                         f"lasts a finite number of seconds >= 0")
+        raise ValueError(
+            f"section {section.title!r} lasts {section.duration!r} s: a section "
+            f"lasts a finite number of seconds >= 0"
+        )
     return duration
 
 
-def _merge_shortest(durations: list[float], min_seconds: float,
-                    stages: Sequence[str] = ()) -> list[list[int]]:
+def _merge_shortest(
+    durations: list[float], min_seconds: float, stages: Sequence[str] = ()
+) -> list[list[int]]:
     """Rule 2: merge the shortest short chapter into its shorter neighbour until none is
     short (or one chapter is left), within the narrowest common stage possible."""
     groups = [[index] for index in range(len(durations))]
     lengths = list(durations)
-    paths: list[tuple[str, ...] | None] = [_path(stage) for stage in
-                                           (stages or [""] * len(durations))]
+    paths: list[tuple[str, ...] | None] = [
+        _path(stage) for stage in (stages or [""] * len(durations))
+    ]
     while len(groups) > 1:
         short = [k for k, length in enumerate(lengths) if length < min_seconds]
         if not short:
@@ -155,11 +163,14 @@ def _merge_shortest(durations: list[float], min_seconds: float,
         # neighbour, the next one on a tie)
         _, _, minus_k, _, other = max(
             (_closeness(paths[k], paths[n]), -lengths[k], -k, -lengths[n], n)
-            for k in short for n in (k - 1, k + 1) if 0 <= n < len(groups))
+            for k in short
+            for n in (k - 1, k + 1)
+            if 0 <= n < len(groups)
+        )
         first, second = sorted((-minus_k, other))
-        groups[first:second + 1] = [groups[first] + groups[second]]
-        lengths[first:second + 1] = [lengths[first] + lengths[second]]
-        paths[first:second + 1] = [_common(paths[first], paths[second])]
+        groups[first : second + 1] = [groups[first] + groups[second]]
+        lengths[first : second + 1] = [lengths[first] + lengths[second]]
+        paths[first : second + 1] = [_common(paths[first], paths[second])]
     return groups
 
 
@@ -177,7 +188,7 @@ def _common(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> tuple[str, 
     ancestor (a chapter without a stage takes the other's)."""
     if a is None or b is None:
         return b if a is None else a
-    return a[:_closeness(a, b)]
+    return a[: _closeness(a, b)]
 
 
 def _closeness(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> int:
@@ -226,16 +237,22 @@ def chapters_text(chapters: Sequence[Chapter]) -> str:
     return "".join(f"{chapter.timestamp} {chapter.title}\n" for chapter in chapters)
 
 
-def too_short_reason(sections: Sequence[Section], min_seconds: float = MIN_CHAPTER_SECONDS,
-                     min_count: int = MIN_CHAPTERS) -> str:
+def too_short_reason(
+    sections: Sequence[Section],
+    min_seconds: float = MIN_CHAPTER_SECONDS,
+    min_count: int = MIN_CHAPTERS,
+) -> str:
     """Why :func:`merge_sections` gave no chapters, in one sentence."""
     total = sum(_checked(section) for section in sections)
-    return (f"video chapters need at least {min_count} chapters of {min_seconds:g} s each, "
-            f"starting at 0:00; these {len(sections)} section(s) ({total:.1f} s) cannot make "
-            f"them")
+    return (
+        f"video chapters need at least {min_count} chapters of {min_seconds:g} s each, "
+        f"starting at 0:00; these {len(sections)} section(s) ({total:.1f} s) cannot make "
+        f"them"
+    )
 
 
 # ---------------------------------------------------------------------- captions
+
 
 def vtt_from_srt(path: str | Path) -> str:
     """The WebVTT text of the SubRip file ``path`` (read and written with ``webvtt-py``);
@@ -248,6 +265,18 @@ def vtt_from_srt(path: str | Path) -> str:
     return captions.content
 
 
-__all__ = ["MAX_TITLE_LENGTH", "MIN_CHAPTERS", "MIN_CHAPTER_SECONDS", "STAGE_SECTION_TYPE",
-           "UNTITLED", "Chapter", "Section", "chapters_text", "merge_sections", "stage_of",
-           "timestamp", "too_short_reason", "vtt_from_srt"]
+__all__ = [
+    "MAX_TITLE_LENGTH",
+    "MIN_CHAPTERS",
+    "MIN_CHAPTER_SECONDS",
+    "STAGE_SECTION_TYPE",
+    "UNTITLED",
+    "Chapter",
+    "Section",
+    "chapters_text",
+    "merge_sections",
+    "stage_of",
+    "timestamp",
+    "too_short_reason",
+    "vtt_from_srt",
+]

@@ -40,22 +40,25 @@ def _error(prefix: str, message: str) -> None:
 class ChainruleGroup(click.Group):
     """A group whose errors are single lines (tracebacks only with ``--debug``)."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         code = self._run(argv, "chainrule", complete_var, **extra)  # not the runner's name
         if standalone_mode:
             sys.exit(code)
         return code
 
-    def _run(self, argv: list[str], prog_name: str, complete_var: str | None,
-             **extra: Any) -> int:
+    def _run(self, argv: list[str], prog_name: str, complete_var: str | None, **extra: Any) -> int:
         DEBUG["on"] = False  # set again by --debug for this run only
         try:
             with _signals_as_exceptions():
-                result = super().main(argv, prog_name, complete_var, standalone_mode=False,
-                                      **extra)
+                result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
             return result if isinstance(result, int) else 0
         except click.exceptions.Abort:
             _error(prog_name, "interrupted")
@@ -78,8 +81,11 @@ class ChainruleGroup(click.Group):
         except Exception as error:
             if _debug(argv):
                 raise
-            _error(prog_name, f"unexpected {type(error).__name__}: {error} (this is a bug in "
-                   f"chainrule; run again with --debug for the traceback and report it)")
+            _error(
+                prog_name,
+                f"unexpected {type(error).__name__}: {error} (this is a bug in "
+                f"chainrule; run again with --debug for the traceback and report it)",
+            )
             return 1
 
 
@@ -114,8 +120,10 @@ def _signals_as_exceptions() -> Iterator[None]:
         sys.unraisablehook = previous_hook
 
 
-@click.group(cls=ChainruleGroup, context_settings={"help_option_names": ["-h", "--help"],
-                                                   "max_content_width": 100})
+@click.group(
+    cls=ChainruleGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="chainrule")
 def cli() -> None:
     """Verified derivations of backprop's matrix chain rule, rendered as Manim lectures.

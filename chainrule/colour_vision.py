@@ -66,8 +66,10 @@ class PairDifference:
     def describe(self) -> str:
         """E.g. ``'W #E04000 and Z #60A000 under deuteranopia: ΔE 3.1'``."""
         where = "in normal vision" if self.vision == NORMAL else f"under {self.vision}"
-        return (f"{self.first} {self.first_colour} and {self.second} {self.second_colour} "
-                f"{where}: ΔE {self.delta_e:.1f}")
+        return (
+            f"{self.first} {self.first_colour} and {self.second} {self.second_colour} "
+            f"{where}: ΔE {self.delta_e:.1f}"
+        )
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -76,7 +78,7 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     if len(text) != 7 or text[0] != "#":
         raise ValueError(f"{colour!r} is not a colour of the form #RRGGBB")
     try:
-        red, green, blue = (int(text[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        red, green, blue = (int(text[i : i + 2], 16) / 255 for i in (1, 3, 5))
     except ValueError:
         raise ValueError(f"{colour!r} is not a colour of the form #RRGGBB") from None
     return red, green, blue
@@ -113,17 +115,29 @@ def delta_e(first: str, second: str, vision: str = NORMAL) -> float:
     return float(deltaE(seen(first, vision), seen(second, vision), input_space="sRGB1"))
 
 
-def pair_differences(colours: Mapping[str, str], visions: Sequence[str] = VISIONS
-                     ) -> tuple[PairDifference, ...]:
+def pair_differences(
+    colours: Mapping[str, str], visions: Sequence[str] = VISIONS
+) -> tuple[PairDifference, ...]:
     """Every pair of ``colours`` (``{name: "#RRGGBB"}``) in every vision, smallest ΔE first."""
-    seen_as = {(name, vision): seen(colour, vision)
-               for name, colour in colours.items() for vision in visions}
+    seen_as = {
+        (name, vision): seen(colour, vision)
+        for name, colour in colours.items()
+        for vision in visions
+    }
     from colorspacious import deltaE
 
-    found = [PairDifference(a, colours[a], b, colours[b], vision,
-                            float(deltaE(seen_as[a, vision], seen_as[b, vision],
-                                         input_space="sRGB1")))
-             for vision in visions for a, b in itertools.combinations(colours, 2)]
+    found = [
+        PairDifference(
+            a,
+            colours[a],
+            b,
+            colours[b],
+            vision,
+            float(deltaE(seen_as[a, vision], seen_as[b, vision], input_space="sRGB1")),
+        )
+        for vision in visions
+        for a, b in itertools.combinations(colours, 2)
+    ]
     return tuple(sorted(found, key=lambda pair: pair.delta_e))
 
 
@@ -135,8 +149,9 @@ def worst_pairs(colours: Mapping[str, str]) -> dict[str, PairDifference]:
     return {vision: worst[vision] for vision in VISIONS if vision in worst}
 
 
-def check_colours(colours: Mapping[str, str], threshold: float = MIN_DELTA_E
-                  ) -> tuple[PairDifference, ...]:
+def check_colours(
+    colours: Mapping[str, str], threshold: float = MIN_DELTA_E
+) -> tuple[PairDifference, ...]:
     """The pairs of ``colours`` closer than ``threshold`` in some vision (none: safe),
     closest first."""
     return tuple(pair for pair in pair_differences(colours) if pair.delta_e < threshold)
@@ -157,8 +172,10 @@ def collapse_warning(collapsed: Sequence[PairDifference], where: str = "[theme]"
     more = len(collapsed) - 1
     tail = f" (and {more} more close pair{'s' if more > 1 else ''})" if more else ""
     who = "viewers" if pair.vision == NORMAL else f"viewers with {pair.vision}"
-    return (f"{where} symbol colours {pair.describe()}, below {MIN_DELTA_E:g} in CAM02-UCS: "
-            f"{who} may not tell them apart{tail}; the default Okabe-Ito colours stay apart")
+    return (
+        f"{where} symbol colours {pair.describe()}, below {MIN_DELTA_E:g} in CAM02-UCS: "
+        f"{who} may not tell them apart{tail}; the default Okabe-Ito colours stay apart"
+    )
 
 
 def theme_warnings(settings: Settings) -> tuple[str, ...]:
@@ -181,6 +198,18 @@ def theme_warnings(settings: Settings) -> tuple[str, ...]:
     return (collapse_warning(collapsed, settings.where("theme")),) if collapsed else ()
 
 
-__all__ = ["DEFICIENCIES", "MIN_DELTA_E", "NORMAL", "VISIONS", "PairDifference",
-           "check_colours", "collapse_warning", "delta_e", "pair_differences", "seen",
-           "symbol_colours", "theme_warnings", "worst_pairs"]
+__all__ = [
+    "DEFICIENCIES",
+    "MIN_DELTA_E",
+    "NORMAL",
+    "VISIONS",
+    "PairDifference",
+    "check_colours",
+    "collapse_warning",
+    "delta_e",
+    "pair_differences",
+    "seen",
+    "symbol_colours",
+    "theme_warnings",
+    "worst_pairs",
+]

@@ -33,8 +33,15 @@ from pathlib import Path
 from typing import Any, Literal
 from collections.abc import Mapping
 
-from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from derivations.spec import ACTIVATIONS, NetworkSpec
 
@@ -99,11 +106,15 @@ class NetworkSettings(_Section):
     """``[network]``: the network the lecture derives the gradients of."""
 
     layer_dims: tuple[int, ...] = Field(
-        (2, 3, 2), description="n_x followed by 2 to 4 layer sizes, each an integer from 1 to 4")
+        (2, 3, 2), description="n_x followed by 2 to 4 layer sizes, each an integer from 1 to 4"
+    )
     m: int = Field(2, description="the number of examples (columns of X), an integer from 1 to 5")
     activation: Literal["tanh", "sigmoid", "relu", "leaky_relu"] = Field(
-        "tanh", description="the hidden-layer activation g: " + ", ".join(ACTIVATIONS)
-        + " (the output layer is always a sigmoid)")
+        "tanh",
+        description="the hidden-layer activation g: "
+        + ", ".join(ACTIVATIONS)
+        + " (the output layer is always a sigmoid)",
+    )
 
     @field_validator("layer_dims", mode="before")
     @classmethod
@@ -117,8 +128,7 @@ class NetworkSettings(_Section):
 
     def spec(self) -> NetworkSpec:
         """The :class:`~derivations.NetworkSpec` these settings describe."""
-        return NetworkSpec(layer_dims=tuple(self.layer_dims), m=self.m,
-                           activation=self.activation)
+        return NetworkSpec(layer_dims=tuple(self.layer_dims), m=self.m, activation=self.activation)
 
 
 Colour = str | None
@@ -144,8 +154,10 @@ class ThemeSettings(_Section):
     m: Colour = Field(None, description="the number of examples m")
     text: Colour = Field(None, description="operators and plain text")
     fallback: Colour = Field(None, description="any symbol without a family colour")
-    highlight: Colour = Field(None, description="the 'this row / this column' highlight; "
-                                                "must differ from every symbol colour")
+    highlight: Colour = Field(
+        None,
+        description="the 'this row / this column' highlight; must differ from every symbol colour",
+    )
     ok: Colour = Field(None, description="verdict colour for what fits (shape badges)")
     error: Colour = Field(None, description="verdict colour for what does not fit")
     background: Colour = Field(None, description="the background")
@@ -153,11 +165,33 @@ class ThemeSettings(_Section):
     title_size: Size = Field(None, gt=0, le=144, description="font size of step titles")
     body_size: Size = Field(None, gt=0, le=144, description="font size of equations")
     entry_size: Size = Field(None, gt=0, le=144, description="font size of matrix entries")
-    min_font_size: Size = Field(None, gt=0, le=144, description="the smallest size text may "
-                                "shrink to (a compact layout is used instead of going below)")
+    min_font_size: Size = Field(
+        None,
+        gt=0,
+        le=144,
+        description="the smallest size text may "
+        "shrink to (a compact layout is used instead of going below)",
+    )
 
-    @field_validator("W", "b", "Z", "A", "dZ", "dW", "db", "gprime", "X", "Y", "m", "text",
-                     "fallback", "highlight", "ok", "error", "background")
+    @field_validator(
+        "W",
+        "b",
+        "Z",
+        "A",
+        "dZ",
+        "dW",
+        "db",
+        "gprime",
+        "X",
+        "Y",
+        "m",
+        "text",
+        "fallback",
+        "highlight",
+        "ok",
+        "error",
+        "background",
+    )
     @classmethod
     def _is_colour(cls, value: str | None, info: Any) -> str | None:
         return None if value is None else check_colour(info.field_name, value)
@@ -173,12 +207,22 @@ class PacingSettings(_Section):
     ``None`` means the default of :class:`scenes.pacing.Pacing`.
     """
 
-    speed: Size = Field(None, ge=0.1, le=10, description="animation speed factor, 0.1 to 10 "
-                        "(2 plays animations twice as fast; subtitles keep their reading time)")
-    words_per_minute: Size = Field(None, ge=40, le=600, description="subtitle reading speed, "
-                                   "40 to 600 words per minute")
-    min_caption_seconds: Size = Field(None, ge=0.5, le=30, description="the shortest time a "
-                                      "subtitle stays on screen, 0.5 to 30 seconds")
+    speed: Size = Field(
+        None,
+        ge=0.1,
+        le=10,
+        description="animation speed factor, 0.1 to 10 "
+        "(2 plays animations twice as fast; subtitles keep their reading time)",
+    )
+    words_per_minute: Size = Field(
+        None, ge=40, le=600, description="subtitle reading speed, 40 to 600 words per minute"
+    )
+    min_caption_seconds: Size = Field(
+        None,
+        ge=0.5,
+        le=30,
+        description="the shortest time a subtitle stays on screen, 0.5 to 30 seconds",
+    )
 
     def overrides(self) -> dict[str, Any]:
         """The keys set (not ``None``), for :class:`scenes.pacing.Pacing`."""
@@ -191,12 +235,17 @@ class LabelsSettings(_Section):
     ``None`` means the default of :class:`scenes.lecture.Lecture`.
     """
 
-    title: str | None = Field(None, max_length=MAX_LABEL_LENGTH,
-                              description="the lecture title, plain text; {formula} is replaced "
-                                          "by the derived dZ[1] formula, typeset")
-    course: str | None = Field(None, max_length=MAX_LABEL_LENGTH,
-                               description="the course name under the title, plain text "
-                                           "('' for none)")
+    title: str | None = Field(
+        None,
+        max_length=MAX_LABEL_LENGTH,
+        description="the lecture title, plain text; {formula} is replaced "
+        "by the derived dZ[1] formula, typeset",
+    )
+    course: str | None = Field(
+        None,
+        max_length=MAX_LABEL_LENGTH,
+        description="the course name under the title, plain text ('' for none)",
+    )
 
     @field_validator("title", "course")
     @classmethod
@@ -214,11 +263,17 @@ class OutputSettings(_Section):
     """``[output]``: what ``chainrule render`` writes, and where."""
 
     quality: Literal["l", "m", "h", "k"] = Field(
-        "h", description="l = 480p15, m = 720p30, h = 1080p60, k = 2160p60")
+        "h", description="l = 480p15, m = 720p30, h = 1080p60, k = 2160p60"
+    )
     format: Literal["mp4", "webm", "gif", "png"] = Field(
-        "mp4", description="mp4, webm or gif video; png = the last frame of each section")
-    directory: str = Field("media", min_length=1, max_length=MAX_PATH_LENGTH,
-                           description="the output folder (relative to the current folder)")
+        "mp4", description="mp4, webm or gif video; png = the last frame of each section"
+    )
+    directory: str = Field(
+        "media",
+        min_length=1,
+        max_length=MAX_PATH_LENGTH,
+        description="the output folder (relative to the current folder)",
+    )
 
     @field_validator("directory")
     @classmethod
@@ -236,22 +291,43 @@ VOICE_ENGINES: tuple[str, ...] = ("piper", "recorded")
 class VoiceSettings(_Section):
     """``[voice]``: who narrates the videos, or silence."""
 
-    enabled: bool = Field(True, description="true: videos carry narration (mp4: AAC, webm: "
-                          "Opus); false: silent videos with subtitles, as --no-voice")
+    enabled: bool = Field(
+        True,
+        description="true: videos carry narration (mp4: AAC, webm: "
+        "Opus); false: silent videos with subtitles, as --no-voice",
+    )
     engine: Literal["piper", "recorded"] = Field(
-        "piper", description="piper = the offline Piper voice; recorded = your own recordings, "
-                             "one <step_id>.wav/.flac/.ogg per step in `folder` (see "
-                             "`chainrule script`)")
-    voice: str = Field("joe-us", min_length=1, max_length=MAX_PATH_LENGTH,
-                       description="for piper: 'joe-us' (bundled), or the path of a Piper "
-                                   ".onnx voice model with its .onnx.json beside it")
-    speed: float = Field(1.0, ge=0.5, le=2.0, description="speaking speed for piper, 0.5 to "
-                         "2 (1 = the voice's own pace)")
-    pause: float = Field(0.6, ge=0.0, le=5.0, description="seconds of silence after each "
-                         "step's speech before the next step starts, 0 to 5")
-    folder: str = Field("recordings", min_length=1, max_length=MAX_PATH_LENGTH,
-                        description="for recorded: the folder of your recordings (relative to "
-                                    "the current folder)")
+        "piper",
+        description="piper = the offline Piper voice; recorded = your own recordings, "
+        "one <step_id>.wav/.flac/.ogg per step in `folder` (see "
+        "`chainrule script`)",
+    )
+    voice: str = Field(
+        "joe-us",
+        min_length=1,
+        max_length=MAX_PATH_LENGTH,
+        description="for piper: 'joe-us' (bundled), or the path of a Piper "
+        ".onnx voice model with its .onnx.json beside it",
+    )
+    speed: float = Field(
+        1.0,
+        ge=0.5,
+        le=2.0,
+        description="speaking speed for piper, 0.5 to 2 (1 = the voice's own pace)",
+    )
+    pause: float = Field(
+        0.6,
+        ge=0.0,
+        le=5.0,
+        description="seconds of silence after each "
+        "step's speech before the next step starts, 0 to 5",
+    )
+    folder: str = Field(
+        "recordings",
+        min_length=1,
+        max_length=MAX_PATH_LENGTH,
+        description="for recorded: the folder of your recordings (relative to the current folder)",
+    )
 
     @field_validator("speed", "pause", mode="before")
     @classmethod
@@ -262,14 +338,17 @@ class VoiceSettings(_Section):
     @classmethod
     def _no_nul(cls, value: str, info: Any) -> str:
         if "\x00" in value:
-            raise ValueError(f"{info.field_name} contains a NUL character: write a name or a "
-                             f"path")
+            raise ValueError(f"{info.field_name} contains a NUL character: write a name or a path")
         return value
 
 
 SECTIONS: Mapping[str, type[_Section]] = {
-    "network": NetworkSettings, "theme": ThemeSettings, "pacing": PacingSettings,
-    "labels": LabelsSettings, "output": OutputSettings, "voice": VoiceSettings,
+    "network": NetworkSettings,
+    "theme": ThemeSettings,
+    "pacing": PacingSettings,
+    "labels": LabelsSettings,
+    "output": OutputSettings,
+    "voice": VoiceSettings,
 }
 
 
@@ -300,77 +379,99 @@ class Settings(BaseModel):
     # ------------------------------------------------------------------ reading
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str], overrides: Overrides | None = None
-                  ) -> Settings:
+    def from_file(
+        cls, path: str | os.PathLike[str], overrides: Overrides | None = None
+    ) -> Settings:
         """Read and validate a TOML file (with ``overrides`` on top, see :meth:`from_mapping`);
         :class:`ConfigError` names the file and the key, or the option."""
         path = Path(path)
         shown = _show_path(path)
         if len(str(path)) > MAX_PATH_LENGTH:
-            raise ConfigError(f"config file {shown} is a path of {len(str(path))} characters: "
-                              f"give the path of a .toml file (at most {MAX_PATH_LENGTH})")
+            raise ConfigError(
+                f"config file {shown} is a path of {len(str(path))} characters: "
+                f"give the path of a .toml file (at most {MAX_PATH_LENGTH})"
+            )
         try:
             status = path.stat()
         except FileNotFoundError:
-            raise ConfigError(f"config file {shown} does not exist: check the path, or create "
-                              f"one with `chainrule init {shown}`") from None
+            raise ConfigError(
+                f"config file {shown} does not exist: check the path, or create "
+                f"one with `chainrule init {shown}`"
+            ) from None
         except OSError as error:
-            raise ConfigError(f"config file {shown} cannot be read: "
-                              f"{error.strerror or error}") from None
+            raise ConfigError(
+                f"config file {shown} cannot be read: {error.strerror or error}"
+            ) from None
         if stat.S_ISDIR(status.st_mode):
-            raise ConfigError(f"config file {shown} is a directory: give the path of a "
-                              f".toml file")
+            raise ConfigError(f"config file {shown} is a directory: give the path of a .toml file")
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
-            raise ConfigError(f"config file {shown} is not a regular file (a pipe or a "
-                              f"device): give the path of a .toml file")
+            raise ConfigError(
+                f"config file {shown} is not a regular file (a pipe or a "
+                f"device): give the path of a .toml file"
+            )
         if status.st_size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"config file {shown} is {status.st_size} bytes: a chainrule "
-                              f"config is a short TOML file (at most {MAX_CONFIG_BYTES} bytes)")
+            raise ConfigError(
+                f"config file {shown} is {status.st_size} bytes: a chainrule "
+                f"config is a short TOML file (at most {MAX_CONFIG_BYTES} bytes)"
+            )
         try:
             with path.open("rb") as file:
                 data = file.read(MAX_CONFIG_BYTES + 1)
         except OSError as error:
-            raise ConfigError(f"config file {shown} cannot be read: "
-                              f"{error.strerror or error}") from None
+            raise ConfigError(
+                f"config file {shown} cannot be read: {error.strerror or error}"
+            ) from None
         if len(data) > MAX_CONFIG_BYTES:
-            raise ConfigError(f"config file {shown} is more than {MAX_CONFIG_BYTES} bytes: a "
-                              f"chainrule config is a short TOML file")
+            raise ConfigError(
+                f"config file {shown} is more than {MAX_CONFIG_BYTES} bytes: a "
+                f"chainrule config is a short TOML file"
+            )
         if b"\x00" in data:
-            raise ConfigError(f"config file {shown} is binary, not TOML text: give a .toml "
-                              f"file such as the one `chainrule init` writes")
+            raise ConfigError(
+                f"config file {shown} is binary, not TOML text: give a .toml "
+                f"file such as the one `chainrule init` writes"
+            )
         try:
             text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors) is fine
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            raise ConfigError(f"config file {shown} is not UTF-8 text (line {line}, byte "
-                              f"{column}): save it as UTF-8") from None
+            raise ConfigError(
+                f"config file {shown} is not UTF-8 text (line {line}, byte "
+                f"{column}): save it as UTF-8"
+            ) from None
         return cls.from_toml(text, source=shown, overrides=overrides)
 
     @classmethod
-    def from_toml(cls, text: str, source: str = "<config>", overrides: Overrides | None = None
-                  ) -> Settings:
+    def from_toml(
+        cls, text: str, source: str = "<config>", overrides: Overrides | None = None
+    ) -> Settings:
         """Parse and validate TOML ``text`` (with ``overrides``); errors name ``source``."""
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{source} is not valid TOML: {error}") from None
         except RecursionError:
-            raise ConfigError(f"{source} nests arrays or tables too deeply to be a chainrule "
-                              f"config: write the keys `chainrule init` shows") from None
+            raise ConfigError(
+                f"{source} nests arrays or tables too deeply to be a chainrule "
+                f"config: write the keys `chainrule init` shows"
+            ) from None
         return cls.from_mapping(data, source=source, overrides=overrides)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str | None = "<config>",
-                     overrides: Overrides | None = None) -> Settings:
+    def from_mapping(
+        cls,
+        data: Mapping[str, Any],
+        source: str | None = "<config>",
+        overrides: Overrides | None = None,
+    ) -> Settings:
         """Validate a mapping shaped like the TOML file, with ``overrides``
         (``{"section.key": (value, "--option")}``, ``None`` values skipped) applied on top.
 
         The settings are validated once. When that fails, the message names ``source`` if the
         mapping alone is already wrong (as if it were read first), else the option.
         """
-        given = {dotted: pair for dotted, pair in (overrides or {}).items()
-                 if pair[0] is not None}
+        given = {dotted: pair for dotted, pair in (overrides or {}).items() if pair[0] is not None}
         try:
             settings = cls.model_validate(_merged(data, given))
         except ValidationError as error:
@@ -379,18 +480,27 @@ class Settings(BaseModel):
         return settings
 
     @classmethod
-    def _blame(cls, data: Mapping[str, Any], source: str | None,
-               given: Mapping[str, tuple[Any, str]], error: ValidationError) -> ConfigError:
+    def _blame(
+        cls,
+        data: Mapping[str, Any],
+        source: str | None,
+        given: Mapping[str, tuple[Any, str]],
+        error: ValidationError,
+    ) -> ConfigError:
         if given:
             try:
                 cls.model_validate(dict(data))
             except ValidationError as own:
                 return ConfigError(f"{source or '<config>'}: {describe_error(own)}")
             loc = tuple(str(part) for part in error.errors()[0]["loc"][:2])
-            options = [option for dotted, (_, option) in given.items()
-                       if tuple(dotted.split(".")) == loc]
-            options = options or [option for dotted, (_, option) in given.items()
-                                  if loc and dotted.split(".")[0] == loc[0]]
+            options = [
+                option for dotted, (_, option) in given.items() if tuple(dotted.split(".")) == loc
+            ]
+            options = options or [
+                option
+                for dotted, (_, option) in given.items()
+                if loc and dotted.split(".")[0] == loc[0]
+            ]
             if options:
                 return ConfigError(f"option {options[0]}: {describe_error(error, brief=True)}")
         return ConfigError(f"{source or '<config>'}: {describe_error(error)}")
@@ -400,8 +510,7 @@ class Settings(BaseModel):
 
         An invalid value raises :class:`ConfigError` naming the option.
         """
-        return type(self).from_mapping(self.model_dump(), source=self._source,
-                                       overrides=overrides)
+        return type(self).from_mapping(self.model_dump(), source=self._source, overrides=overrides)
 
     def _where(self, section: str) -> str:
         return f"{self._source}: [{section}]" if self._source else f"[{section}]"
@@ -434,13 +543,13 @@ _HEADER = """\
 _SECTION_INTRO = {
     "network": "The network whose gradients the lecture derives (Andrew Ng's notation).",
     "theme": "Colours (hex '#RRGGBB' or Manim names such as 'ORANGE') per symbol family, "
-             "the highlight, background and font sizes. Defaults: the Okabe-Ito palette, "
-             "safe for colour-blind viewers.",
+    "the highlight, background and font sizes. Defaults: the Okabe-Ito palette, "
+    "safe for colour-blind viewers.",
     "pacing": "How fast the lecture runs.",
     "labels": "Plain text on the title card (no TeX commands).",
     "output": "What `chainrule render` writes, and where.",
     "voice": "Narration: the offline Piper voice (default), your own recordings, or none. "
-             "Piper is GPL-3.0 software; its joe-us voice was trained on a CC0 data set.",
+    "Piper is GPL-3.0 software; its joe-us voice was trained on a CC0 data set.",
 }
 
 
@@ -448,12 +557,14 @@ def render_toml(values: Mapping[str, Mapping[str, Any]]) -> str:
     """The commented TOML text for ``values`` (``{section: {key: value}}``)."""
     lines = [_HEADER]
     for section, model in SECTIONS.items():
-        lines += textwrap.wrap(_SECTION_INTRO[section], 96, initial_indent="# ",
-                               subsequent_indent="# ")
+        lines += textwrap.wrap(
+            _SECTION_INTRO[section], 96, initial_indent="# ", subsequent_indent="# "
+        )
         lines.append(f"[{section}]")
         for key, field in model.model_fields.items():
-            lines += textwrap.wrap(str(field.description), 96, initial_indent="# ",
-                                   subsequent_indent="#   ")
+            lines += textwrap.wrap(
+                str(field.description), 96, initial_indent="# ", subsequent_indent="#   "
+            )
             lines.append(f"{key} = {toml_value(values[section][key])}")
         lines.append("")
     return "\n".join(lines)
@@ -475,6 +586,7 @@ def toml_value(value: Any) -> str:
 
 # ---------------------------------------------------------------------- error messages
 
+
 def describe_error(error: ValidationError, brief: bool = False) -> str:
     """One line for the first problem of ``error``: the key, the value, what is allowed."""
     problem = error.errors()[0]
@@ -493,7 +605,8 @@ def describe_error(error: ValidationError, brief: bool = False) -> str:
     allowed = _allowed(loc)
     subject = _show(value) if brief else f"{where} = {_show(value)}"
     return f"{subject} is not allowed ({message[:1].lower()}{message[1:]})" + (
-        f"; {loc[1]}: {allowed}" if allowed else "")
+        f"; {loc[1]}: {allowed}" if allowed else ""
+    )
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -535,6 +648,19 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-__all__ = ["DEFAULT_CONFIG_NAME", "FORMATS", "QUALITIES", "LabelsSettings", "NetworkSettings",
-           "OutputSettings", "PacingSettings", "Quality", "Settings", "ThemeSettings",
-           "VoiceSettings", "check_colour", "describe_error", "render_toml"]
+__all__ = [
+    "DEFAULT_CONFIG_NAME",
+    "FORMATS",
+    "QUALITIES",
+    "LabelsSettings",
+    "NetworkSettings",
+    "OutputSettings",
+    "PacingSettings",
+    "Quality",
+    "Settings",
+    "ThemeSettings",
+    "VoiceSettings",
+    "check_colour",
+    "describe_error",
+    "render_toml",
+]

@@ -49,8 +49,10 @@ def check_address(address: str) -> str:
     match = ADDRESS.match(address)
     if match is None or not 0 < int(match.group(3)) < 65536:
         shown = address if len(address) <= 60 else address[:57] + "..."
-        raise ConfigError(f"option --scheduler: {shown!r} is not a Dask scheduler address: "
-                          f"write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+        raise ConfigError(
+            f"option --scheduler: {shown!r} is not a Dask scheduler address: "
+            f"write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+        )
     return address
 
 
@@ -75,16 +77,21 @@ class DaskExecutor:
         try:
             import distributed
         except ImportError:
-            raise ConfigError(f"--executor dask needs Dask's distributed package, which is not "
-                              f"installed: install it with `{install_command()}`") from None
+            raise ConfigError(
+                f"--executor dask needs Dask's distributed package, which is not "
+                f"installed: install it with `{install_command()}`"
+            ) from None
         self.address = check_address(address)
         try:
             with _quiet_dask():
-                self.client: Any = distributed.Client(address, timeout=CONNECT_TIMEOUT,
-                                                      set_as_default=False)
+                self.client: Any = distributed.Client(
+                    address, timeout=CONNECT_TIMEOUT, set_as_default=False
+                )
         except (OSError, TimeoutError, ValueError) as error:
-            raise ConfigError(f"option --scheduler: cannot reach the Dask scheduler at "
-                              f"{address}: {' '.join(str(error).split())[:200]}") from None
+            raise ConfigError(
+                f"option --scheduler: cannot reach the Dask scheduler at "
+                f"{address}: {' '.join(str(error).split())[:200]}"
+            ) from None
         try:
             self._check_workers()
         except BaseException:
@@ -98,33 +105,41 @@ class DaskExecutor:
 
         with _quiet_dask():
             if not self.client.scheduler_info().get("workers"):
-                raise ConfigError(f"option --scheduler: the Dask scheduler at {self.address} "
-                                  f"has no workers: start some with `dask worker "
-                                  f"{self.address} --nthreads 1`")
+                raise ConfigError(
+                    f"option --scheduler: the Dask scheduler at {self.address} "
+                    f"has no workers: start some with `dask worker "
+                    f"{self.address} --nthreads 1`"
+                )
             try:
                 theirs = self.client.run(_worker_toolchain)
             except Exception as error:
-                raise ConfigError(f"the Dask workers at {self.address} cannot run chainrule "
-                                  f"({type(error).__name__}: {error}): install the same "
-                                  f"chainrule on every worker") from None
+                raise ConfigError(
+                    f"the Dask workers at {self.address} cannot run chainrule "
+                    f"({type(error).__name__}: {error}): install the same "
+                    f"chainrule on every worker"
+                ) from None
         ours = toolchain()
         for worker, chain in theirs.items():
             if chain != ours:
                 what = _difference(ours.as_dict(), chain.as_dict())
-                raise ConfigError(f"the Dask worker {worker} has a different {what} than this "
-                                  f"command: install the same chainrule and tools on every "
-                                  f"worker")
+                raise ConfigError(
+                    f"the Dask worker {worker} has a different {what} than this "
+                    f"command: install the same chainrule and tools on every "
+                    f"worker"
+                )
 
-    def draw(self, units: Sequence[RenderUnit], derivation: Derivation,
-             progress: RenderProgress) -> list[RenderedFiles]:
+    def draw(
+        self, units: Sequence[RenderUnit], derivation: Derivation, progress: RenderProgress
+    ) -> list[RenderedFiles]:
         """Submit every unit, collect them as they finish (``derivation`` stays here: each
         worker process derives and verifies its own, once)."""
         from distributed import as_completed
 
         from .drawing import RenderedFiles
 
-        futures = [self.client.submit(draw_on_worker, unit, pure=False, retries=0)
-                   for unit in units]
+        futures = [
+            self.client.submit(draw_on_worker, unit, pure=False, retries=0) for unit in units
+        ]
         index = {future.key: i for i, future in enumerate(futures)}
         results: dict[int, RenderedFiles] = {}
         try:
@@ -136,11 +151,14 @@ class DaskExecutor:
                     raise
                 except Exception as error:  # the worker died, or lost its connection
                     if self.client.status not in ("running", "connecting"):
-                        raise RenderFailed(f"lost the Dask scheduler at {self.address} while "
-                                           f"rendering: {error}") from None
-                    result = RenderedFiles(unit.scene, unit.stem,
-                                           error=f"Dask worker failed: "
-                                                 f"{type(error).__name__}: {error}")
+                        raise RenderFailed(
+                            f"lost the Dask scheduler at {self.address} while rendering: {error}"
+                        ) from None
+                    result = RenderedFiles(
+                        unit.scene,
+                        unit.stem,
+                        error=f"Dask worker failed: {type(error).__name__}: {error}",
+                    )
                 results[index[future.key]] = result
                 progress.report(unit.label, unit.estimate)
                 progress.finished(result, unit.label)

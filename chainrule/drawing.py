@@ -107,9 +107,15 @@ def manim_config(job: RenderUnit, tex_slot: Path, partial_dir: Path) -> dict[str
     }
 
 
-def scene_class(base: type, objects: SceneSettings, derivation: Derivation,
-                report: Reporter | None = None, part: int | None = None,
-                voice: tuple[StepVoice, ...] = (), voice_pause: float = 0.0) -> type:
+def scene_class(
+    base: type,
+    objects: SceneSettings,
+    derivation: Derivation,
+    report: Reporter | None = None,
+    part: int | None = None,
+    voice: tuple[StepVoice, ...] = (),
+    voice_pause: float = 0.0,
+) -> type:
     """``base`` with the spec, theme, pacing and labels of ``objects``, and ``derivation``,
     which must hold: one this process has not verified yet is verified first, and a wrong one
     raises :class:`~chainrule.errors.VerificationFailed` (nothing is drawn). ``voice``: the
@@ -152,8 +158,9 @@ def scene_class(base: type, objects: SceneSettings, derivation: Derivation,
     return cls
 
 
-def draw_unit(unit: RenderUnit, derivation: Derivation | None = None,
-              report: Reporter | None = None) -> RenderedFiles:
+def draw_unit(
+    unit: RenderUnit, derivation: Derivation | None = None, report: Reporter | None = None
+) -> RenderedFiles:
     """Draw ``unit`` with Manim in this process; never raises for a failure (see
     :attr:`RenderedFiles.error`), except a stop (Ctrl-C, SIGTERM).
 
@@ -167,13 +174,18 @@ def draw_unit(unit: RenderUnit, derivation: Derivation | None = None,
     except (KeyboardInterrupt, Interrupted):
         raise
     except Exception as error:
-        return RenderedFiles(unit.scene, unit.stem, render_seconds=time.perf_counter() - start,
-                             error=f"{type(error).__name__}: {error}",
-                             traceback=traceback.format_exc())
+        return RenderedFiles(
+            unit.scene,
+            unit.stem,
+            render_seconds=time.perf_counter() - start,
+            error=f"{type(error).__name__}: {error}",
+            traceback=traceback.format_exc(),
+        )
 
 
-def _draw(unit: RenderUnit, derivation: Derivation | None, report: Reporter | None,
-          start: float) -> RenderedFiles:
+def _draw(
+    unit: RenderUnit, derivation: Derivation | None, report: Reporter | None, start: float
+) -> RenderedFiles:
     from .cache_folder import free_slot
     from .catalog import import_manim, scene_by_path
     from .scene_settings import scene_settings
@@ -191,8 +203,7 @@ def _draw(unit: RenderUnit, derivation: Derivation | None, report: Reporter | No
     if report is not None and unit.label:
         outer, label = report, unit.label
         report = lambda scene, seconds: outer(label, seconds)  # noqa: E731
-    cls = scene_class(base, objects, derivation, report, unit.part, unit.voice,
-                      unit.voice_pause)
+    cls = scene_class(base, objects, derivation, report, unit.part, unit.voice, unit.voice_pause)
     cache = Path(unit.cache_dir)
     partial_dir = Path(unit.work_dir) / "partial"  # no Manim cache: files are uncached_NNNNN
     with free_slot(cache / "tex") as slot:
@@ -217,11 +228,22 @@ def _files_of(unit: RenderUnit, seconds: float) -> RenderedFiles:
         import json
 
         sections = tuple(json.loads(index.read_text(encoding="utf-8")))
-    return RenderedFiles(unit.scene, unit.stem, video=str(video),
-                         subtitles=str(subtitles) if subtitles.exists() else None,
-                         sections=sections, sections_dir=str(work / "sections"),
-                         render_seconds=seconds)
+    return RenderedFiles(
+        unit.scene,
+        unit.stem,
+        video=str(video),
+        subtitles=str(subtitles) if subtitles.exists() else None,
+        sections=sections,
+        sections_dir=str(work / "sections"),
+        render_seconds=seconds,
+    )
 
 
-__all__ = ["ENCODER_OPTIONS", "RenderedFiles", "Reporter", "draw_unit", "manim_config",
-           "scene_class"]
+__all__ = [
+    "ENCODER_OPTIONS",
+    "RenderedFiles",
+    "Reporter",
+    "draw_unit",
+    "manim_config",
+    "scene_class",
+]

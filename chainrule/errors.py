@@ -71,5 +71,12 @@ class Interrupted(ChainruleError):
     exit_code = 130
 
 
-__all__ = ["ChainruleError", "ConfigError", "Interrupted", "MissingDependency", "RecordingError",
-           "RenderFailed", "VerificationFailed"]
+__all__ = [
+    "ChainruleError",
+    "ConfigError",
+    "Interrupted",
+    "MissingDependency",
+    "RecordingError",
+    "RenderFailed",
+    "VerificationFailed",
+]

@@ -32,8 +32,9 @@ def run_plan(plan: RenderPlan, executor: Executor) -> list[RenderedFiles]:
         done[unit.label] = result
         store(unit, result)
     if todo and len(done) > len(todo):
-        click.echo(f"{len(done) - len(todo)} of {len(units)} parts unchanged, "
-                   f"copied from the cache")
+        click.echo(
+            f"{len(done) - len(todo)} of {len(units)} parts unchanged, copied from the cache"
+        )
     elif not todo:
         click.echo(f"nothing changed: all {len(units)} parts copied from the cache")
     seconds = time.perf_counter() - start
@@ -42,8 +43,11 @@ def run_plan(plan: RenderPlan, executor: Executor) -> list[RenderedFiles]:
         parts = [done[unit.label] for unit in scene.units]
         failed = next((r for r in parts if r.error is not None), None)
         if failed is not None:
-            results.append(RenderedFiles(scene.scene, scene.stem, error=failed.error,
-                                         traceback=failed.traceback))
+            results.append(
+                RenderedFiles(
+                    scene.scene, scene.stem, error=failed.error, traceback=failed.traceback
+                )
+            )
         else:
             results.append(join(scene.scene, scene.stem, scene.work_dir, parts, seconds))
     return results

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 class Executor(Protocol):
     """Draws units; one result per unit, in the order given."""
 
-    def draw(self, units: Sequence[RenderUnit], derivation: Derivation,
-             progress: RenderProgress) -> list[RenderedFiles]:
+    def draw(
+        self, units: Sequence[RenderUnit], derivation: Derivation, progress: RenderProgress
+    ) -> list[RenderedFiles]:
         """Draw ``units`` (``derivation``: the plan's, verified in this process)."""
         ...
 
@@ -38,16 +39,16 @@ class LocalExecutor:
     def __init__(self, jobs: int = 1) -> None:
         self.jobs = jobs
 
-    def draw(self, units: Sequence[RenderUnit], derivation: Derivation,
-             progress: RenderProgress) -> list[RenderedFiles]:
+    def draw(
+        self, units: Sequence[RenderUnit], derivation: Derivation, progress: RenderProgress
+    ) -> list[RenderedFiles]:
         """Draw ``units`` here, or in a process pool when there are several units and jobs."""
         if self.jobs <= 1 or len(units) <= 1:
             return [_draw_here(unit, derivation, progress) for unit in units]
         return _draw_in_pool(list(units), progress, min(self.jobs, len(units)))
 
 
-def _draw_here(unit: RenderUnit, derivation: Derivation, progress: RenderProgress
-               ) -> RenderedFiles:
+def _draw_here(unit: RenderUnit, derivation: Derivation, progress: RenderProgress) -> RenderedFiles:
     from . import drawing
 
     result = drawing.draw_unit(unit, derivation=derivation, report=progress.report)
@@ -55,8 +56,9 @@ def _draw_here(unit: RenderUnit, derivation: Derivation, progress: RenderProgres
     return result
 
 
-def _draw_in_pool(units: list[RenderUnit], progress: RenderProgress, workers: int
-                  ) -> list[RenderedFiles]:
+def _draw_in_pool(
+    units: list[RenderUnit], progress: RenderProgress, workers: int
+) -> list[RenderedFiles]:
     import multiprocessing
     import queue as queue_module
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -66,12 +68,14 @@ def _draw_in_pool(units: list[RenderUnit], progress: RenderProgress, workers: in
 
     context = multiprocessing.get_context("spawn")
     reports = context.Queue()
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                   initializer=init_worker, initargs=(reports,))
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(reports,)
+    )
     results: dict[int, RenderedFiles] = {}
     try:
-        pending = {executor.submit(draw_in_worker, unit): (index, unit)
-                   for index, unit in enumerate(units)}
+        pending = {
+            executor.submit(draw_in_worker, unit): (index, unit) for index, unit in enumerate(units)
+        }
         while pending:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             _drain(reports, progress, queue_module)  # (reports of finished units come first)
@@ -80,8 +84,9 @@ def _draw_in_pool(units: list[RenderUnit], progress: RenderProgress, workers: in
                 try:
                     result = future.result()
                 except Exception as error:  # a worker died (killed, out of memory)
-                    result = RenderedFiles(unit.scene, unit.stem,
-                                           error=f"worker process failed: {error}")
+                    result = RenderedFiles(
+                        unit.scene, unit.stem, error=f"worker process failed: {error}"
+                    )
                 results[index] = result
                 progress.finished(result, unit.label)
     except BaseException:

@@ -48,12 +48,35 @@ LATEX_TIMEOUT = 180
 #: Characters of the derivation's text that pdflatex (``utf8`` input, the default OT1 fonts)
 #: would not print as such, as TeX.
 UNICODE_TEX: Mapping[str, str] = {
-    "×": r"$\times$", "ᵀ": r"\textsuperscript{T}", "ℒ": r"$\mathcal{L}$", "∂": r"$\partial$",
-    "−": r"$-$", "∗": r"$\ast$", "≈": r"$\approx$", "′": r"$'$", "·": r"$\cdot$",
-    "→": r"$\to$", "≠": r"$\neq$", "≤": r"$\leq$", "≥": r"$\geq$", "…": r"\dots{}",
-    "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "σ": r"$\sigma$",
-    "Σ": r"$\Sigma$", "∑": r"$\sum$", "Δ": r"$\Delta$", "ε": r"$\varepsilon$",
-    "𝓛": r"$\mathcal{L}$", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"$|$",
+    "×": r"$\times$",
+    "ᵀ": r"\textsuperscript{T}",
+    "ℒ": r"$\mathcal{L}$",
+    "∂": r"$\partial$",
+    "−": r"$-$",
+    "∗": r"$\ast$",
+    "≈": r"$\approx$",
+    "′": r"$'$",
+    "·": r"$\cdot$",
+    "→": r"$\to$",
+    "≠": r"$\neq$",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "…": r"\dots{}",
+    "–": "--",
+    "—": "---",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "σ": r"$\sigma$",
+    "Σ": r"$\Sigma$",
+    "∑": r"$\sum$",
+    "Δ": r"$\Delta$",
+    "ε": r"$\varepsilon$",
+    "𝓛": r"$\mathcal{L}$",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"$|$",
     '"': "''",
 }
 
@@ -65,9 +88,9 @@ class HandoutStep:
     step_id: str
     title: str
     narration: str
-    formulas: tuple[str, ...]   # display TeX, as the video typesets it
-    certificate: Any            # derivations.certificates.StepCertificate
-    frame: Path | None = None   # the key frame (PNG), if drawn
+    formulas: tuple[str, ...]  # display TeX, as the video typesets it
+    certificate: Any  # derivations.certificates.StepCertificate
+    frame: Path | None = None  # the key frame (PNG), if drawn
 
 
 @dataclass(frozen=True)
@@ -86,6 +109,7 @@ class Handout:
 
 # ---------------------------------------------------------------------- content
 
+
 def step_formulas(step: Any) -> tuple[str, ...]:
     """The TeX of the step's equation and of each of its ``lines`` (empty ones left out),
     each joined with spaces as ``MathTex`` joins its strings."""
@@ -95,16 +119,24 @@ def step_formulas(step: Any) -> tuple[str, ...]:
     return tuple(" ".join(run) for run in runs if run)
 
 
-def handout_steps(derivation: Any, step_ids: Sequence[str],
-                  frames: Mapping[str, Path] | None = None) -> tuple[HandoutStep, ...]:
+def handout_steps(
+    derivation: Any, step_ids: Sequence[str], frames: Mapping[str, Path] | None = None
+) -> tuple[HandoutStep, ...]:
     """The :class:`HandoutStep` of each of ``step_ids`` (with its frame from ``frames``)."""
     frames = frames or {}
     out = []
     for step_id in step_ids:
         step = derivation.step(step_id)
-        out.append(HandoutStep(str(step.id), step.title, " ".join(step.narration.split()),
-                               step_formulas(step), derivation.certificate(step.id),
-                               frames.get(str(step.id))))
+        out.append(
+            HandoutStep(
+                str(step.id),
+                step.title,
+                " ".join(step.narration.split()),
+                step_formulas(step),
+                derivation.certificate(step.id),
+                frames.get(str(step.id)),
+            )
+        )
     return tuple(out)
 
 
@@ -122,8 +154,13 @@ def failed_steps(handout: Handout) -> list[HandoutStep]:
 
 # ---------------------------------------------------------------------- key frames
 
-def section_frames(sections: Sequence[Mapping[str, Any]], sections_dir: Path,
-                   step_titles: Mapping[str, str], target: Path) -> dict[str, Path]:
+
+def section_frames(
+    sections: Sequence[Mapping[str, Any]],
+    sections_dir: Path,
+    step_titles: Mapping[str, str],
+    target: Path,
+) -> dict[str, Path]:
     """Save the last frame of each step's own section into ``target``, as ``frame-NN.png``;
     returns them by step id.
 
@@ -136,8 +173,9 @@ def section_frames(sections: Sequence[Mapping[str, Any]], sections_dir: Path,
     frames: dict[str, Path] = {}
     for section in sections:
         name = str(section.get("name"))
-        step_id = next((i for i, title in step_titles.items()
-                        if title == name and i not in frames), None)  # in order, if titles repeat
+        step_id = next(
+            (i for i, title in step_titles.items() if title == name and i not in frames), None
+        )  # in order, if titles repeat
         if step_id is None:
             continue
         path = target / f"frame-{len(frames) + 1:02d}.png"
@@ -146,9 +184,16 @@ def section_frames(sections: Sequence[Mapping[str, Any]], sections_dir: Path,
     return frames
 
 
-def render_key_frames(settings: Any, derivation: Any, catalog: Any, scene: str,
-                      step_ids: Sequence[str], size: tuple[int, int], cache: Path,
-                      target: Path) -> dict[str, Path]:
+def render_key_frames(
+    settings: Any,
+    derivation: Any,
+    catalog: Any,
+    scene: str,
+    step_ids: Sequence[str],
+    size: tuple[int, int],
+    cache: Path,
+    target: Path,
+) -> dict[str, Path]:
     """Render ``scene`` silently at low quality and ``size`` through the render pipeline
     (its unit cache makes a repeat fast) and save each step's key frame into ``target``."""
     from .commands.render import run_plan, work_folder
@@ -163,13 +208,15 @@ def render_key_frames(settings: Any, derivation: Any, catalog: Any, scene: str,
         plan = build_plan(settings, derivation, catalog, [scene], video, work, cache)
         (result,) = run_plan(plan, LocalExecutor(1))
         if result.error is not None:
-            raise RenderFailed(f"scene {scene} failed to render its key frames: "
-                               f"{result.error}; nothing was written")
-        return section_frames(result.sections, Path(result.sections_dir or ""), titles,
-                              target)
+            raise RenderFailed(
+                f"scene {scene} failed to render its key frames: "
+                f"{result.error}; nothing was written"
+            )
+        return section_frames(result.sections, Path(result.sections_dir or ""), titles, target)
 
 
 # ---------------------------------------------------------------------- LaTeX
+
 
 def latex_text(text: str, where: str) -> str:
     """``text`` (plain text from the derivation) as TeX that prints it literally.
@@ -188,8 +235,10 @@ def latex_text(text: str, where: str) -> str:
         if char in UNICODE_TEX:
             out.append(UNICODE_TEX[char])
         elif ord(char) > 0xFF:
-            raise RenderFailed(f"{where} contains {char!r} (U+{ord(char):04X}), which the "
-                               f"PDF handout cannot typeset yet")
+            raise RenderFailed(
+                f"{where} contains {char!r} (U+{ord(char):04X}), which the "
+                f"PDF handout cannot typeset yet"
+            )
         else:
             out.append(char)
     return "".join(out)
@@ -219,14 +268,21 @@ def latex_source(handout: Handout, frame_names: Mapping[str, str] | None = None)
     """The LaTeX document of ``handout``; ``frame_names`` gives each step's frame file name
     (relative to the document's folder)."""
     frame_names = frame_names or {}
-    lines = [_PREAMBLE, r"\begin{document}",
-             r"{\LARGE\bfseries " + latex_text(f"{handout.scene}: the verified steps",
-                                               "the scene name") + r"}\par",
-             latex_text(f"{handout.network} · {len(handout.steps)} steps. Each step shows "
-                        f"its formulas as the video typesets them, its last frame, and how "
-                        f"every claim in it was checked: exactly by sympy, and numerically "
-                        f"at a reproducible random point (its seed).", "the introduction")
-             + r"\par"]
+    lines = [
+        _PREAMBLE,
+        r"\begin{document}",
+        r"{\LARGE\bfseries "
+        + latex_text(f"{handout.scene}: the verified steps", "the scene name")
+        + r"}\par",
+        latex_text(
+            f"{handout.network} · {len(handout.steps)} steps. Each step shows "
+            f"its formulas as the video typesets them, its last frame, and how "
+            f"every claim in it was checked: exactly by sympy, and numerically "
+            f"at a reproducible random point (its seed).",
+            "the introduction",
+        )
+        + r"\par",
+    ]
     if len(handout.steps) > CONTENTS_FROM:
         lines.append(r"{\small\setlength{\parskip}{0pt}\tableofcontents}")
     for step in handout.steps:
@@ -237,14 +293,17 @@ def latex_source(handout: Handout, frame_names: Mapping[str, str] | None = None)
 
 def _latex_step(step: HandoutStep, frame: str | None) -> list[str]:
     where = f"step {step.step_id}"
-    out = [r"\section{" + latex_text(step.title, f"the title of {where}") + "}",
-           r"{\small\ttfamily " + latex_text(step.step_id, where) + r"}\par",
-           latex_text(step.narration, f"the narration of {where}") + r"\par"]
+    out = [
+        r"\section{" + latex_text(step.title, f"the title of {where}") + "}",
+        r"{\small\ttfamily " + latex_text(step.step_id, where) + r"}\par",
+        latex_text(step.narration, f"the narration of {where}") + r"\par",
+    ]
     for formula in step.formulas:
         out.append(r"\begin{center}\chainrulefit{" + formula + r"}\end{center}")
     if frame is not None:
-        out.append(r"\begin{center}\includegraphics[width=0.62\linewidth]{" + frame
-                   + r"}\end{center}")
+        out.append(
+            r"\begin{center}\includegraphics[width=0.62\linewidth]{" + frame + r"}\end{center}"
+        )
     out += _latex_certificate(step)
     return out
 
@@ -254,19 +313,29 @@ def _latex_certificate(step: HandoutStep) -> list[str]:
     where = f"the certificate of step {step.step_id}"
     colour = "chainruleok" if certificate.holds else "chainrulefail"
     verdict = r"\textcolor{" + colour + r"}{\textbf{" + verdict_word(certificate) + "}}"
-    out = [r"{\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000"
-           r"\textbf{Verification:} " + verdict + ": "
-           + latex_text(certificate.summary(), where) + r"\par}"]
+    out = [
+        r"{\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000"
+        r"\textbf{Verification:} "
+        + verdict
+        + ": "
+        + latex_text(certificate.summary(), where)
+        + r"\par}"
+    ]
     if certificate.claims:
-        out.append(r"\begin{itemize}\small\raggedright\hyphenpenalty=10000"
-                   r"\exhyphenpenalty=10000")
+        out.append(
+            r"\begin{itemize}\small\raggedright\hyphenpenalty=10000"
+            r"\exhyphenpenalty=10000"
+        )
         for claim in certificate.claims:
             text = latex_text(f"{claim.description}: ", where)
             if claim.holds:
                 text += latex_text(claim.summary(), where)
             else:
-                text += (r"\textcolor{chainrulefail}{\textbf{FAILED:} "
-                         + latex_text(str(claim.failure), where) + "}")
+                text += (
+                    r"\textcolor{chainrulefail}{\textbf{FAILED:} "
+                    + latex_text(str(claim.failure), where)
+                    + "}"
+                )
             out.append(r"\item " + text)
         out.append(r"\end{itemize}")
     return out
@@ -282,24 +351,27 @@ def compile_pdf(source: str, folder: Path, passes: int = 3) -> Path:
 
     program = shutil.which("pdflatex")
     if program is None:
-        raise MissingDependency("pdflatex not found: the PDF handout needs it; install with "
-                                "`sudo apt-get install texlive-latex-base "
-                                "texlive-latex-recommended texlive-fonts-recommended` "
-                                "(or use --format html)")
+        raise MissingDependency(
+            "pdflatex not found: the PDF handout needs it; install with "
+            "`sudo apt-get install texlive-latex-base "
+            "texlive-latex-recommended texlive-fonts-recommended` "
+            "(or use --format html)"
+        )
     folder = folder.resolve()
     (folder / "handout.tex").write_text(source, encoding="utf-8")
     pdf = folder / "handout.pdf"
-    command = sandboxed_command([program, "-interaction=nonstopmode", "-halt-on-error",
-                                 "handout.tex"], folder)
+    command = sandboxed_command(
+        [program, "-interaction=nonstopmode", "-halt-on-error", "handout.tex"], folder
+    )
     for _ in range(passes):
         try:
-            done = subprocess.run(command, cwd=folder, capture_output=True,
-                                  timeout=LATEX_TIMEOUT, check=False)
+            done = subprocess.run(
+                command, cwd=folder, capture_output=True, timeout=LATEX_TIMEOUT, check=False
+            )
         except subprocess.TimeoutExpired:
             raise RenderFailed(f"pdflatex took longer than {LATEX_TIMEOUT} s") from None
         if done.returncode != 0 or not pdf.is_file():
-            raise RenderFailed(f"pdflatex could not typeset the handout: "
-                               f"{_first_error(folder)}")
+            raise RenderFailed(f"pdflatex could not typeset the handout: {_first_error(folder)}")
     return pdf
 
 
@@ -344,30 +416,40 @@ def html_document(handout: Handout) -> str:
     texs = [formula for step in handout.steps for formula in step.formulas]
     rendered = iter(render_many(texs, display=True))
     e = html.escape
-    body = [f"<h1>{e(handout.scene)}: the verified steps</h1>",
-            f"<p class=\"intro\">{e(handout.network)} · {len(handout.steps)} steps. Each step "
-            f"shows its formulas as the video typesets them, its last frame, and how every "
-            f"claim in it was checked: exactly by sympy, and numerically at a reproducible "
-            f"random point (its seed).</p>"]
+    body = [
+        f"<h1>{e(handout.scene)}: the verified steps</h1>",
+        f'<p class="intro">{e(handout.network)} · {len(handout.steps)} steps. Each step '
+        f"shows its formulas as the video typesets them, its last frame, and how every "
+        f"claim in it was checked: exactly by sympy, and numerically at a reproducible "
+        f"random point (its seed).</p>",
+    ]
     for step in handout.steps:
         body.append(_html_step(step, [next(rendered) for _ in step.formulas]))
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{e(handout.scene)} — handout</title>\n"
-            f"<style>{stylesheet()}</style>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(handout.scene)} — handout</title>\n"
+        f"<style>{stylesheet()}</style>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
 
 
 def _html_step(step: HandoutStep, formulas: Sequence[str]) -> str:
     e = html.escape
-    parts = [f"<section class=\"step\" id=\"{e(step.step_id)}\">",
-             f"<h2>{e(step.title)}</h2>", f"<div class=\"step-id\">{e(step.step_id)}</div>",
-             f"<p class=\"narration\">{e(step.narration)}</p>"]
-    parts += [f"<div class=\"formula\">{formula}</div>" for formula in formulas]
+    parts = [
+        f'<section class="step" id="{e(step.step_id)}">',
+        f"<h2>{e(step.title)}</h2>",
+        f'<div class="step-id">{e(step.step_id)}</div>',
+        f'<p class="narration">{e(step.narration)}</p>',
+    ]
+    parts += [f'<div class="formula">{formula}</div>' for formula in formulas]
     if step.frame is not None:
         data = base64.b64encode(step.frame.read_bytes()).decode("ascii")
-        parts.append(f"<figure><img alt=\"{e(step.title)}: the last frame of the step\" "
-                     f"src=\"data:image/png;base64,{data}\"></figure>")
+        parts.append(
+            f'<figure><img alt="{e(step.title)}: the last frame of the step" '
+            f'src="data:image/png;base64,{data}"></figure>'
+        )
     parts.append(_html_certificate(step.certificate))
     parts.append("</section>")
     return "\n".join(parts)
@@ -377,16 +459,23 @@ def _html_certificate(certificate: Any) -> str:
     e = html.escape
     state = "" if certificate.holds else " failed"
     verdict = verdict_word(certificate)
-    out = [f"<div class=\"certificate{state}\" data-holds=\"{str(certificate.holds).lower()}\">",
-           f"<span class=\"verdict\">{verdict}</span>: "
-           f"<span class=\"summary\">{e(certificate.summary())}</span>"]
+    out = [
+        f'<div class="certificate{state}" data-holds="{str(certificate.holds).lower()}">',
+        f'<span class="verdict">{verdict}</span>: '
+        f'<span class="summary">{e(certificate.summary())}</span>',
+    ]
     if certificate.claims:
         out.append("<ul>")
         for claim in certificate.claims:
-            how = (e(claim.summary()) if claim.holds else
-                   f"<span class=\"verdict\">FAILED:</span> {e(str(claim.failure))}")
-            out.append(f"<li class=\"claim{'' if claim.holds else ' failed'}\">"
-                       f"{e(claim.description)}: {how}</li>")
+            how = (
+                e(claim.summary())
+                if claim.holds
+                else f'<span class="verdict">FAILED:</span> {e(str(claim.failure))}'
+            )
+            out.append(
+                f'<li class="claim{"" if claim.holds else " failed"}">'
+                f"{e(claim.description)}: {how}</li>"
+            )
         out.append("</ul>")
     out.append("</div>")
     return "\n".join(out)
@@ -394,12 +483,14 @@ def _html_certificate(certificate: Any) -> str:
 
 # ---------------------------------------------------------------------- writing
 
+
 def build_handout(handout: Handout, format_: str, work: Path) -> Path:
     """Make ``handout`` as ``format_`` inside the private folder ``work``; returns the file,
     ready to be moved into place (nothing is written elsewhere)."""
     if format_ not in HANDOUT_FORMATS:
-        raise ConfigError(f"unknown handout format {format_!r}: choose one of "
-                          f"{', '.join(HANDOUT_FORMATS)}")
+        raise ConfigError(
+            f"unknown handout format {format_!r}: choose one of {', '.join(HANDOUT_FORMATS)}"
+        )
     work.mkdir(parents=True, exist_ok=True)
     if format_ == "html":
         page = work / "handout.html"
@@ -431,8 +522,23 @@ def write_handout(handout: Handout, format_: str, target: Path) -> Path:
     return target
 
 
-__all__ = ["CONTENTS_FROM", "FRAME_SIZE", "HANDOUT_FORMATS", "Handout", "HandoutStep",
-           "UNICODE_TEX",
-           "build_handout", "compile_pdf", "failed_steps", "handout_steps", "html_document",
-           "latex_source", "latex_text", "render_key_frames", "section_frames",
-           "step_formulas", "verdict_word", "write_handout"]
+__all__ = [
+    "CONTENTS_FROM",
+    "FRAME_SIZE",
+    "HANDOUT_FORMATS",
+    "Handout",
+    "HandoutStep",
+    "UNICODE_TEX",
+    "build_handout",
+    "compile_pdf",
+    "failed_steps",
+    "handout_steps",
+    "html_document",
+    "latex_source",
+    "latex_text",
+    "render_key_frames",
+    "section_frames",
+    "step_formulas",
+    "verdict_word",
+    "write_handout",
+]

@@ -16,8 +16,9 @@ from scenes.narration import VoiceMark
 from .drawing import RenderedFiles
 
 
-def join(scene: str, stem: str, work_dir: str, results: Sequence[RenderedFiles],
-         seconds: float) -> RenderedFiles:
+def join(
+    scene: str, stem: str, work_dir: str, results: Sequence[RenderedFiles], seconds: float
+) -> RenderedFiles:
     """The scene ``scene`` made of its parts' ``results`` (in order), as ``stem`` in
     ``work_dir``.
 
@@ -34,24 +35,39 @@ def join(scene: str, stem: str, work_dir: str, results: Sequence[RenderedFiles],
     video.parent.mkdir(parents=True, exist_ok=True)
     import manim
 
-    concat_videos([r.video for r in results if r.video], video,
-                  comment=f"Rendered with Manim Community v{manim.__version__} by chainrule")
+    concat_videos(
+        [r.video for r in results if r.video],
+        video,
+        comment=f"Rendered with Manim Community v{manim.__version__} by chainrule",
+    )
     offsets, start = [], 0.0
     for result in results:
         offsets.append(start)
         start += _duration(Path(result.video or ""))
     subtitles = _join_subtitles(results, offsets, video.with_suffix(".srt"))
-    marks = tuple(VoiceMark(mark.step_id, mark.start + offset)
-                  for result, offset in zip(results, offsets, strict=True)
-                  for mark in result.voice_marks)
+    marks = tuple(
+        VoiceMark(mark.step_id, mark.start + offset)
+        for result, offset in zip(results, offsets, strict=True)
+        for mark in result.voice_marks
+    )
     sections_dir = work / "sections"
     sections_dir.mkdir(parents=True, exist_ok=True)
     sections = _join_sections(results, sections_dir, stem)
-    return RenderedFiles(scene, stem, video=str(video), subtitles=subtitles,
-                       sections=tuple(sections), sections_dir=str(sections_dir),
-                       voice_marks=marks, render_seconds=seconds,
-                       extra={"parts": len(results), "seams": offsets[1:],
-                              "cached": sum(bool(r.extra.get("cached")) for r in results)})
+    return RenderedFiles(
+        scene,
+        stem,
+        video=str(video),
+        subtitles=subtitles,
+        sections=tuple(sections),
+        sections_dir=str(sections_dir),
+        voice_marks=marks,
+        render_seconds=seconds,
+        extra={
+            "parts": len(results),
+            "seams": offsets[1:],
+            "cached": sum(bool(r.extra.get("cached")) for r in results),
+        },
+    )
 
 
 def _duration(path: Path) -> float:
@@ -64,8 +80,9 @@ def _duration(path: Path) -> float:
         return float(container.duration or 0) / av.time_base
 
 
-def _join_subtitles(results: Sequence[RenderedFiles], offsets: Sequence[float],
-                    target: Path) -> str | None:
+def _join_subtitles(
+    results: Sequence[RenderedFiles], offsets: Sequence[float], target: Path
+) -> str | None:
     import datetime
 
     import srt
@@ -76,16 +93,18 @@ def _join_subtitles(results: Sequence[RenderedFiles], offsets: Sequence[float],
             continue
         shift = datetime.timedelta(seconds=offset)
         for item in srt.parse(Path(result.subtitles).read_text(encoding="utf-8")):
-            merged.append(srt.Subtitle(len(merged) + 1, item.start + shift, item.end + shift,
-                                       item.content))
+            merged.append(
+                srt.Subtitle(len(merged) + 1, item.start + shift, item.end + shift, item.content)
+            )
     if not merged:
         return None
     target.write_text(srt.compose(merged, reindex=False), encoding="utf-8")
     return str(target)
 
 
-def _join_sections(results: Sequence[RenderedFiles], folder: Path, stem: str
-                   ) -> list[dict[str, Any]]:
+def _join_sections(
+    results: Sequence[RenderedFiles], folder: Path, stem: str
+) -> list[dict[str, Any]]:
     from manim_adapter.fastwrite import concat_videos
 
     sections: list[dict[str, Any]] = []

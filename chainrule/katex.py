@@ -55,8 +55,10 @@ def node_program() -> str:
     """The ``node`` executable; :class:`MissingDependency` with the install hint if absent."""
     found = shutil.which("node")
     if found is None:
-        raise MissingDependency("node (Node.js) is not installed; KaTeX needs it to typeset "
-                                "formulas for HTML: sudo apt-get install nodejs")
+        raise MissingDependency(
+            "node (Node.js) is not installed; KaTeX needs it to typeset "
+            "formulas for HTML: sudo apt-get install nodejs"
+        )
     return found
 
 
@@ -67,12 +69,16 @@ def render_many(texs: Sequence[str], display: bool = True) -> tuple[str, ...]:
     script_path = package_dir("katex") / "dist" / "katex.js"
     payload = json.dumps([[tex, display] for tex in texs])
     try:
-        done = subprocess.run([node_program(), "-e", _SCRIPT, str(script_path)],
-                              input=payload, capture_output=True, text=True, timeout=TIMEOUT,
-                              check=False)
+        done = subprocess.run(
+            [node_program(), "-e", _SCRIPT, str(script_path)],
+            input=payload,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
-        raise RenderFailed(f"KaTeX took longer than {TIMEOUT} s for {len(texs)} formulas"
-                           ) from None
+        raise RenderFailed(f"KaTeX took longer than {TIMEOUT} s for {len(texs)} formulas") from None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise RenderFailed(f"node could not run KaTeX: {last}")
@@ -99,8 +105,7 @@ def stylesheet() -> str:
     dropped: every browser that runs KaTeX reads woff2)."""
     dist = package_dir("katex") / "dist"
     css = (dist / "katex.min.css").read_text(encoding="utf-8")
-    return re.sub(r"src:([^;}]*)", lambda match: "src:" + _woff2_only(match.group(1), dist),
-                  css)
+    return re.sub(r"src:([^;}]*)", lambda match: "src:" + _woff2_only(match.group(1), dist), css)
 
 
 def _woff2_only(sources: str, dist: Path) -> str:
@@ -108,7 +113,7 @@ def _woff2_only(sources: str, dist: Path) -> str:
     if found is None:
         return sources
     data = base64.b64encode((dist / found.group(1).strip("'\"")).read_bytes()).decode("ascii")
-    return f"url(data:font/woff2;base64,{data}) format(\"woff2\")"
+    return f'url(data:font/woff2;base64,{data}) format("woff2")'
 
 
 __all__ = ["KatexError", "TIMEOUT", "node_program", "render_many", "render_tex", "stylesheet"]

@@ -34,6 +34,7 @@ TIME_SLACK = 0.05
 
 # ---------------------------------------------------------------------- data
 
+
 @dataclass(frozen=True)
 class Cue:
     """One caption: what is said from ``start`` to ``end`` (s)."""
@@ -91,19 +92,25 @@ class PageData:
     background: str = "#111111"
     ok_colour: str = "#8BE28B"
     error_colour: str = "#FF1F5B"
-    katex: str = KATEX_DIR           # the KaTeX folder, relative to the page
+    katex: str = KATEX_DIR  # the KaTeX folder, relative to the page
 
 
 # ---------------------------------------------------------------------- gathering
+
 
 def read_cues(path: Path) -> tuple[Cue, ...]:
     """The captions of an ``.srt`` file, in time order (read with the ``srt`` library)."""
     import srt
 
     subtitles = srt.parse(path.read_text(encoding="utf-8"))
-    return tuple(Cue(round(s.start.total_seconds(), 3), round(s.end.total_seconds(), 3),
-                     " ".join(s.content.split()))
-                 for s in sorted(subtitles, key=lambda s: s.start))
+    return tuple(
+        Cue(
+            round(s.start.total_seconds(), 3),
+            round(s.end.total_seconds(), 3),
+            " ".join(s.content.split()),
+        )
+        for s in sorted(subtitles, key=lambda s: s.start)
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -116,8 +123,9 @@ def _derivation(layer_dims: tuple[int, ...], m: int, activation: str) -> Any:
 def derivation_of(config: dict[str, Any]) -> Any:
     """The derivation a manifest entry's ``config`` was rendered from."""
     network = config["network"]
-    return _derivation(tuple(int(n) for n in network["layer_dims"]), int(network["m"]),
-                       str(network["activation"]))
+    return _derivation(
+        tuple(int(n) for n in network["layer_dims"]), int(network["m"]), str(network["activation"])
+    )
 
 
 def formula_tex(parts: Sequence[Any], colour_of: Any) -> tuple[str, str]:
@@ -127,7 +135,8 @@ def formula_tex(parts: Sequence[Any], colour_of: Any) -> tuple[str, str]:
     plain = " ".join(part.tex for part in kept)
     coloured = " ".join(
         rf"\textcolor{{{colour_of(part.symbol)}}}{{{part.tex}}}" if part.symbol else part.tex
-        for part in kept)
+        for part in kept
+    )
     return coloured, plain
 
 
@@ -137,9 +146,15 @@ def step_view(derivation: Any, step_id: str, start: float, colour_of: Any) -> St
     displays = [p for p in (step.equation, *step.lines) if any(part.tex for part in p)]
     certificate = derivation.certificate(step_id)
     claims = tuple(Claim(c.description, c.summary(), c.holds) for c in certificate.claims)
-    return StepView(step_id, step.title, round(start, 3),
-                    tuple(formula_tex(p, colour_of) for p in displays),
-                    certificate.summary(), certificate.holds, claims)
+    return StepView(
+        step_id,
+        step.title,
+        round(start, 3),
+        tuple(formula_tex(p, colour_of) for p in displays),
+        certificate.summary(),
+        certificate.holds,
+        claims,
+    )
 
 
 def _colour_function(theme: dict[str, Any]) -> Any:
@@ -152,6 +167,7 @@ def _colour_function(theme: dict[str, Any]) -> Any:
 
     def colour(symbol: str | None) -> str:
         return text if symbol is None else str(theme.get(family_of(symbol), fallback))
+
     return colour
 
 
@@ -171,8 +187,9 @@ def narrated_steps(entry: dict[str, Any], derivation: Any) -> list[tuple[str, fl
     return [(step_id, None) for step_id in narrated_ids_of(scene, derivation)]
 
 
-def assign_steps(sections: Sequence[dict[str, Any]], steps: Sequence[tuple[str, float | None]],
-                 title_of: Any) -> list[list[tuple[str, float]]]:
+def assign_steps(
+    sections: Sequence[dict[str, Any]], steps: Sequence[tuple[str, float | None]], title_of: Any
+) -> list[list[tuple[str, float]]]:
     """Each section's steps: by time when a step's start is known (the last section starting
     at or before it), else by title (a section named after the step, or ``… (continued)``,
     starts it; later steps stay in the current section)."""
@@ -184,8 +201,7 @@ def assign_steps(sections: Sequence[dict[str, Any]], steps: Sequence[tuple[str, 
     current = 0
     for step_id, start in steps:
         if start is not None:
-            current = max(i for i, s in enumerate(starts) if s <= start + TIME_SLACK
-                          or i == 0)
+            current = max(i for i, s in enumerate(starts) if s <= start + TIME_SLACK or i == 0)
         else:
             later = [i for i in range(current, len(titles)) if titles[i] == title_of(step_id)]
             current = later[0] if later else current
@@ -193,8 +209,7 @@ def assign_steps(sections: Sequence[dict[str, Any]], steps: Sequence[tuple[str, 
     return groups
 
 
-def page_data(entry: dict[str, Any], output_dir: Path, summary: str | None = None
-              ) -> PageData:
+def page_data(entry: dict[str, Any], output_dir: Path, summary: str | None = None) -> PageData:
     """What the lecture page of manifest entry ``entry`` (a video in ``output_dir``) shows."""
     config = entry["config"]
     derivation = derivation_of(config)
@@ -202,22 +217,32 @@ def page_data(entry: dict[str, Any], output_dir: Path, summary: str | None = Non
     steps = [(i, s) for i, s in narrated_steps(entry, derivation) if i in _ids(derivation)]
     groups = assign_steps(entry["sections"], steps, lambda i: derivation.step(i).title)
     chapters = tuple(
-        Chapter(str(section["title"]), float(section["start"]),
-                tuple(step_view(derivation, i, s, colour_of) for i, s in group))
-        for section, group in zip(entry["sections"], groups, strict=True))
+        Chapter(
+            str(section["title"]),
+            float(section["start"]),
+            tuple(step_view(derivation, i, s, colour_of) for i, s in group),
+        )
+        for section, group in zip(entry["sections"], groups, strict=True)
+    )
     subtitles = entry.get("subtitles")
     cues = read_cues(output_dir / subtitles) if subtitles else ()
     stem = Path(entry["path"]).stem
     vtt = output_dir / f"{stem}.vtt"
     theme = config.get("theme") or {}
-    return PageData(scene=entry["scene"], heading=_heading(entry["scene"]),
-                    summary=_summary(entry["scene"]) if summary is None else summary,
-                    network=_network_text(config["network"]), video=entry["path"],
-                    duration=float(entry.get("duration") or 0.0), chapters=chapters,
-                    cues=cues, captions=vtt.name if vtt.is_file() else None,
-                    background=str(theme.get("background", "#111111")),
-                    ok_colour=str(theme.get("ok", "#8BE28B")),
-                    error_colour=str(theme.get("error", "#FF1F5B")))
+    return PageData(
+        scene=entry["scene"],
+        heading=_heading(entry["scene"]),
+        summary=_summary(entry["scene"]) if summary is None else summary,
+        network=_network_text(config["network"]),
+        video=entry["path"],
+        duration=float(entry.get("duration") or 0.0),
+        chapters=chapters,
+        cues=cues,
+        captions=vtt.name if vtt.is_file() else None,
+        background=str(theme.get("background", "#111111")),
+        ok_colour=str(theme.get("ok", "#8BE28B")),
+        error_colour=str(theme.get("error", "#FF1F5B")),
+    )
 
 
 def _ids(derivation: Any) -> set[str]:
@@ -246,6 +271,7 @@ def _network_text(network: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------------- HTML
 
+
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -258,8 +284,13 @@ def _clock(seconds: float) -> str:
 def _json_for_script(data: object) -> str:
     """JSON safe inside a ``<script>`` element (no ``<``, ``>``, ``&`` can end it)."""
     text = json.dumps(data, ensure_ascii=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _chapter_items(data: PageData) -> str:
@@ -268,7 +299,8 @@ def _chapter_items(data: PageData) -> str:
         items.append(
             f'<li><button type="button" class="chapter" data-chapter="{number}" '
             f'data-seek="{chapter.start}"><span class="time">{_clock(chapter.start)}</span>'
-            f'<span class="name">{_e(chapter.title)}</span></button></li>')
+            f'<span class="name">{_e(chapter.title)}</span></button></li>'
+        )
     return "\n".join(items)
 
 
@@ -282,63 +314,87 @@ def _transcript(data: PageData) -> str:
     for k, cue in enumerate(data.cues):
         chapter = max([0, *(i for i, s in enumerate(starts) if s <= cue.start + TIME_SLACK)])
         paragraphs.setdefault(chapter, []).append(
-            f'<span class="cue" data-cue="{k}" data-seek="{cue.start}">{_e(cue.text)}</span>')
-    return "\n".join(f'<p data-chapter="{i}">{" ".join(spans)}</p>'
-                     for i, spans in paragraphs.items())
+            f'<span class="cue" data-cue="{k}" data-seek="{cue.start}">{_e(cue.text)}</span>'
+        )
+    return "\n".join(
+        f'<p data-chapter="{i}">{" ".join(spans)}</p>' for i, spans in paragraphs.items()
+    )
 
 
 def _claim_items(step: StepView) -> str:
     return "\n".join(
         f'<li class="{"ok" if claim.holds else "failed"}"><span class="what">'
         f'{_e(claim.description)}</span><span class="how">{_e(claim.summary)}</span></li>'
-        for claim in step.claims)
+        for claim in step.claims
+    )
 
 
 def _step_card(step: StepView, chapter: int) -> str:
     formulas = "\n".join(
         f'<div class="formula" data-tex="{_e(coloured)}" data-plain="{_e(plain)}">'
-        f'<code>{_e(plain)}</code></div>' for coloured, plain in step.formulas)
+        f"<code>{_e(plain)}</code></div>"
+        for coloured, plain in step.formulas
+    )
     mark, verdict = ("✓", "Verified") if step.holds else ("✗", "Check failed")
-    claims = (f'<details><summary>How it was checked ({len(step.claims)} '
-              f'{"claim" if len(step.claims) == 1 else "claims"})</summary>'
-              f'<ul class="claims">{_claim_items(step)}</ul></details>') if step.claims else ""
-    return (f'<article class="step" data-step="{_e(step.id)}" data-chapter="{chapter}" '
-            f'data-start="{step.start}">\n'
-            f'<header><h3>{_e(step.title)}</h3><button type="button" class="play" '
-            f'data-seek="{step.start}" title="Play from here">▶ {_clock(step.start)}</button>'
-            f'</header>\n{formulas}\n'
-            f'<div class="certificate {"ok" if step.holds else "failed"}">'
-            f'<span class="mark">{mark}</span> <strong>{verdict}</strong>: '
-            f'<span class="summary">{_e(step.certificate)}</span>{claims}</div>\n</article>')
+    claims = (
+        (
+            f"<details><summary>How it was checked ({len(step.claims)} "
+            f"{'claim' if len(step.claims) == 1 else 'claims'})</summary>"
+            f'<ul class="claims">{_claim_items(step)}</ul></details>'
+        )
+        if step.claims
+        else ""
+    )
+    return (
+        f'<article class="step" data-step="{_e(step.id)}" data-chapter="{chapter}" '
+        f'data-start="{step.start}">\n'
+        f'<header><h3>{_e(step.title)}</h3><button type="button" class="play" '
+        f'data-seek="{step.start}" title="Play from here">▶ {_clock(step.start)}</button>'
+        f"</header>\n{formulas}\n"
+        f'<div class="certificate {"ok" if step.holds else "failed"}">'
+        f'<span class="mark">{mark}</span> <strong>{verdict}</strong>: '
+        f'<span class="summary">{_e(step.certificate)}</span>{claims}</div>\n</article>'
+    )
 
 
 def _steps(data: PageData) -> str:
-    cards = [_step_card(step, number) for number, chapter in enumerate(data.chapters)
-             for step in chapter.steps]
+    cards = [
+        _step_card(step, number)
+        for number, chapter in enumerate(data.chapters)
+        for step in chapter.steps
+    ]
     return "\n".join(cards) if cards else '<p class="muted">This video states no formula.</p>'
 
 
 def page_html(data: PageData) -> str:
     """The lecture page for ``data`` (every text escaped; cue and chapter times as JSON)."""
-    payload = {"cues": [{"start": c.start, "end": c.end, "text": c.text} for c in data.cues],
-               "chapters": [{"title": c.title, "start": c.start} for c in data.chapters],
-               "steps": [{"id": s.id, "start": s.start} for c in data.chapters
-                         for s in c.steps],
-               "duration": data.duration}
+    payload = {
+        "cues": [{"start": c.start, "end": c.end, "text": c.text} for c in data.cues],
+        "chapters": [{"title": c.title, "start": c.start} for c in data.chapters],
+        "steps": [{"id": s.id, "start": s.start} for c in data.chapters for s in c.steps],
+        "duration": data.duration,
+    }
     replacements = {
         "TITLE": _e(f"{data.heading} · chainrule lecture"),
-        "HEADING": _e(data.heading), "SUMMARY": _e(data.summary),
-        "NETWORK": _e(data.network), "DURATION": _clock(data.duration),
-        "VIDEO": _e(data.video), "KATEX": _e(data.katex),
-        "CHAPTERS": _chapter_items(data), "TRANSCRIPT": _transcript(data),
-        "STEPS": _steps(data), "DATA": _json_for_script(payload),
-        "BACKGROUND": _e(data.background), "OK": _e(data.ok_colour),
+        "HEADING": _e(data.heading),
+        "SUMMARY": _e(data.summary),
+        "NETWORK": _e(data.network),
+        "DURATION": _clock(data.duration),
+        "VIDEO": _e(data.video),
+        "KATEX": _e(data.katex),
+        "CHAPTERS": _chapter_items(data),
+        "TRANSCRIPT": _transcript(data),
+        "STEPS": _steps(data),
+        "DATA": _json_for_script(payload),
+        "BACKGROUND": _e(data.background),
+        "OK": _e(data.ok_colour),
         "ERROR": _e(data.error_colour),
     }
     return re.sub(r"@@([A-Z]+)@@", lambda m: replacements[m.group(1)], TEMPLATE)
 
 
 # ---------------------------------------------------------------------- writing
+
 
 def ensure_katex(output_dir: Path) -> bool:
     """Copy KaTeX's ``dist`` into ``output_dir/assets/katex`` unless the same version is there
@@ -351,8 +407,10 @@ def ensure_katex(output_dir: Path) -> bool:
     try:
         copy_package_dist("katex", output_dir / KATEX_DIR)
     except MissingDependency as error:
-        print(f"chainrule: note: {error}; the lecture page shows formulas as TeX source",
-              file=sys.stderr)
+        print(
+            f"chainrule: note: {error}; the lecture page shows formulas as TeX source",
+            file=sys.stderr,
+        )
         return False
     return True
 
@@ -576,6 +634,21 @@ footer { margin-top: 28px; color: var(--muted); font-size: .85rem; }
 """
 
 
-__all__ = ["KATEX_DIR", "Chapter", "Claim", "Cue", "PageData", "StepView", "assign_steps",
-           "derivation_of", "ensure_katex", "formula_tex", "narrated_steps", "page_data",
-           "page_html", "read_cues", "step_view", "write_page"]
+__all__ = [
+    "KATEX_DIR",
+    "Chapter",
+    "Claim",
+    "Cue",
+    "PageData",
+    "StepView",
+    "assign_steps",
+    "derivation_of",
+    "ensure_katex",
+    "formula_tex",
+    "narrated_steps",
+    "page_data",
+    "page_html",
+    "read_cues",
+    "step_view",
+    "write_page",
+]

@@ -44,9 +44,9 @@ class Narration:
     speeches: Mapping[str, Speech]
     voices: Mapping[str, StepVoice]
     identity: EngineIdentity
-    pause: float          # seconds held after each step's speech
-    synthesised: int      # lines the engine spoke in this run (0 when all were cached)
-    seconds: float        # time spent making or reading the speech
+    pause: float  # seconds held after each step's speech
+    synthesised: int  # lines the engine spoke in this run (0 when all were cached)
+    seconds: float  # time spent making or reading the speech
     speech_keys: Mapping[str, str] = field(default_factory=dict)  # step id -> speech-cache key
     tracks: Path | None = None  # where finished tracks are cached (None: not cached)
 
@@ -97,16 +97,24 @@ def prepare(script: Script, cache_dir: Path) -> Narration:
     start = time.perf_counter()
     before = script.engine.calls
     with _SpeechProgress(len(script.lines)) as progress:
-        speeches = speak_all(script.engine, script.lines, SpeechCache(speech_folder(cache_dir)),
-                             progress.update)
+        speeches = speak_all(
+            script.engine, script.lines, SpeechCache(speech_folder(cache_dir)), progress.update
+        )
     voices = {line.step_id: step_voice(line, speeches[line.step_id]) for line in script.lines}
     keys = {line.step_id: key_for(script.engine, line) for line in script.lines}
     release = getattr(script.engine, "release", None)
     if callable(release):
         release()  # the voice model is not needed while drawing (its memory goes back)
-    return Narration(speeches, voices, script.engine.identity, script.pause,
-                     script.engine.calls - before, time.perf_counter() - start, keys,
-                     cache_dir / "tracks")
+    return Narration(
+        speeches,
+        voices,
+        script.engine.identity,
+        script.pause,
+        script.engine.calls - before,
+        time.perf_counter() - start,
+        keys,
+        cache_dir / "tracks",
+    )
 
 
 def add_narration(result: RenderedFiles, narration: Narration) -> RenderedFiles:
@@ -123,15 +131,21 @@ def add_narration(result: RenderedFiles, narration: Narration) -> RenderedFiles:
         os.replace(temporary, video)
     finally:
         temporary.unlink(missing_ok=True)
-    audio = {"codec": "aac" if video.suffix == ".mp4" else "opus", "rate": RATE,
-             "loudness_lufs": TARGET_LUFS, "engine": narration.identity.engine,
-             "voice": narration.identity.voice, "engine_version": narration.identity.version,
-             "speed": narration.identity.speed,
-             "pause": narration.pause,
-             "steps": [[m.step_id, round(m.start, 3),
-                        round(narration.speeches[m.step_id].seconds, 3)]
-                       for m in result.voice_marks],
-             "seams": [round(s, 3) for s in result.extra.get("seams", [])]}
+    audio = {
+        "codec": "aac" if video.suffix == ".mp4" else "opus",
+        "rate": RATE,
+        "loudness_lufs": TARGET_LUFS,
+        "engine": narration.identity.engine,
+        "voice": narration.identity.voice,
+        "engine_version": narration.identity.version,
+        "speed": narration.identity.speed,
+        "pause": narration.pause,
+        "steps": [
+            [m.step_id, round(m.start, 3), round(narration.speeches[m.step_id].seconds, 3)]
+            for m in result.voice_marks
+        ],
+        "seams": [round(s, 3) for s in result.extra.get("seams", [])],
+    }
     return replace(result, extra={**result.extra, "audio": audio})
 
 
@@ -148,8 +162,9 @@ def _encoded_track(video: Path, result: RenderedFiles, narration: Narration) -> 
     cache = TrackCache(narration.tracks) if narration.tracks is not None else None
     key = ""
     if cache is not None and all(m.step_id in narration.speech_keys for m in result.voice_marks):
-        key = track_key(result.voice_marks, narration.speech_keys, seconds, start, count,
-                        video.suffix, RATE)
+        key = track_key(
+            result.voice_marks, narration.speech_keys, seconds, start, count, video.suffix, RATE
+        )
         stored = cache.load(key)
         if stored is not None:
             return stored
@@ -174,8 +189,13 @@ class _SpeechProgress:
         if sys.stdout.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("speech"), BarColumn(), TextColumn("{task.description}"),
-                                TimeElapsedColumn(), transient=True)
+            self.bar = Progress(
+                TextColumn("speech"),
+                BarColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task("", total=self.total)
         return self
@@ -183,8 +203,9 @@ class _SpeechProgress:
     def _update(self, done: int, total: int) -> None:
         self.spoken = done
         if self.bar is not None:
-            self.bar.update(self.task, completed=done, total=total,
-                            description=f"{done}/{total} steps")
+            self.bar.update(
+                self.task, completed=done, total=total, description=f"{done}/{total} steps"
+            )
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
@@ -194,11 +215,26 @@ class _SpeechProgress:
 def report(narration: Narration) -> None:
     """One line: how much speech, how much of it was made now."""
     total = sum(s.seconds for s in narration.speeches.values())
-    made = (f"synthesised {narration.synthesised} of {len(narration.speeches)} steps"
-            if narration.synthesised else f"all {len(narration.speeches)} steps from the cache")
-    click.echo(f"Narration: {total:.0f} s of speech ({narration.identity.engine} "
-               f"{narration.identity.voice}; {made}, {narration.seconds:.1f} s).")
+    made = (
+        f"synthesised {narration.synthesised} of {len(narration.speeches)} steps"
+        if narration.synthesised
+        else f"all {len(narration.speeches)} steps from the cache"
+    )
+    click.echo(
+        f"Narration: {total:.0f} s of speech ({narration.identity.engine} "
+        f"{narration.identity.voice}; {made}, {narration.seconds:.1f} s)."
+    )
 
 
-__all__ = ["Narration", "Script", "TARGET_LUFS", "VOICED_CONTAINERS", "add_narration",
-           "narrated", "prepare", "report", "script_for", "speech_folder"]
+__all__ = [
+    "Narration",
+    "Script",
+    "TARGET_LUFS",
+    "VOICED_CONTAINERS",
+    "add_narration",
+    "narrated",
+    "prepare",
+    "report",
+    "script_for",
+    "speech_folder",
+]

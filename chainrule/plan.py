@@ -34,7 +34,7 @@ class VideoFormat:
     width: int
     height: int
     fps: int
-    container: str   # mp4 | webm | gif (png output draws mp4 sections)
+    container: str  # mp4 | webm | gif (png output draws mp4 sections)
     flag: str
 
 
@@ -43,23 +43,23 @@ class RenderUnit:
     """One thing to draw (a scene, or one part of a scene rendered in parts) with everything
     a process needs to draw it; picklable, so it can go to another process or machine."""
 
-    scene: str               # the scene's name, e.g. "Lecture"
-    scene_path: str          # its class, "module:QualifiedName"
+    scene: str  # the scene's name, e.g. "Lecture"
+    scene_path: str  # its class, "module:QualifiedName"
     settings: Settings
-    stem: str                # file name without extension, e.g. "Lecture_l_part03"
-    video_format: str        # mp4 | webm | gif
+    stem: str  # file name without extension, e.g. "Lecture_l_part03"
+    video_format: str  # mp4 | webm | gif
     width: int
     height: int
     fps: int
-    work_dir: str            # where the drawing process writes (under the cache folder)
+    work_dir: str  # where the drawing process writes (under the cache folder)
     cache_dir: str
-    key: str                 # the cache key (chainrule.unit_keys)
-    label: str               # what progress reports call it, e.g. "Lecture[3:Partials]"
-    estimate: float = 0.0    # seconds of video expected
+    key: str  # the cache key (chainrule.unit_keys)
+    label: str  # what progress reports call it, e.g. "Lecture[3:Partials]"
+    estimate: float = 0.0  # seconds of video expected
     part: int | None = None  # the part of a scene made of parts
     verbosity: str = "WARNING"
     voice: tuple[StepVoice, ...] = ()  # the speech of the steps it narrates (none: silent)
-    voice_pause: float = 0.0           # seconds held after each step's speech
+    voice_pause: float = 0.0  # seconds held after each step's speech
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,9 @@ class SceneRender:
     scene: str
     stem: str
     work_dir: str
-    first_title: str         # the chapter title of what comes before its first section
+    first_title: str  # the chapter title of what comes before its first section
     units: tuple[RenderUnit, ...]
-    summary: str = ""        # the scene's one-line description (its lecture page's subtitle)
+    summary: str = ""  # the scene's one-line description (its lecture page's subtitle)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class RenderPlan:
     """Everything one render does, decided before anything is drawn."""
 
     settings: Settings
-    derivation: Derivation   # verified in this process
+    derivation: Derivation  # verified in this process
     scenes: tuple[SceneRender, ...]
 
     @property
@@ -88,10 +88,17 @@ class RenderPlan:
         return tuple(unit for scene in self.scenes for unit in scene.units)
 
 
-def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
-               names: list[str], video: VideoFormat, work: Path, cache_dir: Path,
-               verbosity: str = "WARNING",
-               voices: Mapping[str, StepVoice] | None = None) -> RenderPlan:
+def build_plan(
+    settings: Settings,
+    derivation: Derivation,
+    catalog: Catalog,
+    names: list[str],
+    video: VideoFormat,
+    work: Path,
+    cache_dir: Path,
+    verbosity: str = "WARNING",
+    voices: Mapping[str, StepVoice] | None = None,
+) -> RenderPlan:
     """The plan for drawing the scenes ``names`` of ``catalog`` (``derivation`` verified).
 
     ``voices``: each narrated step's speech timing (a narrated render); a unit carries, and is
@@ -102,7 +109,7 @@ def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
 
     config = resolved(settings)
     config.pop("output", None)  # size, rate and format are in the key on their own
-    config.pop("voice", None)   # what the voice changes is in the units' timings
+    config.pop("voice", None)  # what the voice changes is in the units' timings
     voices = voices or {}
     pause = settings.voice.pause if voices else 0.0
     pacing = scene_settings(settings).pacing
@@ -111,23 +118,42 @@ def build_plan(settings: Settings, derivation: Derivation, catalog: Catalog,
         cls = catalog.scenes[name]
         folder = work / name
         folder.mkdir(parents=True, exist_ok=True)
-        base = RenderUnit(scene=name, scene_path=scene_path(cls), settings=settings,
-                          stem=f"{name}_{video.flag}", video_format=video.container,
-                          width=video.width, height=video.height, fps=video.fps,
-                          work_dir=str(folder), cache_dir=str(cache_dir), key="", label=name,
-                          estimate=estimated_seconds(cls, derivation, pacing),
-                          verbosity=verbosity, voice_pause=pause)
+        base = RenderUnit(
+            scene=name,
+            scene_path=scene_path(cls),
+            settings=settings,
+            stem=f"{name}_{video.flag}",
+            video_format=video.container,
+            width=video.width,
+            height=video.height,
+            fps=video.fps,
+            work_dir=str(folder),
+            cache_dir=str(cache_dir),
+            key="",
+            label=name,
+            estimate=estimated_seconds(cls, derivation, pacing),
+            verbosity=verbosity,
+            voice_pause=pause,
+        )
         if voices:
             base = _voiced(base, narrated_ids_of(cls, derivation), voices, pause)
         units = _units(base, cls, derivation, pacing, config, voices)
-        scenes.append(SceneRender(name, base.stem, str(folder),
-                                  "Title" if name == "Lecture" else name, tuple(units),
-                                  summary(cls)))
+        scenes.append(
+            SceneRender(
+                name,
+                base.stem,
+                str(folder),
+                "Title" if name == "Lecture" else name,
+                tuple(units),
+                summary(cls),
+            )
+        )
     return RenderPlan(settings, derivation, tuple(scenes))
 
 
-def _voiced(unit: RenderUnit, step_ids: tuple[str, ...], voices: Mapping[str, StepVoice],
-            pause: float) -> RenderUnit:
+def _voiced(
+    unit: RenderUnit, step_ids: tuple[str, ...], voices: Mapping[str, StepVoice], pause: float
+) -> RenderUnit:
     """``unit`` carrying the timings of ``step_ids`` (those that have speech), its estimate
     lengthened to the speech where that is longer than reading."""
     from dataclasses import replace
@@ -137,8 +163,14 @@ def _voiced(unit: RenderUnit, step_ids: tuple[str, ...], voices: Mapping[str, St
     return replace(unit, voice=voice, estimate=max(unit.estimate, spoken))
 
 
-def _units(base: RenderUnit, cls: type, derivation: Derivation, pacing: Any,
-           config: dict[str, Any], voices: Mapping[str, StepVoice]) -> list[RenderUnit]:
+def _units(
+    base: RenderUnit,
+    cls: type,
+    derivation: Derivation,
+    pacing: Any,
+    config: dict[str, Any],
+    voices: Mapping[str, StepVoice],
+) -> list[RenderUnit]:
     from dataclasses import replace
 
     from .unit_keys import scene_sources
@@ -147,24 +179,36 @@ def _units(base: RenderUnit, cls: type, derivation: Derivation, pacing: Any,
     if not segments:
         key = _key(base, config, None, (), scene_sources(cls.__module__))
         return [replace(base, key=key)]
-    weights = [1.0 + sum(max(pacing.reading_time(derivation.step(i).narration),
-                             voices[str(i)].seconds if str(i) in voices else 0.0)
-                         for i in segment.step_ids_for(derivation)) for segment in segments]
+    weights = [
+        1.0
+        + sum(
+            max(
+                pacing.reading_time(derivation.step(i).narration),
+                voices[str(i)].seconds if str(i) in voices else 0.0,
+            )
+            for i in segment.step_ids_for(derivation)
+        )
+        for segment in segments
+    ]
     modules = frozenset(segment.__module__ for segment in segments)
     units = []
     for index, segment in enumerate(segments):
-        before = tuple(str(step) for earlier in segments[:index]
-                       for step in _narrated(earlier, derivation))
+        before = tuple(
+            str(step) for earlier in segments[:index] for step in _narrated(earlier, derivation)
+        )
         folder = Path(base.work_dir) / f"part{index:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        own = tuple(str(step) for step in _narrated(segment, derivation)
-                    if str(step) not in before)
-        part = replace(base, part=index, stem=f"{base.stem}_part{index:02d}",
-                       label=f"{base.scene}[{index}:{segment.__name__.removesuffix('Segment')}]",
-                       work_dir=str(folder), estimate=base.estimate * weights[index] / sum(weights),
-                       voice=tuple(v for v in base.voice if v.step_id in own))
-        sources = scene_sources(cls.__module__, segment.__module__,
-                                modules - {segment.__module__})
+        own = tuple(str(step) for step in _narrated(segment, derivation) if str(step) not in before)
+        part = replace(
+            base,
+            part=index,
+            stem=f"{base.stem}_part{index:02d}",
+            label=f"{base.scene}[{index}:{segment.__name__.removesuffix('Segment')}]",
+            work_dir=str(folder),
+            estimate=base.estimate * weights[index] / sum(weights),
+            voice=tuple(v for v in base.voice if v.step_id in own),
+        )
+        sources = scene_sources(cls.__module__, segment.__module__, modules - {segment.__module__})
         units.append(replace(part, key=_key(part, config, segment, before, sources)))
     return units
 
@@ -181,18 +225,33 @@ def _narrated(segment: Any, derivation: Derivation) -> tuple[Any, ...]:
     return tuple(narrated(derivation))
 
 
-def _key(unit: RenderUnit, config: dict[str, Any], segment: type | None,
-         before: tuple[str, ...], sources: dict[str, str]) -> str:
+def _key(
+    unit: RenderUnit,
+    config: dict[str, Any],
+    segment: type | None,
+    before: tuple[str, ...],
+    sources: dict[str, str],
+) -> str:
     from .unit_keys import unit_key
 
     shown = dict(config)
     if unit.part:  # only the title card (part 0) shows the labels
         shown.pop("labels", None)
-    return unit_key({"scene": unit.scene_path, "part": unit.part,
-                     "segment": getattr(segment, "__qualname__", None), "before": list(before),
-                     "config": shown, "size": [unit.width, unit.height], "fps": unit.fps,
-                     "format": unit.video_format, "sources": sources,
-                     "voice": [asdict(v) for v in unit.voice], "pause": unit.voice_pause})
+    return unit_key(
+        {
+            "scene": unit.scene_path,
+            "part": unit.part,
+            "segment": getattr(segment, "__qualname__", None),
+            "before": list(before),
+            "config": shown,
+            "size": [unit.width, unit.height],
+            "fps": unit.fps,
+            "format": unit.video_format,
+            "sources": sources,
+            "voice": [asdict(v) for v in unit.voice],
+            "pause": unit.voice_pause,
+        }
+    )
 
 
 __all__ = ["RenderPlan", "RenderUnit", "SceneRender", "VideoFormat", "build_plan"]

@@ -23,27 +23,45 @@ class RenderProgress:
         self.bar: Any = None
         if stream.isatty():
             from rich.console import Console
-            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-            self.bar = Progress(SpinnerColumn(), TextColumn("rendering"), BarColumn(),
-                                TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                                TextColumn("{task.description}"),
-                                console=Console(file=stream), transient=True)
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("rendering"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=Console(file=stream),
+                transient=True,
+            )
             self.task = self.bar.add_task("", total=self._total())
 
     def _total(self) -> float:
-        return sum(self.rendered[n] if n in self.done else max(self.estimates[n],
-                                                               self.rendered[n] * 1.1, 0.1)
-                   for n in self.estimates)
+        return sum(
+            self.rendered[n]
+            if n in self.done
+            else max(self.estimates[n], self.rendered[n] * 1.1, 0.1)
+            for n in self.estimates
+        )
 
     def _refresh(self) -> None:
         if self.bar is None:
             return
         running = [n for n in self.estimates if n not in self.done and self.rendered[n] > 0]
-        self.bar.update(self.task, total=self._total(), completed=sum(self.rendered.values()),
-                        description=f"{len(self.done)}/{len(self.estimates)} scenes"
-                        + (f" · {', '.join(running)}" if running else ""))
+        self.bar.update(
+            self.task,
+            total=self._total(),
+            completed=sum(self.rendered.values()),
+            description=f"{len(self.done)}/{len(self.estimates)} scenes"
+            + (f" · {', '.join(running)}" if running else ""),
+        )
 
     def report(self, scene: str, seconds: float) -> None:
         """``scene`` (a unit's label) has drawn ``seconds`` of video so far."""

@@ -21,14 +21,21 @@ from typing import Any
 
 from . import __version__
 from .cache_folder import cache_root, key_of, locked
-from .chapters import (Section, chapters_text, merge_sections, stage_of, too_short_reason,
-                       vtt_from_srt)
+from .chapters import (
+    Section,
+    chapters_text,
+    merge_sections,
+    stage_of,
+    too_short_reason,
+    vtt_from_srt,
+)
 from .drawing import RenderedFiles
 
 MANIFEST = "manifest.json"
 
 
 # ---------------------------------------------------------------------- atomic files
+
 
 def install(source: Path, target: Path) -> None:
     """Move ``source`` to ``target`` atomically (copying first across file systems)."""
@@ -58,6 +65,7 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 # ---------------------------------------------------------------------- media facts
 
+
 def probe(path: Path) -> dict[str, Any]:
     """Duration (s), resolution and fps of a video, read with PyAV."""
     import av
@@ -75,9 +83,11 @@ def probe(path: Path) -> dict[str, Any]:
         else:
             frames = sum(1 for _ in container.decode(video=0))
             duration = frames / fps if fps else 0.0
-        return {"duration": round(float(duration), 3),
-                "resolution": [stream.codec_context.width, stream.codec_context.height],
-                "fps": round(fps, 3) if fps else None}
+        return {
+            "duration": round(float(duration), 3),
+            "resolution": [stream.codec_context.width, stream.codec_context.height],
+            "fps": round(fps, 3) if fps else None,
+        }
 
 
 def last_frame_png(video: Path, target: Path) -> None:
@@ -105,8 +115,7 @@ def chapters(sections: list[dict[str, Any]], first_title: str) -> list[dict[str,
         title = section.get("name") or "unnamed"
         if title == "autocreated":  # Manim's name for what comes before the first section
             title = first_title
-        result.append({"title": title, "start": round(start, 3),
-                       "timestamp": _timestamp(start)})
+        result.append({"title": title, "start": round(start, 3), "timestamp": _timestamp(start)})
         start += float(section.get("duration") or 0.0)
     return result
 
@@ -117,15 +126,21 @@ def _timestamp(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def _video_chapters(sections: list[dict[str, Any]], first_title: str, output_dir: Path,
-                    stem: str) -> dict[str, Any]:
+def _video_chapters(
+    sections: list[dict[str, Any]], first_title: str, output_dir: Path, stem: str
+) -> dict[str, Any]:
     """Write ``<stem>_chapters.txt`` (valid video chapters, :func:`merge_sections`) and return
     its manifest keys; ``chapters_file`` is ``None``, with the reason, for too short a video."""
-    parts = [Section("" if index == 0 and mark["title"] in ("Title", first_title) else
-                     mark["title"], float(section.get("duration") or 0.0),
-                     stage_of(section.get("type")))
-             for index, (mark, section) in enumerate(zip(chapters(sections, first_title),
-                                                         sections, strict=True))]
+    parts = [
+        Section(
+            "" if index == 0 and mark["title"] in ("Title", first_title) else mark["title"],
+            float(section.get("duration") or 0.0),
+            stage_of(section.get("type")),
+        )
+        for index, (mark, section) in enumerate(
+            zip(chapters(sections, first_title), sections, strict=True)
+        )
+    ]
     merged = merge_sections(parts)
     name = f"{stem}_chapters.txt"
     if merged is None:
@@ -141,16 +156,28 @@ def versions() -> dict[str, str]:
     import manim
     import sympy
 
-    return {"chainrule": __version__, "manim": manim.__version__, "sympy": sympy.__version__,
-            "cairo": cairo.cairo_version_string(), "pycairo": cairo.version,
-            "python": platform.python_version()}
+    return {
+        "chainrule": __version__,
+        "manim": manim.__version__,
+        "sympy": sympy.__version__,
+        "cairo": cairo.cairo_version_string(),
+        "pycairo": cairo.version,
+        "python": platform.python_version(),
+    }
 
 
 # ---------------------------------------------------------------------- publishing
 
-def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality: str,
-            config: dict[str, Any], first_title: str, summary: str | None = None
-            ) -> dict[str, Any]:
+
+def publish(
+    result: RenderedFiles,
+    output_dir: Path,
+    output_format: str,
+    quality: str,
+    config: dict[str, Any],
+    first_title: str,
+    summary: str | None = None,
+) -> dict[str, Any]:
     """Install ``result``'s files into ``output_dir``; return its manifest entry (``summary``:
     the scene's one-line description for its lecture page; ``None`` looks it up)."""
     assert result.video is not None
@@ -172,8 +199,9 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
         if result.subtitles is not None:
             install(Path(result.subtitles), output_dir / f"{result.stem}.srt")
             entry["subtitles"] = f"{result.stem}.srt"
-            write_text_atomic(output_dir / f"{result.stem}.vtt",
-                              vtt_from_srt(output_dir / f"{result.stem}.srt"))
+            write_text_atomic(
+                output_dir / f"{result.stem}.vtt", vtt_from_srt(output_dir / f"{result.stem}.srt")
+            )
             entry["captions"] = f"{result.stem}.vtt"
         target = output_dir / f"{result.stem}{video.suffix}"
         install(video, target)
@@ -196,8 +224,9 @@ def publish(result: RenderedFiles, output_dir: Path, output_format: str, quality
     return entry
 
 
-def update_manifest(output_dir: Path, entries: list[dict[str, Any]],
-                    cache: Path | None = None) -> Path:
+def update_manifest(
+    output_dir: Path, entries: list[dict[str, Any]], cache: Path | None = None
+) -> Path:
     """Merge ``entries`` into ``output_dir/manifest.json`` (replacing same-path entries), under
     a lock in the cache folder ``cache`` (default :func:`~chainrule.cache_folder.cache_root`)."""
     target = output_dir / MANIFEST
@@ -217,5 +246,14 @@ def update_manifest(output_dir: Path, entries: list[dict[str, Any]],
     return target
 
 
-__all__ = ["MANIFEST", "chapters", "install", "last_frame_png", "probe", "publish",
-           "update_manifest", "versions", "write_text_atomic"]
+__all__ = [
+    "MANIFEST",
+    "chapters",
+    "install",
+    "last_frame_png",
+    "probe",
+    "publish",
+    "update_manifest",
+    "versions",
+    "write_text_atomic",
+]

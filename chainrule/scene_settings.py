@@ -41,9 +41,12 @@ class SceneSettings:
 def scene_settings(settings: Settings) -> SceneSettings:
     """The :class:`SceneSettings` of ``settings``, built once per process and settings;
     errors name the file and section (:class:`ConfigError`)."""
-    return SceneSettings(spec=settings.network.spec(), theme=build_theme(settings),
-                         pacing=build_pacing(settings),
-                         labels=MappingProxyType(settings.labels.overrides()))
+    return SceneSettings(
+        spec=settings.network.spec(),
+        theme=build_theme(settings),
+        pacing=build_pacing(settings),
+        labels=MappingProxyType(settings.labels.overrides()),
+    )
 
 
 def build_theme(settings: Settings) -> Theme:
@@ -102,8 +105,9 @@ def settings_toml(settings: Settings) -> str:
     return render_toml(resolved(settings))
 
 
-def write_settings(settings: Settings, path: str | os.PathLike[str],
-                   overwrite: bool = False) -> None:
+def write_settings(
+    settings: Settings, path: str | os.PathLike[str], overwrite: bool = False
+) -> None:
     """Write :func:`settings_toml` to ``path``; refuses to replace a file unless
     ``overwrite`` (``FileExistsError``)."""
     text = settings_toml(settings)
@@ -111,5 +115,13 @@ def write_settings(settings: Settings, path: str | os.PathLike[str],
         file.write(text)
 
 
-__all__ = ["SceneSettings", "build_pacing", "build_theme", "default_labels", "resolved",
-           "scene_settings", "settings_toml", "write_settings"]
+__all__ = [
+    "SceneSettings",
+    "build_pacing",
+    "build_theme",
+    "default_labels",
+    "resolved",
+    "scene_settings",
+    "settings_toml",
+    "write_settings",
+]

@@ -106,9 +106,11 @@ def require_manim_slides() -> None:
     try:
         import manim_slides  # noqa: F401
     except ImportError as error:
-        raise SlidesExtraMissing(f"chainrule slides needs the slides extra (manim-slides), "
-                                 f"which is not installed ({error}); install it with: "
-                                 f"{INSTALL}") from None
+        raise SlidesExtraMissing(
+            f"chainrule slides needs the slides extra (manim-slides), "
+            f"which is not installed ({error}); install it with: "
+            f"{INSTALL}"
+        ) from None
 
 
 class StepSlides:
@@ -136,8 +138,11 @@ class StepSlides:
         from manim_slides import Slide
 
         super(Slide, self).render(*args, **kwargs)  # type: ignore[misc]
-        self._save_slides(use_cache=False, flush_cache=False,  # type: ignore[attr-defined]
-                          skip_reversing=True)
+        self._save_slides(
+            use_cache=False,
+            flush_cache=False,  # type: ignore[attr-defined]
+            skip_reversing=True,
+        )
 
     @property
     def _background_color(self) -> str:
@@ -163,9 +168,15 @@ def slide_class(scene: type) -> type:
     require_manim_slides()
     from manim_slides import Slide
 
-    return type(scene.__name__, (StepSlides, Slide, scene),
-                {"__module__": scene.__module__, "__qualname__": scene.__qualname__,
-                 "__doc__": scene.__doc__})
+    return type(
+        scene.__name__,
+        (StepSlides, Slide, scene),
+        {
+            "__module__": scene.__module__,
+            "__qualname__": scene.__qualname__,
+            "__doc__": scene.__doc__,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -177,8 +188,15 @@ class DeckFormat:
     fps: int
 
 
-def render_deck(settings: Settings, scene: type, derivation: Derivation, video: DeckFormat,
-                work: Path, cache: Path, verbosity: str = "WARNING") -> Path:
+def render_deck(
+    settings: Settings,
+    scene: type,
+    derivation: Derivation,
+    video: DeckFormat,
+    work: Path,
+    cache: Path,
+    verbosity: str = "WARNING",
+) -> Path:
     """Render ``scene``'s slides variant with Manim in this process, into ``work``; returns
     the manim-slides configuration (JSON) of its slides."""
     from manim import tempconfig
@@ -193,17 +211,31 @@ def render_deck(settings: Settings, scene: type, derivation: Derivation, video: 
     from .scene_settings import scene_settings
 
     name = scene.__name__
-    unit = RenderUnit(scene=name, scene_path=scene_path(scene), settings=settings,
-                      stem=f"{name}_slides", video_format="mp4", width=video.width,
-                      height=video.height, fps=video.fps, work_dir=str(work),
-                      cache_dir=str(cache), key="", label=name, verbosity=verbosity)
+    unit = RenderUnit(
+        scene=name,
+        scene_path=scene_path(scene),
+        settings=settings,
+        stem=f"{name}_slides",
+        video_format="mp4",
+        width=video.width,
+        height=video.height,
+        fps=video.fps,
+        work_dir=str(work),
+        cache_dir=str(cache),
+        key="",
+        label=name,
+        verbosity=verbosity,
+    )
     configured = scene_class(scene, scene_settings(settings), derivation)
     cls = slide_class(configured)
     logging.getLogger("manim-slides").setLevel(verbosity)  # after manim-slides made its logger
     folder = work / "slides"
     with free_slot(cache / "tex") as slot:
-        options = {**manim_config(unit, slot, work / "partial" / name), "save_sections": False,
-                   "max_files_cached": -1}  # every partial movie is a slide's part
+        options = {
+            **manim_config(unit, slot, work / "partial" / name),
+            "save_sections": False,
+            "max_files_cached": -1,
+        }  # every partial movie is a slide's part
         with tempconfig(options), latex_sandbox():
             precompile_scene(configured, derivation)
             cls(output_folder=folder).render()
@@ -222,8 +254,9 @@ def deck_stem(names: Sequence[str]) -> str:
     return f"{joined if len(joined) <= 100 else 'scenes'}_slides"
 
 
-def convert_deck(configs: Sequence[Path], to: str, folder: Path, stem: str, title: str
-                 ) -> list[Path]:
+def convert_deck(
+    configs: Sequence[Path], to: str, folder: Path, stem: str, title: str
+) -> list[Path]:
     """Convert the slides of ``configs`` into one deck ``folder/stem.<to>`` with
     manim-slides' converters; returns what was written in ``folder`` (the HTML also has its
     videos folder and reveal.js)."""
@@ -235,15 +268,20 @@ def convert_deck(configs: Sequence[Path], to: str, folder: Path, stem: str, titl
     with _quiet_progress():
         if to == "html":
             assets = f"{stem}_assets"
-            _offline_reveal()(presentation_configs=presentations, cdn_url=REVEAL_FOLDER,
-                              assets_dir=assets, title=title).convert_to(dest)
+            _offline_reveal()(
+                presentation_configs=presentations,
+                cdn_url=REVEAL_FOLDER,
+                assets_dir=assets,
+                title=title,
+            ).convert_to(dest)
             copy_reveal(folder / REVEAL_FOLDER)
             return [folder / REVEAL_FOLDER, folder / assets, dest]
         if to == "pptx":
             width, height = presentations[0].resolution
             scale = 1280 / width  # the slide is 1280 px wide (13.3 in); the video fills it
-            PowerPoint(presentation_configs=presentations, width=1280,
-                       height=round(height * scale)).convert_to(dest)
+            PowerPoint(
+                presentation_configs=presentations, width=1280, height=round(height * scale)
+            ).convert_to(dest)
             return [dest]
         if to == "pdf":
             PDF(presentation_configs=presentations).convert_to(dest)
@@ -284,8 +322,11 @@ def copy_reveal(target: Path) -> Path:
     from .web_assets import copy_package_dist, package_dir
 
     copy_package_dist("reveal.js", target / "dist")
-    shutil.copytree(package_dir("reveal.js") / "plugin" / "notes", target / "plugin" / "notes",
-                    dirs_exist_ok=True)
+    shutil.copytree(
+        package_dir("reveal.js") / "plugin" / "notes",
+        target / "plugin" / "notes",
+        dirs_exist_ok=True,
+    )
     return target
 
 
@@ -320,6 +361,20 @@ def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
     return targets
 
 
-__all__ = ["DeckFormat", "INSTALL", "REVEAL_FOLDER", "SlidesExtraMissing", "StepSlides",
-           "TARGETS", "TEMPLATE", "convert_deck", "copy_reveal", "deck_stem", "install_outputs",
-           "render_deck", "require_manim_slides", "slide_class", "staging_folder"]
+__all__ = [
+    "DeckFormat",
+    "INSTALL",
+    "REVEAL_FOLDER",
+    "SlidesExtraMissing",
+    "StepSlides",
+    "TARGETS",
+    "TEMPLATE",
+    "convert_deck",
+    "copy_reveal",
+    "deck_stem",
+    "install_outputs",
+    "render_deck",
+    "require_manim_slides",
+    "slide_class",
+    "staging_folder",
+]

@@ -21,8 +21,12 @@ from .errors import MissingDependency
 
 #: Debian/Ubuntu packages providing each program Manim calls.
 APT_PACKAGES: dict[str, tuple[str, ...]] = {
-    "latex": ("texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra",
-              "texlive-fonts-recommended"),
+    "latex": (
+        "texlive-latex-base",
+        "texlive-latex-recommended",
+        "texlive-latex-extra",
+        "texlive-fonts-recommended",
+    ),
     "dvisvgm": ("dvisvgm",),
 }
 
@@ -53,8 +57,9 @@ def missing_tex_files() -> list[str]:
     if kpsewhich is None:
         return []
     try:
-        found = subprocess.run([kpsewhich, *TEX_FILES], capture_output=True, text=True,
-                               timeout=30).stdout
+        found = subprocess.run(
+            [kpsewhich, *TEX_FILES], capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     names = {Path(line.strip()).name for line in found.splitlines() if line.strip()}
@@ -66,16 +71,20 @@ def require_tex() -> None:
     missing = missing_programs()
     if missing:
         packages = " ".join(package for program in missing for package in APT_PACKAGES[program])
-        raise MissingDependency(f"{' and '.join(missing)} not found: Manim needs "
-                                f"{'them' if len(missing) > 1 else 'it'} to typeset formulas; "
-                                f"install with `sudo apt-get install {packages}`")
+        raise MissingDependency(
+            f"{' and '.join(missing)} not found: Manim needs "
+            f"{'them' if len(missing) > 1 else 'it'} to typeset formulas; "
+            f"install with `sudo apt-get install {packages}`"
+        )
     files = missing_tex_files()
     if files:
         packages = " ".join(dict.fromkeys(TEX_FILES[name] for name in files))
-        raise MissingDependency(f"LaTeX is installed but {', '.join(files)} "
-                                f"{'are' if len(files) > 1 else 'is'} not: Manim's formula "
-                                f"template needs {'them' if len(files) > 1 else 'it'}; install "
-                                f"with `sudo apt-get install {packages}`")
+        raise MissingDependency(
+            f"LaTeX is installed but {', '.join(files)} "
+            f"{'are' if len(files) > 1 else 'is'} not: Manim's formula "
+            f"template needs {'them' if len(files) > 1 else 'it'}; install "
+            f"with `sudo apt-get install {packages}`"
+        )
 
 
 def require_graphics() -> None:
@@ -94,8 +103,17 @@ def require_graphics() -> None:
         raise MissingDependency(
             f"{' and '.join(problems)} cannot be loaded: Manim draws with Cairo and Pango; "
             f"install them with `sudo apt-get install {' '.join(GRAPHICS_APT_PACKAGES)}`, then "
-            f"`{sys.executable} -m pip install --force-reinstall pycairo manimpango`")
+            f"`{sys.executable} -m pip install --force-reinstall pycairo manimpango`"
+        )
 
 
-__all__ = ["APT_PACKAGES", "GRAPHICS_APT_PACKAGES", "GRAPHICS_MODULES", "TEX_FILES",
-           "missing_programs", "missing_tex_files", "require_graphics", "require_tex"]
+__all__ = [
+    "APT_PACKAGES",
+    "GRAPHICS_APT_PACKAGES",
+    "GRAPHICS_MODULES",
+    "TEX_FILES",
+    "missing_programs",
+    "missing_tex_files",
+    "require_graphics",
+    "require_tex",
+]

@@ -28,54 +28,144 @@ MAX_LABEL_LENGTH = 120
 
 #: Control sequences rejected with the reason given (the rest of ``\word`` is rejected too).
 DANGEROUS: dict[str, str] = {
-    **dict.fromkeys(("input", "include", "includeonly", "openin", "read", "readline",
-                     "InputIfFileExists", "IfFileExists", "lstinputlisting", "verbatiminput",
-                     "usepackage", "RequirePackage", "documentclass", "includegraphics",
-                     "includepdf", "font", "pdfximage", "pdffiledump", "pdfmdfivesum",
-                     "scantokens", "everyeof"), "makes TeX read a file"),
-    **dict.fromkeys(("write", "openout", "immediate", "closeout", "newwrite", "special",
-                     "write18", "ShellEscape", "directlua", "latelua", "luaexec",
-                     "pdfshellescape", "filecontents"),
-                    "makes TeX write a file or run a command"),
-    **dict.fromkeys(("catcode", "lccode", "uccode", "mathcode", "sfcode", "delcode",
-                     "endlinechar", "escapechar", "newlinechar", "lowercase", "uppercase",
-                     "detokenize", "string", "everyjob", "everypar", "everymath"),
-                    "changes how TeX reads text"),
-    **dict.fromkeys(("def", "edef", "gdef", "xdef", "let", "futurelet", "newcommand",
-                     "renewcommand", "providecommand", "DeclareRobustCommand", "csname",
-                     "endcsname", "expandafter", "noexpand", "makeatletter", "newenvironment",
-                     "renewenvironment", "global", "outer", "long", "protected",
-                     "afterassignment", "aftergroup"),
-                    "defines or expands macros"),
+    **dict.fromkeys(
+        (
+            "input",
+            "include",
+            "includeonly",
+            "openin",
+            "read",
+            "readline",
+            "InputIfFileExists",
+            "IfFileExists",
+            "lstinputlisting",
+            "verbatiminput",
+            "usepackage",
+            "RequirePackage",
+            "documentclass",
+            "includegraphics",
+            "includepdf",
+            "font",
+            "pdfximage",
+            "pdffiledump",
+            "pdfmdfivesum",
+            "scantokens",
+            "everyeof",
+        ),
+        "makes TeX read a file",
+    ),
+    **dict.fromkeys(
+        (
+            "write",
+            "openout",
+            "immediate",
+            "closeout",
+            "newwrite",
+            "special",
+            "write18",
+            "ShellEscape",
+            "directlua",
+            "latelua",
+            "luaexec",
+            "pdfshellescape",
+            "filecontents",
+        ),
+        "makes TeX write a file or run a command",
+    ),
+    **dict.fromkeys(
+        (
+            "catcode",
+            "lccode",
+            "uccode",
+            "mathcode",
+            "sfcode",
+            "delcode",
+            "endlinechar",
+            "escapechar",
+            "newlinechar",
+            "lowercase",
+            "uppercase",
+            "detokenize",
+            "string",
+            "everyjob",
+            "everypar",
+            "everymath",
+        ),
+        "changes how TeX reads text",
+    ),
+    **dict.fromkeys(
+        (
+            "def",
+            "edef",
+            "gdef",
+            "xdef",
+            "let",
+            "futurelet",
+            "newcommand",
+            "renewcommand",
+            "providecommand",
+            "DeclareRobustCommand",
+            "csname",
+            "endcsname",
+            "expandafter",
+            "noexpand",
+            "makeatletter",
+            "newenvironment",
+            "renewenvironment",
+            "global",
+            "outer",
+            "long",
+            "protected",
+            "afterassignment",
+            "aftergroup",
+        ),
+        "defines or expands macros",
+    ),
     "begin": "opens an environment (filecontents, for one, writes a file)",
 }
 
 _CONTROL_SEQUENCE = re.compile(r"\\([A-Za-z@]+|.)", re.S)
-_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
-            "#": r"\#", "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}",
-            "~": r"\textasciitilde{}"}
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
 
 
 def check_label(key: str, text: str) -> None:
     """Raise ``ValueError`` naming ``key`` if ``text`` is not a safe, reasonable label."""
     if len(text) > MAX_LABEL_LENGTH:
-        raise ValueError(f"{key} is {len(text)} characters long: labels are at most "
-                         f"{MAX_LABEL_LENGTH} characters")
+        raise ValueError(
+            f"{key} is {len(text)} characters long: labels are at most "
+            f"{MAX_LABEL_LENGTH} characters"
+        )
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise ValueError(f"{key} contains the control character {char!r}: labels are one "
-                             f"line of printable text")
+            raise ValueError(
+                f"{key} contains the control character {char!r}: labels are one "
+                f"line of printable text"
+            )
     if "^^" in text:  # ^^5c is a backslash, ^^M a line end: escapes that hide the rest
-        raise ValueError(f"{key} contains ^^, which TeX reads as a character code escape: "
-                         f"labels are plain text")
+        raise ValueError(
+            f"{key} contains ^^, which TeX reads as a character code escape: labels are plain text"
+        )
     for match in _CONTROL_SEQUENCE.finditer(text):
         name = match.group(1)
         reason = DANGEROUS.get(name)
         if reason is not None:
             raise ValueError(f"{key} contains \\{name}, which {reason}: labels are plain text")
         if name.isalpha() or "@" in name:  # any \word, \@word: labels are plain text
-            raise ValueError(f"{key} contains the TeX command \\{name}: labels are plain text "
-                             f"(write symbols directly, e.g. ᵀ, ∗, ′)")
+            raise ValueError(
+                f"{key} contains the TeX command \\{name}: labels are plain text "
+                f"(write symbols directly, e.g. ᵀ, ∗, ′)"
+            )
 
 
 def escape_tex(text: str) -> str:

@@ -48,8 +48,7 @@ def restore(unit: RenderUnit) -> RenderedFiles | None:
         sections_dir = work / "sections"
         sections_dir.mkdir(exist_ok=True)
         for section in meta["sections"]:
-            shutil.copyfile(folder / "sections" / section["video"],
-                            sections_dir / section["video"])
+            shutil.copyfile(folder / "sections" / section["video"], sections_dir / section["video"])
     except (OSError, KeyError):
         return None
     try:
@@ -57,10 +56,16 @@ def restore(unit: RenderUnit) -> RenderedFiles | None:
     except (TypeError, ValueError):
         return None
     os.utime(meta_path)  # recently used
-    return RenderedFiles(unit.scene, unit.stem, video=str(target),
-                       subtitles=str(subtitles) if subtitles else None,
-                       sections=tuple(meta["sections"]), sections_dir=str(sections_dir),
-                       voice_marks=marks, extra={"cached": True, "key": unit.key})
+    return RenderedFiles(
+        unit.scene,
+        unit.stem,
+        video=str(target),
+        subtitles=str(subtitles) if subtitles else None,
+        sections=tuple(meta["sections"]),
+        sections_dir=str(sections_dir),
+        voice_marks=marks,
+        extra={"cached": True, "key": unit.key},
+    )
 
 
 def store(unit: RenderUnit, result: RenderedFiles) -> None:
@@ -75,17 +80,21 @@ def store(unit: RenderUnit, result: RenderedFiles) -> None:
         (temporary / "sections").mkdir(parents=True)
         video = Path(result.video)
         shutil.copyfile(video, temporary / video.name)
-        meta: dict[str, Any] = {"video": video.name, "subtitles": None,
-                                "sections": list(result.sections),
-                                "voice_marks": [[m.step_id, m.start]
-                                                for m in result.voice_marks],
-                                "render_seconds": result.render_seconds}
+        meta: dict[str, Any] = {
+            "video": video.name,
+            "subtitles": None,
+            "sections": list(result.sections),
+            "voice_marks": [[m.step_id, m.start] for m in result.voice_marks],
+            "render_seconds": result.render_seconds,
+        }
         if result.subtitles:
             shutil.copyfile(result.subtitles, temporary / "subtitles.srt")
             meta["subtitles"] = "subtitles.srt"
         for section in result.sections:
-            shutil.copyfile(Path(result.sections_dir or "") / section["video"],
-                            temporary / "sections" / section["video"])
+            shutil.copyfile(
+                Path(result.sections_dir or "") / section["video"],
+                temporary / "sections" / section["video"],
+            )
         (temporary / "unit.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         try:
             os.rename(temporary, unit_dir(unit.cache_dir, unit.key))
@@ -104,12 +113,14 @@ def prune(root: Path, keep: int = MAX_UNITS) -> None:
         return
     if len(units) <= keep:
         return
+
     def used(path: Path) -> float:
         try:
             return (path / "unit.json").stat().st_mtime
         except OSError:
             return 0.0
-    for path in sorted(units, key=used)[:len(units) - keep]:
+
+    for path in sorted(units, key=used)[: len(units) - keep]:
         shutil.rmtree(path, ignore_errors=True)
 
 

@@ -53,16 +53,21 @@ class Toolchain:
 
     def as_dict(self) -> dict[str, Any]:
         """The three groups as plain mappings (for the key document)."""
-        return {"packages": dict(self.packages), "versions": dict(self.versions),
-                "switches": dict(self.switches)}
+        return {
+            "packages": dict(self.packages),
+            "versions": dict(self.versions),
+            "switches": dict(self.switches),
+        }
 
 
 @lru_cache(maxsize=1)
 def toolchain() -> Toolchain:
     """The :class:`Toolchain` of this process (found once)."""
-    return Toolchain(packages=tuple((name, package_digest(name)) for name in PACKAGES),
-                     versions=tuple(sorted(tool_versions().items())),
-                     switches=tuple(sorted(_switches().items())))
+    return Toolchain(
+        packages=tuple((name, package_digest(name)) for name in PACKAGES),
+        versions=tuple(sorted(tool_versions().items())),
+        switches=tuple(sorted(_switches().items())),
+    )
 
 
 def package_digest(package: str) -> str:
@@ -92,12 +97,22 @@ def tool_versions() -> dict[str, str]:
     import manimpango
     import sympy
 
-    versions = {"manim": manim.__version__, "cairo": cairo.cairo_version_string(),
-                "pycairo": cairo.version, "pango": manimpango.pango_version(),
-                "manimpango": manimpango.__version__, "sympy": sympy.__version__,
-                "av": av.__version__, "python": platform.python_version()}
-    versions.update({name: ".".join(map(str, number))
-                     for name, number in getattr(av, "library_versions", {}).items()})
+    versions = {
+        "manim": manim.__version__,
+        "cairo": cairo.cairo_version_string(),
+        "pycairo": cairo.version,
+        "pango": manimpango.pango_version(),
+        "manimpango": manimpango.__version__,
+        "sympy": sympy.__version__,
+        "av": av.__version__,
+        "python": platform.python_version(),
+    }
+    versions.update(
+        {
+            name: ".".join(map(str, number))
+            for name, number in getattr(av, "library_versions", {}).items()
+        }
+    )
     for program in ("latex", "dvisvgm"):
         versions[program] = _program_version(program)
     return versions
@@ -108,8 +123,9 @@ def _program_version(program: str) -> str:
     if path is None:
         return "absent"
     try:
-        output = subprocess.run([path, "--version"], capture_output=True, text=True,
-                                timeout=30).stdout
+        output = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return output.strip().splitlines()[0] if output.strip() else "unknown"
@@ -120,8 +136,11 @@ def _switches() -> dict[str, str]:
 
     from .drawing import ENCODER_OPTIONS
 
-    return {"fastwrite": str(fastwrite.enabled()), "speedups": str(speedups.enabled()),
-            "encoder": json.dumps(ENCODER_OPTIONS, sort_keys=True)}
+    return {
+        "fastwrite": str(fastwrite.enabled()),
+        "speedups": str(speedups.enabled()),
+        "encoder": json.dumps(ENCODER_OPTIONS, sort_keys=True),
+    }
 
 
 def unit_key(document: dict[str, Any]) -> str:
@@ -132,8 +151,11 @@ def unit_key(document: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def scene_sources(scene_module: str, segment_module: str | None = None,
-                  other_segments: frozenset[str] = frozenset()) -> dict[str, str]:
+def scene_sources(
+    scene_module: str,
+    segment_module: str | None = None,
+    other_segments: frozenset[str] = frozenset(),
+) -> dict[str, str]:
     """Digests of the ``scenes`` files a unit runs: those of ``scenes/__init__.py``, the
     scene's module and, for a part, its segment's module, each with every ``scenes`` module it
     imports, transitively. The other parts' segment modules are not followed from the scene's
@@ -141,8 +163,10 @@ def scene_sources(scene_module: str, segment_module: str | None = None,
     module-level code only defines classes), only from a segment module of their own."""
     names = _closure(scene_module, other_segments) | _closure("scenes")
     if segment_module is not None:  # all it imports, other segments' modules included ...
-        names |= _closure(segment_module,  # ... unless it is the scene's module
-                          other_segments if segment_module == scene_module else frozenset())
+        names |= _closure(
+            segment_module,  # ... unless it is the scene's module
+            other_segments if segment_module == scene_module else frozenset(),
+        )
     return {name: file_digest(_module_file(name)) for name in sorted(names)}
 
 
@@ -185,15 +209,26 @@ def _imports_in(package_dir: Path, source: bytes) -> frozenset[str]:
             else:
                 base = node.module or ""
             if base == "scenes":  # from scenes import build / from . import x
-                found.update(f"scenes.{alias.name}" for alias in node.names
-                             if (package_dir / f"{alias.name}.py").exists())
+                found.update(
+                    f"scenes.{alias.name}"
+                    for alias in node.names
+                    if (package_dir / f"{alias.name}.py").exists()
+                )
             elif base.startswith("scenes."):
                 found.add(base)
         elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names
-                         if alias.name.startswith("scenes."))
+            found.update(alias.name for alias in node.names if alias.name.startswith("scenes."))
     return frozenset(found)
 
 
-__all__ = ["PACKAGES", "SCHEMA", "Toolchain", "file_digest", "package_digest", "scene_sources",
-           "tool_versions", "toolchain", "unit_key"]
+__all__ = [
+    "PACKAGES",
+    "SCHEMA",
+    "Toolchain",
+    "file_digest",
+    "package_digest",
+    "scene_sources",
+    "tool_versions",
+    "toolchain",
+    "unit_key",
+]

@@ -56,8 +56,10 @@ def require_verified(derivation: Derivation) -> Derivation:
     failed = check_steps(derivation)
     if failed:
         first = failed[0]
-        raise VerificationFailed(f"step {first.step.id} ({first.step.title}) failed "
-                                 f"verification: {first.failure}; it is not drawn")
+        raise VerificationFailed(
+            f"step {first.step.id} ({first.step.title}) failed "
+            f"verification: {first.failure}; it is not drawn"
+        )
     _mark_verified(derivation)
     return derivation
 
@@ -73,8 +75,9 @@ def build_derivation(spec: NetworkSpec) -> Derivation:
     try:
         return derive(spec)
     except (ValueError, FormulaError) as error:
-        raise VerificationFailed(f"the derivation for {spec.describe()} could not be built: "
-                                 f"{error}") from error
+        raise VerificationFailed(
+            f"the derivation for {spec.describe()} could not be built: {error}"
+        ) from error
 
 
 def report_line(report: StepReport) -> str:
@@ -86,8 +89,11 @@ def report_line(report: StepReport) -> str:
     return line
 
 
-def check_steps(derivation: Derivation, show: Callable[[str], None] | None = None,
-                advance: Callable[[StepReport], None] | None = None) -> list[StepReport]:
+def check_steps(
+    derivation: Derivation,
+    show: Callable[[str], None] | None = None,
+    advance: Callable[[StepReport], None] | None = None,
+) -> list[StepReport]:
     """Check every step; ``show`` gets one line per step. Returns the failed reports."""
     failed = []
     for report in derivation.check():
@@ -112,8 +118,12 @@ def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> floa
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         console = Console(file=stream)
-        columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.description}"))
+        columns = (
+            TextColumn("verifying"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+        )
         with Progress(*columns, console=console, transient=True) as progress:
             task = progress.add_task("", total=len(derivation))
 
@@ -129,7 +139,8 @@ def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> floa
         more = f" ({len(failed) - 1} more step(s) failed too)" if len(failed) > 1 else ""
         raise VerificationFailed(
             f"step {first.step.id} ({first.step.title}) failed verification: "
-            f"{first.failure}{more}; nothing was rendered")
+            f"{first.failure}{more}; nothing was rendered"
+        )
     _mark_verified(derivation)
     return time.perf_counter() - start
 
@@ -144,16 +155,27 @@ def judge_candidate(derivation: Derivation, target: str, expression: str) -> Any
     """The verdict on ``expression`` for ``target``; bad input is a :class:`ConfigError`."""
     if target not in derivation.formulas:
         known = ", ".join(derivation.formulas)
-        raise ConfigError(f"option --target: {target!r} is not a gradient of this network: "
-                          f"use one of {known}")
+        raise ConfigError(
+            f"option --target: {target!r} is not a gradient of this network: use one of {known}"
+        )
     if len(expression) > MAX_CANDIDATE_LENGTH:
-        raise ConfigError(f"option --candidate: the expression is {len(expression)} characters "
-                          f"long; at most {MAX_CANDIDATE_LENGTH} are accepted")
+        raise ConfigError(
+            f"option --candidate: the expression is {len(expression)} characters "
+            f"long; at most {MAX_CANDIDATE_LENGTH} are accepted"
+        )
     try:
         return derivation.check_candidate(target, expression)
     except FormulaError as error:
         raise ConfigError(f"option --candidate: {error}") from None
 
 
-__all__ = ["build_derivation", "check_steps", "is_verified", "judge_candidate", "report_line",
-           "require_verified", "verified_derivation", "verify_with_display"]
+__all__ = [
+    "build_derivation",
+    "check_steps",
+    "is_verified",
+    "judge_candidate",
+    "report_line",
+    "require_verified",
+    "verified_derivation",
+    "verify_with_display",
+]

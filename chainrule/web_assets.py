@@ -42,8 +42,10 @@ def package_dir(name: str) -> Path:
         raise KeyError(f"unknown web asset package {name!r}; known: {', '.join(PACKAGES)}")
     folder = node_modules() / name
     if not (folder / PACKAGES[name]).is_file():
-        raise MissingDependency(f"the browser package {name} is not installed in "
-                                f"{node_modules()}; install it with: {INSTALL}")
+        raise MissingDependency(
+            f"the browser package {name} is not installed in "
+            f"{node_modules()}; install it with: {INSTALL}"
+        )
     return folder
 
 

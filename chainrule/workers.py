@@ -73,5 +73,3 @@ def draw_in_worker(unit: RenderUnit) -> RenderedFiles:
 
 
 __all__ = ["EXIT_GRACE", "draw_in_worker", "init_worker"]
-
-

@@ -15,14 +15,50 @@ from .derivation import Derivation, Formulas, StepReport, Verdict, VerificationE
 from .formula import FormulaError, ShapeError
 from .spec import ACTIVATIONS, NetworkSpec
 from .speech import spoken
-from .steps import (Candidate, ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell,
-                    Highlight, MatrixDisplay, NumberData, ShapeBadge, Stage, Step)
+from .steps import (
+    Candidate,
+    ChainFactor,
+    ChainPath,
+    EntryGrid,
+    FactorRole,
+    GridCell,
+    Highlight,
+    MatrixDisplay,
+    NumberData,
+    ShapeBadge,
+    Stage,
+    Step,
+)
 from .vocabulary import Role, StepId, StepKind, TexPart
 
 __all__ = [
-    "ACTIVATIONS", "Candidate", "ChainFactor", "ClaimCertificate", "ChainPath", "Derivation",
-    "EntryGrid", "FactorRole", "FormulaError", "Formulas", "GridCell", "Highlight",
-    "MatrixDisplay", "NetworkSpec", "NumberData", "Role", "ShapeBadge", "ShapeError", "Stage",
-    "Step", "StepCertificate", "StepId", "StepKind", "StepReport", "TexPart", "Verdict",
-    "VerificationError", "derive", "spoken",
+    "ACTIVATIONS",
+    "Candidate",
+    "ChainFactor",
+    "ClaimCertificate",
+    "ChainPath",
+    "Derivation",
+    "EntryGrid",
+    "FactorRole",
+    "FormulaError",
+    "Formulas",
+    "GridCell",
+    "Highlight",
+    "MatrixDisplay",
+    "NetworkSpec",
+    "NumberData",
+    "Role",
+    "ShapeBadge",
+    "ShapeError",
+    "Stage",
+    "Step",
+    "StepCertificate",
+    "StepId",
+    "StepKind",
+    "StepReport",
+    "TexPart",
+    "Verdict",
+    "VerificationError",
+    "derive",
+    "spoken",
 ]

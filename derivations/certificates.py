@@ -26,9 +26,19 @@ from typing import Any
 
 import numpy as np
 
-from .claims import (NUMERIC_STEP, Claim, DerivativeClaim, DifferenceClaim, EqualityClaim,
-                     ShapeClaim, _central_differences, _free_symbols, _with_bindings,
-                     check_claim, random_point)
+from .claims import (
+    NUMERIC_STEP,
+    Claim,
+    DerivativeClaim,
+    DifferenceClaim,
+    EqualityClaim,
+    ShapeClaim,
+    _central_differences,
+    _free_symbols,
+    _with_bindings,
+    check_claim,
+    random_point,
+)
 from .numeric import evaluate
 
 
@@ -37,11 +47,11 @@ class ClaimCertificate:
     """How one claim was checked. ``failure`` is ``None`` when every check passed."""
 
     description: str
-    kind: str                   # "derivative" | "equality" | "shape" | "difference"
-    entries: int                # entries compared exactly by sympy (0: no symbolic check)
-    points: int                 # numeric evaluations (0: no numeric check)
+    kind: str  # "derivative" | "equality" | "shape" | "difference"
+    entries: int  # entries compared exactly by sympy (0: no symbolic check)
+    points: int  # numeric evaluations (0: no numeric check)
     largest_error: float | None  # largest |difference| found numerically
-    seed: int | None            # the seed of the random point
+    seed: int | None  # the seed of the random point
     step_size: float | None = None  # finite-difference step (derivatives only)
     failure: str | None = None
 
@@ -60,24 +70,38 @@ class ClaimCertificate:
         if self.entries:
             plural = "entry" if self.entries == 1 else "entries"
             verb = "derivative" if self.kind == "derivative" else "equal"
-            parts.append(f"exact: {self.entries} {plural} "
-                         + ("match sympy's derivative" if verb == "derivative"
-                            else "equal symbolically"))
+            parts.append(
+                f"exact: {self.entries} {plural} "
+                + ("match sympy's derivative" if verb == "derivative" else "equal symbolically")
+            )
         if self.points:
-            what = ("finite differences at" if self.kind == "derivative" else "")
-            point = "1 random point" if self.points == 1 or self.kind == "derivative" else (
-                f"{self.points} random points")
+            what = "finite differences at" if self.kind == "derivative" else ""
+            point = (
+                "1 random point"
+                if self.points == 1 or self.kind == "derivative"
+                else (f"{self.points} random points")
+            )
             error = f"{self.largest_error:.1e}" if self.largest_error is not None else "n/a"
-            parts.append(f"numeric: {(what + ' ') if what else ''}{point} (seed {self.seed}), "
-                         f"largest error {error}")
+            parts.append(
+                f"numeric: {(what + ' ') if what else ''}{point} (seed {self.seed}), "
+                f"largest error {error}"
+            )
         return "; ".join(parts) if parts else "no free symbols: nothing to evaluate"
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON (manifest, lecture page)."""
-        return {"description": self.description, "kind": self.kind, "entries": self.entries,
-                "points": self.points, "largest_error": self.largest_error, "seed": self.seed,
-                "step_size": self.step_size, "holds": self.holds, "failure": self.failure,
-                "summary": self.summary()}
+        return {
+            "description": self.description,
+            "kind": self.kind,
+            "entries": self.entries,
+            "points": self.points,
+            "largest_error": self.largest_error,
+            "seed": self.seed,
+            "step_size": self.step_size,
+            "holds": self.holds,
+            "failure": self.failure,
+            "summary": self.summary(),
+        }
 
 
 @dataclass(frozen=True)
@@ -109,8 +133,12 @@ class StepCertificate:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
-        return {"step_id": self.step_id, "holds": self.holds, "summary": self.summary(),
-                "claims": [claim.as_dict() for claim in self.claims]}
+        return {
+            "step_id": self.step_id,
+            "holds": self.holds,
+            "summary": self.summary(),
+            "claims": [claim.as_dict() for claim in self.claims],
+        }
 
 
 def certify(claim: Claim, seed: int = 0) -> ClaimCertificate:
@@ -120,45 +148,56 @@ def certify(claim: Claim, seed: int = 0) -> ClaimCertificate:
     if isinstance(claim, ShapeClaim):
         return ClaimCertificate(claim.description, "shape", 0, 0, None, None, failure=failure)
     if isinstance(claim, DifferenceClaim):
-        return ClaimCertificate(claim.description, "difference", 0, 0, None, 0,
-                                failure=failure)
+        return ClaimCertificate(claim.description, "difference", 0, 0, None, 0, failure=failure)
     if isinstance(claim, DerivativeClaim):
         return _derivative_certificate(claim, seed, failure)
     return _equality_certificate(claim, seed, failure)
 
 
-def _derivative_certificate(claim: DerivativeClaim, seed: int, failure: str | None
-                            ) -> ClaimCertificate:
+def _derivative_certificate(
+    claim: DerivativeClaim, seed: int, failure: str | None
+) -> ClaimCertificate:
     entries = len(claim.variables)
     if claim.variables.shape != claim.value.shape:
-        return ClaimCertificate(claim.description, "derivative", 0, 0, None, seed,
-                                failure=failure)
+        return ClaimCertificate(claim.description, "derivative", 0, 0, None, seed, failure=failure)
     bound = {symbol for symbol, _ in claim.bindings}
-    base = [symbol for symbol in _free_symbols(claim.function, claim.variables, claim.value,
-                                               *(e for _, e in claim.bindings))
-            if symbol not in bound]
+    base = [
+        symbol
+        for symbol in _free_symbols(
+            claim.function, claim.variables, claim.value, *(e for _, e in claim.bindings)
+        )
+        if symbol not in bound
+    ]
     point = random_point(base, seed)
-    value = np.asarray(evaluate(claim.value, _with_bindings(point, claim.bindings)),
-                       dtype=float).reshape(claim.value.shape)
+    value = np.asarray(
+        evaluate(claim.value, _with_bindings(point, claim.bindings)), dtype=float
+    ).reshape(claim.value.shape)
     estimates = _central_differences(claim, point)
     error = float(np.max(np.abs(estimates - value))) if entries else 0.0
-    return ClaimCertificate(claim.description, "derivative", entries, 2 * entries, error, seed,
-                            step_size=NUMERIC_STEP, failure=failure)
+    return ClaimCertificate(
+        claim.description,
+        "derivative",
+        entries,
+        2 * entries,
+        error,
+        seed,
+        step_size=NUMERIC_STEP,
+        failure=failure,
+    )
 
 
-def _equality_certificate(claim: EqualityClaim, seed: int, failure: str | None
-                          ) -> ClaimCertificate:
+def _equality_certificate(claim: EqualityClaim, seed: int, failure: str | None) -> ClaimCertificate:
     entries = len(claim.lhs)
     symbols = _free_symbols(claim.lhs, claim.rhs)
     if not symbols or claim.lhs.shape != claim.rhs.shape:
-        return ClaimCertificate(claim.description, "equality", entries, 0, None, None,
-                                failure=failure)
+        return ClaimCertificate(
+            claim.description, "equality", entries, 0, None, None, failure=failure
+        )
     point = random_point(symbols, seed)
     left = np.asarray(evaluate(claim.lhs, point), dtype=float).reshape(claim.lhs.shape)
     right = np.asarray(evaluate(claim.rhs, point), dtype=float).reshape(claim.rhs.shape)
     error = float(np.max(np.abs(left - right)))
-    return ClaimCertificate(claim.description, "equality", entries, 1, error, seed,
-                            failure=failure)
+    return ClaimCertificate(claim.description, "equality", entries, 1, error, seed, failure=failure)
 
 
 __all__ = ["ClaimCertificate", "StepCertificate", "certify"]

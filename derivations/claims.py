@@ -112,11 +112,14 @@ def _check_shape(claim: ShapeClaim) -> str | None:
     except (FormulaError, KeyError) as error:
         return f"{claim.formula!r} cannot be read: {error}"
     if claim.expected is None:
-        return (f"{claim.formula} was expected to have no valid shape, but it is "
-                f"{found[0]}×{found[1]}")
+        return (
+            f"{claim.formula} was expected to have no valid shape, but it is {found[0]}×{found[1]}"
+        )
     if found != claim.expected:
-        return (f"{claim.formula} is {found[0]}×{found[1]}, but the gradient must have the shape "
-                f"of its variable, {claim.expected[0]}×{claim.expected[1]}")
+        return (
+            f"{claim.formula} is {found[0]}×{found[1]}, but the gradient must have the shape "
+            f"of its variable, {claim.expected[0]}×{claim.expected[1]}"
+        )
     return None
 
 
@@ -138,8 +141,10 @@ def _check_difference(claim: DifferenceClaim) -> str | None:
 
 def _shape_problem(left: sympy.MatrixBase, right: sympy.MatrixBase, what: str) -> str | None:
     if left.shape != right.shape:
-        return (f"{what} has shape {left.shape[0]}×{left.shape[1]} but the claim has "
-                f"{right.shape[0]}×{right.shape[1]}")
+        return (
+            f"{what} has shape {left.shape[0]}×{left.shape[1]} but the claim has "
+            f"{right.shape[0]}×{right.shape[1]}"
+        )
     return None
 
 
@@ -161,13 +166,18 @@ def _check_derivative(claim: DerivativeClaim, seed: int) -> str | None:
     for (r, c), variable in np.ndenumerate(np.array(claim.variables, dtype=object)):
         truth = total_derivative(claim.function, variable, claim.bindings)
         if not symbolically_equal(truth, claim.value[r, c]):
-            return (f"entry ({r + 1}, {c + 1}): sympy's derivative with respect to {variable} "
-                    f"is {short(truth)}, the claim says {short(claim.value[r, c])}")
+            return (
+                f"entry ({r + 1}, {c + 1}): sympy's derivative with respect to {variable} "
+                f"is {short(truth)}, the claim says {short(claim.value[r, c])}"
+            )
     return _numeric_derivative(claim, seed)
 
 
-def total_derivative(function: sympy.Expr, variable: sympy.Symbol,
-                     bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()) -> sympy.Expr:
+def total_derivative(
+    function: sympy.Expr,
+    variable: sympy.Symbol,
+    bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = (),
+) -> sympy.Expr:
     """``d function / d variable`` where ``function`` may depend on ``variable`` directly and
     through the bound symbols of ``bindings`` (one level deep)."""
     total = derivative(function, variable)
@@ -222,22 +232,29 @@ def random_point(symbols: list[sympy.Symbol], seed: int) -> dict[sympy.Symbol, f
 
 def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
     bound = {symbol for symbol, _ in claim.bindings}
-    base = [symbol for symbol in _free_symbols(claim.function, claim.variables, claim.value,
-                                               *(e for _, e in claim.bindings))
-            if symbol not in bound]
+    base = [
+        symbol
+        for symbol in _free_symbols(
+            claim.function, claim.variables, claim.value, *(e for _, e in claim.bindings)
+        )
+        if symbol not in bound
+    ]
     point = random_point(base, seed)
     value = evaluate(claim.value, _with_bindings(point, claim.bindings)).reshape(claim.value.shape)
     estimates = _central_differences(claim, point)
     for (r, c), estimate in np.ndenumerate(estimates):
         if not np.isclose(estimate, value[r, c], rtol=NUMERIC_RTOL, atol=NUMERIC_ATOL):
-            return (f"entry ({r + 1}, {c + 1}): finite differences give {estimate:.8g} at a "
-                    f"random point, the claim gives {value[r, c]:.8g}")
+            return (
+                f"entry ({r + 1}, {c + 1}): finite differences give {estimate:.8g} at a "
+                f"random point, the claim gives {value[r, c]:.8g}"
+            )
     return None
 
 
-def _with_bindings(point: Mapping[sympy.Symbol, float | np.ndarray],
-                   bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...],
-                   ) -> dict[sympy.Symbol, float | np.ndarray]:
+def _with_bindings(
+    point: Mapping[sympy.Symbol, float | np.ndarray],
+    bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...],
+) -> dict[sympy.Symbol, float | np.ndarray]:
     full = dict(point)
     for symbol, expression in bindings:
         full[symbol] = evaluate(expression, point)
@@ -253,10 +270,12 @@ def _central_differences(claim: DerivativeClaim, point: dict[sympy.Symbol, float
     for i, variable in enumerate(variables):
         arrays[variable][2 * i] += NUMERIC_STEP
         arrays[variable][2 * i + 1] -= NUMERIC_STEP
-    f = np.broadcast_to(evaluate(claim.function, _with_bindings(arrays, claim.bindings)),
-                        (2 * len(variables),))
+    f = np.broadcast_to(
+        evaluate(claim.function, _with_bindings(arrays, claim.bindings)), (2 * len(variables),)
+    )
     estimates: np.ndarray = ((f[0::2] - f[1::2]) / (2 * NUMERIC_STEP)).reshape(
-        claim.variables.shape)
+        claim.variables.shape
+    )
     return estimates
 
 
@@ -270,6 +289,8 @@ def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:
     mismatch = ~np.isclose(left, right, rtol=1e-9, atol=1e-12)
     if mismatch.any():
         r, c = np.argwhere(mismatch)[0]
-        return (f"entry ({r + 1}, {c + 1}) differs numerically: {left[r, c]:.8g} versus "
-                f"{right[r, c]:.8g}")
+        return (
+            f"entry ({r + 1}, {c + 1}) differs numerically: {left[r, c]:.8g} versus "
+            f"{right[r, c]:.8g}"
+        )
     return None

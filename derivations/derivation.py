@@ -11,16 +11,31 @@ import sympy
 
 from .certificates import StepCertificate, certify
 from .claims import check_claim
-from .formula import (FormulaError, GPrime, Node, ShapeError, children, evaluate, names_in,
-                      parse, shape_of, to_text)
+from .formula import (
+    FormulaError,
+    GPrime,
+    Node,
+    ShapeError,
+    children,
+    evaluate,
+    names_in,
+    parse,
+    shape_of,
+    to_text,
+)
 from .formulas import formulas_with, gradient_names
 from .functions import activation
 from .network import Network, numpy_algebra, random_network, shapes
 from .sequence_dz import dz_sequence
 from .sequence_network import with_network_steps
 from .sequence_numbers import NUMBERS_SEED, numbers_sequence, vector_sequence
-from .sequence_other import (bias_sequence, hidden_fold_step, output_sequence, recursion_step,
-                             weight_sequence)
+from .sequence_other import (
+    bias_sequence,
+    hidden_fold_step,
+    output_sequence,
+    recursion_step,
+    weight_sequence,
+)
 from .sequence_recap import recap_step
 from .spec import NetworkSpec
 from .steps import Step
@@ -124,8 +139,9 @@ class Derivation:
         for step in self.steps:
             if step.id == step_id:
                 return step
-        raise KeyError(f"no step {str(step_id)!r}; steps are: "
-                       + ", ".join(str(s.id) for s in self.steps))
+        raise KeyError(
+            f"no step {str(step_id)!r}; steps are: " + ", ".join(str(s.id) for s in self.steps)
+        )
 
     def steps_for(self, target: str | StepId) -> tuple[Step, ...]:
         """The steps working towards ``target`` (``"dZ1"``, ``"dW2"``, ..., ``"general"``);
@@ -160,8 +176,9 @@ class Derivation:
 
     @staticmethod
     def _certificate(index: int, step: Step) -> StepCertificate:
-        return StepCertificate(str(step.id), tuple(certify(claim, seed=index)
-                                                   for claim in step.claims))
+        return StepCertificate(
+            str(step.id), tuple(certify(claim, seed=index) for claim in step.claims)
+        )
 
     def verify(self) -> Derivation:
         """Raise :class:`VerificationError` at the first step whose claims fail; return self."""
@@ -182,8 +199,9 @@ class Derivation:
         algebra = numpy_algebra(self.spec.m)
         grads: dict[str, np.ndarray] = {}
         for name in gradient_names(self.spec):
-            grads[name] = np.asarray(evaluate(self.formulas[name], {**values, **grads}, algebra),
-                                     dtype=float)
+            grads[name] = np.asarray(
+                evaluate(self.formulas[name], {**values, **grads}, algebra), dtype=float
+            )
         return grads
 
     def check_candidate(self, target: str, text: str) -> Verdict:
@@ -193,8 +211,9 @@ class Derivation:
         """
         table = shapes(self.spec)
         if target not in self.formulas:
-            raise FormulaError(f"unknown gradient {target!r}: use one of "
-                               + ", ".join(self.formulas))
+            raise FormulaError(
+                f"unknown gradient {target!r}: use one of " + ", ".join(self.formulas)
+            )
         node = parse(text, {name: shape for name, shape in table.items() if name != "A0"})
         _check_names(self.spec, node)
         try:
@@ -202,16 +221,22 @@ class Derivation:
         except ShapeError as error:
             return Verdict(False, "shape", str(error))
         if found != table[target]:
-            return Verdict(False, "shape", f"{to_text(node)} is ({found[0]}×{found[1]}) but "
-                           f"{target} must have the shape of {target[1:]}, "
-                           f"({table[target][0]}×{table[target][1]})")
+            return Verdict(
+                False,
+                "shape",
+                f"{to_text(node)} is ({found[0]}×{found[1]}) but "
+                f"{target} must have the shape of {target[1:]}, "
+                f"({table[target][0]}×{table[target][1]})",
+            )
         return _compare_values(self, target, node)
 
 
 def _check_names(spec: NetworkSpec, node: Node) -> None:
     if "Z" + str(spec.num_layers) in {f"Z{n.layer}" for n in _gprimes(node)}:
-        raise FormulaError(f"gprime(Z{spec.num_layers}) does not exist: the output layer is a "
-                           "sigmoid, not the hidden activation g")
+        raise FormulaError(
+            f"gprime(Z{spec.num_layers}) does not exist: the output layer is a "
+            "sigmoid, not the hidden activation g"
+        )
 
 
 def _gprimes(node: Node) -> list[GPrime]:
@@ -226,34 +251,53 @@ def _compare_values(derivation: Derivation, target: str, node: Node) -> Verdict:
     truth_node = derivation.formulas[target]
     for seed in (1, 2):
         arrays = random_network(derivation.spec, seed)
-        values = {**arrays, **_forward_numeric(derivation.spec, arrays),
-                  **derivation.evaluate(**arrays)}
+        values = {
+            **arrays,
+            **_forward_numeric(derivation.spec, arrays),
+            **derivation.evaluate(**arrays),
+        }
         algebra = numpy_algebra(derivation.spec.m)
         guess = np.asarray(evaluate(node, values, algebra), dtype=float)
         truth = values[target]
         wrong = ~np.isclose(guess, truth, rtol=1e-9, atol=1e-12)
         if wrong.any():
             r, c = (int(v) for v in np.argwhere(wrong)[0])
-            return Verdict(False, "value", _difference_reason(derivation, node, truth_node,
-                                                             (r, c), guess, truth))
-    return Verdict(True, "correct", f"{to_text(node)} agrees with the derived {target} "
-                   f"= {to_text(truth_node)} in every entry")
+            return Verdict(
+                False,
+                "value",
+                _difference_reason(derivation, node, truth_node, (r, c), guess, truth),
+            )
+    return Verdict(
+        True,
+        "correct",
+        f"{to_text(node)} agrees with the derived {target} = {to_text(truth_node)} in every entry",
+    )
 
 
-def _difference_reason(derivation: Derivation, node: Node, truth_node: Node, at: tuple[int, int],
-                       guess: np.ndarray, truth: np.ndarray) -> str:
+def _difference_reason(
+    derivation: Derivation,
+    node: Node,
+    truth_node: Node,
+    at: tuple[int, int],
+    guess: np.ndarray,
+    truth: np.ndarray,
+) -> str:
     r, c = at
     net = Network(derivation.spec)
     try:
         left = net.evaluate_symbolic(node, net.display_values)[r, c]
         right = net.evaluate_symbolic(truth_node, net.display_values)[r, c]
         if sympy.expand(left - right) != 0:
-            return (f"shapes agree but entry ({r + 1}, {c + 1}) is {_plain(left)} where the "
-                    f"truth is {_plain(right)}")
+            return (
+                f"shapes agree but entry ({r + 1}, {c + 1}) is {_plain(left)} where the "
+                f"truth is {_plain(right)}"
+            )
     except (ShapeError, KeyError):
         pass
-    return (f"shapes agree but entry ({r + 1}, {c + 1}) is {guess[r, c]:.6g} where the truth is "
-            f"{truth[r, c]:.6g} (on a random network)")
+    return (
+        f"shapes agree but entry ({r + 1}, {c + 1}) is {guess[r, c]:.6g} where the truth is "
+        f"{truth[r, c]:.6g} (on a random network)"
+    )
 
 
 def _plain(expr: sympy.Expr) -> str:
@@ -266,9 +310,12 @@ def _checked_arrays(spec: NetworkSpec, arrays: Mapping[str, np.ndarray]) -> dict
     missing = [name for name in needed if name not in arrays]
     extra = [name for name in arrays if name not in needed]
     if missing or extra:
-        raise ValueError("evaluate needs exactly " + ", ".join(needed)
-                         + (f"; missing {', '.join(missing)}" if missing else "")
-                         + (f"; unexpected {', '.join(extra)}" if extra else ""))
+        raise ValueError(
+            "evaluate needs exactly "
+            + ", ".join(needed)
+            + (f"; missing {', '.join(missing)}" if missing else "")
+            + (f"; unexpected {', '.join(extra)}" if extra else "")
+        )
     checked = {}
     for name in needed:
         value = np.asarray(arrays[name], dtype=float)
@@ -292,8 +339,11 @@ def _forward_numeric(spec: NetworkSpec, values: Mapping[str, np.ndarray]) -> dic
     return out
 
 
-def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None = None,
-           numbers_seed: int = NUMBERS_SEED) -> Derivation:
+def derive(
+    spec: NetworkSpec | None = None,
+    formulas: Mapping[str, str] | None = None,
+    numbers_seed: int = NUMBERS_SEED,
+) -> Derivation:
     """Build every step for ``spec`` (default: ``NetworkSpec()``).
 
     ``formulas`` replaces folded formulas by target (candidate language), e.g.
@@ -312,8 +362,10 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
     # -- real numbers and the vector chain rule (issue 12): they check the folded dZ1, so they
     # come right after its fold step, where a wrong formula is caught first
     fold = [step.id for step in steps].index(StepId("dZ1", StepKind.FOLD)) + 1
-    steps[fold:fold] = (*numbers_sequence(net, nodes["dZ1"], numbers_seed),
-                        *vector_sequence(net, nodes["dZ1"]))
+    steps[fold:fold] = (
+        *numbers_sequence(net, nodes["dZ1"], numbers_seed),
+        *vector_sequence(net, nodes["dZ1"]),
+    )
     steps += output_sequence(net, nodes[f"dZ{last}"])
     for layer in reversed(spec.layers):
         if 1 < layer < last:
@@ -326,5 +378,12 @@ def derive(spec: NetworkSpec | None = None, formulas: Mapping[str, str] | None =
     return Derivation(spec, tuple(steps), Formulas(nodes))
 
 
-__all__ = ["Derivation", "Formulas", "StepReport", "Verdict", "VerificationError", "derive",
-           "names_in"]
+__all__ = [
+    "Derivation",
+    "Formulas",
+    "StepReport",
+    "Verdict",
+    "VerificationError",
+    "derive",
+    "names_in",
+]

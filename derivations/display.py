@@ -25,9 +25,11 @@ def entry(matrix: str, row: int, col: int) -> TexPart:
 
 def general_entry(matrix: str, row_index: str, col_index: str) -> TexPart:
     """An entry with letter indices, e.g. ``w^{[2]}_{ki}``."""
-    return TexPart(f"{matrix}[{row_index}{col_index}]",
-                   notation.general_entry_tex(matrix, row_index, col_index),
-                   notation.symbol_key(matrix))
+    return TexPart(
+        f"{matrix}[{row_index}{col_index}]",
+        notation.general_entry_tex(matrix, row_index, col_index),
+        notation.symbol_key(matrix),
+    )
 
 
 def matrix_label(matrix: str, transposed: bool = False) -> TexPart:
@@ -39,14 +41,18 @@ def matrix_label(matrix: str, transposed: bool = False) -> TexPart:
 def gprime_entry(layer: int, row: int, col: int) -> TexPart:
     """``g^{[l]\\prime}(z^{[l]}_{ij})`` as a part."""
     z = notation.entry_tex(notation.entry_name(f"Z{layer}", row + 1, col + 1))
-    return TexPart(f"gprime{layer}_{row + 1}{col + 1}", notation.gprime_entry_tex(layer, z),
-                   f"gprime{layer}")
+    return TexPart(
+        f"gprime{layer}_{row + 1}{col + 1}", notation.gprime_entry_tex(layer, z), f"gprime{layer}"
+    )
 
 
 def partial(numerator: str, denominator: TexPart, symbol: str | None, prefix: str = "d") -> TexPart:
     """``∂ numerator / ∂ denominator`` as one part."""
-    return TexPart(f"{prefix}/{denominator.name}",
-                   rf"\frac{{\partial {numerator}}}{{\partial {denominator.tex}}}", symbol)
+    return TexPart(
+        f"{prefix}/{denominator.name}",
+        rf"\frac{{\partial {numerator}}}{{\partial {denominator.tex}}}",
+        symbol,
+    )
 
 
 def matrix_display(network: Network, matrix: str, transposed: bool = False) -> MatrixDisplay:
@@ -58,8 +64,13 @@ def matrix_display(network: Network, matrix: str, transposed: bool = False) -> M
     else:
         entries = tuple(tuple((entry(matrix, r, c),) for c in range(cols)) for r in range(rows))
         general = general_entry(matrix, *_indices(matrix))
-    return MatrixDisplay(f"{matrix}T" if transposed else matrix, matrix_label(matrix, transposed),
-                         entries, general, notation.symbol_key(matrix))
+    return MatrixDisplay(
+        f"{matrix}T" if transposed else matrix,
+        matrix_label(matrix, transposed),
+        entries,
+        general,
+        notation.symbol_key(matrix),
+    )
 
 
 def gprime_display(network: Network, layer: int) -> MatrixDisplay:
@@ -73,8 +84,11 @@ def gprime_display(network: Network, layer: int) -> MatrixDisplay:
 
 def general_gprime(layer: int) -> TexPart:
     """``g^{[l]\\prime}(z^{[l]}_{ij})`` with letter indices, as a part."""
-    return TexPart(f"gprime{layer}[ij]", notation.gprime_entry_tex(
-        layer, notation.general_entry_tex(f"Z{layer}", "i", "j")), f"gprime{layer}")
+    return TexPart(
+        f"gprime{layer}[ij]",
+        notation.gprime_entry_tex(layer, notation.general_entry_tex(f"Z{layer}", "i", "j")),
+        f"gprime{layer}",
+    )
 
 
 def sum_sign(name: str, index: str, upper: str) -> TexPart:
@@ -97,6 +111,22 @@ def joined(parts: Sequence[Parts], separator: TexPart = PLUS) -> Parts:
     return tuple(out)
 
 
-__all__ = ["COST", "EQUALS", "LOSS", "LPAREN", "OVER_M", "PLUS", "RPAREN", "entry",
-           "general_entry", "general_gprime", "gprime_display", "gprime_entry", "joined",
-           "matrix_display", "matrix_label", "partial", "sum_sign"]
+__all__ = [
+    "COST",
+    "EQUALS",
+    "LOSS",
+    "LPAREN",
+    "OVER_M",
+    "PLUS",
+    "RPAREN",
+    "entry",
+    "general_entry",
+    "general_gprime",
+    "gprime_display",
+    "gprime_entry",
+    "joined",
+    "matrix_display",
+    "matrix_label",
+    "partial",
+    "sum_sign",
+]

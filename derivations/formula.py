@@ -116,29 +116,32 @@ def parse(text: str, known: Mapping[str, Shape] | None = None) -> Node:
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("the formula is empty: write e.g. 'W2.T @ dZ2 * gprime(Z1)'")
     if len(text) > MAX_FORMULA_LENGTH:
-        raise FormulaError(f"the formula is {len(text)} characters long; at most "
-                           f"{MAX_FORMULA_LENGTH} are allowed")
+        raise FormulaError(
+            f"the formula is {len(text)} characters long; at most {MAX_FORMULA_LENGTH} are allowed"
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        raise FormulaError(f"cannot read {text.strip()!r}: {error.msg} at column "
-                           f"{error.offset}") from None
+        raise FormulaError(
+            f"cannot read {text.strip()!r}: {error.msg} at column {error.offset}"
+        ) from None
     except ValueError as error:  # e.g. a lone surrogate, which the compiler cannot encode
         raise FormulaError(f"cannot read {text.strip()!r}: {error}") from None
     node = _convert(tree.body)
     if known is not None:
         for name in sorted(names_in(node)):
             if name not in known:
-                raise FormulaError(f"unknown name {name!r}: this network has "
-                                   + ", ".join(known))
+                raise FormulaError(f"unknown name {name!r}: this network has " + ", ".join(known))
     return node
 
 
 def _convert(node: ast.AST) -> Node:
     if isinstance(node, ast.Name):
         if not _NAME.match(node.id):
-            raise FormulaError(f"unknown name {node.id!r}: use X, Y, W1, b1, Z1, A1, dZ1, ..., "
-                               "gprime(Zl), sum(M, axis=1) and 1/m")
+            raise FormulaError(
+                f"unknown name {node.id!r}: use X, Y, W1, b1, Z1, A1, dZ1, ..., "
+                "gprime(Zl), sum(M, axis=1) and 1/m"
+            )
         return Ref(node.id)
     if isinstance(node, ast.Attribute) and node.attr == "T":
         return Transpose(_convert(node.value))
@@ -146,14 +149,21 @@ def _convert(node: ast.AST) -> Node:
         return _convert_binop(node)
     if isinstance(node, ast.Call):
         return _convert_call(node)
-    raise FormulaError(f"unsupported syntax {ast.unparse(node)!r}: use names, .T, @, *, -, "
-                       "1/m, gprime(Zl) and sum(M, axis=1)")
+    raise FormulaError(
+        f"unsupported syntax {ast.unparse(node)!r}: use names, .T, @, *, -, "
+        "1/m, gprime(Zl) and sum(M, axis=1)"
+    )
 
 
 def _is_one_over_m(node: ast.AST) -> bool:
-    return (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)
-            and isinstance(node.left, ast.Constant) and node.left.value == 1
-            and isinstance(node.right, ast.Name) and node.right.id == "m")
+    return (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Div)
+        and isinstance(node.left, ast.Constant)
+        and node.left.value == 1
+        and isinstance(node.right, ast.Name)
+        and node.right.id == "m"
+    )
 
 
 def _convert_binop(node: ast.BinOp) -> Node:
@@ -166,14 +176,23 @@ def _convert_binop(node: ast.BinOp) -> Node:
     if isinstance(node.op, ast.Div) and isinstance(node.right, ast.Name) and node.right.id == "m":
         return OverM(_convert(node.left))
     operators: dict[type, Callable[[Node, Node], Node]] = {
-        ast.MatMult: MatMul, ast.Mult: Hadamard, ast.Sub: Sub}
+        ast.MatMult: MatMul,
+        ast.Mult: Hadamard,
+        ast.Sub: Sub,
+    }
     maker = operators.get(type(node.op))
     if maker is None:
-        raise FormulaError(f"unsupported operator in {ast.unparse(node)!r}: use @ (matrix "
-                           "product), * (element-wise product), - and 1/m")
+        raise FormulaError(
+            f"unsupported operator in {ast.unparse(node)!r}: use @ (matrix "
+            "product), * (element-wise product), - and 1/m"
+        )
     left = node.left
-    if (maker is not Sub and isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult)
-            and _is_one_over_m(left.left)):
+    if (
+        maker is not Sub
+        and isinstance(left, ast.BinOp)
+        and isinstance(left.op, ast.Mult)
+        and _is_one_over_m(left.left)
+    ):
         # "1/m * A @ B" parses as (1/m * A) @ B: the scale applies to the whole product (not
         # to a difference: "1/m * A - B" is (1/m * A) - B).
         return OverM(maker(_convert(left.right), _convert(node.right)))
@@ -186,17 +205,22 @@ def _convert_call(node: ast.Call) -> Node:
         arg = node.args[0]
         if isinstance(arg, ast.Name) and re.fullmatch(r"Z[1-9]", arg.id):
             return GPrime(int(arg.id[1:]))
-        raise FormulaError(f"gprime takes one Z matrix, as in gprime(Z1); got "
-                           f"{ast.unparse(node)!r}")
+        raise FormulaError(
+            f"gprime takes one Z matrix, as in gprime(Z1); got {ast.unparse(node)!r}"
+        )
     if name == "sum":
-        axis_ok = (len(node.args) == 1 and len(node.keywords) == 1
-                   and node.keywords[0].arg == "axis"
-                   and isinstance(node.keywords[0].value, ast.Constant)
-                   and node.keywords[0].value.value == 1)
+        axis_ok = (
+            len(node.args) == 1
+            and len(node.keywords) == 1
+            and node.keywords[0].arg == "axis"
+            and isinstance(node.keywords[0].value, ast.Constant)
+            and node.keywords[0].value.value == 1
+        )
         if axis_ok:
             return SumColumns(_convert(node.args[0]))
-        raise FormulaError(f"sum takes a matrix and axis=1, as in sum(dZ2, axis=1); got "
-                           f"{ast.unparse(node)!r}")
+        raise FormulaError(
+            f"sum takes a matrix and axis=1, as in sum(dZ2, axis=1); got {ast.unparse(node)!r}"
+        )
     raise FormulaError(f"unknown function {name!r}: only gprime(Zl) and sum(M, axis=1) exist")
 
 
@@ -220,6 +244,7 @@ def children(node: Node) -> tuple[Node, ...]:
 
 # --------------------------------------------------------------------------- printing
 
+
 def to_text(node: Node) -> str:
     """The formula in the candidate language (round-trips through :func:`parse`)."""
     if isinstance(node, Ref):
@@ -238,8 +263,9 @@ def to_text(node: Node) -> str:
     symbol = {MatMul: "@", Hadamard: "*", Sub: "-"}[type(node)]
     looser = (Sub,) if not isinstance(node, Sub) else ()
     left = _wrap_text(node.left, *looser, *((Hadamard,) if isinstance(node, MatMul) else ()))
-    right = _wrap_text(node.right, Sub, *((Hadamard, MatMul, OverM) if not isinstance(node, Sub)
-                                          else ()))
+    right = _wrap_text(
+        node.right, Sub, *((Hadamard, MatMul, OverM) if not isinstance(node, Sub) else ())
+    )
     return f"{left} {symbol} {right}"
 
 
@@ -249,6 +275,7 @@ def _wrap_text(node: Node, *loose: type) -> str:
 
 
 # --------------------------------------------------------------------------- shapes
+
 
 def shape_of(node: Node, shapes: Mapping[str, Shape]) -> Shape:
     """The shape of ``node``, or :class:`ShapeError` naming the factors that disagree.
@@ -275,13 +302,16 @@ def shape_of(node: Node, shapes: Mapping[str, Shape]) -> Shape:
             raise ShapeError(
                 f"{to_text(node)} has no matrix product: {to_text(node.left)} is "
                 f"{notation.shape_text(left)} and {to_text(node.right)} is "
-                f"{notation.shape_text(right)}; the inner sizes {left[1]} and {right[0]} differ")
+                f"{notation.shape_text(right)}; the inner sizes {left[1]} and {right[0]} differ"
+            )
         return left[0], right[1]
     if left != right:
         what = "element-wise product" if isinstance(node, Hadamard) else "difference"
-        raise ShapeError(f"{to_text(node)} has no {what}: {to_text(node.left)} is "
-                         f"{notation.shape_text(left)} and {to_text(node.right)} is "
-                         f"{notation.shape_text(right)}")
+        raise ShapeError(
+            f"{to_text(node)} has no {what}: {to_text(node.left)} is "
+            f"{notation.shape_text(left)} and {to_text(node.right)} is "
+            f"{notation.shape_text(right)}"
+        )
     return left
 
 
@@ -323,6 +353,7 @@ def evaluate(node: Node, values: Mapping[str, M], algebra: Algebra[M]) -> M:
 
 # --------------------------------------------------------------------------- typesetting
 
+
 def to_parts(node: Node) -> tuple[TexPart, ...]:
     """Typeset ``node`` as named parts, in Ng's notation (matrix product by juxtaposition).
 
@@ -339,20 +370,32 @@ def to_parts(node: Node) -> tuple[TexPart, ...]:
     if isinstance(node, Transpose):
         if isinstance(node.arg, Ref):
             name = node.arg.name
-            return (TexPart(f"{name}T", notation.matrix_tex(name, transposed=True),
-                            notation.symbol_key(name)),)
+            return (
+                TexPart(
+                    f"{name}T",
+                    notation.matrix_tex(name, transposed=True),
+                    notation.symbol_key(name),
+                ),
+            )
         return (LPAREN, *to_parts(node.arg), operator("rparenT", r")^{T}", Role.CLOSE))
     if isinstance(node, OverM):
         return (OVER_M, *_wrapped_parts(node.arg, Sub))
     if isinstance(node, SumColumns):
-        return (operator("sumcols", r"\sum_{\text{columns}}", Role.SUM),
-                *_wrapped_parts(node.arg, Sub))
+        return (
+            operator("sumcols", r"\sum_{\text{columns}}", Role.SUM),
+            *_wrapped_parts(node.arg, Sub),
+        )
     if isinstance(node, MatMul):
-        return (*_wrapped_parts(node.left, Sub, Hadamard), *_wrapped_parts(node.right, Sub,
-                                                                            Hadamard))
+        return (
+            *_wrapped_parts(node.left, Sub, Hadamard),
+            *_wrapped_parts(node.right, Sub, Hadamard),
+        )
     if isinstance(node, Hadamard):
-        return (*_wrapped_parts(node.left, Sub), HADAMARD,
-                *_wrapped_parts(node.right, Sub, Hadamard))
+        return (
+            *_wrapped_parts(node.left, Sub),
+            HADAMARD,
+            *_wrapped_parts(node.right, Sub, Hadamard),
+        )
     return (*to_parts(node.left), MINUS, *_wrapped_parts(node.right, Sub))
 
 

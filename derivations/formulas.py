@@ -84,8 +84,11 @@ def composite(network: Network, target: str) -> Composite:
     forward = network.forward(f"Z{inner}")
     z_symbols = network.symbols(f"Z{inner}")
     bindings = tuple(zip(z_symbols, below[f"Z{inner}"], strict=True))
-    values = {**below, **{k: v for k, v in forward.values.items() if k != f"A{inner - 1}"},
-              f"dZ{inner}": network.upstream(inner)}
+    values = {
+        **below,
+        **{k: v for k, v in forward.values.items() if k != f"A{inner - 1}"},
+        f"dZ{inner}": network.upstream(inner),
+    }
     function = forward.loss if target.startswith("dZ") else forward.cost
     return Composite(function, variables, bindings, values)
 
@@ -94,8 +97,12 @@ def fold_claims(network: Network, target: str, node: Node) -> tuple[Claim, ...]:
     """The claims of a fold step: the shape of ``node``, and (when it has the right shape) that
     it equals sympy's derivative of the loss or cost, entry by entry."""
     expected = network.shapes[target]
-    shape_claim = ShapeClaim(f"{target} = {to_text(node)} has the shape of its variable",
-                             to_text(node), tuple(network.shapes.items()), expected)
+    shape_claim = ShapeClaim(
+        f"{target} = {to_text(node)} has the shape of its variable",
+        to_text(node),
+        tuple(network.shapes.items()),
+        expected,
+    )
     try:
         if shape_of(node, network.shapes) != expected:
             return (shape_claim,)
@@ -104,9 +111,13 @@ def fold_claims(network: Network, target: str, node: Node) -> tuple[Claim, ...]:
     parts = composite(network, target)
     value = network.evaluate_symbolic(node, parts.values)
     what = "the summed loss 𝓛" if target.startswith("dZ") else "the cost J"
-    derivative = DerivativeClaim(f"{target} = {to_text(node)} is the derivative of {what} "
-                                 f"with respect to {target[1:]}", parts.function,
-                                 parts.variables, value, parts.bindings)
+    derivative = DerivativeClaim(
+        f"{target} = {to_text(node)} is the derivative of {what} with respect to {target[1:]}",
+        parts.function,
+        parts.variables,
+        value,
+        parts.bindings,
+    )
     return shape_claim, derivative
 
 
@@ -115,7 +126,8 @@ def formulas_with(spec: NetworkSpec, overrides: Mapping[str, str] | None) -> dic
     formulas = default_formulas(spec)
     for target, text in (overrides or {}).items():
         if target not in formulas:
-            raise ValueError(f"{target!r} is not a gradient of this network: use one of "
-                             + ", ".join(formulas))
+            raise ValueError(
+                f"{target!r} is not a gradient of this network: use one of " + ", ".join(formulas)
+            )
         formulas[target] = parse(text)
     return formulas

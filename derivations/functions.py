@@ -54,21 +54,27 @@ class Activation:
 Z = sympy.Symbol("z", real=True)
 
 
-def _function(name: str, numeric: Callable[[np.ndarray], np.ndarray],
-              derivative: type[sympy.Function] | None = None) -> type[sympy.Function]:
+def _function(
+    name: str,
+    numeric: Callable[[np.ndarray], np.ndarray],
+    derivative: type[sympy.Function] | None = None,
+) -> type[sympy.Function]:
     attributes: dict[str, object] = {"_imp_": staticmethod(numeric)}
     if derivative is not None:
         attributes["fdiff"] = lambda self, argindex=1: derivative(self.args[0])
     return type(name, (sympy.Function,), attributes)
 
 
-_NUMERIC: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
-                          Callable[[np.ndarray], np.ndarray]]] = {
+_NUMERIC: dict[
+    str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]
+] = {
     "tanh": (np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
     "sigmoid": (_sigmoid, lambda x: _sigmoid(x) * (1.0 - _sigmoid(x))),
     "relu": (lambda x: np.maximum(x, 0.0), lambda x: (np.asarray(x) > 0).astype(float)),
-    "leaky_relu": (lambda x: np.where(np.asarray(x) > 0, x, 0.01 * np.asarray(x)),
-                   lambda x: np.where(np.asarray(x) > 0, 1.0, 0.01)),
+    "leaky_relu": (
+        lambda x: np.where(np.asarray(x) > 0, x, 0.01 * np.asarray(x)),
+        lambda x: np.where(np.asarray(x) > 0, 1.0, 0.01),
+    ),
 }
 
 
@@ -79,11 +85,16 @@ def _definitions(name: str) -> tuple[sympy.Expr, sympy.Expr, str]:
     if name == "sigmoid":
         return s, s * (1 - s), r"\sigma(z)\,(1 - \sigma(z))"
     if name == "relu":
-        return (sympy.Piecewise((Z, Z > 0), (0, True)), sympy.Piecewise((1, Z > 0), (0, True)),
-                r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}")
-    return (sympy.Piecewise((Z, Z > 0), (LEAKY_SLOPE * Z, True)),
-            sympy.Piecewise((1, Z > 0), (LEAKY_SLOPE, True)),
-            r"\begin{cases} 1 & z > 0 \\ 0.01 & z \le 0 \end{cases}")
+        return (
+            sympy.Piecewise((Z, Z > 0), (0, True)),
+            sympy.Piecewise((1, Z > 0), (0, True)),
+            r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
+        )
+    return (
+        sympy.Piecewise((Z, Z > 0), (LEAKY_SLOPE * Z, True)),
+        sympy.Piecewise((1, Z > 0), (LEAKY_SLOPE, True)),
+        r"\begin{cases} 1 & z > 0 \\ 0.01 & z \le 0 \end{cases}",
+    )
 
 
 @cache

@@ -45,8 +45,9 @@ def shapes(spec: NetworkSpec) -> dict[str, Shape]:
 def symbol_matrix(name: str, shape: Shape) -> sympy.ImmutableMatrix:
     """A matrix of entry symbols, e.g. ``W2`` → ``[[w[2]_11, w[2]_12], ...]``."""
     rows, cols = shape
-    return sympy.ImmutableMatrix(rows, cols, lambda r, c: sympy.Symbol(
-        notation.entry_name(name, r + 1, c + 1), real=True))
+    return sympy.ImmutableMatrix(
+        rows, cols, lambda r, c: sympy.Symbol(notation.entry_name(name, r + 1, c + 1), real=True)
+    )
 
 
 def sympy_algebra(m: int) -> Algebra[sympy.ImmutableMatrix]:
@@ -139,8 +140,14 @@ class Network:
         if "A0" in values:
             values["X"] = values["A0"]
         a_out = values[f"A{spec.num_layers}"]
-        loss = sum((bce(a_out[k, j], values["Y"][k, j]) for k in range(a_out.rows)
-                    for j in range(a_out.cols)), sympy.Integer(0))
+        loss = sum(
+            (
+                bce(a_out[k, j], values["Y"][k, j])
+                for k in range(a_out.rows)
+                for j in range(a_out.cols)
+            ),
+            sympy.Integer(0),
+        )
         return Forward(free, values, loss)
 
     def upstream(self, layer: int) -> sympy.ImmutableMatrix:
@@ -149,7 +156,8 @@ class Network:
             forward = self.forward(f"Z{layer}")
             z = self.symbols(f"Z{layer}")
             self._upstream[layer] = sympy.ImmutableMatrix(
-                z.shape[0], z.shape[1], lambda r, c: derivative(forward.loss, z[r, c]))
+                z.shape[0], z.shape[1], lambda r, c: derivative(forward.loss, z[r, c])
+            )
         return self._upstream[layer]
 
     @cached_property
@@ -161,8 +169,9 @@ class Network:
             values[f"gprime{layer}"] = self.gprime(values[f"Z{layer}"])
         return values
 
-    def evaluate_symbolic(self, node: Node, values: Mapping[str, sympy.MatrixBase]
-                          ) -> sympy.ImmutableMatrix:
+    def evaluate_symbolic(
+        self, node: Node, values: Mapping[str, sympy.MatrixBase]
+    ) -> sympy.ImmutableMatrix:
         """``node`` on explicit sympy matrices (shapes checked first)."""
         shape_of(node, self.shapes)
         return sympy.ImmutableMatrix(evaluate(node, values, sympy_algebra(self.spec.m)))
@@ -172,8 +181,10 @@ def random_network(spec: NetworkSpec, seed: int = 0) -> dict[str, np.ndarray]:
     """Random ``X``, ``Y`` (0/1 labels), ``W1..WL``, ``b1..bL`` for ``spec``, reproducibly."""
     rng = np.random.default_rng(seed)
     table = shapes(spec)
-    arrays = {"X": rng.normal(size=table["X"]),
-              "Y": rng.integers(0, 2, size=table["Y"]).astype(float)}
+    arrays = {
+        "X": rng.normal(size=table["X"]),
+        "Y": rng.integers(0, 2, size=table["Y"]).astype(float),
+    }
     for layer in spec.layers:
         arrays[f"W{layer}"] = rng.normal(scale=0.8, size=table[f"W{layer}"])
         arrays[f"b{layer}"] = rng.normal(scale=0.3, size=table[f"b{layer}"])

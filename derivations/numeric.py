@@ -66,8 +66,7 @@ def _value(expr: sympy.Basic, values: Values, memo: dict[sympy.Basic, np.ndarray
     return found
 
 
-def _compute(expr: sympy.Basic, values: Values, memo: dict[sympy.Basic, np.ndarray]
-             ) -> np.ndarray:
+def _compute(expr: sympy.Basic, values: Values, memo: dict[sympy.Basic, np.ndarray]) -> np.ndarray:
     if expr.is_Symbol:
         return np.asarray(values[expr], dtype=float)
     if expr.is_Number or expr.is_NumberSymbol:
@@ -95,13 +94,17 @@ def _compute(expr: sympy.Basic, values: Values, memo: dict[sympy.Basic, np.ndarr
     return _lambdified(expr, values)
 
 
-def _piecewise(expr: sympy.Piecewise, values: Values, memo: dict[sympy.Basic, np.ndarray]
-               ) -> np.ndarray:
+def _piecewise(
+    expr: sympy.Piecewise, values: Values, memo: dict[sympy.Basic, np.ndarray]
+) -> np.ndarray:
     conditions = [_value(condition, values, memo) for _, condition in expr.args]
     choices = [_value(piece, values, memo) for piece, _ in expr.args]
     shape = np.broadcast_shapes(*(np.shape(a) for a in conditions + choices))
-    return np.select([np.broadcast_to(c, shape) for c in conditions],
-                     [np.broadcast_to(c, shape) for c in choices], default=np.nan)
+    return np.select(
+        [np.broadcast_to(c, shape) for c in conditions],
+        [np.broadcast_to(c, shape) for c in choices],
+        default=np.nan,
+    )
 
 
 def _lambdified(expr: sympy.Basic, values: Values) -> np.ndarray:

@@ -19,17 +19,55 @@ import sympy
 
 from . import notation
 from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
-from .display import (COST, EQUALS, LOSS, LPAREN, OVER_M, PLUS, RPAREN, entry, general_entry,
-                      general_gprime, gprime_display, gprime_entry, joined, matrix_display,
-                      matrix_label, partial, sum_sign)
+from .display import (
+    COST,
+    EQUALS,
+    LOSS,
+    LPAREN,
+    OVER_M,
+    PLUS,
+    RPAREN,
+    entry,
+    general_entry,
+    general_gprime,
+    gprime_display,
+    gprime_entry,
+    joined,
+    matrix_display,
+    matrix_label,
+    partial,
+    sum_sign,
+)
 from .functions import Z
-from .formula import (GPrime, Hadamard, MatMul, Node, Ref, ShapeError, Transpose, children,
-                      parse, shape_of, to_parts, to_text)
+from .formula import (
+    GPrime,
+    Hadamard,
+    MatMul,
+    Node,
+    Ref,
+    ShapeError,
+    Transpose,
+    children,
+    parse,
+    shape_of,
+    to_parts,
+    to_text,
+)
 from .formulas import composite, fold_claims
 from .network import Network
 from .spec import NetworkSpec
-from .steps import (Candidate, ChainFactor, ChainPath, EntryGrid, FactorRole, GridCell,
-                    Highlight, ShapeBadge, Stage, Step)
+from .steps import (
+    Candidate,
+    ChainFactor,
+    ChainPath,
+    EntryGrid,
+    FactorRole,
+    GridCell,
+    Highlight,
+    ShapeBadge,
+    Stage,
+    Step,
+)
 from .vocabulary import NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
 
 
@@ -47,53 +85,106 @@ def forward_step(net: Network, target: str) -> Step:
     lines: list[Parts] = []
     last = net.spec.num_layers
     for layer in net.spec.layers:
-        lines.append((matrix_label(f"Z{layer}"), EQUALS, matrix_label(f"W{layer}"),
-                      matrix_label(_prev(layer)), PLUS, matrix_label(f"b{layer}")))
+        lines.append(
+            (
+                matrix_label(f"Z{layer}"),
+                EQUALS,
+                matrix_label(f"W{layer}"),
+                matrix_label(_prev(layer)),
+                PLUS,
+                matrix_label(f"b{layer}"),
+            )
+        )
         function = r"\sigma" if layer == last else f"g^{{[{layer}]}}"
-        lines.append((matrix_label(f"A{layer}"), EQUALS,
-                      TexPart(f"act{layer}", rf"{function}(Z^{{[{layer}]}})",
-                              "sigma" if layer == last else f"g{layer}")))
-    lines.append((LOSS, EQUALS, TexPart("loss_sum", r"\sum_{j=1}^{m} L(a^{(j)}, y^{(j)})"),
-                  operator("comma", r",\quad", Role.SEPARATOR), COST, EQUALS, OVER_M, LOSS))
-    return Step(StepId(target, StepKind.FORWARD), Stage.FORWARD, "The forward equations",
-                "Everything starts from the forward pass. Each layer multiplies by its weights, "
-                "adds its bias and applies its activation. ℒ adds up the loss of each of the m "
-                "examples. The cost J is their average.",
-                lines=tuple(lines), claims=forward_claims(net))
+        lines.append(
+            (
+                matrix_label(f"A{layer}"),
+                EQUALS,
+                TexPart(
+                    f"act{layer}",
+                    rf"{function}(Z^{{[{layer}]}})",
+                    "sigma" if layer == last else f"g{layer}",
+                ),
+            )
+        )
+    lines.append(
+        (
+            LOSS,
+            EQUALS,
+            TexPart("loss_sum", r"\sum_{j=1}^{m} L(a^{(j)}, y^{(j)})"),
+            operator("comma", r",\quad", Role.SEPARATOR),
+            COST,
+            EQUALS,
+            OVER_M,
+            LOSS,
+        )
+    )
+    return Step(
+        StepId(target, StepKind.FORWARD),
+        Stage.FORWARD,
+        "The forward equations",
+        "Everything starts from the forward pass. Each layer multiplies by its weights, "
+        "adds its bias and applies its activation. ℒ adds up the loss of each of the m "
+        "examples. The cost J is their average.",
+        lines=tuple(lines),
+        claims=forward_claims(net),
+    )
 
 
 def _expansion_claim(net: Network, layer: int) -> EqualityClaim:
     """``W A + b`` as a matrix product equals the scalar sums written entry by entry."""
     w, a, b = net.symbols(f"W{layer}"), net.symbols(_prev(layer)), net.symbols(f"b{layer}")
     product = w * a + b * sympy.ones(1, a.cols)
-    sums = sympy.ImmutableMatrix(w.rows, a.cols, lambda k, j: sum(
-        (w[k, i] * a[i, j] for i in range(w.cols)), sympy.Integer(0)) + b[k, 0])
-    return EqualityClaim(f"Z{layer} = W{layer} {_prev(layer)} + b{layer}, entry by entry",
-                         sympy.ImmutableMatrix(product), sums)
+    sums = sympy.ImmutableMatrix(
+        w.rows,
+        a.cols,
+        lambda k, j: sum((w[k, i] * a[i, j] for i in range(w.cols)), sympy.Integer(0)) + b[k, 0],
+    )
+    return EqualityClaim(
+        f"Z{layer} = W{layer} {_prev(layer)} + b{layer}, entry by entry",
+        sympy.ImmutableMatrix(product),
+        sums,
+    )
 
 
 def concrete_claims(net: Network, layer: int) -> tuple[Claim, ...]:
     """``W[l+1] A[l]`` has the shape of ``Z[l+1]``."""
     nxt = layer + 1
     product_shape = shape_of(parse(f"W{nxt} @ A{layer}"), net.shapes)
-    return (EqualityClaim(f"W{nxt} A{layer} has the shape of Z{nxt}",
-                          sympy.ImmutableMatrix([list(product_shape)]),
-                          sympy.ImmutableMatrix([list(net.shapes[f"Z{nxt}"])])),)
+    return (
+        EqualityClaim(
+            f"W{nxt} A{layer} has the shape of Z{nxt}",
+            sympy.ImmutableMatrix([list(product_shape)]),
+            sympy.ImmutableMatrix([list(net.shapes[f"Z{nxt}"])]),
+        ),
+    )
 
 
 def concrete_step(net: Network, layer: int, target: str) -> Step:
     """2. The tiny matrices of layer ``layer + 1`` written with scalar entries."""
     nxt = layer + 1
     n_next, n_here, m = net.spec.size(nxt), net.spec.size(layer), net.spec.m
-    matrices = tuple(matrix_display(net, name) for name in
-                     (f"W{nxt}", f"A{layer}", f"b{nxt}", f"Z{nxt}", f"Z{layer}"))
-    return Step(StepId(target, StepKind.CONCRETE), Stage.CONCRETE,
-                "Tiny matrices, every entry named",
-                f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
-                f"{'s' if m > 1 else ''}. Every entry gets a name of its own.",
-                equation=(matrix_label(f"Z{nxt}"), EQUALS, matrix_label(f"W{nxt}"),
-                          matrix_label(f"A{layer}"), PLUS, matrix_label(f"b{nxt}")),
-                matrices=matrices, claims=concrete_claims(net, layer))
+    matrices = tuple(
+        matrix_display(net, name)
+        for name in (f"W{nxt}", f"A{layer}", f"b{nxt}", f"Z{nxt}", f"Z{layer}")
+    )
+    return Step(
+        StepId(target, StepKind.CONCRETE),
+        Stage.CONCRETE,
+        "Tiny matrices, every entry named",
+        f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
+        f"{'s' if m > 1 else ''}. Every entry gets a name of its own.",
+        equation=(
+            matrix_label(f"Z{nxt}"),
+            EQUALS,
+            matrix_label(f"W{nxt}"),
+            matrix_label(f"A{layer}"),
+            PLUS,
+            matrix_label(f"b{nxt}"),
+        ),
+        matrices=matrices,
+        claims=concrete_claims(net, layer),
+    )
 
 
 def expand_step(net: Network, layer: int, target: str) -> Step:
@@ -106,45 +197,94 @@ def expand_step(net: Network, layer: int, target: str) -> Step:
         for j in range(cols):
             terms = [(entry(f"W{nxt}", k, i), entry(f"A{layer}", i, j)) for i in range(inner)]
             parts = (entry(f"Z{nxt}", k, j), EQUALS, *joined(terms), PLUS, entry(f"b{nxt}", k, 0))
-            cells.append(GridCell(k, j, parts, (Highlight(f"W{nxt}", row=k),
-                                                Highlight(f"A{layer}", col=j),
-                                                Highlight(f"b{nxt}", row=k))))
-    general = (general_entry(f"Z{nxt}", "k", "j"), EQUALS,
-               sum_sign("sum_i", "i", notation.size_tex(layer)),
-               general_entry(f"W{nxt}", "k", "i"), general_entry(f"A{layer}", "i", "j"), PLUS,
-               general_entry(f"b{nxt}", "k", ""))
+            cells.append(
+                GridCell(
+                    k,
+                    j,
+                    parts,
+                    (
+                        Highlight(f"W{nxt}", row=k),
+                        Highlight(f"A{layer}", col=j),
+                        Highlight(f"b{nxt}", row=k),
+                    ),
+                )
+            )
+    general = (
+        general_entry(f"Z{nxt}", "k", "j"),
+        EQUALS,
+        sum_sign("sum_i", "i", notation.size_tex(layer)),
+        general_entry(f"W{nxt}", "k", "i"),
+        general_entry(f"A{layer}", "i", "j"),
+        PLUS,
+        general_entry(f"b{nxt}", "k", ""),
+    )
     grid = EntryGrid(f"Z{nxt}", matrix_label(f"Z{nxt}"), tuple(cells), (rows, cols), general)
-    return Step(StepId(target, StepKind.EXPAND), Stage.EXPAND, "Expand the product into scalars",
-                f"Each entry of Z[{nxt}] is row k of W[{nxt}] times column j of A[{layer}], "
-                "plus the bias. That is a plain sum of products of scalars, and ordinary "
-                "calculus can handle it.",
-                equation=general, grid=grid, claims=(_expansion_claim(net, nxt),))
+    return Step(
+        StepId(target, StepKind.EXPAND),
+        Stage.EXPAND,
+        "Expand the product into scalars",
+        f"Each entry of Z[{nxt}] is row k of W[{nxt}] times column j of A[{layer}], "
+        "plus the bias. That is a plain sum of products of scalars, and ordinary "
+        "calculus can handle it.",
+        equation=general,
+        grid=grid,
+        claims=(_expansion_claim(net, nxt),),
+    )
 
 
 def activate_claims(net: Network, layer: int) -> tuple[Claim, ...]:
     """``A[l] = g(Z[l])`` entry by entry."""
     z = net.symbols(f"Z{layer}")
-    return (EqualityClaim(f"A{layer} = g(Z{layer}) entry by entry", net.activate(layer, z),
-                          sympy.ImmutableMatrix(z.applyfunc(net.activation.g))),)
+    return (
+        EqualityClaim(
+            f"A{layer} = g(Z{layer}) entry by entry",
+            net.activate(layer, z),
+            sympy.ImmutableMatrix(z.applyfunc(net.activation.g)),
+        ),
+    )
 
 
 def activate_step(net: Network, layer: int, target: str) -> Step:
     """3b. ``a[l]_ij = g(z[l]_ij)``: the activation acts entry by entry."""
     rows, cols = net.shapes[f"Z{layer}"]
     g_tex = f"g^{{[{layer}]}}"
-    cells = tuple(GridCell(i, j, (entry(f"A{layer}", i, j), EQUALS, TexPart(
-        f"g{layer}_{i + 1}{j + 1}", rf"{g_tex}({entry(f'Z{layer}', i, j).tex})", f"g{layer}")),
-        (Highlight(f"Z{layer}", row=i, col=j),)) for i in range(rows) for j in range(cols))
-    general = (general_entry(f"A{layer}", "i", "j"), EQUALS, TexPart(
-        f"g{layer}_ij", rf"{g_tex}({notation.general_entry_tex(f'Z{layer}', 'i', 'j')})",
-        f"g{layer}"))
-    return Step(StepId(target, StepKind.ACTIVATE), Stage.EXPAND,
-                "The activation acts entry by entry",
-                f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own. So a[{layer}]_ij "
-                f"depends on z[{layer}]_ij and on nothing else.",
-                equation=general, grid=EntryGrid(f"A{layer}", matrix_label(f"A{layer}"), cells,
-                                                 (rows, cols), general),
-                claims=activate_claims(net, layer))
+    cells = tuple(
+        GridCell(
+            i,
+            j,
+            (
+                entry(f"A{layer}", i, j),
+                EQUALS,
+                TexPart(
+                    f"g{layer}_{i + 1}{j + 1}",
+                    rf"{g_tex}({entry(f'Z{layer}', i, j).tex})",
+                    f"g{layer}",
+                ),
+            ),
+            (Highlight(f"Z{layer}", row=i, col=j),),
+        )
+        for i in range(rows)
+        for j in range(cols)
+    )
+    general = (
+        general_entry(f"A{layer}", "i", "j"),
+        EQUALS,
+        TexPart(
+            f"g{layer}_ij",
+            rf"{g_tex}({notation.general_entry_tex(f'Z{layer}', 'i', 'j')})",
+            f"g{layer}",
+        ),
+    )
+    return Step(
+        StepId(target, StepKind.ACTIVATE),
+        Stage.EXPAND,
+        "The activation acts entry by entry",
+        f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own. So a[{layer}]_ij "
+        f"depends on z[{layer}]_ij and on nothing else.",
+        equation=general,
+        grid=EntryGrid(f"A{layer}", matrix_label(f"A{layer}"), cells, (rows, cols), general),
+        claims=activate_claims(net, layer),
+    )
 
 
 def _chain_paths(net: Network, layer: int, i: int, j: int) -> tuple[ChainPath, ...]:
@@ -154,14 +294,27 @@ def _chain_paths(net: Network, layer: int, i: int, j: int) -> tuple[ChainPath, .
     for k in range(net.spec.size(nxt)):
         z_next = entry(f"Z{nxt}", k, j)
         factors = (
-            ChainFactor(FactorRole.UPSTREAM, partial(LOSS.tex, z_next, f"dZ{nxt}"),
-                        entry(f"dZ{nxt}", k, j), LOSS, z_next),
-            ChainFactor(FactorRole.WEIGHT, partial(z_next.tex, a_here, f"W{nxt}",
-                                                   prefix=z_next.name),
-                        entry(f"W{nxt}", k, i), z_next, a_here),
-            ChainFactor(FactorRole.LOCAL, partial(a_here.tex, z_here, f"gprime{layer}",
-                                                  prefix=a_here.name),
-                        gprime_entry(layer, i, j), a_here, z_here),
+            ChainFactor(
+                FactorRole.UPSTREAM,
+                partial(LOSS.tex, z_next, f"dZ{nxt}"),
+                entry(f"dZ{nxt}", k, j),
+                LOSS,
+                z_next,
+            ),
+            ChainFactor(
+                FactorRole.WEIGHT,
+                partial(z_next.tex, a_here, f"W{nxt}", prefix=z_next.name),
+                entry(f"W{nxt}", k, i),
+                z_next,
+                a_here,
+            ),
+            ChainFactor(
+                FactorRole.LOCAL,
+                partial(a_here.tex, z_here, f"gprime{layer}", prefix=a_here.name),
+                gprime_entry(layer, i, j),
+                a_here,
+                z_here,
+            ),
         )
         paths.append(ChainPath(z_next, factors))
     return tuple(paths)
@@ -174,41 +327,55 @@ def _partial_truth(net: Network, layer: int, i: int, j: int) -> sympy.Expr:
     upstream = net.upstream(nxt)
     w = net.symbols(f"W{nxt}")
     z = net.symbols(f"Z{layer}")
-    return sum((upstream[k, j] * w[k, i] * net.activation.gprime(z[i, j])
-                for k in range(w.rows)), sympy.Integer(0))
+    return sum(
+        (upstream[k, j] * w[k, i] * net.activation.gprime(z[i, j]) for k in range(w.rows)),
+        sympy.Integer(0),
+    )
 
 
-def partial_claims(net: Network, layer: int, target: str, picked: tuple[int, int]
-                   ) -> tuple[DerivativeClaim, tuple[DerivativeClaim, ...]]:
+def partial_claims(
+    net: Network, layer: int, target: str, picked: tuple[int, int]
+) -> tuple[DerivativeClaim, tuple[DerivativeClaim, ...]]:
     """The chain rule over every path gives ``∂𝓛/∂z[l]_ij`` (the total), and each local
     factor is the derivative it stands for."""
     nxt = layer + 1
     i, j = picked
     z = net.symbols(f"Z{layer}")
     loss = composite(net, target)
-    total = DerivativeClaim(f"the chain rule over every path through z[{nxt}]_kj gives "
-                            f"∂𝓛/∂z[{layer}]_{i + 1}{j + 1}", loss.function,
-                            sympy.ImmutableMatrix([[z[i, j]]]),
-                            sympy.ImmutableMatrix([[_partial_truth(net, layer, i, j)]]),
-                            loss.bindings)
+    total = DerivativeClaim(
+        f"the chain rule over every path through z[{nxt}]_kj gives ∂𝓛/∂z[{layer}]_{i + 1}{j + 1}",
+        loss.function,
+        sympy.ImmutableMatrix([[z[i, j]]]),
+        sympy.ImmutableMatrix([[_partial_truth(net, layer, i, j)]]),
+        loss.bindings,
+    )
     a = net.symbols(f"A{layer}")
     w, b = net.symbols(f"W{nxt}"), net.symbols(f"b{nxt}")
     local_claims = []
     for k in range(w.rows):
         z_next = sum((w[k, p] * a[p, j] for p in range(w.cols)), sympy.Integer(0)) + b[k, 0]
-        local_claims.append(DerivativeClaim(f"∂z[{nxt}]_{k + 1}{j + 1}/∂a[{layer}]_{i + 1}{j + 1}"
-                                            f" = w[{nxt}]_{k + 1}{i + 1}", z_next,
-                                            sympy.ImmutableMatrix([[a[i, j]]]),
-                                            sympy.ImmutableMatrix([[w[k, i]]])))
-    local_claims.append(DerivativeClaim(f"∂a[{layer}]_ij/∂z[{layer}]_ij = g'(z[{layer}]_ij)",
-                                        net.activation.g(z[i, j]),
-                                        sympy.ImmutableMatrix([[z[i, j]]]),
-                                        sympy.ImmutableMatrix([[net.activation.gprime(z[i, j])]])))
+        local_claims.append(
+            DerivativeClaim(
+                f"∂z[{nxt}]_{k + 1}{j + 1}/∂a[{layer}]_{i + 1}{j + 1} = w[{nxt}]_{k + 1}{i + 1}",
+                z_next,
+                sympy.ImmutableMatrix([[a[i, j]]]),
+                sympy.ImmutableMatrix([[w[k, i]]]),
+            )
+        )
+    local_claims.append(
+        DerivativeClaim(
+            f"∂a[{layer}]_ij/∂z[{layer}]_ij = g'(z[{layer}]_ij)",
+            net.activation.g(z[i, j]),
+            sympy.ImmutableMatrix([[z[i, j]]]),
+            sympy.ImmutableMatrix([[net.activation.gprime(z[i, j])]]),
+        )
+    )
     return total, tuple(local_claims)
 
 
-def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
-                  ) -> tuple[Step, ...]:
+def partial_steps(
+    net: Network, layer: int, target: str, picked: tuple[int, int]
+) -> tuple[Step, ...]:
     """4. One entry's partial derivative by the scalar chain rule, then with values."""
     nxt = layer + 1
     i, j = picked
@@ -218,40 +385,65 @@ def partial_steps(net: Network, layer: int, target: str, picked: tuple[int, int]
     values = (lhs, EQUALS, *joined([tuple(f.value for f in p.factors) for p in paths]))
     total, local_claims = partial_claims(net, layer, target, picked)
     n_paths = len(paths)
-    first = Step(StepId(target, StepKind.PARTIAL), Stage.PARTIAL,
-                 "One entry, by the scalar chain rule",
-                 f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches ℒ through a[{layer}]_"
-                 f"{i + 1}{j + 1}, then through "
-                 + (f"all {n_paths} entries" if n_paths > 1 else "the entry")
-                 + f" of column {j + 1} of Z[{nxt}]. The chain rule adds one product per path.",
-                 equation=generic, paths=paths, picked=picked, claims=(total, *local_claims))
-    second = Step(StepId(target, StepKind.PARTIAL_VALUES), Stage.PARTIAL, "What each factor is",
-                  f"The first factor is the upstream gradient dz[{nxt}]_k{j + 1}, short for "
-                  f"∂ℒ/∂z[{nxt}]_k{j + 1}. The second is a weight, w[{nxt}]_k{i + 1}. The third "
-                  f"is g' at z[{layer}]_{i + 1}{j + 1}. Every path shares that last factor.",
-                  equation=values, paths=paths, picked=picked, claims=(total,))
+    first = Step(
+        StepId(target, StepKind.PARTIAL),
+        Stage.PARTIAL,
+        "One entry, by the scalar chain rule",
+        f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches ℒ through a[{layer}]_"
+        f"{i + 1}{j + 1}, then through "
+        + (f"all {n_paths} entries" if n_paths > 1 else "the entry")
+        + f" of column {j + 1} of Z[{nxt}]. The chain rule adds one product per path.",
+        equation=generic,
+        paths=paths,
+        picked=picked,
+        claims=(total, *local_claims),
+    )
+    second = Step(
+        StepId(target, StepKind.PARTIAL_VALUES),
+        Stage.PARTIAL,
+        "What each factor is",
+        f"The first factor is the upstream gradient dz[{nxt}]_k{j + 1}, short for "
+        f"∂ℒ/∂z[{nxt}]_k{j + 1}. The second is a weight, w[{nxt}]_k{i + 1}. The third "
+        f"is g' at z[{layer}]_{i + 1}{j + 1}. Every path shares that last factor.",
+        equation=values,
+        paths=paths,
+        picked=picked,
+        claims=(total,),
+    )
     return first, second
 
 
 def gprime_claims(net: Network) -> tuple[Claim, ...]:
     """The activation's derivative is sympy's derivative of its definition."""
     act = net.activation
-    return (DerivativeClaim(f"the derivative of {act.name} is g'(z) = "
-                            f"{sympy.sstr(act.derivative)}", act.definition,
-                            sympy.ImmutableMatrix([[Z]]),
-                            sympy.ImmutableMatrix([[act.derivative]])),)
+    return (
+        DerivativeClaim(
+            f"the derivative of {act.name} is g'(z) = {sympy.sstr(act.derivative)}",
+            act.definition,
+            sympy.ImmutableMatrix([[Z]]),
+            sympy.ImmutableMatrix([[act.derivative]]),
+        ),
+    )
 
 
 def gprime_step(net: Network, layer: int, target: str) -> Step:
     """The activation's derivative, checked against sympy's differentiation of its definition."""
     act = net.activation
-    equation = (TexPart(f"gprime{layer}_z", rf"g^{{[{layer}]\prime}}(z)", f"gprime{layer}"),
-                EQUALS, TexPart("gprime_def", act.derivative_tex))
+    equation = (
+        TexPart(f"gprime{layer}_z", rf"g^{{[{layer}]\prime}}(z)", f"gprime{layer}"),
+        EQUALS,
+        TexPart("gprime_def", act.derivative_tex),
+    )
     pretty = act.name.replace("_", " ")
-    return Step(StepId(target, StepKind.GPRIME), Stage.PARTIAL, f"The derivative of {pretty}",
-                f"For {pretty} the local factor is the formula shown. It is evaluated at each "
-                "entry separately, which is why it will become an element-wise product.",
-                equation=equation, claims=gprime_claims(net))
+    return Step(
+        StepId(target, StepKind.GPRIME),
+        Stage.PARTIAL,
+        f"The derivative of {pretty}",
+        f"For {pretty} the local factor is the formula shown. It is evaluated at each "
+        "entry separately, which is why it will become an element-wise product.",
+        equation=equation,
+        claims=gprime_claims(net),
+    )
 
 
 def all_entries_claims(net: Network, layer: int, target: str) -> tuple[Claim, ...]:
@@ -259,8 +451,15 @@ def all_entries_claims(net: Network, layer: int, target: str) -> tuple[Claim, ..
     rows, cols = net.shapes[f"Z{layer}"]
     truth = sympy.ImmutableMatrix(rows, cols, lambda i, j: _partial_truth(net, layer, i, j))
     loss = composite(net, target)
-    return (DerivativeClaim(f"every entry of dZ{layer} by the same chain rule",
-                            loss.function, net.symbols(f"Z{layer}"), truth, loss.bindings),)
+    return (
+        DerivativeClaim(
+            f"every entry of dZ{layer} by the same chain rule",
+            loss.function,
+            net.symbols(f"Z{layer}"),
+            truth,
+            loss.bindings,
+        ),
+    )
 
 
 def all_entries_step(net: Network, layer: int, target: str) -> Step:
@@ -271,27 +470,48 @@ def all_entries_step(net: Network, layer: int, target: str) -> Step:
     cells = []
     for i in range(rows):
         for j in range(cols):
-            terms = [(entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j), gprime_entry(layer, i, j))
-                     for k in range(inner)]
-            cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS, *joined(terms)),
-                                  (Highlight(f"W{nxt}", col=i), Highlight(f"dZ{nxt}", col=j))))
-    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS,
-               sum_sign("sum_k", "k", notation.size_tex(nxt)),
-               general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
-               general_gprime(layer))
-    return Step(StepId(target, StepKind.ALL_ENTRIES), Stage.ALL_ENTRIES, "Every entry the same way",
-                "Repeat for every entry. Scalars commute, so write each product as weight, then "
-                "upstream gradient, then g'. The matrices will need that order.",
-                equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
-                                                 tuple(cells), (rows, cols), general),
-                claims=all_entries_claims(net, layer, target))
+            terms = [
+                (entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j), gprime_entry(layer, i, j))
+                for k in range(inner)
+            ]
+            cells.append(
+                GridCell(
+                    i,
+                    j,
+                    (entry(f"dZ{layer}", i, j), EQUALS, *joined(terms)),
+                    (Highlight(f"W{nxt}", col=i), Highlight(f"dZ{nxt}", col=j)),
+                )
+            )
+    general = (
+        general_entry(f"dZ{layer}", "i", "j"),
+        EQUALS,
+        sum_sign("sum_k", "k", notation.size_tex(nxt)),
+        general_entry(f"W{nxt}", "k", "i"),
+        general_entry(f"dZ{nxt}", "k", "j"),
+        general_gprime(layer),
+    )
+    return Step(
+        StepId(target, StepKind.ALL_ENTRIES),
+        Stage.ALL_ENTRIES,
+        "Every entry the same way",
+        "Repeat for every entry. Scalars commute, so write each product as weight, then "
+        "upstream gradient, then g'. The matrices will need that order.",
+        equation=general,
+        grid=EntryGrid(
+            f"dZ{layer}", matrix_label(f"dZ{layer}"), tuple(cells), (rows, cols), general
+        ),
+        claims=all_entries_claims(net, layer, target),
+    )
 
 
 def _display_sums(net: Network, layer: int) -> sympy.ImmutableMatrix:
     nxt = layer + 1
     w, dz = net.symbols(f"W{nxt}"), net.symbols(f"dZ{nxt}")
-    return sympy.ImmutableMatrix(w.cols, dz.cols, lambda i, j: sum(
-        (w[k, i] * dz[k, j] for k in range(w.rows)), sympy.Integer(0)))
+    return sympy.ImmutableMatrix(
+        w.cols,
+        dz.cols,
+        lambda i, j: sum((w[k, i] * dz[k, j] for k in range(w.rows)), sympy.Integer(0)),
+    )
 
 
 def fold_factor_claims(net: Network, layer: int) -> tuple[Claim, ...]:
@@ -301,11 +521,26 @@ def fold_factor_claims(net: Network, layer: int) -> tuple[Claim, ...]:
     inner = net.spec.size(nxt)
     display = net.display_values
     factored = _display_sums(net, layer).multiply_elementwise(display[f"gprime{layer}"])
-    unfactored = sympy.ImmutableMatrix(rows, cols, lambda i, j: sum(
-        (display[f"W{nxt}"][k, i] * display[f"dZ{nxt}"][k, j] * display[f"gprime{layer}"][i, j]
-         for k in range(inner)), sympy.Integer(0)))
-    return (EqualityClaim("factoring out g' leaves every entry unchanged",
-                          sympy.ImmutableMatrix(factored), unfactored),)
+    unfactored = sympy.ImmutableMatrix(
+        rows,
+        cols,
+        lambda i, j: sum(
+            (
+                display[f"W{nxt}"][k, i]
+                * display[f"dZ{nxt}"][k, j]
+                * display[f"gprime{layer}"][i, j]
+                for k in range(inner)
+            ),
+            sympy.Integer(0),
+        ),
+    )
+    return (
+        EqualityClaim(
+            "factoring out g' leaves every entry unchanged",
+            sympy.ImmutableMatrix(factored),
+            unfactored,
+        ),
+    )
 
 
 def fold_factor_step(net: Network, layer: int, target: str) -> Step:
@@ -317,49 +552,91 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
     for i in range(rows):
         for j in range(cols):
             terms = [(entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j)) for k in range(inner)]
-            cells.append(GridCell(i, j, (entry(f"dZ{layer}", i, j), EQUALS, LPAREN,
-                                         *joined(terms), RPAREN, gprime_entry(layer, i, j))))
-    general = (general_entry(f"dZ{layer}", "i", "j"), EQUALS,
-               operator("lparen", r"\Big(", Role.OPEN),
-               sum_sign("sum_k", "k", notation.size_tex(nxt)),
-               general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"),
-               operator("rparen", r"\Big)", Role.CLOSE),
-               general_gprime(layer))
-    return Step(StepId(target, StepKind.FOLD_FACTOR), Stage.FOLD, "Take out the common factor",
-                f"In every entry, all terms share g'(z[{layer}]_ij). Factor it out. What is left "
-                "is a sum of weights times upstream gradients, and g' multiplies it entry by "
-                "entry.",
-                equation=general, grid=EntryGrid(f"dZ{layer}", matrix_label(f"dZ{layer}"),
-                                                 tuple(cells), (rows, cols), general),
-                claims=fold_factor_claims(net, layer))
+            cells.append(
+                GridCell(
+                    i,
+                    j,
+                    (
+                        entry(f"dZ{layer}", i, j),
+                        EQUALS,
+                        LPAREN,
+                        *joined(terms),
+                        RPAREN,
+                        gprime_entry(layer, i, j),
+                    ),
+                )
+            )
+    general = (
+        general_entry(f"dZ{layer}", "i", "j"),
+        EQUALS,
+        operator("lparen", r"\Big(", Role.OPEN),
+        sum_sign("sum_k", "k", notation.size_tex(nxt)),
+        general_entry(f"W{nxt}", "k", "i"),
+        general_entry(f"dZ{nxt}", "k", "j"),
+        operator("rparen", r"\Big)", Role.CLOSE),
+        general_gprime(layer),
+    )
+    return Step(
+        StepId(target, StepKind.FOLD_FACTOR),
+        Stage.FOLD,
+        "Take out the common factor",
+        f"In every entry, all terms share g'(z[{layer}]_ij). Factor it out. What is left "
+        "is a sum of weights times upstream gradients, and g' multiplies it entry by "
+        "entry.",
+        equation=general,
+        grid=EntryGrid(
+            f"dZ{layer}", matrix_label(f"dZ{layer}"), tuple(cells), (rows, cols), general
+        ),
+        claims=fold_factor_claims(net, layer),
+    )
 
 
 def transpose_claims(net: Network, layer: int) -> tuple[Claim, ...]:
     """``Σ_k w[l+1]_ki dz[l+1]_kj`` is entry ``(i, j)`` of ``W[l+1]ᵀ dZ[l+1]``."""
     nxt = layer + 1
     display = net.display_values
-    return (EqualityClaim(f"Σ_k w[{nxt}]_ki dz[{nxt}]_kj is entry (i, j) of W{nxt}.T @ dZ{nxt}",
-                          _display_sums(net, layer),
-                          sympy.ImmutableMatrix(display[f"W{nxt}"].T * display[f"dZ{nxt}"])),)
+    return (
+        EqualityClaim(
+            f"Σ_k w[{nxt}]_ki dz[{nxt}]_kj is entry (i, j) of W{nxt}.T @ dZ{nxt}",
+            _display_sums(net, layer),
+            sympy.ImmutableMatrix(display[f"W{nxt}"].T * display[f"dZ{nxt}"]),
+        ),
+    )
 
 
 def transpose_step(net: Network, layer: int, target: str) -> Step:
     """6b. The sum runs down a column of ``W[l+1]``: a row of ``W[l+1]ᵀ``."""
     nxt = layer + 1
-    highlights = tuple((Highlight(f"W{nxt}", col=i), Highlight(f"W{nxt}T", row=i))
-                       for i in range(net.shapes[f"W{nxt}"][1]))
-    equation = (sum_sign("sum_k", "k", notation.size_tex(nxt)),
-                general_entry(f"W{nxt}", "k", "i"), general_entry(f"dZ{nxt}", "k", "j"), EQUALS,
-                LPAREN, matrix_label(f"W{nxt}", transposed=True),
-                matrix_label(f"dZ{nxt}"), operator("rparen_ij", ")_{ij}", Role.CLOSE))
-    return Step(StepId(target, StepKind.TRANSPOSE), Stage.PITFALL, "Why the transpose",
-                f"In the sum, the index k runs down column i of W[{nxt}]. A matrix product runs "
-                f"along a row of its left factor. Column i of W[{nxt}] is row i of W[{nxt}]ᵀ: "
-                "that is where the transpose comes from.",
-                equation=equation, matrices=(matrix_display(net, f"W{nxt}"),
-                                             matrix_display(net, f"W{nxt}", transposed=True),
-                                             matrix_display(net, f"dZ{nxt}")),
-                highlights=highlights, claims=transpose_claims(net, layer))
+    highlights = tuple(
+        (Highlight(f"W{nxt}", col=i), Highlight(f"W{nxt}T", row=i))
+        for i in range(net.shapes[f"W{nxt}"][1])
+    )
+    equation = (
+        sum_sign("sum_k", "k", notation.size_tex(nxt)),
+        general_entry(f"W{nxt}", "k", "i"),
+        general_entry(f"dZ{nxt}", "k", "j"),
+        EQUALS,
+        LPAREN,
+        matrix_label(f"W{nxt}", transposed=True),
+        matrix_label(f"dZ{nxt}"),
+        operator("rparen_ij", ")_{ij}", Role.CLOSE),
+    )
+    return Step(
+        StepId(target, StepKind.TRANSPOSE),
+        Stage.PITFALL,
+        "Why the transpose",
+        f"In the sum, the index k runs down column i of W[{nxt}]. A matrix product runs "
+        f"along a row of its left factor. Column i of W[{nxt}] is row i of W[{nxt}]ᵀ: "
+        "that is where the transpose comes from.",
+        equation=equation,
+        matrices=(
+            matrix_display(net, f"W{nxt}"),
+            matrix_display(net, f"W{nxt}", transposed=True),
+            matrix_display(net, f"dZ{nxt}"),
+        ),
+        highlights=highlights,
+        claims=transpose_claims(net, layer),
+    )
 
 
 def dz_fold_claims(net: Network, layer: int, target: str, node: Node) -> tuple[Claim, ...]:
@@ -369,9 +646,15 @@ def dz_fold_claims(net: Network, layer: int, target: str, node: Node) -> tuple[C
     try:
         value = net.evaluate_symbolic(node, net.display_values)
         factored = _display_sums(net, layer).multiply_elementwise(
-            net.display_values[f"gprime{layer}"])
-        claims.append(EqualityClaim(f"{to_text(node)} reproduces every entry of the grid",
-                                    value, sympy.ImmutableMatrix(factored)))
+            net.display_values[f"gprime{layer}"]
+        )
+        claims.append(
+            EqualityClaim(
+                f"{to_text(node)} reproduces every entry of the grid",
+                value,
+                sympy.ImmutableMatrix(factored),
+            )
+        )
     except (ShapeError, KeyError):
         pass
     return tuple(claims)
@@ -381,14 +664,23 @@ def fold_step(net: Network, layer: int, target: str, node: Node) -> Step:
     """6c. The grid folds into the matrix formula; checked against sympy's derivative."""
     equation = (matrix_label(target), EQUALS, *to_parts(node))
     nxt = layer + 1
-    matrices = (matrix_display(net, f"W{nxt}", transposed=True), matrix_display(net, f"dZ{nxt}"),
-                gprime_display(net, layer), matrix_display(net, f"dZ{layer}"))
-    return Step(StepId(target, StepKind.FOLD), Stage.FOLD, "Fold back into matrices",
-                f"Row i of W[{nxt}]ᵀ times column j of dZ[{nxt}], times g' of the same entry. "
-                f"That is W[{nxt}]ᵀ dZ[{nxt}], then an element-wise product with "
-                f"g'(Z[{layer}]).",
-                equation=equation, matrices=matrices,
-                claims=dz_fold_claims(net, layer, target, node))
+    matrices = (
+        matrix_display(net, f"W{nxt}", transposed=True),
+        matrix_display(net, f"dZ{nxt}"),
+        gprime_display(net, layer),
+        matrix_display(net, f"dZ{layer}"),
+    )
+    return Step(
+        StepId(target, StepKind.FOLD),
+        Stage.FOLD,
+        "Fold back into matrices",
+        f"Row i of W[{nxt}]ᵀ times column j of dZ[{nxt}], times g' of the same entry. "
+        f"That is W[{nxt}]ᵀ dZ[{nxt}], then an element-wise product with "
+        f"g'(Z[{layer}]).",
+        equation=equation,
+        matrices=matrices,
+        claims=dz_fold_claims(net, layer, target, node),
+    )
 
 
 def badges_for(net: Network, target: str, node: Node) -> tuple[ShapeBadge, ...]:
@@ -426,23 +718,35 @@ def _shape_letters(net: Network, name: str) -> tuple[str, str]:
 
 def shapes_claims(net: Network, layer: int, node: Node) -> tuple[Claim, ...]:
     """``node`` has the shape of ``Z[l]``."""
-    return (ShapeClaim(f"{to_text(node)} has the shape of Z{layer}", to_text(node),
-                       tuple(net.shapes.items()), net.shapes[f"Z{layer}"]),)
+    return (
+        ShapeClaim(
+            f"{to_text(node)} has the shape of Z{layer}",
+            to_text(node),
+            tuple(net.shapes.items()),
+            net.shapes[f"Z{layer}"],
+        ),
+    )
 
 
 def shapes_step(net: Network, layer: int, target: str, node: Node) -> Step:
     """7. Shapes under every factor: they must agree, and the result has ``Z[l]``'s shape."""
     nxt = layer + 1
     rows, cols = net.shapes[f"Z{layer}"]
-    return Step(StepId(target, StepKind.SHAPES), Stage.SHAPES, "The shapes fit",
-                f"Now W[{nxt}]ᵀ dZ[{nxt}]: n[{layer}] by n[{nxt}] times n[{nxt}] by m. "
-                f"That gives n[{layer}] by m, here {rows}×{cols}. "
-                f"g'(Z[{layer}]) and dZ[{layer}] have that shape too.",
-                equation=(matrix_label(target), EQUALS, *to_parts(node)),
-                badges=badges_for(net, target, node), claims=shapes_claims(net, layer, node))
+    return Step(
+        StepId(target, StepKind.SHAPES),
+        Stage.SHAPES,
+        "The shapes fit",
+        f"Now W[{nxt}]ᵀ dZ[{nxt}]: n[{layer}] by n[{nxt}] times n[{nxt}] by m. "
+        f"That gives n[{layer}] by m, here {rows}×{cols}. "
+        f"g'(Z[{layer}]) and dZ[{layer}] have that shape too.",
+        equation=(matrix_label(target), EQUALS, *to_parts(node)),
+        badges=badges_for(net, target, node),
+        claims=shapes_claims(net, layer, node),
+    )
 
 
 # --------------------------------------------------------------------------- wrong candidates
+
 
 def candidate_texts(layer: int) -> tuple[str, ...]:
     """The tempting wrong forms of ``dZ[l]``: without the transpose, in the naive scalar order
@@ -452,8 +756,11 @@ def candidate_texts(layer: int) -> tuple[str, ...]:
     ('W2 @ dZ2 * gprime(Z1)', 'dZ2 @ W2 * gprime(Z1)', 'W2.T @ dZ2 @ gprime(Z1)')
     """
     nxt = layer + 1
-    return (f"W{nxt} @ dZ{nxt} * gprime(Z{layer})", f"dZ{nxt} @ W{nxt} * gprime(Z{layer})",
-            f"W{nxt}.T @ dZ{nxt} @ gprime(Z{layer})")
+    return (
+        f"W{nxt} @ dZ{nxt} * gprime(Z{layer})",
+        f"dZ{nxt} @ W{nxt} * gprime(Z{layer})",
+        f"W{nxt}.T @ dZ{nxt} @ gprime(Z{layer})",
+    )
 
 
 def screen_name(node: Node) -> str:
@@ -506,8 +813,10 @@ def judge_candidate(net: Network, target: str, text: str) -> Candidate:
         shape = shape_of(node, shapes)
         fits = shape == wanted
         if not fits:
-            verdict = (f"{screen_name(node)} is {_size(shape)}, but {screen_name(Ref(target))} "
-                       f"is {_size(wanted)}")
+            verdict = (
+                f"{screen_name(node)} is {_size(shape)}, but {screen_name(Ref(target))} "
+                f"is {_size(wanted)}"
+            )
         elif _agrees(net, node, int(target[2:])):
             verdict = "shapes fit, and here it is even right"
         else:
@@ -518,19 +827,24 @@ def judge_candidate(net: Network, target: str, text: str) -> Candidate:
     left, right = shape_of(failing.left, shapes), shape_of(failing.right, shapes)
     red = tuple(part.name for part in to_parts(failing))
     if isinstance(failing, MatMul):
-        verdict = (f"no product: {screen_name(failing.left)} is {_size(left)}, "
-                   f"{screen_name(failing.right)} is {_size(right)} ({left[1]} ≠ {right[0]})")
+        verdict = (
+            f"no product: {screen_name(failing.left)} is {_size(left)}, "
+            f"{screen_name(failing.right)} is {_size(right)} ({left[1]} ≠ {right[0]})"
+        )
     else:
         odd = failing.left if left != wanted else failing.right
-        verdict = (f"{screen_name(odd)} is {_size(shape_of(odd, shapes))}, "
-                   f"but {screen_name(Ref(target))} is {_size(wanted)}")
+        verdict = (
+            f"{screen_name(odd)} is {_size(shape_of(odd, shapes))}, "
+            f"but {screen_name(Ref(target))} is {_size(wanted)}"
+        )
     return Candidate(text, equation, _marked(badges, red), None, False, verdict)
 
 
 def _truth(net: Network, layer: int) -> sympy.ImmutableMatrix:
     """The true ``dZ[l]`` in display symbols: ``(Σ_k w_ki dz_kj) g'(z_ij)``."""
-    return sympy.ImmutableMatrix(_display_sums(net, layer).multiply_elementwise(
-        net.display_values[f"gprime{layer}"]))
+    return sympy.ImmutableMatrix(
+        _display_sums(net, layer).multiply_elementwise(net.display_values[f"gprime{layer}"])
+    )
 
 
 def _agrees(net: Network, node: Node, layer: int) -> bool:
@@ -548,8 +862,9 @@ def candidate_claims(net: Network, layer: int, target: str) -> tuple[Claim, ...]
     """For each tempting form: the shape the checker finds (or that a product in it does not
     exist, with its factors' shapes); a form that fits differs from the truth in value."""
     table = tuple(net.shapes.items())
-    claims: list[Claim] = [ShapeClaim(f"{target} has the shape of Z{layer}", target, table,
-                                      net.shapes[target])]
+    claims: list[Claim] = [
+        ShapeClaim(f"{target} has the shape of Z{layer}", target, table, net.shapes[target])
+    ]
     truth = _truth(net, layer)
     for text in candidate_texts(layer):
         node = parse(text)
@@ -560,18 +875,26 @@ def candidate_claims(net: Network, layer: int, target: str) -> tuple[Claim, ...]
             if shape == net.shapes[target]:
                 value = net.evaluate_symbolic(node, net.display_values)
                 if _agrees(net, node, layer):
-                    claims.append(EqualityClaim(f"with one unit per layer, {text} is the true "
-                                                f"{target}", value, truth))
+                    claims.append(
+                        EqualityClaim(
+                            f"with one unit per layer, {text} is the true {target}", value, truth
+                        )
+                    )
                 else:
-                    claims.append(DifferenceClaim(f"{text} fits but differs from the true "
-                                                  f"{target}", value, truth))
+                    claims.append(
+                        DifferenceClaim(
+                            f"{text} fits but differs from the true {target}", value, truth
+                        )
+                    )
             continue
-        claims.append(ShapeClaim(f"{to_text(failing)} does not exist", to_text(failing), table,
-                                 None))
+        claims.append(
+            ShapeClaim(f"{to_text(failing)} does not exist", to_text(failing), table, None)
+        )
         for factor in children(failing):
             shape = shape_of(factor, net.shapes)
-            claims.append(ShapeClaim(f"{to_text(factor)} is {_size(shape)}", to_text(factor),
-                                     table, shape))
+            claims.append(
+                ShapeClaim(f"{to_text(factor)} is {_size(shape)}", to_text(factor), table, shape)
+            )
     return tuple(claims)
 
 
@@ -583,8 +906,10 @@ def candidate_sentence(net: Network, target: str, candidate: Candidate) -> str:
     wanted = _size(net.shapes[target])
     if failing is None:
         if not candidate.fits:
-            return (f"{screen_name(node)} is {_size(shape_of(node, net.shapes))}, but "
-                    f"{screen_name(Ref(target))} is {wanted}.")
+            return (
+                f"{screen_name(node)} is {_size(shape_of(node, net.shapes))}, but "
+                f"{screen_name(Ref(target))} is {wanted}."
+            )
         if candidate.verdict.endswith("even right"):
             return f"{screen_name(node)} fits, and here it is even right."
         return f"{screen_name(node)} fits here, so only its values can tell."
@@ -593,8 +918,10 @@ def candidate_sentence(net: Network, target: str, candidate: Candidate) -> str:
     if isinstance(failing, MatMul):
         return f"{screen_name(failing)} has no product: {_size(left)} times {_size(right)}."
     odd = failing.left if left != net.shapes[target] else failing.right
-    return (f"{screen_name(odd)} is {_size(shape_of(odd, net.shapes))}, but "
-            f"{screen_name(Ref(target))} is {wanted}.")
+    return (
+        f"{screen_name(odd)} is {_size(shape_of(odd, net.shapes))}, but "
+        f"{screen_name(Ref(target))} is {wanted}."
+    )
 
 
 def candidates_step(net: Network, layer: int, target: str) -> Step:
@@ -602,18 +929,28 @@ def candidates_step(net: Network, layer: int, target: str) -> Step:
     candidates = tuple(judge_candidate(net, target, text) for text in candidate_texts(layer))
     failing = sum(not c.fits for c in candidates)
     dims = "-".join(str(n) for n in net.spec.layer_dims)
-    summary = ("Each one fails on shapes." if failing == len(candidates) else
-               "Here each one fits, so shapes cannot tell." if failing == 0 else
-               f"{failing} of {len(candidates)} fail on shapes.")
+    summary = (
+        "Each one fails on shapes."
+        if failing == len(candidates)
+        else "Here each one fits, so shapes cannot tell."
+        if failing == 0
+        else f"{failing} of {len(candidates)} fail on shapes."
+    )
     opening = f"Try the tempting forms on {dims} with m = {net.spec.m}. {summary}"
     sentences = tuple(candidate_sentence(net, target, c) for c in candidates)
-    return Step(StepId(target, StepKind.CANDIDATES), Stage.SHAPES, "Wrong forms fail on shapes",
-                " ".join((opening, *sentences)),
-                equation=candidates[0].equation, candidates=candidates,
-                claims=candidate_claims(net, layer, target))
+    return Step(
+        StepId(target, StepKind.CANDIDATES),
+        Stage.SHAPES,
+        "Wrong forms fail on shapes",
+        " ".join((opening, *sentences)),
+        equation=candidates[0].equation,
+        candidates=candidates,
+        claims=candidate_claims(net, layer, target),
+    )
 
 
 # --------------------------------------------------------------------------- the square pitfall
+
 
 def square_companion(spec: NetworkSpec, layer: int) -> NetworkSpec:
     """The same network with ``W[l+1]`` square (``n[l] = n[l+1]``, at least 2), where leaving
@@ -643,10 +980,19 @@ def no_transpose_claims(net: Network, layer: int) -> tuple[Claim, ...]:
     wrong = parse(text)
     display = square.display_values
     right_value = _truth(square, layer)
-    return (ShapeClaim(f"with a square W{layer + 1}, {text} has the shape of Z{layer}", text,
-                       tuple(square.shapes.items()), square.shapes[f"Z{layer}"]),
-            DifferenceClaim(f"with a square W{layer + 1}, {text} differs from the true "
-                            f"dZ{layer}", square.evaluate_symbolic(wrong, display), right_value))
+    return (
+        ShapeClaim(
+            f"with a square W{layer + 1}, {text} has the shape of Z{layer}",
+            text,
+            tuple(square.shapes.items()),
+            square.shapes[f"Z{layer}"],
+        ),
+        DifferenceClaim(
+            f"with a square W{layer + 1}, {text} differs from the true dZ{layer}",
+            square.evaluate_symbolic(wrong, display),
+            right_value,
+        ),
+    )
 
 
 def no_transpose_step(net: Network, layer: int, target: str) -> Step:
@@ -663,24 +1009,36 @@ def no_transpose_step(net: Network, layer: int, target: str) -> Step:
     k = next(k for k in range(square_spec.size(nxt)) if k != i)
     dims = "-".join(str(n) for n in square_spec.layer_dims)
     here = square_spec == net.spec
-    note = TexPart("square_note", rf"\text{{{'here' if here else 'for'} a square }}"
-                   rf"{notation.matrix_tex(f'W{nxt}')}"
-                   + (r"\text{ in this network}" if here else rf"\text{{ as in {dims}}}"))
-    lines = ((note,),
-             (entry(f"dZ{layer}", i, j), NOT_EQUALS, *_scalar_parts(square, layer, i, j,
-                                                                     transposed=False)),
-             (entry(f"dZ{layer}", i, j), EQUALS, *_scalar_parts(square, layer, i, j,
-                                                                 transposed=True)))
+    note = TexPart(
+        "square_note",
+        rf"\text{{{'here' if here else 'for'} a square }}"
+        rf"{notation.matrix_tex(f'W{nxt}')}"
+        + (r"\text{ in this network}" if here else rf"\text{{ as in {dims}}}"),
+    )
+    lines = (
+        (note,),
+        (
+            entry(f"dZ{layer}", i, j),
+            NOT_EQUALS,
+            *_scalar_parts(square, layer, i, j, transposed=False),
+        ),
+        (entry(f"dZ{layer}", i, j), EQUALS, *_scalar_parts(square, layer, i, j, transposed=True)),
+    )
     wrong_w, right_w = (f"w[{nxt}]_{a + 1}{b + 1}" for a, b in ((i, k), (k, i)))
     where = "Here W" if here else f"For a square W[{nxt}], as in {dims}, W"
-    return Step(StepId(target, StepKind.NO_TRANSPOSE), Stage.PITFALL,
-                "Shapes agree, values differ",
-                f"{where}[{nxt}] dZ[{nxt}] has every shape right. "
-                f"The values do not: entry ({i + 1}, {j + 1}) uses {wrong_w} "
-                f"where it needs {right_w}.",
-                equation=(matrix_label(target), EQUALS, *to_parts(wrong)),
-                badges=badges_for(square, target, wrong), lines=lines, claims=claims,
-                picked=(i, j))
+    return Step(
+        StepId(target, StepKind.NO_TRANSPOSE),
+        Stage.PITFALL,
+        "Shapes agree, values differ",
+        f"{where}[{nxt}] dZ[{nxt}] has every shape right. "
+        f"The values do not: entry ({i + 1}, {j + 1}) uses {wrong_w} "
+        f"where it needs {right_w}.",
+        equation=(matrix_label(target), EQUALS, *to_parts(wrong)),
+        badges=badges_for(square, target, wrong),
+        lines=lines,
+        claims=claims,
+        picked=(i, j),
+    )
 
 
 def _first_difference(left: sympy.MatrixBase, right: sympy.MatrixBase) -> tuple[int, int]:
@@ -691,8 +1049,9 @@ def _first_difference(left: sympy.MatrixBase, right: sympy.MatrixBase) -> tuple[
     return 0, 0
 
 
-def _scalar_parts(net: Network, layer: int, i: int, j: int,
-                  transposed: bool) -> tuple[TexPart, ...]:
+def _scalar_parts(
+    net: Network, layer: int, i: int, j: int, transposed: bool
+) -> tuple[TexPart, ...]:
     """``Σ_k w · dz · g'`` for entry (i, j), with or without the transpose."""
     nxt = layer + 1
     terms = []
@@ -702,14 +1061,23 @@ def _scalar_parts(net: Network, layer: int, i: int, j: int,
     return joined(terms)
 
 
-def dz_sequence(net: Network, layer: int, node: Node, picked: tuple[int, int] = (0, 0)
-                ) -> tuple[Step, ...]:
+def dz_sequence(
+    net: Network, layer: int, node: Node, picked: tuple[int, int] = (0, 0)
+) -> tuple[Step, ...]:
     """The whole detailed sequence for ``dZ[layer]`` (``layer < L``)."""
     target = f"dZ{layer}"
-    return (forward_step(net, target), concrete_step(net, layer, target),
-            expand_step(net, layer, target), activate_step(net, layer, target),
-            *partial_steps(net, layer, target, picked), gprime_step(net, layer, target),
-            all_entries_step(net, layer, target), fold_factor_step(net, layer, target),
-            transpose_step(net, layer, target), fold_step(net, layer, target, node),
-            candidates_step(net, layer, target), shapes_step(net, layer, target, node),
-            no_transpose_step(net, layer, target))
+    return (
+        forward_step(net, target),
+        concrete_step(net, layer, target),
+        expand_step(net, layer, target),
+        activate_step(net, layer, target),
+        *partial_steps(net, layer, target, picked),
+        gprime_step(net, layer, target),
+        all_entries_step(net, layer, target),
+        fold_factor_step(net, layer, target),
+        transpose_step(net, layer, target),
+        fold_step(net, layer, target, node),
+        candidates_step(net, layer, target),
+        shapes_step(net, layer, target, node),
+        no_transpose_step(net, layer, target),
+    )

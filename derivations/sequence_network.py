@@ -47,6 +47,7 @@ Edge = tuple[int, int]
 
 # --------------------------------------------------------------------------- structure
 
+
 def layer_edges(spec: NetworkSpec, layer: int) -> tuple[Edge, ...]:
     """Every edge into layer ``layer`` (``1 .. L``), grouped by the unit it leaves.
 
@@ -80,6 +81,7 @@ def focus_unit(spec: NetworkSpec, layer: int = LAYER) -> int:
 
 # --------------------------------------------------------------------------- labels
 
+
 def unit_part(layer: int, index: int) -> TexPart:
     """The label of unit ``index`` (0-based) of ``layer``: ``x_{1}`` or ``a^{[1]}_{2}``.
 
@@ -87,16 +89,20 @@ def unit_part(layer: int, index: int) -> TexPart:
     ('x_{1}', 'a^{[1]}_{2}')
     """
     matrix = "X" if layer == 0 else f"A{layer}"
-    return TexPart(f"unit{layer}_{index + 1}",
-                   notation.general_entry_tex(matrix, str(index + 1), ""),
-                   notation.symbol_key(matrix))
+    return TexPart(
+        f"unit{layer}_{index + 1}",
+        notation.general_entry_tex(matrix, str(index + 1), ""),
+        notation.symbol_key(matrix),
+    )
 
 
 def unit_parts(spec: NetworkSpec) -> tuple[Parts, ...]:
     """The unit labels of every layer, input first: ``lines[l][i]`` labels unit ``i`` of
     layer ``l``."""
-    return tuple(tuple(unit_part(layer, i) for i in range(spec.size(layer)))
-                 for layer in range(spec.num_layers + 1))
+    return tuple(
+        tuple(unit_part(layer, i) for i in range(spec.size(layer)))
+        for layer in range(spec.num_layers + 1)
+    )
 
 
 def weight_part(layer: int, edge: Edge) -> TexPart:
@@ -116,6 +122,7 @@ def _symbol(part: TexPart) -> sympy.Symbol:
 
 # --------------------------------------------------------------------------- claims
 
+
 def network_claims(net: Network) -> tuple[Claim, ...]:
     """For every layer, the weight drawn on each edge is the derivative of the unit it enters
     with respect to the unit it leaves (one example: ``z = W a + b``)."""
@@ -129,15 +136,20 @@ def network_claims(net: Network) -> tuple[Claim, ...]:
         for k, i in layer_edges(net.spec, layer):
             labels[k, i] = _symbol(weight_part(layer, (k, i)))
             jacobian[k, i] = sympy.diff(z[k, 0], a[i, 0])
-        claims.append(EqualityClaim(
-            f"the edge from unit i of layer {layer - 1} to unit k of layer {layer} carries "
-            f"∂z[{layer}]_k/∂a[{layer - 1}]_i = w[{layer}]_ki",
-            sympy.ImmutableMatrix(labels), sympy.ImmutableMatrix(jacobian)))
+        claims.append(
+            EqualityClaim(
+                f"the edge from unit i of layer {layer - 1} to unit k of layer {layer} carries "
+                f"∂z[{layer}]_k/∂a[{layer - 1}]_i = w[{layer}]_ki",
+                sympy.ImmutableMatrix(labels),
+                sympy.ImmutableMatrix(jacobian),
+            )
+        )
     return tuple(claims)
 
 
-def backward_claims(net: Network, layer: int, unit: int, leaving: Sequence[Edge]
-                    ) -> tuple[Claim, ...]:
+def backward_claims(
+    net: Network, layer: int, unit: int, leaving: Sequence[Edge]
+) -> tuple[Claim, ...]:
     """The edges ``leaving`` unit ``unit`` of ``layer`` are column ``unit`` of ``W[l+1]``, and
     what the unit collects along them, ``Σ w[l+1]_ki ∂𝓛/∂z[l+1]_kj``, is sympy's
     ``∂𝓛/∂a[l]_ij`` for every example ``j``."""
@@ -145,31 +157,50 @@ def backward_claims(net: Network, layer: int, unit: int, leaving: Sequence[Edge]
     w, b = net.symbols(f"W{nxt}"), net.symbols(f"b{nxt}")
     a = net.symbols(f"A{layer}")
     weights = sympy.ImmutableMatrix([[_symbol(weight_part(nxt, edge))] for edge in leaving])
-    column = EqualityClaim(f"the edges leaving unit {unit + 1} of layer {layer} carry column "
-                           f"{unit + 1} of W{nxt}", weights,
-                           sympy.ImmutableMatrix(w[:, unit]))
+    column = EqualityClaim(
+        f"the edges leaving unit {unit + 1} of layer {layer} carry column {unit + 1} of W{nxt}",
+        weights,
+        sympy.ImmutableMatrix(w[:, unit]),
+    )
     upstream = net.upstream(nxt)
     z = net.symbols(f"Z{nxt}")
-    bindings = tuple((z[k, j], sum((w[k, p] * a[p, j] for p in range(w.cols)), sympy.Integer(0))
-                      + b[k, 0]) for k in range(z.rows) for j in range(z.cols))
-    collected = sympy.ImmutableMatrix(1, a.cols, lambda _, j: sum(
-        (w[k, i] * upstream[k, j] for k, i in leaving), sympy.Integer(0)))
+    bindings = tuple(
+        (z[k, j], sum((w[k, p] * a[p, j] for p in range(w.cols)), sympy.Integer(0)) + b[k, 0])
+        for k in range(z.rows)
+        for j in range(z.cols)
+    )
+    collected = sympy.ImmutableMatrix(
+        1,
+        a.cols,
+        lambda _, j: sum((w[k, i] * upstream[k, j] for k, i in leaving), sympy.Integer(0)),
+    )
     gradient = DerivativeClaim(
         f"unit {unit + 1} of layer {layer} collects ∂𝓛/∂a[{layer}]_{unit + 1}j along its edges",
-        net.forward(f"Z{nxt}").loss, sympy.ImmutableMatrix(a[unit, :]), collected, bindings)
+        net.forward(f"Z{nxt}").loss,
+        sympy.ImmutableMatrix(a[unit, :]),
+        collected,
+        bindings,
+    )
     return column, gradient
 
 
-def column_to_row_claims(net: Network, source: MatrixDisplay, target: MatrixDisplay
-                         ) -> tuple[Claim, ...]:
+def column_to_row_claims(
+    net: Network, source: MatrixDisplay, target: MatrixDisplay
+) -> tuple[Claim, ...]:
     """Row ``i`` of the displayed ``W[l]ᵀ`` is column ``i`` of ``W[l]``, for every ``i``."""
     w = net.symbols(source.name)
     shown = sympy.ImmutableMatrix([[_symbol(cell[0]) for cell in row] for row in target.entries])
-    return (EqualityClaim(f"row i of {source.name}ᵀ as shown is column i of {source.name}, "
-                          "for every i", shown, sympy.ImmutableMatrix(w.T)),)
+    return (
+        EqualityClaim(
+            f"row i of {source.name}ᵀ as shown is column i of {source.name}, for every i",
+            shown,
+            sympy.ImmutableMatrix(w.T),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- words
+
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
@@ -219,6 +250,7 @@ def _weights_words(layer: int, edges: Sequence[Edge]) -> str:
 
 # --------------------------------------------------------------------------- steps
 
+
 def network_step(net: Network, target: str = TARGET) -> Step:
     """The network: units per layer (``lines``), the weights of every layer (``matrices``),
     and one edge singled out (``picked``: entry ``(k, i)`` of ``W[2]``)."""
@@ -226,13 +258,19 @@ def network_step(net: Network, target: str = TARGET) -> Step:
     unit = focus_unit(spec)
     nxt = LAYER + 1
     edge = (0, unit)
-    return Step(StepId(target, StepKind.NETWORK), Stage.FORWARD, "The network itself",
-                f"The network: {describe_layers(spec)}. "
-                f"The edge w[{nxt}]_1{unit + 1} enters {unit_words(spec, nxt, 0)} and leaves "
-                f"{unit_words(spec, LAYER, unit)}.",
-                equation=(weight_part(nxt, edge),), lines=unit_parts(spec),
-                matrices=tuple(matrix_display(net, f"W{layer}") for layer in spec.layers),
-                picked=edge, claims=network_claims(net))
+    return Step(
+        StepId(target, StepKind.NETWORK),
+        Stage.FORWARD,
+        "The network itself",
+        f"The network: {describe_layers(spec)}. "
+        f"The edge w[{nxt}]_1{unit + 1} enters {unit_words(spec, nxt, 0)} and leaves "
+        f"{unit_words(spec, LAYER, unit)}.",
+        equation=(weight_part(nxt, edge),),
+        lines=unit_parts(spec),
+        matrices=tuple(matrix_display(net, f"W{layer}") for layer in spec.layers),
+        picked=edge,
+        claims=network_claims(net),
+    )
 
 
 def backward_step(net: Network, target: str = TARGET) -> Step:
@@ -244,20 +282,26 @@ def backward_step(net: Network, target: str = TARGET) -> Step:
     unit = focus_unit(spec)
     leaving = edges_leaving(spec, layer, unit)
     lhs = partial(LOSS.tex, general_entry(f"A{layer}", str(unit + 1), "j"), f"dA{layer}")
-    terms = [(weight_part(nxt, edge), general_entry(f"dZ{nxt}", str(edge[0] + 1), "j"))
-             for edge in leaving]
+    terms = [
+        (weight_part(nxt, edge), general_entry(f"dZ{nxt}", str(edge[0] + 1), "j"))
+        for edge in leaving
+    ]
     source = matrix_display(net, f"W{nxt}")
     transposed = matrix_display(net, f"W{nxt}", transposed=True)
     several = len(leaving) > 1
-    return Step(StepId(target, StepKind.BACKWARD), Stage.PITFALL, "Backwards along the edges",
-                f"Run backwards: {unit_words(spec, layer, unit)} collects the gradient on "
-                f"{'the edges that leave' if several else 'the edge that leaves'} it. "
-                f"{'They carry' if several else 'It carries'} {_weights_words(nxt, leaving)}: "
-                f"column {unit + 1} of W[{nxt}].",
-                equation=(lhs, EQUALS, *joined(terms)), matrices=(source, transposed),
-                highlights=((Highlight(source.name, col=unit),
-                             Highlight(f"{source.name}T", row=unit)),),
-                claims=backward_claims(net, layer, unit, leaving))
+    return Step(
+        StepId(target, StepKind.BACKWARD),
+        Stage.PITFALL,
+        "Backwards along the edges",
+        f"Run backwards: {unit_words(spec, layer, unit)} collects the gradient on "
+        f"{'the edges that leave' if several else 'the edge that leaves'} it. "
+        f"{'They carry' if several else 'It carries'} {_weights_words(nxt, leaving)}: "
+        f"column {unit + 1} of W[{nxt}].",
+        equation=(lhs, EQUALS, *joined(terms)),
+        matrices=(source, transposed),
+        highlights=((Highlight(source.name, col=unit), Highlight(f"{source.name}T", row=unit)),),
+        claims=backward_claims(net, layer, unit, leaving),
+    )
 
 
 def column_to_row_step(net: Network, target: str = TARGET) -> Step:
@@ -269,18 +313,27 @@ def column_to_row_step(net: Network, target: str = TARGET) -> Step:
     source = matrix_display(net, f"W{nxt}")
     transposed = matrix_display(net, f"W{nxt}", transposed=True)
     order = [unit, *[i for i in range(spec.size(LAYER)) if i != unit]]
-    others = (" Every other column becomes a row the same way."
-              if spec.size(LAYER) > 1 else "")
-    equation = (LPAREN, matrix_label(f"W{nxt}", transposed=True),
-                operator("rparen_ik", rf")_{{{unit + 1}k}}", Role.CLOSE), EQUALS,
-                general_entry(f"W{nxt}", "k", str(unit + 1)))
-    return Step(StepId(target, StepKind.COLUMN_TO_ROW), Stage.PITFALL, "A column becomes a row",
-                f"Lay column {unit + 1} of W[{nxt}] on its side: it becomes row {unit + 1} of "
-                f"W[{nxt}]ᵀ.{others}",
-                equation=equation, matrices=(source, transposed),
-                highlights=tuple((Highlight(source.name, col=i),
-                                  Highlight(f"{source.name}T", row=i)) for i in order),
-                claims=column_to_row_claims(net, source, transposed))
+    others = " Every other column becomes a row the same way." if spec.size(LAYER) > 1 else ""
+    equation = (
+        LPAREN,
+        matrix_label(f"W{nxt}", transposed=True),
+        operator("rparen_ik", rf")_{{{unit + 1}k}}", Role.CLOSE),
+        EQUALS,
+        general_entry(f"W{nxt}", "k", str(unit + 1)),
+    )
+    return Step(
+        StepId(target, StepKind.COLUMN_TO_ROW),
+        Stage.PITFALL,
+        "A column becomes a row",
+        f"Lay column {unit + 1} of W[{nxt}] on its side: it becomes row {unit + 1} of "
+        f"W[{nxt}]ᵀ.{others}",
+        equation=equation,
+        matrices=(source, transposed),
+        highlights=tuple(
+            (Highlight(source.name, col=i), Highlight(f"{source.name}T", row=i)) for i in order
+        ),
+        claims=column_to_row_claims(net, source, transposed),
+    )
 
 
 def network_steps(net: Network) -> tuple[Step, ...]:
@@ -302,7 +355,23 @@ def with_network_steps(net: Network, steps: Sequence[Step]) -> tuple[Step, ...]:
     return tuple(out)
 
 
-__all__ = ["Edge", "backward_claims", "backward_step", "column_to_row_claims",
-           "column_to_row_step", "describe_layers", "edges_entering", "edges_leaving",
-           "focus_unit", "layer_edges", "network_claims", "network_step", "network_steps",
-           "unit_part", "unit_parts", "unit_words", "weight_part", "with_network_steps"]
+__all__ = [
+    "Edge",
+    "backward_claims",
+    "backward_step",
+    "column_to_row_claims",
+    "column_to_row_step",
+    "describe_layers",
+    "edges_entering",
+    "edges_leaving",
+    "focus_unit",
+    "layer_edges",
+    "network_claims",
+    "network_step",
+    "network_steps",
+    "unit_part",
+    "unit_parts",
+    "unit_words",
+    "weight_part",
+    "with_network_steps",
+]

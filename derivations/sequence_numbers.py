@@ -33,8 +33,16 @@ import numpy as np
 import sympy
 
 from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
-from .display import (EQUALS, LOSS, entry, gprime_entry, joined, matrix_display, matrix_label,
-                      partial)
+from .display import (
+    EQUALS,
+    LOSS,
+    entry,
+    gprime_entry,
+    joined,
+    matrix_display,
+    matrix_label,
+    partial,
+)
 from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
 from .formulas import composite
 from .functions import activation
@@ -42,8 +50,7 @@ from .network import Network
 from .notation import shape_tex, size_tex
 from .numeric import evaluate
 from .steps import Highlight, MatrixDisplay, NumberData, ShapeBadge, Stage, Step
-from .vocabulary import (HADAMARD, NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart,
-                         operator)
+from .vocabulary import HADAMARD, NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
 
 #: The seed the numbers are drawn from unless a caller gives another.
 NUMBERS_SEED = 7
@@ -62,6 +69,7 @@ _TRIES = 2000
 
 
 # --------------------------------------------------------------------------- formatting
+
 
 def decimal_text(value: float) -> str:
     """A one-decimal input as text: ``0.3``, ``-0.4`` (``-0.0`` is ``0.0``).
@@ -105,23 +113,31 @@ def _number(name: str, text: str, symbol: str | None) -> TexPart:
 
 # --------------------------------------------------------------------------- choosing
 
-def _tenths(rng: np.random.Generator, shape: tuple[int, int], low: int = 1, high: int = 9,
-            zero: bool = False) -> np.ndarray:
+
+def _tenths(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    low: int = 1,
+    high: int = 9,
+    zero: bool = False,
+) -> np.ndarray:
     """Random one-decimal values with ``low/10 <= |x| <= high/10`` (0 allowed if ``zero``)."""
     choices = [k for k in range(-high, high + 1) if zero or abs(k) >= low]
     return rng.choice(choices, size=shape) / 10.0
 
 
-def _forward(spec_layers: int, act_name: str, params: Mapping[str, np.ndarray],
-             z1: np.ndarray) -> dict[str, np.ndarray]:
+def _forward(
+    spec_layers: int, act_name: str, params: Mapping[str, np.ndarray], z1: np.ndarray
+) -> dict[str, np.ndarray]:
     """``Z[l]``, ``A[l]`` for every layer from ``Z[1]`` (numpy; the output is sigmoid)."""
     g = activation(act_name).g._imp_
     out = {"Z1": z1, "A1": np.asarray(g(z1), dtype=float)}
     for layer in range(2, spec_layers + 1):
         z = params[f"W{layer}"] @ out[f"A{layer - 1}"] + params[f"b{layer}"]
         out[f"Z{layer}"] = z
-        out[f"A{layer}"] = (1.0 / (1.0 + np.exp(-z)) if layer == spec_layers
-                            else np.asarray(g(z), dtype=float))
+        out[f"A{layer}"] = (
+            1.0 / (1.0 + np.exp(-z)) if layer == spec_layers else np.asarray(g(z), dtype=float)
+        )
     return out
 
 
@@ -161,8 +177,7 @@ def _draw(net: Network, rng: np.random.Generator) -> dict[str, np.ndarray] | Non
     return arrays
 
 
-def _chain_value(arrays: Mapping[str, np.ndarray], act_name: str, transposed: bool = True
-                 ) -> float:
+def _chain_value(arrays: Mapping[str, np.ndarray], act_name: str, transposed: bool = True) -> float:
     """``Σ_k dz[2]_kj w[2]_ki g'(z[1]_ij)`` at the picked entry (``w[2]_ik`` if not
     ``transposed``)."""
     i, j = PICKED
@@ -181,13 +196,14 @@ def _draw_data(net: Network, arrays: Mapping[str, np.ndarray], seed: int) -> Num
     wrong = _chain_value(arrays, spec.activation, transposed=False) if square else None
     nudged = np.array(arrays["Z1"], dtype=float)
     nudged[PICKED] += float(EPSILON)
-    before = _loss(_forward(last, spec.activation, arrays, arrays["Z1"])[f"A{last}"],
-                   arrays["Y"])
+    before = _loss(_forward(last, spec.activation, arrays, arrays["Z1"])[f"A{last}"], arrays["Y"])
     after = _loss(_forward(last, spec.activation, arrays, nudged)[f"A{last}"], arrays["Y"])
-    names = ["W2", "b2", "Z1", "dZ2", "Y"] + [f"{p}{layer}" for layer in range(3, last + 1)
-                                             for p in ("W", "b")]
-    matrices = tuple((name, tuple(tuple(float(v) for v in row) for row in arrays[name]))
-                     for name in names)
+    names = ["W2", "b2", "Z1", "dZ2", "Y"] + [
+        f"{p}{layer}" for layer in range(3, last + 1) for p in ("W", "b")
+    ]
+    matrices = tuple(
+        (name, tuple(tuple(float(v) for v in row) for row in arrays[name])) for name in names
+    )
     return NumberData(seed, matrices, PICKED, result, float(EPSILON), before, after, wrong)
 
 
@@ -251,11 +267,14 @@ def choose_numbers(net: Network, seed: int = NUMBERS_SEED) -> NumberData:
         return best[1]
     if last is not None:
         return last
-    raise RuntimeError(f"no numbers for {net.spec.describe()} from seed {seed}: "
-                       f"none of {_TRIES} draws gave labels in [0, 1]")
+    raise RuntimeError(
+        f"no numbers for {net.spec.describe()} from seed {seed}: "
+        f"none of {_TRIES} draws gave labels in [0, 1]"
+    )
 
 
 # --------------------------------------------------------------------------- exact values
+
 
 def exact(value: float) -> sympy.Rational:
     """A shown number as an exact rational: one decimal when it is one (``0.3`` is 3/10),
@@ -285,8 +304,13 @@ def _rounded(expr: sympy.Expr, digits: int = RESULT_DIGITS) -> sympy.Rational:
 def _number_values(net: Network, data: NumberData) -> dict[str, sympy.ImmutableMatrix]:
     """The environment for evaluating a formula at the numbers (display symbols elsewhere)."""
     z1 = exact_matrix(data, "Z1")
-    return {**net.display_values, "W2": exact_matrix(data, "W2"),
-            "dZ2": exact_matrix(data, "dZ2"), "Z1": z1, "gprime1": net.gprime(z1)}
+    return {
+        **net.display_values,
+        "W2": exact_matrix(data, "W2"),
+        "dZ2": exact_matrix(data, "dZ2"),
+        "Z1": z1,
+        "gprime1": net.gprime(z1),
+    }
 
 
 def _chain_sum(net: Network, data: NumberData, transposed: bool = True) -> sympy.Expr:
@@ -294,11 +318,14 @@ def _chain_sum(net: Network, data: NumberData, transposed: bool = True) -> sympy
     i, j = data.picked
     w, dz = exact_matrix(data, "W2"), exact_matrix(data, "dZ2")
     slope = net.activation.gprime(exact_matrix(data, "Z1")[i, j])
-    return sum(((dz[k, j] * (w[k, i] if transposed else w[i, k])) * slope
-                for k in range(dz.rows)), sympy.Integer(0))
+    return sum(
+        ((dz[k, j] * (w[k, i] if transposed else w[i, k])) * slope for k in range(dz.rows)),
+        sympy.Integer(0),
+    )
 
 
 # --------------------------------------------------------------------------- claims
+
 
 def numbers_claims(net: Network, node: Node, data: NumberData) -> tuple[Claim, ...]:
     """The chain rule at the numbers is the folded formula's entry; the shown value is it to
@@ -311,28 +338,41 @@ def numbers_claims(net: Network, node: Node, data: NumberData) -> tuple[Claim, .
     seeded = EqualityClaim(
         f"the numbers of W2, dZ2 and Z1 are those of seed {data.seed}",
         sympy.ImmutableMatrix([[v for name in inputs for v in exact_matrix(data, name)]]),
-        sympy.ImmutableMatrix([[v for name in inputs for v in exact_matrix(redrawn, name)]]))
+        sympy.ImmutableMatrix([[v for name in inputs for v in exact_matrix(redrawn, name)]]),
+    )
     try:
         value = net.evaluate_symbolic(node, _number_values(net, data))
     except (ShapeError, KeyError):
-        return (seeded, ShapeClaim(f"dZ1 = {text} has the shape of Z1 at the numbers", text,
-                                   tuple(net.shapes.items()), net.shapes["Z1"]))
+        return (
+            seeded,
+            ShapeClaim(
+                f"dZ1 = {text} has the shape of Z1 at the numbers",
+                text,
+                tuple(net.shapes.items()),
+                net.shapes["Z1"],
+            ),
+        )
     chain = _chain_sum(net, data)
-    agrees = EqualityClaim(f"the chain rule at the numbers gives entry ({i + 1}, {j + 1}) of "
-                           f"{text}", sympy.ImmutableMatrix([[chain]]),
-                           sympy.ImmutableMatrix([[value[i, j]]]))
-    shown = EqualityClaim(f"the value shown for ∂𝓛/∂{label} is {text} at the numbers, to "
-                          f"{RESULT_DIGITS} significant digits",
-                          sympy.ImmutableMatrix([[_shown(result_text(data.result))]]),
-                          sympy.ImmutableMatrix([[_rounded(value[i, j])]]))
+    agrees = EqualityClaim(
+        f"the chain rule at the numbers gives entry ({i + 1}, {j + 1}) of {text}",
+        sympy.ImmutableMatrix([[chain]]),
+        sympy.ImmutableMatrix([[value[i, j]]]),
+    )
+    shown = EqualityClaim(
+        f"the value shown for ∂𝓛/∂{label} is {text} at the numbers, to "
+        f"{RESULT_DIGITS} significant digits",
+        sympy.ImmutableMatrix([[_shown(result_text(data.result))]]),
+        sympy.ImmutableMatrix([[_rounded(value[i, j])]]),
+    )
     return seeded, agrees, shown
 
 
 def _substitution(net: Network, data: NumberData) -> dict[sympy.Symbol, sympy.Expr]:
     """Every weight, bias and label symbol of layers 2 and up mapped to its number."""
     mapping: dict[sympy.Symbol, sympy.Expr] = {}
-    names = ["Y"] + [f"{p}{layer}" for layer in range(2, net.spec.num_layers + 1)
-                     for p in ("W", "b")]
+    names = ["Y"] + [
+        f"{p}{layer}" for layer in range(2, net.spec.num_layers + 1) for p in ("W", "b")
+    ]
     for name in names:
         mapping.update(zip(net.symbols(name), exact_matrix(data, name), strict=True))
     return mapping
@@ -345,8 +385,9 @@ def _loss_of_z11(net: Network, data: NumberData) -> tuple[sympy.Expr, sympy.Symb
     z = net.symbols("Z1")
     numbers = exact_matrix(data, "Z1")
     mapping = _substitution(net, data)
-    mapping.update({z[r, c]: numbers[r, c] for r in range(z.rows) for c in range(z.cols)
-                    if (r, c) != (i, j)})
+    mapping.update(
+        {z[r, c]: numbers[r, c] for r in range(z.rows) for c in range(z.cols) if (r, c) != (i, j)}
+    )
     return net.forward("Z1").loss.xreplace(mapping), z[i, j]
 
 
@@ -365,32 +406,41 @@ def nudge_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
     function = net.forward("Z2").loss.xreplace(mapping)
     column = numbers.as_mutable()
     column[i, j] = z[i, j]
-    bindings = tuple(zip(z2[:, j], _z2_column(net, data, sympy.ImmutableMatrix(column), j),
-                         strict=True))
+    bindings = tuple(
+        zip(z2[:, j], _z2_column(net, data, sympy.ImmutableMatrix(column), j), strict=True)
+    )
     upstream = net.upstream(2).xreplace(mapping)
     w = exact_matrix(data, "W2")
-    slope = sum((upstream[k, j] * w[k, i] for k in range(w.rows)),
-                sympy.Integer(0)) * net.activation.gprime(z[i, j])
-    derivative = DerivativeClaim(f"Σ_k dz[2]_k{j + 1} w[2]_k{i + 1} g'(z[1]_{i + 1}{j + 1}) "
-                                 f"is the slope of 𝓛 along z[1]_{i + 1}{j + 1} at the numbers",
-                                 function, sympy.ImmutableMatrix([[z[i, j]]]),
-                                 sympy.ImmutableMatrix([[slope]]), bindings)
+    slope = sum(
+        (upstream[k, j] * w[k, i] for k in range(w.rows)), sympy.Integer(0)
+    ) * net.activation.gprime(z[i, j])
+    derivative = DerivativeClaim(
+        f"Σ_k dz[2]_k{j + 1} w[2]_k{i + 1} g'(z[1]_{i + 1}{j + 1}) "
+        f"is the slope of 𝓛 along z[1]_{i + 1}{j + 1} at the numbers",
+        function,
+        sympy.ImmutableMatrix([[z[i, j]]]),
+        sympy.ImmutableMatrix([[slope]]),
+        bindings,
+    )
     loss, symbol = _loss_of_z11(net, data)
     before = float(evaluate(loss, {symbol: float(numbers[i, j])}))
     after = float(evaluate(loss, {symbol: float(numbers[i, j] + EPSILON)}))
-    change = EqualityClaim("the shown change of 𝓛 is 𝓛 after the nudge minus 𝓛 before",
-                           sympy.ImmutableMatrix([[_shown(result_text(data.delta))]]),
-                           sympy.ImmutableMatrix([[_shown(result_text(after - before))]]))
+    change = EqualityClaim(
+        "the shown change of 𝓛 is 𝓛 after the nudge minus 𝓛 before",
+        sympy.ImmutableMatrix([[_shown(result_text(data.delta))]]),
+        sympy.ImmutableMatrix([[_shown(result_text(after - before))]]),
+    )
     return derivative, change
 
 
-def _z2_column(net: Network, data: NumberData, z1: sympy.MatrixBase, col: int
-               ) -> list[sympy.Expr]:
+def _z2_column(net: Network, data: NumberData, z1: sympy.MatrixBase, col: int) -> list[sympy.Expr]:
     """Column ``col`` of ``Z[2] = W[2] g(Z[1]) + b[2]`` at the numbers."""
     w, b = exact_matrix(data, "W2"), exact_matrix(data, "b2")
     g = net.activation.g
-    return [sum((w[k, p] * g(z1[p, col]) for p in range(w.cols)), sympy.Integer(0)) + b[k, 0]
-            for k in range(w.rows)]
+    return [
+        sum((w[k, p] * g(z1[p, col]) for p in range(w.cols)), sympy.Integer(0)) + b[k, 0]
+        for k in range(w.rows)
+    ]
 
 
 def _no_transpose_text() -> str:
@@ -404,23 +454,37 @@ def numbers_no_transpose_claims(net: Network, data: NumberData) -> tuple[Claim, 
     try:
         shape_of(parse(text), net.shapes)
     except ShapeError:
-        return (ShapeClaim("W2 @ dZ2 has no valid shape", "W2 @ dZ2",
-                           tuple(net.shapes.items()), None),)
+        return (
+            ShapeClaim("W2 @ dZ2 has no valid shape", "W2 @ dZ2", tuple(net.shapes.items()), None),
+        )
     i, j = data.picked
     wrong = net.evaluate_symbolic(parse(text), _number_values(net, data))[i, j]
     right = _chain_sum(net, data)
     if net.shapes["W2"] == (1, 1):
-        return (EqualityClaim(f"with one unit on each side {text} gives the same number",
-                              sympy.ImmutableMatrix([[wrong]]), sympy.ImmutableMatrix([[right]])),)
+        return (
+            EqualityClaim(
+                f"with one unit on each side {text} gives the same number",
+                sympy.ImmutableMatrix([[wrong]]),
+                sympy.ImmutableMatrix([[right]]),
+            ),
+        )
     shown = data.wrong if data.wrong is not None else float("nan")
-    return (DifferenceClaim(f"{text} gives another number for entry ({i + 1}, {j + 1})",
-                            sympy.ImmutableMatrix([[wrong]]), sympy.ImmutableMatrix([[right]])),
-            EqualityClaim(f"the value shown without the transpose is {text} at the numbers",
-                          sympy.ImmutableMatrix([[_shown(result_text(shown))]]),
-                          sympy.ImmutableMatrix([[_rounded(wrong)]])))
+    return (
+        DifferenceClaim(
+            f"{text} gives another number for entry ({i + 1}, {j + 1})",
+            sympy.ImmutableMatrix([[wrong]]),
+            sympy.ImmutableMatrix([[right]]),
+        ),
+        EqualityClaim(
+            f"the value shown without the transpose is {text} at the numbers",
+            sympy.ImmutableMatrix([[_shown(result_text(shown))]]),
+            sympy.ImmutableMatrix([[_rounded(wrong)]]),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- displays
+
 
 def _shown_text(data: NumberData, name: str, value: float, spec_layers: int) -> str:
     """Inputs with one decimal; ``dZ[2]`` computed by backprop (``L > 2``) as a result."""
@@ -432,9 +496,19 @@ def _shown_text(data: NumberData, name: str, value: float, spec_layers: int) -> 
 def number_display(net: Network, data: NumberData, name: str) -> MatrixDisplay:
     """``name`` written out with its numbers, coloured like the matrix."""
     values = data.matrix(name)
-    entries = tuple(tuple((_number(f"n_{name}_{r + 1}{c + 1}",
-                                   _shown_text(data, name, v, net.spec.num_layers), name),)
-                          for c, v in enumerate(row)) for r, row in enumerate(values))
+    entries = tuple(
+        tuple(
+            (
+                _number(
+                    f"n_{name}_{r + 1}{c + 1}",
+                    _shown_text(data, name, v, net.spec.num_layers),
+                    name,
+                ),
+            )
+            for c, v in enumerate(row)
+        )
+        for r, row in enumerate(values)
+    )
     general = entry(name, 0, 0)
     return MatrixDisplay(name, matrix_label(name), entries, general, name)
 
@@ -452,11 +526,17 @@ def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> l
     groups: list[Parts] = []
     for k in range(len(dz)):
         weight = w[k][i] if transposed else w[i][k]
-        groups.append((
-            _number(f"v_dz2_{k + 1}", _factor(_shown_text(data, "dZ2", dz[k][j],
-                                                          net.spec.num_layers)), "dZ2"),
-            _number(f"v_w2_{k + 1}", _factor(decimal_text(weight)), "W2"),
-            _number(f"v_gp_{k + 1}", _factor(slope), "gprime1")))
+        groups.append(
+            (
+                _number(
+                    f"v_dz2_{k + 1}",
+                    _factor(_shown_text(data, "dZ2", dz[k][j], net.spec.num_layers)),
+                    "dZ2",
+                ),
+                _number(f"v_w2_{k + 1}", _factor(decimal_text(weight)), "W2"),
+                _number(f"v_gp_{k + 1}", _factor(slope), "gprime1"),
+            )
+        )
     return groups
 
 
@@ -475,26 +555,48 @@ def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
     i, j = data.picked
     lhs = partial(LOSS.tex, entry("Z1", i, j), "dZ1")
     result = result_text(data.result)
-    equation = (lhs, EQUALS, *joined(_value_factors(net, data)), APPROX,
-                _number("n_result", result, "dZ1"))
+    equation = (
+        lhs,
+        EQUALS,
+        *joined(_value_factors(net, data)),
+        APPROX,
+        _number("n_result", result, "dZ1"),
+    )
     symbolic = (lhs, EQUALS, *joined(_symbol_factors(data)))
     z_value = decimal_text(data.matrix("Z1")[i][j])
-    slope = (gprime_entry(1, i, j), EQUALS,
-             TexPart("gprime_at", rf"g^{{[1]\prime}}({z_value})", "gprime1"), APPROX,
-             _number("n_slope", result_text(_slope(net, data)), "gprime1"))
+    slope = (
+        gprime_entry(1, i, j),
+        EQUALS,
+        TexPart("gprime_at", rf"g^{{[1]\prime}}({z_value})", "gprime1"),
+        APPROX,
+        _number("n_slope", result_text(_slope(net, data)), "gprime1"),
+    )
     paths = len(data.matrix("dZ2"))
     label = f"z[1]_{i + 1}{j + 1}"
-    opening = ("Now every entry gets a real value, with one decimal. "
-               if net.spec.num_layers == 2 else
-               "Now the weights and Z[1] get real values, with one decimal. "
-               "dZ[2] comes from the layers above. ")
-    products = (f"Each of the {paths} paths multiplies its three factors. Adding the products "
-                if paths > 1 else "The one path multiplies its three factors. That ")
-    narration = (opening + products + f"gives ∂ℒ/∂{label} ≈ {_spoken_number(result)}.")
-    return Step(StepId("dZ1", StepKind.NUMBERS), Stage.PARTIAL, "Real numbers", narration,
-                equation=equation, lines=(slope, symbolic),
-                matrices=tuple(number_display(net, data, n) for n in ("W2", "dZ2", "Z1")),
-                picked=data.picked, numbers=data, claims=numbers_claims(net, node, data))
+    opening = (
+        "Now every entry gets a real value, with one decimal. "
+        if net.spec.num_layers == 2
+        else "Now the weights and Z[1] get real values, with one decimal. "
+        "dZ[2] comes from the layers above. "
+    )
+    products = (
+        f"Each of the {paths} paths multiplies its three factors. Adding the products "
+        if paths > 1
+        else "The one path multiplies its three factors. That "
+    )
+    narration = opening + products + f"gives ∂ℒ/∂{label} ≈ {_spoken_number(result)}."
+    return Step(
+        StepId("dZ1", StepKind.NUMBERS),
+        Stage.PARTIAL,
+        "Real numbers",
+        narration,
+        equation=equation,
+        lines=(slope, symbolic),
+        matrices=tuple(number_display(net, data, n) for n in ("W2", "dZ2", "Z1")),
+        picked=data.picked,
+        numbers=data,
+        claims=numbers_claims(net, node, data),
+    )
 
 
 def _spoken_number(text: str) -> str:
@@ -507,25 +609,50 @@ def nudge_step(net: Network, data: NumberData) -> Step:
     i, j = data.picked
     epsilon = result_text(data.epsilon)
     z = data.matrix("Z1")[i][j]
-    z_line = (entry("Z1", i, j), EQUALS, _number("z_before", decimal_text(z), "Z1"), TO,
-              _number("z_after", result_text(z + data.epsilon), "Z1"))
-    loss_line = (LOSS, EQUALS, _number("loss_before", loss_text(data.loss_before, data.delta),
-                                       "loss"), TO,
-                 _number("loss_after", loss_text(data.loss_after, data.delta), "loss"))
+    z_line = (
+        entry("Z1", i, j),
+        EQUALS,
+        _number("z_before", decimal_text(z), "Z1"),
+        TO,
+        _number("z_after", result_text(z + data.epsilon), "Z1"),
+    )
+    loss_line = (
+        LOSS,
+        EQUALS,
+        _number("loss_before", loss_text(data.loss_before, data.delta), "loss"),
+        TO,
+        _number("loss_after", loss_text(data.loss_after, data.delta), "loss"),
+    )
     delta, predicted = result_text(data.delta), result_text(data.epsilon * data.result)
-    equation = (TexPart("delta_loss", r"\Delta\mathcal{L}", "loss"), EQUALS,
-                _number("n_delta", delta, "loss"), APPROX,
-                _number("n_epsilon", epsilon, "Z1"), TIMES,
-                _number("n_result", _factor(result_text(data.result)), "dZ1"), EQUALS,
-                _number("n_predicted", predicted, "dZ1"))
+    equation = (
+        TexPart("delta_loss", r"\Delta\mathcal{L}", "loss"),
+        EQUALS,
+        _number("n_delta", delta, "loss"),
+        APPROX,
+        _number("n_epsilon", epsilon, "Z1"),
+        TIMES,
+        _number("n_result", _factor(result_text(data.result)), "dZ1"),
+        EQUALS,
+        _number("n_predicted", predicted, "dZ1"),
+    )
     label = f"z[1]_{i + 1}{j + 1}"
-    narration = (f"Now check it. Nudge {label} up by {epsilon}. "
-                 f"Run the network forward again: ℒ changes by {_spoken_number(delta)}. "
-                 f"And {epsilon} times {_spoken_number(result_text(data.result))} is "
-                 f"{_spoken_number(predicted)}: the chain rule predicted it.")
-    return Step(StepId("dZ1", StepKind.NUDGE), Stage.PARTIAL, "Nudge it and watch ℒ",
-                narration, equation=equation, lines=(z_line, loss_line), picked=data.picked,
-                numbers=data, claims=nudge_claims(net, data))
+    narration = (
+        f"Now check it. Nudge {label} up by {epsilon}. "
+        f"Run the network forward again: ℒ changes by {_spoken_number(delta)}. "
+        f"And {epsilon} times {_spoken_number(result_text(data.result))} is "
+        f"{_spoken_number(predicted)}: the chain rule predicted it."
+    )
+    return Step(
+        StepId("dZ1", StepKind.NUDGE),
+        Stage.PARTIAL,
+        "Nudge it and watch ℒ",
+        narration,
+        equation=equation,
+        lines=(z_line, loss_line),
+        picked=data.picked,
+        numbers=data,
+        claims=nudge_claims(net, data),
+    )
 
 
 def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
@@ -537,25 +664,48 @@ def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
     title = "Without the transpose, in numbers"
     if isinstance(claims[0], ShapeClaim):
         return _no_product_step(net, data, claims)
-    wrong_lhs = (operator("lparen", "(", Role.OPEN), *to_parts(parse(_no_transpose_text())),
-                 operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE))
+    wrong_lhs = (
+        operator("lparen", "(", Role.OPEN),
+        *to_parts(parse(_no_transpose_text())),
+        operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE),
+    )
     wrong = data.wrong if data.wrong is not None else data.result
     symbolic = (*wrong_lhs, EQUALS, *joined(_symbol_factors(data, transposed=False)))
-    equation = (*wrong_lhs, EQUALS, *joined(_value_factors(net, data, transposed=False)),
-                APPROX, _number("n_wrong", result_text(wrong), "dZ1"))
-    verdict = (_number("n_wrong2", result_text(wrong), "dZ1"),
-               NOT_EQUALS if wrong != data.result else EQUALS,
-               _number("n_result", result_text(data.result), "dZ1"))
+    equation = (
+        *wrong_lhs,
+        EQUALS,
+        *joined(_value_factors(net, data, transposed=False)),
+        APPROX,
+        _number("n_wrong", result_text(wrong), "dZ1"),
+    )
+    verdict = (
+        _number("n_wrong2", result_text(wrong), "dZ1"),
+        NOT_EQUALS if wrong != data.result else EQUALS,
+        _number("n_result", result_text(data.result), "dZ1"),
+    )
     if n1 == 1:
-        narration = ("With one unit on each side, W[2] is one number and equals W[2]ᵀ. "
-                     "Leaving the transpose out gives the same value here.")
+        narration = (
+            "With one unit on each side, W[2] is one number and equals W[2]ᵀ. "
+            "Leaving the transpose out gives the same value here."
+        )
     else:
-        narration = (f"Leave the transpose out and use the same numbers. Row {i + 1} of W[2] "
-                     f"replaces column {j + 1}. The result is {_spoken_number(result_text(wrong))}"
-                     f", not {_spoken_number(result_text(data.result))}: "
-                     "the shapes agree, the values do not.")
-    return Step(step_id, Stage.PITFALL, title, narration, equation=equation,
-                lines=(symbolic, verdict), picked=data.picked, numbers=data, claims=claims)
+        narration = (
+            f"Leave the transpose out and use the same numbers. Row {i + 1} of W[2] "
+            f"replaces column {j + 1}. The result is {_spoken_number(result_text(wrong))}"
+            f", not {_spoken_number(result_text(data.result))}: "
+            "the shapes agree, the values do not."
+        )
+    return Step(
+        step_id,
+        Stage.PITFALL,
+        title,
+        narration,
+        equation=equation,
+        lines=(symbolic, verdict),
+        picked=data.picked,
+        numbers=data,
+        claims=claims,
+    )
 
 
 def _no_product_step(net: Network, data: NumberData, claims: tuple[Claim, ...]) -> Step:
@@ -564,31 +714,47 @@ def _no_product_step(net: Network, data: NumberData, claims: tuple[Claim, ...]) 
     with the transpose gave (checked again here)."""
     i, j = data.picked
     n1, n2, m = net.spec.size(1), net.spec.size(2), net.spec.m
-    badges = (ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
-              ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False))
-    wrong_lhs = (operator("lparen", "(", Role.OPEN), *to_parts(parse(_no_transpose_text())),
-                 operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE))
+    badges = (
+        ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
+        ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False),
+    )
+    wrong_lhs = (
+        operator("lparen", "(", Role.OPEN),
+        *to_parts(parse(_no_transpose_text())),
+        operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE),
+    )
     no_value = (*wrong_lhs, TexPart("no_value", r"\text{: no value}"))
-    right = (partial(LOSS.tex, entry("Z1", i, j), "dZ1"), APPROX,
-             _number("n_result", result_text(data.result), "dZ1"))
+    right = (
+        partial(LOSS.tex, entry("Z1", i, j), "dZ1"),
+        APPROX,
+        _number("n_result", result_text(data.result), "dZ1"),
+    )
     shown = EqualityClaim(
         f"the value shown with the transpose is entry ({i + 1}, {j + 1}) of "
         f"W2.T @ dZ2 * gprime(Z1) at the numbers",
         sympy.ImmutableMatrix([[_shown(result_text(data.result))]]),
-        sympy.ImmutableMatrix([[_rounded(_chain_sum(net, data))]]))
-    return Step(StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE), Stage.PITFALL,
-                "Without the transpose, in numbers",
-                f"Without the transpose there is no number to compute. Row {i + 1} of W[2] has "
-                f"{n1} numbers, column {j + 1} of dZ[2] has {n2}: they do not pair up. "
-                f"W[2] is {n2}×{n1} and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product. "
-                f"With the transpose the value was {_spoken_number(result_text(data.result))}.",
-                equation=(matrix_label("W2"), matrix_label("dZ2")), badges=badges,
-                lines=(no_value, right), highlights=((Highlight("W2", row=i),
-                                                      Highlight("dZ2", col=j)),),
-                picked=data.picked, numbers=data, claims=(*claims, shown))
+        sympy.ImmutableMatrix([[_rounded(_chain_sum(net, data))]]),
+    )
+    return Step(
+        StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE),
+        Stage.PITFALL,
+        "Without the transpose, in numbers",
+        f"Without the transpose there is no number to compute. Row {i + 1} of W[2] has "
+        f"{n1} numbers, column {j + 1} of dZ[2] has {n2}: they do not pair up. "
+        f"W[2] is {n2}×{n1} and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product. "
+        f"With the transpose the value was {_spoken_number(result_text(data.result))}.",
+        equation=(matrix_label("W2"), matrix_label("dZ2")),
+        badges=badges,
+        lines=(no_value, right),
+        highlights=((Highlight("W2", row=i), Highlight("dZ2", col=j)),),
+        picked=data.picked,
+        numbers=data,
+        claims=(*claims, shown),
+    )
 
 
 # --------------------------------------------------------------------------- vector rule
+
 
 def _column_tex(letter: str, layer: int, index: str = "j") -> str:
     """``z^{[1](j)}``: column ``index`` of a matrix, one example."""
@@ -606,9 +772,13 @@ def jacobian_claims(net: Network) -> tuple[Claim, ...]:
     for j in range(z.cols):
         column = z[:, j]
         jacobian = sympy.ImmutableMatrix(column.applyfunc(net.activation.g).jacobian(column))
-        claims.append(EqualityClaim(f"∂a[1]/∂z[1] for example {j + 1} is diag(g'(z[1]))",
-                                    jacobian, sympy.ImmutableMatrix(sympy.diag(
-                                        *[net.activation.gprime(v) for v in column]))))
+        claims.append(
+            EqualityClaim(
+                f"∂a[1]/∂z[1] for example {j + 1} is diag(g'(z[1]))",
+                jacobian,
+                sympy.ImmutableMatrix(sympy.diag(*[net.activation.gprime(v) for v in column])),
+            )
+        )
     return tuple(claims)
 
 
@@ -616,28 +786,51 @@ def jacobian_step(net: Network) -> Step:
     """One example: ``∂a/∂z`` is the diagonal matrix ``diag(g′(z))`` (the step's one
     matrix)."""
     n1 = net.spec.size(1)
-    entries = tuple(tuple((gprime_entry(1, r, 0) if r == c else
-                           TexPart(f"zero_{r + 1}{c + 1}", "0"),) for c in range(n1))
-                    for r in range(n1))
-    label = TexPart("jacobian", rf"\frac{{\partial {_column_tex('a', 1, '1')}}}"
-                    rf"{{\partial {_column_tex('z', 1, '1')}}}", "A1")
+    entries = tuple(
+        tuple(
+            (gprime_entry(1, r, 0) if r == c else TexPart(f"zero_{r + 1}{c + 1}", "0"),)
+            for c in range(n1)
+        )
+        for r in range(n1)
+    )
+    label = TexPart(
+        "jacobian",
+        rf"\frac{{\partial {_column_tex('a', 1, '1')}}}"
+        rf"{{\partial {_column_tex('z', 1, '1')}}}",
+        "A1",
+    )
     jacobian = MatrixDisplay("jacobian", label, entries, gprime_entry(1, 0, 0), "gprime1")
-    equation = (TexPart("da_dz", rf"\frac{{\partial {_column_tex('a', 1)}}}"
-                                 rf"{{\partial {_column_tex('z', 1)}}}", "A1"), EQUALS,
-                TexPart("diag", _diag_tex(), "gprime1"))
-    return Step(StepId("dZ1", StepKind.JACOBIAN), Stage.FOLD, "One example: a diagonal matrix",
-                "Take one example: one column of Z[1]. "
-                "There a[1] = g(z[1]) works entry by entry. "
-                "So ∂a/∂z has g' on its diagonal and zeros everywhere else.",
-                equation=equation, matrices=(jacobian,), claims=jacobian_claims(net))
+    equation = (
+        TexPart(
+            "da_dz",
+            rf"\frac{{\partial {_column_tex('a', 1)}}}"
+            rf"{{\partial {_column_tex('z', 1)}}}",
+            "A1",
+        ),
+        EQUALS,
+        TexPart("diag", _diag_tex(), "gprime1"),
+    )
+    return Step(
+        StepId("dZ1", StepKind.JACOBIAN),
+        Stage.FOLD,
+        "One example: a diagonal matrix",
+        "Take one example: one column of Z[1]. "
+        "There a[1] = g(z[1]) works entry by entry. "
+        "So ∂a/∂z has g' on its diagonal and zeros everywhere else.",
+        equation=equation,
+        matrices=(jacobian,),
+        claims=jacobian_claims(net),
+    )
 
 
 def _letter_vector(name: str, letter: str, count: int, symbol: str | None) -> MatrixDisplay:
-    entries = tuple(((TexPart(f"{name}_{r + 1}", f"{letter}_{{{r + 1}}}", symbol),),)
-                    for r in range(count))
+    entries = tuple(
+        ((TexPart(f"{name}_{r + 1}", f"{letter}_{{{r + 1}}}", symbol),),) for r in range(count)
+    )
     label = TexPart(name, letter, symbol)
-    return MatrixDisplay(name, label, entries, TexPart(f"{name}_i", f"{letter}_i", symbol),
-                         symbol or name)
+    return MatrixDisplay(
+        name, label, entries, TexPart(f"{name}_i", f"{letter}_i", symbol), symbol or name
+    )
 
 
 def elementwise_claims(net: Network) -> tuple[Claim, ...]:
@@ -647,19 +840,28 @@ def elementwise_claims(net: Network) -> tuple[Claim, ...]:
     n1 = net.spec.size(1)
     v = sympy.ImmutableMatrix(sympy.symbols(f"v1:{n1 + 1}", real=True))
     u = sympy.ImmutableMatrix(sympy.symbols(f"u1:{n1 + 1}", real=True))
-    claims: list[Claim] = [EqualityClaim(f"diag(v) u = v ∗ u for {n1} entries",
-                                         sympy.ImmutableMatrix(sympy.diag(*v) * u),
-                                         sympy.ImmutableMatrix(v.multiply_elementwise(u)))]
+    claims: list[Claim] = [
+        EqualityClaim(
+            f"diag(v) u = v ∗ u for {n1} entries",
+            sympy.ImmutableMatrix(sympy.diag(*v) * u),
+            sympy.ImmutableMatrix(v.multiply_elementwise(u)),
+        )
+    ]
     loss = composite(net, "dZ1")
     z, w = net.symbols("Z1"), net.symbols("W2")
     upstream = net.upstream(2)
     for j in range(z.cols):
         column = z[:, j]
         value = sympy.diag(*[net.activation.gprime(x) for x in column]) * w.T * upstream[:, j]
-        claims.append(DerivativeClaim(f"for example {j + 1} diag(g'(z[1])) W[2]ᵀ dz[2] is the "
-                                      "gradient of 𝓛", loss.function,
-                                      sympy.ImmutableMatrix(column),
-                                      sympy.ImmutableMatrix(value), loss.bindings))
+        claims.append(
+            DerivativeClaim(
+                f"for example {j + 1} diag(g'(z[1])) W[2]ᵀ dz[2] is the gradient of 𝓛",
+                loss.function,
+                sympy.ImmutableMatrix(column),
+                sympy.ImmutableMatrix(value),
+                loss.bindings,
+            )
+        )
     return tuple(claims)
 
 
@@ -671,69 +873,122 @@ def elementwise_step(net: Network) -> Step:
     ``[v_i u_i]`` and ``v``."""
     n1 = net.spec.size(1)
     dz1, dz2 = _column_tex("dz", 1), _column_tex("dz", 2)
-    equation = (TexPart("dz1_j", dz1, "dZ1"), EQUALS, TexPart("diag", _diag_tex(), "gprime1"),
-                matrix_label("W2", transposed=True), TexPart("dz2_j", dz2, "dZ2"),
-                operator("eq2", "=", Role.EQUALS),
-                TexPart("W2T_2", matrix_label("W2", transposed=True).tex, "W2"),
-                TexPart("dz2_j2", dz2, "dZ2"), HADAMARD,
-                TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"))
-    diag = MatrixDisplay("diag_v", TexPart("diag_v", r"\operatorname{diag}(v)", "gprime1"),
-                         tuple(tuple((TexPart(f"v_{r + 1}", f"v_{{{r + 1}}}", "gprime1")
-                                      if r == c else TexPart(f"zero_{r + 1}{c + 1}", "0"),)
-                                     for c in range(n1)) for r in range(n1)),
-                         TexPart("v_i", "v_i", "gprime1"), "gprime1")
-    products = MatrixDisplay("vu", TexPart("vu", r"v \ast u"),
-                             tuple(((TexPart(f"vu_{r + 1}", f"v_{{{r + 1}}} u_{{{r + 1}}}"),),)
-                                   for r in range(n1)), TexPart("vu_i", "v_i u_i"), "vu")
-    names = (TexPart("v_is", rf"v = g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
-             operator("comma", r",\quad", Role.SEPARATOR),
-             TexPart("u_is", rf"u = W^{{[2]T}} {dz2}"))
-    return Step(StepId("dZ1", StepKind.ELEMENTWISE), Stage.FOLD,
-                "A diagonal matrix is an element-wise product",
-                "The vector chain rule gives diag(g') times W[2]ᵀ dz[2]. "
-                "A diagonal matrix times a vector scales each entry: entry i is v_i u_i. "
-                "So for one example, dz[1] = W[2]ᵀ dz[2] ∗ g'(z[1]).",
-                equation=equation, lines=(names,),
-                matrices=(diag, _letter_vector("u", "u", n1, None), products,
-                          _letter_vector("v", "v", n1, "gprime1")),
-                claims=elementwise_claims(net))
+    equation = (
+        TexPart("dz1_j", dz1, "dZ1"),
+        EQUALS,
+        TexPart("diag", _diag_tex(), "gprime1"),
+        matrix_label("W2", transposed=True),
+        TexPart("dz2_j", dz2, "dZ2"),
+        operator("eq2", "=", Role.EQUALS),
+        TexPart("W2T_2", matrix_label("W2", transposed=True).tex, "W2"),
+        TexPart("dz2_j2", dz2, "dZ2"),
+        HADAMARD,
+        TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
+    )
+    diag = MatrixDisplay(
+        "diag_v",
+        TexPart("diag_v", r"\operatorname{diag}(v)", "gprime1"),
+        tuple(
+            tuple(
+                (
+                    TexPart(f"v_{r + 1}", f"v_{{{r + 1}}}", "gprime1")
+                    if r == c
+                    else TexPart(f"zero_{r + 1}{c + 1}", "0"),
+                )
+                for c in range(n1)
+            )
+            for r in range(n1)
+        ),
+        TexPart("v_i", "v_i", "gprime1"),
+        "gprime1",
+    )
+    products = MatrixDisplay(
+        "vu",
+        TexPart("vu", r"v \ast u"),
+        tuple(((TexPart(f"vu_{r + 1}", f"v_{{{r + 1}}} u_{{{r + 1}}}"),),) for r in range(n1)),
+        TexPart("vu_i", "v_i u_i"),
+        "vu",
+    )
+    names = (
+        TexPart("v_is", rf"v = g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
+        operator("comma", r",\quad", Role.SEPARATOR),
+        TexPart("u_is", rf"u = W^{{[2]T}} {dz2}"),
+    )
+    return Step(
+        StepId("dZ1", StepKind.ELEMENTWISE),
+        Stage.FOLD,
+        "A diagonal matrix is an element-wise product",
+        "The vector chain rule gives diag(g') times W[2]ᵀ dz[2]. "
+        "A diagonal matrix times a vector scales each entry: entry i is v_i u_i. "
+        "So for one example, dz[1] = W[2]ᵀ dz[2] ∗ g'(z[1]).",
+        equation=equation,
+        lines=(names,),
+        matrices=(
+            diag,
+            _letter_vector("u", "u", n1, None),
+            products,
+            _letter_vector("v", "v", n1, "gprime1"),
+        ),
+        claims=elementwise_claims(net),
+    )
 
 
 def stack_claims(net: Network, node: Node) -> tuple[Claim, ...]:
     """The ``m`` columns ``diag(g′(z)) W[2]ᵀ dz[2]`` side by side are the folded ``dZ[1]``."""
     values = net.display_values
     z, w, dz = values["Z1"], values["W2"], values["dZ2"]
-    columns = [sympy.diag(*[net.activation.gprime(x) for x in z[:, j]]) * w.T * dz[:, j]
-               for j in range(z.cols)]
+    columns = [
+        sympy.diag(*[net.activation.gprime(x) for x in z[:, j]]) * w.T * dz[:, j]
+        for j in range(z.cols)
+    ]
     stacked = sympy.ImmutableMatrix(sympy.Matrix.hstack(*columns))
     text = to_text(node)
     try:
         folded = net.evaluate_symbolic(node, values)
     except (ShapeError, KeyError):
-        return (ShapeClaim(f"dZ1 = {text} has the shape of Z1, column by column", text,
-                           tuple(net.shapes.items()), net.shapes["Z1"]),)
-    return (EqualityClaim(f"the {z.cols} columns side by side are {text}", stacked,
-                          folded),)
+        return (
+            ShapeClaim(
+                f"dZ1 = {text} has the shape of Z1, column by column",
+                text,
+                tuple(net.shapes.items()),
+                net.shapes["Z1"],
+            ),
+        )
+    return (EqualityClaim(f"the {z.cols} columns side by side are {text}", stacked, folded),)
 
 
 def stack_step(net: Network, node: Node) -> Step:
     """The ``m`` examples' columns side by side: the matrix formula. The step's one matrix is
     ``dZ[1]``; its second line has one label per column."""
     m = net.spec.m
-    columns = tuple(TexPart(f"dz1_col{j + 1}", _column_tex("dz", 1, str(j + 1)), "dZ1")
-                    for j in range(m))
+    columns = tuple(
+        TexPart(f"dz1_col{j + 1}", _column_tex("dz", 1, str(j + 1)), "dZ1") for j in range(m)
+    )
     equation = (matrix_label("dZ1"), EQUALS, *to_parts(node))
-    column_rule = (TexPart("dz1_j", _column_tex("dz", 1), "dZ1"), EQUALS,
-                   matrix_label("W2", transposed=True),
-                   TexPart("dz2_j", _column_tex("dz", 2), "dZ2"), HADAMARD,
-                   TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"))
-    first = (f"Do this for each of the {m} examples. " if m > 1 else
-             "Here there is one example, so one column. ")
-    return Step(StepId("dZ1", StepKind.STACK), Stage.FOLD, "Stack the columns",
-                first + "Set the columns side by side: dZ[1], dZ[2] and Z[1] have one column "
-                "per example. That is the matrix formula dZ[1] = W[2]ᵀ dZ[2] ∗ g'(Z[1]).",
-                equation=equation, lines=(column_rule, columns),
-                matrices=(matrix_display_columns(net),), claims=stack_claims(net, node))
+    column_rule = (
+        TexPart("dz1_j", _column_tex("dz", 1), "dZ1"),
+        EQUALS,
+        matrix_label("W2", transposed=True),
+        TexPart("dz2_j", _column_tex("dz", 2), "dZ2"),
+        HADAMARD,
+        TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
+    )
+    first = (
+        f"Do this for each of the {m} examples. "
+        if m > 1
+        else "Here there is one example, so one column. "
+    )
+    return Step(
+        StepId("dZ1", StepKind.STACK),
+        Stage.FOLD,
+        "Stack the columns",
+        first + "Set the columns side by side: dZ[1], dZ[2] and Z[1] have one column "
+        "per example. That is the matrix formula dZ[1] = W[2]ᵀ dZ[2] ∗ g'(Z[1]).",
+        equation=equation,
+        lines=(column_rule, columns),
+        matrices=(matrix_display_columns(net),),
+        claims=stack_claims(net, node),
+    )
 
 
 def matrix_display_columns(net: Network) -> MatrixDisplay:
@@ -743,11 +998,15 @@ def matrix_display_columns(net: Network) -> MatrixDisplay:
 
 # --------------------------------------------------------------------------- sequences
 
+
 def numbers_sequence(net: Network, node: Node, seed: int = NUMBERS_SEED) -> tuple[Step, ...]:
     """Real numbers, the nudge, and the transpose-free formula on the same numbers."""
     data = choose_numbers(net, seed)
-    return (numbers_step(net, node, data), nudge_step(net, data),
-            numbers_no_transpose_step(net, data))
+    return (
+        numbers_step(net, node, data),
+        nudge_step(net, data),
+        numbers_no_transpose_step(net, data),
+    )
 
 
 def vector_sequence(net: Network, node: Node) -> tuple[Step, ...]:
@@ -755,5 +1014,14 @@ def vector_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     return jacobian_step(net), elementwise_step(net), stack_step(net, node)
 
 
-__all__ = ["EPSILON", "NUMBERS_SEED", "PICKED", "choose_numbers", "decimal_text", "exact",
-           "numbers_sequence", "result_text", "vector_sequence"]
+__all__ = [
+    "EPSILON",
+    "NUMBERS_SEED",
+    "PICKED",
+    "choose_numbers",
+    "decimal_text",
+    "exact",
+    "numbers_sequence",
+    "result_text",
+    "vector_sequence",
+]

@@ -88,17 +88,35 @@ def answer_lines() -> tuple[Parts, ...]:
     """
     w2, w2t, dz2 = matrix_label("W2"), matrix_label("W2", transposed=True), matrix_label("dZ2")
     n1, n2 = notation.size_tex(1), notation.size_tex(2)
-    transpose = (w2t, _text("a_edges", ": back along the same edges, column "),
-                 TexPart("a_i", "i"), _text("a_of", " of "), w2,
-                 _text("a_is", " = row "), TexPart("a_i2", "i"), _text("a_of2", " of "),
-                 TexPart("W2T_", w2t.tex, w2t.symbol))
-    order = (w2t, dz2, _text("o_colon", ": "),
-             TexPart("o_shapes", notation.shape_tex(n1, n2) + notation.shape_tex(n2, "m")),
-             operator("o_eq", "=", Role.EQUALS), TexPart("o_result", notation.shape_tex(n1, "m")),
-             _text("o_only", ", the only order that fits"))
+    transpose = (
+        w2t,
+        _text("a_edges", ": back along the same edges, column "),
+        TexPart("a_i", "i"),
+        _text("a_of", " of "),
+        w2,
+        _text("a_is", " = row "),
+        TexPart("a_i2", "i"),
+        _text("a_of2", " of "),
+        TexPart("W2T_", w2t.tex, w2t.symbol),
+    )
+    order = (
+        w2t,
+        dz2,
+        _text("o_colon", ": "),
+        TexPart("o_shapes", notation.shape_tex(n1, n2) + notation.shape_tex(n2, "m")),
+        operator("o_eq", "=", Role.EQUALS),
+        TexPart("o_result", notation.shape_tex(n1, "m")),
+        _text("o_only", ", the only order that fits"),
+    )
     gprime = TexPart("gprime1", notation.gprime_matrix_tex(1), "gprime1")
-    each = (HADAMARD, gprime, _text("e_each", ": each "), general_entry("Z1", "i", "j"),
-            _text("e_own", " through its own "), general_gprime(1))
+    each = (
+        HADAMARD,
+        gprime,
+        _text("e_each", ": each "),
+        general_entry("Z1", "i", "j"),
+        _text("e_own", " through its own "),
+        general_gprime(1),
+    )
     return transpose, order, each
 
 
@@ -109,15 +127,26 @@ def answer_claims(net: Network) -> tuple[Claim, ...]:
     w2, dz2, z1 = net.symbols("W2"), net.symbols("dZ2"), net.symbols("Z1")
     columns = sympy.ImmutableMatrix(w2.cols, w2.rows, lambda i, k: w2[k, i])
     product = sympy.ImmutableMatrix(w2.T * dz2)
-    each = sympy.ImmutableMatrix(z1.rows, z1.cols, lambda i, j: product[i, j]
-                                 * net.activation.gprime(z1[i, j]))
+    each = sympy.ImmutableMatrix(
+        z1.rows, z1.cols, lambda i, j: product[i, j] * net.activation.gprime(z1[i, j])
+    )
     hadamard = net.evaluate_symbolic(parse("W2.T @ dZ2 * gprime(Z1)"), net.display_values)
-    return (EqualityClaim("column i of W2 is row i of W2.T, for every i", columns,
-                          sympy.ImmutableMatrix(w2.T)),
-            ShapeClaim("W2.T @ dZ2 has the shape of Z1", "W2.T @ dZ2",
-                       tuple(net.shapes.items()), net.shapes["Z1"]),
-            EqualityClaim("entry (i, j) of W2.T @ dZ2 * gprime(Z1) is entry (i, j) of "
-                          "W2.T @ dZ2 times g'(z1_ij)", hadamard, each))
+    return (
+        EqualityClaim(
+            "column i of W2 is row i of W2.T, for every i", columns, sympy.ImmutableMatrix(w2.T)
+        ),
+        ShapeClaim(
+            "W2.T @ dZ2 has the shape of Z1",
+            "W2.T @ dZ2",
+            tuple(net.shapes.items()),
+            net.shapes["Z1"],
+        ),
+        EqualityClaim(
+            "entry (i, j) of W2.T @ dZ2 * gprime(Z1) is entry (i, j) of W2.T @ dZ2 times g'(z1_ij)",
+            hadamard,
+            each,
+        ),
+    )
 
 
 def badge_claims(net: Network, badges: tuple[ShapeBadge, ...]) -> tuple[Claim, ...]:
@@ -126,16 +155,27 @@ def badge_claims(net: Network, badges: tuple[ShapeBadge, ...]) -> tuple[Claim, .
     claims: list[Claim] = []
     for badge in badges:
         name = badge.part
-        text = (f"gprime(Z{name[6:]})" if name.startswith("gprime")
-                else f"{name[:-1]}.T" if name.endswith("T") and name[:-1] in net.shapes
-                else name)
-        claims.append(ShapeClaim(f"the badge of {name} shows its shape", text,
-                                 tuple(net.shapes.items()), (badge.rows, badge.cols)))
+        text = (
+            f"gprime(Z{name[6:]})"
+            if name.startswith("gprime")
+            else f"{name[:-1]}.T"
+            if name.endswith("T") and name[:-1] in net.shapes
+            else name
+        )
+        claims.append(
+            ShapeClaim(
+                f"the badge of {name} shows its shape",
+                text,
+                tuple(net.shapes.items()),
+                (badge.rows, badge.cols),
+            )
+        )
     return tuple(claims)
 
 
-def merged_badges(net: Network, formulas: Mapping[str, Node], targets: tuple[str, ...]
-                  ) -> tuple[ShapeBadge, ...]:
+def merged_badges(
+    net: Network, formulas: Mapping[str, Node], targets: tuple[str, ...]
+) -> tuple[ShapeBadge, ...]:
     """The badges of every factor of the formulas of ``targets``, once per part name (a part
     has one shape wherever it stands)."""
     found: dict[str, ShapeBadge] = {}
@@ -150,14 +190,17 @@ def narration_beats(spec: NetworkSpec) -> tuple[str, str, str, str]:
     answers for the transpose, the order and the element-wise product (a scene times its
     highlights by them). Every sentence fits one subtitle cue."""
     last = spec.num_layers
-    card = ("Back to the question: the six formulas of the slide, each with its shapes."
-            if last == 2 else
-            f"Back to the question: layer {last}'s three formulas and layer 1's, with shapes.")
-    return (card,
-            "The transpose: back along the same edges, column i of W[2] is row i of W[2]ᵀ.",
-            "The order: W[2]ᵀ is n[1] by n[2], dZ[2] is n[2] by m. "
-            "Only this order gives n[1] by m.",
-            "The ∗: each z[1]_ij passes through its own g′, one entry at a time.")
+    card = (
+        "Back to the question: the six formulas of the slide, each with its shapes."
+        if last == 2
+        else f"Back to the question: layer {last}'s three formulas and layer 1's, with shapes."
+    )
+    return (
+        card,
+        "The transpose: back along the same edges, column i of W[2] is row i of W[2]ᵀ.",
+        "The order: W[2]ᵀ is n[1] by n[2], dZ[2] is n[2] by m. Only this order gives n[1] by m.",
+        "The ∗: each z[1]_ij passes through its own g′, one entry at a time.",
+    )
 
 
 def recap_step(net: Network, formulas: Mapping[str, Node]) -> Step:
@@ -166,17 +209,34 @@ def recap_step(net: Network, formulas: Mapping[str, Node]) -> Step:
     ``formulas`` are the derivation's folded formulas; a wrong one fails this step's claims
     as it fails its own fold step's."""
     targets = recap_targets(net)
-    lines = tuple((matrix_label(target), EQUALS, *to_parts(formulas[target]))
-                  for target in targets)
+    lines = tuple((matrix_label(target), EQUALS, *to_parts(formulas[target])) for target in targets)
     badges = merged_badges(net, formulas, targets)
-    claims = tuple(claim for target in targets
-                   for claim in fold_claims(net, target, formulas[target]))
-    return Step(RECAP, Stage.RECAP, "Back to the question",
-                " ".join(narration_beats(net.spec)),
-                equation=lines[targets.index("dZ1")], lines=(*lines, *answer_lines()),
-                badges=badges, claims=(*claims, *badge_claims(net, badges), *answer_claims(net)))
+    claims = tuple(
+        claim for target in targets for claim in fold_claims(net, target, formulas[target])
+    )
+    return Step(
+        RECAP,
+        Stage.RECAP,
+        "Back to the question",
+        " ".join(narration_beats(net.spec)),
+        equation=lines[targets.index("dZ1")],
+        lines=(*lines, *answer_lines()),
+        badges=badges,
+        claims=(*claims, *badge_claims(net, badges), *answer_claims(net)),
+    )
 
 
-__all__ = ["FORMULA_COUNT", "RECAP", "answer_claims", "answer_focus", "answer_lines",
-           "badge_claims", "merged_badges", "narration_beats", "recap_answers",
-           "recap_formulas", "recap_step", "recap_targets"]
+__all__ = [
+    "FORMULA_COUNT",
+    "RECAP",
+    "answer_claims",
+    "answer_focus",
+    "answer_lines",
+    "badge_claims",
+    "merged_badges",
+    "narration_beats",
+    "recap_answers",
+    "recap_formulas",
+    "recap_step",
+    "recap_targets",
+]

@@ -71,11 +71,13 @@ class NetworkSpec:
 
 def _check_int(field: str, value: object, low: int, high: int, what: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{field} = {value!r} is not an integer: {what} must be an integer "
-                         f"from {low} to {high}")
+        raise ValueError(
+            f"{field} = {value!r} is not an integer: {what} must be an integer from {low} to {high}"
+        )
     if not low <= value <= high:
-        raise ValueError(f"{field} = {value} is out of range: {what} must be an integer "
-                         f"from {low} to {high}")
+        raise ValueError(
+            f"{field} = {value} is out of range: {what} must be an integer from {low} to {high}"
+        )
 
 
 def _checked_dims(dims: object) -> tuple[int, ...]:

@@ -34,9 +34,28 @@ from dataclasses import dataclass
 
 Replacement = str | Callable[[re.Match[str]], str]
 
-_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-         "eighteen", "nineteen")
+_ONES = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 
@@ -103,8 +122,13 @@ class Rule:
 
 def _spaced(left: str, word: str, right: str) -> str:
     """``word`` between the (optional) numbers ``left`` and ``right``, as words, with spaces."""
-    return " " + " ".join(w for w in (left and number_words(left), word,
-                                      right and number_words(right)) if w) + " "
+    return (
+        " "
+        + " ".join(
+            w for w in (left and number_words(left), word, right and number_words(right)) if w
+        )
+        + " "
+    )
 
 
 def _rule(name: str, does: str, pattern: str, replacement: Replacement) -> Rule:
@@ -116,90 +140,190 @@ def _rule(name: str, does: str, pattern: str, replacement: Replacement) -> Rule:
 _NAME = r"d?[A-Za-z]\[[^\]\s]+\](?:_[A-Za-z0-9]+)?(?:ᵀ|\.T\b|[′'])?"
 
 _TEX_SYMBOLS = {
-    "mathcal{L}": "ℒ", "partial": "∂", "sigma": "σ", "sum": "Σ", "times": "×", "top": "ᵀ",
-    "cdot": "·", "odot": "∗", "circ": "∗", "ast": "∗", "prime": "′", "minus": "−", "neq": "≠",
-    "approx": "≈", "left": "", "right": "",
+    "mathcal{L}": "ℒ",
+    "partial": "∂",
+    "sigma": "σ",
+    "sum": "Σ",
+    "times": "×",
+    "top": "ᵀ",
+    "cdot": "·",
+    "odot": "∗",
+    "circ": "∗",
+    "ast": "∗",
+    "prime": "′",
+    "minus": "−",
+    "neq": "≠",
+    "approx": "≈",
+    "left": "",
+    "right": "",
 }
 
 RULES: tuple[Rule, ...] = (
     # 1. TeX spellings become the plain notation
-    _rule("tex_transpose", r"^T, ^{T}, ^\top and a T inside a superscript are a transpose ᵀ",
-          r"\^\{?(?:T|\\top)\}?(?![A-Za-z])", "ᵀ"),
-    _rule("tex_layer", r"w^{[2]} is w[2]; a trailing T in the superscript is a transpose",
-          r"\^\{(\[[^\]]*\])(T?)\}", lambda m: m[1] + ("ᵀ" if m[2] else "")),
-    _rule("tex_subscript", r"_{ki} and _{k,i} are _ki", r"_\{([^{}]*)\}",
-          lambda m: "_" + m[1].replace(",", "").replace(" ", "")),
-    _rule("tex_symbol", r"\partial, \sigma, \sum, \times, \mathcal{L} ... are their symbols",
-          r"\\(" + "|".join(re.escape(k) for k in _TEX_SYMBOLS) + r")(?![A-Za-z])",
-          lambda m: _TEX_SYMBOLS[m[1]]),
-    _rule("tex_fraction", r"\frac{a}{b} is a/b",
-          r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2"),
-    _rule("tex_command", r"any other \command is read as its name",
-          r"\\([A-Za-z]+)", r" \1 "),
-    _rule("sum_index", "Σ_k (or Σ_{k}) is 'the sum over k'", r"[Σ∑]_([A-Za-z])\b",
-          r" the sum over \1 "),
+    _rule(
+        "tex_transpose",
+        r"^T, ^{T}, ^\top and a T inside a superscript are a transpose ᵀ",
+        r"\^\{?(?:T|\\top)\}?(?![A-Za-z])",
+        "ᵀ",
+    ),
+    _rule(
+        "tex_layer",
+        r"w^{[2]} is w[2]; a trailing T in the superscript is a transpose",
+        r"\^\{(\[[^\]]*\])(T?)\}",
+        lambda m: m[1] + ("ᵀ" if m[2] else ""),
+    ),
+    _rule(
+        "tex_subscript",
+        r"_{ki} and _{k,i} are _ki",
+        r"_\{([^{}]*)\}",
+        lambda m: "_" + m[1].replace(",", "").replace(" ", ""),
+    ),
+    _rule(
+        "tex_symbol",
+        r"\partial, \sigma, \sum, \times, \mathcal{L} ... are their symbols",
+        r"\\(" + "|".join(re.escape(k) for k in _TEX_SYMBOLS) + r")(?![A-Za-z])",
+        lambda m: _TEX_SYMBOLS[m[1]],
+    ),
+    _rule("tex_fraction", r"\frac{a}{b} is a/b", r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2"),
+    _rule("tex_command", r"any other \command is read as its name", r"\\([A-Za-z]+)", r" \1 "),
+    _rule(
+        "sum_index",
+        "Σ_k (or Σ_{k}) is 'the sum over k'",
+        r"[Σ∑]_([A-Za-z])\b",
+        r" the sum over \1 ",
+    ),
     # 2. juxtaposition is a product
-    _rule("adjacent_brackets", "σ(z)(1 − σ(z)): brackets side by side are a product",
-          r"\)\s*\(", ") times ("),
-    _rule("juxtaposition", "two names side by side, W[2]ᵀ dZ[2], are a product: 'times'",
-          rf"({_NAME})\s+(?={_NAME}|[A-Za-zσ][′']?\()", r"\1 times "),
+    _rule(
+        "adjacent_brackets",
+        "σ(z)(1 − σ(z)): brackets side by side are a product",
+        r"\)\s*\(",
+        ") times (",
+    ),
+    _rule(
+        "juxtaposition",
+        "two names side by side, W[2]ᵀ dZ[2], are a product: 'times'",
+        rf"({_NAME})\s+(?={_NAME}|[A-Za-zσ][′']?\()",
+        r"\1 times ",
+    ),
     # 3. transposes, primes, applications
-    _rule("transpose", "ᵀ, .T and a superscript T are 'transpose'",
-          r"\s*(?:ᵀ|\.T\b)", " transpose"),
-    _rule("prime", "g′ or g' (a single letter or σ) is 'g prime'",
-          r"(?<![A-Za-z])([A-Za-zσ\]])[′']", r"\1 prime"),
+    _rule(
+        "transpose", "ᵀ, .T and a superscript T are 'transpose'", r"\s*(?:ᵀ|\.T\b)", " transpose"
+    ),
+    _rule(
+        "prime",
+        "g′ or g' (a single letter or σ) is 'g prime'",
+        r"(?<![A-Za-z])([A-Za-zσ\]])[′']",
+        r"\1 prime",
+    ),
     _rule("gprime", "gprime (as code writes g′) is 'g prime'", r"\bgprime\b", "g prime"),
-    _rule("apostrophe", "an apostrophe in a word (cost's) is the typographic one (cost’s)",
-          r"(?<=[A-Za-z])'(?=[A-Za-z])", "’"),
-    _rule("application", "g(Z[1]), g prime(Z[1]), σ(z): 'g of Z one', dropping the brackets",
-          r"(?<![A-Za-z])([A-Za-zσ]|prime|tanh|relu|sigmoid)\(([^()]*)\)", r"\1 of \2"),
+    _rule(
+        "apostrophe",
+        "an apostrophe in a word (cost's) is the typographic one (cost’s)",
+        r"(?<=[A-Za-z])'(?=[A-Za-z])",
+        "’",
+    ),
+    _rule(
+        "application",
+        "g(Z[1]), g prime(Z[1]), σ(z): 'g of Z one', dropping the brackets",
+        r"(?<![A-Za-z])([A-Za-zσ]|prime|tanh|relu|sigmoid)\(([^()]*)\)",
+        r"\1 of \2",
+    ),
     # 4. names
-    _rule("gradient", "dZ, dW[2], dz[1]_ij: the d is read on its own, 'd Z'",
-          r"\bd(?=[A-Z]|[a-z]\[)", "d "),
-    _rule("entry", "z[1]_ij is 'z one, i j'; w[2]_12 is 'w two, one two'",
-          r"([A-Za-z])\[([^\]\s]+)\]_([A-Za-z0-9]+)",
-          lambda m: f"{m[1]} {layer_words(m[2])}, {index_words(m[3])}"),
-    _rule("layer", "W[2] is 'W two', Z[l] is 'Z l', W[l+1] is 'W l plus one'",
-          r"([A-Za-z])\[([^\]\s]+)\]", lambda m: f"{m[1]} {layer_words(m[2])}"),
-    _rule("subscript", "n_x is 'n x', w_ki is 'w k i'",
-          r"([A-Za-z])_([A-Za-z0-9]+)", lambda m: f"{m[1]} {index_words(m[2])}"),
+    _rule(
+        "gradient",
+        "dZ, dW[2], dz[1]_ij: the d is read on its own, 'd Z'",
+        r"\bd(?=[A-Z]|[a-z]\[)",
+        "d ",
+    ),
+    _rule(
+        "entry",
+        "z[1]_ij is 'z one, i j'; w[2]_12 is 'w two, one two'",
+        r"([A-Za-z])\[([^\]\s]+)\]_([A-Za-z0-9]+)",
+        lambda m: f"{m[1]} {layer_words(m[2])}, {index_words(m[3])}",
+    ),
+    _rule(
+        "layer",
+        "W[2] is 'W two', Z[l] is 'Z l', W[l+1] is 'W l plus one'",
+        r"([A-Za-z])\[([^\]\s]+)\]",
+        lambda m: f"{m[1]} {layer_words(m[2])}",
+    ),
+    _rule(
+        "subscript",
+        "n_x is 'n x', w_ki is 'w k i'",
+        r"([A-Za-z])_([A-Za-z0-9]+)",
+        lambda m: f"{m[1]} {index_words(m[2])}",
+    ),
     # 5. numbers in notation
-    _rule("shape", "2×3 is 'two by three', n[1]×m is 'n one by m'",
-          r"(\d*)\s*×\s*(\d*)",
-          lambda m: _spaced(m[1], "by", m[2])),
-    _rule("fraction", "1/m is 'one over m', ∂ℒ/∂z is '∂ℒ over ∂z' (not between two words)",
-          r"(\d*)\s*(?<![A-Za-z]{2})/(?![A-Za-z]{2})\s*(\d*)",
-          lambda m: _spaced(m[1], "over", m[2])),
+    _rule(
+        "shape",
+        "2×3 is 'two by three', n[1]×m is 'n one by m'",
+        r"(\d*)\s*×\s*(\d*)",
+        lambda m: _spaced(m[1], "by", m[2]),
+    ),
+    _rule(
+        "fraction",
+        "1/m is 'one over m', ∂ℒ/∂z is '∂ℒ over ∂z' (not between two words)",
+        r"(\d*)\s*(?<![A-Za-z]{2})/(?![A-Za-z]{2})\s*(\d*)",
+        lambda m: _spaced(m[1], "over", m[2]),
+    ),
     # 6. symbols
-    _rule("absolute", "|x| is 'the absolute value of x'", r"\|([^|]*)\|",
-          r"the absolute value of \1"),
+    _rule(
+        "absolute", "|x| is 'the absolute value of x'", r"\|([^|]*)\|", r"the absolute value of \1"
+    ),
     _rule("partial", "∂ is 'partial'", r"∂", " partial "),
     _rule("loss", "ℒ (or 𝓛) is 'the loss L'", r"[ℒ𝓛]", " the loss L "),
     _rule("sum", "Σ (or ∑) is 'the sum'", r"[Σ∑]", " the sum "),
     _rule("sigma", "σ is 'sigma'", r"σ", " sigma "),
     _rule("hadamard", "∗, ⊙ and * are 'element-wise times'", r"[∗⊙*]", " element-wise times "),
     _rule("matmul", "@ and · are 'times'", r"[@·]", " times "),
-    _rule("power", "x^2 is 'x squared', x^n is 'x to the power n'",
-          r"\^\s*\{?(2\b)?([A-Za-z0-9]*)\}?",
-          lambda m: " squared " if m[1] else f" to the power {m[2]} "),
-    _rule("equals", "= is 'equals', ≠ 'does not equal', ≈ 'is about'",
-          r"\s*([=≠≈])\s*",
-          lambda m: {"=": " equals ", "≠": " does not equal ", "≈": " is about "}[m[1]]),
+    _rule(
+        "power",
+        "x^2 is 'x squared', x^n is 'x to the power n'",
+        r"\^\s*\{?(2\b)?([A-Za-z0-9]*)\}?",
+        lambda m: " squared " if m[1] else f" to the power {m[2]} ",
+    ),
+    _rule(
+        "equals",
+        "= is 'equals', ≠ 'does not equal', ≈ 'is about'",
+        r"\s*([=≠≈])\s*",
+        lambda m: {"=": " equals ", "≠": " does not equal ", "≈": " is about "}[m[1]],
+    ),
     _rule("plus", "+ is 'plus'", r"\s*\+\s*", " plus "),
-    _rule("minus", "− anywhere, and - between terms or in front of one, is 'minus' "
-          "(element-wise keeps its hyphen)",
-          r"\s*−\s*|(?<![A-Za-z0-9])-(?=[\sA-Za-z0-9(])", " minus "),
+    _rule(
+        "minus",
+        "− anywhere, and - between terms or in front of one, is 'minus' "
+        "(element-wise keeps its hyphen)",
+        r"\s*−\s*|(?<![A-Za-z0-9])-(?=[\sA-Za-z0-9(])",
+        " minus ",
+    ),
     # 7. digits glued to letters
-    _rule("glued_digits", "dZ1 is 'd Z one': digits after a letter become words",
-          r"(?<=[A-Za-z])(\d+)", lambda m: " " + number_words(m[1])),
-    _rule("glued_letters", "2x is 'two x': digits before a letter become words",
-          r"(\d+)(?=[A-Za-z])", lambda m: number_words(m[1]) + " "),
+    _rule(
+        "glued_digits",
+        "dZ1 is 'd Z one': digits after a letter become words",
+        r"(?<=[A-Za-z])(\d+)",
+        lambda m: " " + number_words(m[1]),
+    ),
+    _rule(
+        "glued_letters",
+        "2x is 'two x': digits before a letter become words",
+        r"(\d+)(?=[A-Za-z])",
+        lambda m: number_words(m[1]) + " ",
+    ),
     # 8. leftovers and spacing
-    _rule("leftover", "remaining brackets, braces, underscores, backslashes, carets, bars, "
-          "primes, quotes and transposes are dropped", r"[\[\]{}_\\^|′'ᵀ]", " "),
+    _rule(
+        "leftover",
+        "remaining brackets, braces, underscores, backslashes, carets, bars, "
+        "primes, quotes and transposes are dropped",
+        r"[\[\]{}_\\^|′'ᵀ]",
+        " ",
+    ),
     _rule("spaces", "runs of spaces are one space", r"\s+", " "),
-    _rule("punctuation", "no space before punctuation or after an opening bracket",
-          r" (?=[,.;:!?)])|(?<=\() ", ""),
+    _rule(
+        "punctuation",
+        "no space before punctuation or after an opening bracket",
+        r" (?=[,.;:!?)])|(?<=\() ",
+        "",
+    ),
 )
 """The rules :func:`spoken` applies, in this order."""
 

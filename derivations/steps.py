@@ -19,16 +19,16 @@ from .vocabulary import Parts, Role, StepId, StepKind, TexPart, joined_tex
 class Stage(str, Enum):
     """Where a step stands in the seed's method."""
 
-    FORWARD = "forward"          #: 1. the forward equations
-    CONCRETE = "concrete"        #: 2. tiny matrices with scalar entries
-    EXPAND = "expand"            #: 3. every product expanded into scalar sums
-    PARTIAL = "partial"          #: 4. one scalar partial by the scalar chain rule
+    FORWARD = "forward"  #: 1. the forward equations
+    CONCRETE = "concrete"  #: 2. tiny matrices with scalar entries
+    EXPAND = "expand"  #: 3. every product expanded into scalar sums
+    PARTIAL = "partial"  #: 4. one scalar partial by the scalar chain rule
     ALL_ENTRIES = "all_entries"  #: 5. the same for every entry
-    FOLD = "fold"                #: 6. the scalar results folded back into matrix form
-    SHAPES = "shapes"            #: 7. the shape check
-    PITFALL = "pitfall"          #: where a learner's intuition goes wrong
-    GENERAL = "general"          #: the general-layer recursion
-    RECAP = "recap"              #: back to the question: the formulas with their shapes
+    FOLD = "fold"  #: 6. the scalar results folded back into matrix form
+    SHAPES = "shapes"  #: 7. the shape check
+    PITFALL = "pitfall"  #: where a learner's intuition goes wrong
+    GENERAL = "general"  #: the general-layer recursion
+    RECAP = "recap"  #: back to the question: the formulas with their shapes
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,8 @@ class FactorRole(str, Enum):
     """Which factor of a chain-rule product a :class:`ChainFactor` is."""
 
     UPSTREAM = "upstream"  #: ``∂𝓛/∂z^{[2]}_{kj}``, the gradient arriving from above
-    WEIGHT = "weight"      #: ``∂z^{[2]}_{kj}/∂a^{[1]}_{ij}``, a weight
-    LOCAL = "local"        #: ``∂a^{[1]}_{ij}/∂z^{[1]}_{ij}``, the activation's slope
+    WEIGHT = "weight"  #: ``∂z^{[2]}_{kj}/∂a^{[1]}_{ij}``, a weight
+    LOCAL = "local"  #: ``∂a^{[1]}_{ij}/∂z^{[1]}_{ij}``, the activation's slope
 
 
 @dataclass(frozen=True)
@@ -179,8 +179,9 @@ class NumberData:
         for known, values in self.matrices:
             if known == name:
                 return values
-        raise KeyError(f"no numbers for {name!r}; there are: "
-                       + ", ".join(known for known, _ in self.matrices))
+        raise KeyError(
+            f"no numbers for {name!r}; there are: " + ", ".join(known for known, _ in self.matrices)
+        )
 
     @property
     def delta(self) -> float:
@@ -189,12 +190,16 @@ class NumberData:
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for a manifest (JSON-ready)."""
-        return {"seed": self.seed, "picked": list(self.picked),
-                "matrices": {name: [list(row) for row in values]
-                             for name, values in self.matrices},
-                "result": self.result, "epsilon": self.epsilon,
-                "loss_before": self.loss_before, "loss_after": self.loss_after,
-                "wrong": self.wrong}
+        return {
+            "seed": self.seed,
+            "picked": list(self.picked),
+            "matrices": {name: [list(row) for row in values] for name, values in self.matrices},
+            "result": self.result,
+            "epsilon": self.epsilon,
+            "loss_before": self.loss_before,
+            "loss_after": self.loss_after,
+            "wrong": self.wrong,
+        }
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,23 @@ class Step:
         raise KeyError(f"step {self.id} shows no matrix {name!r}")
 
 
-__all__ = ["Candidate", "ChainFactor", "ChainPath", "EntryGrid", "FactorRole", "GridCell",
-           "Highlight", "MatrixDisplay", "NumberData", "Parts", "Role", "ShapeBadge", "Stage",
-           "Step", "StepId", "StepKind", "TexPart", "joined_tex"]
+__all__ = [
+    "Candidate",
+    "ChainFactor",
+    "ChainPath",
+    "EntryGrid",
+    "FactorRole",
+    "GridCell",
+    "Highlight",
+    "MatrixDisplay",
+    "NumberData",
+    "Parts",
+    "Role",
+    "ShapeBadge",
+    "Stage",
+    "Step",
+    "StepId",
+    "StepKind",
+    "TexPart",
+    "joined_tex",
+]

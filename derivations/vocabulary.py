@@ -26,17 +26,17 @@ from enum import Enum
 class Role(str, Enum):
     """What a piece of display TeX is, for the outputs that pick parts out of an equation."""
 
-    TERM = "term"              #: a matrix, an entry, a function, a partial, any other fragment
-    EQUALS = "equals"          #: ``=``: separates the two sides of an equation
+    TERM = "term"  #: a matrix, an entry, a function, a partial, any other fragment
+    EQUALS = "equals"  #: ``=``: separates the two sides of an equation
     NOT_EQUALS = "not_equals"  #: ``≠``
-    PLUS = "plus"              #: ``+`` between terms (equations may break after it)
-    MINUS = "minus"            #: ``−`` between terms
-    HADAMARD = "hadamard"      #: ``∗``: the element-wise product
-    SCALE = "scale"            #: ``1/m``: the average over the examples
-    SUM = "sum"                #: a summation sign (``Σ_k``, ``Σ_columns``)
-    OPEN = "open"              #: an opening parenthesis
-    CLOSE = "close"            #: a closing parenthesis (possibly with an index or a ``T``)
-    SEPARATOR = "separator"    #: punctuation between two formulas on one line
+    PLUS = "plus"  #: ``+`` between terms (equations may break after it)
+    MINUS = "minus"  #: ``−`` between terms
+    HADAMARD = "hadamard"  #: ``∗``: the element-wise product
+    SCALE = "scale"  #: ``1/m``: the average over the examples
+    SUM = "sum"  #: a summation sign (``Σ_k``, ``Σ_columns``)
+    OPEN = "open"  #: an opening parenthesis
+    CLOSE = "close"  #: a closing parenthesis (possibly with an index or a ``T``)
+    SEPARATOR = "separator"  #: punctuation between two formulas on one line
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,11 @@ class TexPart:
             if depth < 0:
                 break
         if depth:
-            raise ValueError(f"TeX part {self.name!r} has unbalanced braces: {self.tex!r}; "
-                             f"every part must typeset on its own (scenes measure parts one "
-                             f"by one)")
+            raise ValueError(
+                f"TeX part {self.name!r} has unbalanced braces: {self.tex!r}; "
+                f"every part must typeset on its own (scenes measure parts one "
+                f"by one)"
+            )
 
 
 Parts = tuple[TexPart, ...]
@@ -127,8 +129,8 @@ class StepKind(str, Enum):
     NO_TRANSPOSE = "no_transpose"
     CANCEL = "cancel"
     RECURSION = "recursion"
-    NETWORK = "network"              #: the network drawn as neurons and weighted edges
-    BACKWARD = "backward"            #: the gradient run backwards along the edges
+    NETWORK = "network"  #: the network drawn as neurons and weighted edges
+    BACKWARD = "backward"  #: the gradient run backwards along the edges
     COLUMN_TO_ROW = "column_to_row"  #: a column of W laid down as a row of Wᵀ
     NUMBERS = "numbers"
     NUDGE = "nudge"
@@ -136,7 +138,7 @@ class StepKind(str, Enum):
     JACOBIAN = "jacobian"
     ELEMENTWISE = "elementwise"
     STACK = "stack"
-    RECAP = "recap"                  #: back to the question: the six formulas with shapes
+    RECAP = "recap"  #: back to the question: the six formulas with shapes
 
 
 class StepId(str):
@@ -195,8 +197,9 @@ class StepId(str):
         target, _, kind = str(text).partition(".")
         if target and kind in _KINDS:
             return cls(target, StepKind(kind))
-        raise ValueError(f"step id {text!r} is not '<target>.<kind>' with a kind among "
-                         + ", ".join(_KINDS))
+        raise ValueError(
+            f"step id {text!r} is not '<target>.<kind>' with a kind among " + ", ".join(_KINDS)
+        )
 
     def __repr__(self) -> str:
         return f"StepId({self.target!r}, StepKind.{self.kind.name})"

@@ -43,7 +43,7 @@ def subpath_bounds(xy: np.ndarray, per_curve: int, atol: float) -> list[int]:
     """
     count = len(xy)
     starts = xy[per_curve::per_curve]
-    ends = xy[per_curve - 1:count - 1:per_curve]
+    ends = xy[per_curve - 1 : count - 1 : per_curve]
     close = (np.abs(ends - starts) <= atol + RTOL * np.abs(starts)).all(axis=1)
     breaks = (np.flatnonzero(~close) + 1) * per_curve
     return [0, *breaks.tolist(), count]
@@ -90,7 +90,7 @@ def _trace(ctx: Any, flat: list[float], start: int, end: int, per_curve: int) ->
     ctx.move_to(flat[2 * start], flat[2 * start + 1])
     curve_to = ctx.curve_to
     for first in range(2 * start + 2, 2 * (end - per_curve) + 3, 2 * per_curve):
-        curve_to(*flat[first:first + 6])
+        curve_to(*flat[first : first + 6])
 
 
 def _same_point(flat: list[float], i: int, j: int, atol: float) -> bool:

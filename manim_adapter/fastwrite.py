@@ -44,8 +44,9 @@ def enabled(environ: Mapping[str, str] = os.environ) -> bool:
     return switched_on(environ, ENV) and speedups_enabled(environ)
 
 
-def concat_videos(inputs: Sequence[str | Path], output: str | Path,
-                  comment: str | None = None) -> float:
+def concat_videos(
+    inputs: Sequence[str | Path], output: str | Path, comment: str | None = None
+) -> float:
     """Join video files of one encoding (same codec, size, rate) without re-encoding.
 
     Each file starts where the previous one ends (its duration, not its frame count, so held
@@ -102,8 +103,11 @@ def holding_renderer(camera_class: type, skip_animations: bool) -> Any:
         return None
     from .holding import HoldingFileWriter
 
-    return CairoRenderer(file_writer_class=HoldingFileWriter, camera_class=camera_class,
-                         skip_animations=skip_animations)
+    return CairoRenderer(
+        file_writer_class=HoldingFileWriter,
+        camera_class=camera_class,
+        skip_animations=skip_animations,
+    )
 
 
 __all__ = ["ENV", "concat_videos", "enabled", "holding_renderer"]

@@ -61,16 +61,22 @@ class HoldingFileWriter(SceneFileWriter):
     """Manim's file writer with :class:`HoldingSegmentEncoder` for video segments, and
     segments joined by their durations (Manim's own join re-times frames one tick apart)."""
 
-    def combine_files(self, input_files: list[str], output_file: Path,
-                      create_gif: bool = False, includes_sound: bool = False) -> None:
+    def combine_files(
+        self,
+        input_files: list[str],
+        output_file: Path,
+        create_gif: bool = False,
+        includes_sound: bool = False,
+    ) -> None:
         if create_gif or self.output_spec.is_gif:
             super().combine_files(input_files, output_file, create_gif, includes_sound)
             return
         from manim import __version__
 
         output_file.parent.mkdir(parents=True, exist_ok=True)
-        concat_videos(input_files, output_file,
-                      comment=f"Rendered with Manim Community v{__version__}")
+        concat_videos(
+            input_files, output_file, comment=f"Rendered with Manim Community v{__version__}"
+        )
 
     def _create_segment_encoder(self, target: Path) -> VideoSegmentEncoder:
         if self.video_encoder is None or self.output_spec.is_gif:  # gif re-times every frame

@@ -29,8 +29,14 @@ def sandboxed_command(command: list[str], tex_dir: Path) -> list[str]:
     ``TEXMFOUTPUT`` set to ``tex_dir`` and ``-no-shell-escape`` right after the compiler."""
     compiler, *rest = command
     variables = [f"{key}={value}" for key, value in SANDBOX_VARIABLES.items()]
-    return ["env", *variables, f"TEXMFOUTPUT={tex_dir.as_posix()}", compiler, NO_SHELL_ESCAPE,
-            *rest]
+    return [
+        "env",
+        *variables,
+        f"TEXMFOUTPUT={tex_dir.as_posix()}",
+        compiler,
+        NO_SHELL_ESCAPE,
+        *rest,
+    ]
 
 
 @contextmanager
@@ -58,17 +64,19 @@ def latex_sandbox() -> Iterator[None]:
         return
     from manim.utils import tex_file_writing as writing
 
-    originals = {name: getattr(writing, name) for name in
-                 ("make_tex_compilation_command", "compile_tex", "convert_to_svg")}
+    originals = {
+        name: getattr(writing, name)
+        for name in ("make_tex_compilation_command", "compile_tex", "convert_to_svg")
+    }
     if getattr(originals["make_tex_compilation_command"], "sandboxed", False):  # nested
         yield
         return
 
-    def command(tex_compiler: str, output_format: str, tex_file: Path, tex_dir: Path
-                ) -> list[str]:
+    def command(tex_compiler: str, output_format: str, tex_file: Path, tex_dir: Path) -> list[str]:
         tex_dir = Path(tex_dir).resolve()  # openout_any=p refuses names with ".."
         built = originals["make_tex_compilation_command"](
-            tex_compiler, output_format, Path(tex_file).resolve(), tex_dir)
+            tex_compiler, output_format, Path(tex_file).resolve(), tex_dir
+        )
         return sandboxed_command(list(built), tex_dir)
 
     def compile_tex(tex_file: Path, tex_compiler: Any, output_format: str) -> Path:
@@ -82,8 +90,11 @@ def latex_sandbox() -> Iterator[None]:
             return originals["convert_to_svg"](dvi_file, extension, page)
 
     command.sandboxed = True  # type: ignore[attr-defined]
-    replacements = {"make_tex_compilation_command": command, "compile_tex": compile_tex,
-                    "convert_to_svg": convert_to_svg}
+    replacements = {
+        "make_tex_compilation_command": command,
+        "compile_tex": compile_tex,
+        "convert_to_svg": convert_to_svg,
+    }
     for name, function in replacements.items():
         setattr(writing, name, function)
     try:

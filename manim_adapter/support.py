@@ -23,20 +23,20 @@ from functools import lru_cache
 SUPPORTED: tuple[tuple[int, int], tuple[int, int]] = ((0, 22), (0, 23))
 #: The internals the patches read or replace, as ``module:attribute.attribute``.
 INTERNALS: tuple[str, ...] = (
-    "manim.mobject.svg.svg_mobject:VMobjectFromSVGPath",                  # speedups
+    "manim.mobject.svg.svg_mobject:VMobjectFromSVGPath",  # speedups
     "manim.mobject.mobject:Mobject.__deepcopy__",
-    "manim.camera.camera:Camera.set_cairo_context_path",                  # camera
+    "manim.camera.camera:Camera.set_cairo_context_path",  # camera
     "manim.camera.camera:Camera.transform_points_pre_display",
     "manim.scene.video_segment_encoder:VideoSegmentEncoder._validate_frame",  # held frames
     "manim.scene.video_segment_encoder:VideoSegmentEncoder._operation_error",
     "manim.scene.scene_file_writer:SceneFileWriter._create_segment_encoder",
     "manim.scene.scene_file_writer:SceneFileWriter.combine_files",
     "manim.renderer.cairo_renderer:CairoRenderer",
-    "manim.utils.tex_file_writing:make_tex_compilation_command",          # sandbox, batch
+    "manim.utils.tex_file_writing:make_tex_compilation_command",  # sandbox, batch
     "manim.utils.tex_file_writing:compile_tex",
     "manim.utils.tex_file_writing:convert_to_svg",
     "manim.utils.tex_file_writing:tex_hash",
-    "manim.mobject.text.tex_mobject:tex_to_svg_file",                     # TeX capture
+    "manim.mobject.text.tex_mobject:tex_to_svg_file",  # TeX capture
 )
 #: Set in the environment once the warning is printed, so worker processes stay silent.
 WARNED_ENV = "CHAINRULE_MANIM_WARNED"
@@ -72,12 +72,15 @@ def unsupported_reason() -> str | None:
     version = str(getattr(manim, "__version__", "unknown"))
     (a, b), (c, d) = SUPPORTED
     if not supported_version(version):
-        return (f"Manim {version} is outside {a}.{b}–{c}.{d} (exclusive), the versions "
-                f"chainrule's Manim patches were written for")
+        return (
+            f"Manim {version} is outside {a}.{b}–{c}.{d} (exclusive), the versions "
+            f"chainrule's Manim patches were written for"
+        )
     missing = missing_internals()
     if missing:
-        return (f"Manim {version} lacks {', '.join(missing)}, which chainrule's Manim "
-                f"patches replace")
+        return (
+            f"Manim {version} lacks {', '.join(missing)}, which chainrule's Manim patches replace"
+        )
     return None
 
 
@@ -90,11 +93,19 @@ def active() -> bool:
         return True
     if not os.environ.get(WARNED_ENV):
         os.environ[WARNED_ENV] = "1"
-        sys.stderr.write(f"chainrule: warning: {reason}; rendering with stock Manim "
-                         f"(slower, same pictures)\n")
+        sys.stderr.write(
+            f"chainrule: warning: {reason}; rendering with stock Manim (slower, same pictures)\n"
+        )
         sys.stderr.flush()
     return False
 
 
-__all__ = ["INTERNALS", "SUPPORTED", "WARNED_ENV", "active", "missing_internals",
-           "supported_version", "unsupported_reason"]
+__all__ = [
+    "INTERNALS",
+    "SUPPORTED",
+    "WARNED_ENV",
+    "active",
+    "missing_internals",
+    "supported_version",
+    "unsupported_reason",
+]

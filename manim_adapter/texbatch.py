@@ -49,9 +49,11 @@ from typing import Any
 #: option: what ``\end{document}`` does to a page, then every LaTeX counter back to where a
 #: new document starts it (equation numbers, say, do not run on), then what
 #: ``\begin{document}`` does.
-PAGE_BREAK = (r"\ifhmode\unskip\fi\endpreview"
-              r"\makeatletter\begingroup\def\@elt#1{\global\csname c@#1\endcsname\z@}"
-              r"\cl@@ckpt\endgroup\global\c@page\@ne\makeatother\preview")
+PAGE_BREAK = (
+    r"\ifhmode\unskip\fi\endpreview"
+    r"\makeatletter\begingroup\def\@elt#1{\global\csname c@#1\endcsname\z@}"
+    r"\cl@@ckpt\endgroup\global\c@page\@ne\makeatother\preview"
+)
 #: Assignments that would outlive their page and change the pages after it.
 _GLOBAL = re.compile(r"\\(?:global|gdef|xdef)(?![A-Za-z@])")
 _BEGIN, _END = r"\begin{document}", r"\end{document}"
@@ -104,8 +106,9 @@ class TexRequest:
         return self.source.rpartition(_END)[2]
 
     @classmethod
-    def of(cls, expression: str, environment: str | None = "align*",
-           tex_template: Any = None) -> TexRequest:
+    def of(
+        cls, expression: str, environment: str | None = "align*", tex_template: Any = None
+    ) -> TexRequest:
         """The file Manim writes for ``tex_to_svg_file(expression, environment, tex_template)``
         (``tex_template`` defaults to ``config.tex_template``, as in Manim)."""
         from manim import config
@@ -116,18 +119,25 @@ class TexRequest:
         else:
             source = template.get_texcode_for_expression(expression)
         compiler = template.tex_compiler
-        return cls(source, compiler if isinstance(compiler, str) else "\0".join(compiler),
-                   template.output_format)
+        return cls(
+            source,
+            compiler if isinstance(compiler, str) else "\0".join(compiler),
+            template.output_format,
+        )
 
     def batchable(self) -> bool:
         """Whether pages of this file can share one document: a known single compiler,
         Manim's ``standalone`` class with the ``preview`` option (one page per preview) and no
         global assignment in the body (it would change the pages after it)."""
         first = self.preamble.lstrip().split("\n", 1)[0].replace(" ", "")
-        return (self.compiler in _COMPILERS and self.source.count(_BEGIN) == 1
-                and not _GLOBAL.search(self.body)
-                and first.startswith(r"\documentclass[") and first.endswith("{standalone}")
-                and "preview" in first.partition("[")[2].partition("]")[0].split(","))
+        return (
+            self.compiler in _COMPILERS
+            and self.source.count(_BEGIN) == 1
+            and not _GLOBAL.search(self.body)
+            and first.startswith(r"\documentclass[")
+            and first.endswith("{standalone}")
+            and "preview" in first.partition("[")[2].partition("]")[0].split(",")
+        )
 
 
 class _Captured(Exception):
@@ -144,8 +154,7 @@ def mathtex_request(*tex_strings: str, **kwargs: Any) -> TexRequest:
     import manim.mobject.text.tex_mobject as tex_mobject
     from manim import MathTex
 
-    def capture(expression: str, environment: str | None = None,
-                tex_template: Any = None) -> Any:
+    def capture(expression: str, environment: str | None = None, tex_template: Any = None) -> Any:
         raise _Captured(TexRequest.of(expression, environment, tex_template))
 
     original = tex_mobject.tex_to_svg_file
@@ -160,6 +169,7 @@ def mathtex_request(*tex_strings: str, **kwargs: Any) -> TexRequest:
 
 
 # --------------------------------------------------------------------------- precompiling
+
 
 @dataclass
 class BatchStats:
@@ -188,14 +198,26 @@ class BatchStats:
 
     def describe(self) -> str:
         """One line, e.g. ``'120 TeX files: 118 compiled in 1 latex run, 2 cached (2.1 s)'``."""
-        extra = "".join(f", {n} {what}" for n, what in ((self.cached, "cached"),
-                        (self.failed, "failed"), (self.unsupported, "unsupported")) if n)
-        return (f"{self.requested} TeX files: {self.compiled} compiled in {self.latex_runs} "
-                f"latex run(s){extra} ({self.seconds:.1f} s)")
+        extra = "".join(
+            f", {n} {what}"
+            for n, what in (
+                (self.cached, "cached"),
+                (self.failed, "failed"),
+                (self.unsupported, "unsupported"),
+            )
+            if n
+        )
+        return (
+            f"{self.requested} TeX files: {self.compiled} compiled in {self.latex_runs} "
+            f"latex run(s){extra} ({self.seconds:.1f} s)"
+        )
 
 
-def precompile(requests: Iterable[TexRequest | tuple[str, str | None, Any]],
-               tex_dir: str | os.PathLike[str] | None = None, jobs: int = 1) -> BatchStats:
+def precompile(
+    requests: Iterable[TexRequest | tuple[str, str | None, Any]],
+    tex_dir: str | os.PathLike[str] | None = None,
+    jobs: int = 1,
+) -> BatchStats:
     """Typeset every request not yet in ``tex_dir`` in one batched run (``jobs`` runs in
     parallel when ``jobs`` > 1) and place each SVG where Manim's TeX cache looks for it.
 
@@ -230,8 +252,7 @@ def precompile(requests: Iterable[TexRequest | tuple[str, str | None, Any]],
         else:
             key = (request.preamble, request.closing, request.compiler, request.output_format)
             groups.setdefault(key, []).append(request)
-    chunks = [chunk for group in groups.values()
-              for chunk in _split(group, max(1, jobs))]
+    chunks = [chunk for group in groups.values() for chunk in _split(group, max(1, jobs))]
     if len(chunks) == 1:
         stats.add(_compile_batch(chunks[0], folder))
     elif chunks:
@@ -246,7 +267,7 @@ def _split(items: list[TexRequest], parts: int) -> list[list[TexRequest]]:
     """``items`` in ``parts`` chunks of similar length (fewer when there are few items)."""
     parts = min(parts, max(1, len(items) // 8))  # below ~8 pages a second run does not pay
     size = -(-len(items) // parts)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
@@ -271,7 +292,7 @@ def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
             elif isinstance(outcome, int):  # LaTeX named the page: drop it, retry the rest
                 stats.failed += 1
                 stats.failures.append(group[outcome].name)
-                rest = group[:outcome] + group[outcome + 1:]
+                rest = group[:outcome] + group[outcome + 1 :]
                 if rest:
                     pending.append(rest)
             else:  # no usable clue: halve
@@ -280,8 +301,9 @@ def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
     return stats
 
 
-def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchStats
-              ) -> int | str | None:
+def _run_once(
+    group: list[TexRequest], work: Path, folder: Path, stats: BatchStats
+) -> int | str | None:
     """Compile ``group`` as one document and place its pages. ``None`` on success, else the
     index of the page LaTeX failed on (when known), :data:`_EVERY_PAGE` when no page can be
     compiled (an error in the preamble, no LaTeX), else :data:`_SOMEWHERE`."""
@@ -300,15 +322,18 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
     dvi_file = tex_file.with_suffix(first.output_format)
     stats.latex_runs += 1
     try:
-        returncode = subprocess.run(_latex_command(first, tex_file, work),
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    stdin=subprocess.DEVNULL).returncode
+        returncode = subprocess.run(
+            _latex_command(first, tex_file, work),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        ).returncode
     except OSError:  # no LaTeX: Manim will say so
         return _EVERY_PAGE
     log = _read(tex_file.with_suffix(".log"))
     pages = page_count(log)
     if returncode != 0 or not dvi_file.exists() or pages is None:
-        error = _ERROR_LINE.search(log[log.find("\n!"):]) if "\n!" in log else None
+        error = _ERROR_LINE.search(log[log.find("\n!") :]) if "\n!" in log else None
         if error is None:
             return _SOMEWHERE
         line = int(error.group(1))
@@ -321,11 +346,20 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
     out.mkdir()
     stats.dvisvgm_runs += 1
     try:
-        subprocess.run(["dvisvgm", *(["--pdf"] if first.output_format == ".pdf" else []),
-                        "--page=1-", "--no-fonts", "--verbosity=0",
-                        f"--output={(out / '%p.svg').as_posix()}", dvi_file.as_posix()],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       stdin=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                "dvisvgm",
+                *(["--pdf"] if first.output_format == ".pdf" else []),
+                "--page=1-",
+                "--no-fonts",
+                "--verbosity=0",
+                f"--output={(out / '%p.svg').as_posix()}",
+                dvi_file.as_posix(),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
     except OSError:  # no dvisvgm: Manim will say so
         return _EVERY_PAGE
     svgs = {int(path.stem): path for path in out.glob("*.svg") if path.stem.isdigit()}
@@ -336,8 +370,9 @@ def _run_once(group: list[TexRequest], work: Path, folder: Path, stats: BatchSta
             stats.failures.append(request.name)
             continue
         _place(work, request.source, folder / f"{request.name}.tex", keep=True)
-        _place(work, normalise_page(svg.read_text(encoding="utf-8")),
-               folder / f"{request.name}.svg")
+        _place(
+            work, normalise_page(svg.read_text(encoding="utf-8")), folder / f"{request.name}.svg"
+        )
         stats.compiled += 1
     return None
 
@@ -358,8 +393,9 @@ def _latex_command(request: TexRequest, tex_file: Path, work: Path) -> list[str]
     :func:`manim_adapter.sandbox.latex_sandbox`), with ``-no-shell-escape`` after the compiler."""
     from manim.utils.tex_file_writing import make_tex_compilation_command
 
-    command = list(make_tex_compilation_command(request.compiler, request.output_format,
-                                                tex_file, work))
+    command = list(
+        make_tex_compilation_command(request.compiler, request.output_format, tex_file, work)
+    )
     if NO_SHELL_ESCAPE not in command:
         at = command.index(request.compiler) if request.compiler in command else 0
         command.insert(at + 1, NO_SHELL_ESCAPE)
@@ -401,17 +437,30 @@ def normalise_page(svg: str) -> str:
     return _PAGE_ID.sub("<g id='page1'>", renumber(head) + marker + renumber(rest), count=1)
 
 
-def bracket_requests(rows: Iterable[int] = range(1, BRACKET_ROWS + 1), left: str = "[",
-                     right: str = "]") -> list[TexRequest]:
+def bracket_requests(
+    rows: Iterable[int] = range(1, BRACKET_ROWS + 1), left: str = "[", right: str = "]"
+) -> list[TexRequest]:
     """The brackets of Manim's matrices (``Matrix._add_brackets``): an empty array of
     ``n`` rows after ``\\left[`` or before ``\\right]``, ``n`` growing with the height."""
     requests = []
     for n in rows:
         array = "".join([r"\begin{array}{c}", *n * [r"\quad \\"], r"\end{array}"])
-        requests += [mathtex_request(rf"\left{left}{array}\right."),
-                     mathtex_request(rf"\left.{array}\right{right}")]
+        requests += [
+            mathtex_request(rf"\left{left}{array}\right."),
+            mathtex_request(rf"\left.{array}\right{right}"),
+        ]
     return requests
 
 
-__all__ = ["BRACKET_ROWS", "BatchStats", "MAX_EXTRA_RUNS", "PAGE_BREAK", "TexRequest",
-           "bracket_requests", "mathtex_request", "normalise_page", "page_count", "precompile"]
+__all__ = [
+    "BRACKET_ROWS",
+    "BatchStats",
+    "MAX_EXTRA_RUNS",
+    "PAGE_BREAK",
+    "TexRequest",
+    "bracket_requests",
+    "mathtex_request",
+    "normalise_page",
+    "page_count",
+    "precompile",
+]

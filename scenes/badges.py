@@ -37,20 +37,25 @@ from .theme import Theme
 #: Space between neighbouring slots of a badged equation, in scene units.
 SLOT_GAP = 0.5
 
+
 def status_colour(theme: Theme, ok: bool) -> str:
     """The theme's colour for a verdict: ``theme.ok`` or ``theme.error``."""
     return theme.ok if ok else theme.error
+
 
 def badge_size(theme: Theme) -> float:
     """Font size of a badge's letters: the size of matrix entries."""
     return max(theme.min_font_size, theme.entry_size)
 
+
 def tick(theme: Theme, height: float = 0.32) -> VMobject:
     """A tick drawn as a polyline in the ``ok`` colour (no glyph, no TeX)."""
     mark = VMobject(stroke_color=status_colour(theme, True), stroke_width=6)
-    mark.set_points_as_corners([np.array([-0.5, 0.0, 0.0]), np.array([-0.15, -0.4, 0.0]),
-                                np.array([0.5, 0.45, 0.0])])
+    mark.set_points_as_corners(
+        [np.array([-0.5, 0.0, 0.0]), np.array([-0.15, -0.4, 0.0]), np.array([0.5, 0.45, 0.0])]
+    )
     return mark.scale_to_fit_height(height)
+
 
 def cross(theme: Theme, height: float = 0.3) -> VGroup:
     """A cross drawn as two strokes in the ``error`` colour."""
@@ -61,9 +66,11 @@ def cross(theme: Theme, height: float = 0.3) -> VGroup:
         strokes.add(stroke)
     return strokes.scale_to_fit_height(height)
 
+
 def verdict_mark(theme: Theme, ok: bool, height: float = 0.3) -> VMobject:
     """A tick (``ok``) or a cross."""
     return tick(theme, height) if ok else cross(theme, height)
+
 
 class Badge(VGroup):
     """The shape of one factor: letters over numbers. ``badge`` is the data it shows."""
@@ -73,16 +80,18 @@ class Badge(VGroup):
         self.badge = badge
         size = font_size or badge_size(theme)
         letters = equation_tex(_as_parts(badge), theme, size)
-        numbers = Text(shape_text((badge.rows, badge.cols)), font_size=theme.min_font_size,
-                       color=theme.text)
+        numbers = Text(
+            shape_text((badge.rows, badge.cols)), font_size=theme.min_font_size, color=theme.text
+        )
         numbers.next_to(letters, DOWN, buff=0.12)
         self.letters, self.numbers = letters, numbers
         self.add(letters, numbers)
 
     def frame(self, theme: Theme, ok: bool) -> SurroundingRectangle:
         """A rounded frame in the verdict colour around the badge."""
-        return SurroundingRectangle(self, color=status_colour(theme, ok), buff=0.1,
-                                    corner_radius=0.1, stroke_width=4)
+        return SurroundingRectangle(
+            self, color=status_colour(theme, ok), buff=0.1, corner_radius=0.1, stroke_width=4
+        )
 
     def judge(self, theme: Theme, ok: bool | None = None) -> tuple[VGroup, list[Animation]]:
         """A frame and a mark for the verdict (``ok`` defaults to the badge's own), and the
@@ -92,10 +101,12 @@ class Badge(VGroup):
         mark = verdict_mark(theme, verdict).next_to(frame, DOWN, buff=0.12)
         return VGroup(frame, mark), [Create(frame), FadeIn(mark, scale=1.5)]
 
+
 def _as_parts(badge: ShapeBadge) -> Parts:
     from derivations.steps import TexPart
 
     return (TexPart(f"shape:{badge.part}", badge.tex),)
+
 
 class BadgedEquation(VGroup):
     """An equation whose factors are spread apart, each with its shape badge underneath.
@@ -113,8 +124,13 @@ class BadgedEquation(VGroup):
     True
     """
 
-    def __init__(self, parts: Parts, badges: Sequence[ShapeBadge], theme: Theme,
-                 font_size: float | None = None) -> None:
+    def __init__(
+        self,
+        parts: Parts,
+        badges: Sequence[ShapeBadge],
+        theme: Theme,
+        font_size: float | None = None,
+    ) -> None:
         super().__init__()
         kept = [part for part in parts if part.tex]
         self.equation = equation_tex(kept, theme, font_size)
@@ -143,14 +159,25 @@ class BadgedEquation(VGroup):
         """The submobject of the part called ``name``."""
         return _part_mobject(self.equation, name)
 
+
 def _part_mobject(equation: VMobject, name: str) -> VMobject:
     from .build import part_of
 
     return part_of(equation, name)  # type: ignore[arg-type]
 
+
 def stacked_left(mobjects: Sequence[VMobject], buff: float = 0.35) -> VGroup:
     """``mobjects`` one under another, left-aligned."""
     return VGroup(*mobjects).arrange(DOWN, aligned_edge=LEFT, buff=buff)
 
-__all__ = ["Badge", "BadgedEquation", "badge_size", "cross", "status_colour", "stacked_left",
-           "tick", "verdict_mark"]
+
+__all__ = [
+    "Badge",
+    "BadgedEquation",
+    "badge_size",
+    "cross",
+    "status_colour",
+    "stacked_left",
+    "tick",
+    "verdict_mark",
+]

@@ -91,8 +91,10 @@ def verified_derivation(spec: NetworkSpec) -> Any:
     try:
         return derive(spec).verify()
     except VerificationError as error:  # names the step; re-raised with the scene's context
-        raise DerivationError(f"the derivation for {spec.describe()} failed verification, so "
-                              f"no scene is rendered: {error}") from error
+        raise DerivationError(
+            f"the derivation for {spec.describe()} failed verification, so "
+            f"no scene is rendered: {error}"
+        ) from error
 
 
 #: Manim section type of a step's section: this prefix, then :func:`argument_stage` (the video's
@@ -164,8 +166,9 @@ class DerivationScene(Scene):
         if renderer is None:  # still frames encoded once (see manim_adapter.fastwrite)
             from manim_adapter.fastwrite import holding_renderer
 
-            renderer = holding_renderer(kwargs["camera_class"],
-                                        kwargs.get("skip_animations", False))
+            renderer = holding_renderer(
+                kwargs["camera_class"], kwargs.get("skip_animations", False)
+            )
         super().__init__(renderer=renderer, **kwargs)
 
     @classmethod
@@ -182,7 +185,8 @@ class DerivationScene(Scene):
             raise DerivationError(
                 f"{type(self).__name__} shows step(s) {', '.join(map(str, missing))} that the "
                 f"derivation for {self.spec.describe()} does not have; it has: "
-                f"{', '.join(map(str, known))}")
+                f"{', '.join(map(str, known))}"
+            )
         self.steps = known
         self.camera.background_color = self.theme.background
         self._caption_end = 0.0
@@ -236,8 +240,9 @@ class DerivationScene(Scene):
         """Show ``narration`` as cues (:func:`scenes.captions.split_narration`), one after
         another from now, each for its reading time (:meth:`Pacing.cue_times`)."""
         offset = 0.0
-        for cue, seconds in zip(split_narration(narration),
-                                self.pacing.cue_times(narration), strict=True):
+        for cue, seconds in zip(
+            split_narration(narration), self.pacing.cue_times(narration), strict=True
+        ):
             self.add_subcaption(caption_lines(cue), duration=seconds, offset=offset)
             offset += seconds
         self._caption_end = self.time + offset
@@ -261,17 +266,24 @@ class DerivationScene(Scene):
         if self._title is None:
             self.play(FadeIn(new, shift=0.2 * DOWN), run_time=self.t(0.5))
         else:  # one after the other: two titles cross-fading in one place are unreadable
-            self.play(AnimationGroup(FadeOut(self._title, shift=0.1 * UP),
-                                     FadeIn(new, shift=0.1 * UP), lag_ratio=1.0),
-                      run_time=self.t(0.5))
+            self.play(
+                AnimationGroup(
+                    FadeOut(self._title, shift=0.1 * UP), FadeIn(new, shift=0.1 * UP), lag_ratio=1.0
+                ),
+                run_time=self.t(0.5),
+            )
         self._title = new
 
     def play(self, *args: Any, **kwargs: Any) -> None:
         """``Scene.play``, noting when a new formula (a ``MathTex`` not on screen before)
         appeared, for :meth:`end_step`'s hold."""
         super().play(*args, **kwargs)
-        shown = {id(member) for top in self.mobjects for member in top.get_family()
-                 if isinstance(member, MathTex)}
+        shown = {
+            id(member)
+            for top in self.mobjects
+            for member in top.get_family()
+            if isinstance(member, MathTex)
+        }
         if shown - self._formulas:
             self._formula_at = float(self.time)
         self._formulas = shown
@@ -311,4 +323,3 @@ class DerivationScene(Scene):
         gone = [m for m in self.mobjects if m is not self._title and m not in keep]
         if gone:
             self.play(*[FadeOut(m) for m in gone], run_time=self.t(0.5))
-

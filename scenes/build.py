@@ -58,8 +58,7 @@ def screen_tex_template() -> TexTemplate:
     return template
 
 
-def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None = None
-                 ) -> MathTex:
+def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None = None) -> MathTex:
     """One ``MathTex`` with a substring per part, each coloured by its ``symbol``.
 
     Parts with empty TeX are dropped (``MathTex`` drops them too), so the ``i``-th submobject
@@ -78,8 +77,12 @@ def equation_tex(parts: Sequence[TexPart], theme: Theme, font_size: float | None
     kept = [part for part in parts if part.tex]
     if not kept:
         raise ValueError("equation_tex needs at least one part with TeX; got none")
-    tex = MathTex(*[part.tex for part in kept], font_size=font_size or theme.body_size,
-                  color=theme.text, tex_template=screen_tex_template())
+    tex = MathTex(
+        *[part.tex for part in kept],
+        font_size=font_size or theme.body_size,
+        color=theme.text,
+        tex_template=screen_tex_template(),
+    )
     for part, mobject in zip(kept, tex.submobjects, strict=True):
         mobject.set_color(theme.colour(part.symbol))
     tex.parts = tuple(kept)  # type: ignore[attr-defined]
@@ -102,8 +105,10 @@ def part_with_role(tex: MathTex, role: Role) -> VMobject:
     parts: tuple[TexPart, ...] = getattr(tex, "parts", ())
     index = index_of(parts, role)
     if index is None:
-        raise KeyError(f"the equation has no part with role {role.value!r}: "
-                       + " ".join(part.tex for part in parts))
+        raise KeyError(
+            f"the equation has no part with role {role.value!r}: "
+            + " ".join(part.tex for part in parts)
+        )
     return tex.submobjects[index]
 
 
@@ -116,7 +121,7 @@ def split_at_equals(parts: Parts) -> tuple[Parts, Parts]:
     index = index_of(parts, Role.EQUALS)
     if index is None:
         return (), parts
-    return parts[:index], parts[index + 1:]
+    return parts[:index], parts[index + 1 :]
 
 
 def line_starts(parts: Parts) -> tuple[int, ...]:
@@ -130,16 +135,18 @@ def line_starts(parts: Parts) -> tuple[int, ...]:
     return tuple(index + 1 for index, part in enumerate(parts) if part.role is Role.PLUS)
 
 
-def break_points(parts: Parts, theme: Theme, max_width: float,
-                 font_size: float | None = None) -> tuple[int, ...]:
+def break_points(
+    parts: Parts, theme: Theme, max_width: float, font_size: float | None = None
+) -> tuple[int, ...]:
     """Indices where :func:`equation_lines` starts a new line: after a ``+`` part, so that
     each line of ``parts`` is at most ``max_width`` wide at ``font_size``.
 
     Widths are estimated from the parts' typeset widths, one ``MathTex`` per part.
     """
     size = font_size or theme.body_size
-    widths = [equation_tex((part,), theme, size).width + 0.12 if part.tex else 0.0
-              for part in parts]
+    widths = [
+        equation_tex((part,), theme, size).width + 0.12 if part.tex else 0.0 for part in parts
+    ]
     starts = set(line_starts(parts))
     breaks: list[int] = []
     start, used = 0, 0.0
@@ -156,13 +163,17 @@ def break_points(parts: Parts, theme: Theme, max_width: float,
     return tuple(breaks)
 
 
-def equation_lines(parts: Parts, theme: Theme, breaks: Sequence[int] = (),
-                   font_size: float | None = None) -> VGroup:
+def equation_lines(
+    parts: Parts, theme: Theme, breaks: Sequence[int] = (), font_size: float | None = None
+) -> VGroup:
     """``parts`` as one ``MathTex`` per line, broken before the indices in ``breaks``
     (see :func:`break_points`), stacked and left-aligned; continuation lines are indented."""
     bounds = [0, *breaks, len(parts)]
-    lines = [equation_tex(parts[a:b], theme, font_size) for a, b in pairwise(bounds)
-             if any(p.tex for p in parts[a:b])]
+    lines = [
+        equation_tex(parts[a:b], theme, font_size)
+        for a, b in pairwise(bounds)
+        if any(p.tex for p in parts[a:b])
+    ]
     group = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
     for line in lines[1:]:
         line.shift(0.8 * RIGHT)
@@ -177,14 +188,17 @@ def replace_parts(source: VGroup, target: VGroup) -> AnimationGroup:
     Parts with the same TeX simply move; the others morph. Unlike ``TransformMatchingTex``
     this pairs repeated parts by position, and it does not iterate a set.
     """
+
     def pieces(group: VMobject) -> list[VMobject]:
         lines = group.submobjects if not hasattr(group, "parts") else [group]
         return [m for line in lines for m in line.submobjects]
 
     before, after = pieces(source), pieces(target)
     if len(before) != len(after):
-        raise ValueError(f"replace_parts needs equations with the same number of parts; got "
-                         f"{len(before)} and {len(after)}")
+        raise ValueError(
+            f"replace_parts needs equations with the same number of parts; got "
+            f"{len(before)} and {len(after)}"
+        )
     return AnimationGroup(*[ReplacementTransform(a, b) for a, b in zip(before, after, strict=True)])
 
 
@@ -195,6 +209,7 @@ def title_text(step: Step, theme: Theme) -> Text:
 
 # --------------------------------------------------------------------------- ellipses
 
+
 def ellipsis_dots(direction: np.ndarray, theme: Theme, spacing: float = 0.13) -> VGroup:
     """Three dots in ``direction`` (``RIGHT`` for ⋯, ``DOWN`` for ⋮, ``DR`` for ⋱).
 
@@ -202,8 +217,9 @@ def ellipsis_dots(direction: np.ndarray, theme: Theme, spacing: float = 0.13) ->
     """
     unit = np.asarray(direction, dtype=float)
     unit = unit / np.linalg.norm(unit)
-    return VGroup(*[Dot(point=i * spacing * unit, radius=0.03, color=theme.text)
-                    for i in (-1, 0, 1)])
+    return VGroup(
+        *[Dot(point=i * spacing * unit, radius=0.03, color=theme.text) for i in (-1, 0, 1)]
+    )
 
 
 def visible_indices(count: int, limit: int) -> tuple[int | None, ...]:
@@ -213,14 +229,17 @@ def visible_indices(count: int, limit: int) -> tuple[int | None, ...]:
     ((0, 1, 2), (0, None, 4), (0, 1, None, 4))
     """
     if limit < 3:
-        raise ValueError(f"limit = {limit} is too small: a compact view shows at least the "
-                         f"first row, an ellipsis and the last row (limit >= 3)")
+        raise ValueError(
+            f"limit = {limit} is too small: a compact view shows at least the "
+            f"first row, an ellipsis and the last row (limit >= 3)"
+        )
     if count <= limit:
         return tuple(range(count))
     return (*range(limit - 2), None, count - 1)
 
 
 # --------------------------------------------------------------------------- matrices
+
 
 class MatrixView(VGroup):
     """A bracketed matrix whose cells are arbitrary mobjects, with an optional label in front.
@@ -230,10 +249,17 @@ class MatrixView(VGroup):
     :func:`matrix_view` or :func:`grid_view`.
     """
 
-    def __init__(self, cells: dict[tuple[int, int], VMobject], rows: Sequence[int | None],
-                 cols: Sequence[int | None], theme: Theme, label: VMobject | None = None,
-                 shape: tuple[int, int] | None = None, general: bool = False,
-                 min_cell_width: float = 0.0) -> None:
+    def __init__(
+        self,
+        cells: dict[tuple[int, int], VMobject],
+        rows: Sequence[int | None],
+        cols: Sequence[int | None],
+        theme: Theme,
+        label: VMobject | None = None,
+        shape: tuple[int, int] | None = None,
+        general: bool = False,
+        min_cell_width: float = 0.0,
+    ) -> None:
         super().__init__()
         self.general = general
         self.rows, self.cols = tuple(rows), tuple(cols)
@@ -255,8 +281,13 @@ class MatrixView(VGroup):
         width = max(min_cell_width, *(m.width for m in shown))
         height = max(m.height for m in shown)
         self.matrix = MobjectMatrix(
-            table, h_buff=width + 0.45, v_buff=max(height + 0.3, 0.75),
-            element_alignment_corner=ORIGIN, bracket_h_buff=0.15, bracket_v_buff=0.12)
+            table,
+            h_buff=width + 0.45,
+            v_buff=max(height + 0.3, 0.75),
+            element_alignment_corner=ORIGIN,
+            bracket_h_buff=0.15,
+            bracket_v_buff=0.12,
+        )
         self.matrix.get_brackets().set_color(theme.text)
         self.label = label
         if label is not None:
@@ -285,8 +316,9 @@ class MatrixView(VGroup):
         """The shown row that stands for ``row`` (the ellipsis row if ``row`` is elided)."""
         return row if row in self.rows else self.rows[self.rows.index(None)]  # type: ignore
 
-    def band(self, theme: Theme, row: int | None = None, col: int | None = None
-             ) -> SurroundingRectangle:
+    def band(
+        self, theme: Theme, row: int | None = None, col: int | None = None
+    ) -> SurroundingRectangle:
         """A highlight band around row ``row`` or column ``col`` (whichever is given).
 
         An elided row or column is represented by its ellipsis.
@@ -296,17 +328,21 @@ class MatrixView(VGroup):
         index = row if row is not None else col
         axis = self.rows if row is not None else self.cols
         position = axis.index(index) if index in axis else axis.index(None)
-        group = (self.matrix.get_rows() if row is not None
-                 else self.matrix.get_columns())[position]
+        group = (self.matrix.get_rows() if row is not None else self.matrix.get_columns())[position]
         return highlight_band(group, theme)
 
 
-def highlight_band(mobject: VMobject, theme: Theme, buff: float = 0.08
-                   ) -> SurroundingRectangle:
+def highlight_band(mobject: VMobject, theme: Theme, buff: float = 0.08) -> SurroundingRectangle:
     """A translucent rounded band in the theme's highlight colour around ``mobject``."""
-    return SurroundingRectangle(mobject, color=theme.highlight, buff=buff, corner_radius=0.08,
-                                stroke_width=2.5, fill_color=theme.highlight,
-                                fill_opacity=theme.highlight_opacity)
+    return SurroundingRectangle(
+        mobject,
+        color=theme.highlight,
+        buff=buff,
+        corner_radius=0.08,
+        stroke_width=2.5,
+        fill_color=theme.highlight,
+        fill_opacity=theme.highlight_opacity,
+    )
 
 
 def highlight_bands(mobjects: Sequence[VMobject], theme: Theme, buff: float = 0.08) -> VGroup:
@@ -324,9 +360,15 @@ def highlight_bands(mobjects: Sequence[VMobject], theme: Theme, buff: float = 0.
     return VGroup(*[highlight_band(m, theme, buff=max(0.0, min(buff, room))) for m in mobjects])
 
 
-def matrix_view(display: MatrixDisplay, theme: Theme, font_size: float | None = None,
-                limit: tuple[int, int] = (9, 9), with_label: bool = True,
-                general: bool = False, min_cell_width: float = 0.0) -> MatrixView:
+def matrix_view(
+    display: MatrixDisplay,
+    theme: Theme,
+    font_size: float | None = None,
+    limit: tuple[int, int] = (9, 9),
+    with_label: bool = True,
+    general: bool = False,
+    min_cell_width: float = 0.0,
+) -> MatrixView:
     """``display`` as a bracketed matrix of its entries, labelled ``W^{[2]} =``.
 
     ``limit`` caps the shown rows/columns (see :func:`visible_indices`); ``general`` shows a
@@ -339,19 +381,31 @@ def matrix_view(display: MatrixDisplay, theme: Theme, font_size: float | None = 
         label = equation_tex((display.label, EQUALS), theme, size)
     if general:
         cell = equation_tex((display.general_entry,), theme, size)
-        return MatrixView({(0, 0): cell}, (0,), (0,), theme, label, shape=display.shape,
-                          general=True)
+        return MatrixView(
+            {(0, 0): cell}, (0,), (0,), theme, label, shape=display.shape, general=True
+        )
     rows = visible_indices(display.shape[0], limit[0])
     cols = visible_indices(display.shape[1], limit[1])
-    cells = {(r, c): equation_tex(display.entries[r][c], theme, size)
-             for r in rows if r is not None for c in cols if c is not None}
-    return MatrixView(cells, rows, cols, theme, label, shape=display.shape,
-                      min_cell_width=min_cell_width)
+    cells = {
+        (r, c): equation_tex(display.entries[r][c], theme, size)
+        for r in rows
+        if r is not None
+        for c in cols
+        if c is not None
+    }
+    return MatrixView(
+        cells, rows, cols, theme, label, shape=display.shape, min_cell_width=min_cell_width
+    )
 
 
-def grid_view(grid: EntryGrid, theme: Theme, font_size: float | None = None,
-              limit: tuple[int, int] = (9, 9), side: str = "rhs", with_label: bool = True
-              ) -> MatrixView:
+def grid_view(
+    grid: EntryGrid,
+    theme: Theme,
+    font_size: float | None = None,
+    limit: tuple[int, int] = (9, 9),
+    side: str = "rhs",
+    with_label: bool = True,
+) -> MatrixView:
     """An :class:`EntryGrid` as a matrix whose entries are the cells' formulas.
 
     ``side`` is ``"rhs"`` (what each entry equals: the scalar sums), ``"lhs"`` (the entry
@@ -359,12 +413,18 @@ def grid_view(grid: EntryGrid, theme: Theme, font_size: float | None = None,
     general entry, the most compact form).
     """
     size = font_size or theme.entry_size
-    label = (equation_tex((grid.label, EQUALS), theme, size)
-             if with_label else None)
+    label = equation_tex((grid.label, EQUALS), theme, size) if with_label else None
     if side == "general":
         lhs, rhs = split_at_equals(grid.general)
-        return MatrixView({(0, 0): equation_tex(rhs or lhs, theme, size)}, (0,), (0,), theme,
-                          label, shape=grid.shape, general=True)
+        return MatrixView(
+            {(0, 0): equation_tex(rhs or lhs, theme, size)},
+            (0,),
+            (0,),
+            theme,
+            label,
+            shape=grid.shape,
+            general=True,
+        )
     rows = visible_indices(grid.shape[0], limit[0])
     cols = visible_indices(grid.shape[1], limit[1])
     cells: dict[tuple[int, int], VMobject] = {}
@@ -378,16 +438,26 @@ def grid_view(grid: EntryGrid, theme: Theme, font_size: float | None = None,
     return MatrixView(cells, rows, cols, theme, label, shape=grid.shape)
 
 
-def parts_view(shape: tuple[int, int], parts_at: Callable[[int, int], Parts], theme: Theme,
-               label: TexPart | None = None, font_size: float | None = None,
-               limit: tuple[int, int] = (9, 9)) -> MatrixView:
+def parts_view(
+    shape: tuple[int, int],
+    parts_at: Callable[[int, int], Parts],
+    theme: Theme,
+    label: TexPart | None = None,
+    font_size: float | None = None,
+    limit: tuple[int, int] = (9, 9),
+) -> MatrixView:
     """A matrix whose entry ``(r, c)`` is the equation ``parts_at(r, c)`` (e.g. the part of a
     grid cell inside its parentheses)."""
     size = font_size or theme.entry_size
     rows = visible_indices(shape[0], limit[0])
     cols = visible_indices(shape[1], limit[1])
-    cells = {(r, c): equation_tex(parts_at(r, c), theme, size)
-             for r in rows if r is not None for c in cols if c is not None}
+    cells = {
+        (r, c): equation_tex(parts_at(r, c), theme, size)
+        for r in rows
+        if r is not None
+        for c in cols
+        if c is not None
+    }
     label_tex = equation_tex((label, EQUALS), theme, size) if label else None
     return MatrixView(cells, rows, cols, theme, label_tex, shape=shape)
 
@@ -399,10 +469,11 @@ def inside_parentheses(parts: Parts) -> Parts:
     if opening is None:
         raise KeyError("no opening parenthesis among " + ", ".join(p.name for p in parts))
     closing = index_of(parts, Role.CLOSE, opening + 1)
-    return parts[opening + 1:len(parts) if closing is None else closing]
+    return parts[opening + 1 : len(parts) if closing is None else closing]
 
 
 # --------------------------------------------------------------------------- fitting
+
 
 @dataclass(frozen=True)
 class Box:
@@ -430,8 +501,9 @@ class Box:
 def smallest_font(mobject: VMobject) -> float:
     """The smallest font size among the ``MathTex``/``Text`` in ``mobject``'s family
     (``inf`` when it holds no text)."""
-    sizes = [m.font_size for m in mobject.get_family()
-             if isinstance(m, (MathTex, Text)) and m.height > 0]
+    sizes = [
+        m.font_size for m in mobject.get_family() if isinstance(m, (MathTex, Text)) and m.height > 0
+    ]
     return min(sizes, default=float("inf"))
 
 
@@ -518,15 +590,32 @@ def stack_boxes(heights: Sequence[float], gap: float = 0.15) -> list[Box]:
 def place_title(title: Text, box: Box) -> Text:
     """Put a title at the top-left of ``box``."""
     left = np.array([box.center[0] - box.width / 2, 0.0, 0.0])
-    return title.move_to(box.point()).align_to(left, LEFT).align_to(
-        np.array([0.0, box.top, 0.0]), UP)
+    return (
+        title.move_to(box.point()).align_to(left, LEFT).align_to(np.array([0.0, box.top, 0.0]), UP)
+    )
 
 
 __all__ = [
-    "Box", "MatrixView", "ellipsis_dots", "equation_tex", "fit_first", "fit_into",
-    "frame_box", "grid_view", "highlight_band", "highlight_bands", "inside_parentheses",
-    "safe_box", "screen_tex_template",
-    "matrix_view", "part_of",
-    "part_with_role", "place_title", "smallest_font", "split_at_equals", "stack_boxes",
-    "title_text", "visible_indices",
+    "Box",
+    "MatrixView",
+    "ellipsis_dots",
+    "equation_tex",
+    "fit_first",
+    "fit_into",
+    "frame_box",
+    "grid_view",
+    "highlight_band",
+    "highlight_bands",
+    "inside_parentheses",
+    "safe_box",
+    "screen_tex_template",
+    "matrix_view",
+    "part_of",
+    "part_with_role",
+    "place_title",
+    "smallest_font",
+    "split_at_equals",
+    "stack_boxes",
+    "title_text",
+    "visible_indices",
 ]

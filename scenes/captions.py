@@ -54,8 +54,11 @@ def _words(text: str) -> list[str]:
         depth += (char in _OPENING) - (char in _CLOSING)
     if current:
         words.append(current)
-    return [piece for word in words
-            for piece in (word[i:i + LINE_WIDTH] for i in range(0, len(word), LINE_WIDTH))]
+    return [
+        piece
+        for word in words
+        for piece in (word[i : i + LINE_WIDTH] for i in range(0, len(word), LINE_WIDTH))
+    ]
 
 
 def wrap(text: str, width: int = LINE_WIDTH) -> tuple[str, ...]:
@@ -145,5 +148,12 @@ def split_cue(text: str, start: float, end: float) -> list[tuple[str, float, flo
     return cues
 
 
-__all__ = ["LINE_WIDTH", "MAX_CUE_CHARS", "MAX_LINES", "fits", "split_cue", "split_narration",
-           "wrap"]
+__all__ = [
+    "LINE_WIDTH",
+    "MAX_CUE_CHARS",
+    "MAX_LINES",
+    "fits",
+    "split_cue",
+    "split_narration",
+    "wrap",
+]

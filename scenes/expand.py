@@ -49,8 +49,11 @@ class ExpandSegment(Segment):
     """Stage 3 of the method: expand ``Z[2] = W[2] A[1] + b[2]`` and ``A[1] = g(Z[1])``."""
 
     target = "dZ1"
-    step_ids = (StepId("dZ1", StepKind.CONCRETE), StepId("dZ1", StepKind.EXPAND),
-                StepId("dZ1", StepKind.ACTIVATE))
+    step_ids = (
+        StepId("dZ1", StepKind.CONCRETE),
+        StepId("dZ1", StepKind.EXPAND),
+        StepId("dZ1", StepKind.ACTIVATE),
+    )
 
     def play(self) -> None:
         concrete, expand, activate = (self.step(i) for i in self.step_ids)
@@ -64,26 +67,29 @@ class ExpandSegment(Segment):
         # alone on screen for now: shown large in the whole body, then moved to their band
         row = VGroup(*views.values())
         place, width = row.get_center(), row.width
-        whole = Box((matrices_box.center[0], (matrices_box.top + result_box.bottom) / 2),
-                    matrices_box.width, matrices_box.top - result_box.bottom)
+        whole = Box(
+            (matrices_box.center[0], (matrices_box.top + result_box.bottom) / 2),
+            matrices_box.width,
+            matrices_box.top - result_box.bottom,
+        )
         fit_into(row, whole, self.theme, grow=ALONE_GROWTH)
         self.scene.play(Write(equation), run_time=self.t(1.2))
-        self.scene.play(LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4),
-                  run_time=self.t(1.5))
+        self.scene.play(
+            LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4), run_time=self.t(1.5)
+        )
         self.end_step()
 
         # -- every entry of the product as a scalar sum
         self.begin_step(expand)
-        self.scene.play(row.animate.scale(width / row.width).move_to(place),
-                        run_time=self.t(0.8))
+        self.scene.play(row.animate.scale(width / row.width).move_to(place), run_time=self.t(0.8))
         general = equation_tex(expand.equation, self.theme)
         fit_into(general, work_box, self.theme)
         result = fit_first(self.result_builders(expand), result_box, self.theme)
         self.scene.play(FadeIn(general, shift=0.2 * DOWN), run_time=self.t(0.8))
-        self.scene.play(FadeIn(VGroup(result.label, result.matrix.get_brackets())),
-                  run_time=self.t(0.6))
-        shown = [(r, c) for r in result.rows if r is not None
-                 for c in result.cols if c is not None]
+        self.scene.play(
+            FadeIn(VGroup(result.label, result.matrix.get_brackets())), run_time=self.t(0.6)
+        )
+        shown = [(r, c) for r in result.rows if r is not None for c in result.cols if c is not None]
         detailed = shown if len(shown) <= 4 else shown[:DETAILED_ENTRIES]
         work: VMobject = general
         for row, col in detailed:
@@ -112,9 +118,14 @@ class ExpandSegment(Segment):
         names = [n for n in sources if n in {m.name for m in concrete.matrices}]
         builders = []
         for limit in ((9, 9), (4, 4), (3, 3)):
-            builders.append(lambda limit=limit: _row({
-                name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
-                for name in names}))
+            builders.append(
+                lambda limit=limit: _row(
+                    {
+                        name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
+                        for name in names
+                    }
+                )
+            )
         row = fit_first(builders, box, self.theme)
         return row.views  # type: ignore[attr-defined]
 
@@ -122,15 +133,14 @@ class ExpandSegment(Segment):
         """From the most detailed result grid to the most compact."""
         grid = expand.grid
         assert grid is not None, f"step {expand.id} has no entry grid"
-        return [lambda side=side, limit=limit: grid_view(grid, self.theme, side=side,
-                                                         limit=limit)
-                for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("lhs", (9, 9)),
-                                    ("lhs", (3, 3)))]
+        return [
+            lambda side=side, limit=limit: grid_view(grid, self.theme, side=side, limit=limit)
+            for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("lhs", (9, 9)), ("lhs", (3, 3)))
+        ]
 
     # ---------------------------------------------------------------- choreography
 
-    def source_bands(self, step: Step, row: int, col: int, views: dict[str, MatrixView]
-                     ) -> VGroup:
+    def source_bands(self, step: Step, row: int, col: int, views: dict[str, MatrixView]) -> VGroup:
         """Highlight bands on the row, column and bias entry that entry ``(row, col)`` of the
         result is made from (those of them the views show)."""
         cell = step.grid.cell(row, col)  # type: ignore[union-attr]
@@ -139,12 +149,23 @@ class ExpandSegment(Segment):
             view = views.get(source.matrix)
             if view is None:
                 continue
-            bands.add(view.band(self.theme, row=source.row) if source.row is not None
-                      else view.band(self.theme, col=source.col))
+            bands.add(
+                view.band(self.theme, row=source.row)
+                if source.row is not None
+                else view.band(self.theme, col=source.col)
+            )
         return bands
 
-    def expand_entry(self, step: Step, row: int, col: int, views: dict[str, MatrixView],
-                     result: MatrixView, work: VMobject, work_box: Box) -> VMobject:
+    def expand_entry(
+        self,
+        step: Step,
+        row: int,
+        col: int,
+        views: dict[str, MatrixView],
+        result: MatrixView,
+        work: VMobject,
+        work_box: Box,
+    ) -> VMobject:
         """Light up the sources of entry ``(row, col)``, write its scalar sum, fly it into place.
 
         Returns the mobject now in the work line.
@@ -161,13 +182,15 @@ class ExpandSegment(Segment):
         self.scene.play(FadeOut(bands), run_time=self.t(0.4))
         return sum_tex
 
-    def fill_entry(self, step: Step, row: int, col: int, views: dict[str, MatrixView],
-                   result: MatrixView) -> None:
+    def fill_entry(
+        self, step: Step, row: int, col: int, views: dict[str, MatrixView], result: MatrixView
+    ) -> None:
         """The quick version of :meth:`expand_entry` for the entries after the first few:
         light up the sources of ``(row, col)`` while its sum appears in its slot."""
         bands = self.source_bands(step, row, col, views)
-        self.scene.play(FadeIn(bands), FadeIn(result.cell(row, col), scale=0.8),
-                        run_time=self.t(0.5))
+        self.scene.play(
+            FadeIn(bands), FadeIn(result.cell(row, col), scale=0.8), run_time=self.t(0.5)
+        )
         self.scene.play(FadeOut(bands), run_time=self.t(0.2))
 
     def show_activation(self, concrete: Step, activate: Step, box: Box) -> None:
@@ -178,21 +201,36 @@ class ExpandSegment(Segment):
         fit_into(equation, box, self.theme)
         z_name = next(h.matrix for h in grid.cells[0].sources)
         body = stack_boxes((0.55, 0.9, 6.1))[2]
-        builders = [lambda limit=limit: _row({
-            "Z": matrix_view(concrete.matrix(z_name), self.theme, limit=limit),
-            "A": grid_view(grid, self.theme, limit=limit)}, gap=1.2)
-            for limit in ((9, 9), (4, 4), (3, 3))]
+        builders = [
+            lambda limit=limit: _row(
+                {
+                    "Z": matrix_view(concrete.matrix(z_name), self.theme, limit=limit),
+                    "A": grid_view(grid, self.theme, limit=limit),
+                },
+                gap=1.2,
+            )
+            for limit in ((9, 9), (4, 4), (3, 3))
+        ]
         pair = fit_first(builders, body, self.theme)
         z_view, a_view = pair.views["Z"], pair.views["A"]  # type: ignore[attr-defined]
         self.scene.play(Write(equation), run_time=self.t(1.0))
-        self.scene.play(FadeIn(z_view), FadeIn(VGroup(a_view.label, a_view.matrix.get_brackets())),
-                  run_time=self.t(0.8))
-        moves = [TransformFromCopy(z_view.cell(r, c), a_view.cell(r, c))
-                 for r in a_view.rows if r is not None for c in a_view.cols if c is not None
-                 if z_view.cell(r, c) is not None]
+        self.scene.play(
+            FadeIn(z_view),
+            FadeIn(VGroup(a_view.label, a_view.matrix.get_brackets())),
+            run_time=self.t(0.8),
+        )
+        moves = [
+            TransformFromCopy(z_view.cell(r, c), a_view.cell(r, c))
+            for r in a_view.rows
+            if r is not None
+            for c in a_view.cols
+            if c is not None
+            if z_view.cell(r, c) is not None
+        ]
         dots = [m for m in a_view.matrix.get_entries() if m not in a_view.cells.values()]
-        self.scene.play(LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots],
-                  run_time=self.t(2.0))
+        self.scene.play(
+            LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots], run_time=self.t(2.0)
+        )
         self.settle(a_view)
 
 

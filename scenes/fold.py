@@ -78,21 +78,34 @@ class FoldSegment(Segment):
         upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
         factored_general, product = None, None
         if "factor" in self.beats:
-            factored_general, product = self.factor_beat(every, factor, fold, equation_box,
-                                                         main_box, upper_box)
+            factored_general, product = self.factor_beat(
+                every, factor, fold, equation_box, main_box, upper_box
+            )
         pair, sum_equation = None, None
         if "transpose" in self.beats:
             assert factored_general is not None
-            pair, sum_equation = self.transpose_beat(transpose, factored_general,
-                                                     equation_box, lower_box)
+            pair, sum_equation = self.transpose_beat(
+                transpose, factored_general, equation_box, lower_box
+            )
         if "fold" in self.beats:
             if product is None:  # played on its own: the element-wise product comes back
                 product = self.product_row(factor, fold, upper_box)
-            self.fold_beat(fold, product, main_box,
-                           [m for m in (pair, sum_equation, factored_general) if m is not None])
+            self.fold_beat(
+                fold,
+                product,
+                main_box,
+                [m for m in (pair, sum_equation, factored_general) if m is not None],
+            )
 
-    def factor_beat(self, every: Step, factor: Step, fold: Step, equation_box: Box,
-                    main_box: Box, upper_box: Box) -> tuple[VMobject, VGroup]:
+    def factor_beat(
+        self,
+        every: Step,
+        factor: Step,
+        fold: Step,
+        equation_box: Box,
+        main_box: Box,
+        upper_box: Box,
+    ) -> tuple[VMobject, VGroup]:
         """The common factor g' comes out of every entry, which becomes an element-wise
         product of the sums and the g' matrix."""
         self.begin_step(factor)
@@ -104,8 +117,11 @@ class FoldSegment(Segment):
         factored_general = equation_tex(factor.equation, self.theme)
         fit_into(factored_general, equation_box, self.theme)
         after = self.grid(factor, main_box)
-        self.scene.play(TransformMatchingTex(general, factored_general),
-                  *self.cellwise(before, after), run_time=self.t(2.0))
+        self.scene.play(
+            TransformMatchingTex(general, factored_general),
+            *self.cellwise(before, after),
+            run_time=self.t(2.0),
+        )
         self.settle(after)
         self.wait(self.t(0.8))
 
@@ -116,34 +132,45 @@ class FoldSegment(Segment):
         for (r, c), cell in after.cells.items():
             if after.general or sums.cell(r, c) is None:
                 continue
-            moves.append(TransformMatchingTex(cell, VGroup(sums.cell(r, c),
-                                                           gprimes.cell(r, c))))
+            moves.append(TransformMatchingTex(cell, VGroup(sums.cell(r, c), gprimes.cell(r, c))))
         if moves:
-            rest = [m for m in (*sums.matrix.get_entries(), *gprimes.matrix.get_entries())
-                    if m not in sums.cells.values() and m not in gprimes.cells.values()]
-            self.scene.play(*moves, FadeOut(after.label), FadeOut(after.matrix.get_brackets()),
-                      FadeIn(product.frame), *[FadeIn(m) for m in rest], run_time=self.t(2.0))
+            rest = [
+                m
+                for m in (*sums.matrix.get_entries(), *gprimes.matrix.get_entries())
+                if m not in sums.cells.values() and m not in gprimes.cells.values()
+            ]
+            self.scene.play(
+                *moves,
+                FadeOut(after.label),
+                FadeOut(after.matrix.get_brackets()),
+                FadeIn(product.frame),
+                *[FadeIn(m) for m in rest],
+                run_time=self.t(2.0),
+            )
         else:
             self.scene.play(FadeOut(after), FadeIn(product), run_time=self.t(1.5))
         self.settle(product)
         self.end_step()
         return factored_general, product
 
-    def transpose_beat(self, transpose: Step, factored_general: VMobject, equation_box: Box,
-                       lower_box: Box) -> tuple[VGroup, VMobject]:
+    def transpose_beat(
+        self, transpose: Step, factored_general: VMobject, equation_box: Box, lower_box: Box
+    ) -> tuple[VGroup, VMobject]:
         """The sums are rows of W[2]ᵀ times columns of dZ[2]."""
         self.begin_step(transpose)
         sum_equation = equation_tex(transpose.equation, self.theme)
         fit_into(sum_equation, equation_box, self.theme)
         pair = self.transpose_pair(transpose, lower_box)
-        self.scene.play(ReplacementTransform(factored_general, sum_equation), FadeIn(pair),
-                  run_time=self.t(1.2))
+        self.scene.play(
+            ReplacementTransform(factored_general, sum_equation), FadeIn(pair), run_time=self.t(1.2)
+        )
         self.pair_columns_with_rows(transpose, pair)
         self.end_step()
         return pair, sum_equation
 
-    def fold_beat(self, fold: Step, product: VGroup, main_box: Box,
-                  leaving: list[VMobject]) -> None:
+    def fold_beat(
+        self, fold: Step, product: VGroup, main_box: Box, leaving: list[VMobject]
+    ) -> None:
         """The grid collapses into the matrix formula, boxed."""
         self.begin_step(fold)
         if product not in self.scene.mobjects:
@@ -166,10 +193,12 @@ class FoldSegment(Segment):
         """The step's entry grid (right sides), as detailed as legibility allows."""
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
-        return fit_first([lambda limit=limit: grid_view(grid, self.theme, limit=limit)
-                          for limit in LIMITS]
-                         + [lambda: grid_view(grid, self.theme, side="general")], box,
-                         self.theme)
+        return fit_first(
+            [lambda limit=limit: grid_view(grid, self.theme, limit=limit) for limit in LIMITS]
+            + [lambda: grid_view(grid, self.theme, side="general")],
+            box,
+            self.theme,
+        )
 
     def product_row(self, factor: Step, fold: Step, box: Box) -> VGroup:
         """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""
@@ -180,39 +209,52 @@ class FoldSegment(Segment):
 
         def build(limit: tuple[int, int] | None) -> VGroup:
             if limit is None:  # the most compact: one general entry each
-                sums = parts_view((1, 1), lambda r, c: inside_parentheses(grid.general),
-                                  self.theme, grid.label)
+                sums = parts_view(
+                    (1, 1), lambda r, c: inside_parentheses(grid.general), self.theme, grid.label
+                )
                 sums.general = True
                 gprimes = matrix_view(gprime, self.theme, with_label=False, general=True)
             else:
-                sums = parts_view(grid.shape,
-                                  lambda r, c: inside_parentheses(grid.cell(r, c).parts),
-                                  self.theme, grid.label, limit=limit)
+                sums = parts_view(
+                    grid.shape,
+                    lambda r, c: inside_parentheses(grid.cell(r, c).parts),
+                    self.theme,
+                    grid.label,
+                    limit=limit,
+                )
                 gprimes = matrix_view(gprime, self.theme, limit=limit, with_label=False)
             operator = equation_tex((star,), self.theme)
             row = VGroup(sums, operator, gprimes).arrange(RIGHT, buff=0.3)
             row.views = (sums, gprimes)  # type: ignore[attr-defined]
-            row.frame = VGroup(sums.label, sums.matrix.get_brackets(),  # type: ignore
-                               operator, gprimes.matrix.get_brackets())
+            row.frame = VGroup(
+                sums.label,
+                sums.matrix.get_brackets(),  # type: ignore
+                operator,
+                gprimes.matrix.get_brackets(),
+            )
             return row
 
-        return fit_first([lambda limit=limit: build(limit) for limit in (*LIMITS, None)], box,
-                         self.theme)
+        return fit_first(
+            [lambda limit=limit: build(limit) for limit in (*LIMITS, None)], box, self.theme
+        )
 
     def cellwise(self, before: MatrixView, after: MatrixView) -> list:
         """Each cell of ``before`` rearranges into the same cell of ``after``."""
         if before.general or after.general or set(before.cells) != set(after.cells):
             return [ReplacementTransform(before, after)]
-        animations = [ReplacementTransform(before.label, after.label),
-                      ReplacementTransform(before.matrix.get_brackets(),
-                                           after.matrix.get_brackets())]
-        animations += [TransformMatchingTex(before.cells[key], after.cells[key])
-                       for key in before.cells]
+        animations = [
+            ReplacementTransform(before.label, after.label),
+            ReplacementTransform(before.matrix.get_brackets(), after.matrix.get_brackets()),
+        ]
+        animations += [
+            TransformMatchingTex(before.cells[key], after.cells[key]) for key in before.cells
+        ]
         dots_before = [m for m in before.matrix.get_entries() if m not in before.cells.values()]
         dots_after = [m for m in after.matrix.get_entries() if m not in after.cells.values()]
         # the two matrices may show different numbers of dots: the spare ones simply stay
-        animations += [ReplacementTransform(a, b)
-                       for a, b in zip(dots_before, dots_after, strict=False)]
+        animations += [
+            ReplacementTransform(a, b) for a, b in zip(dots_before, dots_after, strict=False)
+        ]
         return animations
 
     def transpose_pair(self, step: Step, box: Box) -> VGroup:
@@ -222,9 +264,16 @@ class FoldSegment(Segment):
             for name in (left.matrix, right.matrix):
                 if name not in names:
                     names.append(name)
-        return fit_first([lambda limit=limit: _pair(
-            [matrix_view(step.matrix(n), self.theme, limit=limit) for n in names])
-            for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme)
+        return fit_first(
+            [
+                lambda limit=limit: _pair(
+                    [matrix_view(step.matrix(n), self.theme, limit=limit) for n in names]
+                )
+                for limit in ((9, 9), (4, 4), (3, 3))
+            ],
+            box,
+            self.theme,
+        )
 
     def pair_columns_with_rows(self, step: Step, pair: VGroup) -> None:
         """Light up column ``i`` of ``W`` together with row ``i`` of ``Wᵀ``, for each ``i``."""
@@ -238,8 +287,11 @@ class FoldSegment(Segment):
                 axis = view.cols if mark.col is not None else view.rows
                 if index not in axis:
                     continue
-                bands.add(view.band(self.theme, row=mark.row) if mark.row is not None
-                          else view.band(self.theme, col=mark.col))
+                bands.add(
+                    view.band(self.theme, row=mark.row)
+                    if mark.row is not None
+                    else view.band(self.theme, col=mark.col)
+                )
             if len(bands) < 2:
                 continue
             self.scene.play(Create(bands), run_time=self.t(0.7 if shown < 2 else 0.4))
@@ -254,20 +306,24 @@ class FoldSegment(Segment):
         lhs = split_at_equals(fold.equation)[0]
         star_at = _hadamard_index(final_tex.parts)  # type: ignore[attr-defined]
         pieces = final_tex.submobjects
-        left = VGroup(*pieces[:len(lhs) + 1])
-        matmul = VGroup(*pieces[len(lhs) + 1:star_at])
-        right = VGroup(*pieces[star_at + 1:])
-        return [ReplacementTransform(sums.label, left),
-                ReplacementTransform(VGroup(sums.matrix), matmul),
-                ReplacementTransform(star, pieces[star_at]),
-                ReplacementTransform(gprimes, right)]
+        left = VGroup(*pieces[: len(lhs) + 1])
+        matmul = VGroup(*pieces[len(lhs) + 1 : star_at])
+        right = VGroup(*pieces[star_at + 1 :])
+        return [
+            ReplacementTransform(sums.label, left),
+            ReplacementTransform(VGroup(sums.matrix), matmul),
+            ReplacementTransform(star, pieces[star_at]),
+            ReplacementTransform(gprimes, right),
+        ]
 
 
 def _hadamard_index(parts: Parts) -> int:
     index = index_of(parts, Role.HADAMARD)
     if index is None:
-        raise ValueError("the folded formula has no element-wise product: "
-                         + " ".join(part.tex for part in parts))
+        raise ValueError(
+            "the folded formula has no element-wise product: "
+            + " ".join(part.tex for part in parts)
+        )
     return index
 
 

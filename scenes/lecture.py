@@ -27,8 +27,16 @@ from derivations.steps import Step
 from derivations.vocabulary import Role, StepId, StepKind
 
 from scenes.base import DerivationScene
-from scenes.build import (Box, equation_tex, fit_first, fit_into, part_of, part_with_role,
-                          split_at_equals, stack_boxes)
+from scenes.build import (
+    Box,
+    equation_tex,
+    fit_first,
+    fit_into,
+    part_of,
+    part_with_role,
+    split_at_equals,
+    stack_boxes,
+)
 from scenes.expand import ExpandSegment
 from scenes.fold import FactorSegment, FoldUpSegment
 from scenes.network import NetworkSegment
@@ -73,8 +81,11 @@ class TitleSegment(Segment):
 
     def play(self) -> None:
         self.scene.next_section("Title")
-        card = fit_first([self.card_builder(arrange) for arrange in ("row", "column")],
-                         self.card_box(), self.theme)
+        card = fit_first(
+            [self.card_builder(arrange) for arrange in ("row", "column")],
+            self.card_box(),
+            self.theme,
+        )
         self.scene.play(FadeIn(card[0], shift=0.2 * DOWN), run_time=self.t(1.5))
         self.scene.play(FadeIn(card[1]), run_time=self.t(1.0))
         self.wait(self.t(2.5))
@@ -88,21 +99,33 @@ class TitleSegment(Segment):
 
     def card_builder(self, arrange: str):
         """A builder of the card with the title on one line (``"row"``) or three."""
+
         def build() -> VGroup:
             size = 1.3 * self.theme.title_size
             before, found, after = str(self.scene.title).partition(FORMULA)
-            pieces = [Text(before.strip(), font_size=size, color=self.theme.text)
-                      if before.strip() else None]
+            pieces = [
+                Text(before.strip(), font_size=size, color=self.theme.text)
+                if before.strip()
+                else None
+            ]
             if found:
-                pieces.append(equation_tex(self.step(DZ1_FOLD).equation, self.theme,
-                                           1.1 * self.theme.body_size))
-                pieces.append(Text(after.strip(), font_size=size, color=self.theme.text)
-                              if after.strip() else None)
+                pieces.append(
+                    equation_tex(
+                        self.step(DZ1_FOLD).equation, self.theme, 1.1 * self.theme.body_size
+                    )
+                )
+                pieces.append(
+                    Text(after.strip(), font_size=size, color=self.theme.text)
+                    if after.strip()
+                    else None
+                )
             heading = VGroup(*[p for p in pieces if p is not None])
             heading.arrange(RIGHT if arrange == "row" else DOWN, buff=0.3)
-            course = Text(str(self.scene.course), font_size=self.theme.title_size,
-                          color=self.theme.text)
+            course = Text(
+                str(self.scene.course), font_size=self.theme.title_size, color=self.theme.text
+            )
             return VGroup(heading, course).arrange(DOWN, buff=0.8)
+
         return build
 
 
@@ -117,8 +140,11 @@ class ForwardSegment(Segment):
         lines.arrange(DOWN, buff=0.45)
         middle = lines.get_center()[0]
         for line in lines:  # the = signs one above another
-            equals = [m for p, m in zip(line.parts, line.submobjects, strict=True)
-                      if p.role is Role.EQUALS]
+            equals = [
+                m
+                for p, m in zip(line.parts, line.submobjects, strict=True)
+                if p.role is Role.EQUALS
+            ]
             if equals:
                 line.shift((middle - equals[0].get_center()[0]) * RIGHT)
         fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
@@ -151,13 +177,13 @@ class RecursionSegment(Segment):
         general_box, chain_box = stack_boxes((0.55, 1.4, 5.5))[1:]
         general = equation_tex(step.equation, self.theme, 1.2 * self.theme.body_size)
         fit_into(general, general_box, self.theme)
-        frame = SurroundingRectangle(general, color=self.theme.text, buff=0.2,
-                                     corner_radius=0.1)
+        frame = SurroundingRectangle(general, color=self.theme.text, buff=0.2, corner_radius=0.1)
         self.scene.play(Write(general), run_time=self.t(1.5))
         self.scene.play(Create(frame), run_time=self.t(0.6))
 
-        folds = [self.step(i) for i in self.step_ids_for(self.scene.derivation)
-                 if i not in self.step_ids]
+        folds = [
+            self.step(i) for i in self.step_ids_for(self.scene.derivation) if i not in self.step_ids
+        ]
         lines = VGroup(*[equation_tex(s.equation, self.theme) for s in folds])
         lines.arrange(DOWN, buff=1.1)
         middle = lines.get_center()[0]
@@ -169,8 +195,14 @@ class RecursionSegment(Segment):
             passed = passed_on(upper, fold)
             start = above[0].get_bottom() + 0.05 * DOWN
             end = part_of(below, passed).get_top() + 0.05 * UP
-            arrow = Arrow(start, end, buff=0.05, stroke_width=4,
-                          color=self.theme.colour(passed), max_tip_length_to_length_ratio=0.15)
+            arrow = Arrow(
+                start,
+                end,
+                buff=0.05,
+                stroke_width=4,
+                color=self.theme.colour(passed),
+                max_tip_length_to_length_ratio=0.15,
+            )
             self.scene.play(GrowArrow(arrow), run_time=self.t(0.6))
             self.scene.play(Write(below), run_time=self.t(1.0))
         self.end_step(pause=2.0)
@@ -199,9 +231,20 @@ class Lecture(DerivationScene):
     #: the vector chain rule, the shapes (wrong forms fail; the square pitfall), the other
     #: gradients. Every step is narrated once and none is shown twice.
     segments: ClassVar[tuple[type[Segment], ...]] = (
-        TitleSegment, NetworkSegment, ForwardSegment, ExpandSegment, PartialsSegment,
-        FactorSegment, TransposeSegment, FoldUpSegment, NumbersSegment, VectorSegment,
-        ShapeSegment, PitfallSegment, OtherGradientsSegment)
+        TitleSegment,
+        NetworkSegment,
+        ForwardSegment,
+        ExpandSegment,
+        PartialsSegment,
+        FactorSegment,
+        TransposeSegment,
+        FoldUpSegment,
+        NumbersSegment,
+        VectorSegment,
+        ShapeSegment,
+        PitfallSegment,
+        OtherGradientsSegment,
+    )
 
     #: Render only this part: 0 is the title card, part k is segment k. A part starts from an
     #: empty body; the steps the parts before it narrate count as already begun, so a repeated
@@ -219,17 +262,21 @@ class Lecture(DerivationScene):
     @classmethod
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
         """A lower bound of the length: the title card and every narration, read once."""
-        ids = dict.fromkeys(i for segment in cls.segments_for(derivation)
-                            for i in segment.narrated_ids_for(derivation))
+        ids = dict.fromkeys(
+            i
+            for segment in cls.segments_for(derivation)
+            for i in segment.narrated_ids_for(derivation)
+        )
         return TITLE_SECONDS / pacing.speed + sum(
-            pacing.reading_time(derivation.step(i).narration) for i in ids)
+            pacing.reading_time(derivation.step(i).narration) for i in ids
+        )
 
     def construct(self) -> None:
         segments = self.segments_for(self.derivation)
         if self.part is not None:
-            for earlier in segments[:self.part]:
+            for earlier in segments[: self.part]:
                 self.begun.extend(earlier.narrated_ids_for(self.derivation))
-            segments = segments[self.part:self.part + 1]
+            segments = segments[self.part : self.part + 1]
         for segment in segments:
             segment(self).play()
             self.clear_at_next_step()

@@ -27,8 +27,10 @@ class Cue:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.start < self.end:
-            raise ValueError(f"cue {self.text[:30]!r}: start {self.start} and end {self.end} "
-                             f"must satisfy 0 <= start < end")
+            raise ValueError(
+                f"cue {self.text[:30]!r}: start {self.start} and end {self.end} "
+                f"must satisfy 0 <= start < end"
+            )
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,10 @@ class StepVoice:
             raise ValueError(f"step {self.step_id}: speech of {self.seconds} s")
         for cue in self.cues:
             if cue.end > self.seconds + 1e-6:
-                raise ValueError(f"step {self.step_id}: cue {cue.text[:30]!r} ends at "
-                                 f"{cue.end} s, after the speech ({self.seconds} s)")
+                raise ValueError(
+                    f"step {self.step_id}: cue {cue.text[:30]!r} ends at "
+                    f"{cue.end} s, after the speech ({self.seconds} s)"
+                )
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,10 @@ class NetworkPicture(VGroup):
     def leaving(self, layer: int, unit: int) -> list[Key]:
         """The drawn edges that leave unit ``unit`` of ``layer``, in the order of the unit they
         enter."""
-        return sorted((key for key in self.edges if key[0] == layer + 1 and key[2] == unit),
-                      key=lambda key: key[1])
+        return sorted(
+            (key for key in self.edges if key[0] == layer + 1 and key[2] == unit),
+            key=lambda key: key[1],
+        )
 
     def layer_units(self, layer: int) -> VGroup:
         """Every unit of ``layer``."""
@@ -92,10 +94,16 @@ class NetworkPicture(VGroup):
         return VGroup(*[edge for key, edge in sorted(self.edges.items()) if key[0] == layer])
 
 
-def network_picture(spec: NetworkSpec, theme: Theme, box: Box,
-                    focus: tuple[int, int] | None = None, labels: str = "auto",
-                    upto: int | None = None, grow: float = 1.6, lit: bool = True
-                    ) -> NetworkPicture:
+def network_picture(
+    spec: NetworkSpec,
+    theme: Theme,
+    box: Box,
+    focus: tuple[int, int] | None = None,
+    labels: str = "auto",
+    upto: int | None = None,
+    grow: float = 1.6,
+    lit: bool = True,
+) -> NetworkPicture:
     """The network of ``spec`` (layers ``0 .. upto``, all by default) fitted into ``box``.
 
     ``focus`` is the unit ``(layer, index)`` being discussed: drawn in the theme's highlight
@@ -127,15 +135,21 @@ def network_picture(spec: NetworkSpec, theme: Theme, box: Box,
     texts = unit_parts(spec)
     radius = _radius(texts, last, theme, centres)
     for (layer, index), centre in centres.items():
-        picture.units[(layer, index)] = _unit(texts[layer][index], centre, radius, theme,
-                                              lit=lit and (layer, index) == focus)
+        picture.units[(layer, index)] = _unit(
+            texts[layer][index], centre, radius, theme, lit=lit and (layer, index) == focus
+        )
     for layer in range(1, last + 1):
         colour = theme.colour(f"W{layer}")
         for k, i in layer_edges(spec, layer):
             start, end = centres[(layer - 1, i)], centres[(layer, k)]
             direction = (end - start) / np.linalg.norm(end - start)
-            line = Line(start + radius * direction, end - radius * direction, color=colour,
-                        stroke_width=EDGE_WIDTH, stroke_opacity=EDGE_OPACITY)
+            line = Line(
+                start + radius * direction,
+                end - radius * direction,
+                color=colour,
+                stroke_width=EDGE_WIDTH,
+                stroke_opacity=EDGE_OPACITY,
+            )
             picture.edges[(layer, k, i)] = line
     picture.add(*picture.edges.values(), *picture.units.values())
     chosen = _labelled(spec, picture, theme, labels, focus, last)
@@ -163,21 +177,34 @@ def _centres(spec: NetworkSpec, last: int, box: Box) -> dict[tuple[int, int], np
     return centres
 
 
-def _radius(texts: Sequence[Sequence[object]], last: int, theme: Theme,
-            centres: dict[tuple[int, int], np.ndarray]) -> float:
+def _radius(
+    texts: Sequence[Sequence[object]],
+    last: int,
+    theme: Theme,
+    centres: dict[tuple[int, int], np.ndarray],
+) -> float:
     """One radius for every unit: room for the widest label, at most 45 % of the spacing."""
-    widest = max(max(equation_tex((part,), theme, theme.min_font_size).width,
-                     equation_tex((part,), theme, theme.min_font_size).height)
-                 for line in texts[:last + 1] for part in line)
-    spacing = min((np.linalg.norm(a - b) for a, b in combinations(centres.values(), 2)),
-                  default=2.0)
+    widest = max(
+        max(
+            equation_tex((part,), theme, theme.min_font_size).width,
+            equation_tex((part,), theme, theme.min_font_size).height,
+        )
+        for line in texts[: last + 1]
+        for part in line
+    )
+    spacing = min(
+        (np.linalg.norm(a - b) for a, b in combinations(centres.values(), 2)), default=2.0
+    )
     return float(min(widest / 2 + UNIT_PAD, 0.45 * spacing))
 
 
 def _unit(part: object, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> VGroup:
     label = equation_tex((part,), theme, theme.min_font_size)  # type: ignore[arg-type]
-    circle = Circle(radius=radius, color=theme.colour(part.symbol),  # type: ignore[attr-defined]
-                    stroke_width=3.0).set_fill(theme.background, opacity=1.0)
+    circle = Circle(
+        radius=radius,
+        color=theme.colour(part.symbol),  # type: ignore[attr-defined]
+        stroke_width=3.0,
+    ).set_fill(theme.background, opacity=1.0)
     if lit:
         light_unit(circle, theme)
     unit = VGroup(circle, label)
@@ -190,7 +217,8 @@ def light_unit(circle: Circle, theme: Theme) -> Circle:
     """``circle`` drawn as the unit being discussed: the highlight colour, a thick ring and a
     translucent fill (returned for chaining)."""
     return circle.set_stroke(theme.highlight, width=5.0).set_fill(
-        theme.highlight, opacity=theme.highlight_opacity)
+        theme.highlight, opacity=theme.highlight_opacity
+    )
 
 
 def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) -> VGroup:
@@ -204,22 +232,32 @@ def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) 
     return label
 
 
-def _labelled(spec: NetworkSpec, picture: NetworkPicture, theme: Theme, labels: str,
-              focus: tuple[int, int], last: int) -> dict[Key, VGroup]:
+def _labelled(
+    spec: NetworkSpec,
+    picture: NetworkPicture,
+    theme: Theme,
+    labels: str,
+    focus: tuple[int, int],
+    last: int,
+) -> dict[Key, VGroup]:
     if labels == "none":
         return {}
     focus_keys = [key for key in picture.leaving(*focus)]
     if labels in ("auto", "all"):
         crowded = any(spec.size(layer) >= 4 for layer in range(last + 1))
         if labels == "all" or not crowded:
-            every = {key: edge_label(key[0], key, line, theme, _staggered(spec, key))
-                     for key, line in picture.edges.items()}
+            every = {
+                key: edge_label(key[0], key, line, theme, _staggered(spec, key))
+                for key, line in picture.edges.items()
+            }
             if labels == "all" or not collisions(every.values(), picture.units.values()):
                 picture.compact = False
                 return every
     picture.compact = True
-    return {key: edge_label(key[0], key, picture.edges[key], theme, FOCUS_POSITION)
-            for key in focus_keys}
+    return {
+        key: edge_label(key[0], key, picture.edges[key], theme, FOCUS_POSITION)
+        for key in focus_keys
+    }
 
 
 def _staggered(spec: NetworkSpec, key: Key) -> float:
@@ -230,13 +268,16 @@ def _staggered(spec: NetworkSpec, key: Key) -> float:
 
 
 def _overlap(a: VMobject, b: VMobject, tolerance: float = 0.0) -> bool:
-    return (min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0])
-            > tolerance and min(a.get_top()[1], b.get_top()[1])
-            - max(a.get_bottom()[1], b.get_bottom()[1]) > tolerance)
+    return (
+        min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0]) > tolerance
+        and min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
+        > tolerance
+    )
 
 
-def collisions(labels: Iterable[VMobject], units: Iterable[VMobject]) -> list[tuple[VMobject,
-                                                                                   VMobject]]:
+def collisions(
+    labels: Iterable[VMobject], units: Iterable[VMobject]
+) -> list[tuple[VMobject, VMobject]]:
     """Pairs of labels that overlap, and labels that overlap a unit."""
     labels, units = list(labels), list(units)
     found = [(a, b) for a, b in combinations(labels, 2) if _overlap(a, b)]
@@ -244,8 +285,7 @@ def collisions(labels: Iterable[VMobject], units: Iterable[VMobject]) -> list[tu
     return found
 
 
-def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme
-                    ) -> list[Animation]:
+def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme) -> list[Animation]:
     """A highlight-coloured stroke running along each edge of ``keys`` from the unit it enters
     back to the unit it leaves (the gradient flowing backwards), the edge itself lit."""
     from manim import ShowPassingFlash
@@ -253,8 +293,9 @@ def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme
     animations: list[Animation] = []
     for key in keys:
         edge = picture.edges[key]
-        reverse = Line(edge.get_end(), edge.get_start(), color=theme.highlight,
-                       stroke_width=LIT_WIDTH + 2)
+        reverse = Line(
+            edge.get_end(), edge.get_start(), color=theme.highlight, stroke_width=LIT_WIDTH + 2
+        )
         animations.append(ShowPassingFlash(reverse, time_width=0.5))
         animations.append(edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0))
     return animations
@@ -275,8 +316,9 @@ class NetworkSegment(Segment):
             units = [FadeIn(u) for u in picture.layer_units(layer)]
             self.scene.play(*edges, LaggedStart(*units, lag_ratio=0.2), run_time=self.t(0.8))
         labels = list(picture.labels.values())
-        self.scene.play(LaggedStart(*[Write(label) for label in labels], lag_ratio=0.1),
-                        run_time=self.t(1.2))
+        self.scene.play(
+            LaggedStart(*[Write(label) for label in labels], lag_ratio=0.1), run_time=self.t(1.2)
+        )
         self.settle(picture)
         self.wait(self.t(0.5))
 
@@ -291,8 +333,7 @@ class NetworkSegment(Segment):
         self.scene.play(*lit, run_time=self.t(1.0))
         self.scene.play(Indicate(entered, color=self.theme.highlight), run_time=self.t(0.8))
         self.scene.play(Indicate(left, color=self.theme.highlight), run_time=self.t(0.8))
-        self.scene.play(Transform(left, light_unit(left.copy(), self.theme)),
-                        run_time=self.t(0.5))
+        self.scene.play(Transform(left, light_unit(left.copy(), self.theme)), run_time=self.t(0.5))
         self.end_step(pause=1.0)
 
     @staticmethod
@@ -309,5 +350,13 @@ class TheNetwork(SegmentScene):
     step_ids = NetworkSegment.step_ids
 
 
-__all__ = ["NetworkPicture", "NetworkSegment", "TheNetwork", "backward_pulses", "collisions",
-           "edge_label", "light_unit", "network_picture"]
+__all__ = [
+    "NetworkPicture",
+    "NetworkSegment",
+    "TheNetwork",
+    "backward_pulses",
+    "collisions",
+    "edge_label",
+    "light_unit",
+    "network_picture",
+]

@@ -171,10 +171,18 @@ class NumbersSegment(Segment):
         # -- the nudge
         self.begin_step(nudge)
         rows = body_boxes((2.6, 1.1, 0.7, 0.7, 0.8))[1:]
-        short = fit(equation_tex((numbers.equation[0], *numbers.equation[-2:]), self.theme),
-                    rows[0], self.theme)
-        self.scene.play(FadeOut(slope), FadeOut(ring), FadeOut(bands),
-                        ReplacementTransform(valued, short), run_time=self.t(1.0))
+        short = fit(
+            equation_tex((numbers.equation[0], *numbers.equation[-2:]), self.theme),
+            rows[0],
+            self.theme,
+        )
+        self.scene.play(
+            FadeOut(slope),
+            FadeOut(ring),
+            FadeOut(bands),
+            ReplacementTransform(valued, short),
+            run_time=self.t(1.0),
+        )
         kept = result_of(short).copy()
         self.scene.add(kept)
         restore = self.nudge(nudge, views, rows[1:], kept)
@@ -203,23 +211,33 @@ class NumbersSegment(Segment):
         self.scene.play(Write(symbolic), run_time=self.t(1.5))
         self.wait(self.t(0.8))
         before, after = pieces(symbolic), pieces(valued)
-        self.scene.play(*[ReplacementTransform(a, b) for a, b in
-                          zip(before, after[:len(before)], strict=True)], run_time=self.t(2.0))
-        self.scene.play(Write(VGroup(*after[len(before):])), run_time=self.t(1.0))
+        self.scene.play(
+            *[
+                ReplacementTransform(a, b)
+                for a, b in zip(before, after[: len(before)], strict=True)
+            ],
+            run_time=self.t(2.0),
+        )
+        self.scene.play(Write(VGroup(*after[len(before) :])), run_time=self.t(1.0))
         self.settle(valued)
         return valued
 
     def matrices(self, step: Step, box: Box) -> VGroup:
         """The step's matrices side by side, with their numbers."""
+
         def build(limit: tuple[int, int]) -> VGroup:
-            row = VGroup(*[matrix_view(display, self.theme, limit=limit)
-                           for display in step.matrices])
+            row = VGroup(
+                *[matrix_view(display, self.theme, limit=limit) for display in step.matrices]
+            )
             row.arrange(RIGHT, buff=1.0)
             row.views = {d.name: v for d, v in zip(step.matrices, row, strict=True)}  # type: ignore
             return row
 
-        built = fit_first([lambda limit=limit: build(limit)
-                           for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme)
+        built = fit_first(
+            [lambda limit=limit: build(limit) for limit in ((9, 9), (4, 4), (3, 3))],
+            box,
+            self.theme,
+        )
         return fit(built, box, self.theme)
 
     def entry_bands(self, step: Step, views: VGroup, transposed: bool = True) -> VGroup:
@@ -227,16 +245,20 @@ class NumbersSegment(Segment):
         ``dZ[2]``, entry ``z[1]_ij``."""
         i, j = step.picked or (0, 0)
         by_name: dict[str, MatrixView] = views.views  # type: ignore[attr-defined]
-        bands = VGroup(by_name["W2"].band(self.theme, col=i) if transposed
-                       else by_name["W2"].band(self.theme, row=i),
-                       by_name["dZ2"].band(self.theme, col=j))
+        bands = VGroup(
+            by_name["W2"].band(self.theme, col=i)
+            if transposed
+            else by_name["W2"].band(self.theme, row=i),
+            by_name["dZ2"].band(self.theme, col=j),
+        )
         cell = by_name["Z1"].cell(i, j)
         if cell is not None:
             bands.add(highlight_band(cell, self.theme))
         return bands
 
-    def nudge(self, step: Step, views: VGroup, rows: list[Box], result: VMobject
-              ) -> Transform | None:
+    def nudge(
+        self, step: Step, views: VGroup, rows: list[Box], result: VMobject
+    ) -> Transform | None:
         """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value.
         Returns the animation that puts the entry back (``None`` if it is not shown)."""
         i, j = step.picked or (0, 0)
@@ -263,11 +285,20 @@ class NumbersSegment(Segment):
         shown = change.submobjects[value]
         rest = [m for m in change.submobjects if m is not shown]
         self.scene.play(Write(VGroup(*rest[:3])), run_time=self.t(1.0))
-        self.scene.play(Write(VGroup(*rest[3:])), ReplacementTransform(result, shown),
-                        run_time=self.t(1.2))
-        self.scene.play(Create(VGroup(*[highlight_band(change.submobjects[index], self.theme)
-                                        for index in (delta, predicted)])),
-                        run_time=self.t(0.6))
+        self.scene.play(
+            Write(VGroup(*rest[3:])), ReplacementTransform(result, shown), run_time=self.t(1.2)
+        )
+        self.scene.play(
+            Create(
+                VGroup(
+                    *[
+                        highlight_band(change.submobjects[index], self.theme)
+                        for index in (delta, predicted)
+                    ]
+                )
+            ),
+            run_time=self.t(0.6),
+        )
         return restore
 
     def number_like(self, part: TexPart, cell: VMobject) -> VMobject:
@@ -293,14 +324,22 @@ class NumbersSegment(Segment):
         shapes_box, verdict_box = rows
         by_name: dict[str, MatrixView] = views.views  # type: ignore[attr-defined]
         marks = step.highlights[0] if step.highlights else ()
-        bands = VGroup(*[by_name[mark.matrix].band(self.theme, row=mark.row)
-                         if mark.row is not None else
-                         by_name[mark.matrix].band(self.theme, col=mark.col)
-                         for mark in marks if mark.matrix in by_name])
+        bands = VGroup(
+            *[
+                by_name[mark.matrix].band(self.theme, row=mark.row)
+                if mark.row is not None
+                else by_name[mark.matrix].band(self.theme, col=mark.col)
+                for mark in marks
+                if mark.matrix in by_name
+            ]
+        )
         self.scene.play(Create(bands), run_time=self.t(0.8))
         shown = BadgedEquation(step.equation, step.badges, self.theme)
-        room = Box((shapes_box.center[0], shapes_box.center[1] + CROSS_ROOM / 2),
-                   shapes_box.width, shapes_box.height - CROSS_ROOM)  # the crosses go below
+        room = Box(
+            (shapes_box.center[0], shapes_box.center[1] + CROSS_ROOM / 2),
+            shapes_box.width,
+            shapes_box.height - CROSS_ROOM,
+        )  # the crosses go below
         fit(shown, room, self.theme, growth=1.5)
         self.scene.play(Write(shown.equation), run_time=self.t(1.0))
         self.scene.play(FadeIn(shown.badge_row()), run_time=self.t(1.0))
@@ -317,8 +356,7 @@ class NumbersSegment(Segment):
         verdicts.arrange(RIGHT, buff=1.2)
         fit(verdicts, verdict_box, self.theme, growth=1.3)
         for verdict in verdicts:
-            self.scene.play(FadeIn(verdict[0], scale=1.5), Write(verdict[1]),
-                            run_time=self.t(1.0))
+            self.scene.play(FadeIn(verdict[0], scale=1.5), Write(verdict[1]), run_time=self.t(1.0))
         self.settle(VGroup(shown, crosses, verdicts))
 
 
@@ -330,5 +368,12 @@ class RealNumbers(SegmentScene):
     step_ids = NumbersSegment.step_ids
 
 
-__all__ = ["NumbersSegment", "RealNumbers", "SUBTITLE_BAND", "body_boxes", "nudge_parts",
-           "result_of", "sides"]
+__all__ = [
+    "NumbersSegment",
+    "RealNumbers",
+    "SUBTITLE_BAND",
+    "body_boxes",
+    "nudge_parts",
+    "result_of",
+    "sides",
+]

@@ -94,8 +94,7 @@ class OtherGradientsSegment(Segment):
         """All steps of targets other than ``dZ1`` and ``general``, in derivation order."""
         if derivation is None:
             return ()
-        return tuple(step.id for step in derivation.steps
-                     if step.target not in COVERED_ELSEWHERE)
+        return tuple(step.id for step in derivation.steps if step.target not in COVERED_ELSEWHERE)
 
     def play(self) -> None:
         derivation = self.scene.derivation
@@ -121,8 +120,12 @@ class OtherGradientsSegment(Segment):
         """Dispatch on what the step carries."""
         lone = len(derivation.steps_for(step.target)) == 1
         if lone:
-            count = sum(1 for s in derivation.steps if s.target not in COVERED_ELSEWHERE
-                        and screen_of(derivation, s) == screen_of(derivation, step))
+            count = sum(
+                1
+                for s in derivation.steps
+                if s.target not in COVERED_ELSEWHERE
+                and screen_of(derivation, s) == screen_of(derivation, step)
+            )
             self.show_lone_fold(step, count)
         elif step.id.kind is StepKind.CANCEL:
             self.show_cancel(step)
@@ -149,8 +152,10 @@ class OtherGradientsSegment(Segment):
     def bands() -> tuple[Box, Box]:
         """The scalar formula above, matrices or the matrix form (with badges) below."""
         upper, lower = stack_boxes((0.55, 2.6, 3.6))[1:]
-        return (Box(upper.center, upper.width - 0.6, upper.height),
-                Box(lower.center, lower.width - 0.6, lower.height))
+        return (
+            Box(upper.center, upper.width - 0.6, upper.height),
+            Box(lower.center, lower.width - 0.6, lower.height),
+        )
 
     @staticmethod
     def body() -> Box:
@@ -160,8 +165,11 @@ class OtherGradientsSegment(Segment):
 
     def written(self, step: Step, box: Box) -> VGroup:
         """The step's lines, then its equation (each broken into lines where too wide)."""
-        groups: list[Parts] = [*step.lines, *split_at_second_equals(step.equation)] \
-            if step.equation else list(step.lines)
+        groups: list[Parts] = (
+            [*step.lines, *split_at_second_equals(step.equation)]
+            if step.equation
+            else list(step.lines)
+        )
         lines = VGroup()
         for parts in groups:
             breaks = break_points(parts, self.theme, box.width)
@@ -193,8 +201,12 @@ class OtherGradientsSegment(Segment):
     def show_cancel(self, step: Step) -> None:
         """The chain rule's value, then each line of the cancellation under it, ``=`` under
         ``=``; the factors that cancel are struck through before the next line."""
-        lines = VGroup(*[equation_tex(parts, self.theme)
-                         for parts in (*split_at_second_equals(step.equation), *step.lines)])
+        lines = VGroup(
+            *[
+                equation_tex(parts, self.theme)
+                for parts in (*split_at_second_equals(step.equation), *step.lines)
+            ]
+        )
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         first_equals = roles(VGroup(lines[0]), Role.EQUALS)
         anchor = (first_equals[1] if len(first_equals) > 1 else first_equals[0]).get_x()
@@ -210,11 +222,13 @@ class OtherGradientsSegment(Segment):
             self.scene.play(Write(line), run_time=self.t(1.0))
             struck = strikes(struck_in(line, step), self.theme.highlight)
             if len(struck):
-                self.scene.play(LaggedStart(*[Create(s) for s in struck], lag_ratio=0.2),
-                                run_time=self.t(1.2))
+                self.scene.play(
+                    LaggedStart(*[Create(s) for s in struck], lag_ratio=0.2), run_time=self.t(1.2)
+                )
                 line.add(struck)
-        frame = SurroundingRectangle(lines[-1], color=self.theme.highlight, buff=0.12,
-                                     corner_radius=0.08)
+        frame = SurroundingRectangle(
+            lines[-1], color=self.theme.highlight, buff=0.12, corner_radius=0.08
+        )
         self.scene.play(Create(frame), run_time=self.t(0.6))
         self.upper = VGroup(lines, frame)
         self.scene.settle(self.upper)
@@ -226,16 +240,22 @@ class OtherGradientsSegment(Segment):
         rows it pairs lit, and a row of the input flown into a column of its transpose."""
         upper_box, lower_box = self.bands()
         names = [m.name for m in step.matrices]
-        views = fit_first([lambda limit=limit: self.matrices(step, limit)
-                           for limit in LIMITS], lower_box, self.theme)
+        views = fit_first(
+            [lambda limit=limit: self.matrices(step, limit) for limit in LIMITS],
+            lower_box,
+            self.theme,
+        )
         grow = min(lower_box.width / views.width, lower_box.height / views.height, MAX_GROWTH)
         if grow > 1:
             views.scale(grow)
         by_name = dict(zip(names, views, strict=True))
         displays = {display.name: display for display in step.matrices}
         transposed = [pair for pair in step.highlights if row_to_transposed_column(pair, displays)]
-        shown_now = [view for name, view in by_name.items()
-                     if not any(pair[1].matrix == name for pair in transposed)]
+        shown_now = [
+            view
+            for name, view in by_name.items()
+            if not any(pair[1].matrix == name for pair in transposed)
+        ]
         self.replace_upper(self.written(step, upper_box))
         lower_out = [FadeOut(self.lower)] if self.lower is not None else []
         self.scene.play(*lower_out, *[FadeIn(v) for v in shown_now], run_time=self.t(0.8))
@@ -253,8 +273,13 @@ class OtherGradientsSegment(Segment):
         self.lower = VGroup(*views, bands)
         self.scene.settle(self.lower)
 
-    def row_into_column(self, step: Step, by_name: dict[str, MatrixView],
-                        pairs: list[tuple[Highlight, Highlight]], bands: VGroup) -> None:
+    def row_into_column(
+        self,
+        step: Step,
+        by_name: dict[str, MatrixView],
+        pairs: list[tuple[Highlight, Highlight]],
+        bands: VGroup,
+    ) -> None:
         """Row ``i`` of the input flies into column ``i`` of its transpose (every row, the
         picked one first); the picked row's band becomes the column's."""
         source, target = by_name[pairs[0][0].matrix], by_name[pairs[0][1].matrix]
@@ -279,8 +304,9 @@ class OtherGradientsSegment(Segment):
             self.light([self.upper] if self.upper is not None else [], hold=0.4)
 
     @staticmethod
-    def row_moves(source: MatrixView, target: MatrixView, row: Highlight
-                  ) -> list[TransformFromCopy]:
+    def row_moves(
+        source: MatrixView, target: MatrixView, row: Highlight
+    ) -> list[TransformFromCopy]:
         """Entry ``(i, j)`` of row ``i`` of ``source`` flies to slot ``(j, i)`` of ``target``."""
         assert row.row is not None
         moves = []
@@ -304,10 +330,13 @@ class OtherGradientsSegment(Segment):
         """For a fold with matrices: the scalar result in a strip above, the matrices entry
         by entry, the matrix form with its badges below."""
         upper, middle, lower = stack_boxes((0.55, 0.8, 2.3, 3.3))[1:]
-        return (Box(upper.center, upper.width - 0.6, upper.height),
-                Box((middle.center[0], middle.center[1] + 0.1), middle.width - 0.6,
-                    middle.height - 0.25),  # clear of the strip above and the form below
-                Box(lower.center, lower.width - 0.6, lower.height))
+        return (
+            Box(upper.center, upper.width - 0.6, upper.height),
+            Box(
+                (middle.center[0], middle.center[1] + 0.1), middle.width - 0.6, middle.height - 0.25
+            ),  # clear of the strip above and the form below
+            Box(lower.center, lower.width - 0.6, lower.height),
+        )
 
     def show_fold(self, step: Step) -> None:
         """The matrix form with its badges below (and its note, e.g. "no 1/m here"); the
@@ -334,8 +363,10 @@ class OtherGradientsSegment(Segment):
             views = self.columns_lit(step, middle_box, lower_out)
             lower_out = []
         self.scene.play(*lower_out, Write(folded.equation), run_time=self.t(1.2))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
-                                    lag_ratio=0.25), run_time=self.t(1.0))
+        self.scene.play(
+            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()], lag_ratio=0.25),
+            run_time=self.t(1.0),
+        )
         if len(notes):
             self.scene.play(FadeIn(notes, shift=0.1 * UP), run_time=self.t(0.6))
             self.light(list(notes), hold=1.0)
@@ -349,15 +380,20 @@ class OtherGradientsSegment(Segment):
         """The step's matrices side by side in ``box`` (as large as it allows), then each of
         its highlighted columns (one example) lit in all of them in turn; ``leaving`` (fade-outs)
         play as they appear."""
-        views = fit_first([lambda limit=limit: self.matrices(step, limit) for limit in LIMITS],
-                          box, self.theme)
+        views = fit_first(
+            [lambda limit=limit: self.matrices(step, limit) for limit in LIMITS], box, self.theme
+        )
         grow_into(views, box, MAX_GROWTH)
         self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
-        by_name = {display.name: view for display, view in zip(step.matrices, views,
-                                                                 strict=True)}
+        by_name = {display.name: view for display, view in zip(step.matrices, views, strict=True)}
         for marks in marks_by_first(step.highlights):
-            bands = VGroup(*[band_of(by_name[mark.matrix], mark, self.theme)
-                             for mark in marks if mark.matrix in by_name])
+            bands = VGroup(
+                *[
+                    band_of(by_name[mark.matrix], mark, self.theme)
+                    for mark in marks
+                    if mark.matrix in by_name
+                ]
+            )
             self.scene.play(Create(bands), run_time=self.t(0.5))
             self.wait(self.t(0.4))
             self.scene.play(FadeOut(bands), run_time=self.t(0.3))
@@ -394,12 +430,19 @@ class OtherGradientsSegment(Segment):
             # gap below (make_room keeps it inside the body)
             group.align_to(box.point() + (height / 2) * UP, UP)
         self.align_equals(group, folded, box)
-        moved = [(shown, place, width) for shown, place, width in self.lone_places
-                 if abs(shown.width - width) > 1e-3 or np.linalg.norm(shown.get_center() - place)
-                 > 1e-3]
+        moved = [
+            (shown, place, width)
+            for shown, place, width in self.lone_places
+            if abs(shown.width - width) > 1e-3 or np.linalg.norm(shown.get_center() - place) > 1e-3
+        ]
         if moved:  # the fold shown alone moves to its band, making room
-            self.scene.play(*[shown.animate.scale(width / shown.width).move_to(place)
-                              for shown, place, width in moved], run_time=self.t(0.8))
+            self.scene.play(
+                *[
+                    shown.animate.scale(width / shown.width).move_to(place)
+                    for shown, place, width in moved
+                ],
+                run_time=self.t(0.8),
+            )
         if self.lone and group.get_top()[1] > self.lone[-1].get_bottom()[1] - gap:
             # the fold above overflowed its band: start under it
             group.shift((self.lone[-1].get_bottom()[1] - gap - group.get_top()[1]) * UP)
@@ -410,8 +453,10 @@ class OtherGradientsSegment(Segment):
             scale = min(alone.width / group.width, alone.height / group.height, ALONE_GROWTH)
             group.scale(max(scale, 1.0)).move_to(body.point())
         self.scene.play(Write(folded.equation), run_time=self.t(1.0))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()],
-                                    lag_ratio=0.25), run_time=self.t(0.8))
+        self.scene.play(
+            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()], lag_ratio=0.25),
+            run_time=self.t(0.8),
+        )
         if len(notes):
             self.scene.play(FadeIn(notes, shift=0.2 * LEFT), run_time=self.t(0.6))
             self.light([m for m in (explained, notes) if m is not None], hold=1.0)
@@ -429,9 +474,11 @@ class OtherGradientsSegment(Segment):
             shift = body.bottom - group.get_bottom()[1]
         group.shift(shift * UP)
         if dropped:
-            self.scene.play(*[FadeOut(g) for g in dropped],
-                            *[g.animate.shift(shift * UP) for g in self.lone],
-                            run_time=self.t(0.8))
+            self.scene.play(
+                *[FadeOut(g) for g in dropped],
+                *[g.animate.shift(shift * UP) for g in self.lone],
+                run_time=self.t(0.8),
+            )
 
     def align_equals(self, group: VMobject, folded: BadgedEquation, box: Box) -> None:
         """Shift ``group`` sideways so that its ``=`` sits under the ``=`` of the layer's first
@@ -470,8 +517,11 @@ def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
     if not step.lines:
         return None
     symbol = step.lines[0][-1].symbol
-    found = [mobject for part, mobject in tagged(VGroup(folded.equation))
-             if symbol is not None and part.symbol == symbol]
+    found = [
+        mobject
+        for part, mobject in tagged(VGroup(folded.equation))
+        if symbol is not None and part.symbol == symbol
+    ]
     return found[0] if found else None
 
 
@@ -493,7 +543,7 @@ def split_at_second_equals(parts: Parts) -> tuple[Parts, ...]:
     equals = [k for k, part in enumerate(parts) if part.role is Role.EQUALS]
     if len(equals) < 2:
         return (parts,)
-    return (tuple(parts[:equals[1]]), tuple(parts[equals[1]:]))
+    return (tuple(parts[: equals[1]]), tuple(parts[equals[1] :]))
 
 
 def roles(lines: VMobject, role: Role) -> list[VMobject]:
@@ -513,8 +563,7 @@ def tagged(lines: VMobject) -> list[tuple[Any, VMobject]]:
 
 def grow_into(mobject: VMobject, box: Box, cap: float) -> None:
     """Scale ``mobject`` up (at most by ``cap``) to fill ``box``, centred there."""
-    scale = min(box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6),
-                cap)
+    scale = min(box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6), cap)
     if scale > 1:
         mobject.scale(scale)
     mobject.move_to(box.point())
@@ -537,8 +586,9 @@ def summands(lines: VMobject | None, step: Step) -> list[VMobject]:
     if lines is None:
         return []
     symbols = {display.symbol for display in step.matrices}
-    return [mobject for part, mobject in tagged(lines)
-            if part.symbol in symbols and "[" in part.name]
+    return [
+        mobject for part, mobject in tagged(lines) if part.symbol in symbols and "[" in part.name
+    ]
 
 
 def is_transpose(display: MatrixDisplay, of: MatrixDisplay) -> bool:
@@ -546,17 +596,24 @@ def is_transpose(display: MatrixDisplay, of: MatrixDisplay) -> bool:
     of the other (the same parts)."""
     rows, cols = of.shape
     return display.shape == (cols, rows) and all(
-        display.entries[c][r] == of.entries[r][c] for r in range(rows) for c in range(cols))
+        display.entries[c][r] == of.entries[r][c] for r in range(rows) for c in range(cols)
+    )
 
 
-def row_to_transposed_column(pair: tuple[Highlight, Highlight],
-                    displays: Mapping[str, MatrixDisplay]) -> bool:
+def row_to_transposed_column(
+    pair: tuple[Highlight, Highlight], displays: Mapping[str, MatrixDisplay]
+) -> bool:
     """Whether ``pair`` marks a row of a matrix and the same column of its transpose (both
     among ``displays``, by name)."""
     row, column = pair
     source, target = displays.get(row.matrix), displays.get(column.matrix)
-    return (source is not None and target is not None and row.row is not None
-            and row.row == column.col and is_transpose(target, of=source))
+    return (
+        source is not None
+        and target is not None
+        and row.row is not None
+        and row.row == column.col
+        and is_transpose(target, of=source)
+    )
 
 
 def band_of(view: MatrixView, mark: Highlight, theme: object) -> VMobject:
@@ -571,8 +628,14 @@ def strikes(pieces: list[VMobject], colour: str) -> VGroup:
     group = VGroup()
     for piece in pieces:
         corner = np.array([0.08, 0.06, 0.0])
-        group.add(Line(piece.get_corner(DOWN + LEFT) - corner,
-                       piece.get_corner(UP + RIGHT) + corner, color=colour, stroke_width=4))
+        group.add(
+            Line(
+                piece.get_corner(DOWN + LEFT) - corner,
+                piece.get_corner(UP + RIGHT) + corner,
+                color=colour,
+                stroke_width=4,
+            )
+        )
     return group
 
 
@@ -603,7 +666,7 @@ def bracketed(lines: VMobject, parts: Parts) -> VGroup | None:
     opening, closing = index_of(parts, Role.OPEN), index_of(parts, Role.CLOSE)
     if opening is None or closing is None:
         return None
-    inside = parts[opening: closing + 1]
+    inside = parts[opening : closing + 1]
     found = VGroup()
     for line in lines:
         for part, mobject in zip(getattr(line, "parts", ()), line.submobjects, strict=True):
@@ -617,8 +680,9 @@ def shared_parts(before: Parts, after: Parts) -> tuple[str, ...]:
     names_before = {p.name: p.tex for p in before}
     equals = index_of(after, Role.EQUALS)
     start = 0 if equals is None else equals + 1
-    return tuple(p.name for p in after[start:]
-                 if p.symbol is not None and names_before.get(p.name) == p.tex)
+    return tuple(
+        p.name for p in after[start:] if p.symbol is not None and names_before.get(p.name) == p.tex
+    )
 
 
 class OtherGradients(SegmentScene):
@@ -627,5 +691,11 @@ class OtherGradients(SegmentScene):
     segment = OtherGradientsSegment
 
 
-__all__ = ["OtherGradients", "OtherGradientsSegment", "bracketed", "find_part", "find_role",
-           "shared_parts"]
+__all__ = [
+    "OtherGradients",
+    "OtherGradientsSegment",
+    "bracketed",
+    "find_part",
+    "find_role",
+    "shared_parts",
+]

@@ -37,12 +37,16 @@ class Pacing:
         for name in ("words_per_minute", "min_caption_seconds", "speed"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"{name} = {value!r} is not a positive number: pacing "
-                                 f"settings are numbers greater than 0, e.g. speed = 1.5")
+                raise ValueError(
+                    f"{name} = {value!r} is not a positive number: pacing "
+                    f"settings are numbers greater than 0, e.g. speed = 1.5"
+                )
         hold = self.equation_hold
         if isinstance(hold, bool) or not isinstance(hold, (int, float)) or hold < 0:
-            raise ValueError(f"equation_hold = {hold!r} is not a number of seconds >= 0: "
-                             f"use e.g. 2.0, or 0 for no hold")
+            raise ValueError(
+                f"equation_hold = {hold!r} is not a number of seconds >= 0: "
+                f"use e.g. 2.0, or 0 for no hold"
+            )
 
     def cue_seconds(self, cue: str) -> float:
         """Seconds a viewer needs to read one cue at ``words_per_minute``."""

@@ -108,8 +108,10 @@ class PartialsSegment(Segment):
         self.begin_step(every)
         self.scene.play(FadeOut(graph), FadeOut(local), run_time=self.t(0.6))
         top, rest = stack_boxes((0.55, 1.7, 5.0))[1:]
-        self.scene.play(valued.animate.scale_to_fit_height(min(valued.height, top.height))
-                  .move_to(top.point()), run_time=self.t(0.8))
+        self.scene.play(
+            valued.animate.scale_to_fit_height(min(valued.height, top.height)).move_to(top.point()),
+            run_time=self.t(0.8),
+        )
         fit_into(valued, top, self.theme)
         self.fill_grid(every, valued, rest, partial.picked or (0, 0))
         self.end_step(pause=1.0)
@@ -136,8 +138,9 @@ class PartialsSegment(Segment):
         z = equation_tex((z_part,), self.theme, size)
         a = equation_tex((a_part,), self.theme, size)
         loss = equation_tex((loss_part,), self.theme, size)
-        middle = VGroup(*[equation_tex((path.via,), self.theme, size)
-                          for path in partial.paths]).arrange(DOWN, buff=0.45)
+        middle = VGroup(
+            *[equation_tex((path.via,), self.theme, size) for path in partial.paths]
+        ).arrange(DOWN, buff=0.45)
         z.move_to(4.5 * LEFT)
         a.move_to(1.8 * LEFT)
         middle.move_to(1.2 * RIGHT)
@@ -148,8 +151,11 @@ class PartialsSegment(Segment):
         upstreams = [_arrow(node, loss, colour[FactorRole.UPSTREAM]) for node in middle]
         graph = VGroup(z, a, middle, loss, local, *weights, *upstreams)
         graph.nodes = [z, a, *middle, loss]  # type: ignore[attr-defined]
-        graph.edges = {FactorRole.LOCAL: local,  # type: ignore[attr-defined]
-                       FactorRole.WEIGHT: weights, FactorRole.UPSTREAM: upstreams}
+        graph.edges = {
+            FactorRole.LOCAL: local,  # type: ignore[attr-defined]
+            FactorRole.WEIGHT: weights,
+            FactorRole.UPSTREAM: upstreams,
+        }
         return graph
 
     def draw_graph(self, graph: VGroup) -> None:
@@ -158,15 +164,19 @@ class PartialsSegment(Segment):
         edges = graph.edges  # type: ignore[attr-defined]
         band = highlight_band(z, self.theme)
         self.scene.play(FadeIn(z), Create(band), run_time=self.t(0.8))
-        self.scene.play(GrowArrow(edges[FactorRole.LOCAL]), FadeIn(a, shift=0.2 * RIGHT),
-                        run_time=self.t(0.8))
-        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.WEIGHT]],
-                                    lag_ratio=0.2),
-                  LaggedStart(*[FadeIn(n) for n in middle], lag_ratio=0.2),
-                  run_time=self.t(1.0))
-        self.scene.play(LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.UPSTREAM]],
-                                    lag_ratio=0.2),
-                  FadeIn(loss), run_time=self.t(1.0))
+        self.scene.play(
+            GrowArrow(edges[FactorRole.LOCAL]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8)
+        )
+        self.scene.play(
+            LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.WEIGHT]], lag_ratio=0.2),
+            LaggedStart(*[FadeIn(n) for n in middle], lag_ratio=0.2),
+            run_time=self.t(1.0),
+        )
+        self.scene.play(
+            LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.UPSTREAM]], lag_ratio=0.2),
+            FadeIn(loss),
+            run_time=self.t(1.0),
+        )
         graph.add(band)
 
     def write_paths(self, step: Step, lines: VGroup, graph: VGroup) -> None:
@@ -177,8 +187,9 @@ class PartialsSegment(Segment):
         groups = _path_groups(pieces[lhs_count:], len(step.paths))
         edges = graph.edges  # type: ignore[attr-defined]
         for k, group in enumerate(groups):
-            lit = VGroup(edges[FactorRole.LOCAL], edges[FactorRole.WEIGHT][k],
-                         edges[FactorRole.UPSTREAM][k])
+            lit = VGroup(
+                edges[FactorRole.LOCAL], edges[FactorRole.WEIGHT][k], edges[FactorRole.UPSTREAM][k]
+            )
             self.scene.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
             self.scene.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
             self.scene.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
@@ -189,25 +200,35 @@ class PartialsSegment(Segment):
         """The picked entry's value flies into its slot; the other entries follow."""
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
-        builders = [lambda side=side, limit=limit: grid_view(grid, self.theme, side=side,
-                                                             limit=limit)
-                    for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))]
+        builders = [
+            lambda side=side, limit=limit: grid_view(grid, self.theme, side=side, limit=limit)
+            for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))
+        ]
         view: MatrixView = fit_first(builders, box, self.theme)
-        self.scene.play(FadeIn(VGroup(view.label, view.matrix.get_brackets())),
-                        run_time=self.t(0.6))
+        self.scene.play(
+            FadeIn(VGroup(view.label, view.matrix.get_brackets())), run_time=self.t(0.6)
+        )
         slot = view.cell(*picked)
         if slot is not None:
             self.scene.play(TransformMatchingTex(valued.copy(), slot), run_time=self.t(1.5))
         rest = [m for m in view.matrix.get_entries() if m is not slot]
         if rest:
-            self.scene.play(LaggedStart(*[FadeIn(m) for m in rest], lag_ratio=0.15),
-                      run_time=self.t(1.5))
+            self.scene.play(
+                LaggedStart(*[FadeIn(m) for m in rest], lag_ratio=0.15), run_time=self.t(1.5)
+            )
         self.settle(view)
 
 
 def _arrow(start: VMobject, end: VMobject, colour: str) -> Arrow:
-    return Arrow(start.get_right(), end.get_left(), buff=0.15, color=colour, stroke_width=4,
-                 max_tip_length_to_length_ratio=0.12, tip_length=0.2)
+    return Arrow(
+        start.get_right(),
+        end.get_left(),
+        buff=0.15,
+        color=colour,
+        stroke_width=4,
+        max_tip_length_to_length_ratio=0.12,
+        tip_length=0.2,
+    )
 
 
 def _path_groups(pieces: list[tuple[TexPart, VMobject]], count: int) -> list[VGroup]:

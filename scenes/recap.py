@@ -19,14 +19,27 @@ from typing import TYPE_CHECKING
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, Write
 from manim import MathTex, SurroundingRectangle
 
-from derivations.sequence_recap import (RECAP, answer_focus, narration_beats, recap_answers,
-                                        recap_formulas)
+from derivations.sequence_recap import (
+    RECAP,
+    answer_focus,
+    narration_beats,
+    recap_answers,
+    recap_formulas,
+)
 from derivations.steps import Step
 from derivations.vocabulary import Role
 
 from scenes.badges import Badge
-from scenes.build import (Box, equation_tex, fit_first, fit_into, highlight_band, part_of,
-                          part_with_role, stack_boxes)
+from scenes.build import (
+    Box,
+    equation_tex,
+    fit_first,
+    fit_into,
+    highlight_band,
+    part_of,
+    part_with_role,
+    stack_boxes,
+)
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
@@ -57,8 +70,9 @@ class RecapCard(VGroup):
     ``question`` the ``dZ[1]`` formula, ``labels[k]`` the ``MathTex`` of answer ``k``.
     """
 
-    def __init__(self, step: Step, theme: Theme, formula_share: float = 1.0,
-                 badge_share: float = 1.0) -> None:
+    def __init__(
+        self, step: Step, theme: Theme, formula_share: float = 1.0, badge_share: float = 1.0
+    ) -> None:
         super().__init__()
         lines = recap_formulas(step)
         by_part = {badge.part: badge for badge in step.badges}
@@ -67,16 +81,27 @@ class RecapCard(VGroup):
         self.formulas = [equation_tex(parts, theme, size) for parts in lines]
         self.badges = [Badge(by_part[parts[0].name], theme, badge_size) for parts in lines]
         self.question = self.formulas[list(lines).index(step.equation)]
-        columns = VGroup(*[self._column(self.formulas[k:k + ROWS], self.badges[k:k + ROWS])
-                           for k in range(0, len(lines), ROWS)])
+        columns = VGroup(
+            *[
+                self._column(self.formulas[k : k + ROWS], self.badges[k : k + ROWS])
+                for k in range(0, len(lines), ROWS)
+            ]
+        )
         columns.arrange(RIGHT, buff=COLUMN_GAP, aligned_edge=UP)
-        self.frame = SurroundingRectangle(columns, color=theme.text, buff=0.25,
-                                          corner_radius=0.15, stroke_width=2,
-                                          stroke_opacity=0.6)
+        self.frame = SurroundingRectangle(
+            columns,
+            color=theme.text,
+            buff=0.25,
+            corner_radius=0.15,
+            stroke_width=2,
+            stroke_opacity=0.6,
+        )
         self.card = VGroup(columns, self.frame)
         # the answers are what the lecture set out to explain: as large as the formulas
-        self.labels = [equation_tex(parts, theme, max(theme.min_font_size, LABEL_SHARE * size))
-                       for parts in recap_answers(step)]
+        self.labels = [
+            equation_tex(parts, theme, max(theme.min_font_size, LABEL_SHARE * size))
+            for parts in recap_answers(step)
+        ]
         answers = VGroup(*self.labels).arrange(DOWN, aligned_edge=LEFT, buff=ANSWER_GAP)
         answers.next_to(self.card, DOWN, buff=1.5 * ANSWER_GAP)
         self.answers = answers
@@ -87,12 +112,14 @@ class RecapCard(VGroup):
         """One layer's formulas one under another, ``=`` under ``=``, badges in a column at
         their right."""
         rows = max(max(f.height, b.height) for f, b in zip(formulas, badges, strict=True))
-        anchor = max(part_with_role(f, Role.EQUALS).get_center()[0] - f.get_left()[0]
-                     for f in formulas)
+        anchor = max(
+            part_with_role(f, Role.EQUALS).get_center()[0] - f.get_left()[0] for f in formulas
+        )
         for index, formula in enumerate(formulas):
             equals = part_with_role(formula, Role.EQUALS).get_center()[0]
-            formula.shift([anchor - equals, -index * (rows + ROW_GAP) - formula.get_center()[1],
-                           0.0])
+            formula.shift(
+                [anchor - equals, -index * (rows + ROW_GAP) - formula.get_center()[1], 0.0]
+            )
         right = max(f.get_right()[0] for f in formulas) + 0.4
         for formula, badge in zip(formulas, badges, strict=True):
             badge.move_to([right + badge.width / 2, formula.get_center()[1], 0.0])
@@ -107,33 +134,49 @@ class RecapSegment(Segment):
     def play(self) -> None:
         step = self.begin_step(self.step(RECAP))
         start = float(self.scene.time)
-        card = fit_first([lambda f=f, b=b: RecapCard(step, self.theme, f, b) for f, b in SIZES],
-                         self.box(), self.theme)
+        card = fit_first(
+            [lambda f=f, b=b: RecapCard(step, self.theme, f, b) for f, b in SIZES],
+            self.box(),
+            self.theme,
+        )
         fit_into(card, self.box(), self.theme, grow=MAX_GROWTH)
         pairs = [VGroup(f, b) for f, b in zip(card.formulas, card.badges, strict=True)]
-        self.scene.play(LaggedStart(*[Write(f) for f in card.formulas], lag_ratio=0.15),
-                        Create(card.frame), run_time=self.t(2.4))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.15 * LEFT) for b in card.badges],
-                                    lag_ratio=0.15), run_time=self.t(1.2))
-        others = [pair for pair, f in zip(pairs, card.formulas, strict=True)
-                  if f is not card.question]
-        self.scene.play(*[pair.animate.set_opacity(DIMMED) for pair in others],
-                        run_time=self.t(0.5))
+        self.scene.play(
+            LaggedStart(*[Write(f) for f in card.formulas], lag_ratio=0.15),
+            Create(card.frame),
+            run_time=self.t(2.4),
+        )
+        self.scene.play(
+            LaggedStart(*[FadeIn(b, shift=0.15 * LEFT) for b in card.badges], lag_ratio=0.15),
+            run_time=self.t(1.2),
+        )
+        others = [
+            pair for pair, f in zip(pairs, card.formulas, strict=True) if f is not card.question
+        ]
+        self.scene.play(
+            *[pair.animate.set_opacity(DIMMED) for pair in others], run_time=self.t(0.5)
+        )
         lit = VGroup()
         beats = self.beat_starts(step, start)
         for answer, label, at in zip(recap_answers(step), card.labels, beats, strict=True):
             self.wait_until(at)
             focus = answer_focus(answer, step.equation)
-            bands = VGroup(*[highlight_band(VGroup(*[part_of(shown, n) for n in focus]),
-                                            self.theme, buff=BAND_BUFF)
-                             for shown in (card.question, label)])
+            bands = VGroup(
+                *[
+                    highlight_band(
+                        VGroup(*[part_of(shown, n) for n in focus]), self.theme, buff=BAND_BUFF
+                    )
+                    for shown in (card.question, label)
+                ]
+            )
             gone = [FadeOut(lit)] if len(lit) else []
             self.scene.play(*gone, Create(bands[0]), run_time=self.t(0.6))
             self.scene.play(Write(label), Create(bands[1]), run_time=self.t(1.2))
             lit = bands
         self.wait_until(beats[-1] + self.t(3.0))
-        self.scene.play(FadeOut(lit), *[pair.animate.set_opacity(1.0) for pair in others],
-                        run_time=self.t(0.6))
+        self.scene.play(
+            FadeOut(lit), *[pair.animate.set_opacity(1.0) for pair in others], run_time=self.t(0.6)
+        )
         self.scene.settle(card)
         self.end_step(pause=2.0)
 
@@ -149,8 +192,7 @@ class RecapSegment(Segment):
         beats = narration_beats(self.scene.spec)
         span = max(self.scene._caption_end - start, 0.0)
         total = len(step.narration)
-        return [start + span * (len(" ".join(beats[:k])) + 1) / total
-                for k in range(1, len(beats))]
+        return [start + span * (len(" ".join(beats[:k])) + 1) / total for k in range(1, len(beats))]
 
     def wait_until(self, moment: float) -> None:
         """Hold the frame until ``moment`` (scene time), if it is still ahead."""

@@ -56,7 +56,8 @@ class Segment:
             raise DerivationError(
                 f"{type(self).__name__} needs step(s) {', '.join(map(str, missing))} that the "
                 f"derivation for {scene.spec.describe()} does not have; it has: "
-                f"{', '.join(map(str, scene.steps))}")
+                f"{', '.join(map(str, scene.steps))}"
+            )
 
     @classmethod
     def step_ids_for(cls, derivation: Derivation | None) -> tuple[StepId | str, ...]:
@@ -85,8 +86,7 @@ class Segment:
             step = self.scene.steps[StepId.parse(step)]
         if step.id not in self.scene.begun:
             return self.scene.begin_step(step, show_title)
-        self.scene.next_section(f"{step.title} (continued)",
-                                section_type=stage_section_type(step))
+        self.scene.next_section(f"{step.title} (continued)", section_type=stage_section_type(step))
         self.scene.clear_if_pending()
         if show_title:
             self.scene.show_title(step)
@@ -114,8 +114,10 @@ class SegmentScene(DerivationScene):
     @classmethod
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
         """A lower bound of the length: the reading time of the segment's narrations."""
-        return sum(pacing.reading_time(derivation.step(step_id).narration)
-                   for step_id in cls.segment.narrated_ids_for(derivation))
+        return sum(
+            pacing.reading_time(derivation.step(step_id).narration)
+            for step_id in cls.segment.narrated_ids_for(derivation)
+        )
 
 
 __all__ = ["Segment", "SegmentScene"]

@@ -38,8 +38,15 @@ from derivations.steps import Candidate, Parts, ShapeBadge
 from derivations.vocabulary import StepId, StepKind
 
 from scenes.badges import BadgedEquation, status_colour, verdict_mark
-from scenes.build import (Box, break_points, equation_lines, equation_tex, fit_into, part_of,
-                          stack_boxes)
+from scenes.build import (
+    Box,
+    break_points,
+    equation_lines,
+    equation_tex,
+    fit_into,
+    part_of,
+    stack_boxes,
+)
 from scenes.segment import Segment, SegmentScene
 
 
@@ -90,10 +97,13 @@ class ShapeSegment(Segment):
         # -- all of them at once: each form over its verdict
         assert shown is not None
         equation, verdict, rest = shown
-        self.scene.play(ReplacementTransform(equation, rows[-1][0]),
-                        ReplacementTransform(verdict, rows[-1][1]), FadeOut(rest),
-                        LaggedStart(*[FadeIn(row, shift=0.1 * DOWN) for row in rows[:-1]],
-                                    lag_ratio=0.3), run_time=self.t(1.2))
+        self.scene.play(
+            ReplacementTransform(equation, rows[-1][0]),
+            ReplacementTransform(verdict, rows[-1][1]),
+            FadeOut(rest),
+            LaggedStart(*[FadeIn(row, shift=0.1 * DOWN) for row in rows[:-1]], lag_ratio=0.3),
+            run_time=self.t(1.2),
+        )
         self.scene.settle(rows)
         self.end_step(pause=1.5)
 
@@ -101,13 +111,20 @@ class ShapeSegment(Segment):
         self.begin_step(right)
         shown = self.badged(right.equation, right.badges, self.hero_box())
         self.scene.play(Write(shown.equation), run_time=self.t(1.2))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()],
-                                    lag_ratio=0.35), run_time=self.t(1.5))
+        self.scene.play(
+            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()], lag_ratio=0.35),
+            run_time=self.t(1.5),
+        )
         animations: list[Animation] = []
         for badge in shown.badges.values():
             animations += badge.judge(self.theme, ok=True)[1]
-        frame = SurroundingRectangle(shown.equation, color=status_colour(self.theme, True),
-                                     buff=0.15, corner_radius=0.1, stroke_width=4)
+        frame = SurroundingRectangle(
+            shown.equation,
+            color=status_colour(self.theme, True),
+            buff=0.15,
+            corner_radius=0.1,
+            stroke_width=4,
+        )
         self.scene.play(LaggedStart(*animations, lag_ratio=0.15), run_time=self.t(1.5))
         self.scene.play(Create(frame), run_time=self.t(0.8))
         self.end_step(pause=2.0)
@@ -123,8 +140,9 @@ class ShapeSegment(Segment):
 
     def badged(self, parts: Parts, badges: tuple[ShapeBadge, ...], box: Box) -> BadgedEquation:
         """An equation with its badges, fitted into ``box`` (never grown past hero size)."""
-        shown = BadgedEquation(parts, badges, self.theme,
-                               font_size=HERO_SCALE * self.theme.body_size)
+        shown = BadgedEquation(
+            parts, badges, self.theme, font_size=HERO_SCALE * self.theme.body_size
+        )
         fit_into(shown, box, self.theme)
         return shown
 
@@ -133,24 +151,32 @@ class ShapeSegment(Segment):
     def summary_row(self, candidate: Candidate) -> VGroup:
         """A tried form, its verdict under it."""
         equation = equation_tex(candidate.equation, self.theme, HERO_SCALE * self.theme.body_size)
-        return VGroup(equation, self.verdict(candidate)).arrange(DOWN, aligned_edge=LEFT,
-                                                                 buff=0.15)
+        return VGroup(equation, self.verdict(candidate)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
     def try_candidate(self, candidate: Candidate, box: Box) -> tuple[VMobject, VMobject, VGroup]:
         """One wrong form on the stage: its equation and badges, then the checker's verdict
         (frames and crosses on the factors that do not fit, and the reason in words).
         Returns the equation, the verdict and everything else shown."""
-        shown = BadgedEquation(candidate.equation, candidate.badges, self.theme,
-                               font_size=HERO_SCALE * self.theme.body_size)
-        judged = [badge.judge(self.theme, ok=False) for badge in shown.badges.values()
-                  if not badge.badge.ok]
+        shown = BadgedEquation(
+            candidate.equation,
+            candidate.badges,
+            self.theme,
+            font_size=HERO_SCALE * self.theme.body_size,
+        )
+        judged = [
+            badge.judge(self.theme, ok=False)
+            for badge in shown.badges.values()
+            if not badge.badge.ok
+        ]
         marks = VGroup(*[mark for mark, _ in judged])
         verdict = self.verdict(candidate)
         verdict.next_to(VGroup(shown, marks), DOWN, buff=0.35)
         fit_into(VGroup(shown, marks, verdict), box, self.theme)
         self.scene.play(Write(shown.equation), run_time=self.t(0.9))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.15 * UP) for b in shown.badge_row()],
-                                    lag_ratio=0.2), run_time=self.t(0.9))
+        self.scene.play(
+            LaggedStart(*[FadeIn(b, shift=0.15 * UP) for b in shown.badge_row()], lag_ratio=0.2),
+            run_time=self.t(0.9),
+        )
         animations = [animation for _, shown_marks in judged for animation in shown_marks]
         if animations:
             self.scene.play(*animations, run_time=self.t(0.8))
@@ -180,13 +206,16 @@ class PitfallSegment(Segment):
         note, wrong, right = step.lines[0], step.lines[1], step.lines[-1]
         caption = equation_tex(note, self.theme, self.theme.body_size)
         fit_into(caption, note_box, self.theme)
-        shown = BadgedEquation(step.equation, step.badges, self.theme,
-                               font_size=HERO_SCALE * self.theme.body_size)
+        shown = BadgedEquation(
+            step.equation, step.badges, self.theme, font_size=HERO_SCALE * self.theme.body_size
+        )
         fit_into(shown, equation_box, self.theme)
         self.scene.play(FadeIn(caption), run_time=self.t(0.6))
         self.scene.play(Write(shown.equation), run_time=self.t(1.2))
-        self.scene.play(LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()],
-                                    lag_ratio=0.3), run_time=self.t(1.2))
+        self.scene.play(
+            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()], lag_ratio=0.3),
+            run_time=self.t(1.2),
+        )
         ticks: list[Animation] = []
         for badge in shown.badges.values():
             ticks += badge.judge(self.theme, ok=True)[1]
@@ -198,9 +227,11 @@ class PitfallSegment(Segment):
     def bands() -> tuple[Box, Box, Box]:
         """The square-companion note, the badged equation, the entry comparison."""
         note, equation, lines = stack_boxes((0.55, 0.9, 2.8, 3.0))[1:]
-        return (Box(note.center, note.width - 0.8, note.height),
-                Box(equation.center, equation.width - 0.8, equation.height),
-                Box(lines.center, lines.width - 0.8, lines.height))
+        return (
+            Box(note.center, note.width - 0.8, note.height),
+            Box(equation.center, equation.width - 0.8, equation.height),
+            Box(lines.center, lines.width - 0.8, lines.height),
+        )
 
     def wrong_entry(self, candidate: Parts, truth: Parts, box: Box) -> VGroup:
         """The candidate's entry (``≠``) over the true one (``=``), each with its verdict; the
@@ -211,10 +242,16 @@ class PitfallSegment(Segment):
         # the frames around the differing weights stand FRAME_ROOM outside the rows: fit the
         # rows so that the frames, too, stay inside the box (and out of the subtitle band)
         fit_into(rows, Box(box.center, width, box.height - 2 * FRAME_ROOM), self.theme)
-        marks = VGroup(*[verdict_mark(self.theme, ok).next_to(row, LEFT, buff=0.25)
-                         for row, ok in zip(rows, (False, True), strict=True)])
-        differing = VGroup(*self.differences(rows[0], candidate, truth, ok=False),
-                           *self.differences(rows[1], truth, candidate, ok=True))
+        marks = VGroup(
+            *[
+                verdict_mark(self.theme, ok).next_to(row, LEFT, buff=0.25)
+                for row, ok in zip(rows, (False, True), strict=True)
+            ]
+        )
+        differing = VGroup(
+            *self.differences(rows[0], candidate, truth, ok=False),
+            *self.differences(rows[1], truth, candidate, ok=True),
+        )
         for row, mark in zip(rows, marks, strict=True):
             self.scene.play(FadeIn(row, shift=0.2 * DOWN), FadeIn(mark), run_time=self.t(1.0))
         self.scene.play(*[Create(frame) for frame in differing], run_time=self.t(0.8))
@@ -223,11 +260,9 @@ class PitfallSegment(Segment):
     def entry_line(self, parts: Parts, width: float) -> VGroup:
         """One entry equation, broken after a ``+`` where it would be wider than ``width``."""
         size = self.theme.body_size
-        return equation_lines(parts, self.theme, break_points(parts, self.theme, width, size),
-                              size)
+        return equation_lines(parts, self.theme, break_points(parts, self.theme, width, size), size)
 
-    def differences(self, lines: VGroup, parts: Parts, other: Parts, ok: bool
-                    ) -> list[VMobject]:
+    def differences(self, lines: VGroup, parts: Parts, other: Parts, ok: bool) -> list[VMobject]:
         """Frames in the verdict colour around the parts of ``parts`` that ``other`` lacks."""
         present = {part.tex for part in other}
         frames = []
@@ -239,8 +274,14 @@ class PitfallSegment(Segment):
                     mobject = part_of(line, part.name)
                 except KeyError:
                     continue
-                frames.append(SurroundingRectangle(mobject, color=status_colour(self.theme, ok),
-                                                   buff=FRAME_BUFF, stroke_width=3))
+                frames.append(
+                    SurroundingRectangle(
+                        mobject,
+                        color=status_colour(self.theme, ok),
+                        buff=FRAME_BUFF,
+                        stroke_width=3,
+                    )
+                )
         return frames
 
 
@@ -258,5 +299,4 @@ class SquarePitfall(SegmentScene):
     step_ids = PitfallSegment.step_ids
 
 
-__all__ = ["PitfallSegment", "ShapeCheck", "ShapeSegment", "SquarePitfall", "body_box",
-           "rows_of"]
+__all__ = ["PitfallSegment", "ShapeCheck", "ShapeSegment", "SquarePitfall", "body_box", "rows_of"]

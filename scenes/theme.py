@@ -26,15 +26,17 @@ from collections.abc import Mapping
 from manim import ManimColor
 
 #: The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), without its black.
-OKABE_ITO: Mapping[str, str] = MappingProxyType({
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-})
+OKABE_ITO: Mapping[str, str] = MappingProxyType(
+    {
+        "orange": "#E69F00",
+        "sky_blue": "#56B4E9",
+        "bluish_green": "#009E73",
+        "yellow": "#F0E442",
+        "blue": "#0072B2",
+        "vermillion": "#D55E00",
+        "reddish_purple": "#CC79A7",
+    }
+)
 
 
 def tint(colour: str, amount: float) -> str:
@@ -48,7 +50,7 @@ def tint(colour: str, amount: float) -> str:
     """
     if not 0.0 <= amount <= 1.0:
         raise ValueError(f"tint amount {amount!r} is outside [0, 1]")
-    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
@@ -62,25 +64,27 @@ MUTED_W = "#C0BC68"
 MUTED_B = "#788CA0"
 
 #: Family of each symbol kind → its default colour.
-DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType({
-    "W": OKABE_ITO["yellow"],
-    # a light sky blue: Okabe-Ito's blue (even tinted) and bluish green merge for tritanopes
-    # (CAM02-UCS ΔE 5.5; b and Z meet in Z = W A + b); see chainrule/colour_vision.py
-    "b": tint(OKABE_ITO["sky_blue"], 0.37),
-    "Z": OKABE_ITO["bluish_green"],
-    "A": OKABE_ITO["sky_blue"],
-    "dZ": OKABE_ITO["vermillion"],
-    # the gradients of the parameters: W's and b's own hue, muted (less saturated, darker).
-    # The hue says whose gradient it is (dW has W's shape and updates W); the muting says "the
-    # gradient of", and no other symbol is drawn in it. dZ keeps its own vermillion: it is the
-    # signal that runs backwards through the layers, not the update of a parameter.
-    "dW": MUTED_W,
-    "db": MUTED_B,
-    "gprime": tint(OKABE_ITO["reddish_purple"], 0.3),  # apart from the greys for deuteranopes
-    "X": "#9A9A9A",   # mid grey: the input (A[0])
-    "Y": OKABE_ITO["orange"],
-    "m": "#CFCFCF",   # light grey: the number of examples
-})
+DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType(
+    {
+        "W": OKABE_ITO["yellow"],
+        # a light sky blue: Okabe-Ito's blue (even tinted) and bluish green merge for tritanopes
+        # (CAM02-UCS ΔE 5.5; b and Z meet in Z = W A + b); see chainrule/colour_vision.py
+        "b": tint(OKABE_ITO["sky_blue"], 0.37),
+        "Z": OKABE_ITO["bluish_green"],
+        "A": OKABE_ITO["sky_blue"],
+        "dZ": OKABE_ITO["vermillion"],
+        # the gradients of the parameters: W's and b's own hue, muted (less saturated, darker).
+        # The hue says whose gradient it is (dW has W's shape and updates W); the muting says "the
+        # gradient of", and no other symbol is drawn in it. dZ keeps its own vermillion: it is the
+        # signal that runs backwards through the layers, not the update of a parameter.
+        "dW": MUTED_W,
+        "db": MUTED_B,
+        "gprime": tint(OKABE_ITO["reddish_purple"], 0.3),  # apart from the greys for deuteranopes
+        "X": "#9A9A9A",  # mid grey: the input (A[0])
+        "Y": OKABE_ITO["orange"],
+        "m": "#CFCFCF",  # light grey: the number of examples
+    }
+)
 
 _FAMILY = re.compile(r"^(gprime|g|sigma|loss|d?[WbZAXYm])\d*$")
 
@@ -102,14 +106,18 @@ def family_of(symbol: str) -> str:
 def _checked_colour(key: str, value: object) -> str:
     """``value`` as ``#RRGGBB`` or ``ValueError`` naming ``key``, ``value`` and the fix."""
     if not isinstance(value, str):
-        raise ValueError(f"colour for {key!r} is {value!r}, not a string: write a colour such "
-                         f"as '#E69F00' or 'ORANGE'")
+        raise ValueError(
+            f"colour for {key!r} is {value!r}, not a string: write a colour such "
+            f"as '#E69F00' or 'ORANGE'"
+        )
     try:
         return ManimColor(value).to_hex().upper()
     except Exception:  # ManimColor raises ValueError or TypeError depending on the input
-        raise ValueError(f"colour for {key!r} is {value!r}, which Manim cannot read: write a "
-                         f"hex colour such as '#E69F00' or a Manim colour name such as "
-                         f"'ORANGE'") from None
+        raise ValueError(
+            f"colour for {key!r} is {value!r}, which Manim cannot read: write a "
+            f"hex colour such as '#E69F00' or a Manim colour name such as "
+            f"'ORANGE'"
+        ) from None
 
 
 def _shared_colours(families: Mapping[str, str]) -> list[tuple[str, list[str]]]:
@@ -144,7 +152,8 @@ class Theme:
     """
 
     families: Mapping[str, str] = field(
-        default_factory=lambda: MappingProxyType(dict(DEFAULT_FAMILY_COLOURS)))
+        default_factory=lambda: MappingProxyType(dict(DEFAULT_FAMILY_COLOURS))
+    )
     text: str = "#FFFFFF"
     fallback: str = "#FFFFFF"
     highlight: str = "#FFFFFF"
@@ -165,30 +174,40 @@ class Theme:
         for name in ("title_size", "body_size", "entry_size", "min_font_size"):
             size = getattr(self, name)
             if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
-                raise ValueError(f"{name} = {size!r} is not a positive number: font sizes "
-                                 f"are numbers such as 36")
+                raise ValueError(
+                    f"{name} = {size!r} is not a positive number: font sizes are numbers such as 36"
+                )
         if not 0 < self.highlight_opacity <= 1:
-            raise ValueError(f"highlight_opacity = {self.highlight_opacity!r} is outside "
-                             f"(0, 1]: use e.g. 0.16")
+            raise ValueError(
+                f"highlight_opacity = {self.highlight_opacity!r} is outside (0, 1]: use e.g. 0.16"
+            )
         for name in ("title_size", "body_size", "entry_size"):
             if getattr(self, name) < self.min_font_size:
-                raise ValueError(f"{name} = {getattr(self, name)} is below min_font_size = "
-                                 f"{self.min_font_size}: raise it or lower min_font_size")
+                raise ValueError(
+                    f"{name} = {getattr(self, name)} is below min_font_size = "
+                    f"{self.min_font_size}: raise it or lower min_font_size"
+                )
         shared = _shared_colours(self.families)
         if shared:
             colour, names = shared[0]
-            raise ValueError(f"{' and '.join(names)} are both {colour}: a colour must mean one "
-                             f"thing; give each symbol family its own colour")
+            raise ValueError(
+                f"{' and '.join(names)} are both {colour}: a colour must mean one "
+                f"thing; give each symbol family its own colour"
+            )
         for name in ("highlight", "ok", "error"):
             own = getattr(self, name)
             clash = [family for family, colour in self.families.items() if colour == own]
             if clash:
-                raise ValueError(f"the {name} colour {own} is also the colour of "
-                                 f"{', '.join(clash)}: a colour must mean one thing; choose "
-                                 f"another {name}")
+                raise ValueError(
+                    f"the {name} colour {own} is also the colour of "
+                    f"{', '.join(clash)}: a colour must mean one thing; choose "
+                    f"another {name}"
+                )
         if self.ok == self.error:
-            raise ValueError(f"ok and error are both {self.ok}: a verdict colour must say "
-                             f"which verdict it is; choose two colours")
+            raise ValueError(
+                f"ok and error are both {self.ok}: a verdict colour must say "
+                f"which verdict it is; choose two colours"
+            )
 
     def colour(self, symbol: str | None) -> str:
         """The colour of a symbol key (``None``, an operator, gets the text colour)."""
@@ -205,8 +224,9 @@ class Theme:
         Colours are validated with Manim's ``ManimColor``.
         """
         if not isinstance(data, Mapping):
-            raise ValueError(f"a theme is a mapping of symbol names to colours, not "
-                             f"{type(data).__name__}")
+            raise ValueError(
+                f"a theme is a mapping of symbol names to colours, not {type(data).__name__}"
+            )
         names = {f.name for f in fields(cls)} - {"families"}
         default = cls()
         families = dict(default.families)
@@ -219,5 +239,6 @@ class Theme:
             else:
                 raise ValueError(
                     f"unknown theme key {key!r}: use a symbol such as W2, dZ2, gprime1, X, Y "
-                    f"or m, or one of the settings {', '.join(sorted(names))}")
+                    f"or m, or one of the settings {', '.join(sorted(names))}"
+                )
         return replace(default, families=MappingProxyType(families), **settings)

@@ -42,8 +42,16 @@ from derivations.sequence_network import LAYER, weight_part
 from derivations.steps import Highlight, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
 
-from scenes.build import (Box, MatrixView, equation_tex, fit_first, fit_into, matrix_view,
-                          part_of, stack_boxes)
+from scenes.build import (
+    Box,
+    MatrixView,
+    equation_tex,
+    fit_first,
+    fit_into,
+    matrix_view,
+    part_of,
+    stack_boxes,
+)
 from scenes.network import NetworkPicture, backward_pulses, network_picture
 from scenes.segment import Segment, SegmentScene
 
@@ -78,13 +86,21 @@ class TransposeSegment(Segment):
     def play(self) -> None:
         backward, laid, transpose = (self.step(i) for i in self.step_ids)
         equation_box, body_box = self.bands()
-        (column, row), = backward.highlights
+        ((column, row),) = backward.highlights
         source_name, target_name = column.matrix, row.matrix
-        other_name = next(m.name for m in transpose.matrices
-                          if m.name not in (source_name, target_name))
-        row = fit_first([lambda limit=limit: self.matrices(transpose, limit, source_name,
-                                                           target_name, other_name)
-                         for limit in LIMITS], body_box, self.theme)
+        other_name = next(
+            m.name for m in transpose.matrices if m.name not in (source_name, target_name)
+        )
+        row = fit_first(
+            [
+                lambda limit=limit: self.matrices(
+                    transpose, limit, source_name, target_name, other_name
+                )
+                for limit in LIMITS
+            ],
+            body_box,
+            self.theme,
+        )
         grow = min(body_box.width / row.width, body_box.height / row.height, MAX_GROWTH)
         if grow > 1:
             row.scale(grow)
@@ -93,40 +109,50 @@ class TransposeSegment(Segment):
         unit = column.col
         assert unit is not None, f"step {backward.id} highlights no column"
 
-        equation, side, band = self.play_backward(backward, unit, source, equation_box,
-                                                  body_box)
-        equation, band = self.play_column_to_row(laid, equation, side, band, source, target,
-                                                 equation_box)
-        self.play_index_picture(transpose, unit, equation, band, source, target, other,
-                                equation_box)
+        equation, side, band = self.play_backward(backward, unit, source, equation_box, body_box)
+        equation, band = self.play_column_to_row(
+            laid, equation, side, band, source, target, equation_box
+        )
+        self.play_index_picture(
+            transpose, unit, equation, band, source, target, other, equation_box
+        )
 
     # ---------------------------------------------------------------- 1. backwards
 
-    def play_backward(self, step: Step, unit: int, source: MatrixView, equation_box: Box,
-                      body_box: Box) -> tuple[VMobject, MatrixView, VMobject]:
+    def play_backward(
+        self, step: Step, unit: int, source: MatrixView, equation_box: Box, body_box: Box
+    ) -> tuple[VMobject, MatrixView, VMobject]:
         """The network run backwards into hidden unit ``unit``; returns the equation, the
         matrix ``W`` beside the network, and the band on its column."""
         self.begin_step(step)
         network_box, matrix_box = self.side_by_side(body_box)
         layer = LAYER  # the hidden layer whose unit collects (W[layer + 1] is `source`)
-        room = Box((network_box.center[0] - TAG_ROOM / 2, network_box.center[1]),
-                   network_box.width - TAG_ROOM, network_box.height)  # the tags go right
-        picture = network_picture(self.scene.spec, self.theme, room,
-                                  focus=(layer, unit), labels="focus", upto=layer + 1)
+        room = Box(
+            (network_box.center[0] - TAG_ROOM / 2, network_box.center[1]),
+            network_box.width - TAG_ROOM,
+            network_box.height,
+        )  # the tags go right
+        picture = network_picture(
+            self.scene.spec, self.theme, room, focus=(layer, unit), labels="focus", upto=layer + 1
+        )
         labels = VGroup(*picture.labels.values())
         picture.remove(*labels)
         self.scene.play(FadeIn(picture), run_time=self.t(0.8))
 
         # the gradient dz[l+1]_kj waits at unit k of the next layer
         tags = self.gradient_tags(step, picture, layer + 1)
-        self.scene.play(LaggedStart(*[FadeIn(tag, shift=0.2 * LEFT) for tag in tags],
-                                    lag_ratio=0.2), run_time=self.t(0.9))
+        self.scene.play(
+            LaggedStart(*[FadeIn(tag, shift=0.2 * LEFT) for tag in tags], lag_ratio=0.2),
+            run_time=self.t(0.9),
+        )
 
         # ... and runs back along the edges leaving the unit, which show their weights
         keys = picture.leaving(layer, unit)
-        self.scene.play(*backward_pulses(picture, keys, self.theme),
-                        LaggedStart(*[FadeIn(picture.labels[key]) for key in keys],
-                                    lag_ratio=0.2), run_time=self.t(1.6))
+        self.scene.play(
+            *backward_pulses(picture, keys, self.theme),
+            LaggedStart(*[FadeIn(picture.labels[key]) for key in keys], lag_ratio=0.2),
+            run_time=self.t(1.6),
+        )
         picture.add(*labels)
         self.scene.settle(picture)
 
@@ -136,31 +162,49 @@ class TransposeSegment(Segment):
         moves = []
         for key, tag in zip(keys, tags, strict=True):
             weight = part_of(equation, weight_part(key[0], key[1:]).name)
-            moves += [TransformFromCopy(picture.labels[key].tex, weight),
-                      TransformFromCopy(tag, self.tag_part(equation, tag))]
+            moves += [
+                TransformFromCopy(picture.labels[key].tex, weight),
+                TransformFromCopy(tag, self.tag_part(equation, tag)),
+            ]
         flown = {id(m.mobject) for m in moves}  # TransformFromCopy animates its target
         rest = [m for m in equation.submobjects if id(m) not in flown]
         self.scene.play(*moves, FadeIn(VGroup(*rest)), run_time=self.t(1.6))
         self.scene.settle(equation)
 
         # the same weights are column `unit` of W, lit as it fills
-        side = matrix_view(step.matrix(source.name), self.theme,  # type: ignore[attr-defined]
-                           limit=source.limit)  # type: ignore[attr-defined]
+        side = matrix_view(
+            step.matrix(source.name),
+            self.theme,  # type: ignore[attr-defined]
+            limit=source.limit,
+        )  # type: ignore[attr-defined]
         fit_into(side, matrix_box, self.theme, grow=True)
-        side.scale(min(1.0, MAX_GROWTH * self.theme.entry_size / max(
-            m.font_size for m in side.cells.values())))
+        side.scale(
+            min(
+                1.0,
+                MAX_GROWTH * self.theme.entry_size / max(m.font_size for m in side.cells.values()),
+            )
+        )
         side.move_to(matrix_box.point())
         cells = [side.cell(k, unit) for _, k, _ in keys]
         shown = [c for c in cells if c is not None]
-        self.scene.play(FadeIn(side.label), FadeIn(side.matrix.get_brackets()),
-                        *[FadeIn(m) for m in side.matrix.get_entries() if m not in shown],
-                        run_time=self.t(0.8))
+        self.scene.play(
+            FadeIn(side.label),
+            FadeIn(side.matrix.get_brackets()),
+            *[FadeIn(m) for m in side.matrix.get_entries() if m not in shown],
+            run_time=self.t(0.8),
+        )
         band = side.band(self.theme, col=unit)
-        fills = [TransformFromCopy(picture.labels[key].tex, cell)
-                 for key, cell in zip(keys, cells, strict=True) if cell is not None]
-        self.scene.play(Create(band), *fills, *[Indicate(picture.edges[key], color=self.theme.
-                                                          highlight) for key in keys],
-                        run_time=self.t(1.6))
+        fills = [
+            TransformFromCopy(picture.labels[key].tex, cell)
+            for key, cell in zip(keys, cells, strict=True)
+            if cell is not None
+        ]
+        self.scene.play(
+            Create(band),
+            *fills,
+            *[Indicate(picture.edges[key], color=self.theme.highlight) for key in keys],
+            run_time=self.t(1.6),
+        )
         self.scene.settle(side)
         self.end_step(pause=1.0)
         self._network = VGroup(picture, *tags)
@@ -184,9 +228,16 @@ class TransposeSegment(Segment):
 
     # ---------------------------------------------------------------- 2. column to row
 
-    def play_column_to_row(self, step: Step, equation: VMobject, side: MatrixView,
-                           band: VMobject, source: MatrixView, target: MatrixView,
-                           equation_box: Box) -> tuple[VMobject, VMobject]:
+    def play_column_to_row(
+        self,
+        step: Step,
+        equation: VMobject,
+        side: MatrixView,
+        band: VMobject,
+        source: MatrixView,
+        target: MatrixView,
+        equation_box: Box,
+    ) -> tuple[VMobject, VMobject]:
         """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated."""
         self.begin_step(step)
         new_equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
@@ -195,20 +246,34 @@ class TransposeSegment(Segment):
         first_source, first_target = pairs[0]
         source_band = source.band(self.theme, col=first_source.col)
         shell = VGroup(target.label, target.matrix.get_brackets())
-        self.scene.play(FadeOut(self._network), FadeOut(equation),
-                        ReplacementTransform(side, source),
-                        ReplacementTransform(band, source_band), run_time=self.t(1.0))
+        self.scene.play(
+            FadeOut(self._network),
+            FadeOut(equation),
+            ReplacementTransform(side, source),
+            ReplacementTransform(band, source_band),
+            run_time=self.t(1.0),
+        )
         self.scene.play(Write(new_equation), FadeIn(shell), run_time=self.t(0.8))
 
         target_band = target.band(self.theme, row=first_target.row)
-        self.scene.play(*self.column_to_row(source, target, first_source),
-                        ReplacementTransform(source_band.copy(), target_band),
-                        run_time=self.t(2.2))
+        self.scene.play(
+            *self.column_to_row(source, target, first_source),
+            ReplacementTransform(source_band.copy(), target_band),
+            run_time=self.t(2.2),
+        )
         rest = [pair for pair in pairs[1:] if pair[0].col in source.cols]
         if rest:
-            self.scene.play(LaggedStart(*[
-                anim for pair in rest for anim in self.column_to_row(source, target, pair[0])],
-                lag_ratio=0.15), run_time=self.t(2.0))
+            self.scene.play(
+                LaggedStart(
+                    *[
+                        anim
+                        for pair in rest
+                        for anim in self.column_to_row(source, target, pair[0])
+                    ],
+                    lag_ratio=0.15,
+                ),
+                run_time=self.t(2.0),
+            )
         dots = [m for m in target.matrix.get_entries() if m not in target.cells.values()]
         if dots:
             self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
@@ -218,9 +283,17 @@ class TransposeSegment(Segment):
 
     # ---------------------------------------------------------------- 3. index picture
 
-    def play_index_picture(self, step: Step, unit: int, previous: VMobject, bands: VMobject,
-                           source: MatrixView, target: MatrixView, other: MatrixView,
-                           equation_box: Box) -> None:
+    def play_index_picture(
+        self,
+        step: Step,
+        unit: int,
+        previous: VMobject,
+        bands: VMobject,
+        source: MatrixView,
+        target: MatrixView,
+        other: MatrixView,
+        equation_box: Box,
+    ) -> None:
         """``k`` runs down the column; the row of ``Wᵀ`` meets a column of ``dZ``."""
         self.begin_step(step)
         source_name = source.name  # type: ignore[attr-defined]
@@ -233,12 +306,19 @@ class TransposeSegment(Segment):
         # the index of the sum runs down the highlighted column
         source_band = bands[0]
         left = unit == source.cols[-1] and len(source.cols) > 1
-        arrow = self.down_arrow(source_band, self.theme.text, left=left,
-                                beside=source.matrix.get_columns()[-2] if left else None)
+        arrow = self.down_arrow(
+            source_band,
+            self.theme.text,
+            left=left,
+            beside=source.matrix.get_columns()[-2] if left else None,
+        )
         summand = part_of(equation, self.summand_part(step, source_name))
-        self.scene.play(GrowArrow(arrow), Indicate(source_band, color=self.theme.highlight),
-                        Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
-                        run_time=self.t(1.2))
+        self.scene.play(
+            GrowArrow(arrow),
+            Indicate(source_band, color=self.theme.highlight),
+            Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
+            run_time=self.t(1.2),
+        )
 
         # the row of the transpose meets a column of the other factor
         other_band = other.band(self.theme, col=0)
@@ -246,15 +326,20 @@ class TransposeSegment(Segment):
         self.scene.play(Create(other_band), run_time=self.t(0.6))
         row_entries = target.row_mobjects(first_target.row)
         column_entries = other.col_mobjects(0)
-        other_part = next(p.name for p in step.equation if p.symbol == other.symbol
-                          and p.name != other.name)  # type: ignore[attr-defined]
+        other_part = next(
+            p.name for p in step.equation if p.symbol == other.symbol and p.name != other.name
+        )  # type: ignore[attr-defined]
         landing = VGroup(summand.copy(), part_of(equation, other_part).copy())
-        self.scene.play(TransformFromCopy(row_entries, landing[0]),
-                        TransformFromCopy(column_entries, landing[1]), run_time=self.t(1.5))
+        self.scene.play(
+            TransformFromCopy(row_entries, landing[0]),
+            TransformFromCopy(column_entries, landing[1]),
+            run_time=self.t(1.5),
+        )
         self.scene.remove(*landing)
-        result = VGroup(*equation.submobjects[self.equals_index(step) + 1:])
-        self.scene.play(Indicate(result, scale_factor=1.1, color=self.theme.highlight),
-                        run_time=self.t(1.0))
+        result = VGroup(*equation.submobjects[self.equals_index(step) + 1 :])
+        self.scene.play(
+            Indicate(result, scale_factor=1.1, color=self.theme.highlight), run_time=self.t(1.0)
+        )
         self.end_step(pause=1.5)
 
     # ---------------------------------------------------------------- layout
@@ -271,9 +356,14 @@ class TransposeSegment(Segment):
         left = body.center[0] - body.width / 2
         network_width = NETWORK_SHARE * body.width
         matrix_width = body.width - network_width - 0.3
-        return (Box((left + network_width / 2, body.center[1]), network_width, body.height),
-                Box((left + network_width + 0.3 + matrix_width / 2, body.center[1]),
-                    matrix_width, body.height))
+        return (
+            Box((left + network_width / 2, body.center[1]), network_width, body.height),
+            Box(
+                (left + network_width + 0.3 + matrix_width / 2, body.center[1]),
+                matrix_width,
+                body.height,
+            ),
+        )
 
     def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> VGroup:
         """The three matrices side by side at one level of detail; ``.views`` lists them."""
@@ -290,8 +380,11 @@ class TransposeSegment(Segment):
         """The equation part that is the general entry of the transposed matrix (``w_ki``)."""
         general = step.matrix(source_name).general_entry.name
         names = [part.name for part in step.equation]
-        return general if general in names else next(
-            p.name for p in step.equation if p.symbol == step.matrix(source_name).symbol)
+        return (
+            general
+            if general in names
+            else next(p.name for p in step.equation if p.symbol == step.matrix(source_name).symbol)
+        )
 
     @staticmethod
     def equals_index(step: Step) -> int:
@@ -303,14 +396,21 @@ class TransposeSegment(Segment):
         return index
 
     @staticmethod
-    def down_arrow(band: VMobject, colour: str, left: bool = False,
-                   beside: VMobject | None = None) -> Arrow:
+    def down_arrow(
+        band: VMobject, colour: str, left: bool = False, beside: VMobject | None = None
+    ) -> Arrow:
         """An arrow beside ``band``, pointing down it: the direction the index runs (on its
         left when ``left``, e.g. for the last column, whose right is the bracket). ``beside``
         is the column on that side: the arrow is centred in the gap to it, and narrowed to
         fit there, so that it never covers that column's entries."""
-        arrow = Arrow(band.get_corner(UP + RIGHT), band.get_corner(DOWN + RIGHT), buff=0.05,
-                      color=colour, stroke_width=5, max_tip_length_to_length_ratio=0.2)
+        arrow = Arrow(
+            band.get_corner(UP + RIGHT),
+            band.get_corner(DOWN + RIGHT),
+            buff=0.05,
+            color=colour,
+            stroke_width=5,
+            max_tip_length_to_length_ratio=0.2,
+        )
         arrow.next_to(band, LEFT if left else RIGHT, buff=0.06)
         if beside is not None:
             inner = band.get_left()[0] if left else band.get_right()[0]
@@ -321,8 +421,9 @@ class TransposeSegment(Segment):
             arrow.set_x((inner + outer) / 2)
         return arrow
 
-    def column_to_row(self, source: MatrixView, target: MatrixView, column: Highlight
-                      ) -> list[TransformFromCopy]:
+    def column_to_row(
+        self, source: MatrixView, target: MatrixView, column: Highlight
+    ) -> list[TransformFromCopy]:
         """Entry ``(k, i)`` of column ``i`` of ``source`` flies to slot ``(i, k)`` of
         ``target``, along an arc."""
         assert column.col is not None

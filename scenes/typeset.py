@@ -42,7 +42,7 @@ def line_runs(parts: Parts) -> Iterator[Parts]:
     the start or a :func:`~scenes.build.line_starts` index to a later one or the end."""
     cuts = sorted({0, *line_starts(parts), len(parts)})
     for a, start in enumerate(cuts):
-        for end in cuts[a + 1:]:
+        for end in cuts[a + 1 :]:
             if (start, end) != (0, len(parts)):
                 yield parts[start:end]
 
@@ -110,12 +110,10 @@ def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:
         known = tuple(step.id for step in derivation.steps)
         listed = tuple(getattr(scene_class, "step_ids", ()) or ())
         return tuple(i for i in listed if i in known) if listed else known
-    return tuple(dict.fromkeys(i for segment in segments
-                               for i in segment.step_ids_for(derivation)))
+    return tuple(dict.fromkeys(i for segment in segments for i in segment.step_ids_for(derivation)))
 
 
-def derivation_tex(derivation: Any, step_ids: Sequence[str] | None = None
-                   ) -> list[tuple[str, ...]]:
+def derivation_tex(derivation: Any, step_ids: Sequence[str] | None = None) -> list[tuple[str, ...]]:
     """The ``MathTex`` strings of :func:`part_runs` for the given steps (all by default), in
     order, without repeats."""
     ids = set(step_ids) if step_ids is not None else None
@@ -147,15 +145,21 @@ def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
         derivation = scene_class.build_derivation()
     ids = scene_step_ids(scene_class, derivation)
     template = screen_tex_template()  # the template equation_tex typesets with
-    requests = [mathtex_request(*strings, tex_template=template)
-                for strings in derivation_tex(derivation, ids)]
+    requests = [
+        mathtex_request(*strings, tex_template=template)
+        for strings in derivation_tex(derivation, ids)
+    ]
     if shows_matrices(derivation, ids):
         requests += bracket_requests()
     return list(dict.fromkeys(requests))
 
 
-def precompile_scene(scene_class: type, derivation: Any = None,
-                     tex_dir: str | os.PathLike[str] | None = None, jobs: int = 1) -> Any:
+def precompile_scene(
+    scene_class: type,
+    derivation: Any = None,
+    tex_dir: str | os.PathLike[str] | None = None,
+    jobs: int = 1,
+) -> Any:
     """Batch-typeset what a render of ``scene_class`` will typeset into ``tex_dir`` (default:
     ``config.tex_dir``; call it inside the render's ``tempconfig``); returns the
     :class:`~manim_adapter.texbatch.BatchStats`. With a Manim the batch was not written for,
@@ -168,6 +172,16 @@ def precompile_scene(scene_class: type, derivation: Any = None,
     return precompile(scene_requests(scene_class, derivation), tex_dir, jobs=jobs)
 
 
-__all__ = ["EQUALS", "derivation_tex", "equation_runs", "line_runs", "part_runs",
-           "precompile_scene", "scene_requests", "scene_step_ids", "shows_matrices",
-           "side_runs", "tex_strings"]
+__all__ = [
+    "EQUALS",
+    "derivation_tex",
+    "equation_runs",
+    "line_runs",
+    "part_runs",
+    "precompile_scene",
+    "scene_requests",
+    "scene_step_ids",
+    "shows_matrices",
+    "side_runs",
+    "tex_strings",
+]

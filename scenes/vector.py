@@ -67,11 +67,15 @@ def stack_layout() -> tuple[Box, Box, Box]:
     top, rest = body_boxes((1.0, 4.2))
     left_share = 0.46
     left_width = rest.width * left_share
-    left = Box((rest.center[0] - rest.width / 2 + left_width / 2, rest.center[1]),
-               left_width, rest.height)
+    left = Box(
+        (rest.center[0] - rest.width / 2 + left_width / 2, rest.center[1]), left_width, rest.height
+    )
     right_width = rest.width - left_width - 0.9  # room for the frame around the formula
-    right = Box((rest.center[0] + rest.width / 2 - right_width / 2 - 0.25, rest.center[1]),
-                right_width, rest.height)
+    right = Box(
+        (rest.center[0] + rest.width / 2 - right_width / 2 - 0.25, rest.center[1]),
+        right_width,
+        rest.height,
+    )
     return top, left, right
 
 
@@ -89,12 +93,17 @@ class VectorSegment(Segment):
         top, main = body_boxes((1.2, 4.0))
         rule = fit(equation_tex(jacobian.equation, self.theme), top, self.theme)
         self.scene.play(Write(rule), run_time=self.t(1.2))
-        display, = jacobian.matrices  # the Jacobian, the step's one matrix
+        (display,) = jacobian.matrices  # the Jacobian, the step's one matrix
         view = self.matrix(display, main)
         self.scene.play(FadeIn(view), run_time=self.t(1.0))
         n = display.shape[0]
-        diagonal = VGroup(*[highlight_band(view.cell(r, r), self.theme) for r in range(n)
-                            if view.cell(r, r) is not None])
+        diagonal = VGroup(
+            *[
+                highlight_band(view.cell(r, r), self.theme)
+                for r in range(n)
+                if view.cell(r, r) is not None
+            ]
+        )
         self.scene.play(Create(diagonal), run_time=self.t(1.0))
         self.end_step(pause=2.0)
 
@@ -121,8 +130,11 @@ class VectorSegment(Segment):
         self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
         for j, label in enumerate(view.column_labels):  # type: ignore[attr-defined]
             band = view.band(self.theme, col=j)
-            self.scene.play(Create(band), FadeIn(label, shift=0.2 * DOWN),
-                            run_time=self.t(0.6 if j < 2 else 0.3))
+            self.scene.play(
+                Create(band),
+                FadeIn(label, shift=0.2 * DOWN),
+                run_time=self.t(0.6 if j < 2 else 0.3),
+            )
             self.scene.play(FadeOut(band), run_time=self.t(0.3 if j < 2 else 0.2))
         final = fit(equation_tex(stack.equation, self.theme), bottom, self.theme)
         frame = SurroundingRectangle(final, color=self.theme.text, buff=0.2, corner_radius=0.1)
@@ -137,10 +149,14 @@ class VectorSegment(Segment):
         (parts, one per column) are made for the columns it shows, under them at the entries'
         size, the columns spaced so that they stay apart (``view.column_labels``), not yet on
         screen."""
+
         def build(limit: tuple[int, int]) -> VGroup:
             view = matrix_view(display, self.theme, limit=limit, min_cell_width=0.0)
-            made = {c: equation_tex((labels[c],), self.theme, self.theme.entry_size)
-                    for c in view.cols if c is not None and c < len(labels)}
+            made = {
+                c: equation_tex((labels[c],), self.theme, self.theme.entry_size)
+                for c in view.cols
+                if c is not None and c < len(labels)
+            }
             if made:
                 widest = max(label.width for label in made.values()) + LABEL_GAP
                 view = matrix_view(display, self.theme, limit=limit, min_cell_width=widest)
@@ -150,8 +166,11 @@ class VectorSegment(Segment):
             group.view, group.labels = view, list(made.values())  # type: ignore[attr-defined]
             return group
 
-        group = fit_first([lambda limit=limit: build(limit)
-                           for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme)
+        group = fit_first(
+            [lambda limit=limit: build(limit) for limit in ((9, 9), (4, 4), (3, 3))],
+            box,
+            self.theme,
+        )
         fit(group, box, self.theme, growth=1.7)
         view: MatrixView = group.view  # type: ignore[attr-defined]
         view.column_labels = group.labels  # type: ignore[attr-defined]
@@ -179,16 +198,23 @@ class VectorSegment(Segment):
                 return matrix_view(display, self.theme, limit=limit, with_label=False)
 
             diag_label = equation_tex((diag.label,), self.theme)
-            row = VGroup(VGroup(diag_label, view(diag), view(u)),
-                         VGroup(equation_tex((EQUALS,), self.theme), view(products)),
-                         VGroup(equation_tex((EQUALS,), self.theme), view(v),
-                                equation_tex((HADAMARD,), self.theme), view(u)))
+            row = VGroup(
+                VGroup(diag_label, view(diag), view(u)),
+                VGroup(equation_tex((EQUALS,), self.theme), view(products)),
+                VGroup(
+                    equation_tex((EQUALS,), self.theme),
+                    view(v),
+                    equation_tex((HADAMARD,), self.theme),
+                    view(u),
+                ),
+            )
             for group in row:
                 group.arrange(RIGHT, buff=0.25)
             return row.arrange(RIGHT, buff=0.35)
 
-        row = fit_first([lambda limit=limit: build(limit) for limit in ((9, 9), (3, 3))], box,
-                        self.theme)
+        row = fit_first(
+            [lambda limit=limit: build(limit) for limit in ((9, 9), (3, 3))], box, self.theme
+        )
         fit(row, box, self.theme)
         return list(row)
 

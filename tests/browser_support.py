@@ -21,8 +21,12 @@ from typing import Any
 #: Where Debian's package puts the browser (``bootstrap.sh --test`` installs it).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: Autoplay without a click, no sandbox (tests run as root), no GPU (none here).
-CHROMIUM_ARGS = ("--no-sandbox", "--autoplay-policy=no-user-gesture-required",
-                 "--disable-gpu", "--mute-audio")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-gpu",
+    "--mute-audio",
+)
 
 
 @contextmanager
@@ -33,8 +37,9 @@ def offline_page(path: Path, width: int = 1280, height: int = 720) -> Iterator[A
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"no Chromium at {CHROMIUM}: run `bash scripts/bootstrap.sh --test` "
-                           "(make test does)")
+        raise RuntimeError(
+            f"no Chromium at {CHROMIUM}: run `bash scripts/bootstrap.sh --test` (make test does)"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         try:

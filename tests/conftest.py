@@ -10,9 +10,13 @@ import pytest
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--record-frames``: re-record the key-frame control data (see tests/test_frames.py)."""
-    parser.addoption("--record-frames", action="store_true", default=False,
-                     help="render every key-frame case and overwrite tests/frames/*.npz instead "
-                          "of comparing (same as CHAINRULE_RECORD_FRAMES=1)")
+    parser.addoption(
+        "--record-frames",
+        action="store_true",
+        default=False,
+        help="render every key-frame case and overwrite tests/frames/*.npz instead "
+        "of comparing (same as CHAINRULE_RECORD_FRAMES=1)",
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -56,6 +56,7 @@ MIDDLE_AFTER_PLAYS = 4
 
 # --------------------------------------------------------------------------- tolerance
 
+
 @dataclass(frozen=True)
 class Tolerance:
     """When two frames count as the same.
@@ -89,6 +90,7 @@ TOLERANCE = Tolerance(channel=16, pixels=16)
 
 
 # --------------------------------------------------------------------------- cases
+
 
 def spec_slug(spec: NetworkSpec) -> str:
     """``"default"`` for ``NetworkSpec()``, else e.g. ``"3-4-2_m3_relu"``."""
@@ -143,12 +145,18 @@ def environment() -> dict[str, Any]:
     import cairo
     import manim
 
-    return {"cairo": cairo.cairo_version_string(), "pycairo": cairo.version,
-            "manim": manim.__version__, "size": list(SIZE), "fps": FPS,
-            "python": f"{sys.version_info.major}.{sys.version_info.minor}"}
+    return {
+        "cairo": cairo.cairo_version_string(),
+        "pycairo": cairo.version,
+        "manim": manim.__version__,
+        "size": list(SIZE),
+        "fps": FPS,
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+    }
 
 
 # --------------------------------------------------------------------------- rendering
+
 
 def _capturing(case: Case, sink: list[tuple[str, np.ndarray]]) -> type:
     """The case's scene class, with its spec/theme, that appends key frames to ``sink``."""
@@ -183,8 +191,12 @@ def _capturing(case: Case, sink: list[tuple[str, np.ndarray]]) -> type:
         frames = self._frames_after_play
         if frames:  # (nothing was played before the first step's section opens)
             if len(frames) >= MIDDLE_AFTER_PLAYS:
-                sink.append((f"{len(sink) + 1:02d} {self._frames_section} (middle)",
-                             frames[(len(frames) - 1) // 2]))
+                sink.append(
+                    (
+                        f"{len(sink) + 1:02d} {self._frames_section} (middle)",
+                        frames[(len(frames) - 1) // 2],
+                    )
+                )
             sink.append((f"{len(sink) + 1:02d} {self._frames_section}", frames[-1]))
         self._frames_after_play = []
 
@@ -231,11 +243,21 @@ def render_key_frames(case: Case) -> KeyFrames:
     sink: list[tuple[str, np.ndarray]] = []
     scene_class = _capturing(case, sink)
     slot = _tex_slot()
-    settings = {"pixel_width": SIZE[0], "pixel_height": SIZE[1], "frame_rate": FPS,
-                "format": "none", "save_sections": False, "media_dir": str(slot),
-                "tex_dir": str(slot / "Tex"), "text_dir": str(slot / "texts"),
-                "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
-                "preview": False, "log_to_file": False}
+    settings = {
+        "pixel_width": SIZE[0],
+        "pixel_height": SIZE[1],
+        "frame_rate": FPS,
+        "format": "none",
+        "save_sections": False,
+        "media_dir": str(slot),
+        "tex_dir": str(slot / "Tex"),
+        "text_dir": str(slot / "texts"),
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "disable_caching": True,
+        "preview": False,
+        "log_to_file": False,
+    }
     with tempconfig(settings):
         scene = scene_class()
         scene.render()
@@ -301,41 +323,53 @@ def default_jobs() -> int:
 
 # --------------------------------------------------------------------------- control data
 
+
 def save_control(path: Path, key_frames: KeyFrames) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, frames=key_frames.frames, labels=np.array(key_frames.labels),
-                        meta=np.array(json.dumps(key_frames.meta, sort_keys=True)))
+    np.savez_compressed(
+        path,
+        frames=key_frames.frames,
+        labels=np.array(key_frames.labels),
+        meta=np.array(json.dumps(key_frames.meta, sort_keys=True)),
+    )
 
 
 def load_control(path: Path) -> KeyFrames:
     with np.load(path, allow_pickle=False) as data:
-        return KeyFrames(data["frames"], tuple(str(s) for s in data["labels"]),
-                         json.loads(str(data["meta"])))
+        return KeyFrames(
+            data["frames"], tuple(str(s) for s in data["labels"]), json.loads(str(data["meta"]))
+        )
 
 
 # --------------------------------------------------------------------------- comparing
 
+
 @dataclass(frozen=True)
 class FrameDiff:
     label: str
-    differing: int     # pixels with a channel off by more than the tolerance
-    max_diff: int      # largest channel difference anywhere
+    differing: int  # pixels with a channel off by more than the tolerance
+    max_diff: int  # largest channel difference anywhere
 
     def describe(self) -> str:
-        return (f"{self.label!r}: {self.differing} pixel(s) differ "
-                f"(max channel diff {self.max_diff})")
+        return (
+            f"{self.label!r}: {self.differing} pixel(s) differ (max channel diff {self.max_diff})"
+        )
 
 
-def frame_diffs(control: np.ndarray, actual: np.ndarray, labels: Iterable[str],
-                tolerance: Tolerance) -> list[FrameDiff]:
+def frame_diffs(
+    control: np.ndarray, actual: np.ndarray, labels: Iterable[str], tolerance: Tolerance
+) -> list[FrameDiff]:
     """Per frame: how many pixels are off by more than ``tolerance.channel``."""
     diff = np.abs(control.astype(np.int16) - actual.astype(np.int16)).max(axis=-1)
-    return [FrameDiff(label, int((d > tolerance.channel).sum()), int(d.max()))
-            for label, d in zip(labels, diff, strict=True)]
+    return [
+        FrameDiff(label, int((d > tolerance.channel).sum()), int(d.max()))
+        for label, d in zip(labels, diff, strict=True)
+    ]
 
 
-def diff_image(control: np.ndarray, actual: np.ndarray, tolerance: Tolerance,
-               scale: int = 2) -> np.ndarray:
+def diff_image(
+    control: np.ndarray, actual: np.ndarray, tolerance: Tolerance, scale: int = 2
+) -> np.ndarray:
     """RGB rows of ``control | actual | difference`` (one row per frame, upscaled).
 
     The difference is amplified ×8 in grey; pixels beyond the tolerance are red.
@@ -361,54 +395,73 @@ def write_png(path: Path, rgb: np.ndarray) -> Path:
     return path
 
 
-def mismatch(case_name: str, control: KeyFrames, actual: KeyFrames, tolerance: Tolerance,
-             failures: Path) -> str | None:
+def mismatch(
+    case_name: str, control: KeyFrames, actual: KeyFrames, tolerance: Tolerance, failures: Path
+) -> str | None:
     """``None`` when ``actual`` matches ``control``; else a message naming the diff image."""
     problems: list[str] = []
     if control.labels != actual.labels:
-        problems.append(f"key frames changed: control has {list(control.labels)}, this render "
-                        f"has {list(actual.labels)}")
+        problems.append(
+            f"key frames changed: control has {list(control.labels)}, this render "
+            f"has {list(actual.labels)}"
+        )
     if control.frames.shape[1:] != actual.frames.shape[1:]:
-        problems.append(f"frame size changed: control {control.frames.shape[1:]}, this render "
-                        f"{actual.frames.shape[1:]}")
+        problems.append(
+            f"frame size changed: control {control.frames.shape[1:]}, this render "
+            f"{actual.frames.shape[1:]}"
+        )
         return _message(case_name, problems, control, actual, None)
     n = min(len(control.frames), len(actual.frames))
     diffs = frame_diffs(control.frames[:n], actual.frames[:n], actual.labels[:n], tolerance)
     bad = [i for i, d in enumerate(diffs) if d.differing > tolerance.pixels]
     if bad:
-        problems += [f"frame {diffs[i].describe()}, more than {tolerance.pixels} allowed"
-                     for i in bad]
+        problems += [
+            f"frame {diffs[i].describe()}, more than {tolerance.pixels} allowed" for i in bad
+        ]
     if not problems:
         return None
     shown = bad or list(range(n))
     image = None
     if shown:
-        image = write_png(failures / f"{case_name}.png",
-                          diff_image(control.frames[shown], actual.frames[shown], tolerance))
+        image = write_png(
+            failures / f"{case_name}.png",
+            diff_image(control.frames[shown], actual.frames[shown], tolerance),
+        )
     return _message(case_name, problems, control, actual, image)
 
 
-def _message(case_name: str, problems: list[str], control: KeyFrames, actual: KeyFrames,
-             image: Path | None) -> str:
-    lines = [f"{case_name}: key frames differ from the control data "
-             f"({control.frames.shape[0]} control frame(s) vs {actual.frames.shape[0]})."]
+def _message(
+    case_name: str, problems: list[str], control: KeyFrames, actual: KeyFrames, image: Path | None
+) -> str:
+    lines = [
+        f"{case_name}: key frames differ from the control data "
+        f"({control.frames.shape[0]} control frame(s) vs {actual.frames.shape[0]})."
+    ]
     lines += [f"  - {p}" for p in problems]
     if image is not None:
-        lines.append(f"  Diff image (control | actual | difference ×8, red = beyond "
-                     f"tolerance): {image}")
-    changed = {k: (control.meta.get(k), actual.meta.get(k))
-               for k in ("cairo", "pycairo", "manim", "size", "fps")
-               if control.meta.get(k) != actual.meta.get(k)}
+        lines.append(
+            f"  Diff image (control | actual | difference ×8, red = beyond tolerance): {image}"
+        )
+    changed = {
+        k: (control.meta.get(k), actual.meta.get(k))
+        for k in ("cairo", "pycairo", "manim", "size", "fps")
+        if control.meta.get(k) != actual.meta.get(k)
+    }
     if changed:
-        lines.append("  Note: recorded with a different environment "
-                     + ", ".join(f"{k} {old} -> {new}" for k, (old, new) in changed.items())
-                     + "; if the change is only rendering noise, re-record.")
-    lines.append("  If the change is intended, re-record: pytest tests/test_frames.py "
-                 "--record-frames (or CHAINRULE_RECORD_FRAMES=1).")
+        lines.append(
+            "  Note: recorded with a different environment "
+            + ", ".join(f"{k} {old} -> {new}" for k, (old, new) in changed.items())
+            + "; if the change is only rendering noise, re-record."
+        )
+    lines.append(
+        "  If the change is intended, re-record: pytest tests/test_frames.py "
+        "--record-frames (or CHAINRULE_RECORD_FRAMES=1)."
+    )
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- looking
+
 
 def export_pngs(path: Path, out: Path, scale: int = 4) -> list[Path]:
     """Write each key frame of the control file ``path`` as an upscaled PNG into ``out``."""
@@ -429,8 +482,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     path = CONTROL_DIR / f"{args[1].removesuffix('.npz')}.npz"
     if not path.exists():
-        print(f"{path} does not exist; known: "
-              f"{', '.join(p.stem for p in sorted(CONTROL_DIR.glob('*.npz')))}")
+        print(
+            f"{path} does not exist; known: "
+            f"{', '.join(p.stem for p in sorted(CONTROL_DIR.glob('*.npz')))}"
+        )
         return 1
     out = Path(args[2]) if len(args) == 3 else FAILURE_DIR / "show"
     meta = load_control(path).meta

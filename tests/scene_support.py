@@ -30,8 +30,9 @@ def checked_plays(check: Callable[[object], None]) -> Iterator[list[int]]:
         Scene.play = original  # type: ignore[method-assign]
 
 
-def render_scene(scene_class: type, spec: NetworkSpec, media: Path, dry_run: bool = True,
-                 **settings: object) -> object:
+def render_scene(
+    scene_class: type, spec: NetworkSpec, media: Path, dry_run: bool = True, **settings: object
+) -> object:
     """Render ``scene_class`` for ``spec`` at low quality into ``media``; return the scene.
 
     Text is typeset into ``media`` too when ``settings`` change the pixel size: Manim's text
@@ -41,9 +42,16 @@ def render_scene(scene_class: type, spec: NetworkSpec, media: Path, dry_run: boo
 
     subclass = type(scene_class.__name__, (scene_class,), {"spec": spec})
     own_text = {"text_dir": str(media / "texts")} if "pixel_width" in settings else {}
-    config = {"quality": "low_quality", "dry_run": dry_run, "media_dir": str(media),
-              "verbosity": "WARNING", "progress_bar": "none", "disable_caching": True,
-              **own_text, **settings}
+    config = {
+        "quality": "low_quality",
+        "dry_run": dry_run,
+        "media_dir": str(media),
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "disable_caching": True,
+        **own_text,
+        **settings,
+    }
     with tempconfig(config):
         scene = subclass()
         scene.render()

@@ -10,13 +10,14 @@ from hypothesis import strategies as st
 from scenes.captions import LINE_WIDTH, MAX_CUE_CHARS, split_cue, split_narration, wrap
 from scenes.pacing import Pacing
 
-NOTATION = ["W[2]ᵀ", "z[1]_11", "dZ[2]", "g′(Z[1])", "(1, 1)", "1/m", "∂ℒ/∂z[1]_ij", "ℒ",
-            "w[2]_ki"]
-WORD = st.one_of(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
-                 st.sampled_from(NOTATION))
+NOTATION = ["W[2]ᵀ", "z[1]_11", "dZ[2]", "g′(Z[1])", "(1, 1)", "1/m", "∂ℒ/∂z[1]_ij", "ℒ", "w[2]_ki"]
+WORD = st.one_of(
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12), st.sampled_from(NOTATION)
+)
 PUNCT = st.sampled_from(["", "", "", ",", ";", ":", ".", " —"])
 NARRATION = st.lists(st.tuples(WORD, PUNCT), min_size=1, max_size=80).map(
-    lambda words: " ".join(word + punct for word, punct in words))
+    lambda words: " ".join(word + punct for word, punct in words)
+)
 
 
 def _wrapped_independently(text: str) -> list[str]:
@@ -64,12 +65,15 @@ def test_split_cue_tiles_its_span(narration: str, start: float, length: float) -
 
 
 def test_breaks_at_sentences_then_clauses() -> None:
-    text = ("Here the shapes happen to agree, because n[1] = n[2]. The values do not: without "
-            "the transpose, entry (1, 1) uses row 1 of W[2] instead of column 1.")
+    text = (
+        "Here the shapes happen to agree, because n[1] = n[2]. The values do not: without "
+        "the transpose, entry (1, 1) uses row 1 of W[2] instead of column 1."
+    )
     assert split_narration(text) == (
         "Here the shapes happen to agree, because n[1] = n[2].",
         "The values do not: without the transpose,",
-        "entry (1, 1) uses row 1 of W[2] instead of column 1.")
+        "entry (1, 1) uses row 1 of W[2] instead of column 1.",
+    )
 
 
 def test_a_long_cue_shares_its_span_by_characters() -> None:

@@ -78,44 +78,52 @@ def test_a_candidate_of_the_wrong_shape_names_the_shapes() -> None:
     assert_one_line_error(result, 1, "candidate dZ1", "×")
 
 
-@pytest.mark.parametrize("args, fragments", [
-    (["--candidate", "W2 @@ dZ2"], ["option --candidate", "W2 @@ dZ2"]),
-    (["--candidate", "__import__('os')"], ["option --candidate"]),
-    (["--candidate", "W7 @ dZ2"], ["option --candidate", "W7"]),
-    (["--candidate", "W2.T @ dZ2" + " + W2.T @ dZ2" * 60], ["option --candidate", "at most"]),
-    (["--target", "dQ1", "--candidate", "W2"], ["option --target", "dQ1", "dZ1"]),
-])
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["--candidate", "W2 @@ dZ2"], ["option --candidate", "W2 @@ dZ2"]),
+        (["--candidate", "__import__('os')"], ["option --candidate"]),
+        (["--candidate", "W7 @ dZ2"], ["option --candidate", "W7"]),
+        (["--candidate", "W2.T @ dZ2" + " + W2.T @ dZ2" * 60], ["option --candidate", "at most"]),
+        (["--target", "dQ1", "--candidate", "W2"], ["option --target", "dQ1", "dZ1"]),
+    ],
+)
 def test_bad_candidates_are_usage_errors(args: list[str], fragments: list[str]) -> None:
     result = invoke("check", *args)
     assert_one_line_error(result, 2, *fragments)
     assert step_lines(result.stdout) == []  # found before the step checks
 
 
-@pytest.mark.parametrize("args, fragments", [
-    (["--dims", "2,9,1"], ["option --dims", "layer_dims[1] = 9", "1 to 4"]),
-    (["--dims", "2,0,1"], ["option --dims", "layer_dims[1] = 0"]),
-    (["--dims", "2,-1,1"], ["option --dims", "-1"]),
-    (["--dims", "2"], ["option --dims", "2 to 4 layer sizes"]),
-    (["--dims", "2,2,2,2,2,2"], ["option --dims", "2 to 4 layer sizes"]),
-    (["--dims", "2,x,1"], ["--dims", "'2,x,1'", "integers"]),
-    (["--dims", "2.5,2,1"], ["--dims", "integers"]),
-    (["--m", "0"], ["option --m", "m = 0", "1 to 5"]),
-    (["--m", "6"], ["option --m", "m = 6"]),
-    (["--m", "two"], ["--m", "two"]),
-    (["--activation", "swish"], ["--activation", "swish", "tanh"]),
-    (["--config", "missing.toml"], ["missing.toml", "does not exist", "chainrule init"]),
-    (["--bogus"], ["--bogus"]),
-])
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["--dims", "2,9,1"], ["option --dims", "layer_dims[1] = 9", "1 to 4"]),
+        (["--dims", "2,0,1"], ["option --dims", "layer_dims[1] = 0"]),
+        (["--dims", "2,-1,1"], ["option --dims", "-1"]),
+        (["--dims", "2"], ["option --dims", "2 to 4 layer sizes"]),
+        (["--dims", "2,2,2,2,2,2"], ["option --dims", "2 to 4 layer sizes"]),
+        (["--dims", "2,x,1"], ["--dims", "'2,x,1'", "integers"]),
+        (["--dims", "2.5,2,1"], ["--dims", "integers"]),
+        (["--m", "0"], ["option --m", "m = 0", "1 to 5"]),
+        (["--m", "6"], ["option --m", "m = 6"]),
+        (["--m", "two"], ["--m", "two"]),
+        (["--activation", "swish"], ["--activation", "swish", "tanh"]),
+        (["--config", "missing.toml"], ["missing.toml", "does not exist", "chainrule init"]),
+        (["--bogus"], ["--bogus"]),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args: list[str], fragments: list[str]) -> None:
     assert_one_line_error(invoke("check", *args), 2, *fragments)
 
 
 def test_a_failing_step_exits_1_naming_the_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chainrule.verification, "derive",
-                        lambda spec: derive(spec, formulas={"dZ1": WRONG_DZ1}))
+    monkeypatch.setattr(
+        chainrule.verification, "derive", lambda spec: derive(spec, formulas={"dZ1": WRONG_DZ1})
+    )
     result = invoke("check")
-    line = assert_one_line_error(result, 1, "step dZ1.fold", "Fold back into matrices",
-                                 "failed verification")
+    line = assert_one_line_error(
+        result, 1, "step dZ1.fold", "Fold back into matrices", "failed verification"
+    )
     assert "Traceback" not in line
     failed = [line.split()[1] for line in step_lines(result.stdout) if line.startswith("✗")]
     # the fold, and the later steps that compute with the folded dZ1 (real numbers, the
@@ -132,7 +140,7 @@ def test_the_config_file_sets_the_network_and_options_override_it(tmp_path: Path
 
 
 def test_chainrule_toml_in_the_current_folder_is_read(tmp_path: Path) -> None:
-    (tmp_path / "chainrule.toml").write_text('[network]\nlayer_dims = [1, 2, 1]\n')
+    (tmp_path / "chainrule.toml").write_text("[network]\nlayer_dims = [1, 2, 1]\n")
     assert "1-2-1 network" in invoke("check").stdout
 
 

@@ -16,14 +16,16 @@ from cli_support import assert_one_line_error, invoke
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-             tmp_path_factory: pytest.TempPathFactory) -> Path:
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CHAINRULE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     return tmp_path
 
 
 # ---------------------------------------------------------------------- init
+
 
 def test_init_writes_every_key_with_its_default(tmp_path: Path) -> None:
     result = invoke("init")
@@ -34,9 +36,13 @@ def test_init_writes_every_key_with_its_default(tmp_path: Path) -> None:
     for section, model in SECTIONS.items():
         assert set(data[section]) == set(model.model_fields), section
         for key in model.model_fields:  # every key is commented
-            line = text.splitlines().index(next(l for l in text.splitlines()
-                                                if l.startswith(f"{key} = ")
-                                                and l in _section_lines(text, section)))
+            line = text.splitlines().index(
+                next(
+                    l
+                    for l in text.splitlines()
+                    if l.startswith(f"{key} = ") and l in _section_lines(text, section)
+                )
+            )
             assert text.splitlines()[line - 1].startswith("#"), key
     assert resolved(Settings.from_toml(text)) == resolved(Settings())
 
@@ -81,8 +87,9 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
     assert target.read_text() == "# mine\n"
 
 
-@pytest.mark.parametrize("path, fragment", [(".", "is a directory"),
-                                            ("no/such/folder/c.toml", "does not exist")])
+@pytest.mark.parametrize(
+    "path, fragment", [(".", "is a directory"), ("no/such/folder/c.toml", "does not exist")]
+)
 def test_init_bad_paths(path: str, fragment: str) -> None:
     assert_one_line_error(invoke("init", path), 2, fragment)
 
@@ -95,23 +102,29 @@ def test_written_toml_round_trips_odd_strings() -> None:
 
 # ---------------------------------------------------------------------- precedence
 
+
 def test_defaults_without_a_file() -> None:
     settings = Settings()
     assert settings.network.spec().describe() == "2-3-2 network, m = 2, tanh"
     assert (settings.output.quality, settings.output.format, settings.output.directory) == (
-        "h", "mp4", "media")
+        "h",
+        "mp4",
+        "media",
+    )
 
 
 def test_file_overrides_defaults_and_options_override_the_file(tmp_path: Path) -> None:
-    (tmp_path / "c.toml").write_text('[network]\nm = 3\n[output]\nquality = "m"\n'
-                                     '[theme]\nW = "#123456"\n')
+    (tmp_path / "c.toml").write_text(
+        '[network]\nm = 3\n[output]\nquality = "m"\n[theme]\nW = "#123456"\n'
+    )
     from chainrule.commands.options import load_settings
 
-    settings = load_settings("c.toml", {"network.m": (4, "--m"),
-                                        "output.quality": (None, "--quality")})
-    assert settings.network.m == 4                  # option beats file
-    assert settings.output.quality == "m"           # file beats default
-    assert settings.output.format == "mp4"          # default
+    settings = load_settings(
+        "c.toml", {"network.m": (4, "--m"), "output.quality": (None, "--quality")}
+    )
+    assert settings.network.m == 4  # option beats file
+    assert settings.output.quality == "m"  # file beats default
+    assert settings.output.format == "mp4"  # default
     assert build_theme(settings).colour("W2") == "#123456"
 
 
@@ -125,6 +138,7 @@ def test_a_colour_from_the_file_reaches_the_theme(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- errors
 # (the bad-input corpus, config files included, is tests/test_bad_input_corpus.py)
 
+
 def test_errors_are_config_errors_with_exit_2() -> None:
     with pytest.raises(ConfigError) as caught:
         Settings.from_toml("[network]\nm = 9\n", source="x.toml")
@@ -136,15 +150,17 @@ def test_hex_colours_do_not_import_manim() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from chainrule.config import Settings; "
-            "Settings.from_toml('[theme]\\nW = \"#ABCDEF\"\\n'); "
-            "assert 'manim' not in sys.modules, 'manim imported'")
+    code = (
+        "import sys; from chainrule.config import Settings; "
+        "Settings.from_toml('[theme]\\nW = \"#ABCDEF\"\\n'); "
+        "assert 'manim' not in sys.modules, 'manim imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
     """Windows editors save UTF-8 with a BOM; it is not a TOML error."""
-    (tmp_path / "c.toml").write_bytes(b'\xef\xbb\xbf[network]\nm = 3\n')
+    (tmp_path / "c.toml").write_bytes(b"\xef\xbb\xbf[network]\nm = 3\n")
     assert Settings.from_file(tmp_path / "c.toml").network.m == 3
 
 

@@ -45,7 +45,7 @@ def test_list_shows_each_scene_with_duration_and_summary() -> None:
 def test_list_follows_lecture_order() -> None:
     names = list(listed(invoke("list").stdout))
     known = [n for n in catalog.LECTURE_ORDER if n in names]
-    assert names[:len(known)] == known
+    assert names[: len(known)] == known
 
 
 def test_durations_follow_the_pacing(tmp_path: Path) -> None:
@@ -74,8 +74,9 @@ def test_a_broken_scene_module_is_reported_not_fatal(monkeypatch: pytest.MonkeyP
 def test_helper_scene_bases_are_not_listed() -> None:
     from scenes.base import DerivationScene
 
-    assert not catalog.is_concrete(type("Abstractish", (DerivationScene,), {
-        "__annotations__": {"segment": "ClassVar[type]"}}))
+    assert not catalog.is_concrete(
+        type("Abstractish", (DerivationScene,), {"__annotations__": {"segment": "ClassVar[type]"}})
+    )
     assert "SegmentScene" not in catalog.discover().scenes
 
 

@@ -45,8 +45,7 @@ def test_unknown_command_is_one_line() -> None:
     assert_one_line_error(invoke("rendr"), 2, "rendr")
 
 
-def test_an_unexpected_exception_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+def test_an_unexpected_exception_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(spec: object) -> object:
         raise ZeroDivisionError("oops")
 
@@ -86,16 +85,19 @@ def test_console_script_runs_without_a_hash_seed() -> None:
 
 def test_sigterm_is_exit_143(tmp_path: Path) -> None:
     """A terminated command exits 143 with one line (the handler raises in the main thread)."""
-    code = ("import os, signal, sys\n"
-            "import chainrule.verification as v\n"
-            "def slow(spec):\n"
-            "    os.kill(os.getpid(), signal.SIGTERM)\n"
-            "    raise AssertionError('not interrupted')\n"
-            "v.derive = slow\n"
-            "from chainrule.cli import cli\n"
-            "cli(['check'], prog_name='chainrule')\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=tmp_path)
+    code = (
+        "import os, signal, sys\n"
+        "import chainrule.verification as v\n"
+        "def slow(spec):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    raise AssertionError('not interrupted')\n"
+        "v.derive = slow\n"
+        "from chainrule.cli import cli\n"
+        "cli(['check'], prog_name='chainrule')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
     assert result.returncode == 143, result.stderr
     assert result.stderr.strip() == "chainrule: error: terminated"
 
@@ -106,7 +108,9 @@ def test_importing_the_cli_does_not_import_manim() -> None:
 
 
 def test_public_names_are_exported() -> None:
-    public = {name for name, value in vars(chainrule).items()
-              if not name.startswith("_") and not isinstance(value, type(sys))
-              and name != "annotations"}  # from __future__
+    public = {
+        name
+        for name, value in vars(chainrule).items()
+        if not name.startswith("_") and not isinstance(value, type(sys)) and name != "annotations"
+    }  # from __future__
     assert public | {"__version__"} == set(chainrule.__all__)

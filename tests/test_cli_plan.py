@@ -46,13 +46,16 @@ def forbid(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]
 
 # ---------------------------------------------------------------------- the settings layer
 
+
 def test_importing_the_settings_does_not_import_scenes() -> None:
-    code = ("import sys\n"
-            "import chainrule.config, chainrule.commands.options\n"
-            "from chainrule.config import Settings\n"
-            "Settings.from_toml('[network]\\nm = 3\\n[theme]\\nW = \"#123456\"\\n')\n"
-            "loaded = sorted(m for m in sys.modules if m == 'scenes' or m.startswith('scenes.'))\n"
-            "assert not loaded, loaded\n")
+    code = (
+        "import sys\n"
+        "import chainrule.config, chainrule.commands.options\n"
+        "from chainrule.config import Settings\n"
+        "Settings.from_toml('[network]\\nm = 3\\n[theme]\\nW = \"#123456\"\\n')\n"
+        "loaded = sorted(m for m in sys.modules if m == 'scenes' or m.startswith('scenes.'))\n"
+        "assert not loaded, loaded\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -71,7 +74,8 @@ def test_options_and_file_are_validated_together_and_blamed_right(tmp_path: Path
 
 @pytest.mark.render
 def test_one_render_validates_discovers_and_builds_the_theme_once(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Settings validated, scenes discovered and the theme built once each in one
     ``chainrule render`` (drawing in the command's process)."""
     from chainrule import scene_settings, verification
@@ -80,8 +84,11 @@ def test_one_render_validates_discovers_and_builds_the_theme_once(
     scene_settings.scene_settings.cache_clear()
     verification.verified_derivation.cache_clear()
     calls = {"validate": 0, "discover": 0, "theme": 0}
-    validate, discover, from_dict = (Settings.model_validate.__func__,
-                                     chainrule.catalog.discover, Theme.from_dict.__func__)
+    validate, discover, from_dict = (
+        Settings.model_validate.__func__,
+        chainrule.catalog.discover,
+        Theme.from_dict.__func__,
+    )
 
     def counting_validate(cls: Any, *args: Any, **kwargs: Any) -> Any:
         calls["validate"] += 1
@@ -99,16 +106,28 @@ def test_one_render_validates_discovers_and_builds_the_theme_once(
     monkeypatch.setattr(chainrule.catalog, "discover", counting_discover)
     monkeypatch.setattr(Theme, "from_dict", classmethod(counting_theme))
     (tmp_path / "c.toml").write_text('[theme]\nW = "#123456"\n')
-    result = invoke("render", "WhyTranspose", "-q", "l", "--resolution", "128x72",
-                    "--config", "c.toml", "--m", "3")
+    result = invoke(
+        "render",
+        "WhyTranspose",
+        "-q",
+        "l",
+        "--resolution",
+        "128x72",
+        "--config",
+        "c.toml",
+        "--m",
+        "3",
+    )
     assert result.exit_code == 0, result.stderr
     assert calls == {"validate": 1, "discover": 1, "theme": 1}
 
 
 # ---------------------------------------------------------------------- defect 5
 
+
 def test_an_output_folder_that_cannot_be_made_is_a_usage_error_before_any_work(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """``/proc`` looks writable to root, yet takes no new folder: exit 2, nothing verified."""
     verified = forbid(monkeypatch, chainrule.verification, "verify_with_display")
     drawn = forbid(monkeypatch, chainrule.drawing, "draw_unit")
@@ -123,15 +142,26 @@ def test_an_output_folder_that_cannot_be_made_is_a_usage_error_before_any_work(
 
 # ---------------------------------------------------------------------- defect 2
 
+
 def tiny_unit(tmp_path: Path, scene: str = "WhyTranspose") -> Any:
     from chainrule.catalog import discover, scene_path
     from chainrule.plan import RenderUnit
 
     (tmp_path / "work").mkdir(exist_ok=True)
-    return RenderUnit(scene=scene, scene_path=scene_path(discover().get(scene)),
-                      settings=Settings(), stem="w", video_format="mp4", width=64, height=36,
-                      fps=5, work_dir=str(tmp_path / "work"), cache_dir=str(tmp_path / "cache"),
-                      key="", label=scene)
+    return RenderUnit(
+        scene=scene,
+        scene_path=scene_path(discover().get(scene)),
+        settings=Settings(),
+        stem="w",
+        video_format="mp4",
+        width=64,
+        height=36,
+        fps=5,
+        work_dir=str(tmp_path / "work"),
+        cache_dir=str(tmp_path / "cache"),
+        key="",
+        label=scene,
+    )
 
 
 def no_scene_is_built(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
@@ -153,8 +183,9 @@ def no_scene_is_built(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def workers_derive_wrong(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     """Every process-level derivation misses the transpose in dZ1 (as a worker would derive
     it from a broken engine); yields the list :func:`no_scene_is_built` fills."""
-    monkeypatch.setattr(chainrule.verification, "derive",
-                        lambda spec: derive(spec, formulas=WRONG_DZ1))
+    monkeypatch.setattr(
+        chainrule.verification, "derive", lambda spec: derive(spec, formulas=WRONG_DZ1)
+    )
     chainrule.verification.verified_derivation.cache_clear()
     try:
         yield no_scene_is_built(monkeypatch)
@@ -163,7 +194,8 @@ def workers_derive_wrong(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]
 
 
 def test_a_worker_refuses_to_draw_a_derivation_that_fails_verification(
-        workers_derive_wrong: list[Any], tmp_path: Path) -> None:
+    workers_derive_wrong: list[Any], tmp_path: Path
+) -> None:
     """A worker process derives the steps it draws itself (a derivation does not pickle):
     it verifies them first, and a wrong one is refused, not drawn."""
     from chainrule import workers
@@ -175,8 +207,9 @@ def test_a_worker_refuses_to_draw_a_derivation_that_fails_verification(
     assert workers_derive_wrong == []
 
 
-def test_a_dask_worker_refuses_a_wrong_derivation_too(workers_derive_wrong: list[Any],
-                                                     tmp_path: Path) -> None:
+def test_a_dask_worker_refuses_a_wrong_derivation_too(
+    workers_derive_wrong: list[Any], tmp_path: Path
+) -> None:
     from chainrule import dask_executor
 
     result = dask_executor.draw_on_worker(tiny_unit(tmp_path))
@@ -185,7 +218,8 @@ def test_a_dask_worker_refuses_a_wrong_derivation_too(workers_derive_wrong: list
 
 
 def test_drawing_in_process_refuses_an_unverified_wrong_derivation(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     drawn = no_scene_is_built(monkeypatch)
     wrong = derive(Settings().network.spec(), formulas=WRONG_DZ1)
     result = chainrule.drawing.draw_unit(tiny_unit(tmp_path), derivation=wrong)
@@ -211,16 +245,27 @@ def test_a_unit_pickles() -> None:
 
     from chainrule.plan import RenderUnit
 
-    unit = RenderUnit(scene="Lecture", scene_path="scenes.lecture:Lecture",
-                      settings=Settings.from_toml("[network]\nm = 3\n", source="c.toml"),
-                      stem="Lecture_l_part01", video_format="mp4", width=64, height=36, fps=5,
-                      work_dir="/w", cache_dir="/c", key="k", label="Lecture[1:Forward]",
-                      part=1)
+    unit = RenderUnit(
+        scene="Lecture",
+        scene_path="scenes.lecture:Lecture",
+        settings=Settings.from_toml("[network]\nm = 3\n", source="c.toml"),
+        stem="Lecture_l_part01",
+        video_format="mp4",
+        width=64,
+        height=36,
+        fps=5,
+        work_dir="/w",
+        cache_dir="/c",
+        key="k",
+        label="Lecture[1:Forward]",
+        part=1,
+    )
     again = pickle.loads(pickle.dumps(unit))
     assert again == unit and again.settings.source == "c.toml"
 
 
 # ---------------------------------------------------------------------- defect 1
+
 
 def test_the_toolchain_names_the_code_and_the_tools() -> None:
     from chainrule.unit_keys import toolchain
@@ -228,8 +273,7 @@ def test_the_toolchain_names_the_code_and_the_tools() -> None:
     chain = toolchain().as_dict()
     assert set(chain["packages"]) == {"derivations", "chainrule", "manim_adapter"}
     assert chain["packages"]["chainrule"] != "absent"
-    assert {"manim", "cairo", "pango", "latex", "dvisvgm", "sympy", "av"} <= set(
-        chain["versions"])
+    assert {"manim", "cairo", "pango", "latex", "dvisvgm", "sympy", "av"} <= set(chain["versions"])
     assert chain["versions"]["latex"].startswith(("pdfTeX", "absent"))
 
 
@@ -239,10 +283,14 @@ def test_a_changed_tool_version_changes_every_key(monkeypatch: pytest.MonkeyPatc
     document = {"scene": "scenes.transpose:WhyTranspose", "part": None}
     before = unit_keys.unit_key(document)
     chain = unit_keys.toolchain()
-    versions = tuple((name, "9.9.9" if name == "pango" else value)
-                     for name, value in chain.versions)
-    monkeypatch.setattr(unit_keys, "toolchain",
-                        lambda: unit_keys.Toolchain(chain.packages, versions, chain.switches))
+    versions = tuple(
+        (name, "9.9.9" if name == "pango" else value) for name, value in chain.versions
+    )
+    monkeypatch.setattr(
+        unit_keys,
+        "toolchain",
+        lambda: unit_keys.Toolchain(chain.packages, versions, chain.switches),
+    )
     assert unit_keys.unit_key(document) != before
 
 
@@ -250,17 +298,37 @@ def copy_project(target: Path) -> Path:
     """The three packages copied to ``target`` (so their code can be changed)."""
     for package in ("derivations", "scenes", "chainrule", "manim_adapter"):
         if (ROOT / package).is_dir():
-            shutil.copytree(ROOT / package, target / package,
-                            ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                ROOT / package, target / package, ignore=shutil.ignore_patterns("__pycache__")
+            )
     return target
 
 
 def render_from(project: Path, cache: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(project), CHAINRULE_CACHE_DIR=str(cache),
-               PYTHONHASHSEED="0")
-    return subprocess.run([sys.executable, "-P", "-m", "chainrule", "render", "WhyTranspose",
-                           "-q", "l", "--resolution", "64x36", "-o", str(out)],
-                          env=env, capture_output=True, text=True, timeout=600, cwd=project)
+    env = dict(
+        os.environ, PYTHONPATH=str(project), CHAINRULE_CACHE_DIR=str(cache), PYTHONHASHSEED="0"
+    )
+    return subprocess.run(
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "chainrule",
+            "render",
+            "WhyTranspose",
+            "-q",
+            "l",
+            "--resolution",
+            "64x36",
+            "-o",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=project,
+    )
 
 
 @pytest.mark.render
@@ -273,8 +341,11 @@ def test_a_byte_changed_in_chainrules_drawing_code_draws_again(tmp_path: Path) -
     assert first.returncode == 0, first.stderr
     again = render_from(project, cache, out)
     assert again.returncode == 0 and "copied from the cache" in again.stdout, again.stdout
-    code = next(path for path in (project / "chainrule" / name
-                                  for name in ("drawing.py", "rendering.py")) if path.exists())
+    code = next(
+        path
+        for path in (project / "chainrule" / name for name in ("drawing.py", "rendering.py"))
+        if path.exists()
+    )
     code.write_text(code.read_text() + "\n# one more line\n")
     changed = render_from(project, cache, out)
     assert changed.returncode == 0, changed.stderr
@@ -302,8 +373,14 @@ def lecture_keys(project: Path) -> dict[str, str]:
     import json
 
     env = dict(os.environ, PYTHONPATH=str(project))
-    output = subprocess.run([sys.executable, "-P", "-c", LECTURE_KEYS], env=env, check=True,
-                            capture_output=True, text=True, cwd=project).stdout
+    output = subprocess.run(
+        [sys.executable, "-P", "-c", LECTURE_KEYS],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=project,
+    ).stdout
     return json.loads(output)
 
 

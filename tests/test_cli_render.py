@@ -27,8 +27,9 @@ TINY = ("-q", "l", "--resolution", "192x108")
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-             tmp_path_factory: pytest.TempPathFactory) -> Path:
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CHAINRULE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     return tmp_path
@@ -52,29 +53,40 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 # (the bad-input corpus, options included, is tests/test_bad_input_corpus.py)
 
 
-def test_failing_verification_renders_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              no_rendering: list[Any]) -> None:
-    monkeypatch.setattr(chainrule.verification, "derive",
-                        lambda spec: derive(spec, formulas={"dZ1": "W2 @ dZ2 * gprime(Z1)"}))
+def test_failing_verification_renders_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_rendering: list[Any]
+) -> None:
+    monkeypatch.setattr(
+        chainrule.verification,
+        "derive",
+        lambda spec: derive(spec, formulas={"dZ1": "W2 @ dZ2 * gprime(Z1)"}),
+    )
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "old.mp4").write_bytes(b"keep me")
     before = snapshot(tmp_path)
-    assert_one_line_error(invoke("render", SHORT_SCENE), 1, "step dZ1.fold",
-                          "failed verification", "nothing was rendered")
+    assert_one_line_error(
+        invoke("render", SHORT_SCENE),
+        1,
+        "step dZ1.fold",
+        "failed verification",
+        "nothing was rendered",
+    )
     assert snapshot(tmp_path) == before
     assert no_rendering == []
 
 
-def test_a_failing_scene_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_failing_scene_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     def boom(*args: Any) -> Any:
         raise RuntimeError("the scene fell over")
 
     monkeypatch.setattr(chainrule.drawing, "_draw", boom)
     before = snapshot(tmp_path)
     result = invoke("render", SHORT_SCENE, *TINY)
-    assert_one_line_error(result, 1, f"scene {SHORT_SCENE} failed to render",
-                          "RuntimeError: the scene fell over")
+    assert_one_line_error(
+        result, 1, f"scene {SHORT_SCENE} failed to render", "RuntimeError: the scene fell over"
+    )
     assert snapshot(tmp_path) == before
     work = tmp_path_factory.getbasetemp() / "cache" / "work"
     assert not work.exists() or list(work.iterdir()) == []  # the work folder is removed
@@ -96,8 +108,9 @@ def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) 
     assert seen == [["Lecture"]]
 
     real = chainrule.catalog.discover()
-    without = chainrule.catalog.Catalog({name: real.scenes[name]
-                                         for name in ("FoldBack", "WhyTranspose")})
+    without = chainrule.catalog.Catalog(
+        {name: real.scenes[name] for name in ("FoldBack", "WhyTranspose")}
+    )
     monkeypatch.setattr(chainrule.catalog, "discover", lambda: without)
     result = invoke("render", "-q", "l")
     assert result.exit_code == 1
@@ -120,8 +133,10 @@ def test_scene_names_are_deduplicated(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_scene_subclass_carries_the_settings() -> None:
     from chainrule.config import Settings
 
-    settings = Settings.from_toml('[network]\nm = 3\n[theme]\nW = "#123456"\n'
-                                  '[pacing]\nspeed = 2\n[labels]\ncourse = "DL 101"\n')
+    settings = Settings.from_toml(
+        '[network]\nm = 3\n[theme]\nW = "#123456"\n'
+        '[pacing]\nspeed = 2\n[labels]\ncourse = "DL 101"\n'
+    )
     base = chainrule.catalog.discover().get(SHORT_SCENE)
     derivation = derive(settings.network.spec())
     cls = chainrule.drawing.scene_class(base, scene_settings(settings), derivation)
@@ -143,27 +158,33 @@ def test_labels_reach_the_lecture() -> None:
 
 # ---------------------------------------------------------------------- real renders
 
+
 def video_facts(path: Path) -> tuple[int, int, float, float]:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         # base_rate, not average_rate: still frames are held, not repeated (manim_adapter.fastwrite)
-        return (stream.codec_context.width, stream.codec_context.height,
-                float(stream.base_rate), container.duration / av.time_base)
+        return (
+            stream.codec_context.width,
+            stream.codec_context.height,
+            float(stream.base_rate),
+            container.duration / av.time_base,
+        )
 
 
 @pytest.mark.render
 def test_render_one_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     launched: list[str] = []
     monkeypatch.setattr(click, "launch", lambda target, **kw: launched.append(target))
-    (tmp_path / "course.toml").write_text('[output]\nquality = "m"\ndirectory = "videos"\n'
-                                          '[theme]\nW = "#123456"\n')
+    (tmp_path / "course.toml").write_text(
+        '[output]\nquality = "m"\ndirectory = "videos"\n[theme]\nW = "#123456"\n'
+    )
     result = invoke("render", SHORT_SCENE, "--config", "course.toml", *TINY, "--preview")
     assert result.exit_code == 0, result.stderr
     out = tmp_path / "videos"
     stem = f"{SHORT_SCENE}_l"  # -q l beats the file's quality = "m"
     assert sorted(p.name for p in out.iterdir()) == sorted(  # nothing half-written left over
-        [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.html", "assets",
-         "manifest.json"])  # no chapters: 33 s
+        [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.html", "assets", "manifest.json"]
+    )  # no chapters: 33 s
     width, height, fps, duration = video_facts(out / f"{stem}.mp4")
     assert (width, height, fps) == (192, 108, 15.0)
     assert "-->" in (out / f"{stem}.srt").read_text()
@@ -208,8 +229,7 @@ def test_render_two_scenes_in_two_processes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     out = tmp_path / "media"
     manifest = json.loads((out / "manifest.json").read_text())
-    assert [o["path"] for o in manifest["outputs"]] == [f"{SHORT_SCENE}_l.mp4",
-                                                         "ShapeCheck_l.mp4"]
+    assert [o["path"] for o in manifest["outputs"]] == [f"{SHORT_SCENE}_l.mp4", "ShapeCheck_l.mp4"]
     for entry in manifest["outputs"]:
         assert video_facts(out / entry["path"])[:2] == (192, 108)
         assert (out / entry["subtitles"]).is_file()
@@ -228,8 +248,11 @@ def cached_svgs(cache: Path) -> dict[Path, int]:
 
     while True:  # a render in progress removes its temporary folders while we look
         try:
-            return {p: p.stat().st_mtime_ns for p in cache.rglob("Tex/*.svg")
-                    if re.fullmatch(r"[0-9a-f]{16}\.svg", p.name)}
+            return {
+                p: p.stat().st_mtime_ns
+                for p in cache.rglob("Tex/*.svg")
+                if re.fullmatch(r"[0-9a-f]{16}\.svg", p.name)
+            }
         except FileNotFoundError:
             continue
 
@@ -249,10 +272,26 @@ def test_interrupt_then_rerun(tmp_path: Path, jobs: str, stop: str) -> None:
 
     env = dict(os.environ, CHAINRULE_CACHE_DIR=str(tmp_path / "cache"))
     script = Path(sys.executable).with_name("chainrule")
-    args = [str(script), "render", "ShapeCheck", SHORT_SCENE, "-q", "l", "--resolution",
-            "160x90", "--jobs", jobs]
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+    args = [
+        str(script),
+        "render",
+        "ShapeCheck",
+        SHORT_SCENE,
+        "-q",
+        "l",
+        "--resolution",
+        "160x90",
+        "--jobs",
+        jobs,
+    ]
+    process = subprocess.Popen(
+        args,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     assert process.stdout is not None
     assert process.stdout.readline().startswith("Verified")
     deadline = time.monotonic() + 120  # mid-way: once the first formulas are cached
@@ -268,8 +307,9 @@ def test_interrupt_then_rerun(tmp_path: Path, jobs: str, stop: str) -> None:
     _, stderr = process.communicate(timeout=30)
     assert time.monotonic() - start < 5
     assert process.returncode == (130 if stop == "INT" else 143)
-    assert stderr.strip() == ("chainrule: error: interrupted" if stop == "INT"
-                              else "chainrule: error: terminated")
+    assert stderr.strip() == (
+        "chainrule: error: interrupted" if stop == "INT" else "chainrule: error: terminated"
+    )
     assert not (tmp_path / "media").exists()
     assert list((tmp_path / "cache" / "work").iterdir()) == []
     cached = cached_svgs(tmp_path / "cache")
@@ -294,14 +334,21 @@ def test_a_stopped_worker_exits_even_when_a_thread_never_ends() -> None:
 
     from chainrule.workers import EXIT_GRACE
 
-    code = ("import queue, threading, time\n"
-            "from chainrule.workers import init_worker\n"
-            "init_worker(None)\n"
-            "threading.Thread(target=queue.Queue().get, name='partial-movie-encoder-0').start()\n"
-            "print('ready', flush=True)\n"
-            "time.sleep(60)\n")
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                               cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ))
+    code = (
+        "import queue, threading, time\n"
+        "from chainrule.workers import init_worker\n"
+        "init_worker(None)\n"
+        "threading.Thread(target=queue.Queue().get, name='partial-movie-encoder-0').start()\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env=dict(os.environ),
+    )
     assert process.stdout is not None and process.stdout.readline().strip() == "ready"
     start = time.monotonic()
     process.send_signal(signal.SIGTERM)
@@ -321,26 +368,39 @@ def test_a_worker_holds_no_named_semaphore_it_could_leak() -> None:
     import subprocess
     import sys
 
-    code = ("import multiprocessing\n"
-            "multiprocessing.set_start_method('spawn')  # as in a worker the pool spawned\n"
-            "from multiprocessing import resource_tracker\n"
-            "names = []\n"
-            "resource_tracker.register = lambda name, kind: names.append((name, kind))\n"
-            "from chainrule.workers import init_worker\n"
-            "init_worker(None)\n"
-            "import tqdm\n"
-            "tqdm.tqdm(total=3, disable=True).close()\n"
-            "print(len(names))\n")
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    code = (
+        "import multiprocessing\n"
+        "multiprocessing.set_start_method('spawn')  # as in a worker the pool spawned\n"
+        "from multiprocessing import resource_tracker\n"
+        "names = []\n"
+        "resource_tracker.register = lambda name, kind: names.append((name, kind))\n"
+        "from chainrule.workers import init_worker\n"
+        "init_worker(None)\n"
+        "import tqdm\n"
+        "tqdm.tqdm(total=3, disable=True).close()\n"
+        "print(len(names))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    ).stdout
     assert output.strip() == "0"
 
 
-@pytest.mark.parametrize(("raised", "shown"), [("SystemExit(143)", False),
-                                               ("KeyboardInterrupt()", False),
-                                               ("ValueError('a real bug')", True)])
-def test_a_swallowed_stop_prints_nothing_but_other_errors_still_show(raised: str,
-                                                                     shown: bool) -> None:
+@pytest.mark.parametrize(
+    ("raised", "shown"),
+    [
+        ("SystemExit(143)", False),
+        ("KeyboardInterrupt()", False),
+        ("ValueError('a real bug')", True),
+    ],
+)
+def test_a_swallowed_stop_prints_nothing_but_other_errors_still_show(
+    raised: str, shown: bool
+) -> None:
     """A stop signal raised inside a weakref callback cannot propagate (Python prints
     "Exception ignored in ..." and goes on; chainrule.stop raises it again at the next
     animation). Once a stop is recorded, that report is dropped; any other exception Python
@@ -348,19 +408,25 @@ def test_a_swallowed_stop_prints_nothing_but_other_errors_still_show(raised: str
     import subprocess
     import sys
 
-    code = ("import signal, sys, weakref\n"
-            "from chainrule import stop\n"
-            "sys.unraisablehook = stop.quiet_unraisable\n"
-            "stop.request(signal.SIGTERM)\n"
-            "class Thing: pass\n"
-            "def callback(ref):\n"
-            f"    raise {raised}\n"
-            "thing = Thing()\n"
-            "ref = weakref.ref(thing, callback)\n"
-            "del thing\n"
-            "print('went on')\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import signal, sys, weakref\n"
+        "from chainrule import stop\n"
+        "sys.unraisablehook = stop.quiet_unraisable\n"
+        "stop.request(signal.SIGTERM)\n"
+        "class Thing: pass\n"
+        "def callback(ref):\n"
+        f"    raise {raised}\n"
+        "thing = Thing()\n"
+        "ref = weakref.ref(thing, callback)\n"
+        "del thing\n"
+        "print('went on')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert result.stdout.strip() == "went on"
     assert ("Exception ignored" in result.stderr) is shown, result.stderr
 
@@ -375,21 +441,40 @@ def test_two_concurrent_renders_into_one_folder(tmp_path: Path) -> None:
     env = dict(os.environ, CHAINRULE_CACHE_DIR=str(tmp_path / "cache"))
     script = str(Path(sys.executable).with_name("chainrule"))
     tiny = ["-q", "l", "--resolution", "128x72"]
-    runs = [subprocess.Popen([script, "render", scene, *tiny], env=env, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for scene in (SHORT_SCENE, SHORT_SCENE, "ShapeCheck")]
+    runs = [
+        subprocess.Popen(
+            [script, "render", scene, *tiny],
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for scene in (SHORT_SCENE, SHORT_SCENE, "ShapeCheck")
+    ]
     for run in runs:
         _, stderr = run.communicate(timeout=600)
         assert run.returncode == 0, stderr
     out = tmp_path / "media"
     manifest = json.loads((out / "manifest.json").read_text())
     assert sorted(o["path"] for o in manifest["outputs"]) == [
-        "ShapeCheck_l.mp4", f"{SHORT_SCENE}_l.mp4"]
+        "ShapeCheck_l.mp4",
+        f"{SHORT_SCENE}_l.mp4",
+    ]
     for entry in manifest["outputs"]:
         width, height, _, duration = video_facts(out / entry["path"])
         assert (width, height) == (128, 72)
         assert duration == pytest.approx(entry["duration"], abs=0.2)
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["manifest.json", "ShapeCheck_l.mp4", "ShapeCheck_l.srt", "ShapeCheck_l.vtt",
-         "ShapeCheck_l.html", f"{SHORT_SCENE}_l.mp4", f"{SHORT_SCENE}_l.srt",
-         f"{SHORT_SCENE}_l.vtt", f"{SHORT_SCENE}_l.html", "assets"])
+        [
+            "manifest.json",
+            "ShapeCheck_l.mp4",
+            "ShapeCheck_l.srt",
+            "ShapeCheck_l.vtt",
+            "ShapeCheck_l.html",
+            f"{SHORT_SCENE}_l.mp4",
+            f"{SHORT_SCENE}_l.srt",
+            f"{SHORT_SCENE}_l.vtt",
+            f"{SHORT_SCENE}_l.html",
+            "assets",
+        ]
+    )

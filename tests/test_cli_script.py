@@ -29,20 +29,54 @@ HEADER = ["step_id", "title", "narration", "speech", "seconds"]
 #: The steps the lecture reads out for the default 2-3-2 tanh network, in order (the title
 #: card says nothing; FoldBack and WhyTranspose both show dZ1.transpose, read out once).
 LECTURE_STEPS = [
-    "dZ1.network", "dZ1.forward", "dZ1.concrete", "dZ1.expand", "dZ1.activate", "dZ1.partial",
-    "dZ1.partial_values", "dZ1.gprime", "dZ1.all_entries", "dZ1.fold_factor", "dZ1.backward",
-    "dZ1.column_to_row", "dZ1.transpose", "dZ1.fold", "dZ1.numbers", "dZ1.nudge",
-    "dZ1.numbers_no_transpose", "dZ1.jacobian", "dZ1.elementwise", "dZ1.stack",
-    "dZ1.candidates", "dZ1.shapes", "dZ1.no_transpose", "dZ2.loss", "dZ2.partial", "dZ2.cancel",
-    "dZ2.fold", "dW2.partial", "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold",
-    "dW1.fold", "db1.fold", "general.recap"]
+    "dZ1.network",
+    "dZ1.forward",
+    "dZ1.concrete",
+    "dZ1.expand",
+    "dZ1.activate",
+    "dZ1.partial",
+    "dZ1.partial_values",
+    "dZ1.gprime",
+    "dZ1.all_entries",
+    "dZ1.fold_factor",
+    "dZ1.backward",
+    "dZ1.column_to_row",
+    "dZ1.transpose",
+    "dZ1.fold",
+    "dZ1.numbers",
+    "dZ1.nudge",
+    "dZ1.numbers_no_transpose",
+    "dZ1.jacobian",
+    "dZ1.elementwise",
+    "dZ1.stack",
+    "dZ1.candidates",
+    "dZ1.shapes",
+    "dZ1.no_transpose",
+    "dZ2.loss",
+    "dZ2.partial",
+    "dZ2.cancel",
+    "dZ2.fold",
+    "dW2.partial",
+    "dW2.transpose",
+    "dW2.fold",
+    "db2.partial",
+    "db2.fold",
+    "dW1.fold",
+    "db1.fold",
+    "general.recap",
+]
 #: ExpandToScalars expands Z[2] = W[2] A[1] + b[2] and A[1] = g(Z[1]).
 EXPAND_STEPS = ["dZ1.concrete", "dZ1.expand", "dZ1.activate"]
 #: FoldBack reads out the factor, the transpose and the fold (the grid of every entry is
 #: TakePartials' step); WhyTranspose runs backwards along the edges, lays the column down as a
 #: row, and shows the transpose, already read out by FoldBack.
-FOLD_AND_TRANSPOSE_STEPS = ["dZ1.fold_factor", "dZ1.transpose", "dZ1.fold", "dZ1.backward",
-                            "dZ1.column_to_row"]
+FOLD_AND_TRANSPOSE_STEPS = [
+    "dZ1.fold_factor",
+    "dZ1.transpose",
+    "dZ1.fold",
+    "dZ1.backward",
+    "dZ1.column_to_row",
+]
 
 
 class FakeEngine:
@@ -119,7 +153,7 @@ def test_lecture_script_lists_every_narrated_step_once_in_order(isolated: Path) 
         assert not re.search(r"[\[\]_ᵀ′∗^\\]", row["speech"]), row["speech"]
     shown = {row["step_id"]: row for row in rows}
     assert "W[2]" in shown["dZ1.expand"]["narration"]  # the narration as shown ...
-    assert "W two" in shown["dZ1.expand"]["speech"]    # ... and as spoken
+    assert "W two" in shown["dZ1.expand"]["speech"]  # ... and as spoken
     md = (isolated / "out" / "script.md").read_text(encoding="utf-8")
     for step_id in LECTURE_STEPS:
         assert f"`{step_id}`" in md and f"{step_id}.wav" in md
@@ -145,8 +179,9 @@ def test_scenes_follow_each_other_and_a_repeated_step_is_listed_once(isolated: P
     assert [row["step_id"] for row in rows] == FOLD_AND_TRANSPOSE_STEPS
 
 
-def test_no_seconds_synthesises_nothing_and_leaves_the_column_empty(isolated: Path,
-                                                                     monkeypatch: Any) -> None:
+def test_no_seconds_synthesises_nothing_and_leaves_the_column_empty(
+    isolated: Path, monkeypatch: Any
+) -> None:
     def no_engine(voice: Any) -> Any:
         raise AssertionError("--no-seconds must not make an engine")
 
@@ -171,14 +206,18 @@ def test_the_network_options_change_the_steps(isolated: Path) -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("args, fragments", [
-    (("script", "Nope"), ("unknown scene 'Nope'",)),
-    (("script", "Lecture", "expandtoscalars"), ("did you mean ExpandToScalars",)),
-    (("script", "--config", "missing.toml"), ("missing.toml", "does not exist")),
-    (("script", "--m", "9"), ("--m",)),
-])
-def test_bad_input_is_one_line_and_writes_nothing(isolated: Path, args: tuple[str, ...],
-                                                  fragments: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (("script", "Nope"), ("unknown scene 'Nope'",)),
+        (("script", "Lecture", "expandtoscalars"), ("did you mean ExpandToScalars",)),
+        (("script", "--config", "missing.toml"), ("missing.toml", "does not exist")),
+        (("script", "--m", "9"), ("--m",)),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    isolated: Path, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
     before = snapshot(isolated)
     result = invoke(*args, "-o", "out")
     assert_one_line_error(result, 2, *fragments)
@@ -206,5 +245,13 @@ def test_csv_quotes_commas_quotes_and_newlines() -> None:
     line = Line.of("a.b", 'Say "hi", twice', "One, two.\nThree W[2]ᵀ.")
     text = script_module.script_csv([line], {"a.b": 2.0})
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows == [HEADER, ["a.b", 'Say "hi", twice', "One, two. Three W[2]ᵀ.",
-                             "One, two. Three W two transpose.", "2.00"]]
+    assert rows == [
+        HEADER,
+        [
+            "a.b",
+            'Say "hi", twice',
+            "One, two. Three W[2]ᵀ.",
+            "One, two. Three W two transpose.",
+            "2.00",
+        ],
+    ]

@@ -15,8 +15,14 @@ from chainrule.scene_settings import resolved
 from cli_support import assert_one_line_error, invoke, snapshot
 
 #: The keys of [voice] and their defaults, stated here (not read from the model).
-VOICE_DEFAULTS = {"enabled": True, "engine": "piper", "voice": "joe-us", "speed": 1.0,
-                  "pause": 0.6, "folder": "recordings"}
+VOICE_DEFAULTS = {
+    "enabled": True,
+    "engine": "piper",
+    "voice": "joe-us",
+    "speed": 1.0,
+    "pause": 0.6,
+    "folder": "recordings",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -26,21 +32,25 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("line, fragments", [
-    ("speed = 9", ("[voice] speed = 9", "0.5 to 2")),
-    ("speed = 0.1", ("[voice] speed", "0.5 to 2")),
-    ("speed = true", ("[voice] speed",)),
-    ('engine = "espeak"', ("[voice] engine = 'espeak'", "'piper' or 'recorded'")),
-    ("spede = 1.0", ("unknown key 'spede' in [voice]", "did you mean 'speed'")),
-    ("pitch = 2", ("unknown key 'pitch' in [voice]", "allowed are enabled")),
-    ('enabled = "yes"', ("[voice] enabled = 'yes'", "boolean")),
-    ("pause = 6", ("[voice] pause",)),
-    ('voice = ""', ("[voice] voice",)),
-    ("folder = 3", ("[voice] folder = 3",)),
-])
+@pytest.mark.parametrize(
+    "line, fragments",
+    [
+        ("speed = 9", ("[voice] speed = 9", "0.5 to 2")),
+        ("speed = 0.1", ("[voice] speed", "0.5 to 2")),
+        ("speed = true", ("[voice] speed",)),
+        ('engine = "espeak"', ("[voice] engine = 'espeak'", "'piper' or 'recorded'")),
+        ("spede = 1.0", ("unknown key 'spede' in [voice]", "did you mean 'speed'")),
+        ("pitch = 2", ("unknown key 'pitch' in [voice]", "allowed are enabled")),
+        ('enabled = "yes"', ("[voice] enabled = 'yes'", "boolean")),
+        ("pause = 6", ("[voice] pause",)),
+        ('voice = ""', ("[voice] voice",)),
+        ("folder = 3", ("[voice] folder = 3",)),
+    ],
+)
 @pytest.mark.parametrize("command", ["check", "script"])
-def test_a_bad_voice_value_is_one_line_naming_the_key(isolated: Path, command: str, line: str,
-                                                      fragments: tuple[str, ...]) -> None:
+def test_a_bad_voice_value_is_one_line_naming_the_key(
+    isolated: Path, command: str, line: str, fragments: tuple[str, ...]
+) -> None:
     (isolated / "course.toml").write_text(f"[voice]\n{line}\n", encoding="utf-8")
     before = snapshot(isolated)
     result = invoke(command, "--config", "course.toml")
@@ -50,8 +60,9 @@ def test_a_bad_voice_value_is_one_line_naming_the_key(isolated: Path, command: s
 
 def test_voice_must_be_a_table(isolated: Path) -> None:
     (isolated / "course.toml").write_text('voice = "joe-us"\n', encoding="utf-8")
-    assert_one_line_error(invoke("check", "--config", "course.toml"), 2, "course.toml",
-                          "[voice] must be a table")
+    assert_one_line_error(
+        invoke("check", "--config", "course.toml"), 2, "course.toml", "[voice] must be a table"
+    )
 
 
 def test_init_writes_the_voice_table_commented_and_it_loads_back(isolated: Path) -> None:
@@ -85,17 +96,33 @@ def test_an_edited_init_file_switches_to_recordings(isolated: Path) -> None:
 
 
 @hypothesis_settings(max_examples=40, deadline=None)
-@given(enabled=st.booleans(), engine=st.sampled_from(["piper", "recorded"]),
-       voice=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                     min_size=1, max_size=40),
-       speed=st.floats(0.5, 2.0), pause=st.floats(0.0, 5.0),
-       folder=st.text(st.characters(blacklist_categories=("Cs",),
-                                    blacklist_characters="\x00"), min_size=1, max_size=40))
+@given(
+    enabled=st.booleans(),
+    engine=st.sampled_from(["piper", "recorded"]),
+    voice=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=40,
+    ),
+    speed=st.floats(0.5, 2.0),
+    pause=st.floats(0.0, 5.0),
+    folder=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=40,
+    ),
+)
 def test_any_valid_voice_table_round_trips_through_the_written_file(
-        enabled: bool, engine: str, voice: str, speed: float, pause: float,
-        folder: str) -> None:
-    chosen = {"enabled": enabled, "engine": engine, "voice": voice, "speed": speed,
-              "pause": pause, "folder": folder}
+    enabled: bool, engine: str, voice: str, speed: float, pause: float, folder: str
+) -> None:
+    chosen = {
+        "enabled": enabled,
+        "engine": engine,
+        "voice": voice,
+        "speed": speed,
+        "pause": pause,
+        "folder": folder,
+    }
     settings = Settings.from_mapping({"voice": chosen})
     text = render_toml(resolved(settings))
     assert tomllib.loads(text)["voice"] == chosen

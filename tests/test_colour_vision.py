@@ -11,29 +11,50 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chainrule.colour_vision import (DEFICIENCIES, MIN_DELTA_E, NORMAL, VISIONS, check_colours,
-                                     delta_e, seen, symbol_colours, theme_warnings,
-                                     worst_pairs)
+from chainrule.colour_vision import (
+    DEFICIENCIES,
+    MIN_DELTA_E,
+    NORMAL,
+    VISIONS,
+    check_colours,
+    delta_e,
+    seen,
+    symbol_colours,
+    theme_warnings,
+    worst_pairs,
+)
 from chainrule.config import Settings
 from tests.cli_support import invoke
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB: the published matrices,
 # to check that colorspacious at severity 100 is that model (not computed by the module).
 MACHADO = {
-    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
-                            [0.114503, 0.786281, 0.099216],
-                            [-0.003882, -0.048116, 1.051998]]),
-    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
-                              [0.280085, 0.672501, 0.047413],
-                              [-0.011820, 0.042940, 0.968881]]),
-    "tritanopia": np.array([[1.255528, -0.076749, -0.178779],
-                            [-0.078411, 0.930809, 0.147602],
-                            [0.004733, 0.691367, 0.303900]]),
+    "protanopia": np.array(
+        [
+            [0.152286, 1.052583, -0.204868],
+            [0.114503, 0.786281, 0.099216],
+            [-0.003882, -0.048116, 1.051998],
+        ]
+    ),
+    "deuteranopia": np.array(
+        [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.011820, 0.042940, 0.968881],
+        ]
+    ),
+    "tritanopia": np.array(
+        [
+            [1.255528, -0.076749, -0.178779],
+            [-0.078411, 0.930809, 0.147602],
+            [0.004733, 0.691367, 0.303900],
+        ]
+    ),
 }
 
 
 def _by_matrix(colour: str, matrix: np.ndarray) -> np.ndarray:
-    c = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    c = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
     linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     out = np.clip(matrix @ linear, 0, 1)
     return np.where(out <= 0.0031308, 12.92 * out, 1.055 * out ** (1 / 2.4) - 0.055)
@@ -42,8 +63,7 @@ def _by_matrix(colour: str, matrix: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("deficiency", list(DEFICIENCIES))
 @pytest.mark.parametrize("colour", ["#E69F00", "#009E73", "#9AD2F2", "#D55E00", "#808080"])
 def test_simulation_is_machado_at_full_severity(deficiency: str, colour: str) -> None:
-    assert np.allclose(seen(colour, deficiency), _by_matrix(colour, MACHADO[deficiency]),
-                       atol=0.02)
+    assert np.allclose(seen(colour, deficiency), _by_matrix(colour, MACHADO[deficiency]), atol=0.02)
 
 
 def test_default_theme_is_colour_blind_safe() -> None:
@@ -58,14 +78,17 @@ def test_default_theme_is_colour_blind_safe() -> None:
     assert all(pair.delta_e >= MIN_DELTA_E for pair in worst.values()), worst
 
 
-@pytest.mark.parametrize("first, second, vision", [
-    ("#E04000", "#60A000", "deuteranopia"),   # orange-red and green
-    ("#D55E00", "#808000", "protanopia"),     # vermillion and olive
-    ("#338EC1", "#009E73", "tritanopia"),     # the old b (a blue tint) and Z (bluish green)
-])
+@pytest.mark.parametrize(
+    "first, second, vision",
+    [
+        ("#E04000", "#60A000", "deuteranopia"),  # orange-red and green
+        ("#D55E00", "#808000", "protanopia"),  # vermillion and olive
+        ("#338EC1", "#009E73", "tritanopia"),  # the old b (a blue tint) and Z (bluish green)
+    ],
+)
 def test_pairs_that_collapse_are_caught(first: str, second: str, vision: str) -> None:
-    assert delta_e(first, second, NORMAL) >= MIN_DELTA_E       # plainly apart for most
-    assert delta_e(first, second, vision) < MIN_DELTA_E        # not for these viewers
+    assert delta_e(first, second, NORMAL) >= MIN_DELTA_E  # plainly apart for most
+    assert delta_e(first, second, vision) < MIN_DELTA_E  # not for these viewers
     assert vision in {pair.vision for pair in check_colours({"one": first, "two": second})}
 
 
@@ -87,11 +110,12 @@ def test_unknown_vision_is_refused() -> None:
 
 # --------------------------------------------------------------------------- the warning
 
+
 def test_a_red_green_config_warns_once_naming_pair_and_deficiency(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "rg.toml").write_text('[theme]\ndZ = "#E04000"\nZ = "#60A000"\n',
-                                      encoding="utf-8")
+    (tmp_path / "rg.toml").write_text('[theme]\ndZ = "#E04000"\nZ = "#60A000"\n', encoding="utf-8")
     result = invoke("check", "--config", "rg.toml")
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.strip().splitlines()
@@ -110,13 +134,15 @@ def test_manim_colour_names_are_checked_too() -> None:
     assert "deuteranopia" in {pair.vision for pair in pairs}
 
 
-@pytest.mark.parametrize("toml", ["", "[theme]\nW = \"#F0E442\"\n", "[theme]\nbody_size = 44\n"])
+@pytest.mark.parametrize("toml", ["", '[theme]\nW = "#F0E442"\n', "[theme]\nbody_size = 44\n"])
 def test_safe_configs_do_not_warn(toml: str) -> None:
     assert theme_warnings(Settings.from_toml(toml, source="c.toml")) == ()
 
 
 def test_no_manim_import_without_theme_colours() -> None:
-    code = ("import sys; from chainrule.config import Settings; "
-            "from chainrule.colour_vision import theme_warnings; "
-            "assert theme_warnings(Settings()) == (); assert 'manim' not in sys.modules")
+    code = (
+        "import sys; from chainrule.config import Settings; "
+        "from chainrule.colour_vision import theme_warnings; "
+        "assert theme_warnings(Settings()) == (); assert 'manim' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -25,22 +25,28 @@ from derivations.steps import TexPart
 
 
 def test_importing_derivations_does_not_import_manim() -> None:
-    code = ("import derivations, sys; "
-            "bad = sorted(m for m in sys.modules if m.startswith('manim')); "
-            "assert not bad, bad")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    code = (
+        "import derivations, sys; "
+        "bad = sorted(m for m in sys.modules if m.startswith('manim')); "
+        "assert not bad, bad"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_the_manim_check_can_fail() -> None:
     """The control: the same check fails once a manim module is loaded."""
-    code = ("import sys, types; sys.modules['manim.scene'] = types.ModuleType('manim.scene'); "
-            "import derivations; "
-            "bad = sorted(m for m in sys.modules if m.startswith('manim')); "
-            "assert not bad, bad")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    code = (
+        "import sys, types; sys.modules['manim.scene'] = types.ModuleType('manim.scene'); "
+        "import derivations; "
+        "bad = sorted(m for m in sys.modules if m.startswith('manim')); "
+        "assert not bad, bad"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
 
 
@@ -51,9 +57,11 @@ MODULES = sorted(info.name for info in pkgutil.iter_modules(derivations.__path__
 
 def _public_classes(module_name: str) -> list[tuple[str, type]]:
     module = importlib.import_module(f"derivations.{module_name}")
-    return [(name, obj) for name, obj in vars(module).items()
-            if inspect.isclass(obj) and not name.startswith("_")
-            and obj.__module__ == module.__name__]
+    return [
+        (name, obj)
+        for name, obj in vars(module).items()
+        if inspect.isclass(obj) and not name.startswith("_") and obj.__module__ == module.__name__
+    ]
 
 
 def test_every_exported_name_exists_once_and_is_public() -> None:
@@ -77,8 +85,7 @@ def test_every_public_class_is_reachable(module_name: str) -> None:
     assert module is not None, f"`import derivations` does not load derivations.{module_name}"
     for name, cls in _public_classes(module_name):
         assert getattr(module, name) is cls
-        top_level = module_name in ("steps", "derivation", "spec") or issubclass(cls,
-                                                                                  Exception)
+        top_level = module_name in ("steps", "derivation", "spec") or issubclass(cls, Exception)
         if top_level:
             assert cls in exported, f"derivations.{module_name}.{name} is not in __all__"
 
@@ -142,10 +149,14 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize("arguments, field, value, allowed", INVALID,
-                         ids=[f"{k}={v!r}" for a, *_ in INVALID for k, v in a.items()])
-def test_invalid_specs_name_the_field_the_value_and_the_range(arguments, field, value,
-                                                              allowed) -> None:
+@pytest.mark.parametrize(
+    "arguments, field, value, allowed",
+    INVALID,
+    ids=[f"{k}={v!r}" for a, *_ in INVALID for k, v in a.items()],
+)
+def test_invalid_specs_name_the_field_the_value_and_the_range(
+    arguments, field, value, allowed
+) -> None:
     with pytest.raises(ValueError) as caught:
         NetworkSpec(**arguments)
     message = str(caught.value)
@@ -160,11 +171,18 @@ def test_layer_dims_must_be_a_sequence(layer_dims) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(-2, 6), max_size=7), st.integers(-2, 8),
-       st.sampled_from([*ACTIVATIONS, "elu", "TANH"]))
+@given(
+    st.lists(st.integers(-2, 6), max_size=7),
+    st.integers(-2, 8),
+    st.sampled_from([*ACTIVATIONS, "elu", "TANH"]),
+)
 def test_spec_validation_is_exact(dims: list[int], m: int, name: str) -> None:
-    valid = (2 <= len(dims) - 1 <= 4 and all(1 <= n <= 4 for n in dims) and 1 <= m <= 5
-             and name in ACTIVATIONS)
+    valid = (
+        2 <= len(dims) - 1 <= 4
+        and all(1 <= n <= 4 for n in dims)
+        and 1 <= m <= 5
+        and name in ACTIVATIONS
+    )
     if valid:
         spec = NetworkSpec(layer_dims=dims, m=m, activation=name)
         assert spec.layer_dims == tuple(dims) and isinstance(spec.layer_dims, tuple)
@@ -175,6 +193,7 @@ def test_spec_validation_is_exact(dims: list[int], m: int, name: str) -> None:
 
 
 # --------------------------------------------------------------------------- immutability
+
 
 @pytest.fixture(scope="module")
 def default() -> derivations.Derivation:
@@ -190,8 +209,15 @@ def test_steps_are_immutable(default) -> None:
     for step in default:
         for field in ("id", "title", "narration", "equation", "claims", "stage", "grid"):
             _frozen(step, field)
-        for value in (step.equation, step.lines, step.claims, step.matrices, step.paths,
-                      step.badges, step.highlights):
+        for value in (
+            step.equation,
+            step.lines,
+            step.claims,
+            step.matrices,
+            step.paths,
+            step.badges,
+            step.highlights,
+        ):
             assert isinstance(value, tuple), step.id
         for part in step.equation:
             _frozen(part, "tex")
@@ -270,9 +296,12 @@ def test_textbook_derivatives_are_the_derivatives_of_the_definitions(name: str) 
     by_sympy = _textbook(sympy.diff(act.definition, Z))
     slope = _textbook(act.derivative)
     away_from_zero = SAMPLES[SAMPLES != 0]  # relu's derivative is a convention at 0
-    np.testing.assert_allclose(np.broadcast_to(by_sympy(away_from_zero), away_from_zero.shape),
-                               np.broadcast_to(slope(away_from_zero), away_from_zero.shape),
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        np.broadcast_to(by_sympy(away_from_zero), away_from_zero.shape),
+        np.broadcast_to(slope(away_from_zero), away_from_zero.shape),
+        rtol=1e-12,
+        atol=1e-15,
+    )
     assert sympy.diff(act.g(Z), Z) == act.gprime(Z)
 
 

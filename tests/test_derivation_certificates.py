@@ -15,8 +15,12 @@ x, y = sympy.symbols("x y")
 
 
 def test_a_right_derivative_is_certified_with_its_finite_difference_error() -> None:
-    claim = DerivativeClaim("d(x^3 y)/dx", x**3 * y, sympy.ImmutableMatrix([[x]]),
-                            sympy.ImmutableMatrix([[3 * x**2 * y]]))
+    claim = DerivativeClaim(
+        "d(x^3 y)/dx",
+        x**3 * y,
+        sympy.ImmutableMatrix([[x]]),
+        sympy.ImmutableMatrix([[3 * x**2 * y]]),
+    )
     certificate = certify(claim, seed=4)
     assert certificate.holds and certificate.kind == "derivative"
     assert certificate.entries == 1 and certificate.points == 2 and certificate.seed == 4
@@ -24,26 +28,35 @@ def test_a_right_derivative_is_certified_with_its_finite_difference_error() -> N
 
 
 def test_a_wrong_derivative_fails_and_its_error_is_the_size_of_the_mistake() -> None:
-    claim = DerivativeClaim("d(x^3 y)/dx, wrongly", x**3 * y, sympy.ImmutableMatrix([[x]]),
-                            sympy.ImmutableMatrix([[2 * x**2 * y]]))
+    claim = DerivativeClaim(
+        "d(x^3 y)/dx, wrongly",
+        x**3 * y,
+        sympy.ImmutableMatrix([[x]]),
+        sympy.ImmutableMatrix([[2 * x**2 * y]]),
+    )
     certificate = certify(claim, seed=4)
     assert not certificate.holds and "derivative" in (certificate.failure or "")
     assert certificate.largest_error is not None and certificate.largest_error > 1e-3
 
 
 def test_a_wrong_equality_fails_with_its_numeric_gap() -> None:
-    claim = EqualityClaim("x y = y x + 1", sympy.ImmutableMatrix([[x * y]]),
-                          sympy.ImmutableMatrix([[y * x + 1]]))
+    claim = EqualityClaim(
+        "x y = y x + 1", sympy.ImmutableMatrix([[x * y]]), sympy.ImmutableMatrix([[y * x + 1]])
+    )
     certificate = certify(claim, seed=0)
     assert not certificate.holds
     assert certificate.largest_error == 1.0  # exactly the "+ 1"
 
 
 @settings(max_examples=6, deadline=None)
-@given(dims=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 2)),
-       m=st.integers(1, 2), activation=st.sampled_from(["tanh", "sigmoid", "relu"]))
-def test_every_step_of_a_derivation_is_certified(dims: tuple[int, int, int], m: int,
-                                                 activation: str) -> None:
+@given(
+    dims=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 2)),
+    m=st.integers(1, 2),
+    activation=st.sampled_from(["tanh", "sigmoid", "relu"]),
+)
+def test_every_step_of_a_derivation_is_certified(
+    dims: tuple[int, int, int], m: int, activation: str
+) -> None:
     derivation = derive(NetworkSpec(layer_dims=dims, m=m, activation=activation))
     certificates = derivation.certificates()
     assert [c.step_id for c in certificates] == [str(s.id) for s in derivation.steps]

@@ -26,6 +26,7 @@ RTOL, ATOL = 1e-5, 1e-7
 
 # --------------------------------------------------------------------------- the oracle network
 
+
 def g(name: str, z: np.ndarray) -> np.ndarray:
     """The hidden activations, as on the course slides."""
     if name == "tanh":
@@ -65,8 +66,9 @@ def summed_loss(z: np.ndarray, y: np.ndarray) -> float:
     return float(np.sum(np.logaddexp(0.0, z) - y * z))
 
 
-def forward(spec: NetworkSpec, p: dict[str, np.ndarray], start: int = 0,
-            z_start: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def forward(
+    spec: NetworkSpec, p: dict[str, np.ndarray], start: int = 0, z_start: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Z = W A + b and A = g(Z) layer by layer; from ``Z[start]`` if it is given."""
     values = {"A0": p["X"]}
     first = 1
@@ -106,8 +108,10 @@ def central_difference(function, array: np.ndarray) -> np.ndarray:
 def network(spec: NetworkSpec, seed: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     n = spec.layer_dims
-    p = {"X": rng.normal(size=(n[0], spec.m)),
-         "Y": rng.integers(0, 2, size=(n[-1], spec.m)).astype(float)}
+    p = {
+        "X": rng.normal(size=(n[0], spec.m)),
+        "Y": rng.integers(0, 2, size=(n[-1], spec.m)).astype(float),
+    }
     for layer in spec.layers:
         p[f"W{layer}"] = rng.normal(scale=0.9, size=(n[layer], n[layer - 1]))
         p[f"b{layer}"] = rng.normal(scale=0.5, size=(n[layer], 1))
@@ -124,6 +128,7 @@ def away_from_kinks(spec: NetworkSpec, p: dict[str, np.ndarray]) -> bool:
 
 # --------------------------------------------------------------------------- strategies
 
+
 @cache
 def derived(spec: NetworkSpec) -> Derivation:
     return derive(spec)
@@ -134,8 +139,13 @@ def _pool(count: int = 16, seed: int = 2024) -> list[NetworkSpec]:
     activation), plus the corners. Building a derivation costs up to a second, so the specs come
     from this fixed pool (each derived once) and hypothesis varies the networks' values."""
     rng = np.random.default_rng(seed)
-    pool = [NetworkSpec(), NetworkSpec((1, 1, 1), 1, "relu"), NetworkSpec((4, 4, 4), 5, "sigmoid"),
-            NetworkSpec((4, 4, 4, 4), 1, "leaky_relu"), NetworkSpec((1, 4, 1, 4, 1), 5, "tanh")]
+    pool = [
+        NetworkSpec(),
+        NetworkSpec((1, 1, 1), 1, "relu"),
+        NetworkSpec((4, 4, 4), 5, "sigmoid"),
+        NetworkSpec((4, 4, 4, 4), 1, "leaky_relu"),
+        NetworkSpec((1, 4, 1, 4, 1), 5, "tanh"),
+    ]
     while len(pool) < count + 5:
         layers = int(rng.integers(2, 5))
         dims = tuple(int(n) for n in rng.integers(1, 5, size=layers + 1))
@@ -152,23 +162,36 @@ SEEDS = st.integers(0, 2**32 - 1)
 
 # --------------------------------------------------------------------------- finite differences
 
-def assert_cost_gradients(spec: NetworkSpec, p: dict[str, np.ndarray],
-                          grads: dict[str, np.ndarray]) -> None:
+
+def assert_cost_gradients(
+    spec: NetworkSpec, p: dict[str, np.ndarray], grads: dict[str, np.ndarray]
+) -> None:
     for layer in spec.layers:
         for name in (f"W{layer}", f"b{layer}"):
             expected = central_difference(lambda: cost(spec, p), p[name])
-            np.testing.assert_allclose(grads[f"d{name}"], expected, rtol=RTOL, atol=ATOL,
-                                       err_msg=f"d{name} on {spec.describe()}")
+            np.testing.assert_allclose(
+                grads[f"d{name}"],
+                expected,
+                rtol=RTOL,
+                atol=ATOL,
+                err_msg=f"d{name} on {spec.describe()}",
+            )
 
 
-def assert_loss_gradients(spec: NetworkSpec, p: dict[str, np.ndarray],
-                          grads: dict[str, np.ndarray]) -> None:
+def assert_loss_gradients(
+    spec: NetworkSpec, p: dict[str, np.ndarray], grads: dict[str, np.ndarray]
+) -> None:
     values = forward(spec, p)
     for layer in spec.layers:
         z = values[f"Z{layer}"].copy()
         expected = central_difference(lambda layer=layer, z=z: loss_from(spec, p, layer, z), z)
-        np.testing.assert_allclose(grads[f"dZ{layer}"], expected, rtol=RTOL, atol=ATOL,
-                                   err_msg=f"dZ{layer} on {spec.describe()}")
+        np.testing.assert_allclose(
+            grads[f"dZ{layer}"],
+            expected,
+            rtol=RTOL,
+            atol=ATOL,
+            err_msg=f"dZ{layer} on {spec.describe()}",
+        )
 
 
 @settings(max_examples=40, deadline=None)
@@ -188,13 +211,16 @@ def test_dz_is_the_gradient_of_the_summed_loss(spec: NetworkSpec, seed: int) -> 
     assert_loss_gradients(spec, p, derived(spec).evaluate(**p))
 
 
-@pytest.mark.parametrize("check, target, text", [
-    (assert_loss_gradients, "dZ1", "W2 @ dZ2 * gprime(Z1)"),
-    (assert_loss_gradients, "dZ2", "1/m * (A2 - Y)"),
-    (assert_cost_gradients, "dW1", "dZ1 @ X.T"),
-    (assert_cost_gradients, "dW2", "1/m * A1 @ dZ2.T"),
-    (assert_cost_gradients, "db2", "1/m * sum(1/m * dZ2, axis=1)"),
-])
+@pytest.mark.parametrize(
+    "check, target, text",
+    [
+        (assert_loss_gradients, "dZ1", "W2 @ dZ2 * gprime(Z1)"),
+        (assert_loss_gradients, "dZ2", "1/m * (A2 - Y)"),
+        (assert_cost_gradients, "dW1", "dZ1 @ X.T"),
+        (assert_cost_gradients, "dW2", "1/m * A1 @ dZ2.T"),
+        (assert_cost_gradients, "db2", "1/m * sum(1/m * dZ2, axis=1)"),
+    ],
+)
 def test_the_finite_difference_oracle_rejects_wrong_formulas(check, target, text) -> None:
     spec = NetworkSpec(layer_dims=(2, 2, 2), m=3, activation="tanh")
     p = network(spec, 11)
@@ -216,14 +242,14 @@ def test_the_oracle_can_tell_the_cost_from_the_summed_loss() -> None:
 def test_the_oracle_loss_is_binary_cross_entropy(logits: list[float], data) -> None:
     """Where the textbook form is still exact (|z| ≤ 8), the logit form agrees with it."""
     z = np.array(logits)
-    y = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=z.size,
-                                    max_size=z.size)))
+    y = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=z.size, max_size=z.size)))
     a = 1 / (1 + np.exp(-z))
     textbook = -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a))
     assert summed_loss(z, y) == pytest.approx(textbook, rel=1e-9, abs=1e-12)
 
 
 # --------------------------------------------------------------------------- Ng's slide by hand
+
 
 def ng_reference(spec: NetworkSpec, p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """dZ[L] = A[L] − Y; dW[l] = dZ[l] A[l−1]ᵀ / m; db[l] = Σ_columns dZ[l] / m;
@@ -235,8 +261,9 @@ def ng_reference(spec: NetworkSpec, p: dict[str, np.ndarray]) -> dict[str, np.nd
         grads[f"dW{layer}"] = dz @ values[f"A{layer - 1}"].T / m
         grads[f"db{layer}"] = np.sum(dz, axis=1, keepdims=True) / m
         if layer > 1:
-            grads[f"dZ{layer - 1}"] = (p[f"W{layer}"].T @ dz) * g_prime(spec.activation,
-                                                                      values[f"Z{layer - 1}"])
+            grads[f"dZ{layer - 1}"] = (p[f"W{layer}"].T @ dz) * g_prime(
+                spec.activation, values[f"Z{layer - 1}"]
+            )
     return grads
 
 
@@ -247,11 +274,17 @@ def test_evaluate_matches_the_formulas_of_the_course(spec: NetworkSpec, seed: in
     grads, reference = derived(spec).evaluate(**p), ng_reference(spec, p)
     assert set(grads) == set(reference)
     for name in reference:
-        np.testing.assert_allclose(grads[name], reference[name], rtol=1e-10, atol=1e-12,
-                                   err_msg=f"{name} on {spec.describe()}, seed {seed}")
+        np.testing.assert_allclose(
+            grads[name],
+            reference[name],
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name} on {spec.describe()}, seed {seed}",
+        )
 
 
 # --------------------------------------------------------------------------- the convention
+
 
 @settings(max_examples=25, deadline=None)
 @given(SPECS, SEEDS)
@@ -264,8 +297,7 @@ def test_gradients_have_the_shape_of_their_variables(spec: NetworkSpec, seed: in
     for layer in spec.layers:
         assert grads[f"dW{layer}"].shape == p[f"W{layer}"].shape
         assert grads[f"db{layer}"].shape == p[f"b{layer}"].shape == (spec.size(layer), 1)
-        assert grads[f"dZ{layer}"].shape == values[f"Z{layer}"].shape == (spec.size(layer),
-                                                                          spec.m)
+        assert grads[f"dZ{layer}"].shape == values[f"Z{layer}"].shape == (spec.size(layer), spec.m)
         for name in ("dW", "db", "dZ"):
             assert grads[f"{name}{layer}"].dtype == np.float64
 
@@ -281,8 +313,9 @@ def batched(draw: st.DrawFn) -> tuple[NetworkSpec, int]:
     return spec, draw(SEEDS)
 
 
-def assert_per_example_and_averages(spec: NetworkSpec, p: dict[str, np.ndarray],
-                                    build=derived) -> None:
+def assert_per_example_and_averages(
+    spec: NetworkSpec, p: dict[str, np.ndarray], build=derived
+) -> None:
     """Each column of dZ is that example's own gradient (no 1/m: the loss is a sum); dW and db
     are the mean of the one-example gradients (1/m: the cost is an average)."""
     whole = build(spec).evaluate(**p)
@@ -290,27 +323,35 @@ def assert_per_example_and_averages(spec: NetworkSpec, p: dict[str, np.ndarray],
     alone = [build(single).evaluate(**_columns(p, [j])) for j in range(spec.m)]
     for layer in spec.layers:
         for j in range(spec.m):
-            np.testing.assert_allclose(whole[f"dZ{layer}"][:, [j]], alone[j][f"dZ{layer}"],
-                                       rtol=1e-12, atol=1e-14, err_msg=f"dZ{layer}[:, {j}]")
+            np.testing.assert_allclose(
+                whole[f"dZ{layer}"][:, [j]],
+                alone[j][f"dZ{layer}"],
+                rtol=1e-12,
+                atol=1e-14,
+                err_msg=f"dZ{layer}[:, {j}]",
+            )
         for name in (f"dW{layer}", f"db{layer}"):
             mean = sum(one[name] for one in alone) / spec.m
             np.testing.assert_allclose(whole[name], mean, rtol=1e-10, atol=1e-14, err_msg=name)
 
 
-def assert_duplicating_changes_nothing(spec: NetworkSpec, p: dict[str, np.ndarray],
-                                       build=derived) -> None:
+def assert_duplicating_changes_nothing(
+    spec: NetworkSpec, p: dict[str, np.ndarray], build=derived
+) -> None:
     """Every example twice: dZ's columns are repeated unchanged, dW and db do not move."""
     twice = NetworkSpec(layer_dims=spec.layer_dims, m=2 * spec.m, activation=spec.activation)
-    doubled = {name: (np.hstack([value, value]) if name in ("X", "Y") else value)
-               for name, value in p.items()}
+    doubled = {
+        name: (np.hstack([value, value]) if name in ("X", "Y") else value)
+        for name, value in p.items()
+    }
     once, both = build(spec).evaluate(**p), build(twice).evaluate(**doubled)
     for layer in spec.layers:
         dz = once[f"dZ{layer}"]
-        np.testing.assert_allclose(both[f"dZ{layer}"], np.hstack([dz, dz]), rtol=1e-12,
-                                   atol=1e-14, err_msg=f"dZ{layer}")
+        np.testing.assert_allclose(
+            both[f"dZ{layer}"], np.hstack([dz, dz]), rtol=1e-12, atol=1e-14, err_msg=f"dZ{layer}"
+        )
         for name in (f"dW{layer}", f"db{layer}"):
-            np.testing.assert_allclose(both[name], once[name], rtol=1e-10, atol=1e-14,
-                                       err_msg=name)
+            np.testing.assert_allclose(both[name], once[name], rtol=1e-10, atol=1e-14, err_msg=name)
 
 
 @settings(max_examples=15, deadline=None)
@@ -322,8 +363,9 @@ def test_dz_is_per_example_and_dw_db_are_averages(drawn: tuple[NetworkSpec, int]
 
 @settings(max_examples=15, deadline=None)
 @given(SPECS.filter(lambda s: s.m <= 2), SEEDS)
-def test_duplicating_the_batch_keeps_dz_columns_and_the_averages(spec: NetworkSpec,
-                                                                 seed: int) -> None:
+def test_duplicating_the_batch_keeps_dz_columns_and_the_averages(
+    spec: NetworkSpec, seed: int
+) -> None:
     assert_duplicating_changes_nothing(spec, network(spec, seed))
 
 
@@ -336,8 +378,9 @@ MOVED_SCALE = {
 
 
 @pytest.mark.parametrize("moved", MOVED_SCALE)
-@pytest.mark.parametrize("check", [assert_per_example_and_averages,
-                                   assert_duplicating_changes_nothing])
+@pytest.mark.parametrize(
+    "check", [assert_per_example_and_averages, assert_duplicating_changes_nothing]
+)
 def test_the_convention_checks_fail_if_the_scale_moves(moved: str, check) -> None:
     """The controls for the two tests above: derivations with the 1/m moved fail them."""
     spec = NetworkSpec(layer_dims=(2, 3, 2), m=2, activation="sigmoid")
@@ -360,11 +403,13 @@ def test_the_convention_on_one_explicit_network() -> None:
     grads = derived(spec).evaluate(**p)
     np.testing.assert_allclose(grads["dZ2"], values["A2"] - p["Y"], rtol=1e-14)
     np.testing.assert_allclose(grads["dW2"], 0.5 * grads["dZ2"] @ values["A1"].T, rtol=1e-12)
-    np.testing.assert_allclose(grads["db2"], 0.5 * grads["dZ2"].sum(axis=1, keepdims=True),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        grads["db2"], 0.5 * grads["dZ2"].sum(axis=1, keepdims=True), rtol=1e-12
+    )
 
 
 # --------------------------------------------------------------------------- inputs
+
 
 def test_evaluate_rejects_missing_extra_and_misshapen_arrays() -> None:
     spec = NetworkSpec()

@@ -31,18 +31,44 @@ def default() -> Derivation:
 
 def test_the_steps_after_dz1_on_the_default(default: Derivation) -> None:
     others = [str(s.id) for s in default if s.target != "dZ1"]
-    assert others == ["dZ2.loss", "dZ2.partial", "dZ2.cancel", "dZ2.fold",
-                      "dW2.partial", "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold",
-                      "dW1.fold", "db1.fold", "general.recap"]
+    assert others == [
+        "dZ2.loss",
+        "dZ2.partial",
+        "dZ2.cancel",
+        "dZ2.fold",
+        "dW2.partial",
+        "dW2.transpose",
+        "dW2.fold",
+        "db2.partial",
+        "db2.fold",
+        "dW1.fold",
+        "db1.fold",
+        "general.recap",
+    ]
 
 
 def test_four_layers_give_the_lower_layers_one_fold_each() -> None:
     derivation = derive(NetworkSpec(layer_dims=(2, 3, 2, 2, 1), m=2))
     others = [str(s.id) for s in derivation if s.target not in ("dZ1", "general")]
-    assert others == ["dZ4.loss", "dZ4.partial", "dZ4.cancel", "dZ4.fold",
-                      "dW4.partial", "dW4.transpose", "dW4.fold", "db4.partial", "db4.fold",
-                      "dZ3.fold", "dW3.fold", "db3.fold", "dZ2.fold", "dW2.fold", "db2.fold",
-                      "dW1.fold", "db1.fold"]
+    assert others == [
+        "dZ4.loss",
+        "dZ4.partial",
+        "dZ4.cancel",
+        "dZ4.fold",
+        "dW4.partial",
+        "dW4.transpose",
+        "dW4.fold",
+        "db4.partial",
+        "db4.fold",
+        "dZ3.fold",
+        "dW3.fold",
+        "db3.fold",
+        "dZ2.fold",
+        "dW2.fold",
+        "db2.fold",
+        "dW1.fold",
+        "db1.fold",
+    ]
     assert "A[2]" in derivation.step("dW3.fold").narration
 
 
@@ -58,7 +84,11 @@ def test_the_cancelling_factors_are_marked(default: Derivation) -> None:
     step = default.step("dZ2.cancel")
     multiplied_out = {p.name: p.tex for p in step.lines[0]}
     assert [[multiplied_out[name] for name in group] for group in step.struck] == [
-        ["a"], ["a"], ["(1 -", "a", ")"], ["(1 -", "a", ")"]]
+        ["a"],
+        ["a"],
+        ["(1 -", "a", ")"],
+        ["(1 -", "a", ")"],
+    ]
     assert [p.tex for p in step.lines[-1][1:]] == ["a", "-", "y"]
     others = {p.name for line in (step.equation, *step.lines[1:]) for p in line}
     assert not others & {name for group in step.struck for name in group}
@@ -68,8 +98,11 @@ def test_a_wrong_cancellation_line_is_caught(default: Derivation) -> None:
     a, y = sympy.symbols("a y", real=True)
     claims = default.step("dZ2.cancel").claims
     assert all(check_claim(c) is None for c in claims)
-    line = next(c for c in claims if isinstance(c, EqualityClaim)
-                and c.rhs[0, 0] == -y * (1 - a) + (1 - y) * a)
+    line = next(
+        c
+        for c in claims
+        if isinstance(c, EqualityClaim) and c.rhs[0, 0] == -y * (1 - a) + (1 - y) * a
+    )
     wrong = dataclasses.replace(line, rhs=sympy.ImmutableMatrix([[-y * (1 - a) + (1 - y)]]))
     assert check_claim(wrong) is not None
 
@@ -86,8 +119,13 @@ def test_the_general_weight_entry(default: Derivation) -> None:
     step = default.step("dW2.partial")
     assert [p.tex for p in step.lines[0]] == ["J", "=", r"\frac{1}{m}", r"\mathcal{L}"]
     tex = " ".join(p.tex for p in step.equation)
-    for piece in (r"\partial w^{[2]}_{ki}", r"\frac{1}{m}", r"\sum_{j=1}^{m}",
-                  "dz^{[2]}_{kj}", "a^{[1]}_{ij}"):
+    for piece in (
+        r"\partial w^{[2]}_{ki}",
+        r"\frac{1}{m}",
+        r"\sum_{j=1}^{m}",
+        "dz^{[2]}_{kj}",
+        "a^{[1]}_{ij}",
+    ):
         assert piece in tex, tex
     assert step.picked == (0, 1)
     assert step.highlights == ((Highlight("dZ2", row=0), Highlight("A1", row=1)),)
@@ -101,8 +139,9 @@ def test_a_wrong_general_entry_is_caught(default: Derivation) -> None:
     assert check_claim(general) is None
     without_mean = dataclasses.replace(general, value=general.value * 2)  # m = 2: no 1/m
     assert check_claim(without_mean) is not None
-    swapped = dataclasses.replace(general, value=sympy.ImmutableMatrix(
-        2, 3, lambda k, i: general.value[1 - k, i]))
+    swapped = dataclasses.replace(
+        general, value=sympy.ImmutableMatrix(2, 3, lambda k, i: general.value[1 - k, i])
+    )
     assert check_claim(swapped) is not None
 
 
@@ -113,7 +152,8 @@ def test_the_row_of_the_input_becomes_a_column_of_its_transpose(default: Derivat
         (Highlight("dZ2", row=0), Highlight("A1", row=1)),
         (Highlight("A1", row=0), Highlight("A1T", col=0)),
         (Highlight("A1", row=1), Highlight("A1T", col=1)),
-        (Highlight("A1", row=2), Highlight("A1T", col=2)))
+        (Highlight("A1", row=2), Highlight("A1T", col=2)),
+    )
     assert step.matrix("A1T").shape == (2, 3)
     assert "Row i of A[1] is column i of A[1]ᵀ" in step.narration
     assert all(check_claim(c) is None for c in step.claims)
@@ -136,7 +176,8 @@ def test_layer_one_is_the_same_pattern_not_a_copy(default: Derivation) -> None:
     assert "same pattern" in step.narration and "A[0] = X" in step.narration
     assert [p.tex for p in step.lines[0]] == ["A^{[0]}", "=", "X"]
     layer_two = {s.narration for s in default.steps_for("dW2")} | {
-        s.narration for s in default.steps_for("db2")}
+        s.narration for s in default.steps_for("db2")
+    }
     assert not {s.narration for s in (step, default.step("db1.fold"))} & layer_two
 
 
@@ -144,8 +185,9 @@ def test_layer_one_is_the_same_pattern_not_a_copy(default: Derivation) -> None:
 def specs(draw: st.DrawFn) -> NetworkSpec:
     layers = draw(st.integers(2, 3))
     dims = tuple(draw(st.lists(st.integers(1, 3), min_size=layers + 1, max_size=layers + 1)))
-    return NetworkSpec(layer_dims=dims, m=draw(st.integers(1, 3)),
-                       activation=draw(st.sampled_from(ACTIVATIONS)))
+    return NetworkSpec(
+        layer_dims=dims, m=draw(st.integers(1, 3)), activation=draw(st.sampled_from(ACTIVATIONS))
+    )
 
 
 @settings(max_examples=10, deadline=None)

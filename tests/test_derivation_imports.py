@@ -26,7 +26,7 @@ def imported_modules(source: str, module: str, package: str = PACKAGE) -> set[st
         elif isinstance(node, ast.ImportFrom):
             if node.level:  # relative: from the package ``level`` steps above the module
                 parts = module.split(".")
-                base = ".".join(parts[:len(parts) - node.level])
+                base = ".".join(parts[: len(parts) - node.level])
                 prefix = f"{base}.{node.module}" if node.module else base
             else:
                 prefix = node.module or ""
@@ -38,10 +38,15 @@ def imported_modules(source: str, module: str, package: str = PACKAGE) -> set[st
 
 def import_graph(root: Path = ROOT, package: str = PACKAGE) -> dict[str, set[str]]:
     """``module -> modules of the package it imports`` for every module file of ``root``."""
-    modules = {f"{package}.{path.stem}": path for path in sorted(root.glob("*.py"))
-               if path.stem != "__init__"}
-    return {name: imported_modules(path.read_text(encoding="utf-8"), name, package) & set(modules)
-            for name, path in modules.items()}
+    modules = {
+        f"{package}.{path.stem}": path
+        for path in sorted(root.glob("*.py"))
+        if path.stem != "__init__"
+    }
+    return {
+        name: imported_modules(path.read_text(encoding="utf-8"), name, package) & set(modules)
+        for name, path in modules.items()
+    }
 
 
 def find_cycle(graph: Mapping[str, set[str]]) -> list[str] | None:
@@ -54,7 +59,7 @@ def find_cycle(graph: Mapping[str, set[str]]) -> list[str] | None:
         path.append(node)
         for successor in sorted(graph.get(node, ())):
             if state.get(successor) == "open":
-                return [*path[path.index(successor):], successor]
+                return [*path[path.index(successor) :], successor]
             if successor not in state:
                 cycle = visit(successor)
                 if cycle:
@@ -84,18 +89,28 @@ def test_the_checker_accepts_a_diamond() -> None:
 def test_function_level_imports_count() -> None:
     source = "from .b import x\n\ndef f():\n    from .c import y\n    import derivations.d\n"
     assert imported_modules(source, "derivations.a") == {
-        "derivations.b", "derivations.b.x", "derivations.c", "derivations.c.y",
-        "derivations.d"}
+        "derivations.b",
+        "derivations.b.x",
+        "derivations.c",
+        "derivations.c.y",
+        "derivations.d",
+    }
 
 
 def test_the_old_cycle_would_be_found() -> None:
     """``steps → claims → formula → steps`` (the last two deferred) was the cycle."""
-    sources = {"derivations.steps": "from .claims import Claim\n",
-               "derivations.claims": "def f():\n    from .formula import parse\n",
-               "derivations.formula": "def g():\n    from .steps import TexPart\n"}
+    sources = {
+        "derivations.steps": "from .claims import Claim\n",
+        "derivations.claims": "def f():\n    from .formula import parse\n",
+        "derivations.formula": "def g():\n    from .steps import TexPart\n",
+    }
     graph = {name: imported_modules(text, name) & set(sources) for name, text in sources.items()}
-    assert find_cycle(graph) == ["derivations.claims", "derivations.formula", "derivations.steps",
-                                 "derivations.claims"]
+    assert find_cycle(graph) == [
+        "derivations.claims",
+        "derivations.formula",
+        "derivations.steps",
+        "derivations.claims",
+    ]
 
 
 def test_the_package_has_no_import_cycle() -> None:
@@ -113,6 +128,9 @@ def test_no_deferred_imports(path: Path) -> None:
     """Imports sit at the top of each module, where a reader (and this test) sees them."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top = set(map(id, tree.body))
-    nested = [node.lineno for node in ast.walk(tree)
-              if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top]
+    nested = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top
+    ]
     assert not nested, f"{path.name} imports inside functions at lines {nested}"

@@ -20,8 +20,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations import (ACTIVATIONS, Derivation, NetworkSpec, Step, VerificationError,
-                         derive)
+from derivations import ACTIVATIONS, Derivation, NetworkSpec, Step, VerificationError, derive
 from derivations.claims import DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
 from derivations.formula import parse, to_text
 
@@ -43,31 +42,62 @@ def _n(spec: NetworkSpec, layer: int) -> int:
 
 MUTATIONS = [
     # dZ[l] = W[l+1]ᵀ dZ[l+1] ∗ g'(Z[l])
-    Mutation("no transpose", "dZ", lambda l, L: f"W{l + 1} @ dZ{l + 1} * gprime(Z{l})",
-             lambda s, l: _n(s, l) == _n(s, l + 1) == 1),
-    Mutation("order swapped", "dZ", lambda l, L: f"dZ{l + 1}.T @ W{l + 1} * gprime(Z{l})",
-             lambda s, l: _n(s, l) == s.m == 1),
-    Mutation("@ for *", "dZ", lambda l, L: f"W{l + 1}.T @ dZ{l + 1} @ gprime(Z{l})",
-             lambda s, l: _n(s, l) == s.m == 1),
-    Mutation("1/m in dZ", "dZ", lambda l, L: f"1/m * W{l + 1}.T @ dZ{l + 1} * gprime(Z{l})",
-             lambda s, l: s.m == 1),
+    Mutation(
+        "no transpose",
+        "dZ",
+        lambda l, L: f"W{l + 1} @ dZ{l + 1} * gprime(Z{l})",
+        lambda s, l: _n(s, l) == _n(s, l + 1) == 1,
+    ),
+    Mutation(
+        "order swapped",
+        "dZ",
+        lambda l, L: f"dZ{l + 1}.T @ W{l + 1} * gprime(Z{l})",
+        lambda s, l: _n(s, l) == s.m == 1,
+    ),
+    Mutation(
+        "@ for *",
+        "dZ",
+        lambda l, L: f"W{l + 1}.T @ dZ{l + 1} @ gprime(Z{l})",
+        lambda s, l: _n(s, l) == s.m == 1,
+    ),
+    Mutation(
+        "1/m in dZ",
+        "dZ",
+        lambda l, L: f"1/m * W{l + 1}.T @ dZ{l + 1} * gprime(Z{l})",
+        lambda s, l: s.m == 1,
+    ),
     # dZ[L] = A[L] − Y
     Mutation("1/m in dZL", "dZL", lambda l, L: f"1/m * (A{L} - Y)", lambda s, l: s.m == 1),
     Mutation("sign flipped", "dZL", lambda l, L: f"Y - A{L}", lambda s, l: False),
     # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
-    Mutation("dW without 1/m", "dW", lambda l, L: f"dZ{l} @ {_prev(l)}.T",
-             lambda s, l: s.m == 1),
-    Mutation("dW with 1/m twice", "dW", lambda l, L: f"1/m * (1/m * dZ{l} @ {_prev(l)}.T)",
-             lambda s, l: s.m == 1),
-    Mutation("dW wrong transpose", "dW", lambda l, L: f"1/m * {_prev(l)} @ dZ{l}.T",
-             lambda s, l: _n(s, l) == _n(s, l - 1) == 1),
-    Mutation("dW no transpose", "dW", lambda l, L: f"1/m * dZ{l} @ {_prev(l)}",
-             lambda s, l: _n(s, l - 1) == s.m == 1),
+    Mutation("dW without 1/m", "dW", lambda l, L: f"dZ{l} @ {_prev(l)}.T", lambda s, l: s.m == 1),
+    Mutation(
+        "dW with 1/m twice",
+        "dW",
+        lambda l, L: f"1/m * (1/m * dZ{l} @ {_prev(l)}.T)",
+        lambda s, l: s.m == 1,
+    ),
+    Mutation(
+        "dW wrong transpose",
+        "dW",
+        lambda l, L: f"1/m * {_prev(l)} @ dZ{l}.T",
+        lambda s, l: _n(s, l) == _n(s, l - 1) == 1,
+    ),
+    Mutation(
+        "dW no transpose",
+        "dW",
+        lambda l, L: f"1/m * dZ{l} @ {_prev(l)}",
+        lambda s, l: _n(s, l - 1) == s.m == 1,
+    ),
     # db[l] = (1/m) Σ_columns dZ[l]
     Mutation("db without the sum", "db", lambda l, L: f"1/m * dZ{l}", lambda s, l: s.m == 1),
     Mutation("db without 1/m", "db", lambda l, L: f"sum(dZ{l}, axis=1)", lambda s, l: s.m == 1),
-    Mutation("db with 1/m twice", "db", lambda l, L: f"1/m * sum(1/m * dZ{l}, axis=1)",
-             lambda s, l: s.m == 1),
+    Mutation(
+        "db with 1/m twice",
+        "db",
+        lambda l, L: f"1/m * sum(1/m * dZ{l}, axis=1)",
+        lambda s, l: s.m == 1,
+    ),
 ]
 
 
@@ -86,6 +116,7 @@ def mutate(spec: NetworkSpec, mutation: Mutation, target: str, layer: int) -> De
 
 
 # --------------------------------------------------------------------------- explicit cases
+
 
 def _by_name(name: str) -> Mutation:
     return next(mutation for mutation in MUTATIONS if mutation.name == name)
@@ -120,11 +151,12 @@ EXPLICIT = [
 ]
 
 
-@pytest.mark.parametrize("dims, m, name, target, kind", EXPLICIT,
-                         ids=[f"{'-'.join(map(str, d))}-m{m}-{t}-{n}"
-                              for d, m, n, t, _ in EXPLICIT])
-def test_mutation_fails_at_its_fold_step(dims, m: int, name: str, target: str,
-                                         kind: str) -> None:
+@pytest.mark.parametrize(
+    "dims, m, name, target, kind",
+    EXPLICIT,
+    ids=[f"{'-'.join(map(str, d))}-m{m}-{t}-{n}" for d, m, n, t, _ in EXPLICIT],
+)
+def test_mutation_fails_at_its_fold_step(dims, m: int, name: str, target: str, kind: str) -> None:
     spec = NetworkSpec(layer_dims=dims, m=m, activation="relu" if dims == (3, 4, 2) else "tanh")
     mutation = _by_name(name)
     layer = int(target[2:])
@@ -173,6 +205,7 @@ def test_unknown_mutation_targets_are_rejected() -> None:
 
 # --------------------------------------------------------------------------- property
 
+
 def _small(spec: NetworkSpec) -> bool:
     return spec.m * math.prod(spec.layer_dims[1:]) <= 27
 
@@ -181,8 +214,9 @@ def _small(spec: NetworkSpec) -> bool:
 def mutated_specs(draw: st.DrawFn) -> tuple[NetworkSpec, Mutation, str, int]:
     layers = draw(st.integers(2, 3))
     dims = tuple(draw(st.integers(1, 3)) for _ in range(layers + 1))
-    spec = NetworkSpec(layer_dims=dims, m=draw(st.integers(1, 3)),
-                       activation=draw(st.sampled_from(ACTIVATIONS)))
+    spec = NetworkSpec(
+        layer_dims=dims, m=draw(st.integers(1, 3)), activation=draw(st.sampled_from(ACTIVATIONS))
+    )
     mutation = draw(st.sampled_from(MUTATIONS))
     target, layer = draw(st.sampled_from(targets(spec, mutation)))
     return spec, mutation, target, layer
@@ -201,14 +235,17 @@ def test_mutations_are_rejected_unless_they_coincide_with_the_truth(drawn) -> No
     assert caught.value.step_id == f"{target}.fold", str(caught.value)
 
 
-@pytest.mark.parametrize("dims, m, target, text", [
-    ((1, 1, 1), 1, "dZ1", "W2 @ dZ2 * gprime(Z1)"),
-    ((2, 1, 3), 1, "dZ1", "dZ2.T @ W2 * gprime(Z1)"),
-    ((2, 1, 1, 2), 1, "dZ2", "W3.T @ dZ3 @ gprime(Z2)"),
-    ((1, 1, 2), 1, "dW1", "1/m * X @ dZ1.T"),
-    ((1, 2, 2), 1, "dW1", "1/m * dZ1 @ X"),
-    ((3, 2, 2), 1, "db2", "sum(dZ2, axis=1)"),
-])
+@pytest.mark.parametrize(
+    "dims, m, target, text",
+    [
+        ((1, 1, 1), 1, "dZ1", "W2 @ dZ2 * gprime(Z1)"),
+        ((2, 1, 3), 1, "dZ1", "dZ2.T @ W2 * gprime(Z1)"),
+        ((2, 1, 1, 2), 1, "dZ2", "W3.T @ dZ3 @ gprime(Z2)"),
+        ((1, 1, 2), 1, "dW1", "1/m * X @ dZ1.T"),
+        ((1, 2, 2), 1, "dW1", "1/m * dZ1 @ X"),
+        ((3, 2, 2), 1, "db2", "sum(dZ2, axis=1)"),
+    ],
+)
 def test_coinciding_mistakes_verify(dims, m: int, target: str, text: str) -> None:
     """Controls for :func:`coincides`: these 'mistakes' equal the truth on these networks."""
     derive(NetworkSpec(layer_dims=dims, m=m), formulas={target: text}).verify()
@@ -246,7 +283,7 @@ def with_claim(derivation: Derivation, index: int, which: int, claim: object) ->
     claims = list(step.claims)
     claims[which] = claim
     changed: Step = dataclasses.replace(step, claims=tuple(claims))
-    steps = derivation.steps[:index] + (changed,) + derivation.steps[index + 1:]
+    steps = derivation.steps[:index] + (changed,) + derivation.steps[index + 1 :]
     return Derivation(derivation.spec, steps, derivation.formulas)
 
 

@@ -64,7 +64,7 @@ def test_the_steps_sit_where_the_lecture_needs_them_and_hold(dims: tuple[int, ..
     ids = [str(step.id) for step in steps]
     assert ids[ids.index("dZ1.forward") + 1] == "dZ1.network"
     at = ids.index("dZ1.transpose")
-    assert ids[at - 2:at] == ["dZ1.backward", "dZ1.column_to_row"]
+    assert ids[at - 2 : at] == ["dZ1.backward", "dZ1.column_to_row"]
     for step_id in IDS:
         step = steps[ids.index(step_id)]
         assert step.claims, step_id
@@ -102,6 +102,7 @@ def test_the_default_story_in_numbers() -> None:
 
 # --------------------------------------------------------------------------- mutations
 
+
 def test_a_row_taken_for_the_column_is_caught() -> None:
     """The edges *entering* a unit (a row of W) are not what a hidden unit collects."""
     spec = NetworkSpec(layer_dims=(2, 2, 2), m=2)
@@ -117,8 +118,7 @@ def test_a_row_taken_for_the_column_is_caught() -> None:
 def test_swapped_edge_labels_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """Labelling the edge i→k with w_ik (the indices swapped) fails the edge claim."""
     net = Network(NetworkSpec(layer_dims=(2, 2, 2), m=1))
-    monkeypatch.setattr(sn, "weight_part", lambda layer, edge: entry(f"W{layer}", edge[1],
-                                                                      edge[0]))
+    monkeypatch.setattr(sn, "weight_part", lambda layer, edge: entry(f"W{layer}", edge[1], edge[0]))
     failures = [check_claim(c) for c in sn.network_claims(net)]
     assert all(failure is not None for failure in failures), failures
 
@@ -129,13 +129,13 @@ def test_an_untransposed_display_is_caught() -> None:
     square = Network(NetworkSpec(layer_dims=(2, 2, 2), m=1))
     square_source = sn.matrix_display(square, "W2")
     assert check_claim(sn.column_to_row_claims(net, source, source)[0]) is not None
-    assert check_claim(sn.column_to_row_claims(square, square_source, square_source)[0]) \
-        is not None
+    assert check_claim(sn.column_to_row_claims(square, square_source, square_source)[0]) is not None
 
 
 def test_the_derivation_rejects_a_wrong_backward_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sn, "edges_leaving",
-                        lambda spec, layer, unit: sn.edges_entering(spec, layer + 1, unit))
+    monkeypatch.setattr(
+        sn, "edges_leaving", lambda spec, layer, unit: sn.edges_entering(spec, layer + 1, unit)
+    )
     with pytest.raises(VerificationError) as caught:
         derive(NetworkSpec(layer_dims=(2, 2, 2), m=1)).verify()
     assert caught.value.step_id == "dZ1.backward"
@@ -156,5 +156,6 @@ def test_what_the_unit_collects_is_the_true_gradient() -> None:
     zs = net.symbols("Z2")
     z_values = {zs[k, 0]: z2[k, 0] for k in range(3)}
     collected = sum((w[k, 1] * upstream[k, 0] for k in range(3)), sympy.Integer(0))
-    assert abs(float(evaluate(truth, point)) - float(evaluate(collected.subs(z_values), point))
-               ) < 1e-9
+    assert (
+        abs(float(evaluate(truth, point)) - float(evaluate(collected.subs(z_values), point))) < 1e-9
+    )

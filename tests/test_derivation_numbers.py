@@ -20,8 +20,14 @@ from derivations import ACTIVATIONS, NetworkSpec, NumberData, derive
 from derivations.claims import ShapeClaim, check_claim
 from derivations.formula import parse
 from derivations.network import Network
-from derivations.sequence_numbers import (EPSILON, choose_numbers, nudge_claims,
-                                          numbers_claims, result_text, stack_claims)
+from derivations.sequence_numbers import (
+    EPSILON,
+    choose_numbers,
+    nudge_claims,
+    numbers_claims,
+    result_text,
+    stack_claims,
+)
 from derivations.steps import Step
 from tests.test_derivation_speech import problems
 
@@ -30,6 +36,7 @@ MAX_CUE = 84
 
 
 # --------------------------------------------------------------------------- independent maths
+
 
 def g(name: str, z: np.ndarray) -> np.ndarray:
     """The hidden activations, written again for the test."""
@@ -57,8 +64,9 @@ def arrays_of(data: NumberData) -> dict[str, np.ndarray]:
     return {name: np.array(values, dtype=float) for name, values in data.matrices}
 
 
-def forward(spec: NetworkSpec, arrays: dict[str, np.ndarray], z1: np.ndarray
-            ) -> tuple[float, dict[str, np.ndarray]]:
+def forward(
+    spec: NetworkSpec, arrays: dict[str, np.ndarray], z1: np.ndarray
+) -> tuple[float, dict[str, np.ndarray]]:
     """The summed cross-entropy ℒ from Z[1], and every Z and A on the way."""
     last = spec.num_layers
     values = {"Z1": z1, "A1": g(spec.activation, z1)}
@@ -104,6 +112,7 @@ specs = st.builds(
 
 # --------------------------------------------------------------------------- claims hold
 
+
 @settings(max_examples=12, deadline=None)
 @given(specs)
 def test_the_new_steps_verify_for_any_network(spec: NetworkSpec) -> None:
@@ -114,8 +123,7 @@ def test_the_new_steps_verify_for_any_network(spec: NetworkSpec) -> None:
 
 @settings(max_examples=12, deadline=None)
 @given(specs, st.integers(0, 10_000))
-def test_the_numbers_agree_with_an_independent_forward_pass(spec: NetworkSpec, seed: int
-                                                            ) -> None:
+def test_the_numbers_agree_with_an_independent_forward_pass(spec: NetworkSpec, seed: int) -> None:
     data = choose_numbers(Network(spec), seed)
     arrays = arrays_of(data)
     # inputs have one decimal; labels lie in [0, 1]
@@ -156,14 +164,25 @@ def test_the_numbers_are_deterministic_and_reach_the_manifest() -> None:
 
 # --------------------------------------------------------------------------- what is shown
 
+
 def _numbers_in(parts) -> list[float]:
-    return [float(m) for part in parts for m in re.findall(r"-?\d+\.?\d*", part.tex)
-            if part.name.startswith("v_")]
+    return [
+        float(m)
+        for part in parts
+        for m in re.findall(r"-?\d+\.?\d*", part.tex)
+        if part.name.startswith("v_")
+    ]
 
 
-@pytest.mark.parametrize("dims, m, activation", [((2, 2, 2), 2, "tanh"), ((2, 3, 2), 2, "relu"),
-                                                 ((3, 4, 2), 3, "sigmoid"),
-                                                 ((2, 3, 2, 2), 2, "leaky_relu")])
+@pytest.mark.parametrize(
+    "dims, m, activation",
+    [
+        ((2, 2, 2), 2, "tanh"),
+        ((2, 3, 2), 2, "relu"),
+        ((3, 4, 2), 3, "sigmoid"),
+        ((2, 3, 2, 2), 2, "leaky_relu"),
+    ],
+)
 def test_the_shown_products_add_up_to_the_shown_value(dims, m: int, activation: str) -> None:
     spec = NetworkSpec(layer_dims=dims, m=m, activation=activation)
     step = derive(spec).step("dZ1.numbers")
@@ -171,7 +190,7 @@ def test_the_shown_products_add_up_to_the_shown_value(dims, m: int, activation: 
     factors = _numbers_in(step.equation)
     paths = spec.size(2)
     assert len(factors) == 3 * paths
-    total = sum(np.prod(factors[3 * k:3 * k + 3]) for k in range(paths))
+    total = sum(np.prod(factors[3 * k : 3 * k + 3]) for k in range(paths))
     shown = float(step.part("n_result").tex)
     # the factors are shown rounded (g' and a computed dZ[2] to 3 significant digits)
     assert total == pytest.approx(data.result, rel=0.02, abs=2e-3)
@@ -180,8 +199,9 @@ def test_the_shown_products_add_up_to_the_shown_value(dims, m: int, activation: 
     i, j = data.picked
     for k in range(paths):  # the factors are dz[2]_kj, w[2]_ki, g'(z[1]_ij), path by path
         assert factors[3 * k + 1] == pytest.approx(arrays["W2"][k, i])
-        assert factors[3 * k + 2] == pytest.approx(g_slope(activation, arrays["Z1"][i, j]),
-                                                   rel=5e-3)
+        assert factors[3 * k + 2] == pytest.approx(
+            g_slope(activation, arrays["Z1"][i, j]), rel=5e-3
+        )
 
 
 def test_the_nudge_shows_both_numbers() -> None:
@@ -198,10 +218,8 @@ def test_without_the_transpose_the_square_case_gives_another_number() -> None:
     arrays = arrays_of(step.numbers)
     w, dz, z = arrays["W2"], arrays["dZ2"], arrays["Z1"]
     # entry (1, 1) of W[2] dZ[2] ∗ g'(Z[1]), summed by hand: row 1 of W[2] against column 1
-    wrong = sum(w[0, k] * dz[k, 0] for k in range(w.shape[1])) * g_slope(spec.activation,
-                                                                        z)[0, 0]
-    right = sum(w[k, 0] * dz[k, 0] for k in range(w.shape[0])) * g_slope(spec.activation,
-                                                                        z)[0, 0]
+    wrong = sum(w[0, k] * dz[k, 0] for k in range(w.shape[1])) * g_slope(spec.activation, z)[0, 0]
+    right = sum(w[k, 0] * dz[k, 0] for k in range(w.shape[0])) * g_slope(spec.activation, z)[0, 0]
     assert step.numbers.result == pytest.approx(right)
     assert step.numbers.wrong == pytest.approx(wrong)
     assert float(step.part("n_wrong").tex) == pytest.approx(wrong, rel=5e-3)
@@ -225,25 +243,33 @@ def test_narrations_fit_two_subtitle_lines_and_speak(dims, m: int) -> None:
 
 # --------------------------------------------------------------------------- mutations
 
-@pytest.mark.parametrize("dims, formula, caught", [
-    ((2, 2, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # square: values
-    ((2, 3, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # no shape
-    ((2, 2, 2), "1/m * W2.T @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),
-    ((2, 3, 2), "W2.T @ dZ2 @ gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),
-])
-def test_a_wrong_dz1_formula_fails_the_numbers_and_the_stacking(dims, formula: str,
-                                                                 caught: set[str]) -> None:
+
+@pytest.mark.parametrize(
+    "dims, formula, caught",
+    [
+        ((2, 2, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # square: values
+        ((2, 3, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # no shape
+        ((2, 2, 2), "1/m * W2.T @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),
+        ((2, 3, 2), "W2.T @ dZ2 @ gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),
+    ],
+)
+def test_a_wrong_dz1_formula_fails_the_numbers_and_the_stacking(
+    dims, formula: str, caught: set[str]
+) -> None:
     spec = NetworkSpec(layer_dims=dims, m=2)
     assert failures(my_steps(spec)) == {}
     found = failures(my_steps(spec, formulas={"dZ1": formula}))
     assert caught <= set(found), found
 
 
-@pytest.mark.parametrize("change", [
-    {"result": 0.05},
-    {"matrices": "W2"},
-    {"matrices": "Z1"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"result": 0.05},
+        {"matrices": "W2"},
+        {"matrices": "Z1"},
+    ],
+)
 def test_a_wrong_number_is_caught(change: dict) -> None:
     net = Network(NetworkSpec())
     node = parse("W2.T @ dZ2 * gprime(Z1)")
@@ -253,8 +279,9 @@ def test_a_wrong_number_is_caught(change: dict) -> None:
         wrong = dataclasses.replace(data, result=data.result + change["result"])
     else:
         name = change["matrices"]
-        matrices = tuple((n, ((v[0][0] + 0.1, *v[0][1:]), *v[1:]) if n == name else v)
-                         for n, v in data.matrices)
+        matrices = tuple(
+            (n, ((v[0][0] + 0.1, *v[0][1:]), *v[1:]) if n == name else v) for n, v in data.matrices
+        )
         wrong = dataclasses.replace(data, matrices=matrices)
     assert any(check_claim(c) is not None for c in numbers_claims(net, node, wrong))
 

@@ -39,12 +39,13 @@ def test_every_wrong_form_fails_on_shapes_on_the_default(default: Derivation) ->
     step = default.step("dZ1.candidates")
     expected = [
         # text, red badges, verdict
-        ("W2 @ dZ2 * gprime(Z1)", {"W2", "dZ2"},
-         "no product: W[2] is 2×3, dZ[2] is 2×2 (3 ≠ 2)"),
-        ("dZ2 @ W2 * gprime(Z1)", {"dZ2", "W2", "gprime1"},
-         "dZ[2] W[2] is 2×3, but dZ[1] is 3×2"),
-        ("W2.T @ dZ2 @ gprime(Z1)", {"W2T", "dZ2", "gprime1"},
-         "no product: W[2]ᵀ dZ[2] is 3×2, g'(Z[1]) is 3×2 (2 ≠ 3)"),
+        ("W2 @ dZ2 * gprime(Z1)", {"W2", "dZ2"}, "no product: W[2] is 2×3, dZ[2] is 2×2 (3 ≠ 2)"),
+        ("dZ2 @ W2 * gprime(Z1)", {"dZ2", "W2", "gprime1"}, "dZ[2] W[2] is 2×3, but dZ[1] is 3×2"),
+        (
+            "W2.T @ dZ2 @ gprime(Z1)",
+            {"W2T", "dZ2", "gprime1"},
+            "no product: W[2]ᵀ dZ[2] is 3×2, g'(Z[1]) is 3×2 (2 ≠ 3)",
+        ),
     ]
     assert [c.text for c in step.candidates] == [text for text, _, _ in expected]
     for candidate, (_, red, verdict) in zip(step.candidates, expected, strict=True):
@@ -62,7 +63,11 @@ def test_the_badges_carry_the_default_shapes(default: Derivation) -> None:
     right = default.step("dZ1.shapes")
     assert all(b.ok for b in right.badges)
     assert {(b.part, b.rows, b.cols) for b in right.badges} == {
-        ("dZ1", 3, 2), ("W2T", 3, 2), ("dZ2", 2, 2), ("gprime1", 3, 2)}
+        ("dZ1", 3, 2),
+        ("W2T", 3, 2),
+        ("dZ2", 2, 2),
+        ("gprime1", 3, 2),
+    }
 
 
 def test_the_candidate_checker_agrees_with_the_step(default: Derivation) -> None:
@@ -74,21 +79,35 @@ def test_the_candidate_checker_agrees_with_the_step(default: Derivation) -> None
 def test_the_claims_state_the_failing_products(default: Derivation) -> None:
     claims = default.step("dZ1.candidates").claims
     stated = {(c.formula, c.expected) for c in claims if isinstance(c, ShapeClaim)}
-    assert {("dZ1", (3, 2)), ("W2 @ dZ2", None), ("W2", (2, 3)), ("dZ2", (2, 2)),
-            ("dZ2 @ W2 * gprime(Z1)", None), ("dZ2 @ W2", (2, 3)), ("gprime(Z1)", (3, 2)),
-            ("W2.T @ dZ2 @ gprime(Z1)", None), ("W2.T @ dZ2", (3, 2))} <= stated
+    assert {
+        ("dZ1", (3, 2)),
+        ("W2 @ dZ2", None),
+        ("W2", (2, 3)),
+        ("dZ2", (2, 2)),
+        ("dZ2 @ W2 * gprime(Z1)", None),
+        ("dZ2 @ W2", (2, 3)),
+        ("gprime(Z1)", (3, 2)),
+        ("W2.T @ dZ2 @ gprime(Z1)", None),
+        ("W2.T @ dZ2", (3, 2)),
+    } <= stated
     assert all(check_claim(c) is None for c in claims)
 
 
 def test_a_claim_that_a_wrong_product_exists_is_caught(default: Derivation) -> None:
     index = [s.id for s in default].index("dZ1.candidates")
     step = default.steps[index]
-    claims = tuple(dataclasses.replace(c, expected=(2, 2))
-                   if isinstance(c, ShapeClaim) and c.formula == "W2 @ dZ2" else c
-                   for c in step.claims)
+    claims = tuple(
+        dataclasses.replace(c, expected=(2, 2))
+        if isinstance(c, ShapeClaim) and c.formula == "W2 @ dZ2"
+        else c
+        for c in step.claims
+    )
     assert claims != step.claims
-    steps = (*default.steps[:index], dataclasses.replace(step, claims=claims),
-             *default.steps[index + 1:])
+    steps = (
+        *default.steps[:index],
+        dataclasses.replace(step, claims=claims),
+        *default.steps[index + 1 :],
+    )
     with pytest.raises(VerificationError) as caught:
         Derivation(default.spec, steps, default.formulas).verify()
     assert caught.value.step_id == "dZ1.candidates"
@@ -104,8 +123,9 @@ def test_on_a_square_network_the_step_says_shapes_cannot_tell() -> None:
 
 def test_with_single_units_the_forms_are_even_right() -> None:
     step = derive(NetworkSpec(layer_dims=(1, 1, 1), m=1)).step("dZ1.candidates")
-    assert all(c.fits and c.verdict == "shapes fit, and here it is even right"
-               for c in step.candidates)
+    assert all(
+        c.fits and c.verdict == "shapes fit, and here it is even right" for c in step.candidates
+    )
 
 
 def test_the_square_pitfall_uses_the_square_companion(default: Derivation) -> None:
@@ -121,10 +141,17 @@ def test_the_square_pitfall_uses_the_square_companion(default: Derivation) -> No
     assert "uses w[2]_12 where it needs w[2]_21" in step.narration
 
 
-@pytest.mark.parametrize("dims, square", [
-    ((2, 3, 2), (2, 2, 2)), ((3, 4, 2), (3, 2, 2)), ((2, 3, 1), (2, 2, 2)),
-    ((2, 3, 2, 1), (2, 2, 2, 1)), ((2, 2, 2), (2, 2, 2)), ((1, 1, 4), (1, 4, 4)),
-])
+@pytest.mark.parametrize(
+    "dims, square",
+    [
+        ((2, 3, 2), (2, 2, 2)),
+        ((3, 4, 2), (3, 2, 2)),
+        ((2, 3, 1), (2, 2, 2)),
+        ((2, 3, 2, 1), (2, 2, 2, 1)),
+        ((2, 2, 2), (2, 2, 2)),
+        ((1, 1, 4), (1, 4, 4)),
+    ],
+)
 def test_square_companions(dims: tuple[int, ...], square: tuple[int, ...]) -> None:
     assert square_companion(NetworkSpec(layer_dims=dims), 1).layer_dims == square
 
@@ -148,8 +175,9 @@ def test_a_false_difference_is_caught() -> None:
 def specs(draw: st.DrawFn) -> NetworkSpec:
     layers = draw(st.integers(2, 3))
     dims = tuple(draw(st.lists(st.integers(1, 4), min_size=layers + 1, max_size=layers + 1)))
-    return NetworkSpec(layer_dims=dims, m=draw(st.integers(1, 4)),
-                       activation=draw(st.sampled_from(ACTIVATIONS)))
+    return NetworkSpec(
+        layer_dims=dims, m=draw(st.integers(1, 4)), activation=draw(st.sampled_from(ACTIVATIONS))
+    )
 
 
 @settings(max_examples=15, deadline=None)

@@ -29,18 +29,43 @@ def problems(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("bad", [
-    "W[2]ᵀ", "z[1]_ij", "g′", "g'", "A ∗ B", "x^2", "\\partial", "{x}", "∂", "Σ", "σ", "ℒ",
-    "2×3", "A @ B", "|x|", "dZ1", "2x", "", "   ",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "W[2]ᵀ",
+        "z[1]_ij",
+        "g′",
+        "g'",
+        "A ∗ B",
+        "x^2",
+        "\\partial",
+        "{x}",
+        "∂",
+        "Σ",
+        "σ",
+        "ℒ",
+        "2×3",
+        "A @ B",
+        "|x|",
+        "dZ1",
+        "2x",
+        "",
+        "   ",
+    ],
+)
 def test_the_check_flags_unspeakable_text(bad: str) -> None:
     assert problems(bad), bad
 
 
-@pytest.mark.parametrize("good", [
-    "W two transpose times d Z two", "z one, i j", "2 by 4 weights and 3 examples",
-    "the cost’s one over m",
-])
+@pytest.mark.parametrize(
+    "good",
+    [
+        "W two transpose times d Z two",
+        "z one, i j",
+        "2 by 4 weights and 3 examples",
+        "the cost’s one over m",
+    ],
+)
 def test_the_check_passes_spoken_text(good: str) -> None:
     assert problems(good) == []
 
@@ -113,8 +138,10 @@ EXAMPLES = [
     ("A[1] = g(Z[1])", "A one equals g of Z one"),
     # symbols
     ("σ(z)", "sigma of z"),
-    ("dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])",
-     "d Z one equals W two transpose times d Z two element-wise times g prime of Z one"),
+    (
+        "dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])",
+        "d Z one equals W two transpose times d Z two element-wise times g prime of Z one",
+    ),
     ("no 1/m here", "no one over m here"),
     ("∂ℒ/∂w[2]_12", "partial the loss L over partial w two, one two"),
     ("Σ_j dZ[2]", "the sum over j d Z two"),
@@ -128,8 +155,10 @@ EXAMPLES = [
     ("2 by 4 weights and 3 examples", "2 by 4 weights and 3 examples"),
     # TeX spellings
     (r"w^{[2]}_{ki}", "w two, k i"),
-    (r"\frac{\partial \mathcal{L}}{\partial z^{[1]}_{ij}}",
-     "partial the loss L over partial z one, i j"),
+    (
+        r"\frac{\partial \mathcal{L}}{\partial z^{[1]}_{ij}}",
+        "partial the loss L over partial z one, i j",
+    ),
     # possessives keep a typographic apostrophe
     ("the cost's 1/m", "the cost’s one over m"),
 ]

@@ -16,8 +16,15 @@ from hypothesis import strategies as st
 
 from derivations import ACTIVATIONS, Derivation, NetworkSpec, Stage, StepId, derive
 
-METHOD = (Stage.FORWARD, Stage.CONCRETE, Stage.EXPAND, Stage.PARTIAL, Stage.ALL_ENTRIES,
-          Stage.FOLD, Stage.SHAPES)
+METHOD = (
+    Stage.FORWARD,
+    Stage.CONCRETE,
+    Stage.EXPAND,
+    Stage.PARTIAL,
+    Stage.ALL_ENTRIES,
+    Stage.FOLD,
+    Stage.SHAPES,
+)
 """The seven stages of the method, in the order the dZ1 sequence must pass through them."""
 
 
@@ -51,23 +58,29 @@ def test_every_step_verifies_across_sizes(activation: str, data: st.DataObject) 
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("dims, m", [
-    ((4, 4, 3), 4),   # the largest network the lecture shows
-    ((1, 1, 1), 1),   # every matrix a scalar: the no-transpose pitfall coincides with the truth
-    ((2, 2, 2), 5),   # the most examples
-])
+@pytest.mark.parametrize(
+    "dims, m",
+    [
+        ((4, 4, 3), 4),  # the largest network the lecture shows
+        ((1, 1, 1), 1),  # every matrix a scalar: the no-transpose pitfall coincides with the truth
+        ((2, 2, 2), 5),  # the most examples
+    ],
+)
 def test_every_step_verifies_on_explicit_networks(activation: str, dims, m: int) -> None:
     assert_verifies(derive(NetworkSpec(layer_dims=dims, m=m, activation=activation)))
 
 
-@pytest.mark.parametrize("dims, m, activation", [
-    ((3, 4, 2), 3, "relu"),            # W2 @ dZ2 has no shape: the pitfall is a shape error
-    ((2, 3, 3, 2, 1), 2, "leaky_relu"),  # four layers: hidden folds and the recursion
-    ((3, 3, 3, 3), 2, "tanh"),
-    # relu's g' is 0 wherever z < 0: at a random point with all of Z1 negative the no-transpose
-    # pitfall and the truth agree numerically, yet they differ as formulas.
-    ((1, 3, 3), 1, "relu"),
-])
+@pytest.mark.parametrize(
+    "dims, m, activation",
+    [
+        ((3, 4, 2), 3, "relu"),  # W2 @ dZ2 has no shape: the pitfall is a shape error
+        ((2, 3, 3, 2, 1), 2, "leaky_relu"),  # four layers: hidden folds and the recursion
+        ((3, 3, 3, 3), 2, "tanh"),
+        # relu's g' is 0 wherever z < 0: at a random point with all of Z1 negative the no-transpose
+        # pitfall and the truth agree numerically, yet they differ as formulas.
+        ((1, 3, 3), 1, "relu"),
+    ],
+)
 def test_every_step_verifies_on_larger_networks(dims, m: int, activation: str) -> None:
     assert_verifies(derive(NetworkSpec(layer_dims=dims, m=m, activation=activation)))
 
@@ -86,10 +99,16 @@ def sentences(text: str) -> int:
     return len(_SENTENCE_END.findall(text.strip()))
 
 
-@pytest.mark.parametrize("text, count", [
-    ("One.", 1), ("One, with 0.01 in it. Two!", 2), ("Is it? Yes. No.", 3), ("", 0),
-    ("The slope is 1/m here: dZ[2] is A minus Y.", 1),
-])
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        ("One.", 1),
+        ("One, with 0.01 in it. Two!", 2),
+        ("Is it? Yes. No.", 3),
+        ("", 0),
+        ("The slope is 1/m here: dZ[2] is A minus Y.", 1),
+    ],
+)
 def test_sentence_counter(text: str, count: int) -> None:
     assert sentences(text) == count
 

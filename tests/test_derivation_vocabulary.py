@@ -20,8 +20,11 @@ from derivations import (
 from derivations import steps as steps_module
 from derivations.formula import parse, to_parts
 
-SPECS = (NetworkSpec(), NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
-         NetworkSpec(layer_dims=(1, 1, 1), m=1, activation="relu"))
+SPECS = (
+    NetworkSpec(),
+    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
+    NetworkSpec(layer_dims=(1, 1, 1), m=1, activation="relu"),
+)
 
 
 def _all_parts(step: Step):
@@ -49,8 +52,14 @@ def test_a_part_is_a_term_unless_told_otherwise() -> None:
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe())
 def test_every_operator_has_its_role(spec: NetworkSpec) -> None:
     """Each separator scenes look for is marked, in every step of the derivation."""
-    roles = {"=": Role.EQUALS, "+": Role.PLUS, "-": Role.MINUS, r"\ast": Role.HADAMARD,
-             r"\frac{1}{m}": Role.SCALE, r"\neq": Role.NOT_EQUALS}
+    roles = {
+        "=": Role.EQUALS,
+        "+": Role.PLUS,
+        "-": Role.MINUS,
+        r"\ast": Role.HADAMARD,
+        r"\frac{1}{m}": Role.SCALE,
+        r"\neq": Role.NOT_EQUALS,
+    }
     seen: set[Role] = set()
     for step in derive(spec):
         for part in _all_parts(step):
@@ -64,10 +73,21 @@ def test_every_operator_has_its_role(spec: NetworkSpec) -> None:
 
 def test_formulas_typeset_with_roles() -> None:
     parts = to_parts(parse("1/m * sum(dZ2 - Y, axis=1)"))
-    assert [p.role for p in parts] == [Role.SCALE, Role.SUM, Role.OPEN, Role.TERM, Role.MINUS,
-                                       Role.TERM, Role.CLOSE]
+    assert [p.role for p in parts] == [
+        Role.SCALE,
+        Role.SUM,
+        Role.OPEN,
+        Role.TERM,
+        Role.MINUS,
+        Role.TERM,
+        Role.CLOSE,
+    ]
     assert [p.role for p in to_parts(parse("(W2 @ A1).T"))] == [
-        Role.OPEN, Role.TERM, Role.TERM, Role.CLOSE]
+        Role.OPEN,
+        Role.TERM,
+        Role.TERM,
+        Role.CLOSE,
+    ]
 
 
 def test_a_step_id_is_its_target_and_kind() -> None:

@@ -17,10 +17,20 @@ from chainrule.config import Settings  # noqa: E402
 
 def unit(tmp_path: Path, width: int, height: int) -> RenderUnit:
     """A unit of the given pixel size (nothing is drawn)."""
-    return RenderUnit(scene="WhyTranspose", scene_path="scenes.transpose:WhyTranspose",
-                      settings=Settings(), stem="w", video_format="mp4", width=width,
-                      height=height, fps=5, work_dir=str(tmp_path / "work"),
-                      cache_dir=str(tmp_path / "cache"), key="", label="w")
+    return RenderUnit(
+        scene="WhyTranspose",
+        scene_path="scenes.transpose:WhyTranspose",
+        settings=Settings(),
+        stem="w",
+        video_format="mp4",
+        width=width,
+        height=height,
+        fps=5,
+        work_dir=str(tmp_path / "work"),
+        cache_dir=str(tmp_path / "cache"),
+        key="",
+        label="w",
+    )
 
 
 def test_a_narrow_render_does_not_hand_its_wrapped_text_to_a_wide_one(tmp_path: Path) -> None:

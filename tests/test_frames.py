@@ -72,8 +72,7 @@ NOT_CASES = {"Lecture": "plays the segments above one after another"}
 #: Okabe–Ito orange, a close hue, swapped with Y's so that a colour still means one thing; the
 #: scene shows no Y), and every step title one pixel to the right.
 PERTURBED = {
-    "W recoloured": Case("scenes.shapes:ShapeCheck",
-                         theme=(("W", "#E69F00"), ("Y", "#F0E442"))),
+    "W recoloured": Case("scenes.shapes:ShapeCheck", theme=(("W", "#E69F00"), ("Y", "#F0E442"))),
     "title nudged 1 px": Case("scenes.shapes:ShapeCheck", nudge_title=1.0),
 }
 
@@ -113,41 +112,48 @@ def assert_shows_content(case: Case, key_frames: KeyFrames) -> None:
     background = key_frames.frames[:, :1, :1]  # the corner is background in every scene
     for label, frame, corner in zip(key_frames.labels, key_frames.frames, background, strict=True):
         share = float(np.any(frame != corner, axis=-1).mean())
-        assert share >= MIN_CONTENT, (f"{case.name}: key frame {label!r} is blank "
-                                      f"({share:.2%} of pixels differ from the background)")
+        assert share >= MIN_CONTENT, (
+            f"{case.name}: key frame {label!r} is blank "
+            f"({share:.2%} of pixels differ from the background)"
+        )
 
 
 @pytest.mark.render
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_key_frames_match_control(case: Case, renders: Renderer,
-                                  request: pytest.FixtureRequest) -> None:
+def test_key_frames_match_control(
+    case: Case, renders: Renderer, request: pytest.FixtureRequest
+) -> None:
     actual = renders.result(case)
     assert_shows_content(case, actual)
     failure_image = FAILURE_DIR / f"{case.name}.png"
     failure_image.unlink(missing_ok=True)  # from an earlier run
     if recording(request.config):
         save_control(case.control_path, actual)
-        pytest.skip(f"recorded {len(actual.labels)} key frames of {case.name} into "
-                    f"{case.control_path} (nothing compared)")
+        pytest.skip(
+            f"recorded {len(actual.labels)} key frames of {case.name} into "
+            f"{case.control_path} (nothing compared)"
+        )
     if not case.control_path.exists():
-        pytest.fail(f"{case.name}: no control frames at {case.control_path}. Record them with "
-                    f"`pytest tests/test_frames.py --record-frames` (or {RECORD_ENV}=1), look "
-                    f"at them, and commit them.", pytrace=False)
-    problem = mismatch(case.name, load_control(case.control_path), actual, TOLERANCE,
-                       FAILURE_DIR)
+        pytest.fail(
+            f"{case.name}: no control frames at {case.control_path}. Record them with "
+            f"`pytest tests/test_frames.py --record-frames` (or {RECORD_ENV}=1), look "
+            f"at them, and commit them.",
+            pytrace=False,
+        )
+    problem = mismatch(case.name, load_control(case.control_path), actual, TOLERANCE, FAILURE_DIR)
     if problem is not None:
         pytest.fail(problem, pytrace=False)
 
 
 @pytest.mark.render
 @pytest.mark.parametrize("kind", PERTURBED)
-def test_comparison_detects_a_perturbation(kind: str, renders: Renderer,
-                                           tmp_path: Path) -> None:
+def test_comparison_detects_a_perturbation(kind: str, renders: Renderer, tmp_path: Path) -> None:
     perturbed = PERTURBED[kind]
     plain = Case(perturbed.scene, perturbed.spec)
     assert plain in CASES
-    message = mismatch(plain.name, renders.result(plain), renders.result(perturbed),
-                       TOLERANCE, tmp_path)
+    message = mismatch(
+        plain.name, renders.result(plain), renders.result(perturbed), TOLERANCE, tmp_path
+    )
     assert message is not None, f"{kind}: the comparison did not notice"
     image = tmp_path / f"{plain.name}.png"
     assert image.exists() and str(image) in message
@@ -164,12 +170,17 @@ def test_every_scene_has_a_case() -> None:
     found = set()
     for info in pkgutil.iter_modules(scenes.__path__):
         module = importlib.import_module(f"scenes.{info.name}")
-        found |= {name for name, value in vars(module).items()
-                  if isinstance(value, type) and issubclass(value, DerivationScene)
-                  and value.__module__ == module.__name__
-                  and value not in (DerivationScene, SegmentScene)}
+        found |= {
+            name
+            for name, value in vars(module).items()
+            if isinstance(value, type)
+            and issubclass(value, DerivationScene)
+            and value.__module__ == module.__name__
+            and value not in (DerivationScene, SegmentScene)
+        }
     covered = {case.scene_name for case in CASES}
     assert found, "found no scene in scenes/"
     missing = found - covered - set(NOT_CASES)
-    assert not missing, (f"scenes without key-frame tests: {sorted(missing)}; add them to CASES "
-                         f"in {__file__}")
+    assert not missing, (
+        f"scenes without key-frame tests: {sorted(missing)}; add them to CASES in {__file__}"
+    )

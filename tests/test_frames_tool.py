@@ -52,17 +52,18 @@ def test_identical_frames_match(tmp_path: Path) -> None:
 
 def test_small_channel_differences_everywhere_match(tmp_path: Path) -> None:
     base = key_frames()
-    assert mismatch("case", base, changed(base, H * W, TOLERANCE.channel), TOLERANCE,
-                    tmp_path) is None
+    assert (
+        mismatch("case", base, changed(base, H * W, TOLERANCE.channel), TOLERANCE, tmp_path) is None
+    )
 
 
 def test_a_few_stray_pixels_match_one_more_fails(tmp_path: Path) -> None:
     base = key_frames()
     big = TOLERANCE.channel + 1
-    assert mismatch("case", base, changed(base, TOLERANCE.pixels, big), TOLERANCE,
-                    tmp_path) is None
-    message = mismatch("case", base, changed(base, TOLERANCE.pixels + 1, big, frame=1),
-                       TOLERANCE, tmp_path)
+    assert mismatch("case", base, changed(base, TOLERANCE.pixels, big), TOLERANCE, tmp_path) is None
+    message = mismatch(
+        "case", base, changed(base, TOLERANCE.pixels + 1, big, frame=1), TOLERANCE, tmp_path
+    )
     assert message is not None
     assert f"'02 step 1': {TOLERANCE.pixels + 1} pixel(s) differ" in message
     assert "'01 step 0'" not in message  # only the failing frame is reported

@@ -21,8 +21,14 @@ import chainrule.handout
 import chainrule.verification
 from browser_support import not_blank, offline_page
 from chainrule.errors import RenderFailed
-from chainrule.handout import Handout, compile_pdf, handout_steps, html_document, latex_source, \
-    latex_text
+from chainrule.handout import (
+    Handout,
+    compile_pdf,
+    handout_steps,
+    html_document,
+    latex_source,
+    latex_text,
+)
 from chainrule.katex import KatexError, render_tex
 from cli_support import assert_one_line_error, invoke, snapshot
 from derivations import derive
@@ -34,8 +40,7 @@ FRAME = ("--resolution", "256x144")
 
 def _text(pdf: Path) -> str:
     """The PDF's text with all whitespace runs made single spaces."""
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
     return " ".join(done.stdout.split())
 
 
@@ -59,8 +64,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
             result = invoke("handout", SCENE, *FRAME, "--format", format_, "-o", format_)
             assert result.exit_code == 0, result.stderr
             assert "3 steps, 3 key frames" in result.stdout
-        yield {"pdf": root / "pdf" / f"{SCENE}_handout.pdf",
-               "html": root / "html" / f"{SCENE}_handout.html"}
+        yield {
+            "pdf": root / "pdf" / f"{SCENE}_handout.pdf",
+            "html": root / "html" / f"{SCENE}_handout.html",
+        }
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +77,11 @@ def derivation() -> Any:
 
 # ---------------------------------------------------------------------- the PDF
 
+
 @pytest.mark.render
-def test_pdf_has_a_section_per_step_with_its_certificate(built: dict[str, Path],
-                                                         derivation: Any) -> None:
+def test_pdf_has_a_section_per_step_with_its_certificate(
+    built: dict[str, Path], derivation: Any
+) -> None:
     pdf = built["pdf"]
     assert sorted(p.name for p in pdf.parent.iterdir()) == [pdf.name]  # no leftovers
     text = _text(pdf)
@@ -92,25 +101,41 @@ def test_pdf_has_a_section_per_step_with_its_certificate(built: dict[str, Path],
     assert positions == sorted(positions)  # in the scene's order
     assert "FAILED" not in text
     assert 1 <= _pages(pdf) <= 2 * len(STEP_IDS)
-    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
-                            check=True).stdout.splitlines()[2:]
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert len(images) == len(STEP_IDS)  # one key frame per step
     assert all(line.split()[3:5] == ["256", "144"] for line in images)
 
 
 @pytest.mark.render
 def test_pdf_pages_are_not_blank(built: dict[str, Path], tmp_path: Path) -> None:
-    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", str(built["pdf"]),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(built["pdf"]),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     (page,) = tmp_path.glob("page*.png")
     assert not_blank(page.read_bytes())
 
 
 # ---------------------------------------------------------------------- the HTML
 
+
 @pytest.mark.render
-def test_html_is_offline_and_every_formula_is_typeset(built: dict[str, Path],
-                                                      derivation: Any) -> None:
+def test_html_is_offline_and_every_formula_is_typeset(
+    built: dict[str, Path], derivation: Any
+) -> None:
     html = built["html"]
     assert sorted(p.name for p in html.parent.iterdir()) == [html.name]  # one file
     expected = sum(_formula_count(derivation.step(step_id)) for step_id in STEP_IDS)
@@ -140,16 +165,22 @@ def test_html_is_offline_and_every_formula_is_typeset(built: dict[str, Path],
 
 # ---------------------------------------------------------------------- failures
 
-def test_the_command_refuses_a_failing_step(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_the_command_refuses_a_failing_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(chainrule.verification, "derive",
-                        lambda spec: derive(spec, formulas={"dZ1": "W2 @ dZ2 * gprime(Z1)"}))
+    monkeypatch.setattr(
+        chainrule.verification,
+        "derive",
+        lambda spec: derive(spec, formulas={"dZ1": "W2 @ dZ2 * gprime(Z1)"}),
+    )
     before = snapshot(tmp_path)
     for format_ in ("pdf", "html"):
         result = invoke("handout", "FoldBack", "--no-frames", "--format", format_, "-o", "out")
-        assert_one_line_error(result, 1, "step dZ1.fold", "failed verification",
-                              "no handout was written")
+        assert_one_line_error(
+            result, 1, "step dZ1.fold", "failed verification", "no handout was written"
+        )
     assert snapshot(tmp_path) == before
 
 
@@ -162,10 +193,14 @@ def _failing_and_hostile() -> Handout:
 
     from derivations.certificates import StepCertificate
 
-    hostile = replace(steps[0], step_id="x.hostile", certificate=StepCertificate("x", ()),
-                      title=r"\input{/etc/passwd} 50% & #1",
-                      narration=r"\write18{rm -rf /} $x_1$ ~ ^^5c {braces} <a|b> \def\x{}",
-                      formulas=(" + ".join(f"a_{{{i}}}" for i in range(150)),))
+    hostile = replace(
+        steps[0],
+        step_id="x.hostile",
+        certificate=StepCertificate("x", ()),
+        title=r"\input{/etc/passwd} 50% & #1",
+        narration=r"\write18{rm -rf /} $x_1$ ~ ^^5c {braces} <a|b> \def\x{}",
+        formulas=(" + ".join(f"a_{{{i}}}" for i in range(150)),),
+    )
     return Handout("Broken", "a test network", (steps[0], hostile))
 
 
@@ -185,8 +220,8 @@ def test_a_failing_certificate_is_shown_failed_and_text_is_literal(tmp_path: Pat
     log = (tmp_path / "handout.log").read_text(errors="replace")
     assert "Overfull \\hbox" not in log  # the 150-term formula was scaled to fit
     page = html_document(handout)
-    assert page.count("class=\"certificate failed\"") == 1
-    assert page.count("class=\"certificate\"") == 1
+    assert page.count('class="certificate failed"') == 1
+    assert page.count('class="certificate"') == 1
     assert "Nothing to check" in page and "Nothing to check" in text
     assert "FAILED" in page and "&lt;a|b&gt;" in page and "\\input{/etc/passwd}" in page
 
@@ -196,10 +231,12 @@ def test_latex_runs_sandboxed(tmp_path: Path) -> None:
     outside, ran = tmp_path / "outside.txt", tmp_path / "ran.txt"
     work = tmp_path / "work"
     work.mkdir()
-    source = (r"\documentclass{article}\begin{document}x"
-              r"\immediate\write18{touch " + str(ran) + "}"
-              r"\newwrite\f\immediate\openout\f=" + str(outside) + r" "
-              r"\immediate\write\f{hi}\immediate\closeout\f\end{document}")
+    source = (
+        r"\documentclass{article}\begin{document}x"
+        r"\immediate\write18{touch " + str(ran) + "}"
+        r"\newwrite\f\immediate\openout\f=" + str(outside) + r" "
+        r"\immediate\write\f{hi}\immediate\closeout\f\end{document}"
+    )
     with pytest.raises(RenderFailed, match="write"):
         compile_pdf(source, work)
     assert not outside.exists() and not ran.exists()
@@ -221,6 +258,7 @@ def test_katex_errors_name_the_formula() -> None:
 
 # ---------------------------------------------------------------------- bad input
 
+
 @pytest.fixture
 def no_frames(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     calls: list[Any] = []
@@ -233,16 +271,23 @@ def no_frames(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return calls
 
 
-@pytest.mark.parametrize("args, fragments", [
-    (("--format", "docx"), ("--format", "docx")),
-    (("Nonsense",), ("unknown scene", "Nonsense")),
-    (("-o", "a-file"), ("a-file", "is a file")),
-    (("-o", "/proc/handout"), ("/proc/handout", "cannot be used")),
-    (("--resolution", "33x10"), ("--resolution",)),
-])
-def test_bad_input_exits_2_and_writes_nothing(args: tuple[str, ...], fragments: tuple[str, ...],
-                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              no_frames: list[Any]) -> None:
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (("--format", "docx"), ("--format", "docx")),
+        (("Nonsense",), ("unknown scene", "Nonsense")),
+        (("-o", "a-file"), ("a-file", "is a file")),
+        (("-o", "/proc/handout"), ("/proc/handout", "cannot be used")),
+        (("--resolution", "33x10"), ("--resolution",)),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(
+    args: tuple[str, ...],
+    fragments: tuple[str, ...],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    no_frames: list[Any],
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a-file").write_text("keep me")
     before = snapshot(tmp_path)
@@ -251,19 +296,27 @@ def test_bad_input_exits_2_and_writes_nothing(args: tuple[str, ...], fragments: 
     assert no_frames == []
 
 
-def test_key_frames_come_from_each_steps_own_section(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_frames_come_from_each_steps_own_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The title card and a step's ``(continued)`` section are not its key frame."""
     import chainrule.publishing
     from chainrule.handout import section_frames
 
-    monkeypatch.setattr(chainrule.publishing, "last_frame_png",
-                        lambda video, target: target.write_text(video.name))
-    sections = [{"name": "Title", "video": "title.mp4"}, {"name": "One", "video": "one.mp4"},
-                {"name": "Two", "video": "two.mp4"},
-                {"name": "One (continued)", "video": "again.mp4"},
-                {"name": "Two", "video": "two-bis.mp4"}]
+    monkeypatch.setattr(
+        chainrule.publishing, "last_frame_png", lambda video, target: target.write_text(video.name)
+    )
+    sections = [
+        {"name": "Title", "video": "title.mp4"},
+        {"name": "One", "video": "one.mp4"},
+        {"name": "Two", "video": "two.mp4"},
+        {"name": "One (continued)", "video": "again.mp4"},
+        {"name": "Two", "video": "two-bis.mp4"},
+    ]
     titles = {"a.one": "One", "b.two": "Two", "c.none": "Never shown", "d.two": "Two"}
     frames = section_frames(sections, tmp_path, titles, tmp_path)
     assert {key: path.read_text() for key, path in frames.items()} == {
-        "a.one": "one.mp4", "b.two": "two.mp4", "d.two": "two-bis.mp4"}
+        "a.one": "one.mp4",
+        "b.two": "two.mp4",
+        "d.two": "two-bis.mp4",
+    }

@@ -18,8 +18,7 @@ import pytest
 import srt
 
 from browser_support import not_blank, offline_page
-from chainrule.lecture_page import (Chapter, Claim, Cue, PageData, StepView, assign_steps,
-                                    page_html)
+from chainrule.lecture_page import Chapter, Claim, Cue, PageData, StepView, assign_steps, page_html
 from cli_support import invoke
 from derivations import NetworkSpec, derive
 
@@ -60,18 +59,26 @@ def browser_facts(rendered: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
         for number in (2, 1, 0):  # out of order, so each seek really moves the video
             page.locator("#chapters .chapter").nth(number).click()
             page.wait_for_function("!document.getElementById('video').seeking")
-            facts["seeks"].append((number, page.evaluate(
-                "document.getElementById('video').currentTime")))
+            facts["seeks"].append(
+                (number, page.evaluate("document.getElementById('video').currentTime"))
+            )
         for k in (1, len(cues) // 2, len(cues) - 1):
             middle = (cues[k].start + (cues[k].end - cues[k].start) / 2).total_seconds()
             page.evaluate(f"document.getElementById('video').currentTime = {middle}")
             page.wait_for_function("!document.getElementById('video').seeking")
             page.wait_for_timeout(100)
-            facts["spoken"].append((k, page.locator(".cue.spoken").evaluate_all(
-                "els => els.map(e => [e.dataset.cue, e.textContent])")))
+            facts["spoken"].append(
+                (
+                    k,
+                    page.locator(".cue.spoken").evaluate_all(
+                        "els => els.map(e => [e.dataset.cue, e.textContent])"
+                    ),
+                )
+            )
         facts["tracks"] = page.evaluate(
             "Array.from(document.getElementById('video').textTracks).map(t => "
-            "[t.kind, t.mode, Array.from(t.cues).map(c => [c.startTime, c.endTime, c.text])])")
+            "[t.kind, t.mode, Array.from(t.cues).map(c => [c.startTime, c.endTime, c.text])])"
+        )
         facts["blocked"], facts["errors"] = list(page.blocked), list(page.errors)
     return facts
 
@@ -98,8 +105,9 @@ def test_page_loads_offline_without_errors(browser_facts: dict[str, Any]) -> Non
 
 
 @pytest.mark.render
-def test_one_chapter_per_section_and_clicking_seeks(rendered: tuple[Path, dict],
-                                                     browser_facts: dict[str, Any]) -> None:
+def test_one_chapter_per_section_and_clicking_seeks(
+    rendered: tuple[Path, dict], browser_facts: dict[str, Any]
+) -> None:
     """The chapter list mirrors the manifest's sections; a click seeks to the chapter."""
     _, entry = rendered
     sections = entry["sections"]
@@ -122,8 +130,9 @@ def test_the_spoken_sentence_follows_current_time(browser_facts: dict[str, Any])
 
 
 @pytest.mark.render
-def test_formulas_and_certificates(rendered: tuple[Path, dict],
-                                   browser_facts: dict[str, Any]) -> None:
+def test_formulas_and_certificates(
+    rendered: tuple[Path, dict], browser_facts: dict[str, Any]
+) -> None:
     """Every formula is typeset by KaTeX; every narrated step's certificate, and each of its
     claims' summaries, is on the page."""
     _, entry = rendered
@@ -131,8 +140,13 @@ def test_formulas_and_certificates(rendered: tuple[Path, dict],
     assert browser_facts["katex"] == browser_facts["formulas"]
     assert browser_facts["katex_errors"] == 0
     network = entry["config"]["network"]
-    derivation = derive(NetworkSpec(layer_dims=tuple(network["layer_dims"]), m=network["m"],
-                                    activation=network["activation"]))
+    derivation = derive(
+        NetworkSpec(
+            layer_dims=tuple(network["layer_dims"]),
+            m=network["m"],
+            activation=network["activation"],
+        )
+    )
     text = browser_facts["text"]
     step_ids = [mark[0] for mark in entry["audio"]["steps"]]
     assert step_ids == ["dZ1.fold_factor", "dZ1.transpose", "dZ1.fold"]
@@ -149,12 +163,25 @@ def test_every_text_is_escaped() -> None:
     """Titles, narration, certificates and TeX reach the page as text, never as markup; the
     embedded JSON cannot close its script element."""
     evil = "<script>alert(1)</script>"
-    step = StepView("x.y", f"Step {evil}", 1.0, ((r"\textcolor{red}{a<b}", "a<b"),),
-                    f"1 claim {evil}", True, (Claim(f"claim {evil}", f"how {evil}", True),))
-    data = PageData(scene="Evil", heading=f"Heading {evil}", summary=f"Summary {evil}",
-                    network="2-2-2", video='v"ideo.mp4', duration=3.0,
-                    chapters=(Chapter(f"Chapter {evil}", 0.0, (step,)),),
-                    cues=(Cue(0.0, 1.0, f"Said {evil} & more"),))
+    step = StepView(
+        "x.y",
+        f"Step {evil}",
+        1.0,
+        ((r"\textcolor{red}{a<b}", "a<b"),),
+        f"1 claim {evil}",
+        True,
+        (Claim(f"claim {evil}", f"how {evil}", True),),
+    )
+    data = PageData(
+        scene="Evil",
+        heading=f"Heading {evil}",
+        summary=f"Summary {evil}",
+        network="2-2-2",
+        video='v"ideo.mp4',
+        duration=3.0,
+        chapters=(Chapter(f"Chapter {evil}", 0.0, (step,)),),
+        cues=(Cue(0.0, 1.0, f"Said {evil} & more"),),
+    )
     page = page_html(data)
     assert page.count("<script") == 3  # the JSON data, KaTeX, the page's own script
     assert "alert(1)</script>" not in page
@@ -169,8 +196,12 @@ def test_every_text_is_escaped() -> None:
 def test_steps_are_placed_in_their_chapters() -> None:
     """By the narration's start times when known, else by the chapter named after the step;
     a deliberately wrong time lands in another chapter."""
-    sections = [{"title": "Title", "start": 0.0}, {"title": "A", "start": 5.0},
-                {"title": "B", "start": 9.0}, {"title": "B (continued)", "start": 20.0}]
+    sections = [
+        {"title": "Title", "start": 0.0},
+        {"title": "A", "start": 5.0},
+        {"title": "B", "start": 9.0},
+        {"title": "B (continued)", "start": 20.0},
+    ]
     timed = assign_steps(sections, [("a", 5.0), ("b", 9.03), ("c", 14.0)], str)
     assert timed == [[], [("a", 5.0)], [("b", 9.03), ("c", 14.0)], []]
     titles = {"a": "A", "b": "B", "c": "C"}.__getitem__
@@ -191,4 +222,3 @@ def test_the_video_shows_the_captions_as_subtitles(browser_facts: dict[str, Any]
         assert start == pytest.approx(cue.start.total_seconds(), abs=0.01)
         assert end == pytest.approx(cue.end.total_seconds(), abs=0.01)
         assert " ".join(text.split()) == " ".join(cue.content.split())
-

@@ -28,9 +28,15 @@ from manim_adapter.fastwrite import concat_videos  # noqa: E402
 # ---------------------------------------------------------------------- held frames
 
 FPS = 10
-TINY = {"pixel_width": 64, "pixel_height": 36, "frame_rate": FPS, "disable_caching": True,
-        "verbosity": "WARNING", "progress_bar": "none",
-        "video_encoder_options": {"crf": "0", "preset": "ultrafast"}}  # lossless: exact frames
+TINY = {
+    "pixel_width": 64,
+    "pixel_height": 36,
+    "frame_rate": FPS,
+    "disable_caching": True,
+    "verbosity": "WARNING",
+    "progress_bar": "none",
+    "video_encoder_options": {"crf": "0", "preset": "ultrafast"},
+}  # lossless: exact frames
 
 
 class StillAndMoving(Scene):
@@ -52,8 +58,11 @@ def render_tiny(media: Path, held: bool) -> Path:
 
     # its own text folder: Manim's text cache ignores the pixel width Pango wraps lines at
     with tempconfig({**TINY, "media_dir": str(media), "text_dir": str(media / "texts")}):
-        renderer = (CairoRenderer(file_writer_class=HoldingFileWriter, camera_class=Camera)
-                    if held else None)
+        renderer = (
+            CairoRenderer(file_writer_class=HoldingFileWriter, camera_class=Camera)
+            if held
+            else None
+        )
         scene = StillAndMoving(renderer=renderer)
         scene.render()
         return Path(scene.renderer.file_writer.movie_file_path)
@@ -63,8 +72,10 @@ def decoded(path: Path) -> tuple[list[float], list[np.ndarray], float]:
     """Each frame's time and RGB pixels, and the video's duration in seconds."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        frames = [(float(frame.time), frame.to_ndarray(format="rgb24"))
-                  for frame in container.decode(stream)]
+        frames = [
+            (float(frame.time), frame.to_ndarray(format="rgb24"))
+            for frame in container.decode(stream)
+        ]
         duration = float(stream.duration * stream.time_base)
     return [t for t, _ in frames], [pixels for _, pixels in frames], duration
 
@@ -82,7 +93,8 @@ def stock_and_held(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
 
 
 def test_held_frames_show_the_stock_frames_at_every_sampled_time(
-        stock_and_held: tuple[Path, Path]) -> None:
+    stock_and_held: tuple[Path, Path],
+) -> None:
     stock, held = (decoded(path) for path in stock_and_held)
     stock_times, stock_pixels, stock_duration = stock
     held_times, held_pixels, held_duration = held
@@ -98,7 +110,8 @@ def test_held_frames_show_the_stock_frames_at_every_sampled_time(
 
 
 def test_held_frames_render_nothing_but_the_stock_pictures(
-        stock_and_held: tuple[Path, Path]) -> None:
+    stock_and_held: tuple[Path, Path],
+) -> None:
     """The pictures differ from frame to frame (so the comparison above means something)."""
     _, pixels, _ = decoded(stock_and_held[0])
     assert len({p.tobytes() for p in pixels}) > 5
@@ -106,15 +119,22 @@ def test_held_frames_render_nothing_but_the_stock_pictures(
 
 # ---------------------------------------------------------------------- joined videos
 
+
 def encode_clip(path: Path, holds: list[int], shade: int) -> None:
     """A clip of one frame per entry of ``holds``, each held that many frame durations."""
     from manim._config.video_encoder import VideoEncoderSpec
 
     from manim_adapter.holding import HoldingSegmentEncoder
 
-    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p",
-                            width=64, height=36, frame_rate=Fraction(FPS),
-                            options=(("crf", "0"), ("preset", "ultrafast")))
+    spec = VideoEncoderSpec(
+        container_format="mp4",
+        codec="libx264",
+        pixel_format="yuv420p",
+        width=64,
+        height=36,
+        frame_rate=Fraction(FPS),
+        options=(("crf", "0"), ("preset", "ultrafast")),
+    )
     encoder = HoldingSegmentEncoder(target=path, spec=spec)
     for index, repeat in enumerate(holds):
         pixels = np.full((36, 64, 4), 255, dtype=np.uint8)
@@ -143,6 +163,8 @@ def test_joined_clips_last_the_sum_of_their_durations_and_frames(tmp_path: Path)
     offset = 0.0
     for part_times, part_pixels, part_duration in parts:  # each clip starts where one ends
         for t, picture in zip(part_times, part_pixels, strict=True):
-            assert np.abs(shown_at(times, pixels, offset + t).astype(int)
-                          - picture.astype(int)).max() <= 1
+            assert (
+                np.abs(shown_at(times, pixels, offset + t).astype(int) - picture.astype(int)).max()
+                <= 1
+            )
         offset += part_duration

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Hides the module Manim 0.22 added and the held frames subclass, as in Manim 0.19-0.21
 #: (Manim itself has already imported it, so Manim still works).
-HIDE_SEGMENT_ENCODER = ("import manim, sys\n"
-                        "sys.modules['manim.scene.video_segment_encoder'] = None\n")
+HIDE_SEGMENT_ENCODER = (
+    "import manim, sys\nsys.modules['manim.scene.video_segment_encoder'] = None\n"
+)
 OLD_VERSION = "import manim\nmanim.__version__ = '0.19.0'\n"
 
 #: Builds a scene the way ``manim`` and ``chainrule`` do and prints whether each patch is off,
@@ -54,17 +55,28 @@ def run_probe(setup: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ.pop("CHAINRULE_MANIM_WARNED", None)
     child = setup + "import scenes.base\nfrom scenes.base import DerivationScene\n"
     code = setup + f"CHILD = {child!r}\n" + PROBE
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
-@pytest.mark.parametrize("setup, env, reason", [
-    (OLD_VERSION + HIDE_SEGMENT_ENCODER, {}, "Manim 0.19.0 is outside 0.22"),
-    (HIDE_SEGMENT_ENCODER, {}, "lacks manim.scene.video_segment_encoder:VideoSegmentEncoder"),
-    (HIDE_SEGMENT_ENCODER, {"CHAINRULE_FASTWRITE": "0"}, "lacks manim.scene.video_segment"),
-], ids=["manim-0.19", "no-segment-encoder", "no-segment-encoder-fastwrite-off"])
+@pytest.mark.parametrize(
+    "setup, env, reason",
+    [
+        (OLD_VERSION + HIDE_SEGMENT_ENCODER, {}, "Manim 0.19.0 is outside 0.22"),
+        (HIDE_SEGMENT_ENCODER, {}, "lacks manim.scene.video_segment_encoder:VideoSegmentEncoder"),
+        (HIDE_SEGMENT_ENCODER, {"CHAINRULE_FASTWRITE": "0"}, "lacks manim.scene.video_segment"),
+    ],
+    ids=["manim-0.19", "no-segment-encoder", "no-segment-encoder-fastwrite-off"],
+)
 def test_another_manim_gets_stock_behaviour_and_one_warning_line(
-        setup: str, env: dict[str, str], reason: str) -> None:
+    setup: str, env: dict[str, str], reason: str
+) -> None:
     done = run_probe(setup, **env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "STOCK True True True True" in done.stdout.splitlines()

@@ -24,7 +24,7 @@ from derivations import NetworkSpec, derive
 
 TINY = ("-q", "l", "--resolution", "192x108")
 FPS = 15
-SCENE = "FoldBack"          # three narrated steps, one with a long animation
+SCENE = "FoldBack"  # three narrated steps, one with a long animation
 #: Energy of speech inside a cue: well above the noise floor of silence (digital zero).
 SPEECH_FLOOR_DB = -40.0
 #: Energy below which a stretch counts as silent.
@@ -32,8 +32,9 @@ SILENCE_DB = -55.0
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-             tmp_path_factory: pytest.TempPathFactory) -> Path:
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CHAINRULE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     return tmp_path
@@ -48,8 +49,10 @@ def render(folder: Path, *args: str) -> dict[str, Any]:
 
 
 def cues(path: Path) -> list[tuple[float, float, str]]:
-    return [(c.start.total_seconds(), c.end.total_seconds(), c.content)
-            for c in srt.parse(path.read_text(encoding="utf-8"))]
+    return [
+        (c.start.total_seconds(), c.end.total_seconds(), c.content)
+        for c in srt.parse(path.read_text(encoding="utf-8"))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +69,9 @@ def narrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.mark.render
 @pytest.mark.parametrize("container, codec", [("mp4", "aac"), ("webm", "opus")])
-def test_every_video_carries_its_audio(narrated: dict[str, Any], container: str,
-                                       codec: str) -> None:
+def test_every_video_carries_its_audio(
+    narrated: dict[str, Any], container: str, codec: str
+) -> None:
     folder, entry = narrated[container]
     facts = stream_facts(folder / entry["path"])
     assert facts["audio_codec"] == codec
@@ -76,8 +80,7 @@ def test_every_video_carries_its_audio(narrated: dict[str, Any], container: str,
 
 
 @pytest.mark.render
-def test_speech_fills_every_cue_and_nothing_is_said_outside_them(
-        narrated: dict[str, Any]) -> None:
+def test_speech_fills_every_cue_and_nothing_is_said_outside_them(narrated: dict[str, Any]) -> None:
     folder, entry = narrated["mp4"]
     samples, rate = decode_audio(folder / entry["path"])
     shown = cues(folder / entry["subtitles"])
@@ -115,8 +118,9 @@ def test_each_step_lasts_its_speech_and_speech_never_overlaps(narrated: dict[str
 
 @pytest.mark.render
 @pytest.mark.parametrize("container", ["mp4", "webm"])
-def test_the_narration_is_normalised_to_minus_16_lufs(narrated: dict[str, Any],
-                                                      container: str) -> None:
+def test_the_narration_is_normalised_to_minus_16_lufs(
+    narrated: dict[str, Any], container: str
+) -> None:
     folder, entry = narrated[container]
     samples, rate = decode_audio(folder / entry["path"])
     assert loudness(samples, rate) == pytest.approx(-16.0, abs=1.0)
@@ -134,7 +138,7 @@ def test_the_lecture_joins_its_parts_without_a_seam_in_the_sound(tmp_path: Path)
     typical = float(np.quantile(jumps, 0.999))  # the steepest 0.1 % of all sample steps
     for seam in seams:
         at = int(round(seam * rate))
-        near = jumps[max(at - rate // 1000, 0):at + rate // 1000]  # +- 1 ms
+        near = jumps[max(at - rate // 1000, 0) : at + rate // 1000]  # +- 1 ms
         assert near.max() <= max(typical, 1e-3), seam
         speaking = [s for s in steps if s[1] < seam - 0.001 and seam + 0.001 < s[1] + s[2]]
         assert not speaking, f"speech of {speaking} runs across the seam at {seam} s"
@@ -151,6 +155,7 @@ def fast_pacing(folder: Path) -> Path:
 
 # ---------------------------------------------------------------------- recorded voice
 
+
 def tone(seconds: float, rate: int, channels: int = 1, silence: float = 0.2) -> np.ndarray:
     """A 220 Hz tone of ``seconds`` with ``silence`` of digital zero on each side."""
     t = np.arange(int(seconds * rate)) / rate
@@ -162,7 +167,7 @@ def tone(seconds: float, rate: int, channels: int = 1, silence: float = 0.2) -> 
 
 RECORDINGS = {  # step: (seconds of sound, file name suffix, rate, channels, subtype)
     "dZ1.fold_factor": (1.5, ".wav", 8000, 1, "PCM_16"),
-    "dZ1.transpose": (14.0, ".flac", 44100, 6, "PCM_24"),   # longer than its animation
+    "dZ1.transpose": (14.0, ".flac", 44100, 6, "PCM_24"),  # longer than its animation
     "dZ1.fold": (2.5, ".wav", 48000, 2, "FLOAT"),
 }
 
@@ -170,8 +175,9 @@ RECORDINGS = {  # step: (seconds of sound, file name suffix, rate, channels, sub
 def record(folder: Path) -> None:
     folder.mkdir()
     for step_id, (seconds, suffix, rate, channels, subtype) in RECORDINGS.items():
-        soundfile.write(folder / f"{step_id}{suffix}", tone(seconds, rate, channels), rate,
-                        subtype=subtype)
+        soundfile.write(
+            folder / f"{step_id}{suffix}", tone(seconds, rate, channels), rate, subtype=subtype
+        )
 
 
 @pytest.mark.render
@@ -214,8 +220,7 @@ def test_a_bad_recording_is_one_line_naming_file_and_step(tmp_path: Path, case: 
     config = tmp_path / "own.toml"
     config.write_text('[voice]\nengine = "recorded"\nfolder = "takes"\n', encoding="utf-8")
     before = snapshot(tmp_path / "out")
-    result = invoke("render", SCENE, *TINY, "-o", str(tmp_path / "out"), "--config",
-                    str(config))
+    result = invoke("render", SCENE, *TINY, "-o", str(tmp_path / "out"), "--config", str(config))
     assert_one_line_error(result, 2, "dZ1.fold")
     assert "dZ1.fold" in result.stderr and "takes" in result.stderr
     assert snapshot(tmp_path / "out") == before
@@ -223,9 +228,11 @@ def test_a_bad_recording_is_one_line_naming_file_and_step(tmp_path: Path, case: 
 
 # ---------------------------------------------------------------------- cache and silence
 
+
 @pytest.mark.render
-def test_an_unchanged_render_synthesises_nothing(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_render_synthesises_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CHAINRULE_SPEECH_DIR", str(tmp_path / "speech"))
     spoken: list[str] = []
     speak = chainrule.voice.piper_voice.PiperEngine.speak

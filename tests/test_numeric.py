@@ -48,9 +48,10 @@ def by_lambdify(expr: sympy.Basic, values: dict[sympy.Symbol, np.ndarray]) -> np
     return np.asarray(function(*(values[s] for s in symbols)), dtype=float)
 
 
-SPECS = st.sampled_from([NetworkSpec((2, 2, 2), 2, a) for a in ACTIVATIONS]
-                        + [NetworkSpec((3, 1, 2, 2), 1, "relu"),
-                           NetworkSpec((1, 3, 2), 3, "leaky_relu")])
+SPECS = st.sampled_from(
+    [NetworkSpec((2, 2, 2), 2, a) for a in ACTIVATIONS]
+    + [NetworkSpec((3, 1, 2, 2), 1, "relu"), NetworkSpec((1, 3, 2), 3, "leaky_relu")]
+)
 
 
 @settings(max_examples=12, deadline=None)
@@ -59,14 +60,23 @@ def test_every_stated_expression_agrees_with_lambdify(spec: NetworkSpec, seed: i
     rng = np.random.default_rng(seed)
     exprs = expressions(spec)
     symbols = set().union(*(e.free_symbols for e in exprs))
-    values = {s: rng.uniform(0.05, 0.95, size=4) if s.name.startswith("y")
-              else rng.uniform(-1.5, 1.5, size=4) for s in symbols}
+    values = {
+        s: rng.uniform(0.05, 0.95, size=4)
+        if s.name.startswith("y")
+        else rng.uniform(-1.5, 1.5, size=4)
+        for s in symbols
+    }
     for expr in exprs:
         expected, actual = by_lambdify(expr, values), evaluate(expr, values)
         if actual.ndim < expected.ndim:  # a constant matrix has no axis of points
             actual = actual[..., np.newaxis]
-        np.testing.assert_allclose(np.broadcast_to(actual, expected.shape), expected,
-                                   rtol=1e-12, atol=1e-14, err_msg=str(expr)[:200])
+        np.testing.assert_allclose(
+            np.broadcast_to(actual, expected.shape),
+            expected,
+            rtol=1e-12,
+            atol=1e-14,
+            err_msg=str(expr)[:200],
+        )
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)

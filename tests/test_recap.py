@@ -12,8 +12,13 @@ from derivations import NetworkSpec, derive
 from derivations.claims import check_claim
 from derivations.formula import parse
 from derivations.network import Network
-from derivations.sequence_recap import (answer_focus, narration_beats, recap_answers,
-                                        recap_formulas, recap_step)
+from derivations.sequence_recap import (
+    answer_focus,
+    narration_beats,
+    recap_answers,
+    recap_formulas,
+    recap_step,
+)
 from derivations.vocabulary import Role, joined_tex
 from scenes.captions import MAX_CUE_CHARS, split_narration
 from tests.scene_support import checked_plays, render_scene
@@ -23,12 +28,12 @@ DEFAULT = NetworkSpec()
 RELU = NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")
 DEEP = NetworkSpec(layer_dims=(2, 3, 2, 2, 1), m=2)
 #: The networks of tests/test_scenes_others.py.
-SCENE_SPECS = (DEFAULT, RELU, DEEP, NetworkSpec(layer_dims=(4, 4, 4), m=5,
-                                                activation="leaky_relu"))
+SCENE_SPECS = (DEFAULT, RELU, DEEP, NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"))
 
 
-@pytest.mark.parametrize("spec", [DEFAULT, RELU, DEEP, NetworkSpec(layer_dims=(2, 3, 2, 1))],
-                         ids=lambda s: s.describe())
+@pytest.mark.parametrize(
+    "spec", [DEFAULT, RELU, DEEP, NetworkSpec(layer_dims=(2, 3, 2, 1))], ids=lambda s: s.describe()
+)
 def test_the_recap_ends_every_derivation_and_holds(spec: NetworkSpec) -> None:
     derivation = derive(spec)
     assert str(derivation.steps[-1].id) == "general.recap"
@@ -49,8 +54,10 @@ def test_the_card_shows_the_derived_formulas(spec: NetworkSpec) -> None:
     for target, line in zip(targets, recap_formulas(step), strict=True):
         assert line == derivation.step(f"{target}.fold").equation
     assert step.equation == derivation.step("dZ1.fold").equation
-    assert joined_tex(step.equation) == (r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \ast "
-                                         r"g^{[1]\prime}(Z^{[1]})")
+    assert joined_tex(step.equation) == (
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \ast "
+        r"g^{[1]\prime}(Z^{[1]})"
+    )
 
 
 def test_badges_show_the_shapes_of_3_4_2_with_m_3() -> None:
@@ -65,12 +72,15 @@ def test_badges_show_the_shapes_of_3_4_2_with_m_3() -> None:
     assert letters["W2T"] == r"(n^{[1]} \times n^{[2]})"
 
 
-@pytest.mark.parametrize("target, wrong", [
-    ("dZ1", "W2 @ dZ2 * gprime(Z1)"),        # no transpose: no product on 2-3-2
-    ("dZ1", "W2.T @ dZ2"),                   # g' left out: right shape, wrong values
-    ("dW1", "dZ1 @ X.T"),                    # the 1/m left out
-    ("db2", "1/m * sum(A2, axis=1)"),        # a wrong matrix summed
-])
+@pytest.mark.parametrize(
+    "target, wrong",
+    [
+        ("dZ1", "W2 @ dZ2 * gprime(Z1)"),  # no transpose: no product on 2-3-2
+        ("dZ1", "W2.T @ dZ2"),  # g' left out: right shape, wrong values
+        ("dW1", "dZ1 @ X.T"),  # the 1/m left out
+        ("db2", "1/m * sum(A2, axis=1)"),  # a wrong matrix summed
+    ],
+)
 def test_a_wrong_recap_formula_is_caught(target: str, wrong: str) -> None:
     net = Network(DEFAULT)
     formulas = {**derive(DEFAULT).formulas, target: parse(wrong)}
@@ -86,8 +96,9 @@ def test_a_wrong_badge_is_caught() -> None:
 
     net = Network(RELU)
     step = derive(RELU).step("general.recap")
-    swapped = tuple(replace(b, rows=b.cols, cols=b.rows) if b.part == "W2T" else b
-                    for b in step.badges)
+    swapped = tuple(
+        replace(b, rows=b.cols, cols=b.rows) if b.part == "W2T" else b for b in step.badges
+    )
     reasons = [check_claim(claim) for claim in badge_claims(net, swapped)]
     assert sum(reason is not None for reason in reasons) == 1
 

@@ -42,7 +42,8 @@ def outlines(draw) -> np.ndarray:
     points = np.vstack([points, np.full((extra, 3), 0.25)])
     if len(points) and draw(st.integers(0, 9)) == 0:
         points[draw(st.integers(0, len(points) - 1)), 0] = draw(
-            st.sampled_from([np.nan, np.inf, -np.inf]))
+            st.sampled_from([np.nan, np.inf, -np.inf])
+        )
     return points
 
 

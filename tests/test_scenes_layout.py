@@ -79,13 +79,18 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _visible(mobject: VMobject) -> bool:
     family = mobject.get_family()
-    return any(m.has_points() and (m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0)
-               for m in family)
+    return any(
+        m.has_points() and (m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0) for m in family
+    )
 
 
 def _box(mobject: VMobject) -> tuple[float, float, float, float]:
-    return (mobject.get_left()[0], mobject.get_bottom()[1], mobject.get_right()[0],
-            mobject.get_top()[1])
+    return (
+        mobject.get_left()[0],
+        mobject.get_bottom()[1],
+        mobject.get_right()[0],
+        mobject.get_top()[1],
+    )
 
 
 def _major(mobject: VMobject) -> bool:
@@ -122,8 +127,12 @@ def allowed_area() -> tuple[float, float, float, float]:
     the left, right and top, and above the subtitle band."""
     half_w, half_h = config.frame_width / 2, config.frame_height / 2
     margin = EDGE_MARGIN * config.frame_width
-    return (-half_w + margin, -half_h + SUBTITLE_BAND * config.frame_height,
-            half_w - margin, half_h - margin)
+    return (
+        -half_w + margin,
+        -half_h + SUBTITLE_BAND * config.frame_height,
+        half_w - margin,
+        half_h - margin,
+    )
 
 
 def check_layout(scene) -> None:
@@ -134,22 +143,29 @@ def check_layout(scene) -> None:
     visible = [m for m in scene.mobjects if _visible(m)]
     for mobject in visible:
         left, bottom, right, top = _box(mobject)
-        assert (left >= min_x - EDGE_TOLERANCE and right <= max_x + EDGE_TOLERANCE
-                and top <= max_y + EDGE_TOLERANCE), (
+        assert (
+            left >= min_x - EDGE_TOLERANCE
+            and right <= max_x + EDGE_TOLERANCE
+            and top <= max_y + EDGE_TOLERANCE
+        ), (
             f"{mobject!r} is nearer the frame's edge than {EDGE_MARGIN:.0%} of its width: x "
             f"{left:.2f}..{right:.2f}, y {bottom:.2f}..{top:.2f} (after play "
-            f"{scene.renderer.num_plays})")
+            f"{scene.renderer.num_plays})"
+        )
         assert bottom >= min_y - EDGE_TOLERANCE, (
             f"{mobject!r} reaches into the subtitle band: its bottom is at y = {bottom:.2f}, "
-            f"below {min_y:.2f} (after play {scene.renderer.num_plays})")
+            f"below {min_y:.2f} (after play {scene.renderer.num_plays})"
+        )
         for member in mobject.get_family():
             if isinstance(member, (MathTex, Text)) and member.height > 0:
                 assert member.font_size >= minimum - 0.5, (
-                    f"{member!r} has font size {member.font_size:.1f} < {minimum}")
+                    f"{member!r} has font size {member.font_size:.1f} < {minimum}"
+                )
                 smallest = min(glyph_heights_1080p(member), default=MIN_GLYPH_PIXELS)
                 assert smallest >= MIN_GLYPH_PIXELS, (
                     f"{member!r} draws a glyph {smallest:.1f} px tall at 1080p, below "
-                    f"{MIN_GLYPH_PIXELS}")
+                    f"{MIN_GLYPH_PIXELS}"
+                )
     major = [m for m in visible if _major(m)]
     for a, b in itertools.combinations(major, 2):
         if set(a.get_family()) & set(b.get_family()):
@@ -159,7 +175,8 @@ def check_layout(scene) -> None:
         overlap_x = min(ra, rb) - max(la, lb)
         overlap_y = min(ta, tb) - max(ba, bb)
         assert overlap_x <= OVERLAP_TOLERANCE or overlap_y <= OVERLAP_TOLERANCE, (
-            f"{a!r} and {b!r} overlap by {overlap_x:.2f} x {overlap_y:.2f} units")
+            f"{a!r} and {b!r} overlap by {overlap_x:.2f} x {overlap_y:.2f} units"
+        )
 
 
 def body_fraction(scene) -> float:
@@ -197,8 +214,7 @@ def step_fills() -> Iterator[list[tuple[str, float]]]:
 
 def check_fills(fills: list[tuple[str, float]]) -> None:
     """Every step ends on a body that covers at least :data:`MIN_FRAME_FRACTION`."""
-    thin = [(step, round(fraction, 3)) for step, fraction in fills
-            if fraction < MIN_FRAME_FRACTION]
+    thin = [(step, round(fraction, 3)) for step, fraction in fills if fraction < MIN_FRAME_FRACTION]
     assert not thin, f"steps ending on less than {MIN_FRAME_FRACTION:.0%} of the frame: {thin}"
 
 
@@ -211,14 +227,17 @@ def test_the_checks_catch_a_bad_layout(media: Path) -> None:
     from scenes.theme import Theme
 
     def scene_with(mobject: VMobject):
-        return SimpleNamespace(mobjects=[mobject], theme=Theme(), _title=None,
-                               renderer=SimpleNamespace(num_plays=0))
+        return SimpleNamespace(
+            mobjects=[mobject], theme=Theme(), _title=None, renderer=SimpleNamespace(num_plays=0)
+        )
 
     with tempconfig({"media_dir": str(media), "tex_dir": str(media / "Tex")}):
         formula = MathTex(r"w^{[2]}_{12}", font_size=60)
-    check_layout(scene_with(formula))                        # centred: fine
-    for place, message in ((config.frame_height / 2 - 0.6, "subtitle band"),
-                           (config.frame_width / 2 - 0.35, "edge")):
+    check_layout(scene_with(formula))  # centred: fine
+    for place, message in (
+        (config.frame_height / 2 - 0.6, "subtitle band"),
+        (config.frame_width / 2 - 0.35, "edge"),
+    ):
         moved = formula.copy()
         moved.move_to([0, -place, 0] if message == "subtitle band" else [place, 0, 0])
         with pytest.raises(AssertionError, match=message):
@@ -240,8 +259,9 @@ def test_the_glyph_check_measures_outlines(media: Path) -> None:
 
     size = Theme().min_font_size
     with tempconfig({"media_dir": str(media), "tex_dir": str(media / "Tex")}):
-        entry = MathTex(r"w^{[2]}_{12}", "=", r"\frac{1}{m}", font_size=size,
-                        tex_template=screen_tex_template())
+        entry = MathTex(
+            r"w^{[2]}_{12}", "=", r"\frac{1}{m}", font_size=size, tex_template=screen_tex_template()
+        )
         plain = MathTex(r"a^{[1]}_{mn}", font_size=size)  # TeX's print sizes: too small
     assert min(glyph_heights_1080p(entry)) >= MIN_GLYPH_PIXELS
     assert min(glyph_heights_1080p(plain)) < MIN_GLYPH_PIXELS

@@ -21,9 +21,7 @@ from tests.test_scenes_layout import check_layout
 # (the default, 3-4-2 relu, 1-1-1, 4-4-4 m=5, ...) in its own scene's tests, and the voiced test
 # below compares the default lecture's parts with the whole. So one whole lecture suffices here:
 # a deeper one, which plays every segment after the others and adds the recursion.
-SPECS = (
-    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
-)
+SPECS = (NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),)
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +86,11 @@ def test_layout_and_sections(whole: WholeLecture) -> None:
         assert names[-2] == recursion
     transpose = derivation.step("dZ1.transpose").title
     assert names.count(transpose) == 1  # the second showing is a continuation
-    narrated = {i for segment in Lecture.segments_for(derivation)
-                for i in segment.narrated_ids_for(derivation)}
+    narrated = {
+        i
+        for segment in Lecture.segments_for(derivation)
+        for i in segment.narrated_ids_for(derivation)
+    }
     assert set(scene.begun) == narrated
     estimate = Lecture.estimated_duration(derivation, scene.pacing)
     assert 0.75 * scene.time <= estimate <= scene.time
@@ -98,10 +99,22 @@ def test_layout_and_sections(whole: WholeLecture) -> None:
 def test_segments_in_lecture_order() -> None:
     names = [s.__name__ for s in Lecture.segments_for(derive(NetworkSpec()))]
     assert names[0] == TitleSegment.__name__
-    assert names == ["TitleSegment", "NetworkSegment", "ForwardSegment", "ExpandSegment",
-                     "PartialsSegment", "FactorSegment", "TransposeSegment", "FoldUpSegment",
-                     "NumbersSegment", "VectorSegment", "ShapeSegment", "PitfallSegment",
-                     "OtherGradientsSegment", "RecapSegment"]
+    assert names == [
+        "TitleSegment",
+        "NetworkSegment",
+        "ForwardSegment",
+        "ExpandSegment",
+        "PartialsSegment",
+        "FactorSegment",
+        "TransposeSegment",
+        "FoldUpSegment",
+        "NumbersSegment",
+        "VectorSegment",
+        "ShapeSegment",
+        "PitfallSegment",
+        "OtherGradientsSegment",
+        "RecapSegment",
+    ]
     deeper = Lecture.segments_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
     assert deeper[-2:] == (RecursionSegment, RecapSegment)
 
@@ -124,8 +137,9 @@ def test_renders_at_lowest_quality(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_parts_tell_what_the_whole_lecture_tells(whole: WholeLecture, media: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parts_tell_what_the_whole_lecture_tells(
+    whole: WholeLecture, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``chainrule render`` draws the lecture one part per segment and joins them: the parts,
     one after another, open the same sections and add the same subtitles as the whole (a part
     once took the title card's formula for a narrated step, and the fold lost its subtitle)."""
@@ -160,14 +174,20 @@ def made_up_voices(derivation: Any) -> dict[str, Any]:
         seconds = 1.0 + (number * 7 % 5) * 3.1
         sentences = split_sentences(step.narration)
         share = seconds / len(sentences)
-        voices[str(step.id)] = StepVoice(str(step.id), seconds, tuple(
-            Cue(round(k * share, 3), round((k + 1) * share - 0.05, 3), text)
-            for k, text in enumerate(sentences)))
+        voices[str(step.id)] = StepVoice(
+            str(step.id),
+            seconds,
+            tuple(
+                Cue(round(k * share, 3), round((k + 1) * share - 0.05, 3), text)
+                for k, text in enumerate(sentences)
+            ),
+        )
     return voices
 
 
-def voiced_run(cls: type, spec: NetworkSpec, media: Path, voices: dict[str, Any]
-               ) -> tuple[Any, list[tuple[str, str]]]:
+def voiced_run(
+    cls: type, spec: NetworkSpec, media: Path, voices: dict[str, Any]
+) -> tuple[Any, list[tuple[str, str]]]:
     from types import MappingProxyType
 
     voiced = type(cls.__name__, (cls,), {"voice": MappingProxyType(voices), "voice_pause": 0.6})
@@ -203,7 +223,10 @@ def test_voiced_parts_speak_what_the_voiced_lecture_speaks(media: Path) -> None:
     from scenes.base import caption_lines
     from scenes.captions import split_cue
 
-    expected = [caption_lines(text) for mark in whole.voice_marks
-                for cue in voices[mark.step_id].cues
-                for text, _, _ in split_cue(cue.text, cue.start, cue.end)]
+    expected = [
+        caption_lines(text)
+        for mark in whole.voice_marks
+        for cue in voices[mark.step_id].cues
+        for text, _, _ in split_cue(cue.text, cue.start, cue.end)
+    ]
     assert [s for s in subtitles if s in expected] == expected

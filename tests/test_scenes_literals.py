@@ -10,8 +10,8 @@ import pytest
 
 SCENES = Path(__file__).resolve().parents[1] / "scenes"
 FORMULA = re.compile(
-    r"\\[A-Za-z]{2,}"                    # a TeX command: \frac, \partial, \cdots
-    r"|\^\{|_\{"                        # a TeX superscript or subscript group
+    r"\\[A-Za-z]{2,}"  # a TeX command: \frac, \partial, \cdots
+    r"|\^\{|_\{"  # a TeX superscript or subscript group
     r"|\b[A-Za-z]\w{0,3}\s*=\s*[A-Za-z\\]"  # "Z = W", "dZ1=W2"
 )
 
@@ -35,17 +35,24 @@ def formula_literals(source: str) -> list[tuple[int, str]]:
     (a preamble setting such as ``\\DeclareMathSizes{10}{10}{8}{7}`` is not one)."""
     tree = ast.parse(source)
     docs = _docstrings(tree)
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and id(node) not in docs and FORMULA.search(node.value)
-            and not PREAMBLE.match(node.value)]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docs
+        and FORMULA.search(node.value)
+        and not PREAMBLE.match(node.value)
+    ]
 
 
 @pytest.mark.parametrize("path", sorted(SCENES.glob("*.py")), ids=lambda p: p.name)
 def test_no_formula_literals(path: Path) -> None:
     found = formula_literals(path.read_text())
-    assert not found, (f"{path.name} types formulas {found}: take TeX from the derivation's "
-                       "steps (TexPart) instead")
+    assert not found, (
+        f"{path.name} types formulas {found}: take TeX from the derivation's "
+        "steps (TexPart) instead"
+    )
 
 
 @pytest.mark.parametrize("text", [r"\frac{1}{m}", "W^{[2]}", "z_{kj}", "dZ1 = W2", r"\cdots"])

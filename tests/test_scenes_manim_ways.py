@@ -30,8 +30,11 @@ TINY = ("-r", "256,144", "--frame_rate", "5")
 
 def environment() -> dict[str, str]:
     """This environment with Manim's speed-up switches left at their defaults."""
-    return {key: value for key, value in os.environ.items()
-            if key not in ("CHAINRULE_SPEEDUPS", "CHAINRULE_FASTWRITE")}
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("CHAINRULE_SPEEDUPS", "CHAINRULE_FASTWRITE")
+    }
 
 
 def video_size(path: Path) -> tuple[int, int]:
@@ -46,9 +49,25 @@ def test_the_stock_manim_cli_renders_a_scene_file(tmp_path: Path) -> None:
     says; the video and its subtitles land in the media folder given."""
     media = tmp_path / "media"
     result = subprocess.run(
-        [str(BIN / "manim"), "-ql", *TINY, "--media_dir", str(media), "-v", "WARNING",
-         "--progress_bar", "none", "scenes/transpose.py", "WhyTranspose"],
-        cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=600)
+        [
+            str(BIN / "manim"),
+            "-ql",
+            *TINY,
+            "--media_dir",
+            str(media),
+            "-v",
+            "WARNING",
+            "--progress_bar",
+            "none",
+            "scenes/transpose.py",
+            "WhyTranspose",
+        ],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     videos = list(media.rglob("WhyTranspose.mp4"))
     assert len(videos) == 1, videos
@@ -65,7 +84,7 @@ def test_the_stock_manim_cli_renders_a_scene_file(tmp_path: Path) -> None:
             assert " ".join(cue.split()) in told, f"{step_id} has no subtitle {cue!r}"
 
 
-NOTEBOOK = '''
+NOTEBOOK = """
 from IPython.core.interactiveshell import InteractiveShell
 from manim.utils.ipython_magic import ManimMagic
 
@@ -76,7 +95,7 @@ for cell in CELLS:
     if not outcome.success:
         raise SystemExit(f"cell failed: {outcome.error_in_exec or outcome.error_before_exec!r}")
 print("spec:", shell.user_ns["seen"])
-'''
+"""
 
 CELLS = [
     "from manim import *\nfrom derivations import NetworkSpec\n"
@@ -97,9 +116,14 @@ def test_a_subclass_renders_from_the_jupyter_cell_magic(tmp_path: Path) -> None:
     pytest.importorskip("IPython")
     script = f"CELLS = {CELLS!r}\n" + textwrap.dedent(NOTEBOOK)
     # the magic writes under ./media and needs the video to lie under the working folder
-    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path,
-                            env={**environment(), "PYTHONPATH": str(ROOT)},
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={**environment(), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
     assert "spec: ((3, 4, 2), 'relu')" in result.stdout
     videos = list((tmp_path / "media" / "videos").rglob("ReluTranspose.mp4"))

@@ -35,20 +35,27 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _picture(dims: tuple[int, ...], media: Path, **options: object):
     from manim import tempconfig
 
-    with tempconfig({"media_dir": str(media), "tex_dir": str(media / "Tex"),
-                     "verbosity": "WARNING"}):
+    with tempconfig(
+        {"media_dir": str(media), "tex_dir": str(media / "Tex"), "verbosity": "WARNING"}
+    ):
         return network_picture(NetworkSpec(layer_dims=dims), Theme(), BOX, **options)
 
 
 def _inside(mobject, box: Box) -> bool:
-    return (mobject.get_left()[0] >= box.center[0] - box.width / 2 - TOLERANCE
-            and mobject.get_right()[0] <= box.center[0] + box.width / 2 + TOLERANCE
-            and mobject.get_bottom()[1] >= box.bottom - TOLERANCE
-            and mobject.get_top()[1] <= box.top + TOLERANCE)
+    return (
+        mobject.get_left()[0] >= box.center[0] - box.width / 2 - TOLERANCE
+        and mobject.get_right()[0] <= box.center[0] + box.width / 2 + TOLERANCE
+        and mobject.get_bottom()[1] >= box.bottom - TOLERANCE
+        and mobject.get_top()[1] <= box.top + TOLERANCE
+    )
 
 
-@settings(max_examples=10, deadline=None, print_blob=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(dims=st.lists(st.integers(1, 4), min_size=3, max_size=5).map(tuple))
 def test_the_picture_is_the_network(dims: tuple[int, ...], media: Path) -> None:
     theme = Theme()
@@ -74,8 +81,9 @@ def test_the_picture_is_the_network(dims: tuple[int, ...], media: Path) -> None:
     assert _inside(picture, BOX)
     circle = picture.circle(*picture.focus)
     assert circle.get_stroke_color().to_hex().upper() == theme.highlight
-    unit_labels = [unit[1].tex_string for (layer, _), unit in sorted(picture.units.items())
-                   if layer == 1]
+    unit_labels = [
+        unit[1].tex_string for (layer, _), unit in sorted(picture.units.items()) if layer == 1
+    ]
     assert unit_labels == [f"a^{{[1]}}_{{{i + 1}}}" for i in range(dims[1])]
 
 

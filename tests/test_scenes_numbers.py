@@ -20,8 +20,8 @@ from scenes.vector import ColumnByColumn
 from tests.scene_support import checked_plays, render_scene
 
 SPECS = (
-    NetworkSpec(layer_dims=(2, 2, 2)),                           # square: another number
-    NetworkSpec(layer_dims=(2, 3, 2), m=2, activation="relu"),   # W[2] dZ[2] has no product
+    NetworkSpec(layer_dims=(2, 2, 2)),  # square: another number
+    NetworkSpec(layer_dims=(2, 3, 2), m=2, activation="relu"),  # W[2] dZ[2] has no product
     NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),  # compact matrices
 )
 #: A decimal point is a dot, not a letter or digit: at the body size it is a 5.9 px square at
@@ -46,8 +46,10 @@ def decimal_points_are_dots(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _visible(mobject: VMobject) -> bool:
-    return any(m.has_points() and (m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0)
-               for m in mobject.get_family())
+    return any(
+        m.has_points() and (m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0)
+        for m in mobject.get_family()
+    )
 
 
 def check_band(scene) -> None:
@@ -57,7 +59,8 @@ def check_band(scene) -> None:
         if _visible(mobject):
             assert mobject.get_bottom()[1] >= limit - 0.01, (
                 f"{mobject!r} reaches y = {mobject.get_bottom()[1]:.2f}, inside the subtitle "
-                f"band (below {limit:.2f})")
+                f"band (below {limit:.2f})"
+            )
 
 
 def check_all(scene) -> None:
@@ -73,8 +76,12 @@ def test_the_body_boxes_stay_above_the_subtitle_band() -> None:
 
 def _texts(scene) -> str:
     """The TeX of every formula piece on screen (each part of a ``MathTex`` has its own)."""
-    return " ".join(str(m.tex_string) for top in scene.mobjects for m in top.get_family()
-                    if getattr(m, "tex_string", None) and _visible(m))
+    return " ".join(
+        str(m.tex_string)
+        for top in scene.mobjects
+        for m in top.get_family()
+        if getattr(m, "tex_string", None) and _visible(m)
+    )
 
 
 @pytest.mark.slow

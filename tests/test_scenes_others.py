@@ -12,8 +12,7 @@ from derivations import NetworkSpec, derive
 from scenes.badges import Badge
 from scenes.others import OtherGradients, OtherGradientsSegment, screen_of, shared_parts
 from tests.scene_support import checked_plays, render_scene
-from tests.test_scenes_layout import (OVERLAP_TOLERANCE, _box, _visible, check_layout,
-                                     step_fills)
+from tests.test_scenes_layout import OVERLAP_TOLERANCE, _box, _visible, check_layout, step_fills
 
 SPECS = (
     NetworkSpec(),
@@ -52,7 +51,8 @@ def check_badges_clear(scene) -> None:
         across, up = min(ra, rb) - max(la, lb), min(ta, tb) - max(ba, bb)
         assert across <= OVERLAP_TOLERANCE or up <= OVERLAP_TOLERANCE, (
             f"{a!r} and {b!r} overlap by {across:.2f} x {up:.2f} units "
-            f"(after play {scene.renderer.num_plays})")
+            f"(after play {scene.renderer.num_plays})"
+        )
 
 
 def check_others(scene) -> None:
@@ -74,9 +74,19 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
 
 def test_steps_follow_the_derivation_for_every_depth() -> None:
     two = OtherGradientsSegment.step_ids_for(derive(NetworkSpec()))
-    assert two == ("dZ2.loss", "dZ2.partial", "dZ2.cancel", "dZ2.fold", "dW2.partial",
-                   "dW2.transpose", "dW2.fold", "db2.partial", "db2.fold", "dW1.fold",
-                   "db1.fold")
+    assert two == (
+        "dZ2.loss",
+        "dZ2.partial",
+        "dZ2.cancel",
+        "dZ2.fold",
+        "dW2.partial",
+        "dW2.transpose",
+        "dW2.fold",
+        "db2.partial",
+        "db2.fold",
+        "dW1.fold",
+        "db1.fold",
+    )
     three = OtherGradientsSegment.step_ids_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
     assert three[0] == "dZ3.loss" and "dZ2.fold" in three
     assert not [i for i in three if i.startswith(("dZ1.", "general."))]
@@ -84,10 +94,11 @@ def test_steps_follow_the_derivation_for_every_depth() -> None:
 
 def test_a_layer_below_the_output_is_one_screen() -> None:
     derivation = derive(NetworkSpec(layer_dims=(2, 3, 2, 1)))
-    screens = [screen_of(derivation, derivation.step(i))
-               for i in OtherGradientsSegment.step_ids_for(derivation)]
-    assert screens == ["dZ3"] * 4 + ["dW3"] * 3 + ["db3"] * 2 + ["layer 2"] * 3 \
-        + ["layer 1"] * 2
+    screens = [
+        screen_of(derivation, derivation.step(i))
+        for i in OtherGradientsSegment.step_ids_for(derivation)
+    ]
+    assert screens == ["dZ3"] * 4 + ["dW3"] * 3 + ["db3"] * 2 + ["layer 2"] * 3 + ["layer 1"] * 2
 
 
 def test_one_over_m_is_what_partial_and_fold_share() -> None:

@@ -24,11 +24,19 @@ SIZE = (256, 144)
 FPS = 5
 
 
-@pytest.mark.parametrize("scene_class", (ExpandToScalars, TakePartials, FoldBack),
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "scene_class", (ExpandToScalars, TakePartials, FoldBack), ids=lambda c: c.__name__
+)
 def test_scene_renders(scene_class: type, tmp_path: Path) -> None:
-    scene = render_scene(scene_class, NetworkSpec(), tmp_path, dry_run=False,
-                         pixel_width=SIZE[0], pixel_height=SIZE[1], frame_rate=FPS)
+    scene = render_scene(
+        scene_class,
+        NetworkSpec(),
+        tmp_path,
+        dry_run=False,
+        pixel_width=SIZE[0],
+        pixel_height=SIZE[1],
+        frame_rate=FPS,
+    )
     videos = list(tmp_path.rglob(f"{scene_class.__name__}.mp4"))
     assert len(videos) == 1, f"expected one video, found {videos}"
     with av.open(str(videos[0])) as container:
@@ -44,8 +52,7 @@ def test_scene_renders(scene_class: type, tmp_path: Path) -> None:
         narration = " ".join(scene.steps[step_id].narration.split())
         assert narration in shown, f"{step_id} has no subtitle"
     spans = subtitle_spans(subtitles)
-    assert len(spans) == sum(len(split_narration(scene.steps[i].narration))
-                             for i in scene.begun)
+    assert len(spans) == sum(len(split_narration(scene.steps[i].narration)) for i in scene.begun)
     for (_, end), (start, _) in pairwise(spans):
         assert end <= start, f"a subtitle ending at {end} s overlaps the next at {start} s"
     assert spans[-1][1] <= duration + 1e-3

@@ -47,8 +47,9 @@ def test_each_candidate_is_judged_where_the_derivation_says() -> None:
     assert red == [{"W2", "dZ2"}, {"dZ2", "W2", "gprime1"}, {"W2T", "dZ2", "gprime1"}]
     for candidate in step.candidates:
         shown = BadgedEquation(candidate.equation, candidate.badges, Theme())
-        assert {name for name, badge in shown.badges.items() if not badge.badge.ok} == \
-            {b.part for b in candidate.badges if not b.ok}
+        assert {name for name, badge in shown.badges.items() if not badge.badge.ok} == {
+            b.part for b in candidate.badges if not b.ok
+        }
 
 
 def test_badges_sit_under_their_factors_without_touching() -> None:

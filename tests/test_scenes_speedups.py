@@ -61,38 +61,48 @@ def test_switched_off_manim_renders_as_shipped() -> None:
     import subprocess
     import sys
 
-    code = ("from manim import Camera\n"
-            "from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath\n"
-            "from scenes.base import DerivationScene\n"
-            "from manim_adapter.fastwrite import enabled\n"
-            "from manim_adapter.speedups import installed\n"
-            "scene = DerivationScene(skip_animations=True)\n"
-            "print(installed(VMobjectFromSVGPath), type(scene.renderer.camera) is Camera, "
-            "enabled())\n")
+    code = (
+        "from manim import Camera\n"
+        "from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath\n"
+        "from scenes.base import DerivationScene\n"
+        "from manim_adapter.fastwrite import enabled\n"
+        "from manim_adapter.speedups import installed\n"
+        "scene = DerivationScene(skip_animations=True)\n"
+        "print(installed(VMobjectFromSVGPath), type(scene.renderer.camera) is Camera, "
+        "enabled())\n"
+    )
     root = Path(__file__).resolve().parent.parent
     for value, expected in (("0", "False True False"), ("1", "True False True")):
         env = {**os.environ, "CHAINRULE_SPEEDUPS": value}
         env.pop("CHAINRULE_FASTWRITE", None)
-        output = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
-                                capture_output=True, text=True).stdout
+        output = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         assert output.split("\n")[-2] == expected
 
 
-def test_a_copy_has_the_geometry_of_stock_manims_deep_copy(monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_a_copy_has_the_geometry_of_stock_manims_deep_copy(monkeypatch: pytest.MonkeyPatch) -> None:
     """The contract against stock Manim: a formula copied with the shared path has the points,
     colours, widths and opacities of one copied by Manim's own deep copy."""
     import copy
 
     from manim import MathTex, Mobject
 
-    formula = MathTex(r"dZ^{[1]}", "=", r"W^{[2]T} dZ^{[2]}", r"\ast",
-                      r"g^{[1]\prime}(Z^{[1]})").set_color_by_tex("=", "#ffcc00")
+    formula = MathTex(
+        r"dZ^{[1]}", "=", r"W^{[2]T} dZ^{[2]}", r"\ast", r"g^{[1]\prime}(Z^{[1]})"
+    ).set_color_by_tex("=", "#ffcc00")
     ours = formula.copy()
     monkeypatch.setattr(VMobjectFromSVGPath, "__deepcopy__", Mobject.__deepcopy__)
     stock = copy.deepcopy(formula)
-    assert stock.submobjects[0].submobjects[0].path_obj is not formula.submobjects[0] \
-        .submobjects[0].path_obj  # really Manim's copy
+    assert (
+        stock.submobjects[0].submobjects[0].path_obj
+        is not formula.submobjects[0].submobjects[0].path_obj
+    )  # really Manim's copy
     ours_family, stock_family = ours.get_family(), stock.get_family()
     assert [type(m) for m in ours_family] == [type(m) for m in stock_family]
     assert len(ours_family) > 20

@@ -24,7 +24,7 @@ def test_highlight_is_no_symbol_colour() -> None:
 
 
 def _channels(colour: str) -> np.ndarray:
-    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
 def _is_tint_of(colour: str, base: str, most: float = 0.4) -> bool:
@@ -32,8 +32,11 @@ def _is_tint_of(colour: str, base: str, most: float = 0.4) -> bool:
     three channels, up to rounding)."""
     c, b = _channels(colour), _channels(base)
     amounts = [(cc - bb) / (255 - bb) for cc, bb in zip(c, b, strict=True) if bb < 255]
-    return (all(cc >= bb for cc, bb in zip(c, b, strict=True))
-            and 0 <= max(amounts) <= most and max(amounts) - min(amounts) <= 2.5 / 255 * 3)
+    return (
+        all(cc >= bb for cc, bb in zip(c, b, strict=True))
+        and 0 <= max(amounts) <= most
+        and max(amounts) - min(amounts) <= 2.5 / 255 * 3
+    )
 
 
 def test_palette_is_okabe_ito_or_its_tints_for_the_main_families() -> None:
@@ -50,8 +53,7 @@ def _hsv(colour: str) -> tuple[float, float, float]:
 
 
 @pytest.mark.parametrize("gradient, parameter", [("dW", "W"), ("db", "b")])
-def test_parameter_gradients_are_their_parameters_hue_muted(gradient: str, parameter: str
-                                                            ) -> None:
+def test_parameter_gradients_are_their_parameters_hue_muted(gradient: str, parameter: str) -> None:
     """dW and db have a colour of their own, in the hue of W and b (within 10°), less saturated
     and darker: the hue says whose gradient, the muting says "gradient of"."""
     theme = Theme()
@@ -65,6 +67,7 @@ def test_parameter_gradients_are_their_parameters_hue_muted(gradient: str, param
 
 # --------------------------------------------------------------------------- WCAG contrast
 # Computed here from the WCAG 2.x definitions, not with any helper of the theme.
+
 
 def _linear(colour: str) -> np.ndarray:
     c = _channels(colour) / 255
@@ -84,13 +87,14 @@ def _contrast(a: str, b: str) -> float:
 def test_contrast_formula_by_hand() -> None:
     assert _contrast("#FFFFFF", "#000000") == pytest.approx(21.0)
     assert _contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)  # WebAIM's example
-    assert _contrast("#0072B2", "#111111") < 4.5                              # the old blue
+    assert _contrast("#0072B2", "#111111") < 4.5  # the old blue
 
 
 def _theme_colours(theme: Theme) -> dict[str, str]:
     colours = {f"family {name}": colour for name, colour in theme.families.items()}
-    colours.update({name: getattr(theme, name)
-                    for name in ("text", "fallback", "highlight", "ok", "error")})
+    colours.update(
+        {name: getattr(theme, name) for name in ("text", "fallback", "highlight", "ok", "error")}
+    )
     return colours
 
 
@@ -101,15 +105,23 @@ def test_every_theme_colour_reaches_wcag_aa_on_the_background(name: str, colour:
 
 # --------------------------------------------------------------------------- colour vision
 # Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
-PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868],
-                       [0.114503, 0.786281, 0.099216],
-                       [-0.003882, -0.048116, 1.051998]])
-DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968],
-                         [0.280085, 0.672501, 0.047413],
-                         [-0.011820, 0.042940, 0.968881]])
-SRGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805],
-                        [0.2126, 0.7152, 0.0722],
-                        [0.0193, 0.1192, 0.9505]])
+PROTANOPIA = np.array(
+    [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ]
+)
+DEUTERANOPIA = np.array(
+    [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ]
+)
+SRGB_TO_XYZ = np.array(
+    [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+)
 D65 = np.array([0.95047, 1.0, 1.08883])
 #: CIE76 ΔE every two families keep, in normal vision and simulated protanopia and
 #: deuteranopia: about four just-noticeable differences (2.3 each), so two colours are told
@@ -127,8 +139,9 @@ def _delta_e(a: str, b: str, vision: np.ndarray) -> float:
     return float(np.linalg.norm(_lab(vision @ _linear(a)) - _lab(vision @ _linear(b))))
 
 
-@pytest.mark.parametrize("vision", [np.eye(3), PROTANOPIA, DEUTERANOPIA],
-                         ids=["normal", "protanopia", "deuteranopia"])
+@pytest.mark.parametrize(
+    "vision", [np.eye(3), PROTANOPIA, DEUTERANOPIA], ids=["normal", "protanopia", "deuteranopia"]
+)
 def test_families_stay_apart_under_colour_blindness(vision: np.ndarray) -> None:
     families = Theme().families
     for (one, a), (two, b) in itertools.combinations(families.items(), 2):
@@ -143,9 +156,20 @@ def test_the_colour_blindness_check_catches_a_confusable_pair() -> None:
     assert _delta_e("#D55E00", "#808000", PROTANOPIA) < MIN_DELTA_E
 
 
-@pytest.mark.parametrize("key, family", [("W2", "W"), ("W", "W"), ("dZ2", "dZ"),
-                                         ("gprime1", "gprime"), ("A1", "A"), ("m", "m"),
-                                         ("X", "X"), ("g1", "g"), ("loss", "loss")])
+@pytest.mark.parametrize(
+    "key, family",
+    [
+        ("W2", "W"),
+        ("W", "W"),
+        ("dZ2", "dZ"),
+        ("gprime1", "gprime"),
+        ("A1", "A"),
+        ("m", "m"),
+        ("X", "X"),
+        ("g1", "g"),
+        ("loss", "loss"),
+    ],
+)
 def test_family_of(key: str, family: str) -> None:
     assert family_of(key) == family
 
@@ -179,11 +203,14 @@ def test_highlight_clash_is_an_error() -> None:
         Theme.from_dict({"highlight": DEFAULT_FAMILY_COLOURS["W"]})
 
 
-@pytest.mark.parametrize("settings", [
-    {"W": DEFAULT_FAMILY_COLOURS["A"]},                    # onto another family's default
-    {"dZ": "#123456", "Y": "#123456"},                      # two new colours that agree
-    {"b": DEFAULT_FAMILY_COLOURS["Z"].lower()},            # case does not make it another
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"W": DEFAULT_FAMILY_COLOURS["A"]},  # onto another family's default
+        {"dZ": "#123456", "Y": "#123456"},  # two new colours that agree
+        {"b": DEFAULT_FAMILY_COLOURS["Z"].lower()},  # case does not make it another
+    ],
+)
 def test_two_families_sharing_a_colour_is_an_error(settings: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="are both .*a colour must mean one thing"):
         Theme.from_dict(settings)

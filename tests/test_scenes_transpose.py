@@ -40,11 +40,14 @@ def check_arrows_clear(scene) -> None:
     for arrow in arrows:
         for entry in (e for view in views for e in view.matrix.get_entries()):
             across = min(arrow.get_right()[0], entry.get_right()[0]) - max(
-                arrow.get_left()[0], entry.get_left()[0])
+                arrow.get_left()[0], entry.get_left()[0]
+            )
             up = min(arrow.get_top()[1], entry.get_top()[1]) - max(
-                arrow.get_bottom()[1], entry.get_bottom()[1])
+                arrow.get_bottom()[1], entry.get_bottom()[1]
+            )
             assert across <= -MIN_ARROW_GAP or up <= 0, (
-                f"an arrow touches entry {entry!r} by {across:.2f} x {up:.2f} units")
+                f"an arrow touches entry {entry!r} by {across:.2f} x {up:.2f} units"
+            )
 
 
 def check_transpose(scene) -> None:
@@ -95,9 +98,12 @@ def test_the_argument_names_one_column_throughout() -> None:
     first column the scene lays down are the same index."""
     derivation = derive(NetworkSpec(layer_dims=(2, 3, 2), m=2))
     backward, laid = derivation.step(BACKWARD), derivation.step(COLUMN_TO_ROW)
-    (column, row), = backward.highlights
+    ((column, row),) = backward.highlights
     assert column.col == row.row == laid.highlights[0][0].col == laid.highlights[0][1].row == 2
     assert [h.col for h, _ in laid.highlights] == [2, 0, 1]  # the focus first, then the rest
     ids = [str(step.id) for step in derivation]
-    assert ids.index("dZ1.backward") + 2 == ids.index("dZ1.column_to_row") + 1 \
+    assert (
+        ids.index("dZ1.backward") + 2
+        == ids.index("dZ1.column_to_row") + 1
         == ids.index("dZ1.transpose")
+    )

@@ -20,8 +20,9 @@ import pytest
 from derivations import NetworkSpec, Step, derive
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*ROOT.glob("scenes/*.py"), *ROOT.glob("chainrule/**/*.py"),
-                  *ROOT.glob("manim_adapter/*.py")])
+SOURCES = sorted(
+    [*ROOT.glob("scenes/*.py"), *ROOT.glob("chainrule/**/*.py"), *ROOT.glob("manim_adapter/*.py")]
+)
 PREFIX_METHODS = {"startswith", "removeprefix", "lstrip", "partition"}
 SUFFIX_METHODS = {"endswith", "removesuffix", "rstrip"}
 LOOKUPS = {"part_of", "find_part", "between", "part", "index", "matrix"}
@@ -84,17 +85,26 @@ def violations(source: str, words: frozenset[str]) -> list[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Compare):
             for operand in (node.left, *node.comparators):
-                found += [f"{node.lineno}: compared with {text!r}"
-                          for text in _literals(operand) if text in words]
+                found += [
+                    f"{node.lineno}: compared with {text!r}"
+                    for text in _literals(operand)
+                    if text in words
+                ]
         elif isinstance(node, ast.Call):
             name = _called(node)
             texts = [text for arg in node.args for text in _literals(arg)]
             if name in PREFIX_METHODS:
-                found += [f"{node.lineno}: {name}({text!r})" for text in texts
-                          if text and any(word.startswith(text) for word in words)]
+                found += [
+                    f"{node.lineno}: {name}({text!r})"
+                    for text in texts
+                    if text and any(word.startswith(text) for word in words)
+                ]
             elif name in SUFFIX_METHODS:
-                found += [f"{node.lineno}: {name}({text!r})" for text in texts
-                          if text and any(word.endswith(text) for word in words)]
+                found += [
+                    f"{node.lineno}: {name}({text!r})"
+                    for text in texts
+                    if text and any(word.endswith(text) for word in words)
+                ]
             elif name in LOOKUPS:
                 found += [f"{node.lineno}: {name}({text!r})" for text in texts if text in words]
     return found
@@ -108,32 +118,39 @@ def _relative(path: Path) -> str:
 def test_parts_are_not_picked_by_name(path: Path) -> None:
     found = violations(path.read_text(encoding="utf-8"), vocabulary())
     assert not found, f"{_relative(path)} selects parts by name or symbol prefix:\n" + "\n".join(
-        found)
+        found
+    )
 
 
-@pytest.mark.parametrize("snippet", [
-    'star = next(p for p in fold.equation if p.name == "hadamard")',
-    'equals = [m for p, m in zip(parts, mobs) if p.name in ("eq", "equals")]',
-    'gprime = next(m for m in fold.matrices if m.symbol.startswith("gprime"))',
-    'layer = symbol.removeprefix("gprime")',
-    'bias = [m.name for m in matrices if m.name.startswith("b")]',
-    'mobject = part_of(line, "eq")',
-    'inside = between(parts, "lparen", "rparen")',
-    'at = names.index("hadamard")',
-    'ok = "eq" in names',
-    'loss = next(p for p in line if p.symbol == "loss")',
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        'star = next(p for p in fold.equation if p.name == "hadamard")',
+        'equals = [m for p, m in zip(parts, mobs) if p.name in ("eq", "equals")]',
+        'gprime = next(m for m in fold.matrices if m.symbol.startswith("gprime"))',
+        'layer = symbol.removeprefix("gprime")',
+        'bias = [m.name for m in matrices if m.name.startswith("b")]',
+        'mobject = part_of(line, "eq")',
+        'inside = between(parts, "lparen", "rparen")',
+        'at = names.index("hadamard")',
+        'ok = "eq" in names',
+        'loss = next(p for p in line if p.symbol == "loss")',
+    ],
+)
 def test_the_checker_catches_selection_by_name(snippet: str) -> None:
     assert violations(snippet, vocabulary()), snippet
 
 
-@pytest.mark.parametrize("snippet", [
-    'equals = index_of(parts, Role.EQUALS)',
-    'hidden = info.name.startswith("_") or path.name.startswith(".")',
-    'label = segment.__name__.removesuffix("Segment")',
-    'if name == "scene": pass',
-    'found = part_of(line, part.name)',
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "equals = index_of(parts, Role.EQUALS)",
+        'hidden = info.name.startswith("_") or path.name.startswith(".")',
+        'label = segment.__name__.removesuffix("Segment")',
+        'if name == "scene": pass',
+        "found = part_of(line, part.name)",
+    ],
+)
 def test_the_checker_allows_roles_and_unrelated_strings(snippet: str) -> None:
     assert not violations(snippet, vocabulary()), snippet
 
@@ -146,8 +163,11 @@ def test_the_vocabulary_is_the_derivations() -> None:
 # --------------------------------------------------------------------------- same choices as before
 # The structured selections pick exactly what the old name-based ones picked.
 
-SPECS = (NetworkSpec(), NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
-         NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"))
+SPECS = (
+    NetworkSpec(),
+    NetworkSpec(layer_dims=(2, 3, 2, 1), m=2),
+    NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe())
@@ -167,8 +187,9 @@ def test_the_elementwise_factor_is_the_gprime_matrix(spec: NetworkSpec) -> None:
     from scenes.fold import elementwise_factor
 
     fold = derive(spec).step("dZ1.fold")
-    assert elementwise_factor(fold) is next(m for m in fold.matrices
-                                            if m.symbol.startswith("gprime"))
+    assert elementwise_factor(fold) is next(
+        m for m in fold.matrices if m.symbol.startswith("gprime")
+    )
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe())
@@ -178,10 +199,14 @@ def test_the_dependency_graph_nodes_are_the_picked_entries(spec: NetworkSpec) ->
     derivation = derive(spec)
     partial, concrete = derivation.step("dZ1.partial"), derivation.step("dZ1.concrete")
     i, j = partial.picked or (0, 0)
-    loss = next(p for line in derivation.step("dZ1.forward").lines for p in line
-                if p.symbol == "loss")
-    assert PartialsSegment.node_parts(partial) == (concrete.matrix("Z1").entries[i][j][0],
-                                                   concrete.matrix("A1").entries[i][j][0], loss)
+    loss = next(
+        p for line in derivation.step("dZ1.forward").lines for p in line if p.symbol == "loss"
+    )
+    assert PartialsSegment.node_parts(partial) == (
+        concrete.matrix("Z1").entries[i][j][0],
+        concrete.matrix("A1").entries[i][j][0],
+        loss,
+    )
 
 
 def test_segments_name_the_steps_they_narrate() -> None:
@@ -192,4 +217,8 @@ def test_segments_name_the_steps_they_narrate() -> None:
     assert PartialsSegment.narrated_ids_for(derivation) == PartialsSegment.step_ids[2:]
     assert FoldSegment.narrated_ids_for(derivation) == FoldSegment.step_ids[1:]
     assert [str(i) for i in PartialsSegment.narrated_ids_for(derivation)] == [
-        "dZ1.partial", "dZ1.partial_values", "dZ1.gprime", "dZ1.all_entries"]
+        "dZ1.partial",
+        "dZ1.partial_values",
+        "dZ1.gprime",
+        "dZ1.all_entries",
+    ]

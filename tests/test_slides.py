@@ -68,9 +68,11 @@ def test_html_deck_plays_offline_one_slide_per_step(decks: dict[str, Path]) -> N
         notes = page.evaluate("Reveal.getSlides().map(s => Reveal.getSlideNotes(s))")
         assert notes == expected
         assert page.evaluate("Reveal.getIndices().h") == 0
-        played = ("(() => { const v = Reveal.getCurrentSlide().slideBackgroundContentElement"
-                  "?.querySelector('video'); return v !== null && v !== undefined"
-                  " && v.currentTime > 0.3; })()")
+        played = (
+            "(() => { const v = Reveal.getCurrentSlide().slideBackgroundContentElement"
+            "?.querySelector('video'); return v !== null && v !== undefined"
+            " && v.currentTime > 0.3; })()"
+        )
         page.wait_for_function(played, timeout=15000)
         page.keyboard.press("ArrowRight")
         page.wait_for_function("Reveal.getIndices().h === 1", timeout=5000)
@@ -81,27 +83,41 @@ def test_html_deck_plays_offline_one_slide_per_step(decks: dict[str, Path]) -> N
 
 
 @pytest.mark.render
-def test_pptx_has_one_slide_per_step_with_its_narration_as_notes(decks: dict[str, Path]
-                                                                 ) -> None:
+def test_pptx_has_one_slide_per_step_with_its_narration_as_notes(decks: dict[str, Path]) -> None:
     import pptx
 
     deck = pptx.Presentation(str(decks["pptx"]))
     slides = list(deck.slides)
     assert [s.notes_slide.notes_text_frame.text for s in slides] == narrations()
     for slide in slides:  # each with its video
-        assert any(shape.shape_type == pptx.enum.shapes.MSO_SHAPE_TYPE.MEDIA
-                   for shape in slide.shapes)
+        assert any(
+            shape.shape_type == pptx.enum.shapes.MSO_SHAPE_TYPE.MEDIA for shape in slide.shapes
+        )
 
 
 @pytest.mark.render
 def test_pdf_has_one_page_per_step(decks: dict[str, Path], tmp_path: Path) -> None:
     from browser_support import not_blank
 
-    info = subprocess.run(["pdfinfo", str(decks["pdf"])], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(decks["pdf"])], capture_output=True, text=True, check=True
+    ).stdout
     assert re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1) == str(len(narrations()))
-    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "3", "-l", "3", str(decks["pdf"]),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "30",
+            "-f",
+            "3",
+            "-l",
+            "3",
+            str(decks["pdf"]),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     (page,) = tmp_path.glob("page*.png")
     assert not_blank(page.read_bytes())
 
@@ -110,12 +126,14 @@ def test_pdf_has_one_page_per_step(decks: dict[str, Path], tmp_path: Path) -> No
 def test_the_html_deck_has_nothing_else_beside_it(decks: dict[str, Path]) -> None:
     folder = decks["html"].parent
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([f"{STEM}.html", f"{STEM}_assets", f"{STEM}.pptx", f"{STEM}.pdf",
-                            "reveal.js"])  # no staging folder left
+    assert names == sorted(
+        [f"{STEM}.html", f"{STEM}_assets", f"{STEM}.pptx", f"{STEM}.pdf", "reveal.js"]
+    )  # no staging folder left
     assert len(list((folder / f"{STEM}_assets").iterdir())) == len(narrations())
 
 
 # ---------------------------------------------------------------------- errors (no rendering)
+
 
 @pytest.fixture
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -134,14 +152,17 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chainrule.slides, "render_deck", forbidden)
 
 
-@pytest.mark.parametrize(("args", "fragments"), [
-    (("--to", "docx"), ("'docx' is not one of", "html")),
-    (("FoldBak",), ("unknown scene 'FoldBak'", "FoldBack")),
-    (("-o", "/proc/slides"), ("/proc",)),
-])
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(isolated: Path, no_rendering: None,
-                                                        args: tuple[str, ...],
-                                                        fragments: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("--to", "docx"), ("'docx' is not one of", "html")),
+        (("FoldBak",), ("unknown scene 'FoldBak'", "FoldBack")),
+        (("-o", "/proc/slides"), ("/proc",)),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    isolated: Path, no_rendering: None, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
     before = snapshot(isolated)
     result = invoke("slides", *args)
     assert_one_line_error(result, 2, *fragments)
@@ -156,16 +177,17 @@ def test_an_output_path_that_is_a_file_is_refused(isolated: Path, no_rendering: 
 
 
 def test_without_manim_slides_the_message_gives_the_install_command(
-        isolated: Path, no_rendering: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolated: Path, no_rendering: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "manim_slides", None)  # import manim_slides fails
     before = snapshot(isolated)
-    assert_one_line_error(invoke("slides", "TheNetwork"), 2,
-                          "pip install 'chainrule[slides]'")
+    assert_one_line_error(invoke("slides", "TheNetwork"), 2, "pip install 'chainrule[slides]'")
     assert snapshot(isolated) == before
 
 
-def test_an_interrupted_run_leaves_no_partial_deck(isolated: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_run_leaves_no_partial_deck(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import chainrule.slides
 
     config = isolated / "fake.json"
@@ -185,17 +207,22 @@ def test_an_interrupted_run_leaves_no_partial_deck(isolated: Path,
 
 def test_scenes_do_not_need_manim_slides(tmp_path: Path) -> None:
     """The plain scenes and the CLI import and list scenes with manim-slides unavailable."""
-    code = ("import sys; sys.modules['manim_slides'] = None\n"
-            "from chainrule.catalog import discover\n"
-            "import scenes.base\n"
-            "catalog = discover()\n"
-            "assert not catalog.problems, catalog.problems\n"
-            "assert 'Lecture' in catalog.scenes\n"
-            "assert not any(c.__name__ == 'Slide' for c in catalog.scenes['Lecture'].__mro__)\n")
+    code = (
+        "import sys; sys.modules['manim_slides'] = None\n"
+        "from chainrule.catalog import discover\n"
+        "import scenes.base\n"
+        "catalog = discover()\n"
+        "assert not catalog.problems, catalog.problems\n"
+        "assert 'Lecture' in catalog.scenes\n"
+        "assert not any(c.__name__ == 'Slide' for c in catalog.scenes['Lecture'].__mro__)\n"
+    )
     project = Path(__file__).resolve().parent.parent
-    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True,
-                   env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin",
-                        "HOME": str(tmp_path)})
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        check=True,
+        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
 
 
 def test_deck_needs_the_reveal_package_files() -> None:

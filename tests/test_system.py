@@ -21,14 +21,17 @@ from chainrule.errors import MissingDependency
 from cli_support import assert_one_line_error, invoke, snapshot
 
 SCENE = "WhyTranspose"
-TEX_APT = ("sudo apt-get install texlive-latex-base texlive-latex-recommended "
-           "texlive-latex-extra texlive-fonts-recommended")
+TEX_APT = (
+    "sudo apt-get install texlive-latex-base texlive-latex-recommended "
+    "texlive-latex-extra texlive-fonts-recommended"
+)
 GRAPHICS_APT = "sudo apt-get install libcairo2-dev libpango1.0-dev pkg-config"
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-             tmp_path_factory: pytest.TempPathFactory) -> Path:
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CHAINRULE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     (tmp_path / "media").mkdir()
@@ -39,6 +42,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 @pytest.fixture
 def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail if the derivation is built or anything is rendered."""
+
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("work started before the system check")
 
@@ -58,19 +62,22 @@ def bin_folder(tmp_path: Path, *programs: str) -> Path:
     return folder
 
 
-def test_no_latex_and_no_dvisvgm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 no_work: None) -> None:
+def test_no_latex_and_no_dvisvgm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_work: None
+) -> None:
     monkeypatch.setenv("PATH", str(bin_folder(tmp_path)))
     before = snapshot(tmp_path)
-    assert_one_line_error(invoke("render", SCENE), 1, "latex and dvisvgm not found",
-                          f"`{TEX_APT} dvisvgm`")
+    assert_one_line_error(
+        invoke("render", SCENE), 1, "latex and dvisvgm not found", f"`{TEX_APT} dvisvgm`"
+    )
     assert snapshot(tmp_path) == before
 
 
 def test_no_dvisvgm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_work: None) -> None:
     monkeypatch.setenv("PATH", str(bin_folder(tmp_path, "latex", "kpsewhich")))
-    line = assert_one_line_error(invoke("render", SCENE), 1, "dvisvgm not found",
-                                 "`sudo apt-get install dvisvgm`")
+    line = assert_one_line_error(
+        invoke("render", SCENE), 1, "dvisvgm not found", "`sudo apt-get install dvisvgm`"
+    )
     assert "texlive" not in line
 
 
@@ -79,8 +86,9 @@ def test_no_latex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_work: None
     assert_one_line_error(invoke("render", SCENE), 1, "latex not found", f"`{TEX_APT}`")
 
 
-def test_latex_without_standalone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  no_work: None) -> None:
+def test_latex_without_standalone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_work: None
+) -> None:
     """texlive-latex-base alone: latex runs, Manim's template class is missing."""
     folder = bin_folder(tmp_path, "latex", "dvisvgm")
     real = shutil.which("kpsewhich")
@@ -90,8 +98,12 @@ def test_latex_without_standalone(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     script.chmod(0o755)
     monkeypatch.setenv("PATH", str(folder))
     assert missing_tex_files() == ["standalone.cls", "preview.sty"]
-    assert_one_line_error(invoke("render", SCENE), 1, "standalone.cls, preview.sty are not",
-                          "`sudo apt-get install texlive-latex-extra`")
+    assert_one_line_error(
+        invoke("render", SCENE),
+        1,
+        "standalone.cls, preview.sty are not",
+        "`sudo apt-get install texlive-latex-extra`",
+    )
 
 
 def test_every_tex_file_is_found_here() -> None:
@@ -100,13 +112,22 @@ def test_every_tex_file_is_found_here() -> None:
     assert missing_tex_files() == []
 
 
-@pytest.mark.parametrize("module, library, message", [
-    ("cairo", "Cairo", "libcairo.so.2: cannot open shared object file"),
-    ("manimpango", "Pango", "libpango-1.0.so.0: cannot open shared object file"),
-])
+@pytest.mark.parametrize(
+    "module, library, message",
+    [
+        ("cairo", "Cairo", "libcairo.so.2: cannot open shared object file"),
+        ("manimpango", "Pango", "libpango-1.0.so.0: cannot open shared object file"),
+    ],
+)
 @pytest.mark.parametrize("command", ["render", "list"])
-def test_no_cairo_or_pango(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
-                           module: str, library: str, message: str, command: str) -> None:
+def test_no_cairo_or_pango(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    module: str,
+    library: str,
+    message: str,
+    command: str,
+) -> None:
     """A fresh process in which ``import cairo`` (or ``manimpango``) fails the way it does
     when the shared library is absent."""
     fake = tmp_path_factory.mktemp("fake") / module
@@ -114,8 +135,14 @@ def test_no_cairo_or_pango(tmp_path: Path, tmp_path_factory: pytest.TempPathFact
     (fake / "__init__.py").write_text(f"raise ImportError({message!r})\n")
     env = dict(os.environ, PYTHONPATH=str(fake.parent), PYTHONHASHSEED="0")
     before = snapshot(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "chainrule", command], env=env,
-                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "chainrule", command],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()

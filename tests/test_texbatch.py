@@ -24,8 +24,11 @@ import manim.mobject.text.tex_mobject as tex_mobject  # noqa: E402
 SAMPLE: tuple[tuple[str, ...], ...] = (
     ("x",),
     (r"dZ^{[1]}", "=", r"W^{[2]T}", r"dZ^{[2]}", r"\ast", r"g^{[1]\prime}(Z^{[1]})"),
-    (r"\frac{\partial \mathcal{L}}{\partial z^{[1]}_{ij}}", "=",
-     r"\sum_{k} w^{[2]}_{ki}\,dz^{[2]}_{kj}"),
+    (
+        r"\frac{\partial \mathcal{L}}{\partial z^{[1]}_{ij}}",
+        "=",
+        r"\sum_{k} w^{[2]}_{ki}\,dz^{[2]}_{kj}",
+    ),
     (r"\left[\begin{array}{c}\quad \\\quad \\\end{array}\right.",),
     (r"db^{[1]}", "=", r"\frac{1}{m}", r"\sum_{\text{columns}}", r"dZ^{[1]}"),
 )
@@ -59,8 +62,9 @@ def assert_same_mobject(ours: MathTex, theirs: MathTex) -> None:
     for a, b in zip(ours.submobjects, theirs.submobjects, strict=True):
         np.testing.assert_allclose(a.get_all_points(), b.get_all_points(), atol=1e-9)
     for corner in (np.array([-1, -1, 0]), np.array([1, 1, 0])):  # the bounding box
-        np.testing.assert_allclose(ours.get_critical_point(corner),
-                                   theirs.get_critical_point(corner), atol=1e-9)
+        np.testing.assert_allclose(
+            ours.get_critical_point(corner), theirs.get_critical_point(corner), atol=1e-9
+        )
     assert ours.width == pytest.approx(theirs.width, abs=1e-9)
     assert ours.height == pytest.approx(theirs.height, abs=1e-9)
 
@@ -83,15 +87,15 @@ def batched(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, texbatch.Ba
     return folder, stats
 
 
-def test_one_latex_and_one_dvisvgm_run_for_all(batched: tuple[Path, texbatch.BatchStats]
-                                               ) -> None:
+def test_one_latex_and_one_dvisvgm_run_for_all(batched: tuple[Path, texbatch.BatchStats]) -> None:
     _, stats = batched
     assert (stats.requested, stats.compiled, stats.failed) == (len(SAMPLE), len(SAMPLE), 0)
     assert (stats.latex_runs, stats.dvisvgm_runs) == (1, 1)
 
 
 def test_batched_svgs_make_the_same_mobjects_as_manims_own(
-        manims_own: Path, batched: tuple[Path, texbatch.BatchStats]) -> None:
+    manims_own: Path, batched: tuple[Path, texbatch.BatchStats]
+) -> None:
     folder, _ = batched
     for strings in SAMPLE:
         with tex_dir(manims_own):
@@ -103,13 +107,15 @@ def test_batched_svgs_make_the_same_mobjects_as_manims_own(
 
 
 def test_batched_svgs_are_manims_up_to_the_order_of_glyph_definitions(
-        manims_own: Path, batched: tuple[Path, texbatch.BatchStats]) -> None:
+    manims_own: Path, batched: tuple[Path, texbatch.BatchStats]
+) -> None:
     folder, _ = batched
     theirs = sorted(manims_own.glob("*.svg"))
     assert [p.name for p in theirs] == sorted(p.name for p in folder.glob("*.svg"))
     for path in theirs:
         assert sorted(path.read_text().splitlines()) == sorted(
-            (folder / path.name).read_text().splitlines()), path.name
+            (folder / path.name).read_text().splitlines()
+        ), path.name
 
 
 def test_files_are_where_manims_cache_looks(tmp_path: Path) -> None:
@@ -131,8 +137,7 @@ def test_mathtex_request_is_what_mathtex_compiles(tmp_path: Path) -> None:
     asked: list[tuple[str, str | None]] = []
     original = tex_mobject.tex_to_svg_file
 
-    def spy(expression: str, environment: str | None = None, tex_template: object = None
-            ) -> Path:
+    def spy(expression: str, environment: str | None = None, tex_template: object = None) -> Path:
         asked.append((expression, environment))
         return original(expression, environment, tex_template)
 
@@ -154,8 +159,7 @@ def test_tuples_as_manim_takes_them_are_accepted(tmp_path: Path) -> None:
     assert (stats.requested, stats.compiled) == (2, 2)
 
 
-def test_cached_files_are_skipped(tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cached_files_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with tex_dir(tmp_path):
         requests = [mathtex_request(s) for s in ("p", "q")]
         precompile(requests[:1])
@@ -168,8 +172,7 @@ def test_cached_files_are_skipped(tmp_path: Path,
     assert (again.cached, again.compiled, again.latex_runs, again.dvisvgm_runs) == (2, 0, 0, 0)
 
 
-def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                         ) -> None:
+def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     commands: list[list[str]] = []
     real_run = subprocess.run
 
@@ -187,9 +190,9 @@ def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(dvisvgm) == 1 and {"--no-fonts", "--verbosity=0", "--page=1-"} <= set(dvisvgm[0])
 
 
-def test_inside_the_latex_sandbox_the_sandboxed_command_is_used(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch
-                                                               ) -> None:
+def test_inside_the_latex_sandbox_the_sandboxed_command_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from manim_adapter.sandbox import latex_sandbox
 
     commands: list[list[str]] = []
@@ -244,15 +247,21 @@ def test_each_page_starts_with_fresh_counters(tmp_path: Path) -> None:
     with tex_dir(tmp_path / "single"):
         single = tex_to_svg_file("c^2", "align")
     with tex_dir(tmp_path / "batch"):
-        stats = precompile([("a^2", "align", None), ("b^2", "align", None),
-                            ("c^2", "align", None)])
+        stats = precompile([("a^2", "align", None), ("b^2", "align", None), ("c^2", "align", None)])
     assert stats.compiled == 3
     batched = tmp_path / "batch" / single.name
     assert sorted(batched.read_text().splitlines()) == sorted(single.read_text().splitlines())
 
 
-@pytest.mark.parametrize("wrapped", ["(31 \npages, 11264 bytes)", "(3\n1 pages, 112 bytes)",
-                                     "(31 pa\nges, 112 bytes)", "(31 pages, 112 bytes)"])
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "(31 \npages, 11264 bytes)",
+        "(3\n1 pages, 112 bytes)",
+        "(31 pa\nges, 112 bytes)",
+        "(31 pages, 112 bytes)",
+    ],
+)
 def test_the_page_count_is_read_wherever_tex_wraps_the_log_line(wrapped: str) -> None:
     log = f"x\nOutput written on /tmp/{'d' * 50}/batch0.dvi {wrapped}.\nmore"
     assert texbatch.page_count(log) == 31
@@ -267,8 +276,9 @@ def test_a_long_folder_name_is_no_problem(tmp_path: Path) -> None:
     assert (stats.compiled, stats.failed, stats.latex_runs) == (3, 0, 1)
 
 
-def test_a_batch_that_keeps_failing_gives_up(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_that_keeps_failing_gives_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every run fails without a clue: the batch stops after a few runs, not 2N - 1."""
     monkeypatch.setattr(texbatch, "_PAGES", __import__("re").compile("never matches"))
     with tex_dir(tmp_path):
@@ -303,8 +313,11 @@ def test_templates_that_cannot_share_a_document_are_left_to_manim(tmp_path: Path
 
 
 def test_pages_are_renumbered_like_a_single_page_file() -> None:
-    page = ("<svg>\n<defs>\n<path id='g4-1' d='M0'/>\n<path id='g7-2' d='M1'/>\n</defs>\n"
-            "<g id='page3'>\n<use x='1' y='2' xlink:href='#g7-2'/>\n"
-            "<use x='3' y='4' xlink:href='#g4-1'/>\n</g>\n</svg>")
+    page = (
+        "<svg>\n<defs>\n<path id='g4-1' d='M0'/>\n<path id='g7-2' d='M1'/>\n</defs>\n"
+        "<g id='page3'>\n<use x='1' y='2' xlink:href='#g7-2'/>\n"
+        "<use x='3' y='4' xlink:href='#g4-1'/>\n</g>\n</svg>"
+    )
     assert texbatch.normalise_page(page) == page.replace("g4-", "g0-").replace(
-        "g7-", "g1-").replace("page3", "page1")
+        "g7-", "g1-"
+    ).replace("page3", "page1")

@@ -13,8 +13,12 @@ import pytest
 from chainrule.config import Settings
 from chainrule.errors import ConfigError
 from chainrule.texsafe import check_label, escape_tex
-from manim_adapter.sandbox import (NO_SHELL_ESCAPE, SANDBOX_VARIABLES, latex_sandbox,
-                                   sandboxed_command)
+from manim_adapter.sandbox import (
+    NO_SHELL_ESCAPE,
+    SANDBOX_VARIABLES,
+    latex_sandbox,
+    sandboxed_command,
+)
 from cli_support import assert_one_line_error, invoke
 
 READS, WRITES = "makes TeX read a file", "makes TeX write a file or run a command"
@@ -65,8 +69,7 @@ def test_dangerous_labels_are_refused_with_the_reason(label: str, reason: str) -
     assert str(caught.value).startswith("title ")
 
 
-@pytest.mark.parametrize("label, reason", INJECTIONS[::4],
-                         ids=[i[0][:24] for i in INJECTIONS[::4]])
+@pytest.mark.parametrize("label, reason", INJECTIONS[::4], ids=[i[0][:24] for i in INJECTIONS[::4]])
 def test_dangerous_labels_in_a_config_name_the_file_and_key(label: str, reason: str) -> None:
     from chainrule.config import toml_value
 
@@ -76,30 +79,42 @@ def test_dangerous_labels_in_a_config_name_the_file_and_key(label: str, reason: 
     assert reason in str(caught.value)
 
 
-def test_a_dangerous_option_value_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
+def test_a_dangerous_option_value_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "c.toml").write_text("[labels]\ntitle = '\\immediate\\write18{id}'\n")
-    assert_one_line_error(invoke("render", "--config", "c.toml"), 2, "c.toml", "[labels] title",
-                          "\\immediate", "run a command")
+    assert_one_line_error(
+        invoke("render", "--config", "c.toml"),
+        2,
+        "c.toml",
+        "[labels] title",
+        "\\immediate",
+        "run a command",
+    )
 
 
-@pytest.mark.parametrize("label", [
-    "Where does {formula} come from?",
-    "Deep Learning Specialization · Course 1 · Week 3",
-    "dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1])",
-    "50% of $5 & #1 {braces} a_b ~x",
-    r"a \\ b, \% and \$",  # control symbols are harmless, and escaped anyway
-    "",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Where does {formula} come from?",
+        "Deep Learning Specialization · Course 1 · Week 3",
+        "dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1])",
+        "50% of $5 & #1 {braces} a_b ~x",
+        r"a \\ b, \% and \$",  # control symbols are harmless, and escaped anyway
+        "",
+    ],
+)
 def test_plain_labels_pass(label: str) -> None:
     check_label("title", label)
 
 
 def test_escape_tex_prints_every_character_literally() -> None:
     assert escape_tex(r"\input{x}") == r"\textbackslash{}input\{x\}"
-    assert escape_tex("^^5c $x$ % # & _ ~") == (r"\textasciicircum{}\textasciicircum{}5c \$x\$ "
-                                               r"\% \# \& \_ \textasciitilde{}")
+    assert escape_tex("^^5c $x$ % # & _ ~") == (
+        r"\textasciicircum{}\textasciicircum{}5c \$x\$ "
+        r"\% \# \& \_ \textasciitilde{}"
+    )
 
 
 # ---------------------------------------------------------------------- LaTeX itself
@@ -144,13 +159,15 @@ def _try(function: Any, tex_file: Path) -> bool:
 @needs_latex
 @pytest.mark.parametrize("sandboxed", [False, True])
 def test_write18_does_not_run_even_where_texmf_enables_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandboxed: bool) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandboxed: bool
+) -> None:
     """A machine configured with ``shell_escape = t`` runs ``\\write18`` (the control case,
     so this test can fail); our LaTeX call does not."""
     monkeypatch.setenv("shell_escape", "t")
     marker = tmp_path / "pwned"
-    ok, log = compile_tex(tmp_path, r"\immediate\write18{touch {}}".replace("{}", str(marker)),
-                          sandboxed)
+    ok, log = compile_tex(
+        tmp_path, r"\immediate\write18{touch {}}".replace("{}", str(marker)), sandboxed
+    )
     assert ok
     if sandboxed:
         assert not marker.exists()
@@ -162,14 +179,19 @@ def test_write18_does_not_run_even_where_texmf_enables_it(
 @needs_latex
 def test_writing_outside_its_folder_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "written.txt"
-    compile_tex(tmp_path, rf"\immediate\openout5={target} \immediate\write5{{x}}"
-                r"\immediate\closeout5", sandboxed=True)
+    compile_tex(
+        tmp_path,
+        rf"\immediate\openout5={target} \immediate\write5{{x}}"
+        r"\immediate\closeout5",
+        sandboxed=True,
+    )
     assert not target.exists()
 
 
 @needs_latex
-def test_escaped_injection_typesets_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                            ) -> None:
+def test_escaped_injection_typesets_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("shell_escape", "t")
     marker = tmp_path / "pwned"
     nasty = rf"\immediate\write18{{touch {marker}}} \input{{/etc/passwd}} ^^5c $ % # & _ ~"
@@ -178,6 +200,7 @@ def test_escaped_injection_typesets_as_text(tmp_path: Path, monkeypatch: pytest.
 
 
 # ---------------------------------------------------------------------- an interrupted compile
+
 
 @needs_latex
 def test_a_leftover_dvi_is_compiled_again(tmp_path: Path) -> None:
@@ -192,9 +215,9 @@ def test_a_leftover_dvi_is_compiled_again(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("step", ["compile_tex", "convert_to_svg"])
-def test_an_interrupted_step_leaves_no_partial_file(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    step: str) -> None:
+def test_an_interrupted_step_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
     from manim import tempconfig
     from manim.utils import tex_file_writing as writing
 
@@ -222,11 +245,14 @@ def test_the_sandbox_wraps_manims_command_and_restores_it() -> None:
     original = writing.make_tex_compilation_command
     functions = (writing.compile_tex, writing.convert_to_svg)
     with latex_sandbox():
-        command = writing.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"),
-                                                       Path("/t"))
+        command = writing.make_tex_compilation_command(
+            "latex", ".dvi", Path("/t/a.tex"), Path("/t")
+        )
         with latex_sandbox():  # nesting does not wrap twice
-            assert writing.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"),
-                                                        Path("/t")) == command
+            assert (
+                writing.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"), Path("/t"))
+                == command
+            )
     assert writing.make_tex_compilation_command is original
     assert (writing.compile_tex, writing.convert_to_svg) == functions
     assert command[0] == "env" and "TEXMFOUTPUT=/t" in command
@@ -242,8 +268,9 @@ def test_sandboxed_command_keeps_the_compilers_flags() -> None:
 
 @needs_latex
 @pytest.mark.render
-def test_a_real_render_runs_latex_sandboxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                            ) -> None:
+def test_a_real_render_runs_latex_sandboxed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every LaTeX call of an actual scene render goes through the sandbox."""
     import subprocess
 
@@ -260,10 +287,20 @@ def test_a_real_render_runs_latex_sandboxed(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(tex_file_writing.subprocess, "run", spy)
     (tmp_path / "work").mkdir()
-    unit = RenderUnit(scene="WhyTranspose", scene_path="scenes.transpose:WhyTranspose",
-                      settings=Settings(), stem="w", video_format="mp4", width=128, height=72,
-                      fps=5, work_dir=str(tmp_path / "work"), cache_dir=str(tmp_path / "cache"),
-                      key="", label="w")
+    unit = RenderUnit(
+        scene="WhyTranspose",
+        scene_path="scenes.transpose:WhyTranspose",
+        settings=Settings(),
+        stem="w",
+        video_format="mp4",
+        width=128,
+        height=72,
+        fps=5,
+        work_dir=str(tmp_path / "work"),
+        cache_dir=str(tmp_path / "cache"),
+        key="",
+        label="w",
+    )
     result = draw_unit(unit)
     assert result.error is None, result.traceback
     latex_calls = [c for c in calls if "dvisvgm" not in c[0]]

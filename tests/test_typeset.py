@@ -21,9 +21,10 @@ from scenes import typeset  # noqa: E402
 from scenes.build import line_starts  # noqa: E402
 
 #: The networks every scene is checked for: the default and one of another shape.
-SPECS = {"default": NetworkSpec(),
-         "3-4-2-relu-m3": NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")}
-
+SPECS = {
+    "default": NetworkSpec(),
+    "3-4-2-relu-m3": NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+}
 
 
 def screen_request(*strings: str) -> object:
@@ -42,8 +43,7 @@ def test_scene_requests_cover_the_derivation_displays() -> None:
     assert screen_request(*typeset.tex_strings(step.equation)).name in names
     for badge in step.badges:
         assert screen_request(badge.tex).name in names
-    assert typeset.scene_step_ids(ShapeCheck, derivation) == ("dZ1.candidates",
-                                                               "dZ1.shapes")
+    assert typeset.scene_step_ids(ShapeCheck, derivation) == ("dZ1.candidates", "dZ1.shapes")
 
 
 def test_every_way_equation_lines_can_break_an_equation_is_predicted() -> None:
@@ -71,7 +71,9 @@ def test_lines_follow_line_starts(monkeypatch: pytest.MonkeyPatch) -> None:
     parts = tuple(TexPart(name, name) for name in ("a", "b", "c", "d"))
     monkeypatch.setattr(typeset, "line_starts", lambda p: (2,))
     assert [tuple(p.name for p in run) for run in typeset.line_runs(parts)] == [
-        ("a", "b"), ("c", "d")]
+        ("a", "b"),
+        ("c", "d"),
+    ]
 
 
 @contextmanager
@@ -83,8 +85,12 @@ def counted_compiles() -> Iterator[list[str]]:
     original = tex_file_writing.compile_tex
 
     def compile_tex(tex_file: Path, *args: object, **kwargs: object) -> Path:
-        compiled.append(Path(tex_file).read_text(encoding="utf-8").partition(
-            r"\begin{document}")[2].strip()[:200])
+        compiled.append(
+            Path(tex_file)
+            .read_text(encoding="utf-8")
+            .partition(r"\begin{document}")[2]
+            .strip()[:200]
+        )
         return original(tex_file, *args, **kwargs)
 
     tex_file_writing.compile_tex = compile_tex  # type: ignore[assignment]
@@ -110,8 +116,9 @@ NOT_YET_FORESEEN = ("WhyTranspose", "RealNumbers", "ColumnByColumn", "OtherGradi
 @pytest.mark.render
 @pytest.mark.parametrize("network", list(SPECS))
 @pytest.mark.parametrize("scene", [s for s in catalog_scenes() if s not in NOT_YET_FORESEEN])
-def test_after_precompile_a_render_typesets_nothing_itself(tmp_path: Path, scene: str,
-                                                           network: str) -> None:
+def test_after_precompile_a_render_typesets_nothing_itself(
+    tmp_path: Path, scene: str, network: str
+) -> None:
     """Every TeX string the scene asks for was foreseen and batch-typeset: zero misses."""
     from chainrule.catalog import discover
 
@@ -120,10 +127,18 @@ def test_after_precompile_a_render_typesets_nothing_itself(tmp_path: Path, scene
     subclass = type(scene, (base,), {"spec": spec})
     tex_dir = tmp_path / "Tex"
     # its own text folder: Manim's text cache ignores the pixel width Pango wraps lines at
-    settings = {"media_dir": str(tmp_path), "tex_dir": str(tex_dir),
-                "text_dir": str(tmp_path / "texts"), "verbosity": "WARNING",
-                "progress_bar": "none", "disable_caching": True, "dry_run": True,
-                "pixel_width": 128, "pixel_height": 72, "frame_rate": 5}
+    settings = {
+        "media_dir": str(tmp_path),
+        "tex_dir": str(tex_dir),
+        "text_dir": str(tmp_path / "texts"),
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "disable_caching": True,
+        "dry_run": True,
+        "pixel_width": 128,
+        "pixel_height": 72,
+        "frame_rate": 5,
+    }
     with tempconfig(settings):
         stats = typeset.precompile_scene(subclass)
         assert stats.compiled > 0 and stats.failed == 0, stats.describe()

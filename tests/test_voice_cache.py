@@ -36,14 +36,19 @@ class Counting:
         return Speech(np.tile(codes, 100), 100, spans)
 
 
-LINES = (Line.of("a", "A", "Take z[1]_11. Then W[2]ᵀ."),
-         Line.of("b", "B", "Divide by m."),
-         Line.of("c", "C", "It is 0.5 here; see g′."))
+LINES = (
+    Line.of("a", "A", "Take z[1]_11. Then W[2]ᵀ."),
+    Line.of("b", "B", "Divide by m."),
+    Line.of("c", "C", "It is 0.5 here; see g′."),
+)
 
 
 def same(one: Speech, other: Speech) -> bool:
-    return (np.array_equal(one.samples, other.samples) and one.rate == other.rate
-            and one.spans == other.spans)
+    return (
+        np.array_equal(one.samples, other.samples)
+        and one.rate == other.rate
+        and one.spans == other.spans
+    )
 
 
 def test_second_run_speaks_nothing(tmp_path: Path) -> None:
@@ -120,18 +125,27 @@ def test_recording_keyed_by_content(tmp_path: Path) -> None:
     folder = tmp_path / "takes"
     folder.mkdir()
     t = np.arange(16_000) / 16_000
-    soundfile.write(folder / "a.wav", (0.5 * np.sin(2 * np.pi * 300 * t)).astype(np.float32),
-                    16_000, subtype="PCM_16")
+    soundfile.write(
+        folder / "a.wav",
+        (0.5 * np.sin(2 * np.pi * 300 * t)).astype(np.float32),
+        16_000,
+        subtype="PCM_16",
+    )
     engine, cache = RecordedEngine(folder), SpeechCache(tmp_path / "speech")
     line = Line.of("a", "A", "Divide by m.")
     first = speak_all(engine, [line], cache)["a"]
     speak_all(engine, [line], cache)
     assert engine.calls == 1
     size = (folder / "a.wav").stat().st_size
-    soundfile.write(folder / "a.wav", (0.25 * np.sin(2 * np.pi * 300 * t)).astype(np.float32),
-                    16_000, subtype="PCM_16")
+    soundfile.write(
+        folder / "a.wav",
+        (0.25 * np.sin(2 * np.pi * 300 * t)).astype(np.float32),
+        16_000,
+        subtype="PCM_16",
+    )
     assert (folder / "a.wav").stat().st_size == size
     second = speak_all(engine, [line], cache)["a"]
     assert engine.calls == 2
-    assert np.max(np.abs(second.samples)) == pytest.approx(np.max(np.abs(first.samples)) / 2,
-                                                           rel=0.02)
+    assert np.max(np.abs(second.samples)) == pytest.approx(
+        np.max(np.abs(first.samples)) / 2, rel=0.02
+    )

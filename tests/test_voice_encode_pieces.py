@@ -21,12 +21,17 @@ FRAME = 1024
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 9000), st.integers(0, 9000)), min_size=1, max_size=12),
-       st.integers(1, 5), st.sampled_from([4, 16, 1024]))
-def test_every_cut_is_frame_aligned_inside_silence(runs: list[tuple[int, int]], pieces: int,
-                                                   frame: int) -> None:
-    track = np.concatenate([np.concatenate([np.full(sound, 0.5), np.zeros(quiet)])
-                            for sound, quiet in runs]).astype(np.float32)
+@given(
+    st.lists(st.tuples(st.integers(1, 9000), st.integers(0, 9000)), min_size=1, max_size=12),
+    st.integers(1, 5),
+    st.sampled_from([4, 16, 1024]),
+)
+def test_every_cut_is_frame_aligned_inside_silence(
+    runs: list[tuple[int, int]], pieces: int, frame: int
+) -> None:
+    track = np.concatenate(
+        [np.concatenate([np.full(sound, 0.5), np.zeros(quiet)]) for sound, quiet in runs]
+    ).astype(np.float32)
     cuts = silent_cuts(track, frame, pieces)
     assert len(cuts) <= pieces - 1
     assert cuts == sorted(set(cuts))
@@ -34,7 +39,7 @@ def test_every_cut_is_frame_aligned_inside_silence(runs: list[tuple[int, int]], 
     for cut in cuts:
         assert cut % frame == 0 and 0 < cut < len(track)
         assert cut - margin >= 0 and cut + margin <= len(track)
-        assert not np.any(track[cut - margin:cut + margin])
+        assert not np.any(track[cut - margin : cut + margin])
 
 
 def speech_like(seconds: float, seed: int = 3) -> np.ndarray:
@@ -61,7 +66,7 @@ def trace_at(samples: np.ndarray, track: np.ndarray, cut: int) -> float:
     """The largest coding error within one frame of ``cut``, over the 99th percentile of the
     coding error of the whole track: about 1 or less where nothing happens at the cut."""
     error = np.abs(samples - track)
-    return float(np.max(error[cut - FRAME:cut + FRAME]) / np.percentile(error, 99))
+    return float(np.max(error[cut - FRAME : cut + FRAME]) / np.percentile(error, 99))
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +78,9 @@ def long_track(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarr
     return video, speech_like(count / RATE)[:count], start
 
 
-def test_pieces_decode_like_one_encoder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        long_track: tuple[Path, np.ndarray, int]) -> None:
+def test_pieces_decode_like_one_encoder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, long_track: tuple[Path, np.ndarray, int]
+) -> None:
     video, track, start = long_track
     monkeypatch.setattr(mux.os, "cpu_count", lambda: 1)
     whole = encode_audio(track, RATE, ".mp4", start)
@@ -86,16 +92,16 @@ def test_pieces_decode_like_one_encoder(tmp_path: Path, monkeypatch: pytest.Monk
     assert set(steps.tolist()) == {FRAME}  # one packet per frame, none lost or doubled
     one, two = decoded(tmp_path, "one", video, whole), decoded(tmp_path, "two", video, pieces)
     assert len(one) == len(two) == len(track)
-    assert np.max(np.abs(two[cut[0] - FRAME:cut[0] + FRAME])) < 1e-4  # silence stays silent
+    assert np.max(np.abs(two[cut[0] - FRAME : cut[0] + FRAME])) < 1e-4  # silence stays silent
     assert trace_at(two, track, cut[0]) <= 1.0
     error_one = float(np.sqrt(np.mean((one - track) ** 2)))
     error_two = float(np.sqrt(np.mean((two - track) ** 2)))
     assert error_two <= 1.1 * error_one  # as faithful as one encoder
 
 
-def test_a_cut_inside_sound_would_leave_a_trace(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch,
-                                                long_track: tuple[Path, np.ndarray, int]) -> None:
+def test_a_cut_inside_sound_would_leave_a_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, long_track: tuple[Path, np.ndarray, int]
+) -> None:
     """The control of the test above: the same check on a cut put inside a burst fails."""
     video, track, start = long_track
     loud = int(np.flatnonzero(np.abs(track) > 0.2)[len(track) // 4 // 2]) // FRAME * FRAME

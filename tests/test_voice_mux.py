@@ -39,13 +39,14 @@ def packets(path: Path) -> list[bytes]:
 def click_track(seconds: float, at: float) -> np.ndarray:
     """Silence with a 1 ms click of 0.8 at ``at`` seconds."""
     track = np.zeros(round(seconds * RATE), dtype=np.float32)
-    track[round(at * RATE):round(at * RATE) + 48] = 0.8
+    track[round(at * RATE) : round(at * RATE) + 48] = 0.8
     return track
 
 
 @pytest.mark.parametrize(("suffix", "encoder", "video_codec", "audio_codec"), FORMATS)
-def test_audio_stream_codec_length_and_alignment(tmp_path: Path, suffix: str, encoder: str,
-                                                  video_codec: str, audio_codec: str) -> None:
+def test_audio_stream_codec_length_and_alignment(
+    tmp_path: Path, suffix: str, encoder: str, video_codec: str, audio_codec: str
+) -> None:
     video = tmp_path / f"silent{suffix}"
     make_video(video, encoder)
     target = tmp_path / f"voiced{suffix}"
@@ -72,8 +73,9 @@ def test_audio_stream_codec_length_and_alignment(tmp_path: Path, suffix: str, en
 
 
 @pytest.mark.parametrize(("suffix", "encoder", "video_codec", "audio_codec"), FORMATS[:1])
-def test_track_fitted_to_the_video(tmp_path: Path, suffix: str, encoder: str,
-                                   video_codec: str, audio_codec: str) -> None:
+def test_track_fitted_to_the_video(
+    tmp_path: Path, suffix: str, encoder: str, video_codec: str, audio_codec: str
+) -> None:
     """A track shorter than the video is padded, a longer one cut: the audio lasts as long as
     the video either way."""
     video = tmp_path / f"v{suffix}"
@@ -97,7 +99,7 @@ def test_speech_level_survives_encoding(tmp_path: Path) -> None:
     silences either side stay near 0 (no jump at a seam placed in silence)."""
     t = np.arange(RATE) / RATE
     track = np.zeros(2 * RATE, dtype=np.float32)
-    track[RATE // 2: RATE // 2 + RATE] = 0.2 * np.sin(2 * np.pi * 220 * t)
+    track[RATE // 2 : RATE // 2 + RATE] = 0.2 * np.sin(2 * np.pi * 220 * t)
     for suffix, encoder in (("mp4", "libx264"), ("webm", "libvpx-vp9")):
         video = tmp_path / f"v.{suffix}"
         make_video(video, encoder)
@@ -122,7 +124,8 @@ def test_other_containers_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("suffix", "encoder"), [("mp4", "libx264"), ("webm", "libvpx-vp9")])
 def test_normalised_speech_decodes_at_minus_16_lufs_below_minus_1_dbfs(
-        tmp_path: Path, suffix: str, encoder: str) -> None:
+    tmp_path: Path, suffix: str, encoder: str
+) -> None:
     """Piper speech normalised, encoded and decoded: still -16 LUFS (±0.5) and no decoded
     sample above -1 dBFS although AAC and Opus overshoot peaks."""
     from chainrule.voice.lines import Line
@@ -131,8 +134,9 @@ def test_normalised_speech_decodes_at_minus_16_lufs_below_minus_1_dbfs(
     from chainrule.voice.track import mix, normalise
     from scenes.narration import VoiceMark
 
-    speech = PiperEngine().speak(Line.of("a", "A", "The gradient of W[2] is dZ[2] A[1]ᵀ. "
-                                                   "Fold back through g′(z[1])."))
+    speech = PiperEngine().speak(
+        Line.of("a", "A", "The gradient of W[2] is dZ[2] A[1]ᵀ. Fold back through g′(z[1]).")
+    )
     seconds = speech.seconds + 1.0
     track = normalise(mix([VoiceMark("a", 0.5)], {"a": speech}, seconds), RATE)
     video = tmp_path / f"v.{suffix}"

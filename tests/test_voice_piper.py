@@ -15,8 +15,7 @@ from chainrule.voice.measure import rms_db
 from chainrule.voice.piper_voice import GAP, PiperEngine, piper_version
 from chainrule.voice.track import RATE
 
-LINE = Line.of("dW2", "The weight gradient",
-               "The gradient of W[2] is dZ[2] A[1]ᵀ. Divide by m.")
+LINE = Line.of("dW2", "The weight gradient", "The gradient of W[2] is dZ[2] A[1]ᵀ. Divide by m.")
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +51,9 @@ def test_spans_in_order_inside_the_speech(speech: Speech) -> None:
     # each span is sound, the gap between them silence
     assert rms_db(speech.samples, RATE, first.start, first.end) > -40
     assert rms_db(speech.samples, RATE, second.start, second.end) > -40
-    assert np.max(np.abs(speech.samples[round(first.end * RATE):
-                                         round(second.start * RATE)])) == 0.0
+    assert (
+        np.max(np.abs(speech.samples[round(first.end * RATE) : round(second.start * RATE)])) == 0.0
+    )
 
 
 def test_speech_is_trimmed(speech: Speech) -> None:
@@ -64,7 +64,7 @@ def test_speech_is_trimmed(speech: Speech) -> None:
 
 
 def test_spoken_text_reaches_piper(engine: PiperEngine) -> None:
-    """"W[2]ᵀ" is read "W two transpose": longer than the letter W alone."""
+    """ "W[2]ᵀ" is read "W two transpose": longer than the letter W alone."""
     assert LINE.sentences[0].spoken.startswith("The gradient of W two is d Z two")
     notation = engine.speak(Line.of("t", "T", "W[2]ᵀ."))
     letter = engine.speak(Line.of("t", "T", "W."))

@@ -24,8 +24,9 @@ from chainrule.voice.track import MARGIN
 RATE = 48_000
 
 
-def tone(seconds: float, rate: int, silence: float = 0.0, channels: int = 1,
-         level: float = 0.5) -> np.ndarray:
+def tone(
+    seconds: float, rate: int, silence: float = 0.0, channels: int = 1, level: float = 0.5
+) -> np.ndarray:
     """A 440 Hz tone of ``seconds`` with ``silence`` seconds of digital silence on each side
     (shape (n,) or (n, channels))."""
     t = np.arange(round(seconds * rate)) / rate
@@ -100,11 +101,13 @@ def test_all_zero_samples_refused(folder: Path) -> None:
 
 
 def test_near_silence_refused_but_quiet_speech_accepted(folder: Path) -> None:
-    soundfile.write(folder / "hiss.wav", tone(1.0, 48_000, level=10 ** (-66 / 20)), 48_000,
-                    subtype="FLOAT")
+    soundfile.write(
+        folder / "hiss.wav", tone(1.0, 48_000, level=10 ** (-66 / 20)), 48_000, subtype="FLOAT"
+    )
     assert "silent" in refusal(folder, "hiss")
-    soundfile.write(folder / "quiet.wav", tone(1.0, 48_000, level=10 ** (-40 / 20)), 48_000,
-                    subtype="FLOAT")
+    soundfile.write(
+        folder / "quiet.wav", tone(1.0, 48_000, level=10 ** (-40 / 20)), 48_000, subtype="FLOAT"
+    )
     RecordedEngine(folder).check([line("quiet")])
 
 
@@ -144,25 +147,30 @@ def spoken(folder: Path, name: str, step_id: str) -> Speech:
     return speech
 
 
-@pytest.mark.parametrize(("name", "rate", "channels", "subtype"), [
-    ("a.wav", 8000, 1, "PCM_16"),       # telephone mono
-    ("b.wav", 44_100, 6, "PCM_24"),     # a 5.1 export
-    ("c.wav", 48_000, 1, "FLOAT"),      # 48 kHz float
-    ("d.flac", 22_050, 2, "PCM_16"),
-    ("e.ogg", 32_000, 1, "VORBIS"),
-    ("f.wav", 11_025, 2, "PCM_U8"),
-])
-def test_odd_valid_files_accepted(tmp_path: Path, name: str, rate: int, channels: int,
-                                  subtype: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "rate", "channels", "subtype"),
+    [
+        ("a.wav", 8000, 1, "PCM_16"),  # telephone mono
+        ("b.wav", 44_100, 6, "PCM_24"),  # a 5.1 export
+        ("c.wav", 48_000, 1, "FLOAT"),  # 48 kHz float
+        ("d.flac", 22_050, 2, "PCM_16"),
+        ("e.ogg", 32_000, 1, "VORBIS"),
+        ("f.wav", 11_025, 2, "PCM_U8"),
+    ],
+)
+def test_odd_valid_files_accepted(
+    tmp_path: Path, name: str, rate: int, channels: int, subtype: str
+) -> None:
     """A 1.3 s tone between 0.4 s of silence comes back as 1.3 s (±10 ms, besides the
     margin trimming keeps on each side) at 48 kHz mono, with its level kept (mean of identical
     channels = the tone)."""
     step_id = Path(name).stem
-    soundfile.write(tmp_path / name, tone(1.3, rate, silence=0.4, channels=channels), rate,
-                    subtype=subtype)
+    soundfile.write(
+        tmp_path / name, tone(1.3, rate, silence=0.4, channels=channels), rate, subtype=subtype
+    )
     speech = spoken(tmp_path, name, step_id)
     assert abs(speech.seconds - (1.3 + 2 * MARGIN)) <= 0.010, speech.seconds
-    middle = speech.samples[len(speech.samples) // 4: 3 * len(speech.samples) // 4]
+    middle = speech.samples[len(speech.samples) // 4 : 3 * len(speech.samples) // 4]
     assert np.max(np.abs(middle)) == pytest.approx(0.5, abs=0.03)
     # 440 Hz survives the resampling: count zero crossings over the middle half
     crossings = np.count_nonzero(np.diff(np.signbit(middle).astype(np.int8)))
@@ -188,8 +196,9 @@ def test_wav_is_preferred_to_flac_and_ogg(tmp_path: Path) -> None:
 def test_noise_recording_length_kept(tmp_path: Path) -> None:
     """Noise (not a tone) of 2.25 s between silences: trimmed to 2.25 s ± 10 ms (+ margins)."""
     rng = np.random.default_rng(7)
-    noise = np.concatenate([np.zeros(12_000), rng.uniform(-0.3, 0.3, 108_000),
-                            np.zeros(30_000)]).astype(np.float32)
+    noise = np.concatenate(
+        [np.zeros(12_000), rng.uniform(-0.3, 0.3, 108_000), np.zeros(30_000)]
+    ).astype(np.float32)
     soundfile.write(tmp_path / "n.wav", noise, 48_000, subtype="FLOAT")
     assert abs(spoken(tmp_path, "n.wav", "n").seconds - (2.25 + 2 * MARGIN)) <= 0.010
 
@@ -214,14 +223,22 @@ def test_content_digest_follows_the_bytes(tmp_path: Path) -> None:
 
 def test_identity() -> None:
     engine = RecordedEngine(Path("/takes"))
-    assert (engine.identity.engine, engine.identity.voice, engine.identity.version) == \
-        ("recorded", "/takes", "1")
+    assert (engine.identity.engine, engine.identity.voice, engine.identity.version) == (
+        "recorded",
+        "/takes",
+        "1",
+    )
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.text(alphabet="abc xyz", min_size=1, max_size=30).filter(str.strip),
-                min_size=1, max_size=5),
-       st.floats(min_value=0.1, max_value=100.0))
+@given(
+    st.lists(
+        st.text(alphabet="abc xyz", min_size=1, max_size=30).filter(str.strip),
+        min_size=1,
+        max_size=5,
+    ),
+    st.floats(min_value=0.1, max_value=100.0),
+)
 def test_spans_by_length_tile_the_speech(sentences: list[str], seconds: float) -> None:
     text = " ".join(f"{s.strip().capitalize()}." for s in sentences)
     spans = spans_by_length(Line.of("s", "T", text), seconds)

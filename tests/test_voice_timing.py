@@ -31,16 +31,19 @@ def speech(seconds: float, spans: tuple[Span, ...]) -> Speech:
 
 def test_one_cue_per_span_in_ms() -> None:
     line = Line.of("s", "T", "One. Two.")
-    voice = step_voice(line, speech(2.0, (Span(0.0, 0.81234, "One."),
-                                          Span(1.06234, 2.0, "Two."))))
+    voice = step_voice(line, speech(2.0, (Span(0.0, 0.81234, "One."), Span(1.06234, 2.0, "Two."))))
     assert voice.step_id == "s" and voice.seconds == 2.0
-    assert [(c.start, c.end, c.text) for c in voice.cues] == [(0.0, 0.812, "One."),
-                                                             (1.062, 2.0, "Two.")]
+    assert [(c.start, c.end, c.text) for c in voice.cues] == [
+        (0.0, 0.812, "One."),
+        (1.062, 2.0, "Two."),
+    ]
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.floats(min_value=0.0001, max_value=3.0), min_size=1, max_size=6),
-       st.floats(min_value=0.0, max_value=0.3))
+@given(
+    st.lists(st.floats(min_value=0.0001, max_value=3.0), min_size=1, max_size=6),
+    st.floats(min_value=0.0, max_value=0.3),
+)
 def test_cues_never_overlap_and_stay_inside(lengths: list[float], gap: float) -> None:
     spans, at = [], 0.0
     for index, length in enumerate(lengths):
@@ -76,8 +79,7 @@ def test_voice_digest_follows_samples_and_spans() -> None:
 def test_rms_db_of_a_sine() -> None:
     t = np.arange(RATE) / RATE
     x = (0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
-    assert rms_db(x, RATE, 0.0, 1.0) == pytest.approx(20 * math.log10(0.5 / math.sqrt(2)),
-                                                      abs=0.01)
+    assert rms_db(x, RATE, 0.0, 1.0) == pytest.approx(20 * math.log10(0.5 / math.sqrt(2)), abs=0.01)
     assert rms_db(np.zeros(10), RATE, 0, 1) == -math.inf
     assert rms_db(x, RATE, 2.0, 3.0) == -math.inf  # outside
 
@@ -90,9 +92,10 @@ def test_loudness_of_a_1khz_sine() -> None:
 
 def test_seam_jumps() -> None:
     x = np.zeros(RATE, dtype=np.float32)
-    x[RATE // 2:] = 0.3
-    assert seam_jumps(x, RATE, [0.5, 0.5 + 0.0009, 0.5 + 0.0012, 0.0, 1.0]) == \
-        pytest.approx([0.3, 0.3, 0.0, 0.0, 0.0])
+    x[RATE // 2 :] = 0.3
+    assert seam_jumps(x, RATE, [0.5, 0.5 + 0.0009, 0.5 + 0.0012, 0.0, 1.0]) == pytest.approx(
+        [0.3, 0.3, 0.0, 0.0, 0.0]
+    )
 
 
 def test_decode_audio_of_a_wav(tmp_path: Path) -> None:

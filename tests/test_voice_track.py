@@ -54,8 +54,11 @@ def test_length_is_exact() -> None:
 
 
 def test_two_steps_placed() -> None:
-    track = mix([VoiceMark("b", 2.0), VoiceMark("a", 0.5)],
-                {"a": constant(1.0, 0.25), "b": constant(1.0, -0.5)}, 4.0)
+    track = mix(
+        [VoiceMark("b", 2.0), VoiceMark("a", 0.5)],
+        {"a": constant(1.0, 0.25), "b": constant(1.0, -0.5)},
+        4.0,
+    )
     assert track[round(1.0 * RATE)] == pytest.approx(0.25)
     assert track[round(2.5 * RATE)] == pytest.approx(-0.5)
     assert track[round(1.75 * RATE)] == 0.0
@@ -63,8 +66,11 @@ def test_two_steps_placed() -> None:
 
 def test_overlap_refused_naming_both_steps() -> None:
     with pytest.raises(ValueError, match=r"step dZ2\.sum .*overlaps speech of step dZ2\.fold"):
-        mix([VoiceMark("dZ2.fold", 0.0), VoiceMark("dZ2.sum", 0.999)],
-            {"dZ2.fold": constant(1.0), "dZ2.sum": constant(1.0)}, 3.0)
+        mix(
+            [VoiceMark("dZ2.fold", 0.0), VoiceMark("dZ2.sum", 0.999)],
+            {"dZ2.fold": constant(1.0), "dZ2.sum": constant(1.0)},
+            3.0,
+        )
     # touching is fine
     mix([VoiceMark("a", 0.0), VoiceMark("b", 1.0)], {"a": constant(1.0), "b": constant(1.0)}, 3)
 
@@ -174,7 +180,7 @@ def test_limiting_stretches_equals_limiting_everything(seed: int, gain: float) -
     x = np.zeros(RATE, dtype=np.float32)
     for _ in range(rng.integers(1, 6)):  # a few bursts, some far apart
         at = int(rng.integers(0, RATE - 2000))
-        x[at:at + 2000] += (gain * rng.uniform(-1, 1, 2000)).astype(np.float32)
+        x[at : at + 2000] += (gain * rng.uniform(-1, 1, 2000)).astype(np.float32)
     ceiling = float(np.nextafter(np.float32(CEILING), np.float32(0)))
     need = np.minimum(1.0, ceiling / np.maximum(np.abs(x.astype(np.float64)), 1e-12))
     attack, half = round(LIMIT_ATTACK * RATE), round(LIMIT_HOLD * RATE / 2)

@@ -31,14 +31,17 @@ def tone(seconds: float, hz: float = 220.0, level: float = 0.3) -> np.ndarray:
 def packets(path: Path) -> list[tuple[bytes, int | None, int | None, list[tuple[str, bytes]]]]:
     """Every audio packet of ``path`` as demuxed: bytes, pts, duration, side data."""
     with av.open(str(path)) as source:
-        return [(bytes(p), p.pts, p.duration,
-                 [(s.data_type, bytes(s)) for s in p.iter_sidedata()])
-                for p in source.demux(source.streams.audio[0]) if p.size]
+        return [
+            (bytes(p), p.pts, p.duration, [(s.data_type, bytes(s)) for s in p.iter_sidedata()])
+            for p in source.demux(source.streams.audio[0])
+            if p.size
+        ]
 
 
 @pytest.mark.parametrize(("suffix", "encoder", "video_codec", "audio_codec"), FORMATS)
 def test_a_stored_track_muxes_to_the_packets_of_a_fresh_encoding(
-        tmp_path: Path, suffix: str, encoder: str, video_codec: str, audio_codec: str) -> None:
+    tmp_path: Path, suffix: str, encoder: str, video_codec: str, audio_codec: str
+) -> None:
     video = tmp_path / f"v{suffix}"
     make_video(video, encoder, seconds=1.3)
     start, count = fitted_count(video, RATE)
@@ -73,8 +76,9 @@ def test_the_key_follows_marks_speech_length_and_container() -> None:
     base = track_key(marks, keys, 3.0, 0, 3 * RATE, ".mp4", RATE)
     assert base == track_key(marks, dict(keys), 3.0, 0, 3 * RATE, ".mp4", RATE)
     changed = [
-        track_key((VoiceMark("a", 0.5), VoiceMark("b", 2.001)), keys, 3.0, 0, 3 * RATE,
-                  ".mp4", RATE),
+        track_key(
+            (VoiceMark("a", 0.5), VoiceMark("b", 2.001)), keys, 3.0, 0, 3 * RATE, ".mp4", RATE
+        ),
         track_key(marks, {**keys, "b": "reworded"}, 3.0, 0, 3 * RATE, ".mp4", RATE),
         track_key(marks, keys, 3.1, 0, 3 * RATE, ".mp4", RATE),
         track_key(marks, keys, 3.0, 0, 3 * RATE + 1, ".mp4", RATE),
@@ -86,15 +90,26 @@ def test_the_key_follows_marks_speech_length_and_container() -> None:
 
 def narration(tmp_path: Path, words: str = "one") -> Narration:
     """Two steps' speech (tones), cached tracks under ``tmp_path``."""
-    speeches = {"a": Speech(tone(0.6), RATE, (Span(0.0, 0.6, "A."),)),
-                "b": Speech(tone(0.5, 330.0), RATE, (Span(0.0, 0.5, "B."),))}
-    return Narration(speeches, {}, EngineIdentity("test", "tones", "1", 1.0), 0.3, 0, 0.0,
-                     {"a": f"speech-a-{words}", "b": "speech-b"}, tmp_path / "tracks")
+    speeches = {
+        "a": Speech(tone(0.6), RATE, (Span(0.0, 0.6, "A."),)),
+        "b": Speech(tone(0.5, 330.0), RATE, (Span(0.0, 0.5, "B."),)),
+    }
+    return Narration(
+        speeches,
+        {},
+        EngineIdentity("test", "tones", "1", 1.0),
+        0.3,
+        0,
+        0.0,
+        {"a": f"speech-a-{words}", "b": "speech-b"},
+        tmp_path / "tracks",
+    )
 
 
 @pytest.mark.parametrize("suffix, encoder", [(".mp4", "libx264"), (".webm", "libvpx-vp9")])
 def test_an_unchanged_narration_is_muxed_from_the_cache(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, encoder: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, encoder: str
+) -> None:
     mixed: list[int] = []
     normalise = chainrule.voice.track.normalise
 

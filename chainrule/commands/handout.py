@@ -17,31 +17,68 @@ from typing import Any
 import click
 
 from ..errors import VerificationFailed
-from .options import asked_scenes, config_option, debug_option, load_settings, network_options, \
-    network_overrides
+from .options import (
+    asked_scenes,
+    config_option,
+    debug_option,
+    load_settings,
+    network_options,
+    network_overrides,
+)
 from .render import ResolutionType
 
 
 @click.command("handout")
 @click.argument("scene_names", nargs=-1, metavar="[SCENE]...")
-@click.option("--format", "format_", type=click.Choice(("pdf", "html")), default="pdf",
-              show_default=True, help="pdf (through LaTeX) or html (one offline file).")
-@click.option("--output", "-o", "output_dir", metavar="DIR",
-              help="Output folder [config: output.directory; default media].")
-@click.option("--resolution", type=ResolutionType(), metavar="WxH",
-              help="Pixel size of the key frames [default 854x480].")
-@click.option("--no-frames", "no_frames", is_flag=True,
-              help="Leave out the key frames: nothing is rendered (fast).")
-@click.option("--cache-dir", "cache_dir", metavar="DIR",
-              help="The cache folder for rendering the key frames (default: "
-                   "$CHAINRULE_CACHE_DIR, else ~/.cache/chainrule).")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(("pdf", "html")),
+    default="pdf",
+    show_default=True,
+    help="pdf (through LaTeX) or html (one offline file).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_dir",
+    metavar="DIR",
+    help="Output folder [config: output.directory; default media].",
+)
+@click.option(
+    "--resolution",
+    type=ResolutionType(),
+    metavar="WxH",
+    help="Pixel size of the key frames [default 854x480].",
+)
+@click.option(
+    "--no-frames",
+    "no_frames",
+    is_flag=True,
+    help="Leave out the key frames: nothing is rendered (fast).",
+)
+@click.option(
+    "--cache-dir",
+    "cache_dir",
+    metavar="DIR",
+    help="The cache folder for rendering the key frames (default: "
+    "$CHAINRULE_CACHE_DIR, else ~/.cache/chainrule).",
+)
 @network_options
 @config_option
 @debug_option
-def handout(scene_names: Sequence[str], format_: str, output_dir: str | None,
-            resolution: tuple[int, int] | None, no_frames: bool, cache_dir: str | None,
-            activation: str | None, dims: tuple[int, ...] | None, m: int | None,
-            config_path: str | None) -> None:
+def handout(
+    scene_names: Sequence[str],
+    format_: str,
+    output_dir: str | None,
+    resolution: tuple[int, int] | None,
+    no_frames: bool,
+    cache_dir: str | None,
+    activation: str | None,
+    dims: tuple[int, ...] | None,
+    m: int | None,
+    config_path: str | None,
+) -> None:
     """Write a handout of SCENEs (default: the whole Lecture): every step with its title,
     narration, formulas, key frame and how each claim was checked.
 
@@ -75,19 +112,33 @@ def handout(scene_names: Sequence[str], format_: str, output_dir: str | None,
     spec = settings.network.spec()
     derivation = build_derivation(spec)
     plans = [(name, _step_ids(catalog, name, derivation)) for name in names]
-    handouts = [Handout(name, spec.describe(), handout_steps(derivation, ids))
-                for name, ids in plans]
+    handouts = [
+        Handout(name, spec.describe(), handout_steps(derivation, ids)) for name, ids in plans
+    ]
     _refuse_failures(handouts, failed_steps)
     with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as work_dir:
         work = Path(work_dir)
         if cache is not None:
-            handouts = [_with_frames(handout_, settings, derivation, catalog, ids,
-                                     resolution or FRAME_SIZE, cache, work / "frames")
-                        for handout_, (_, ids) in zip(handouts, plans, strict=True)]
-        built = [build_handout(handout_, format_, work / "built" / handout_.scene)
-                 for handout_ in handouts]  # every file made before any is moved into place
-        written = _install_all(built, [out / f"{h.scene}_handout.{format_}" for h in handouts],
-                               source)
+            handouts = [
+                _with_frames(
+                    handout_,
+                    settings,
+                    derivation,
+                    catalog,
+                    ids,
+                    resolution or FRAME_SIZE,
+                    cache,
+                    work / "frames",
+                )
+                for handout_, (_, ids) in zip(handouts, plans, strict=True)
+            ]
+        built = [
+            build_handout(handout_, format_, work / "built" / handout_.scene)
+            for handout_ in handouts
+        ]  # every file made before any is moved into place
+        written = _install_all(
+            built, [out / f"{h.scene}_handout.{format_}" for h in handouts], source
+        )
     for path, handout_ in zip(written, handouts, strict=True):
         frames = sum(step.frame is not None for step in handout_.steps)
         click.echo(f"Wrote {path} ({len(handout_.steps)} steps, {frames} key frames).")
@@ -119,14 +170,23 @@ def _refuse_failures(handouts: Sequence[Any], failed_steps: Any) -> None:
         if failed:
             step = failed[0]
             claim = next(c for c in step.certificate.claims if not c.holds)
-            raise VerificationFailed(f"step {step.step_id} ({step.title}) failed "
-                                     f"verification: {claim.description}: {claim.failure}; "
-                                     f"no handout was written")
+            raise VerificationFailed(
+                f"step {step.step_id} ({step.title}) failed "
+                f"verification: {claim.description}: {claim.failure}; "
+                f"no handout was written"
+            )
 
 
-def _with_frames(handout_: Any, settings: Any, derivation: Any, catalog: Any,
-                 step_ids: Sequence[str], size: tuple[int, int], cache: Path,
-                 folder: Path) -> Any:
+def _with_frames(
+    handout_: Any,
+    settings: Any,
+    derivation: Any,
+    catalog: Any,
+    step_ids: Sequence[str],
+    size: tuple[int, int],
+    cache: Path,
+    folder: Path,
+) -> Any:
     from dataclasses import replace
 
     from ..handout import render_key_frames
@@ -134,8 +194,9 @@ def _with_frames(handout_: Any, settings: Any, derivation: Any, catalog: Any,
     target = folder / handout_.scene
     target.mkdir(parents=True)
     click.echo(f"Drawing the key frames of {handout_.scene} at {size[0]}x{size[1]} ...")
-    frames = render_key_frames(settings, derivation, catalog, handout_.scene, step_ids, size,
-                               cache, target)
+    frames = render_key_frames(
+        settings, derivation, catalog, handout_.scene, step_ids, size, cache, target
+    )
     steps = tuple(replace(step, frame=frames.get(step.step_id)) for step in handout_.steps)
     return replace(handout_, steps=steps)
 
@@ -155,8 +216,9 @@ def _install_all(built: Sequence[Path], targets: Sequence[Path], source: str) ->
             shutil.copyfile(made, staged)
             install(staged, target)
         except OSError as error:
-            raise ConfigError(f"{source}: cannot write into {target.parent}: "
-                              f"{error.strerror or error}") from None
+            raise ConfigError(
+                f"{source}: cannot write into {target.parent}: {error.strerror or error}"
+            ) from None
         finally:
             staged.unlink(missing_ok=True)
     return list(targets)

@@ -24,11 +24,13 @@ def init(path: str) -> None:
 
     target = Path(path)
     if target.is_dir():
-        raise ConfigError(f"{target} is a directory: give a file name such as "
-                          f"{target / DEFAULT_CONFIG_NAME}")
+        raise ConfigError(
+            f"{target} is a directory: give a file name such as {target / DEFAULT_CONFIG_NAME}"
+        )
     if target.exists() or target.is_symlink():
-        raise ConfigError(f"{target} already exists and init never overwrites: edit it, or "
-                          f"remove it first")
+        raise ConfigError(
+            f"{target} already exists and init never overwrites: edit it, or remove it first"
+        )
     if not target.parent.is_dir():
         raise ConfigError(f"cannot write {target}: the folder {target.parent} does not exist")
     try:

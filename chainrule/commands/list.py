@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
-from .options import config_option, debug_option, load_settings, network_options, \
-    network_overrides
+from .options import config_option, debug_option, load_settings, network_options, network_overrides
 
 
 @click.command("list")
 @network_options
 @config_option
 @debug_option
-def list_scenes(activation: str | None, dims: tuple[int, ...] | None, m: int | None,
-                config_path: str | None) -> None:
+def list_scenes(
+    activation: str | None, dims: tuple[int, ...] | None, m: int | None, config_path: str | None
+) -> None:
     """List the scenes: name, estimated duration (≈ narration reading time), what it shows.
 
     Durations follow the network and the pacing of the config.

@@ -24,19 +24,27 @@ class DimsType(click.ParamType):
 
     name = "N,N,..."
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> tuple[int, ...]:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, ...]:
         if isinstance(value, tuple):
             return value
         text = str(value)
         if len(text) > 100:
-            self.fail(f"{text[:20]!r}... is {len(text)} characters long: give a few sizes like "
-                      f"2,3,1", param, ctx)
+            self.fail(
+                f"{text[:20]!r}... is {len(text)} characters long: give a few sizes like 2,3,1",
+                param,
+                ctx,
+            )
         try:
             return tuple(int(part) for part in text.replace(" ", "").split(","))
         except ValueError:
-            self.fail(f"{text!r} is not a comma-separated list of integers: write n_x and the "
-                      f"layer sizes like 2,3,1", param, ctx)
+            self.fail(
+                f"{text!r} is not a comma-separated list of integers: write n_x and the "
+                f"layer sizes like 2,3,1",
+                param,
+                ctx,
+            )
 
 
 def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
@@ -47,45 +55,83 @@ def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
 
 def debug_option(function: F) -> F:
     """``--debug``: show the traceback behind an error."""
-    return click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
-                        callback=_set_debug,
-                        help="Show the full traceback when something fails.")(function)
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help="Show the full traceback when something fails.",
+    )(function)
 
 
 def config_option(function: F) -> F:
     """``--config FILE``."""
-    return click.option("--config", "config_path", metavar="FILE",
-                        help=f"TOML settings (default: ./{DEFAULT_CONFIG_NAME} when it exists; "
-                             f"see `chainrule init`).")(function)
+    return click.option(
+        "--config",
+        "config_path",
+        metavar="FILE",
+        help=f"TOML settings (default: ./{DEFAULT_CONFIG_NAME} when it exists; "
+        f"see `chainrule init`).",
+    )(function)
 
 
 def network_options(function: F) -> F:
     """``--activation``, ``--dims``, ``--m``: override ``[network]``."""
-    for decorator in reversed([
-        click.option("--activation", type=click.Choice(ACTIVATIONS),
-                     help="Hidden-layer activation [config: network.activation]."),
-        click.option("--dims", type=DimsType(), metavar="N,N,...",
-                     help="n_x and 2 to 4 layer sizes, 1 to 4 each, e.g. 2,3,1 "
-                          "[config: network.layer_dims]."),
-        click.option("--m", "m", type=int, metavar="M",
-                     help="Number of examples, 1 to 5 [config: network.m]."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option(
+                "--activation",
+                type=click.Choice(ACTIVATIONS),
+                help="Hidden-layer activation [config: network.activation].",
+            ),
+            click.option(
+                "--dims",
+                type=DimsType(),
+                metavar="N,N,...",
+                help="n_x and 2 to 4 layer sizes, 1 to 4 each, e.g. 2,3,1 "
+                "[config: network.layer_dims].",
+            ),
+            click.option(
+                "--m",
+                "m",
+                type=int,
+                metavar="M",
+                help="Number of examples, 1 to 5 [config: network.m].",
+            ),
+        ]
+    ):
         function = decorator(function)
     return function
 
 
 def output_options(function: F) -> F:
     """``--quality``, ``--format``, ``--output``: override ``[output]``."""
-    for decorator in reversed([
-        click.option("--quality", "-q", type=click.Choice(list(QUALITIES)),
-                     help="l = 480p15, m = 720p30, h = 1080p60, k = 2160p60 "
-                          "[config: output.quality; default h]."),
-        click.option("--format", "format_", type=click.Choice(FORMATS),
-                     help="Video format, or png = the last frame of each section "
-                          "[config: output.format; default mp4]."),
-        click.option("--output", "-o", "output_dir", metavar="DIR",
-                     help="Output folder [config: output.directory; default media]."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option(
+                "--quality",
+                "-q",
+                type=click.Choice(list(QUALITIES)),
+                help="l = 480p15, m = 720p30, h = 1080p60, k = 2160p60 "
+                "[config: output.quality; default h].",
+            ),
+            click.option(
+                "--format",
+                "format_",
+                type=click.Choice(FORMATS),
+                help="Video format, or png = the last frame of each section "
+                "[config: output.format; default mp4].",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                "output_dir",
+                metavar="DIR",
+                help="Output folder [config: output.directory; default media].",
+            ),
+        ]
+    ):
         function = decorator(function)
     return function
 
@@ -107,11 +153,15 @@ def load_settings(config_path: str | None, overrides: dict[str, tuple[Any, str]]
     return settings
 
 
-def network_overrides(activation: str | None, dims: tuple[int, ...] | None, m: int | None
-                      ) -> dict[str, tuple[Any, str]]:
+def network_overrides(
+    activation: str | None, dims: tuple[int, ...] | None, m: int | None
+) -> dict[str, tuple[Any, str]]:
     """The ``[network]`` overrides given on the command line."""
-    return {"network.layer_dims": (dims, "--dims"), "network.m": (m, "--m"),
-            "network.activation": (activation, "--activation")}
+    return {
+        "network.layer_dims": (dims, "--dims"),
+        "network.m": (m, "--m"),
+        "network.activation": (activation, "--activation"),
+    }
 
 
 def debug_enabled() -> bool:

@@ -22,8 +22,15 @@ from typing import Any
 import click
 
 from ..errors import ConfigError, RenderFailed
-from .options import (config_option, debug_enabled, debug_option, load_settings,
-                      network_options, network_overrides, output_options)
+from .options import (
+    config_option,
+    debug_enabled,
+    debug_option,
+    load_settings,
+    network_options,
+    network_overrides,
+    output_options,
+)
 
 MAX_JOBS = 16
 #: The longest name of one file or folder (Linux file systems).
@@ -35,8 +42,9 @@ class ResolutionType(click.ParamType):
 
     name = "WxH"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> tuple[int, int]:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, int]:
         if isinstance(value, tuple):
             return value
         text = str(value).lower()
@@ -46,8 +54,11 @@ class ResolutionType(click.ParamType):
             self.fail(f"{str(value)[:40]!r} is not WIDTHxHEIGHT, e.g. 256x144", param, ctx)
         for side in (width, height):
             if not 16 <= side <= 3840 or side % 2:
-                self.fail(f"{width}x{height}: each side must be an even number of pixels "
-                          f"from 16 to 3840", param, ctx)
+                self.fail(
+                    f"{width}x{height}: each side must be an even number of pixels from 16 to 3840",
+                    param,
+                    ctx,
+                )
         return width, height
 
 
@@ -57,32 +68,69 @@ EXECUTORS = ("local", "dask")
 @click.command("render")
 @click.argument("scene_names", nargs=-1, metavar="[SCENE]...")
 @output_options
-@click.option("--jobs", "-j", type=click.IntRange(1, MAX_JOBS), default=1, show_default=True,
-              help="Units (scenes, parts of the lecture) drawn in parallel worker processes "
-                   "on this machine.")
-@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
-              help="Where units are drawn: local processes (--jobs), or the workers of a Dask "
-                   "cluster (--scheduler; needs `pip install 'chainrule[dask]'`).")
-@click.option("--scheduler", metavar="tcp://HOST:PORT",
-              help="The Dask scheduler for --executor dask. Its workers need the same "
-                   "chainrule and the cache folder at the same path.")
-@click.option("--cache-dir", "cache_dir", metavar="DIR",
-              help="The cache folder (default: $CHAINRULE_CACHE_DIR, else ~/.cache/chainrule); "
-                   "with --executor dask, a folder every worker shares.")
-@click.option("--resolution", type=ResolutionType(), metavar="WxH",
-              help="Pixel size instead of the quality's (frame rate stays the quality's), "
-                   "e.g. 256x144 for a quick look.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, MAX_JOBS),
+    default=1,
+    show_default=True,
+    help="Units (scenes, parts of the lecture) drawn in parallel worker processes on this machine.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default="local",
+    show_default=True,
+    help="Where units are drawn: local processes (--jobs), or the workers of a Dask "
+    "cluster (--scheduler; needs `pip install 'chainrule[dask]'`).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="The Dask scheduler for --executor dask. Its workers need the same "
+    "chainrule and the cache folder at the same path.",
+)
+@click.option(
+    "--cache-dir",
+    "cache_dir",
+    metavar="DIR",
+    help="The cache folder (default: $CHAINRULE_CACHE_DIR, else ~/.cache/chainrule); "
+    "with --executor dask, a folder every worker shares.",
+)
+@click.option(
+    "--resolution",
+    type=ResolutionType(),
+    metavar="WxH",
+    help="Pixel size instead of the quality's (frame rate stays the quality's), "
+    "e.g. 256x144 for a quick look.",
+)
 @click.option("--preview", is_flag=True, help="Open the result when done.")
-@click.option("--no-voice", "no_voice", is_flag=True,
-              help="Silent videos timed by reading speed, as [voice] enabled = false.")
+@click.option(
+    "--no-voice",
+    "no_voice",
+    is_flag=True,
+    help="Silent videos timed by reading speed, as [voice] enabled = false.",
+)
 @network_options
 @config_option
 @debug_option
-def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
-           output_dir: str | None, jobs: int, executor: str, scheduler: str | None,
-           cache_dir: str | None, resolution: tuple[int, int] | None, preview: bool,
-           no_voice: bool, activation: str | None, dims: tuple[int, ...] | None, m: int | None,
-           config_path: str | None) -> None:
+def render(
+    scene_names: Sequence[str],
+    quality: str | None,
+    format_: str | None,
+    output_dir: str | None,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+    cache_dir: str | None,
+    resolution: tuple[int, int] | None,
+    preview: bool,
+    no_voice: bool,
+    activation: str | None,
+    dims: tuple[int, ...] | None,
+    m: int | None,
+    config_path: str | None,
+) -> None:
     """Render SCENEs (default: the whole Lecture) after verifying every derivation step.
 
     Writes <Scene>_<quality>.<format> with <Scene>_<quality>.srt subtitles (png: the last
@@ -97,10 +145,14 @@ def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
       chainrule render -q h --executor dask --scheduler tcp://10.0.0.5:8786
     """
     overrides = network_overrides(activation, dims, m)
-    overrides.update({"output.quality": (quality, "--quality"),
-                      "output.format": (format_, "--format"),
-                      "output.directory": (output_dir, "--output"),
-                      "voice.enabled": (False if no_voice else None, "--no-voice")})
+    overrides.update(
+        {
+            "output.quality": (quality, "--quality"),
+            "output.format": (format_, "--format"),
+            "output.directory": (output_dir, "--output"),
+            "voice.enabled": (False if no_voice else None, "--no-voice"),
+        }
+    )
     settings = load_settings(config_path, overrides)
     source = "option --output" if output_dir is not None else "[output] directory"
     out = check_output_dir(Path(settings.output.directory), source)
@@ -123,8 +175,11 @@ def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
         derivation = build_derivation(spec)
         container = "mp4" if settings.output.format == "png" else settings.output.format
         voiced = narrated(settings, settings.output.format)
-        script = (script_for(settings, derivation, _narrated_steps(catalog, names, derivation))
-                  if voiced else None)  # recordings checked before any work
+        script = (
+            script_for(settings, derivation, _narrated_steps(catalog, names, derivation))
+            if voiced
+            else None
+        )  # recordings checked before any work
         seconds = verify_with_display(derivation, echo_steps=False)
         click.echo(f"Verified {len(derivation)} steps for {spec.describe()} ({seconds:.1f} s).")
         narration = prepare(script, cache) if script is not None else None
@@ -136,10 +191,17 @@ def render(scene_names: Sequence[str], quality: str | None, format_: str | None,
 
             q = QUALITIES[settings.output.quality]
             width, height = resolution or (q.width, q.height)
-            plan = build_plan(settings, derivation, catalog, names,
-                              VideoFormat(width, height, q.fps, container, q.flag), work, cache,
-                              verbosity="INFO" if debug_enabled() else "WARNING",
-                              voices=narration.voices if narration else None)
+            plan = build_plan(
+                settings,
+                derivation,
+                catalog,
+                names,
+                VideoFormat(width, height, q.fps, container, q.flag),
+                work,
+                cache,
+                verbosity="INFO" if debug_enabled() else "WARNING",
+                voices=narration.voices if narration else None,
+            )
             results = run_plan(plan, runner)
             _raise_for_failures(results)
             if narration is not None:
@@ -172,21 +234,27 @@ def _with_narration(results: list[Any], narration: Any) -> list[Any]:
     try:
         return [add_narration(result, narration) for result in results]
     except (OSError, ValueError) as error:
-        raise RenderFailed(f"could not add the narration to the video: {error}; nothing was "
-                           f"written to the output folder") from error
+        raise RenderFailed(
+            f"could not add the narration to the video: {error}; nothing was "
+            f"written to the output folder"
+        ) from error
 
 
 def _check_executor_options(executor: str, scheduler: str | None, jobs: int) -> None:
     if executor == "dask":
         if scheduler is None:
-            raise click.UsageError("--executor dask needs --scheduler tcp://HOST:PORT, the "
-                                   "address of a running Dask scheduler")
+            raise click.UsageError(
+                "--executor dask needs --scheduler tcp://HOST:PORT, the "
+                "address of a running Dask scheduler"
+            )
         from ..dask_executor import check_address
 
         check_address(scheduler)
         if jobs != 1:
-            raise click.UsageError("--jobs is for --executor local: a Dask cluster draws as "
-                                   "many units at once as it has worker processes")
+            raise click.UsageError(
+                "--jobs is for --executor local: a Dask cluster draws as "
+                "many units at once as it has worker processes"
+            )
     elif scheduler is not None:
         raise click.UsageError("--scheduler is for --executor dask: add --executor dask")
 
@@ -203,11 +271,14 @@ def chosen_cache_folder(cache_dir: str | None) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         usable = folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
     except OSError as error:
-        raise ConfigError(f"option --cache-dir: {folder} cannot be used as the cache folder: "
-                          f"{error.strerror or error}") from None
+        raise ConfigError(
+            f"option --cache-dir: {folder} cannot be used as the cache folder: "
+            f"{error.strerror or error}"
+        ) from None
     if not usable:
-        raise ConfigError(f"option --cache-dir: {folder} is not a writable folder: choose "
-                          f"another cache folder")
+        raise ConfigError(
+            f"option --cache-dir: {folder} is not a writable folder: choose another cache folder"
+        )
     return folder.resolve()
 
 
@@ -223,8 +294,11 @@ def _scenes(scene_names: Sequence[str]) -> tuple[Any, list[str]]:
     if not catalog.scenes:
         raise RenderFailed("no scenes found in the scenes package")
     names = list(catalog.scenes)
-    click.echo(f"chainrule: note: there is no {DEFAULT_SCENE} scene yet; rendering every "
-               f"scene: {', '.join(names)}", err=True)
+    click.echo(
+        f"chainrule: note: there is no {DEFAULT_SCENE} scene yet; rendering every "
+        f"scene: {', '.join(names)}",
+        err=True,
+    )
     return catalog, names
 
 
@@ -250,13 +324,14 @@ def _raise_for_failures(results: list[Any]) -> None:
         for result in failed:
             click.echo(result.traceback or "", err=True)
     first = failed[0]
-    raise RenderFailed(f"scene {first.scene} failed to render: {first.error}"
-                       + (f" ({len(failed) - 1} more failed)" if len(failed) > 1 else "")
-                       + "; nothing was written to the output folder")
+    raise RenderFailed(
+        f"scene {first.scene} failed to render: {first.error}"
+        + (f" ({len(failed) - 1} more failed)" if len(failed) > 1 else "")
+        + "; nothing was written to the output folder"
+    )
 
 
-def _publish_all(plan: Any, results: list[Any], out: Path, cache: Path
-                 ) -> list[dict[str, Any]]:
+def _publish_all(plan: Any, results: list[Any], out: Path, cache: Path) -> list[dict[str, Any]]:
     from ..publishing import publish, update_manifest
     from ..scene_settings import resolved
 
@@ -265,13 +340,22 @@ def _publish_all(plan: Any, results: list[Any], out: Path, cache: Path
     entries = []
     try:
         for scene, result in zip(plan.scenes, results, strict=True):
-            entries.append(publish(result, out, settings.output.format,
-                                   settings.output.quality, config, scene.first_title,
-                                   scene.summary))
+            entries.append(
+                publish(
+                    result,
+                    out,
+                    settings.output.format,
+                    settings.output.quality,
+                    config,
+                    scene.first_title,
+                    scene.summary,
+                )
+            )
         update_manifest(out, entries, cache)
     except OSError as error:
-        raise RenderFailed(f"cannot write into the output folder {out}: "
-                           f"{error.strerror or error}") from error
+        raise RenderFailed(
+            f"cannot write into the output folder {out}: {error.strerror or error}"
+        ) from error
     return entries
 
 
@@ -281,9 +365,11 @@ def _summary(entries: list[dict[str, Any]], out: Path) -> None:
         what = str(out / entry["path"])
         if entry["format"] == "png":
             what = f"{len(entry['frames'])} section frame(s) {what} ..."
-        click.echo(f"Wrote {what}  ({entry['duration']:.1f} s, {size}, "
-                   f"{len(entry['sections'])} sections, rendered in "
-                   f"{entry['render_seconds']:.1f} s)")
+        click.echo(
+            f"Wrote {what}  ({entry['duration']:.1f} s, {size}, "
+            f"{len(entry['sections'])} sections, rendered in "
+            f"{entry['render_seconds']:.1f} s)"
+        )
         extras = [entry.get(key) for key in ("subtitles", "captions", "chapters_file", "page")]
         for name in filter(None, extras):
             click.echo(f"Wrote {out / name}")
@@ -296,23 +382,29 @@ def check_output_dir(path: Path, source: str) -> Path:
     for part in path.parts:
         if len(os.fsencode(part)) > NAME_MAX:
             shown = part if len(part) <= 40 else part[:37] + "..."
-            raise ConfigError(f"{source}: the folder name {shown!r} is {len(os.fsencode(part))} "
-                              f"bytes long: names of files and folders are at most {NAME_MAX}")
+            raise ConfigError(
+                f"{source}: the folder name {shown!r} is {len(os.fsencode(part))} "
+                f"bytes long: names of files and folders are at most {NAME_MAX}"
+            )
     try:
         return _check_output_dir(path, source)
     except OSError as error:
-        raise ConfigError(f"{source}: {path} cannot be used as the output folder: "
-                          f"{error.strerror or error}") from None
+        raise ConfigError(
+            f"{source}: {path} cannot be used as the output folder: {error.strerror or error}"
+        ) from None
 
 
 def _check_output_dir(path: Path, source: str) -> Path:
     if path.exists():
         if not path.is_dir():
-            raise ConfigError(f"{source}: {path} is a file, not a folder: choose another "
-                              f"output folder")
+            raise ConfigError(
+                f"{source}: {path} is a file, not a folder: choose another output folder"
+            )
         if not os.access(path, os.W_OK | os.X_OK):
-            raise ConfigError(f"{source}: the folder {path} is not writable: choose another "
-                              f"output folder or fix its permissions")
+            raise ConfigError(
+                f"{source}: the folder {path} is not writable: choose another "
+                f"output folder or fix its permissions"
+            )
         _probe(path, path, source)
         return path
     parent = path.absolute().parent
@@ -338,9 +430,11 @@ def _probe(folder: Path, path: Path, source: str) -> None:
         except OSError:
             pass  # a folder we may write in but not re-date: the probe still answered
     except OSError as error:
-        raise ConfigError(f"{source}: {path} cannot be used as the output folder: "
-                          f"{folder} does not accept new files ({error.strerror or error}); "
-                          f"choose another output folder") from None
+        raise ConfigError(
+            f"{source}: {path} cannot be used as the output folder: "
+            f"{folder} does not accept new files ({error.strerror or error}); "
+            f"choose another output folder"
+        ) from None
 
 
 @contextmanager

@@ -23,8 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import asked_scenes, config_option, debug_option, load_settings, network_options, \
-    network_overrides
+from .options import (
+    asked_scenes,
+    config_option,
+    debug_option,
+    load_settings,
+    network_options,
+    network_overrides,
+)
 
 if TYPE_CHECKING:
     from ..config import Settings, VoiceSettings
@@ -39,17 +45,31 @@ RECORDING_EXTENSIONS = (".wav", ".flac", ".ogg")
 
 @click.command("script")
 @click.argument("scene_names", nargs=-1, metavar="[SCENE]...")
-@click.option("--output", "-o", "output_dir", metavar="DIR",
-              help="Where script.md and script.csv go [config: output.directory; default "
-                   "media].")
-@click.option("--no-seconds", "no_seconds", is_flag=True,
-              help="Leave the seconds column empty: synthesise nothing (fast).")
+@click.option(
+    "--output",
+    "-o",
+    "output_dir",
+    metavar="DIR",
+    help="Where script.md and script.csv go [config: output.directory; default media].",
+)
+@click.option(
+    "--no-seconds",
+    "no_seconds",
+    is_flag=True,
+    help="Leave the seconds column empty: synthesise nothing (fast).",
+)
 @network_options
 @config_option
 @debug_option
-def script(scene_names: Sequence[str], output_dir: str | None, no_seconds: bool,
-           activation: str | None, dims: tuple[int, ...] | None, m: int | None,
-           config_path: str | None) -> None:
+def script(
+    scene_names: Sequence[str],
+    output_dir: str | None,
+    no_seconds: bool,
+    activation: str | None,
+    dims: tuple[int, ...] | None,
+    m: int | None,
+    config_path: str | None,
+) -> None:
     """Write the narration of SCENEs (default: the whole Lecture) as a script to record.
 
     script.md is for reading aloud: one heading per step with its id, its narration, how the
@@ -81,8 +101,11 @@ def script(scene_names: Sequence[str], output_dir: str | None, no_seconds: bool,
     md_text = script_markdown(lines, seconds, names, settings)
     csv_text = script_csv(lines, seconds)
     _write(out, {"script.csv": csv_text, "script.md": md_text}, source)
-    click.echo(f"Wrote {out / 'script.md'} and {out / 'script.csv'} ({len(lines)} steps"
-               + (f", {_minutes(sum(seconds.values()))} of speech" if seconds else "") + ").")
+    click.echo(
+        f"Wrote {out / 'script.md'} and {out / 'script.csv'} ({len(lines)} steps"
+        + (f", {_minutes(sum(seconds.values()))} of speech" if seconds else "")
+        + ")."
+    )
 
 
 def script_lines(settings: Settings, catalog: Any, names: Sequence[str]) -> tuple[Line, ...]:
@@ -93,12 +116,14 @@ def script_lines(settings: Settings, catalog: Any, names: Sequence[str]) -> tupl
     from ..voice.lines import lines_for
 
     derivation = build_derivation(settings.network.spec())
-    ids = [step_id for name in names for step_id in narrated_ids_of(catalog.scenes[name],
-                                                                     derivation)]
+    ids = [
+        step_id for name in names for step_id in narrated_ids_of(catalog.scenes[name], derivation)
+    ]
     return lines_for(derivation, ids)
 
 
 # ---------------------------------------------------------------------- synthesis
+
 
 def make_engine(voice: VoiceSettings) -> Engine:
     """The Piper voice of ``[voice]`` (its ``voice`` and ``speed``, whatever ``engine`` says:
@@ -152,9 +177,14 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            self.bar = Progress(TextColumn("speaking"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.description}"),
-                                console=Console(file=sys.stdout), transient=True)
+            self.bar = Progress(
+                TextColumn("speaking"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=Console(file=sys.stdout),
+                transient=True,
+            )
             self.task = self.bar.add_task("", total=total)
 
     @contextmanager
@@ -170,8 +200,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.start()
         else:
-            click.echo(f"Speaking {self.total} steps (cached speech is not synthesised "
-                       f"again) ...")
+            click.echo(f"Speaking {self.total} steps (cached speech is not synthesised again) ...")
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -180,6 +209,7 @@ class _Progress:
 
 
 # ---------------------------------------------------------------------- the two files
+
 
 def script_csv(lines: Sequence[Line], seconds: dict[str, float]) -> str:
     """``script.csv``: a header (:data:`CSV_COLUMNS`) and one row per line; ``seconds`` to
@@ -195,38 +225,68 @@ def script_csv(lines: Sequence[Line], seconds: dict[str, float]) -> str:
     writer.writerow(CSV_COLUMNS)
     for line in lines:
         length = seconds.get(line.step_id)
-        writer.writerow([line.step_id, line.title, _tidy(line.narration), line.speech,
-                         "" if length is None else f"{length:.2f}"])
+        writer.writerow(
+            [
+                line.step_id,
+                line.title,
+                _tidy(line.narration),
+                line.speech,
+                "" if length is None else f"{length:.2f}",
+            ]
+        )
     return buffer.getvalue()
 
 
-def script_markdown(lines: Sequence[Line], seconds: dict[str, float], names: Sequence[str],
-                    settings: Settings) -> str:
+def script_markdown(
+    lines: Sequence[Line], seconds: dict[str, float], names: Sequence[str], settings: Settings
+) -> str:
     """``script.md``: how to record, then per step a heading (number, id, title), the
     narration as shown, the spoken form and the guide length."""
     voice = settings.voice
     total = sum(seconds.values())
-    about = (f" · about {_minutes(total)} of speech in the {voice.voice} voice at speed "
-             f"{voice.speed:g}" if seconds else "")
-    out = [f"# Narration script: {', '.join(names)}", "",
-           f"{settings.network.spec().describe()} · {len(lines)} steps{about}", "",
-           "## How to record", "",
-           "Read each step aloud and save it as one audio file named after its step id, "
-           "for example `" + (lines[0].step_id if lines else "dZ1.fold") + ".wav` "
-           "(`.flac` and `.ogg` work too), all in one folder such as `recordings/`. "
-           "Then tell chainrule to use them, in `chainrule.toml`:", "",
-           "```toml", "[voice]", 'engine = "recorded"', 'folder = "recordings"', "```", "",
-           "and run `chainrule render`: each step lasts as long as your recording plus the "
-           f"pause ({voice.pause:g} s), so take your time. \"Spoken\" shows how the "
-           "formulas are read out; say them your way. The guide length is how long the "
-           "bundled voice takes.", ""]
+    about = (
+        f" · about {_minutes(total)} of speech in the {voice.voice} voice at speed {voice.speed:g}"
+        if seconds
+        else ""
+    )
+    out = [
+        f"# Narration script: {', '.join(names)}",
+        "",
+        f"{settings.network.spec().describe()} · {len(lines)} steps{about}",
+        "",
+        "## How to record",
+        "",
+        "Read each step aloud and save it as one audio file named after its step id, "
+        "for example `" + (lines[0].step_id if lines else "dZ1.fold") + ".wav` "
+        "(`.flac` and `.ogg` work too), all in one folder such as `recordings/`. "
+        "Then tell chainrule to use them, in `chainrule.toml`:",
+        "",
+        "```toml",
+        "[voice]",
+        'engine = "recorded"',
+        'folder = "recordings"',
+        "```",
+        "",
+        "and run `chainrule render`: each step lasts as long as your recording plus the "
+        f'pause ({voice.pause:g} s), so take your time. "Spoken" shows how the '
+        "formulas are read out; say them your way. The guide length is how long the "
+        "bundled voice takes.",
+        "",
+    ]
     for number, line in enumerate(lines, 1):
-        out += [f"## {number}. `{line.step_id}` — {line.title}", "",
-                f"> {_tidy(line.narration)}", "",
-                f"Spoken: {line.speech}", "",
-                f"File: `{line.step_id}.wav`"
-                + (f" · guide length: {seconds[line.step_id]:.1f} s"
-                   if line.step_id in seconds else ""), ""]
+        out += [
+            f"## {number}. `{line.step_id}` — {line.title}",
+            "",
+            f"> {_tidy(line.narration)}",
+            "",
+            f"Spoken: {line.speech}",
+            "",
+            f"File: `{line.step_id}.wav`"
+            + (
+                f" · guide length: {seconds[line.step_id]:.1f} s" if line.step_id in seconds else ""
+            ),
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -249,9 +309,17 @@ def _write(out: Path, files: dict[str, str], source: str) -> None:
         for name, text in files.items():
             write_text_atomic(out / name, text)
     except OSError as error:
-        raise ConfigError(f"{source}: cannot write into {out}: "
-                          f"{error.strerror or error}") from None
+        raise ConfigError(f"{source}: cannot write into {out}: {error.strerror or error}") from None
 
 
-__all__ = ["CSV_COLUMNS", "make_engine", "open_cache", "script", "script_csv",
-           "script_lines", "script_markdown", "speak_cached", "speech_seconds"]
+__all__ = [
+    "CSV_COLUMNS",
+    "make_engine",
+    "open_cache",
+    "script",
+    "script_csv",
+    "script_lines",
+    "script_markdown",
+    "speak_cached",
+    "speech_seconds",
+]

@@ -15,8 +15,14 @@ from pathlib import Path
 import click
 
 from ..config import QUALITIES
-from .options import (config_option, debug_enabled, debug_option, load_settings,
-                      network_options, network_overrides)
+from .options import (
+    config_option,
+    debug_enabled,
+    debug_option,
+    load_settings,
+    network_options,
+    network_overrides,
+)
 from .render import ResolutionType, check_output_dir, chosen_cache_folder, work_folder
 
 #: Slides default to 720p30: sharp on a projector, half the frames of the videos' 1080p60.
@@ -25,23 +31,49 @@ DEFAULT_QUALITY = "m"
 
 @click.command("slides")
 @click.argument("scene_names", nargs=-1, metavar="[SCENE]...")
-@click.option("--to", "to", type=click.Choice(["html", "pptx", "pdf"]), default="html",
-              show_default=True,
-              help="html: reveal.js, offline (press S for the speaker notes); pptx: one slide "
-                   "per step with its video and notes; pdf: one page per step.")
-@click.option("--output", "-o", "output_dir", metavar="DIR",
-              help="Output folder [config: output.directory; default media].")
-@click.option("--quality", "-q", type=click.Choice(list(QUALITIES)),
-              help=f"l = 480p15, m = 720p30, h = 1080p60, k = 2160p60 [default "
-                   f"{DEFAULT_QUALITY}; output.quality is for videos].")
-@click.option("--resolution", type=ResolutionType(), metavar="WxH",
-              help="Pixel size instead of the quality's, e.g. 256x144 for a quick look.")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["html", "pptx", "pdf"]),
+    default="html",
+    show_default=True,
+    help="html: reveal.js, offline (press S for the speaker notes); pptx: one slide "
+    "per step with its video and notes; pdf: one page per step.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_dir",
+    metavar="DIR",
+    help="Output folder [config: output.directory; default media].",
+)
+@click.option(
+    "--quality",
+    "-q",
+    type=click.Choice(list(QUALITIES)),
+    help=f"l = 480p15, m = 720p30, h = 1080p60, k = 2160p60 [default "
+    f"{DEFAULT_QUALITY}; output.quality is for videos].",
+)
+@click.option(
+    "--resolution",
+    type=ResolutionType(),
+    metavar="WxH",
+    help="Pixel size instead of the quality's, e.g. 256x144 for a quick look.",
+)
 @network_options
 @config_option
 @debug_option
-def slides(scene_names: Sequence[str], to: str, output_dir: str | None, quality: str | None,
-           resolution: tuple[int, int] | None, activation: str | None,
-           dims: tuple[int, ...] | None, m: int | None, config_path: str | None) -> None:
+def slides(
+    scene_names: Sequence[str],
+    to: str,
+    output_dir: str | None,
+    quality: str | None,
+    resolution: tuple[int, int] | None,
+    activation: str | None,
+    dims: tuple[int, ...] | None,
+    m: int | None,
+    config_path: str | None,
+) -> None:
     """Make slides of SCENEs (default: the whole Lecture): one slide per narrated step, its
     narration as the speaker notes, one deck <Scene>_slides.<to> in the output folder.
 
@@ -92,8 +124,11 @@ def slides(scene_names: Sequence[str], to: str, output_dir: str | None, quality:
         configs = []
         for name in names:
             click.echo(f"Rendering {name} as slides ({width}x{height}, {q.fps} fps) ...")
-            configs.append(render_deck(settings, catalog.scenes[name], derivation, video,
-                                       work, cache, verbosity))
+            configs.append(
+                render_deck(
+                    settings, catalog.scenes[name], derivation, video, work, cache, verbosity
+                )
+            )
         count = _count(configs)
         with staging_folder(out) as staging:
             made = convert_deck(configs, to, staging, deck_stem(names), title=_title(names))

@@ -43,9 +43,9 @@ class Speech:
 class EngineIdentity:
     """What makes an engine's speech what it is (part of every speech cache key)."""
 
-    engine: str      # "piper", "recorded"
-    voice: str       # e.g. "joe-us", or a model file's digest
-    version: str     # the engine's version
+    engine: str  # "piper", "recorded"
+    voice: str  # e.g. "joe-us", or a model file's digest
+    version: str  # the engine's version
     speed: float
 
 

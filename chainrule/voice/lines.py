@@ -45,8 +45,9 @@ class Line:
     def of(cls, step_id: str, title: str, narration: str) -> Line:
         """The line for a step with this ``narration``."""
         parts = split_sentences(narration)
-        return cls(str(step_id), title, narration,
-                   tuple(Sentence(part, spoken(part)) for part in parts))
+        return cls(
+            str(step_id), title, narration, tuple(Sentence(part, spoken(part)) for part in parts)
+        )
 
     @property
     def speech(self) -> str:

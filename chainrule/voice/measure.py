@@ -58,8 +58,7 @@ def loudness(samples: np.ndarray, rate: int) -> float:
     silence."""
     import pyloudnorm
 
-    return float(pyloudnorm.Meter(rate).integrated_loudness(
-        np.asarray(samples, dtype=np.float64)))
+    return float(pyloudnorm.Meter(rate).integrated_loudness(np.asarray(samples, dtype=np.float64)))
 
 
 def peak_db(samples: np.ndarray) -> float:
@@ -71,11 +70,12 @@ def peak_db(samples: np.ndarray) -> float:
 def rms_db(samples: np.ndarray, rate: int, start: float, end: float) -> float:
     """The RMS level in dBFS of ``samples`` from ``start`` to ``end`` seconds (``-inf`` for
     silence or an empty window)."""
-    window = np.asarray(samples[max(0, round(start * rate)):max(0, round(end * rate))],
-                        dtype=np.float64)
+    window = np.asarray(
+        samples[max(0, round(start * rate)) : max(0, round(end * rate))], dtype=np.float64
+    )
     if len(window) == 0:
         return -math.inf
-    rms = math.sqrt(float(np.mean(window ** 2)))
+    rms = math.sqrt(float(np.mean(window**2)))
     return 20 * math.log10(rms) if rms > 0 else -math.inf
 
 
@@ -91,7 +91,7 @@ def seam_jumps(samples: np.ndarray, rate: int, seams: Sequence[float]) -> list[f
         if high <= low:
             jumps.append(0.0)
             continue
-        steps = np.abs(samples[low:high] - samples[low - 1:high - 1])
+        steps = np.abs(samples[low:high] - samples[low - 1 : high - 1])
         jumps.append(float(steps.max()))
     return jumps
 
@@ -110,9 +110,14 @@ def stream_facts(path: Path) -> dict[str, object]:
     drop, and is not counted), ``audio_rate`` and ``audio_channels``."""
     import av
 
-    facts: dict[str, object] = {"video_codec": None, "audio_codec": None,
-                                "video_seconds": 0.0, "audio_seconds": 0.0,
-                                "audio_rate": None, "audio_channels": None}
+    facts: dict[str, object] = {
+        "video_codec": None,
+        "audio_codec": None,
+        "video_seconds": 0.0,
+        "audio_seconds": 0.0,
+        "audio_rate": None,
+        "audio_channels": None,
+    }
     with av.open(str(path)) as source:
         spans: dict[int, list[Fraction]] = {}
         for packet in source.demux():
@@ -134,5 +139,13 @@ def stream_facts(path: Path) -> dict[str, object]:
     return facts
 
 
-__all__ = ["SEAM_WINDOW", "decode_audio", "loudness", "onset", "peak_db", "rms_db",
-           "seam_jumps", "stream_facts"]
+__all__ = [
+    "SEAM_WINDOW",
+    "decode_audio",
+    "loudness",
+    "onset",
+    "peak_db",
+    "rms_db",
+    "seam_jumps",
+    "stream_facts",
+]

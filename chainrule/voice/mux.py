@@ -28,11 +28,11 @@ import numpy as np
 class AudioCodec:
     """How the audio of one container is encoded."""
 
-    container: str      # the muxer's name
-    codec: str          # the encoder's name
+    container: str  # the muxer's name
+    codec: str  # the encoder's name
     sample_format: str  # the encoder's sample format (planar or packed float)
-    bit_rate: int       # bits per second
-    frame: int          # samples per encoded frame
+    bit_rate: int  # bits per second
+    frame: int  # samples per encoded frame
     options: tuple[tuple[str, str], ...] = ()  # encoder options
     cut_in_silence: bool = False  # may be encoded in pieces cut in digital silence
 
@@ -43,8 +43,9 @@ CODECS: dict[str, AudioCodec] = {
     # AAC frames overlap only their neighbours, and a frame of zeros decodes to zeros whatever
     # its encoder's state: pieces cut where the track is silent join without a trace. Opus
     # carries predictor state from frame to frame, so it is encoded in one piece.
-    ".mp4": AudioCodec("mp4", "aac", "fltp", 160_000, 1024, (("aac_coder", "fast"),),
-                       cut_in_silence=True),
+    ".mp4": AudioCodec(
+        "mp4", "aac", "fltp", 160_000, 1024, (("aac_coder", "fast"),), cut_in_silence=True
+    ),
     ".webm": AudioCodec("webm", "libopus", "flt", 96_000, 960),
 }
 #: A track is cut into pieces of at least this many seconds, encoded at once by several processes.
@@ -115,8 +116,9 @@ def codec_for(suffix: str) -> AudioCodec:
     """The audio codec of the container with ``suffix``; a :class:`ValueError` for others."""
     codec = CODECS.get(suffix.lower())
     if codec is None:
-        raise ValueError(f"audio goes into .mp4 or .webm only, not "
-                         f"{suffix or 'a file without suffix'}")
+        raise ValueError(
+            f"audio goes into .mp4 or .webm only, not {suffix or 'a file without suffix'}"
+        )
     return codec
 
 
@@ -130,8 +132,14 @@ def _open_audio_stream(out: Any, codec: AudioCodec, rate: int) -> Any:
 
 def _kept(packet: Any) -> AudioPacket:
     side = tuple((data.data_type, bytes(data)) for data in packet.iter_sidedata())
-    return AudioPacket(bytes(packet), int(packet.pts), int(packet.dts), int(packet.duration),
-                       bool(packet.is_keyframe), side)
+    return AudioPacket(
+        bytes(packet),
+        int(packet.pts),
+        int(packet.dts),
+        int(packet.duration),
+        bool(packet.is_keyframe),
+        side,
+    )
 
 
 def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) -> EncodedAudio:
@@ -152,15 +160,15 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
     bounds = [0, *silent_cuts(track, codec.frame, pieces), len(track)]
     if len(bounds) == 2:
         return EncodedAudio(suffix.lower(), rate, tuple(_encoded(track, rate, codec, start)))
-    spans = [(a, b, rate, codec, start + a) for a, b in zip(bounds[:-1], bounds[1:],
-                                                             strict=True)]
+    spans = [(a, b, rate, codec, start + a) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     # forked processes, not threads: PyAV holds the GIL for much of each frame (two threads
     # were slower than one, and their allocator arenas took 500 MB more); a forked child reads
     # the track from the parent's memory instead of a pickled copy
     _PIECES_OF[0] = track
     try:
-        with ProcessPoolExecutor(len(spans), mp_context=multiprocessing.get_context("fork")
-                                 ) as pool:
+        with ProcessPoolExecutor(
+            len(spans), mp_context=multiprocessing.get_context("fork")
+        ) as pool:
             encoded = list(pool.map(_encoded_piece, spans))
     finally:
         _PIECES_OF[0] = None
@@ -168,8 +176,9 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
     for index, packets in enumerate(encoded):
         low = start + bounds[index] if index else None
         high = start + bounds[index + 1] if index < len(encoded) - 1 else None
-        kept.extend(p for p in packets
-                    if (low is None or p.pts >= low) and (high is None or p.pts < high))
+        kept.extend(
+            p for p in packets if (low is None or p.pts >= low) and (high is None or p.pts < high)
+        )
     return EncodedAudio(suffix.lower(), rate, tuple(kept))
 
 
@@ -185,7 +194,7 @@ def silent_cuts(track: np.ndarray, frame: int, pieces: int) -> list[int]:
     whole = len(track) // frame
     if pieces < 2 or whole < 2 * SILENT_FRAMES:
         return []
-    silent = ~np.any(np.asarray(track[:whole * frame]).reshape(whole, frame) != 0, axis=1)
+    silent = ~np.any(np.asarray(track[: whole * frame]).reshape(whole, frame) != 0, axis=1)
     # cut k * frame needs frames k - SILENT_FRAMES .. k + SILENT_FRAMES - 1 silent
     run = np.concatenate([[0], np.cumsum(silent)])
     k = np.arange(SILENT_FRAMES, whole - SILENT_FRAMES + 1)
@@ -221,7 +230,7 @@ def _encoded(track: np.ndarray, rate: int, codec: AudioCodec, start: int) -> lis
     with av.open(os.devnull, "w", format=codec.container) as out:
         stream = _open_audio_stream(out, codec, rate)
         for at in range(0, len(track), codec.frame):
-            chunk = np.ascontiguousarray(track[at:at + codec.frame]).reshape(1, -1)
+            chunk = np.ascontiguousarray(track[at : at + codec.frame]).reshape(1, -1)
             frame = av.AudioFrame.from_ndarray(chunk, format=codec.sample_format, layout="mono")
             frame.sample_rate = rate
             frame.time_base = Fraction(1, rate)
@@ -275,12 +284,15 @@ def mux_audio(video: Path, audio: EncodedAudio, target: Path) -> None:
     video, target = Path(video), Path(target)
     codec = codec_for(target.suffix)
     if audio.suffix != target.suffix.lower():
-        raise ValueError(f"{target}: audio encoded for {audio.suffix} cannot go into "
-                         f"{target.suffix}")
+        raise ValueError(
+            f"{target}: audio encoded for {audio.suffix} cannot go into {target.suffix}"
+        )
     temporary = target.with_name(f".{target.stem}.audio-tmp{target.suffix}")
     try:
-        with av.open(str(video)) as source, \
-                av.open(str(temporary), "w", format=codec.container) as out:
+        with (
+            av.open(str(video)) as source,
+            av.open(str(temporary), "w", format=codec.container) as out,
+        ):
             picture = source.streams.video[0]
             copy = out.add_stream_from_template(picture)
             if picture.average_rate:  # WebM then records each frame's duration
@@ -308,5 +320,17 @@ def _dts_seconds(packet: object) -> Fraction:
     return Fraction(dts or 0) * packet.time_base  # type: ignore[attr-defined]
 
 
-__all__ = ["CODECS", "AudioCodec", "AudioPacket", "EncodedAudio", "add_audio", "codec_for",
-           "encode_audio", "fitted", "fitted_count", "mux_audio", "silent_cuts", "video_span"]
+__all__ = [
+    "CODECS",
+    "AudioCodec",
+    "AudioPacket",
+    "EncodedAudio",
+    "add_audio",
+    "codec_for",
+    "encode_audio",
+    "fitted",
+    "fitted_count",
+    "mux_audio",
+    "silent_cuts",
+    "video_span",
+]

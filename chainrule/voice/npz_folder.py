@@ -41,8 +41,7 @@ class NpzFolder:
     def write(self, key: str, arrays: dict[str, Any]) -> None:
         """Store ``arrays`` (name → array) under ``key`` (temporary file, then rename)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".npz",
-                                             dir=self.root)
+        handle, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".npz", dir=self.root)
         try:
             with os.fdopen(handle, "wb") as out:
                 np.savez(out, **arrays)

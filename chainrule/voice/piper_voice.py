@@ -65,14 +65,18 @@ def _model_for(voice: str) -> _Model:
     config = onnx.with_name(onnx.name + ".json")
     for path, what in ((onnx, "voice model"), (config, "voice configuration")):
         if not path.is_file() or not os.access(path, os.R_OK):
-            raise ConfigError(f"[voice] voice: the Piper {what} {path} is missing or unreadable "
-                              f"(give 'joe-us' or the path of a .onnx with its .onnx.json beside "
-                              f"it)")
+            raise ConfigError(
+                f"[voice] voice: the Piper {what} {path} is missing or unreadable "
+                f"(give 'joe-us' or the path of a .onnx with its .onnx.json beside "
+                f"it)"
+            )
     try:
         json.loads(config.read_text(encoding="utf-8"))["audio"]["sample_rate"]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ConfigError(f"[voice] voice: the Piper voice configuration {config} is not a "
-                          f"Piper .onnx.json ({type(error).__name__})") from None
+        raise ConfigError(
+            f"[voice] voice: the Piper voice configuration {config} is not a "
+            f"Piper .onnx.json ({type(error).__name__})"
+        ) from None
     return _Model(onnx, config)
 
 
@@ -132,8 +136,9 @@ class PiperEngine:
         from piper import SynthesisConfig
 
         voice = self._voice()
-        config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0,
-                                 length_scale=1.0 / self.speed, normalize_audio=False)
+        config = SynthesisConfig(
+            noise_scale=0.0, noise_w_scale=0.0, length_scale=1.0 / self.speed, normalize_audio=False
+        )
         chunks = [chunk.audio_float_array for chunk in voice.synthesize(text, config)]
         if not chunks:
             return np.zeros(0, dtype=np.float32)
@@ -176,12 +181,14 @@ def load_voice(onnx: Path, config: Path, threads: int = THREADS) -> Any:
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
-        session = onnxruntime.InferenceSession(str(onnx), sess_options=options,
-                                               providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(
+            str(onnx), sess_options=options, providers=["CPUExecutionProvider"]
+        )
     except Exception as error:  # onnxruntime raises its own (unexported) error types
         reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else repr(error)
-        raise ConfigError(f"[voice] voice: cannot load the Piper voice model {onnx}: "
-                          f"{reason}") from None
+        raise ConfigError(
+            f"[voice] voice: cannot load the Piper voice model {onnx}: {reason}"
+        ) from None
     return PiperVoice(session=session, config=settings)
 
 

@@ -58,11 +58,15 @@ class RecordedEngine:
             if path.is_file():
                 return path
         if not self.folder.is_dir():
-            raise RecordingError(f"step {step_id}: the recordings folder {self.folder} does not "
-                                 f"exist (set [voice] folder, or run `chainrule script` to see "
-                                 f"which files to record)")
-        raise RecordingError(f"step {step_id}: no recording {self.folder / step_id}.wav (nor "
-                             f".flac, .ogg) in {self.folder}")
+            raise RecordingError(
+                f"step {step_id}: the recordings folder {self.folder} does not "
+                f"exist (set [voice] folder, or run `chainrule script` to see "
+                f"which files to record)"
+            )
+        raise RecordingError(
+            f"step {step_id}: no recording {self.folder / step_id}.wav (nor "
+            f".flac, .ogg) in {self.folder}"
+        )
 
     def check(self, lines: tuple[Line, ...] | list[Line]) -> None:
         """Refuse the first line whose recording is missing or bad (one line naming the file
@@ -126,8 +130,12 @@ def read_recording(path: Path, step_id: str) -> tuple[np.ndarray, int]:
     if info.frames <= 0 or info.samplerate <= 0:
         raise _refusal(path, step_id, "has no samples (damaged or truncated)")
     if info.frames / info.samplerate > LONGEST:
-        raise _refusal(path, step_id, f"lasts {info.frames / info.samplerate / 60:.1f} min, "
-                                      f"more than {LONGEST / 60:.0f} min for one step")
+        raise _refusal(
+            path,
+            step_id,
+            f"lasts {info.frames / info.samplerate / 60:.1f} min, "
+            f"more than {LONGEST / 60:.0f} min for one step",
+        )
     try:
         data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, soundfile.LibsndfileError) as error:
@@ -170,5 +178,11 @@ def spans_by_length(line: Line, seconds: float) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-__all__ = ["EXTENSIONS", "LONGEST", "RecordedEngine", "SILENT_DB", "read_recording",
-           "spans_by_length"]
+__all__ = [
+    "EXTENSIONS",
+    "LONGEST",
+    "RecordedEngine",
+    "SILENT_DB",
+    "read_recording",
+    "spans_by_length",
+]

@@ -46,7 +46,9 @@ def speech_key(identity: EngineIdentity, line: Line, content: str = "") -> str:
     """
     payload = {
         "format": FORMAT,
-        "engine": identity.engine, "voice": identity.voice, "version": identity.version,
+        "engine": identity.engine,
+        "voice": identity.voice,
+        "version": identity.version,
         "speed": repr(float(identity.speed)),
         "sentences": [[sentence.text, sentence.spoken] for sentence in line.sentences],
         "content": content,
@@ -71,12 +73,16 @@ class SpeechCache(NpzFolder):
 
     def store(self, key: str, speech: Speech) -> None:
         """Keep ``speech`` under ``key`` (temporary file, then rename)."""
-        self.write(key, {
-            "samples": np.asarray(speech.samples, dtype=np.float32),
-            "rate": np.int64(speech.rate),
-            "starts": np.array([span.start for span in speech.spans], dtype=np.float64),
-            "ends": np.array([span.end for span in speech.spans], dtype=np.float64),
-            "texts": np.array([span.text for span in speech.spans], dtype=np.str_)})
+        self.write(
+            key,
+            {
+                "samples": np.asarray(speech.samples, dtype=np.float32),
+                "rate": np.int64(speech.rate),
+                "starts": np.array([span.start for span in speech.spans], dtype=np.float64),
+                "ends": np.array([span.end for span in speech.spans], dtype=np.float64),
+                "texts": np.array([span.text for span in speech.spans], dtype=np.str_),
+            },
+        )
 
     def get(self, engine: Engine, line: Line) -> Speech:
         """The speech of ``line``: from the cache, else spoken by ``engine`` and stored."""
@@ -89,13 +95,19 @@ class SpeechCache(NpzFolder):
 
 
 def _speech(stored: Any) -> Speech:
-    spans = tuple(Span(float(start), float(end), str(text)) for start, end, text
-                  in zip(stored["starts"], stored["ends"], stored["texts"], strict=True))
+    spans = tuple(
+        Span(float(start), float(end), str(text))
+        for start, end, text in zip(stored["starts"], stored["ends"], stored["texts"], strict=True)
+    )
     return Speech(np.asarray(stored["samples"], dtype=np.float32), int(stored["rate"]), spans)
 
 
-def speak_all(engine: Engine, lines: Iterable[Line], cache: SpeechCache | None,
-              progress: Callable[[int, int], None] | None = None) -> dict[str, Speech]:
+def speak_all(
+    engine: Engine,
+    lines: Iterable[Line],
+    cache: SpeechCache | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Speech]:
     """The speech of every line, by step id (each step once), through ``cache`` (None: speak
     every line). ``progress(done, total)`` is called after each line."""
     todo: dict[str, Line] = {}

@@ -80,7 +80,7 @@ def _frame_levels(samples: np.ndarray, size: int) -> np.ndarray:
     """The RMS of each consecutive ``size``-sample frame (the last one may be shorter)."""
     count = -(-len(samples) // size)
     padded = np.zeros(count * size, dtype=np.float64)
-    padded[:len(samples)] = samples
+    padded[: len(samples)] = samples
     return np.sqrt(np.mean(padded.reshape(count, size) ** 2, axis=1))
 
 
@@ -94,8 +94,9 @@ def voiced_span(samples: np.ndarray, rate: int) -> tuple[int, int]:
         return 0, 0
     size = max(1, rate // 100)
     levels = _frame_levels(samples, size)
-    threshold = max(float(levels.max()) * 10 ** (SILENCE_BELOW_PEAK_DB / 20),
-                    10 ** (SILENCE_FLOOR_DB / 20))
+    threshold = max(
+        float(levels.max()) * 10 ** (SILENCE_BELOW_PEAK_DB / 20), 10 ** (SILENCE_FLOOR_DB / 20)
+    )
     voiced = np.flatnonzero(levels >= threshold)
     if len(voiced) == 0:
         return 0, 0
@@ -113,7 +114,7 @@ def trim(samples: np.ndarray, rate: int) -> np.ndarray:
     if end <= start:
         return np.zeros(0, dtype=np.float32)
     margin = round(MARGIN * rate)
-    return np.asarray(samples[max(0, start - margin):end + margin], dtype=np.float32)
+    return np.asarray(samples[max(0, start - margin) : end + margin], dtype=np.float32)
 
 
 def faded(samples: np.ndarray, rate: int, seconds: float = FADE) -> np.ndarray:
@@ -128,12 +129,13 @@ def faded(samples: np.ndarray, rate: int, seconds: float = FADE) -> np.ndarray:
     if size > 0:
         ramp = (np.arange(1, size + 1, dtype=np.float32) / (size + 1)).astype(np.float32)
         out[:size] *= ramp
-        out[len(out) - size:] *= ramp[::-1]
+        out[len(out) - size :] *= ramp[::-1]
     return out
 
 
-def mix(marks: Sequence[VoiceMark], speeches: Mapping[str, Speech], seconds: float,
-        rate: int = RATE) -> np.ndarray:
+def mix(
+    marks: Sequence[VoiceMark], speeches: Mapping[str, Speech], seconds: float, rate: int = RATE
+) -> np.ndarray:
     """The track of a ``seconds``-long video: exactly ``round(seconds * rate)`` float32 samples,
     silent but for each mark's speech, which starts at sample ``round(mark.start * rate)``
     (faded in and out over :data:`FADE`).
@@ -159,19 +161,24 @@ def mix(marks: Sequence[VoiceMark], speeches: Mapping[str, Speech], seconds: flo
         end = start + len(sound)
         if placed and start < placed[-1][1]:
             before = placed[-1]
-            raise ValueError(f"speech of step {mark.step_id} (from {start / rate:.3f} s) "
-                             f"overlaps speech of step {before[2]} (until "
-                             f"{before[1] / rate:.3f} s)")
+            raise ValueError(
+                f"speech of step {mark.step_id} (from {start / rate:.3f} s) "
+                f"overlaps speech of step {before[2]} (until "
+                f"{before[1] / rate:.3f} s)"
+            )
         if end > total:
-            raise ValueError(f"speech of step {mark.step_id} runs to {end / rate:.3f} s, past "
-                             f"the video's end at {seconds:.3f} s")
+            raise ValueError(
+                f"speech of step {mark.step_id} runs to {end / rate:.3f} s, past "
+                f"the video's end at {seconds:.3f} s"
+            )
         track[start:end] = sound
         placed.append((start, end, mark.step_id))
     return track
 
 
-def limit(samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB,
-          in_place: bool = False) -> np.ndarray:
+def limit(
+    samples: np.ndarray, rate: int, ceiling_db: float = CEILING_DB, in_place: bool = False
+) -> np.ndarray:
     """``samples`` with every sample at or below ``ceiling_db`` dBFS, by a smooth gain.
 
     The gain sample ``k`` needs is ``min(1, ceiling / |x[k]|)``. Its minimum over a window
@@ -271,10 +278,10 @@ def decimated(samples: np.ndarray, factor: int) -> np.ndarray:
     out = np.empty(-(-len(samples) // factor), dtype=np.float32)
     for start in range(0, len(samples), piece):
         low = max(0, start - context)
-        part = resample_poly(samples[low:start + piece + context], 1, factor)
+        part = resample_poly(samples[low : start + piece + context], 1, factor)
         first = (start - low) // factor
         count = min(piece // factor, len(out) - start // factor)
-        out[start // factor:start // factor + count] = part[first:first + count]
+        out[start // factor : start // factor + count] = part[first : first + count]
     return out
 
 
@@ -327,5 +334,20 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) 
     return amplified(samples, rate, loudness_gain(samples, rate, target_lufs))
 
 
-__all__ = ["CEILING_DB", "FADE", "MARGIN", "RATE", "TARGET_LUFS", "amplified", "faded", "limit",
-           "decimated", "loudness_gain", "mix", "normalise", "resample", "trim", "voiced_span"]
+__all__ = [
+    "CEILING_DB",
+    "FADE",
+    "MARGIN",
+    "RATE",
+    "TARGET_LUFS",
+    "amplified",
+    "faded",
+    "limit",
+    "decimated",
+    "loudness_gain",
+    "mix",
+    "normalise",
+    "resample",
+    "trim",
+    "voiced_span",
+]

@@ -47,15 +47,27 @@ def _sound_code() -> str:
     return digest.hexdigest()
 
 
-def track_key(marks: Sequence[VoiceMark], speech_keys: Mapping[str, str], seconds: float,
-              start: int, count: int, suffix: str, rate: int) -> str:
+def track_key(
+    marks: Sequence[VoiceMark],
+    speech_keys: Mapping[str, str],
+    seconds: float,
+    start: int,
+    count: int,
+    suffix: str,
+    rate: int,
+) -> str:
     """The cache key of the track of a video ``seconds`` long whose audio starts at sample
     ``start`` and has ``count`` samples at ``rate`` Hz, in the container of ``suffix``, with
     each mark's speech (``speech_keys``: step id → speech-cache key) placed at its mark."""
     payload = {
-        "format": FORMAT, "code": _sound_code(), "suffix": suffix.lower(), "rate": rate,
-        "codec": repr(CODECS.get(suffix.lower())), "seconds": repr(float(seconds)),
-        "start": start, "count": count,
+        "format": FORMAT,
+        "code": _sound_code(),
+        "suffix": suffix.lower(),
+        "rate": rate,
+        "codec": repr(CODECS.get(suffix.lower())),
+        "seconds": repr(float(seconds)),
+        "start": start,
+        "count": count,
         "marks": [[m.step_id, repr(float(m.start)), speech_keys[m.step_id]] for m in marks],
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
@@ -70,7 +82,7 @@ def _joined(chunks: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _split(data: np.ndarray, offsets: np.ndarray) -> list[bytes]:
-    return [data[offsets[i]:offsets[i + 1]].tobytes() for i in range(len(offsets) - 1)]
+    return [data[offsets[i] : offsets[i + 1]].tobytes() for i in range(len(offsets) - 1)]
 
 
 class TrackCache(NpzFolder):
@@ -85,16 +97,23 @@ class TrackCache(NpzFolder):
         data, offsets = _joined([p.data for p in audio.packets])
         sides = [(i, kind, value) for i, p in enumerate(audio.packets) for kind, value in p.side]
         side_data, side_offsets = _joined([value for _, _, value in sides])
-        self.write(key, {
-            "suffix": np.str_(audio.suffix), "rate": np.int64(audio.rate),
-            "data": data, "offsets": offsets,
-            "pts": np.array([p.pts for p in audio.packets], dtype=np.int64),
-            "dts": np.array([p.dts for p in audio.packets], dtype=np.int64),
-            "duration": np.array([p.duration for p in audio.packets], dtype=np.int64),
-            "keyframe": np.array([p.keyframe for p in audio.packets], dtype=bool),
-            "side_packet": np.array([i for i, _, _ in sides], dtype=np.int64),
-            "side_type": np.array([kind for _, kind, _ in sides], dtype=np.str_),
-            "side_data": side_data, "side_offsets": side_offsets})
+        self.write(
+            key,
+            {
+                "suffix": np.str_(audio.suffix),
+                "rate": np.int64(audio.rate),
+                "data": data,
+                "offsets": offsets,
+                "pts": np.array([p.pts for p in audio.packets], dtype=np.int64),
+                "dts": np.array([p.dts for p in audio.packets], dtype=np.int64),
+                "duration": np.array([p.duration for p in audio.packets], dtype=np.int64),
+                "keyframe": np.array([p.keyframe for p in audio.packets], dtype=bool),
+                "side_packet": np.array([i for i, _, _ in sides], dtype=np.int64),
+                "side_type": np.array([kind for _, kind, _ in sides], dtype=np.str_),
+                "side_data": side_data,
+                "side_offsets": side_offsets,
+            },
+        )
 
 
 def _encoded_audio(stored: Any) -> EncodedAudio:
@@ -103,11 +122,13 @@ def _encoded_audio(stored: Any) -> EncodedAudio:
     sides: dict[int, list[tuple[str, bytes]]] = {}
     for index, kind, value in zip(stored["side_packet"], stored["side_type"], side, strict=True):
         sides.setdefault(int(index), []).append((str(kind), value))
-    times = zip(stored["pts"], stored["dts"], stored["duration"], stored["keyframe"],
-                strict=True)
-    packets = tuple(AudioPacket(data[i], int(pts), int(dts), int(duration), bool(key_frame),
-                                tuple(sides.get(i, ())))
-                    for i, (pts, dts, duration, key_frame) in enumerate(times))
+    times = zip(stored["pts"], stored["dts"], stored["duration"], stored["keyframe"], strict=True)
+    packets = tuple(
+        AudioPacket(
+            data[i], int(pts), int(dts), int(duration), bool(key_frame), tuple(sides.get(i, ()))
+        )
+        for i, (pts, dts, duration, key_frame) in enumerate(times)
+    )
     if len(packets) != len(data):
         raise ValueError("packet times and packet data differ in number")
     return EncodedAudio(str(stored["suffix"]), int(stored["rate"]), packets)
