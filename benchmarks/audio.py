@@ -26,7 +26,7 @@ from chainrule.voice.measure import (
     decode_audio,
     loudness,
     peak_db,
-    rms_db,  # noqa: E402
+    rms_db,
     seam_jumps,
     stream_facts,
 )

@@ -34,7 +34,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("render_bench", HERE / "render.py")
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 render_bench = importlib.util.module_from_spec(_spec)
 sys.modules["render_bench"] = render_bench  # its dataclasses look their module up
 _spec.loader.exec_module(render_bench)

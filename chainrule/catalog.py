@@ -195,9 +195,9 @@ def format_duration(seconds: float) -> str:
 
 
 __all__ = [
-    "Catalog",
     "DEFAULT_SCENE",
     "LECTURE_ORDER",
+    "Catalog",
     "discover",
     "estimated_seconds",
     "format_duration",

@@ -28,10 +28,10 @@ import re
 import stat
 import textwrap
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from collections.abc import Mapping
 
 from pydantic import (
     BaseModel,

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import time
 import traceback
-from types import MappingProxyType
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from scenes.narration import StepVoice, VoiceMark
 
 from . import stop
 from .errors import Interrupted
-
-from scenes.narration import StepVoice, VoiceMark
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -186,11 +186,12 @@ def draw_unit(
 def _draw(
     unit: RenderUnit, derivation: Derivation | None, report: Reporter | None, start: float
 ) -> RenderedFiles:
+    from manim_adapter.sandbox import latex_sandbox
+    from scenes.typeset import precompile_scene
+
     from .cache_folder import free_slot
     from .catalog import import_manim, scene_by_path
     from .scene_settings import scene_settings
-    from scenes.typeset import precompile_scene
-    from manim_adapter.sandbox import latex_sandbox
     from .verification import verified_derivation
 
     import_manim()

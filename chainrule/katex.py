@@ -116,4 +116,4 @@ def _woff2_only(sources: str, dist: Path) -> str:
     return f'url(data:font/woff2;base64,{data}) format("woff2")'
 
 
-__all__ = ["KatexError", "TIMEOUT", "node_program", "render_many", "render_tex", "stylesheet"]
+__all__ = ["TIMEOUT", "KatexError", "node_program", "render_many", "render_tex", "stylesheet"]

@@ -260,7 +260,7 @@ def _summary(scene: str) -> str:
 
         catalog = discover()
         return summary(catalog.scenes[scene]) if scene in catalog.scenes else ""
-    except Exception:  # noqa: BLE001 - a page without a subtitle is still a page
+    except Exception:
         return ""
 
 

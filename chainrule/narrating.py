@@ -227,10 +227,10 @@ def report(narration: Narration) -> None:
 
 
 __all__ = [
-    "Narration",
-    "Script",
     "TARGET_LUFS",
     "VOICED_CONTAINERS",
+    "Narration",
+    "Script",
     "add_narration",
     "narrated",
     "prepare",

@@ -9,12 +9,12 @@ module is where the scenes' own classes (which import Manim) take those values.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-from collections.abc import Mapping
 
 from derivations.spec import NetworkSpec
 

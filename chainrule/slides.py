@@ -362,13 +362,13 @@ def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
 
 
 __all__ = [
-    "DeckFormat",
     "INSTALL",
     "REVEAL_FOLDER",
-    "SlidesExtraMissing",
-    "StepSlides",
     "TARGETS",
     "TEMPLATE",
+    "DeckFormat",
+    "SlidesExtraMissing",
+    "StepSlides",
     "convert_deck",
     "copy_reveal",
     "deck_stem",

@@ -83,7 +83,7 @@ def build_derivation(spec: NetworkSpec) -> Derivation:
 def report_line(report: StepReport) -> str:
     """``✓ dZ1.fold  Fold back into matrices`` (with the reason when it failed)."""
     mark = PASS if report.failure is None else FAIL
-    line = f"{mark} {str(report.step.id):<20} {report.step.title}"
+    line = f"{mark} {report.step.id!s:<20} {report.step.title}"
     if report.failure is not None:
         line += f": {' '.join(report.failure.split())}"
     return line

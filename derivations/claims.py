@@ -13,9 +13,9 @@ Two kinds of statement cover the whole derivation:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Mapping
 
 import numpy as np
 import sympy

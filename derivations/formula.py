@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
-from collections.abc import Callable, Mapping
 
 from . import notation
 from .vocabulary import HADAMARD, LPAREN, MINUS, OVER_M, RPAREN, Role, TexPart, operator

@@ -7,8 +7,8 @@ claims from :func:`fold_claims` then fail at that gradient's fold step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import sympy
 

@@ -10,9 +10,9 @@ differentiation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from collections.abc import Callable
 
 import numpy as np
 import sympy

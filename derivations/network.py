@@ -8,9 +8,9 @@ sympy is the ground truth every claim is checked against.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from collections.abc import Mapping
 
 import numpy as np
 import sympy

@@ -18,8 +18,8 @@ array([2., 3.])
 
 from __future__ import annotations
 
-from functools import reduce
 from collections.abc import Callable, Mapping
+from functools import reduce
 
 import numpy as np
 import sympy

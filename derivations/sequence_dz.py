@@ -38,7 +38,6 @@ from .display import (
     partial,
     sum_sign,
 )
-from .functions import Z
 from .formula import (
     GPrime,
     Hadamard,
@@ -54,6 +53,7 @@ from .formula import (
     to_text,
 )
 from .formulas import composite, fold_claims
+from .functions import Z
 from .network import Network
 from .spec import NetworkSpec
 from .steps import (

@@ -29,8 +29,16 @@ import sympy
 
 from . import notation
 from .claims import Claim, DerivativeClaim, EqualityClaim
-from .display import EQUALS, LOSS, entry, general_entry, joined, matrix_display, matrix_label
-from .display import partial
+from .display import (
+    EQUALS,
+    LOSS,
+    entry,
+    general_entry,
+    joined,
+    matrix_display,
+    matrix_label,
+    partial,
+)
 from .network import Network
 from .spec import NetworkSpec
 from .steps import Highlight, MatrixDisplay, Stage, Step

@@ -12,6 +12,7 @@ from itertools import pairwise
 
 import sympy
 
+from . import notation
 from .claims import Claim, DerivativeClaim, EqualityClaim
 from .display import (
     COST,
@@ -25,7 +26,6 @@ from .display import (
     partial,
     sum_sign,
 )
-from . import notation
 from .formula import Node, to_parts
 from .formulas import composite, fold_claims
 from .functions import Z, bce, sigma
@@ -252,18 +252,18 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     letters = ScalarLetters(a=f"A{last}", y="Y", z=f"Z{last}")
     summed = (LOSS, EQUALS, TexPart("loss_terms", r"\sum_{j}\sum_{k} L(a_{kj}, y_{kj})", "loss"))
     loss_line = (
-        letters.parts("loss", ("L(", "a", ",", "y", ")"), symbol="loss")
-        + (EQUALS,)
-        + letters.parts(
+        *letters.parts("loss", ("L(", "a", ",", "y", ")"), symbol="loss"),
+        EQUALS,
+        *letters.parts(
             "bce", (r"-\big(", "y", r"\log", "a", "+ (1 -", "y", r") \log(1 -", "a", r")\big)")
-        )
+        ),
     )
     sigma_line = (
-        letters.parts("out", ("a",))
-        + (EQUALS,)
-        + letters.parts(
+        *letters.parts("out", ("a",)),
+        EQUALS,
+        *letters.parts(
             "sigma", (r"\sigma(", "z", r"),\quad", "d", "a", "/ d", "z", "=", "a", "(1 -", "a", ")")
-        )
+        ),
     )
     outputs = net.spec.size(last)
     many = (

@@ -67,7 +67,7 @@ def number_words(digits: str) -> str:
     ('twelve', 'forty', 'one zero five')
     """
     value = int(digits)
-    if len(digits) > 1 and digits.startswith("0") or value >= 100:
+    if (len(digits) > 1 and digits.startswith("0")) or value >= 100:
         return " ".join(_ONES[int(d)] for d in digits)
     if value < 20:
         return _ONES[value]

@@ -21,7 +21,6 @@ Cairo as Python floats from one ``tolist()``. Scenes draw with it when
 from __future__ import annotations
 
 from itertools import pairwise
-
 from typing import Any
 
 import numpy as np

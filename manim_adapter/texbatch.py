@@ -454,9 +454,9 @@ def bracket_requests(
 
 __all__ = [
     "BRACKET_ROWS",
-    "BatchStats",
     "MAX_EXTRA_RUNS",
     "PAGE_BREAK",
+    "BatchStats",
     "TexRequest",
     "bracket_requests",
     "mathtex_request",

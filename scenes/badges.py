@@ -176,8 +176,8 @@ __all__ = [
     "BadgedEquation",
     "badge_size",
     "cross",
-    "status_colour",
     "stacked_left",
+    "status_colour",
     "tick",
     "verdict_mark",
 ]

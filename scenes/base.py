@@ -26,20 +26,20 @@ from manim import (
     UP,
     AnimationGroup,
     Camera,
-    MathTex,
     FadeIn,
     FadeOut,
+    MathTex,
     Scene,
     VMobject,
     config,
 )
 
 from derivations.spec import NetworkSpec
+from derivations.steps import Step
+from derivations.vocabulary import StepId
 from manim_adapter.camera import PathCamera
 from manim_adapter.speedups import enabled as speedups_enabled
 from manim_adapter.speedups import install as _install_speedups
-from derivations.steps import Step
-from derivations.vocabulary import StepId
 
 from .build import Box, place_title, stack_boxes, title_text
 from .captions import split_cue, split_narration, wrap

@@ -10,27 +10,26 @@ Large matrices get a *compact presentation*: rather than shrinking text below
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-
 import numpy as np
 from manim import (
-    AnimationGroup,
-    ReplacementTransform,
     DOWN,
     LEFT,
     ORIGIN,
     RIGHT,
     UP,
+    AnimationGroup,
     Dot,
     MathTex,
     MobjectMatrix,
+    ReplacementTransform,
     SurroundingRectangle,
-    TexTemplate,
     Text,
+    TexTemplate,
     VGroup,
     VMobject,
 )
@@ -39,7 +38,6 @@ from derivations.steps import EntryGrid, MatrixDisplay, Parts, Step, TexPart
 from derivations.vocabulary import EQUALS, Role, index_of
 
 from .theme import Theme
-
 
 # --------------------------------------------------------------------------- equations
 
@@ -607,12 +605,12 @@ __all__ = [
     "highlight_band",
     "highlight_bands",
     "inside_parentheses",
-    "safe_box",
-    "screen_tex_template",
     "matrix_view",
     "part_of",
     "part_with_role",
     "place_title",
+    "safe_box",
+    "screen_tex_template",
     "smallest_font",
     "split_at_equals",
     "stack_boxes",

@@ -25,8 +25,6 @@ from manim import (
 
 from derivations.steps import Step
 from derivations.vocabulary import StepId, StepKind
-
-from scenes.segment import Segment, SegmentScene
 from scenes.build import (
     Box,
     MatrixView,
@@ -37,6 +35,7 @@ from scenes.build import (
     matrix_view,
     stack_boxes,
 )
+from scenes.segment import Segment, SegmentScene
 
 #: The factor matrices, alone on screen in the first step, are drawn up to this much larger
 #: than in their band (where the expansion needs them later).

@@ -25,8 +25,6 @@ from manim import (
 
 from derivations.steps import MatrixDisplay, Step
 from derivations.vocabulary import Parts, Role, StepId, StepKind, index_of
-
-from scenes.segment import Segment, SegmentScene
 from scenes.build import (
     Box,
     MatrixView,
@@ -40,6 +38,7 @@ from scenes.build import (
     split_at_equals,
     stack_boxes,
 )
+from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
     from derivations import Derivation

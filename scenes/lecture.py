@@ -17,15 +17,24 @@ network in a subclass::
 from __future__ import annotations
 
 from itertools import pairwise
-
 from typing import TYPE_CHECKING, ClassVar
 
-from manim import DOWN, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, VGroup
-from manim import SurroundingRectangle, Text, Write
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    GrowArrow,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+    Write,
+)
 
 from derivations.steps import Step
 from derivations.vocabulary import Role, StepId, StepKind
-
 from scenes.base import DerivationScene
 from scenes.build import (
     Box,

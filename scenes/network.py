@@ -37,7 +37,6 @@ from manim import (
 from derivations.sequence_network import focus_unit, layer_edges, unit_parts, weight_part
 from derivations.spec import NetworkSpec
 from derivations.vocabulary import StepId, StepKind
-
 from scenes.build import Box, equation_tex, stack_boxes
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme

@@ -35,7 +35,6 @@ from manim import (
 
 from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
-
 from scenes.badges import BadgedEquation, verdict_mark
 from scenes.build import (
     Box,
@@ -369,9 +368,9 @@ class RealNumbers(SegmentScene):
 
 
 __all__ = [
+    "SUBTITLE_BAND",
     "NumbersSegment",
     "RealNumbers",
-    "SUBTITLE_BAND",
     "body_boxes",
     "nudge_parts",
     "result_of",

@@ -43,11 +43,9 @@ from manim import (
 
 from derivations.steps import Highlight, MatrixDisplay, Parts, Stage, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
-
 from scenes.badges import BadgedEquation
 from scenes.build import (
     Box,
-    smallest_font,
     MatrixView,
     break_points,
     equation_lines,
@@ -57,6 +55,7 @@ from scenes.build import (
     highlight_bands,
     matrix_view,
     part_of,
+    smallest_font,
     stack_boxes,
 )
 from scenes.segment import Segment, SegmentScene

@@ -31,8 +31,6 @@ from manim import (
 
 from derivations.steps import FactorRole, Step, TexPart
 from derivations.vocabulary import Role, StepId, StepKind
-
-from scenes.segment import Segment, SegmentScene
 from scenes.build import (
     Box,
     MatrixView,
@@ -47,6 +45,7 @@ from scenes.build import (
     split_at_equals,
     stack_boxes,
 )
+from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
     from derivations import Derivation

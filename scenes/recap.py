@@ -16,8 +16,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, Write
-from manim import MathTex, SurroundingRectangle
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    MathTex,
+    SurroundingRectangle,
+    VGroup,
+    Write,
+)
 
 from derivations.sequence_recap import (
     RECAP,
@@ -28,7 +40,6 @@ from derivations.sequence_recap import (
 )
 from derivations.steps import Step
 from derivations.vocabulary import Role
-
 from scenes.badges import Badge
 from scenes.build import (
     Box,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from derivations.steps import Step
 from derivations.vocabulary import StepId
 
-from .base import DerivationScene, DerivationError, stage_section_type
+from .base import DerivationError, DerivationScene, stage_section_type
 
 if TYPE_CHECKING:
     from derivations import Derivation

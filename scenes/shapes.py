@@ -36,7 +36,6 @@ from manim import (
 
 from derivations.steps import Candidate, Parts, ShapeBadge
 from derivations.vocabulary import StepId, StepKind
-
 from scenes.badges import BadgedEquation, status_colour, verdict_mark
 from scenes.build import (
     Box,
@@ -48,7 +47,6 @@ from scenes.build import (
     stack_boxes,
 )
 from scenes.segment import Segment, SegmentScene
-
 
 #: The equation is the subject of these scenes: it is written larger than body text.
 HERO_SCALE = 1.2

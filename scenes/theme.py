@@ -18,10 +18,10 @@ tests/test_colour_vision.py; tests/test_scenes_theme.py checks the red-green pai
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
-from collections.abc import Mapping
 
 from manim import ManimColor
 

@@ -41,7 +41,6 @@ from manim import (
 from derivations.sequence_network import LAYER, weight_part
 from derivations.steps import Highlight, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
-
 from scenes.build import (
     Box,
     MatrixView,

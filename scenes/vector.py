@@ -29,7 +29,6 @@ from manim import (
 
 from derivations.steps import MatrixDisplay, Parts, Step
 from derivations.vocabulary import EQUALS, HADAMARD, Role, StepId, StepKind, index_of
-
 from scenes.build import (
     Box,
     MatrixView,

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.commands.render
 import chainrule.drawing
 import chainrule.verification
-from cli_support import assert_one_line_error, invoke, snapshot
 
 #: The longest error line accepted (absurd values are cut, lists of allowed values are not).
 MAX_LINE = 500

@@ -56,7 +56,8 @@ def test_notation_is_never_cut(narration: str) -> None:
 def test_split_cue_tiles_its_span(narration: str, start: float, length: float) -> None:
     end = start + length
     cues = split_cue(narration, start, end)
-    assert cues[0][1] == start and cues[-1][2] == end
+    assert cues[0][1] == start
+    assert cues[-1][2] == end
     for (_, _, one_end), (_, two_start, _) in zip(cues, cues[1:], strict=False):
         assert one_end == two_start
     assert all(a < b for _, a, b in cues)

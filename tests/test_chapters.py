@@ -205,7 +205,8 @@ def test_short_steps_merge_within_their_stage_first() -> None:
         ("Shapes", (4,)),
     ]
     without = merge_sections([Section(s.title, s.duration) for s in steps])
-    assert without is not None and (1, 2) in [c.sections for c in without]  # the old merge
+    assert without is not None
+    assert (1, 2) in [c.sections for c in without]
 
 
 def test_across_stages_the_nearest_stage_first() -> None:
@@ -268,12 +269,14 @@ def test_long_merged_titles_keep_the_first() -> None:
             Section("Fourth", 12.0),
         ]
     )
-    assert chapters is not None and chapters[0].title == long
+    assert chapters is not None
+    assert chapters[0].title == long
 
 
 def test_a_title_card_alone_is_an_introduction() -> None:
     chapters = merge_sections([Section("", 12.0), Section("B", 12.0), Section("C", 12.0)])
-    assert chapters is not None and chapters[0].title == "Introduction"
+    assert chapters is not None
+    assert chapters[0].title == "Introduction"
 
 
 def test_too_short_gives_no_chapters_and_says_why() -> None:
@@ -357,7 +360,8 @@ def test_every_catalog_scene(network: dict) -> None:
                     or chapter.title == "Introduction"
                 ), chapter.title
     lecture = merge_sections(estimated_sections(catalog.scenes["Lecture"], derivation, pacing))
-    assert lecture is not None and len(lecture) >= 15
+    assert lecture is not None
+    assert len(lecture) >= 15
     assert lecture[0].sections[:2] == (0, 1)  # the title card opens the first chapter,
     assert lecture[0].title != "Introduction"  # which is named after the first step
 
@@ -413,7 +417,8 @@ def test_measured_lecture_sections() -> None:
     assert min(s.duration for s in sections) < RULE_SECONDS  # the problem is real
     check_chapters(sections)
     chapters = merge_sections(sections)
-    assert chapters is not None and len(chapters) >= 20
+    assert chapters is not None
+    assert len(chapters) >= 20
     assert chapters[0].sections == (0, 1)  # the 5 s title card opens the first chapter
 
 
@@ -436,8 +441,10 @@ def test_vtt_from_srt(tmp_path: Path) -> None:
     source.write_text(SRT, encoding="utf-8")
     text = vtt_from_srt(source)
     assert text.startswith("WEBVTT\n")
-    assert "00:01:03.040" in text and "&amp; more: x &lt; 0" in text
-    assert "& more" not in text and "x < 0" not in text  # raw & and < are invalid in a cue
+    assert "00:01:03.040" in text
+    assert "&amp; more: x &lt; 0" in text
+    assert "& more" not in text
+    assert "x < 0" not in text
     cues = webvtt.from_string(text).captions
     expected = list(srt.parse(SRT))
     assert len(cues) == len(expected)
@@ -465,7 +472,7 @@ def _tiny_video(path: Path, seconds: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "lengths, valid", [((5.0, 9.0, 13.0, 7.0, 20.0, 8.0), True), ((5.0, 9.0, 8.0), False)]
+    ("lengths", "valid"), [((5.0, 9.0, 13.0, 7.0, 20.0, 8.0), True), ((5.0, 9.0, 8.0), False)]
 )
 def test_publish_writes_vtt_and_chapters(
     tmp_path: Path, lengths: tuple[float, ...], valid: bool
@@ -542,7 +549,8 @@ def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
             "Array.from(document.querySelector('track').track.cues)"
             ".map(c => [c.startTime, c.endTime, c.getCueAsHTML().textContent])"
         )
-        assert page.blocked == [] and page.errors == []
+        assert page.blocked == []
+        assert page.errors == []
     assert cues == [
         [0.0, 2.5, "Row i of W[2]ᵀ times column j\nof dZ[2] & more: x < 0 gives 0."],
         [2.5, 63.04, "Next cue."],
@@ -556,7 +564,7 @@ def test_published_chapters_read_the_stage_from_the_section_type(tmp_path: Path)
     from scenes.base import STAGE_SECTION_TYPE
 
     kind = "chainrule.stage:"
-    assert STAGE_SECTION_TYPE == kind
+    assert kind == STAGE_SECTION_TYPE
     sections = [
         {"name": name, "duration": f"{seconds:.6f}", "type": kind + stage}
         for name, seconds, stage in (

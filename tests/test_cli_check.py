@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, invoke
 
 import chainrule.verification
-from cli_support import assert_one_line_error, invoke
 from derivations import NetworkSpec, derive
 
 #: On the default 2-3-2 network (m = 2) the missing transpose fails on shapes (W2 is 2×3, dZ2
@@ -33,7 +33,9 @@ def test_check_prints_every_step_with_a_verdict() -> None:
     lines = step_lines(result.stdout)
     assert len(lines) == len(derivation)
     for line, step in zip(lines, derivation.steps, strict=True):
-        assert line.startswith("✓ ") and step.id in line and step.title in line
+        assert line.startswith("✓ ")
+        assert step.id in line
+        assert step.title in line
     assert f"All {len(derivation)} steps verified for 2-3-2 network, m = 2, tanh" in result.stdout
     assert result.stderr == ""
 
@@ -79,7 +81,7 @@ def test_a_candidate_of_the_wrong_shape_names_the_shapes() -> None:
 
 
 @pytest.mark.parametrize(
-    "args, fragments",
+    ("args", "fragments"),
     [
         (["--candidate", "W2 @@ dZ2"], ["option --candidate", "W2 @@ dZ2"]),
         (["--candidate", "__import__('os')"], ["option --candidate"]),
@@ -95,7 +97,7 @@ def test_bad_candidates_are_usage_errors(args: list[str], fragments: list[str]) 
 
 
 @pytest.mark.parametrize(
-    "args, fragments",
+    ("args", "fragments"),
     [
         (["--dims", "2,9,1"], ["option --dims", "layer_dims[1] = 9", "1 to 4"]),
         (["--dims", "2,0,1"], ["option --dims", "layer_dims[1] = 0"]),

@@ -8,11 +8,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, invoke
 
 from chainrule.config import SECTIONS, Settings, render_toml
-from chainrule.scene_settings import build_pacing, build_theme, resolved
 from chainrule.errors import ConfigError
-from cli_support import assert_one_line_error, invoke
+from chainrule.scene_settings import build_pacing, build_theme, resolved
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path, fragment", [(".", "is a directory"), ("no/such/folder/c.toml", "does not exist")]
+    ("path", "fragment"), [(".", "is a directory"), ("no/such/folder/c.toml", "does not exist")]
 )
 def test_init_bad_paths(path: str, fragment: str) -> None:
     assert_one_line_error(invoke("init", path), 2, fragment)
@@ -176,7 +176,8 @@ def test_the_readme_config_example_is_a_valid_config() -> None:
     settings = Settings.from_toml(example, "README.md")
     assert settings.network.spec().layer_dims == (3, 4, 2)
     theme = build_theme(settings)
-    assert theme.colour("W2") == "#56B4E9" and theme.colour("dZ1") == "#E69F00"
+    assert theme.colour("W2") == "#56B4E9"
+    assert theme.colour("dZ1") == "#E69F00"
     build_pacing(settings)
 
 
@@ -184,7 +185,7 @@ def test_the_readme_subclass_example_builds() -> None:
     """The README's ``ReluLecture`` class: importing it builds its theme, pacing and spec."""
     [example] = [block for block in readme_blocks("python") if "class ReluLecture" in block]
     namespace: dict[str, object] = {}
-    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 (our own README)
+    exec(compile(example, "README.md", "exec"), namespace)
     lecture = namespace["ReluLecture"]
     assert lecture.spec.layer_dims == (3, 4, 2)
     assert lecture.theme.colour("A1") == "#F0E442"

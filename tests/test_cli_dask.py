@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import assert_one_line_error, invoke
 
 import chainrule.drawing
 import chainrule.verification
-from cli_support import assert_one_line_error, invoke
 
 TINY = ("-q", "l", "--resolution", "128x72")
 
@@ -54,7 +54,7 @@ def test_missing_distributed_names_the_install_command(
 
 
 @pytest.mark.parametrize(
-    "args, fragments",
+    ("args", "fragments"),
     [
         (["--executor", "dask"], ["--executor dask needs --scheduler"]),
         (["--scheduler", "tcp://127.0.0.1:8786"], ["--scheduler is for --executor dask"]),
@@ -163,6 +163,7 @@ def test_the_lecture_drawn_on_a_dask_cluster_matches_a_local_render(
         assert ours["start"] == pytest.approx(theirs["start"], abs=frame)
     cues_dask = srt_cues(tmp_path / "dask" / entry_dask["subtitles"])
     cues_local = srt_cues(tmp_path / "local" / entry_local["subtitles"])
-    assert [c[2] for c in cues_dask] == [c[2] for c in cues_local] and cues_local
+    assert [c[2] for c in cues_dask] == [c[2] for c in cues_local]
+    assert cues_local
     for ours, theirs in zip(cues_dask, cues_local, strict=True):
         assert ours[:2] == pytest.approx(theirs[:2], abs=frame)

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, invoke
 
 import chainrule.catalog as catalog
 from chainrule.errors import ConfigError
-from cli_support import assert_one_line_error, invoke
 
 LINE = re.compile(r"^(?P<name>[A-Z]\w+) +≈ *(?P<min>\d+):(?P<sec>\d\d)  (?P<summary>\S.*)$")
 
@@ -39,7 +39,8 @@ def test_list_shows_each_scene_with_duration_and_summary() -> None:
     assert list(scenes) == list(found)
     for name, (seconds, summary) in scenes.items():
         assert seconds > 0, name
-        assert summary == catalog.summary(found[name]) and "``" not in summary
+        assert summary == catalog.summary(found[name])
+        assert "``" not in summary
 
 
 def test_list_follows_lecture_order() -> None:

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, invoke
 
 import chainrule
 import chainrule.cli
 import chainrule.verification
-from cli_support import assert_one_line_error, invoke
 
 COMMANDS = ("check", "init", "list", "render")
 
@@ -33,12 +33,14 @@ def test_help_lists_every_command() -> None:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_each_command_has_help(command: str) -> None:
     result = invoke(command, "--help")
-    assert result.exit_code == 0 and "Usage:" in result.stdout
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
 
 
 def test_version() -> None:
     result = invoke("--version")
-    assert result.exit_code == 0 and chainrule.__version__ in result.stdout
+    assert result.exit_code == 0
+    assert chainrule.__version__ in result.stdout
 
 
 def test_unknown_command_is_one_line() -> None:
@@ -80,7 +82,8 @@ def test_console_script_runs_without_a_hash_seed() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
     script = Path(sys.executable).with_name("chainrule")
     result = subprocess.run([str(script), "--version"], env=env, capture_output=True, text=True)
-    assert result.returncode == 0 and chainrule.__version__ in result.stdout
+    assert result.returncode == 0
+    assert chainrule.__version__ in result.stdout
 
 
 def test_sigterm_is_exit_143(tmp_path: Path) -> None:

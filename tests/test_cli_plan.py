@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.catalog
 import chainrule.drawing
 import chainrule.verification
 from chainrule.config import Settings
 from chainrule.errors import VerificationFailed
-from cli_support import assert_one_line_error, invoke, snapshot
 from derivations import derive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,8 +201,10 @@ def test_a_worker_refuses_to_draw_a_derivation_that_fails_verification(
     from chainrule import workers
 
     result = workers.draw_in_worker(tiny_unit(tmp_path))
-    assert result.error is not None and result.video is None
-    assert "VerificationFailed" in result.error and "step dZ1.fold" in result.error
+    assert result.error is not None
+    assert result.video is None
+    assert "VerificationFailed" in result.error
+    assert "step dZ1.fold" in result.error
     assert "failed verification" in result.error
     assert workers_derive_wrong == []
 
@@ -213,7 +215,8 @@ def test_a_dask_worker_refuses_a_wrong_derivation_too(
     from chainrule import dask_executor
 
     result = dask_executor.draw_on_worker(tiny_unit(tmp_path))
-    assert result.error is not None and "failed verification" in result.error
+    assert result.error is not None
+    assert "failed verification" in result.error
     assert workers_derive_wrong == []
 
 
@@ -223,7 +226,8 @@ def test_drawing_in_process_refuses_an_unverified_wrong_derivation(
     drawn = no_scene_is_built(monkeypatch)
     wrong = derive(Settings().network.spec(), formulas=WRONG_DZ1)
     result = chainrule.drawing.draw_unit(tiny_unit(tmp_path), derivation=wrong)
-    assert result.error is not None and "failed verification" in result.error
+    assert result.error is not None
+    assert "failed verification" in result.error
     assert drawn == []
 
 
@@ -237,7 +241,8 @@ def test_a_scene_class_is_only_made_with_verified_steps() -> None:
     right = derive(objects.spec)
     assert not chainrule.verification.is_verified(right)
     cls = chainrule.drawing.scene_class(base, objects, right)
-    assert cls.build_derivation() is right and chainrule.verification.is_verified(right)
+    assert cls.build_derivation() is right
+    assert chainrule.verification.is_verified(right)
 
 
 def test_a_unit_pickles() -> None:
@@ -261,7 +266,8 @@ def test_a_unit_pickles() -> None:
         part=1,
     )
     again = pickle.loads(pickle.dumps(unit))
-    assert again == unit and again.settings.source == "c.toml"
+    assert again == unit
+    assert again.settings.source == "c.toml"
 
 
 # ---------------------------------------------------------------------- defect 1

@@ -12,6 +12,7 @@ from typing import Any
 import av
 import click
 import pytest
+from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.catalog
 import chainrule.commands.render
@@ -19,7 +20,6 @@ import chainrule.drawing
 import chainrule.verification
 from chainrule.errors import RenderFailed
 from chainrule.scene_settings import scene_settings
-from cli_support import assert_one_line_error, invoke, snapshot
 from derivations import derive
 
 SHORT_SCENE = "WhyTranspose"
@@ -92,7 +92,8 @@ def test_a_failing_scene_writes_nothing(
     assert not work.exists() or list(work.iterdir()) == []  # the work folder is removed
 
     result = invoke("render", SHORT_SCENE, *TINY, "--debug")
-    assert result.exit_code == 1 and "Traceback" in result.stderr
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr
 
 
 def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,8 +141,11 @@ def test_scene_subclass_carries_the_settings() -> None:
     base = chainrule.catalog.discover().get(SHORT_SCENE)
     derivation = derive(settings.network.spec())
     cls = chainrule.drawing.scene_class(base, scene_settings(settings), derivation)
-    assert cls.__name__ == SHORT_SCENE and issubclass(cls, base)
-    assert cls.spec.m == 3 and cls.theme.colour("W2") == "#123456" and cls.pacing.speed == 2
+    assert cls.__name__ == SHORT_SCENE
+    assert issubclass(cls, base)
+    assert cls.spec.m == 3
+    assert cls.theme.colour("W2") == "#123456"
+    assert cls.pacing.speed == 2
     assert cls.build_derivation() is derivation
     assert not hasattr(cls, "course")  # labels go only to scenes that show them
     assert base.spec.m == 2  # the scene class itself is untouched
@@ -153,7 +157,8 @@ def test_labels_reach_the_lecture() -> None:
     lecture = chainrule.catalog.discover().get("Lecture")
     settings = Settings.from_toml('[labels]\ncourse = "DL 101"\n')
     cls = chainrule.drawing.scene_class(lecture, scene_settings(settings), derive(lecture.spec))
-    assert cls.course == "DL 101" and cls.title == lecture.title
+    assert cls.course == "DL 101"
+    assert cls.title == lecture.title
 
 
 # ---------------------------------------------------------------------- real renders
@@ -191,15 +196,18 @@ def test_render_one_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
     manifest = json.loads((out / "manifest.json").read_text())
     (entry,) = manifest["outputs"]
-    assert entry["path"] == f"{stem}.mp4" and entry["subtitles"] == f"{stem}.srt"
-    assert entry["resolution"] == [192, 108] and entry["fps"] == 15.0
+    assert entry["path"] == f"{stem}.mp4"
+    assert entry["subtitles"] == f"{stem}.srt"
+    assert entry["resolution"] == [192, 108]
+    assert entry["fps"] == 15.0
     assert entry["duration"] == pytest.approx(duration, abs=0.2)
     scene = chainrule.catalog.discover().get(SHORT_SCENE)
     titles = [derive(scene.spec).step(i).title for i in scene.step_ids]
     assert [s["title"] for s in entry["sections"]] == titles
     assert entry["sections"][0]["start"] == 0.0
     assert entry["chapters"].splitlines()[0] == f"0:00 {titles[0]}"
-    assert entry["captions"] == f"{stem}.vtt" and entry["chapters_file"] is None
+    assert entry["captions"] == f"{stem}.vtt"
+    assert entry["chapters_file"] is None
     assert entry["config"]["theme"]["W"] == "#123456"
     assert entry["config"]["output"]["quality"] == "l"
     assert set(entry["versions"]) >= {"chainrule", "manim", "sympy", "cairo"}
@@ -258,7 +266,7 @@ def cached_svgs(cache: Path) -> dict[Path, int]:
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("jobs, stop", [("1", "INT"), ("2", "INT"), ("1", "TERM")])
+@pytest.mark.parametrize(("jobs", "stop"), [("1", "INT"), ("2", "INT"), ("1", "TERM")])
 def test_interrupt_then_rerun(tmp_path: Path, jobs: str, stop: str) -> None:
     """Ctrl-C mid-render (SIGINT to the whole process group, as a terminal sends it, so
     LaTeX and the workers get it too), or SIGTERM to the command (as ``kill`` sends it): exit
@@ -349,7 +357,8 @@ def test_a_stopped_worker_exits_even_when_a_thread_never_ends() -> None:
         cwd=Path(__file__).resolve().parent.parent,
         env=dict(os.environ),
     )
-    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
     start = time.monotonic()
     process.send_signal(signal.SIGTERM)
     try:

@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.commands.script as script_module
 from chainrule.voice.engines import EngineIdentity, Span, Speech
 from chainrule.voice.lines import Line
-from cli_support import assert_one_line_error, invoke, snapshot
 
 RATE = 1000
 HEADER = ["step_id", "title", "narration", "speech", "seconds"]
@@ -149,15 +149,18 @@ def test_lecture_script_lists_every_narrated_step_once_in_order(isolated: Path) 
     assert FakeEngine.spoken == LECTURE_STEPS  # each step synthesised once, in order
     for row in rows:
         assert row["seconds"] == expected_seconds(row["speech"]), row
-        assert row["title"] and row["narration"]
+        assert row["title"]
+        assert row["narration"]
         assert not re.search(r"[\[\]_ᵀ′∗^\\]", row["speech"]), row["speech"]
     shown = {row["step_id"]: row for row in rows}
     assert "W[2]" in shown["dZ1.expand"]["narration"]  # the narration as shown ...
     assert "W two" in shown["dZ1.expand"]["speech"]  # ... and as spoken
     md = (isolated / "out" / "script.md").read_text(encoding="utf-8")
     for step_id in LECTURE_STEPS:
-        assert f"`{step_id}`" in md and f"{step_id}.wav" in md
-    assert 'engine = "recorded"' in md and "folder = " in md
+        assert f"`{step_id}`" in md
+        assert f"{step_id}.wav" in md
+    assert 'engine = "recorded"' in md
+    assert "folder = " in md
     assert md.index("`dZ1.forward`") < md.index("`dZ1.expand`") < md.index("`db1.fold`")
 
 
@@ -202,12 +205,13 @@ def test_the_network_options_change_the_steps(isolated: Path) -> None:
     ids = [row["step_id"] for row in rows]
     # three layers: the recursion, then back to the question on the recap card
     assert ids[-2:] == ["general.recursion", "general.recap"]
-    assert "dZ3.loss" in ids and "dZ2.loss" not in ids
+    assert "dZ3.loss" in ids
+    assert "dZ2.loss" not in ids
     assert len(ids) == len(set(ids))
 
 
 @pytest.mark.parametrize(
-    "args, fragments",
+    ("args", "fragments"),
     [
         (("script", "Nope"), ("unknown scene 'Nope'",)),
         (("script", "Lecture", "expandtoscalars"), ("did you mean ExpandToScalars",)),

@@ -7,12 +7,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from cli_support import assert_one_line_error, invoke, snapshot
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from chainrule.config import Settings, VoiceSettings, render_toml
 from chainrule.errors import ConfigError
 from chainrule.scene_settings import resolved
-from cli_support import assert_one_line_error, invoke, snapshot
 
 #: The keys of [voice] and their defaults, stated here (not read from the model).
 VOICE_DEFAULTS = {
@@ -33,7 +35,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(
-    "line, fragments",
+    ("line", "fragments"),
     [
         ("speed = 9", ("[voice] speed = 9", "0.5 to 2")),
         ("speed = 0.1", ("[voice] speed", "0.5 to 2")),

@@ -79,7 +79,7 @@ def test_default_theme_is_colour_blind_safe() -> None:
 
 
 @pytest.mark.parametrize(
-    "first, second, vision",
+    ("first", "second", "vision"),
     [
         ("#E04000", "#60A000", "deuteranopia"),  # orange-red and green
         ("#D55E00", "#808000", "protanopia"),  # vermillion and olive
@@ -122,7 +122,9 @@ def test_a_red_green_config_warns_once_naming_pair_and_deficiency(
     assert len(lines) == 1, lines
     line = lines[0]
     assert line.startswith("chainrule: warning: rg.toml: [theme] ")
-    assert "Z #60A000" in line and "dZ #E04000" in line and "deuteranopia" in line
+    assert "Z #60A000" in line
+    assert "dZ #E04000" in line
+    assert "deuteranopia" in line
 
 
 def test_manim_colour_names_are_checked_too() -> None:

@@ -71,7 +71,7 @@ def test_every_exported_name_exists_once_and_is_public() -> None:
         assert not name.startswith("_"), name
         assert getattr(derivations, name, None) is not None, f"{name} is in __all__ but missing"
     star: dict[str, object] = {}
-    exec("from derivations import *", star)  # noqa: S102 - the test of `import *` itself
+    exec("from derivations import *", star)
     assert set(star) - {"__builtins__"} == set(names)
 
 
@@ -150,7 +150,7 @@ INVALID = [
 
 
 @pytest.mark.parametrize(
-    "arguments, field, value, allowed",
+    ("arguments", "field", "value", "allowed"),
     INVALID,
     ids=[f"{k}={v!r}" for a, *_ in INVALID for k, v in a.items()],
 )
@@ -185,8 +185,10 @@ def test_spec_validation_is_exact(dims: list[int], m: int, name: str) -> None:
     )
     if valid:
         spec = NetworkSpec(layer_dims=dims, m=m, activation=name)
-        assert spec.layer_dims == tuple(dims) and isinstance(spec.layer_dims, tuple)
-        assert spec.num_layers == len(dims) - 1 and list(spec.layers) == list(range(1, len(dims)))
+        assert spec.layer_dims == tuple(dims)
+        assert isinstance(spec.layer_dims, tuple)
+        assert spec.num_layers == len(dims) - 1
+        assert list(spec.layers) == list(range(1, len(dims)))
     else:
         with pytest.raises(ValueError):
             NetworkSpec(layer_dims=dims, m=m, activation=name)
@@ -246,7 +248,8 @@ def test_the_formulas_of_a_derivation_cannot_be_replaced(default) -> None:
         formulas["dZ1"] = formulas["dZ2"]  # type: ignore[index]
     with pytest.raises((TypeError, AttributeError)):
         del formulas["dZ1"]  # type: ignore[attr-defined]
-    assert not hasattr(formulas, "update") and not hasattr(formulas, "pop")
+    assert not hasattr(formulas, "update")
+    assert not hasattr(formulas, "pop")
     assert default.formula_text("dZ1") == before
 
 
@@ -305,7 +308,7 @@ def test_textbook_derivatives_are_the_derivatives_of_the_definitions(name: str) 
     assert sympy.diff(act.g(Z), Z) == act.gprime(Z)
 
 
-@pytest.mark.parametrize("name, at_zero", [("relu", 0.0), ("leaky_relu", 0.01)])
+@pytest.mark.parametrize(("name", "at_zero"), [("relu", 0.0), ("leaky_relu", 0.01)])
 def test_the_kink_convention(name: str, at_zero: float) -> None:
     assert float(activation(name).gprime._imp_(np.array(0.0))) == at_zero
 

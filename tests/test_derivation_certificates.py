@@ -22,9 +22,13 @@ def test_a_right_derivative_is_certified_with_its_finite_difference_error() -> N
         sympy.ImmutableMatrix([[3 * x**2 * y]]),
     )
     certificate = certify(claim, seed=4)
-    assert certificate.holds and certificate.kind == "derivative"
-    assert certificate.entries == 1 and certificate.points == 2 and certificate.seed == 4
-    assert certificate.largest_error is not None and certificate.largest_error < 1e-6
+    assert certificate.holds
+    assert certificate.kind == "derivative"
+    assert certificate.entries == 1
+    assert certificate.points == 2
+    assert certificate.seed == 4
+    assert certificate.largest_error is not None
+    assert certificate.largest_error < 1e-6
 
 
 def test_a_wrong_derivative_fails_and_its_error_is_the_size_of_the_mistake() -> None:
@@ -35,8 +39,10 @@ def test_a_wrong_derivative_fails_and_its_error_is_the_size_of_the_mistake() -> 
         sympy.ImmutableMatrix([[2 * x**2 * y]]),
     )
     certificate = certify(claim, seed=4)
-    assert not certificate.holds and "derivative" in (certificate.failure or "")
-    assert certificate.largest_error is not None and certificate.largest_error > 1e-3
+    assert not certificate.holds
+    assert "derivative" in (certificate.failure or "")
+    assert certificate.largest_error is not None
+    assert certificate.largest_error > 1e-3
 
 
 def test_a_wrong_equality_fails_with_its_numeric_gap() -> None:

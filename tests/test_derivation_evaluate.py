@@ -212,7 +212,7 @@ def test_dz_is_the_gradient_of_the_summed_loss(spec: NetworkSpec, seed: int) -> 
 
 
 @pytest.mark.parametrize(
-    "check, target, text",
+    ("check", "target", "text"),
     [
         (assert_loss_gradients, "dZ1", "W2 @ dZ2 * gprime(Z1)"),
         (assert_loss_gradients, "dZ2", "1/m * (A2 - Y)"),

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import NamedTuple
 from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 import sympy
@@ -152,7 +152,7 @@ EXPLICIT = [
 
 
 @pytest.mark.parametrize(
-    "dims, m, name, target, kind",
+    ("dims", "m", "name", "target", "kind"),
     EXPLICIT,
     ids=[f"{'-'.join(map(str, d))}-m{m}-{t}-{n}" for d, m, n, t, _ in EXPLICIT],
 )
@@ -236,7 +236,7 @@ def test_mutations_are_rejected_unless_they_coincide_with_the_truth(drawn) -> No
 
 
 @pytest.mark.parametrize(
-    "dims, m, target, text",
+    ("dims", "m", "target", "text"),
     [
         ((1, 1, 1), 1, "dZ1", "W2 @ dZ2 * gprime(Z1)"),
         ((2, 1, 3), 1, "dZ1", "dZ2.T @ W2 * gprime(Z1)"),
@@ -283,7 +283,7 @@ def with_claim(derivation: Derivation, index: int, which: int, claim: object) ->
     claims = list(step.claims)
     claims[which] = claim
     changed: Step = dataclasses.replace(step, claims=tuple(claims))
-    steps = derivation.steps[:index] + (changed,) + derivation.steps[index + 1 :]
+    steps = (*derivation.steps[:index], changed, *derivation.steps[index + 1 :])
     return Derivation(derivation.spec, steps, derivation.formulas)
 
 

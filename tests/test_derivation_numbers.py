@@ -157,9 +157,11 @@ def test_the_numbers_are_deterministic_and_reach_the_manifest() -> None:
     assert choose_numbers(net, 7) == choose_numbers(net, 7)
     assert choose_numbers(net, 7).matrices != choose_numbers(net, 8).matrices
     data = derive(NetworkSpec(), numbers_seed=11).step("dZ1.numbers").numbers
-    assert data is not None and data.seed == 11
+    assert data is not None
+    assert data.seed == 11
     plain = json.loads(json.dumps(data.as_dict()))
-    assert plain["seed"] == 11 and plain["matrices"]["W2"] == [list(r) for r in data.matrix("W2")]
+    assert plain["seed"] == 11
+    assert plain["matrices"]["W2"] == [list(r) for r in data.matrix("W2")]
 
 
 # --------------------------------------------------------------------------- what is shown
@@ -175,7 +177,7 @@ def _numbers_in(parts) -> list[float]:
 
 
 @pytest.mark.parametrize(
-    "dims, m, activation",
+    ("dims", "m", "activation"),
     [
         ((2, 2, 2), 2, "tanh"),
         ((2, 3, 2), 2, "relu"),
@@ -228,11 +230,13 @@ def test_without_the_transpose_the_square_case_gives_another_number() -> None:
 
 def test_without_the_transpose_a_non_square_case_has_no_product() -> None:
     step = derive(NetworkSpec(layer_dims=(2, 3, 2))).step("dZ1.numbers_no_transpose")
-    assert isinstance(step.claims[0], ShapeClaim) and step.claims[0].expected is None
-    assert step.badges and not any(badge.ok for badge in step.badges)
+    assert isinstance(step.claims[0], ShapeClaim)
+    assert step.claims[0].expected is None
+    assert step.badges
+    assert not any(badge.ok for badge in step.badges)
 
 
-@pytest.mark.parametrize("dims, m", [((2, 2, 2), 2), ((2, 3, 2), 2), ((3, 4, 2, 1), 3)])
+@pytest.mark.parametrize(("dims", "m"), [((2, 2, 2), 2), ((2, 3, 2), 2), ((3, 4, 2, 1), 3)])
 def test_narrations_fit_two_subtitle_lines_and_speak(dims, m: int) -> None:
     for step in my_steps(NetworkSpec(layer_dims=dims, m=m)):
         for sentence in re.split(r"(?<=[.!?])\s+", step.narration):
@@ -245,7 +249,7 @@ def test_narrations_fit_two_subtitle_lines_and_speak(dims, m: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "dims, formula, caught",
+    ("dims", "formula", "caught"),
     [
         ((2, 2, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # square: values
         ((2, 3, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # no shape

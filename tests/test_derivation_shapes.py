@@ -32,7 +32,9 @@ def default() -> Derivation:
 
 
 def test_the_default_network_is_2_3_2_with_two_examples() -> None:
-    assert DEFAULT.layer_dims == (2, 3, 2) and DEFAULT.m == 2 and DEFAULT.activation == "tanh"
+    assert DEFAULT.layer_dims == (2, 3, 2)
+    assert DEFAULT.m == 2
+    assert DEFAULT.activation == "tanh"
 
 
 def test_every_wrong_form_fails_on_shapes_on_the_default(default: Derivation) -> None:
@@ -49,7 +51,8 @@ def test_every_wrong_form_fails_on_shapes_on_the_default(default: Derivation) ->
     ]
     assert [c.text for c in step.candidates] == [text for text, _, _ in expected]
     for candidate, (_, red, verdict) in zip(step.candidates, expected, strict=True):
-        assert candidate.shape is None and not candidate.fits
+        assert candidate.shape is None
+        assert not candidate.fits
         assert candidate.verdict == verdict
         assert {b.part for b in candidate.badges if not b.ok} == red
         assert candidate.equation[0].name == "dZ1"
@@ -117,7 +120,8 @@ def test_a_claim_that_a_wrong_product_exists_is_caught(default: Derivation) -> N
 def test_on_a_square_network_the_step_says_shapes_cannot_tell() -> None:
     step = derive(NetworkSpec(layer_dims=(2, 2, 2), m=2)).step("dZ1.candidates")
     assert all(c.fits and c.shape == (2, 2) for c in step.candidates)
-    assert "shapes cannot tell" in step.narration and "fails on shapes" not in step.narration
+    assert "shapes cannot tell" in step.narration
+    assert "fails on shapes" not in step.narration
     assert any(isinstance(c, DifferenceClaim) for c in step.claims)
 
 
@@ -130,19 +134,23 @@ def test_with_single_units_the_forms_are_even_right() -> None:
 
 def test_the_square_pitfall_uses_the_square_companion(default: Derivation) -> None:
     step = default.step("dZ1.no_transpose")
-    assert "as in 2-2-2" in step.lines[0][0].tex and "square" in step.lines[0][0].tex
+    assert "as in 2-2-2" in step.lines[0][0].tex
+    assert "square" in step.lines[0][0].tex
     assert "For a square W[2], as in 2-2-2," in step.narration
     assert all(b.ok and (b.rows, b.cols) == (2, 2) for b in step.badges)
     wrong, right = step.lines[1], step.lines[2]
-    assert wrong[1].tex == r"\neq" and right[1].tex == "="
-    assert "w2_12" in {p.name for p in wrong} and "w2_21" not in {p.name for p in wrong}
-    assert "w2_21" in {p.name for p in right} and "w2_12" not in {p.name for p in right}
+    assert wrong[1].tex == r"\neq"
+    assert right[1].tex == "="
+    assert "w2_12" in {p.name for p in wrong}
+    assert "w2_21" not in {p.name for p in wrong}
+    assert "w2_21" in {p.name for p in right}
+    assert "w2_12" not in {p.name for p in right}
     assert step.picked == (0, 0)
     assert "uses w[2]_12 where it needs w[2]_21" in step.narration
 
 
 @pytest.mark.parametrize(
-    "dims, square",
+    ("dims", "square"),
     [
         ((2, 3, 2), (2, 2, 2)),
         ((3, 4, 2), (3, 2, 2)),

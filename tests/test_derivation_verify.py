@@ -59,7 +59,7 @@ def test_every_step_verifies_across_sizes(activation: str, data: st.DataObject) 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize(
-    "dims, m",
+    ("dims", "m"),
     [
         ((4, 4, 3), 4),  # the largest network the lecture shows
         ((1, 1, 1), 1),  # every matrix a scalar: the no-transpose pitfall coincides with the truth
@@ -71,7 +71,7 @@ def test_every_step_verifies_on_explicit_networks(activation: str, dims, m: int)
 
 
 @pytest.mark.parametrize(
-    "dims, m, activation",
+    ("dims", "m", "activation"),
     [
         ((3, 4, 2), 3, "relu"),  # W2 @ dZ2 has no shape: the pitfall is a shape error
         ((2, 3, 3, 2, 1), 2, "leaky_relu"),  # four layers: hidden folds and the recursion
@@ -100,7 +100,7 @@ def sentences(text: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "text, count",
+    ("text", "count"),
     [
         ("One.", 1),
         ("One, with 0.01 in it. Two!", 2),

@@ -93,10 +93,15 @@ def test_formulas_typeset_with_roles() -> None:
 def test_a_step_id_is_its_target_and_kind() -> None:
     step_id = StepId("dZ1", StepKind.FOLD)
     assert (step_id.target, step_id.kind) == ("dZ1", StepKind.FOLD)
-    assert str(step_id) == "dZ1.fold" and f"{step_id:<12}|" == "dZ1.fold    |"
-    assert step_id == "dZ1.fold" and "dZ1.fold" == step_id and step_id != "dZ1.shapes"
-    assert hash(step_id) == hash("dZ1.fold") and "dZ1.fold" in {step_id}
-    assert StepId.parse("dZ1.fold") == step_id and StepId.parse(step_id) is step_id
+    assert str(step_id) == "dZ1.fold"
+    assert f"{step_id:<12}|" == "dZ1.fold    |"
+    assert step_id == "dZ1.fold"
+    assert step_id == "dZ1.fold"
+    assert step_id != "dZ1.shapes"
+    assert hash(step_id) == hash("dZ1.fold")
+    assert "dZ1.fold" in {step_id}
+    assert StepId.parse("dZ1.fold") == step_id
+    assert StepId.parse(step_id) is step_id
     assert StepId("dZ1", "fold") == step_id  # type: ignore[arg-type]
     assert pickle.loads(pickle.dumps(step_id)) == step_id
     assert step_id in "✓ dZ1.fold             Fold back into matrices"
@@ -110,7 +115,8 @@ def test_steps_are_found_by_id_or_text() -> None:
     derivation = derive()
     step = derivation.step(StepId("dZ1", StepKind.TRANSPOSE))
     assert step is derivation.step("dZ1.transpose")
-    assert isinstance(step.id, StepId) and step.target == "dZ1"
+    assert isinstance(step.id, StepId)
+    assert step.target == "dZ1"
     assert derivation.steps_for(step.id) == derivation.steps_for("dZ1")
     with pytest.raises(KeyError, match="no step 'dZ1.nothing'"):
         derivation.step("dZ1.nothing")
@@ -128,6 +134,8 @@ def test_chain_factors_name_what_they_differentiate() -> None:
     partial = derive().step("dZ1.partial")
     for path in partial.paths:
         upstream, weight, local = path.factors
-        assert upstream.of.symbol == "loss" and upstream.wrt == path.via
-        assert weight.of == path.via and weight.wrt == local.of
+        assert upstream.of.symbol == "loss"
+        assert upstream.wrt == path.via
+        assert weight.of == path.via
+        assert weight.wrt == local.of
         assert local.wrt.tex == "z^{[1]}_{11}"

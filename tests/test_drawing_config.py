@@ -8,11 +8,11 @@ import pytest
 
 pytest.importorskip("manim")
 
-from manim import Text, tempconfig  # noqa: E402
+from manim import Text, tempconfig
 
-from chainrule.drawing import manim_config  # noqa: E402
-from chainrule.plan import RenderUnit  # noqa: E402
-from chainrule.config import Settings  # noqa: E402
+from chainrule.config import Settings
+from chainrule.drawing import manim_config
+from chainrule.plan import RenderUnit
 
 
 def unit(tmp_path: Path, width: int, height: int) -> RenderUnit:

@@ -59,12 +59,12 @@ ACCEPTED = [
 ]
 
 
-@pytest.mark.parametrize("text, tree", ACCEPTED, ids=[t for t, _ in ACCEPTED])
+@pytest.mark.parametrize(("text", "tree"), ACCEPTED, ids=[t for t, _ in ACCEPTED])
 def test_parse_reads_the_language(text: str, tree: Node) -> None:
     assert parse(text) == tree
 
 
-@pytest.mark.parametrize("text, tree", ACCEPTED, ids=[t for t, _ in ACCEPTED])
+@pytest.mark.parametrize(("text", "tree"), ACCEPTED, ids=[t for t, _ in ACCEPTED])
 def test_printing_a_parsed_formula_reads_back_the_same_tree(text: str, tree: Node) -> None:
     assert parse(to_text(tree)) == tree
 
@@ -373,7 +373,7 @@ def default() -> object:
 
 
 @pytest.mark.parametrize(
-    "target, text",
+    ("target", "text"),
     [
         ("dZ1", "W2.T @ dZ2 * gprime(Z1)"),
         ("dZ1", "(dZ2.T @ W2).T * gprime(Z1)"),
@@ -409,7 +409,9 @@ def test_missing_transpose_on_a_square_network_is_a_value_error() -> None:
     guess, _, truth = verdict.reason.partition("where the truth is")
     assert truth, verdict.reason
     # Entry (i, j) uses row i of W2 instead of column i: w2_12 against w2_21 somewhere.
-    assert "w2_" in guess and "w2_" in truth and guess.strip() != truth.strip()
+    assert "w2_" in guess
+    assert "w2_" in truth
+    assert guess.strip() != truth.strip()
     assert ("w2_12" in guess and "w2_21" in truth) or ("w2_21" in guess and "w2_12" in truth)
 
 
@@ -423,7 +425,7 @@ def test_missing_transpose_where_shapes_disagree_is_a_shape_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "target, text, fragments",
+    ("target", "text", "fragments"),
     [
         ("db1", "1/m * dZ1", ("db1", "b1", "(2×2)", "(2×1)")),
         ("dW2", "1/m * A1 @ dZ2.T", ("dW2", "W2", "(1×2)", "(2×1)")),
@@ -442,7 +444,7 @@ def test_gprime_of_the_output_layer_is_a_formula_error(default) -> None:
 
 
 @pytest.mark.parametrize(
-    "target, text",
+    ("target", "text"),
     [
         ("dZ1", "W3.T @ dZ2"),
         ("dZ1", "W2.T @ dZ2 * gprime(Z1"),

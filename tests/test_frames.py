@@ -156,7 +156,8 @@ def test_comparison_detects_a_perturbation(kind: str, renders: Renderer, tmp_pat
     )
     assert message is not None, f"{kind}: the comparison did not notice"
     image = tmp_path / f"{plain.name}.png"
-    assert image.exists() and str(image) in message
+    assert image.exists()
+    assert str(image) in message
 
 
 def test_every_scene_has_a_case() -> None:

@@ -67,14 +67,17 @@ def test_a_few_stray_pixels_match_one_more_fails(tmp_path: Path) -> None:
     assert message is not None
     assert f"'02 step 1': {TOLERANCE.pixels + 1} pixel(s) differ" in message
     assert "'01 step 0'" not in message  # only the failing frame is reported
-    assert str(tmp_path / "case.png") in message and (tmp_path / "case.png").exists()
+    assert str(tmp_path / "case.png") in message
+    assert (tmp_path / "case.png").exists()
 
 
 def test_changed_labels_fail_by_name(tmp_path: Path) -> None:
     base = key_frames(3)
     fewer = KeyFrames(base.frames[:2], base.labels[:2], base.meta)
     message = mismatch("case", base, fewer, TOLERANCE, tmp_path)
-    assert message is not None and "key frames changed" in message and "02 step 1" in message
+    assert message is not None
+    assert "key frames changed" in message
+    assert "02 step 1" in message
     assert "3 control frame(s) vs 2" in message
 
 
@@ -101,8 +104,10 @@ def test_control_file_round_trip(tmp_path: Path) -> None:
     base = key_frames()
     save_control(tmp_path / "x.npz", base)
     loaded = load_control(tmp_path / "x.npz")
-    assert np.array_equal(loaded.frames, base.frames) and loaded.frames.dtype == np.uint8
-    assert loaded.labels == base.labels and loaded.meta == base.meta
+    assert np.array_equal(loaded.frames, base.frames)
+    assert loaded.frames.dtype == np.uint8
+    assert loaded.labels == base.labels
+    assert loaded.meta == base.meta
     assert {"cairo", "pycairo", "manim", "size", "fps"} <= set(loaded.meta)
 
 

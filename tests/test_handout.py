@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import not_blank, offline_page
+from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.handout
 import chainrule.verification
-from browser_support import not_blank, offline_page
 from chainrule.errors import RenderFailed
 from chainrule.handout import (
     Handout,
@@ -30,7 +31,6 @@ from chainrule.handout import (
     latex_text,
 )
 from chainrule.katex import KatexError, render_tex
-from cli_support import assert_one_line_error, invoke, snapshot
 from derivations import derive
 
 SCENE = "ExpandToScalars"
@@ -92,7 +92,8 @@ def test_pdf_has_a_section_per_step_with_its_certificate(
         assert heading in text, heading
         positions.append(text.index(heading))
         certificate = derivation.certificate(step_id)
-        assert certificate.holds and certificate.claims
+        assert certificate.holds
+        assert certificate.claims
         assert f"Verified: {certificate.summary()}" in text
         for claim in certificate.claims:
             assert claim.summary() in text
@@ -142,7 +143,8 @@ def test_html_is_offline_and_every_formula_is_typeset(
     with offline_page(html, width=640, height=900) as page:
         page.wait_for_load_state("load")
         page.evaluate("document.fonts.ready.then(() => true)")
-        assert page.blocked == [] and page.errors == []
+        assert page.blocked == []
+        assert page.errors == []
         assert page.locator(".katex").count() == expected > 0
         assert page.locator(".katex-error").count() == 0
         assert page.locator(".formula .katex-html").count() == expected
@@ -154,7 +156,8 @@ def test_html_is_offline_and_every_formula_is_typeset(
             text = " ".join(section.inner_text().split())
             certificate = derivation.certificate(step_id)
             assert derivation.step(step_id).title in text
-            assert certificate.summary() in text and "Verified" in text
+            assert certificate.summary() in text
+            assert "Verified" in text
             for claim in certificate.claims:
                 assert claim.summary() in text
             width = section.locator("img").evaluate("img => img.naturalWidth")
@@ -216,14 +219,18 @@ def test_a_failing_certificate_is_shown_failed_and_text_is_literal(tmp_path: Pat
         assert f"FAILED: {' '.join(str(reason).split())}" in text
     assert "the dimensions fit as stated" not in text  # a failed claim's summary is not shown
     assert r"\input{/etc/passwd} 50% & #1" in text
-    assert r"\write18{rm -rf /}" in text and "{braces} <a|b> \\def\\x{}" in text
+    assert r"\write18{rm -rf /}" in text
+    assert "{braces} <a|b> \\def\\x{}" in text
     log = (tmp_path / "handout.log").read_text(errors="replace")
     assert "Overfull \\hbox" not in log  # the 150-term formula was scaled to fit
     page = html_document(handout)
     assert page.count('class="certificate failed"') == 1
     assert page.count('class="certificate"') == 1
-    assert "Nothing to check" in page and "Nothing to check" in text
-    assert "FAILED" in page and "&lt;a|b&gt;" in page and "\\input{/etc/passwd}" in page
+    assert "Nothing to check" in page
+    assert "Nothing to check" in text
+    assert "FAILED" in page
+    assert "&lt;a|b&gt;" in page
+    assert "\\input{/etc/passwd}" in page
 
 
 def test_latex_runs_sandboxed(tmp_path: Path) -> None:
@@ -239,7 +246,8 @@ def test_latex_runs_sandboxed(tmp_path: Path) -> None:
     )
     with pytest.raises(RenderFailed, match="write"):
         compile_pdf(source, work)
-    assert not outside.exists() and not ran.exists()
+    assert not outside.exists()
+    assert not ran.exists()
 
 
 def test_latex_text_refuses_control_characters_and_unknown_symbols() -> None:
@@ -272,7 +280,7 @@ def no_frames(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 @pytest.mark.parametrize(
-    "args, fragments",
+    ("args", "fragments"),
     [
         (("--format", "docx"), ("--format", "docx")),
         (("Nonsense",), ("unknown scene", "Nonsense")),

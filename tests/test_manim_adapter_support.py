@@ -66,7 +66,7 @@ def run_probe(setup: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    "setup, env, reason",
+    ("setup", "env", "reason"),
     [
         (OLD_VERSION + HIDE_SEGMENT_ENCODER, {}, "Manim 0.19.0 is outside 0.22"),
         (HIDE_SEGMENT_ENCODER, {}, "lacks manim.scene.video_segment_encoder:VideoSegmentEncoder"),
@@ -82,7 +82,8 @@ def test_another_manim_gets_stock_behaviour_and_one_warning_line(
     assert "STOCK True True True True" in done.stdout.splitlines()
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("chainrule: warning: ") and reason in lines[0]
+    assert lines[0].startswith("chainrule: warning: ")
+    assert reason in lines[0]
     assert lines[0].endswith("rendering with stock Manim (slower, same pictures)")
 
 

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 import soundfile
 import srt
+from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.voice.piper_voice
 from chainrule.voice.measure import decode_audio, loudness, rms_db, stream_facts
-from cli_support import assert_one_line_error, invoke, snapshot
 from derivations import NetworkSpec, derive
 
 TINY = ("-q", "l", "--resolution", "192x108")
@@ -68,7 +68,7 @@ def narrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("container, codec", [("mp4", "aac"), ("webm", "opus")])
+@pytest.mark.parametrize(("container", "codec"), [("mp4", "aac"), ("webm", "opus")])
 def test_every_video_carries_its_audio(
     narrated: dict[str, Any], container: str, codec: str
 ) -> None:
@@ -100,7 +100,7 @@ def test_speech_fills_every_cue_and_nothing_is_said_outside_them(narrated: dict[
 
 @pytest.mark.render
 def test_each_step_lasts_its_speech_and_speech_never_overlaps(narrated: dict[str, Any]) -> None:
-    folder, entry = narrated["mp4"]
+    _folder, entry = narrated["mp4"]
     audio = entry["audio"]
     steps = audio["steps"]
     spec = NetworkSpec()
@@ -222,7 +222,8 @@ def test_a_bad_recording_is_one_line_naming_file_and_step(tmp_path: Path, case: 
     before = snapshot(tmp_path / "out")
     result = invoke("render", SCENE, *TINY, "-o", str(tmp_path / "out"), "--config", str(config))
     assert_one_line_error(result, 2, "dZ1.fold")
-    assert "dZ1.fold" in result.stderr and "takes" in result.stderr
+    assert "dZ1.fold" in result.stderr
+    assert "takes" in result.stderr
     assert snapshot(tmp_path / "out") == before
 
 

@@ -64,16 +64,22 @@ def test_badges_show_the_shapes_of_3_4_2_with_m_3() -> None:
     step = derive(RELU).step("general.recap")
     shapes = {badge.part: (badge.rows, badge.cols) for badge in step.badges}
     # n_x = 3, n[1] = 4, n[2] = 2, m = 3, worked out by hand
-    assert shapes["dZ1"] == (4, 3) and shapes["W2T"] == (4, 2) and shapes["dZ2"] == (2, 3)
-    assert shapes["dW1"] == (4, 3) and shapes["XT"] == (3, 3) and shapes["db1"] == (4, 1)
-    assert shapes["dW2"] == (2, 4) and shapes["A1T"] == (3, 4) and shapes["db2"] == (2, 1)
+    assert shapes["dZ1"] == (4, 3)
+    assert shapes["W2T"] == (4, 2)
+    assert shapes["dZ2"] == (2, 3)
+    assert shapes["dW1"] == (4, 3)
+    assert shapes["XT"] == (3, 3)
+    assert shapes["db1"] == (4, 1)
+    assert shapes["dW2"] == (2, 4)
+    assert shapes["A1T"] == (3, 4)
+    assert shapes["db2"] == (2, 1)
     letters = {badge.part: badge.tex for badge in step.badges}
     assert letters["dZ1"] == r"(n^{[1]} \times m)"
     assert letters["W2T"] == r"(n^{[1]} \times n^{[2]})"
 
 
 @pytest.mark.parametrize(
-    "target, wrong",
+    ("target", "wrong"),
     [
         ("dZ1", "W2 @ dZ2 * gprime(Z1)"),  # no transpose: no product on 2-3-2
         ("dZ1", "W2.T @ dZ2"),  # g' left out: right shape, wrong values
@@ -108,11 +114,12 @@ def test_the_three_answers_point_at_their_parts_of_dz1() -> None:
     focus = [answer_focus(answer, step.equation) for answer in recap_answers(step)]
     assert focus == [("W2T",), ("W2T", "dZ2"), ("hadamard", "gprime1")]
     transpose, order, each = (joined_tex(answer) for answer in recap_answers(step))
-    assert "column" in transpose and "row" in transpose
+    assert "column" in transpose
+    assert "row" in transpose
     assert r"(n^{[1]} \times n^{[2]})(n^{[2]} \times m)" in order
     assert r"(n^{[1]} \times m)" in order
     assert each.startswith(r"\ast g^{[1]\prime}(Z^{[1]})")
-    assert [p.role for p in recap_answers(step)[2]][0] is Role.HADAMARD
+    assert next(p.role for p in recap_answers(step)[2]) is Role.HADAMARD
 
 
 @pytest.mark.parametrize("spec", [DEFAULT, DEEP], ids=lambda s: s.describe())
@@ -123,7 +130,8 @@ def test_the_narration_fits_the_subtitles_sentence_by_sentence(spec: NetworkSpec
     cues = split_narration(step.narration)
     assert list(cues) == sentences  # one cue per sentence: none had to be cut
     assert all(len(cue) <= MAX_CUE_CHARS for cue in cues)
-    assert "W[2]ᵀ" in step.narration and "transposed" not in step.narration
+    assert "W[2]ᵀ" in step.narration
+    assert "transposed" not in step.narration
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +154,8 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
     cards = [m for m in scene.mobjects if isinstance(m, RecapCard)]
     assert len(cards) == 1
     card = cards[0]
-    assert len(card.formulas) == 6 and len(card.labels) == 3
+    assert len(card.formulas) == 6
+    assert len(card.labels) == 3
     assert all(member.get_fill_opacity() in (0.0, 1.0) for member in card.get_family())
     question = card.question
     for part, mobject in zip(question.parts, question.submobjects, strict=True):

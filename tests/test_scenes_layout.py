@@ -253,9 +253,8 @@ def test_the_glyph_check_measures_outlines(media: Path) -> None:
     formula's height, still passes the font-size rule above."""
     from manim import tempconfig
 
-    from scenes.theme import Theme
-
     from scenes.build import screen_tex_template
+    from scenes.theme import Theme
 
     size = Theme().min_font_size
     with tempconfig({"media_dir": str(media), "tex_dir": str(media / "Tex")}):

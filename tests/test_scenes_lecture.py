@@ -121,7 +121,8 @@ def test_segments_in_lecture_order() -> None:
 
 def test_title_takes_its_formula_from_the_derivation() -> None:
     assert "{formula}" in Lecture.title
-    assert "\\" not in Lecture.title and "^" not in Lecture.title
+    assert "\\" not in Lecture.title
+    assert "^" not in Lecture.title
 
 
 @pytest.mark.render
@@ -132,7 +133,8 @@ def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     ShortLecture.__name__ = "ShortLecture"
     render_scene(ShortLecture, NetworkSpec(), tmp_path, dry_run=False, save_sections=True)
     videos = list(tmp_path.rglob("ShortLecture.mp4"))
-    assert videos and videos[0].stat().st_size > 10_000
+    assert videos
+    assert videos[0].stat().st_size > 10_000
     assert list(tmp_path.rglob("*.json")), "sections were not written"
 
 

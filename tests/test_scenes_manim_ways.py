@@ -75,7 +75,8 @@ def test_the_stock_manim_cli_renders_a_scene_file(tmp_path: Path) -> None:
     subtitles = videos[0].with_suffix(".srt").read_text(encoding="utf-8")
     derivation = verified_derivation(NetworkSpec())
     shown = step_ids_of(WhyTranspose, derivation)
-    assert shown and subtitles.count("-->") >= len(shown)
+    assert shown
+    assert subtitles.count("-->") >= len(shown)
     from scenes.captions import split_narration
 
     told = " ".join(subtitles.split())

@@ -86,7 +86,7 @@ def _texts(scene) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
-@pytest.mark.parametrize("scene_class", (RealNumbers, ColumnByColumn), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("scene_class", [RealNumbers, ColumnByColumn], ids=lambda c: c.__name__)
 def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
     with checked_plays(check_all) as plays, layout.step_fills() as fills:
         scene = render_scene(scene_class, spec, media)

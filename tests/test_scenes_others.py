@@ -88,7 +88,8 @@ def test_steps_follow_the_derivation_for_every_depth() -> None:
         "db1.fold",
     )
     three = OtherGradientsSegment.step_ids_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
-    assert three[0] == "dZ3.loss" and "dZ2.fold" in three
+    assert three[0] == "dZ3.loss"
+    assert "dZ2.fold" in three
     assert not [i for i in three if i.startswith(("dZ1.", "general."))]
 
 
@@ -112,4 +113,5 @@ def test_one_over_m_is_what_partial_and_fold_share() -> None:
 def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     render_scene(OtherGradients, NetworkSpec(), tmp_path, dry_run=False)
     videos = list(tmp_path.rglob("OtherGradients.mp4"))
-    assert videos and videos[0].stat().st_size > 10_000
+    assert videos
+    assert videos[0].stat().st_size > 10_000

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import av
-import srt
 import pytest
+import srt
 
 from derivations.spec import NetworkSpec
 from scenes.captions import split_narration
@@ -25,7 +24,7 @@ FPS = 5
 
 
 @pytest.mark.parametrize(
-    "scene_class", (ExpandToScalars, TakePartials, FoldBack), ids=lambda c: c.__name__
+    "scene_class", [ExpandToScalars, TakePartials, FoldBack], ids=lambda c: c.__name__
 )
 def test_scene_renders(scene_class: type, tmp_path: Path) -> None:
     scene = render_scene(

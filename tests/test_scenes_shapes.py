@@ -4,7 +4,6 @@ colours that no symbol uses, and a render at the lowest quality."""
 from __future__ import annotations
 
 from itertools import pairwise
-
 from pathlib import Path
 
 import pytest
@@ -70,7 +69,8 @@ def test_the_pitfall_is_square_whatever_the_network() -> None:
     for spec in SPECS:
         step = derive(spec).step("dZ1.no_transpose")
         assert all(b.ok and b.rows == b.cols for b in step.badges if b.part.startswith("W"))
-        assert len(step.lines) == 3 and "square" in step.lines[0][0].tex
+        assert len(step.lines) == 3
+        assert "square" in step.lines[0][0].tex
 
 
 def test_verdict_colours_mean_nothing_else() -> None:
@@ -85,7 +85,8 @@ def test_verdict_colours_mean_nothing_else() -> None:
 def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     render_scene(ShapeCheck, NetworkSpec(), tmp_path, dry_run=False)
     videos = list(tmp_path.rglob("ShapeCheck.mp4"))
-    assert videos and videos[0].stat().st_size > 10_000
+    assert videos
+    assert videos[0].stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("name", ["ok", "error"])

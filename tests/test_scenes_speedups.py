@@ -9,11 +9,11 @@ import pytest
 
 pytest.importorskip("manim")
 
-from manim import SVGMobject  # noqa: E402
-from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath  # noqa: E402
+from manim import SVGMobject
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
-import scenes.base  # noqa: E402,F401  (installs the speed-ups, as every scene does)
-from manim_adapter.speedups import install, installed  # noqa: E402
+import scenes.base  # noqa: F401  (installs the speed-ups, as every scene does)
+from manim_adapter.speedups import install, installed
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">
 <path d="M0 0 L5 0 L5 5 Z" fill="#fff"/><path d="M10 0 C12 4 14 4 16 0 Z" fill="#f00"/></svg>"""

@@ -52,7 +52,7 @@ def _hsv(colour: str) -> tuple[float, float, float]:
     return colorsys.rgb_to_hsv(*(_channels(colour) / 255))
 
 
-@pytest.mark.parametrize("gradient, parameter", [("dW", "W"), ("db", "b")])
+@pytest.mark.parametrize(("gradient", "parameter"), [("dW", "W"), ("db", "b")])
 def test_parameter_gradients_are_their_parameters_hue_muted(gradient: str, parameter: str) -> None:
     """dW and db have a colour of their own, in the hue of W and b (within 10°), less saturated
     and darker: the hue says whose gradient, the muting says "gradient of"."""
@@ -61,7 +61,8 @@ def test_parameter_gradients_are_their_parameters_hue_muted(gradient: str, param
     hue, saturation, value = _hsv(theme.colour(f"{gradient}1"))
     parent_hue, parent_saturation, parent_value = _hsv(theme.colour(f"{parameter}1"))
     assert abs(hue - parent_hue) * 360 <= 10
-    assert saturation < parent_saturation - 0.1 and value < parent_value - 0.1
+    assert saturation < parent_saturation - 0.1
+    assert value < parent_value - 0.1
     assert abs(_hsv(OKABE_ITO["orange"])[0] - _hsv(DEFAULT_FAMILY_COLOURS["W"])[0]) * 360 > 10
 
 
@@ -98,7 +99,7 @@ def _theme_colours(theme: Theme) -> dict[str, str]:
     return colours
 
 
-@pytest.mark.parametrize("name, colour", sorted(_theme_colours(Theme()).items()))
+@pytest.mark.parametrize(("name", "colour"), sorted(_theme_colours(Theme()).items()))
 def test_every_theme_colour_reaches_wcag_aa_on_the_background(name: str, colour: str) -> None:
     assert _contrast(colour, Theme().background) >= 4.5, f"{name} {colour}"
 
@@ -157,7 +158,7 @@ def test_the_colour_blindness_check_catches_a_confusable_pair() -> None:
 
 
 @pytest.mark.parametrize(
-    "key, family",
+    ("key", "family"),
     [
         ("W2", "W"),
         ("W", "W"),

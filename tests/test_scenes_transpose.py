@@ -88,7 +88,8 @@ def test_every_column_of_w2_becomes_a_row_of_its_transpose() -> None:
 def test_renders_at_lowest_quality(tmp_path: Path) -> None:
     scene = render_scene(WhyTranspose, NetworkSpec(), tmp_path, dry_run=False)
     videos = list(tmp_path.rglob("WhyTranspose.mp4"))
-    assert videos and videos[0].stat().st_size > 10_000
+    assert videos
+    assert videos[0].stat().st_size > 10_000
     assert list(tmp_path.rglob("WhyTranspose.srt"))
     assert scene.time > 10
 

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, invoke, snapshot
 
 from chainrule.catalog import discover, narrated_ids_of
-from cli_support import assert_one_line_error, invoke, snapshot
 from derivations import NetworkSpec, derive
 
 SCENES = ("TheNetwork", "ShapeCheck")

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.drawing
 import chainrule.verification
-from chainrule.system import TEX_FILES, missing_tex_files, require_graphics
 from chainrule.errors import MissingDependency
-from cli_support import assert_one_line_error, invoke, snapshot
+from chainrule.system import TEX_FILES, missing_tex_files, require_graphics
 
 SCENE = "WhyTranspose"
 TEX_APT = (
@@ -113,7 +113,7 @@ def test_every_tex_file_is_found_here() -> None:
 
 
 @pytest.mark.parametrize(
-    "module, library, message",
+    ("module", "library", "message"),
     [
         ("cairo", "Cairo", "libcairo.so.2: cannot open shared object file"),
         ("manimpango", "Pango", "libpango-1.0.so.0: cannot open shared object file"),

@@ -15,9 +15,8 @@ from manim_adapter import texbatch
 from manim_adapter.texbatch import TexRequest, mathtex_request, precompile
 
 manim = pytest.importorskip("manim")
-from manim import MathTex, tempconfig  # noqa: E402
-
 import manim.mobject.text.tex_mobject as tex_mobject  # noqa: E402
+from manim import MathTex, tempconfig  # noqa: E402
 
 #: A sample of what the scenes typeset: one-part and many-part equations, fractions, sums,
 #: a transpose, a Hadamard product, a matrix bracket.
@@ -184,10 +183,12 @@ def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.Mon
     with tex_dir(tmp_path):
         precompile([mathtex_request("s")])
     latex = [c for c in commands if c[0] == "latex"]
-    assert len(latex) == 1 and latex[0][1] == "-no-shell-escape"
+    assert len(latex) == 1
+    assert latex[0][1] == "-no-shell-escape"
     assert "-halt-on-error" in latex[0]
     dvisvgm = [c for c in commands if c[0] == "dvisvgm"]
-    assert len(dvisvgm) == 1 and {"--no-fonts", "--verbosity=0", "--page=1-"} <= set(dvisvgm[0])
+    assert len(dvisvgm) == 1
+    assert {"--no-fonts", "--verbosity=0", "--page=1-"} <= set(dvisvgm[0])
 
 
 def test_inside_the_latex_sandbox_the_sandboxed_command_is_used(

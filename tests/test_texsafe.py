@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import assert_one_line_error, invoke
 
 from chainrule.config import Settings
 from chainrule.errors import ConfigError
@@ -19,7 +20,6 @@ from manim_adapter.sandbox import (
     latex_sandbox,
     sandboxed_command,
 )
-from cli_support import assert_one_line_error, invoke
 
 READS, WRITES = "makes TeX read a file", "makes TeX write a file or run a command"
 CATCODES, MACROS = "changes how TeX reads text", "defines or expands macros"
@@ -61,7 +61,7 @@ INJECTIONS = [
 ]
 
 
-@pytest.mark.parametrize("label, reason", INJECTIONS, ids=[i[0][:24] for i in INJECTIONS])
+@pytest.mark.parametrize(("label", "reason"), INJECTIONS, ids=[i[0][:24] for i in INJECTIONS])
 def test_dangerous_labels_are_refused_with_the_reason(label: str, reason: str) -> None:
     with pytest.raises(ValueError, match="labels are") as caught:
         check_label("title", label)
@@ -69,7 +69,9 @@ def test_dangerous_labels_are_refused_with_the_reason(label: str, reason: str) -
     assert str(caught.value).startswith("title ")
 
 
-@pytest.mark.parametrize("label, reason", INJECTIONS[::4], ids=[i[0][:24] for i in INJECTIONS[::4]])
+@pytest.mark.parametrize(
+    ("label", "reason"), INJECTIONS[::4], ids=[i[0][:24] for i in INJECTIONS[::4]]
+)
 def test_dangerous_labels_in_a_config_name_the_file_and_key(label: str, reason: str) -> None:
     from chainrule.config import toml_value
 
@@ -196,7 +198,9 @@ def test_escaped_injection_typesets_as_text(
     marker = tmp_path / "pwned"
     nasty = rf"\immediate\write18{{touch {marker}}} \input{{/etc/passwd}} ^^5c $ % # & _ ~"
     ok, log = compile_tex(tmp_path, escape_tex(nasty), sandboxed=False)  # escaping alone
-    assert ok and not marker.exists() and "runsystem" not in log
+    assert ok
+    assert not marker.exists()
+    assert "runsystem" not in log
 
 
 # ---------------------------------------------------------------------- an interrupted compile
@@ -210,7 +214,8 @@ def test_a_leftover_dvi_is_compiled_again(tmp_path: Path) -> None:
     dvi.parent.mkdir()
     dvi.write_bytes(b"\xf7\x02 cut short")
     ok, _ = compile_tex(tmp_path, "", sandboxed=True)
-    assert ok and dvi.stat().st_size > 100
+    assert ok
+    assert dvi.stat().st_size > 100
     assert dvi.read_bytes()[-1:] == b"\xdf"  # a DVI file ends with its trailer bytes
 
 
@@ -255,10 +260,12 @@ def test_the_sandbox_wraps_manims_command_and_restores_it() -> None:
             )
     assert writing.make_tex_compilation_command is original
     assert (writing.compile_tex, writing.convert_to_svg) == functions
-    assert command[0] == "env" and "TEXMFOUTPUT=/t" in command
+    assert command[0] == "env"
+    assert "TEXMFOUTPUT=/t" in command
     assert {f"{k}={v}" for k, v in SANDBOX_VARIABLES.items()} <= set(command)
     latex = command.index("latex")
-    assert command[latex + 1] == NO_SHELL_ESCAPE and command[-1] == "/t/a.tex"
+    assert command[latex + 1] == NO_SHELL_ESCAPE
+    assert command[-1] == "/t/a.tex"
 
 
 def test_sandboxed_command_keeps_the_compilers_flags() -> None:
@@ -274,9 +281,10 @@ def test_a_real_render_runs_latex_sandboxed(
     """Every LaTeX call of an actual scene render goes through the sandbox."""
     import subprocess
 
+    from manim.utils import tex_file_writing
+
     from chainrule.drawing import draw_unit
     from chainrule.plan import RenderUnit
-    from manim.utils import tex_file_writing
 
     calls: list[list[str]] = []
     real_run = subprocess.run

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import pairwise, combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("manim")
 
-from manim import tempconfig  # noqa: E402
+from manim import tempconfig
 
-from derivations import derive  # noqa: E402
-from derivations.spec import NetworkSpec  # noqa: E402
-from manim_adapter.texbatch import mathtex_request  # noqa: E402
-from scenes import typeset  # noqa: E402
-from scenes.build import line_starts  # noqa: E402
+from derivations import derive
+from derivations.spec import NetworkSpec
+from manim_adapter.texbatch import mathtex_request
+from scenes import typeset
+from scenes.build import line_starts
 
 #: The networks every scene is checked for: the default and one of another shape.
 SPECS = {

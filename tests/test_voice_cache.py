@@ -55,7 +55,8 @@ def test_second_run_speaks_nothing(tmp_path: Path) -> None:
     engine, cache = Counting(), SpeechCache(tmp_path / "speech")
     seen: list[tuple[int, int]] = []
     first = speak_all(engine, LINES, cache, lambda done, total: seen.append((done, total)))
-    assert engine.calls == 3 and seen == [(1, 3), (2, 3), (3, 3)]
+    assert engine.calls == 3
+    assert seen == [(1, 3), (2, 3), (3, 3)]
     again = speak_all(engine, LINES, SpeechCache(tmp_path / "speech"))
     assert engine.calls == 3
     assert list(again) == ["a", "b", "c"]
@@ -89,7 +90,8 @@ def test_every_identity_field_is_in_the_key(field: str) -> None:
 def test_repeated_steps_spoken_once(tmp_path: Path) -> None:
     engine = Counting()
     speeches = speak_all(engine, LINES + LINES[:1], None)
-    assert engine.calls == 3 and list(speeches) == ["a", "b", "c"]
+    assert engine.calls == 3
+    assert list(speeches) == ["a", "b", "c"]
 
 
 def test_damaged_entry_is_spoken_again(tmp_path: Path) -> None:
@@ -98,8 +100,10 @@ def test_damaged_entry_is_spoken_again(tmp_path: Path) -> None:
     (entry,) = tmp_path.glob("*.npz")
     entry.write_bytes(entry.read_bytes()[:50])
     speech = speak_all(engine, LINES[:1], cache)["a"]
-    assert engine.calls == 2 and same(speech, Counting().speak(LINES[0]))
-    assert speak_all(engine, LINES[:1], cache) and engine.calls == 2  # replaced
+    assert engine.calls == 2
+    assert same(speech, Counting().speak(LINES[0]))
+    assert speak_all(engine, LINES[:1], cache)
+    assert engine.calls == 2
 
 
 def test_store_leaves_no_temporary_files(tmp_path: Path) -> None:

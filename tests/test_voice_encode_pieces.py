@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_voice_mux import make_video
 
 from chainrule.voice import mux
 from chainrule.voice.measure import decode_audio
 from chainrule.voice.mux import SILENT_FRAMES, encode_audio, fitted_count, mux_audio, silent_cuts
 from chainrule.voice.track import RATE
-from test_voice_mux import make_video
 
 FRAME = 1024
 
@@ -37,8 +37,10 @@ def test_every_cut_is_frame_aligned_inside_silence(
     assert cuts == sorted(set(cuts))
     margin = SILENT_FRAMES * frame
     for cut in cuts:
-        assert cut % frame == 0 and 0 < cut < len(track)
-        assert cut - margin >= 0 and cut + margin <= len(track)
+        assert cut % frame == 0
+        assert 0 < cut < len(track)
+        assert cut - margin >= 0
+        assert cut + margin <= len(track)
         assert not np.any(track[cut - margin : cut + margin])
 
 

@@ -53,8 +53,10 @@ def test_audio_stream_codec_length_and_alignment(
     add_audio(video, click_track(2.0, 0.5), RATE, target)
 
     facts = stream_facts(target)
-    assert facts["video_codec"] == video_codec and facts["audio_codec"] == audio_codec
-    assert facts["audio_rate"] == RATE and facts["audio_channels"] == 1
+    assert facts["video_codec"] == video_codec
+    assert facts["audio_codec"] == audio_codec
+    assert facts["audio_rate"] == RATE
+    assert facts["audio_channels"] == 1
     frame = 1 / FPS
     assert abs(facts["video_seconds"] - 2.0) <= 0.002
     assert abs(facts["audio_seconds"] - facts["video_seconds"]) <= frame
@@ -91,7 +93,8 @@ def test_replace_in_place(tmp_path: Path) -> None:
     make_video(video, "libx264")
     before = packets(video)
     add_audio(video, click_track(2.0, 1.0), RATE, video)
-    assert stream_facts(video)["audio_codec"] == "aac" and packets(video) == before
+    assert stream_facts(video)["audio_codec"] == "aac"
+    assert packets(video) == before
 
 
 def test_speech_level_survives_encoding(tmp_path: Path) -> None:

@@ -30,8 +30,10 @@ def speech(engine: PiperEngine) -> Speech:
 
 def test_speech_is_48k_mono_float(speech: Speech) -> None:
     assert speech.rate == RATE == 48_000
-    assert speech.samples.ndim == 1 and speech.samples.dtype == np.float32
-    assert np.all(np.isfinite(speech.samples)) and np.max(np.abs(speech.samples)) <= 1.0
+    assert speech.samples.ndim == 1
+    assert speech.samples.dtype == np.float32
+    assert np.all(np.isfinite(speech.samples))
+    assert np.max(np.abs(speech.samples)) <= 1.0
     assert 2.0 < speech.seconds < 12.0
 
 
@@ -46,7 +48,8 @@ def test_same_line_same_samples(engine: PiperEngine, speech: Speech) -> None:
 def test_spans_in_order_inside_the_speech(speech: Speech) -> None:
     assert [span.text for span in speech.spans] == [s.text for s in LINE.sentences]
     first, second = speech.spans
-    assert first.start == 0.0 and second.end == pytest.approx(speech.seconds)
+    assert first.start == 0.0
+    assert second.end == pytest.approx(speech.seconds)
     assert second.start - first.end == pytest.approx(GAP, abs=1e-6)
     # each span is sound, the gap between them silence
     assert rms_db(speech.samples, RATE, first.start, first.end) > -40
@@ -74,7 +77,8 @@ def test_spoken_text_reaches_piper(engine: PiperEngine) -> None:
 
 def test_speed_is_faster_and_part_of_the_identity() -> None:
     quick = PiperEngine(speed=1.5)
-    assert quick.identity.speed == 1.5 and PiperEngine().identity.speed == 1.0
+    assert quick.identity.speed == 1.5
+    assert PiperEngine().identity.speed == 1.0
     line = Line.of("t", "T", "Each entry is a sum over the examples.")
     assert quick.speak(line).seconds < 0.8 * PiperEngine().speak(line).seconds
 
@@ -82,7 +86,8 @@ def test_speed_is_faster_and_part_of_the_identity() -> None:
 def test_identity() -> None:
     identity = PiperEngine().identity
     assert (identity.engine, identity.voice) == ("piper", "joe-us")
-    assert identity.version == piper_version() and identity.version[0].isdigit()
+    assert identity.version == piper_version()
+    assert identity.version[0].isdigit()
 
 
 def test_missing_model_refused(tmp_path: Path) -> None:

@@ -46,7 +46,8 @@ def refusal(folder: Path, step_id: str) -> str:
         RecordedEngine(folder).check([line("good"), line(step_id)])
     message = caught.value.message
     assert "\n" not in message
-    assert caught.value.exit_code == 2 and isinstance(caught.value, ConfigError)
+    assert caught.value.exit_code == 2
+    assert isinstance(caught.value, ConfigError)
     return message
 
 
@@ -62,7 +63,8 @@ def folder(tmp_path: Path) -> Path:
 
 def test_missing_recording_names_the_file_and_step(folder: Path) -> None:
     message = refusal(folder, "dZ1.fold")
-    assert "dZ1.fold" in message and str(folder / "dZ1.fold.wav") in message
+    assert "dZ1.fold" in message
+    assert str(folder / "dZ1.fold.wav") in message
 
 
 def test_missing_folder_is_named(tmp_path: Path) -> None:
@@ -73,13 +75,16 @@ def test_missing_folder_is_named(tmp_path: Path) -> None:
 def test_empty_file_refused(folder: Path) -> None:
     (folder / "s1.wav").write_bytes(b"")
     message = refusal(folder, "s1")
-    assert str(folder / "s1.wav") in message and "step s1" in message and "empty" in message
+    assert str(folder / "s1.wav") in message
+    assert "step s1" in message
+    assert "empty" in message
 
 
 def test_text_named_wav_refused(folder: Path) -> None:
     (folder / "s2.wav").write_text("I will record this tomorrow.\n", encoding="utf-8")
     message = refusal(folder, "s2")
-    assert str(folder / "s2.wav") in message and "step s2" in message
+    assert str(folder / "s2.wav") in message
+    assert "step s2" in message
     assert "not an audio file" in message
 
 
@@ -89,15 +94,18 @@ def test_truncated_header_refused(folder: Path, keep: int) -> None:
     soundfile.write(whole, tone(0.5, 8000), 8000, subtype="PCM_16")
     (folder / "s3.wav").write_bytes(whole.read_bytes()[:keep])
     message = refusal(folder, "s3")
-    assert str(folder / "s3.wav") in message and "step s3" in message
+    assert str(folder / "s3.wav") in message
+    assert "step s3" in message
     assert "truncated" in message
 
 
 def test_all_zero_samples_refused(folder: Path) -> None:
     soundfile.write(folder / "s4.wav", np.zeros(48_000, dtype=np.float32), 48_000)
     message = refusal(folder, "s4")
-    assert str(folder / "s4.wav") in message and "step s4" in message
-    assert "silent" in message and "all zero" in message
+    assert str(folder / "s4.wav") in message
+    assert "step s4" in message
+    assert "silent" in message
+    assert "all zero" in message
 
 
 def test_near_silence_refused_but_quiet_speech_accepted(folder: Path) -> None:
@@ -115,7 +123,8 @@ def test_too_long_refused(folder: Path) -> None:
     rate = 8000  # 10 min 1 s of a quiet tone, small at 8 kHz 8-bit
     soundfile.write(folder / "s5.wav", tone(601.0, rate, level=0.1), rate, subtype="PCM_U8")
     message = refusal(folder, "s5")
-    assert str(folder / "s5.wav") in message and "10.0 min" in message
+    assert str(folder / "s5.wav") in message
+    assert "10.0 min" in message
 
 
 def test_nan_samples_refused(folder: Path) -> None:
@@ -142,7 +151,8 @@ def spoken(folder: Path, name: str, step_id: str) -> Speech:
     assert engine.find(step_id) == folder / name
     speech = engine.speak(line(step_id))
     assert engine.calls == 1
-    assert speech.rate == RATE and speech.samples.ndim == 1
+    assert speech.rate == RATE
+    assert speech.samples.ndim == 1
     assert speech.samples.dtype == np.float32
     return speech
 
@@ -208,7 +218,8 @@ def test_spans_cover_the_speech_in_sentence_order(tmp_path: Path) -> None:
     text = "Short one. This second sentence is much longer than the first."
     speech = RecordedEngine(tmp_path).speak(line("x", text))
     assert [span.text for span in speech.spans] == ["Short one.", text[11:]]
-    assert speech.spans[0].start == 0.0 and speech.spans[-1].end == pytest.approx(speech.seconds)
+    assert speech.spans[0].start == 0.0
+    assert speech.spans[-1].end == pytest.approx(speech.seconds)
     assert speech.spans[0].end == speech.spans[1].start
     assert speech.spans[0].end < speech.seconds / 3  # the short one gets the smaller share
 
@@ -242,6 +253,8 @@ def test_identity() -> None:
 def test_spans_by_length_tile_the_speech(sentences: list[str], seconds: float) -> None:
     text = " ".join(f"{s.strip().capitalize()}." for s in sentences)
     spans = spans_by_length(Line.of("s", "T", text), seconds)
-    assert spans[0].start == 0.0 and spans[-1].end == pytest.approx(seconds)
+    assert spans[0].start == 0.0
+    assert spans[-1].end == pytest.approx(seconds)
     for before, after in zip(spans, spans[1:], strict=False):
-        assert before.end == after.start and before.start < before.end
+        assert before.end == after.start
+        assert before.start < before.end

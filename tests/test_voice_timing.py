@@ -32,7 +32,8 @@ def speech(seconds: float, spans: tuple[Span, ...]) -> Speech:
 def test_one_cue_per_span_in_ms() -> None:
     line = Line.of("s", "T", "One. Two.")
     voice = step_voice(line, speech(2.0, (Span(0.0, 0.81234, "One."), Span(1.06234, 2.0, "Two."))))
-    assert voice.step_id == "s" and voice.seconds == 2.0
+    assert voice.step_id == "s"
+    assert voice.seconds == 2.0
     assert [(c.start, c.end, c.text) for c in voice.cues] == [
         (0.0, 0.812, "One."),
         (1.062, 2.0, "Two."),
@@ -103,7 +104,8 @@ def test_decode_audio_of_a_wav(tmp_path: Path) -> None:
     stereo[:, 1] = 0.5
     soundfile.write(tmp_path / "s.wav", stereo, 16_000, subtype="PCM_16")
     samples, rate = decode_audio(tmp_path / "s.wav")
-    assert rate == 16_000 and samples.shape == (8000,)
+    assert rate == 16_000
+    assert samples.shape == (8000,)
     assert np.allclose(samples, 0.25, atol=1e-3)
 
 
@@ -113,9 +115,11 @@ def test_decode_audio_of_a_wav(tmp_path: Path) -> None:
 def test_engine_for() -> None:
     assert engine_for(VoiceSettings(enabled=False)) is None
     piper = engine_for(VoiceSettings(speed=1.25))
-    assert isinstance(piper, PiperEngine) and piper.identity.speed == 1.25
+    assert isinstance(piper, PiperEngine)
+    assert piper.identity.speed == 1.25
     recorded = engine_for(VoiceSettings(engine="recorded", folder="takes"), Path("/lecture"))
-    assert isinstance(recorded, RecordedEngine) and recorded.folder == Path("/lecture/takes")
+    assert isinstance(recorded, RecordedEngine)
+    assert recorded.folder == Path("/lecture/takes")
     absolute = engine_for(VoiceSettings(engine="recorded", folder="/x/y"), Path("/lecture"))
     assert absolute.folder == Path("/x/y")
 

@@ -42,7 +42,8 @@ def test_speech_starts_at_its_mark(start: float, seconds: float) -> None:
     """A sound at mark t occupies samples round(t * rate) ... + its length, nothing else."""
     speech = constant(seconds)
     track = mix([VoiceMark("s", start)], {"s": speech}, 7.0)
-    assert len(track) == 7 * RATE and track.dtype == np.float32
+    assert len(track) == 7 * RATE
+    assert track.dtype == np.float32
     sounding = np.flatnonzero(track)
     assert sounding[0] == round(start * RATE)
     assert sounding[-1] == round(start * RATE) + len(speech.samples) - 1
@@ -99,7 +100,8 @@ def test_fades_remove_the_click() -> None:
     steps = np.abs(np.diff(track))
     assert steps.max() <= 0.5 / (FADE * RATE) + 1e-6
     tiny = faded(np.ones(3, dtype=np.float32), RATE)  # shorter than two fades: still faded
-    assert tiny[0] < 1.0 and tiny[-1] < 1.0
+    assert tiny[0] < 1.0
+    assert tiny[-1] < 1.0
 
 
 def test_resample_keeps_pitch_and_length() -> None:
@@ -152,7 +154,8 @@ def test_normalise_reaches_minus_16_lufs_below_minus_1_dbfs(piper_track: np.ndar
     out = normalise(piper_track, RATE)
     assert lufs(out) == pytest.approx(-16.0, abs=0.5)
     assert np.max(np.abs(out)) <= 10 ** (-2 / 20)  # -2 dBFS: headroom for codec overshoot
-    assert len(out) == len(piper_track) and out.dtype == np.float32
+    assert len(out) == len(piper_track)
+    assert out.dtype == np.float32
     assert np.all(out[np.flatnonzero(piper_track == 0)] == 0)  # silence stays silent
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from test_voice_mux import FORMATS, make_video
 
 import chainrule.voice.track
 from chainrule.drawing import RenderedFiles
@@ -19,7 +20,6 @@ from chainrule.voice.mux import add_audio, encode_audio, fitted_count, mux_audio
 from chainrule.voice.track import RATE
 from chainrule.voice.track_cache import TrackCache, track_key
 from scenes.narration import VoiceMark
-from test_voice_mux import FORMATS, make_video
 
 
 def tone(seconds: float, hz: float = 220.0, level: float = 0.3) -> np.ndarray:
@@ -106,7 +106,7 @@ def narration(tmp_path: Path, words: str = "one") -> Narration:
     )
 
 
-@pytest.mark.parametrize("suffix, encoder", [(".mp4", "libx264"), (".webm", "libvpx-vp9")])
+@pytest.mark.parametrize(("suffix", "encoder"), [(".mp4", "libx264"), (".webm", "libvpx-vp9")])
 def test_an_unchanged_narration_is_muxed_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, encoder: str
 ) -> None:

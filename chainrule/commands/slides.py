@@ -108,8 +108,14 @@ def slides(
     require_tex()
     cache = chosen_cache_folder(None)
 
-    from ..slides import DeckFormat, convert_deck, deck_stem, install_outputs, render_deck
-    from ..slides import staging_folder
+    from ..slides import (
+        DeckFormat,
+        convert_deck,
+        deck_stem,
+        install_outputs,
+        render_deck,
+        staging_folder,
+    )
     from ..verification import build_derivation, verify_with_display
 
     spec = settings.network.spec()

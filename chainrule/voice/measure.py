@@ -86,7 +86,7 @@ def seam_jumps(samples: np.ndarray, rate: int, seams: Sequence[float]) -> list[f
     half = max(1, round(SEAM_WINDOW * rate))
     jumps = []
     for seam in seams:
-        at = round(seam * rate)
+        at = int(round(seam * rate))
         low, high = max(1, at - half), min(len(samples), at + half + 1)
         if high <= low:
             jumps.append(0.0)

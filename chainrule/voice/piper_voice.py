@@ -110,7 +110,7 @@ class PiperEngine:
     _loaded: ClassVar[dict[Path, Any]] = {}
 
     def __init__(self, voice: str = BUNDLED, speed: float = 1.0) -> None:
-        if not 0 < speed:
+        if not speed > 0:
             raise ConfigError(f"[voice] speed: {speed} must be above 0")
         self.model = _model_for(voice)
         self.speed = float(speed)
@@ -192,4 +192,4 @@ def load_voice(onnx: Path, config: Path, threads: int = THREADS) -> Any:
     return PiperVoice(session=session, config=settings)
 
 
-__all__ = ["BUNDLED", "GAP", "PiperEngine", "THREADS", "load_voice", "piper_version"]
+__all__ = ["BUNDLED", "GAP", "THREADS", "PiperEngine", "load_voice", "piper_version"]

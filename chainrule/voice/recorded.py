@@ -181,8 +181,8 @@ def spans_by_length(line: Line, seconds: float) -> tuple[Span, ...]:
 __all__ = [
     "EXTENSIONS",
     "LONGEST",
-    "RecordedEngine",
     "SILENT_DB",
+    "RecordedEngine",
     "read_recording",
     "spans_by_length",
 ]
