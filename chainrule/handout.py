@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import shutil
 import subprocess
 import tempfile
@@ -508,17 +507,12 @@ def build_handout(handout: Handout, format_: str, work: Path) -> Path:
 def write_handout(handout: Handout, format_: str, target: Path) -> Path:
     """Write ``handout`` as ``format_`` to ``target``: made in a temporary folder, then moved
     into place with a rename (an interrupted run leaves no partial file); returns ``target``."""
-    from .publishing import install
+    from .files import atomic_copy
 
     with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as folder:
         built = build_handout(handout, format_, Path(folder))
         target.parent.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(built, staged)
-            install(staged, target)
-        finally:
-            staged.unlink(missing_ok=True)
+        atomic_copy(built, target)
     return target
 
 

@@ -8,7 +8,7 @@ verification certificate (:meth:`derivations.Derivation.certificate`).
 
 KaTeX comes from the npm package (:mod:`chainrule.web_assets`), copied once into
 ``<output>/assets/katex/``; nothing is loaded from the network. Plain JavaScript, no build step.
-The page is written atomically (:func:`chainrule.publishing.write_text_atomic`).
+The page is written atomically (:func:`chainrule.files.atomic_write`).
 
 :func:`page_data` gathers what a page shows from a manifest entry, :func:`page_html` turns it
 into HTML (pure: every text is escaped), :func:`write_page` does both and writes the file.
@@ -419,11 +419,11 @@ def write_page(entry: dict[str, Any], output_dir: Path, summary: str | None = No
     """Write the lecture page of manifest entry ``entry`` (a video in ``output_dir``) next
     to the video, atomically; returns its path. ``summary`` is the scene's one-line
     description (``None``: looked up in the scene catalog)."""
-    from .publishing import write_text_atomic
+    from .files import atomic_write
 
     ensure_katex(output_dir)
     target = output_dir / f"{Path(entry['path']).stem}.html"
-    write_text_atomic(target, page_html(page_data(entry, output_dir, summary)))
+    atomic_write(target, page_html(page_data(entry, output_dir, summary)))
     return target
 
 

@@ -122,15 +122,10 @@ def add_narration(result: RenderedFiles, narration: Narration) -> RenderedFiles:
     encoded track comes from the track cache when the speech and its timing are unchanged."""
     assert result.video is not None
     video = Path(result.video)
-    temporary = video.with_name(f".{video.stem}.voiced{video.suffix}")
     from .voice.mux import mux_audio
     from .voice.track import RATE
 
-    try:
-        mux_audio(video, _encoded_track(video, result, narration), temporary)
-        os.replace(temporary, video)
-    finally:
-        temporary.unlink(missing_ok=True)
+    mux_audio(video, _encoded_track(video, result, narration), video)  # atomic: in place
     audio = {
         "codec": "aac" if video.suffix == ".mp4" else "opus",
         "rate": RATE,

@@ -1,7 +1,8 @@
 """Move finished renders into the output folder atomically, and keep ``manifest.json``.
 
-Every file appears in one step (``os.replace`` of a complete file), so the output folder never
-holds half-written output: a reader sees the old file or the new one. ``manifest.json`` lists,
+Every file appears in one step (a complete file renamed into place, :mod:`chainrule.files`), so
+the output folder never holds half-written output: a reader sees the old file or the new one,
+and what a killed render was writing is removed by the next one. ``manifest.json`` lists,
 per output, its path, duration, resolution, fps, sections (one per step, with start times),
 its captions (``.srt`` and WebVTT ``.vtt``) and its video chapters file (sections merged into
 chapters a video site accepts, :mod:`chainrule.chapters`), the config and the versions used;
@@ -11,11 +12,8 @@ renders of other scenes already listed there are kept.
 from __future__ import annotations
 
 import datetime as _dt
-import errno
 import json
-import os
 import platform
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,37 +28,9 @@ from .chapters import (
     vtt_from_srt,
 )
 from .drawing import RenderedFiles
+from .files import atomic_move, atomic_write, remove_stale
 
 MANIFEST = "manifest.json"
-
-
-# ---------------------------------------------------------------------- atomic files
-
-
-def install(source: Path, target: Path) -> None:
-    """Move ``source`` to ``target`` atomically (copying first across file systems)."""
-    try:
-        os.replace(source, target)
-        return
-    except OSError as error:
-        if error.errno != errno.EXDEV:
-            raise
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def write_text_atomic(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary file and a rename."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------- media facts
@@ -100,12 +70,7 @@ def last_frame_png(video: Path, target: Path) -> None:
             last = frame
     if last is None:
         raise RuntimeError(f"{video} has no frames")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp.png")
-    try:
-        last.to_image().save(temporary, format="PNG")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    atomic_write(target, lambda temporary: last.to_image().save(temporary, format="PNG"))
 
 
 def chapters(sections: list[dict[str, Any]], first_title: str) -> list[dict[str, Any]]:
@@ -146,7 +111,7 @@ def _video_chapters(
     if merged is None:
         (output_dir / name).unlink(missing_ok=True)  # an earlier, longer render's list
         return {"chapters_file": None, "chapters_note": too_short_reason(parts)}
-    write_text_atomic(output_dir / name, chapters_text(merged))
+    atomic_write(output_dir / name, chapters_text(merged))
     return {"chapters_file": name}
 
 
@@ -182,6 +147,7 @@ def publish(
     the scene's one-line description for its lecture page; ``None`` looks it up)."""
     assert result.video is not None
     output_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale(output_dir)  # what a killed render was writing
     video = Path(result.video)
     sections = [dict(section) for section in result.sections]
     entry: dict[str, Any] = {"scene": result.scene, "quality": quality, "format": output_format}
@@ -197,14 +163,14 @@ def publish(
         entry["frames"] = frames
     else:
         if result.subtitles is not None:
-            install(Path(result.subtitles), output_dir / f"{result.stem}.srt")
+            atomic_move(result.subtitles, output_dir / f"{result.stem}.srt")
             entry["subtitles"] = f"{result.stem}.srt"
-            write_text_atomic(
+            atomic_write(
                 output_dir / f"{result.stem}.vtt", vtt_from_srt(output_dir / f"{result.stem}.srt")
             )
             entry["captions"] = f"{result.stem}.vtt"
         target = output_dir / f"{result.stem}{video.suffix}"
-        install(video, target)
+        atomic_move(video, target)
         entry["path"] = target.name
     marks = chapters(sections, first_title)
     entry.update(facts)
@@ -242,18 +208,16 @@ def update_manifest(
         new_paths = {entry["path"] for entry in entries}
         outputs = [o for o in outputs if o.get("path") not in new_paths] + entries
         document = {"generator": f"chainrule {__version__}", "outputs": outputs}
-        write_text_atomic(target, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        atomic_write(target, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return target
 
 
 __all__ = [
     "MANIFEST",
     "chapters",
-    "install",
     "last_frame_png",
     "probe",
     "publish",
     "update_manifest",
     "versions",
-    "write_text_atomic",
 ]

@@ -26,9 +26,7 @@ end (:func:`install_outputs`), so an interrupted run leaves no partial deck.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import MissingDependency
+from .files import atomic_move, place_folder, remove_stale, scratch_folder
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -333,13 +332,11 @@ def copy_reveal(target: Path) -> Path:
 @contextmanager
 def staging_folder(out: Path) -> Iterator[Path]:
     """A hidden folder inside ``out`` (same file system, so finished files are renamed into
-    place), removed afterwards whatever happens."""
+    place), removed afterwards whatever happens (and by the next run if this one is killed)."""
     out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".slides-", dir=out))
-    try:
+    remove_stale(out)
+    with scratch_folder(out, "slides") as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
@@ -350,13 +347,9 @@ def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
     for source in made:
         target = out / source.name
         if source.is_dir():
-            old = source.with_name(f".old-{source.name}")
-            if target.exists():
-                os.replace(target, old)
-            os.replace(source, target)
-            shutil.rmtree(old, ignore_errors=True)
+            place_folder(source, target, keep=lambda _: False)
         else:
-            os.replace(source, target)
+            atomic_move(source, target)
         targets.append(target)
     return targets
 

@@ -8,14 +8,12 @@ them, so a page works with no network: nothing is fetched from a CDN when it is 
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from .errors import MissingDependency
+from .files import place_folder, remove_stale, scratch_folder
 
 #: The npm packages chainrule's HTML uses, and the file each must contain.
 PACKAGES = {"katex": "dist/katex.min.js", "reveal.js": "dist/reveal.js"}
@@ -54,47 +52,25 @@ def copy_package_dist(name: str, target: Path) -> Path:
 
     Nothing is copied when ``target`` already holds the same version (its main file, see
     :data:`PACKAGES`, has the same bytes). Otherwise the copy is made in a private folder and
-    renamed into place, an outdated ``target`` renamed away first, so a reader never sees half
-    of it and several renders publishing into one folder at once do not clash (a render that
-    loses the race to one putting the same version there drops its copy).
+    renamed into place, an outdated ``target`` renamed away first
+    (:func:`chainrule.files.place_folder`), so a reader never sees half of it and several
+    renders publishing into one folder at once do not clash (a render that loses the race to
+    one putting the same version there drops its copy).
     """
     source = package_dir(name) / "dist"
     main = Path(PACKAGES[name]).relative_to("dist")
     if _same_file(source / main, target / main):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    remove_stale(target.parent)  # a copy a killed render was making
+    with scratch_folder(target.parent, target.name) as staging:
         shutil.copytree(source, staging, dirs_exist_ok=True)
-        _move_into_place(staging, target, lambda: _same_file(source / main, target / main))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        place_folder(staging, target, lambda there: _same_file(source / main, there / main))
     return target
 
 
 def _same_file(source: Path, present: Path) -> bool:
     return present.is_file() and present.read_bytes() == source.read_bytes()
-
-
-def _move_into_place(staging: Path, target: Path, arrived: Callable[[], bool]) -> None:
-    """Rename ``staging`` to ``target``, renaming an outdated ``target`` away first; stop when
-    ``arrived()`` says another process already put the same content there."""
-    for _ in range(3):
-        try:
-            staging.rename(target)
-            return
-        except OSError as error:
-            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                raise
-        if arrived():
-            return
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        try:
-            target.rename(old)
-        except FileNotFoundError:
-            continue
-        shutil.rmtree(old, ignore_errors=True)
-    raise OSError(f"could not put {staging.name} into {target}")
 
 
 __all__ = ["INSTALL", "PACKAGES", "copy_package_dist", "node_modules", "package_dir"]

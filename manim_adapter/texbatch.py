@@ -37,13 +37,14 @@ import math
 import os
 import re
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from chainrule.files import atomic_write, scratch_folder
 
 #: What ends one page and starts the next in a ``standalone`` document with the ``preview``
 #: option: what ``\end{document}`` does to a page, then every LaTeX counter back to where a
@@ -273,8 +274,9 @@ def _split(items: list[TexRequest], parts: int) -> list[list[TexRequest]]:
 def _compile_batch(items: list[TexRequest], folder: Path) -> BatchStats:
     stats = BatchStats()
     # The work folder is beside tex_dir, not in it (Manim deletes whatever else is in tex_dir),
-    # and not a dot folder (kpathsea's openout_any=p refuses to write into one).
-    with tempfile.TemporaryDirectory(prefix=f"{folder.name}-batch-", dir=folder.parent) as work:
+    # and not a dot folder (kpathsea's openout_any=p refuses to write into one); a killed
+    # run's is removed by the next (chainrule.files.remove_stale, from texcache.checked_slot).
+    with scratch_folder(folder.parent, f"{folder.name}-batch", hidden=False) as work:
         pending = [items]
         budget = MAX_EXTRA_RUNS + 2 * math.ceil(math.log2(len(items) + 1))
         while pending:
@@ -369,10 +371,8 @@ def _run_once(
             stats.failed += 1
             stats.failures.append(request.name)
             continue
-        _place(work, request.source, folder / f"{request.name}.tex", keep=True)
-        _place(
-            work, normalise_page(svg.read_text(encoding="utf-8")), folder / f"{request.name}.svg"
-        )
+        _place(request.source, folder / f"{request.name}.tex", keep=True)
+        _place(normalise_page(svg.read_text(encoding="utf-8")), folder / f"{request.name}.svg")
         stats.compiled += 1
     return None
 
@@ -409,14 +409,12 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _place(work: Path, text: str, target: Path, keep: bool = False) -> None:
-    """Write ``target`` atomically (a reader sees no file or the whole file)."""
+def _place(text: str, target: Path, keep: bool = False) -> None:
+    """Write ``target`` atomically (a reader sees no file or the whole file); the TeX cache's
+    digests are recorded when the render is done (:mod:`.texcache`)."""
     if keep and target.exists():
         return
-    handle, temporary = tempfile.mkstemp(dir=work, suffix=target.suffix)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, target)
+    atomic_write(target, text, durable=False)
 
 
 _GLYPH = re.compile(r"(?<=['#])g(\d+)-(?=\d)")

@@ -202,25 +202,18 @@ def _with_frames(
 
 
 def _install_all(built: Sequence[Path], targets: Sequence[Path], source: str) -> list[Path]:
-    """Move each made file to its target (a copy beside it, then a rename)."""
-    import os
-    import shutil
-
+    """Copy each made file to its target (a copy beside it, then a rename)."""
     from ..errors import ConfigError
-    from ..publishing import install
+    from ..files import atomic_copy
 
     for made, target in zip(built, targets, strict=True):
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(made, staged)
-            install(staged, target)
+            atomic_copy(made, target)
         except OSError as error:
             raise ConfigError(
                 f"{source}: cannot write into {target.parent}: {error.strerror or error}"
             ) from None
-        finally:
-            staged.unlink(missing_ok=True)
     return list(targets)
 
 

@@ -12,10 +12,9 @@ into a private work folder; finished files are moved into the output folder atom
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -425,10 +424,9 @@ def _probe(folder: Path, path: Path, source: str) -> None:
     try:
         before = folder.stat()
         os.rmdir(tempfile.mkdtemp(prefix=".chainrule-probe-", dir=folder))
-        try:
+        # a folder we may write in but not re-date: the probe still answered
+        with suppress(OSError):
             os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
-        except OSError:
-            pass  # a folder we may write in but not re-date: the probe still answered
     except OSError as error:
         raise ConfigError(
             f"{source}: {path} cannot be used as the output folder: "
@@ -440,14 +438,15 @@ def _probe(folder: Path, path: Path, source: str) -> None:
 @contextmanager
 def work_folder(cache: Path) -> Iterator[Path]:
     """A private folder for the units' files under the cache folder ``cache`` (so Dask
-    workers, which share it, write there too), removed afterwards whatever happens."""
+    workers, which share it, write there too), removed afterwards whatever happens; the
+    folders of renders that were killed are removed first (:func:`chainrule.files.is_stale`)."""
+    from ..files import remove_stale, scratch_folder
+
     root = cache / "work"
     root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f"render-{os.getpid()}-", dir=root))
-    try:
+    remove_stale(root)
+    with scratch_folder(root, "render", hidden=False) as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 __all__ = ["check_output_dir", "chosen_cache_folder", "render", "run_plan", "work_folder"]

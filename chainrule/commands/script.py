@@ -300,14 +300,14 @@ def _minutes(seconds: float) -> str:
 
 
 def _write(out: Path, files: dict[str, str], source: str) -> None:
-    """Each file through a temporary file and a rename (:func:`write_text_atomic`)."""
+    """Each file through a temporary file and a rename (:func:`chainrule.files.atomic_write`)."""
     from ..errors import ConfigError
-    from ..publishing import write_text_atomic
+    from ..files import atomic_write
 
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
-            write_text_atomic(out / name, text)
+            atomic_write(out / name, text)
     except OSError as error:
         raise ConfigError(f"{source}: cannot write into {out}: {error.strerror or error}") from None
 

@@ -18,10 +18,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..files import atomic_path
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
     bounds = [0, *silent_cuts(track, codec.frame, pieces), len(track)]
     if len(bounds) == 2:
         return EncodedAudio(suffix.lower(), rate, tuple(_encoded(track, rate, codec, start)))
-    spans = [(a, b, rate, codec, start + a) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    spans = [(a, b, rate, codec, start + a) for a, b in pairwise(bounds)]
     # forked processes, not threads: PyAV holds the GIL for much of each frame (two threads
     # were slower than one, and their allocator arenas took 500 MB more); a forked child reads
     # the track from the parent's memory instead of a pickled copy
@@ -287,32 +290,27 @@ def mux_audio(video: Path, audio: EncodedAudio, target: Path) -> None:
         raise ValueError(
             f"{target}: audio encoded for {audio.suffix} cannot go into {target.suffix}"
         )
-    temporary = target.with_name(f".{target.stem}.audio-tmp{target.suffix}")
-    try:
-        with (
-            av.open(str(video)) as source,
-            av.open(str(temporary), "w", format=codec.container) as out,
-        ):
-            picture = source.streams.video[0]
-            copy = out.add_stream_from_template(picture)
-            if picture.average_rate:  # WebM then records each frame's duration
-                copy.codec_context.framerate = picture.average_rate
-            sound = _open_audio_stream(out, codec, audio.rate)
-            pending = [_rebuilt(p, sound, audio.rate) for p in reversed(audio.packets)]
-            for packet in source.demux(picture):  # pop() from the end = in time order
-                if packet.dts is None:
-                    continue
-                now = packet.dts * packet.time_base
-                while pending and _dts_seconds(pending[-1]) <= now:
-                    out.mux(pending.pop())
-                packet.stream = copy
-                out.mux(packet)
-            while pending:
+    with (
+        atomic_path(target, durable=False) as temporary,  # the whole file, renamed, or none
+        av.open(str(video)) as source,
+        av.open(str(temporary), "w", format=codec.container) as out,
+    ):
+        picture = source.streams.video[0]
+        copy = out.add_stream_from_template(picture)
+        if picture.average_rate:  # WebM then records each frame's duration
+            copy.codec_context.framerate = picture.average_rate
+        sound = _open_audio_stream(out, codec, audio.rate)
+        pending = [_rebuilt(p, sound, audio.rate) for p in reversed(audio.packets)]
+        for packet in source.demux(picture):  # pop() from the end = in time order
+            if packet.dts is None:
+                continue
+            now = packet.dts * packet.time_base
+            while pending and _dts_seconds(pending[-1]) <= now:
                 out.mux(pending.pop())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+            packet.stream = copy
+            out.mux(packet)
+        while pending:
+            out.mux(pending.pop())
 
 
 def _dts_seconds(packet: object) -> Fraction:
