@@ -7,9 +7,11 @@ The cache lives in ``chainrule render --cache-dir DIR`` when given, else
 units render on other machines (``--executor dask``) it must be a folder every worker sees at
 the same path (a shared file system). Manim writes TeX and text SVGs without locking, so each
 drawing process takes its own *slot* (a TeX folder no other live process uses, kept for the next
-run, see :func:`free_slot`); rendered units are stored by renaming a complete folder into place
+run, see :func:`free_slot`, whose files are checked against their digests before Manim reuses
+them); rendered units are stored by renaming a complete folder into place
 (:mod:`chainrule.unit_cache`), so they need no lock; the manifest of an output folder is updated
-under a lock file (:func:`locked`).
+under a lock file (:func:`locked`). Whatever is written there is written whole or not at all
+(:mod:`chainrule.files`), and a render that is killed leaves nothing the next one trips on.
 """
 
 from __future__ import annotations
@@ -58,23 +60,27 @@ def locked(path: Path) -> Iterator[None]:
 
 @contextmanager
 def free_slot(folder: Path) -> Iterator[Path]:
-    """A sub-folder of ``folder`` no other live process holds (``0``, ``1``, ...)."""
+    """A sub-folder of ``folder`` no other live process holds (``0``, ``1``, ...), whose
+    TeX and text caches hold only whole files while it is held
+    (:func:`manim_adapter.texcache.checked_slot`)."""
+    from manim_adapter.texcache import checked_slot
+
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(MAX_SLOTS):
-        handle = open(folder / f"{index}.lock", "a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            continue
-        try:
-            slot = folder / str(index)
-            slot.mkdir(exist_ok=True)
-            yield slot
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-        return
+        # the handle stays open (and the lock held) for as long as the caller holds the slot
+        with open(folder / f"{index}.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # another live process holds this slot (the handle closes here)
+            try:
+                slot = folder / str(index)
+                slot.mkdir(exist_ok=True)
+                with checked_slot(slot):
+                    yield slot
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
     raise RuntimeError(f"all {MAX_SLOTS} cache slots in {folder} are busy")
 
 
