@@ -9,8 +9,9 @@ A folder is built in a :func:`scratch_folder` and renamed into place with :func:
 
 Temporary names carry their writer: ``.<name>.part-<host>-<pid>-<random><suffix>`` (the suffix
 kept, as PyAV and Pillow choose a format by it). A writer that was killed leaves its temporary
-behind; :func:`remove_stale` removes those whose process is gone (on this machine) or that are a
-day old (a process on another machine sharing the folder).
+behind; :func:`remove_stale` removes those whose process is gone (on this machine: same host name
+and process-id namespace) or that are a day old (a process on another machine sharing the
+folder).
 
 A cache reads only what it can check: :class:`Record` (size and sha256) is taken when an entry
 is written and compared when it is read; a manifest holding the records is written last and
@@ -73,7 +74,13 @@ class Damaged(OSError):
 
 @cache
 def _host() -> str:
-    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+    """This machine as seen by its processes: its name and its process-id namespace (two
+    containers of one name sharing a cache folder do not see each other's processes)."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        namespace = 0
+    return hashlib.sha256(f"{socket.gethostname()}\0{namespace}".encode()).hexdigest()[:8]
 
 
 def temporary_name(name: str, hidden: bool = True) -> str:
@@ -364,29 +371,27 @@ def unseal(document: Any) -> dict[str, Any] | None:
     return content
 
 
+def _sealed_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
+
+
 def write_sealed_json(target: Path, document: dict[str, Any], *, durable: bool = True) -> None:
     """Write ``document`` sealed (:func:`seal`) as JSON to ``target``, atomically."""
-    atomic_write(target, json.dumps(seal(document), indent=1) + "\n", durable=durable)
+    atomic_write(target, _sealed_text(seal(document)), durable=durable)
 
 
 def read_sealed_json(path: Path) -> dict[str, Any] | None:
     """The document :func:`write_sealed_json` wrote at ``path``, or ``None`` when it is
-    absent, unreadable or not whole."""
+    absent, unreadable or not whole: its seal must match its content, and its text must be
+    the text it is written as, to the byte (a changed space is a change too)."""
     try:
-        return unseal(json.loads(Path(path).read_text(encoding="utf-8")))
+        text = Path(path).read_text(encoding="utf-8")
+        document = json.loads(text)
     except (OSError, ValueError):
         return None
-
-
-def record_files(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, list[Any]]:
-    """The :class:`Record` (as JSON) of every file below ``folder``, by relative POSIX path,
-    but for the names in ``skip``."""
-    records = {}
-    for path in sorted(Path(folder).rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and relative not in skip:
-            records[relative] = Record.of(path).to_json()
-    return records
+    if not isinstance(document, dict) or _sealed_text(document) != text:
+        return None
+    return unseal(document)
 
 
 def records_of(document: dict[str, Any], key: str = "files") -> dict[str, Record] | None:
@@ -470,7 +475,6 @@ __all__ = [
     "ledger_of",
     "place_folder",
     "read_sealed_json",
-    "record_files",
     "record_folder",
     "records_of",
     "remove_stale",
