@@ -4,7 +4,7 @@ Every concrete :class:`~scenes.base.DerivationScene` subclass defined in a ``sce
 (helper modules such as ``base`` and ``theme`` aside) is found by importing those modules, and
 ordered by :data:`LECTURE_ORDER`, the others alphabetically after them. A module that fails to
 import is reported, not fatal, so one scene under construction does not stop the others.
-A command discovers the scenes once, in its plan (:mod:`chainrule.plan`); a worker process
+A command discovers the scenes once, in its plan (:mod:`chainrule.rendering.plan`); a worker process
 imports the one class it draws by its module and name (:func:`scene_by_path`).
 """
 
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ConfigError, MissingDependency
+from chainrule.errors import ConfigError, MissingDependency
 
 #: Lecture order of the scenes; others follow alphabetically.
 LECTURE_ORDER = (

@@ -6,7 +6,7 @@ outside its folder: ``-no-shell-escape`` on the command line, and the kpathsea v
 ``TEXMFOUTPUT`` is LaTeX's own folder). Reading is not restricted: ``openin_any=p`` would
 refuse ``\\input{/etc/passwd}``, but also the ``/dev/null`` probe of LaTeX's kernel, and
 kpathsea would print a warning on the terminal for every formula; no config text reaches
-LaTeX (:func:`chainrule.texsafe.check_label` refuses ``\\input`` and its relatives).
+LaTeX (:func:`chainrule.settings.texsafe.check_label` refuses ``\\input`` and its relatives).
 
 It patches functions of ``manim.utils.tex_file_writing``; with a Manim the patches were not
 written for (:func:`manim_adapter.support.active`) it leaves Manim as it is.

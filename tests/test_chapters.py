@@ -20,7 +20,7 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainrule.chapters import (
+from chainrule.publishing.chapters import (
     MAX_TITLE_LENGTH,
     Section,
     chapters_text,
@@ -35,8 +35,8 @@ RULE_COUNT = 3
 
 def _render_config() -> dict:
     """The resolved settings a real render gives ``publish`` (the lecture page reads them)."""
-    from chainrule.config import Settings
-    from chainrule.scene_settings import resolved
+    from chainrule.settings.model import Settings
+    from chainrule.settings.scene_settings import resolved
 
     return resolved(Settings())
 
@@ -477,8 +477,8 @@ def _tiny_video(path: Path, seconds: int) -> None:
 def test_publish_writes_vtt_and_chapters(
     tmp_path: Path, lengths: tuple[float, ...], valid: bool
 ) -> None:
-    from chainrule.drawing import RenderedFiles
-    from chainrule.publishing import publish, update_manifest
+    from chainrule.exchange import RenderedFiles
+    from chainrule.publishing.manifest import publish, update_manifest
 
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
@@ -516,8 +516,8 @@ def test_publish_writes_vtt_and_chapters(
 def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
     """HTML video takes the captions: Chromium parses the .vtt into its cues and shows
     their text as written (the escaped & and < come back as themselves)."""
-    from chainrule.drawing import RenderedFiles
-    from chainrule.publishing import publish
+    from chainrule.exchange import RenderedFiles
+    from chainrule.publishing.manifest import publish
     from tests.browser_support import offline_page
 
     work, out = tmp_path / "work", tmp_path / "out"
@@ -560,7 +560,7 @@ def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
 def test_published_chapters_read_the_stage_from_the_section_type(tmp_path: Path) -> None:
     """The scenes name a section's stage in its Manim section type; the chapter list written
     next to the video merges by it."""
-    from chainrule.publishing import _video_chapters
+    from chainrule.publishing.manifest import _video_chapters
     from scenes.base import STAGE_SECTION_TYPE
 
     kind = "chainrule.stage:"

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from cli_support import assert_one_line_error, invoke, snapshot
 
-import chainrule.commands.script as script_module
+import chainrule.cli.script as script_module
 from chainrule.voice.engines import EngineIdentity, Span, Speech
 from chainrule.voice.lines import Line
 

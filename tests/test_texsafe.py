@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from cli_support import assert_one_line_error, invoke
 
-from chainrule.config import Settings
 from chainrule.errors import ConfigError
-from chainrule.texsafe import check_label, escape_tex
+from chainrule.settings.model import Settings
+from chainrule.settings.texsafe import check_label, escape_tex
 from manim_adapter.sandbox import (
     NO_SHELL_ESCAPE,
     SANDBOX_VARIABLES,
@@ -73,7 +73,7 @@ def test_dangerous_labels_are_refused_with_the_reason(label: str, reason: str) -
     ("label", "reason"), INJECTIONS[::4], ids=[i[0][:24] for i in INJECTIONS[::4]]
 )
 def test_dangerous_labels_in_a_config_name_the_file_and_key(label: str, reason: str) -> None:
-    from chainrule.config import toml_value
+    from chainrule.settings.model import toml_value
 
     with pytest.raises(ConfigError) as caught:
         Settings.from_toml(f"[labels]\ncourse = {toml_value(label)}\n", source="c.toml")
@@ -283,8 +283,8 @@ def test_a_real_render_runs_latex_sandboxed(
 
     from manim.utils import tex_file_writing
 
-    from chainrule.drawing import draw_unit
-    from chainrule.plan import RenderUnit
+    from chainrule.exchange import RenderUnit
+    from chainrule.rendering.drawing import draw_unit
 
     calls: list[list[str]] = []
     real_run = subprocess.run

@@ -13,10 +13,10 @@ import pytest
 from test_voice_mux import FORMATS, make_video
 
 import chainrule.voice.track
-from chainrule.drawing import RenderedFiles
-from chainrule.narrating import Narration, add_narration
+from chainrule.exchange import RenderedFiles
 from chainrule.voice.engines import EngineIdentity, Span, Speech
 from chainrule.voice.mux import add_audio, encode_audio, fitted_count, mux_audio
+from chainrule.voice.narrating import Narration, add_narration
 from chainrule.voice.track import RATE
 from chainrule.voice.track_cache import TrackCache, track_key
 from scenes.narration import VoiceMark

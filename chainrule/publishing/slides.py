@@ -1,0 +1,379 @@
+"""Slides: every scene as a manim-slides deck, one slide per narrated step.
+
+A scene's slides variant is made at run time, only here (the scenes never import
+manim-slides, an optional extra): ``type(name, (StepSlides, Slide, SceneClass), {})``. In it
+:meth:`DerivationScene.open_step_section <scenes.base.DerivationScene.open_step_section>`,
+called where each step begins, starts a slide with the step's narration as its speaker notes;
+every other section (the lecture's title card, a step marked as continued) stays a plain
+Manim section inside the current slide. So a scene has one slide per narrated step, and the
+lecture one more at its start, for the title card.
+
+Manim renders the variant in this process (:func:`render_deck`); manim-slides saves the
+slides' videos and a JSON configuration per scene, and its converters
+(:func:`convert_deck`) make from them
+
+* ``html``: a reveal.js deck from our own small template (:data:`TEMPLATE`), the videos in
+  ``<stem>_assets/`` and reveal.js (``dist`` and the notes plugin, from the npm package, see
+  :mod:`chainrule.publishing.web_assets`) in ``reveal.js/`` next to it: nothing is loaded from a
+  network
+  when it is shown; press ``S`` for the speaker view with the notes;
+* ``pptx``: one slide per step, its video and its notes;
+* ``pdf``: one page per step, the step's last frame.
+
+Everything is built in a hidden folder inside the output folder and renamed into place at the
+end (:func:`install_outputs`), so an interrupted run leaves no partial deck.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chainrule.catalog import scene_path
+from chainrule.errors import MissingDependency
+from chainrule.exchange import RenderUnit
+from chainrule.publishing.web_assets import copy_package_dist, package_dir
+from chainrule.rendering.cache_folder import free_slot
+from chainrule.rendering.drawing import manim_config, scene_class
+from chainrule.settings.scene_settings import scene_settings
+from manim_adapter.sandbox import latex_sandbox
+
+if TYPE_CHECKING:
+    from chainrule.settings.model import Settings
+    from derivations import Derivation
+    from derivations.steps import Step
+
+#: What ``--to`` accepts.
+TARGETS = ("html", "pptx", "pdf")
+#: The command that installs the slides extra.
+INSTALL = "pip install 'chainrule[slides]'"
+#: Our reveal.js template (Jinja, rendered by manim-slides' html converter, which passes the
+#: presentations, ``assets_dir``, ``prefix``, ``cdn_url`` and ``title``): each slide's video
+#: as its background, its notes as plain (escaped) text for the speaker view, reveal.js from
+#: the relative ``cdn_url`` folder next to the HTML.
+TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="chainrule slides (manim-slides, reveal.js)">
+<title>{{ title|e }}</title>
+<link rel="stylesheet" href="{{ cdn_url }}/dist/reveal.css">
+<link rel="stylesheet" href="{{ cdn_url }}/dist/theme/black.css">
+</head>
+<body>
+<div class="reveal"><div class="slides">
+{% for presentation in presentation_configs %}
+{% set outer = loop %}
+{% for slide in presentation.slides %}
+<section data-background-color="{{ presentation.background_color }}"
+  data-background-video="{{ assets_dir }}/{{ prefix(outer.index0) ~ slide.file.name }}"
+  data-background-video-muted data-background-size="contain"
+  {% if slide.loop %}data-background-video-loop{% endif %}>
+{% if slide.notes %}<aside class="notes">{{ slide.notes|e }}</aside>{% endif %}
+</section>
+{% endfor %}
+{% endfor %}
+</div></div>
+<script src="{{ cdn_url }}/dist/reveal.js"></script>
+<script src="{{ cdn_url }}/plugin/notes/notes.js"></script>
+<script>
+Reveal.initialize({
+  plugins: [RevealNotes],
+  width: {{ presentation_configs[0].resolution[0] }},
+  height: {{ presentation_configs[0].resolution[1] }},
+  margin: 0, controls: true, progress: true, slideNumber: "c/t", hash: true,
+  transition: "none", backgroundTransition: "none"
+});
+</script>
+</body>
+</html>
+"""
+#: The folder next to the HTML that holds reveal.js.
+REVEAL_FOLDER = "reveal.js"
+
+
+class SlidesExtraMissing(MissingDependency):
+    """manim-slides is not installed (a usage error: exit 2, the message says how to fix it)."""
+
+    exit_code = 2
+
+
+def require_manim_slides() -> None:
+    """Raise :class:`SlidesExtraMissing` with the install command unless manim-slides
+    imports."""
+    try:
+        import manim_slides  # noqa: F401
+    except ImportError as error:
+        raise SlidesExtraMissing(
+            f"chainrule slides needs the slides extra (manim-slides), "
+            f"which is not installed ({error}); install it with: "
+            f"{INSTALL}"
+        ) from None
+
+
+class StepSlides:
+    """Mixed in before ``manim_slides.Slide``: a slide per step begun, notes = narration.
+
+    ``Slide`` makes every ``next_section`` a slide break; here only a step's start is one,
+    and other sections stay sections of the current slide. Reversed videos (for the
+    presenter's "back" key in ``manim-slides present``) are not made: the converters do not
+    use them.
+    """
+
+    skip_reversing = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # ``Slide.__init__`` only sets ``config["write_to_movie"]`` (for manim's OpenGL
+        # renderer), a key Manim 0.22 no longer has; the Cairo renderer writes movies anyway
+        from manim_slides.slide.base import BaseSlide
+
+        BaseSlide.__init__(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def render(self, *args: Any, **kwargs: Any) -> None:
+        """Render the scene, then save its slides (``Slide.render`` sets
+        ``config["max_files_cached"]`` to infinity, which Manim 0.22 refuses; chainrule
+        renders with Manim's cache off, so no partial movie is removed before it is used)."""
+        from manim_slides import Slide
+
+        super(Slide, self).render(*args, **kwargs)  # type: ignore[misc]
+        self._save_slides(
+            use_cache=False,
+            flush_cache=False,  # type: ignore[attr-defined]
+            skip_reversing=True,
+        )
+
+    @property
+    def _background_color(self) -> str:
+        """The background as ``#RRGGBB`` (the theme sets the camera's as a string, which
+        ``Slide`` expects to be a ``ManimColor``)."""
+        from manim import ManimColor
+
+        return ManimColor(self.camera.background_color).to_hex()  # type: ignore[attr-defined]
+
+    def open_step_section(self, step: Step) -> None:
+        """Start a slide named after ``step``, with its narration as the speaker notes."""
+        self.next_slide(step.title, notes=step.narration)  # type: ignore[attr-defined]
+
+    def next_section(self, *args: Any, **kwargs: Any) -> None:
+        """A Manim section only (no slide break)."""
+        from manim import Scene
+
+        Scene.next_section(self, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def slide_class(scene: type) -> type:
+    """The slides variant of the scene class ``scene`` (same name, module and docs)."""
+    require_manim_slides()
+    from manim_slides import Slide
+
+    return type(
+        scene.__name__,
+        (StepSlides, Slide, scene),
+        {
+            "__module__": scene.__module__,
+            "__qualname__": scene.__qualname__,
+            "__doc__": scene.__doc__,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class DeckFormat:
+    """The pixel size and frame rate slides are rendered at."""
+
+    width: int
+    height: int
+    fps: int
+
+
+def render_deck(
+    settings: Settings,
+    scene: type,
+    derivation: Derivation,
+    video: DeckFormat,
+    work: Path,
+    cache: Path,
+    verbosity: str = "WARNING",
+) -> Path:
+    """Render ``scene``'s slides variant with Manim in this process, into ``work``; returns
+    the manim-slides configuration (JSON) of its slides."""
+    from manim import tempconfig
+
+    from scenes.typeset import precompile_scene
+
+    name = scene.__name__
+    unit = RenderUnit(
+        scene=name,
+        scene_path=scene_path(scene),
+        settings=settings,
+        stem=f"{name}_slides",
+        video_format="mp4",
+        width=video.width,
+        height=video.height,
+        fps=video.fps,
+        work_dir=str(work),
+        cache_dir=str(cache),
+        key="",
+        label=name,
+        verbosity=verbosity,
+    )
+    configured = scene_class(scene, scene_settings(settings), derivation)
+    cls = slide_class(configured)
+    logging.getLogger("manim-slides").setLevel(verbosity)  # after manim-slides made its logger
+    folder = work / "slides"
+    with free_slot(cache / "tex") as slot:
+        options = {
+            **manim_config(unit, slot, work / "partial" / name),
+            "save_sections": False,
+            "max_files_cached": -1,
+        }  # every partial movie is a slide's part
+        with tempconfig(options), latex_sandbox():
+            precompile_scene(configured, derivation)
+            cls(output_folder=folder).render()
+    return folder / f"{name}.json"
+
+
+def deck_stem(names: Sequence[str]) -> str:
+    """The file name (without extension) of a deck of the scenes ``names``.
+
+    >>> deck_stem(["Lecture"])
+    'Lecture_slides'
+    >>> deck_stem(["FoldBack", "WhyTranspose"])
+    'FoldBack-WhyTranspose_slides'
+    """
+    joined = "-".join(names)
+    return f"{joined if len(joined) <= 100 else 'scenes'}_slides"
+
+
+def convert_deck(
+    configs: Sequence[Path], to: str, folder: Path, stem: str, title: str
+) -> list[Path]:
+    """Convert the slides of ``configs`` into one deck ``folder/stem.<to>`` with
+    manim-slides' converters; returns what was written in ``folder`` (the HTML also has its
+    videos folder and reveal.js)."""
+    from manim_slides.config import PresentationConfig
+    from manim_slides.convert import PDF, PowerPoint
+
+    presentations = [PresentationConfig.from_file(path) for path in configs]
+    dest = folder / f"{stem}.{to}"
+    with _quiet_progress():
+        if to == "html":
+            assets = f"{stem}_assets"
+            _offline_reveal()(
+                presentation_configs=presentations,
+                cdn_url=REVEAL_FOLDER,
+                assets_dir=assets,
+                title=title,
+            ).convert_to(dest)
+            copy_reveal(folder / REVEAL_FOLDER)
+            return [folder / REVEAL_FOLDER, folder / assets, dest]
+        if to == "pptx":
+            width, height = presentations[0].resolution
+            scale = 1280 / width  # the slide is 1280 px wide (13.3 in); the video fills it
+            PowerPoint(
+                presentation_configs=presentations, width=1280, height=round(height * scale)
+            ).convert_to(dest)
+            return [dest]
+        if to == "pdf":
+            PDF(presentation_configs=presentations).convert_to(dest)
+            return [dest]
+    raise ValueError(f"unknown slides format {to!r}; known: {', '.join(TARGETS)}")
+
+
+@lru_cache(maxsize=1)
+def _offline_reveal() -> type:
+    """manim-slides' html converter with :data:`TEMPLATE` (and no ``offline`` download)."""
+    from manim_slides.convert import RevealJS
+
+    class OfflineRevealJS(RevealJS):
+        """RevealJS rendering chainrule's template."""
+
+        def load_template(self) -> str:
+            return TEMPLATE
+
+    return OfflineRevealJS
+
+
+@contextmanager
+def _quiet_progress() -> Iterator[None]:
+    """The converters' tqdm bars off (the command prints its own lines)."""
+    from manim_slides import convert
+
+    original = convert.tqdm
+    convert.tqdm = partial(original, disable=True)
+    try:
+        yield
+    finally:
+        convert.tqdm = original
+
+
+def copy_reveal(target: Path) -> Path:
+    """reveal.js for an offline deck in ``target``: the package's ``dist`` and its notes
+    plugin (the speaker view), from the npm package (:mod:`chainrule.publishing.web_assets`)."""
+
+    copy_package_dist("reveal.js", target / "dist")
+    shutil.copytree(
+        package_dir("reveal.js") / "plugin" / "notes",
+        target / "plugin" / "notes",
+        dirs_exist_ok=True,
+    )
+    return target
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A hidden folder inside ``out`` (same file system, so finished files are renamed into
+    place), removed afterwards whatever happens."""
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".slides-", dir=out))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
+    """Rename each file or folder of ``made`` (in a staging folder inside ``out``) to the same
+    name in ``out``, in order, replacing what was there (an old folder is moved aside first
+    and removed after); the last one (the deck's main file) goes last. Returns the targets."""
+    targets = []
+    for source in made:
+        target = out / source.name
+        if source.is_dir():
+            old = source.with_name(f".old-{source.name}")
+            if target.exists():
+                os.replace(target, old)
+            os.replace(source, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(source, target)
+        targets.append(target)
+    return targets
+
+
+__all__ = [
+    "INSTALL",
+    "REVEAL_FOLDER",
+    "TARGETS",
+    "TEMPLATE",
+    "DeckFormat",
+    "SlidesExtraMissing",
+    "StepSlides",
+    "convert_deck",
+    "copy_reveal",
+    "deck_stem",
+    "install_outputs",
+    "render_deck",
+    "require_manim_slides",
+    "slide_class",
+    "staging_folder",
+]
