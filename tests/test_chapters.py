@@ -49,7 +49,8 @@ RENDER_CONFIG = _render_config()
 
 def _seconds(stamp: str) -> int:
     parts = [int(p) for p in stamp.split(":")]
-    assert len(parts) in (2, 3) and all(p < 60 for p in parts[1:]), stamp
+    assert len(parts) in (2, 3), stamp
+    assert all(p < 60 for p in parts[1:]), stamp
     return sum(p * 60**k for k, p in enumerate(reversed(parts)))
 
 

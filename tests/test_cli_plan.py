@@ -237,7 +237,7 @@ def test_a_scene_class_is_only_made_with_verified_steps() -> None:
 
     base = chainrule.catalog.discover().get("WhyTranspose")
     objects = scene_settings(Settings())
-    with pytest.raises(VerificationFailed, match="step dZ1.fold"):
+    with pytest.raises(VerificationFailed, match=r"step dZ1\.fold"):
         chainrule.rendering.drawing.scene_class(
             base, objects, derive(objects.spec, formulas=WRONG_DZ1)
         )
@@ -349,7 +349,8 @@ def test_a_byte_changed_in_chainrules_drawing_code_draws_again(tmp_path: Path) -
     first = render_from(project, cache, out)
     assert first.returncode == 0, first.stderr
     again = render_from(project, cache, out)
-    assert again.returncode == 0 and "copied from the cache" in again.stdout, again.stdout
+    assert again.returncode == 0, again.stdout
+    assert "copied from the cache" in again.stdout, again.stdout
     code = next(
         path
         for path in (project / "chainrule" / name for name in ("drawing.py", "rendering.py"))

@@ -59,7 +59,8 @@ def test_html_deck_plays_offline_one_slide_per_step(decks: dict[str, Path]) -> N
     html = decks["html"]
     text = html.read_text(encoding="utf-8")
     for reference in re.findall(r'(?:src|href|data-background-video)="([^"]+)"', text):
-        assert "://" not in reference and not reference.startswith("/"), reference
+        assert "://" not in reference, reference
+        assert not reference.startswith("/"), reference
         assert (html.parent / reference).is_file(), reference
     expected = narrations()
     with offline_page(html) as page:

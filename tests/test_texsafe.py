@@ -235,12 +235,17 @@ def test_an_interrupted_step_leaves_no_partial_file(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(writing.subprocess, "run", interrupted)
-    with tempconfig({"tex_dir": str(tmp_path)}), latex_sandbox():
-        with pytest.raises(KeyboardInterrupt):
-            if step == "compile_tex":
-                writing.compile_tex(tex_file, "latex", ".dvi")
-            else:
-                writing.convert_to_svg(tex_file.with_suffix(".dvi"), ".dvi")
+    if step == "compile_tex":
+        arguments: tuple[Any, ...] = (tex_file, "latex", ".dvi")
+    else:
+        arguments = (tex_file.with_suffix(".dvi"), ".dvi")
+    # the step is looked up inside the sandbox, which replaces it with its guarded version
+    with (
+        tempconfig({"tex_dir": str(tmp_path)}),
+        latex_sandbox(),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        getattr(writing, step)(*arguments)
     assert not partial.exists()
 
 
@@ -314,5 +319,7 @@ def test_a_real_render_runs_latex_sandboxed(
     latex_calls = [c for c in calls if "dvisvgm" not in c[0]]
     assert latex_calls, "no formula was compiled (the TeX cache was not fresh?)"
     for command in latex_calls:
-        assert command[0] == "env" and NO_SHELL_ESCAPE in command, command
-        assert "shell_escape=f" in command and "openout_any=p" in command, command
+        assert command[0] == "env", command
+        assert NO_SHELL_ESCAPE in command, command
+        assert "shell_escape=f" in command, command
+        assert "openout_any=p" in command, command

@@ -12,7 +12,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
 import click
@@ -151,11 +151,10 @@ def main() -> None:
     """Console-script entry point: fix the hash seed (re-executing once), then run."""
     if os.environ.get("PYTHONHASHSEED") is None:
         os.environ["PYTHONHASHSEED"] = HASH_SEED
-        try:
+        # if exec fails, run on with a random seed: only Manim's cache reuse suffers
+        with suppress(OSError):
             # -P: do not put the current folder on sys.path (a local scenes/ must not shadow ours)
             os.execv(sys.executable, [sys.executable, "-P", "-m", "chainrule", *sys.argv[1:]])
-        except OSError:
-            pass  # run on with a random seed: only Manim's cache reuse suffers
     cli(prog_name="chainrule")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -395,10 +395,9 @@ def _probe(folder: Path, path: Path, source: str) -> None:
     try:
         before = folder.stat()
         os.rmdir(tempfile.mkdtemp(prefix=".chainrule-probe-", dir=folder))
-        try:
+        # a folder we may write in but not re-date: the probe still answered
+        with suppress(OSError):
             os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
-        except OSError:
-            pass  # a folder we may write in but not re-date: the probe still answered
     except OSError as error:
         raise ConfigError(
             f"{source}: {path} cannot be used as the output folder: "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +95,9 @@ def store(unit: RenderUnit, result: RenderedFiles) -> None:
                 temporary / "sections" / section["video"],
             )
         (temporary / "unit.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        try:
+        # an OSError: another process stored the same unit first, and theirs is as good
+        with suppress(OSError):
             os.rename(temporary, unit_dir(unit.cache_dir, unit.key))
-        except OSError:
-            pass  # another process stored the same unit first: theirs is as good
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     prune(root)

@@ -62,20 +62,19 @@ def free_slot(folder: Path) -> Iterator[Path]:
     """A sub-folder of ``folder`` no other live process holds (``0``, ``1``, ...)."""
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(MAX_SLOTS):
-        handle = open(folder / f"{index}.lock", "a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            continue
-        try:
-            slot = folder / str(index)
-            slot.mkdir(exist_ok=True)
-            yield slot
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-        return
+        # the handle stays open (and the lock held) for as long as the caller holds the slot
+        with open(folder / f"{index}.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # another live process holds this slot (the handle closes here)
+            try:
+                slot = folder / str(index)
+                slot.mkdir(exist_ok=True)
+                yield slot
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
     raise RuntimeError(f"all {MAX_SLOTS} cache slots in {folder} are busy")
 
 

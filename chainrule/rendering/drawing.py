@@ -173,11 +173,14 @@ def _draw(
     cls = scene_class(base, objects, derivation, report, unit.part, unit.voice, unit.voice_pause)
     cache = Path(unit.cache_dir)
     partial_dir = Path(unit.work_dir) / "partial"  # no Manim cache: files are uncached_NNNNN
-    with free_slot(cache / "tex") as slot:
-        with tempconfig(manim_config(unit, slot, partial_dir)), latex_sandbox():
-            precompile_scene(cls, derivation)  # the scene's TeX in one latex + dvisvgm run
-            scene = cls()
-            scene.render()
+    with (
+        free_slot(cache / "tex") as slot,
+        tempconfig(manim_config(unit, slot, partial_dir)),
+        latex_sandbox(),
+    ):
+        precompile_scene(cls, derivation)  # the scene's TeX in one latex + dvisvgm run
+        scene = cls()
+        scene.render()
     marks = tuple(getattr(scene, "voice_marks", ()))
     return replace(_files_of(unit, time.perf_counter() - start), voice_marks=marks)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,7 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
     bounds = [0, *silent_cuts(track, codec.frame, pieces), len(track)]
     if len(bounds) == 2:
         return EncodedAudio(suffix.lower(), rate, tuple(_encoded(track, rate, codec, start)))
-    spans = [(a, b, rate, codec, start + a) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    spans = [(a, b, rate, codec, start + a) for a, b in pairwise(bounds)]
     # forked processes, not threads: PyAV holds the GIL for much of each frame (two threads
     # were slower than one, and their allocator arenas took 500 MB more); a forked child reads
     # the track from the parent's memory instead of a pickled copy
