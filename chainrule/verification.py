@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from chainrule.errors import ConfigError, VerificationFailed
 from derivations import Derivation, NetworkSpec, StepReport, derive
@@ -114,9 +116,6 @@ def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> floa
     start = time.perf_counter()
     stream = sys.stdout
     if stream.isatty():
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
         console = Console(file=stream)
         columns = (
             TextColumn("verifying"),

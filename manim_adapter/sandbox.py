@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .support import active
+
 #: kpathsea variables for every LaTeX run of a render (environment beats ``texmf.cnf``).
 SANDBOX_VARIABLES: dict[str, str] = {"shell_escape": "f", "openout_any": "p"}
 NO_SHELL_ESCAPE = "-no-shell-escape"
@@ -57,7 +59,6 @@ def latex_sandbox() -> Iterator[None]:
     ...     w.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"), Path("/t"))[:5]
     ['env', 'shell_escape=f', 'openout_any=p', 'TEXMFOUTPUT=/t', 'latex']
     """
-    from .support import active
 
     if not active():
         yield

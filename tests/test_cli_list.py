@@ -43,10 +43,21 @@ def test_list_shows_each_scene_with_duration_and_summary() -> None:
         assert "``" not in summary
 
 
-def test_list_follows_lecture_order() -> None:
+def test_list_follows_the_order_the_lecture_plays() -> None:
+    from derivations import NetworkSpec, derive
+    from scenes.lecture import Lecture
+
     names = list(listed(invoke("list").stdout))
-    known = [n for n in catalog.LECTURE_ORDER if n in names]
-    assert names[: len(known)] == known
+    found = catalog.discover().scenes
+    played = Lecture.segments_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1), m=2)))
+    places = []
+    for name in names[:-1]:
+        segment = found[name].segment  # type: ignore[attr-defined]
+        places.append(next(i for i, s in enumerate(played) if issubclass(s, segment)))
+    assert names[-1] == "Lecture"
+    assert places == sorted(places)
+    # the order the lecture plays: the fold before the real numbers and the columns
+    assert names.index("FoldBack") < names.index("RealNumbers") < names.index("ColumnByColumn")
 
 
 def test_durations_follow_the_pacing(tmp_path: Path) -> None:

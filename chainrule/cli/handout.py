@@ -9,8 +9,11 @@ anything is written; each file is written through a temporary file and a rename.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +193,6 @@ def _with_frames(
     cache: Path,
     folder: Path,
 ) -> Any:
-    from dataclasses import replace
 
     target = folder / handout_.scene
     target.mkdir(parents=True)
@@ -204,8 +206,6 @@ def _with_frames(
 
 def _install_all(built: Sequence[Path], targets: Sequence[Path], source: str) -> list[Path]:
     """Move each made file to its target (a copy beside it, then a rename)."""
-    import os
-    import shutil
 
     for made, target in zip(built, targets, strict=True):
         staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")

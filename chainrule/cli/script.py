@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from chainrule.catalog import narrated_ids_of
 from chainrule.cli.options import (
@@ -174,9 +176,6 @@ class _Progress:
         self.total = total
         self.bar: Any = None
         if sys.stdout.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
             self.bar = Progress(
                 TextColumn("speaking"),
                 BarColumn(),

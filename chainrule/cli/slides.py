@@ -10,6 +10,7 @@ the output folder and renamed into place at the end.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,7 +152,6 @@ def _title(names: Sequence[str]) -> str:
 
 
 def _count(configs: Sequence[Path]) -> int:
-    import json
 
     return sum(len(json.loads(path.read_text(encoding="utf-8"))["slides"]) for path in configs)
 

@@ -42,6 +42,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import webvtt
+
 #: YouTube's rules for a chapter list: first at 0:00, at least three, each at least 10 s.
 MIN_CHAPTERS = 3
 MIN_CHAPTER_SECONDS = 10.0
@@ -257,7 +259,6 @@ def too_short_reason(
 def vtt_from_srt(path: str | Path) -> str:
     """The WebVTT text of the SubRip file ``path`` (read and written with ``webvtt-py``);
     cue text is escaped as WebVTT requires (``&`` → ``&amp;``, ``<`` → ``&lt;``)."""
-    import webvtt
 
     captions = webvtt.from_srt(str(path))
     for caption in captions.captions:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import srt
+
 from chainrule.catalog import discover, narrated_ids_of, summary
 from chainrule.errors import MissingDependency
 from chainrule.publishing.manifest import write_text_atomic
@@ -106,7 +108,6 @@ class PageData:
 
 def read_cues(path: Path) -> tuple[Cue, ...]:
     """The captions of an ``.srt`` file, in time order (read with the ``srt`` library)."""
-    import srt
 
     subtitles = srt.parse(path.read_text(encoding="utf-8"))
     return tuple(

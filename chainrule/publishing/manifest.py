@@ -20,6 +20,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import sympy
+
 from chainrule import __version__
 from chainrule.exchange import RenderedFiles
 from chainrule.publishing.chapters import (
@@ -155,7 +157,6 @@ def versions() -> dict[str, str]:
     """Versions of what made the video."""
     import cairo
     import manim
-    import sympy
 
     return {
         "chainrule": __version__,

@@ -15,6 +15,7 @@ call
 
 from __future__ import annotations
 
+import json
 import time
 import traceback
 from dataclasses import replace
@@ -195,8 +196,6 @@ def _files_of(unit: RenderUnit, seconds: float) -> RenderedFiles:
     index = work / "sections" / f"{unit.stem}.json"
     sections: tuple[dict[str, Any], ...] = ()
     if index.exists():
-        import json
-
         sections = tuple(json.loads(index.read_text(encoding="utf-8")))
     return RenderedFiles(
         unit.scene,

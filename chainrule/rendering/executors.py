@@ -13,7 +13,10 @@ cached, stored and joined around it is :mod:`chainrule.rendering.execution`'s bu
 
 from __future__ import annotations
 
+import multiprocessing
+import queue as queue_module
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chainrule.exchange import RenderedFiles
@@ -61,9 +64,6 @@ def _draw_here(unit: RenderUnit, derivation: Derivation, progress: RenderProgres
 def _draw_in_pool(
     units: list[RenderUnit], progress: RenderProgress, workers: int
 ) -> list[RenderedFiles]:
-    import multiprocessing
-    import queue as queue_module
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("spawn")
     reports = context.Queue()

@@ -5,14 +5,17 @@ The audio is not joined here: the whole scene's track is mixed once from the joi
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import srt
+
 from chainrule.exchange import RenderedFiles
-from manim_adapter.fastwrite import concat_videos
+from manim_adapter.concat import concat_videos
 from scenes.narration import VoiceMark
 
 
@@ -82,9 +85,6 @@ def _duration(path: Path) -> float:
 def _join_subtitles(
     results: Sequence[RenderedFiles], offsets: Sequence[float], target: Path
 ) -> str | None:
-    import datetime
-
-    import srt
 
     merged = []
     for result, offset in zip(results, offsets, strict=True):

@@ -37,6 +37,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import sympy
+
 from chainrule.exchange import ENCODER_OPTIONS
 from manim_adapter import fastwrite, speedups
 
@@ -98,7 +100,6 @@ def tool_versions() -> dict[str, str]:
     import cairo
     import manim
     import manimpango
-    import sympy
 
     versions = {
         "manim": manim.__version__,

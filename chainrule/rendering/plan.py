@@ -16,7 +16,7 @@ worker processes, on this machine or on a Dask cluster, which draw them
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,6 @@ def _voiced(
 ) -> RenderUnit:
     """``unit`` carrying the timings of ``step_ids`` (those that have speech), its estimate
     lengthened to the speech where that is longer than reading."""
-    from dataclasses import replace
 
     voice = tuple(voices[i] for i in step_ids if i in voices)
     spoken = sum(v.seconds + pause for v in voice)
@@ -137,7 +136,6 @@ def _units(
     config: dict[str, Any],
     voices: Mapping[str, StepVoice],
 ) -> list[RenderUnit]:
-    from dataclasses import replace
 
     segments = _segments(cls, derivation, base.video_format)
     if not segments:

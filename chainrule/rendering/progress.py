@@ -8,6 +8,8 @@ import time
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 
 class RenderProgress:
@@ -22,15 +24,6 @@ class RenderProgress:
         stream = sys.stdout
         self.bar: Any = None
         if stream.isatty():
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
             self.bar = Progress(
                 SpinnerColumn(),
                 TextColumn("rendering"),

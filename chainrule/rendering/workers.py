@@ -7,8 +7,13 @@ drawn). The parent decides when to stop: a worker ignores Ctrl-C and leaves on S
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
+
+import tqdm
 
 from chainrule import stop
 from chainrule.rendering import drawing
@@ -23,7 +28,6 @@ def init_worker(queue: Any) -> None:
     """Process-pool initializer: remember the progress queue."""
     global _QUEUE
     _QUEUE = queue
-    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     # and stops a worker with SIGTERM: exit through Python so its semaphores are released
@@ -33,9 +37,6 @@ def init_worker(queue: Any) -> None:
     # worker; a worker ended after EXIT_GRACE cannot release it, and the resource tracker
     # then prints a "leaked semaphore" warning under the one-line message. A worker is one
     # process: a thread lock does.
-    import threading
-
-    import tqdm
 
     tqdm.tqdm.set_lock(threading.RLock())
 
@@ -50,8 +51,6 @@ def _exit_on_term(signum: int, frame: Any) -> None:
     for frames that will never come, so without the timer the interpreter's final join of
     threads could wait forever (seen as a hung Ctrl-C under load)."""
     stop.request(signum)  # a worker's play() raises it again if this one is swallowed
-    import os
-    import threading
 
     timer = threading.Timer(EXIT_GRACE, os._exit, args=(128 + signum,))
     timer.daemon = True

@@ -36,6 +36,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+from colorspacious import cspace_convert, deltaE
+
 from chainrule.errors import ConfigError
 from chainrule.settings.scene_settings import scene_settings
 
@@ -99,8 +102,6 @@ def seen(colour: str, vision: str) -> tuple[float, float, float]:
         return rgb
     if vision not in DEFICIENCIES:
         raise ValueError(f"unknown vision {vision!r}: one of {', '.join(VISIONS)}")
-    import numpy as np
-    from colorspacious import cspace_convert
 
     space = {"name": "sRGB1+CVD", "cvd_type": DEFICIENCIES[vision], "severity": 100}
     simulated = np.clip(cspace_convert(rgb, space, "sRGB1"), 0.0, 1.0)
@@ -113,7 +114,6 @@ def delta_e(first: str, second: str, vision: str = NORMAL) -> float:
     >>> round(delta_e("#000000", "#FFFFFF"), 1)
     100.0
     """
-    from colorspacious import deltaE
 
     return float(deltaE(seen(first, vision), seen(second, vision), input_space="sRGB1"))
 
@@ -127,7 +127,6 @@ def pair_differences(
         for name, colour in colours.items()
         for vision in visions
     }
-    from colorspacious import deltaE
 
     found = [
         PairDifference(

@@ -25,6 +25,7 @@ from chainrule.settings.model import (
     render_toml,
 )
 from derivations.spec import NetworkSpec
+from scenes.pacing import Pacing
 
 if TYPE_CHECKING:
     from scenes.pacing import Pacing
@@ -66,7 +67,6 @@ def build_theme(settings: Settings) -> Theme:
 
 def build_pacing(settings: Settings) -> Pacing:
     """The :class:`scenes.pacing.Pacing` of ``[pacing]``."""
-    from scenes.pacing import Pacing
 
     try:
         return Pacing(**settings.pacing.overrides())

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainrule.exchange import RenderedFiles
 from chainrule.publishing.manifest import probe
@@ -183,8 +184,6 @@ class _SpeechProgress:
 
     def __enter__(self) -> _SpeechProgress:
         if sys.stdout.isatty():
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
             self.bar = Progress(
                 TextColumn("speech"),
                 BarColumn(),
