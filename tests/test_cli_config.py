@@ -11,8 +11,9 @@ import pytest
 from cli_support import assert_one_line_error, invoke
 
 from chainrule.errors import ConfigError
-from chainrule.settings.model import SECTIONS, Settings, render_toml
+from chainrule.settings.model import SECTIONS, Settings
 from chainrule.settings.scene_settings import build_pacing, build_theme, resolved
+from chainrule.settings.template import render_toml
 
 
 @pytest.fixture(autouse=True)

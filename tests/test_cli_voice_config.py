@@ -13,8 +13,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from chainrule.errors import ConfigError
-from chainrule.settings.model import Settings, VoiceSettings, render_toml
+from chainrule.settings.model import Settings, VoiceSettings
 from chainrule.settings.scene_settings import resolved
+from chainrule.settings.template import render_toml
 
 #: The keys of [voice] and their defaults, stated here (not read from the model).
 VOICE_DEFAULTS = {

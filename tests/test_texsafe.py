@@ -73,7 +73,7 @@ def test_dangerous_labels_are_refused_with_the_reason(label: str, reason: str) -
     ("label", "reason"), INJECTIONS[::4], ids=[i[0][:24] for i in INJECTIONS[::4]]
 )
 def test_dangerous_labels_in_a_config_name_the_file_and_key(label: str, reason: str) -> None:
-    from chainrule.settings.model import toml_value
+    from chainrule.settings.template import toml_value
 
     with pytest.raises(ConfigError) as caught:
         Settings.from_toml(f"[labels]\ncourse = {toml_value(label)}\n", source="c.toml")

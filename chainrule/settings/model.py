@@ -22,12 +22,8 @@ chainrule.errors.ConfigError: demo.toml: [network] m = 9 is out of range: the nu
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 import re
-import stat
-import textwrap
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,14 +41,14 @@ from pydantic import (
 )
 
 from chainrule.errors import ConfigError
+from chainrule.settings.reading import MAX_PATH_LENGTH, read_config_text
 from chainrule.settings.texsafe import MAX_LABEL_LENGTH, check_label
+from chainrule.settings.wording import describe_error
 from derivations.spec import ACTIVATIONS, NetworkSpec
 
 DEFAULT_CONFIG_NAME = "chainrule.toml"
 #: Command-line overrides: ``{"section.key": (value or None, "--option")}``.
 Overrides = Mapping[str, tuple[Any, str]]
-MAX_CONFIG_BYTES = 256 * 1024
-MAX_PATH_LENGTH = 1024
 
 
 @dataclass(frozen=True)
@@ -384,62 +380,7 @@ class Settings(BaseModel):
     ) -> Settings:
         """Read and validate a TOML file (with ``overrides`` on top, see :meth:`from_mapping`);
         :class:`ConfigError` names the file and the key, or the option."""
-        path = Path(path)
-        shown = _show_path(path)
-        if len(str(path)) > MAX_PATH_LENGTH:
-            raise ConfigError(
-                f"config file {shown} is a path of {len(str(path))} characters: "
-                f"give the path of a .toml file (at most {MAX_PATH_LENGTH})"
-            )
-        try:
-            status = path.stat()
-        except FileNotFoundError:
-            raise ConfigError(
-                f"config file {shown} does not exist: check the path, or create "
-                f"one with `chainrule init {shown}`"
-            ) from None
-        except OSError as error:
-            raise ConfigError(
-                f"config file {shown} cannot be read: {error.strerror or error}"
-            ) from None
-        if stat.S_ISDIR(status.st_mode):
-            raise ConfigError(f"config file {shown} is a directory: give the path of a .toml file")
-        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
-            raise ConfigError(
-                f"config file {shown} is not a regular file (a pipe or a "
-                f"device): give the path of a .toml file"
-            )
-        if status.st_size > MAX_CONFIG_BYTES:
-            raise ConfigError(
-                f"config file {shown} is {status.st_size} bytes: a chainrule "
-                f"config is a short TOML file (at most {MAX_CONFIG_BYTES} bytes)"
-            )
-        try:
-            with path.open("rb") as file:
-                data = file.read(MAX_CONFIG_BYTES + 1)
-        except OSError as error:
-            raise ConfigError(
-                f"config file {shown} cannot be read: {error.strerror or error}"
-            ) from None
-        if len(data) > MAX_CONFIG_BYTES:
-            raise ConfigError(
-                f"config file {shown} is more than {MAX_CONFIG_BYTES} bytes: a "
-                f"chainrule config is a short TOML file"
-            )
-        if b"\x00" in data:
-            raise ConfigError(
-                f"config file {shown} is binary, not TOML text: give a .toml "
-                f"file such as the one `chainrule init` writes"
-            )
-        try:
-            text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors) is fine
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            raise ConfigError(
-                f"config file {shown} is not UTF-8 text (line {line}, byte "
-                f"{column}): save it as UTF-8"
-            ) from None
+        text, shown = read_config_text(Path(path))
         return cls.from_toml(text, source=shown, overrides=overrides)
 
     @classmethod
@@ -491,7 +432,7 @@ class Settings(BaseModel):
             try:
                 cls.model_validate(dict(data))
             except ValidationError as own:
-                return ConfigError(f"{source or '<config>'}: {describe_error(own)}")
+                return ConfigError(f"{source or '<config>'}: {describe_error(own, SECTIONS)}")
             loc = tuple(str(part) for part in error.errors()[0]["loc"][:2])
             options = [
                 option for dotted, (_, option) in given.items() if tuple(dotted.split(".")) == loc
@@ -502,8 +443,10 @@ class Settings(BaseModel):
                 if loc and dotted.split(".")[0] == loc[0]
             ]
             if options:
-                return ConfigError(f"option {options[0]}: {describe_error(error, brief=True)}")
-        return ConfigError(f"{source or '<config>'}: {describe_error(error)}")
+                return ConfigError(
+                    f"option {options[0]}: {describe_error(error, SECTIONS, brief=True)}"
+                )
+        return ConfigError(f"{source or '<config>'}: {describe_error(error, SECTIONS)}")
 
     def with_overrides(self, overrides: Overrides) -> Settings:
         """A copy with ``{"section.key": (value, "--option")}`` applied; ``None`` values skip.
@@ -532,122 +475,6 @@ def _merged(data: Mapping[str, Any], given: Mapping[str, tuple[Any, str]]) -> di
     return merged
 
 
-# ---------------------------------------------------------------------- TOML template
-
-_HEADER = """\
-# chainrule configuration: `chainrule check`, `list`, `render` and `script` read it (--config
-# FILE, or ./chainrule.toml when present). Every key is shown with its default; edit what you need
-# and delete the rest. Command-line options override this file.
-"""
-
-_SECTION_INTRO = {
-    "network": "The network whose gradients the lecture derives (Andrew Ng's notation).",
-    "theme": "Colours (hex '#RRGGBB' or Manim names such as 'ORANGE') per symbol family, "
-    "the highlight, background and font sizes. Defaults: the Okabe-Ito palette, "
-    "safe for colour-blind viewers.",
-    "pacing": "How fast the lecture runs.",
-    "labels": "Plain text on the title card (no TeX commands).",
-    "output": "What `chainrule render` writes, and where.",
-    "voice": "Narration: the offline Piper voice (default), your own recordings, or none. "
-    "Piper is GPL-3.0 software; its joe-us voice was trained on a CC0 data set.",
-}
-
-
-def render_toml(values: Mapping[str, Mapping[str, Any]]) -> str:
-    """The commented TOML text for ``values`` (``{section: {key: value}}``)."""
-    lines = [_HEADER]
-    for section, model in SECTIONS.items():
-        lines += textwrap.wrap(
-            _SECTION_INTRO[section], 96, initial_indent="# ", subsequent_indent="# "
-        )
-        lines.append(f"[{section}]")
-        for key, field in model.model_fields.items():
-            lines += textwrap.wrap(
-                str(field.description), 96, initial_indent="# ", subsequent_indent="#   "
-            )
-            lines.append(f"{key} = {toml_value(values[section][key])}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def toml_value(value: Any) -> str:
-    """A TOML literal for a string, number, boolean or list of them."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        # JSON strings are TOML basic strings, but for DEL, which TOML wants escaped too
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    raise TypeError(f"cannot write {value!r} as TOML")
-
-
-# ---------------------------------------------------------------------- error messages
-
-
-def describe_error(error: ValidationError, brief: bool = False) -> str:
-    """One line for the first problem of ``error``: the key, the value, what is allowed."""
-    problem = error.errors()[0]
-    loc = tuple(problem["loc"])
-    kind = problem["type"]
-    message = problem["msg"].removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        return _unknown(loc)
-    where = _where(loc)
-    if kind.startswith("value_error") or kind == "assertion_error":
-        # our validators (and NetworkSpec) name the key and the value themselves
-        return f"[{loc[0]}] {message}" if loc and not brief else message
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"{where} must be a table of keys, like [{loc[0]}] followed by key = value lines"
-    value = problem.get("input")
-    allowed = _allowed(loc)
-    subject = _show(value) if brief else f"{where} = {_show(value)}"
-    return f"{subject} is not allowed ({message[:1].lower()}{message[1:]})" + (
-        f"; {loc[1]}: {allowed}" if allowed else ""
-    )
-
-
-def _where(loc: tuple[Any, ...]) -> str:
-    if not loc:
-        return "the config"
-    key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
-    return f"[{loc[0]}] {key.lstrip('.')}".rstrip()
-
-
-def _allowed(loc: tuple[Any, ...]) -> str | None:
-    if len(loc) < 2 or loc[0] not in SECTIONS:
-        return None
-    field = SECTIONS[loc[0]].model_fields.get(str(loc[1]))
-    return field.description if field is not None else None
-
-
-def _unknown(loc: tuple[Any, ...]) -> str:
-    if len(loc) == 1:
-        known = list(SECTIONS)
-        name = str(loc[0])
-        what = f"unknown section [{name}]"
-    else:
-        known = list(SECTIONS[loc[0]].model_fields) if loc[0] in SECTIONS else []
-        name = str(loc[-1])
-        what = f"unknown key {name!r} in [{loc[0]}]"
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{what}{hint}: allowed are {', '.join(known)}"
-
-
-def _show_path(path: Path) -> str:
-    """``path`` for a message: long paths are cut in the middle."""
-    text = str(path)
-    return text if len(text) <= 80 else f"{text[:38]}...{text[-38:]}"
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 __all__ = [
     "DEFAULT_CONFIG_NAME",
     "FORMATS",
@@ -661,6 +488,4 @@ __all__ = [
     "ThemeSettings",
     "VoiceSettings",
     "check_colour",
-    "describe_error",
-    "render_toml",
 ]

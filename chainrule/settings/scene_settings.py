@@ -22,8 +22,8 @@ from chainrule.settings.model import (
     PacingSettings,
     Settings,
     ThemeSettings,
-    render_toml,
 )
+from chainrule.settings.template import render_toml
 from derivations.spec import NetworkSpec
 from scenes.pacing import Pacing
 
