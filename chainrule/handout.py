@@ -22,7 +22,6 @@ Two renderings of one :class:`Handout`:
 from __future__ import annotations
 
 import base64
-import html
 import os
 import shutil
 import subprocess
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, MissingDependency, RenderFailed
+from .templates import Markup, escape_html, read, render
 from .texsafe import escape_tex
 
 #: The handout formats.
@@ -244,51 +244,22 @@ def latex_text(text: str, where: str) -> str:
     return "".join(out)
 
 
-_PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[utf8]{inputenc}
-\usepackage{amsmath,amssymb}
-\usepackage[a4paper,margin=2cm]{geometry}
-\usepackage{graphicx}
-\usepackage{xcolor}
-\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.5em}
-\newsavebox{\chainruleformula}
-% a display formula, scaled down to the text width when it is wider
-\newcommand{\chainrulefit}[1]{\sbox{\chainruleformula}{$\displaystyle #1$}%
-  \ifdim\wd\chainruleformula>\linewidth
-    \resizebox{\linewidth}{!}{\usebox{\chainruleformula}}%
-  \else\usebox{\chainruleformula}\fi}
-\definecolor{chainruleok}{HTML}{1B7F3B}
-\definecolor{chainrulefail}{HTML}{C0392B}
-\usepackage[hidelinks,bookmarksnumbered]{hyperref}
-"""
-
-
 def latex_source(handout: Handout, frame_names: Mapping[str, str] | None = None) -> str:
     """The LaTeX document of ``handout``; ``frame_names`` gives each step's frame file name
     (relative to the document's folder)."""
     frame_names = frame_names or {}
-    lines = [
-        _PREAMBLE,
-        r"\begin{document}",
-        r"{\LARGE\bfseries "
-        + latex_text(f"{handout.scene}: the verified steps", "the scene name")
-        + r"}\par",
-        latex_text(
-            f"{handout.network} · {len(handout.steps)} steps. Each step shows "
-            f"its formulas as the video typesets them, its last frame, and how "
-            f"every claim in it was checked: exactly by sympy, and numerically "
-            f"at a reproducible random point (its seed).",
-            "the introduction",
-        )
-        + r"\par",
-    ]
+    lines = []
     if len(handout.steps) > CONTENTS_FROM:
         lines.append(r"{\small\setlength{\parskip}{0pt}\tableofcontents}")
     for step in handout.steps:
         lines += _latex_step(step, frame_names.get(step.step_id))
-    lines.append(r"\end{document}")
-    return "\n".join(lines) + "\n"
+    return render(
+        "handout.tex",
+        SCENE=Markup(latex_text(handout.scene, "the scene name")),
+        NETWORK=Markup(latex_text(handout.network, "the network")),
+        COUNT=Markup(str(len(handout.steps))),
+        BODY=Markup("\n".join(lines)),
+    )
 
 
 def _latex_step(step: HandoutStep, frame: str | None) -> list[str]:
@@ -386,27 +357,6 @@ def _first_error(folder: Path) -> str:
 
 # ---------------------------------------------------------------------- HTML
 
-_CSS = """
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; max-width: 52rem;
-       margin: 2rem auto; padding: 0 1.2rem; color: #1d1d1f; line-height: 1.5; }
-h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
-.intro { color: #444; }
-section.step { border-top: 1px solid #ccc; padding: 0.6rem 0 1rem; }
-section.step h2 { font-size: 1.25rem; margin: 0.6rem 0 0.1rem; }
-.step-id { font-family: monospace; color: #666; font-size: 0.85rem; }
-.formula { overflow-x: auto; overflow-y: hidden; font-size: 1.05rem; }
-.formula .katex-display { margin: 0.6em 0; }
-figure { margin: 0.6rem 0; text-align: center; }
-figure img { max-width: 78%; height: auto; border: 1px solid #ddd; }
-.certificate { background: #f5f7f5; border-left: 4px solid #1b7f3b; padding: 0.4rem 0.8rem;
-               font-size: 0.92rem; }
-.certificate.failed { background: #fbeeee; border-left-color: #c0392b; }
-.verdict { font-weight: bold; color: #1b7f3b; }
-.failed .verdict, .claim.failed .verdict { color: #c0392b; }
-.certificate ul { margin: 0.3rem 0 0; padding-left: 1.2rem; }
-@media print { section.step { break-inside: avoid; } }
-"""
-
 
 def html_document(handout: Handout) -> str:
     """One self-contained HTML page of ``handout`` (formulas typeset ahead by KaTeX, its CSS
@@ -415,28 +365,20 @@ def html_document(handout: Handout) -> str:
 
     texs = [formula for step in handout.steps for formula in step.formulas]
     rendered = iter(render_many(texs, display=True))
-    e = html.escape
-    body = [
-        f"<h1>{e(handout.scene)}: the verified steps</h1>",
-        f'<p class="intro">{e(handout.network)} · {len(handout.steps)} steps. Each step '
-        f"shows its formulas as the video typesets them, its last frame, and how every "
-        f"claim in it was checked: exactly by sympy, and numerically at a reproducible "
-        f"random point (its seed).</p>",
-    ]
-    for step in handout.steps:
-        body.append(_html_step(step, [next(rendered) for _ in step.formulas]))
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(handout.scene)} — handout</title>\n"
-        f"<style>{stylesheet()}</style>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+    steps = [_html_step(step, [next(rendered) for _ in step.formulas]) for step in handout.steps]
+    return render(
+        "handout.html",
+        SCENE=handout.scene,
+        NETWORK=handout.network,
+        COUNT=len(handout.steps),
+        KATEX_CSS=Markup(stylesheet()),
+        CSS=Markup(read("handout.css")),
+        STEPS=Markup("\n".join(steps)),
     )
 
 
 def _html_step(step: HandoutStep, formulas: Sequence[str]) -> str:
-    e = html.escape
+    e = escape_html
     parts = [
         f'<section class="step" id="{e(step.step_id)}">',
         f"<h2>{e(step.title)}</h2>",
@@ -456,7 +398,7 @@ def _html_step(step: HandoutStep, formulas: Sequence[str]) -> str:
 
 
 def _html_certificate(certificate: Any) -> str:
-    e = html.escape
+    e = escape_html
     state = "" if certificate.holds else " failed"
     verdict = verdict_word(certificate)
     out = [

@@ -12,7 +12,7 @@ Manim renders the variant in this process (:func:`render_deck`); manim-slides sa
 slides' videos and a JSON configuration per scene, and its converters
 (:func:`convert_deck`) make from them
 
-* ``html``: a reveal.js deck from our own small template (:data:`TEMPLATE`), the videos in
+* ``html``: a reveal.js deck from our own small template (:data:`TEMPLATE`, a file), the videos in
   ``<stem>_assets/`` and reveal.js (``dist`` and the notes plugin, from the npm package, see
   :mod:`chainrule.web_assets`) in ``reveal.js/`` next to it: nothing is loaded from a network
   when it is shown; press ``S`` for the speaker view with the notes;
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import MissingDependency
+from .templates import read
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -48,48 +49,12 @@ if TYPE_CHECKING:
 TARGETS = ("html", "pptx", "pdf")
 #: The command that installs the slides extra.
 INSTALL = "pip install 'chainrule[slides]'"
-#: Our reveal.js template (Jinja, rendered by manim-slides' html converter, which passes the
-#: presentations, ``assets_dir``, ``prefix``, ``cdn_url`` and ``title``): each slide's video
-#: as its background, its notes as plain (escaped) text for the speaker view, reveal.js from
-#: the relative ``cdn_url`` folder next to the HTML.
-TEMPLATE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="chainrule slides (manim-slides, reveal.js)">
-<title>{{ title|e }}</title>
-<link rel="stylesheet" href="{{ cdn_url }}/dist/reveal.css">
-<link rel="stylesheet" href="{{ cdn_url }}/dist/theme/black.css">
-</head>
-<body>
-<div class="reveal"><div class="slides">
-{% for presentation in presentation_configs %}
-{% set outer = loop %}
-{% for slide in presentation.slides %}
-<section data-background-color="{{ presentation.background_color }}"
-  data-background-video="{{ assets_dir }}/{{ prefix(outer.index0) ~ slide.file.name }}"
-  data-background-video-muted data-background-size="contain"
-  {% if slide.loop %}data-background-video-loop{% endif %}>
-{% if slide.notes %}<aside class="notes">{{ slide.notes|e }}</aside>{% endif %}
-</section>
-{% endfor %}
-{% endfor %}
-</div></div>
-<script src="{{ cdn_url }}/dist/reveal.js"></script>
-<script src="{{ cdn_url }}/plugin/notes/notes.js"></script>
-<script>
-Reveal.initialize({
-  plugins: [RevealNotes],
-  width: {{ presentation_configs[0].resolution[0] }},
-  height: {{ presentation_configs[0].resolution[1] }},
-  margin: 0, controls: true, progress: true, slideNumber: "c/t", hash: true,
-  transition: "none", backgroundTransition: "none"
-});
-</script>
-</body>
-</html>
-"""
+#: Our reveal.js template (Jinja, package data in :mod:`chainrule.templates`, rendered by
+#: manim-slides' html converter, which passes the presentations, ``assets_dir``, ``prefix``,
+#: ``cdn_url`` and ``title``): each slide's video as its background, its notes as plain
+#: (escaped) text for the speaker view, reveal.js from the relative ``cdn_url`` folder next to
+#: the HTML.
+TEMPLATE = "slides.html"
 #: The folder next to the HTML that holds reveal.js.
 REVEAL_FOLDER = "reveal.js"
 
@@ -291,14 +256,15 @@ def convert_deck(
 
 @lru_cache(maxsize=1)
 def _offline_reveal() -> type:
-    """manim-slides' html converter with :data:`TEMPLATE` (and no ``offline`` download)."""
+    """manim-slides' html converter with our template :data:`TEMPLATE` (and no ``offline``
+    download)."""
     from manim_slides.convert import RevealJS
 
     class OfflineRevealJS(RevealJS):
         """RevealJS rendering chainrule's template."""
 
         def load_template(self) -> str:
-            return TEMPLATE
+            return read(TEMPLATE)
 
     return OfflineRevealJS
 
