@@ -26,6 +26,7 @@ from .chapters import (
     chapters_text,
     merge_sections,
     stage_of,
+    timestamp,
     too_short_reason,
     vtt_from_srt,
 )
@@ -115,15 +116,9 @@ def chapters(sections: list[dict[str, Any]], first_title: str) -> list[dict[str,
         title = section.get("name") or "unnamed"
         if title == "autocreated":  # Manim's name for what comes before the first section
             title = first_title
-        result.append({"title": title, "start": round(start, 3), "timestamp": _timestamp(start)})
+        result.append({"title": title, "start": round(start, 3), "timestamp": timestamp(start)})
         start += float(section.get("duration") or 0.0)
     return result
-
-
-def _timestamp(seconds: float) -> str:
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def _video_chapters(

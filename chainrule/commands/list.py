@@ -18,7 +18,8 @@ def list_scenes(
 
     Durations follow the network and the pacing of the config.
     """
-    from ..catalog import discover, estimated_seconds, format_duration, summary
+    from ..catalog import discover, estimated_seconds, summary
+    from ..chapters import timestamp
     from ..errors import RenderFailed
     from ..scene_settings import scene_settings
     from ..system import require_graphics
@@ -36,4 +37,4 @@ def list_scenes(
     width = max(len(name) for name in catalog.scenes)
     for name, cls in catalog.scenes.items():
         seconds = estimated_seconds(cls, derivation, pacing)
-        click.echo(f"{name:<{width}}  ≈{format_duration(seconds):>5}  {summary(cls)}")
+        click.echo(f"{name:<{width}}  ≈{timestamp(round(seconds)):>5}  {summary(cls)}")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..chapters import timestamp
 from .options import (
     asked_scenes,
     config_option,
@@ -103,7 +104,7 @@ def script(
     _write(out, {"script.csv": csv_text, "script.md": md_text}, source)
     click.echo(
         f"Wrote {out / 'script.md'} and {out / 'script.csv'} ({len(lines)} steps"
-        + (f", {_minutes(sum(seconds.values()))} of speech" if seconds else "")
+        + (f", {timestamp(round(sum(seconds.values())))} of speech" if seconds else "")
         + ")."
     )
 
@@ -245,7 +246,8 @@ def script_markdown(
     voice = settings.voice
     total = sum(seconds.values())
     about = (
-        f" · about {_minutes(total)} of speech in the {voice.voice} voice at speed {voice.speed:g}"
+        f" · about {timestamp(round(total))} of speech in the {voice.voice} voice "
+        f"at speed {voice.speed:g}"
         if seconds
         else ""
     )
@@ -292,11 +294,6 @@ def script_markdown(
 
 def _tidy(text: str) -> str:
     return " ".join(text.split())
-
-
-def _minutes(seconds: float) -> str:
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _write(out: Path, files: dict[str, str], source: str) -> None:
