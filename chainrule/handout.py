@@ -5,8 +5,8 @@ handout shows the title, the narration as shown on screen, the display math (the
 video typesets: the equation's parts and each of its ``lines``, joined as ``MathTex`` joins
 them), the key frame (the last frame of the step's section in the video) and the step's
 verification certificate (:meth:`derivations.Derivation.certificate`): per claim how it was
-checked. A claim whose check failed is printed as FAILED with the reason (the command itself
-refuses to write a handout with a failing step, see :mod:`chainrule.commands.handout`).
+checked. A claim whose check failed is printed as FAILED with the reason (the medium itself
+refuses to write a handout with a failing step, :func:`refuse_failures`).
 
 Two renderings of one :class:`Handout`:
 
@@ -17,24 +17,30 @@ Two renderings of one :class:`Handout`:
 * :func:`html_document` → one self-contained HTML file: formulas typeset ahead by KaTeX
   (:mod:`chainrule.katex`), its CSS and fonts inlined, frames as data URIs; no script, no
   network.
+
+Both are filled from templates (``handout.tex``, ``handout.html``, ``handout.css`` in
+:mod:`chainrule.templates`). :class:`HandoutMedium` is the handout as a medium
+(:mod:`chainrule.media`): ``chainrule handout`` asks the registry for it.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, MissingDependency, RenderFailed
+from .errors import ConfigError, MissingDependency, RenderFailed, VerificationFailed
 from .templates import Markup, escape_html, read, render
 from .texsafe import escape_tex
+
+if TYPE_CHECKING:
+    from .media import Context, Output
 
 #: The handout formats.
 HANDOUT_FORMATS = ("pdf", "html")
@@ -447,21 +453,80 @@ def build_handout(handout: Handout, format_: str, work: Path) -> Path:
     return compile_pdf(latex_source(handout, names), work)
 
 
-def write_handout(handout: Handout, format_: str, target: Path) -> Path:
-    """Write ``handout`` as ``format_`` to ``target``: made in a temporary folder, then moved
-    into place with a rename (an interrupted run leaves no partial file); returns ``target``."""
-    from .publishing import install
+def refuse_failures(handouts: Sequence[Handout]) -> None:
+    """Raise :class:`~chainrule.errors.VerificationFailed` naming the first step (of any of
+    ``handouts``) whose certificate fails: no handout is made with a failing step."""
+    for handout in handouts:
+        failed = failed_steps(handout)
+        if failed:
+            step = failed[0]
+            claim = next(c for c in step.certificate.claims if not c.holds)
+            raise VerificationFailed(
+                f"step {step.step_id} ({step.title}) failed "
+                f"verification: {claim.description}: {claim.failure}; "
+                f"no handout was written"
+            )
 
-    with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as folder:
-        built = build_handout(handout, format_, Path(folder))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(built, staged)
-            install(staged, target)
-        finally:
-            staged.unlink(missing_ok=True)
-    return target
+
+class HandoutMedium:
+    """A handout of each scene of the output, ``<Scene>_handout.<format>`` (pdf or html),
+    with its key frames unless ``context.cache`` is ``None``; made when asked for
+    (``chainrule handout``). Every scene's steps are checked before anything is drawn. The
+    manifest key ``handouts`` lists per file its name and how many steps and key frames."""
+
+    name = "handout"
+
+    def applies_to(self, output: Output) -> bool:
+        return self.name in output.requested and output.format in HANDOUT_FORMATS
+
+    def publish(self, output: Output, context: Context) -> list[Path]:
+        from .catalog import narrated_ids_of
+        from .publishing import install
+
+        derivation, catalog = context.derivation, context.catalog
+        network = context.settings.network.spec().describe()
+        plans = [
+            (name, narrated_ids_of(catalog.scenes[name], derivation)) for name in output.scenes
+        ]
+        handouts = [Handout(name, network, handout_steps(derivation, ids)) for name, ids in plans]
+        refuse_failures(handouts)
+        made: list[Path] = []
+        with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as folder:
+            work = Path(folder)
+            for handout, (name, ids) in zip(handouts, plans, strict=True):
+                if context.cache is not None:
+                    handout = self._with_frames(handout, ids, output, context, work / "frames")
+                target = output.folder / f"{name}_handout.{output.format}"
+                install(build_handout(handout, output.format, work / "built" / name), target)
+                made.append(target)
+                frames = sum(step.frame is not None for step in handout.steps)
+                output.manifest.setdefault("handouts", []).append(
+                    {"path": target.name, "steps": len(handout.steps), "key_frames": frames}
+                )
+        return made
+
+    @staticmethod
+    def _with_frames(
+        handout: Handout, step_ids: Sequence[str], output: Output, context: Context, work: Path
+    ) -> Handout:
+        """``handout`` with each step's key frame, drawn at ``output.size``."""
+        size = output.size or FRAME_SIZE
+        target = work / handout.scene
+        target.mkdir(parents=True)
+        context.note(f"Drawing the key frames of {handout.scene} at {size[0]}x{size[1]} ...")
+        assert context.cache is not None
+        frames = render_key_frames(
+            context.settings,
+            context.derivation,
+            context.catalog,
+            handout.scene,
+            step_ids,
+            size,
+            context.cache,
+            target,
+        )
+        steps = tuple(replace(step, frame=frames.get(step.step_id)) for step in handout.steps)
+        return replace(handout, steps=steps)
 
 
 __all__ = [
@@ -470,6 +535,7 @@ __all__ = [
     "HANDOUT_FORMATS",
     "UNICODE_TEX",
     "Handout",
+    "HandoutMedium",
     "HandoutStep",
     "build_handout",
     "compile_pdf",
@@ -478,9 +544,9 @@ __all__ = [
     "html_document",
     "latex_source",
     "latex_text",
+    "refuse_failures",
     "render_key_frames",
     "section_frames",
     "step_formulas",
     "verdict_word",
-    "write_handout",
 ]

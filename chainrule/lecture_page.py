@@ -25,11 +25,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .chapters import timestamp
 from .templates import Markup, read, render
 from .templates import escape_html as _e
+
+if TYPE_CHECKING:
+    from .media import Context, Output
 
 #: Where KaTeX is copied, relative to the output folder (and so to the page).
 KATEX_DIR = "assets/katex"
@@ -427,11 +430,27 @@ def write_page(entry: dict[str, Any], output_dir: Path, summary: str | None = No
     return target
 
 
+class LecturePageMedium:
+    """The lecture page next to a narrated or silent video (mp4, webm): chapters, transcript,
+    every step's formula and certificate (:func:`write_page`); manifest key ``page``."""
+
+    name = "lecture-page"
+
+    def applies_to(self, output: Output) -> bool:
+        return output.format in ("mp4", "webm") and bool(output.manifest.get("path"))
+
+    def publish(self, output: Output, context: Context) -> list[Path]:
+        page = write_page(output.manifest, output.folder, context.summary)
+        output.manifest["page"] = page.name
+        return [page]
+
+
 __all__ = [
     "KATEX_DIR",
     "Chapter",
     "Claim",
     "Cue",
+    "LecturePageMedium",
     "PageData",
     "StepView",
     "assign_steps",

@@ -3,9 +3,10 @@
 Every file appears in one step (``os.replace`` of a complete file), so the output folder never
 holds half-written output: a reader sees the old file or the new one. ``manifest.json`` lists,
 per output, its path, duration, resolution, fps, sections (one per step, with start times),
-its captions (``.srt`` and WebVTT ``.vtt``) and its video chapters file (sections merged into
-chapters a video site accepts, :mod:`chainrule.chapters`), the config and the versions used;
-renders of other scenes already listed there are kept.
+the config and the versions used, and what the media made from it added (:mod:`chainrule.media`:
+its captions, ``.srt`` and WebVTT ``.vtt``; its video chapters file, sections merged into
+chapters a video site accepts, :mod:`chainrule.chapters`; its lecture page); renders of other
+scenes already listed there are kept.
 """
 
 from __future__ import annotations
@@ -16,21 +17,17 @@ import json
 import os
 import platform
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .cache_folder import cache_root, key_of, locked
-from .chapters import (
-    Section,
-    chapters_text,
-    merge_sections,
-    stage_of,
-    timestamp,
-    too_short_reason,
-    vtt_from_srt,
-)
+from .chapters import timestamp
 from .drawing import RenderedFiles
+from .media import Context, Output, applicable
 
 MANIFEST = "manifest.json"
 
@@ -52,6 +49,19 @@ def install(source: Path, target: Path) -> None:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def private_folder(parent: Path, prefix: str) -> Iterator[Path]:
+    """A new folder in ``parent`` (made if needed) that no other run uses, named ``prefix``
+    and a random tail, removed afterwards whatever happens; what is made in it can be renamed
+    into ``parent`` in one step (the same file system)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_text_atomic(target: Path, text: str) -> None:
@@ -121,30 +131,6 @@ def chapters(sections: list[dict[str, Any]], first_title: str) -> list[dict[str,
     return result
 
 
-def _video_chapters(
-    sections: list[dict[str, Any]], first_title: str, output_dir: Path, stem: str
-) -> dict[str, Any]:
-    """Write ``<stem>_chapters.txt`` (valid video chapters, :func:`merge_sections`) and return
-    its manifest keys; ``chapters_file`` is ``None``, with the reason, for too short a video."""
-    parts = [
-        Section(
-            "" if index == 0 and mark["title"] in ("Title", first_title) else mark["title"],
-            float(section.get("duration") or 0.0),
-            stage_of(section.get("type")),
-        )
-        for index, (mark, section) in enumerate(
-            zip(chapters(sections, first_title), sections, strict=True)
-        )
-    ]
-    merged = merge_sections(parts)
-    name = f"{stem}_chapters.txt"
-    if merged is None:
-        (output_dir / name).unlink(missing_ok=True)  # an earlier, longer render's list
-        return {"chapters_file": None, "chapters_note": too_short_reason(parts)}
-    write_text_atomic(output_dir / name, chapters_text(merged))
-    return {"chapters_file": name}
-
-
 def versions() -> dict[str, str]:
     """Versions of what made the video."""
     import cairo
@@ -173,8 +159,10 @@ def publish(
     first_title: str,
     summary: str | None = None,
 ) -> dict[str, Any]:
-    """Install ``result``'s files into ``output_dir``; return its manifest entry (``summary``:
-    the scene's one-line description for its lecture page; ``None`` looks it up)."""
+    """Install ``result``'s files into ``output_dir``, then make every medium that applies to
+    it (:func:`chainrule.media.applicable`, in the registry's order); return its manifest
+    entry (``summary``: the scene's one-line description for its lecture page; ``None``
+    looks it up)."""
     assert result.video is not None
     output_dir.mkdir(parents=True, exist_ok=True)
     video = Path(result.video)
@@ -191,13 +179,6 @@ def publish(
         entry["path"] = frames[0] if frames else None
         entry["frames"] = frames
     else:
-        if result.subtitles is not None:
-            install(Path(result.subtitles), output_dir / f"{result.stem}.srt")
-            entry["subtitles"] = f"{result.stem}.srt"
-            write_text_atomic(
-                output_dir / f"{result.stem}.vtt", vtt_from_srt(output_dir / f"{result.stem}.srt")
-            )
-            entry["captions"] = f"{result.stem}.vtt"
         target = output_dir / f"{result.stem}{video.suffix}"
         install(video, target)
         entry["path"] = target.name
@@ -205,17 +186,17 @@ def publish(
     entry.update(facts)
     entry["sections"] = marks
     entry["chapters"] = "\n".join(f"{mark['timestamp']} {mark['title']}" for mark in marks)
-    if output_format in ("mp4", "webm"):  # chapters for a video site; not for gif or png
-        entry.update(_video_chapters(sections, first_title, output_dir, result.stem))
+    if output_format in ("mp4", "webm"):
         entry["audio"] = result.extra.get("audio")  # None: a silent video
     entry["render_seconds"] = round(result.render_seconds, 2)
     entry["rendered_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     entry["config"] = config
     entry["versions"] = versions()
-    if output_format in ("mp4", "webm"):  # the lecture page: chapters, transcript, certificates
-        from .lecture_page import write_page
-
-        entry["page"] = write_page(entry, output_dir, summary).name
+    # the media (captions, video chapters, the lecture page, ...) add their files and keys
+    output = Output((result.scene,), output_dir, output_format, entry, result)
+    context = Context(first_title=first_title, summary=summary)
+    for medium in applicable(output):
+        medium.publish(output, context)
     return entry
 
 
@@ -246,6 +227,7 @@ __all__ = [
     "chapters",
     "install",
     "last_frame_png",
+    "private_folder",
     "probe",
     "publish",
     "update_manifest",

@@ -21,14 +21,17 @@ slides' videos and a JSON configuration per scene, and its converters
 
 Everything is built in a hidden folder inside the output folder and renamed into place at the
 end (:func:`install_outputs`), so an interrupted run leaves no partial deck.
+
+:class:`SlidesMedium` is the deck as a medium (:mod:`chainrule.media`): ``chainrule slides``
+asks the registry for it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from derivations.steps import Step
 
     from .config import Settings
+    from .media import Context, Output
 
 #: What ``--to`` accepts.
 TARGETS = ("html", "pptx", "pdf")
@@ -296,18 +300,6 @@ def copy_reveal(target: Path) -> Path:
     return target
 
 
-@contextmanager
-def staging_folder(out: Path) -> Iterator[Path]:
-    """A hidden folder inside ``out`` (same file system, so finished files are renamed into
-    place), removed afterwards whatever happens."""
-    out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".slides-", dir=out))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
     """Rename each file or folder of ``made`` (in a staging folder inside ``out``) to the same
     name in ``out``, in order, replacing what was there (an old folder is moved aside first
@@ -327,6 +319,62 @@ def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
     return targets
 
 
+def deck_title(names: Sequence[str]) -> str:
+    """The title of a deck of the scenes ``names``.
+
+    >>> deck_title(["FoldBack", "WhyTranspose"])
+    'chainrule: FoldBack, WhyTranspose'
+    """
+    return "chainrule: " + ", ".join(names)
+
+
+def slide_count(configs: Sequence[Path]) -> int:
+    """How many slides the manim-slides configurations ``configs`` hold."""
+    return sum(len(json.loads(path.read_text(encoding="utf-8"))["slides"]) for path in configs)
+
+
+class SlidesMedium:
+    """The output's scenes as one deck, ``<stem>_slides.<format>`` (html, pptx, pdf), one
+    slide per narrated step, rendered at ``output.size`` and ``output.fps``; made when asked
+    for (``chainrule slides``). Manifest key ``slides``: how many slides."""
+
+    name = "slides"
+
+    def applies_to(self, output: Output) -> bool:
+        return self.name in output.requested and output.format in TARGETS
+
+    def publish(self, output: Output, context: Context) -> list[Path]:
+        from .commands.render import work_folder
+
+        if output.size is None or output.fps is None or context.cache is None:
+            raise ValueError("slides are drawn at output.size and output.fps, in context.cache")
+        width, height = output.size
+        video = DeckFormat(width, height, output.fps)
+        with work_folder(context.cache) as work:
+            configs = []
+            for name in output.scenes:
+                context.note(f"Rendering {name} as slides ({width}x{height}, {output.fps} fps) ...")
+                configs.append(
+                    render_deck(
+                        context.settings,
+                        context.catalog.scenes[name],
+                        context.derivation,
+                        video,
+                        work,
+                        context.cache,
+                        context.verbosity,
+                    )
+                )
+            output.manifest["slides"] = slide_count(configs)
+            return convert_deck(
+                configs,
+                output.format,
+                output.folder,
+                deck_stem(output.scenes),
+                title=deck_title(output.scenes),
+            )
+
+
 __all__ = [
     "INSTALL",
     "REVEAL_FOLDER",
@@ -334,13 +382,15 @@ __all__ = [
     "TEMPLATE",
     "DeckFormat",
     "SlidesExtraMissing",
+    "SlidesMedium",
     "StepSlides",
     "convert_deck",
     "copy_reveal",
     "deck_stem",
+    "deck_title",
     "install_outputs",
     "render_deck",
     "require_manim_slides",
     "slide_class",
-    "staging_folder",
+    "slide_count",
 ]

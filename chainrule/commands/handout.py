@@ -12,11 +12,9 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..errors import VerificationFailed
 from .options import (
     asked_scenes,
     config_option,
@@ -106,48 +104,24 @@ def handout(
     catalog, names = asked_scenes(scene_names)
     _require_tools(format_, no_frames)
 
-    from ..handout import FRAME_SIZE, Handout, build_handout, failed_steps, handout_steps
+    from ..media import Context, Output, medium
     from ..verification import build_derivation
 
-    spec = settings.network.spec()
-    derivation = build_derivation(spec)
-    plans = [(name, _step_ids(catalog, name, derivation)) for name in names]
-    handouts = [
-        Handout(name, spec.describe(), handout_steps(derivation, ids)) for name, ids in plans
-    ]
-    _refuse_failures(handouts, failed_steps)
-    with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as work_dir:
-        work = Path(work_dir)
-        if cache is not None:
-            handouts = [
-                _with_frames(
-                    handout_,
-                    settings,
-                    derivation,
-                    catalog,
-                    ids,
-                    resolution or FRAME_SIZE,
-                    cache,
-                    work / "frames",
-                )
-                for handout_, (_, ids) in zip(handouts, plans, strict=True)
-            ]
-        built = [
-            build_handout(handout_, format_, work / "built" / handout_.scene)
-            for handout_ in handouts
-        ]  # every file made before any is moved into place
-        written = _install_all(
-            built, [out / f"{h.scene}_handout.{format_}" for h in handouts], source
+    derivation = build_derivation(settings.network.spec())
+    handouts = medium("handout")
+    context = Context(
+        settings=settings, derivation=derivation, catalog=catalog, cache=cache, note=click.echo
+    )
+    with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as work:
+        output = Output(
+            tuple(names), Path(work), format_, requested=frozenset({"handout"}), size=resolution
         )
-    for path, handout_ in zip(written, handouts, strict=True):
-        frames = sum(step.frame is not None for step in handout_.steps)
-        click.echo(f"Wrote {path} ({len(handout_.steps)} steps, {frames} key frames).")
-
-
-def _step_ids(catalog: Any, name: str, derivation: Any) -> tuple[str, ...]:
-    from ..catalog import narrated_ids_of
-
-    return narrated_ids_of(catalog.scenes[name], derivation)
+        made = handouts.publish(output, context)  # every file made before any is moved
+        _install_all(made, out, source)
+    for item in output.manifest["handouts"]:
+        click.echo(
+            f"Wrote {out / item['path']} ({item['steps']} steps, {item['key_frames']} key frames)."
+        )
 
 
 def _require_tools(format_: str, no_frames: bool) -> None:
@@ -164,64 +138,19 @@ def _require_tools(format_: str, no_frames: bool) -> None:
         package_dir("katex")
 
 
-def _refuse_failures(handouts: Sequence[Any], failed_steps: Any) -> None:
-    for handout_ in handouts:
-        failed = failed_steps(handout_)
-        if failed:
-            step = failed[0]
-            claim = next(c for c in step.certificate.claims if not c.holds)
-            raise VerificationFailed(
-                f"step {step.step_id} ({step.title}) failed "
-                f"verification: {claim.description}: {claim.failure}; "
-                f"no handout was written"
-            )
-
-
-def _with_frames(
-    handout_: Any,
-    settings: Any,
-    derivation: Any,
-    catalog: Any,
-    step_ids: Sequence[str],
-    size: tuple[int, int],
-    cache: Path,
-    folder: Path,
-) -> Any:
-    from dataclasses import replace
-
-    from ..handout import render_key_frames
-
-    target = folder / handout_.scene
-    target.mkdir(parents=True)
-    click.echo(f"Drawing the key frames of {handout_.scene} at {size[0]}x{size[1]} ...")
-    frames = render_key_frames(
-        settings, derivation, catalog, handout_.scene, step_ids, size, cache, target
-    )
-    steps = tuple(replace(step, frame=frames.get(step.step_id)) for step in handout_.steps)
-    return replace(handout_, steps=steps)
-
-
-def _install_all(built: Sequence[Path], targets: Sequence[Path], source: str) -> list[Path]:
-    """Move each made file to its target (a copy beside it, then a rename)."""
-    import os
-    import shutil
-
+def _install_all(made: Sequence[Path], out: Path, source: str) -> None:
+    """Move each made file into ``out`` under its name, atomically."""
     from ..errors import ConfigError
     from ..publishing import install
 
-    for made, target in zip(built, targets, strict=True):
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    for path in made:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(made, staged)
-            install(staged, target)
+            out.mkdir(parents=True, exist_ok=True)
+            install(path, out / path.name)
         except OSError as error:
             raise ConfigError(
-                f"{source}: cannot write into {target.parent}: {error.strerror or error}"
+                f"{source}: cannot write into {out}: {error.strerror or error}"
             ) from None
-        finally:
-            staged.unlink(missing_ok=True)
-    return list(targets)
 
 
 __all__ = ["handout"]

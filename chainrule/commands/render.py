@@ -12,7 +12,6 @@ into a private work folder; finished files are moved into the output folder atom
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -441,13 +440,10 @@ def _probe(folder: Path, path: Path, source: str) -> None:
 def work_folder(cache: Path) -> Iterator[Path]:
     """A private folder for the units' files under the cache folder ``cache`` (so Dask
     workers, which share it, write there too), removed afterwards whatever happens."""
-    root = cache / "work"
-    root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f"render-{os.getpid()}-", dir=root))
-    try:
+    from ..publishing import private_folder
+
+    with private_folder(cache / "work", f"render-{os.getpid()}-") as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 __all__ = ["check_output_dir", "chosen_cache_folder", "render", "run_plan", "work_folder"]

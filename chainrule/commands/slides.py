@@ -23,7 +23,7 @@ from .options import (
     network_options,
     network_overrides,
 )
-from .render import ResolutionType, check_output_dir, chosen_cache_folder, work_folder
+from .render import ResolutionType, check_output_dir, chosen_cache_folder
 
 #: Slides default to 720p30: sharp on a projector, half the frames of the videos' 1080p60.
 DEFAULT_QUALITY = "m"
@@ -108,14 +108,9 @@ def slides(
     require_tex()
     cache = chosen_cache_folder(None)
 
-    from ..slides import (
-        DeckFormat,
-        convert_deck,
-        deck_stem,
-        install_outputs,
-        render_deck,
-        staging_folder,
-    )
+    from ..media import Context, Output, medium
+    from ..publishing import private_folder
+    from ..slides import install_outputs
     from ..verification import build_derivation, verify_with_display
 
     spec = settings.network.spec()
@@ -123,33 +118,25 @@ def slides(
     seconds = verify_with_display(derivation, echo_steps=False)
     click.echo(f"Verified {len(derivation)} steps for {spec.describe()} ({seconds:.1f} s).")
     q = QUALITIES[quality or DEFAULT_QUALITY]
-    width, height = resolution or (q.width, q.height)
-    video = DeckFormat(width, height, q.fps)
-    verbosity = "INFO" if debug_enabled() else "WARNING"
-    with work_folder(cache) as work:
-        configs = []
-        for name in names:
-            click.echo(f"Rendering {name} as slides ({width}x{height}, {q.fps} fps) ...")
-            configs.append(
-                render_deck(
-                    settings, catalog.scenes[name], derivation, video, work, cache, verbosity
-                )
-            )
-        count = _count(configs)
-        with staging_folder(out) as staging:
-            made = convert_deck(configs, to, staging, deck_stem(names), title=_title(names))
-            written = install_outputs(made, out)
-    click.echo(f"Wrote {written[-1]}  ({count} slides)")
-
-
-def _title(names: Sequence[str]) -> str:
-    return "chainrule: " + ", ".join(names)
-
-
-def _count(configs: Sequence[Path]) -> int:
-    import json
-
-    return sum(len(json.loads(path.read_text(encoding="utf-8"))["slides"]) for path in configs)
+    context = Context(
+        settings=settings,
+        derivation=derivation,
+        catalog=catalog,
+        cache=cache,
+        verbosity="INFO" if debug_enabled() else "WARNING",
+        note=click.echo,
+    )
+    with private_folder(out, ".slides-") as staging:
+        output = Output(
+            tuple(names),
+            staging,
+            to,
+            requested=frozenset({"slides"}),
+            size=resolution or (q.width, q.height),
+            fps=q.fps,
+        )
+        written = install_outputs(medium("slides").publish(output, context), out)
+    click.echo(f"Wrote {written[-1]}  ({output.manifest['slides']} slides)")
 
 
 __all__ = ["DEFAULT_QUALITY", "slides"]
