@@ -471,7 +471,8 @@ def refuse_failures(handouts: Sequence[Handout]) -> None:
 class HandoutMedium:
     """A handout of each scene of the output, ``<Scene>_handout.<format>`` (pdf or html),
     with its key frames unless ``context.cache`` is ``None``; made when asked for
-    (``chainrule handout``). Every scene's steps are checked before anything is drawn. The
+    (``chainrule handout``). Every scene's steps are checked before anything is drawn, and
+    every handout is made (in a temporary folder) before any is moved into place. The
     manifest key ``handouts`` lists per file its name and how many steps and key frames."""
 
     name = "handout"
@@ -490,14 +491,18 @@ class HandoutMedium:
         ]
         handouts = [Handout(name, network, handout_steps(derivation, ids)) for name, ids in plans]
         refuse_failures(handouts)
-        made: list[Path] = []
         with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as folder:
             work = Path(folder)
+            built = []
             for handout, (name, ids) in zip(handouts, plans, strict=True):
                 if context.cache is not None:
                     handout = self._with_frames(handout, ids, output, context, work / "frames")
-                target = output.folder / f"{name}_handout.{output.format}"
-                install(build_handout(handout, output.format, work / "built" / name), target)
+                built.append((handout, build_handout(handout, output.format, work / name)))
+            made = []  # every file made before any is moved into place
+            output.folder.mkdir(parents=True, exist_ok=True)
+            for handout, path in built:
+                target = output.folder / f"{handout.scene}_handout.{output.format}"
+                install(path, target)
                 made.append(target)
                 frames = sum(step.frame is not None for step in handout.steps)
                 output.manifest.setdefault("handouts", []).append(

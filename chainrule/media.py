@@ -9,10 +9,12 @@ video chapters, the lecture page, the handout, the slides. Each has one shape,
         def applies_to(self, output: Output) -> bool: ...
         def publish(self, output: Output, context: Context) -> list[Path]: ...
 
-``publish`` writes the medium's files into ``output.folder`` (each in one step, through a
-temporary file and a rename: :func:`chainrule.publishing.install`,
-:func:`~chainrule.publishing.write_text_atomic`), adds what the manifest should say about them
-to ``output.manifest`` (e.g. ``{"page": "Lecture_l.html"}``), and returns the files written.
+``publish`` writes the medium's files into ``output.folder`` (made if needed; each file in
+one step, through a temporary file and a rename: :func:`chainrule.publishing.install`,
+:func:`~chainrule.publishing.write_text_atomic`, :func:`~chainrule.publishing.install_outputs`),
+adds what the manifest should say about them to ``output.manifest`` (e.g.
+``{"page": "Lecture_l.html"}``), and returns the files written. Nothing it refuses to make
+(a failing step, a missing tool) leaves a trace in the output folder.
 
 The registry lists every medium once, in the order they are made: :func:`chainrule.publishing.
 publish` asks it which media apply to each rendered video (:func:`applicable`) and makes them

@@ -18,7 +18,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,26 @@ def private_folder(parent: Path, prefix: str) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
+    """Rename each file or folder of ``made`` (in a staging folder inside ``out``, see
+    :func:`private_folder`) to the same name in ``out``, in order, replacing what was there
+    (an old folder is moved aside first and removed after); put the main file last. Returns
+    the targets."""
+    targets = []
+    for source in made:
+        target = out / source.name
+        if source.is_dir():
+            old = source.with_name(f".old-{source.name}")
+            if target.exists():
+                os.replace(target, old)
+            os.replace(source, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(source, target)
+        targets.append(target)
+    return targets
 
 
 def write_text_atomic(target: Path, text: str) -> None:
@@ -226,6 +246,7 @@ __all__ = [
     "MANIFEST",
     "chapters",
     "install",
+    "install_outputs",
     "last_frame_png",
     "private_folder",
     "probe",

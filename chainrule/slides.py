@@ -20,7 +20,8 @@ slides' videos and a JSON configuration per scene, and its converters
 * ``pdf``: one page per step, the step's last frame.
 
 Everything is built in a hidden folder inside the output folder and renamed into place at the
-end (:func:`install_outputs`), so an interrupted run leaves no partial deck.
+end (:func:`chainrule.publishing.install_outputs`), so an interrupted run leaves no partial
+deck.
 
 :class:`SlidesMedium` is the deck as a medium (:mod:`chainrule.media`): ``chainrule slides``
 asks the registry for it.
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -300,25 +300,6 @@ def copy_reveal(target: Path) -> Path:
     return target
 
 
-def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
-    """Rename each file or folder of ``made`` (in a staging folder inside ``out``) to the same
-    name in ``out``, in order, replacing what was there (an old folder is moved aside first
-    and removed after); the last one (the deck's main file) goes last. Returns the targets."""
-    targets = []
-    for source in made:
-        target = out / source.name
-        if source.is_dir():
-            old = source.with_name(f".old-{source.name}")
-            if target.exists():
-                os.replace(target, old)
-            os.replace(source, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(source, target)
-        targets.append(target)
-    return targets
-
-
 def deck_title(names: Sequence[str]) -> str:
     """The title of a deck of the scenes ``names``.
 
@@ -336,7 +317,9 @@ def slide_count(configs: Sequence[Path]) -> int:
 class SlidesMedium:
     """The output's scenes as one deck, ``<stem>_slides.<format>`` (html, pptx, pdf), one
     slide per narrated step, rendered at ``output.size`` and ``output.fps``; made when asked
-    for (``chainrule slides``). Manifest key ``slides``: how many slides."""
+    for (``chainrule slides``). The deck is converted in a hidden folder inside
+    ``output.folder`` and renamed into place, its main file last. Manifest key ``slides``:
+    how many slides."""
 
     name = "slides"
 
@@ -345,6 +328,7 @@ class SlidesMedium:
 
     def publish(self, output: Output, context: Context) -> list[Path]:
         from .commands.render import work_folder
+        from .publishing import install_outputs, private_folder
 
         if output.size is None or output.fps is None or context.cache is None:
             raise ValueError("slides are drawn at output.size and output.fps, in context.cache")
@@ -366,13 +350,15 @@ class SlidesMedium:
                     )
                 )
             output.manifest["slides"] = slide_count(configs)
-            return convert_deck(
-                configs,
-                output.format,
-                output.folder,
-                deck_stem(output.scenes),
-                title=deck_title(output.scenes),
-            )
+            with private_folder(output.folder, ".slides-") as staging:
+                made = convert_deck(
+                    configs,
+                    output.format,
+                    staging,
+                    deck_stem(output.scenes),
+                    title=deck_title(output.scenes),
+                )
+                return install_outputs(made, output.folder)
 
 
 __all__ = [
@@ -388,7 +374,6 @@ __all__ = [
     "copy_reveal",
     "deck_stem",
     "deck_title",
-    "install_outputs",
     "render_deck",
     "require_manim_slides",
     "slide_class",

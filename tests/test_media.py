@@ -137,6 +137,7 @@ class FakeSlides:
         return "slides" in output.requested
 
     def publish(self, output: Output, context: Context) -> list[Path]:
+        output.folder.mkdir(parents=True, exist_ok=True)
         deck = output.folder / f"{'-'.join(output.scenes)}.{output.format}"
         deck.write_text(f"{output.size} {output.fps}")
         output.manifest["slides"] = 7

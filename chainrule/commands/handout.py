@@ -9,7 +9,6 @@ anything is written; each file is written through a temporary file and a rename.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -112,16 +111,11 @@ def handout(
     context = Context(
         settings=settings, derivation=derivation, catalog=catalog, cache=cache, note=click.echo
     )
-    with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as work:
-        output = Output(
-            tuple(names), Path(work), format_, requested=frozenset({"handout"}), size=resolution
-        )
-        made = handouts.publish(output, context)  # every file made before any is moved
-        _install_all(made, out, source)
-    for item in output.manifest["handouts"]:
-        click.echo(
-            f"Wrote {out / item['path']} ({item['steps']} steps, {item['key_frames']} key frames)."
-        )
+    output = Output(tuple(names), out, format_, requested=frozenset({"handout"}), size=resolution)
+    for path, item in zip(
+        handouts.publish(output, context), output.manifest["handouts"], strict=True
+    ):
+        click.echo(f"Wrote {path} ({item['steps']} steps, {item['key_frames']} key frames).")
 
 
 def _require_tools(format_: str, no_frames: bool) -> None:
@@ -136,21 +130,6 @@ def _require_tools(format_: str, no_frames: bool) -> None:
 
         node_program()
         package_dir("katex")
-
-
-def _install_all(made: Sequence[Path], out: Path, source: str) -> None:
-    """Move each made file into ``out`` under its name, atomically."""
-    from ..errors import ConfigError
-    from ..publishing import install
-
-    for path in made:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            install(path, out / path.name)
-        except OSError as error:
-            raise ConfigError(
-                f"{source}: cannot write into {out}: {error.strerror or error}"
-            ) from None
 
 
 __all__ = ["handout"]

@@ -109,8 +109,6 @@ def slides(
     cache = chosen_cache_folder(None)
 
     from ..media import Context, Output, medium
-    from ..publishing import private_folder
-    from ..slides import install_outputs
     from ..verification import build_derivation, verify_with_display
 
     spec = settings.network.spec()
@@ -126,16 +124,15 @@ def slides(
         verbosity="INFO" if debug_enabled() else "WARNING",
         note=click.echo,
     )
-    with private_folder(out, ".slides-") as staging:
-        output = Output(
-            tuple(names),
-            staging,
-            to,
-            requested=frozenset({"slides"}),
-            size=resolution or (q.width, q.height),
-            fps=q.fps,
-        )
-        written = install_outputs(medium("slides").publish(output, context), out)
+    output = Output(
+        tuple(names),
+        out,
+        to,
+        requested=frozenset({"slides"}),
+        size=resolution or (q.width, q.height),
+        fps=q.fps,
+    )
+    written = medium("slides").publish(output, context)
     click.echo(f"Wrote {written[-1]}  ({output.manifest['slides']} slides)")
 
 
