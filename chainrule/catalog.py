@@ -194,18 +194,11 @@ def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
     )
 
 
-def format_duration(seconds: float) -> str:
-    """``75.2`` → ``'1:15'``."""
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 __all__ = [
     "DEFAULT_SCENE",
     "Catalog",
     "discover",
     "estimated_seconds",
-    "format_duration",
     "import_manim",
     "lecture_order",
     "narrated_ids_of",

@@ -112,9 +112,12 @@ def test_estimate_is_the_reading_time_of_the_steps() -> None:
     assert catalog.estimated_seconds(cls, derivation, Pacing()) == pytest.approx(expected)
 
 
-def test_format_duration() -> None:
-    assert catalog.format_duration(75.2) == "1:15"
-    assert catalog.format_duration(5) == "0:05"
+def test_estimates_are_rounded_to_the_nearest_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An estimate of 75.6 s is listed as 1:16 (rounded, then written as m:ss)."""
+    monkeypatch.setattr(catalog, "estimated_seconds", lambda *args: 75.6)
+    result = invoke("list")
+    assert result.exit_code == 0, result.stderr
+    assert {seconds for seconds, _ in listed(result.stdout).values()} == {76}
 
 
 def test_list_rejects_bad_options() -> None:

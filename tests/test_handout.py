@@ -308,11 +308,11 @@ def test_key_frames_come_from_each_steps_own_section(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The title card and a step's ``(continued)`` section are not its key frame."""
-    import chainrule.publishing.manifest
+    import chainrule.publishing.handout
     from chainrule.publishing.handout import section_frames
 
     monkeypatch.setattr(
-        chainrule.publishing.manifest,
+        chainrule.publishing.handout,
         "last_frame_png",
         lambda video, target: target.write_text(video.name),
     )

@@ -52,6 +52,7 @@ class Import:
     modules: frozenset[str]
     deferred: bool
     line: int
+    type_only: bool = False  # under ``if TYPE_CHECKING:``: never run
 
 
 def _resolved(node: ast.ImportFrom, module: str, is_package: bool) -> str:
@@ -66,20 +67,21 @@ def _resolved(node: ast.ImportFrom, module: str, is_package: bool) -> str:
 def imports_of(source: str, module: str, is_package: bool = False) -> Iterator[Import]:
     """Every import of ``source`` (the module ``module``), with what it names."""
 
-    def visit(node: ast.AST, in_function: bool) -> Iterator[Import]:
+    def visit(node: ast.AST, in_function: bool, typing: bool) -> Iterator[Import]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.Import):
                 names = frozenset(alias.name for alias in child.names)
-                yield Import(names, in_function, child.lineno)
+                yield Import(names, in_function, child.lineno, typing)
             elif isinstance(child, ast.ImportFrom):
                 prefix = _resolved(child, module, is_package)
                 names = frozenset({prefix} | {f"{prefix}.{a.name}" for a in child.names})
-                yield Import(names, in_function, child.lineno)
+                yield Import(names, in_function, child.lineno, typing)
             else:
                 inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
-                yield from visit(child, inner)
+                checking = isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test)
+                yield from visit(child, inner, typing or checking)
 
-    yield from visit(ast.parse(source), False)
+    yield from visit(ast.parse(source), False, False)
 
 
 def project_modules(root: Path = ROOT) -> dict[str, Path]:
@@ -151,7 +153,7 @@ def top_level_imports(modules: Mapping[str, Path]) -> dict[str, set[str]]:
         name: {
             target
             for found in imports_of(path.read_text("utf-8"), name, path.name == "__init__.py")
-            if not found.deferred
+            if not found.deferred and not found.type_only
             for target in found.modules
         }
         for name, path in modules.items()

@@ -229,9 +229,10 @@ def test_scenes_do_not_need_manim_slides(tmp_path: Path) -> None:
 def test_deck_needs_the_reveal_package_files() -> None:
     """The template's reveal.js files exist in the npm package the deck copies them from."""
     from chainrule.publishing.slides import TEMPLATE
+    from chainrule.publishing.templates import read
     from chainrule.publishing.web_assets import package_dir
 
     package = package_dir("reveal.js")
-    for reference in re.findall(r'\{\{ cdn_url \}\}/([^"]+)"', TEMPLATE):
+    for reference in re.findall(r'\{\{ cdn_url \}\}/([^"]+)"', read(TEMPLATE)):
         assert (package / reference).is_file(), reference
     assert shutil.which("pdfinfo"), "poppler-utils (pdfinfo) is needed by the PDF test"

@@ -9,17 +9,11 @@ anything is written; each file is written through a temporary file and a rename.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 
-from chainrule.catalog import narrated_ids_of
 from chainrule.cli.options import (
     asked_scenes,
     config_option,
@@ -29,17 +23,8 @@ from chainrule.cli.options import (
     network_overrides,
 )
 from chainrule.cli.render import ResolutionType, check_output_dir, chosen_cache_folder
-from chainrule.errors import ConfigError, VerificationFailed
-from chainrule.publishing.handout import (
-    FRAME_SIZE,
-    Handout,
-    build_handout,
-    failed_steps,
-    handout_steps,
-    render_key_frames,
-)
 from chainrule.publishing.katex import node_program
-from chainrule.publishing.manifest import install
+from chainrule.publishing.media import Context, Output, medium
 from chainrule.publishing.web_assets import package_dir
 from chainrule.settings.scene_settings import scene_settings
 from chainrule.system import require_graphics, require_tex
@@ -120,44 +105,16 @@ def handout(
     catalog, names = asked_scenes(scene_names)
     _require_tools(format_, no_frames)
 
-    spec = settings.network.spec()
-    derivation = build_derivation(spec)
-    plans = [(name, _step_ids(catalog, name, derivation)) for name in names]
-    handouts = [
-        Handout(name, spec.describe(), handout_steps(derivation, ids)) for name, ids in plans
-    ]
-    _refuse_failures(handouts, failed_steps)
-    with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as work_dir:
-        work = Path(work_dir)
-        if cache is not None:
-            handouts = [
-                _with_frames(
-                    handout_,
-                    settings,
-                    derivation,
-                    catalog,
-                    ids,
-                    resolution or FRAME_SIZE,
-                    cache,
-                    work / "frames",
-                )
-                for handout_, (_, ids) in zip(handouts, plans, strict=True)
-            ]
-        built = [
-            build_handout(handout_, format_, work / "built" / handout_.scene)
-            for handout_ in handouts
-        ]  # every file made before any is moved into place
-        written = _install_all(
-            built, [out / f"{h.scene}_handout.{format_}" for h in handouts], source
-        )
-    for path, handout_ in zip(written, handouts, strict=True):
-        frames = sum(step.frame is not None for step in handout_.steps)
-        click.echo(f"Wrote {path} ({len(handout_.steps)} steps, {frames} key frames).")
-
-
-def _step_ids(catalog: Any, name: str, derivation: Any) -> tuple[str, ...]:
-
-    return narrated_ids_of(catalog.scenes[name], derivation)
+    derivation = build_derivation(settings.network.spec())
+    handouts = medium("handout")
+    context = Context(
+        settings=settings, derivation=derivation, catalog=catalog, cache=cache, note=click.echo
+    )
+    output = Output(tuple(names), out, format_, requested=frozenset({"handout"}), size=resolution)
+    for path, item in zip(
+        handouts.publish(output, context), output.manifest["handouts"], strict=True
+    ):
+        click.echo(f"Wrote {path} ({item['steps']} steps, {item['key_frames']} key frames).")
 
 
 def _require_tools(format_: str, no_frames: bool) -> None:
@@ -168,58 +125,6 @@ def _require_tools(format_: str, no_frames: bool) -> None:
     if format_ == "html":
         node_program()
         package_dir("katex")
-
-
-def _refuse_failures(handouts: Sequence[Any], failed_steps: Any) -> None:
-    for handout_ in handouts:
-        failed = failed_steps(handout_)
-        if failed:
-            step = failed[0]
-            claim = next(c for c in step.certificate.claims if not c.holds)
-            raise VerificationFailed(
-                f"step {step.step_id} ({step.title}) failed "
-                f"verification: {claim.description}: {claim.failure}; "
-                f"no handout was written"
-            )
-
-
-def _with_frames(
-    handout_: Any,
-    settings: Any,
-    derivation: Any,
-    catalog: Any,
-    step_ids: Sequence[str],
-    size: tuple[int, int],
-    cache: Path,
-    folder: Path,
-) -> Any:
-
-    target = folder / handout_.scene
-    target.mkdir(parents=True)
-    click.echo(f"Drawing the key frames of {handout_.scene} at {size[0]}x{size[1]} ...")
-    frames = render_key_frames(
-        settings, derivation, catalog, handout_.scene, step_ids, size, cache, target
-    )
-    steps = tuple(replace(step, frame=frames.get(step.step_id)) for step in handout_.steps)
-    return replace(handout_, steps=steps)
-
-
-def _install_all(built: Sequence[Path], targets: Sequence[Path], source: str) -> list[Path]:
-    """Move each made file to its target (a copy beside it, then a rename)."""
-
-    for made, target in zip(built, targets, strict=True):
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(made, staged)
-            install(staged, target)
-        except OSError as error:
-            raise ConfigError(
-                f"{source}: cannot write into {target.parent}: {error.strerror or error}"
-            ) from None
-        finally:
-            staged.unlink(missing_ok=True)
-    return list(targets)
 
 
 __all__ = ["handout"]

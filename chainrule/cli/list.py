@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from chainrule.catalog import discover, estimated_seconds, format_duration, summary
+from chainrule.catalog import discover, estimated_seconds, summary
 from chainrule.cli.options import (
     config_option,
     debug_option,
@@ -13,6 +13,7 @@ from chainrule.cli.options import (
     network_overrides,
 )
 from chainrule.errors import RenderFailed
+from chainrule.publishing.chapters import timestamp
 from chainrule.settings.scene_settings import scene_settings
 from chainrule.system import require_graphics
 from chainrule.verification import build_derivation
@@ -42,4 +43,4 @@ def list_scenes(
     width = max(len(name) for name in catalog.scenes)
     for name, cls in catalog.scenes.items():
         seconds = estimated_seconds(cls, derivation, pacing)
-        click.echo(f"{name:<{width}}  ≈{format_duration(seconds):>5}  {summary(cls)}")
+        click.echo(f"{name:<{width}}  ≈{timestamp(round(seconds)):>5}  {summary(cls)}")

@@ -36,7 +36,8 @@ from chainrule.cli.options import (
 )
 from chainrule.cli.render import check_output_dir
 from chainrule.errors import ConfigError
-from chainrule.publishing.manifest import write_text_atomic
+from chainrule.files import write_text_atomic
+from chainrule.publishing.chapters import timestamp
 from chainrule.rendering.cache_folder import cache_root
 from chainrule.system import require_graphics
 from chainrule.verification import build_derivation
@@ -113,7 +114,7 @@ def script(
     _write(out, {"script.csv": csv_text, "script.md": md_text}, source)
     click.echo(
         f"Wrote {out / 'script.md'} and {out / 'script.csv'} ({len(lines)} steps"
-        + (f", {_minutes(sum(seconds.values()))} of speech" if seconds else "")
+        + (f", {timestamp(round(sum(seconds.values())))} of speech" if seconds else "")
         + ")."
     )
 
@@ -244,7 +245,8 @@ def script_markdown(
     voice = settings.voice
     total = sum(seconds.values())
     about = (
-        f" · about {_minutes(total)} of speech in the {voice.voice} voice at speed {voice.speed:g}"
+        f" · about {timestamp(round(total))} of speech in the {voice.voice} voice "
+        f"at speed {voice.speed:g}"
         if seconds
         else ""
     )
@@ -291,11 +293,6 @@ def script_markdown(
 
 def _tidy(text: str) -> str:
     return " ".join(text.split())
-
-
-def _minutes(seconds: float) -> str:
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _write(out: Path, files: dict[str, str], source: str) -> None:

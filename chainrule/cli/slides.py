@@ -10,7 +10,6 @@ the output folder and renamed into place at the end.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,21 +24,9 @@ from chainrule.cli.options import (
     network_overrides,
     scenes_to_render,
 )
-from chainrule.cli.render import (
-    ResolutionType,
-    check_output_dir,
-    chosen_cache_folder,
-)
-from chainrule.publishing.slides import (
-    DeckFormat,
-    convert_deck,
-    deck_stem,
-    install_outputs,
-    render_deck,
-    require_manim_slides,
-    staging_folder,
-)
-from chainrule.rendering.execution import work_folder
+from chainrule.cli.render import ResolutionType, check_output_dir, chosen_cache_folder
+from chainrule.publishing.media import Context, Output, medium
+from chainrule.publishing.slides import require_manim_slides
 from chainrule.settings.model import QUALITIES
 from chainrule.settings.scene_settings import scene_settings
 from chainrule.system import require_graphics, require_tex
@@ -128,32 +115,24 @@ def slides(
     seconds = verify_with_display(derivation, echo_steps=False)
     click.echo(f"Verified {len(derivation)} steps for {spec.describe()} ({seconds:.1f} s).")
     q = QUALITIES[quality or DEFAULT_QUALITY]
-    width, height = resolution or (q.width, q.height)
-    video = DeckFormat(width, height, q.fps)
-    verbosity = "INFO" if debug_enabled() else "WARNING"
-    with work_folder(cache) as work:
-        configs = []
-        for name in names:
-            click.echo(f"Rendering {name} as slides ({width}x{height}, {q.fps} fps) ...")
-            configs.append(
-                render_deck(
-                    settings, catalog.scenes[name], derivation, video, work, cache, verbosity
-                )
-            )
-        count = _count(configs)
-        with staging_folder(out) as staging:
-            made = convert_deck(configs, to, staging, deck_stem(names), title=_title(names))
-            written = install_outputs(made, out)
-    click.echo(f"Wrote {written[-1]}  ({count} slides)")
-
-
-def _title(names: Sequence[str]) -> str:
-    return "chainrule: " + ", ".join(names)
-
-
-def _count(configs: Sequence[Path]) -> int:
-
-    return sum(len(json.loads(path.read_text(encoding="utf-8"))["slides"]) for path in configs)
+    context = Context(
+        settings=settings,
+        derivation=derivation,
+        catalog=catalog,
+        cache=cache,
+        verbosity="INFO" if debug_enabled() else "WARNING",
+        note=click.echo,
+    )
+    output = Output(
+        tuple(names),
+        out,
+        to,
+        requested=frozenset({"slides"}),
+        size=resolution or (q.width, q.height),
+        fps=q.fps,
+    )
+    written = medium("slides").publish(output, context)
+    click.echo(f"Wrote {written[-1]}  ({output.manifest['slides']} slides)")
 
 
 __all__ = ["DEFAULT_QUALITY", "slides"]

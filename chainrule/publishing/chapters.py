@@ -41,6 +41,12 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from chainrule.files import install, write_text_atomic
+
+if TYPE_CHECKING:
+    from chainrule.publishing.medium import Context, Output
 
 import webvtt
 
@@ -266,13 +272,80 @@ def vtt_from_srt(path: str | Path) -> str:
     return captions.content
 
 
+# ---------------------------------------------------------------------- the media
+
+
+class CaptionsMedium:
+    """The subtitles next to a video (not png frames): ``<stem>.srt`` as rendered, and
+    ``<stem>.vtt`` (WebVTT, :func:`vtt_from_srt`); manifest keys ``subtitles`` and
+    ``captions``."""
+
+    name = "captions"
+
+    def applies_to(self, output: Output) -> bool:
+        return (
+            output.files is not None
+            and output.files.subtitles is not None
+            and output.format != "png"
+        )
+
+    def publish(self, output: Output, context: Context) -> list[Path]:
+
+        files = output.files
+        assert files is not None
+        assert files.subtitles is not None
+        srt = output.folder / f"{files.stem}.srt"
+        vtt = srt.with_suffix(".vtt")
+        install(Path(files.subtitles), srt)
+        write_text_atomic(vtt, vtt_from_srt(srt))
+        output.manifest.update(subtitles=srt.name, captions=vtt.name)
+        return [srt, vtt]
+
+
+class ChaptersMedium:
+    """A chapter list for a video site, ``<stem>_chapters.txt``, from a video's sections
+    (:func:`merge_sections`; mp4 and webm, not gif or png); manifest key ``chapters_file``,
+    ``None`` with ``chapters_note`` saying why for too short a video."""
+
+    name = "chapters"
+
+    def applies_to(self, output: Output) -> bool:
+        return output.files is not None and output.format in ("mp4", "webm")
+
+    def publish(self, output: Output, context: Context) -> list[Path]:
+
+        assert output.files is not None
+        marks, sections = output.manifest["sections"], output.files.sections
+        parts = [
+            Section(
+                ""
+                if index == 0 and mark["title"] in ("Title", context.first_title)
+                else mark["title"],
+                float(section.get("duration") or 0.0),
+                stage_of(section.get("type")),
+            )
+            for index, (mark, section) in enumerate(zip(marks, sections, strict=True))
+        ]
+        merged = merge_sections(parts)
+        target = output.folder / f"{output.files.stem}_chapters.txt"
+        if merged is None:
+            target.unlink(missing_ok=True)  # an earlier, longer render's list
+            output.manifest.update(chapters_file=None, chapters_note=too_short_reason(parts))
+            return []
+        write_text_atomic(target, chapters_text(merged))
+        output.manifest["chapters_file"] = target.name
+        return [target]
+
+
 __all__ = [
     "MAX_TITLE_LENGTH",
     "MIN_CHAPTERS",
     "MIN_CHAPTER_SECONDS",
     "STAGE_SECTION_TYPE",
     "UNTITLED",
+    "CaptionsMedium",
     "Chapter",
+    "ChaptersMedium",
     "Section",
     "chapters_text",
     "merge_sections",

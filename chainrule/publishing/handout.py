@@ -5,8 +5,8 @@ handout shows the title, the narration as shown on screen, the display math (the
 video typesets: the equation's parts and each of its ``lines``, joined as ``MathTex`` joins
 them), the key frame (the last frame of the step's section in the video) and the step's
 verification certificate (:meth:`derivations.Derivation.certificate`): per claim how it was
-checked. A claim whose check failed is printed as FAILED with the reason (the command itself
-refuses to write a handout with a failing step, see :mod:`chainrule.cli.handout`).
+checked. A claim whose check failed is printed as FAILED with the reason (the medium itself
+refuses to write a handout with a failing step, :func:`refuse_failures`).
 
 Two renderings of one :class:`Handout`:
 
@@ -17,32 +17,40 @@ Two renderings of one :class:`Handout`:
 * :func:`html_document` → one self-contained HTML file: formulas typeset ahead by KaTeX
   (:mod:`chainrule.publishing.katex`), its CSS and fonts inlined, frames as data URIs; no script, no
   network.
+
+Both are filled from templates (``handout.tex``, ``handout.html``, ``handout.css`` in
+:mod:`chainrule.publishing.templates`). :class:`HandoutMedium` is the handout as a medium
+(:mod:`chainrule.publishing.media`): ``chainrule handout`` asks the registry for it.
 """
 
 from __future__ import annotations
 
 import base64
-import html
-import os
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chainrule.errors import ConfigError, MissingDependency, RenderFailed
+from chainrule.catalog import narrated_ids_of
+from chainrule.errors import ConfigError, MissingDependency, RenderFailed, VerificationFailed
 from chainrule.exchange import VideoFormat
+from chainrule.files import install
 from chainrule.publishing.katex import render_many, stylesheet
-from chainrule.publishing.manifest import install, last_frame_png
+from chainrule.publishing.probing import last_frame_png
+from chainrule.publishing.templates import Markup, escape_html, read, render
 from chainrule.rendering.execution import run_plan, work_folder
 from chainrule.rendering.executors import LocalExecutor
 from chainrule.rendering.plan import build_plan
 from chainrule.settings.model import QUALITIES
 from chainrule.settings.texsafe import escape_tex
 from manim_adapter.sandbox import sandboxed_command
+
+if TYPE_CHECKING:
+    from chainrule.publishing.medium import Context, Output
 
 #: The handout formats.
 HANDOUT_FORMATS = ("pdf", "html")
@@ -247,51 +255,22 @@ def latex_text(text: str, where: str) -> str:
     return "".join(out)
 
 
-_PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[utf8]{inputenc}
-\usepackage{amsmath,amssymb}
-\usepackage[a4paper,margin=2cm]{geometry}
-\usepackage{graphicx}
-\usepackage{xcolor}
-\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.5em}
-\newsavebox{\chainruleformula}
-% a display formula, scaled down to the text width when it is wider
-\newcommand{\chainrulefit}[1]{\sbox{\chainruleformula}{$\displaystyle #1$}%
-  \ifdim\wd\chainruleformula>\linewidth
-    \resizebox{\linewidth}{!}{\usebox{\chainruleformula}}%
-  \else\usebox{\chainruleformula}\fi}
-\definecolor{chainruleok}{HTML}{1B7F3B}
-\definecolor{chainrulefail}{HTML}{C0392B}
-\usepackage[hidelinks,bookmarksnumbered]{hyperref}
-"""
-
-
 def latex_source(handout: Handout, frame_names: Mapping[str, str] | None = None) -> str:
     """The LaTeX document of ``handout``; ``frame_names`` gives each step's frame file name
     (relative to the document's folder)."""
     frame_names = frame_names or {}
-    lines = [
-        _PREAMBLE,
-        r"\begin{document}",
-        r"{\LARGE\bfseries "
-        + latex_text(f"{handout.scene}: the verified steps", "the scene name")
-        + r"}\par",
-        latex_text(
-            f"{handout.network} · {len(handout.steps)} steps. Each step shows "
-            f"its formulas as the video typesets them, its last frame, and how "
-            f"every claim in it was checked: exactly by sympy, and numerically "
-            f"at a reproducible random point (its seed).",
-            "the introduction",
-        )
-        + r"\par",
-    ]
+    lines = []
     if len(handout.steps) > CONTENTS_FROM:
         lines.append(r"{\small\setlength{\parskip}{0pt}\tableofcontents}")
     for step in handout.steps:
         lines += _latex_step(step, frame_names.get(step.step_id))
-    lines.append(r"\end{document}")
-    return "\n".join(lines) + "\n"
+    return render(
+        "handout.tex",
+        SCENE=Markup(latex_text(handout.scene, "the scene name")),
+        NETWORK=Markup(latex_text(handout.network, "the network")),
+        COUNT=Markup(str(len(handout.steps))),
+        BODY=Markup("\n".join(lines)),
+    )
 
 
 def _latex_step(step: HandoutStep, frame: str | None) -> list[str]:
@@ -388,27 +367,6 @@ def _first_error(folder: Path) -> str:
 
 # ---------------------------------------------------------------------- HTML
 
-_CSS = """
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; max-width: 52rem;
-       margin: 2rem auto; padding: 0 1.2rem; color: #1d1d1f; line-height: 1.5; }
-h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
-.intro { color: #444; }
-section.step { border-top: 1px solid #ccc; padding: 0.6rem 0 1rem; }
-section.step h2 { font-size: 1.25rem; margin: 0.6rem 0 0.1rem; }
-.step-id { font-family: monospace; color: #666; font-size: 0.85rem; }
-.formula { overflow-x: auto; overflow-y: hidden; font-size: 1.05rem; }
-.formula .katex-display { margin: 0.6em 0; }
-figure { margin: 0.6rem 0; text-align: center; }
-figure img { max-width: 78%; height: auto; border: 1px solid #ddd; }
-.certificate { background: #f5f7f5; border-left: 4px solid #1b7f3b; padding: 0.4rem 0.8rem;
-               font-size: 0.92rem; }
-.certificate.failed { background: #fbeeee; border-left-color: #c0392b; }
-.verdict { font-weight: bold; color: #1b7f3b; }
-.failed .verdict, .claim.failed .verdict { color: #c0392b; }
-.certificate ul { margin: 0.3rem 0 0; padding-left: 1.2rem; }
-@media print { section.step { break-inside: avoid; } }
-"""
-
 
 def html_document(handout: Handout) -> str:
     """One self-contained HTML page of ``handout`` (formulas typeset ahead by KaTeX, its CSS
@@ -416,28 +374,20 @@ def html_document(handout: Handout) -> str:
 
     texs = [formula for step in handout.steps for formula in step.formulas]
     rendered = iter(render_many(texs, display=True))
-    e = html.escape
-    body = [
-        f"<h1>{e(handout.scene)}: the verified steps</h1>",
-        f'<p class="intro">{e(handout.network)} · {len(handout.steps)} steps. Each step '
-        f"shows its formulas as the video typesets them, its last frame, and how every "
-        f"claim in it was checked: exactly by sympy, and numerically at a reproducible "
-        f"random point (its seed).</p>",
-    ]
-    for step in handout.steps:
-        body.append(_html_step(step, [next(rendered) for _ in step.formulas]))
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(handout.scene)} — handout</title>\n"
-        f"<style>{stylesheet()}</style>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+    steps = [_html_step(step, [next(rendered) for _ in step.formulas]) for step in handout.steps]
+    return render(
+        "handout.html",
+        SCENE=handout.scene,
+        NETWORK=handout.network,
+        COUNT=len(handout.steps),
+        KATEX_CSS=Markup(stylesheet()),
+        CSS=Markup(read("handout.css")),
+        STEPS=Markup("\n".join(steps)),
     )
 
 
 def _html_step(step: HandoutStep, formulas: Sequence[str]) -> str:
-    e = html.escape
+    e = escape_html
     parts = [
         f'<section class="step" id="{e(step.step_id)}">',
         f"<h2>{e(step.title)}</h2>",
@@ -457,7 +407,7 @@ def _html_step(step: HandoutStep, formulas: Sequence[str]) -> str:
 
 
 def _html_certificate(certificate: Any) -> str:
-    e = html.escape
+    e = escape_html
     state = "" if certificate.holds else " failed"
     verdict = verdict_word(certificate)
     out = [
@@ -506,20 +456,83 @@ def build_handout(handout: Handout, format_: str, work: Path) -> Path:
     return compile_pdf(latex_source(handout, names), work)
 
 
-def write_handout(handout: Handout, format_: str, target: Path) -> Path:
-    """Write ``handout`` as ``format_`` to ``target``: made in a temporary folder, then moved
-    into place with a rename (an interrupted run leaves no partial file); returns ``target``."""
+def refuse_failures(handouts: Sequence[Handout]) -> None:
+    """Raise :class:`~chainrule.errors.VerificationFailed` naming the first step (of any of
+    ``handouts``) whose certificate fails: no handout is made with a failing step."""
+    for handout in handouts:
+        failed = failed_steps(handout)
+        if failed:
+            step = failed[0]
+            claim = next(c for c in step.certificate.claims if not c.holds)
+            raise VerificationFailed(
+                f"step {step.step_id} ({step.title}) failed "
+                f"verification: {claim.description}: {claim.failure}; "
+                f"no handout was written"
+            )
 
-    with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as folder:
-        built = build_handout(handout, format_, Path(folder))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(built, staged)
-            install(staged, target)
-        finally:
-            staged.unlink(missing_ok=True)
-    return target
+
+class HandoutMedium:
+    """A handout of each scene of the output, ``<Scene>_handout.<format>`` (pdf or html),
+    with its key frames unless ``context.cache`` is ``None``; made when asked for
+    (``chainrule handout``). Every scene's steps are checked before anything is drawn, and
+    every handout is made (in a temporary folder) before any is moved into place. The
+    manifest key ``handouts`` lists per file its name and how many steps and key frames."""
+
+    name = "handout"
+
+    def applies_to(self, output: Output) -> bool:
+        return self.name in output.requested and output.format in HANDOUT_FORMATS
+
+    def publish(self, output: Output, context: Context) -> list[Path]:
+
+        derivation, catalog = context.derivation, context.catalog
+        network = context.settings.network.spec().describe()
+        plans = [
+            (name, narrated_ids_of(catalog.scenes[name], derivation)) for name in output.scenes
+        ]
+        handouts = [Handout(name, network, handout_steps(derivation, ids)) for name, ids in plans]
+        refuse_failures(handouts)
+        with tempfile.TemporaryDirectory(prefix="chainrule-handout-") as folder:
+            work = Path(folder)
+            built = []
+            for handout, (name, ids) in zip(handouts, plans, strict=True):
+                if context.cache is not None:
+                    handout = self._with_frames(handout, ids, output, context, work / "frames")
+                built.append((handout, build_handout(handout, output.format, work / name)))
+            made = []  # every file made before any is moved into place
+            output.folder.mkdir(parents=True, exist_ok=True)
+            for handout, path in built:
+                target = output.folder / f"{handout.scene}_handout.{output.format}"
+                install(path, target)
+                made.append(target)
+                frames = sum(step.frame is not None for step in handout.steps)
+                output.manifest.setdefault("handouts", []).append(
+                    {"path": target.name, "steps": len(handout.steps), "key_frames": frames}
+                )
+        return made
+
+    @staticmethod
+    def _with_frames(
+        handout: Handout, step_ids: Sequence[str], output: Output, context: Context, work: Path
+    ) -> Handout:
+        """``handout`` with each step's key frame, drawn at ``output.size``."""
+        size = output.size or FRAME_SIZE
+        target = work / handout.scene
+        target.mkdir(parents=True)
+        context.note(f"Drawing the key frames of {handout.scene} at {size[0]}x{size[1]} ...")
+        assert context.cache is not None
+        frames = render_key_frames(
+            context.settings,
+            context.derivation,
+            context.catalog,
+            handout.scene,
+            step_ids,
+            size,
+            context.cache,
+            target,
+        )
+        steps = tuple(replace(step, frame=frames.get(step.step_id)) for step in handout.steps)
+        return replace(handout, steps=steps)
 
 
 __all__ = [
@@ -528,6 +541,7 @@ __all__ = [
     "HANDOUT_FORMATS",
     "UNICODE_TEX",
     "Handout",
+    "HandoutMedium",
     "HandoutStep",
     "build_handout",
     "compile_pdf",
@@ -536,9 +550,9 @@ __all__ = [
     "html_document",
     "latex_source",
     "latex_text",
+    "refuse_failures",
     "render_key_frames",
     "section_frames",
     "step_formulas",
     "verdict_word",
-    "write_handout",
 ]

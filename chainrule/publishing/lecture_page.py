@@ -8,29 +8,38 @@ verification certificate (:meth:`derivations.Derivation.certificate`).
 
 KaTeX comes from the npm package (:mod:`chainrule.publishing.web_assets`), copied once into
 ``<output>/assets/katex/``; nothing is loaded from the network. Plain JavaScript, no build step.
-The page is written atomically (:func:`chainrule.publishing.manifest.write_text_atomic`).
+The page is written atomically (:func:`chainrule.files.write_text_atomic`).
 
 :func:`page_data` gathers what a page shows from a manifest entry, :func:`page_html` turns it
-into HTML (pure: every text is escaped), :func:`write_page` does both and writes the file.
+into HTML (pure: every text is escaped) by filling the templates ``lecture_page.html``,
+``.css`` and ``.js`` (:mod:`chainrule.publishing.templates`; the CSS and the script are inlined, so
+the
+page is one file), :func:`write_page` does both and writes the file.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import json
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from chainrule.publishing.chapters import timestamp
+from chainrule.publishing.templates import Markup, read, render
+from chainrule.publishing.templates import escape_html as _e
+
+if TYPE_CHECKING:
+    from chainrule.publishing.medium import Context, Output
 
 import srt
 
 from chainrule.catalog import discover, narrated_ids_of, summary
 from chainrule.errors import MissingDependency
-from chainrule.publishing.manifest import write_text_atomic
+from chainrule.files import write_text_atomic
 from chainrule.publishing.web_assets import copy_package_dist
 from derivations import NetworkSpec, derive
 
@@ -275,15 +284,6 @@ def _network_text(network: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------- HTML
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 def _json_for_script(data: object) -> str:
     """JSON safe inside a ``<script>`` element (no ``<``, ``>``, ``&`` can end it)."""
     text = json.dumps(data, ensure_ascii=False)
@@ -301,7 +301,7 @@ def _chapter_items(data: PageData) -> str:
     for number, chapter in enumerate(data.chapters):
         items.append(
             f'<li><button type="button" class="chapter" data-chapter="{number}" '
-            f'data-seek="{chapter.start}"><span class="time">{_clock(chapter.start)}</span>'
+            f'data-seek="{chapter.start}"><span class="time">{timestamp(chapter.start)}</span>'
             f'<span class="name">{_e(chapter.title)}</span></button></li>'
         )
     return "\n".join(items)
@@ -352,7 +352,7 @@ def _step_card(step: StepView, chapter: int) -> str:
         f'<article class="step" data-step="{_e(step.id)}" data-chapter="{chapter}" '
         f'data-start="{step.start}">\n'
         f'<header><h3>{_e(step.title)}</h3><button type="button" class="play" '
-        f'data-seek="{step.start}" title="Play from here">▶ {_clock(step.start)}</button>'
+        f'data-seek="{step.start}" title="Play from here">▶ {timestamp(step.start)}</button>'
         f"</header>\n{formulas}\n"
         f'<div class="certificate {"ok" if step.holds else "failed"}">'
         f'<span class="mark">{mark}</span> <strong>{verdict}</strong>: '
@@ -377,23 +377,27 @@ def page_html(data: PageData) -> str:
         "steps": [{"id": s.id, "start": s.start} for c in data.chapters for s in c.steps],
         "duration": data.duration,
     }
-    replacements = {
-        "TITLE": _e(f"{data.heading} · chainrule lecture"),
-        "HEADING": _e(data.heading),
-        "SUMMARY": _e(data.summary),
-        "NETWORK": _e(data.network),
-        "DURATION": _clock(data.duration),
-        "VIDEO": _e(data.video),
-        "KATEX": _e(data.katex),
-        "CHAPTERS": _chapter_items(data),
-        "TRANSCRIPT": _transcript(data),
-        "STEPS": _steps(data),
-        "DATA": _json_for_script(payload),
-        "BACKGROUND": _e(data.background),
-        "OK": _e(data.ok_colour),
-        "ERROR": _e(data.error_colour),
-    }
-    return re.sub(r"@@([A-Z]+)@@", lambda m: replacements[m.group(1)], TEMPLATE)
+    style = render(
+        "lecture_page.css",
+        BACKGROUND=data.background,
+        OK=data.ok_colour,
+        ERROR=data.error_colour,
+    )
+    return render(
+        "lecture_page.html",
+        HEADING=data.heading,
+        SUMMARY=data.summary,
+        NETWORK=data.network,
+        DURATION=timestamp(data.duration),
+        VIDEO=data.video,
+        KATEX=data.katex,
+        CHAPTERS=Markup(_chapter_items(data)),
+        TRANSCRIPT=Markup(_transcript(data)),
+        STEPS=Markup(_steps(data)),
+        DATA=Markup(_json_for_script(payload)),
+        STYLE=Markup(style),
+        SCRIPT=Markup(read("lecture_page.js")),
+    )
 
 
 # ---------------------------------------------------------------------- writing
@@ -428,211 +432,19 @@ def write_page(entry: dict[str, Any], output_dir: Path, summary: str | None = No
     return target
 
 
-TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="chainrule">
-<title>@@TITLE@@</title>
-<link rel="stylesheet" href="@@KATEX@@/katex.min.css">
-<style>
-:root { --bg: @@BACKGROUND@@; --panel: #1b1d22; --line: #2c2f36; --text: #e8e8e8;
-  --muted: #9aa0a8; --accent: #56B4E9; --ok: @@OK@@; --error: @@ERROR@@;
-  --spoken: rgba(86, 180, 233, 0.22); }
-* { box-sizing: border-box; }
-html { background: var(--bg); color: var(--text); }
-body { margin: 0 auto; max-width: 1400px; padding: 20px 24px 48px;
-  font: 17px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-header.page h1 { margin: 0; font-size: 1.7rem; font-weight: 650; letter-spacing: .01em; }
-header.page p { margin: 4px 0 0; color: var(--muted); }
-header.page .meta { font-size: .9rem; }
-main { display: grid; grid-template-columns: minmax(0, 1.7fr) minmax(280px, 1fr);
-  grid-template-areas: "player aside" "steps aside"; column-gap: 24px; margin-top: 18px;
-  align-items: start; }
-.player { grid-area: player; }
-aside { grid-area: aside; }
-.steps-area { grid-area: steps; }
-.player video { width: 100%; aspect-ratio: 16 / 9; background: #000; border-radius: 10px;
-  display: block; }
-aside { position: sticky; top: 12px; display: flex; flex-direction: column; gap: 16px;
-  max-height: calc(100vh - 24px); }
-section.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px;
-  padding: 12px 14px; min-height: 0; }
-section.panel h2 { margin: 0 0 8px; font-size: .8rem; text-transform: uppercase;
-  letter-spacing: .12em; color: var(--muted); font-weight: 600; }
-ol.chapters { list-style: none; margin: 0; padding: 0; }
-button { font: inherit; color: inherit; cursor: pointer; }
-.chapter { display: flex; gap: 12px; width: 100%; text-align: left; background: none;
-  border: 0; border-radius: 6px; padding: 6px 8px; }
-.chapter:hover, .chapter:focus-visible { background: #262a31; outline: none; }
-.chapter .time { color: var(--accent); font-variant-numeric: tabular-nums; min-width: 3.2em; }
-.chapter.current { background: #23303b; }
-.chapter.current .name { font-weight: 600; }
-.transcript-panel { display: flex; flex-direction: column; flex: 1 1 auto; }
-#transcript { overflow-y: auto; max-height: 46vh; line-height: 1.75; padding-right: 4px;
-  position: relative; }
-#transcript p { margin: 0 0 .8em; }
-.cue { border-radius: 4px; padding: 1px 2px; cursor: pointer; transition: background .15s; }
-.cue:hover { background: #262a31; }
-.cue.spoken { background: var(--spoken); color: #fff; box-shadow: 0 0 0 2px var(--spoken); }
-h2.steps-title { margin: 26px 0 10px; font-size: 1.15rem; }
-.step { background: var(--panel); border: 1px solid var(--line); border-left: 4px solid
-  var(--line); border-radius: 10px; padding: 12px 16px; margin: 0 0 14px; }
-.step.current { border-left-color: var(--accent); }
-.step header { display: flex; align-items: baseline; justify-content: space-between; gap: 12px; }
-.step h3 { margin: 0; font-size: 1.08rem; font-weight: 600; }
-.play { background: #262a31; border: 1px solid var(--line); border-radius: 999px;
-  padding: 2px 10px; font-size: .85rem; color: var(--accent); white-space: nowrap; }
-.formula { overflow-x: auto; overflow-y: hidden; margin: 8px 0; padding: 4px 0;
-  font-size: 1.12rem; }
-.formula code { color: var(--muted); white-space: pre-wrap; word-break: break-all; }
-.formula .katex-display { margin: .4em 0; }
-.certificate { font-size: .92rem; color: var(--muted); border-top: 1px solid var(--line);
-  padding-top: 8px; }
-.certificate .mark, .certificate strong { color: var(--ok); }
-.certificate.failed .mark, .certificate.failed strong { color: var(--error); }
-.certificate .summary { color: var(--text); }
-details { margin-top: 4px; }
-summary { cursor: pointer; color: var(--accent); }
-ul.claims { margin: 6px 0 0; padding-left: 1.2em; }
-ul.claims li { margin: 3px 0; }
-ul.claims .what { color: var(--text); }
-ul.claims .what::after { content: " — "; color: var(--muted); }
-ul.claims li.failed .how { color: var(--error); }
-.muted { color: var(--muted); }
-footer { margin-top: 28px; color: var(--muted); font-size: .85rem; }
-@media (max-width: 900px) {
-  main { grid-template-columns: minmax(0, 1fr); grid-template-areas: "player" "aside" "steps"; }
-  aside { position: static; max-height: none; margin-top: 16px; }
-}
-</style>
-</head>
-<body>
-<header class="page">
-<h1>@@HEADING@@</h1>
-<p>@@SUMMARY@@</p>
-<p class="meta">@@NETWORK@@ · @@DURATION@@ · every formula below was checked by chainrule</p>
-</header>
-<main>
-<div class="player"><video id="video" controls preload="auto" playsinline src="@@VIDEO@@">
-</video></div>
-<section class="steps-area"><h2 class="steps-title">Steps and their certificates</h2>
-<div id="steps">
-@@STEPS@@
-</div></section>
-<aside>
-<section class="panel"><h2>Chapters</h2><ol class="chapters" id="chapters">
-@@CHAPTERS@@
-</ol></section>
-<section class="panel transcript-panel"><h2>Transcript</h2>
-<div id="transcript">@@TRANSCRIPT@@</div></section>
-</aside>
-</main>
-<footer>Made with chainrule from verified derivation steps. Works offline.</footer>
-<script id="lecture-data" type="application/json">@@DATA@@</script>
-<script src="@@KATEX@@/katex.min.js"></script>
-<script>
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("lecture-data").textContent);
-  var video = document.getElementById("video");
-  var box = document.getElementById("transcript");
-  var cueEls = Array.prototype.slice.call(document.querySelectorAll(".cue"));
-  var chapterEls = Array.prototype.slice.call(document.querySelectorAll(".chapter"));
-  var stepEls = Array.prototype.slice.call(document.querySelectorAll(".step"));
+class LecturePageMedium:
+    """The lecture page next to a narrated or silent video (mp4, webm): chapters, transcript,
+    every step's formula and certificate (:func:`write_page`); manifest key ``page``."""
 
-  // Subtitles from the same cues as the transcript: a <track src="x.vtt"> is refused on a page
-  // opened from a file (no network, no server), a track built here is not.
-  function addSubtitles() {
-    if (!video.addTextTrack || !window.VTTCue || !data.cues.length) { return; }
-    var track = video.addTextTrack("subtitles", "English", "en");
-    data.cues.forEach(function (c) { track.addCue(new VTTCue(c.start, c.end, c.text)); });
-    track.mode = "showing";
-  }
-  addSubtitles();
+    name = "lecture-page"
 
-  function typeset() {
-    if (!window.katex) { return; }
-    document.querySelectorAll(".formula[data-tex]").forEach(function (el) {
-      var options = { displayMode: true, throwOnError: true };
-      try { katex.render(el.dataset.tex, el, options); return; } catch (e) { /* plain next */ }
-      try { katex.render(el.dataset.plain, el, options); return; } catch (e) { /* below */ }
-      options.throwOnError = false;
-      katex.render(el.dataset.plain, el, options);
-    });
-  }
+    def applies_to(self, output: Output) -> bool:
+        return output.format in ("mp4", "webm") and bool(output.manifest.get("path"))
 
-  function lastStarted(items, t) {
-    var found = -1;
-    for (var i = 0; i < items.length; i++) { if (items[i].start <= t + 0.001) { found = i; } }
-    return found;
-  }
-
-  function cueAt(t) {
-    for (var i = 0; i < data.cues.length; i++) {
-      if (data.cues[i].start <= t && t < data.cues[i].end) { return i; }
-    }
-    return -1;
-  }
-
-  function mark(elements, index, name) {
-    elements.forEach(function (el, i) {
-      var on = i === index;
-      el.classList.toggle(name, on);
-      if (on) { el.setAttribute("aria-current", "true"); } else {
-        el.removeAttribute("aria-current"); }
-    });
-  }
-
-  var shownCue = -2;
-  function refresh() {
-    var t = video.currentTime;
-    var k = cueAt(t);
-    if (k !== shownCue) {
-      shownCue = k;
-      mark(cueEls, k, "spoken");
-      if (k >= 0) { keepVisible(cueEls[k]); }
-    }
-    mark(chapterEls, lastStarted(data.chapters, t), "current");
-    mark(stepEls, lastStarted(data.steps, t), "current");
-  }
-
-  function keepVisible(el) {
-    var top = el.offsetTop;  // #transcript is positioned: offsets are within it
-    if (top < box.scrollTop || top + el.offsetHeight > box.scrollTop + box.clientHeight) {
-      box.scrollTop = Math.max(0, top - box.clientHeight / 3);
-    }
-  }
-
-  function seek(t) {
-    video.currentTime = t;
-    refresh();
-  }
-
-  document.querySelectorAll("[data-seek]").forEach(function (el) {
-    el.addEventListener("click", function (event) {
-      event.preventDefault();
-      seek(parseFloat(el.dataset.seek));
-    });
-  });
-
-  function follow() {
-    refresh();
-    if (!video.paused && !video.ended) { window.requestAnimationFrame(follow); }
-  }
-  ["timeupdate", "seeking", "seeked", "loadedmetadata"].forEach(function (name) {
-    video.addEventListener(name, refresh);
-  });
-  video.addEventListener("play", function () { window.requestAnimationFrame(follow); });
-
-  typeset();
-  refresh();
-})();
-</script>
-</body>
-</html>
-"""
+    def publish(self, output: Output, context: Context) -> list[Path]:
+        page = write_page(output.manifest, output.folder, context.summary)
+        output.manifest["page"] = page.name
+        return [page]
 
 
 __all__ = [
@@ -640,6 +452,7 @@ __all__ = [
     "Chapter",
     "Claim",
     "Cue",
+    "LecturePageMedium",
     "PageData",
     "StepView",
     "assign_steps",

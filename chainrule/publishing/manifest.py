@@ -3,20 +3,19 @@
 Every file appears in one step (``os.replace`` of a complete file), so the output folder never
 holds half-written output: a reader sees the old file or the new one. ``manifest.json`` lists,
 per output, its path, duration, resolution, fps, sections (one per step, with start times),
-its captions (``.srt`` and WebVTT ``.vtt``) and its video chapters file (sections merged into
-chapters a video site accepts, :mod:`chainrule.publishing.chapters`), the config and the versions
-used;
-renders of other scenes already listed there are kept.
+the config and the versions used, and what the media made from it added
+(:mod:`chainrule.publishing.media`:
+its captions, ``.srt`` and WebVTT ``.vtt``; its video chapters file, sections merged into
+chapters a video site accepts, :mod:`chainrule.publishing.chapters`; its lecture page); renders of
+other
+scenes already listed there are kept.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import errno
 import json
-import os
 import platform
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,91 +23,13 @@ import sympy
 
 from chainrule import __version__
 from chainrule.exchange import RenderedFiles
-from chainrule.publishing.chapters import (
-    Section,
-    chapters_text,
-    merge_sections,
-    stage_of,
-    too_short_reason,
-    vtt_from_srt,
-)
+from chainrule.files import install, write_text_atomic
+from chainrule.publishing.chapters import timestamp
+from chainrule.publishing.media import Context, Output, applicable
+from chainrule.publishing.probing import last_frame_png, probe
 from chainrule.rendering.cache_folder import cache_root, key_of, locked
 
 MANIFEST = "manifest.json"
-
-
-# ---------------------------------------------------------------------- atomic files
-
-
-def install(source: Path, target: Path) -> None:
-    """Move ``source`` to ``target`` atomically (copying first across file systems)."""
-    try:
-        os.replace(source, target)
-        return
-    except OSError as error:
-        if error.errno != errno.EXDEV:
-            raise
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def write_text_atomic(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary file and a rename."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-# ---------------------------------------------------------------------- media facts
-
-
-def probe(path: Path) -> dict[str, Any]:
-    """Duration (s), resolution and fps of a video, read with PyAV."""
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        # base_rate: the rate frames are timed on; a held still frame (manim_adapter.fastwrite)
-        # lowers the average rate, not the frame rate
-        rate = stream.base_rate or stream.guessed_rate or stream.average_rate
-        fps = float(rate) if rate else None
-        if container.duration is not None:
-            duration = container.duration / av.time_base
-        elif stream.duration is not None:
-            duration = float(stream.duration * stream.time_base)
-        else:
-            frames = sum(1 for _ in container.decode(video=0))
-            duration = frames / fps if fps else 0.0
-        return {
-            "duration": round(float(duration), 3),
-            "resolution": [stream.codec_context.width, stream.codec_context.height],
-            "fps": round(fps, 3) if fps else None,
-        }
-
-
-def last_frame_png(video: Path, target: Path) -> None:
-    """Save the last frame of ``video`` as a PNG at ``target`` (atomically)."""
-    import av
-
-    last = None
-    with av.open(str(video)) as container:
-        for frame in container.decode(video=0):
-            last = frame
-    if last is None:
-        raise RuntimeError(f"{video} has no frames")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp.png")
-    try:
-        last.to_image().save(temporary, format="PNG")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def chapters(sections: list[dict[str, Any]], first_title: str) -> list[dict[str, Any]]:
@@ -118,39 +39,9 @@ def chapters(sections: list[dict[str, Any]], first_title: str) -> list[dict[str,
         title = section.get("name") or "unnamed"
         if title == "autocreated":  # Manim's name for what comes before the first section
             title = first_title
-        result.append({"title": title, "start": round(start, 3), "timestamp": _timestamp(start)})
+        result.append({"title": title, "start": round(start, 3), "timestamp": timestamp(start)})
         start += float(section.get("duration") or 0.0)
     return result
-
-
-def _timestamp(seconds: float) -> str:
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def _video_chapters(
-    sections: list[dict[str, Any]], first_title: str, output_dir: Path, stem: str
-) -> dict[str, Any]:
-    """Write ``<stem>_chapters.txt`` (valid video chapters, :func:`merge_sections`) and return
-    its manifest keys; ``chapters_file`` is ``None``, with the reason, for too short a video."""
-    parts = [
-        Section(
-            "" if index == 0 and mark["title"] in ("Title", first_title) else mark["title"],
-            float(section.get("duration") or 0.0),
-            stage_of(section.get("type")),
-        )
-        for index, (mark, section) in enumerate(
-            zip(chapters(sections, first_title), sections, strict=True)
-        )
-    ]
-    merged = merge_sections(parts)
-    name = f"{stem}_chapters.txt"
-    if merged is None:
-        (output_dir / name).unlink(missing_ok=True)  # an earlier, longer render's list
-        return {"chapters_file": None, "chapters_note": too_short_reason(parts)}
-    write_text_atomic(output_dir / name, chapters_text(merged))
-    return {"chapters_file": name}
 
 
 def versions() -> dict[str, str]:
@@ -180,8 +71,10 @@ def publish(
     first_title: str,
     summary: str | None = None,
 ) -> dict[str, Any]:
-    """Install ``result``'s files into ``output_dir``; return its manifest entry (``summary``:
-    the scene's one-line description for its lecture page; ``None`` looks it up)."""
+    """Install ``result``'s files into ``output_dir``, then make every medium that applies to
+    it (:func:`chainrule.publishing.media.applicable`, in the registry's order); return its manifest
+    entry (``summary``: the scene's one-line description for its lecture page; ``None``
+    looks it up)."""
     assert result.video is not None
     output_dir.mkdir(parents=True, exist_ok=True)
     video = Path(result.video)
@@ -198,13 +91,6 @@ def publish(
         entry["path"] = frames[0] if frames else None
         entry["frames"] = frames
     else:
-        if result.subtitles is not None:
-            install(Path(result.subtitles), output_dir / f"{result.stem}.srt")
-            entry["subtitles"] = f"{result.stem}.srt"
-            write_text_atomic(
-                output_dir / f"{result.stem}.vtt", vtt_from_srt(output_dir / f"{result.stem}.srt")
-            )
-            entry["captions"] = f"{result.stem}.vtt"
         target = output_dir / f"{result.stem}{video.suffix}"
         install(video, target)
         entry["path"] = target.name
@@ -212,17 +98,17 @@ def publish(
     entry.update(facts)
     entry["sections"] = marks
     entry["chapters"] = "\n".join(f"{mark['timestamp']} {mark['title']}" for mark in marks)
-    if output_format in ("mp4", "webm"):  # chapters for a video site; not for gif or png
-        entry.update(_video_chapters(sections, first_title, output_dir, result.stem))
+    if output_format in ("mp4", "webm"):
         entry["audio"] = result.extra.get("audio")  # None: a silent video
     entry["render_seconds"] = round(result.render_seconds, 2)
     entry["rendered_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     entry["config"] = config
     entry["versions"] = versions()
-    if output_format in ("mp4", "webm"):  # the lecture page: chapters, transcript, certificates
-        from chainrule.publishing.lecture_page import write_page  # until media are registered
-
-        entry["page"] = write_page(entry, output_dir, summary).name
+    # the media (captions, video chapters, the lecture page, ...) add their files and keys
+    output = Output((result.scene,), output_dir, output_format, entry, result)
+    context = Context(first_title=first_title, summary=summary)
+    for medium in applicable(output):
+        medium.publish(output, context)
     return entry
 
 
@@ -249,14 +135,4 @@ def update_manifest(
     return target
 
 
-__all__ = [
-    "MANIFEST",
-    "chapters",
-    "install",
-    "last_frame_png",
-    "probe",
-    "publish",
-    "update_manifest",
-    "versions",
-    "write_text_atomic",
-]
+__all__ = ["MANIFEST", "chapters", "publish", "update_manifest", "versions"]

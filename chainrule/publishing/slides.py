@@ -12,7 +12,7 @@ Manim renders the variant in this process (:func:`render_deck`); manim-slides sa
 slides' videos and a JSON configuration per scene, and its converters
 (:func:`convert_deck`) make from them
 
-* ``html``: a reveal.js deck from our own small template (:data:`TEMPLATE`), the videos in
+* ``html``: a reveal.js deck from our own small template (:data:`TEMPLATE`, a file), the videos in
   ``<stem>_assets/`` and reveal.js (``dist`` and the notes plugin, from the npm package, see
   :mod:`chainrule.publishing.web_assets`) in ``reveal.js/`` next to it: nothing is loaded from a
   network
@@ -21,15 +21,19 @@ slides' videos and a JSON configuration per scene, and its converters
 * ``pdf``: one page per step, the step's last frame.
 
 Everything is built in a hidden folder inside the output folder and renamed into place at the
-end (:func:`install_outputs`), so an interrupted run leaves no partial deck.
+end (:func:`chainrule.files.install_outputs`), so an interrupted run leaves no partial
+deck.
+
+:class:`SlidesMedium` is the deck as a medium (:mod:`chainrule.publishing.media`): ``chainrule
+slides``
+asks the registry for it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,13 +44,17 @@ from typing import TYPE_CHECKING, Any
 from chainrule.catalog import scene_path
 from chainrule.errors import MissingDependency
 from chainrule.exchange import RenderUnit
+from chainrule.files import install_outputs, private_folder
+from chainrule.publishing.templates import read
 from chainrule.publishing.web_assets import copy_package_dist, package_dir
 from chainrule.rendering.cache_folder import free_slot
 from chainrule.rendering.drawing import manim_config, scene_class
+from chainrule.rendering.execution import work_folder
 from chainrule.settings.scene_settings import scene_settings
 from manim_adapter.sandbox import latex_sandbox
 
 if TYPE_CHECKING:
+    from chainrule.publishing.medium import Context, Output
     from chainrule.settings.model import Settings
     from derivations import Derivation
     from derivations.steps import Step
@@ -55,48 +63,12 @@ if TYPE_CHECKING:
 TARGETS = ("html", "pptx", "pdf")
 #: The command that installs the slides extra.
 INSTALL = "pip install 'chainrule[slides]'"
-#: Our reveal.js template (Jinja, rendered by manim-slides' html converter, which passes the
-#: presentations, ``assets_dir``, ``prefix``, ``cdn_url`` and ``title``): each slide's video
-#: as its background, its notes as plain (escaped) text for the speaker view, reveal.js from
-#: the relative ``cdn_url`` folder next to the HTML.
-TEMPLATE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="chainrule slides (manim-slides, reveal.js)">
-<title>{{ title|e }}</title>
-<link rel="stylesheet" href="{{ cdn_url }}/dist/reveal.css">
-<link rel="stylesheet" href="{{ cdn_url }}/dist/theme/black.css">
-</head>
-<body>
-<div class="reveal"><div class="slides">
-{% for presentation in presentation_configs %}
-{% set outer = loop %}
-{% for slide in presentation.slides %}
-<section data-background-color="{{ presentation.background_color }}"
-  data-background-video="{{ assets_dir }}/{{ prefix(outer.index0) ~ slide.file.name }}"
-  data-background-video-muted data-background-size="contain"
-  {% if slide.loop %}data-background-video-loop{% endif %}>
-{% if slide.notes %}<aside class="notes">{{ slide.notes|e }}</aside>{% endif %}
-</section>
-{% endfor %}
-{% endfor %}
-</div></div>
-<script src="{{ cdn_url }}/dist/reveal.js"></script>
-<script src="{{ cdn_url }}/plugin/notes/notes.js"></script>
-<script>
-Reveal.initialize({
-  plugins: [RevealNotes],
-  width: {{ presentation_configs[0].resolution[0] }},
-  height: {{ presentation_configs[0].resolution[1] }},
-  margin: 0, controls: true, progress: true, slideNumber: "c/t", hash: true,
-  transition: "none", backgroundTransition: "none"
-});
-</script>
-</body>
-</html>
-"""
+#: Our reveal.js template (Jinja, package data in :mod:`chainrule.publishing.templates`, rendered by
+#: manim-slides' html converter, which passes the presentations, ``assets_dir``, ``prefix``,
+#: ``cdn_url`` and ``title``): each slide's video as its background, its notes as plain
+#: (escaped) text for the speaker view, reveal.js from the relative ``cdn_url`` folder next to
+#: the HTML.
+TEMPLATE = "slides.html"
 #: The folder next to the HTML that holds reveal.js.
 REVEAL_FOLDER = "reveal.js"
 
@@ -291,14 +263,15 @@ def convert_deck(
 
 @lru_cache(maxsize=1)
 def _offline_reveal() -> type:
-    """manim-slides' html converter with :data:`TEMPLATE` (and no ``offline`` download)."""
+    """manim-slides' html converter with our template :data:`TEMPLATE` (and no ``offline``
+    download)."""
     from manim_slides.convert import RevealJS
 
     class OfflineRevealJS(RevealJS):
         """RevealJS rendering chainrule's template."""
 
         def load_template(self) -> str:
-            return TEMPLATE
+            return read(TEMPLATE)
 
     return OfflineRevealJS
 
@@ -329,35 +302,63 @@ def copy_reveal(target: Path) -> Path:
     return target
 
 
-@contextmanager
-def staging_folder(out: Path) -> Iterator[Path]:
-    """A hidden folder inside ``out`` (same file system, so finished files are renamed into
-    place), removed afterwards whatever happens."""
-    out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".slides-", dir=out))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def deck_title(names: Sequence[str]) -> str:
+    """The title of a deck of the scenes ``names``.
+
+    >>> deck_title(["FoldBack", "WhyTranspose"])
+    'chainrule: FoldBack, WhyTranspose'
+    """
+    return "chainrule: " + ", ".join(names)
 
 
-def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
-    """Rename each file or folder of ``made`` (in a staging folder inside ``out``) to the same
-    name in ``out``, in order, replacing what was there (an old folder is moved aside first
-    and removed after); the last one (the deck's main file) goes last. Returns the targets."""
-    targets = []
-    for source in made:
-        target = out / source.name
-        if source.is_dir():
-            old = source.with_name(f".old-{source.name}")
-            if target.exists():
-                os.replace(target, old)
-            os.replace(source, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(source, target)
-        targets.append(target)
-    return targets
+def slide_count(configs: Sequence[Path]) -> int:
+    """How many slides the manim-slides configurations ``configs`` hold."""
+    return sum(len(json.loads(path.read_text(encoding="utf-8"))["slides"]) for path in configs)
+
+
+class SlidesMedium:
+    """The output's scenes as one deck, ``<stem>_slides.<format>`` (html, pptx, pdf), one
+    slide per narrated step, rendered at ``output.size`` and ``output.fps``; made when asked
+    for (``chainrule slides``). The deck is converted in a hidden folder inside
+    ``output.folder`` and renamed into place, its main file last. Manifest key ``slides``:
+    how many slides."""
+
+    name = "slides"
+
+    def applies_to(self, output: Output) -> bool:
+        return self.name in output.requested and output.format in TARGETS
+
+    def publish(self, output: Output, context: Context) -> list[Path]:
+
+        if output.size is None or output.fps is None or context.cache is None:
+            raise ValueError("slides are drawn at output.size and output.fps, in context.cache")
+        width, height = output.size
+        video = DeckFormat(width, height, output.fps)
+        with work_folder(context.cache) as work:
+            configs = []
+            for name in output.scenes:
+                context.note(f"Rendering {name} as slides ({width}x{height}, {output.fps} fps) ...")
+                configs.append(
+                    render_deck(
+                        context.settings,
+                        context.catalog.scenes[name],
+                        context.derivation,
+                        video,
+                        work,
+                        context.cache,
+                        context.verbosity,
+                    )
+                )
+            output.manifest["slides"] = slide_count(configs)
+            with private_folder(output.folder, ".slides-") as staging:
+                made = convert_deck(
+                    configs,
+                    output.format,
+                    staging,
+                    deck_stem(output.scenes),
+                    title=deck_title(output.scenes),
+                )
+                return install_outputs(made, output.folder)
 
 
 __all__ = [
@@ -367,13 +368,14 @@ __all__ = [
     "TEMPLATE",
     "DeckFormat",
     "SlidesExtraMissing",
+    "SlidesMedium",
     "StepSlides",
     "convert_deck",
     "copy_reveal",
     "deck_stem",
-    "install_outputs",
+    "deck_title",
     "render_deck",
     "require_manim_slides",
     "slide_class",
-    "staging_folder",
+    "slide_count",
 ]

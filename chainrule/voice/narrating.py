@@ -26,7 +26,7 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainrule.exchange import RenderedFiles
-from chainrule.publishing.manifest import probe
+from chainrule.publishing.probing import probe
 from chainrule.settings.model import Settings
 from chainrule.voice.choose import engine_for
 from chainrule.voice.engines import Engine, EngineIdentity, Speech
