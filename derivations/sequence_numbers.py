@@ -32,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 import sympy
 
+from .activations import activation
 from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
 from .display import (
     EQUALS,
@@ -45,7 +46,6 @@ from .display import (
 )
 from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
 from .formulas import composite
-from .functions import activation
 from .network import Network
 from .notation import shape_tex, size_tex
 from .numeric import evaluate
@@ -130,7 +130,7 @@ def _forward(
     spec_layers: int, act_name: str, params: Mapping[str, np.ndarray], z1: np.ndarray
 ) -> dict[str, np.ndarray]:
     """``Z[l]``, ``A[l]`` for every layer from ``Z[1]`` (numpy; the output is sigmoid)."""
-    g = activation(act_name).g._imp_
+    g = activation(act_name).numeric
     out = {"Z1": z1, "A1": np.asarray(g(z1), dtype=float)}
     for layer in range(2, spec_layers + 1):
         z = params[f"W{layer}"] @ out[f"A{layer - 1}"] + params[f"b{layer}"]
@@ -169,7 +169,7 @@ def _draw(net: Network, rng: np.random.Generator) -> dict[str, np.ndarray] | Non
         arrays["dZ2"], arrays["Y"] = dz2, a2 - dz2
     else:
         y = rng.integers(0, 2, size=shapes["Y"]).astype(float)
-        gprime = activation(spec.activation).gprime._imp_
+        gprime = activation(spec.activation).numeric_slope
         dz = forward[f"A{last}"] - y
         for layer in range(last - 1, 1, -1):
             dz = (arrays[f"W{layer + 1}"].T @ dz) * gprime(forward[f"Z{layer}"])
@@ -182,7 +182,7 @@ def _chain_value(arrays: Mapping[str, np.ndarray], act_name: str, transposed: bo
     ``transposed``)."""
     i, j = PICKED
     w, dz = arrays["W2"], arrays["dZ2"]
-    slope = float(activation(act_name).gprime._imp_(arrays["Z1"][i, j]))
+    slope = float(activation(act_name).numeric_slope(arrays["Z1"][i, j]))
     weights = w[:, i] if transposed else w[i, :]
     return float(sum(dz[k, j] * weights[k] for k in range(dz.shape[0])) * slope)
 

@@ -13,6 +13,7 @@ from itertools import pairwise
 import sympy
 
 from . import notation
+from .activations import Z
 from .claims import Claim, DerivativeClaim, EqualityClaim
 from .display import (
     COST,
@@ -28,7 +29,7 @@ from .display import (
 )
 from .formula import Node, to_parts
 from .formulas import composite, fold_claims
-from .functions import Z, bce, sigma
+from .functions import bce, sigma
 from .network import Network
 from .sequence_dz import badges_for
 from .steps import Highlight, Stage, Step
