@@ -27,16 +27,17 @@ from .formula import (
 from .formulas import formulas_with, gradient_names
 from .network import Network, numpy_algebra, random_network, shapes
 from .sequence_dz import dz_sequence
-from .sequence_network import with_network_steps
-from .sequence_numbers import NUMBERS_SEED, numbers_sequence, vector_sequence
-from .sequence_other import (
+from .sequence_gradients import (
     bias_sequence,
     hidden_fold_step,
     output_sequence,
     recursion_step,
     weight_sequence,
 )
+from .sequence_network import with_network_steps
+from .sequence_numbers import NUMBERS_SEED, numbers_sequence
 from .sequence_recap import recap_step
+from .sequence_vector import vector_sequence
 from .spec import NetworkSpec
 from .steps import Step
 from .vocabulary import StepId, StepKind

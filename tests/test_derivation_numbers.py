@@ -28,8 +28,8 @@ from derivations.sequence_numbers import (
     nudge_claims,
     numbers_claims,
     result_text,
-    stack_claims,
 )
+from derivations.sequence_vector import stack_claims
 from derivations.steps import Step
 from tests.test_derivation_speech import problems
 

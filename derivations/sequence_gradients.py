@@ -1,4 +1,5 @@
-"""Shorter sequences: ``dZ[L] = A[L] − Y``, ``dW[l]``, ``db[l]`` and the general recursion.
+"""The gradients after ``dZ[1]``: ``dZ[L] = A[L] − Y``, ``dW[l]``, ``db[l]``, the other hidden
+layers' ``dZ[l]`` and the general recursion.
 
 As in :mod:`derivations.sequence_dz`, each step's claims come from a ``*_claims`` function and
 its display and narration from the step builder.
