@@ -508,7 +508,7 @@ def number_display(net: Network, data: NumberData, name: str) -> MatrixDisplay:
 
 def _slope(net: Network, data: NumberData) -> float:
     i, j = data.picked
-    return float(net.activation.gprime._imp_(data.matrix("Z1")[i][j]))
+    return float(net.activation.numeric_slope(np.array(data.matrix("Z1")[i][j])))
 
 
 def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> list[Parts]:
