@@ -13,7 +13,7 @@ from chainrule.catalog import DEFAULT_SCENE, discover
 from chainrule.errors import RenderFailed
 from chainrule.settings.colour_vision import theme_warnings
 from chainrule.settings.model import DEFAULT_CONFIG_NAME, FORMATS, QUALITIES, Settings
-from derivations.spec import ACTIVATIONS
+from derivations.activations import ACTIVATIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -44,7 +44,9 @@ from chainrule.errors import ConfigError
 from chainrule.settings.reading import MAX_PATH_LENGTH, read_config_text
 from chainrule.settings.texsafe import MAX_LABEL_LENGTH, check_label
 from chainrule.settings.wording import describe_error
-from derivations.spec import ACTIVATIONS, NetworkSpec
+from derivations import activations
+from derivations.activations import ACTIVATIONS
+from derivations.spec import NetworkSpec
 
 DEFAULT_CONFIG_NAME = "chainrule.toml"
 #: Command-line overrides: ``{"section.key": (value or None, "--option")}``.
@@ -105,12 +107,17 @@ class NetworkSettings(_Section):
         (2, 3, 2), description="n_x followed by 2 to 4 layer sizes, each an integer from 1 to 4"
     )
     m: int = Field(2, description="the number of examples (columns of X), an integer from 1 to 5")
-    activation: Literal["tanh", "sigmoid", "relu", "leaky_relu"] = Field(
+    activation: str = Field(
         "tanh",
         description="the hidden-layer activation g: "
         + ", ".join(ACTIVATIONS)
         + " (the output layer is always a sigmoid)",
     )
+
+    @field_validator("activation")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        return activations.activation(value).name  # its error names the allowed activations
 
     @field_validator("layer_dims", mode="before")
     @classmethod

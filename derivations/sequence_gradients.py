@@ -1,4 +1,5 @@
-"""Shorter sequences: ``dZ[L] = A[L] − Y``, ``dW[l]``, ``db[l]`` and the general recursion.
+"""The gradients after ``dZ[1]``: ``dZ[L] = A[L] − Y``, ``dW[l]``, ``db[l]``, the other hidden
+layers' ``dZ[l]`` and the general recursion.
 
 As in :mod:`derivations.sequence_dz`, each step's claims come from a ``*_claims`` function and
 its display and narration from the step builder.
@@ -13,6 +14,7 @@ from itertools import pairwise
 import sympy
 
 from . import notation
+from .activations import Z
 from .claims import Claim, DerivativeClaim, EqualityClaim
 from .display import (
     COST,
@@ -28,7 +30,7 @@ from .display import (
 )
 from .formula import Node, to_parts
 from .formulas import composite, fold_claims
-from .functions import Z, bce, sigma
+from .functions import bce, sigma
 from .network import Network
 from .sequence_dz import badges_for
 from .steps import Highlight, Stage, Step
