@@ -311,3 +311,12 @@ def test_adding_a_record_is_the_only_edit() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "ok"
+
+
+def test_the_readme_names_exactly_the_registered_activations() -> None:
+    root = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists())
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    sentence = next(line for line in readme.splitlines() if "hidden layers use" in line)
+    named = {word.strip("`,;") for word in sentence.split() if word.startswith("`")}
+    named = {word for word in named if word and not word.startswith("A[")}
+    assert named == set(ACTIVATIONS), sentence
