@@ -95,7 +95,7 @@ def test_sigterm_is_exit_143(tmp_path: Path) -> None:
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    raise AssertionError('not interrupted')\n"
         "v.derive = slow\n"
-        "from chainrule.cli import cli\n"
+        "from chainrule.cli.app import cli\n"
         "cli(['check'], prog_name='chainrule')\n"
     )
     result = subprocess.run(
@@ -106,7 +106,7 @@ def test_sigterm_is_exit_143(tmp_path: Path) -> None:
 
 
 def test_importing_the_cli_does_not_import_manim() -> None:
-    code = "import sys, chainrule.cli; assert 'manim' not in sys.modules"
+    code = "import sys, chainrule.cli.app; assert 'manim' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

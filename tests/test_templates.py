@@ -24,7 +24,7 @@ from chainrule.publishing.templates import Markup, read, render
 from derivations.certificates import StepCertificate
 
 PROJECT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT / "chainrule" / "templates"
+TEMPLATES = PROJECT / "chainrule" / "publishing" / "templates"
 VOID = {"meta", "link", "img", "br", "input", "source", "track"}
 
 
@@ -290,7 +290,7 @@ def test_a_tex_template_takes_only_markup() -> None:
 def test_no_document_is_left_in_a_python_string() -> None:
     """The modules that publish documents hold no HTML or LaTeX document text."""
     for module in ("lecture_page", "handout", "slides"):
-        text = (PROJECT / "chainrule" / f"{module}.py").read_text(encoding="utf-8")
+        text = (PROJECT / "chainrule" / "publishing" / f"{module}.py").read_text(encoding="utf-8")
         for marker in ("<!DOCTYPE", "<!doctype", "<html", "<style", r"\documentclass"):
             assert marker not in text, (module, marker)
 

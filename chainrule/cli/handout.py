@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from chainrule.cli.options import (
-    asked_scenes,
     config_option,
     debug_option,
     load_settings,
@@ -23,6 +22,7 @@ from chainrule.cli.options import (
     network_overrides,
 )
 from chainrule.cli.render import ResolutionType, check_output_dir, chosen_cache_folder
+from chainrule.cli.scene_choice import asked_scenes
 from chainrule.publishing.katex import node_program
 from chainrule.publishing.media import Context, Output, medium
 from chainrule.publishing.web_assets import package_dir

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from chainrule.catalog import DEFAULT_SCENE, discover
-from chainrule.errors import RenderFailed
 from chainrule.settings.colour_vision import theme_warnings
 from chainrule.settings.model import DEFAULT_CONFIG_NAME, FORMATS, QUALITIES, Settings
 from derivations.activations import ACTIVATIONS
@@ -168,33 +166,3 @@ def network_overrides(
 def debug_enabled() -> bool:
     """``--debug`` was given, or ``CHAINRULE_DEBUG`` is set to something other than 0."""
     return DEBUG["on"] or os.environ.get("CHAINRULE_DEBUG", "0") not in ("", "0")
-
-
-def asked_scenes(scene_names: Sequence[str]) -> tuple[Any, list[str]]:
-    """The catalog and the scenes asked for (default: the lecture), in order, each once."""
-
-    catalog = discover()
-    for problem in catalog.problems:
-        click.echo(f"chainrule: warning: {problem}", err=True)
-    asked = scene_names or (DEFAULT_SCENE,)
-    return catalog, list(dict.fromkeys(catalog.get(name).__name__ for name in asked))
-
-
-def scenes_to_render(scene_names: Sequence[str]) -> tuple[Any, list[str]]:
-    """The catalog (discovered once) and the scenes to render, in order: those asked for, else
-    the lecture, else (a scenes package without one) every scene, with a note."""
-
-    catalog = discover()
-    if scene_names:
-        return catalog, list(dict.fromkeys(catalog.get(name).__name__ for name in scene_names))
-    if DEFAULT_SCENE in catalog.scenes:
-        return catalog, [DEFAULT_SCENE]
-    if not catalog.scenes:
-        raise RenderFailed("no scenes found in the scenes package")
-    names = list(catalog.scenes)
-    click.echo(
-        f"chainrule: note: there is no {DEFAULT_SCENE} scene yet; rendering every "
-        f"scene: {', '.join(names)}",
-        err=True,
-    )
-    return catalog, names

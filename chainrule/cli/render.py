@@ -31,8 +31,8 @@ from chainrule.cli.options import (
     network_options,
     network_overrides,
     output_options,
-    scenes_to_render,
 )
+from chainrule.cli.scene_choice import scenes_to_render
 from chainrule.errors import ConfigError, RenderFailed
 from chainrule.exchange import VideoFormat
 from chainrule.publishing.manifest import publish, update_manifest

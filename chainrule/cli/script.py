@@ -27,7 +27,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from chainrule.catalog import narrated_ids_of
 from chainrule.cli.options import (
-    asked_scenes,
     config_option,
     debug_option,
     load_settings,
@@ -35,6 +34,7 @@ from chainrule.cli.options import (
     network_overrides,
 )
 from chainrule.cli.render import check_output_dir
+from chainrule.cli.scene_choice import asked_scenes
 from chainrule.errors import ConfigError
 from chainrule.files import write_text_atomic
 from chainrule.publishing.chapters import timestamp

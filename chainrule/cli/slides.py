@@ -22,9 +22,9 @@ from chainrule.cli.options import (
     load_settings,
     network_options,
     network_overrides,
-    scenes_to_render,
 )
 from chainrule.cli.render import ResolutionType, check_output_dir, chosen_cache_folder
+from chainrule.cli.scene_choice import scenes_to_render
 from chainrule.publishing.media import Context, Output, medium
 from chainrule.publishing.slides import require_manim_slides
 from chainrule.settings.model import QUALITIES

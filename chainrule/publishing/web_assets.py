@@ -29,7 +29,7 @@ def node_modules() -> Path:
     override = os.environ.get("CHAINRULE_WEB_ASSETS")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "web" / "node_modules"
+    return Path(__file__).resolve().parents[2] / "web" / "node_modules"
 
 
 def package_dir(name: str) -> Path:

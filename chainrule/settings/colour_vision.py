@@ -40,7 +40,6 @@ import numpy as np
 from colorspacious import cspace_convert, deltaE
 
 from chainrule.errors import ConfigError
-from chainrule.settings.scene_settings import scene_settings
 
 if TYPE_CHECKING:
     from chainrule.settings.model import Settings
@@ -191,6 +190,8 @@ def theme_warnings(settings: Settings) -> tuple[str, ...]:
         return ()
 
     try:
+        from chainrule.settings.scene_settings import scene_settings  # imports scenes
+
         theme = scene_settings(settings).theme  # cached: the render builds it once, here
     except ConfigError:  # reported where the theme is used, as before
         return ()
