@@ -15,6 +15,7 @@ import pytest
 from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.catalog
+import chainrule.cli.scene_choice
 import chainrule.rendering.drawing
 import chainrule.verification
 from chainrule.errors import VerificationFailed
@@ -104,7 +105,7 @@ def test_one_render_validates_discovers_and_builds_the_theme_once(
         return from_dict(cls, *args, **kwargs)
 
     monkeypatch.setattr(Settings, "model_validate", classmethod(counting_validate))
-    monkeypatch.setattr(chainrule.catalog, "discover", counting_discover)
+    monkeypatch.setattr(chainrule.cli.scene_choice, "discover", counting_discover)  # its caller
     monkeypatch.setattr(Theme, "from_dict", classmethod(counting_theme))
     (tmp_path / "c.toml").write_text('[theme]\nW = "#123456"\n')
     result = invoke(
@@ -351,11 +352,7 @@ def test_a_byte_changed_in_chainrules_drawing_code_draws_again(tmp_path: Path) -
     again = render_from(project, cache, out)
     assert again.returncode == 0, again.stdout
     assert "copied from the cache" in again.stdout, again.stdout
-    code = next(
-        path
-        for path in (project / "chainrule" / name for name in ("drawing.py", "rendering.py"))
-        if path.exists()
-    )
+    code = project / "chainrule" / "rendering" / "drawing.py"
     code.write_text(code.read_text() + "\n# one more line\n")
     changed = render_from(project, cache, out)
     assert changed.returncode == 0, changed.stderr

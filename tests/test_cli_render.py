@@ -16,6 +16,7 @@ from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.catalog
 import chainrule.cli.render
+import chainrule.cli.scene_choice
 import chainrule.rendering.drawing
 import chainrule.verification
 from chainrule.errors import RenderFailed
@@ -112,7 +113,7 @@ def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) 
     without = chainrule.catalog.Catalog(
         {name: real.scenes[name] for name in ("FoldBack", "WhyTranspose")}
     )
-    monkeypatch.setattr(chainrule.catalog, "discover", lambda: without)
+    monkeypatch.setattr(chainrule.cli.scene_choice, "discover", lambda: without)  # its caller
     result = invoke("render", "-q", "l")
     assert result.exit_code == 1
     assert seen[1] == ["FoldBack", "WhyTranspose"]

@@ -14,8 +14,8 @@ import pytest
 from cli_support import invoke
 from video_support import tiny_video
 
-from chainrule.publishing import media
 from chainrule.exchange import RenderedFiles
+from chainrule.publishing import media
 from chainrule.publishing.media import Context, Medium, Output
 
 #: The media chainrule has, in the order they are made (the lecture page reads the captions).
