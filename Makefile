@@ -12,7 +12,7 @@ help:
 	@echo "  make lecture  install what is missing, then render the default lecture into media/"
 	@echo "  make test     install what is missing, then lint, type-check and run every test"
 	@echo "  make test-fast  the tests that draw nothing (a minute or two), on every core"
-	@echo "  make lint     ruff and mypy only"
+	@echo "  make lint     ruff check, ruff format --check and mypy (as the pre-commit hooks)"
 	@echo "  make bench    install what is missing, then run every benchmarks/*.py"
 	@echo "  make clean    remove rendered media and caches (keeps .venv)"
 
@@ -36,8 +36,10 @@ test: bootstrap-test lint
 test-fast: bootstrap-test
 	$(PYTEST) -m "not render and not slow"
 
+# the same checks as the pre-commit hooks (.pre-commit-config.yaml)
 lint: bootstrap
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 bench: bootstrap

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .config import Settings
-from .errors import (
+from chainrule.errors import (
     ChainruleError,
     ConfigError,
     Interrupted,
@@ -18,6 +17,7 @@ from .errors import (
     RenderFailed,
     VerificationFailed,
 )
+from chainrule.settings.model import Settings
 
 __all__ = [
     "ChainruleError",

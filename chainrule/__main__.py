@@ -1,6 +1,6 @@
 """``python -m chainrule``."""
 
-from chainrule.cli import main
+from chainrule.cli.app import main
 
 if __name__ == "__main__":
     main()

@@ -2,10 +2,12 @@
 
 Every concrete :class:`~scenes.base.DerivationScene` subclass defined in a ``scenes`` module
 (helper modules such as ``base`` and ``theme`` aside) is found by importing those modules, and
-ordered by :data:`LECTURE_ORDER`, the others alphabetically after them. A module that fails to
-import is reported, not fatal, so one scene under construction does not stop the others.
-A command discovers the scenes once, in its plan (:mod:`chainrule.plan`); a worker process
-imports the one class it draws by its module and name (:func:`scene_by_path`).
+ordered as the lecture plays them (:func:`lecture_order`: each scene where its segment comes in
+``Lecture.every_segment()``, the lecture itself last), the others alphabetically after them.
+A module that fails to import is reported, not fatal, so one scene under construction does not
+stop the others. A command discovers the scenes once, in its plan
+(:mod:`chainrule.rendering.plan`); a worker process imports the one class it draws by its module
+and name (:func:`scene_by_path`).
 """
 
 from __future__ import annotations
@@ -18,23 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ConfigError, MissingDependency
+import scenes
+from chainrule.errors import ConfigError, MissingDependency
 
-#: Lecture order of the scenes; others follow alphabetically.
-LECTURE_ORDER = (
-    "TheNetwork",
-    "ExpandToScalars",
-    "TakePartials",
-    "RealNumbers",
-    "ColumnByColumn",
-    "FoldBack",
-    "WhyTranspose",
-    "ShapeCheck",
-    "SquarePitfall",
-    "OtherGradients",
-    "Recap",
-    "Lecture",
-)
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
 _HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset", "narration"})
@@ -85,7 +73,6 @@ def import_manim() -> Any:
 def discover() -> Catalog:
     """Every scene class, in lecture order."""
     import_manim()
-    import scenes
     from scenes.base import DerivationScene
 
     found: dict[str, type] = {}
@@ -109,9 +96,28 @@ def discover() -> Catalog:
                 and is_concrete(cls)
             ):
                 found[name] = cls
-    order = {name: index for index, name in enumerate(LECTURE_ORDER)}
-    names = sorted(found, key=lambda n: (order.get(n, len(order)), n))
+    names = lecture_order(found)
     return Catalog({name: found[name] for name in names}, tuple(problems))
+
+
+def lecture_order(found: dict[str, type]) -> list[str]:
+    """The names of ``found`` in the order the lecture (:data:`DEFAULT_SCENE`) plays their
+    segments; a scene whose segment is a general form of a lecture segment (``FoldBack``'s
+    fold, played in two halves) goes where the first half plays. The lecture comes last;
+    scenes it does not play follow alphabetically."""
+    every_segment = getattr(found.get(DEFAULT_SCENE), "every_segment", None)
+    sequence: tuple[type, ...] = tuple(every_segment()) if callable(every_segment) else ()
+
+    def place(name: str) -> tuple[int, str]:
+        if name == DEFAULT_SCENE:
+            return (len(sequence), name)
+        segment = getattr(found[name], "segment", None)
+        for index, played in enumerate(sequence):
+            if isinstance(segment, type) and issubclass(played, segment):
+                return (index, name)
+        return (len(sequence) + 1, name)
+
+    return sorted(found, key=place)
 
 
 def scene_path(cls: type) -> str:
@@ -188,20 +194,13 @@ def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
     )
 
 
-def format_duration(seconds: float) -> str:
-    """``75.2`` → ``'1:15'``."""
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 __all__ = [
     "DEFAULT_SCENE",
-    "LECTURE_ORDER",
     "Catalog",
     "discover",
     "estimated_seconds",
-    "format_duration",
     "import_manim",
+    "lecture_order",
     "narrated_ids_of",
     "scene_by_path",
     "scene_path",

@@ -5,7 +5,10 @@ Every file chainrule writes into the cache or the output folder goes through
 use it): it is made under a temporary name in the target's folder and renamed into place when
 complete, so a reader sees the old file or the new one, never half of one, whatever stops the
 writer (an exception, Ctrl-C, or SIGKILL: an out-of-memory kill, a cluster job past its time).
-A folder is built in a :func:`scratch_folder` and renamed into place with :func:`place_folder`.
+A folder is built in a :func:`scratch_folder` and renamed into place with :func:`place_folder`;
+what a medium made in a scratch folder inside its output folder is renamed into it, file by
+file, with :func:`install_outputs`. There is no other "temporary file, then rename" in
+chainrule: everything that writes a cache or an output goes through these functions.
 
 Temporary names carry their writer: ``.<name>.part-<host>-<pid>-<random><suffix>`` (the suffix
 kept, as PyAV and Pillow choose a format by it). A writer that was killed leaves its temporary
@@ -42,7 +45,7 @@ import secrets
 import shutil
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -300,6 +303,22 @@ def place_folder(staging: Path, target: Path, keep: Callable[[Path], bool]) -> b
     raise OSError(errno.EEXIST, f"could not put {staging.name} in place", str(target))
 
 
+def install_outputs(made: Sequence[Path], out: Path) -> list[Path]:
+    """Rename each file or folder of ``made`` (made in a :func:`scratch_folder` inside ``out``,
+    so on its file system) to the same name in ``out``, in order, replacing what was there: a
+    file with :func:`atomic_move`, a folder with :func:`place_folder` (an old folder renamed
+    aside first, then removed). Put the main file last. Returns the targets."""
+    targets = []
+    for source in made:
+        target = Path(out) / source.name
+        if source.is_dir():
+            place_folder(source, target, keep=lambda _: False)
+        else:
+            atomic_move(source, target)
+        targets.append(target)
+    return targets
+
+
 # ---------------------------------------------------------------------- checking
 
 
@@ -470,6 +489,7 @@ __all__ = [
     "atomic_write",
     "check_folder",
     "discard",
+    "install_outputs",
     "is_stale",
     "is_temporary",
     "ledger_of",

@@ -12,6 +12,8 @@ import signal
 import sys
 from typing import Any, NoReturn
 
+from chainrule.errors import Interrupted
+
 _requested: list[int] = []
 
 
@@ -35,7 +37,6 @@ def raise_for(signum: int) -> NoReturn:
     """``KeyboardInterrupt`` for SIGINT; :class:`~chainrule.errors.Interrupted` otherwise."""
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
-    from .errors import Interrupted
 
     raise Interrupted("terminated", exit_code=128 + signum)
 
@@ -51,7 +52,6 @@ def quiet_unraisable(unraisable: Any) -> None:
     >>> quiet_unraisable(types.SimpleNamespace(exc_type=SystemExit))  # prints nothing
     >>> clear()
     """
-    from .errors import Interrupted
 
     stopping = issubclass(unraisable.exc_type, (KeyboardInterrupt, SystemExit, Interrupted))
     if not (stopping and _requested):

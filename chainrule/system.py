@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import MissingDependency
+from chainrule.errors import MissingDependency
 
 #: Debian/Ubuntu packages providing each program Manim calls.
 APT_PACKAGES: dict[str, tuple[str, ...]] = {

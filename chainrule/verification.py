@@ -3,7 +3,8 @@
 Every process that draws draws verified steps: :func:`verify_with_display` (the command) and
 :func:`verified_derivation` (a worker process, once per network) record the derivation objects
 they verified in this process, and :func:`require_verified` (called by
-:func:`chainrule.drawing.scene_class`) verifies any other derivation before a scene may use it,
+:func:`chainrule.rendering.drawing.scene_class`) verifies any other derivation before a scene may
+use it,
 refusing a wrong one with :class:`~chainrule.errors.VerificationFailed`. (A derivation does not
 pickle: its activations are sympy functions made at run time, so a worker derives and verifies
 its own copy, once per process.)
@@ -21,11 +22,12 @@ from functools import lru_cache
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from chainrule.errors import ConfigError, VerificationFailed
 from derivations import Derivation, NetworkSpec, StepReport, derive
 from derivations.formula import FormulaError
-
-from .errors import ConfigError, VerificationFailed
 
 #: The longest candidate expression accepted.
 MAX_CANDIDATE_LENGTH = 400
@@ -114,9 +116,6 @@ def verify_with_display(derivation: Derivation, echo_steps: bool = True) -> floa
     start = time.perf_counter()
     stream = sys.stdout
     if stream.isatty():
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
         console = Console(file=stream)
         columns = (
             TextColumn("verifying"),

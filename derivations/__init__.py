@@ -10,10 +10,11 @@ True
 
 from __future__ import annotations
 
+from .activations import ACTIVATIONS
 from .certificates import ClaimCertificate, StepCertificate
 from .derivation import Derivation, Formulas, StepReport, Verdict, VerificationError, derive
 from .formula import FormulaError, ShapeError
-from .spec import ACTIVATIONS, NetworkSpec
+from .spec import NetworkSpec
 from .speech import spoken
 from .steps import (
     Candidate,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from .activations import activation
 from .certificates import StepCertificate, certify
 from .claims import check_claim
 from .formula import (
@@ -24,19 +25,19 @@ from .formula import (
     to_text,
 )
 from .formulas import formulas_with, gradient_names
-from .functions import activation
 from .network import Network, numpy_algebra, random_network, shapes
 from .sequence_dz import dz_sequence
-from .sequence_network import with_network_steps
-from .sequence_numbers import NUMBERS_SEED, numbers_sequence, vector_sequence
-from .sequence_other import (
+from .sequence_gradients import (
     bias_sequence,
     hidden_fold_step,
     output_sequence,
     recursion_step,
     weight_sequence,
 )
+from .sequence_network import with_network_steps
+from .sequence_numbers import NUMBERS_SEED, numbers_sequence
 from .sequence_recap import recap_step
+from .sequence_vector import vector_sequence
 from .spec import NetworkSpec
 from .steps import Step
 from .vocabulary import StepId, StepKind
@@ -334,8 +335,8 @@ def _forward_numeric(spec: NetworkSpec, values: Mapping[str, np.ndarray]) -> dic
         if layer == spec.num_layers:
             out[f"A{layer}"] = 1.0 / (1.0 + np.exp(-z))
         else:
-            out[f"A{layer}"] = act.g._imp_(z)
-            out[f"gprime{layer}"] = act.gprime._imp_(z)
+            out[f"A{layer}"] = act.numeric(z)
+            out[f"gprime{layer}"] = act.numeric_slope(z)
     return out
 
 

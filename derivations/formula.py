@@ -256,13 +256,21 @@ def to_text(node: Node) -> str:
         return f"{inner}.T" if isinstance(node.arg, Ref) else f"({inner}).T"
     if isinstance(node, OverM):
         inner = _wrap_text(node.arg, Sub)
-        # "1/m * 1/m * A" is not in the language (Python reads it as ((1/m * 1)/m) * A).
-        return f"1/m * ({inner})" if inner.startswith("1/m") else f"1/m * {inner}"
+        # "1/m * 1/m * A" is not in the language (Python reads it as ((1/m * 1)/m) * A), nor
+        # "1/m * (A) / m @ B" (read as ((1/m * A) / m) @ B)
+        scaled_left = isinstance(node.arg, (MatMul, Hadamard)) and isinstance(node.arg.left, OverM)
+        wrap = inner.startswith("1/m") or scaled_left
+        return f"1/m * ({inner})" if wrap else f"1/m * {inner}"
     if isinstance(node, SumColumns):
         return f"sum({to_text(node.arg)}, axis=1)"
     symbol = {MatMul: "@", Hadamard: "*", Sub: "-"}[type(node)]
     looser = (Sub,) if not isinstance(node, Sub) else ()
-    left = _wrap_text(node.left, *looser, *((Hadamard,) if isinstance(node, MatMul) else ()))
+    if isinstance(node.left, OverM) and not isinstance(node, Sub):
+        # "1/m * A @ B" reads as 1/m * (A @ B) (see _convert_binop), so a scaled left operand
+        # is written "(A) / m @ B", which reads back as it was
+        left = f"({to_text(node.left.arg)}) / m"
+    else:
+        left = _wrap_text(node.left, *looser, *((Hadamard,) if isinstance(node, MatMul) else ()))
     right = _wrap_text(
         node.right, Sub, *((Hadamard, MatMul, OverM) if not isinstance(node, Sub) else ())
     )

@@ -16,9 +16,10 @@ import numpy as np
 import sympy
 
 from . import notation
+from .activations import Activation, activation
 from .claims import derivative
 from .formula import Algebra, Node, evaluate, shape_of
-from .functions import Activation, activation, bce, sigma
+from .functions import bce, sigma
 from .spec import NetworkSpec
 
 Shape = tuple[int, int]

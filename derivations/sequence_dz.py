@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import sympy
 
 from . import notation
+from .activations import Z
 from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
 from .display import (
     COST,
@@ -53,7 +54,6 @@ from .formula import (
     to_text,
 )
 from .formulas import composite, fold_claims
-from .functions import Z
 from .network import Network
 from .spec import NetworkSpec
 from .steps import (
@@ -434,12 +434,11 @@ def gprime_step(net: Network, layer: int, target: str) -> Step:
         EQUALS,
         TexPart("gprime_def", act.derivative_tex),
     )
-    pretty = act.name.replace("_", " ")
     return Step(
         StepId(target, StepKind.GPRIME),
         Stage.PARTIAL,
-        f"The derivative of {pretty}",
-        f"For {pretty} the local factor is the formula shown. It is evaluated at each "
+        f"The derivative of {act.title}",
+        f"For {act.title} the local factor is the formula shown. It is evaluated at each "
         "entry separately, which is why it will become an element-wise product.",
         equation=equation,
         claims=gprime_claims(net),

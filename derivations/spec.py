@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu", "leaky_relu")
-"""Hidden-layer activations the engine knows (the output layer is always sigmoid)."""
+from . import activations
 
 MIN_LAYERS, MAX_LAYERS = 2, 4
 MIN_SIZE, MAX_SIZE = 1, 4
@@ -18,7 +17,8 @@ class NetworkSpec:
 
     ``layer_dims`` is ``(n_x, n[1], ..., n[L])``: the input size followed by 2 to 4 layer sizes,
     each from 1 to 4. ``m`` is the number of examples (columns), 1 to 5. Hidden layers use
-    ``activation``; the output layer is sigmoid with binary cross-entropy.
+    ``activation``, the name of one of :data:`~derivations.activations.ACTIVATIONS`; the output
+    layer is sigmoid with binary cross-entropy.
 
     The default, 2-3-2 with m = 2, is the smallest network on which every tempting wrong form
     of ``dZ[1]`` fails on shapes (``W[2]`` is 2×3, not square) while the sum over paths stays
@@ -34,6 +34,10 @@ class NetworkSpec:
     Traceback (most recent call last):
     ...
     ValueError: m = 9 is out of range: the number of examples must be an integer from 1 to 5
+    >>> NetworkSpec(activation="swish")
+    Traceback (most recent call last):
+    ...
+    ValueError: activation = 'swish' is not supported: choose one of tanh, sigmoid, relu, leaky_relu
     """
 
     layer_dims: tuple[int, ...] = (2, 3, 2)
@@ -43,11 +47,7 @@ class NetworkSpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "layer_dims", _checked_dims(self.layer_dims))
         _check_int("m", self.m, MIN_M, MAX_M, "the number of examples")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation = {self.activation!r} is not supported: choose one of "
-                + ", ".join(ACTIVATIONS)
-            )
+        activations.activation(self.activation)  # the registry names the allowed activations
 
     @property
     def num_layers(self) -> int:

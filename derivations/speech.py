@@ -32,6 +32,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .activations import ACTIVATIONS
+
 Replacement = str | Callable[[re.Match[str]], str]
 
 _ONES = (
@@ -135,6 +137,9 @@ def _rule(name: str, does: str, pattern: str, replacement: Replacement) -> Rule:
     return Rule(name, does, re.compile(pattern), replacement)
 
 
+#: Function names the narration may apply (``tanh(z)``): every activation, longest first.
+_FUNCTIONS = "|".join(sorted(ACTIVATIONS, key=len, reverse=True))
+
 # A matrix or entry name as the narration writes it: ``W[2]``, ``dZ[l]``, ``z[1]_ij``, with an
 # optional transpose or prime.
 _NAME = r"d?[A-Za-z]\[[^\]\s]+\](?:_[A-Za-z0-9]+)?(?:ᵀ|\.T\b|[′'])?"
@@ -225,7 +230,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "application",
         "g(Z[1]), g prime(Z[1]), σ(z): 'g of Z one', dropping the brackets",
-        r"(?<![A-Za-z])([A-Za-zσ]|prime|tanh|relu|sigmoid)\(([^()]*)\)",
+        rf"(?<![A-Za-z])([A-Za-zσ]|prime|{_FUNCTIONS})\(([^()]*)\)",
         r"\1 of \2",
     ),
     # 4. names

@@ -6,8 +6,8 @@ Scenes and the CLI use Manim's public API; what reaches past it lives here:
 :mod:`.speedups`          copies of typeset glyphs share their parsed SVG path
 :mod:`.camera`            a Cairo camera that builds the same paths with less Python
 :mod:`.fastwrite`         still frames encoded once, held (:mod:`.holding` subclasses
-                          Manim's file writer and segment encoder); videos joined by
-                          their durations
+                          Manim's file writer and segment encoder)
+:mod:`.concat`            videos joined by their durations, without re-encoding
 :mod:`.sandbox`           every LaTeX run with shell escape off, writes kept in its folder
 :mod:`.texbatch`          the TeX files ``MathTex`` would write, typeset in one batch
 :mod:`.support`           the Manim versions and internals the patches were written for

@@ -13,7 +13,7 @@ the constant-rate one, and whose pictures are the same at every instant.
 ``CHAINRULE_FASTWRITE=0`` (stock Manim behaviour, e.g. for a benchmark), so ``manim`` and
 ``chainrule render`` both profit. The encoder and writer subclass Manim internals and live in
 :mod:`manim_adapter.holding`, imported only when the patches apply to the installed Manim;
-:func:`concat_videos` needs only PyAV.
+:func:`manim_adapter.concat.concat_videos` needs only PyAV.
 
 Examples
 --------
@@ -25,11 +25,10 @@ False
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from fractions import Fraction
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
+from .speedups import enabled as speedups_enabled
 from .speedups import switched_on
 
 #: Environment variable that turns held frames off (``0``) for stock-Manim comparisons.
@@ -39,56 +38,8 @@ ENV = "CHAINRULE_FASTWRITE"
 def enabled(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether held frames are on: unless ``CHAINRULE_FASTWRITE`` or ``CHAINRULE_SPEEDUPS``
     is ``0`` or the installed Manim is not one the patch was written for."""
-    from .speedups import enabled as speedups_enabled
 
     return switched_on(environ, ENV) and speedups_enabled(environ)
-
-
-def concat_videos(
-    inputs: Sequence[str | Path], output: str | Path, comment: str | None = None
-) -> float:
-    """Join video files of one encoding (same codec, size, rate) without re-encoding.
-
-    Each file starts where the previous one ends (its duration, not its frame count, so held
-    frames keep their length); decoding timestamps are kept strictly increasing across the
-    joins. Returns the duration of the result in seconds.
-    """
-    import av
-
-    offset = Fraction(0)
-    last_dts: Fraction | None = None
-    with av.open(str(output), mode="w") as container:
-        if comment:
-            container.metadata["comment"] = comment
-        out_stream = None
-        for path in inputs:
-            with av.open(str(path)) as source:
-                stream = source.streams.video[0]
-                if out_stream is None:
-                    out_stream = container.add_stream_from_template(template=stream)
-                    rate = stream.average_rate or stream.base_rate or stream.guessed_rate
-                    if rate:  # WebM (Matroska) then records each frame's duration; without
-                        out_stream.codec_context.framerate = rate  # it the rate reads None
-                base = stream.time_base
-                end = offset
-                for packet in source.demux(stream):
-                    if packet.dts is None or packet.pts is None:
-                        continue
-                    tick = Fraction(packet.duration or 0) * base
-                    pts = offset + packet.pts * base
-                    dts = offset + packet.dts * base
-                    if last_dts is not None and dts <= last_dts:
-                        dts = min(last_dts + base, pts)  # across a join (B-frame delay)
-                    last_dts = dts
-                    end = max(end, pts + tick)
-                    packet.pts = round(pts / base)
-                    packet.dts = round(dts / base)
-                    packet.stream = out_stream
-                    container.mux(packet)
-                if stream.duration is not None:
-                    end = offset + stream.duration * base
-                offset = end
-    return float(offset)
 
 
 def holding_renderer(camera_class: type, skip_animations: bool) -> Any:
@@ -110,4 +61,4 @@ def holding_renderer(camera_class: type, skip_animations: bool) -> Any:
     )
 
 
-__all__ = ["ENV", "concat_videos", "enabled", "holding_renderer"]
+__all__ = ["ENV", "enabled", "holding_renderer"]

@@ -14,7 +14,7 @@ from typing import Any
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-from .fastwrite import concat_videos
+from .concat import concat_videos
 
 
 class HoldingSegmentEncoder(VideoSegmentEncoder):

@@ -6,7 +6,7 @@ outside its folder: ``-no-shell-escape`` on the command line, and the kpathsea v
 ``TEXMFOUTPUT`` is LaTeX's own folder). Reading is not restricted: ``openin_any=p`` would
 refuse ``\\input{/etc/passwd}``, but also the ``/dev/null`` probe of LaTeX's kernel, and
 kpathsea would print a warning on the terminal for every formula; no config text reaches
-LaTeX (:func:`chainrule.texsafe.check_label` refuses ``\\input`` and its relatives).
+LaTeX (:func:`chainrule.settings.texsafe.check_label` refuses ``\\input`` and its relatives).
 
 It patches functions of ``manim.utils.tex_file_writing``; with a Manim the patches were not
 written for (:func:`manim_adapter.support.active`) it leaves Manim as it is.
@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from .support import active
 
 #: kpathsea variables for every LaTeX run of a render (environment beats ``texmf.cnf``).
 SANDBOX_VARIABLES: dict[str, str] = {"shell_escape": "f", "openout_any": "p"}
@@ -57,7 +59,6 @@ def latex_sandbox() -> Iterator[None]:
     ...     w.make_tex_compilation_command("latex", ".dvi", Path("/t/a.tex"), Path("/t"))[:5]
     ['env', 'shell_escape=f', 'openout_any=p', 'TEXMFOUTPUT=/t', 'latex']
     """
-    from .support import active
 
     if not active():
         yield

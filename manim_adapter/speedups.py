@@ -30,6 +30,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from .support import active
+
 #: Environment variable that turns every rendering speed-up off (``0``) for a stock baseline.
 ENV = "CHAINRULE_SPEEDUPS"
 _OFF = {"0", "false", "no", "off"}
@@ -62,7 +64,6 @@ def enabled(environ: Mapping[str, str] = os.environ) -> bool:
     >>> enabled({"CHAINRULE_SPEEDUPS": "off"})
     False
     """
-    from .support import active
 
     return switched_on(environ, ENV) and active()
 
@@ -75,7 +76,6 @@ def installed(cls: type) -> bool:
 def install() -> None:
     """Make copies of SVG glyphs share their parsed path (idempotent; nothing happens when
     the installed Manim is not one the patch was written for)."""
-    from .support import active
 
     if not active():
         return

@@ -46,6 +46,8 @@ from typing import Any
 
 from chainrule.files import atomic_write, scratch_folder
 
+from .support import active
+
 #: What ends one page and starts the next in a ``standalone`` document with the ``preview``
 #: option: what ``\end{document}`` does to a page, then every LaTeX counter back to where a
 #: new document starts it (equation numbers, say, do not run on), then what
@@ -227,7 +229,6 @@ def precompile(
     ``config.tex_dir``. Never raises for a LaTeX error: see :attr:`BatchStats.failed`.
     """
     start = time.perf_counter()
-    from .support import active
 
     if not active():  # Manim may name or write its files differently: leave them to it
         requests = list(requests)

@@ -7,7 +7,7 @@ while one of them was written leaves it cut short, and every later render that n
 (an XML ``ParseError``) until the cache was deleted; a file damaged on disk did the same.
 
 chainrule gives each drawing process a *slot* no other process uses at the same time
-(:func:`chainrule.cache_folder.free_slot`), holding ``Tex`` and ``texts-<W>x<H>``.
+(:func:`chainrule.rendering.cache_folder.free_slot`), holding ``Tex`` and ``texts-<W>x<H>``.
 :func:`checked_slot` keeps each of those folders in step with a ledger beside it (the size and
 sha256 of every file, :func:`chainrule.files.check_folder`): before Manim runs, every file that
 is not recorded or does not match its record is removed (Manim, or :mod:`.texbatch`, makes it
@@ -73,7 +73,7 @@ def _cache_folders(slot: Path) -> list[Path]:
 def checked_slot(slot: Path) -> Iterator[None]:
     """Inside, every file in the cache folders of ``slot`` is whole; the files added inside
     are recorded on the way out (see the module's description). ``slot`` must be held by this
-    process alone (:func:`chainrule.cache_folder.free_slot`)."""
+    process alone (:func:`chainrule.rendering.cache_folder.free_slot`)."""
     slot = Path(slot)
     remove_stale(slot)  # a batch folder of a killed render (texbatch)
     kept = {folder: check_folder(folder, ledger_of(folder)) for folder in _cache_folders(slot)}

@@ -98,7 +98,7 @@ def verified_derivation(spec: NetworkSpec) -> Any:
 
 
 #: Manim section type of a step's section: this prefix, then :func:`argument_stage` (the video's
-#: chapters, :mod:`chainrule.chapters`, merge short sections within a stage first).
+#: chapters, :mod:`chainrule.publishing.chapters`, merge short sections within a stage first).
 STAGE_SECTION_TYPE = "chainrule.stage:"
 #: The step targets (:class:`~derivations.vocabulary.StepId` targets, not part names) whose steps
 #: are staged by the seed's method (dZ[1]'s argument) or by the ending; every other target is
@@ -232,7 +232,7 @@ class DerivationScene(Scene):
 
     def open_step_section(self, step: Step) -> None:
         """Open the section of ``step``, named after its title. The slides variant of a
-        scene (:mod:`chainrule.slides`) also starts a slide here, with the step's narration as
+        scene (:mod:`chainrule.publishing.slides`) also starts a slide here, with the step's narration as
         its speaker notes."""
         self.next_section(step.title, section_type=stage_section_type(step))
 

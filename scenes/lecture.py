@@ -262,11 +262,17 @@ class Lecture(DerivationScene):
     part: ClassVar[int | None] = None
 
     @classmethod
+    def every_segment(cls) -> tuple[type[Segment], ...]:
+        """Every segment any network's lecture plays, in the lecture's order: the one place
+        that order is kept (the CLI lists the single scenes by it)."""
+        return (*cls.segments, RecursionSegment, RecapSegment)
+
+    @classmethod
     def segments_for(cls, derivation: Derivation) -> tuple[type[Segment], ...]:
         """The segments to play; networks of more than two layers add the recursion, and
         every lecture ends back at the question, on the recap card."""
-        extra = (RecursionSegment,) if derivation.spec.num_layers > 2 else ()
-        return (*cls.segments, *extra, RecapSegment)
+        deep = derivation.spec.num_layers > 2
+        return tuple(s for s in cls.every_segment() if deep or s is not RecursionSegment)
 
     @classmethod
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from chainrule.cli import cli
+from chainrule.cli.app import cli
 
 
 def invoke(*args: str, **kwargs: object) -> Result:

@@ -221,16 +221,17 @@ _HELD = contextlib.ExitStack()  # the slot's lock, held until the process ends
 
 def _tex_slot() -> Path:
     """This process's own TeX/text cache folder, kept between runs in chainrule's cache folder
-    (``frames/`` under :func:`chainrule.cache_folder.cache_root`), never in the output folder
+    (``frames/`` under :func:`chainrule.rendering.cache_folder.cache_root`), never in the output
+    folder
     media/.
 
     Manim writes TeX, DVI and SVG files (and a temporary ``<hash>_.svg`` on every use) into
     its ``tex_dir``; two processes sharing one folder delete each other's temporary files. So
-    each process takes a slot from :func:`chainrule.cache_folder.free_slot` and keeps it.
+    each process takes a slot from :func:`chainrule.rendering.cache_folder.free_slot` and keeps it.
     """
     global _SLOT
     if _SLOT is None:
-        from chainrule.cache_folder import cache_root, free_slot
+        from chainrule.rendering.cache_folder import cache_root, free_slot
 
         _SLOT = _HELD.enter_context(free_slot(cache_root() / "frames"))
     return _SLOT

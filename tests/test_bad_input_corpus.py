@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 from cli_support import assert_one_line_error, invoke, snapshot
 
-import chainrule.commands.render
-import chainrule.drawing
+import chainrule.cli.render
+import chainrule.rendering.drawing
 import chainrule.verification
 
 #: The longest error line accepted (absurd values are cut, lists of allowed values are not).
@@ -60,7 +60,7 @@ def _fifo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder / "ro").mkdir()  # as root, permissions do not stop writing: ask access() instead
-    monkeypatch.setattr(chainrule.commands.render.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(chainrule.cli.render.os, "access", lambda path, mode: False)
 
 
 CASES: dict[str, Case] = {
@@ -247,7 +247,7 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("work started before the input was rejected")
 
     monkeypatch.setattr(chainrule.verification, "verify_with_display", forbidden)
-    monkeypatch.setattr(chainrule.drawing, "draw_unit", forbidden)
+    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
 
 
 def test_the_corpus_is_large_and_covers_every_category() -> None:

@@ -3,6 +3,8 @@ cue times that tile the span they divide."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,7 +60,7 @@ def test_split_cue_tiles_its_span(narration: str, start: float, length: float) -
     cues = split_cue(narration, start, end)
     assert cues[0][1] == start
     assert cues[-1][2] == end
-    for (_, _, one_end), (_, two_start, _) in zip(cues, cues[1:], strict=False):
+    for (_, _, one_end), (_, two_start, _) in pairwise(cues):
         assert one_end == two_start
     assert all(a < b for _, a, b in cues)
     assert " ".join(text for text, _, _ in cues).split() == narration.split()

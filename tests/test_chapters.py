@@ -19,8 +19,9 @@ import srt
 import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from video_support import tiny_video
 
-from chainrule.chapters import (
+from chainrule.publishing.chapters import (
     MAX_TITLE_LENGTH,
     Section,
     chapters_text,
@@ -35,8 +36,8 @@ RULE_COUNT = 3
 
 def _render_config() -> dict:
     """The resolved settings a real render gives ``publish`` (the lecture page reads them)."""
-    from chainrule.config import Settings
-    from chainrule.scene_settings import resolved
+    from chainrule.settings.model import Settings
+    from chainrule.settings.scene_settings import resolved
 
     return resolved(Settings())
 
@@ -49,7 +50,8 @@ RENDER_CONFIG = _render_config()
 
 def _seconds(stamp: str) -> int:
     parts = [int(p) for p in stamp.split(":")]
-    assert len(parts) in (2, 3) and all(p < 60 for p in parts[1:]), stamp
+    assert len(parts) in (2, 3), stamp
+    assert all(p < 60 for p in parts[1:]), stamp
     return sum(p * 60**k for k, p in enumerate(reversed(parts)))
 
 
@@ -458,33 +460,20 @@ def test_vtt_from_srt(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- publishing
 
 
-def _tiny_video(path: Path, seconds: int) -> None:
-    import av
-    import numpy as np
-
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=1)
-        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
-        for _ in range(seconds):
-            frame = av.VideoFrame.from_ndarray(np.zeros((32, 32, 3), np.uint8), format="rgb24")
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-
-
 @pytest.mark.parametrize(
     ("lengths", "valid"), [((5.0, 9.0, 13.0, 7.0, 20.0, 8.0), True), ((5.0, 9.0, 8.0), False)]
 )
 def test_publish_writes_vtt_and_chapters(
     tmp_path: Path, lengths: tuple[float, ...], valid: bool
 ) -> None:
-    from chainrule.drawing import RenderedFiles
-    from chainrule.publishing import publish, update_manifest
+    from chainrule.exchange import RenderedFiles
+    from chainrule.publishing.manifest import publish, update_manifest
 
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
     out.mkdir()
     (out / "Demo_l_chapters.txt").write_text("0:00 from an earlier render\n", encoding="utf-8")
-    _tiny_video(work / "Demo_l.mp4", int(sum(lengths)))
+    tiny_video(work / "Demo_l.mp4", int(sum(lengths)))
     (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
     sections = tuple(
         {"name": "Title" if k == 0 else f"Step {k}", "duration": d} for k, d in enumerate(lengths)
@@ -516,13 +505,13 @@ def test_publish_writes_vtt_and_chapters(
 def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
     """HTML video takes the captions: Chromium parses the .vtt into its cues and shows
     their text as written (the escaped & and < come back as themselves)."""
-    from chainrule.drawing import RenderedFiles
-    from chainrule.publishing import publish
+    from chainrule.exchange import RenderedFiles
+    from chainrule.publishing.manifest import publish
     from tests.browser_support import offline_page
 
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
-    _tiny_video(work / "Demo_l.mp4", 64)
+    tiny_video(work / "Demo_l.mp4", 64)
     (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
     result = RenderedFiles(
         "Demo",
@@ -560,7 +549,10 @@ def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
 def test_published_chapters_read_the_stage_from_the_section_type(tmp_path: Path) -> None:
     """The scenes name a section's stage in its Manim section type; the chapter list written
     next to the video merges by it."""
-    from chainrule.publishing import _video_chapters
+    from chainrule.exchange import RenderedFiles
+    from chainrule.publishing.chapters import ChaptersMedium
+    from chainrule.publishing.manifest import chapters
+    from chainrule.publishing.medium import Context, Output
     from scenes.base import STAGE_SECTION_TYPE
 
     kind = "chainrule.stage:"
@@ -576,8 +568,11 @@ def test_published_chapters_read_the_stage_from_the_section_type(tmp_path: Path)
         )
     ]
     sections.insert(0, {"name": "Title", "duration": "5.0", "type": "default.normal"})
-    written = _video_chapters(sections, "Title", tmp_path, "Lecture_l")
-    text = (tmp_path / written["chapters_file"]).read_text(encoding="utf-8")
+    files = RenderedFiles("Lecture", "Lecture_l", sections=tuple(sections))
+    output = Output(("Lecture",), tmp_path, "mp4", {"sections": chapters(sections, "Title")}, files)
+    (written,) = ChaptersMedium().publish(output, Context(first_title="Title"))
+    assert output.manifest["chapters_file"] == written.name == "Lecture_l_chapters.txt"
+    text = written.read_text(encoding="utf-8")
     assert [title for _, title in assert_youtube_valid(text, 54.0)] == [
         "Forward & Loss",
         "Backward & Transpose",

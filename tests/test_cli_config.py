@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from cli_support import assert_one_line_error, invoke
 
-from chainrule.config import SECTIONS, Settings, render_toml
 from chainrule.errors import ConfigError
-from chainrule.scene_settings import build_pacing, build_theme, resolved
+from chainrule.settings.model import SECTIONS, Settings
+from chainrule.settings.scene_settings import build_pacing, build_theme, resolved
+from chainrule.settings.template import render_toml
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +69,7 @@ def test_init_defaults_come_from_the_theme_and_pacing_classes() -> None:
 def test_theme_section_covers_what_the_theme_accepts() -> None:
     from dataclasses import fields
 
-    from chainrule.config import ThemeSettings
+    from chainrule.settings.model import ThemeSettings
     from scenes.theme import DEFAULT_FAMILY_COLOURS, Theme
 
     accepted = {f.name for f in fields(Theme)} - {"families"} | set(DEFAULT_FAMILY_COLOURS)
@@ -117,7 +118,7 @@ def test_file_overrides_defaults_and_options_override_the_file(tmp_path: Path) -
     (tmp_path / "c.toml").write_text(
         '[network]\nm = 3\n[output]\nquality = "m"\n[theme]\nW = "#123456"\n'
     )
-    from chainrule.commands.options import load_settings
+    from chainrule.cli.options import load_settings
 
     settings = load_settings(
         "c.toml", {"network.m": (4, "--m"), "output.quality": (None, "--quality")}
@@ -151,7 +152,7 @@ def test_hex_colours_do_not_import_manim() -> None:
     import sys
 
     code = (
-        "import sys; from chainrule.config import Settings; "
+        "import sys; from chainrule.settings.model import Settings; "
         "Settings.from_toml('[theme]\\nW = \"#ABCDEF\"\\n'); "
         "assert 'manim' not in sys.modules, 'manim imported'"
     )

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from cli_support import assert_one_line_error, invoke
 
-import chainrule.drawing
+import chainrule.rendering.drawing
 import chainrule.verification
 
 TINY = ("-q", "l", "--resolution", "128x72")
@@ -36,7 +36,7 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         raise AssertionError("work was done")
 
     monkeypatch.setattr(chainrule.verification, "verify_with_display", forbidden)
-    monkeypatch.setattr(chainrule.drawing, "draw_unit", forbidden)
+    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
     return calls
 
 

@@ -43,10 +43,21 @@ def test_list_shows_each_scene_with_duration_and_summary() -> None:
         assert "``" not in summary
 
 
-def test_list_follows_lecture_order() -> None:
+def test_list_follows_the_order_the_lecture_plays() -> None:
+    from derivations import NetworkSpec, derive
+    from scenes.lecture import Lecture
+
     names = list(listed(invoke("list").stdout))
-    known = [n for n in catalog.LECTURE_ORDER if n in names]
-    assert names[: len(known)] == known
+    found = catalog.discover().scenes
+    played = Lecture.segments_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1), m=2)))
+    places = []
+    for name in names[:-1]:
+        segment = found[name].segment  # type: ignore[attr-defined]
+        places.append(next(i for i, s in enumerate(played) if issubclass(s, segment)))
+    assert names[-1] == "Lecture"
+    assert places == sorted(places)
+    # the order the lecture plays: the fold before the real numbers and the columns
+    assert names.index("FoldBack") < names.index("RealNumbers") < names.index("ColumnByColumn")
 
 
 def test_durations_follow_the_pacing(tmp_path: Path) -> None:
@@ -101,9 +112,12 @@ def test_estimate_is_the_reading_time_of_the_steps() -> None:
     assert catalog.estimated_seconds(cls, derivation, Pacing()) == pytest.approx(expected)
 
 
-def test_format_duration() -> None:
-    assert catalog.format_duration(75.2) == "1:15"
-    assert catalog.format_duration(5) == "0:05"
+def test_estimates_are_rounded_to_the_nearest_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An estimate of 75.6 s is listed as 1:16 (rounded, then written as m:ss)."""
+    monkeypatch.setattr(catalog, "estimated_seconds", lambda *args: 75.6)
+    result = invoke("list")
+    assert result.exit_code == 0, result.stderr
+    assert {seconds for seconds, _ in listed(result.stdout).values()} == {76}
 
 
 def test_list_rejects_bad_options() -> None:

@@ -11,7 +11,7 @@ import pytest
 from cli_support import assert_one_line_error, invoke
 
 import chainrule
-import chainrule.cli
+import chainrule.cli.app
 import chainrule.verification
 
 COMMANDS = ("check", "init", "list", "render")
@@ -70,11 +70,11 @@ def test_main_fixes_the_hash_seed_by_re_executing(monkeypatch: pytest.MonkeyPatc
         raise SystemExit(0)
 
     monkeypatch.delenv("PYTHONHASHSEED", raising=False)
-    monkeypatch.setattr(chainrule.cli.os, "execv", fake_execv)
+    monkeypatch.setattr(chainrule.cli.app.os, "execv", fake_execv)
     monkeypatch.setattr(sys, "argv", ["chainrule", "render", "-q", "l"])
     with pytest.raises(SystemExit):
-        chainrule.cli.main()
-    assert os.environ["PYTHONHASHSEED"] == chainrule.cli.HASH_SEED
+        chainrule.cli.app.main()
+    assert os.environ["PYTHONHASHSEED"] == chainrule.cli.app.HASH_SEED
     assert calls == [[sys.executable, "-P", "-m", "chainrule", "render", "-q", "l"]]
 
 
@@ -95,7 +95,7 @@ def test_sigterm_is_exit_143(tmp_path: Path) -> None:
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    raise AssertionError('not interrupted')\n"
         "v.derive = slow\n"
-        "from chainrule.cli import cli\n"
+        "from chainrule.cli.app import cli\n"
         "cli(['check'], prog_name='chainrule')\n"
     )
     result = subprocess.run(
@@ -106,7 +106,7 @@ def test_sigterm_is_exit_143(tmp_path: Path) -> None:
 
 
 def test_importing_the_cli_does_not_import_manim() -> None:
-    code = "import sys, chainrule.cli; assert 'manim' not in sys.modules"
+    code = "import sys, chainrule.cli.app; assert 'manim' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -15,10 +15,11 @@ import pytest
 from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.catalog
-import chainrule.drawing
+import chainrule.cli.scene_choice
+import chainrule.rendering.drawing
 import chainrule.verification
-from chainrule.config import Settings
 from chainrule.errors import VerificationFailed
+from chainrule.settings.model import Settings
 from derivations import derive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +51,8 @@ def forbid(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]
 def test_importing_the_settings_does_not_import_scenes() -> None:
     code = (
         "import sys\n"
-        "import chainrule.config, chainrule.commands.options\n"
-        "from chainrule.config import Settings\n"
+        "import chainrule.settings.model, chainrule.cli.options\n"
+        "from chainrule.settings.model import Settings\n"
         "Settings.from_toml('[network]\\nm = 3\\n[theme]\\nW = \"#123456\"\\n')\n"
         "loaded = sorted(m for m in sys.modules if m == 'scenes' or m.startswith('scenes.'))\n"
         "assert not loaded, loaded\n"
@@ -60,7 +61,7 @@ def test_importing_the_settings_does_not_import_scenes() -> None:
 
 
 def test_options_and_file_are_validated_together_and_blamed_right(tmp_path: Path) -> None:
-    from chainrule.commands.options import load_settings
+    from chainrule.cli.options import load_settings
     from chainrule.errors import ConfigError
 
     (tmp_path / "c.toml").write_text("[network]\nm = 9\n")
@@ -78,7 +79,8 @@ def test_one_render_validates_discovers_and_builds_the_theme_once(
 ) -> None:
     """Settings validated, scenes discovered and the theme built once each in one
     ``chainrule render`` (drawing in the command's process)."""
-    from chainrule import scene_settings, verification
+    from chainrule import verification
+    from chainrule.settings import scene_settings
     from scenes.theme import Theme
 
     scene_settings.scene_settings.cache_clear()
@@ -103,7 +105,7 @@ def test_one_render_validates_discovers_and_builds_the_theme_once(
         return from_dict(cls, *args, **kwargs)
 
     monkeypatch.setattr(Settings, "model_validate", classmethod(counting_validate))
-    monkeypatch.setattr(chainrule.catalog, "discover", counting_discover)
+    monkeypatch.setattr(chainrule.cli.scene_choice, "discover", counting_discover)  # its caller
     monkeypatch.setattr(Theme, "from_dict", classmethod(counting_theme))
     (tmp_path / "c.toml").write_text('[theme]\nW = "#123456"\n')
     result = invoke(
@@ -130,7 +132,7 @@ def test_an_output_folder_that_cannot_be_made_is_a_usage_error_before_any_work(
 ) -> None:
     """``/proc`` looks writable to root, yet takes no new folder: exit 2, nothing verified."""
     verified = forbid(monkeypatch, chainrule.verification, "verify_with_display")
-    drawn = forbid(monkeypatch, chainrule.drawing, "draw_unit")
+    drawn = forbid(monkeypatch, chainrule.rendering.drawing, "draw_unit")
     before = snapshot(tmp_path)
     result = invoke("render", "WhyTranspose", "--output", "/proc/chainrule-out")
     assert_one_line_error(result, 2, "option --output", "/proc/chainrule-out")
@@ -145,7 +147,7 @@ def test_an_output_folder_that_cannot_be_made_is_a_usage_error_before_any_work(
 
 def tiny_unit(tmp_path: Path, scene: str = "WhyTranspose") -> Any:
     from chainrule.catalog import discover, scene_path
-    from chainrule.plan import RenderUnit
+    from chainrule.exchange import RenderUnit
 
     (tmp_path / "work").mkdir(exist_ok=True)
     return RenderUnit(
@@ -198,7 +200,7 @@ def test_a_worker_refuses_to_draw_a_derivation_that_fails_verification(
 ) -> None:
     """A worker process derives the steps it draws itself (a derivation does not pickle):
     it verifies them first, and a wrong one is refused, not drawn."""
-    from chainrule import workers
+    from chainrule.rendering import workers
 
     result = workers.draw_in_worker(tiny_unit(tmp_path))
     assert result.error is not None
@@ -212,7 +214,7 @@ def test_a_worker_refuses_to_draw_a_derivation_that_fails_verification(
 def test_a_dask_worker_refuses_a_wrong_derivation_too(
     workers_derive_wrong: list[Any], tmp_path: Path
 ) -> None:
-    from chainrule import dask_executor
+    from chainrule.rendering import dask_executor
 
     result = dask_executor.draw_on_worker(tiny_unit(tmp_path))
     assert result.error is not None
@@ -225,22 +227,24 @@ def test_drawing_in_process_refuses_an_unverified_wrong_derivation(
 ) -> None:
     drawn = no_scene_is_built(monkeypatch)
     wrong = derive(Settings().network.spec(), formulas=WRONG_DZ1)
-    result = chainrule.drawing.draw_unit(tiny_unit(tmp_path), derivation=wrong)
+    result = chainrule.rendering.drawing.draw_unit(tiny_unit(tmp_path), derivation=wrong)
     assert result.error is not None
     assert "failed verification" in result.error
     assert drawn == []
 
 
 def test_a_scene_class_is_only_made_with_verified_steps() -> None:
-    from chainrule.scene_settings import scene_settings
+    from chainrule.settings.scene_settings import scene_settings
 
     base = chainrule.catalog.discover().get("WhyTranspose")
     objects = scene_settings(Settings())
-    with pytest.raises(VerificationFailed, match="step dZ1.fold"):
-        chainrule.drawing.scene_class(base, objects, derive(objects.spec, formulas=WRONG_DZ1))
+    with pytest.raises(VerificationFailed, match=r"step dZ1\.fold"):
+        chainrule.rendering.drawing.scene_class(
+            base, objects, derive(objects.spec, formulas=WRONG_DZ1)
+        )
     right = derive(objects.spec)
     assert not chainrule.verification.is_verified(right)
-    cls = chainrule.drawing.scene_class(base, objects, right)
+    cls = chainrule.rendering.drawing.scene_class(base, objects, right)
     assert cls.build_derivation() is right
     assert chainrule.verification.is_verified(right)
 
@@ -248,7 +252,7 @@ def test_a_scene_class_is_only_made_with_verified_steps() -> None:
 def test_a_unit_pickles() -> None:
     import pickle
 
-    from chainrule.plan import RenderUnit
+    from chainrule.exchange import RenderUnit
 
     unit = RenderUnit(
         scene="Lecture",
@@ -274,7 +278,7 @@ def test_a_unit_pickles() -> None:
 
 
 def test_the_toolchain_names_the_code_and_the_tools() -> None:
-    from chainrule.unit_keys import toolchain
+    from chainrule.rendering.keys import toolchain
 
     chain = toolchain().as_dict()
     assert set(chain["packages"]) == {"derivations", "chainrule", "manim_adapter"}
@@ -284,7 +288,7 @@ def test_the_toolchain_names_the_code_and_the_tools() -> None:
 
 
 def test_a_changed_tool_version_changes_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    from chainrule import unit_keys
+    from chainrule.rendering import keys as unit_keys
 
     document = {"scene": "scenes.transpose:WhyTranspose", "part": None}
     before = unit_keys.unit_key(document)
@@ -346,12 +350,9 @@ def test_a_byte_changed_in_chainrules_drawing_code_draws_again(tmp_path: Path) -
     first = render_from(project, cache, out)
     assert first.returncode == 0, first.stderr
     again = render_from(project, cache, out)
-    assert again.returncode == 0 and "copied from the cache" in again.stdout, again.stdout
-    code = next(
-        path
-        for path in (project / "chainrule" / name for name in ("drawing.py", "rendering.py"))
-        if path.exists()
-    )
+    assert again.returncode == 0, again.stdout
+    assert "copied from the cache" in again.stdout, again.stdout
+    code = project / "chainrule" / "rendering" / "drawing.py"
     code.write_text(code.read_text() + "\n# one more line\n")
     changed = render_from(project, cache, out)
     assert changed.returncode == 0, changed.stderr
@@ -363,8 +364,9 @@ LECTURE_KEYS = """\
 import json, sys, tempfile
 from pathlib import Path
 from chainrule.catalog import discover
-from chainrule.config import Settings
-from chainrule.plan import VideoFormat, build_plan
+from chainrule.settings.model import Settings
+from chainrule.rendering.plan import build_plan
+from chainrule.exchange import VideoFormat
 from chainrule.verification import verified_derivation
 settings = Settings()
 derivation = verified_derivation(settings.network.spec())

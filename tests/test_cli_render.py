@@ -15,11 +15,12 @@ import pytest
 from cli_support import assert_one_line_error, invoke, snapshot
 
 import chainrule.catalog
-import chainrule.commands.render
-import chainrule.drawing
+import chainrule.cli.render
+import chainrule.cli.scene_choice
+import chainrule.rendering.drawing
 import chainrule.verification
 from chainrule.errors import RenderFailed
-from chainrule.scene_settings import scene_settings
+from chainrule.settings.scene_settings import scene_settings
 from derivations import derive
 
 SHORT_SCENE = "WhyTranspose"
@@ -44,7 +45,7 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         calls.append(args)
         raise AssertionError("draw_unit was called")
 
-    monkeypatch.setattr(chainrule.drawing, "draw_unit", forbidden)
+    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
     return calls
 
 
@@ -81,7 +82,7 @@ def test_a_failing_scene_writes_nothing(
     def boom(*args: Any) -> Any:
         raise RuntimeError("the scene fell over")
 
-    monkeypatch.setattr(chainrule.drawing, "_draw", boom)
+    monkeypatch.setattr(chainrule.rendering.drawing, "_draw", boom)
     before = snapshot(tmp_path)
     result = invoke("render", SHORT_SCENE, *TINY)
     assert_one_line_error(
@@ -104,7 +105,7 @@ def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) 
         seen.append([scene.scene for scene in plan.scenes])
         raise RenderFailed("stop here")
 
-    monkeypatch.setattr(chainrule.commands.render, "run_plan", record)
+    monkeypatch.setattr(chainrule.cli.render, "run_plan", record)
     assert invoke("render", "-q", "l").exit_code == 1
     assert seen == [["Lecture"]]
 
@@ -112,7 +113,7 @@ def test_default_is_the_lecture_or_every_scene(monkeypatch: pytest.MonkeyPatch) 
     without = chainrule.catalog.Catalog(
         {name: real.scenes[name] for name in ("FoldBack", "WhyTranspose")}
     )
-    monkeypatch.setattr(chainrule.catalog, "discover", lambda: without)
+    monkeypatch.setattr(chainrule.cli.scene_choice, "discover", lambda: without)  # its caller
     result = invoke("render", "-q", "l")
     assert result.exit_code == 1
     assert seen[1] == ["FoldBack", "WhyTranspose"]
@@ -126,13 +127,13 @@ def test_scene_names_are_deduplicated(monkeypatch: pytest.MonkeyPatch) -> None:
         seen.extend(scene.scene for scene in plan.scenes)
         raise RenderFailed("stop here")
 
-    monkeypatch.setattr(chainrule.commands.render, "run_plan", record)
+    monkeypatch.setattr(chainrule.cli.render, "run_plan", record)
     invoke("render", SHORT_SCENE, SHORT_SCENE, "ExpandToScalars")
     assert seen == [SHORT_SCENE, "ExpandToScalars"]
 
 
 def test_scene_subclass_carries_the_settings() -> None:
-    from chainrule.config import Settings
+    from chainrule.settings.model import Settings
 
     settings = Settings.from_toml(
         '[network]\nm = 3\n[theme]\nW = "#123456"\n'
@@ -140,7 +141,7 @@ def test_scene_subclass_carries_the_settings() -> None:
     )
     base = chainrule.catalog.discover().get(SHORT_SCENE)
     derivation = derive(settings.network.spec())
-    cls = chainrule.drawing.scene_class(base, scene_settings(settings), derivation)
+    cls = chainrule.rendering.drawing.scene_class(base, scene_settings(settings), derivation)
     assert cls.__name__ == SHORT_SCENE
     assert issubclass(cls, base)
     assert cls.spec.m == 3
@@ -152,11 +153,13 @@ def test_scene_subclass_carries_the_settings() -> None:
 
 
 def test_labels_reach_the_lecture() -> None:
-    from chainrule.config import Settings
+    from chainrule.settings.model import Settings
 
     lecture = chainrule.catalog.discover().get("Lecture")
     settings = Settings.from_toml('[labels]\ncourse = "DL 101"\n')
-    cls = chainrule.drawing.scene_class(lecture, scene_settings(settings), derive(lecture.spec))
+    cls = chainrule.rendering.drawing.scene_class(
+        lecture, scene_settings(settings), derive(lecture.spec)
+    )
     assert cls.course == "DL 101"
     assert cls.title == lecture.title
 
@@ -340,11 +343,11 @@ def test_a_stopped_worker_exits_even_when_a_thread_never_ends() -> None:
     import sys
     import time
 
-    from chainrule.workers import EXIT_GRACE
+    from chainrule.rendering.workers import EXIT_GRACE
 
     code = (
         "import queue, threading, time\n"
-        "from chainrule.workers import init_worker\n"
+        "from chainrule.rendering.workers import init_worker\n"
         "init_worker(None)\n"
         "threading.Thread(target=queue.Queue().get, name='partial-movie-encoder-0').start()\n"
         "print('ready', flush=True)\n"
@@ -383,7 +386,7 @@ def test_a_worker_holds_no_named_semaphore_it_could_leak() -> None:
         "from multiprocessing import resource_tracker\n"
         "names = []\n"
         "resource_tracker.register = lambda name, kind: names.append((name, kind))\n"
-        "from chainrule.workers import init_worker\n"
+        "from chainrule.rendering.workers import init_worker\n"
         "init_worker(None)\n"
         "import tqdm\n"
         "tqdm.tqdm(total=3, disable=True).close()\n"

@@ -14,13 +14,13 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
 from cli_support import assert_one_line_error, invoke, snapshot
 
-import chainrule.commands.script as script_module
+import chainrule.cli.script as script_module
 from chainrule.voice.engines import EngineIdentity, Span, Speech
 from chainrule.voice.lines import Line
 
@@ -82,7 +82,7 @@ FOLD_AND_TRANSPOSE_STEPS = [
 class FakeEngine:
     """Speech of ``len(line.speech) / 100`` seconds (a quiet tone); counts its lines."""
 
-    spoken: list[str] = []  # every line spoken by any instance, in order
+    spoken: ClassVar[list[str]] = []  # every line spoken by any instance, in order
 
     def __init__(self) -> None:
         self.identity = EngineIdentity("fake", "test-voice", "1", 1.0)
@@ -103,7 +103,7 @@ def expected_seconds(line_speech: str) -> str:
 class StandInCache:
     """Speech by (engine identity, spoken text), for branches without the real cache."""
 
-    store: dict[tuple[Any, str], Speech] = {}
+    store: ClassVar[dict[tuple[Any, str], Speech]] = {}
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from chainrule.config import Settings, VoiceSettings, render_toml
 from chainrule.errors import ConfigError
-from chainrule.scene_settings import resolved
+from chainrule.settings.model import Settings, VoiceSettings
+from chainrule.settings.scene_settings import resolved
+from chainrule.settings.template import render_toml
 
 #: The keys of [voice] and their defaults, stated here (not read from the model).
 VOICE_DEFAULTS = {

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chainrule.colour_vision import (
+from chainrule.settings.colour_vision import (
     DEFICIENCIES,
     MIN_DELTA_E,
     NORMAL,
@@ -23,7 +23,7 @@ from chainrule.colour_vision import (
     theme_warnings,
     worst_pairs,
 )
-from chainrule.config import Settings
+from chainrule.settings.model import Settings
 from tests.cli_support import invoke
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB: the published matrices,
@@ -143,8 +143,8 @@ def test_safe_configs_do_not_warn(toml: str) -> None:
 
 def test_no_manim_import_without_theme_colours() -> None:
     code = (
-        "import sys; from chainrule.config import Settings; "
-        "from chainrule.colour_vision import theme_warnings; "
+        "import sys; from chainrule.settings.model import Settings; "
+        "from chainrule.settings.colour_vision import theme_warnings; "
         "assert theme_warnings(Settings()) == (); assert 'manim' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -559,6 +559,6 @@ def _arm(instant: str) -> None:
 if __name__ == "__main__":
     if os.environ.get("CHAINRULE_KILL_AT"):
         _arm(os.environ["CHAINRULE_KILL_AT"])
-    from chainrule.cli import cli
+    from chainrule.cli.app import cli
 
     cli(sys.argv[1:], prog_name="chainrule")

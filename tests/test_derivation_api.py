@@ -6,6 +6,7 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
+import re
 import subprocess
 import sys
 
@@ -14,11 +15,11 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 import derivations
 from derivations import ACTIVATIONS, NetworkSpec, derive
-from derivations.functions import Z, activation, sigma
+from derivations.activations import Z
+from derivations.functions import sigma
 from derivations.steps import TexPart
 
 # --------------------------------------------------------------------------- imports
@@ -157,10 +158,9 @@ INVALID = [
 def test_invalid_specs_name_the_field_the_value_and_the_range(
     arguments, field, value, allowed
 ) -> None:
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match=re.escape(f"{field} = {value}")) as caught:
         NetworkSpec(**arguments)
     message = str(caught.value)
-    assert f"{field} = {value}" in message, message
     assert allowed in message, message
 
 
@@ -190,7 +190,8 @@ def test_spec_validation_is_exact(dims: list[int], m: int, name: str) -> None:
         assert spec.num_layers == len(dims) - 1
         assert list(spec.layers) == list(range(1, len(dims)))
     else:
-        with pytest.raises(ValueError):
+        # every refusal starts by naming the field and its value
+        with pytest.raises(ValueError, match=r"^(layer_dims(\[\d\])?|m|activation) = "):
             NetworkSpec(layer_dims=dims, m=m, activation=name)
 
 
@@ -273,55 +274,10 @@ def _textbook(expr: sympy.Expr):
     return sympy.lambdify(Z, expr, modules="numpy")
 
 
-@pytest.mark.parametrize("name", ACTIVATIONS)
-def test_numeric_activations_match_their_textbook_definitions(name: str) -> None:
-    act = activation(name)
-    value = np.broadcast_to(_textbook(act.definition)(SAMPLES), SAMPLES.shape)
-    slope = np.broadcast_to(_textbook(act.derivative)(SAMPLES), SAMPLES.shape)
-    np.testing.assert_allclose(act.g._imp_(SAMPLES), value, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(act.gprime._imp_(SAMPLES), slope, rtol=1e-12, atol=1e-15)
-
-
-@pytest.mark.parametrize("name", ACTIVATIONS)
-@settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, st.integers(1, 12), elements=st.floats(-40, 40)))
-def test_numeric_activations_match_at_any_point(name: str, points: np.ndarray) -> None:
-    act = activation(name)
-    value = np.broadcast_to(_textbook(act.definition)(points), points.shape)
-    slope = np.broadcast_to(_textbook(act.derivative)(points), points.shape)
-    np.testing.assert_allclose(act.g._imp_(points), value, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(act.gprime._imp_(points), slope, rtol=1e-12, atol=1e-15)
-
-
-@pytest.mark.parametrize("name", ACTIVATIONS)
-def test_textbook_derivatives_are_the_derivatives_of_the_definitions(name: str) -> None:
-    act = activation(name)
-    by_sympy = _textbook(sympy.diff(act.definition, Z))
-    slope = _textbook(act.derivative)
-    away_from_zero = SAMPLES[SAMPLES != 0]  # relu's derivative is a convention at 0
-    np.testing.assert_allclose(
-        np.broadcast_to(by_sympy(away_from_zero), away_from_zero.shape),
-        np.broadcast_to(slope(away_from_zero), away_from_zero.shape),
-        rtol=1e-12,
-        atol=1e-15,
-    )
-    assert sympy.diff(act.g(Z), Z) == act.gprime(Z)
-
-
-@pytest.mark.parametrize(("name", "at_zero"), [("relu", 0.0), ("leaky_relu", 0.01)])
-def test_the_kink_convention(name: str, at_zero: float) -> None:
-    assert float(activation(name).gprime._imp_(np.array(0.0))) == at_zero
-
-
 def test_the_output_sigmoid() -> None:
     logistic = 1 / (1 + sympy.exp(-Z))
     np.testing.assert_allclose(sigma._imp_(SAMPLES), _textbook(logistic)(SAMPLES), rtol=1e-12)
     assert sympy.simplify(sympy.diff(sigma(Z), Z) - sigma(Z) * (1 - sigma(Z))) == 0
-
-
-def test_an_unknown_activation_is_not_silently_accepted() -> None:
-    with pytest.raises(KeyError):
-        activation("softmax")
 
 
 @pytest.mark.parametrize("tex", [r"\frac{d", "}{", r"\frac{1}{m}}", r"a^{[1]"])

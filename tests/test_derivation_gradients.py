@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations import NetworkSpec, derive
+from derivations.activations import ACTIVATIONS
 from derivations.claims import DerivativeClaim, EqualityClaim, check_claim
 from derivations.derivation import Derivation
-from derivations.sequence_other import CANCEL_LINES
-from derivations.spec import ACTIVATIONS
+from derivations.sequence_gradients import CANCEL_LINES
 from derivations.speech import spoken
 from derivations.steps import Highlight
 from derivations.vocabulary import Role

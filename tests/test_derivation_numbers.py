@@ -13,10 +13,12 @@ import re
 
 import numpy as np
 import pytest
+import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations import ACTIVATIONS, NetworkSpec, NumberData, derive
+from derivations.activations import Z, activation
 from derivations.claims import ShapeClaim, check_claim
 from derivations.formula import parse
 from derivations.network import Network
@@ -26,8 +28,8 @@ from derivations.sequence_numbers import (
     nudge_claims,
     numbers_claims,
     result_text,
-    stack_claims,
 )
+from derivations.sequence_vector import stack_claims
 from derivations.steps import Step
 from tests.test_derivation_speech import problems
 
@@ -39,14 +41,18 @@ MAX_CUE = 84
 
 
 def g(name: str, z: np.ndarray) -> np.ndarray:
-    """The hidden activations, written again for the test."""
+    """The hidden activations, written again for the test; an activation registered later is
+    taken from its textbook definition (which ``test_derivation_activations`` verifies against
+    numpy's finite differences), never from another activation."""
     if name == "tanh":
         return np.tanh(z)
     if name == "sigmoid":
         return 1 / (1 + np.exp(-z))
     if name == "relu":
         return np.where(z > 0, z, 0.0)
-    return np.where(z > 0, z, 0.01 * z)
+    if name == "leaky_relu":
+        return np.where(z > 0, z, 0.01 * z)
+    return _textbook(activation(name).definition, z)
 
 
 def g_slope(name: str, z: np.ndarray) -> np.ndarray:
@@ -57,7 +63,13 @@ def g_slope(name: str, z: np.ndarray) -> np.ndarray:
         return s * (1 - s)
     if name == "relu":
         return (z > 0).astype(float)
-    return np.where(z > 0, 1.0, 0.01)
+    if name == "leaky_relu":
+        return np.where(z > 0, 1.0, 0.01)
+    return _textbook(activation(name).derivative, z)
+
+
+def _textbook(expr: sympy.Expr, z: np.ndarray) -> np.ndarray:
+    return np.broadcast_to(sympy.lambdify(Z, expr, modules="numpy")(z), np.shape(z)).astype(float)
 
 
 def arrays_of(data: NumberData) -> dict[str, np.ndarray]:

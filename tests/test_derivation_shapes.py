@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations import NetworkSpec, VerificationError, derive
+from derivations.activations import ACTIVATIONS
 from derivations.claims import DifferenceClaim, ShapeClaim, check_claim
 from derivations.derivation import Derivation
 from derivations.sequence_dz import square_companion
-from derivations.spec import ACTIVATIONS
 from derivations.speech import spoken
 
 DEFAULT = NetworkSpec()

@@ -164,5 +164,5 @@ def test_step_structure(spec: NetworkSpec) -> None:
 def test_step_lookup_names_the_known_steps() -> None:
     derivation = derive(NetworkSpec())
     assert derivation.step("dZ1.fold").target == "dZ1"
-    with pytest.raises(KeyError, match="dZ1.fold"):
+    with pytest.raises(KeyError, match=r"dZ1\.fold"):
         derivation.step("dZ1.nonsense")

@@ -105,9 +105,9 @@ def test_a_step_id_is_its_target_and_kind() -> None:
     assert StepId("dZ1", "fold") == step_id  # type: ignore[arg-type]
     assert pickle.loads(pickle.dumps(step_id)) == step_id
     assert step_id in "✓ dZ1.fold             Fold back into matrices"
-    with pytest.raises(ValueError, match="not '<target>.<kind>'"):
+    with pytest.raises(ValueError, match=r"not '<target>\.<kind>'"):
         StepId.parse("dZ1.unknown")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'unknown' is not a valid StepKind"):
         StepId("dZ1", "unknown")
 
 
@@ -118,7 +118,7 @@ def test_steps_are_found_by_id_or_text() -> None:
     assert isinstance(step.id, StepId)
     assert step.target == "dZ1"
     assert derivation.steps_for(step.id) == derivation.steps_for("dZ1")
-    with pytest.raises(KeyError, match="no step 'dZ1.nothing'"):
+    with pytest.raises(KeyError, match=r"no step 'dZ1\.nothing'"):
         derivation.step("dZ1.nothing")
 
 

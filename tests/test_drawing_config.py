@@ -1,4 +1,4 @@
-"""``chainrule.drawing.manim_config``: what one unit's drawing process tells Manim."""
+"""``chainrule.rendering.drawing.manim_config``: what one unit's drawing process tells Manim."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ pytest.importorskip("manim")
 
 from manim import Text, tempconfig
 
-from chainrule.config import Settings
-from chainrule.drawing import manim_config
-from chainrule.plan import RenderUnit
+from chainrule.exchange import RenderUnit
+from chainrule.rendering.drawing import manim_config
+from chainrule.settings.model import Settings
 
 
 def unit(tmp_path: Path, width: int, height: int) -> RenderUnit:

@@ -19,10 +19,10 @@ import pytest
 from browser_support import not_blank, offline_page
 from cli_support import assert_one_line_error, invoke, snapshot
 
-import chainrule.handout
+import chainrule.publishing.handout
 import chainrule.verification
 from chainrule.errors import RenderFailed
-from chainrule.handout import (
+from chainrule.publishing.handout import (
     Handout,
     compile_pdf,
     handout_steps,
@@ -30,7 +30,7 @@ from chainrule.handout import (
     latex_source,
     latex_text,
 )
-from chainrule.katex import KatexError, render_tex
+from chainrule.publishing.katex import KatexError, render_tex
 from derivations import derive
 
 SCENE = "ExpandToScalars"
@@ -275,7 +275,7 @@ def no_frames(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         calls.append(args)
         raise AssertionError("render_key_frames was called")
 
-    monkeypatch.setattr(chainrule.handout, "render_key_frames", forbidden)
+    monkeypatch.setattr(chainrule.publishing.handout, "render_key_frames", forbidden)
     return calls
 
 
@@ -308,11 +308,13 @@ def test_key_frames_come_from_each_steps_own_section(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The title card and a step's ``(continued)`` section are not its key frame."""
-    import chainrule.publishing
-    from chainrule.handout import section_frames
+    import chainrule.publishing.handout
+    from chainrule.publishing.handout import section_frames
 
     monkeypatch.setattr(
-        chainrule.publishing, "last_frame_png", lambda video, target: target.write_text(video.name)
+        chainrule.publishing.handout,
+        "last_frame_png",
+        lambda video, target: target.write_text(video.name),
     )
     sections = [
         {"name": "Title", "video": "title.mp4"},

@@ -19,7 +19,15 @@ import srt
 from browser_support import not_blank, offline_page
 from cli_support import invoke
 
-from chainrule.lecture_page import Chapter, Claim, Cue, PageData, StepView, assign_steps, page_html
+from chainrule.publishing.lecture_page import (
+    Chapter,
+    Claim,
+    Cue,
+    PageData,
+    StepView,
+    assign_steps,
+    page_html,
+)
 from derivations import NetworkSpec, derive
 
 SCENE = "FoldBack"  # three narrated steps, three chapters

@@ -23,7 +23,7 @@ from manim import (  # noqa: E402
     tempconfig,
 )
 
-from manim_adapter.fastwrite import concat_videos  # noqa: E402
+from manim_adapter.concat import concat_videos  # noqa: E402
 
 # ---------------------------------------------------------------------- held frames
 

@@ -33,8 +33,10 @@ from scenes.base import DerivationScene
 try:
     from manim_adapter.sandbox import latex_sandbox
 except ImportError:  # before the adapter
-    from chainrule.texsafe import latex_sandbox
-import chainrule.drawing, chainrule.joining, chainrule.unit_keys  # noqa: the render imports these
+    from chainrule.settings.texsafe import latex_sandbox
+import chainrule.rendering.drawing  # noqa: the render imports these
+import chainrule.rendering.joining  # noqa
+import chainrule.rendering.keys  # noqa
 
 scene = DerivationScene(skip_animations=True)
 stock_copy = VMobjectFromSVGPath.__deepcopy__ is Mobject.__deepcopy__

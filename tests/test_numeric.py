@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations import ACTIVATIONS, NetworkSpec, derive
+from derivations.activations import Z, activation
 from derivations.claims import DerivativeClaim, DifferenceClaim, EqualityClaim
-from derivations.functions import Z, activation
 from derivations.numeric import evaluate
 
 

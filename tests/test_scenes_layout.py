@@ -20,6 +20,7 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from manim import MathTex, Text, VMobject, config
@@ -93,6 +94,16 @@ def _box(mobject: VMobject) -> tuple[float, float, float, float]:
     )
 
 
+def _near_the_edge(scene: Any, mobject: VMobject, box: tuple[float, float, float, float]) -> str:
+    """The failure message of a mobject nearer the frame's edge than the margin allows."""
+    left, bottom, right, top = box
+    return (
+        f"{mobject!r} is nearer the frame's edge than {EDGE_MARGIN:.0%} of its width: x "
+        f"{left:.2f}..{right:.2f}, y {bottom:.2f}..{top:.2f} (after play "
+        f"{scene.renderer.num_plays})"
+    )
+
+
 def _major(mobject: VMobject) -> bool:
     return isinstance(mobject, (MathTex, Text, MatrixView))
 
@@ -142,16 +153,10 @@ def check_layout(scene) -> None:
     minimum = scene.theme.min_font_size
     visible = [m for m in scene.mobjects if _visible(m)]
     for mobject in visible:
-        left, bottom, right, top = _box(mobject)
-        assert (
-            left >= min_x - EDGE_TOLERANCE
-            and right <= max_x + EDGE_TOLERANCE
-            and top <= max_y + EDGE_TOLERANCE
-        ), (
-            f"{mobject!r} is nearer the frame's edge than {EDGE_MARGIN:.0%} of its width: x "
-            f"{left:.2f}..{right:.2f}, y {bottom:.2f}..{top:.2f} (after play "
-            f"{scene.renderer.num_plays})"
-        )
+        box = left, bottom, right, top = _box(mobject)
+        assert left >= min_x - EDGE_TOLERANCE, _near_the_edge(scene, mobject, box)
+        assert right <= max_x + EDGE_TOLERANCE, _near_the_edge(scene, mobject, box)
+        assert top <= max_y + EDGE_TOLERANCE, _near_the_edge(scene, mobject, box)
         assert bottom >= min_y - EDGE_TOLERANCE, (
             f"{mobject!r} reaches into the subtitle band: its bottom is at y = {bottom:.2f}, "
             f"below {min_y:.2f} (after play {scene.renderer.num_plays})"

@@ -4,6 +4,7 @@ layout after every play, and a render at the lowest quality."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +219,7 @@ def test_voiced_parts_speak_what_the_voiced_lecture_speaks(media: Path) -> None:
     assert [m.step_id for m in joined] == [m.step_id for m in whole.voice_marks]
     assert len(joined) == len({m.step_id for m in joined})  # each step's speech once
     for marks in [whole.voice_marks, *part_marks]:  # never overlapping, never cut off
-        for mark, after in zip(marks, marks[1:], strict=False):
+        for mark, after in pairwise(marks):
             assert after.start - mark.start >= voices[mark.step_id].seconds + 0.6 - 1e-6
     subtitles = [text for kind, text in whole_told if kind == "subtitle"]
     assert subtitles == [text for kind, text in part_told if kind == "subtitle"]

@@ -4,6 +4,7 @@ layout after every play for several networks."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def test_the_picture_is_the_network(dims: tuple[int, ...], media: Path) -> None:
     theme = Theme()
     picture = _picture(dims, media)
     assert len(picture.units) == sum(dims)
-    assert len(picture.edges) == sum(a * b for a, b in zip(dims[:-1], dims[1:], strict=True))
+    assert len(picture.edges) == sum(a * b for a, b in pairwise(dims))
     for (layer, k, i), edge in picture.edges.items():
         start, end = picture.circle(layer - 1, i), picture.circle(layer, k)
         assert start.get_center()[0] < end.get_center()[0]  # left to right, layer by layer

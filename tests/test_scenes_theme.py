@@ -213,7 +213,7 @@ def test_highlight_clash_is_an_error() -> None:
     ],
 )
 def test_two_families_sharing_a_colour_is_an_error(settings: dict[str, str]) -> None:
-    with pytest.raises(ValueError, match="are both .*a colour must mean one thing"):
+    with pytest.raises(ValueError, match=r"are both .*a colour must mean one thing"):
         Theme.from_dict(settings)
 
 

@@ -59,7 +59,8 @@ def test_html_deck_plays_offline_one_slide_per_step(decks: dict[str, Path]) -> N
     html = decks["html"]
     text = html.read_text(encoding="utf-8")
     for reference in re.findall(r'(?:src|href|data-background-video)="([^"]+)"', text):
-        assert "://" not in reference and not reference.startswith("/"), reference
+        assert "://" not in reference, reference
+        assert not reference.startswith("/"), reference
         assert (html.parent / reference).is_file(), reference
     expected = narrations()
     with offline_page(html) as page:
@@ -144,12 +145,12 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
-    import chainrule.slides
+    import chainrule.publishing.slides
 
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("render_deck was called")
 
-    monkeypatch.setattr(chainrule.slides, "render_deck", forbidden)
+    monkeypatch.setattr(chainrule.publishing.slides, "render_deck", forbidden)
 
 
 @pytest.mark.parametrize(
@@ -188,18 +189,18 @@ def test_without_manim_slides_the_message_gives_the_install_command(
 def test_an_interrupted_run_leaves_no_partial_deck(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import chainrule.slides
+    import chainrule.publishing.slides
 
     config = isolated / "fake.json"
     config.write_text(json.dumps({"slides": [{}]}))
-    monkeypatch.setattr(chainrule.slides, "render_deck", lambda *args, **kwargs: config)
+    monkeypatch.setattr(chainrule.publishing.slides, "render_deck", lambda *args, **kwargs: config)
 
     def interrupted(configs: object, to: str, folder: Path, stem: str, title: str) -> None:
         (folder / f"{stem}.html").write_text("<html>half")
         (folder / f"{stem}_assets").mkdir()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(chainrule.slides, "convert_deck", interrupted)
+    monkeypatch.setattr(chainrule.publishing.slides, "convert_deck", interrupted)
     result = invoke("slides", "TheNetwork", "-o", "deck")
     assert result.exit_code == 130, (result.stdout, result.stderr)
     assert list((isolated / "deck").iterdir()) == []
@@ -227,10 +228,11 @@ def test_scenes_do_not_need_manim_slides(tmp_path: Path) -> None:
 
 def test_deck_needs_the_reveal_package_files() -> None:
     """The template's reveal.js files exist in the npm package the deck copies them from."""
-    from chainrule.slides import TEMPLATE
-    from chainrule.web_assets import package_dir
+    from chainrule.publishing.slides import TEMPLATE
+    from chainrule.publishing.templates import read
+    from chainrule.publishing.web_assets import package_dir
 
     package = package_dir("reveal.js")
-    for reference in re.findall(r'\{\{ cdn_url \}\}/([^"]+)"', TEMPLATE):
+    for reference in re.findall(r'\{\{ cdn_url \}\}/([^"]+)"', read(TEMPLATE)):
         assert (package / reference).is_file(), reference
     assert shutil.which("pdfinfo"), "poppler-utils (pdfinfo) is needed by the PDF test"

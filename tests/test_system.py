@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from cli_support import assert_one_line_error, invoke, snapshot
 
-import chainrule.drawing
+import chainrule.rendering.drawing
 import chainrule.verification
 from chainrule.errors import MissingDependency
 from chainrule.system import TEX_FILES, missing_tex_files, require_graphics
@@ -47,7 +47,7 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("work started before the system check")
 
     monkeypatch.setattr(chainrule.verification, "derive", forbidden)
-    monkeypatch.setattr(chainrule.drawing, "draw_unit", forbidden)
+    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
 
 
 def bin_folder(tmp_path: Path, *programs: str) -> Path:

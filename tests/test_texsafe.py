@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from cli_support import assert_one_line_error, invoke
 
-from chainrule.config import Settings
 from chainrule.errors import ConfigError
-from chainrule.texsafe import check_label, escape_tex
+from chainrule.settings.model import Settings
+from chainrule.settings.texsafe import check_label, escape_tex
 from manim_adapter.sandbox import (
     NO_SHELL_ESCAPE,
     SANDBOX_VARIABLES,
@@ -73,7 +73,7 @@ def test_dangerous_labels_are_refused_with_the_reason(label: str, reason: str) -
     ("label", "reason"), INJECTIONS[::4], ids=[i[0][:24] for i in INJECTIONS[::4]]
 )
 def test_dangerous_labels_in_a_config_name_the_file_and_key(label: str, reason: str) -> None:
-    from chainrule.config import toml_value
+    from chainrule.settings.template import toml_value
 
     with pytest.raises(ConfigError) as caught:
         Settings.from_toml(f"[labels]\ncourse = {toml_value(label)}\n", source="c.toml")
@@ -235,12 +235,17 @@ def test_an_interrupted_step_leaves_no_partial_file(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(writing.subprocess, "run", interrupted)
-    with tempconfig({"tex_dir": str(tmp_path)}), latex_sandbox():
-        with pytest.raises(KeyboardInterrupt):
-            if step == "compile_tex":
-                writing.compile_tex(tex_file, "latex", ".dvi")
-            else:
-                writing.convert_to_svg(tex_file.with_suffix(".dvi"), ".dvi")
+    if step == "compile_tex":
+        arguments: tuple[Any, ...] = (tex_file, "latex", ".dvi")
+    else:
+        arguments = (tex_file.with_suffix(".dvi"), ".dvi")
+    # the step is looked up inside the sandbox, which replaces it with its guarded version
+    with (
+        tempconfig({"tex_dir": str(tmp_path)}),
+        latex_sandbox(),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        getattr(writing, step)(*arguments)
     assert not partial.exists()
 
 
@@ -283,8 +288,8 @@ def test_a_real_render_runs_latex_sandboxed(
 
     from manim.utils import tex_file_writing
 
-    from chainrule.drawing import draw_unit
-    from chainrule.plan import RenderUnit
+    from chainrule.exchange import RenderUnit
+    from chainrule.rendering.drawing import draw_unit
 
     calls: list[list[str]] = []
     real_run = subprocess.run
@@ -314,5 +319,7 @@ def test_a_real_render_runs_latex_sandboxed(
     latex_calls = [c for c in calls if "dvisvgm" not in c[0]]
     assert latex_calls, "no formula was compiled (the TeX cache was not fresh?)"
     for command in latex_calls:
-        assert command[0] == "env" and NO_SHELL_ESCAPE in command, command
-        assert "shell_escape=f" in command and "openout_any=p" in command, command
+        assert command[0] == "env", command
+        assert NO_SHELL_ESCAPE in command, command
+        assert "shell_escape=f" in command, command
+        assert "openout_any=p" in command, command

@@ -141,7 +141,8 @@ def test_after_precompile_a_render_typesets_nothing_itself(
     }
     with tempconfig(settings):
         stats = typeset.precompile_scene(subclass)
-        assert stats.compiled > 0 and stats.failed == 0, stats.describe()
+        assert stats.compiled > 0, stats.describe()
+        assert stats.failed == 0, stats.describe()
         with counted_compiles() as misses:
             subclass().render()
     assert misses == [], f"{len(misses)} TeX string(s) not foreseen: {misses}"

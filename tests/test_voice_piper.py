@@ -91,7 +91,7 @@ def test_identity() -> None:
 
 
 def test_missing_model_refused(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="voice model .*nobody.onnx.* missing"):
+    with pytest.raises(ConfigError, match=r"voice model .*nobody\.onnx.* missing"):
         PiperEngine(str(tmp_path / "nobody.onnx"))
 
 

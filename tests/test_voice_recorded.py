@@ -7,6 +7,7 @@ soundfile, and deliberately broken files.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +69,7 @@ def test_missing_recording_names_the_file_and_step(folder: Path) -> None:
 
 
 def test_missing_folder_is_named(tmp_path: Path) -> None:
-    with pytest.raises(RecordingError, match="folder .*nowhere.* does not exist"):
+    with pytest.raises(RecordingError, match=r"folder .*nowhere.* does not exist"):
         RecordedEngine(tmp_path / "nowhere").check([line("a")])
 
 
@@ -255,6 +256,6 @@ def test_spans_by_length_tile_the_speech(sentences: list[str], seconds: float) -
     spans = spans_by_length(Line.of("s", "T", text), seconds)
     assert spans[0].start == 0.0
     assert spans[-1].end == pytest.approx(seconds)
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in pairwise(spans):
         assert before.end == after.start
         assert before.start < before.end

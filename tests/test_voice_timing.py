@@ -12,8 +12,8 @@ import soundfile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainrule.config import VoiceSettings
 from chainrule.errors import ConfigError
+from chainrule.settings.model import VoiceSettings
 from chainrule.voice.choose import engine_for
 from chainrule.voice.engines import Span, Speech
 from chainrule.voice.lines import Line

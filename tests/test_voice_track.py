@@ -77,7 +77,7 @@ def test_overlap_refused_naming_both_steps() -> None:
 
 
 def test_speech_past_the_end_refused() -> None:
-    with pytest.raises(ValueError, match="step late runs to 3.000 s, past the video's end"):
+    with pytest.raises(ValueError, match=r"step late runs to 3\.000 s, past the video's end"):
         mix([VoiceMark("late", 2.0)], {"late": constant(1.0)}, 2.9)
 
 

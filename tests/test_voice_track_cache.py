@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from test_voice_mux import FORMATS, make_video
 
-import chainrule.voice.track
-from chainrule.drawing import RenderedFiles
-from chainrule.narrating import Narration, add_narration
+import chainrule.voice.narrating
+from chainrule.exchange import RenderedFiles
 from chainrule.voice.engines import EngineIdentity, Span, Speech
 from chainrule.voice.mux import add_audio, encode_audio, fitted_count, mux_audio
+from chainrule.voice.narrating import Narration, add_narration
 from chainrule.voice.track import RATE
 from chainrule.voice.track_cache import TrackCache, track_key
 from scenes.narration import VoiceMark
@@ -111,13 +111,13 @@ def test_an_unchanged_narration_is_muxed_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, encoder: str
 ) -> None:
     mixed: list[int] = []
-    normalise = chainrule.voice.track.normalise
+    normalise = chainrule.voice.narrating.normalise
 
     def counting(samples: np.ndarray, rate: int, target: float = -16.0) -> np.ndarray:
         mixed.append(len(samples))
         return normalise(samples, rate, target)
 
-    monkeypatch.setattr(chainrule.voice.track, "normalise", counting)
+    monkeypatch.setattr(chainrule.voice.narrating, "normalise", counting)  # where it is called
     marks = (VoiceMark("a", 0.2), VoiceMark("b", 1.2))
 
     def voiced(name: str, told: Narration, at: tuple[VoiceMark, ...] = marks) -> Path:

@@ -1,4 +1,4 @@
-"""``chainrule.web_assets``: the npm packages copied next to offline HTML, atomically."""
+"""``chainrule.publishing.web_assets``: the npm packages copied next to offline HTML, atomically."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from chainrule.errors import MissingDependency
-from chainrule.web_assets import copy_package_dist, package_dir
+from chainrule.publishing.web_assets import copy_package_dist, package_dir
 
 
 def test_a_copy_is_the_packages_dist_and_the_same_version_is_not_copied_again(
@@ -38,7 +38,7 @@ def test_an_outdated_copy_is_replaced_whole(tmp_path: Path) -> None:
 
 def test_renders_copying_into_one_folder_at_once_all_succeed(tmp_path: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from chainrule.web_assets import "
+        "import sys; from pathlib import Path; from chainrule.publishing.web_assets import "
         "copy_package_dist; copy_package_dist('katex', Path(sys.argv[1]))"
     )
     runs = [

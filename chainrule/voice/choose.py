@@ -1,6 +1,6 @@
 """The voice a render uses, from the ``[voice]`` settings.
 
->>> from chainrule.config import VoiceSettings
+>>> from chainrule.settings.model import VoiceSettings
 >>> engine_for(VoiceSettings(enabled=False)) is None
 True
 >>> engine_for(VoiceSettings(engine="recorded", folder="takes"), Path("/lecture")).folder
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import VoiceSettings
-from .engines import Engine
-from .piper_voice import BUNDLED, PiperEngine
-from .recorded import RecordedEngine
+from chainrule.settings.model import VoiceSettings
+from chainrule.voice.engines import Engine
+from chainrule.voice.piper_voice import BUNDLED, PiperEngine
+from chainrule.voice.recorded import RecordedEngine
 
 
 def _resolved(path: str, base: Path) -> Path:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .lines import Line
+from chainrule.voice.lines import Line
 
 
 @dataclass(frozen=True)

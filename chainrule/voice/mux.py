@@ -15,7 +15,9 @@ PyAV only (the ffmpeg program is not needed).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
@@ -152,8 +154,6 @@ def encode_audio(samples: np.ndarray, rate: int, suffix: str, start: int = 0) ->
     A long AAC track is cut where it is digitally silent (:func:`silent_cuts`) and its pieces
     are encoded at once, one process each; their packets, each kept inside its own piece, make
     one stream with the same timing as one encoder's (a test decodes both and compares)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     codec = codec_for(suffix)
     track = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)

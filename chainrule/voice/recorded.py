@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import RecordingError
-from .engines import EngineIdentity, Span, Speech
-from .lines import Line
-from .track import RATE, resample, trim
+from chainrule.errors import RecordingError
+from chainrule.voice.engines import EngineIdentity, Span, Speech
+from chainrule.voice.lines import Line
+from chainrule.voice.track import RATE, resample, trim
 
 #: The file kinds looked for, in this order.
 EXTENSIONS: tuple[str, ...] = (".wav", ".flac", ".ogg")

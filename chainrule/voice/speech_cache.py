@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from .engines import Engine, EngineIdentity, Span, Speech
-from .lines import Line
-from .npz_folder import NpzFolder
+from chainrule.voice.engines import Engine, EngineIdentity, Span, Speech
+from chainrule.voice.lines import Line
+from chainrule.voice.npz_folder import NpzFolder
 
 #: Bumped when the stored form or the way speech is made changes (old entries then miss).
 FORMAT = 1

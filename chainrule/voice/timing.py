@@ -18,10 +18,9 @@ import hashlib
 
 import numpy as np
 
+from chainrule.voice.engines import Speech
+from chainrule.voice.lines import Line
 from scenes.narration import Cue, StepVoice
-
-from .engines import Speech
-from .lines import Line
 
 
 def step_voice(line: Line, speech: Speech) -> StepVoice:

@@ -32,9 +32,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from chainrule.voice.engines import Speech
 from scenes.narration import VoiceMark
-
-from .engines import Speech
 
 #: The rate of every track (Hz).
 RATE = 48_000

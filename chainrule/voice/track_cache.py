@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.voice import mux, track
+from chainrule.voice.mux import CODECS, AudioPacket, EncodedAudio
+from chainrule.voice.npz_folder import NpzFolder
 from scenes.narration import VoiceMark
-
-from .mux import CODECS, AudioPacket, EncodedAudio
-from .npz_folder import NpzFolder
 
 #: Bumped when the stored form changes (old entries then miss).
 FORMAT = 1
@@ -36,8 +36,6 @@ FORMAT = 1
 def _sound_code() -> str:
     """Digest of the code that makes a track and of the libraries that encode it."""
     import av
-
-    from . import mux, track
 
     digest = hashlib.sha256()
     for module in (track, mux):

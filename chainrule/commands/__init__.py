@@ -1,2 +1,0 @@
-"""The subcommands of ``chainrule``, one module each (``check``, ``list``, ``render``,
-``init``), and the options they share (:mod:`chainrule.commands.options`)."""

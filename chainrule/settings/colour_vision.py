@@ -1,0 +1,216 @@
+"""Colour-blind safety, measured: do the symbol colours stay apart under colour-vision deficiency?
+
+Every symbol family has one colour (:mod:`scenes.theme`), and the families meet on screen: the
+forward equations show ``W``, ``X``/``A``, ``b`` and ``Z`` together, the gradients ``dZ``,
+``g′``, ``W``, ``m`` and ``Y`` with them, and symbols without a family (``g``, ``σ``, ``ℒ``) are
+drawn in the fallback colour beside all of them. So *every* pair of symbol colours (the
+families and the fallback) is checked, in normal vision and as seen with deuteranopia,
+protanopia and tritanopia.
+
+**Simulation.** ``colorspacious`` (``"sRGB1+CVD"``), which implements Machado, Oliveira &
+Fernandes (2009), "A physiologically-based model for simulation of color vision deficiency",
+IEEE TVCG 15(6): 1291-1298, at severity 100 (dichromacy: ``deuteranomaly`` at 100 is
+deuteranopia, and so on). The paper calls its tritan model an approximation.
+
+**Difference.** ``colorspacious.deltaE``: the Euclidean distance in CAM02-UCS (Luo, Cui & Li
+2006, "Uniform colour spaces based on CIECAM02 colour appearance model", Color Research &
+Application 31(4): 320-330), a space fitted to the same visual colour-difference data as
+CIEDE2000, so its ΔE is on the ΔE00 scale.
+
+**Threshold.** :data:`MIN_DELTA_E` = 10. The usual reading of ΔE (e.g. Z. Schuessler,
+"Delta E 101", zschuessler.github.io/DeltaE/learn: < 1 not perceptible, 1-2 perceptible on close
+observation, 2-10 perceptible at a glance, 11-49 more similar than opposite) puts 10 at the top
+of "perceptible at a glance": symbols are thin glyphs read in passing, so two symbol colours must
+differ at least that much, not just be told apart side by side. (The Okabe-Ito palette itself,
+with tints for contrast, reaches at most about 10.3 over all pairs: a stricter threshold would
+rule out the colour-blind-safe palette.)
+
+No Manim here: :func:`check_colours` takes ``{name: "#RRGGBB"}``; :func:`theme_warnings` builds
+the theme of a config (which imports Manim) only when the config sets symbol colours.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from colorspacious import cspace_convert, deltaE
+
+from chainrule.errors import ConfigError
+
+if TYPE_CHECKING:
+    from chainrule.settings.model import Settings
+
+#: The least CAM02-UCS ΔE two symbol colours keep, in every vision (see the module docstring).
+MIN_DELTA_E = 10.0
+#: The deficiencies simulated, each as colorspacious names it (at severity 100).
+DEFICIENCIES: Mapping[str, str] = {
+    "deuteranopia": "deuteranomaly",
+    "protanopia": "protanomaly",
+    "tritanopia": "tritanomaly",
+}
+NORMAL = "normal vision"
+#: Every vision checked: normal first, then the deficiencies.
+VISIONS: tuple[str, ...] = (NORMAL, *DEFICIENCIES)
+
+
+@dataclass(frozen=True)
+class PairDifference:
+    """How far apart two named colours look in one vision (CAM02-UCS ΔE)."""
+
+    first: str
+    first_colour: str
+    second: str
+    second_colour: str
+    vision: str
+    delta_e: float
+
+    def describe(self) -> str:
+        """E.g. ``'W #E04000 and Z #60A000 under deuteranopia: ΔE 3.1'``."""
+        where = "in normal vision" if self.vision == NORMAL else f"under {self.vision}"
+        return (
+            f"{self.first} {self.first_colour} and {self.second} {self.second_colour} "
+            f"{where}: ΔE {self.delta_e:.1f}"
+        )
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    """``#RRGGBB`` as sRGB in [0, 1]; ``ValueError`` for anything else."""
+    text = colour.strip()
+    if len(text) != 7 or text[0] != "#":
+        raise ValueError(f"{colour!r} is not a colour of the form #RRGGBB")
+    try:
+        red, green, blue = (int(text[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    except ValueError:
+        raise ValueError(f"{colour!r} is not a colour of the form #RRGGBB") from None
+    return red, green, blue
+
+
+def seen(colour: str, vision: str) -> tuple[float, float, float]:
+    """``colour`` (``#RRGGBB``) as sRGB in [0, 1] as seen in ``vision`` (one of
+    :data:`VISIONS`); simulated colours outside the display's gamut are clipped to it.
+
+    >>> [round(c, 3) for c in seen("#FFFFFF", "deuteranopia")], seen("#FFFFFF", NORMAL)
+    ([1.0, 1.0, 1.0], (1.0, 1.0, 1.0))
+    """
+    rgb = _rgb(colour)
+    if vision == NORMAL:
+        return rgb
+    if vision not in DEFICIENCIES:
+        raise ValueError(f"unknown vision {vision!r}: one of {', '.join(VISIONS)}")
+
+    space = {"name": "sRGB1+CVD", "cvd_type": DEFICIENCIES[vision], "severity": 100}
+    simulated = np.clip(cspace_convert(rgb, space, "sRGB1"), 0.0, 1.0)
+    return float(simulated[0]), float(simulated[1]), float(simulated[2])
+
+
+def delta_e(first: str, second: str, vision: str = NORMAL) -> float:
+    """CAM02-UCS ΔE between two ``#RRGGBB`` colours as seen in ``vision``.
+
+    >>> round(delta_e("#000000", "#FFFFFF"), 1)
+    100.0
+    """
+
+    return float(deltaE(seen(first, vision), seen(second, vision), input_space="sRGB1"))
+
+
+def pair_differences(
+    colours: Mapping[str, str], visions: Sequence[str] = VISIONS
+) -> tuple[PairDifference, ...]:
+    """Every pair of ``colours`` (``{name: "#RRGGBB"}``) in every vision, smallest ΔE first."""
+    seen_as = {
+        (name, vision): seen(colour, vision)
+        for name, colour in colours.items()
+        for vision in visions
+    }
+
+    found = [
+        PairDifference(
+            a,
+            colours[a],
+            b,
+            colours[b],
+            vision,
+            float(deltaE(seen_as[a, vision], seen_as[b, vision], input_space="sRGB1")),
+        )
+        for vision in visions
+        for a, b in itertools.combinations(colours, 2)
+    ]
+    return tuple(sorted(found, key=lambda pair: pair.delta_e))
+
+
+def worst_pairs(colours: Mapping[str, str]) -> dict[str, PairDifference]:
+    """The closest pair of ``colours`` in each vision."""
+    worst: dict[str, PairDifference] = {}
+    for pair in pair_differences(colours):
+        worst.setdefault(pair.vision, pair)
+    return {vision: worst[vision] for vision in VISIONS if vision in worst}
+
+
+def check_colours(
+    colours: Mapping[str, str], threshold: float = MIN_DELTA_E
+) -> tuple[PairDifference, ...]:
+    """The pairs of ``colours`` closer than ``threshold`` in some vision (none: safe),
+    closest first."""
+    return tuple(pair for pair in pair_differences(colours) if pair.delta_e < threshold)
+
+
+def symbol_colours(families: Mapping[str, str], fallback: str) -> dict[str, str]:
+    """The colours symbols are drawn in: one per family, and the fallback (``g``, ``σ``,
+    ``ℒ``) unless a family has the same colour."""
+    colours = {name: colour.upper() for name, colour in families.items()}
+    if fallback.upper() not in colours.values():
+        colours["fallback"] = fallback.upper()
+    return colours
+
+
+def collapse_warning(collapsed: Sequence[PairDifference], where: str = "[theme]") -> str:
+    """One line naming the closest pair and the vision it collapses in."""
+    pair = collapsed[0]
+    more = len(collapsed) - 1
+    tail = f" (and {more} more close pair{'s' if more > 1 else ''})" if more else ""
+    who = "viewers" if pair.vision == NORMAL else f"viewers with {pair.vision}"
+    return (
+        f"{where} symbol colours {pair.describe()}, below {MIN_DELTA_E:g} in CAM02-UCS: "
+        f"{who} may not tell them apart{tail}; the default Okabe-Ito colours stay apart"
+    )
+
+
+def theme_warnings(settings: Settings) -> tuple[str, ...]:
+    """The colour-vision warning for the theme of ``settings`` (one line), or none.
+
+    Only a config that sets a symbol colour (a family or the fallback) is checked: the
+    default palette is checked by the tests, and checking it needs no Manim import.
+    """
+    families = {"W", "b", "Z", "A", "dZ", "dW", "db", "gprime", "X", "Y", "m", "fallback"}
+    if not families & set(settings.theme.overrides()):
+        return ()
+
+    try:
+        from chainrule.settings.scene_settings import scene_settings  # imports scenes
+
+        theme = scene_settings(settings).theme  # cached: the render builds it once, here
+    except ConfigError:  # reported where the theme is used, as before
+        return ()
+    collapsed = check_colours(symbol_colours(theme.families, theme.fallback))
+    return (collapse_warning(collapsed, settings.where("theme")),) if collapsed else ()
+
+
+__all__ = [
+    "DEFICIENCIES",
+    "MIN_DELTA_E",
+    "NORMAL",
+    "VISIONS",
+    "PairDifference",
+    "check_colours",
+    "collapse_warning",
+    "delta_e",
+    "pair_differences",
+    "seen",
+    "symbol_colours",
+    "theme_warnings",
+    "worst_pairs",
+]
