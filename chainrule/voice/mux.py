@@ -22,9 +22,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:  # for annotations only: PyAV is imported where audio is written or read
+    from av.audio.stream import AudioStream
+    from av.container.output import OutputContainer
+    from av.packet import Packet
+    from av.stream import Stream
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class AudioCodec:
     """How the audio of one container is encoded."""
 
     container: str  # the muxer's name
-    codec: str  # the encoder's name
+    codec: Literal["aac", "libopus"]  # the encoder's name
     sample_format: str  # the encoder's sample format (planar or packed float)
     bit_rate: int  # bits per second
     frame: int  # samples per encoded frame
@@ -125,7 +131,7 @@ def codec_for(suffix: str) -> AudioCodec:
     return codec
 
 
-def _open_audio_stream(out: Any, codec: AudioCodec, rate: int) -> Any:
+def _open_audio_stream(out: OutputContainer, codec: AudioCodec, rate: int) -> AudioStream:
     """The audio stream of ``codec`` in the output container ``out``."""
     sound = out.add_stream(codec.codec, rate=rate, layout="mono", options=dict(codec.options))
     sound.bit_rate = codec.bit_rate
@@ -133,8 +139,12 @@ def _open_audio_stream(out: Any, codec: AudioCodec, rate: int) -> Any:
     return sound
 
 
-def _kept(packet: Any) -> AudioPacket:
+def _kept(packet: Packet[AudioStream]) -> AudioPacket:
     side = tuple((data.data_type, bytes(data)) for data in packet.iter_sidedata())
+    # an encoder's packets are timed (int() of a missing time failed before these too)
+    assert packet.pts is not None
+    assert packet.dts is not None
+    assert packet.duration is not None
     return AudioPacket(
         bytes(packet),
         int(packet.pts),
@@ -241,7 +251,7 @@ def _encoded(track: np.ndarray, rate: int, codec: AudioCodec, start: int) -> lis
     return packets
 
 
-def _rebuilt(kept: AudioPacket, stream: Any, rate: int) -> Any:
+def _rebuilt(kept: AudioPacket, stream: AudioStream, rate: int) -> Packet[Stream]:
     """A PyAV packet of ``stream`` made from ``kept``."""
     import av
     from av.packet import PacketSideData, packet_sidedata_type_from_literal
@@ -251,7 +261,8 @@ def _rebuilt(kept: AudioPacket, stream: Any, rate: int) -> Any:
     packet.time_base = Fraction(1, rate)
     packet.is_keyframe = kept.keyframe
     for kind, data in kept.side:
-        side = PacketSideData(packet_sidedata_type_from_literal(kind), len(data))
+        # PyAV's stubs know neither this constructor nor the kind as text (data_type's type)
+        side = PacketSideData(packet_sidedata_type_from_literal(kind), len(data))  # type: ignore[call-arg, arg-type]
         side.update(data)
         packet.set_sidedata(side)
     packet.stream = stream
@@ -316,9 +327,9 @@ def mux_audio(video: Path, audio: EncodedAudio, target: Path) -> None:
         raise
 
 
-def _dts_seconds(packet: object) -> Fraction:
-    dts = packet.dts if packet.dts is not None else packet.pts  # type: ignore[attr-defined]
-    return Fraction(dts or 0) * packet.time_base  # type: ignore[attr-defined]
+def _dts_seconds(packet: Packet[Stream]) -> Fraction:
+    dts = packet.dts if packet.dts is not None else packet.pts
+    return Fraction(dts or 0) * packet.time_base
 
 
 __all__ = [

@@ -29,7 +29,7 @@ class NpzFolder:
         """Where the entry of ``key`` is stored."""
         return self.root / f"{key}.npz"
 
-    def read(self, key: str, parse: Callable[[Any], T]) -> T | None:
+    def read(self, key: str, parse: Callable[[np.lib.npyio.NpzFile], T]) -> T | None:
         """``parse`` of the entry of ``key`` (its arrays, by name), or None when the entry is
         absent or unreadable (``parse`` raising KeyError or ValueError counts as unreadable)."""
         try:
