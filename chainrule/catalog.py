@@ -37,7 +37,9 @@ LECTURE_ORDER = (
 )
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
-_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset", "narration"})
+_HELPER_MODULES = frozenset(
+    {"base", "equations", "matrices", "layout", "theme", "pacing", "typeset", "narration"}
+)
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,9 @@ from manim_adapter.camera import PathCamera
 from manim_adapter.speedups import enabled as speedups_enabled
 from manim_adapter.speedups import install as _install_speedups
 
-from .build import Box, place_title, stack_boxes, title_text
 from .captions import split_cue, split_narration, wrap
+from .equations import title_text
+from .layout import Box, place_title, stack_boxes
 from .narration import StepVoice, VoiceMark
 from .pacing import Pacing
 from .theme import Theme

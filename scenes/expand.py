@@ -9,9 +9,10 @@ Render with ``manim -ql scenes/expand.py ExpandToScalars``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from manim import (
     DOWN,
-    RIGHT,
     Create,
     FadeIn,
     FadeOut,
@@ -25,16 +26,9 @@ from manim import (
 
 from derivations.steps import Step
 from derivations.vocabulary import StepId, StepKind
-from scenes.build import (
-    Box,
-    MatrixView,
-    equation_tex,
-    fit_first,
-    fit_into,
-    grid_view,
-    matrix_view,
-    stack_boxes,
-)
+from scenes.equations import EquationTex
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import MatrixRow, MatrixView, grid_view, matrix_view
 from scenes.segment import Segment, SegmentScene
 
 #: The factor matrices, alone on screen in the first step, are drawn up to this much larger
@@ -60,7 +54,7 @@ class ExpandSegment(Segment):
 
         # -- the tiny matrices
         self.begin_step(concrete)
-        equation = equation_tex(concrete.equation, self.theme)
+        equation = EquationTex(concrete.equation, self.theme)
         fit_into(equation, equation_box, self.theme)
         views = self.factor_views(concrete, expand, matrices_box)
         # alone on screen for now: shown large in the whole body, then moved to their band
@@ -81,13 +75,11 @@ class ExpandSegment(Segment):
         # -- every entry of the product as a scalar sum
         self.begin_step(expand)
         self.scene.play(row.animate.scale(width / row.width).move_to(place), run_time=self.t(0.8))
-        general = equation_tex(expand.equation, self.theme)
+        general = EquationTex(expand.equation, self.theme)
         fit_into(general, work_box, self.theme)
         result = fit_first(self.result_builders(expand), result_box, self.theme)
         self.scene.play(FadeIn(general, shift=0.2 * DOWN), run_time=self.t(0.8))
-        self.scene.play(
-            FadeIn(VGroup(result.label, result.matrix.get_brackets())), run_time=self.t(0.6)
-        )
+        self.scene.play(FadeIn(result.frame()), run_time=self.t(0.6))
         shown = [(r, c) for r in result.rows if r is not None for c in result.cols if c is not None]
         detailed = shown if len(shown) <= 4 else shown[:DETAILED_ENTRIES]
         work: VMobject = general
@@ -115,20 +107,18 @@ class ExpandSegment(Segment):
         the grid's cells), side by side, in their most detailed legible presentation."""
         sources = [h.matrix for h in expand.grid.cells[0].sources] if expand.grid else []
         names = [n for n in sources if n in {m.name for m in concrete.matrices}]
-        builders = []
-        for limit in ((9, 9), (4, 4), (3, 3)):
-            builders.append(
-                lambda limit=limit: _row(
-                    {
-                        name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
-                        for name in names
-                    }
-                )
+        builders = [
+            lambda limit=limit: MatrixRow(
+                {
+                    name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
+                    for name in names
+                }
             )
-        row = fit_first(builders, box, self.theme)
-        return row.views  # type: ignore[attr-defined]
+            for limit in ((9, 9), (4, 4), (3, 3))
+        ]
+        return fit_first(builders, box, self.theme).views
 
-    def result_builders(self, expand: Step) -> list:
+    def result_builders(self, expand: Step) -> list[Callable[[], MatrixView]]:
         """From the most detailed result grid to the most compact."""
         grid = expand.grid
         assert grid is not None, f"step {expand.id} has no entry grid"
@@ -142,7 +132,8 @@ class ExpandSegment(Segment):
     def source_bands(self, step: Step, row: int, col: int, views: dict[str, MatrixView]) -> VGroup:
         """Highlight bands on the row, column and bias entry that entry ``(row, col)`` of the
         result is made from (those of them the views show)."""
-        cell = step.grid.cell(row, col)  # type: ignore[union-attr]
+        assert step.grid is not None, f"step {step.id} has no entry grid"
+        cell = step.grid.cell(row, col)
         bands = VGroup()
         for source in cell.sources:
             view = views.get(source.matrix)
@@ -169,9 +160,10 @@ class ExpandSegment(Segment):
 
         Returns the mobject now in the work line.
         """
-        cell = step.grid.cell(row, col)  # type: ignore[union-attr]
+        assert step.grid is not None, f"step {step.id} has no entry grid"
+        cell = step.grid.cell(row, col)
         bands = self.source_bands(step, row, col, views)
-        sum_tex = equation_tex(cell.parts, self.theme)
+        sum_tex = EquationTex(cell.parts, self.theme)
         fit_into(sum_tex, work_box, self.theme)
         target = result.cell(row, col)
         self.scene.play(Create(bands), run_time=self.t(0.8))
@@ -196,26 +188,26 @@ class ExpandSegment(Segment):
         """``Z[l]`` entry by entry, each entry becoming ``g(z)`` in ``A[l]``."""
         grid = activate.grid
         assert grid is not None, f"step {activate.id} has no entry grid"
-        equation = equation_tex(activate.equation, self.theme)
+        equation = EquationTex(activate.equation, self.theme)
         fit_into(equation, box, self.theme)
         z_name = next(h.matrix for h in grid.cells[0].sources)
         body = stack_boxes((0.55, 0.9, 6.1))[2]
         builders = [
-            lambda limit=limit: _row(
+            lambda limit=limit: MatrixRow(
                 {
                     "Z": matrix_view(concrete.matrix(z_name), self.theme, limit=limit),
                     "A": grid_view(grid, self.theme, limit=limit),
                 },
-                gap=1.2,
+                buff=1.2,
             )
             for limit in ((9, 9), (4, 4), (3, 3))
         ]
         pair = fit_first(builders, body, self.theme)
-        z_view, a_view = pair.views["Z"], pair.views["A"]  # type: ignore[attr-defined]
+        z_view, a_view = pair.views["Z"], pair.views["A"]
         self.scene.play(Write(equation), run_time=self.t(1.0))
         self.scene.play(
             FadeIn(z_view),
-            FadeIn(VGroup(a_view.label, a_view.matrix.get_brackets())),
+            FadeIn(a_view.frame()),
             run_time=self.t(0.8),
         )
         moves = [
@@ -226,18 +218,11 @@ class ExpandSegment(Segment):
             if c is not None
             if z_view.cell(r, c) is not None
         ]
-        dots = [m for m in a_view.matrix.get_entries() if m not in a_view.cells.values()]
+        dots = a_view.ellipses()
         self.scene.play(
             LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots], run_time=self.t(2.0)
         )
         self.settle(a_view)
-
-
-def _row(views: dict[str, MatrixView], gap: float = 0.6) -> VGroup:
-    """``views`` side by side; the group remembers them as ``.views``."""
-    row = VGroup(*views.values()).arrange(RIGHT, buff=gap)
-    row.views = views  # type: ignore[attr-defined]
-    return row
 
 
 class ExpandToScalars(SegmentScene):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from manim import (
     RIGHT,
+    Animation,
     Create,
     FadeIn,
     FadeOut,
@@ -25,19 +26,9 @@ from manim import (
 
 from derivations.steps import MatrixDisplay, Step
 from derivations.vocabulary import Parts, Role, StepId, StepKind, index_of
-from scenes.build import (
-    Box,
-    MatrixView,
-    equation_tex,
-    fit_first,
-    fit_into,
-    grid_view,
-    inside_parentheses,
-    matrix_view,
-    parts_view,
-    split_at_equals,
-    stack_boxes,
-)
+from scenes.equations import EquationTex, inside_parentheses, split_at_equals
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import MatrixRow, MatrixView, grid_view, matrix_view, parts_view
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
@@ -108,12 +99,12 @@ class FoldSegment(Segment):
         """The common factor g' comes out of every entry, which becomes an element-wise
         product of the sums and the g' matrix."""
         self.begin_step(factor)
-        general = equation_tex(every.equation, self.theme)
+        general = EquationTex(every.equation, self.theme)
         fit_into(general, equation_box, self.theme)
         before = self.grid(every, main_box)
         self.scene.play(FadeIn(general), FadeIn(before), run_time=self.t(1.0))
         self.wait(self.t(1.0))
-        factored_general = equation_tex(factor.equation, self.theme)
+        factored_general = EquationTex(factor.equation, self.theme)
         fit_into(factored_general, equation_box, self.theme)
         after = self.grid(factor, main_box)
         self.scene.play(
@@ -126,18 +117,14 @@ class FoldSegment(Segment):
 
         # ... and becomes an element-wise product
         product = self.product_row(factor, fold, upper_box)
-        sums, gprimes = product.views  # type: ignore[attr-defined]
+        sums, gprimes = product.sums, product.gprimes
         moves = []
         for (r, c), cell in after.cells.items():
             if after.general or sums.cell(r, c) is None:
                 continue
             moves.append(TransformMatchingTex(cell, VGroup(sums.cell(r, c), gprimes.cell(r, c))))
         if moves:
-            rest = [
-                m
-                for m in (*sums.matrix.get_entries(), *gprimes.matrix.get_entries())
-                if m not in sums.cells.values() and m not in gprimes.cells.values()
-            ]
+            rest = [*sums.ellipses(), *gprimes.ellipses()]
             self.scene.play(
                 *moves,
                 FadeOut(after.label),
@@ -157,7 +144,7 @@ class FoldSegment(Segment):
     ) -> tuple[VGroup, VMobject]:
         """The sums are rows of W[2]ᵀ times columns of dZ[2]."""
         self.begin_step(transpose)
-        sum_equation = equation_tex(transpose.equation, self.theme)
+        sum_equation = EquationTex(transpose.equation, self.theme)
         fit_into(sum_equation, equation_box, self.theme)
         pair = self.transpose_pair(transpose, lower_box)
         self.scene.play(
@@ -175,7 +162,7 @@ class FoldSegment(Segment):
         if product not in self.scene.mobjects:
             self.scene.play(FadeIn(product), run_time=self.t(1.0))
             self.wait(self.t(0.8))
-        final = equation_tex(fold.equation, self.theme)
+        final = EquationTex(fold.equation, self.theme)
         fit_into(final, main_box, self.theme, grow=1.6)  # the result, shown big
         pieces = self.formula_pieces(fold, product, final)
         leaving = [m for m in leaving if m in self.scene.mobjects]
@@ -199,19 +186,22 @@ class FoldSegment(Segment):
             self.theme,
         )
 
-    def product_row(self, factor: Step, fold: Step, box: Box) -> VGroup:
+    def product_row(self, factor: Step, fold: Step, box: Box) -> ProductRow:
         """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""
         grid = factor.grid
         assert grid is not None, f"step {factor.id} has no entry grid"
         gprime = elementwise_factor(fold)
         star = fold.equation[_hadamard_index(fold.equation)]
 
-        def build(limit: tuple[int, int] | None) -> VGroup:
+        def build(limit: tuple[int, int] | None) -> ProductRow:
             if limit is None:  # the most compact: one general entry each
                 sums = parts_view(
-                    (1, 1), lambda r, c: inside_parentheses(grid.general), self.theme, grid.label
+                    (1, 1),
+                    lambda r, c: inside_parentheses(grid.general),
+                    self.theme,
+                    grid.label,
+                    general=True,
                 )
-                sums.general = True
                 gprimes = matrix_view(gprime, self.theme, with_label=False, general=True)
             else:
                 sums = parts_view(
@@ -222,22 +212,13 @@ class FoldSegment(Segment):
                     limit=limit,
                 )
                 gprimes = matrix_view(gprime, self.theme, limit=limit, with_label=False)
-            operator = equation_tex((star,), self.theme)
-            row = VGroup(sums, operator, gprimes).arrange(RIGHT, buff=0.3)
-            row.views = (sums, gprimes)  # type: ignore[attr-defined]
-            row.frame = VGroup(
-                sums.label,
-                sums.matrix.get_brackets(),  # type: ignore
-                operator,
-                gprimes.matrix.get_brackets(),
-            )
-            return row
+            return ProductRow(sums, EquationTex((star,), self.theme), gprimes)
 
         return fit_first(
             [lambda limit=limit: build(limit) for limit in (*LIMITS, None)], box, self.theme
         )
 
-    def cellwise(self, before: MatrixView, after: MatrixView) -> list:
+    def cellwise(self, before: MatrixView, after: MatrixView) -> list[Animation]:
         """Each cell of ``before`` rearranges into the same cell of ``after``."""
         if before.general or after.general or set(before.cells) != set(after.cells):
             return [ReplacementTransform(before, after)]
@@ -256,7 +237,7 @@ class FoldSegment(Segment):
         ]
         return animations
 
-    def transpose_pair(self, step: Step, box: Box) -> VGroup:
+    def transpose_pair(self, step: Step, box: Box) -> MatrixRow:
         """``W`` and ``Wᵀ`` side by side (the matrices the highlights pair up)."""
         names = []
         for left, right in step.highlights:
@@ -265,8 +246,9 @@ class FoldSegment(Segment):
                     names.append(name)
         return fit_first(
             [
-                lambda limit=limit: _pair(
-                    [matrix_view(step.matrix(n), self.theme, limit=limit) for n in names]
+                lambda limit=limit: MatrixRow(
+                    {n: matrix_view(step.matrix(n), self.theme, limit=limit) for n in names},
+                    buff=1.0,
                 )
                 for limit in ((9, 9), (4, 4), (3, 3))
             ],
@@ -274,9 +256,9 @@ class FoldSegment(Segment):
             self.theme,
         )
 
-    def pair_columns_with_rows(self, step: Step, pair: VGroup) -> None:
+    def pair_columns_with_rows(self, step: Step, pair: MatrixRow) -> None:
         """Light up column ``i`` of ``W`` together with row ``i`` of ``Wᵀ``, for each ``i``."""
-        views = {v.name: v for v in pair.views}  # type: ignore[attr-defined]
+        views = pair.views
         shown = 0
         for left, right in step.highlights:
             bands = VGroup()
@@ -297,13 +279,14 @@ class FoldSegment(Segment):
             self.scene.play(FadeOut(bands), run_time=self.t(0.4 if shown < 2 else 0.2))
             shown += 1
 
-    def formula_pieces(self, fold: Step, product: VGroup, final_tex: VGroup) -> list:
+    def formula_pieces(
+        self, fold: Step, product: ProductRow, final_tex: EquationTex
+    ) -> list[Animation]:
         """The sums become ``W[2]ᵀ dZ[2]``, the g′ matrix ``g′(Z[1])``: the final formula
         ``final_tex`` (built from ``fold.equation``)."""
-        sums, gprimes = product.views  # type: ignore[attr-defined]
-        star = product.submobjects[1]
+        sums, star, gprimes = product.sums, product.operator, product.gprimes
         lhs = split_at_equals(fold.equation)[0]
-        star_at = _hadamard_index(final_tex.parts)  # type: ignore[attr-defined]
+        star_at = _hadamard_index(final_tex.parts)
         pieces = final_tex.submobjects
         left = VGroup(*pieces[: len(lhs) + 1])
         matmul = VGroup(*pieces[len(lhs) + 1 : star_at])
@@ -333,12 +316,16 @@ def elementwise_factor(fold: Step) -> MatrixDisplay:
     return next(m for m in fold.matrices if m.symbol == right.symbol)
 
 
-def _pair(views: list[MatrixView]) -> VGroup:
-    pair = VGroup(*views).arrange(RIGHT, buff=1.0)
-    pair.views = views  # type: ignore[attr-defined]
-    for view in views:
-        view.name = view.label.parts[0].name  # type: ignore[union-attr, attr-defined]
-    return pair
+class ProductRow(VGroup):
+    """An element-wise product of two matrix views, ``sums ∗ gprimes``, left to right:
+    ``operator`` is the ``∗``, and ``frame`` what stays when the entries move (the label of
+    ``sums``, both pairs of brackets and the ``∗``)."""
+
+    def __init__(self, sums: MatrixView, operator: EquationTex, gprimes: MatrixView) -> None:
+        super().__init__(sums, operator, gprimes)
+        self.arrange(RIGHT, buff=0.3)
+        self.sums, self.operator, self.gprimes = sums, operator, gprimes
+        self.frame = VGroup(*sums.frame(), operator, gprimes.matrix.get_brackets())
 
 
 class FactorSegment(FoldSegment):

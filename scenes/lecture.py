@@ -1,8 +1,9 @@
 """Lecture: a title card, then every segment in order, one section per step.
 
 The segments are the bodies of the single scenes (:mod:`scenes.expand`, :mod:`scenes.partials`,
-:mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`, :mod:`scenes.others`), played
-one after another on one scene, the body cleared between them. A network with more than two
+:mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`,
+:mod:`scenes.parameter_gradients`), played one after another on one scene, the body cleared
+between them. A network with more than two
 layers then shows the general-layer recursion and the order in which backprop runs it; every
 lecture ends back at the question, on the recap card (:mod:`scenes.recap`).
 
@@ -36,21 +37,13 @@ from manim import (
 from derivations.steps import Step
 from derivations.vocabulary import Role, StepId, StepKind
 from scenes.base import DerivationScene
-from scenes.build import (
-    Box,
-    equation_tex,
-    fit_first,
-    fit_into,
-    part_of,
-    part_with_role,
-    split_at_equals,
-    stack_boxes,
-)
+from scenes.equations import EquationTex, parts_in, split_at_equals
 from scenes.expand import ExpandSegment
 from scenes.fold import FactorSegment, FoldUpSegment
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
 from scenes.network import NetworkSegment
 from scenes.numbers import NumbersSegment
-from scenes.others import OtherGradientsSegment
+from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.partials import PartialsSegment
 from scenes.recap import RecapSegment
 from scenes.segment import Segment
@@ -119,7 +112,7 @@ class TitleSegment(Segment):
             ]
             if found:
                 pieces.append(
-                    equation_tex(
+                    EquationTex(
                         self.step(DZ1_FOLD).equation, self.theme, 1.1 * self.theme.body_size
                     )
                 )
@@ -145,15 +138,11 @@ class ForwardSegment(Segment):
 
     def play(self) -> None:
         step = self.begin_step(self.step(FORWARD))
-        lines = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
+        lines = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
         lines.arrange(DOWN, buff=0.45)
         middle = lines.get_center()[0]
         for line in lines:  # the = signs one above another
-            equals = [
-                m
-                for p, m in zip(line.parts, line.submobjects, strict=True)
-                if p.role is Role.EQUALS
-            ]
+            equals = parts_in(line, Role.EQUALS)
             if equals:
                 line.shift((middle - equals[0].get_center()[0]) * RIGHT)
         fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
@@ -184,7 +173,7 @@ class RecursionSegment(Segment):
     def play(self) -> None:
         step = self.begin_step(self.step(RECURSION))
         general_box, chain_box = stack_boxes((0.55, 1.4, 5.5))[1:]
-        general = equation_tex(step.equation, self.theme, 1.2 * self.theme.body_size)
+        general = EquationTex(step.equation, self.theme, 1.2 * self.theme.body_size)
         fit_into(general, general_box, self.theme)
         frame = SurroundingRectangle(general, color=self.theme.text, buff=0.2, corner_radius=0.1)
         self.scene.play(Write(general), run_time=self.t(1.5))
@@ -193,17 +182,17 @@ class RecursionSegment(Segment):
         folds = [
             self.step(i) for i in self.step_ids_for(self.scene.derivation) if i not in self.step_ids
         ]
-        lines = VGroup(*[equation_tex(s.equation, self.theme) for s in folds])
+        lines = VGroup(*[EquationTex(s.equation, self.theme) for s in folds])
         lines.arrange(DOWN, buff=1.1)
         middle = lines.get_center()[0]
         for line in lines:  # the = signs one above another
-            line.shift((middle - part_with_role(line, Role.EQUALS).get_center()[0]) * RIGHT)
+            line.shift((middle - line.with_role(Role.EQUALS).get_center()[0]) * RIGHT)
         fit_into(lines, chain_box, self.theme)
         self.scene.play(Write(lines[0]), run_time=self.t(1.0))
         for (above, below), (upper, fold) in zip(pairwise(lines), pairwise(folds), strict=True):
             passed = passed_on(upper, fold)
             start = above[0].get_bottom() + 0.05 * DOWN
-            end = part_of(below, passed).get_top() + 0.05 * UP
+            end = below.part(passed).get_top() + 0.05 * UP
             arrow = Arrow(
                 start,
                 end,

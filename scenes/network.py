@@ -36,8 +36,10 @@ from manim import (
 
 from derivations.sequence_network import focus_unit, layer_edges, unit_parts, weight_part
 from derivations.spec import NetworkSpec
+from derivations.steps import TexPart
 from derivations.vocabulary import StepId, StepKind
-from scenes.build import Box, equation_tex, stack_boxes
+from scenes.equations import EquationTex
+from scenes.layout import Box, stack_boxes
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 
@@ -60,15 +62,15 @@ class NetworkPicture(VGroup):
 
     ``units[(l, i)]`` is unit ``i`` of layer ``l`` (a ``VGroup`` of its circle and label);
     ``edges[(l, k, i)]`` the line of weight ``w[l]_ki``; ``labels[(l, k, i)]`` the label of every
-    labelled edge (a ``VGroup`` of a backing and the ``MathTex``, whose ``.parts`` hold the TeX
-    part). ``compact`` says whether only the focus unit's edges are labelled.
+    labelled edge (an :class:`EdgeLabel`). ``compact`` says whether only the focus unit's edges
+    are labelled.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.units: dict[tuple[int, int], VGroup] = {}
         self.edges: dict[Key, Line] = {}
-        self.labels: dict[Key, VGroup] = {}
+        self.labels: dict[Key, EdgeLabel] = {}
         self.compact = False
         self.focus: tuple[int, int] | None = None
 
@@ -177,7 +179,7 @@ def _centres(spec: NetworkSpec, last: int, box: Box) -> dict[tuple[int, int], np
 
 
 def _radius(
-    texts: Sequence[Sequence[object]],
+    texts: Sequence[Sequence[TexPart]],
     last: int,
     theme: Theme,
     centres: dict[tuple[int, int], np.ndarray],
@@ -185,8 +187,8 @@ def _radius(
     """One radius for every unit: room for the widest label, at most 45 % of the spacing."""
     widest = max(
         max(
-            equation_tex((part,), theme, theme.min_font_size).width,
-            equation_tex((part,), theme, theme.min_font_size).height,
+            EquationTex((part,), theme, theme.min_font_size).width,
+            EquationTex((part,), theme, theme.min_font_size).height,
         )
         for line in texts[: last + 1]
         for part in line
@@ -197,11 +199,11 @@ def _radius(
     return float(min(widest / 2 + UNIT_PAD, 0.45 * spacing))
 
 
-def _unit(part: object, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> VGroup:
-    label = equation_tex((part,), theme, theme.min_font_size)  # type: ignore[arg-type]
+def _unit(part: TexPart, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> VGroup:
+    label = EquationTex((part,), theme, theme.min_font_size)
     circle = Circle(
         radius=radius,
-        color=theme.colour(part.symbol),  # type: ignore[attr-defined]
+        color=theme.colour(part.symbol),
         stroke_width=3.0,
     ).set_fill(theme.background, opacity=1.0)
     if lit:
@@ -220,14 +222,22 @@ def light_unit(circle: Circle, theme: Theme) -> Circle:
     )
 
 
-def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) -> VGroup:
+class EdgeLabel(VGroup):
+    """The weight of an edge: ``tex`` (its :class:`~scenes.equations.EquationTex`) on a
+    ``backing`` of the background colour."""
+
+    def __init__(self, tex: EquationTex, theme: Theme) -> None:
+        backing = BackgroundRectangle(tex, color=theme.background, fill_opacity=0.92, buff=0.05)
+        super().__init__(backing, tex)
+        self.backing, self.tex = backing, tex
+
+
+def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) -> EdgeLabel:
     """The weight ``w^{[l]}_{ki}`` of edge ``key``, on a backing of the background colour,
     centred ``position`` of the way along ``line``."""
-    tex = equation_tex((weight_part(layer, key[1:]),), theme, theme.min_font_size)
-    backing = BackgroundRectangle(tex, color=theme.background, fill_opacity=0.92, buff=0.05)
-    label = VGroup(backing, tex)
+    tex = EquationTex((weight_part(layer, key[1:]),), theme, theme.min_font_size)
+    label = EdgeLabel(tex, theme)
     label.move_to(line.point_from_proportion(position))
-    label.tex = tex  # type: ignore[attr-defined]
     return label
 
 
@@ -238,7 +248,7 @@ def _labelled(
     labels: str,
     focus: tuple[int, int],
     last: int,
-) -> dict[Key, VGroup]:
+) -> dict[Key, EdgeLabel]:
     if labels == "none":
         return {}
     focus_keys = [key for key in picture.leaving(*focus)]
@@ -350,6 +360,7 @@ class TheNetwork(SegmentScene):
 
 
 __all__ = [
+    "EdgeLabel",
     "NetworkPicture",
     "NetworkSegment",
     "TheNetwork",

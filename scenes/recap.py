@@ -41,16 +41,9 @@ from derivations.sequence_recap import (
 from derivations.steps import Step
 from derivations.vocabulary import Role
 from scenes.badges import Badge
-from scenes.build import (
-    Box,
-    equation_tex,
-    fit_first,
-    fit_into,
-    highlight_band,
-    part_of,
-    part_with_role,
-    stack_boxes,
-)
+from scenes.equations import EquationTex
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import highlight_band
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
@@ -89,7 +82,7 @@ class RecapCard(VGroup):
         by_part = {badge.part: badge for badge in step.badges}
         size = formula_share * theme.body_size
         badge_size = max(theme.min_font_size, badge_share * theme.entry_size)
-        self.formulas = [equation_tex(parts, theme, size) for parts in lines]
+        self.formulas = [EquationTex(parts, theme, size) for parts in lines]
         self.badges = [Badge(by_part[parts[0].name], theme, badge_size) for parts in lines]
         self.question = self.formulas[list(lines).index(step.equation)]
         columns = VGroup(
@@ -110,7 +103,7 @@ class RecapCard(VGroup):
         self.card = VGroup(columns, self.frame)
         # the answers are what the lecture set out to explain: as large as the formulas
         self.labels = [
-            equation_tex(parts, theme, max(theme.min_font_size, LABEL_SHARE * size))
+            EquationTex(parts, theme, max(theme.min_font_size, LABEL_SHARE * size))
             for parts in recap_answers(step)
         ]
         answers = VGroup(*self.labels).arrange(DOWN, aligned_edge=LEFT, buff=ANSWER_GAP)
@@ -123,11 +116,9 @@ class RecapCard(VGroup):
         """One layer's formulas one under another, ``=`` under ``=``, badges in a column at
         their right."""
         rows = max(max(f.height, b.height) for f, b in zip(formulas, badges, strict=True))
-        anchor = max(
-            part_with_role(f, Role.EQUALS).get_center()[0] - f.get_left()[0] for f in formulas
-        )
+        anchor = max(f.with_role(Role.EQUALS).get_center()[0] - f.get_left()[0] for f in formulas)
         for index, formula in enumerate(formulas):
-            equals = part_with_role(formula, Role.EQUALS).get_center()[0]
+            equals = formula.with_role(Role.EQUALS).get_center()[0]
             formula.shift(
                 [anchor - equals, -index * (rows + ROW_GAP) - formula.get_center()[1], 0.0]
             )
@@ -175,7 +166,7 @@ class RecapSegment(Segment):
             bands = VGroup(
                 *[
                     highlight_band(
-                        VGroup(*[part_of(shown, n) for n in focus]), self.theme, buff=BAND_BUFF
+                        VGroup(*[shown.part(n) for n in focus]), self.theme, buff=BAND_BUFF
                     )
                     for shown in (card.question, label)
                 ]

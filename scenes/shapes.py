@@ -37,15 +37,8 @@ from manim import (
 from derivations.steps import Candidate, Parts, ShapeBadge
 from derivations.vocabulary import StepId, StepKind
 from scenes.badges import BadgedEquation, status_colour, verdict_mark
-from scenes.build import (
-    Box,
-    break_points,
-    equation_lines,
-    equation_tex,
-    fit_into,
-    part_of,
-    stack_boxes,
-)
+from scenes.equations import EquationTex, break_points, equation_lines
+from scenes.layout import Box, fit_into, stack_boxes
 from scenes.segment import Segment, SegmentScene
 
 #: The equation is the subject of these scenes: it is written larger than body text.
@@ -148,7 +141,7 @@ class ShapeSegment(Segment):
 
     def summary_row(self, candidate: Candidate) -> VGroup:
         """A tried form, its verdict under it."""
-        equation = equation_tex(candidate.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        equation = EquationTex(candidate.equation, self.theme, HERO_SCALE * self.theme.body_size)
         return VGroup(equation, self.verdict(candidate)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
     def try_candidate(self, candidate: Candidate, box: Box) -> tuple[VMobject, VMobject, VGroup]:
@@ -202,7 +195,7 @@ class PitfallSegment(Segment):
         step = self.begin_step(self.step(NO_TRANSPOSE))
         note_box, equation_box, lines_box = self.bands()
         note, wrong, right = step.lines[0], step.lines[1], step.lines[-1]
-        caption = equation_tex(note, self.theme, self.theme.body_size)
+        caption = EquationTex(note, self.theme, self.theme.body_size)
         fit_into(caption, note_box, self.theme)
         shown = BadgedEquation(
             step.equation, step.badges, self.theme, font_size=HERO_SCALE * self.theme.body_size
@@ -268,8 +261,10 @@ class PitfallSegment(Segment):
             if part.tex in present or not part.tex or part.symbol is None:
                 continue
             for line in lines:
+                if not isinstance(line, EquationTex):
+                    continue
                 try:
-                    mobject = part_of(line, part.name)
+                    mobject = line.part(part.name)
                 except KeyError:
                     continue
                 frames.append(

@@ -41,16 +41,9 @@ from manim import (
 from derivations.sequence_network import LAYER, weight_part
 from derivations.steps import Highlight, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
-from scenes.build import (
-    Box,
-    MatrixView,
-    equation_tex,
-    fit_first,
-    fit_into,
-    matrix_view,
-    part_of,
-    stack_boxes,
-)
+from scenes.equations import EquationTex
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import MatrixRow, MatrixView, matrix_view
 from scenes.network import NetworkPicture, backward_pulses, network_picture
 from scenes.segment import Segment, SegmentScene
 
@@ -90,7 +83,7 @@ class TransposeSegment(Segment):
         other_name = next(
             m.name for m in transpose.matrices if m.name not in (source_name, target_name)
         )
-        row = fit_first(
+        views = fit_first(
             [
                 lambda limit=limit: self.matrices(
                     transpose, limit, source_name, target_name, other_name
@@ -100,11 +93,11 @@ class TransposeSegment(Segment):
             body_box,
             self.theme,
         )
-        grow = min(body_box.width / row.width, body_box.height / row.height, MAX_GROWTH)
+        grow = min(body_box.width / views.width, body_box.height / views.height, MAX_GROWTH)
         if grow > 1:
-            row.scale(grow)
-        row.move_to(UP * (body_box.top + SUBTITLE_TOP) / 2)  # clear of the subtitles
-        source, target, other = row.views  # type: ignore[attr-defined]
+            views.scale(grow)
+        views.move_to(UP * (body_box.top + SUBTITLE_TOP) / 2)  # clear of the subtitles
+        source, target, other = (views.views[n] for n in (source_name, target_name, other_name))
         unit = column.col
         assert unit is not None, f"step {backward.id} highlights no column"
 
@@ -156,11 +149,11 @@ class TransposeSegment(Segment):
         self.scene.settle(picture)
 
         # what the unit collects, assembled from the labels on the edges
-        equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
         fit_into(equation, equation_box, self.theme)
         moves = []
         for key, tag in zip(keys, tags, strict=True):
-            weight = part_of(equation, weight_part(key[0], key[1:]).name)
+            weight = equation.part(weight_part(key[0], key[1:]).name)
             moves += [
                 TransformFromCopy(picture.labels[key].tex, weight),
                 TransformFromCopy(tag, self.tag_part(equation, tag)),
@@ -171,11 +164,7 @@ class TransposeSegment(Segment):
         self.scene.settle(equation)
 
         # the same weights are column `unit` of W, lit as it fills
-        side = matrix_view(
-            step.matrix(source.name),
-            self.theme,  # type: ignore[attr-defined]
-            limit=source.limit,
-        )  # type: ignore[attr-defined]
+        side = matrix_view(step.matrix(source.name), self.theme, limit=source.limit)
         fit_into(side, matrix_box, self.theme, grow=True)
         side.scale(
             min(
@@ -209,21 +198,21 @@ class TransposeSegment(Segment):
         self._network = VGroup(picture, *tags)
         return equation, side, band
 
-    def gradient_tags(self, step: Step, picture: NetworkPicture, layer: int) -> list[VMobject]:
+    def gradient_tags(self, step: Step, picture: NetworkPicture, layer: int) -> list[EquationTex]:
         """``dz^{[l]}_{kj}`` beside unit ``k`` of ``layer``: the equation's upstream parts."""
         symbol = f"dZ{layer}"
         parts = [p for p in step.equation if p.symbol == symbol]
         tags = []
         for k, part in enumerate(parts):
-            tag = equation_tex((part,), self.theme, self.theme.entry_size)
+            tag = EquationTex((part,), self.theme, self.theme.entry_size)
             tag.next_to(picture.circle(layer, k), RIGHT, buff=0.15)
             tags.append(tag)
         return tags
 
     @staticmethod
-    def tag_part(equation: VMobject, tag: VMobject) -> VMobject:
+    def tag_part(equation: EquationTex, tag: EquationTex) -> VMobject:
         """The part of ``equation`` with the same TeX part as ``tag``."""
-        return part_of(equation, tag.parts[0].name)  # type: ignore[attr-defined]
+        return equation.part(tag.parts[0].name)
 
     # ---------------------------------------------------------------- 2. column to row
 
@@ -239,12 +228,12 @@ class TransposeSegment(Segment):
     ) -> tuple[VMobject, VMobject]:
         """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated."""
         self.begin_step(step)
-        new_equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        new_equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
         fit_into(new_equation, equation_box, self.theme)
         pairs = step.highlights
         first_source, first_target = pairs[0]
         source_band = source.band(self.theme, col=first_source.col)
-        shell = VGroup(target.label, target.matrix.get_brackets())
+        shell = target.frame()
         self.scene.play(
             FadeOut(self._network),
             FadeOut(equation),
@@ -273,7 +262,7 @@ class TransposeSegment(Segment):
                 ),
                 run_time=self.t(2.0),
             )
-        dots = [m for m in target.matrix.get_entries() if m not in target.cells.values()]
+        dots = target.ellipses()
         if dots:
             self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
         self.scene.settle(target)
@@ -295,9 +284,9 @@ class TransposeSegment(Segment):
     ) -> None:
         """``k`` runs down the column; the row of ``Wᵀ`` meets a column of ``dZ``."""
         self.begin_step(step)
-        source_name = source.name  # type: ignore[attr-defined]
+        source_name = source.name
         first_target = next(pair[1] for pair in step.highlights if pair[0].col == unit)
-        equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
         fit_into(equation, equation_box, self.theme)
         self.scene.play(FadeOut(previous), run_time=self.t(0.4))
         self.scene.play(Write(equation), run_time=self.t(1.0))
@@ -311,7 +300,7 @@ class TransposeSegment(Segment):
             left=left,
             beside=source.matrix.get_columns()[-2] if left else None,
         )
-        summand = part_of(equation, self.summand_part(step, source_name))
+        summand = equation.part(self.summand_part(step, source_name))
         self.scene.play(
             GrowArrow(arrow),
             Indicate(source_band, color=self.theme.highlight),
@@ -327,8 +316,8 @@ class TransposeSegment(Segment):
         column_entries = other.col_mobjects(0)
         other_part = next(
             p.name for p in step.equation if p.symbol == other.symbol and p.name != other.name
-        )  # type: ignore[attr-defined]
-        landing = VGroup(summand.copy(), part_of(equation, other_part).copy())
+        )
+        landing = VGroup(summand.copy(), equation.part(other_part).copy())
         self.scene.play(
             TransformFromCopy(row_entries, landing[0]),
             TransformFromCopy(column_entries, landing[1]),
@@ -364,15 +353,11 @@ class TransposeSegment(Segment):
             ),
         )
 
-    def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> VGroup:
-        """The three matrices side by side at one level of detail; ``.views`` lists them."""
-        views = [matrix_view(step.matrix(name), self.theme, limit=limit) for name in names]
-        for view, name in zip(views, names, strict=True):
-            view.symbol = step.matrix(name).symbol  # type: ignore[attr-defined]
-            view.name, view.limit = name, limit  # type: ignore[attr-defined]
-        row = VGroup(*views).arrange(RIGHT, buff=0.6)
-        row.views = views  # type: ignore[attr-defined]
-        return row
+    def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> MatrixRow:
+        """The three matrices side by side at one level of detail, by name."""
+        return MatrixRow(
+            {name: matrix_view(step.matrix(name), self.theme, limit=limit) for name in names}
+        )
 
     @staticmethod
     def summand_part(step: Step, source_name: str) -> str:

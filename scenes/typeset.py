@@ -1,14 +1,14 @@
 """Which TeX a scene will typeset, predicted from its steps by the rules that build it.
 
-Scenes typeset formulas only through :func:`scenes.build.equation_tex` (one ``MathTex`` per run
+Scenes typeset formulas only as :class:`scenes.equations.EquationTex` (one ``MathTex`` per run
 of :class:`~derivations.steps.TexPart` s, one string per non-empty part), and split equations
-only with :mod:`scenes.build`'s :func:`~scenes.build.split_at_equals`,
-:func:`~scenes.build.between` and :func:`~scenes.build.line_starts`. :func:`part_runs` applies
-those same functions to a step's displays to list every run a scene may typeset, so a change
-to how scenes split an equation changes the prediction with it. :func:`precompile_scene`
-batch-typesets the prediction ahead of a render (:mod:`manim_adapter.texbatch`); a string it
-misses is typeset by Manim during the render, only slower (``tests/test_typeset.py`` renders
-every scene after precompiling and counts those).
+only with :mod:`scenes.equations`' :func:`~scenes.equations.split_at_equals`,
+:func:`~scenes.equations.inside_parentheses` and :func:`~scenes.equations.line_starts`.
+:func:`part_runs` applies those same functions to a step's displays to list every run a scene
+may typeset, so a change to how scenes split an equation changes the prediction with it.
+:func:`precompile_scene` batch-typesets the prediction ahead of a render
+(:mod:`manim_adapter.texbatch`); a string it misses is typeset by Manim during the render, only
+slower (``tests/test_typeset.py`` renders every scene after precompiling and counts those).
 
 >>> from derivations import derive
 >>> step = derive().step("dZ1.shapes")
@@ -25,11 +25,11 @@ from typing import Any
 from derivations.steps import Parts, Step, TexPart
 from derivations.vocabulary import EQUALS, Role, index_of
 
-from .build import inside_parentheses, line_starts, split_at_equals
+from .equations import inside_parentheses, line_starts, split_at_equals
 
 
 def tex_strings(parts: Parts) -> tuple[str, ...]:
-    """The strings ``equation_tex(parts)`` hands ``MathTex`` (parts with TeX, in order).
+    """The strings ``EquationTex(parts)`` hands ``MathTex`` (parts with TeX, in order).
 
     >>> tex_strings((TexPart("Z2", "Z^{[2]}"), TexPart("gap", ""), EQUALS))
     ('Z^{[2]}', '=')
@@ -39,7 +39,7 @@ def tex_strings(parts: Parts) -> tuple[str, ...]:
 
 def line_runs(parts: Parts) -> Iterator[Parts]:
     """Every line ``equation_lines`` can make of ``parts`` other than the whole: a run from
-    the start or a :func:`~scenes.build.line_starts` index to a later one or the end."""
+    the start or a :func:`~scenes.equations.line_starts` index to a later one or the end."""
     cuts = sorted({0, *line_starts(parts), len(parts)})
     for a, start in enumerate(cuts):
         for end in cuts[a + 1 :]:
@@ -139,12 +139,12 @@ def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
     matrices; ``derivation`` defaults to ``scene_class.build_derivation()``."""
     from manim_adapter.texbatch import bracket_requests, mathtex_request
 
-    from .build import screen_tex_template
+    from .equations import screen_tex_template
 
     if derivation is None:
         derivation = scene_class.build_derivation()
     ids = scene_step_ids(scene_class, derivation)
-    template = screen_tex_template()  # the template equation_tex typesets with
+    template = screen_tex_template()  # the template EquationTex typesets with
     requests = [
         mathtex_request(*strings, tex_template=template)
         for strings in derivation_tex(derivation, ids)
