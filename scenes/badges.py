@@ -111,12 +111,14 @@ def _as_parts(badge: ShapeBadge) -> Parts:
 class BadgedEquation(VGroup):
     """An equation whose factors are spread apart, each with its shape badge underneath.
 
-    ``equation`` is the ``MathTex`` (one submobject per non-empty part, see
-    :class:`~scenes.equations.EquationTex`); ``badges`` maps a part name to its :class:`Badge`.
-    Parts named in ``badges`` but missing from ``parts`` are ignored.
+    ``equation`` is the :class:`~scenes.equations.EquationTex` of the parts (one submobject
+    per non-empty part); ``badges`` maps a part name to its :class:`Badge`. Parts named in
+    ``badges`` but missing from ``parts`` are ignored.
 
     Examples
     --------
+    >>> from manim import config
+    >>> config.verbosity = "WARNING"  # no "Writing ..." lines when the TeX is new
     >>> from derivations import derive
     >>> step = derive().step("dZ1.shapes")
     >>> shown = BadgedEquation(step.equation, step.badges, Theme())

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from manim import (
     DOWN,
@@ -28,6 +28,7 @@ from manim import (
     Camera,
     FadeIn,
     FadeOut,
+    ManimColor,
     MathTex,
     Scene,
     VMobject,
@@ -189,7 +190,8 @@ class DerivationScene(Scene):
                 f"{', '.join(map(str, known))}"
             )
         self.steps = known
-        self.camera.background_color = self.theme.background
+        # the scenes render with Cairo (a Camera; never OpenGL's camera)
+        cast(Camera, self.camera).background_color = ManimColor(self.theme.background)
         self._caption_end = 0.0
         self._formula_at: float | None = None
         self._formulas: set[int] = set()

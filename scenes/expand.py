@@ -10,6 +10,7 @@ Render with ``manim -ql scenes/expand.py ExpandToScalars``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from manim import (
     DOWN,
@@ -34,6 +35,8 @@ from scenes.segment import Segment, SegmentScene
 #: The factor matrices, alone on screen in the first step, are drawn up to this much larger
 #: than in their band (where the expansion needs them later).
 ALONE_GROWTH = 1.6
+#: Most detailed to most compact presentation of the matrices.
+LIMITS = ((9, 9), (4, 4), (3, 3))
 #: How many entries are expanded slowly before the rest are filled in quickly.
 DETAILED_ENTRIES = 2
 
@@ -58,14 +61,14 @@ class ExpandSegment(Segment):
         fit_into(equation, equation_box, self.theme)
         views = self.factor_views(concrete, expand, matrices_box)
         # alone on screen for now: shown large in the whole body, then moved to their band
-        row = VGroup(*views.values())
-        place, width = row.get_center(), row.width
+        factors = VGroup(*views.values())
+        place, width = factors.get_center(), factors.width
         whole = Box(
             (matrices_box.center[0], (matrices_box.top + result_box.bottom) / 2),
             matrices_box.width,
             matrices_box.top - result_box.bottom,
         )
-        fit_into(row, whole, self.theme, grow=ALONE_GROWTH)
+        fit_into(factors, whole, self.theme, grow=ALONE_GROWTH)
         self.scene.play(Write(equation), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4), run_time=self.t(1.5)
@@ -74,7 +77,9 @@ class ExpandSegment(Segment):
 
         # -- every entry of the product as a scalar sum
         self.begin_step(expand)
-        self.scene.play(row.animate.scale(width / row.width).move_to(place), run_time=self.t(0.8))
+        self.scene.play(
+            factors.animate.scale(width / factors.width).move_to(place), run_time=self.t(0.8)
+        )
         general = EquationTex(expand.equation, self.theme)
         fit_into(general, work_box, self.theme)
         result = fit_first(self.result_builders(expand), result_box, self.theme)
@@ -107,23 +112,23 @@ class ExpandSegment(Segment):
         the grid's cells), side by side, in their most detailed legible presentation."""
         sources = [h.matrix for h in expand.grid.cells[0].sources] if expand.grid else []
         names = [n for n in sources if n in {m.name for m in concrete.matrices}]
-        builders = [
-            lambda limit=limit: MatrixRow(
+
+        def build(limit: tuple[int, int]) -> MatrixRow:
+            return MatrixRow(
                 {
                     name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
                     for name in names
                 }
             )
-            for limit in ((9, 9), (4, 4), (3, 3))
-        ]
-        return fit_first(builders, box, self.theme).views
+
+        return fit_first([partial(build, limit) for limit in LIMITS], box, self.theme).views
 
     def result_builders(self, expand: Step) -> list[Callable[[], MatrixView]]:
         """From the most detailed result grid to the most compact."""
         grid = expand.grid
         assert grid is not None, f"step {expand.id} has no entry grid"
         return [
-            lambda side=side, limit=limit: grid_view(grid, self.theme, side=side, limit=limit)
+            partial(grid_view, grid, self.theme, side=side, limit=limit)
             for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("lhs", (9, 9)), ("lhs", (3, 3)))
         ]
 
@@ -166,6 +171,7 @@ class ExpandSegment(Segment):
         sum_tex = EquationTex(cell.parts, self.theme)
         fit_into(sum_tex, work_box, self.theme)
         target = result.cell(row, col)
+        assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
         self.scene.play(Create(bands), run_time=self.t(0.8))
         self.scene.play(TransformMatchingTex(work, sum_tex), run_time=self.t(1.2))
         self.wait(self.t(0.6))
@@ -179,9 +185,9 @@ class ExpandSegment(Segment):
         """The quick version of :meth:`expand_entry` for the entries after the first few:
         light up the sources of ``(row, col)`` while its sum appears in its slot."""
         bands = self.source_bands(step, row, col, views)
-        self.scene.play(
-            FadeIn(bands), FadeIn(result.cell(row, col), scale=0.8), run_time=self.t(0.5)
-        )
+        target = result.cell(row, col)
+        assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
+        self.scene.play(FadeIn(bands), FadeIn(target, scale=0.8), run_time=self.t(0.5))
         self.scene.play(FadeOut(bands), run_time=self.t(0.2))
 
     def show_activation(self, concrete: Step, activate: Step, box: Box) -> None:
@@ -192,17 +198,17 @@ class ExpandSegment(Segment):
         fit_into(equation, box, self.theme)
         z_name = next(h.matrix for h in grid.cells[0].sources)
         body = stack_boxes((0.55, 0.9, 6.1))[2]
-        builders = [
-            lambda limit=limit: MatrixRow(
+
+        def build(limit: tuple[int, int]) -> MatrixRow:
+            return MatrixRow(
                 {
                     "Z": matrix_view(concrete.matrix(z_name), self.theme, limit=limit),
                     "A": grid_view(grid, self.theme, limit=limit),
                 },
                 buff=1.2,
             )
-            for limit in ((9, 9), (4, 4), (3, 3))
-        ]
-        pair = fit_first(builders, body, self.theme)
+
+        pair = fit_first([partial(build, limit) for limit in LIMITS], body, self.theme)
         z_view, a_view = pair.views["Z"], pair.views["A"]
         self.scene.play(Write(equation), run_time=self.t(1.0))
         self.scene.play(
@@ -211,12 +217,9 @@ class ExpandSegment(Segment):
             run_time=self.t(0.8),
         )
         moves = [
-            TransformFromCopy(z_view.cell(r, c), a_view.cell(r, c))
-            for r in a_view.rows
-            if r is not None
-            for c in a_view.cols
-            if c is not None
-            if z_view.cell(r, c) is not None
+            TransformFromCopy(source, target)
+            for (r, c), target in a_view.cells.items()
+            if (source := z_view.cell(r, c)) is not None
         ]
         dots = a_view.ellipses()
         self.scene.play(

@@ -9,7 +9,8 @@ Render with ``manim -ql scenes/fold.py FoldBack``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from manim import (
     RIGHT,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from derivations import Derivation
 
 LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (3, 3))
+#: Most detailed to most compact presentation of ``W`` and ``Wᵀ`` side by side.
+PAIR_LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (4, 4), (3, 3))
 
 
 ALL_ENTRIES = StepId("dZ1", StepKind.ALL_ENTRIES)
@@ -49,7 +52,7 @@ class FoldSegment(Segment):
     target = "dZ1"
     step_ids = (ALL_ENTRIES, FOLD_FACTOR, TRANSPOSE, FOLD)
     #: ``dZ1.all_entries`` is the grid the fold starts from; TakePartials narrates it.
-    narrated = (FOLD_FACTOR, TRANSPOSE, FOLD)
+    narrated: ClassVar[tuple[StepId, ...]] = (FOLD_FACTOR, TRANSPOSE, FOLD)
 
     @classmethod
     def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
@@ -66,12 +69,14 @@ class FoldSegment(Segment):
         every, factor, transpose, fold = (self.step(i) for i in self.step_ids)
         equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
         upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
-        factored_general, product = None, None
+        factored_general: EquationTex | None = None
+        product: ProductRow | None = None
         if "factor" in self.beats:
             factored_general, product = self.factor_beat(
                 every, factor, fold, equation_box, main_box, upper_box
             )
-        pair, sum_equation = None, None
+        pair: MatrixRow | None = None
+        sum_equation: EquationTex | None = None
         if "transpose" in self.beats:
             assert factored_general is not None
             pair, sum_equation = self.transpose_beat(
@@ -95,7 +100,7 @@ class FoldSegment(Segment):
         equation_box: Box,
         main_box: Box,
         upper_box: Box,
-    ) -> tuple[VMobject, VGroup]:
+    ) -> tuple[EquationTex, ProductRow]:
         """The common factor g' comes out of every entry, which becomes an element-wise
         product of the sums and the g' matrix."""
         self.begin_step(factor)
@@ -120,16 +125,17 @@ class FoldSegment(Segment):
         sums, gprimes = product.sums, product.gprimes
         moves = []
         for (r, c), cell in after.cells.items():
-            if after.general or sums.cell(r, c) is None:
+            if after.general or (sum_cell := sums.cell(r, c)) is None:
                 continue
-            moves.append(TransformMatchingTex(cell, VGroup(sums.cell(r, c), gprimes.cell(r, c))))
+            gprime_cell = gprimes.cell(r, c)
+            assert gprime_cell is not None, "the g' matrix shows the entries the sums show"
+            moves.append(TransformMatchingTex(cell, VGroup(sum_cell, gprime_cell)))
         if moves:
             rest = [*sums.ellipses(), *gprimes.ellipses()]
             self.scene.play(
                 *moves,
-                FadeOut(after.label),
-                FadeOut(after.matrix.get_brackets()),
-                FadeIn(product.frame),
+                *[FadeOut(m) for m in after.frame()],
+                FadeIn(product.frame()),
                 *[FadeIn(m) for m in rest],
                 run_time=self.t(2.0),
             )
@@ -141,7 +147,7 @@ class FoldSegment(Segment):
 
     def transpose_beat(
         self, transpose: Step, factored_general: VMobject, equation_box: Box, lower_box: Box
-    ) -> tuple[VGroup, VMobject]:
+    ) -> tuple[MatrixRow, EquationTex]:
         """The sums are rows of W[2]ᵀ times columns of dZ[2]."""
         self.begin_step(transpose)
         sum_equation = EquationTex(transpose.equation, self.theme)
@@ -155,7 +161,7 @@ class FoldSegment(Segment):
         return pair, sum_equation
 
     def fold_beat(
-        self, fold: Step, product: VGroup, main_box: Box, leaving: list[VMobject]
+        self, fold: Step, product: ProductRow, main_box: Box, leaving: list[VMobject]
     ) -> None:
         """The grid collapses into the matrix formula, boxed."""
         self.begin_step(fold)
@@ -214,23 +220,19 @@ class FoldSegment(Segment):
                 gprimes = matrix_view(gprime, self.theme, limit=limit, with_label=False)
             return ProductRow(sums, EquationTex((star,), self.theme), gprimes)
 
-        return fit_first(
-            [lambda limit=limit: build(limit) for limit in (*LIMITS, None)], box, self.theme
-        )
+        return fit_first([partial(build, limit) for limit in (*LIMITS, None)], box, self.theme)
 
     def cellwise(self, before: MatrixView, after: MatrixView) -> list[Animation]:
         """Each cell of ``before`` rearranges into the same cell of ``after``."""
         if before.general or after.general or set(before.cells) != set(after.cells):
             return [ReplacementTransform(before, after)]
-        animations = [
-            ReplacementTransform(before.label, after.label),
-            ReplacementTransform(before.matrix.get_brackets(), after.matrix.get_brackets()),
+        animations: list[Animation] = [
+            ReplacementTransform(a, b) for a, b in zip(before.frame(), after.frame(), strict=True)
         ]
         animations += [
             TransformMatchingTex(before.cells[key], after.cells[key]) for key in before.cells
         ]
-        dots_before = [m for m in before.matrix.get_entries() if m not in before.cells.values()]
-        dots_after = [m for m in after.matrix.get_entries() if m not in after.cells.values()]
+        dots_before, dots_after = before.ellipses(), after.ellipses()
         # the two matrices may show different numbers of dots: the spare ones simply stay
         animations += [
             ReplacementTransform(a, b) for a, b in zip(dots_before, dots_after, strict=False)
@@ -244,17 +246,13 @@ class FoldSegment(Segment):
             for name in (left.matrix, right.matrix):
                 if name not in names:
                     names.append(name)
-        return fit_first(
-            [
-                lambda limit=limit: MatrixRow(
-                    {n: matrix_view(step.matrix(n), self.theme, limit=limit) for n in names},
-                    buff=1.0,
-                )
-                for limit in ((9, 9), (4, 4), (3, 3))
-            ],
-            box,
-            self.theme,
-        )
+
+        def build(limit: tuple[int, int]) -> MatrixRow:
+            return MatrixRow(
+                {n: matrix_view(step.matrix(n), self.theme, limit=limit) for n in names}, buff=1.0
+            )
+
+        return fit_first([partial(build, limit) for limit in PAIR_LIMITS], box, self.theme)
 
     def pair_columns_with_rows(self, step: Step, pair: MatrixRow) -> None:
         """Light up column ``i`` of ``W`` together with row ``i`` of ``Wᵀ``, for each ``i``."""
@@ -285,6 +283,7 @@ class FoldSegment(Segment):
         """The sums become ``W[2]ᵀ dZ[2]``, the g′ matrix ``g′(Z[1])``: the final formula
         ``final_tex`` (built from ``fold.equation``)."""
         sums, star, gprimes = product.sums, product.operator, product.gprimes
+        label = product.label
         lhs = split_at_equals(fold.equation)[0]
         star_at = _hadamard_index(final_tex.parts)
         pieces = final_tex.submobjects
@@ -292,7 +291,7 @@ class FoldSegment(Segment):
         matmul = VGroup(*pieces[len(lhs) + 1 : star_at])
         right = VGroup(*pieces[star_at + 1 :])
         return [
-            ReplacementTransform(sums.label, left),
+            ReplacementTransform(label, left),
             ReplacementTransform(VGroup(sums.matrix), matmul),
             ReplacementTransform(star, pieces[star_at]),
             ReplacementTransform(gprimes, right),
@@ -318,14 +317,19 @@ def elementwise_factor(fold: Step) -> MatrixDisplay:
 
 class ProductRow(VGroup):
     """An element-wise product of two matrix views, ``sums ∗ gprimes``, left to right:
-    ``operator`` is the ``∗``, and ``frame`` what stays when the entries move (the label of
-    ``sums``, both pairs of brackets and the ``∗``)."""
+    ``operator`` is the ``∗`` and ``label`` the label of ``sums`` (``dZ =``)."""
 
     def __init__(self, sums: MatrixView, operator: EquationTex, gprimes: MatrixView) -> None:
+        if sums.label is None:
+            raise ValueError("the sums of a ProductRow need their label (dZ =)")
         super().__init__(sums, operator, gprimes)
         self.arrange(RIGHT, buff=0.3)
         self.sums, self.operator, self.gprimes = sums, operator, gprimes
-        self.frame = VGroup(*sums.frame(), operator, gprimes.matrix.get_brackets())
+        self.label: EquationTex = sums.label
+
+    def frame(self) -> VGroup:
+        """What stays when the entries move: the label, both pairs of brackets and the ``∗``."""
+        return VGroup(*self.sums.frame(), self.operator, self.gprimes.matrix.get_brackets())
 
 
 class FactorSegment(FoldSegment):

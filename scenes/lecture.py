@@ -17,6 +17,7 @@ network in a subclass::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
@@ -31,6 +32,7 @@ from manim import (
     SurroundingRectangle,
     Text,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -75,6 +77,8 @@ class TitleSegment(Segment):
     """The title card: ``scene.title`` (with the derived formula in it) and ``scene.course``."""
 
     step_ids = (DZ1_FOLD,)
+    #: the card is played on a lecture, which has the title and the course
+    scene: Lecture
 
     @classmethod
     def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
@@ -99,13 +103,13 @@ class TitleSegment(Segment):
 
         return Box((0.0, 0.0), config.frame_width - 1.2, config.frame_height - 2.0)
 
-    def card_builder(self, arrange: str):
+    def card_builder(self, arrange: str) -> Callable[[], VGroup]:
         """A builder of the card with the title on one line (``"row"``) or three."""
 
         def build() -> VGroup:
             size = 1.3 * self.theme.title_size
             before, found, after = str(self.scene.title).partition(FORMULA)
-            pieces = [
+            pieces: list[VMobject | None] = [
                 Text(before.strip(), font_size=size, color=self.theme.text)
                 if before.strip()
                 else None
@@ -138,16 +142,16 @@ class ForwardSegment(Segment):
 
     def play(self) -> None:
         step = self.begin_step(self.step(FORWARD))
-        lines = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
-        lines.arrange(DOWN, buff=0.45)
+        equations = [EquationTex(parts, self.theme) for parts in step.lines]
+        lines = VGroup(*equations).arrange(DOWN, buff=0.45)
         middle = lines.get_center()[0]
-        for line in lines:  # the = signs one above another
+        for line in equations:  # the = signs one above another
             equals = parts_in(line, Role.EQUALS)
             if equals:
                 line.shift((middle - equals[0].get_center()[0]) * RIGHT)
         fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
-        lines.scale(min(1.0, MAX_GROWTH * self.theme.body_size / lines[0].font_size))
-        for line in lines:
+        lines.scale(min(1.0, MAX_GROWTH * self.theme.body_size / equations[0].font_size))
+        for line in equations:
             self.scene.play(Write(line), run_time=self.t(1.0))
         self.end_step()
 
@@ -182,14 +186,14 @@ class RecursionSegment(Segment):
         folds = [
             self.step(i) for i in self.step_ids_for(self.scene.derivation) if i not in self.step_ids
         ]
-        lines = VGroup(*[EquationTex(s.equation, self.theme) for s in folds])
-        lines.arrange(DOWN, buff=1.1)
+        equations = [EquationTex(s.equation, self.theme) for s in folds]
+        lines = VGroup(*equations).arrange(DOWN, buff=1.1)
         middle = lines.get_center()[0]
-        for line in lines:  # the = signs one above another
+        for line in equations:  # the = signs one above another
             line.shift((middle - line.with_role(Role.EQUALS).get_center()[0]) * RIGHT)
         fit_into(lines, chain_box, self.theme)
-        self.scene.play(Write(lines[0]), run_time=self.t(1.0))
-        for (above, below), (upper, fold) in zip(pairwise(lines), pairwise(folds), strict=True):
+        self.scene.play(Write(equations[0]), run_time=self.t(1.0))
+        for (above, below), (upper, fold) in zip(pairwise(equations), pairwise(folds), strict=True):
             passed = passed_on(upper, fold)
             start = above[0].get_bottom() + 0.05 * DOWN
             end = below.part(passed).get_top() + 0.05 * UP

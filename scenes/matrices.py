@@ -98,9 +98,9 @@ def highlight_bands(mobjects: Sequence[Mobject], theme: Theme, buff: float = 0.0
 
 
 class MatrixView(VGroup):
-    """A bracketed matrix whose cells are arbitrary mobjects, with an optional label in front.
+    """A bracketed matrix of equations, with an optional label in front.
 
-    ``cells[(r, c)]`` is the mobject of entry ``(r, c)`` (0-based, in the full matrix) for
+    ``cells[(r, c)]`` is the equation of entry ``(r, c)`` (0-based, in the full matrix) for
     every *shown* entry; elided rows and columns are ellipses. ``name`` and ``symbol`` are
     those of the matrix shown (``"W2"``, its colour family), ``limit`` the most rows and
     columns the view shows. Build it with :func:`matrix_view`, :func:`grid_view` or
@@ -109,7 +109,7 @@ class MatrixView(VGroup):
 
     def __init__(
         self,
-        cells: Mapping[tuple[int, int], VMobject],
+        cells: Mapping[tuple[int, int], EquationTex],
         rows: Sequence[int | None],
         cols: Sequence[int | None],
         theme: Theme,
@@ -157,7 +157,7 @@ class MatrixView(VGroup):
             label.next_to(self.matrix, LEFT, buff=0.2)
         self.add(self.matrix)
 
-    def cell(self, row: int, col: int) -> VMobject | None:
+    def cell(self, row: int, col: int) -> EquationTex | None:
         """The mobject of entry ``(row, col)``, or ``None`` when the view elides it (a general
         view shows no particular entry)."""
         return None if self.general else self.cells.get((row, col))
@@ -306,7 +306,7 @@ def grid_view(
         )
     rows = visible_indices(grid.shape[0], limit[0])
     cols = visible_indices(grid.shape[1], limit[1])
-    cells: dict[tuple[int, int], VMobject] = {}
+    cells: dict[tuple[int, int], EquationTex] = {}
     for r in rows:
         for c in cols:
             if r is None or c is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 from manim import (
@@ -28,6 +29,7 @@ from manim import (
     Indicate,
     LaggedStart,
     Line,
+    Mobject,
     Transform,
     VGroup,
     VMobject,
@@ -53,14 +55,29 @@ FOCUS_POSITION = 0.62
 #: Edge strokes: plain, and lit (the edges the argument is about).
 EDGE_WIDTH, LIT_WIDTH, EDGE_OPACITY = 2.5, 6.0, 0.55
 
+if TYPE_CHECKING:
+    from manim.mobject.mobject import _AnimationBuilder
+
+    #: What ``Scene.play`` takes: an animation, or a mobject's ``.animate`` chain (which Manim
+    #: types as the builder or the mobject itself).
+    Playable = Animation | _AnimationBuilder | Mobject
+
 Key = tuple[int, int, int]
 """An edge as ``(layer, k, i)``: from unit ``i`` of ``layer - 1`` to unit ``k`` of ``layer``."""
+
+
+class Unit(VGroup):
+    """A unit of the network: its ``circle`` with its ``label`` (``x_i``, ``a^{[l]}_i``)."""
+
+    def __init__(self, circle: Circle, label: EquationTex) -> None:
+        super().__init__(circle, label)
+        self.circle, self.label = circle, label
 
 
 class NetworkPicture(VGroup):
     """Units, edges and edge labels of a network (see :func:`network_picture`).
 
-    ``units[(l, i)]`` is unit ``i`` of layer ``l`` (a ``VGroup`` of its circle and label);
+    ``units[(l, i)]`` is unit ``i`` of layer ``l`` (a :class:`Unit`);
     ``edges[(l, k, i)]`` the line of weight ``w[l]_ki``; ``labels[(l, k, i)]`` the label of every
     labelled edge (an :class:`EdgeLabel`). ``compact`` says whether only the focus unit's edges
     are labelled.
@@ -68,7 +85,7 @@ class NetworkPicture(VGroup):
 
     def __init__(self) -> None:
         super().__init__()
-        self.units: dict[tuple[int, int], VGroup] = {}
+        self.units: dict[tuple[int, int], Unit] = {}
         self.edges: dict[Key, Line] = {}
         self.labels: dict[Key, EdgeLabel] = {}
         self.compact = False
@@ -76,7 +93,7 @@ class NetworkPicture(VGroup):
 
     def circle(self, layer: int, index: int) -> Circle:
         """The circle of unit ``index`` of ``layer``."""
-        return self.units[(layer, index)][0]
+        return self.units[(layer, index)].circle
 
     def leaving(self, layer: int, unit: int) -> list[Key]:
         """The drawn edges that leave unit ``unit`` of ``layer``, in the order of the unit they
@@ -199,7 +216,7 @@ def _radius(
     return float(min(widest / 2 + UNIT_PAD, 0.45 * spacing))
 
 
-def _unit(part: TexPart, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> VGroup:
+def _unit(part: TexPart, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> Unit:
     label = EquationTex((part,), theme, theme.min_font_size)
     circle = Circle(
         radius=radius,
@@ -208,7 +225,7 @@ def _unit(part: TexPart, centre: np.ndarray, radius: float, theme: Theme, lit: b
     ).set_fill(theme.background, opacity=1.0)
     if lit:
         light_unit(circle, theme)
-    unit = VGroup(circle, label)
+    unit = Unit(circle, label)
     unit.move_to(centre)
     label.move_to(centre)
     return unit
@@ -277,7 +294,7 @@ def _staggered(spec: NetworkSpec, key: Key) -> float:
 
 
 def _overlap(a: VMobject, b: VMobject, tolerance: float = 0.0) -> bool:
-    return (
+    return bool(
         min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0]) > tolerance
         and min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
         > tolerance
@@ -294,12 +311,12 @@ def collisions(
     return found
 
 
-def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme) -> list[Animation]:
+def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme) -> list[Playable]:
     """A highlight-coloured stroke running along each edge of ``keys`` from the unit it enters
     back to the unit it leaves (the gradient flowing backwards), the edge itself lit."""
     from manim import ShowPassingFlash
 
-    animations: list[Animation] = []
+    animations: list[Playable] = []
     for key in keys:
         edge = picture.edges[key]
         reverse = Line(
@@ -336,7 +353,7 @@ class NetworkSegment(Segment):
         edge = picture.edges[key]
         label = picture.labels.get(key)
         entered, left = picture.circle(2, k), picture.circle(1, unit)
-        lit = [edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0)]
+        lit: list[Playable] = [edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0)]
         if label is not None:
             lit.append(Indicate(label.tex, scale_factor=1.25, color=self.theme.highlight))
         self.scene.play(*lit, run_time=self.t(1.0))
@@ -364,6 +381,7 @@ __all__ = [
     "NetworkPicture",
     "NetworkSegment",
     "TheNetwork",
+    "Unit",
     "backward_pulses",
     "collisions",
     "edge_label",

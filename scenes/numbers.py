@@ -19,6 +19,7 @@ Render with ``chainrule render RealNumbers -q l --no-voice``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TypeVar
 
 from manim import (
@@ -219,9 +220,7 @@ class NumbersSegment(Segment):
             )
 
         built = fit_first(
-            [lambda limit=limit: build(limit) for limit in ((9, 9), (4, 4), (3, 3))],
-            box,
-            self.theme,
+            [partial(build, limit) for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme
         )
         return fit(built, box, self.theme)
 
@@ -335,13 +334,16 @@ class NumbersSegment(Segment):
             animations += shows
         self.scene.play(*animations, run_time=self.t(1.0))
         verdicts = VGroup()
+        marked: list[tuple[VMobject, EquationTex]] = []
         for parts, ok in zip(step.lines, (False, True), strict=False):
             line = EquationTex(parts, self.theme)
-            verdicts.add(VGroup(verdict_mark(self.theme, ok), line).arrange(RIGHT, buff=0.25))
+            mark = verdict_mark(self.theme, ok)
+            verdicts.add(VGroup(mark, line).arrange(RIGHT, buff=0.25))
+            marked.append((mark, line))
         verdicts.arrange(RIGHT, buff=1.2)
         fit(verdicts, verdict_box, self.theme, growth=1.3)
-        for verdict in verdicts:
-            self.scene.play(FadeIn(verdict[0], scale=1.5), Write(verdict[1]), run_time=self.t(1.0))
+        for mark, line in marked:
+            self.scene.play(FadeIn(mark, scale=1.5), Write(line), run_time=self.t(1.0))
         self.settle(VGroup(shown, crosses, verdicts))
 
 

@@ -18,8 +18,9 @@ Render with ``chainrule render OtherGradients``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 from manim import (
@@ -28,6 +29,7 @@ from manim import (
     PI,
     RIGHT,
     UP,
+    Animation,
     Create,
     FadeIn,
     FadeOut,
@@ -169,7 +171,7 @@ class OtherGradientsSegment(Segment):
 
     def replace_upper(self, shown: VMobject) -> None:
         """Write ``shown`` in the upper band in place of what was there."""
-        animations = [Write(shown)]
+        animations: list[Animation] = [Write(shown)]
         if self.upper is not None:
             animations.append(FadeOut(self.upper))
         self.scene.play(*animations, run_time=self.t(1.2))
@@ -227,9 +229,7 @@ class OtherGradientsSegment(Segment):
         rows it pairs lit, and a row of the input flown into a column of its transpose."""
         upper_box, lower_box = self.bands()
         views = fit_first(
-            [lambda limit=limit: self.matrices(step, limit) for limit in LIMITS],
-            lower_box,
-            self.theme,
+            [partial(self.matrices, step, limit) for limit in LIMITS], lower_box, self.theme
         )
         grow = min(lower_box.width / views.width, lower_box.height / views.height, MAX_GROWTH)
         if grow > 1:
@@ -363,12 +363,12 @@ class OtherGradientsSegment(Segment):
         self.light(scales)
         self.lower = VGroup(views, group) if len(views) else group
 
-    def columns_lit(self, step: Step, box: Box, leaving: list[Any]) -> VGroup:
+    def columns_lit(self, step: Step, box: Box, leaving: Sequence[Animation]) -> MatrixRow:
         """The step's matrices side by side in ``box`` (as large as it allows), then each of
         its highlighted columns (one example) lit in all of them in turn; ``leaving`` (fade-outs)
         play as they appear."""
         views = fit_first(
-            [lambda limit=limit: self.matrices(step, limit) for limit in LIMITS], box, self.theme
+            [partial(self.matrices, step, limit) for limit in LIMITS], box, self.theme
         )
         grow_into(views, box, MAX_GROWTH)
         self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))

@@ -14,8 +14,10 @@ Render with ``chainrule render Recap``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -25,7 +27,6 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
-    MathTex,
     SurroundingRectangle,
     VGroup,
     Write,
@@ -70,8 +71,8 @@ class RecapCard(VGroup):
     """The six formulas in two columns, each followed by its shape badge, in a frame; the
     answer labels stacked under it.
 
-    ``formulas[k]`` is the ``MathTex`` of ``recap_formulas(step)[k]``, ``badges[k]`` its badge,
-    ``question`` the ``dZ[1]`` formula, ``labels[k]`` the ``MathTex`` of answer ``k``.
+    ``formulas[k]`` is the equation of ``recap_formulas(step)[k]``, ``badges[k]`` its badge,
+    ``question`` the ``dZ[1]`` formula, ``labels[k]`` the equation of answer ``k``.
     """
 
     def __init__(
@@ -112,7 +113,7 @@ class RecapCard(VGroup):
         self.add(self.card, answers)
 
     @staticmethod
-    def _column(formulas: Sequence[MathTex], badges: Sequence[Badge]) -> VGroup:
+    def _column(formulas: Sequence[EquationTex], badges: Sequence[Badge]) -> VGroup:
         """One layer's formulas one under another, ``=`` under ``=``, badges in a column at
         their right."""
         rows = max(max(f.height, b.height) for f, b in zip(formulas, badges, strict=True))
@@ -120,11 +121,13 @@ class RecapCard(VGroup):
         for index, formula in enumerate(formulas):
             equals = formula.with_role(Role.EQUALS).get_center()[0]
             formula.shift(
-                [anchor - equals, -index * (rows + ROW_GAP) - formula.get_center()[1], 0.0]
+                np.array(
+                    [anchor - equals, -index * (rows + ROW_GAP) - formula.get_center()[1], 0.0]
+                )
             )
         right = max(f.get_right()[0] for f in formulas) + 0.4
         for formula, badge in zip(formulas, badges, strict=True):
-            badge.move_to([right + badge.width / 2, formula.get_center()[1], 0.0])
+            badge.move_to(np.array([right + badge.width / 2, formula.get_center()[1], 0.0]))
         return VGroup(*[VGroup(f, b) for f, b in zip(formulas, badges, strict=True)])
 
 
@@ -137,7 +140,7 @@ class RecapSegment(Segment):
         step = self.begin_step(self.step(RECAP))
         start = float(self.scene.time)
         card = fit_first(
-            [lambda f=f, b=b: RecapCard(step, self.theme, f, b) for f, b in SIZES],
+            [partial(RecapCard, step, self.theme, f, b) for f, b in SIZES],
             self.box(),
             self.theme,
         )

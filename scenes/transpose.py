@@ -18,6 +18,8 @@ Render with ``chainrule render WhyTranspose -q l --no-voice``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from manim import (
     DOWN,
     LEFT,
@@ -32,6 +34,7 @@ from manim import (
     Indicate,
     LaggedStart,
     ReplacementTransform,
+    SurroundingRectangle,
     TransformFromCopy,
     VGroup,
     VMobject,
@@ -83,13 +86,9 @@ class TransposeSegment(Segment):
         other_name = next(
             m.name for m in transpose.matrices if m.name not in (source_name, target_name)
         )
+        names = (source_name, target_name, other_name)
         views = fit_first(
-            [
-                lambda limit=limit: self.matrices(
-                    transpose, limit, source_name, target_name, other_name
-                )
-                for limit in LIMITS
-            ],
+            [partial(self.matrices, transpose, limit, *names) for limit in LIMITS],
             body_box,
             self.theme,
         )
@@ -97,7 +96,7 @@ class TransposeSegment(Segment):
         if grow > 1:
             views.scale(grow)
         views.move_to(UP * (body_box.top + SUBTITLE_TOP) / 2)  # clear of the subtitles
-        source, target, other = (views.views[n] for n in (source_name, target_name, other_name))
+        source, target, other = (views.views[name] for name in names)
         unit = column.col
         assert unit is not None, f"step {backward.id} highlights no column"
 
@@ -113,7 +112,7 @@ class TransposeSegment(Segment):
 
     def play_backward(
         self, step: Step, unit: int, source: MatrixView, equation_box: Box, body_box: Box
-    ) -> tuple[VMobject, MatrixView, VMobject]:
+    ) -> tuple[EquationTex, MatrixView, SurroundingRectangle]:
         """The network run backwards into hidden unit ``unit``; returns the equation, the
         matrix ``W`` beside the network, and the band on its column."""
         self.begin_step(step)
@@ -176,8 +175,7 @@ class TransposeSegment(Segment):
         cells = [side.cell(k, unit) for _, k, _ in keys]
         shown = [c for c in cells if c is not None]
         self.scene.play(
-            FadeIn(side.label),
-            FadeIn(side.matrix.get_brackets()),
+            *[FadeIn(m) for m in side.frame()],
             *[FadeIn(m) for m in side.matrix.get_entries() if m not in shown],
             run_time=self.t(0.8),
         )
@@ -225,8 +223,9 @@ class TransposeSegment(Segment):
         source: MatrixView,
         target: MatrixView,
         equation_box: Box,
-    ) -> tuple[VMobject, VMobject]:
-        """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated."""
+    ) -> tuple[EquationTex, SurroundingRectangle]:
+        """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated.
+        Returns the equation and the band on the column of ``W``."""
         self.begin_step(step)
         new_equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
         fit_into(new_equation, equation_box, self.theme)
@@ -267,7 +266,7 @@ class TransposeSegment(Segment):
             self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
         self.scene.settle(target)
         self.end_step(pause=1.0)
-        return new_equation, VGroup(source_band, target_band)
+        return new_equation, source_band
 
     # ---------------------------------------------------------------- 3. index picture
 
@@ -276,7 +275,7 @@ class TransposeSegment(Segment):
         step: Step,
         unit: int,
         previous: VMobject,
-        bands: VMobject,
+        source_band: SurroundingRectangle,
         source: MatrixView,
         target: MatrixView,
         other: MatrixView,
@@ -292,7 +291,6 @@ class TransposeSegment(Segment):
         self.scene.play(Write(equation), run_time=self.t(1.0))
 
         # the index of the sum runs down the highlighted column
-        source_band = bands[0]
         left = unit == source.cols[-1] and len(source.cols) > 1
         arrow = self.down_arrow(
             source_band,
@@ -312,6 +310,7 @@ class TransposeSegment(Segment):
         other_band = other.band(self.theme, col=0)
         self.scene.play(FadeIn(other), run_time=self.t(0.8))
         self.scene.play(Create(other_band), run_time=self.t(0.6))
+        assert first_target.row is not None, f"step {step.id} pairs a column with no row"
         row_entries = target.row_mobjects(first_target.row)
         column_entries = other.col_mobjects(0)
         other_part = next(

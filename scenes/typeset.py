@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from derivations.steps import Parts, Step, TexPart
 from derivations.vocabulary import EQUALS, Role, index_of
 
 from .equations import inside_parentheses, line_starts, split_at_equals
+
+if TYPE_CHECKING:
+    from .base import DerivationScene
 
 
 def tex_strings(parts: Parts) -> tuple[str, ...]:
@@ -102,10 +105,11 @@ def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:
     """The ids of the steps ``scene_class`` shows: its segments' steps (a lecture), its
     segment's steps, or its ``step_ids`` (all steps when it lists none)."""
     segments_for = getattr(scene_class, "segments_for", None)
+    segment = getattr(scene_class, "segment", None)
     if callable(segments_for):
         segments = segments_for(derivation)
-    elif getattr(scene_class, "segment", None) is not None:
-        segments = (scene_class.segment,)
+    elif segment is not None:
+        segments = (segment,)
     else:
         known = tuple(step.id for step in derivation.steps)
         listed = tuple(getattr(scene_class, "step_ids", ()) or ())
@@ -133,7 +137,7 @@ def shows_matrices(derivation: Any, step_ids: Sequence[str]) -> bool:
     return any(step.matrices or step.grid for step in derivation.steps if step.id in ids)
 
 
-def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
+def scene_requests(scene_class: type[DerivationScene], derivation: Any = None) -> list[Any]:
     """The TeX files (:class:`~manim_adapter.texbatch.TexRequest`) a render of
     ``scene_class`` will ask for: its steps' runs, and matrix brackets when they show
     matrices; ``derivation`` defaults to ``scene_class.build_derivation()``."""
@@ -155,7 +159,7 @@ def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
 
 
 def precompile_scene(
-    scene_class: type,
+    scene_class: type[DerivationScene],
     derivation: Any = None,
     tex_dir: str | os.PathLike[str] | None = None,
     jobs: int = 1,

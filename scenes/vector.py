@@ -15,6 +15,8 @@ Render with ``chainrule render ColumnByColumn -q l --no-voice``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from manim import (
     DOWN,
     LEFT,
@@ -24,6 +26,7 @@ from manim import (
     FadeOut,
     SurroundingRectangle,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -101,9 +104,9 @@ class VectorSegment(Segment):
         n = display.shape[0]
         diagonal = VGroup(
             *[
-                highlight_band(view.cell(r, r), self.theme)
+                highlight_band(cell, self.theme)
                 for r in range(n)
-                if view.cell(r, r) is not None
+                if (cell := view.cell(r, r)) is not None
             ]
         )
         self.scene.play(Create(diagonal), run_time=self.t(1.0))
@@ -113,8 +116,8 @@ class VectorSegment(Segment):
         self.begin_step(elementwise)
         self.clear_body()
         top, names_box, main = body_boxes((1.7, 0.8, 3.0))
-        rule = self.two_lines(elementwise.equation, top)
-        self.scene.play(Write(rule), run_time=self.t(1.5))
+        product_rule = self.two_lines(elementwise.equation, top)
+        self.scene.play(Write(product_rule), run_time=self.t(1.5))
         names = fit(EquationTex(elementwise.lines[0], self.theme), names_box, self.theme)
         self.scene.play(FadeIn(names), run_time=self.t(0.8))
         product = self.product_row(elementwise, main)
@@ -130,6 +133,7 @@ class VectorSegment(Segment):
         self.scene.play(Write(column_rule), run_time=self.t(1.2))
         labelled = self.matrix(stack.matrices[0], main, labels=stack.lines[1])  # dZ[1]
         view = labelled.view
+        assert view.label is not None, "a matrix view is labelled unless asked not to be"
         self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
         for j, label in enumerate(labelled.labels):
             band = view.band(self.theme, col=j)
@@ -167,9 +171,7 @@ class VectorSegment(Segment):
             return ColumnLabelledMatrix(view, list(made.values()))
 
         group = fit_first(
-            [lambda limit=limit: build(limit) for limit in ((9, 9), (4, 4), (3, 3))],
-            box,
-            self.theme,
+            [partial(build, limit) for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme
         )
         fit(group, box, self.theme, growth=1.7)
         return group
@@ -185,7 +187,7 @@ class VectorSegment(Segment):
         second.next_to(first, DOWN, buff=0.3).align_to(first.with_role(Role.EQUALS), LEFT)
         return fit(VGroup(first, second), box, self.theme)
 
-    def product_row(self, step: Step, box: Box) -> list[VGroup]:
+    def product_row(self, step: Step, box: Box) -> list[VMobject]:
         """``diag(v) u = [v_i u_i] = v ∗ u`` written out, in three groups that appear in turn.
 
         The step's matrices are, in order, ``diag(v)``, ``u``, ``[v_i u_i]`` and ``v``."""
@@ -210,9 +212,7 @@ class VectorSegment(Segment):
                 group.arrange(RIGHT, buff=0.25)
             return row.arrange(RIGHT, buff=0.35)
 
-        row = fit_first(
-            [lambda limit=limit: build(limit) for limit in ((9, 9), (3, 3))], box, self.theme
-        )
+        row = fit_first([partial(build, limit) for limit in ((9, 9), (3, 3))], box, self.theme)
         fit(row, box, self.theme)
         return list(row)
 
