@@ -186,8 +186,8 @@ class FoldSegment(Segment):
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
         return fit_first(
-            [lambda limit=limit: grid_view(grid, self.theme, limit=limit) for limit in LIMITS]
-            + [lambda: grid_view(grid, self.theme, side="general")],
+            [partial(grid_view, grid, self.theme, limit=limit) for limit in LIMITS]
+            + [partial(grid_view, grid, self.theme, side="general")],
             box,
             self.theme,
         )

@@ -122,7 +122,9 @@ class MatrixView(VGroup):
         limit: tuple[int, int] = (9, 9),
     ) -> None:
         super().__init__()
-        self.name, self.symbol, self.limit = name, symbol, limit
+        if name:  # Manim's own name for a mobject is its class's
+            self.name = name
+        self.symbol, self.limit = symbol, limit
         self.general = general
         self.rows, self.cols = tuple(rows), tuple(cols)
         self.shape = shape or (len(rows), len(cols))

@@ -96,6 +96,8 @@ class OtherGradientsSegment(Segment):
         self.lone: list[VMobject] = []
         #: each fold of a layer below the output, with its centre and width in its band
         self.lone_places: list[tuple[VMobject, np.ndarray, float]] = []
+        #: where the ``=`` of the first fold of a layer's screen is (the others align to it)
+        self.lone_equals: float | None = None
         for step in steps:
             key = screen_of(derivation, step)
             if key != screen:
@@ -477,7 +479,8 @@ class OtherGradientsSegment(Segment):
         if not self.lone:
             self.lone_equals = equals.get_x()
             return
-        shift = getattr(self, "lone_equals", equals.get_x()) - equals.get_x()
+        anchor = self.lone_equals if self.lone_equals is not None else equals.get_x()
+        shift = anchor - equals.get_x()
         left, right = box.center[0] - box.width / 2, box.center[0] + box.width / 2
         shift = min(max(shift, left - group.get_left()[0]), right - group.get_right()[0])
         group.shift(shift * RIGHT)

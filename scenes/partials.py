@@ -11,6 +11,7 @@ Render with ``manim -ql scenes/partials.py TakePartials``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from manim import (
@@ -173,7 +174,7 @@ class PartialsSegment(Segment):
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
         builders = [
-            lambda side=side, limit=limit: grid_view(grid, self.theme, side=side, limit=limit)
+            functools.partial(grid_view, grid, self.theme, side=side, limit=limit)
             for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))
         ]
         view = fit_first(builders, box, self.theme)
