@@ -30,7 +30,9 @@ if TYPE_CHECKING:  # for annotations only
 
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
-_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset", "narration"})
+_HELPER_MODULES = frozenset(
+    {"base", "equations", "matrices", "layout", "theme", "pacing", "typeset", "narration"}
+)
 
 
 @dataclass(frozen=True)

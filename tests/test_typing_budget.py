@@ -17,8 +17,6 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Parameters annotated exactly ``Any`` that chainrule/ may keep, each with its reason.
@@ -139,11 +137,6 @@ def test_every_any_parameter_of_chainrule_says_why() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenes/ is brought within its budget on the scenes engineer's branch (its "
-    "`type: ignore` s are going); when that branch is merged this test passes: remove this mark",
-)
 def test_scenes_keep_at_most_five_type_ignores() -> None:
     counts = {name: type_ignores(text) for name, text in _sources("scenes").items()}
     total = sum(counts.values())

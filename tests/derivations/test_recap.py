@@ -27,7 +27,7 @@ from tests.scenes.test_layout import check_fills, check_layout, step_fills
 DEFAULT = NetworkSpec()
 RELU = NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")
 DEEP = NetworkSpec(layer_dims=(2, 3, 2, 2, 1), m=2)
-#: The networks of tests/scenes/test_others.py.
+#: The networks of tests/scenes/test_parameter_gradients.py.
 SCENE_SPECS = (DEFAULT, RELU, DEEP, NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"))
 
 

@@ -1,6 +1,7 @@
 """Contracts of ``manim_adapter``'s writing patches against stock Manim: held frames show the
 stock frames at every sampled time, joined videos last the sum of their parts (the camera's
-contract: ``test_scenes_camera.py``; shared glyph paths: ``test_scenes_speedups.py``)."""
+contract: ``tests/manim_adapter/test_camera.py``; shared glyph paths:
+``tests/manim_adapter/test_speedups.py``)."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ RELU = NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")
 #: (it fails by value for the square default). Longest first, so two workers finish together.
 CASES = (
     Case("scenes.fold:FoldBack"),
-    Case("scenes.others:OtherGradients"),
+    Case("scenes.parameter_gradients:OtherGradients"),
     Case("scenes.expand:ExpandToScalars"),
     Case("scenes.partials:TakePartials"),
     Case("scenes.shapes:ShapeCheck"),

@@ -26,9 +26,9 @@ import pytest
 from manim import MathTex, Text, VMobject, config
 
 from derivations.spec import NetworkSpec
-from scenes.build import MatrixView
 from scenes.expand import ExpandToScalars
 from scenes.fold import FoldBack
+from scenes.matrices import MatrixView
 from scenes.partials import TakePartials
 from tests.scene_support import checked_plays, render_scene
 
@@ -47,7 +47,7 @@ OVERLAP_TOLERANCE = 0.02
 #: height, the x-height of 22-px body text) reads comfortably on a laptop screen, where the
 #: 12–13 px subscripts the scenes used to draw were a strain. The smallest glyphs now drawn are
 #: lower-case subscripts at the theme's minimum font size (14.2 px, with the scenes' screen math
-#: sizes, see scenes.build.SCREEN_MATH_SIZES).
+#: sizes, see scenes.equations.SCREEN_MATH_SIZES).
 MIN_GLYPH_PIXELS = 14.0
 #: Outlines that are no letter or digit, left out of the glyph-height check: rules and bars
 #: (minus, equals, fraction bars: at most 0.37 as tall as wide, even at script size) are flat,
@@ -253,7 +253,7 @@ def test_the_glyph_check_measures_outlines(media: Path) -> None:
     formula's height, still passes the font-size rule above."""
     from manim import tempconfig
 
-    from scenes.build import screen_tex_template
+    from scenes.equations import screen_tex_template
     from scenes.theme import Theme
 
     size = Theme().min_font_size

@@ -12,7 +12,7 @@ import pytest
 
 from derivations import NetworkSpec, derive
 from scenes.lecture import Lecture, RecursionSegment, TitleSegment
-from scenes.others import OtherGradientsSegment
+from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.recap import RecapSegment
 from scenes.transpose import TransposeSegment
 from tests.scene_support import checked_plays, render_scene

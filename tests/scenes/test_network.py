@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivations import NetworkSpec, derive
-from scenes.build import Box
+from scenes.layout import Box
 from scenes.network import NetworkSegment, TheNetwork, collisions, network_picture
 from scenes.theme import Theme
 from tests.scene_support import checked_plays, render_scene

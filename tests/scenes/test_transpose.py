@@ -33,7 +33,7 @@ def check_arrows_clear(scene) -> None:
     outlines, which its stroke covers)."""
     from manim import Arrow
 
-    from scenes.build import MatrixView
+    from scenes.matrices import MatrixView
 
     arrows = [m for m in scene.mobjects if isinstance(m, Arrow) and m.get_stroke_opacity() > 0]
     views = [m for m in scene.mobjects if isinstance(m, MatrixView)]

@@ -18,7 +18,7 @@ from derivations import derive
 from derivations.spec import NetworkSpec
 from manim_adapter.texbatch import mathtex_request
 from scenes import typeset
-from scenes.build import line_starts
+from scenes.equations import line_starts
 
 #: The networks every scene is checked for: the default and one of another shape.
 SPECS = {
@@ -28,8 +28,8 @@ SPECS = {
 
 
 def screen_request(*strings: str) -> object:
-    """The request ``equation_tex`` makes for ``strings``: with the scenes' screen template."""
-    from scenes.build import screen_tex_template
+    """The request ``EquationTex`` makes for ``strings``: with the scenes' screen template."""
+    from scenes.equations import screen_tex_template
 
     return mathtex_request(*strings, tex_template=screen_tex_template())
 

@@ -10,7 +10,8 @@ a previous render's output, and asserts:
 * no traceback;
 * nothing verified or rendered, and the folder (the output folder included) unchanged.
 
-Inputs of ``chainrule check --candidate`` (formula syntax) are in ``test_cli_check.py``.
+Inputs of ``chainrule check --candidate`` (formula syntax) are in
+``tests/chainrule/cli/test_check.py``.
 """
 
 from __future__ import annotations

@@ -398,6 +398,6 @@ def test_a_changed_segment_module_changes_only_its_parts_key(tmp_path: Path) -> 
     after = lecture_keys(project)
     changed = {label for label in before if before[label] != after[label]}
     assert changed == {label for label in before if ":Transpose]" in label}
-    helper = project / "scenes" / "build.py"  # used by every part
+    helper = project / "scenes" / "layout.py"  # used by every part
     helper.write_text(helper.read_text() + "\n# one more line\n")
     assert all(key != after[label] for label, key in lecture_keys(project).items())

@@ -18,8 +18,9 @@ Render with ``chainrule render OtherGradients``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 from manim import (
@@ -28,6 +29,7 @@ from manim import (
     PI,
     RIGHT,
     UP,
+    Animation,
     Create,
     FadeIn,
     FadeOut,
@@ -44,21 +46,11 @@ from manim import (
 from derivations.steps import Highlight, MatrixDisplay, Parts, Stage, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
 from scenes.badges import BadgedEquation
-from scenes.build import (
-    Box,
-    MatrixView,
-    break_points,
-    equation_lines,
-    equation_tex,
-    fit_first,
-    fit_into,
-    highlight_bands,
-    matrix_view,
-    part_of,
-    smallest_font,
-    stack_boxes,
-)
+from scenes.equations import EquationTex, break_points, equation_lines, parts_in
+from scenes.layout import Box, fit_first, fit_into, smallest_font, stack_boxes
+from scenes.matrices import MatrixRow, MatrixView, highlight_bands, matrix_view
 from scenes.segment import Segment, SegmentScene
+from scenes.theme import Theme
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -104,6 +96,8 @@ class OtherGradientsSegment(Segment):
         self.lone: list[VMobject] = []
         #: each fold of a layer below the output, with its centre and width in its band
         self.lone_places: list[tuple[VMobject, np.ndarray, float]] = []
+        #: where the ``=`` of the first fold of a layer's screen is (the others align to it)
+        self.lone_equals: float | None = None
         for step in steps:
             key = screen_of(derivation, step)
             if key != screen:
@@ -179,12 +173,12 @@ class OtherGradientsSegment(Segment):
 
     def replace_upper(self, shown: VMobject) -> None:
         """Write ``shown`` in the upper band in place of what was there."""
-        animations = [Write(shown)]
+        animations: list[Animation] = [Write(shown)]
         if self.upper is not None:
             animations.append(FadeOut(self.upper))
         self.scene.play(*animations, run_time=self.t(1.2))
         self.upper = shown
-        self.light(roles(shown, Role.SCALE))
+        self.light(parts_in(shown, Role.SCALE))
 
     def light(self, pieces: list[VMobject], hold: float = 0.8) -> None:
         """Highlight bands around ``pieces`` for a moment."""
@@ -200,24 +194,22 @@ class OtherGradientsSegment(Segment):
     def show_cancel(self, step: Step) -> None:
         """The chain rule's value, then each line of the cancellation under it, ``=`` under
         ``=``; the factors that cancel are struck through before the next line."""
-        lines = VGroup(
-            *[
-                equation_tex(parts, self.theme)
-                for parts in (*split_at_second_equals(step.equation), *step.lines)
-            ]
-        )
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        first_equals = roles(VGroup(lines[0]), Role.EQUALS)
+        equations = [
+            EquationTex(parts, self.theme)
+            for parts in (*split_at_second_equals(step.equation), *step.lines)
+        ]
+        lines = VGroup(*equations).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        first_equals = parts_in(equations[0], Role.EQUALS)
         anchor = (first_equals[1] if len(first_equals) > 1 else first_equals[0]).get_x()
-        for line in lines[1:]:
+        for line in equations[1:]:
             line.shift((anchor - line.submobjects[0].get_x()) * RIGHT)
         fit_into(lines, self.body(), self.theme)
         grow_into(lines, self.body(), MAX_GROWTH)
         if self.upper is not None:
-            self.scene.play(ReplacementTransform(self.upper, lines[0]), run_time=self.t(1.0))
+            self.scene.play(ReplacementTransform(self.upper, equations[0]), run_time=self.t(1.0))
         else:
-            self.scene.play(Write(lines[0]), run_time=self.t(1.0))
-        for line in lines[1:]:
+            self.scene.play(Write(equations[0]), run_time=self.t(1.0))
+        for line in equations[1:]:
             self.scene.play(Write(line), run_time=self.t(1.0))
             struck = strikes(struck_in(line, step), self.theme.highlight)
             if len(struck):
@@ -226,7 +218,7 @@ class OtherGradientsSegment(Segment):
                 )
                 line.add(struck)
         frame = SurroundingRectangle(
-            lines[-1], color=self.theme.highlight, buff=0.12, corner_radius=0.08
+            equations[-1], color=self.theme.highlight, buff=0.12, corner_radius=0.08
         )
         self.scene.play(Create(frame), run_time=self.t(0.6))
         self.upper = VGroup(lines, frame)
@@ -238,16 +230,13 @@ class OtherGradientsSegment(Segment):
         """A general entry (or the transpose that folds it) above, its matrices below: the
         rows it pairs lit, and a row of the input flown into a column of its transpose."""
         upper_box, lower_box = self.bands()
-        names = [m.name for m in step.matrices]
         views = fit_first(
-            [lambda limit=limit: self.matrices(step, limit) for limit in LIMITS],
-            lower_box,
-            self.theme,
+            [partial(self.matrices, step, limit) for limit in LIMITS], lower_box, self.theme
         )
         grow = min(lower_box.width / views.width, lower_box.height / views.height, MAX_GROWTH)
         if grow > 1:
             views.scale(grow)
-        by_name = dict(zip(names, views, strict=True))
+        by_name = views.views
         displays = {display.name: display for display in step.matrices}
         transposed = [pair for pair in step.highlights if row_to_transposed_column(pair, displays)]
         shown_now = [
@@ -282,7 +271,7 @@ class OtherGradientsSegment(Segment):
         """Row ``i`` of the input flies into column ``i`` of its transpose (every row, the
         picked one first); the picked row's band becomes the column's."""
         source, target = by_name[pairs[0][0].matrix], by_name[pairs[0][1].matrix]
-        shell = VGroup(*(m for m in (target.label, target.matrix.get_brackets()) if m))
+        shell = target.frame()
         self.scene.play(FadeIn(shell), run_time=self.t(0.5))
         picked = step.picked[1] if step.picked else 0
         ordered = sorted(pairs, key=lambda pair: pair[0].row != picked)
@@ -294,7 +283,7 @@ class OtherGradientsSegment(Segment):
         rest = [m for pair in ordered[1:] for m in self.row_moves(source, target, pair[0])]
         if rest:
             self.scene.play(LaggedStart(*rest, lag_ratio=0.1), run_time=self.t(1.2))
-        dots = [m for m in target.matrix.get_entries() if m not in target.cells.values()]
+        dots = target.ellipses()
         if dots:
             self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
         self.scene.settle(target)
@@ -317,10 +306,11 @@ class OtherGradientsSegment(Segment):
                 moves.append(TransformFromCopy(cell, slot, path_arc=-PI / 3))
         return moves
 
-    def matrices(self, step: Step, limit: tuple[int, int]) -> VGroup:
-        """The step's matrices side by side at one level of detail."""
-        views = [matrix_view(display, self.theme, limit=limit) for display in step.matrices]
-        return VGroup(*views).arrange(RIGHT, buff=0.7)
+    def matrices(self, step: Step, limit: tuple[int, int]) -> MatrixRow:
+        """The step's matrices side by side at one level of detail, by name."""
+        return MatrixRow(
+            {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=0.7
+        )
 
     # ---------------------------------------------------------------- folds
 
@@ -353,7 +343,7 @@ class OtherGradientsSegment(Segment):
             self.scene.play(FadeOut(self.upper), FadeIn(kept), run_time=self.t(0.8))
             self.upper = kept
         folded = BadgedEquation(step.equation, step.badges, self.theme)
-        notes = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
+        notes = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
         group = VGroup(folded, *notes).arrange(DOWN, buff=0.4) if len(notes) else folded
         fit_into(group, lower_box, self.theme)
         lower_out = [FadeOut(self.lower)] if self.lower is not None else []
@@ -369,22 +359,22 @@ class OtherGradientsSegment(Segment):
         if len(notes):
             self.scene.play(FadeIn(notes, shift=0.1 * UP), run_time=self.t(0.6))
             self.light(list(notes), hold=1.0)
-        scales = roles(VGroup(folded.equation), Role.SCALE)
+        scales = parts_in(folded.equation, Role.SCALE)
         if self.upper is not None:
-            scales += roles(self.upper, Role.SCALE)
+            scales += parts_in(self.upper, Role.SCALE)
         self.light(scales)
         self.lower = VGroup(views, group) if len(views) else group
 
-    def columns_lit(self, step: Step, box: Box, leaving: list[Any]) -> VGroup:
+    def columns_lit(self, step: Step, box: Box, leaving: Sequence[Animation]) -> MatrixRow:
         """The step's matrices side by side in ``box`` (as large as it allows), then each of
         its highlighted columns (one example) lit in all of them in turn; ``leaving`` (fade-outs)
         play as they appear."""
         views = fit_first(
-            [lambda limit=limit: self.matrices(step, limit) for limit in LIMITS], box, self.theme
+            [partial(self.matrices, step, limit) for limit in LIMITS], box, self.theme
         )
         grow_into(views, box, MAX_GROWTH)
         self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
-        by_name = {display.name: view for display, view in zip(step.matrices, views, strict=True)}
+        by_name = views.views
         for marks in marks_by_first(step.highlights):
             bands = VGroup(
                 *[
@@ -417,7 +407,7 @@ class OtherGradientsSegment(Segment):
         top = body.top - len(self.lone) * (height + gap)
         box = Box((body.center[0], top - height / 2), body.width, height)
         folded = BadgedEquation(step.equation, step.badges, self.theme)
-        notes = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
+        notes = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
         explained = explained_part(folded, step)
         group = VGroup(folded)
         if len(notes):
@@ -482,13 +472,15 @@ class OtherGradientsSegment(Segment):
     def align_equals(self, group: VMobject, folded: BadgedEquation, box: Box) -> None:
         """Shift ``group`` sideways so that its ``=`` sits under the ``=`` of the layer's first
         fold, as far as ``box`` allows."""
-        equals = find_role(VGroup(folded.equation), Role.EQUALS)
-        if equals is None:
+        found = parts_in(folded.equation, Role.EQUALS)
+        if not found:
             return
+        equals = found[0]
         if not self.lone:
             self.lone_equals = equals.get_x()
             return
-        shift = getattr(self, "lone_equals", equals.get_x()) - equals.get_x()
+        anchor = self.lone_equals if self.lone_equals is not None else equals.get_x()
+        shift = anchor - equals.get_x()
         left, right = box.center[0] - box.width / 2, box.center[0] + box.width / 2
         shift = min(max(shift, left - group.get_left()[0]), right - group.get_right()[0])
         group.shift(shift * RIGHT)
@@ -516,11 +508,9 @@ def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
     if not step.lines:
         return None
     symbol = step.lines[0][-1].symbol
-    found = [
-        mobject
-        for part, mobject in tagged(VGroup(folded.equation))
-        if symbol is not None and part.symbol == symbol
-    ]
+    if symbol is None:
+        return None
+    found = parts_in(folded.equation, where=lambda part: part.symbol == symbol)
     return found[0] if found else None
 
 
@@ -545,21 +535,6 @@ def split_at_second_equals(parts: Parts) -> tuple[Parts, ...]:
     return (tuple(parts[: equals[1]]), tuple(parts[equals[1] :]))
 
 
-def roles(lines: VMobject, role: Role) -> list[VMobject]:
-    """Every submobject whose part has ``role``, in a group of equations."""
-    return [mobject for part, mobject in tagged(lines) if part.role is role]
-
-
-def tagged(lines: VMobject) -> list[tuple[Any, VMobject]]:
-    """``(part, submobject)`` of every equation in ``lines`` built from parts."""
-    pairs = []
-    for line in lines.get_family():
-        parts = getattr(line, "parts", None)
-        if parts is not None and len(parts) == len(line.submobjects):
-            pairs += list(zip(parts, line.submobjects, strict=True))
-    return pairs
-
-
 def grow_into(mobject: VMobject, box: Box, cap: float) -> None:
     """Scale ``mobject`` up (at most by ``cap``) to fill ``box``, centred there."""
     scale = min(box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6), cap)
@@ -568,12 +543,12 @@ def grow_into(mobject: VMobject, box: Box, cap: float) -> None:
     mobject.move_to(box.point())
 
 
-def struck_in(line: VMobject, step: Step) -> list[VMobject]:
+def struck_in(line: EquationTex, step: Step) -> list[VMobject]:
     """The factors of ``step.struck`` that ``line`` shows, each as one group."""
-    found = []
+    found: list[VMobject] = []
     for group in step.struck:
         try:
-            found.append(VGroup(*[part_of(line, name) for name in group]))  # type: ignore[arg-type]
+            found.append(VGroup(*[line.part(name) for name in group]))
         except KeyError:
             continue
     return found
@@ -585,9 +560,7 @@ def summands(lines: VMobject | None, step: Step) -> list[VMobject]:
     if lines is None:
         return []
     symbols = {display.symbol for display in step.matrices}
-    return [
-        mobject for part, mobject in tagged(lines) if part.symbol in symbols and "[" in part.name
-    ]
+    return parts_in(lines, where=lambda part: part.symbol in symbols and "[" in part.name)
 
 
 def is_transpose(display: MatrixDisplay, of: MatrixDisplay) -> bool:
@@ -615,11 +588,11 @@ def row_to_transposed_column(
     )
 
 
-def band_of(view: MatrixView, mark: Highlight, theme: object) -> VMobject:
+def band_of(view: MatrixView, mark: Highlight, theme: Theme) -> VMobject:
     """The highlight band of ``mark`` (a row or a column) in ``view``."""
     if mark.row is not None:
-        return view.band(theme, row=mark.row)  # type: ignore[arg-type]
-    return view.band(theme, col=mark.col)  # type: ignore[arg-type]
+        return view.band(theme, row=mark.row)
+    return view.band(theme, col=mark.col)
 
 
 def strikes(pieces: list[VMobject], colour: str) -> VGroup:
@@ -636,42 +609,6 @@ def strikes(pieces: list[VMobject], colour: str) -> VGroup:
             )
         )
     return group
-
-
-def find_part(lines: VMobject, name: str) -> VMobject | None:
-    """The first submobject called ``name`` in a group of equations (``None`` if absent)."""
-    for line in lines:
-        try:
-            return part_of(line, name)  # type: ignore[arg-type]
-        except (KeyError, AttributeError):
-            continue
-    return None
-
-
-def find_role(lines: VMobject, role: Role) -> VMobject | None:
-    """The first submobject whose part has ``role`` in a group of equations (``None`` if
-    absent)."""
-    for line in lines:
-        parts = getattr(line, "parts", ())
-        index = index_of(parts, role)
-        if index is not None:
-            return line.submobjects[index]
-    return None
-
-
-def bracketed(lines: VMobject, parts: Parts) -> VGroup | None:
-    """The parts of ``parts`` from its first opening to its first closing parenthesis, as
-    shown in ``lines``."""
-    opening, closing = index_of(parts, Role.OPEN), index_of(parts, Role.CLOSE)
-    if opening is None or closing is None:
-        return None
-    inside = parts[opening : closing + 1]
-    found = VGroup()
-    for line in lines:
-        for part, mobject in zip(getattr(line, "parts", ()), line.submobjects, strict=True):
-            if any(part is p for p in inside):
-                found.add(mobject)
-    return found if len(found) else None
 
 
 def shared_parts(before: Parts, after: Parts) -> tuple[str, ...]:
@@ -693,8 +630,5 @@ class OtherGradients(SegmentScene):
 __all__ = [
     "OtherGradients",
     "OtherGradientsSegment",
-    "bracketed",
-    "find_part",
-    "find_role",
     "shared_parts",
 ]

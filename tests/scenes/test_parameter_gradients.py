@@ -10,7 +10,12 @@ import pytest
 
 from derivations import NetworkSpec, derive
 from scenes.badges import Badge
-from scenes.others import OtherGradients, OtherGradientsSegment, screen_of, shared_parts
+from scenes.parameter_gradients import (
+    OtherGradients,
+    OtherGradientsSegment,
+    screen_of,
+    shared_parts,
+)
 from tests.scene_support import checked_plays, render_scene
 from tests.scenes.test_layout import OVERLAP_TOLERANCE, _box, _visible, check_layout, step_fills
 
