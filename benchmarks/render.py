@@ -52,7 +52,7 @@ SCENE_FILES = {
     "FoldBack": "scenes/fold.py",
     "WhyTranspose": "scenes/transpose.py",
     "ShapeCheck": "scenes/shapes.py",
-    "OtherGradients": "scenes/others.py",
+    "OtherGradients": "scenes/parameter_gradients.py",
     "Lecture": "scenes/lecture.py",
 }
 SIX = tuple(name for name in SCENE_FILES if name != "Lecture")

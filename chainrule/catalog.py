@@ -18,14 +18,21 @@ import inspect
 import pkgutil
 import re
 from dataclasses import dataclass
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import scenes
 from chainrule.errors import ConfigError, MissingDependency
 
+if TYPE_CHECKING:  # for annotations only
+    from derivations import Derivation
+    from scenes.pacing import Pacing
+
 #: The scene ``chainrule render`` renders when none is named.
 DEFAULT_SCENE = "Lecture"
-_HELPER_MODULES = frozenset({"base", "build", "theme", "pacing", "typeset", "narration"})
+_HELPER_MODULES = frozenset(
+    {"base", "equations", "matrices", "layout", "theme", "pacing", "typeset", "narration"}
+)
 
 
 @dataclass(frozen=True)
@@ -50,11 +57,11 @@ class Catalog:
         return _raise(ConfigError(f"unknown scene {shown!r}{hint}: the scenes are {known}"))
 
 
-def _raise(error: Exception) -> Any:
+def _raise(error: Exception) -> NoReturn:
     raise error
 
 
-def import_manim() -> Any:
+def import_manim() -> ModuleType:
     """Import Manim, turning a missing Cairo/Pango into the install command."""
     try:
         import manim
@@ -132,7 +139,7 @@ def scene_by_path(path: str) -> type:
     found: Any = importlib.import_module(module_name)
     for name in qualname.split("."):
         found = getattr(found, name)
-    return found
+    return cast(type, found)
 
 
 def is_concrete(cls: type) -> bool:
@@ -154,7 +161,7 @@ def summary(cls: type) -> str:
     return re.sub(r"``?([^`]+)``?", r"\1", re.sub(r":\w+:`~?([^`]+)`", r"\1", first)).strip()
 
 
-def step_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
+def step_ids_of(cls: type, derivation: Derivation) -> tuple[str, ...]:
     """The steps a scene shows: its ``step_ids``, or every step when it lists none."""
     ids = tuple(getattr(cls, "step_ids", ()) or ())
     if not ids:
@@ -163,7 +170,7 @@ def step_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
     return tuple(step_id for step_id in ids if str(step_id) in known)
 
 
-def narrated_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
+def narrated_ids_of(cls: type, derivation: Derivation) -> tuple[str, ...]:
     """The ids of the steps a scene reads out, in the order it reads them, each once: the
     ``narrated_ids_for`` of each of its segments (a lecture's ``segments_for``, or its one
     ``segment``), else :func:`step_ids_of` (a step another segment already read out is only
@@ -171,8 +178,8 @@ def narrated_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
     segments_for = getattr(cls, "segments_for", None)
     if callable(segments_for):
         segments = tuple(segments_for(derivation))
-    elif getattr(cls, "segment", None) is not None:
-        segments = (cls.segment,)
+    elif (segment := getattr(cls, "segment", None)) is not None:
+        segments = (segment,)
     else:
         return tuple(dict.fromkeys(str(step_id) for step_id in step_ids_of(cls, derivation)))
     ids: list[str] = []
@@ -182,7 +189,7 @@ def narrated_ids_of(cls: type, derivation: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def estimated_seconds(cls: type, derivation: Any, pacing: Any) -> float:
+def estimated_seconds(cls: type, derivation: Derivation, pacing: Pacing) -> float:
     """A scene's estimated length: its own ``estimated_duration(derivation, pacing)`` if it
     has one, else the reading time of its steps' narrations (a lower bound)."""
     own = getattr(cls, "estimated_duration", None)

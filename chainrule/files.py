@@ -353,7 +353,7 @@ class Record:
         return [self.size, self.sha256]
 
     @classmethod
-    def from_json(cls, value: Any) -> Record:
+    def from_json(cls, value: object) -> Record:
         """The record stored as ``[size, sha256]`` (ValueError if it is not one)."""
         if (
             not isinstance(value, list)
@@ -366,7 +366,7 @@ class Record:
         return cls(value[0], value[1])
 
 
-def _canonical(value: Any) -> bytes:
+def _canonical(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
@@ -376,7 +376,7 @@ def seal(document: dict[str, Any]) -> dict[str, Any]:
     return {**content, "sealed": hashlib.sha256(_canonical(content)).hexdigest()}
 
 
-def unseal(document: Any) -> dict[str, Any] | None:
+def unseal(document: object) -> dict[str, Any] | None:
     """``document`` without its seal if the seal matches its content, else ``None``.
 
     >>> unseal(seal({"a": 1})), unseal({**seal({"a": 1}), "a": 2}), unseal({"a": 1})

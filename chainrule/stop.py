@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from chainrule.errors import Interrupted
 
@@ -41,7 +41,7 @@ def raise_for(signum: int) -> NoReturn:
     raise Interrupted("terminated", exit_code=128 + signum)
 
 
-def quiet_unraisable(unraisable: Any) -> None:
+def quiet_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     """A ``sys.unraisablehook`` that drops the stop exceptions Python could not raise (they
     are recorded and raised again by :func:`raise_if_requested`, so printing "Exception
     ignored in ..." with a traceback would only add noise to the one-line message); anything

@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from chainrule.errors import ConfigError, VerificationFailed
-from derivations import Derivation, NetworkSpec, StepReport, derive
+from derivations import Derivation, NetworkSpec, StepReport, Verdict, derive
 from derivations.formula import FormulaError
 
 #: The longest candidate expression accepted.
@@ -150,7 +150,7 @@ def _plain(print_: Callable[..., Any] | None) -> Callable[[str], None] | None:
     return lambda line: print_(line, markup=False, highlight=False)
 
 
-def judge_candidate(derivation: Derivation, target: str, expression: str) -> Any:
+def judge_candidate(derivation: Derivation, target: str, expression: str) -> Verdict:
     """The verdict on ``expression`` for ``target``; bad input is a :class:`ConfigError`."""
     if target not in derivation.formulas:
         known = ", ".join(derivation.formulas)

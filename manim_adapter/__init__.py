@@ -16,9 +16,10 @@ Scenes and the CLI use Manim's public API; what reaches past it lives here:
 Each patch checks :func:`.support.active` first: with a Manim outside
 :data:`.support.SUPPORTED`, or one that lacks an internal a patch replaces, chainrule renders
 with stock Manim and prints one warning line; importing never fails. The pictures are the same
-either way (contract tests against stock Manim: ``tests/test_manim_adapter.py``,
-``tests/test_scenes_camera.py``, ``tests/test_scenes_speedups.py``,
-``tests/test_texbatch.py``). ``CHAINRULE_SPEEDUPS=0`` turns the drawing and writing patches off
+either way (contract tests against stock Manim: ``tests/manim_adapter/test_patches.py``,
+``tests/manim_adapter/test_camera.py``, ``tests/manim_adapter/test_speedups.py``,
+``tests/manim_adapter/test_texbatch.py``). ``CHAINRULE_SPEEDUPS=0`` turns the drawing and writing
+patches off
 (``CHAINRULE_FASTWRITE=0`` only the held frames), for a stock-Manim baseline.
 
 Which TeX strings a scene will typeset is the scenes' own knowledge: :mod:`scenes.typeset`.

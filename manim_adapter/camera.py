@@ -7,7 +7,7 @@ context), then feeds every Bézier curve to Cairo by indexing a numpy array six 
 ``py-spy`` profile of ``FoldBack`` at 1080p60 put 32 % of the main thread there, more than
 Cairo's own filling.
 
-:class:`PathCamera` draws exactly the same paths (``tests/test_scenes_camera.py`` compares
+:class:`PathCamera` draws exactly the same paths (``tests/manim_adapter/test_camera.py`` compares
 the Cairo path, segment by segment, with Manim's for random outlines): the points are finite once
 ``transform_points_pre_display`` has run (it replaces anything else by a single point), so
 the split needs only one comparison of curve ends with curve starts; the coordinates go to

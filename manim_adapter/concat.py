@@ -37,6 +37,11 @@ def concat_videos(
                     if rate:  # WebM (Matroska) then records each frame's duration; without
                         out_stream.codec_context.framerate = rate  # it the rate reads None
                 base = stream.time_base
+                if base is None:
+                    raise ValueError(
+                        f"{path}: its video stream has no time base, so its packets cannot be "
+                        f"placed in the joined video; re-encode it (e.g. with ffmpeg)"
+                    )
                 end = offset
                 for packet in source.demux(stream):
                     if packet.dts is None or packet.pts is None:

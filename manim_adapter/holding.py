@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
@@ -31,7 +31,8 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
         frame = av.VideoFrame.from_ndarray(pixels, format="rgba")
         frame.pts = pts
         frame.time_base = self._time_base
-        for packet in self._stream.encode(frame):
+        stream = cast("av.VideoStream", self._stream)  # Manim adds a video stream
+        for packet in stream.encode(frame):
             self._container.mux(packet)
 
     def write_frame(self, pixels: Any, *, repeat: int = 1) -> None:

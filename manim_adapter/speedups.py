@@ -70,7 +70,7 @@ def enabled(environ: Mapping[str, str] = os.environ) -> bool:
 
 def installed(cls: type) -> bool:
     """Whether ``cls`` copies with the shared path."""
-    return getattr(cls.__deepcopy__, _MARK, False)
+    return bool(getattr(getattr(cls, "__deepcopy__", None), _MARK, False))
 
 
 def install() -> None:
@@ -83,7 +83,9 @@ def install() -> None:
 
     if not installed(VMobjectFromSVGPath):
         setattr(_deepcopy_sharing_path, _MARK, True)
-        VMobjectFromSVGPath.__deepcopy__ = _deepcopy_sharing_path  # type: ignore[method-assign]
+        # replacing a method of Manim's class is the patch itself; the function takes any
+        # Mobject, not the class's Self-typed signature mypy expects of an assigned method
+        VMobjectFromSVGPath.__deepcopy__ = _deepcopy_sharing_path  # type: ignore[method-assign, assignment]
 
 
 __all__ = ["ENV", "enabled", "install", "installed", "switched_on"]

@@ -43,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from chainrule.files import atomic_write, scratch_folder
 
@@ -146,6 +147,10 @@ class TexRequest:
 class _Captured(Exception):
     """Raised in place of Manim's compile to hand back what it was asked to compile."""
 
+    def __init__(self, request: TexRequest) -> None:
+        super().__init__(request)
+        self.request = request
+
 
 def mathtex_request(*tex_strings: str, **kwargs: Any) -> TexRequest:
     """The file ``MathTex(*tex_strings, **kwargs)`` would compile; nothing is compiled.
@@ -154,20 +159,18 @@ def mathtex_request(*tex_strings: str, **kwargs: Any) -> TexRequest:
     fixes, so the result is exactly what a scene's ``MathTex`` asks for. Not thread-safe: it
     swaps ``tex_to_svg_file`` in Manim's ``tex_mobject`` module for the duration of the call.
     """
+
     import manim.mobject.text.tex_mobject as tex_mobject
     from manim import MathTex
 
     def capture(expression: str, environment: str | None = None, tex_template: Any = None) -> Any:
         raise _Captured(TexRequest.of(expression, environment, tex_template))
 
-    original = tex_mobject.tex_to_svg_file
-    tex_mobject.tex_to_svg_file = capture  # type: ignore[assignment]
     try:
-        MathTex(*tex_strings, **kwargs)
+        with mock.patch.object(tex_mobject, "tex_to_svg_file", capture):
+            MathTex(*tex_strings, **kwargs)
     except _Captured as captured:
-        return captured.args[0]
-    finally:
-        tex_mobject.tex_to_svg_file = original  # type: ignore[assignment]
+        return captured.request
     raise RuntimeError("MathTex did not ask for a TeX file; Manim's internals have changed")
 
 

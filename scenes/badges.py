@@ -29,9 +29,9 @@ from manim import (
 )
 
 from derivations.notation import shape_text
-from derivations.steps import Parts, ShapeBadge
+from derivations.steps import Parts, ShapeBadge, TexPart
 
-from .build import equation_tex
+from .equations import EquationTex
 from .theme import Theme
 
 #: Space between neighbouring slots of a badged equation, in scene units.
@@ -79,7 +79,7 @@ class Badge(VGroup):
         super().__init__()
         self.badge = badge
         size = font_size or badge_size(theme)
-        letters = equation_tex(_as_parts(badge), theme, size)
+        letters = EquationTex(_as_parts(badge), theme, size)
         numbers = Text(
             shape_text((badge.rows, badge.cols)), font_size=theme.min_font_size, color=theme.text
         )
@@ -103,7 +103,6 @@ class Badge(VGroup):
 
 
 def _as_parts(badge: ShapeBadge) -> Parts:
-    from derivations.steps import TexPart
 
     return (TexPart(f"shape:{badge.part}", badge.tex),)
 
@@ -111,12 +110,14 @@ def _as_parts(badge: ShapeBadge) -> Parts:
 class BadgedEquation(VGroup):
     """An equation whose factors are spread apart, each with its shape badge underneath.
 
-    ``equation`` is the ``MathTex`` (one submobject per non-empty part, see
-    :func:`~scenes.build.equation_tex`); ``badges`` maps a part name to its :class:`Badge`.
-    Parts named in ``badges`` but missing from ``parts`` are ignored.
+    ``equation`` is the :class:`~scenes.equations.EquationTex` of the parts (one submobject
+    per non-empty part); ``badges`` maps a part name to its :class:`Badge`. Parts named in
+    ``badges`` but missing from ``parts`` are ignored.
 
     Examples
     --------
+    >>> from manim import config
+    >>> config.verbosity = "WARNING"  # no "Writing ..." lines when the TeX is new
     >>> from derivations import derive
     >>> step = derive().step("dZ1.shapes")
     >>> shown = BadgedEquation(step.equation, step.badges, Theme())
@@ -133,7 +134,7 @@ class BadgedEquation(VGroup):
     ) -> None:
         super().__init__()
         kept = [part for part in parts if part.tex]
-        self.equation = equation_tex(kept, theme, font_size)
+        self.equation = EquationTex(kept, theme, font_size)
         by_part = {badge.part: badge for badge in badges}
         self.badges: dict[str, Badge] = {}
         x = 0.0
@@ -147,7 +148,7 @@ class BadgedEquation(VGroup):
         if self.badges:
             below = self.equation.get_bottom()[1] - 0.5
             for name, badge in self.badges.items():
-                anchor = _part_mobject(self.equation, name)
+                anchor = self.equation.part(name)
                 badge.move_to(anchor.get_center()).align_to(np.array([0, below, 0]), UP)
         self.add(self.equation, *self.badges.values())
 
@@ -157,13 +158,7 @@ class BadgedEquation(VGroup):
 
     def part(self, name: str) -> VMobject:
         """The submobject of the part called ``name``."""
-        return _part_mobject(self.equation, name)
-
-
-def _part_mobject(equation: VMobject, name: str) -> VMobject:
-    from .build import part_of
-
-    return part_of(equation, name)  # type: ignore[arg-type]
+        return self.equation.part(name)
 
 
 def stacked_left(mobjects: Sequence[VMobject], buff: float = 0.35) -> VGroup:

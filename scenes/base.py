@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from manim import (
     DOWN,
@@ -28,21 +28,25 @@ from manim import (
     Camera,
     FadeIn,
     FadeOut,
+    ManimColor,
     MathTex,
     Scene,
     VMobject,
     config,
 )
 
+from derivations import VerificationError, derive
 from derivations.spec import NetworkSpec
 from derivations.steps import Step
 from derivations.vocabulary import StepId
 from manim_adapter.camera import PathCamera
+from manim_adapter.fastwrite import holding_renderer
 from manim_adapter.speedups import enabled as speedups_enabled
 from manim_adapter.speedups import install as _install_speedups
 
-from .build import Box, place_title, stack_boxes, title_text
 from .captions import split_cue, split_narration, wrap
+from .equations import title_text
+from .layout import Box, place_title, stack_boxes
 from .narration import StepVoice, VoiceMark
 from .pacing import Pacing
 from .theme import Theme
@@ -86,7 +90,6 @@ def verified_derivation(spec: NetworkSpec) -> Any:
 
     Raises :class:`DerivationError` naming the failing step when verification fails.
     """
-    from derivations import VerificationError, derive
 
     try:
         return derive(spec).verify()
@@ -164,8 +167,6 @@ class DerivationScene(Scene):
         # the same pixels with less Python per curve, unless CHAINRULE_SPEEDUPS=0
         kwargs.setdefault("camera_class", PathCamera if speedups_enabled() else Camera)
         if renderer is None:  # still frames encoded once (see manim_adapter.fastwrite)
-            from manim_adapter.fastwrite import holding_renderer
-
             renderer = holding_renderer(
                 kwargs["camera_class"], kwargs.get("skip_animations", False)
             )
@@ -188,7 +189,8 @@ class DerivationScene(Scene):
                 f"{', '.join(map(str, known))}"
             )
         self.steps = known
-        self.camera.background_color = self.theme.background
+        # the scenes render with Cairo (a Camera; never OpenGL's camera)
+        cast(Camera, self.camera).background_color = ManimColor(self.theme.background)
         self._caption_end = 0.0
         self._formula_at: float | None = None
         self._formulas: set[int] = set()
@@ -232,7 +234,8 @@ class DerivationScene(Scene):
 
     def open_step_section(self, step: Step) -> None:
         """Open the section of ``step``, named after its title. The slides variant of a
-        scene (:mod:`chainrule.publishing.slides`) also starts a slide here, with the step's narration as
+        scene (:mod:`chainrule.publishing.slides`) also starts a slide here, with the step's
+        narration as
         its speaker notes."""
         self.next_section(step.title, section_type=stage_section_type(step))
 

@@ -9,9 +9,11 @@ Render with ``manim -ql scenes/expand.py ExpandToScalars``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from manim import (
     DOWN,
-    RIGHT,
     Create,
     FadeIn,
     FadeOut,
@@ -25,21 +27,16 @@ from manim import (
 
 from derivations.steps import Step
 from derivations.vocabulary import StepId, StepKind
-from scenes.build import (
-    Box,
-    MatrixView,
-    equation_tex,
-    fit_first,
-    fit_into,
-    grid_view,
-    matrix_view,
-    stack_boxes,
-)
+from scenes.equations import EquationTex
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import MatrixRow, MatrixView, grid_view, matrix_view
 from scenes.segment import Segment, SegmentScene
 
 #: The factor matrices, alone on screen in the first step, are drawn up to this much larger
 #: than in their band (where the expansion needs them later).
 ALONE_GROWTH = 1.6
+#: Most detailed to most compact presentation of the matrices.
+LIMITS = ((9, 9), (4, 4), (3, 3))
 #: How many entries are expanded slowly before the rest are filled in quickly.
 DETAILED_ENTRIES = 2
 
@@ -60,18 +57,18 @@ class ExpandSegment(Segment):
 
         # -- the tiny matrices
         self.begin_step(concrete)
-        equation = equation_tex(concrete.equation, self.theme)
+        equation = EquationTex(concrete.equation, self.theme)
         fit_into(equation, equation_box, self.theme)
         views = self.factor_views(concrete, expand, matrices_box)
         # alone on screen for now: shown large in the whole body, then moved to their band
-        row = VGroup(*views.values())
-        place, width = row.get_center(), row.width
+        factors = VGroup(*views.values())
+        place, width = factors.get_center(), factors.width
         whole = Box(
             (matrices_box.center[0], (matrices_box.top + result_box.bottom) / 2),
             matrices_box.width,
             matrices_box.top - result_box.bottom,
         )
-        fit_into(row, whole, self.theme, grow=ALONE_GROWTH)
+        fit_into(factors, whole, self.theme, grow=ALONE_GROWTH)
         self.scene.play(Write(equation), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4), run_time=self.t(1.5)
@@ -80,14 +77,14 @@ class ExpandSegment(Segment):
 
         # -- every entry of the product as a scalar sum
         self.begin_step(expand)
-        self.scene.play(row.animate.scale(width / row.width).move_to(place), run_time=self.t(0.8))
-        general = equation_tex(expand.equation, self.theme)
+        self.scene.play(
+            factors.animate.scale(width / factors.width).move_to(place), run_time=self.t(0.8)
+        )
+        general = EquationTex(expand.equation, self.theme)
         fit_into(general, work_box, self.theme)
         result = fit_first(self.result_builders(expand), result_box, self.theme)
         self.scene.play(FadeIn(general, shift=0.2 * DOWN), run_time=self.t(0.8))
-        self.scene.play(
-            FadeIn(VGroup(result.label, result.matrix.get_brackets())), run_time=self.t(0.6)
-        )
+        self.scene.play(FadeIn(result.frame()), run_time=self.t(0.6))
         shown = [(r, c) for r in result.rows if r is not None for c in result.cols if c is not None]
         detailed = shown if len(shown) <= 4 else shown[:DETAILED_ENTRIES]
         work: VMobject = general
@@ -115,25 +112,23 @@ class ExpandSegment(Segment):
         the grid's cells), side by side, in their most detailed legible presentation."""
         sources = [h.matrix for h in expand.grid.cells[0].sources] if expand.grid else []
         names = [n for n in sources if n in {m.name for m in concrete.matrices}]
-        builders = []
-        for limit in ((9, 9), (4, 4), (3, 3)):
-            builders.append(
-                lambda limit=limit: _row(
-                    {
-                        name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
-                        for name in names
-                    }
-                )
-            )
-        row = fit_first(builders, box, self.theme)
-        return row.views  # type: ignore[attr-defined]
 
-    def result_builders(self, expand: Step) -> list:
+        def build(limit: tuple[int, int]) -> MatrixRow:
+            return MatrixRow(
+                {
+                    name: matrix_view(concrete.matrix(name), self.theme, limit=limit)
+                    for name in names
+                }
+            )
+
+        return fit_first([partial(build, limit) for limit in LIMITS], box, self.theme).views
+
+    def result_builders(self, expand: Step) -> list[Callable[[], MatrixView]]:
         """From the most detailed result grid to the most compact."""
         grid = expand.grid
         assert grid is not None, f"step {expand.id} has no entry grid"
         return [
-            lambda side=side, limit=limit: grid_view(grid, self.theme, side=side, limit=limit)
+            partial(grid_view, grid, self.theme, side=side, limit=limit)
             for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("lhs", (9, 9)), ("lhs", (3, 3)))
         ]
 
@@ -142,7 +137,8 @@ class ExpandSegment(Segment):
     def source_bands(self, step: Step, row: int, col: int, views: dict[str, MatrixView]) -> VGroup:
         """Highlight bands on the row, column and bias entry that entry ``(row, col)`` of the
         result is made from (those of them the views show)."""
-        cell = step.grid.cell(row, col)  # type: ignore[union-attr]
+        assert step.grid is not None, f"step {step.id} has no entry grid"
+        cell = step.grid.cell(row, col)
         bands = VGroup()
         for source in cell.sources:
             view = views.get(source.matrix)
@@ -169,11 +165,13 @@ class ExpandSegment(Segment):
 
         Returns the mobject now in the work line.
         """
-        cell = step.grid.cell(row, col)  # type: ignore[union-attr]
+        assert step.grid is not None, f"step {step.id} has no entry grid"
+        cell = step.grid.cell(row, col)
         bands = self.source_bands(step, row, col, views)
-        sum_tex = equation_tex(cell.parts, self.theme)
+        sum_tex = EquationTex(cell.parts, self.theme)
         fit_into(sum_tex, work_box, self.theme)
         target = result.cell(row, col)
+        assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
         self.scene.play(Create(bands), run_time=self.t(0.8))
         self.scene.play(TransformMatchingTex(work, sum_tex), run_time=self.t(1.2))
         self.wait(self.t(0.6))
@@ -187,57 +185,47 @@ class ExpandSegment(Segment):
         """The quick version of :meth:`expand_entry` for the entries after the first few:
         light up the sources of ``(row, col)`` while its sum appears in its slot."""
         bands = self.source_bands(step, row, col, views)
-        self.scene.play(
-            FadeIn(bands), FadeIn(result.cell(row, col), scale=0.8), run_time=self.t(0.5)
-        )
+        target = result.cell(row, col)
+        assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
+        self.scene.play(FadeIn(bands), FadeIn(target, scale=0.8), run_time=self.t(0.5))
         self.scene.play(FadeOut(bands), run_time=self.t(0.2))
 
     def show_activation(self, concrete: Step, activate: Step, box: Box) -> None:
         """``Z[l]`` entry by entry, each entry becoming ``g(z)`` in ``A[l]``."""
         grid = activate.grid
         assert grid is not None, f"step {activate.id} has no entry grid"
-        equation = equation_tex(activate.equation, self.theme)
+        equation = EquationTex(activate.equation, self.theme)
         fit_into(equation, box, self.theme)
         z_name = next(h.matrix for h in grid.cells[0].sources)
         body = stack_boxes((0.55, 0.9, 6.1))[2]
-        builders = [
-            lambda limit=limit: _row(
+
+        def build(limit: tuple[int, int]) -> MatrixRow:
+            return MatrixRow(
                 {
                     "Z": matrix_view(concrete.matrix(z_name), self.theme, limit=limit),
                     "A": grid_view(grid, self.theme, limit=limit),
                 },
-                gap=1.2,
+                buff=1.2,
             )
-            for limit in ((9, 9), (4, 4), (3, 3))
-        ]
-        pair = fit_first(builders, body, self.theme)
-        z_view, a_view = pair.views["Z"], pair.views["A"]  # type: ignore[attr-defined]
+
+        pair = fit_first([partial(build, limit) for limit in LIMITS], body, self.theme)
+        z_view, a_view = pair.views["Z"], pair.views["A"]
         self.scene.play(Write(equation), run_time=self.t(1.0))
         self.scene.play(
             FadeIn(z_view),
-            FadeIn(VGroup(a_view.label, a_view.matrix.get_brackets())),
+            FadeIn(a_view.frame()),
             run_time=self.t(0.8),
         )
         moves = [
-            TransformFromCopy(z_view.cell(r, c), a_view.cell(r, c))
-            for r in a_view.rows
-            if r is not None
-            for c in a_view.cols
-            if c is not None
-            if z_view.cell(r, c) is not None
+            TransformFromCopy(source, target)
+            for (r, c), target in a_view.cells.items()
+            if (source := z_view.cell(r, c)) is not None
         ]
-        dots = [m for m in a_view.matrix.get_entries() if m not in a_view.cells.values()]
+        dots = a_view.ellipses()
         self.scene.play(
             LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots], run_time=self.t(2.0)
         )
         self.settle(a_view)
-
-
-def _row(views: dict[str, MatrixView], gap: float = 0.6) -> VGroup:
-    """``views`` side by side; the group remembers them as ``.views``."""
-    row = VGroup(*views.values()).arrange(RIGHT, buff=gap)
-    row.views = views  # type: ignore[attr-defined]
-    return row
 
 
 class ExpandToScalars(SegmentScene):

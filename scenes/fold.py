@@ -9,10 +9,12 @@ Render with ``manim -ql scenes/fold.py FoldBack``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from manim import (
     RIGHT,
+    Animation,
     Create,
     FadeIn,
     FadeOut,
@@ -25,25 +27,17 @@ from manim import (
 
 from derivations.steps import MatrixDisplay, Step
 from derivations.vocabulary import Parts, Role, StepId, StepKind, index_of
-from scenes.build import (
-    Box,
-    MatrixView,
-    equation_tex,
-    fit_first,
-    fit_into,
-    grid_view,
-    inside_parentheses,
-    matrix_view,
-    parts_view,
-    split_at_equals,
-    stack_boxes,
-)
+from scenes.equations import EquationTex, inside_parentheses, split_at_equals
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import MatrixRow, MatrixView, grid_view, matrix_view, parts_view
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
     from derivations import Derivation
 
 LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (3, 3))
+#: Most detailed to most compact presentation of ``W`` and ``Wᵀ`` side by side.
+PAIR_LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (4, 4), (3, 3))
 
 
 ALL_ENTRIES = StepId("dZ1", StepKind.ALL_ENTRIES)
@@ -58,7 +52,7 @@ class FoldSegment(Segment):
     target = "dZ1"
     step_ids = (ALL_ENTRIES, FOLD_FACTOR, TRANSPOSE, FOLD)
     #: ``dZ1.all_entries`` is the grid the fold starts from; TakePartials narrates it.
-    narrated = (FOLD_FACTOR, TRANSPOSE, FOLD)
+    narrated: ClassVar[tuple[StepId, ...]] = (FOLD_FACTOR, TRANSPOSE, FOLD)
 
     @classmethod
     def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
@@ -75,12 +69,14 @@ class FoldSegment(Segment):
         every, factor, transpose, fold = (self.step(i) for i in self.step_ids)
         equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
         upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
-        factored_general, product = None, None
+        factored_general: EquationTex | None = None
+        product: ProductRow | None = None
         if "factor" in self.beats:
             factored_general, product = self.factor_beat(
                 every, factor, fold, equation_box, main_box, upper_box
             )
-        pair, sum_equation = None, None
+        pair: MatrixRow | None = None
+        sum_equation: EquationTex | None = None
         if "transpose" in self.beats:
             assert factored_general is not None
             pair, sum_equation = self.transpose_beat(
@@ -104,16 +100,16 @@ class FoldSegment(Segment):
         equation_box: Box,
         main_box: Box,
         upper_box: Box,
-    ) -> tuple[VMobject, VGroup]:
+    ) -> tuple[EquationTex, ProductRow]:
         """The common factor g' comes out of every entry, which becomes an element-wise
         product of the sums and the g' matrix."""
         self.begin_step(factor)
-        general = equation_tex(every.equation, self.theme)
+        general = EquationTex(every.equation, self.theme)
         fit_into(general, equation_box, self.theme)
         before = self.grid(every, main_box)
         self.scene.play(FadeIn(general), FadeIn(before), run_time=self.t(1.0))
         self.wait(self.t(1.0))
-        factored_general = equation_tex(factor.equation, self.theme)
+        factored_general = EquationTex(factor.equation, self.theme)
         fit_into(factored_general, equation_box, self.theme)
         after = self.grid(factor, main_box)
         self.scene.play(
@@ -126,23 +122,20 @@ class FoldSegment(Segment):
 
         # ... and becomes an element-wise product
         product = self.product_row(factor, fold, upper_box)
-        sums, gprimes = product.views  # type: ignore[attr-defined]
+        sums, gprimes = product.sums, product.gprimes
         moves = []
         for (r, c), cell in after.cells.items():
-            if after.general or sums.cell(r, c) is None:
+            if after.general or (sum_cell := sums.cell(r, c)) is None:
                 continue
-            moves.append(TransformMatchingTex(cell, VGroup(sums.cell(r, c), gprimes.cell(r, c))))
+            gprime_cell = gprimes.cell(r, c)
+            assert gprime_cell is not None, "the g' matrix shows the entries the sums show"
+            moves.append(TransformMatchingTex(cell, VGroup(sum_cell, gprime_cell)))
         if moves:
-            rest = [
-                m
-                for m in (*sums.matrix.get_entries(), *gprimes.matrix.get_entries())
-                if m not in sums.cells.values() and m not in gprimes.cells.values()
-            ]
+            rest = [*sums.ellipses(), *gprimes.ellipses()]
             self.scene.play(
                 *moves,
-                FadeOut(after.label),
-                FadeOut(after.matrix.get_brackets()),
-                FadeIn(product.frame),
+                *[FadeOut(m) for m in after.frame()],
+                FadeIn(product.frame()),
                 *[FadeIn(m) for m in rest],
                 run_time=self.t(2.0),
             )
@@ -154,10 +147,10 @@ class FoldSegment(Segment):
 
     def transpose_beat(
         self, transpose: Step, factored_general: VMobject, equation_box: Box, lower_box: Box
-    ) -> tuple[VGroup, VMobject]:
+    ) -> tuple[MatrixRow, EquationTex]:
         """The sums are rows of W[2]ᵀ times columns of dZ[2]."""
         self.begin_step(transpose)
-        sum_equation = equation_tex(transpose.equation, self.theme)
+        sum_equation = EquationTex(transpose.equation, self.theme)
         fit_into(sum_equation, equation_box, self.theme)
         pair = self.transpose_pair(transpose, lower_box)
         self.scene.play(
@@ -168,14 +161,14 @@ class FoldSegment(Segment):
         return pair, sum_equation
 
     def fold_beat(
-        self, fold: Step, product: VGroup, main_box: Box, leaving: list[VMobject]
+        self, fold: Step, product: ProductRow, main_box: Box, leaving: list[VMobject]
     ) -> None:
         """The grid collapses into the matrix formula, boxed."""
         self.begin_step(fold)
         if product not in self.scene.mobjects:
             self.scene.play(FadeIn(product), run_time=self.t(1.0))
             self.wait(self.t(0.8))
-        final = equation_tex(fold.equation, self.theme)
+        final = EquationTex(fold.equation, self.theme)
         fit_into(final, main_box, self.theme, grow=1.6)  # the result, shown big
         pieces = self.formula_pieces(fold, product, final)
         leaving = [m for m in leaving if m in self.scene.mobjects]
@@ -193,25 +186,28 @@ class FoldSegment(Segment):
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
         return fit_first(
-            [lambda limit=limit: grid_view(grid, self.theme, limit=limit) for limit in LIMITS]
-            + [lambda: grid_view(grid, self.theme, side="general")],
+            [partial(grid_view, grid, self.theme, limit=limit) for limit in LIMITS]
+            + [partial(grid_view, grid, self.theme, side="general")],
             box,
             self.theme,
         )
 
-    def product_row(self, factor: Step, fold: Step, box: Box) -> VGroup:
+    def product_row(self, factor: Step, fold: Step, box: Box) -> ProductRow:
         """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""
         grid = factor.grid
         assert grid is not None, f"step {factor.id} has no entry grid"
         gprime = elementwise_factor(fold)
         star = fold.equation[_hadamard_index(fold.equation)]
 
-        def build(limit: tuple[int, int] | None) -> VGroup:
+        def build(limit: tuple[int, int] | None) -> ProductRow:
             if limit is None:  # the most compact: one general entry each
                 sums = parts_view(
-                    (1, 1), lambda r, c: inside_parentheses(grid.general), self.theme, grid.label
+                    (1, 1),
+                    lambda r, c: inside_parentheses(grid.general),
+                    self.theme,
+                    grid.label,
+                    general=True,
                 )
-                sums.general = True
                 gprimes = matrix_view(gprime, self.theme, with_label=False, general=True)
             else:
                 sums = parts_view(
@@ -222,61 +218,45 @@ class FoldSegment(Segment):
                     limit=limit,
                 )
                 gprimes = matrix_view(gprime, self.theme, limit=limit, with_label=False)
-            operator = equation_tex((star,), self.theme)
-            row = VGroup(sums, operator, gprimes).arrange(RIGHT, buff=0.3)
-            row.views = (sums, gprimes)  # type: ignore[attr-defined]
-            row.frame = VGroup(
-                sums.label,
-                sums.matrix.get_brackets(),  # type: ignore
-                operator,
-                gprimes.matrix.get_brackets(),
-            )
-            return row
+            return ProductRow(sums, EquationTex((star,), self.theme), gprimes)
 
-        return fit_first(
-            [lambda limit=limit: build(limit) for limit in (*LIMITS, None)], box, self.theme
-        )
+        return fit_first([partial(build, limit) for limit in (*LIMITS, None)], box, self.theme)
 
-    def cellwise(self, before: MatrixView, after: MatrixView) -> list:
+    def cellwise(self, before: MatrixView, after: MatrixView) -> list[Animation]:
         """Each cell of ``before`` rearranges into the same cell of ``after``."""
         if before.general or after.general or set(before.cells) != set(after.cells):
             return [ReplacementTransform(before, after)]
-        animations = [
-            ReplacementTransform(before.label, after.label),
-            ReplacementTransform(before.matrix.get_brackets(), after.matrix.get_brackets()),
+        animations: list[Animation] = [
+            ReplacementTransform(a, b) for a, b in zip(before.frame(), after.frame(), strict=True)
         ]
         animations += [
             TransformMatchingTex(before.cells[key], after.cells[key]) for key in before.cells
         ]
-        dots_before = [m for m in before.matrix.get_entries() if m not in before.cells.values()]
-        dots_after = [m for m in after.matrix.get_entries() if m not in after.cells.values()]
+        dots_before, dots_after = before.ellipses(), after.ellipses()
         # the two matrices may show different numbers of dots: the spare ones simply stay
         animations += [
             ReplacementTransform(a, b) for a, b in zip(dots_before, dots_after, strict=False)
         ]
         return animations
 
-    def transpose_pair(self, step: Step, box: Box) -> VGroup:
+    def transpose_pair(self, step: Step, box: Box) -> MatrixRow:
         """``W`` and ``Wᵀ`` side by side (the matrices the highlights pair up)."""
         names = []
         for left, right in step.highlights:
             for name in (left.matrix, right.matrix):
                 if name not in names:
                     names.append(name)
-        return fit_first(
-            [
-                lambda limit=limit: _pair(
-                    [matrix_view(step.matrix(n), self.theme, limit=limit) for n in names]
-                )
-                for limit in ((9, 9), (4, 4), (3, 3))
-            ],
-            box,
-            self.theme,
-        )
 
-    def pair_columns_with_rows(self, step: Step, pair: VGroup) -> None:
+        def build(limit: tuple[int, int]) -> MatrixRow:
+            return MatrixRow(
+                {n: matrix_view(step.matrix(n), self.theme, limit=limit) for n in names}, buff=1.0
+            )
+
+        return fit_first([partial(build, limit) for limit in PAIR_LIMITS], box, self.theme)
+
+    def pair_columns_with_rows(self, step: Step, pair: MatrixRow) -> None:
         """Light up column ``i`` of ``W`` together with row ``i`` of ``Wᵀ``, for each ``i``."""
-        views = {v.name: v for v in pair.views}  # type: ignore[attr-defined]
+        views = pair.views
         shown = 0
         for left, right in step.highlights:
             bands = VGroup()
@@ -297,19 +277,21 @@ class FoldSegment(Segment):
             self.scene.play(FadeOut(bands), run_time=self.t(0.4 if shown < 2 else 0.2))
             shown += 1
 
-    def formula_pieces(self, fold: Step, product: VGroup, final_tex: VGroup) -> list:
+    def formula_pieces(
+        self, fold: Step, product: ProductRow, final_tex: EquationTex
+    ) -> list[Animation]:
         """The sums become ``W[2]ᵀ dZ[2]``, the g′ matrix ``g′(Z[1])``: the final formula
         ``final_tex`` (built from ``fold.equation``)."""
-        sums, gprimes = product.views  # type: ignore[attr-defined]
-        star = product.submobjects[1]
+        sums, star, gprimes = product.sums, product.operator, product.gprimes
+        label = product.label
         lhs = split_at_equals(fold.equation)[0]
-        star_at = _hadamard_index(final_tex.parts)  # type: ignore[attr-defined]
+        star_at = _hadamard_index(final_tex.parts)
         pieces = final_tex.submobjects
         left = VGroup(*pieces[: len(lhs) + 1])
         matmul = VGroup(*pieces[len(lhs) + 1 : star_at])
         right = VGroup(*pieces[star_at + 1 :])
         return [
-            ReplacementTransform(sums.label, left),
+            ReplacementTransform(label, left),
             ReplacementTransform(VGroup(sums.matrix), matmul),
             ReplacementTransform(star, pieces[star_at]),
             ReplacementTransform(gprimes, right),
@@ -333,12 +315,21 @@ def elementwise_factor(fold: Step) -> MatrixDisplay:
     return next(m for m in fold.matrices if m.symbol == right.symbol)
 
 
-def _pair(views: list[MatrixView]) -> VGroup:
-    pair = VGroup(*views).arrange(RIGHT, buff=1.0)
-    pair.views = views  # type: ignore[attr-defined]
-    for view in views:
-        view.name = view.label.parts[0].name  # type: ignore[union-attr, attr-defined]
-    return pair
+class ProductRow(VGroup):
+    """An element-wise product of two matrix views, ``sums ∗ gprimes``, left to right:
+    ``operator`` is the ``∗`` and ``label`` the label of ``sums`` (``dZ =``)."""
+
+    def __init__(self, sums: MatrixView, operator: EquationTex, gprimes: MatrixView) -> None:
+        if sums.label is None:
+            raise ValueError("the sums of a ProductRow need their label (dZ =)")
+        super().__init__(sums, operator, gprimes)
+        self.arrange(RIGHT, buff=0.3)
+        self.sums, self.operator, self.gprimes = sums, operator, gprimes
+        self.label: EquationTex = sums.label
+
+    def frame(self) -> VGroup:
+        """What stays when the entries move: the label, both pairs of brackets and the ``∗``."""
+        return VGroup(*self.sums.frame(), self.operator, self.gprimes.matrix.get_brackets())
 
 
 class FactorSegment(FoldSegment):

@@ -1,8 +1,9 @@
 """Lecture: a title card, then every segment in order, one section per step.
 
 The segments are the bodies of the single scenes (:mod:`scenes.expand`, :mod:`scenes.partials`,
-:mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`, :mod:`scenes.others`), played
-one after another on one scene, the body cleared between them. A network with more than two
+:mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`,
+:mod:`scenes.parameter_gradients`), played one after another on one scene, the body cleared
+between them. A network with more than two
 layers then shows the general-layer recursion and the order in which backprop runs it; every
 lecture ends back at the question, on the recap card (:mod:`scenes.recap`).
 
@@ -16,6 +17,7 @@ network in a subclass::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
@@ -30,27 +32,20 @@ from manim import (
     SurroundingRectangle,
     Text,
     VGroup,
+    VMobject,
     Write,
 )
 
 from derivations.steps import Step
 from derivations.vocabulary import Role, StepId, StepKind
 from scenes.base import DerivationScene
-from scenes.build import (
-    Box,
-    equation_tex,
-    fit_first,
-    fit_into,
-    part_of,
-    part_with_role,
-    split_at_equals,
-    stack_boxes,
-)
+from scenes.equations import EquationTex, parts_in, split_at_equals
 from scenes.expand import ExpandSegment
 from scenes.fold import FactorSegment, FoldUpSegment
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
 from scenes.network import NetworkSegment
 from scenes.numbers import NumbersSegment
-from scenes.others import OtherGradientsSegment
+from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.partials import PartialsSegment
 from scenes.recap import RecapSegment
 from scenes.segment import Segment
@@ -82,6 +77,8 @@ class TitleSegment(Segment):
     """The title card: ``scene.title`` (with the derived formula in it) and ``scene.course``."""
 
     step_ids = (DZ1_FOLD,)
+    #: the card is played on a lecture, which has the title and the course
+    scene: Lecture
 
     @classmethod
     def narrated_ids_for(cls, derivation: Derivation | None) -> tuple[StepId, ...]:
@@ -106,20 +103,20 @@ class TitleSegment(Segment):
 
         return Box((0.0, 0.0), config.frame_width - 1.2, config.frame_height - 2.0)
 
-    def card_builder(self, arrange: str):
+    def card_builder(self, arrange: str) -> Callable[[], VGroup]:
         """A builder of the card with the title on one line (``"row"``) or three."""
 
         def build() -> VGroup:
             size = 1.3 * self.theme.title_size
             before, found, after = str(self.scene.title).partition(FORMULA)
-            pieces = [
+            pieces: list[VMobject | None] = [
                 Text(before.strip(), font_size=size, color=self.theme.text)
                 if before.strip()
                 else None
             ]
             if found:
                 pieces.append(
-                    equation_tex(
+                    EquationTex(
                         self.step(DZ1_FOLD).equation, self.theme, 1.1 * self.theme.body_size
                     )
                 )
@@ -145,20 +142,16 @@ class ForwardSegment(Segment):
 
     def play(self) -> None:
         step = self.begin_step(self.step(FORWARD))
-        lines = VGroup(*[equation_tex(parts, self.theme) for parts in step.lines])
-        lines.arrange(DOWN, buff=0.45)
+        equations = [EquationTex(parts, self.theme) for parts in step.lines]
+        lines = VGroup(*equations).arrange(DOWN, buff=0.45)
         middle = lines.get_center()[0]
-        for line in lines:  # the = signs one above another
-            equals = [
-                m
-                for p, m in zip(line.parts, line.submobjects, strict=True)
-                if p.role is Role.EQUALS
-            ]
+        for line in equations:  # the = signs one above another
+            equals = parts_in(line, Role.EQUALS)
             if equals:
                 line.shift((middle - equals[0].get_center()[0]) * RIGHT)
         fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
-        lines.scale(min(1.0, MAX_GROWTH * self.theme.body_size / lines[0].font_size))
-        for line in lines:
+        lines.scale(min(1.0, MAX_GROWTH * self.theme.body_size / equations[0].font_size))
+        for line in equations:
             self.scene.play(Write(line), run_time=self.t(1.0))
         self.end_step()
 
@@ -184,7 +177,7 @@ class RecursionSegment(Segment):
     def play(self) -> None:
         step = self.begin_step(self.step(RECURSION))
         general_box, chain_box = stack_boxes((0.55, 1.4, 5.5))[1:]
-        general = equation_tex(step.equation, self.theme, 1.2 * self.theme.body_size)
+        general = EquationTex(step.equation, self.theme, 1.2 * self.theme.body_size)
         fit_into(general, general_box, self.theme)
         frame = SurroundingRectangle(general, color=self.theme.text, buff=0.2, corner_radius=0.1)
         self.scene.play(Write(general), run_time=self.t(1.5))
@@ -193,17 +186,17 @@ class RecursionSegment(Segment):
         folds = [
             self.step(i) for i in self.step_ids_for(self.scene.derivation) if i not in self.step_ids
         ]
-        lines = VGroup(*[equation_tex(s.equation, self.theme) for s in folds])
-        lines.arrange(DOWN, buff=1.1)
+        equations = [EquationTex(s.equation, self.theme) for s in folds]
+        lines = VGroup(*equations).arrange(DOWN, buff=1.1)
         middle = lines.get_center()[0]
-        for line in lines:  # the = signs one above another
-            line.shift((middle - part_with_role(line, Role.EQUALS).get_center()[0]) * RIGHT)
+        for line in equations:  # the = signs one above another
+            line.shift((middle - line.with_role(Role.EQUALS).get_center()[0]) * RIGHT)
         fit_into(lines, chain_box, self.theme)
-        self.scene.play(Write(lines[0]), run_time=self.t(1.0))
-        for (above, below), (upper, fold) in zip(pairwise(lines), pairwise(folds), strict=True):
+        self.scene.play(Write(equations[0]), run_time=self.t(1.0))
+        for (above, below), (upper, fold) in zip(pairwise(equations), pairwise(folds), strict=True):
             passed = passed_on(upper, fold)
             start = above[0].get_bottom() + 0.05 * DOWN
-            end = part_of(below, passed).get_top() + 0.05 * UP
+            end = below.part(passed).get_top() + 0.05 * UP
             arrow = Arrow(
                 start,
                 end,

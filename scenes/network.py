@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 from manim import (
@@ -28,6 +29,7 @@ from manim import (
     Indicate,
     LaggedStart,
     Line,
+    Mobject,
     Transform,
     VGroup,
     VMobject,
@@ -36,8 +38,10 @@ from manim import (
 
 from derivations.sequence_network import focus_unit, layer_edges, unit_parts, weight_part
 from derivations.spec import NetworkSpec
+from derivations.steps import TexPart
 from derivations.vocabulary import StepId, StepKind
-from scenes.build import Box, equation_tex, stack_boxes
+from scenes.equations import EquationTex
+from scenes.layout import Box, stack_boxes
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 
@@ -51,30 +55,45 @@ FOCUS_POSITION = 0.62
 #: Edge strokes: plain, and lit (the edges the argument is about).
 EDGE_WIDTH, LIT_WIDTH, EDGE_OPACITY = 2.5, 6.0, 0.55
 
+if TYPE_CHECKING:
+    from manim.mobject.mobject import _AnimationBuilder
+
+    #: What ``Scene.play`` takes: an animation, or a mobject's ``.animate`` chain (which Manim
+    #: types as the builder or the mobject itself).
+    Playable = Animation | _AnimationBuilder | Mobject
+
 Key = tuple[int, int, int]
 """An edge as ``(layer, k, i)``: from unit ``i`` of ``layer - 1`` to unit ``k`` of ``layer``."""
+
+
+class Unit(VGroup):
+    """A unit of the network: its ``circle`` with its ``label`` (``x_i``, ``a^{[l]}_i``)."""
+
+    def __init__(self, circle: Circle, label: EquationTex) -> None:
+        super().__init__(circle, label)
+        self.circle, self.label = circle, label
 
 
 class NetworkPicture(VGroup):
     """Units, edges and edge labels of a network (see :func:`network_picture`).
 
-    ``units[(l, i)]`` is unit ``i`` of layer ``l`` (a ``VGroup`` of its circle and label);
+    ``units[(l, i)]`` is unit ``i`` of layer ``l`` (a :class:`Unit`);
     ``edges[(l, k, i)]`` the line of weight ``w[l]_ki``; ``labels[(l, k, i)]`` the label of every
-    labelled edge (a ``VGroup`` of a backing and the ``MathTex``, whose ``.parts`` hold the TeX
-    part). ``compact`` says whether only the focus unit's edges are labelled.
+    labelled edge (an :class:`EdgeLabel`). ``compact`` says whether only the focus unit's edges
+    are labelled.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.units: dict[tuple[int, int], VGroup] = {}
+        self.units: dict[tuple[int, int], Unit] = {}
         self.edges: dict[Key, Line] = {}
-        self.labels: dict[Key, VGroup] = {}
+        self.labels: dict[Key, EdgeLabel] = {}
         self.compact = False
         self.focus: tuple[int, int] | None = None
 
     def circle(self, layer: int, index: int) -> Circle:
         """The circle of unit ``index`` of ``layer``."""
-        return self.units[(layer, index)][0]
+        return self.units[(layer, index)].circle
 
     def leaving(self, layer: int, unit: int) -> list[Key]:
         """The drawn edges that leave unit ``unit`` of ``layer``, in the order of the unit they
@@ -177,7 +196,7 @@ def _centres(spec: NetworkSpec, last: int, box: Box) -> dict[tuple[int, int], np
 
 
 def _radius(
-    texts: Sequence[Sequence[object]],
+    texts: Sequence[Sequence[TexPart]],
     last: int,
     theme: Theme,
     centres: dict[tuple[int, int], np.ndarray],
@@ -185,8 +204,8 @@ def _radius(
     """One radius for every unit: room for the widest label, at most 45 % of the spacing."""
     widest = max(
         max(
-            equation_tex((part,), theme, theme.min_font_size).width,
-            equation_tex((part,), theme, theme.min_font_size).height,
+            EquationTex((part,), theme, theme.min_font_size).width,
+            EquationTex((part,), theme, theme.min_font_size).height,
         )
         for line in texts[: last + 1]
         for part in line
@@ -197,16 +216,16 @@ def _radius(
     return float(min(widest / 2 + UNIT_PAD, 0.45 * spacing))
 
 
-def _unit(part: object, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> VGroup:
-    label = equation_tex((part,), theme, theme.min_font_size)  # type: ignore[arg-type]
+def _unit(part: TexPart, centre: np.ndarray, radius: float, theme: Theme, lit: bool) -> Unit:
+    label = EquationTex((part,), theme, theme.min_font_size)
     circle = Circle(
         radius=radius,
-        color=theme.colour(part.symbol),  # type: ignore[attr-defined]
+        color=theme.colour(part.symbol),
         stroke_width=3.0,
     ).set_fill(theme.background, opacity=1.0)
     if lit:
         light_unit(circle, theme)
-    unit = VGroup(circle, label)
+    unit = Unit(circle, label)
     unit.move_to(centre)
     label.move_to(centre)
     return unit
@@ -220,14 +239,22 @@ def light_unit(circle: Circle, theme: Theme) -> Circle:
     )
 
 
-def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) -> VGroup:
+class EdgeLabel(VGroup):
+    """The weight of an edge: ``tex`` (its :class:`~scenes.equations.EquationTex`) on a
+    ``backing`` of the background colour."""
+
+    def __init__(self, tex: EquationTex, theme: Theme) -> None:
+        backing = BackgroundRectangle(tex, color=theme.background, fill_opacity=0.92, buff=0.05)
+        super().__init__(backing, tex)
+        self.backing, self.tex = backing, tex
+
+
+def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) -> EdgeLabel:
     """The weight ``w^{[l]}_{ki}`` of edge ``key``, on a backing of the background colour,
     centred ``position`` of the way along ``line``."""
-    tex = equation_tex((weight_part(layer, key[1:]),), theme, theme.min_font_size)
-    backing = BackgroundRectangle(tex, color=theme.background, fill_opacity=0.92, buff=0.05)
-    label = VGroup(backing, tex)
+    tex = EquationTex((weight_part(layer, key[1:]),), theme, theme.min_font_size)
+    label = EdgeLabel(tex, theme)
     label.move_to(line.point_from_proportion(position))
-    label.tex = tex  # type: ignore[attr-defined]
     return label
 
 
@@ -238,7 +265,7 @@ def _labelled(
     labels: str,
     focus: tuple[int, int],
     last: int,
-) -> dict[Key, VGroup]:
+) -> dict[Key, EdgeLabel]:
     if labels == "none":
         return {}
     focus_keys = [key for key in picture.leaving(*focus)]
@@ -267,7 +294,7 @@ def _staggered(spec: NetworkSpec, key: Key) -> float:
 
 
 def _overlap(a: VMobject, b: VMobject, tolerance: float = 0.0) -> bool:
-    return (
+    return bool(
         min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0]) > tolerance
         and min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
         > tolerance
@@ -284,12 +311,12 @@ def collisions(
     return found
 
 
-def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme) -> list[Animation]:
+def backward_pulses(picture: NetworkPicture, keys: Sequence[Key], theme: Theme) -> list[Playable]:
     """A highlight-coloured stroke running along each edge of ``keys`` from the unit it enters
     back to the unit it leaves (the gradient flowing backwards), the edge itself lit."""
     from manim import ShowPassingFlash
 
-    animations: list[Animation] = []
+    animations: list[Playable] = []
     for key in keys:
         edge = picture.edges[key]
         reverse = Line(
@@ -326,7 +353,7 @@ class NetworkSegment(Segment):
         edge = picture.edges[key]
         label = picture.labels.get(key)
         entered, left = picture.circle(2, k), picture.circle(1, unit)
-        lit = [edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0)]
+        lit: list[Playable] = [edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0)]
         if label is not None:
             lit.append(Indicate(label.tex, scale_factor=1.25, color=self.theme.highlight))
         self.scene.play(*lit, run_time=self.t(1.0))
@@ -350,9 +377,11 @@ class TheNetwork(SegmentScene):
 
 
 __all__ = [
+    "EdgeLabel",
     "NetworkPicture",
     "NetworkSegment",
     "TheNetwork",
+    "Unit",
     "backward_pulses",
     "collisions",
     "edge_label",

@@ -19,12 +19,15 @@ Render with ``chainrule render RealNumbers -q l --no-voice``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
+from typing import TypeVar
 
 from manim import (
     RIGHT,
     Create,
     FadeIn,
     FadeOut,
+    Mobject,
     ReplacementTransform,
     Transform,
     VGroup,
@@ -36,18 +39,9 @@ from manim import (
 from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
 from scenes.badges import BadgedEquation, verdict_mark
-from scenes.build import (
-    Box,
-    MatrixView,
-    break_points,
-    equation_lines,
-    equation_tex,
-    fit_first,
-    fit_into,
-    highlight_band,
-    matrix_view,
-    safe_box,
-)
+from scenes.equations import EquationTex, break_points, equation_lines, line_pieces
+from scenes.layout import Box, fit_first, fit_into, safe_box
+from scenes.matrices import MatrixRow, highlight_band, matrix_view
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 
@@ -55,9 +49,11 @@ NUMBERS = StepId("dZ1", StepKind.NUMBERS)
 NUDGE = StepId("dZ1", StepKind.NUDGE)
 NUMBERS_NO_TRANSPOSE = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
 
+M = TypeVar("M", bound=Mobject)
+
 #: The bottom part of the frame where subtitles are shown: nothing is drawn there.
 SUBTITLE_BAND = 0.12
-#: Space kept free at the sides inside the safe area (:func:`scenes.build.safe_box`), in scene
+#: Space kept free at the sides inside the safe area (:func:`scenes.layout.safe_box`), in scene
 #: units.
 BODY_MARGIN = 0.1
 
@@ -79,16 +75,10 @@ def body_boxes(heights: Sequence[float], gap: float = 0.2) -> list[Box]:
     return boxes
 
 
-def pieces(lines: VMobject) -> list[VMobject]:
-    """The part mobjects of equation lines (a group of ``MathTex``), in order."""
-    group = [lines] if hasattr(lines, "parts") else list(lines.submobjects)
-    return [piece for line in group for piece in line.submobjects]
-
-
 def result_of(lines: VMobject) -> VMobject:
     """The mobject of the value an equation computes: its last part (the derivation writes
     the value last, after its ``≈``), in ``lines`` (one ``MathTex`` or a group of them)."""
-    return pieces(lines)[-1]
+    return line_pieces(lines)[-1]
 
 
 def sides(parts: Parts) -> list[list[int]]:
@@ -122,7 +112,7 @@ def nudge_parts(equation: Parts) -> tuple[int, int, int]:
 MAX_GROWTH = 1.15
 
 
-def fit(mobject: VMobject, box: Box, theme: Theme, growth: float = MAX_GROWTH) -> VMobject:
+def fit(mobject: M, box: Box, theme: Theme, growth: float = MAX_GROWTH) -> M:
     """Scale ``mobject`` into ``box`` (never below the legible minimum), growing it by up to
     ``growth`` when the box has room, and centre it there."""
     if fit_into(mobject, box, theme):
@@ -160,7 +150,7 @@ class NumbersSegment(Segment):
         self.scene.play(FadeIn(views), run_time=self.t(1.0))
         bands = self.entry_bands(numbers, views)
         self.scene.play(Create(bands), run_time=self.t(0.8))
-        slope = fit(equation_tex(numbers.lines[0], self.theme), middle, self.theme)
+        slope = fit(EquationTex(numbers.lines[0], self.theme), middle, self.theme)
         self.scene.play(Write(slope), run_time=self.t(1.0))
         valued = self.names_become_numbers(numbers.lines[1], numbers.equation, bottom)
         ring = highlight_band(result_of(valued), self.theme)
@@ -171,7 +161,7 @@ class NumbersSegment(Segment):
         self.begin_step(nudge)
         rows = body_boxes((2.6, 1.1, 0.7, 0.7, 0.8))[1:]
         short = fit(
-            equation_tex((numbers.equation[0], *numbers.equation[-2:]), self.theme),
+            EquationTex((numbers.equation[0], *numbers.equation[-2:]), self.theme),
             rows[0],
             self.theme,
         )
@@ -209,7 +199,7 @@ class NumbersSegment(Segment):
         fit(symbolic, box, self.theme)
         self.scene.play(Write(symbolic), run_time=self.t(1.5))
         self.wait(self.t(0.8))
-        before, after = pieces(symbolic), pieces(valued)
+        before, after = line_pieces(symbolic), line_pieces(valued)
         self.scene.play(
             *[
                 ReplacementTransform(a, b)
@@ -221,29 +211,24 @@ class NumbersSegment(Segment):
         self.settle(valued)
         return valued
 
-    def matrices(self, step: Step, box: Box) -> VGroup:
+    def matrices(self, step: Step, box: Box) -> MatrixRow:
         """The step's matrices side by side, with their numbers."""
 
-        def build(limit: tuple[int, int]) -> VGroup:
-            row = VGroup(
-                *[matrix_view(display, self.theme, limit=limit) for display in step.matrices]
+        def build(limit: tuple[int, int]) -> MatrixRow:
+            return MatrixRow(
+                {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=1.0
             )
-            row.arrange(RIGHT, buff=1.0)
-            row.views = {d.name: v for d, v in zip(step.matrices, row, strict=True)}  # type: ignore
-            return row
 
         built = fit_first(
-            [lambda limit=limit: build(limit) for limit in ((9, 9), (4, 4), (3, 3))],
-            box,
-            self.theme,
+            [partial(build, limit) for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme
         )
         return fit(built, box, self.theme)
 
-    def entry_bands(self, step: Step, views: VGroup, transposed: bool = True) -> VGroup:
+    def entry_bands(self, step: Step, views: MatrixRow, transposed: bool = True) -> VGroup:
         """Column ``i`` of ``W[2]`` (row ``i`` if not ``transposed``), column ``j`` of
         ``dZ[2]``, entry ``z[1]_ij``."""
         i, j = step.picked or (0, 0)
-        by_name: dict[str, MatrixView] = views.views  # type: ignore[attr-defined]
+        by_name = views.views
         bands = VGroup(
             by_name["W2"].band(self.theme, col=i)
             if transposed
@@ -256,17 +241,17 @@ class NumbersSegment(Segment):
         return bands
 
     def nudge(
-        self, step: Step, views: VGroup, rows: list[Box], result: VMobject
+        self, step: Step, views: MatrixRow, rows: list[Box], result: VMobject
     ) -> Transform | None:
         """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value.
         Returns the animation that puts the entry back (``None`` if it is not shown)."""
         i, j = step.picked or (0, 0)
-        z_line = equation_tex(step.lines[0], self.theme)
-        loss_line = equation_tex(step.lines[1], self.theme)
-        change = equation_tex(step.equation, self.theme)
+        z_line = EquationTex(step.lines[0], self.theme)
+        loss_line = EquationTex(step.lines[1], self.theme)
+        change = EquationTex(step.equation, self.theme)
         for mobject, box in zip((z_line, loss_line, change), rows, strict=True):
             fit(mobject, box, self.theme)
-        z_view: MatrixView = views.views["Z1"]  # type: ignore[attr-defined]
+        z_view = views.views["Z1"]
         cell = z_view.cell(i, j)
         band = highlight_band(cell if cell is not None else z_view, self.theme)
         self.scene.play(Create(band), Write(VGroup(*z_line[:3])), run_time=self.t(1.0))
@@ -302,26 +287,26 @@ class NumbersSegment(Segment):
 
     def number_like(self, part: TexPart, cell: VMobject) -> VMobject:
         """``part`` typeset like a matrix entry, in the place of ``cell``."""
-        number = equation_tex((part,), self.theme, self.theme.entry_size)
+        number = EquationTex((part,), self.theme, self.theme.entry_size)
         return number.scale_to_fit_height(cell.height).move_to(cell)
 
-    def another_number(self, step: Step, views: VGroup, rows: list[Box]) -> None:
+    def another_number(self, step: Step, views: MatrixRow, rows: list[Box]) -> None:
         """The square case: row ``i`` of ``W[2]`` where column ``i`` belongs, another value."""
         valued_box, verdict_box = rows
         bands = self.entry_bands(step, views, transposed=False)
         self.scene.play(Create(bands), run_time=self.t(0.8))
         self.names_become_numbers(step.lines[0], step.equation, valued_box)
-        verdict = fit(equation_tex(step.lines[1], self.theme), verdict_box, self.theme)
+        verdict = fit(EquationTex(step.lines[1], self.theme), verdict_box, self.theme)
         different = any(part.role is Role.NOT_EQUALS for part in step.lines[1])
         mark = verdict_mark(self.theme, not different).next_to(verdict, RIGHT, buff=0.3)
         self.scene.play(Write(verdict), FadeIn(mark, scale=1.5), run_time=self.t(1.0))
 
-    def no_product(self, step: Step, views: VGroup, rows: list[Box]) -> None:
+    def no_product(self, step: Step, views: MatrixRow, rows: list[Box]) -> None:
         """The non-square case: row ``i`` of ``W[2]`` against column ``j`` of ``dZ[2]`` (of
         different lengths) lit in the matrices; ``W[2] dZ[2]`` with its shapes, which do not
         fit; then "no value" beside the value the formula with the transpose gave."""
         shapes_box, verdict_box = rows
-        by_name: dict[str, MatrixView] = views.views  # type: ignore[attr-defined]
+        by_name = views.views
         marks = step.highlights[0] if step.highlights else ()
         bands = VGroup(
             *[
@@ -349,13 +334,16 @@ class NumbersSegment(Segment):
             animations += shows
         self.scene.play(*animations, run_time=self.t(1.0))
         verdicts = VGroup()
+        marked: list[tuple[VMobject, EquationTex]] = []
         for parts, ok in zip(step.lines, (False, True), strict=False):
-            line = equation_tex(parts, self.theme)
-            verdicts.add(VGroup(verdict_mark(self.theme, ok), line).arrange(RIGHT, buff=0.25))
+            line = EquationTex(parts, self.theme)
+            mark = verdict_mark(self.theme, ok)
+            verdicts.add(VGroup(mark, line).arrange(RIGHT, buff=0.25))
+            marked.append((mark, line))
         verdicts.arrange(RIGHT, buff=1.2)
         fit(verdicts, verdict_box, self.theme, growth=1.3)
-        for verdict in verdicts:
-            self.scene.play(FadeIn(verdict[0], scale=1.5), Write(verdict[1]), run_time=self.t(1.0))
+        for mark, line in marked:
+            self.scene.play(FadeIn(mark, scale=1.5), Write(line), run_time=self.t(1.0))
         self.settle(VGroup(shown, crosses, verdicts))
 
 

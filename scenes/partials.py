@@ -11,6 +11,7 @@ Render with ``manim -ql scenes/partials.py TakePartials``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from manim import (
@@ -31,20 +32,15 @@ from manim import (
 
 from derivations.steps import FactorRole, Step, TexPart
 from derivations.vocabulary import Role, StepId, StepKind
-from scenes.build import (
-    Box,
-    MatrixView,
+from scenes.equations import (
+    EquationTex,
     break_points,
     equation_lines,
-    equation_tex,
-    fit_first,
-    fit_into,
-    grid_view,
-    highlight_band,
     replace_parts,
     split_at_equals,
-    stack_boxes,
 )
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import grid_view, highlight_band
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
@@ -98,7 +94,7 @@ class PartialsSegment(Segment):
 
         # -- the local factor
         self.begin_step(gprime)
-        local = equation_tex(gprime.equation, self.theme)
+        local = EquationTex(gprime.equation, self.theme)
         fit_into(local, gprime_box, self.theme)
         self.scene.play(Write(local), run_time=self.t(1.2))
         self.end_step()
@@ -125,70 +121,48 @@ class PartialsSegment(Segment):
         local, upstream = factors[FactorRole.LOCAL], factors[FactorRole.UPSTREAM]
         return local.wrt, local.of, upstream.of
 
-    def dependency_graph(self, partial: Step) -> VGroup:
-        """Nodes ``z → a → z[2]_kj (each k) → 𝓛`` and arrows coloured by chain-rule factor.
-
-        The group has ``.nodes`` (a list: z, a, the ``z[2]`` nodes, 𝓛) and ``.edges``
-        (by :class:`~derivations.steps.FactorRole`: the local edge, the weight edges, the
-        upstream edges).
-        """
+    def dependency_graph(self, partial: Step) -> DependencyGraph:
+        """Nodes ``z → a → z[2]_kj (each k) → 𝓛`` and arrows coloured by chain-rule factor."""
         z_part, a_part, loss_part = self.node_parts(partial)
         size = self.theme.body_size
-        z = equation_tex((z_part,), self.theme, size)
-        a = equation_tex((a_part,), self.theme, size)
-        loss = equation_tex((loss_part,), self.theme, size)
-        middle = VGroup(
-            *[equation_tex((path.via,), self.theme, size) for path in partial.paths]
-        ).arrange(DOWN, buff=0.45)
-        z.move_to(4.5 * LEFT)
-        a.move_to(1.8 * LEFT)
-        middle.move_to(1.2 * RIGHT)
-        loss.move_to(4.2 * RIGHT)
+        z = EquationTex((z_part,), self.theme, size)
+        a = EquationTex((a_part,), self.theme, size)
+        loss = EquationTex((loss_part,), self.theme, size)
+        middle = [EquationTex((path.via,), self.theme, size) for path in partial.paths]
         colour = {f.role: self.theme.colour(f.generic.symbol) for f in partial.paths[0].factors}
-        local = _arrow(z, a, colour[FactorRole.LOCAL])
-        weights = [_arrow(a, node, colour[FactorRole.WEIGHT]) for node in middle]
-        upstreams = [_arrow(node, loss, colour[FactorRole.UPSTREAM]) for node in middle]
-        graph = VGroup(z, a, middle, loss, local, *weights, *upstreams)
-        graph.nodes = [z, a, *middle, loss]  # type: ignore[attr-defined]
-        graph.edges = {
-            FactorRole.LOCAL: local,  # type: ignore[attr-defined]
-            FactorRole.WEIGHT: weights,
-            FactorRole.UPSTREAM: upstreams,
-        }
-        return graph
+        return DependencyGraph(z, a, middle, loss, colour)
 
-    def draw_graph(self, graph: VGroup) -> None:
+    def draw_graph(self, graph: DependencyGraph) -> None:
         """The picked entry first, then the paths fanning out to the loss."""
-        z, a, *middle, loss = graph.nodes  # type: ignore[attr-defined]
-        edges = graph.edges  # type: ignore[attr-defined]
-        band = highlight_band(z, self.theme)
-        self.scene.play(FadeIn(z), Create(band), run_time=self.t(0.8))
+        band = highlight_band(graph.entry, self.theme)
+        self.scene.play(FadeIn(graph.entry), Create(band), run_time=self.t(0.8))
         self.scene.play(
-            GrowArrow(edges[FactorRole.LOCAL]), FadeIn(a, shift=0.2 * RIGHT), run_time=self.t(0.8)
+            GrowArrow(graph.local),
+            FadeIn(graph.activation, shift=0.2 * RIGHT),
+            run_time=self.t(0.8),
         )
         self.scene.play(
-            LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.WEIGHT]], lag_ratio=0.2),
-            LaggedStart(*[FadeIn(n) for n in middle], lag_ratio=0.2),
+            LaggedStart(*[GrowArrow(e) for e in graph.weights], lag_ratio=0.2),
+            LaggedStart(*[FadeIn(n) for n in graph.middle], lag_ratio=0.2),
             run_time=self.t(1.0),
         )
         self.scene.play(
-            LaggedStart(*[GrowArrow(e) for e in edges[FactorRole.UPSTREAM]], lag_ratio=0.2),
-            FadeIn(loss),
+            LaggedStart(*[GrowArrow(e) for e in graph.upstreams], lag_ratio=0.2),
+            FadeIn(graph.loss),
             run_time=self.t(1.0),
         )
         graph.add(band)
 
-    def write_paths(self, step: Step, lines: VGroup, graph: VGroup) -> None:
+    def write_paths(self, step: Step, lines: VGroup, graph: DependencyGraph) -> None:
         """Write the left side, then one product per path while its edges light up."""
-        pieces = [(part, mob) for line in lines for part, mob in zip(line.parts, line, strict=True)]
+        pieces = [
+            piece for line in lines if isinstance(line, EquationTex) for piece in line.pieces()
+        ]
         lhs_count = len(split_at_equals(step.equation)[0]) + 1
         self.scene.play(Write(VGroup(*[m for _, m in pieces[:lhs_count]])), run_time=self.t(1.0))
         groups = _path_groups(pieces[lhs_count:], len(step.paths))
-        edges = graph.edges  # type: ignore[attr-defined]
         for k, group in enumerate(groups):
-            lit = VGroup(
-                edges[FactorRole.LOCAL], edges[FactorRole.WEIGHT][k], edges[FactorRole.UPSTREAM][k]
-            )
+            lit = VGroup(graph.local, graph.weights[k], graph.upstreams[k])
             self.scene.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
             self.scene.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
             self.scene.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
@@ -200,13 +174,11 @@ class PartialsSegment(Segment):
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
         builders = [
-            lambda side=side, limit=limit: grid_view(grid, self.theme, side=side, limit=limit)
+            functools.partial(grid_view, grid, self.theme, side=side, limit=limit)
             for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))
         ]
-        view: MatrixView = fit_first(builders, box, self.theme)
-        self.scene.play(
-            FadeIn(VGroup(view.label, view.matrix.get_brackets())), run_time=self.t(0.6)
-        )
+        view = fit_first(builders, box, self.theme)
+        self.scene.play(FadeIn(view.frame()), run_time=self.t(0.6))
         slot = view.cell(*picked)
         if slot is not None:
             self.scene.play(TransformMatchingTex(valued.copy(), slot), run_time=self.t(1.5))
@@ -216,6 +188,34 @@ class PartialsSegment(Segment):
                 LaggedStart(*[FadeIn(m) for m in rest], lag_ratio=0.15), run_time=self.t(1.5)
             )
         self.settle(view)
+
+
+class DependencyGraph(VGroup):
+    """The paths from one entry to the loss: the nodes ``entry`` (``z[1]_ij``), ``activation``
+    (``a[1]_ij``), ``middle`` (each ``z[2]_kj``) and ``loss``, and arrows coloured like the
+    chain-rule factor each stands for (``colour`` by :class:`~derivations.steps.FactorRole`):
+    ``local`` (``z → a``), ``weights[k]`` (``a → z[2]_kj``) and ``upstreams[k]``
+    (``z[2]_kj → 𝓛``)."""
+
+    def __init__(
+        self,
+        entry: EquationTex,
+        activation: EquationTex,
+        middle: list[EquationTex],
+        loss: EquationTex,
+        colour: dict[FactorRole, str],
+    ) -> None:
+        super().__init__()
+        column = VGroup(*middle).arrange(DOWN, buff=0.45)
+        entry.move_to(4.5 * LEFT)
+        activation.move_to(1.8 * LEFT)
+        column.move_to(1.2 * RIGHT)
+        loss.move_to(4.2 * RIGHT)
+        self.entry, self.activation, self.middle, self.loss = entry, activation, middle, loss
+        self.local = _arrow(entry, activation, colour[FactorRole.LOCAL])
+        self.weights = [_arrow(activation, node, colour[FactorRole.WEIGHT]) for node in middle]
+        self.upstreams = [_arrow(node, loss, colour[FactorRole.UPSTREAM]) for node in middle]
+        self.add(entry, activation, column, loss, self.local, *self.weights, *self.upstreams)
 
 
 def _arrow(start: VMobject, end: VMobject, colour: str) -> Arrow:
@@ -248,4 +248,4 @@ class TakePartials(SegmentScene):
     step_ids = PartialsSegment.step_ids
 
 
-__all__ = ["PartialsSegment", "TakePartials"]
+__all__ = ["DependencyGraph", "PartialsSegment", "TakePartials"]

@@ -14,8 +14,10 @@ Render with ``chainrule render Recap``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -25,7 +27,6 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
-    MathTex,
     SurroundingRectangle,
     VGroup,
     Write,
@@ -41,16 +42,9 @@ from derivations.sequence_recap import (
 from derivations.steps import Step
 from derivations.vocabulary import Role
 from scenes.badges import Badge
-from scenes.build import (
-    Box,
-    equation_tex,
-    fit_first,
-    fit_into,
-    highlight_band,
-    part_of,
-    part_with_role,
-    stack_boxes,
-)
+from scenes.equations import EquationTex
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import highlight_band
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
@@ -77,8 +71,8 @@ class RecapCard(VGroup):
     """The six formulas in two columns, each followed by its shape badge, in a frame; the
     answer labels stacked under it.
 
-    ``formulas[k]`` is the ``MathTex`` of ``recap_formulas(step)[k]``, ``badges[k]`` its badge,
-    ``question`` the ``dZ[1]`` formula, ``labels[k]`` the ``MathTex`` of answer ``k``.
+    ``formulas[k]`` is the equation of ``recap_formulas(step)[k]``, ``badges[k]`` its badge,
+    ``question`` the ``dZ[1]`` formula, ``labels[k]`` the equation of answer ``k``.
     """
 
     def __init__(
@@ -89,7 +83,7 @@ class RecapCard(VGroup):
         by_part = {badge.part: badge for badge in step.badges}
         size = formula_share * theme.body_size
         badge_size = max(theme.min_font_size, badge_share * theme.entry_size)
-        self.formulas = [equation_tex(parts, theme, size) for parts in lines]
+        self.formulas = [EquationTex(parts, theme, size) for parts in lines]
         self.badges = [Badge(by_part[parts[0].name], theme, badge_size) for parts in lines]
         self.question = self.formulas[list(lines).index(step.equation)]
         columns = VGroup(
@@ -110,7 +104,7 @@ class RecapCard(VGroup):
         self.card = VGroup(columns, self.frame)
         # the answers are what the lecture set out to explain: as large as the formulas
         self.labels = [
-            equation_tex(parts, theme, max(theme.min_font_size, LABEL_SHARE * size))
+            EquationTex(parts, theme, max(theme.min_font_size, LABEL_SHARE * size))
             for parts in recap_answers(step)
         ]
         answers = VGroup(*self.labels).arrange(DOWN, aligned_edge=LEFT, buff=ANSWER_GAP)
@@ -119,21 +113,21 @@ class RecapCard(VGroup):
         self.add(self.card, answers)
 
     @staticmethod
-    def _column(formulas: Sequence[MathTex], badges: Sequence[Badge]) -> VGroup:
+    def _column(formulas: Sequence[EquationTex], badges: Sequence[Badge]) -> VGroup:
         """One layer's formulas one under another, ``=`` under ``=``, badges in a column at
         their right."""
         rows = max(max(f.height, b.height) for f, b in zip(formulas, badges, strict=True))
-        anchor = max(
-            part_with_role(f, Role.EQUALS).get_center()[0] - f.get_left()[0] for f in formulas
-        )
+        anchor = max(f.with_role(Role.EQUALS).get_center()[0] - f.get_left()[0] for f in formulas)
         for index, formula in enumerate(formulas):
-            equals = part_with_role(formula, Role.EQUALS).get_center()[0]
+            equals = formula.with_role(Role.EQUALS).get_center()[0]
             formula.shift(
-                [anchor - equals, -index * (rows + ROW_GAP) - formula.get_center()[1], 0.0]
+                np.array(
+                    [anchor - equals, -index * (rows + ROW_GAP) - formula.get_center()[1], 0.0]
+                )
             )
         right = max(f.get_right()[0] for f in formulas) + 0.4
         for formula, badge in zip(formulas, badges, strict=True):
-            badge.move_to([right + badge.width / 2, formula.get_center()[1], 0.0])
+            badge.move_to(np.array([right + badge.width / 2, formula.get_center()[1], 0.0]))
         return VGroup(*[VGroup(f, b) for f, b in zip(formulas, badges, strict=True)])
 
 
@@ -146,7 +140,7 @@ class RecapSegment(Segment):
         step = self.begin_step(self.step(RECAP))
         start = float(self.scene.time)
         card = fit_first(
-            [lambda f=f, b=b: RecapCard(step, self.theme, f, b) for f, b in SIZES],
+            [partial(RecapCard, step, self.theme, f, b) for f, b in SIZES],
             self.box(),
             self.theme,
         )
@@ -175,7 +169,7 @@ class RecapSegment(Segment):
             bands = VGroup(
                 *[
                     highlight_band(
-                        VGroup(*[part_of(shown, n) for n in focus]), self.theme, buff=BAND_BUFF
+                        VGroup(*[shown.part(n) for n in focus]), self.theme, buff=BAND_BUFF
                     )
                     for shown in (card.question, label)
                 ]

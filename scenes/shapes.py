@@ -37,15 +37,8 @@ from manim import (
 from derivations.steps import Candidate, Parts, ShapeBadge
 from derivations.vocabulary import StepId, StepKind
 from scenes.badges import BadgedEquation, status_colour, verdict_mark
-from scenes.build import (
-    Box,
-    break_points,
-    equation_lines,
-    equation_tex,
-    fit_into,
-    part_of,
-    stack_boxes,
-)
+from scenes.equations import EquationTex, break_points, equation_lines
+from scenes.layout import Box, fit_into, stack_boxes
 from scenes.segment import Segment, SegmentScene
 
 #: The equation is the subject of these scenes: it is written larger than body text.
@@ -107,17 +100,17 @@ class ShapeSegment(Segment):
 
         self.scene.clear_at_next_step()
         self.begin_step(right)
-        shown = self.badged(right.equation, right.badges, self.hero_box())
-        self.scene.play(Write(shown.equation), run_time=self.t(1.2))
+        badged = self.badged(right.equation, right.badges, self.hero_box())
+        self.scene.play(Write(badged.equation), run_time=self.t(1.2))
         self.scene.play(
-            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()], lag_ratio=0.35),
+            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in badged.badge_row()], lag_ratio=0.35),
             run_time=self.t(1.5),
         )
         animations: list[Animation] = []
-        for badge in shown.badges.values():
+        for badge in badged.badges.values():
             animations += badge.judge(self.theme, ok=True)[1]
         frame = SurroundingRectangle(
-            shown.equation,
+            badged.equation,
             color=status_colour(self.theme, True),
             buff=0.15,
             corner_radius=0.1,
@@ -148,7 +141,7 @@ class ShapeSegment(Segment):
 
     def summary_row(self, candidate: Candidate) -> VGroup:
         """A tried form, its verdict under it."""
-        equation = equation_tex(candidate.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        equation = EquationTex(candidate.equation, self.theme, HERO_SCALE * self.theme.body_size)
         return VGroup(equation, self.verdict(candidate)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
     def try_candidate(self, candidate: Candidate, box: Box) -> tuple[VMobject, VMobject, VGroup]:
@@ -202,7 +195,7 @@ class PitfallSegment(Segment):
         step = self.begin_step(self.step(NO_TRANSPOSE))
         note_box, equation_box, lines_box = self.bands()
         note, wrong, right = step.lines[0], step.lines[1], step.lines[-1]
-        caption = equation_tex(note, self.theme, self.theme.body_size)
+        caption = EquationTex(note, self.theme, self.theme.body_size)
         fit_into(caption, note_box, self.theme)
         shown = BadgedEquation(
             step.equation, step.badges, self.theme, font_size=HERO_SCALE * self.theme.body_size
@@ -235,8 +228,8 @@ class PitfallSegment(Segment):
         """The candidate's entry (``≠``) over the true one (``=``), each with its verdict; the
         parts where they differ are framed. Returns what was added."""
         width = box.width - 0.6
-        rows = VGroup(*[self.entry_line(parts, width) for parts in (candidate, truth)])
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        entries = [self.entry_line(parts, width) for parts in (candidate, truth)]
+        rows = VGroup(*entries).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         # the frames around the differing weights stand FRAME_ROOM outside the rows: fit the
         # rows so that the frames, too, stay inside the box (and out of the subtitle band)
         fit_into(rows, Box(box.center, width, box.height - 2 * FRAME_ROOM), self.theme)
@@ -247,8 +240,8 @@ class PitfallSegment(Segment):
             ]
         )
         differing = VGroup(
-            *self.differences(rows[0], candidate, truth, ok=False),
-            *self.differences(rows[1], truth, candidate, ok=True),
+            *self.differences(entries[0], candidate, truth, ok=False),
+            *self.differences(entries[1], truth, candidate, ok=True),
         )
         for row, mark in zip(rows, marks, strict=True):
             self.scene.play(FadeIn(row, shift=0.2 * DOWN), FadeIn(mark), run_time=self.t(1.0))
@@ -263,13 +256,15 @@ class PitfallSegment(Segment):
     def differences(self, lines: VGroup, parts: Parts, other: Parts, ok: bool) -> list[VMobject]:
         """Frames in the verdict colour around the parts of ``parts`` that ``other`` lacks."""
         present = {part.tex for part in other}
-        frames = []
+        frames: list[VMobject] = []
         for part in parts:
             if part.tex in present or not part.tex or part.symbol is None:
                 continue
             for line in lines:
+                if not isinstance(line, EquationTex):
+                    continue
                 try:
-                    mobject = part_of(line, part.name)
+                    mobject = line.part(part.name)
                 except KeyError:
                     continue
                 frames.append(

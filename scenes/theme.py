@@ -12,7 +12,8 @@ with white), which keeps its hue; the biases ``b`` are a light tint of sky blue,
 Okabe–Ito's blue (3.6:1 on ``#111111``, and close to bluish green for tritanopes) fails both.
 Every two symbol colours stay apart (CAM02-UCS ΔE ≥ 10) in normal vision and under simulated
 deuteranopia, protanopia and tritanopia (:mod:`chainrule.settings.colour_vision`,
-tests/test_colour_vision.py; tests/test_scenes_theme.py checks the red-green pairs with CIELAB).
+tests/chainrule/settings/test_colour_vision.py; tests/scenes/test_theme.py checks the red-green
+pairs with CIELAB).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def tint(colour: str, amount: float) -> str:
 
 #: ``W``'s yellow, muted: the same hue (57° in HSV), saturation 0.46 instead of 0.72, value 0.75
 #: instead of 0.94. The most saturated shade of that hue that keeps CAM02-UCS ΔE ≥ 10 from every
-#: other symbol colour in all four visions (:mod:`chainrule.settings.colour_vision`); 9.6:1 on #111111.
+#: other symbol colour in all four visions (:mod:`chainrule.settings.colour_vision`); 9.6:1 on
+# #111111.
 MUTED_W = "#C0BC68"
 #: ``b``'s light sky blue, muted the same way: hue 210° (b: 202°), saturation 0.25 (b: 0.38),
 #: value 0.63 (b: 0.95); ΔE ≥ 10 from every other symbol colour in all four visions, 5.5:1 on

@@ -18,6 +18,8 @@ Render with ``chainrule render WhyTranspose -q l --no-voice``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from manim import (
     DOWN,
     LEFT,
@@ -32,6 +34,7 @@ from manim import (
     Indicate,
     LaggedStart,
     ReplacementTransform,
+    SurroundingRectangle,
     TransformFromCopy,
     VGroup,
     VMobject,
@@ -41,16 +44,9 @@ from manim import (
 from derivations.sequence_network import LAYER, weight_part
 from derivations.steps import Highlight, Step
 from derivations.vocabulary import Role, StepId, StepKind, index_of
-from scenes.build import (
-    Box,
-    MatrixView,
-    equation_tex,
-    fit_first,
-    fit_into,
-    matrix_view,
-    part_of,
-    stack_boxes,
-)
+from scenes.equations import EquationTex
+from scenes.layout import Box, fit_first, fit_into, stack_boxes
+from scenes.matrices import MatrixRow, MatrixView, matrix_view
 from scenes.network import NetworkPicture, backward_pulses, network_picture
 from scenes.segment import Segment, SegmentScene
 
@@ -90,21 +86,17 @@ class TransposeSegment(Segment):
         other_name = next(
             m.name for m in transpose.matrices if m.name not in (source_name, target_name)
         )
-        row = fit_first(
-            [
-                lambda limit=limit: self.matrices(
-                    transpose, limit, source_name, target_name, other_name
-                )
-                for limit in LIMITS
-            ],
+        names = (source_name, target_name, other_name)
+        views = fit_first(
+            [partial(self.matrices, transpose, limit, *names) for limit in LIMITS],
             body_box,
             self.theme,
         )
-        grow = min(body_box.width / row.width, body_box.height / row.height, MAX_GROWTH)
+        grow = min(body_box.width / views.width, body_box.height / views.height, MAX_GROWTH)
         if grow > 1:
-            row.scale(grow)
-        row.move_to(UP * (body_box.top + SUBTITLE_TOP) / 2)  # clear of the subtitles
-        source, target, other = row.views  # type: ignore[attr-defined]
+            views.scale(grow)
+        views.move_to(UP * (body_box.top + SUBTITLE_TOP) / 2)  # clear of the subtitles
+        source, target, other = (views.views[name] for name in names)
         unit = column.col
         assert unit is not None, f"step {backward.id} highlights no column"
 
@@ -120,7 +112,7 @@ class TransposeSegment(Segment):
 
     def play_backward(
         self, step: Step, unit: int, source: MatrixView, equation_box: Box, body_box: Box
-    ) -> tuple[VMobject, MatrixView, VMobject]:
+    ) -> tuple[EquationTex, MatrixView, SurroundingRectangle]:
         """The network run backwards into hidden unit ``unit``; returns the equation, the
         matrix ``W`` beside the network, and the band on its column."""
         self.begin_step(step)
@@ -156,11 +148,11 @@ class TransposeSegment(Segment):
         self.scene.settle(picture)
 
         # what the unit collects, assembled from the labels on the edges
-        equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
         fit_into(equation, equation_box, self.theme)
         moves = []
         for key, tag in zip(keys, tags, strict=True):
-            weight = part_of(equation, weight_part(key[0], key[1:]).name)
+            weight = equation.part(weight_part(key[0], key[1:]).name)
             moves += [
                 TransformFromCopy(picture.labels[key].tex, weight),
                 TransformFromCopy(tag, self.tag_part(equation, tag)),
@@ -171,11 +163,7 @@ class TransposeSegment(Segment):
         self.scene.settle(equation)
 
         # the same weights are column `unit` of W, lit as it fills
-        side = matrix_view(
-            step.matrix(source.name),
-            self.theme,  # type: ignore[attr-defined]
-            limit=source.limit,
-        )  # type: ignore[attr-defined]
+        side = matrix_view(step.matrix(source.name), self.theme, limit=source.limit)
         fit_into(side, matrix_box, self.theme, grow=True)
         side.scale(
             min(
@@ -187,8 +175,7 @@ class TransposeSegment(Segment):
         cells = [side.cell(k, unit) for _, k, _ in keys]
         shown = [c for c in cells if c is not None]
         self.scene.play(
-            FadeIn(side.label),
-            FadeIn(side.matrix.get_brackets()),
+            *[FadeIn(m) for m in side.frame()],
             *[FadeIn(m) for m in side.matrix.get_entries() if m not in shown],
             run_time=self.t(0.8),
         )
@@ -209,21 +196,21 @@ class TransposeSegment(Segment):
         self._network = VGroup(picture, *tags)
         return equation, side, band
 
-    def gradient_tags(self, step: Step, picture: NetworkPicture, layer: int) -> list[VMobject]:
+    def gradient_tags(self, step: Step, picture: NetworkPicture, layer: int) -> list[EquationTex]:
         """``dz^{[l]}_{kj}`` beside unit ``k`` of ``layer``: the equation's upstream parts."""
         symbol = f"dZ{layer}"
         parts = [p for p in step.equation if p.symbol == symbol]
         tags = []
         for k, part in enumerate(parts):
-            tag = equation_tex((part,), self.theme, self.theme.entry_size)
+            tag = EquationTex((part,), self.theme, self.theme.entry_size)
             tag.next_to(picture.circle(layer, k), RIGHT, buff=0.15)
             tags.append(tag)
         return tags
 
     @staticmethod
-    def tag_part(equation: VMobject, tag: VMobject) -> VMobject:
+    def tag_part(equation: EquationTex, tag: EquationTex) -> VMobject:
         """The part of ``equation`` with the same TeX part as ``tag``."""
-        return part_of(equation, tag.parts[0].name)  # type: ignore[attr-defined]
+        return equation.part(tag.parts[0].name)
 
     # ---------------------------------------------------------------- 2. column to row
 
@@ -236,15 +223,16 @@ class TransposeSegment(Segment):
         source: MatrixView,
         target: MatrixView,
         equation_box: Box,
-    ) -> tuple[VMobject, VMobject]:
-        """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated."""
+    ) -> tuple[EquationTex, SurroundingRectangle]:
+        """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated.
+        Returns the equation and the band on the column of ``W``."""
         self.begin_step(step)
-        new_equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        new_equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
         fit_into(new_equation, equation_box, self.theme)
         pairs = step.highlights
         first_source, first_target = pairs[0]
         source_band = source.band(self.theme, col=first_source.col)
-        shell = VGroup(target.label, target.matrix.get_brackets())
+        shell = target.frame()
         self.scene.play(
             FadeOut(self._network),
             FadeOut(equation),
@@ -273,12 +261,12 @@ class TransposeSegment(Segment):
                 ),
                 run_time=self.t(2.0),
             )
-        dots = [m for m in target.matrix.get_entries() if m not in target.cells.values()]
+        dots = target.ellipses()
         if dots:
             self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
         self.scene.settle(target)
         self.end_step(pause=1.0)
-        return new_equation, VGroup(source_band, target_band)
+        return new_equation, source_band
 
     # ---------------------------------------------------------------- 3. index picture
 
@@ -287,7 +275,7 @@ class TransposeSegment(Segment):
         step: Step,
         unit: int,
         previous: VMobject,
-        bands: VMobject,
+        source_band: SurroundingRectangle,
         source: MatrixView,
         target: MatrixView,
         other: MatrixView,
@@ -295,15 +283,14 @@ class TransposeSegment(Segment):
     ) -> None:
         """``k`` runs down the column; the row of ``Wᵀ`` meets a column of ``dZ``."""
         self.begin_step(step)
-        source_name = source.name  # type: ignore[attr-defined]
+        source_name = source.name
         first_target = next(pair[1] for pair in step.highlights if pair[0].col == unit)
-        equation = equation_tex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
         fit_into(equation, equation_box, self.theme)
         self.scene.play(FadeOut(previous), run_time=self.t(0.4))
         self.scene.play(Write(equation), run_time=self.t(1.0))
 
         # the index of the sum runs down the highlighted column
-        source_band = bands[0]
         left = unit == source.cols[-1] and len(source.cols) > 1
         arrow = self.down_arrow(
             source_band,
@@ -311,7 +298,7 @@ class TransposeSegment(Segment):
             left=left,
             beside=source.matrix.get_columns()[-2] if left else None,
         )
-        summand = part_of(equation, self.summand_part(step, source_name))
+        summand = equation.part(self.summand_part(step, source_name))
         self.scene.play(
             GrowArrow(arrow),
             Indicate(source_band, color=self.theme.highlight),
@@ -323,12 +310,13 @@ class TransposeSegment(Segment):
         other_band = other.band(self.theme, col=0)
         self.scene.play(FadeIn(other), run_time=self.t(0.8))
         self.scene.play(Create(other_band), run_time=self.t(0.6))
+        assert first_target.row is not None, f"step {step.id} pairs a column with no row"
         row_entries = target.row_mobjects(first_target.row)
         column_entries = other.col_mobjects(0)
         other_part = next(
             p.name for p in step.equation if p.symbol == other.symbol and p.name != other.name
-        )  # type: ignore[attr-defined]
-        landing = VGroup(summand.copy(), part_of(equation, other_part).copy())
+        )
+        landing = VGroup(summand.copy(), equation.part(other_part).copy())
         self.scene.play(
             TransformFromCopy(row_entries, landing[0]),
             TransformFromCopy(column_entries, landing[1]),
@@ -364,15 +352,11 @@ class TransposeSegment(Segment):
             ),
         )
 
-    def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> VGroup:
-        """The three matrices side by side at one level of detail; ``.views`` lists them."""
-        views = [matrix_view(step.matrix(name), self.theme, limit=limit) for name in names]
-        for view, name in zip(views, names, strict=True):
-            view.symbol = step.matrix(name).symbol  # type: ignore[attr-defined]
-            view.name, view.limit = name, limit  # type: ignore[attr-defined]
-        row = VGroup(*views).arrange(RIGHT, buff=0.6)
-        row.views = views  # type: ignore[attr-defined]
-        return row
+    def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> MatrixRow:
+        """The three matrices side by side at one level of detail, by name."""
+        return MatrixRow(
+            {name: matrix_view(step.matrix(name), self.theme, limit=limit) for name in names}
+        )
 
     @staticmethod
     def summand_part(step: Step, source_name: str) -> str:

@@ -1,14 +1,14 @@
 """Which TeX a scene will typeset, predicted from its steps by the rules that build it.
 
-Scenes typeset formulas only through :func:`scenes.build.equation_tex` (one ``MathTex`` per run
+Scenes typeset formulas only as :class:`scenes.equations.EquationTex` (one ``MathTex`` per run
 of :class:`~derivations.steps.TexPart` s, one string per non-empty part), and split equations
-only with :mod:`scenes.build`'s :func:`~scenes.build.split_at_equals`,
-:func:`~scenes.build.between` and :func:`~scenes.build.line_starts`. :func:`part_runs` applies
-those same functions to a step's displays to list every run a scene may typeset, so a change
-to how scenes split an equation changes the prediction with it. :func:`precompile_scene`
-batch-typesets the prediction ahead of a render (:mod:`manim_adapter.texbatch`); a string it
-misses is typeset by Manim during the render, only slower (``tests/test_typeset.py`` renders
-every scene after precompiling and counts those).
+only with :mod:`scenes.equations`' :func:`~scenes.equations.split_at_equals`,
+:func:`~scenes.equations.inside_parentheses` and :func:`~scenes.equations.line_starts`.
+:func:`part_runs` applies those same functions to a step's displays to list every run a scene
+may typeset, so a change to how scenes split an equation changes the prediction with it.
+:func:`precompile_scene` batch-typesets the prediction ahead of a render
+(:mod:`manim_adapter.texbatch`); a string it misses is typeset by Manim during the render, only
+slower (``tests/scenes/test_typeset.py`` renders every scene after precompiling and counts those).
 
 >>> from derivations import derive
 >>> step = derive().step("dZ1.shapes")
@@ -20,16 +20,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from derivations.steps import Parts, Step, TexPart
 from derivations.vocabulary import EQUALS, Role, index_of
+from manim_adapter.support import active
+from manim_adapter.texbatch import BatchStats, bracket_requests, mathtex_request, precompile
 
-from .build import inside_parentheses, line_starts, split_at_equals
+from .equations import inside_parentheses, line_starts, split_at_equals
+
+if TYPE_CHECKING:
+    from .base import DerivationScene
 
 
 def tex_strings(parts: Parts) -> tuple[str, ...]:
-    """The strings ``equation_tex(parts)`` hands ``MathTex`` (parts with TeX, in order).
+    """The strings ``EquationTex(parts)`` hands ``MathTex`` (parts with TeX, in order).
 
     >>> tex_strings((TexPart("Z2", "Z^{[2]}"), TexPart("gap", ""), EQUALS))
     ('Z^{[2]}', '=')
@@ -39,7 +44,7 @@ def tex_strings(parts: Parts) -> tuple[str, ...]:
 
 def line_runs(parts: Parts) -> Iterator[Parts]:
     """Every line ``equation_lines`` can make of ``parts`` other than the whole: a run from
-    the start or a :func:`~scenes.build.line_starts` index to a later one or the end."""
+    the start or a :func:`~scenes.equations.line_starts` index to a later one or the end."""
     cuts = sorted({0, *line_starts(parts), len(parts)})
     for a, start in enumerate(cuts):
         for end in cuts[a + 1 :]:
@@ -102,10 +107,11 @@ def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:
     """The ids of the steps ``scene_class`` shows: its segments' steps (a lecture), its
     segment's steps, or its ``step_ids`` (all steps when it lists none)."""
     segments_for = getattr(scene_class, "segments_for", None)
+    segment = getattr(scene_class, "segment", None)
     if callable(segments_for):
         segments = segments_for(derivation)
-    elif getattr(scene_class, "segment", None) is not None:
-        segments = (scene_class.segment,)
+    elif segment is not None:
+        segments = (segment,)
     else:
         known = tuple(step.id for step in derivation.steps)
         listed = tuple(getattr(scene_class, "step_ids", ()) or ())
@@ -133,18 +139,17 @@ def shows_matrices(derivation: Any, step_ids: Sequence[str]) -> bool:
     return any(step.matrices or step.grid for step in derivation.steps if step.id in ids)
 
 
-def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
+def scene_requests(scene_class: type[DerivationScene], derivation: Any = None) -> list[Any]:
     """The TeX files (:class:`~manim_adapter.texbatch.TexRequest`) a render of
     ``scene_class`` will ask for: its steps' runs, and matrix brackets when they show
     matrices; ``derivation`` defaults to ``scene_class.build_derivation()``."""
-    from manim_adapter.texbatch import bracket_requests, mathtex_request
 
-    from .build import screen_tex_template
+    from .equations import screen_tex_template
 
     if derivation is None:
         derivation = scene_class.build_derivation()
     ids = scene_step_ids(scene_class, derivation)
-    template = screen_tex_template()  # the template equation_tex typesets with
+    template = screen_tex_template()  # the template EquationTex typesets with
     requests = [
         mathtex_request(*strings, tex_template=template)
         for strings in derivation_tex(derivation, ids)
@@ -155,7 +160,7 @@ def scene_requests(scene_class: type, derivation: Any = None) -> list[Any]:
 
 
 def precompile_scene(
-    scene_class: type,
+    scene_class: type[DerivationScene],
     derivation: Any = None,
     tex_dir: str | os.PathLike[str] | None = None,
     jobs: int = 1,
@@ -164,8 +169,6 @@ def precompile_scene(
     ``config.tex_dir``; call it inside the render's ``tempconfig``); returns the
     :class:`~manim_adapter.texbatch.BatchStats`. With a Manim the batch was not written for,
     nothing is typeset ahead (Manim typesets as usual)."""
-    from manim_adapter.support import active
-    from manim_adapter.texbatch import BatchStats, precompile
 
     if not active():
         return BatchStats()

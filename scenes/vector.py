@@ -15,6 +15,8 @@ Render with ``chainrule render ColumnByColumn -q l --no-voice``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from manim import (
     DOWN,
     LEFT,
@@ -24,20 +26,15 @@ from manim import (
     FadeOut,
     SurroundingRectangle,
     VGroup,
+    VMobject,
     Write,
 )
 
 from derivations.steps import MatrixDisplay, Parts, Step
 from derivations.vocabulary import EQUALS, HADAMARD, Role, StepId, StepKind, index_of
-from scenes.build import (
-    Box,
-    MatrixView,
-    equation_tex,
-    fit_first,
-    highlight_band,
-    matrix_view,
-    part_with_role,
-)
+from scenes.equations import EquationTex
+from scenes.layout import Box, fit_first
+from scenes.matrices import MatrixView, highlight_band, matrix_view
 from scenes.numbers import body_boxes, fit, lines_in
 from scenes.segment import Segment, SegmentScene
 
@@ -78,6 +75,15 @@ def stack_layout() -> tuple[Box, Box, Box]:
     return top, left, right
 
 
+class ColumnLabelledMatrix(VGroup):
+    """A matrix view with a label under some of its columns: ``view``, and ``labels`` in the
+    order of the columns they label."""
+
+    def __init__(self, view: MatrixView, labels: list[EquationTex]) -> None:
+        super().__init__(view, *labels)
+        self.view, self.labels = view, labels
+
+
 class VectorSegment(Segment):
     """The vector chain rule for one example, then the ``m`` columns side by side."""
 
@@ -90,17 +96,17 @@ class VectorSegment(Segment):
         # -- one example: a diagonal Jacobian
         self.begin_step(jacobian)
         top, main = body_boxes((1.2, 4.0))
-        rule = fit(equation_tex(jacobian.equation, self.theme), top, self.theme)
+        rule = fit(EquationTex(jacobian.equation, self.theme), top, self.theme)
         self.scene.play(Write(rule), run_time=self.t(1.2))
         (display,) = jacobian.matrices  # the Jacobian, the step's one matrix
-        view = self.matrix(display, main)
+        view = self.matrix(display, main).view
         self.scene.play(FadeIn(view), run_time=self.t(1.0))
         n = display.shape[0]
         diagonal = VGroup(
             *[
-                highlight_band(view.cell(r, r), self.theme)
+                highlight_band(cell, self.theme)
                 for r in range(n)
-                if view.cell(r, r) is not None
+                if (cell := view.cell(r, r)) is not None
             ]
         )
         self.scene.play(Create(diagonal), run_time=self.t(1.0))
@@ -110,9 +116,9 @@ class VectorSegment(Segment):
         self.begin_step(elementwise)
         self.clear_body()
         top, names_box, main = body_boxes((1.7, 0.8, 3.0))
-        rule = self.two_lines(elementwise.equation, top)
-        self.scene.play(Write(rule), run_time=self.t(1.5))
-        names = fit(equation_tex(elementwise.lines[0], self.theme), names_box, self.theme)
+        product_rule = self.two_lines(elementwise.equation, top)
+        self.scene.play(Write(product_rule), run_time=self.t(1.5))
+        names = fit(EquationTex(elementwise.lines[0], self.theme), names_box, self.theme)
         self.scene.play(FadeIn(names), run_time=self.t(0.8))
         product = self.product_row(elementwise, main)
         for group in product:
@@ -123,11 +129,13 @@ class VectorSegment(Segment):
         self.begin_step(stack)
         self.clear_body()
         top, main, bottom = stack_layout()
-        column_rule = fit(equation_tex(stack.lines[0], self.theme), top, self.theme)
+        column_rule = fit(EquationTex(stack.lines[0], self.theme), top, self.theme)
         self.scene.play(Write(column_rule), run_time=self.t(1.2))
-        view = self.matrix(stack.matrices[0], main, labels=stack.lines[1])  # dZ[1]
+        labelled = self.matrix(stack.matrices[0], main, labels=stack.lines[1])  # dZ[1]
+        view = labelled.view
+        assert view.label is not None, "a matrix view is labelled unless asked not to be"
         self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
-        for j, label in enumerate(view.column_labels):  # type: ignore[attr-defined]
+        for j, label in enumerate(labelled.labels):
             band = view.band(self.theme, col=j)
             self.scene.play(
                 Create(band),
@@ -135,7 +143,7 @@ class VectorSegment(Segment):
                 run_time=self.t(0.6 if j < 2 else 0.3),
             )
             self.scene.play(FadeOut(band), run_time=self.t(0.3 if j < 2 else 0.2))
-        final = fit(equation_tex(stack.equation, self.theme), bottom, self.theme)
+        final = fit(EquationTex(stack.equation, self.theme), bottom, self.theme)
         frame = SurroundingRectangle(final, color=self.theme.text, buff=0.2, corner_radius=0.1)
         self.scene.play(Write(final), run_time=self.t(1.2))
         self.scene.play(Create(frame), run_time=self.t(0.6))
@@ -143,16 +151,15 @@ class VectorSegment(Segment):
 
     # ---------------------------------------------------------------- building
 
-    def matrix(self, display: MatrixDisplay, box: Box, labels: Parts = ()) -> MatrixView:
+    def matrix(self, display: MatrixDisplay, box: Box, labels: Parts = ()) -> ColumnLabelledMatrix:
         """``display`` (one of a step's matrices), as detailed as the box allows; ``labels``
         (parts, one per column) are made for the columns it shows, under them at the entries'
-        size, the columns spaced so that they stay apart (``view.column_labels``), not yet on
-        screen."""
+        size, the columns spaced so that they stay apart, not yet on screen."""
 
-        def build(limit: tuple[int, int]) -> VGroup:
+        def build(limit: tuple[int, int]) -> ColumnLabelledMatrix:
             view = matrix_view(display, self.theme, limit=limit, min_cell_width=0.0)
             made = {
-                c: equation_tex((labels[c],), self.theme, self.theme.entry_size)
+                c: EquationTex((labels[c],), self.theme, self.theme.entry_size)
                 for c in view.cols
                 if c is not None and c < len(labels)
             }
@@ -161,19 +168,13 @@ class VectorSegment(Segment):
                 view = matrix_view(display, self.theme, limit=limit, min_cell_width=widest)
             for c, label in made.items():
                 label.next_to(view.matrix, DOWN, buff=0.3).set_x(view.col_mobjects(c).get_x())
-            group = VGroup(view, *made.values())
-            group.view, group.labels = view, list(made.values())  # type: ignore[attr-defined]
-            return group
+            return ColumnLabelledMatrix(view, list(made.values()))
 
         group = fit_first(
-            [lambda limit=limit: build(limit) for limit in ((9, 9), (4, 4), (3, 3))],
-            box,
-            self.theme,
+            [partial(build, limit) for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme
         )
         fit(group, box, self.theme, growth=1.7)
-        view: MatrixView = group.view  # type: ignore[attr-defined]
-        view.column_labels = group.labels  # type: ignore[attr-defined]
-        return view
+        return group
 
     def two_lines(self, parts: Parts, box: Box) -> VGroup:
         """``parts`` on two lines, the second starting at its second ``=`` (the second part
@@ -182,11 +183,11 @@ class VectorSegment(Segment):
         cut = second_equals(parts)
         if cut is None:
             return lines_in(parts, box, self.theme)
-        first, second = (equation_tex(p, self.theme) for p in (parts[:cut], parts[cut:]))
-        second.next_to(first, DOWN, buff=0.3).align_to(part_with_role(first, Role.EQUALS), LEFT)
+        first, second = (EquationTex(p, self.theme) for p in (parts[:cut], parts[cut:]))
+        second.next_to(first, DOWN, buff=0.3).align_to(first.with_role(Role.EQUALS), LEFT)
         return fit(VGroup(first, second), box, self.theme)
 
-    def product_row(self, step: Step, box: Box) -> list[VGroup]:
+    def product_row(self, step: Step, box: Box) -> list[VMobject]:
         """``diag(v) u = [v_i u_i] = v ∗ u`` written out, in three groups that appear in turn.
 
         The step's matrices are, in order, ``diag(v)``, ``u``, ``[v_i u_i]`` and ``v``."""
@@ -196,14 +197,14 @@ class VectorSegment(Segment):
             def view(display: MatrixDisplay) -> MatrixView:
                 return matrix_view(display, self.theme, limit=limit, with_label=False)
 
-            diag_label = equation_tex((diag.label,), self.theme)
+            diag_label = EquationTex((diag.label,), self.theme)
             row = VGroup(
                 VGroup(diag_label, view(diag), view(u)),
-                VGroup(equation_tex((EQUALS,), self.theme), view(products)),
+                VGroup(EquationTex((EQUALS,), self.theme), view(products)),
                 VGroup(
-                    equation_tex((EQUALS,), self.theme),
+                    EquationTex((EQUALS,), self.theme),
                     view(v),
-                    equation_tex((HADAMARD,), self.theme),
+                    EquationTex((HADAMARD,), self.theme),
                     view(u),
                 ),
             )
@@ -211,9 +212,7 @@ class VectorSegment(Segment):
                 group.arrange(RIGHT, buff=0.25)
             return row.arrange(RIGHT, buff=0.35)
 
-        row = fit_first(
-            [lambda limit=limit: build(limit) for limit in ((9, 9), (3, 3))], box, self.theme
-        )
+        row = fit_first([partial(build, limit) for limit in ((9, 9), (3, 3))], box, self.theme)
         fit(row, box, self.theme)
         return list(row)
 
@@ -226,4 +225,4 @@ class ColumnByColumn(SegmentScene):
     step_ids = VectorSegment.step_ids
 
 
-__all__ = ["ColumnByColumn", "VectorSegment", "second_equals"]
+__all__ = ["ColumnByColumn", "ColumnLabelledMatrix", "VectorSegment", "second_equals"]

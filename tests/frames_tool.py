@@ -16,7 +16,7 @@ by name.
 Control data: ``tests/frames/<Scene>_<spec>.npz`` with ``frames`` (N×H×W×4 RGBA uint8),
 ``labels`` and ``meta`` (JSON: Cairo, pycairo and Manim versions, resolution, fps, spec).
 
-Re-record with ``pytest tests/test_frames.py --record-frames`` (or
+Re-record with ``pytest tests/scenes/test_frames.py --record-frames`` (or
 ``CHAINRULE_RECORD_FRAMES=1``); look at them with ``python -m tests.frames_tool show NAME``.
 """
 
@@ -80,7 +80,7 @@ class Tolerance:
 #:   hinting draws differently may exceed ``channel``.
 #: * Sensitivity: recolouring one symbol family to a close hue (W: Okabe–Ito yellow → orange)
 #:   moves 39–103 pixels past 16 in every ShapeCheck frame; nudging the step title by one
-#:   pixel, 400+ (both are tests in tests/test_frames.py).
+#:   pixel, 400+ (both are tests in tests/scenes/test_frames.py).
 #: * What it will not absorb: the whole picture drifting by a fraction of a pixel (as another
 #:   TeX or FreeType might cause): 1/8 px moves 281–1093 pixels past 16 (max diff 47). At this
 #:   size that is indistinguishable from the close-hue recolour above (a symbol's strokes are
@@ -455,7 +455,7 @@ def _message(
             + "; if the change is only rendering noise, re-record."
         )
     lines.append(
-        "  If the change is intended, re-record: pytest tests/test_frames.py "
+        "  If the change is intended, re-record: pytest tests/scenes/test_frames.py "
         "--record-frames (or CHAINRULE_RECORD_FRAMES=1)."
     )
     return "\n".join(lines)

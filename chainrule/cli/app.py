@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from types import FrameType
 from typing import Any, NoReturn
 
 import click
@@ -46,7 +47,7 @@ class ChainruleGroup(click.Group):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
-        **extra: Any,
+        **extra: object,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         code = self._run(argv, "chainrule", complete_var, **extra)  # not the runner's name
@@ -54,7 +55,9 @@ class ChainruleGroup(click.Group):
             sys.exit(code)
         return code
 
-    def _run(self, argv: list[str], prog_name: str, complete_var: str | None, **extra: Any) -> int:
+    def _run(
+        self, argv: list[str], prog_name: str, complete_var: str | None, **extra: object
+    ) -> int:
         DEBUG["on"] = False  # set again by --debug for this run only
         try:
             with _signals_as_exceptions():
@@ -66,7 +69,8 @@ class ChainruleGroup(click.Group):
         except click.ClickException as error:
             if _debug(argv):
                 traceback.print_exc()
-            where = error.ctx.command_path if getattr(error, "ctx", None) else prog_name
+            ctx = getattr(error, "ctx", None)  # a UsageError's (ClickException has none)
+            where = ctx.command_path if ctx else prog_name
             help_hint = f" (see `{where} --help`)" if isinstance(error, click.UsageError) else ""
             _error(prog_name, error.format_message() + help_hint)
             return error.exit_code
@@ -98,7 +102,7 @@ def _signals_as_exceptions() -> Iterator[None]:
     """SIGTERM raises :class:`Interrupted` (exit 143), SIGINT ``KeyboardInterrupt`` (130), so
     clean-up code runs; both are also recorded for :func:`chainrule.stop.raise_if_requested`."""
 
-    def on_signal(signum: int, frame: Any) -> NoReturn:
+    def on_signal(signum: int, frame: FrameType | None) -> NoReturn:
         stop.request(signum)  # in case the exception below is swallowed (see chainrule.stop)
         stop.raise_for(signum)
 

@@ -19,13 +19,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEBUG = {"on": False}
 
 
-class DimsType(click.ParamType):
+# click>=8.1 is supported and ParamType takes type arguments only from click 8.4 on
+class DimsType(click.ParamType):  # type: ignore[type-arg]
     """``2,3,1`` → ``(2, 3, 1)``; ranges are checked by the settings model."""
 
     name = "N,N,..."
 
     def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> tuple[int, ...]:
         if isinstance(value, tuple):
             return value

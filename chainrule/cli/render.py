@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from chainrule.catalog import narrated_ids_of
+from chainrule.catalog import Catalog, narrated_ids_of
 from chainrule.cli.options import (
     config_option,
     debug_enabled,
@@ -34,31 +34,40 @@ from chainrule.cli.options import (
 )
 from chainrule.cli.scene_choice import scenes_to_render
 from chainrule.errors import ConfigError, RenderFailed
-from chainrule.exchange import VideoFormat
+from chainrule.exchange import RenderedFiles, VideoFormat
 from chainrule.publishing.manifest import publish, update_manifest
 from chainrule.rendering.cache_folder import cache_root
 from chainrule.rendering.dask_executor import DaskExecutor, check_address
 from chainrule.rendering.execution import run_plan, work_folder
-from chainrule.rendering.executors import LocalExecutor
-from chainrule.rendering.plan import build_plan
+from chainrule.rendering.executors import Executor, LocalExecutor
+from chainrule.rendering.plan import RenderPlan, build_plan
 from chainrule.settings.model import QUALITIES
 from chainrule.settings.scene_settings import resolved, scene_settings
 from chainrule.system import require_graphics, require_tex
 from chainrule.verification import build_derivation, verify_with_display
-from chainrule.voice.narrating import add_narration, narrated, prepare, report, script_for
+from chainrule.voice.narrating import (
+    Narration,
+    add_narration,
+    narrated,
+    prepare,
+    report,
+    script_for,
+)
+from derivations import Derivation
 
 MAX_JOBS = 16
 #: The longest name of one file or folder (Linux file systems).
 NAME_MAX = 255
 
 
-class ResolutionType(click.ParamType):
+# click>=8.1 is supported and ParamType takes type arguments only from click 8.4 on
+class ResolutionType(click.ParamType):  # type: ignore[type-arg]
     """``WxH`` with even sides from 16 to 3840 (16:9 keeps the layout as designed)."""
 
     name = "WxH"
 
     def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> tuple[int, int]:
         if isinstance(value, tuple):
             return value
@@ -218,14 +227,14 @@ def render(
         click.launch(str(out / entries[0]["path"]))
 
 
-def _narrated_steps(catalog: Any, names: Sequence[str], derivation: Any) -> list[str]:
+def _narrated_steps(catalog: Catalog, names: Sequence[str], derivation: Derivation) -> list[str]:
     """Every step the scenes ``names`` read out, in order, each once."""
 
     ids = (i for name in names for i in narrated_ids_of(catalog.scenes[name], derivation))
     return list(dict.fromkeys(ids))
 
 
-def _with_narration(results: list[Any], narration: Any) -> list[Any]:
+def _with_narration(results: list[RenderedFiles], narration: Narration) -> list[RenderedFiles]:
     """Each scene's video with its narration track (a failure is a :class:`RenderFailed`)."""
 
     try:
@@ -278,7 +287,7 @@ def chosen_cache_folder(cache_dir: str | None) -> Path:
 
 
 @contextmanager
-def _executor(executor: str, scheduler: str | None, jobs: int) -> Iterator[Any]:
+def _executor(executor: str, scheduler: str | None, jobs: int) -> Iterator[Executor]:
     if executor == "dask":
         assert scheduler is not None
 
@@ -288,7 +297,7 @@ def _executor(executor: str, scheduler: str | None, jobs: int) -> Iterator[Any]:
         yield LocalExecutor(jobs)
 
 
-def _raise_for_failures(results: list[Any]) -> None:
+def _raise_for_failures(results: list[RenderedFiles]) -> None:
     failed = [r for r in results if r.error is not None]
     if not failed:
         return
@@ -303,7 +312,9 @@ def _raise_for_failures(results: list[Any]) -> None:
     )
 
 
-def _publish_all(plan: Any, results: list[Any], out: Path, cache: Path) -> list[dict[str, Any]]:
+def _publish_all(
+    plan: RenderPlan, results: list[RenderedFiles], out: Path, cache: Path
+) -> list[dict[str, Any]]:
 
     settings = plan.settings
     config = resolved(settings)

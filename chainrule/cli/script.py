@@ -19,13 +19,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from chainrule.catalog import narrated_ids_of
+from chainrule.catalog import Catalog, narrated_ids_of
 from chainrule.cli.options import (
     config_option,
     debug_option,
@@ -119,7 +119,7 @@ def script(
     )
 
 
-def script_lines(settings: Settings, catalog: Any, names: Sequence[str]) -> tuple[Line, ...]:
+def script_lines(settings: Settings, catalog: Catalog, names: Sequence[str]) -> tuple[Line, ...]:
     """The :class:`~chainrule.voice.lines.Line` of every step the scenes ``names`` read out,
     in order, each once."""
 
@@ -140,14 +140,14 @@ def make_engine(voice: VoiceSettings) -> Engine:
     return PiperEngine(voice=voice.voice, speed=voice.speed)
 
 
-def open_cache(root: Path) -> Any:
+def open_cache(root: Path) -> SpeechCache:
     """The speech cache of the cache folder ``root``, the one ``chainrule render`` uses
     (:func:`chainrule.voice.narrating.speech_folder`)."""
 
     return SpeechCache(speech_folder(root))
 
 
-def speak_cached(engine: Engine, line: Line, cache: Any) -> Speech:
+def speak_cached(engine: Engine, line: Line, cache: SpeechCache | None) -> Speech:
     """The speech of ``line``: from ``cache``, or synthesised by ``engine`` and stored."""
 
     spoken = speak_all(engine, [line], cache)
@@ -175,7 +175,7 @@ class _Progress:
 
     def __init__(self, total: int) -> None:
         self.total = total
-        self.bar: Any = None
+        self.bar: Progress | None = None
         if sys.stdout.isatty():
             self.bar = Progress(
                 TextColumn("speaking"),
@@ -203,7 +203,7 @@ class _Progress:
             click.echo(f"Speaking {self.total} steps (cached speech is not synthesised again) ...")
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 

@@ -50,7 +50,10 @@ from chainrule.settings.texsafe import escape_tex
 from manim_adapter.sandbox import sandboxed_command
 
 if TYPE_CHECKING:
+    from chainrule.catalog import Catalog
     from chainrule.publishing.medium import Context, Output
+    from chainrule.settings.model import Settings
+    from derivations import Derivation, Step, StepCertificate
 
 #: The handout formats.
 HANDOUT_FORMATS = ("pdf", "html")
@@ -105,7 +108,7 @@ class HandoutStep:
     title: str
     narration: str
     formulas: tuple[str, ...]  # display TeX, as the video typesets it
-    certificate: Any  # derivations.certificates.StepCertificate
+    certificate: StepCertificate
     frame: Path | None = None  # the key frame (PNG), if drawn
 
 
@@ -126,7 +129,7 @@ class Handout:
 # ---------------------------------------------------------------------- content
 
 
-def step_formulas(step: Any) -> tuple[str, ...]:
+def step_formulas(step: Step) -> tuple[str, ...]:
     """The TeX of the step's equation and of each of its ``lines`` (empty ones left out),
     each joined with spaces as ``MathTex`` joins its strings."""
     from scenes.typeset import tex_strings
@@ -136,7 +139,7 @@ def step_formulas(step: Any) -> tuple[str, ...]:
 
 
 def handout_steps(
-    derivation: Any, step_ids: Sequence[str], frames: Mapping[str, Path] | None = None
+    derivation: Derivation, step_ids: Sequence[str], frames: Mapping[str, Path] | None = None
 ) -> tuple[HandoutStep, ...]:
     """The :class:`HandoutStep` of each of ``step_ids`` (with its frame from ``frames``)."""
     frames = frames or {}
@@ -156,7 +159,7 @@ def handout_steps(
     return tuple(out)
 
 
-def verdict_word(certificate: Any) -> str:
+def verdict_word(certificate: StepCertificate) -> str:
     """``Verified``, ``FAILED``, or ``Nothing to check`` (a step that states no claim)."""
     if not certificate.holds:
         return "FAILED"
@@ -200,9 +203,9 @@ def section_frames(
 
 
 def render_key_frames(
-    settings: Any,
-    derivation: Any,
-    catalog: Any,
+    settings: Settings,
+    derivation: Derivation,
+    catalog: Catalog,
     scene: str,
     step_ids: Sequence[str],
     size: tuple[int, int],
@@ -406,7 +409,7 @@ def _html_step(step: HandoutStep, formulas: Sequence[str]) -> str:
     return "\n".join(parts)
 
 
-def _html_certificate(certificate: Any) -> str:
+def _html_certificate(certificate: StepCertificate) -> str:
     e = escape_html
     state = "" if certificate.holds else " failed"
     verdict = verdict_word(certificate)
@@ -485,8 +488,8 @@ class HandoutMedium:
 
     def publish(self, output: Output, context: Context) -> list[Path]:
 
-        derivation, catalog = context.derivation, context.catalog
-        network = context.settings.network.spec().describe()
+        settings, derivation, catalog = context.required()
+        network = settings.network.spec().describe()
         plans = [
             (name, narrated_ids_of(catalog.scenes[name], derivation)) for name in output.scenes
         ]
@@ -521,10 +524,11 @@ class HandoutMedium:
         target.mkdir(parents=True)
         context.note(f"Drawing the key frames of {handout.scene} at {size[0]}x{size[1]} ...")
         assert context.cache is not None
+        settings, derivation, catalog = context.required()
         frames = render_key_frames(
-            context.settings,
-            context.derivation,
-            context.catalog,
+            settings,
+            derivation,
+            catalog,
             handout.scene,
             step_ids,
             size,

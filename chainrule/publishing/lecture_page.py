@@ -23,7 +23,7 @@ import functools
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,7 @@ from chainrule.catalog import discover, narrated_ids_of, summary
 from chainrule.errors import MissingDependency
 from chainrule.files import atomic_write
 from chainrule.publishing.web_assets import copy_package_dist
-from derivations import NetworkSpec, derive
+from derivations import Derivation, NetworkSpec, TexPart, derive
 
 #: Where KaTeX is copied, relative to the output folder (and so to the page).
 KATEX_DIR = "assets/katex"
@@ -130,12 +130,12 @@ def read_cues(path: Path) -> tuple[Cue, ...]:
 
 
 @functools.lru_cache(maxsize=4)
-def _derivation(layer_dims: tuple[int, ...], m: int, activation: str) -> Any:
+def _derivation(layer_dims: tuple[int, ...], m: int, activation: str) -> Derivation:
 
     return derive(NetworkSpec(layer_dims=layer_dims, m=m, activation=activation))
 
 
-def derivation_of(config: dict[str, Any]) -> Any:
+def derivation_of(config: dict[str, Any]) -> Derivation:
     """The derivation a manifest entry's ``config`` was rendered from."""
     network = config["network"]
     return _derivation(
@@ -143,7 +143,9 @@ def derivation_of(config: dict[str, Any]) -> Any:
     )
 
 
-def formula_tex(parts: Sequence[Any], colour_of: Any) -> tuple[str, str]:
+def formula_tex(
+    parts: Sequence[TexPart], colour_of: Callable[[str | None], str]
+) -> tuple[str, str]:
     """A step's display as TeX for KaTeX: coloured by symbol as the video colours it, and plain
     (the parts joined with spaces, as ``MathTex`` joins them)."""
     kept = [part for part in parts if part.tex]
@@ -155,7 +157,9 @@ def formula_tex(parts: Sequence[Any], colour_of: Any) -> tuple[str, str]:
     return coloured, plain
 
 
-def step_view(derivation: Any, step_id: str, start: float, colour_of: Any) -> StepView:
+def step_view(
+    derivation: Derivation, step_id: str, start: float, colour_of: Callable[[str | None], str]
+) -> StepView:
     """The page's view of step ``step_id`` of ``derivation``."""
     step = derivation.step(step_id)
     displays = [p for p in (step.equation, *step.lines) if any(part.tex for part in p)]
@@ -172,7 +176,7 @@ def step_view(derivation: Any, step_id: str, start: float, colour_of: Any) -> St
     )
 
 
-def _colour_function(theme: dict[str, Any]) -> Any:
+def _colour_function(theme: dict[str, Any]) -> Callable[[str | None], str]:
     """Symbol key -> colour, read from the manifest's resolved ``[theme]`` (every family with
     its colour, as the render used them; no theme is built again)."""
     from scenes.theme import family_of
@@ -186,7 +190,7 @@ def _colour_function(theme: dict[str, Any]) -> Any:
     return colour
 
 
-def narrated_steps(entry: dict[str, Any], derivation: Any) -> list[tuple[str, float | None]]:
+def narrated_steps(entry: dict[str, Any], derivation: Derivation) -> list[tuple[str, float | None]]:
     """The steps the video narrates, in order, each with its start (s) when the narration
     says it (the manifest's ``audio`` marks), else ``None``."""
     audio = entry.get("audio") or {}
@@ -202,7 +206,9 @@ def narrated_steps(entry: dict[str, Any], derivation: Any) -> list[tuple[str, fl
 
 
 def assign_steps(
-    sections: Sequence[dict[str, Any]], steps: Sequence[tuple[str, float | None]], title_of: Any
+    sections: Sequence[dict[str, Any]],
+    steps: Sequence[tuple[str, float | None]],
+    title_of: Callable[[str], str],
 ) -> list[list[tuple[str, float]]]:
     """Each section's steps: by time when a step's start is known (the last section starting
     at or before it), else by title (a section named after the step, or ``… (continued)``,
@@ -259,7 +265,7 @@ def page_data(entry: dict[str, Any], output_dir: Path, summary: str | None = Non
     )
 
 
-def _ids(derivation: Any) -> set[str]:
+def _ids(derivation: Derivation) -> set[str]:
     return {str(step.id) for step in derivation}
 
 

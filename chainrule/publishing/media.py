@@ -27,7 +27,8 @@ The interface (:class:`~chainrule.publishing.medium.Medium`, :class:`Output`, :c
 is in :mod:`chainrule.publishing.medium`, which imports no medium, so each medium's module can
 import it. To add a medium, write its class (anywhere) and add one instance to :data:`BUILT_IN`
 below;
-``docs/recipe-medium.md`` has the recipe, ``tests/test_media.py`` the test.
+CONTRIBUTING.md ("Add a medium") has the recipe, ``tests/chainrule/publishing/test_media.py`` the
+test.
 
 >>> [medium.name for medium in media()]
 ['captions', 'chapters', 'lecture-page', 'handout', 'slides']

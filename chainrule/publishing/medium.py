@@ -9,9 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from chainrule.exchange import RenderedFiles
+
+if TYPE_CHECKING:
+    from chainrule.catalog import Catalog
+    from chainrule.settings.model import Settings
+    from derivations import Derivation
 
 
 def _silent(text: str) -> None:
@@ -47,14 +52,21 @@ class Context:
     draw nothing), the scene's first section title and one-line summary (``None``: looked up),
     Manim's log level, and ``note`` for a progress line."""
 
-    settings: Any = None  # chainrule.settings.model.Settings
-    derivation: Any = None  # derivations.Derivation
-    catalog: Any = None  # chainrule.catalog.Catalog
+    settings: Settings | None = None
+    derivation: Derivation | None = None
+    catalog: Catalog | None = None
     cache: Path | None = None
     first_title: str = "Title"
     summary: str | None = None
     verbosity: str = "WARNING"
     note: Callable[[str], None] = _silent
+
+    def required(self) -> tuple[Settings, Derivation, Catalog]:
+        """The settings, derivation and catalog, for a medium that draws or reads the steps
+        (a :class:`ValueError` when one is missing)."""
+        if self.settings is None or self.derivation is None or self.catalog is None:
+            raise ValueError("this medium needs the context's settings, derivation and catalog")
+        return self.settings, self.derivation, self.catalog
 
 
 @runtime_checkable

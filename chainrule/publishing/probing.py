@@ -21,7 +21,7 @@ def probe(path: Path) -> dict[str, Any]:
         fps = float(rate) if rate else None
         if container.duration is not None:
             duration = container.duration / av.time_base
-        elif stream.duration is not None:
+        elif stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)
         else:
             frames = sum(1 for _ in container.decode(video=0))

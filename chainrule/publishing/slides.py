@@ -101,25 +101,28 @@ class StepSlides:
     use them.
     """
 
+    # A mixin: mypy cannot know that ``self`` is the Slide (a Manim Scene) of slide_class's
+    # class, hence the ``type: ignore`` s below.
+
     skip_reversing = True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # Any: Slide's own, passed on
         # ``Slide.__init__`` only sets ``config["write_to_movie"]`` (for manim's OpenGL
         # renderer), a key Manim 0.22 no longer has; the Cairo renderer writes movies anyway
         from manim_slides.slide.base import BaseSlide
 
         BaseSlide.__init__(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    def render(self, *args: Any, **kwargs: Any) -> None:
+    def render(self, *args: Any, **kwargs: Any) -> None:  # Any: Slide's own, passed on
         """Render the scene, then save its slides (``Slide.render`` sets
         ``config["max_files_cached"]`` to infinity, which Manim 0.22 refuses; chainrule
         renders with Manim's cache off, so no partial movie is removed before it is used)."""
-        from manim_slides import Slide
+        from manim_slides.slide import Slide
 
         super(Slide, self).render(*args, **kwargs)  # type: ignore[misc]
-        self._save_slides(
+        self._save_slides(  # type: ignore[attr-defined]
             use_cache=False,
-            flush_cache=False,  # type: ignore[attr-defined]
+            flush_cache=False,
             skip_reversing=True,
         )
 
@@ -135,7 +138,7 @@ class StepSlides:
         """Start a slide named after ``step``, with its narration as the speaker notes."""
         self.next_slide(step.title, notes=step.narration)  # type: ignore[attr-defined]
 
-    def next_section(self, *args: Any, **kwargs: Any) -> None:
+    def next_section(self, *args: Any, **kwargs: Any) -> None:  # Any: Slide's own, passed on
         """A Manim section only (no slide break)."""
         from manim import Scene
 
@@ -145,7 +148,7 @@ class StepSlides:
 def slide_class(scene: type) -> type:
     """The slides variant of the scene class ``scene`` (same name, module and docs)."""
     require_manim_slides()
-    from manim_slides import Slide
+    from manim_slides.slide import Slide
 
     return type(
         scene.__name__,
@@ -332,6 +335,7 @@ class SlidesMedium:
 
         if output.size is None or output.fps is None or context.cache is None:
             raise ValueError("slides are drawn at output.size and output.fps, in context.cache")
+        settings, derivation, catalog = context.required()
         width, height = output.size
         video = DeckFormat(width, height, output.fps)
         with work_folder(context.cache) as work:
@@ -340,9 +344,9 @@ class SlidesMedium:
                 context.note(f"Rendering {name} as slides ({width}x{height}, {output.fps} fps) ...")
                 configs.append(
                     render_deck(
-                        context.settings,
-                        context.catalog.scenes[name],
-                        context.derivation,
+                        settings,
+                        catalog.scenes[name],
+                        derivation,
                         video,
                         work,
                         context.cache,

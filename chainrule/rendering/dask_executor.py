@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 from chainrule.errors import ConfigError, RenderFailed
 from chainrule.exchange import RenderedFiles
 from chainrule.rendering import drawing
-from chainrule.rendering.keys import toolchain
+from chainrule.rendering.keys import Toolchain, toolchain
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from chainrule.exchange import RenderedFiles, RenderUnit
     from chainrule.rendering.progress import RenderProgress
     from derivations import Derivation
@@ -85,7 +87,7 @@ class DaskExecutor:
         self.address = check_address(address)
         try:
             with _quiet_dask():
-                self.client: Any = distributed.Client(
+                self.client: Client = distributed.Client(
                     address, timeout=CONNECT_TIMEOUT, set_as_default=False
                 )
         except (OSError, TimeoutError, ValueError) as error:
@@ -174,7 +176,7 @@ class DaskExecutor:
     def __enter__(self) -> DaskExecutor:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -185,7 +187,7 @@ def draw_on_worker(unit: RenderUnit) -> RenderedFiles:
         return drawing.draw_unit(unit)
 
 
-def _worker_toolchain() -> Any:
+def _worker_toolchain() -> Toolchain:
 
     return toolchain()
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from chainrule.exchange import RenderUnit
     from chainrule.settings.scene_settings import SceneSettings
     from derivations import Derivation
+    from scenes.base import DerivationScene
 
 
 def manim_config(job: RenderUnit, tex_slot: Path, partial_dir: Path) -> dict[str, Any]:
@@ -82,14 +83,14 @@ def manim_config(job: RenderUnit, tex_slot: Path, partial_dir: Path) -> dict[str
 
 
 def scene_class(
-    base: type,
+    base: type[DerivationScene],
     objects: SceneSettings,
     derivation: Derivation,
     report: Reporter | None = None,
     part: int | None = None,
     voice: tuple[StepVoice, ...] = (),
     voice_pause: float = 0.0,
-) -> type:
+) -> type[DerivationScene]:
     """``base`` with the spec, theme, pacing and labels of ``objects``, and ``derivation``,
     which must hold: one this process has not verified yet is verified first, and a wrong one
     raises :class:`~chainrule.errors.VerificationFailed` (nothing is drawn). ``voice``: the
@@ -117,18 +118,17 @@ def scene_class(
     if voice:
         attrs["voice"] = MappingProxyType({v.step_id: v for v in voice})
         attrs["voice_pause"] = voice_pause
-    cls = type(base.__name__, (base,), attrs)
     name = base.__name__
 
-    def play(self: Any, *args: Any, **kwargs: Any) -> None:
+    def play(self: DerivationScene, *args: object, **kwargs: object) -> None:
         stop.raise_if_requested()
-        super(cls, self).play(*args, **kwargs)  # type: ignore[misc]
+        base.play(self, *args, **kwargs)  # as super(): the class made below has one base
         stop.raise_if_requested()
         if report is not None:
             report(name, float(self.time))
 
-    cls.play = play  # type: ignore[attr-defined]
-    return cls
+    attrs["play"] = play
+    return type(name, (base,), attrs)
 
 
 def draw_unit(

@@ -17,13 +17,16 @@ import multiprocessing
 import queue as queue_module
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import TYPE_CHECKING, Any, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
 from chainrule.exchange import RenderedFiles
 from chainrule.rendering import drawing
 from chainrule.rendering.workers import draw_in_worker, init_worker
 
 if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+
     from chainrule.exchange import RenderedFiles, RenderUnit
     from chainrule.rendering.progress import RenderProgress
     from derivations import Derivation
@@ -66,7 +69,7 @@ def _draw_in_pool(
 ) -> list[RenderedFiles]:
 
     context = multiprocessing.get_context("spawn")
-    reports = context.Queue()
+    reports: Queue[tuple[str, float]] = context.Queue()
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=init_worker, initargs=(reports,)
     )
@@ -101,7 +104,9 @@ def _draw_in_pool(
     return [results[index] for index in range(len(units))]
 
 
-def _drain(reports: Any, progress: RenderProgress, queue_module: Any) -> None:
+def _drain(
+    reports: Queue[tuple[str, float]], progress: RenderProgress, queue_module: ModuleType
+) -> None:
     while True:
         try:
             label, seconds = reports.get_nowait()

@@ -77,7 +77,7 @@ def _duration(path: Path) -> float:
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        if stream.duration is not None:
+        if stream.duration is not None and stream.time_base is not None:
             return float(stream.duration * stream.time_base)
         return float(container.duration or 0) / av.time_base
 
@@ -86,7 +86,7 @@ def _join_subtitles(
     results: Sequence[RenderedFiles], offsets: Sequence[float], target: Path
 ) -> str | None:
 
-    merged = []
+    merged: list[srt.Subtitle] = []
     for result, offset in zip(results, offsets, strict=True):
         if not result.subtitles:
             continue

@@ -18,15 +18,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainrule.catalog import Catalog, estimated_seconds, narrated_ids_of, scene_path, summary
 from chainrule.exchange import RenderUnit, VideoFormat
 from chainrule.rendering.keys import scene_sources, unit_key
 from chainrule.settings.model import Settings
 from chainrule.settings.scene_settings import resolved, scene_settings
-from derivations import Derivation
+from derivations import Derivation, StepId
 from scenes.narration import StepVoice
+
+if TYPE_CHECKING:  # for annotations only: scenes.segment imports Manim
+    from scenes.pacing import Pacing
+    from scenes.segment import Segment
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def _units(
     base: RenderUnit,
     cls: type,
     derivation: Derivation,
-    pacing: Any,
+    pacing: Pacing,
     config: dict[str, Any],
     voices: Mapping[str, StepVoice],
 ) -> list[RenderUnit]:
@@ -175,13 +179,14 @@ def _units(
     return units
 
 
-def _segments(cls: Any, derivation: Derivation, video_format: str) -> tuple[Any, ...]:
-    if video_format == "gif" or not hasattr(cls, "part") or not hasattr(cls, "segments_for"):
+def _segments(cls: type, derivation: Derivation, video_format: str) -> tuple[type[Segment], ...]:
+    segments_for = getattr(cls, "segments_for", None)
+    if video_format == "gif" or not hasattr(cls, "part") or segments_for is None:
         return ()  # gif: Manim re-times every frame of a gif, so it is rendered whole
-    return tuple(cls.segments_for(derivation))
+    return tuple(segments_for(derivation))
 
 
-def _narrated(segment: Any, derivation: Derivation) -> tuple[Any, ...]:
+def _narrated(segment: type[Segment], derivation: Derivation) -> tuple[StepId | str, ...]:
     """The steps a segment counts as begun for the parts after it."""
     narrated = getattr(segment, "narrated_ids_for", None) or segment.step_ids_for
     return tuple(narrated(derivation))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from chainrule.exchange import RenderedFiles
 
 
 class RenderProgress:
@@ -22,7 +25,7 @@ class RenderProgress:
         self.done: set[str] = set()
         self.started = time.perf_counter()
         stream = sys.stdout
-        self.bar: Any = None
+        self.bar: Progress | None = None
         if stream.isatty():
             self.bar = Progress(
                 SpinnerColumn(),
@@ -61,7 +64,7 @@ class RenderProgress:
         self.rendered[scene] = max(self.rendered[scene], seconds)
         self._refresh()
 
-    def finished(self, result: Any, label: str | None = None) -> None:
+    def finished(self, result: RenderedFiles, label: str | None = None) -> None:
         """A unit is done (drawn or failed): one line."""
         label = label or result.scene
         self.done.add(label)
@@ -78,7 +81,7 @@ class RenderProgress:
             self.bar.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 

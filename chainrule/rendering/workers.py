@@ -11,7 +11,8 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import tqdm
 
@@ -19,12 +20,14 @@ from chainrule import stop
 from chainrule.rendering import drawing
 
 if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+
     from chainrule.exchange import RenderedFiles, RenderUnit
 
-_QUEUE: Any = None
+_QUEUE: Queue[tuple[str, float]] | None = None
 
 
-def init_worker(queue: Any) -> None:
+def init_worker(queue: Queue[tuple[str, float]]) -> None:
     """Process-pool initializer: remember the progress queue."""
     global _QUEUE
     _QUEUE = queue
@@ -45,7 +48,7 @@ def init_worker(queue: Any) -> None:
 EXIT_GRACE = 2.0
 
 
-def _exit_on_term(signum: int, frame: Any) -> None:
+def _exit_on_term(signum: int, frame: FrameType | None) -> None:
     """Leave through Python (locks held in ``with`` blocks are released on the way), and make
     sure the process does end: Manim's partial-movie encoder threads are not daemons and wait
     for frames that will never come, so without the timer the interpreter's final join of

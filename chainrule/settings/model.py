@@ -36,6 +36,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -121,7 +122,7 @@ class NetworkSettings(_Section):
 
     @field_validator("layer_dims", mode="before")
     @classmethod
-    def _list_is_tuple(cls, value: Any) -> Any:
+    def _list_is_tuple(cls, value: object) -> object:
         return tuple(value) if isinstance(value, list) else value
 
     @model_validator(mode="after")
@@ -196,8 +197,8 @@ class ThemeSettings(_Section):
         "background",
     )
     @classmethod
-    def _is_colour(cls, value: str | None, info: Any) -> str | None:
-        return None if value is None else check_colour(info.field_name, value)
+    def _is_colour(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else check_colour(str(info.field_name), value)
 
     def overrides(self) -> dict[str, Any]:
         """The keys set (not ``None``), for :meth:`scenes.theme.Theme.from_dict`."""
@@ -252,9 +253,9 @@ class LabelsSettings(_Section):
 
     @field_validator("title", "course")
     @classmethod
-    def _is_plain_text(cls, value: str | None, info: Any) -> str | None:
+    def _is_plain_text(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None:
-            check_label(info.field_name, value)
+            check_label(str(info.field_name), value)
         return value
 
     def overrides(self) -> dict[str, Any]:
@@ -334,12 +335,12 @@ class VoiceSettings(_Section):
 
     @field_validator("speed", "pause", mode="before")
     @classmethod
-    def _int_is_float(cls, value: Any) -> Any:
+    def _int_is_float(cls, value: object) -> object:
         return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("voice", "folder")
     @classmethod
-    def _no_nul(cls, value: str, info: Any) -> str:
+    def _no_nul(cls, value: str, info: ValidationInfo) -> str:
         if "\x00" in value:
             raise ValueError(f"{info.field_name} contains a NUL character: write a name or a path")
         return value

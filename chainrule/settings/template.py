@@ -49,7 +49,7 @@ def render_toml(values: Mapping[str, Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def toml_value(value: Any) -> str:
+def toml_value(value: object) -> str:
     """A TOML literal for a string, number, boolean or list of them."""
     if isinstance(value, bool):
         return "true" if value else "false"

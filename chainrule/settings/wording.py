@@ -68,7 +68,7 @@ def _unknown(loc: tuple[Any, ...], sections: Sections) -> str:
     return f"{what}{hint}: allowed are {', '.join(known)}"
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

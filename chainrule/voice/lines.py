@@ -16,8 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from derivations.speech import spoken
+
+if TYPE_CHECKING:
+    from derivations import Derivation
 
 #: A sentence ends at ., ! or ? followed by a space and a capital, a digit or an opening
 #: bracket; "0.5" and "e.g. the" do not end one.
@@ -61,7 +65,7 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(part for part in _SENTENCE_END.split(tidy) if part)
 
 
-def lines_for(derivation: object, step_ids: Iterable[str]) -> tuple[Line, ...]:
+def lines_for(derivation: Derivation, step_ids: Iterable[str]) -> tuple[Line, ...]:
     """The :class:`Line` of each step in ``step_ids`` (in order, each once) of
     ``derivation``."""
     seen: set[str] = set()
@@ -70,7 +74,7 @@ def lines_for(derivation: object, step_ids: Iterable[str]) -> tuple[Line, ...]:
         if str(step_id) in seen:
             continue
         seen.add(str(step_id))
-        step = derivation.step(step_id)  # type: ignore[attr-defined]
+        step = derivation.step(step_id)
         lines.append(Line.of(str(step.id), step.title, step.narration))
     return tuple(lines)
 

@@ -133,7 +133,7 @@ def stream_facts(path: Path) -> dict[str, object]:
             facts[f"{stream.type}_codec"] = stream.codec_context.name
             begin, end = spans.get(stream.index, [Fraction(0), Fraction(0)])
             facts[f"{stream.type}_seconds"] = float(end - begin)
-            if stream.type == "audio":
+            if isinstance(stream, av.AudioStream):
                 facts["audio_rate"] = int(stream.rate)
                 facts["audio_channels"] = int(stream.codec_context.channels)
     return facts

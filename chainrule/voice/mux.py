@@ -22,11 +22,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from ..files import atomic_path
+from chainrule.files import atomic_path
+
+if TYPE_CHECKING:  # for annotations only: PyAV is imported where audio is written or read
+    from av.audio.stream import AudioStream
+    from av.container.output import OutputContainer
+    from av.packet import Packet
+    from av.stream import Stream
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ class AudioCodec:
     """How the audio of one container is encoded."""
 
     container: str  # the muxer's name
-    codec: str  # the encoder's name
+    codec: Literal["aac", "libopus"]  # the encoder's name
     sample_format: str  # the encoder's sample format (planar or packed float)
     bit_rate: int  # bits per second
     frame: int  # samples per encoded frame
@@ -127,7 +133,7 @@ def codec_for(suffix: str) -> AudioCodec:
     return codec
 
 
-def _open_audio_stream(out: Any, codec: AudioCodec, rate: int) -> Any:
+def _open_audio_stream(out: OutputContainer, codec: AudioCodec, rate: int) -> AudioStream:
     """The audio stream of ``codec`` in the output container ``out``."""
     sound = out.add_stream(codec.codec, rate=rate, layout="mono", options=dict(codec.options))
     sound.bit_rate = codec.bit_rate
@@ -135,8 +141,12 @@ def _open_audio_stream(out: Any, codec: AudioCodec, rate: int) -> Any:
     return sound
 
 
-def _kept(packet: Any) -> AudioPacket:
+def _kept(packet: Packet[AudioStream]) -> AudioPacket:
     side = tuple((data.data_type, bytes(data)) for data in packet.iter_sidedata())
+    # an encoder's packets are timed (int() of a missing time failed before these too)
+    assert packet.pts is not None
+    assert packet.dts is not None
+    assert packet.duration is not None
     return AudioPacket(
         bytes(packet),
         int(packet.pts),
@@ -243,7 +253,7 @@ def _encoded(track: np.ndarray, rate: int, codec: AudioCodec, start: int) -> lis
     return packets
 
 
-def _rebuilt(kept: AudioPacket, stream: Any, rate: int) -> Any:
+def _rebuilt(kept: AudioPacket, stream: AudioStream, rate: int) -> Packet[Stream]:
     """A PyAV packet of ``stream`` made from ``kept``."""
     import av
     from av.packet import PacketSideData, packet_sidedata_type_from_literal
@@ -253,7 +263,8 @@ def _rebuilt(kept: AudioPacket, stream: Any, rate: int) -> Any:
     packet.time_base = Fraction(1, rate)
     packet.is_keyframe = kept.keyframe
     for kind, data in kept.side:
-        side = PacketSideData(packet_sidedata_type_from_literal(kind), len(data))
+        # PyAV's stubs know neither this constructor nor the kind as text (data_type's type)
+        side = PacketSideData(packet_sidedata_type_from_literal(kind), len(data))  # type: ignore[call-arg, arg-type]
         side.update(data)
         packet.set_sidedata(side)
     packet.stream = stream
@@ -313,9 +324,9 @@ def mux_audio(video: Path, audio: EncodedAudio, target: Path) -> None:
             out.mux(pending.pop())
 
 
-def _dts_seconds(packet: object) -> Fraction:
-    dts = packet.dts if packet.dts is not None else packet.pts  # type: ignore[attr-defined]
-    return Fraction(dts or 0) * packet.time_base  # type: ignore[attr-defined]
+def _dts_seconds(packet: Packet[Stream]) -> Fraction:
+    dts = packet.dts if packet.dts is not None else packet.pts
+    return Fraction(dts or 0) * packet.time_base
 
 
 __all__ = [

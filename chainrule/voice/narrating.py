@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -31,11 +30,12 @@ from chainrule.settings.model import Settings
 from chainrule.voice.choose import engine_for
 from chainrule.voice.engines import Engine, EngineIdentity, Speech
 from chainrule.voice.lines import Line, lines_for
-from chainrule.voice.mux import encode_audio, fitted, fitted_count, mux_audio
+from chainrule.voice.mux import EncodedAudio, encode_audio, fitted, fitted_count, mux_audio
 from chainrule.voice.speech_cache import SpeechCache, key_for, speak_all
 from chainrule.voice.timing import step_voice
 from chainrule.voice.track import RATE, mix, normalise
 from chainrule.voice.track_cache import TrackCache, track_key
+from derivations import Derivation
 from scenes.narration import StepVoice
 
 #: Containers that carry sound.
@@ -72,7 +72,7 @@ class Script:
     pause: float
 
 
-def script_for(settings: Settings, derivation: Any, step_ids: Sequence[str]) -> Script:
+def script_for(settings: Settings, derivation: Derivation, step_ids: Sequence[str]) -> Script:
     """The engine of ``[voice]`` and the lines of ``step_ids`` (in order, each once). The
     educator's recordings are all checked here, before any work
     (:class:`~chainrule.errors.RecordingError`, exit 2)."""
@@ -144,7 +144,7 @@ def add_narration(result: RenderedFiles, narration: Narration) -> RenderedFiles:
     return replace(result, extra={**result.extra, "audio": audio})
 
 
-def _encoded_track(video: Path, result: RenderedFiles, narration: Narration) -> Any:
+def _encoded_track(video: Path, result: RenderedFiles, narration: Narration) -> EncodedAudio:
     """The encoded narration track of ``video``: from the track cache, else mixed from each
     step's speech at its voice mark, normalised, encoded and cached."""
 
@@ -173,7 +173,7 @@ class _SpeechProgress:
         self.total = total
         self.spoken = 0
         self.started = time.perf_counter()
-        self.bar: Any = None
+        self.bar: Progress | None = None
         self.update: Callable[[int, int], None] = self._update
 
     def __enter__(self) -> _SpeechProgress:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..files import atomic_path, remove_stale
+from chainrule.files import atomic_path, remove_stale
 
 T = TypeVar("T")
 
@@ -33,7 +33,7 @@ class NpzFolder:
         """Where the entry of ``key`` is stored."""
         return self.root / f"{key}.npz"
 
-    def read(self, key: str, parse: Callable[[Any], T]) -> T | None:
+    def read(self, key: str, parse: Callable[[np.lib.npyio.NpzFile], T]) -> T | None:
         """``parse`` of the entry of ``key`` (its arrays, by name), or None when the entry is
         absent or cannot be read whole: whatever reading or ``parse`` raises (a CRC or size
         that does not match, a damaged header: ``BadZipFile``, ``NotImplementedError`` for a

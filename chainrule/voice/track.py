@@ -72,7 +72,8 @@ def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
     up, down = int(target) // common, int(rate) // common
     from scipy.signal import resample_poly  # imported when needed: 1 s, not on a warm render
 
-    return resample_poly(samples, up, down).astype(np.float32)
+    resampled: np.ndarray = resample_poly(samples, up, down).astype(np.float32)  # scipy: untyped
+    return resampled
 
 
 def _frame_levels(samples: np.ndarray, size: int) -> np.ndarray:
@@ -80,7 +81,8 @@ def _frame_levels(samples: np.ndarray, size: int) -> np.ndarray:
     count = -(-len(samples) // size)
     padded = np.zeros(count * size, dtype=np.float64)
     padded[: len(samples)] = samples
-    return np.sqrt(np.mean(padded.reshape(count, size) ** 2, axis=1))
+    levels: np.ndarray = np.sqrt(np.mean(padded.reshape(count, size) ** 2, axis=1))
+    return levels
 
 
 def voiced_span(samples: np.ndarray, rate: int) -> tuple[int, int]:
@@ -227,7 +229,8 @@ def _limited(samples: np.ndarray, ceiling: float, attack: int, half_hold: int) -
     centred = minimum_filter1d(need, 2 * (attack + half_hold) + 1, mode="nearest")
     held = np.concatenate([np.full(half_hold, centred[0]), centred[:-half_hold]])
     gain = np.minimum(uniform_filter1d(held, 2 * attack + 1, mode="nearest"), need)
-    return (samples * gain).astype(np.float32)
+    limited: np.ndarray = (samples * gain).astype(np.float32)  # gain: from scipy, untyped
+    return limited
 
 
 #: The rate loudness is measured at. pyloudnorm holds several float64 copies of what it

@@ -19,7 +19,6 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -114,7 +113,7 @@ class TrackCache(NpzFolder):
         )
 
 
-def _encoded_audio(stored: Any) -> EncodedAudio:
+def _encoded_audio(stored: np.lib.npyio.NpzFile) -> EncodedAudio:
     data = _split(stored["data"], stored["offsets"])
     side = _split(stored["side_data"], stored["side_offsets"])
     sides: dict[int, list[tuple[str, bytes]]] = {}

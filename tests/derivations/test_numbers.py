@@ -1,0 +1,327 @@
+"""Real numbers for dz[1]_11, the nudge, the transpose-free value, and the vector chain rule.
+
+The expected values here are computed by the test's own numpy forward and backward passes
+(:func:`forward_loss`, :func:`backprop_dz1`), not by the code under test; wrong formulas and
+wrong numbers must be caught by the steps' claims.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derivations import ACTIVATIONS, NetworkSpec, NumberData, derive
+from derivations.activations import Z, activation
+from derivations.claims import ShapeClaim, check_claim
+from derivations.formula import parse
+from derivations.network import Network
+from derivations.sequence_numbers import (
+    EPSILON,
+    choose_numbers,
+    nudge_claims,
+    numbers_claims,
+    result_text,
+)
+from derivations.sequence_vector import stack_claims
+from derivations.steps import Step
+from tests.derivations.test_speech import problems
+
+MINE = ("numbers", "nudge", "numbers_no_transpose", "jacobian", "elementwise", "stack")
+MAX_CUE = 84
+
+
+# --------------------------------------------------------------------------- independent maths
+
+
+def g(name: str, z: np.ndarray) -> np.ndarray:
+    """The hidden activations, written again for the test; an activation registered later is
+    taken from its textbook definition (which ``test_derivation_activations`` verifies against
+    numpy's finite differences), never from another activation."""
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "sigmoid":
+        return 1 / (1 + np.exp(-z))
+    if name == "relu":
+        return np.where(z > 0, z, 0.0)
+    if name == "leaky_relu":
+        return np.where(z > 0, z, 0.01 * z)
+    return _textbook(activation(name).definition, z)
+
+
+def g_slope(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "tanh":
+        return 1 - np.tanh(z) ** 2
+    if name == "sigmoid":
+        s = 1 / (1 + np.exp(-z))
+        return s * (1 - s)
+    if name == "relu":
+        return (z > 0).astype(float)
+    if name == "leaky_relu":
+        return np.where(z > 0, 1.0, 0.01)
+    return _textbook(activation(name).derivative, z)
+
+
+def _textbook(expr: sympy.Expr, z: np.ndarray) -> np.ndarray:
+    return np.broadcast_to(sympy.lambdify(Z, expr, modules="numpy")(z), np.shape(z)).astype(float)
+
+
+def arrays_of(data: NumberData) -> dict[str, np.ndarray]:
+    return {name: np.array(values, dtype=float) for name, values in data.matrices}
+
+
+def forward(
+    spec: NetworkSpec, arrays: dict[str, np.ndarray], z1: np.ndarray
+) -> tuple[float, dict[str, np.ndarray]]:
+    """The summed cross-entropy ℒ from Z[1], and every Z and A on the way."""
+    last = spec.num_layers
+    values = {"Z1": z1, "A1": g(spec.activation, z1)}
+    for layer in range(2, last + 1):
+        z = arrays[f"W{layer}"] @ values[f"A{layer - 1}"] + arrays[f"b{layer}"]
+        values[f"Z{layer}"] = z
+        values[f"A{layer}"] = 1 / (1 + np.exp(-z)) if layer == last else g(spec.activation, z)
+    a, y = values[f"A{last}"], arrays["Y"]
+    return float(-(y * np.log(a) + (1 - y) * np.log(1 - a)).sum()), values
+
+
+def backprop_dz1(spec: NetworkSpec, arrays: dict[str, np.ndarray]) -> np.ndarray:
+    last = spec.num_layers
+    _, values = forward(spec, arrays, arrays["Z1"])
+    dz = values[f"A{last}"] - arrays["Y"]
+    for layer in range(last - 1, 0, -1):
+        dz = (arrays[f"W{layer + 1}"].T @ dz) * g_slope(spec.activation, values[f"Z{layer}"])
+    return dz
+
+
+def my_steps(spec: NetworkSpec, **kwargs) -> list[Step]:
+    return [step for step in derive(spec, **kwargs) if step.id.kind.value in MINE]
+
+
+def failures(steps: list[Step]) -> dict[str, str]:
+    found = {}
+    for step in steps:
+        for claim in step.claims:
+            reason = check_claim(claim)
+            if reason is not None:
+                found[str(step.id)] = f"{claim.description}: {reason}"
+                break
+    return found
+
+
+specs = st.builds(
+    NetworkSpec,
+    layer_dims=st.lists(st.integers(1, 4), min_size=3, max_size=4).map(tuple),
+    m=st.integers(1, 3),
+    activation=st.sampled_from(ACTIVATIONS),
+)
+
+
+# --------------------------------------------------------------------------- claims hold
+
+
+@settings(max_examples=12, deadline=None)
+@given(specs)
+def test_the_new_steps_verify_for_any_network(spec: NetworkSpec) -> None:
+    steps = my_steps(spec)
+    assert [step.id.kind.value for step in steps] == list(MINE)
+    assert failures(steps) == {}
+
+
+@settings(max_examples=12, deadline=None)
+@given(specs, st.integers(0, 10_000))
+def test_the_numbers_agree_with_an_independent_forward_pass(spec: NetworkSpec, seed: int) -> None:
+    data = choose_numbers(Network(spec), seed)
+    arrays = arrays_of(data)
+    # inputs have one decimal; labels lie in [0, 1]
+    for name in ["W2", "Z1", "b2"] + (["dZ2"] if spec.num_layers == 2 else []):
+        assert np.allclose(arrays[name] * 10, np.round(arrays[name] * 10), atol=1e-9), name
+    assert ((arrays["Y"] >= -1e-12) & (arrays["Y"] <= 1 + 1e-12)).all()
+    # dZ[2] = A[2] - Y (two layers) or backprop from above: the shown dZ[2] is the real one
+    _, values = forward(spec, arrays, arrays["Z1"])
+    if spec.num_layers == 2:
+        assert np.allclose(values["A2"] - arrays["Y"], arrays["dZ2"], atol=1e-12)
+    truth = backprop_dz1(spec, arrays)[data.picked]
+    assert data.result == pytest.approx(truth, rel=1e-9, abs=1e-12)
+    # the nudge: the test's own forward pass, and agreement to first order in ε
+    epsilon = float(EPSILON)
+    nudged = arrays["Z1"].copy()
+    nudged[data.picked] += epsilon
+    before, after = forward(spec, arrays, arrays["Z1"])[0], forward(spec, arrays, nudged)[0]
+    assert data.loss_before == pytest.approx(before, abs=1e-12)
+    assert data.loss_after == pytest.approx(after, abs=1e-12)
+    h = 1e-6
+    up, down = arrays["Z1"].copy(), arrays["Z1"].copy()
+    up[data.picked] += h
+    down[data.picked] -= h
+    slope = (forward(spec, arrays, up)[0] - forward(spec, arrays, down)[0]) / (2 * h)
+    assert slope == pytest.approx(data.result, abs=1e-6)
+    assert abs((after - before) / epsilon - data.result) <= 5 * epsilon
+
+
+def test_the_numbers_are_deterministic_and_reach_the_manifest() -> None:
+    net = Network(NetworkSpec())
+    assert choose_numbers(net, 7) == choose_numbers(net, 7)
+    assert choose_numbers(net, 7).matrices != choose_numbers(net, 8).matrices
+    data = derive(NetworkSpec(), numbers_seed=11).step("dZ1.numbers").numbers
+    assert data is not None
+    assert data.seed == 11
+    plain = json.loads(json.dumps(data.as_dict()))
+    assert plain["seed"] == 11
+    assert plain["matrices"]["W2"] == [list(r) for r in data.matrix("W2")]
+
+
+# --------------------------------------------------------------------------- what is shown
+
+
+def _numbers_in(parts) -> list[float]:
+    return [
+        float(m)
+        for part in parts
+        for m in re.findall(r"-?\d+\.?\d*", part.tex)
+        if part.name.startswith("v_")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dims", "m", "activation"),
+    [
+        ((2, 2, 2), 2, "tanh"),
+        ((2, 3, 2), 2, "relu"),
+        ((3, 4, 2), 3, "sigmoid"),
+        ((2, 3, 2, 2), 2, "leaky_relu"),
+    ],
+)
+def test_the_shown_products_add_up_to_the_shown_value(dims, m: int, activation: str) -> None:
+    spec = NetworkSpec(layer_dims=dims, m=m, activation=activation)
+    step = derive(spec).step("dZ1.numbers")
+    data = step.numbers
+    factors = _numbers_in(step.equation)
+    paths = spec.size(2)
+    assert len(factors) == 3 * paths
+    total = sum(np.prod(factors[3 * k : 3 * k + 3]) for k in range(paths))
+    shown = float(step.part("n_result").tex)
+    # the factors are shown rounded (g' and a computed dZ[2] to 3 significant digits)
+    assert total == pytest.approx(data.result, rel=0.02, abs=2e-3)
+    assert shown == pytest.approx(data.result, rel=5e-3)
+    arrays = arrays_of(data)
+    i, j = data.picked
+    for k in range(paths):  # the factors are dz[2]_kj, w[2]_ki, g'(z[1]_ij), path by path
+        assert factors[3 * k + 1] == pytest.approx(arrays["W2"][k, i])
+        assert factors[3 * k + 2] == pytest.approx(
+            g_slope(activation, arrays["Z1"][i, j]), rel=5e-3
+        )
+
+
+def test_the_nudge_shows_both_numbers() -> None:
+    step = derive(NetworkSpec()).step("dZ1.nudge")
+    data = step.numbers
+    assert float(step.part("n_delta").tex) == pytest.approx(data.delta, rel=5e-3)
+    assert float(step.part("n_predicted").tex) == pytest.approx(0.01 * data.result, rel=5e-3)
+    assert float(step.part("n_epsilon").tex) == 0.01
+
+
+def test_without_the_transpose_the_square_case_gives_another_number() -> None:
+    spec = NetworkSpec(layer_dims=(2, 2, 2))  # square: W[2] dZ[2] has a shape
+    step = derive(spec).step("dZ1.numbers_no_transpose")
+    arrays = arrays_of(step.numbers)
+    w, dz, z = arrays["W2"], arrays["dZ2"], arrays["Z1"]
+    # entry (1, 1) of W[2] dZ[2] ∗ g'(Z[1]), summed by hand: row 1 of W[2] against column 1
+    wrong = sum(w[0, k] * dz[k, 0] for k in range(w.shape[1])) * g_slope(spec.activation, z)[0, 0]
+    right = sum(w[k, 0] * dz[k, 0] for k in range(w.shape[0])) * g_slope(spec.activation, z)[0, 0]
+    assert step.numbers.result == pytest.approx(right)
+    assert step.numbers.wrong == pytest.approx(wrong)
+    assert float(step.part("n_wrong").tex) == pytest.approx(wrong, rel=5e-3)
+    assert result_text(wrong) != result_text(step.numbers.result)
+
+
+def test_without_the_transpose_a_non_square_case_has_no_product() -> None:
+    step = derive(NetworkSpec(layer_dims=(2, 3, 2))).step("dZ1.numbers_no_transpose")
+    assert isinstance(step.claims[0], ShapeClaim)
+    assert step.claims[0].expected is None
+    assert step.badges
+    assert not any(badge.ok for badge in step.badges)
+
+
+@pytest.mark.parametrize(("dims", "m"), [((2, 2, 2), 2), ((2, 3, 2), 2), ((3, 4, 2, 1), 3)])
+def test_narrations_fit_two_subtitle_lines_and_speak(dims, m: int) -> None:
+    for step in my_steps(NetworkSpec(layer_dims=dims, m=m)):
+        for sentence in re.split(r"(?<=[.!?])\s+", step.narration):
+            assert len(sentence) <= MAX_CUE, (str(step.id), sentence)
+        assert problems(step.speech) == [], (str(step.id), step.speech)
+        assert "the loss L" not in step.narration
+
+
+# --------------------------------------------------------------------------- mutations
+
+
+@pytest.mark.parametrize(
+    ("dims", "formula", "caught"),
+    [
+        ((2, 2, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # square: values
+        ((2, 3, 2), "W2 @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),  # no shape
+        ((2, 2, 2), "1/m * W2.T @ dZ2 * gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),
+        ((2, 3, 2), "W2.T @ dZ2 @ gprime(Z1)", {"dZ1.numbers", "dZ1.stack"}),
+    ],
+)
+def test_a_wrong_dz1_formula_fails_the_numbers_and_the_stacking(
+    dims, formula: str, caught: set[str]
+) -> None:
+    spec = NetworkSpec(layer_dims=dims, m=2)
+    assert failures(my_steps(spec)) == {}
+    found = failures(my_steps(spec, formulas={"dZ1": formula}))
+    assert caught <= set(found), found
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"result": 0.05},
+        {"matrices": "W2"},
+        {"matrices": "Z1"},
+    ],
+)
+def test_a_wrong_number_is_caught(change: dict) -> None:
+    net = Network(NetworkSpec())
+    node = parse("W2.T @ dZ2 * gprime(Z1)")
+    data = choose_numbers(net)
+    assert all(check_claim(c) is None for c in numbers_claims(net, node, data))
+    if "result" in change:
+        wrong = dataclasses.replace(data, result=data.result + change["result"])
+    else:
+        name = change["matrices"]
+        matrices = tuple(
+            (n, ((v[0][0] + 0.1, *v[0][1:]), *v[1:]) if n == name else v) for n, v in data.matrices
+        )
+        wrong = dataclasses.replace(data, matrices=matrices)
+    assert any(check_claim(c) is not None for c in numbers_claims(net, node, wrong))
+
+
+def test_a_wrong_loss_change_is_caught() -> None:
+    net = Network(NetworkSpec())
+    data = choose_numbers(net)
+    assert all(check_claim(c) is None for c in nudge_claims(net, data))
+    wrong = dataclasses.replace(data, loss_after=data.loss_after + 0.0005)
+    assert any(check_claim(c) is not None for c in nudge_claims(net, wrong))
+
+
+def test_the_stacking_claim_rejects_a_wrong_fold() -> None:
+    net = Network(NetworkSpec(layer_dims=(2, 2, 2), m=3))
+    assert check_claim(stack_claims(net, parse("W2.T @ dZ2 * gprime(Z1)"))[0]) is None
+    assert check_claim(stack_claims(net, parse("dZ2.T @ W2 * gprime(Z1)"))[0]) is not None
+
+
+def test_the_jacobian_is_diagonal_with_gprime() -> None:
+    step = derive(NetworkSpec(layer_dims=(2, 3, 2))).step("dZ1.jacobian")
+    jacobian = step.matrices[0]
+    assert jacobian.shape == (3, 3)
+    for r in range(3):
+        for c in range(3):
+            tex = jacobian.entries[r][c][0].tex
+            assert (tex == "0") == (r != c), tex
+            assert ("prime" in tex) == (r == c), tex

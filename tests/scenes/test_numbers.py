@@ -1,0 +1,108 @@
+"""RealNumbers and ColumnByColumn: layout after every play, the subtitle band kept clear, the
+numbers on screen are the derivation's, and the steps are narrated in order.
+
+Scenes run with ``dry_run`` (no video), as in ``tests/scenes/test_layout.py``, whose
+:func:`check_layout` is applied after every ``play``/``wait``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from manim import VMobject, config
+
+import tests.scenes.test_layout as layout
+from derivations.spec import NetworkSpec
+from scenes.numbers import SUBTITLE_BAND, RealNumbers, body_boxes
+from scenes.vector import ColumnByColumn
+from tests.scene_support import checked_plays, render_scene
+
+SPECS = (
+    NetworkSpec(layer_dims=(2, 2, 2)),  # square: another number
+    NetworkSpec(layer_dims=(2, 3, 2), m=2, activation="relu"),  # W[2] dZ[2] has no product
+    NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),  # compact matrices
+)
+#: A decimal point is a dot, not a letter or digit: at the body size it is a 5.9 px square at
+#: 1080p, which the layout test's narrow-outline rule (5.5 px) would take for a glyph.
+DOT_PIXELS = 7.0
+#: Every step of these scenes ends on a body covering at least this share of the frame: their
+#: screens show matrices with a formula or two (measured 59-67 % on the default and 3-4-2
+#: networks). Before, the non-square "without the transpose" screen (two badges alone) ended on
+#: 24 % and "stack the columns" on 37 %: this floor rejects both. Far above the global floor,
+#: which lone formulas set.
+MIN_FILL = 0.4
+
+
+@pytest.fixture(autouse=True)
+def decimal_points_are_dots(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout, "NARROW_PIXELS", DOT_PIXELS)
+
+
+def _visible(mobject: VMobject) -> bool:
+    return any(
+        m.has_points() and (m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0)
+        for m in mobject.get_family()
+    )
+
+
+def check_band(scene) -> None:
+    """Nothing drawn in the bottom band where subtitles are shown."""
+    limit = -config.frame_height / 2 + SUBTITLE_BAND * config.frame_height
+    for mobject in scene.mobjects:
+        if _visible(mobject):
+            assert mobject.get_bottom()[1] >= limit - 0.01, (
+                f"{mobject!r} reaches y = {mobject.get_bottom()[1]:.2f}, inside the subtitle "
+                f"band (below {limit:.2f})"
+            )
+
+
+def check_all(scene) -> None:
+    layout.check_layout(scene)
+    check_band(scene)
+
+
+def test_the_body_boxes_stay_above_the_subtitle_band() -> None:
+    boxes = body_boxes((2.0, 1.0, 1.0))
+    assert boxes[-1].bottom >= -config.frame_height / 2 + SUBTITLE_BAND * config.frame_height
+    assert all(a.bottom > b.top for a, b in itertools.pairwise(boxes))
+
+
+def _texts(scene) -> str:
+    """The TeX of every formula piece on screen (each part of a ``MathTex`` has its own)."""
+    return " ".join(
+        str(m.tex_string)
+        for top in scene.mobjects
+        for m in top.get_family()
+        if getattr(m, "tex_string", None) and _visible(m)
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@pytest.mark.parametrize("scene_class", [RealNumbers, ColumnByColumn], ids=lambda c: c.__name__)
+def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
+    with checked_plays(check_all) as plays, layout.step_fills() as fills:
+        scene = render_scene(scene_class, spec, media)
+    thin = [(step, round(fill, 3)) for step, fill in fills if fill < MIN_FILL]
+    assert not thin, f"steps ending on less than {MIN_FILL:.0%} of the frame: {thin}"
+    assert plays[0] > 10
+    assert scene.begun == list(scene_class.segment.step_ids)
+    assert scene_class.estimated_duration(scene.derivation, scene.pacing) <= scene.time
+
+
+def test_the_numbers_on_screen_are_the_derivations(media: Path) -> None:
+    """The last frame of the nudge shows the change of ℒ and ε times the value, as computed
+    by the derivation (read from the step's data, formatted here independently)."""
+    seen: list[str] = []
+
+    def remember(scene) -> None:
+        seen.append(_texts(scene))
+
+    with checked_plays(remember):
+        scene = render_scene(RealNumbers, NetworkSpec(), media)
+    data = scene.steps["dZ1.nudge"].numbers
+    delta, predicted = f"{data.delta:.3g}", f"{data.epsilon * data.result:.3g}"
+    assert any(delta in text and predicted in text for text in seen), (delta, predicted)
+    assert any(f"{data.result:.3g}" in text for text in seen)
