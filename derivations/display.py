@@ -96,6 +96,16 @@ def sum_sign(name: str, index: str, upper: str) -> TexPart:
     return operator(name, rf"\sum_{{{index}=1}}^{{{upper}}}", Role.SUM)
 
 
+def entry_sum(index: str, upper: str, *factors: tuple[str, str, str]) -> Parts:
+    """``Σ_{index=1}^{upper}`` of a product of general entries, each ``(matrix, row, col)``:
+    one entry of a matrix product written as a sum.
+
+    >>> [p.name for p in entry_sum("k", "n^{[2]}", ("W2", "k", "i"), ("dZ2", "k", "j"))]
+    ['sum_k', 'W2[ki]', 'dZ2[kj]']
+    """
+    return (sum_sign(f"sum_{index}", index, upper), *(general_entry(*f) for f in factors))
+
+
 def _indices(matrix: str) -> tuple[str, str]:
     letter = matrix.lstrip("d")[0]
     return {"W": ("k", "i"), "b": ("k", "1")}.get(letter, ("i", "j"))

@@ -22,11 +22,11 @@ from .display import (
     LOSS,
     LPAREN,
     OVER_M,
+    entry_sum,
     general_entry,
     matrix_display,
     matrix_label,
     partial,
-    sum_sign,
 )
 from .formula import Node, to_parts
 from .formulas import composite, fold_claims
@@ -438,15 +438,17 @@ def _cost_line() -> Parts:
     return (COST, EQUALS, OVER_M, LOSS)
 
 
+def _weight_sum(layer: int) -> Parts:
+    """``Σ_j dz[l]_kj a[l-1]_ij``: entry ``(k, i)`` of ``dZ[l] A[l-1]ᵀ`` written as a sum."""
+    return entry_sum("j", "m", (f"dZ{layer}", "k", "j"), (_previous(layer), "i", "j"))
+
+
 def _general_weight(layer: int) -> Parts:
-    previous = _previous(layer)
     return (
         partial("J", general_entry(f"W{layer}", "k", "i"), f"dW{layer}"),
         EQUALS,
         OVER_M,
-        sum_sign("sum_j", "j", "m"),
-        general_entry(f"dZ{layer}", "k", "j"),
-        general_entry(previous, "i", "j"),
+        *_weight_sum(layer),
     )
 
 
@@ -499,9 +501,7 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         for r in range(net.shapes[previous][0])
     )
     product = (
-        sum_sign("sum_j", "j", "m"),
-        general_entry(f"dZ{layer}", "k", "j"),
-        general_entry(previous, "i", "j"),
+        *_weight_sum(layer),
         EQUALS,
         LPAREN,
         matrix_label(f"dZ{layer}"),
@@ -570,8 +570,7 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         partial("J", general_entry(f"b{layer}", "k", ""), target),
         EQUALS,
         OVER_M,
-        sum_sign("sum_j", "j", "m"),
-        general_entry(f"dZ{layer}", "k", "j"),
+        *entry_sum("j", "m", (f"dZ{layer}", "k", "j")),
     )
     row = ((Highlight(f"dZ{layer}", row=k), Highlight(target, row=k)),)
     first = Step(
