@@ -12,7 +12,7 @@ from derivations import NetworkSpec, derive
 from scenes.badges import Badge
 from scenes.others import OtherGradients, OtherGradientsSegment, screen_of, shared_parts
 from tests.derivation_support import OTHER_GRADIENT_STEPS
-from tests.scene_support import checked_plays, render_scene
+from tests.scene_support import all_of, checked_plays, each_spec, render_scene, render_video
 from tests.scenes.test_layout import OVERLAP_TOLERANCE, _box, _visible, check_layout, step_fills
 
 SPECS = (
@@ -51,16 +51,10 @@ def check_badges_clear(scene) -> None:
         )
 
 
-def check_others(scene) -> None:
-    """check_layout, and badges clear of everything."""
-    check_layout(scene)
-    check_badges_clear(scene)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@each_spec(SPECS)
 def test_layout(spec: NetworkSpec, media: Path) -> None:
-    with checked_plays(check_others) as plays, step_fills() as fills:
+    with checked_plays(all_of(check_layout, check_badges_clear)) as plays, step_fills() as fills:
         scene = render_scene(OtherGradients, spec, media)
     thin = [(step, round(fill, 3)) for step, fill in fills if fill < MIN_FILL]
     assert not thin, f"steps ending on less than {MIN_FILL:.0%} of the frame: {thin}"
@@ -95,7 +89,4 @@ def test_one_over_m_is_what_partial_and_fold_share() -> None:
 
 @pytest.mark.render
 def test_renders_at_lowest_quality(tmp_path: Path) -> None:
-    render_scene(OtherGradients, NetworkSpec(), tmp_path, dry_run=False)
-    videos = list(tmp_path.rglob("OtherGradients.mp4"))
-    assert videos
-    assert videos[0].stat().st_size > 10_000
+    render_video(OtherGradients, tmp_path)

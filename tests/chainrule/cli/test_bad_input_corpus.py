@@ -24,9 +24,7 @@ from typing import Any
 import pytest
 
 import chainrule.cli.render
-import chainrule.rendering.drawing
-import chainrule.verification
-from tests.cli_support import assert_one_line_error, invoke, snapshot
+from tests.cli_support import assert_one_line_error, forbid_work, invoke, snapshot
 
 #: The longest error line accepted (absurd values are cut, lists of allowed values are not).
 MAX_LINE = 500
@@ -240,12 +238,7 @@ def isolated(isolated_shared_cache: Path) -> Path:
 @pytest.fixture
 def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail if verifying or rendering starts."""
-
-    def forbidden(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("work started before the input was rejected")
-
-    monkeypatch.setattr(chainrule.verification, "verify_with_display", forbidden)
-    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
+    forbid_work(monkeypatch, before="the input was rejected")
 
 
 def test_the_corpus_is_large_and_covers_every_category() -> None:
