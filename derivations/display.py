@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import notation
 from .network import Network
-from .steps import MatrixDisplay
+from .steps import EntryGrid, GridCell, MatrixDisplay
 from .vocabulary import EQUALS, LPAREN, OVER_M, PLUS, RPAREN, Parts, Role, TexPart, operator
 
 LOSS = TexPart("loss", r"\mathcal{L}", "loss")
@@ -104,6 +104,16 @@ def entry_sum(index: str, upper: str, *factors: tuple[str, str, str]) -> Parts:
     ['sum_k', 'W2[ki]', 'dZ2[kj]']
     """
     return (sum_sign(f"sum_{index}", index, upper), *(general_entry(*f) for f in factors))
+
+
+def entry_grid(
+    net: Network, name: str, general: Parts, cell: Callable[[int, int], GridCell]
+) -> EntryGrid:
+    """Every entry of the matrix ``name`` as a scalar formula, row by row: ``cell(row, col)``
+    is one entry's, ``general`` the formula of any entry."""
+    rows, cols = net.shapes[name]
+    cells = tuple(cell(row, col) for row in range(rows) for col in range(cols))
+    return EntryGrid(name, matrix_label(name), cells, (rows, cols), general)
 
 
 def _indices(matrix: str) -> tuple[str, str]:

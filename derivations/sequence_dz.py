@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import sympy
 
@@ -29,6 +29,7 @@ from .display import (
     PLUS,
     RPAREN,
     entry,
+    entry_grid,
     entry_sum,
     general_entry,
     general_gprime,
@@ -60,7 +61,6 @@ from .steps import (
     Candidate,
     ChainFactor,
     ChainPath,
-    EntryGrid,
     FactorRole,
     GridCell,
     Highlight,
@@ -185,16 +185,6 @@ def concrete_step(net: Network, layer: int, target: str) -> Step:
         matrices=matrices,
         claims=concrete_claims(net, layer),
     )
-
-
-def entry_grid(
-    net: Network, name: str, general: Parts, cell: Callable[[int, int], GridCell]
-) -> EntryGrid:
-    """Every entry of the matrix ``name`` as a scalar formula, row by row: ``cell(row, col)``
-    is one entry's, ``general`` the formula of any entry."""
-    rows, cols = net.shapes[name]
-    cells = tuple(cell(row, col) for row in range(rows) for col in range(cols))
-    return EntryGrid(name, matrix_label(name), cells, (rows, cols), general)
 
 
 def expand_step(net: Network, layer: int, target: str) -> Step:
