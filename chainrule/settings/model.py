@@ -28,9 +28,10 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -135,7 +136,12 @@ class NetworkSettings(_Section):
         return NetworkSpec(layer_dims=tuple(self.layer_dims), m=self.m, activation=self.activation)
 
 
-Colour = str | None
+def _colour_or_none(value: str | None, info: ValidationInfo) -> str | None:
+    return None if value is None else check_colour(str(info.field_name), value)
+
+
+#: A colour key: checked by :func:`check_colour`; ``None`` for the scenes' default.
+Colour = Annotated[str | None, AfterValidator(_colour_or_none)]
 Size = float | None
 
 
@@ -176,29 +182,6 @@ class ThemeSettings(_Section):
         description="the smallest size text may "
         "shrink to (a compact layout is used instead of going below)",
     )
-
-    @field_validator(
-        "W",
-        "b",
-        "Z",
-        "A",
-        "dZ",
-        "dW",
-        "db",
-        "gprime",
-        "X",
-        "Y",
-        "m",
-        "text",
-        "fallback",
-        "highlight",
-        "ok",
-        "error",
-        "background",
-    )
-    @classmethod
-    def _is_colour(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else check_colour(str(info.field_name), value)
 
     def overrides(self) -> dict[str, Any]:
         """The keys set (not ``None``), for :meth:`scenes.theme.Theme.from_dict`."""

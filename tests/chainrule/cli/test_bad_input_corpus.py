@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-import chainrule.cli.render
+import chainrule.cli.folders
 from tests.cli_support import assert_one_line_error, forbid_work, invoke, snapshot
 
 #: The longest error line accepted (absurd values are cut, lists of allowed values are not).
@@ -58,7 +58,7 @@ def _fifo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder / "ro").mkdir()  # as root, permissions do not stop writing: ask access() instead
-    monkeypatch.setattr(chainrule.cli.render.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(chainrule.cli.folders.os, "access", lambda path, mode: False)
 
 
 CASES: dict[str, Case] = {
