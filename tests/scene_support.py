@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +16,7 @@ def spec_id(spec: NetworkSpec) -> str:
     return spec.describe().replace(" ", "")
 
 
-def each_spec(specs: object) -> pytest.MarkDecorator:
+def each_spec(specs: Sequence[NetworkSpec]) -> pytest.MarkDecorator:
     """Run the test once for each network of ``specs`` (as ``spec``), named by :func:`spec_id`."""
     return pytest.mark.parametrize("spec", specs, ids=spec_id)
 
