@@ -373,6 +373,18 @@ def checkout(rev: str, folder: Path) -> Path:
     return folder
 
 
+def add_scenes_option(parser: argparse.ArgumentParser) -> None:
+    """``--scenes``: which of the six scenes to render (default: all of them)."""
+    parser.add_argument(
+        "--scenes",
+        nargs="+",
+        choices=SIX,
+        default=list(SIX),
+        metavar="SCENE",
+        help=f"a subset of {', '.join(SIX)}",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -382,14 +394,7 @@ def main() -> None:
         default="h",
         help="Manim quality (default h = 1080p60; l = 480p15 for a quick run)",
     )
-    parser.add_argument(
-        "--scenes",
-        nargs="+",
-        choices=SIX,
-        default=list(SIX),
-        metavar="SCENE",
-        help=f"a subset of {', '.join(SIX)}",
-    )
+    add_scenes_option(parser)
     parser.add_argument(
         "--skip-stock",
         action="store_true",

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from render import BIN, SIX, environment, run, video_seconds
+from render import BIN, add_scenes_option, environment, run, video_seconds
 
 #: The networks the scenes issue asks about, by name: extra ``chainrule render`` options.
 NETWORKS = {
@@ -133,14 +133,7 @@ def main() -> None:
         default=list(NETWORKS),
         help="networks (default: both)",
     )
-    parser.add_argument(
-        "--scenes",
-        nargs="+",
-        choices=SIX,
-        default=list(SIX),
-        metavar="SCENE",
-        help=f"a subset of {', '.join(SIX)}",
-    )
+    add_scenes_option(parser)
     parser.add_argument("--keep", metavar="DIR", help="keep videos, caches and logs in DIR")
     args = parser.parse_args()
 

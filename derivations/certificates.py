@@ -33,13 +33,10 @@ from .claims import (
     DifferenceClaim,
     EqualityClaim,
     ShapeClaim,
-    _central_differences,
-    _free_symbols,
-    _with_bindings,
+    both_sides,
     check_claim,
-    random_point,
+    finite_differences,
 )
-from .numeric import evaluate
 
 
 @dataclass(frozen=True)
@@ -160,19 +157,7 @@ def _derivative_certificate(
     entries = len(claim.variables)
     if claim.variables.shape != claim.value.shape:
         return ClaimCertificate(claim.description, "derivative", 0, 0, None, seed, failure=failure)
-    bound = {symbol for symbol, _ in claim.bindings}
-    base = [
-        symbol
-        for symbol in _free_symbols(
-            claim.function, claim.variables, claim.value, *(e for _, e in claim.bindings)
-        )
-        if symbol not in bound
-    ]
-    point = random_point(base, seed)
-    value = np.asarray(
-        evaluate(claim.value, _with_bindings(point, claim.bindings)), dtype=float
-    ).reshape(claim.value.shape)
-    estimates = _central_differences(claim, point)
+    value, estimates = finite_differences(claim, seed)
     error = float(np.max(np.abs(estimates - value))) if entries else 0.0
     return ClaimCertificate(
         claim.description,
@@ -188,14 +173,12 @@ def _derivative_certificate(
 
 def _equality_certificate(claim: EqualityClaim, seed: int, failure: str | None) -> ClaimCertificate:
     entries = len(claim.lhs)
-    symbols = _free_symbols(claim.lhs, claim.rhs)
-    if not symbols or claim.lhs.shape != claim.rhs.shape:
+    sides = both_sides(claim, seed) if claim.lhs.shape == claim.rhs.shape else None
+    if sides is None:
         return ClaimCertificate(
             claim.description, "equality", entries, 0, None, None, failure=failure
         )
-    point = random_point(symbols, seed)
-    left = np.asarray(evaluate(claim.lhs, point), dtype=float).reshape(claim.lhs.shape)
-    right = np.asarray(evaluate(claim.rhs, point), dtype=float).reshape(claim.rhs.shape)
+    left, right = sides
     error = float(np.max(np.abs(left - right)))
     return ClaimCertificate(claim.description, "equality", entries, 1, error, seed, failure=failure)
 

@@ -230,7 +230,10 @@ def random_point(symbols: list[sympy.Symbol], seed: int) -> dict[sympy.Symbol, f
     return point
 
 
-def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
+def finite_differences(claim: DerivativeClaim, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The numeric check of ``claim`` at its random point (``seed``; the bound symbols are
+    computed from the free ones): the claimed value and the central finite differences, both
+    in the variables' shape."""
     bound = {symbol for symbol, _ in claim.bindings}
     base = [
         symbol
@@ -241,7 +244,11 @@ def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
     ]
     point = random_point(base, seed)
     value = evaluate(claim.value, _with_bindings(point, claim.bindings)).reshape(claim.value.shape)
-    estimates = _central_differences(claim, point)
+    return value, _central_differences(claim, point)
+
+
+def _numeric_derivative(claim: DerivativeClaim, seed: int) -> str | None:
+    value, estimates = finite_differences(claim, seed)
     for (r, c), estimate in np.ndenumerate(estimates):
         if not np.isclose(estimate, value[r, c], rtol=NUMERIC_RTOL, atol=NUMERIC_ATOL):
             return (
@@ -279,13 +286,23 @@ def _central_differences(claim: DerivativeClaim, point: dict[sympy.Symbol, float
     return estimates
 
 
-def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:
+def both_sides(claim: EqualityClaim, seed: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both sides of ``claim`` at its random point (``seed``), each in its shape; ``None``
+    when they have no free symbol (there is nothing to evaluate at a point)."""
     symbols = _free_symbols(claim.lhs, claim.rhs)
     if not symbols:
         return None
     point = random_point(symbols, seed)
     left = evaluate(claim.lhs, point).reshape(claim.lhs.shape)
     right = evaluate(claim.rhs, point).reshape(claim.rhs.shape)
+    return left, right
+
+
+def _numeric_equality(claim: EqualityClaim, seed: int) -> str | None:
+    sides = both_sides(claim, seed)
+    if sides is None:
+        return None
+    left, right = sides
     mismatch = ~np.isclose(left, right, rtol=1e-9, atol=1e-12)
     if mismatch.any():
         r, c = np.argwhere(mismatch)[0]

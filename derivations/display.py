@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import notation
 from .network import Network
-from .steps import MatrixDisplay
+from .steps import EntryGrid, GridCell, MatrixDisplay
 from .vocabulary import EQUALS, LPAREN, OVER_M, PLUS, RPAREN, Parts, Role, TexPart, operator
 
 LOSS = TexPart("loss", r"\mathcal{L}", "loss")
@@ -94,6 +94,26 @@ def general_gprime(layer: int) -> TexPart:
 def sum_sign(name: str, index: str, upper: str) -> TexPart:
     """``Σ_{index=1}^{upper}`` as a part with the role :attr:`Role.SUM`."""
     return operator(name, rf"\sum_{{{index}=1}}^{{{upper}}}", Role.SUM)
+
+
+def entry_sum(index: str, upper: str, *factors: tuple[str, str, str]) -> Parts:
+    """``Σ_{index=1}^{upper}`` of a product of general entries, each ``(matrix, row, col)``:
+    one entry of a matrix product written as a sum.
+
+    >>> [p.name for p in entry_sum("k", "n^{[2]}", ("W2", "k", "i"), ("dZ2", "k", "j"))]
+    ['sum_k', 'W2[ki]', 'dZ2[kj]']
+    """
+    return (sum_sign(f"sum_{index}", index, upper), *(general_entry(*f) for f in factors))
+
+
+def entry_grid(
+    net: Network, name: str, general: Parts, cell: Callable[[int, int], GridCell]
+) -> EntryGrid:
+    """Every entry of the matrix ``name`` as a scalar formula, row by row: ``cell(row, col)``
+    is one entry's, ``general`` the formula of any entry."""
+    rows, cols = net.shapes[name]
+    cells = tuple(cell(row, col) for row in range(rows) for col in range(cols))
+    return EntryGrid(name, matrix_label(name), cells, (rows, cols), general)
 
 
 def _indices(matrix: str) -> tuple[str, str]:

@@ -45,48 +45,44 @@ class GPrime:
 
 
 @dataclass(frozen=True)
-class Transpose:
+class Unary:
+    """A function of one sub-formula, ``arg``: :class:`Transpose`, :class:`OverM` and
+    :class:`SumColumns`."""
+
+    arg: Node
+
+
+@dataclass(frozen=True)
+class Binary:
+    """An operation on two sub-formulas, ``left`` and ``right``: :class:`MatMul`,
+    :class:`Hadamard` and :class:`Sub`."""
+
+    left: Node
+    right: Node
+
+
+class Transpose(Unary):
     """``x.T``."""
 
-    arg: Node
 
-
-@dataclass(frozen=True)
-class MatMul:
-    """``left @ right``, the matrix product."""
-
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class Hadamard:
-    """``left * right``, the element-wise product."""
-
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class Sub:
-    """``left - right``."""
-
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class OverM:
+class OverM(Unary):
     """``1/m * arg``: the average over the ``m`` examples."""
 
-    arg: Node
 
-
-@dataclass(frozen=True)
-class SumColumns:
+class SumColumns(Unary):
     """``sum(arg, axis=1)``: add the columns (the examples), keeping a column vector."""
 
-    arg: Node
+
+class MatMul(Binary):
+    """``left @ right``, the matrix product."""
+
+
+class Hadamard(Binary):
+    """``left * right``, the element-wise product."""
+
+
+class Sub(Binary):
+    """``left - right``."""
 
 
 Node = Ref | GPrime | Transpose | MatMul | Hadamard | Sub | OverM | SumColumns
@@ -235,9 +231,9 @@ def names_in(node: Node) -> set[str]:
 
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-formulas of ``node`` (none for a name or ``gprime(Zl)``)."""
-    if isinstance(node, (Transpose, OverM, SumColumns)):
+    if isinstance(node, Unary):
         return (node.arg,)
-    if isinstance(node, (MatMul, Hadamard, Sub)):
+    if isinstance(node, Binary):
         return (node.left, node.right)
     return ()
 

@@ -29,6 +29,8 @@ from .display import (
     PLUS,
     RPAREN,
     entry,
+    entry_grid,
+    entry_sum,
     general_entry,
     general_gprime,
     gprime_display,
@@ -37,7 +39,6 @@ from .display import (
     matrix_display,
     matrix_label,
     partial,
-    sum_sign,
 )
 from .formula import (
     GPrime,
@@ -60,7 +61,6 @@ from .steps import (
     Candidate,
     ChainFactor,
     ChainPath,
-    EntryGrid,
     FactorRole,
     GridCell,
     Highlight,
@@ -190,35 +190,25 @@ def concrete_step(net: Network, layer: int, target: str) -> Step:
 def expand_step(net: Network, layer: int, target: str) -> Step:
     """3. ``z[l+1]_kj = Σ_i w_ki a_ij + b_k`` for every entry of ``Z[l+1]``."""
     nxt = layer + 1
-    rows, cols = net.shapes[f"Z{nxt}"]
     inner = net.spec.size(layer)
-    cells = []
-    for k in range(rows):
-        for j in range(cols):
-            terms = [(entry(f"W{nxt}", k, i), entry(f"A{layer}", i, j)) for i in range(inner)]
-            parts = (entry(f"Z{nxt}", k, j), EQUALS, *joined(terms), PLUS, entry(f"b{nxt}", k, 0))
-            cells.append(
-                GridCell(
-                    k,
-                    j,
-                    parts,
-                    (
-                        Highlight(f"W{nxt}", row=k),
-                        Highlight(f"A{layer}", col=j),
-                        Highlight(f"b{nxt}", row=k),
-                    ),
-                )
-            )
+
+    def cell(k: int, j: int) -> GridCell:
+        terms = [(entry(f"W{nxt}", k, i), entry(f"A{layer}", i, j)) for i in range(inner)]
+        parts = (entry(f"Z{nxt}", k, j), EQUALS, *joined(terms), PLUS, entry(f"b{nxt}", k, 0))
+        sources = (
+            Highlight(f"W{nxt}", row=k),
+            Highlight(f"A{layer}", col=j),
+            Highlight(f"b{nxt}", row=k),
+        )
+        return GridCell(k, j, parts, sources)
+
     general = (
         general_entry(f"Z{nxt}", "k", "j"),
         EQUALS,
-        sum_sign("sum_i", "i", notation.size_tex(layer)),
-        general_entry(f"W{nxt}", "k", "i"),
-        general_entry(f"A{layer}", "i", "j"),
+        *entry_sum("i", notation.size_tex(layer), (f"W{nxt}", "k", "i"), (f"A{layer}", "i", "j")),
         PLUS,
         general_entry(f"b{nxt}", "k", ""),
     )
-    grid = EntryGrid(f"Z{nxt}", matrix_label(f"Z{nxt}"), tuple(cells), (rows, cols), general)
     return Step(
         StepId(target, StepKind.EXPAND),
         Stage.EXPAND,
@@ -227,7 +217,7 @@ def expand_step(net: Network, layer: int, target: str) -> Step:
         "plus the bias. That is a plain sum of products of scalars, and ordinary "
         "calculus can handle it.",
         equation=general,
-        grid=grid,
+        grid=entry_grid(net, f"Z{nxt}", general, cell),
         claims=(_expansion_claim(net, nxt),),
     )
 
@@ -246,26 +236,20 @@ def activate_claims(net: Network, layer: int) -> tuple[Claim, ...]:
 
 def activate_step(net: Network, layer: int, target: str) -> Step:
     """3b. ``a[l]_ij = g(z[l]_ij)``: the activation acts entry by entry."""
-    rows, cols = net.shapes[f"Z{layer}"]
     g_tex = f"g^{{[{layer}]}}"
-    cells = tuple(
-        GridCell(
-            i,
-            j,
-            (
-                entry(f"A{layer}", i, j),
-                EQUALS,
-                TexPart(
-                    f"g{layer}_{i + 1}{j + 1}",
-                    rf"{g_tex}({entry(f'Z{layer}', i, j).tex})",
-                    f"g{layer}",
-                ),
+
+    def cell(i: int, j: int) -> GridCell:
+        parts = (
+            entry(f"A{layer}", i, j),
+            EQUALS,
+            TexPart(
+                f"g{layer}_{i + 1}{j + 1}",
+                rf"{g_tex}({entry(f'Z{layer}', i, j).tex})",
+                f"g{layer}",
             ),
-            (Highlight(f"Z{layer}", row=i, col=j),),
         )
-        for i in range(rows)
-        for j in range(cols)
-    )
+        return GridCell(i, j, parts, (Highlight(f"Z{layer}", row=i, col=j),))
+
     general = (
         general_entry(f"A{layer}", "i", "j"),
         EQUALS,
@@ -282,7 +266,7 @@ def activate_step(net: Network, layer: int, target: str) -> Step:
         f"A[{layer}] = g(Z[{layer}]) applies g to each entry on its own. So a[{layer}]_ij "
         f"depends on z[{layer}]_ij and on nothing else.",
         equation=general,
-        grid=EntryGrid(f"A{layer}", matrix_label(f"A{layer}"), cells, (rows, cols), general),
+        grid=entry_grid(net, f"A{layer}", general, cell),
         claims=activate_claims(net, layer),
     )
 
@@ -294,30 +278,21 @@ def _chain_paths(net: Network, layer: int, i: int, j: int) -> tuple[ChainPath, .
     for k in range(net.spec.size(nxt)):
         z_next = entry(f"Z{nxt}", k, j)
         factors = (
-            ChainFactor(
-                FactorRole.UPSTREAM,
-                partial(LOSS.tex, z_next, f"dZ{nxt}"),
-                entry(f"dZ{nxt}", k, j),
-                LOSS,
-                z_next,
-            ),
-            ChainFactor(
-                FactorRole.WEIGHT,
-                partial(z_next.tex, a_here, f"W{nxt}", prefix=z_next.name),
-                entry(f"W{nxt}", k, i),
-                z_next,
-                a_here,
-            ),
-            ChainFactor(
-                FactorRole.LOCAL,
-                partial(a_here.tex, z_here, f"gprime{layer}", prefix=a_here.name),
-                gprime_entry(layer, i, j),
-                a_here,
-                z_here,
-            ),
+            _chain_factor(FactorRole.UPSTREAM, LOSS, z_next, entry(f"dZ{nxt}", k, j), "d"),
+            _chain_factor(FactorRole.WEIGHT, z_next, a_here, entry(f"W{nxt}", k, i)),
+            _chain_factor(FactorRole.LOCAL, a_here, z_here, gprime_entry(layer, i, j)),
         )
         paths.append(ChainPath(z_next, factors))
     return tuple(paths)
+
+
+def _chain_factor(
+    role: FactorRole, of: TexPart, wrt: TexPart, value: TexPart, prefix: str | None = None
+) -> ChainFactor:
+    """``∂ of / ∂ wrt``, coloured like ``value`` (the entry it stands for); its part is named
+    ``<prefix>/<wrt>``, the prefix being ``of``'s name unless given."""
+    generic = partial(of.tex, wrt, value.symbol, prefix=of.name if prefix is None else prefix)
+    return ChainFactor(role, generic, value, of, wrt)
 
 
 def _partial_truth(net: Network, layer: int, i: int, j: int) -> sympy.Expr:
@@ -445,6 +420,13 @@ def gprime_step(net: Network, layer: int, target: str) -> Step:
     )
 
 
+def _backward_sum(layer: int) -> Parts:
+    """``Σ_k w[l+1]_ki dz[l+1]_kj``: what reaches ``a[l]_ij`` from above, entry ``(i, j)`` of
+    ``W[l+1]ᵀ dZ[l+1]`` written as a sum."""
+    nxt = layer + 1
+    return entry_sum("k", notation.size_tex(nxt), (f"W{nxt}", "k", "i"), (f"dZ{nxt}", "k", "j"))
+
+
 def all_entries_claims(net: Network, layer: int, target: str) -> tuple[Claim, ...]:
     """Every entry of ``dZ[l]`` by the same chain rule is sympy's derivative."""
     rows, cols = net.shapes[f"Z{layer}"]
@@ -464,29 +446,24 @@ def all_entries_claims(net: Network, layer: int, target: str) -> tuple[Claim, ..
 def all_entries_step(net: Network, layer: int, target: str) -> Step:
     """5. Every entry, each product reordered as ``w_ki · dz_kj · g'(z_ij)``."""
     nxt = layer + 1
-    rows, cols = net.shapes[f"Z{layer}"]
     inner = net.spec.size(nxt)
-    cells = []
-    for i in range(rows):
-        for j in range(cols):
-            terms = [
-                (entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j), gprime_entry(layer, i, j))
-                for k in range(inner)
-            ]
-            cells.append(
-                GridCell(
-                    i,
-                    j,
-                    (entry(f"dZ{layer}", i, j), EQUALS, *joined(terms)),
-                    (Highlight(f"W{nxt}", col=i), Highlight(f"dZ{nxt}", col=j)),
-                )
-            )
+
+    def cell(i: int, j: int) -> GridCell:
+        terms = [
+            (entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j), gprime_entry(layer, i, j))
+            for k in range(inner)
+        ]
+        return GridCell(
+            i,
+            j,
+            (entry(f"dZ{layer}", i, j), EQUALS, *joined(terms)),
+            (Highlight(f"W{nxt}", col=i), Highlight(f"dZ{nxt}", col=j)),
+        )
+
     general = (
         general_entry(f"dZ{layer}", "i", "j"),
         EQUALS,
-        sum_sign("sum_k", "k", notation.size_tex(nxt)),
-        general_entry(f"W{nxt}", "k", "i"),
-        general_entry(f"dZ{nxt}", "k", "j"),
+        *_backward_sum(layer),
         general_gprime(layer),
     )
     return Step(
@@ -496,9 +473,7 @@ def all_entries_step(net: Network, layer: int, target: str) -> Step:
         "Repeat for every entry. Scalars commute, so write each product as weight, then "
         "upstream gradient, then g'. The matrices will need that order.",
         equation=general,
-        grid=EntryGrid(
-            f"dZ{layer}", matrix_label(f"dZ{layer}"), tuple(cells), (rows, cols), general
-        ),
+        grid=entry_grid(net, f"dZ{layer}", general, cell),
         claims=all_entries_claims(net, layer, target),
     )
 
@@ -545,33 +520,25 @@ def fold_factor_claims(net: Network, layer: int) -> tuple[Claim, ...]:
 def fold_factor_step(net: Network, layer: int, target: str) -> Step:
     """6a. The shared factor ``g'(z_ij)`` comes out of each entry's sum."""
     nxt = layer + 1
-    rows, cols = net.shapes[f"Z{layer}"]
     inner = net.spec.size(nxt)
-    cells = []
-    for i in range(rows):
-        for j in range(cols):
-            terms = [(entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j)) for k in range(inner)]
-            cells.append(
-                GridCell(
-                    i,
-                    j,
-                    (
-                        entry(f"dZ{layer}", i, j),
-                        EQUALS,
-                        LPAREN,
-                        *joined(terms),
-                        RPAREN,
-                        gprime_entry(layer, i, j),
-                    ),
-                )
-            )
+
+    def cell(i: int, j: int) -> GridCell:
+        terms = [(entry(f"W{nxt}", k, i), entry(f"dZ{nxt}", k, j)) for k in range(inner)]
+        parts = (
+            entry(f"dZ{layer}", i, j),
+            EQUALS,
+            LPAREN,
+            *joined(terms),
+            RPAREN,
+            gprime_entry(layer, i, j),
+        )
+        return GridCell(i, j, parts)
+
     general = (
         general_entry(f"dZ{layer}", "i", "j"),
         EQUALS,
         operator("lparen", r"\Big(", Role.OPEN),
-        sum_sign("sum_k", "k", notation.size_tex(nxt)),
-        general_entry(f"W{nxt}", "k", "i"),
-        general_entry(f"dZ{nxt}", "k", "j"),
+        *_backward_sum(layer),
         operator("rparen", r"\Big)", Role.CLOSE),
         general_gprime(layer),
     )
@@ -583,9 +550,7 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
         "is a sum of weights times upstream gradients, and g' multiplies it entry by "
         "entry.",
         equation=general,
-        grid=EntryGrid(
-            f"dZ{layer}", matrix_label(f"dZ{layer}"), tuple(cells), (rows, cols), general
-        ),
+        grid=entry_grid(net, f"dZ{layer}", general, cell),
         claims=fold_factor_claims(net, layer),
     )
 
@@ -611,9 +576,7 @@ def transpose_step(net: Network, layer: int, target: str) -> Step:
         for i in range(net.shapes[f"W{nxt}"][1])
     )
     equation = (
-        sum_sign("sum_k", "k", notation.size_tex(nxt)),
-        general_entry(f"W{nxt}", "k", "i"),
-        general_entry(f"dZ{nxt}", "k", "j"),
+        *_backward_sum(layer),
         EQUALS,
         LPAREN,
         matrix_label(f"W{nxt}", transposed=True),

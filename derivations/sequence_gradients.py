@@ -22,18 +22,18 @@ from .display import (
     LOSS,
     LPAREN,
     OVER_M,
+    entry_sum,
     general_entry,
     matrix_display,
     matrix_label,
     partial,
-    sum_sign,
 )
 from .formula import Node, to_parts
 from .formulas import composite, fold_claims
 from .functions import bce, sigma
 from .network import Network
 from .sequence_dz import badges_for
-from .steps import Highlight, Stage, Step
+from .steps import Highlight, MatrixDisplay, Stage, Step
 from .vocabulary import HADAMARD, Parts, Role, StepId, StepKind, TexPart, operator
 
 #: The pieces of a scalar formula that are operators, by their TeX.
@@ -246,6 +246,33 @@ def _cancelling(letters: ScalarLetters, index: int) -> tuple[tuple[str, ...], ..
     return tuple(groups)
 
 
+def matrix_fold_step(
+    net: Network,
+    target: str,
+    node: Node,
+    title: str,
+    narration: str,
+    *,
+    lines: tuple[Parts, ...] = (),
+    matrices: tuple[MatrixDisplay, ...] = (),
+    highlights: tuple[tuple[Highlight, Highlight], ...] = (),
+) -> Step:
+    """The fold of ``target``: ``target = node`` with a shape badge under every factor,
+    checked by the fold claims (:func:`~derivations.formulas.fold_claims`)."""
+    return Step(
+        StepId(target, StepKind.FOLD),
+        Stage.FOLD,
+        title,
+        narration,
+        equation=(matrix_label(target), EQUALS, *to_parts(node)),
+        lines=lines,
+        matrices=matrices,
+        highlights=highlights,
+        badges=badges_for(net, target, node),
+        claims=fold_claims(net, target, node),
+    )
+
+
 def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     """``dZ[L]``: the loss, the chain rule through the sigmoid, the fractions cancelling line
     by line, and the fold to ``A[L] − Y`` (with no ``1/m``)."""
@@ -330,18 +357,16 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
         for j in range(net.spec.m)
         for name in shown[1:]
     )
-    third = Step(
-        StepId(target, StepKind.FOLD),
-        Stage.FOLD,
+    third = matrix_fold_step(
+        net,
+        target,
+        node,
         f"dZ[{last}] for all examples at once",
         f"Each entry needs only its own a and y, so dZ[{last}] = A[{last}] − Y. "
         f"There is no 1/m in dZ[{last}]: it is ∂ℒ/∂Z[{last}], of the sum ℒ, not of J.",
-        equation=(matrix_label(target), EQUALS, *to_parts(node)),
         lines=(no_mean,),
         matrices=tuple(matrix_display(net, name) for name in shown),
         highlights=columns,
-        badges=badges_for(net, target, node),
-        claims=fold_claims(net, target, node),
     )
     return first, second, cancel, third
 
@@ -413,15 +438,17 @@ def _cost_line() -> Parts:
     return (COST, EQUALS, OVER_M, LOSS)
 
 
+def _weight_sum(layer: int) -> Parts:
+    """``Σ_j dz[l]_kj a[l-1]_ij``: entry ``(k, i)`` of ``dZ[l] A[l-1]ᵀ`` written as a sum."""
+    return entry_sum("j", "m", (f"dZ{layer}", "k", "j"), (_previous(layer), "i", "j"))
+
+
 def _general_weight(layer: int) -> Parts:
-    previous = _previous(layer)
     return (
         partial("J", general_entry(f"W{layer}", "k", "i"), f"dW{layer}"),
         EQUALS,
         OVER_M,
-        sum_sign("sum_j", "j", "m"),
-        general_entry(f"dZ{layer}", "k", "j"),
-        general_entry(previous, "i", "j"),
+        *_weight_sum(layer),
     )
 
 
@@ -430,8 +457,6 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
     ``J = ℒ/m``), why ``A[l-1]ᵀ`` sits on the right, the fold; for the layers below, one step:
     the same pattern with their own input (``A[0] = X``)."""
     target, previous = f"dW{layer}", _previous(layer)
-    fold_equation = (matrix_label(target), EQUALS, *to_parts(node))
-    fold_claim = fold_claims(net, target, node)
     if layer < net.spec.num_layers:
         # A[0] in the activations' colour: the input is layer 0's activation
         input_line = (
@@ -441,16 +466,14 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         )
         said = "A[0] = X" if layer == 1 else f"its input A[{layer - 1}]"
         return (
-            Step(
-                StepId(target, StepKind.FOLD),
-                Stage.FOLD,
+            matrix_fold_step(
+                net,
+                target,
+                node,
                 f"Layer {layer}: the same pattern",
                 f"Layer {layer} is the same pattern, with {said}. Its dW[{layer}] is "
                 f"(1/m) dZ[{layer}] {_screen(previous)}ᵀ.",
-                equation=fold_equation,
                 lines=(input_line,),
-                badges=badges_for(net, target, node),
-                claims=fold_claim,
             ),
         )
     k, i = weight_entry(net, layer)
@@ -478,9 +501,7 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         for r in range(net.shapes[previous][0])
     )
     product = (
-        sum_sign("sum_j", "j", "m"),
-        general_entry(f"dZ{layer}", "k", "j"),
-        general_entry(previous, "i", "j"),
+        *_weight_sum(layer),
         EQUALS,
         LPAREN,
         matrix_label(f"dZ{layer}"),
@@ -500,15 +521,13 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         picked=(k, i),
         claims=weight_transpose_claims(net, layer),
     )
-    fold = Step(
-        StepId(target, StepKind.FOLD),
-        Stage.FOLD,
+    fold = matrix_fold_step(
+        net,
+        target,
+        node,
         f"dW[{layer}] as a matrix product",
         f"Every k and i at once: dW[{layer}] = (1/m) {ours} {theirs}ᵀ. "
         f"Its shape is the shape of W[{layer}].",
-        equation=fold_equation,
-        badges=badges_for(net, target, node),
-        claims=fold_claim,
     )
     return first, second, fold
 
@@ -536,18 +555,14 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
     """``db[l] = (1/m) Σ_columns dZ[l]``: the general entry (row sums of ``dZ[l]``) and the
     fold for the output layer; the fold alone below it."""
     target = f"db{layer}"
-    fold_equation = (matrix_label(target), EQUALS, *to_parts(node))
-    badges = badges_for(net, target, node)
     if layer < net.spec.num_layers:
         return (
-            Step(
-                StepId(target, StepKind.FOLD),
-                Stage.FOLD,
+            matrix_fold_step(
+                net,
+                target,
+                node,
                 f"db[{layer}]: row sums again",
                 f"And db[{layer}] is again the row sums of dZ[{layer}], over m.",
-                equation=fold_equation,
-                badges=badges,
-                claims=fold_claims(net, target, node),
             ),
         )
     k = 0
@@ -555,8 +570,7 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         partial("J", general_entry(f"b{layer}", "k", ""), target),
         EQUALS,
         OVER_M,
-        sum_sign("sum_j", "j", "m"),
-        general_entry(f"dZ{layer}", "k", "j"),
+        *entry_sum("j", "m", (f"dZ{layer}", "k", "j")),
     )
     row = ((Highlight(f"dZ{layer}", row=k), Highlight(target, row=k)),)
     first = Step(
@@ -572,31 +586,26 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         picked=(k, 0),
         claims=bias_partial_claims(net, layer),
     )
-    fold = Step(
-        StepId(target, StepKind.FOLD),
-        Stage.FOLD,
+    fold = matrix_fold_step(
+        net,
+        target,
+        node,
         f"db[{layer}]: sum across the examples",
         f"For all rows at once: the row sums of dZ[{layer}], over m. "
         f"The result is a column, the shape of b[{layer}].",
-        equation=fold_equation,
-        badges=badges,
-        claims=fold_claims(net, target, node),
     )
     return first, fold
 
 
 def hidden_fold_step(net: Network, layer: int, node: Node) -> Step:
     """``dZ[l]`` for a hidden layer other than the detailed one: the same fold, checked again."""
-    target = f"dZ{layer}"
-    return Step(
-        StepId(target, StepKind.FOLD),
-        Stage.FOLD,
+    return matrix_fold_step(
+        net,
+        f"dZ{layer}",
+        node,
         f"dZ[{layer}] by the same argument",
         f"Layer {layer} sits between layers {layer - 1} and {layer + 1} exactly as layer 1 "
         "sat below layer 2, so the same expansion gives the same form.",
-        equation=(matrix_label(target), EQUALS, *to_parts(node)),
-        badges=badges_for(net, target, node),
-        claims=fold_claims(net, target, node),
     )
 
 

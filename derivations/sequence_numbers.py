@@ -440,6 +440,15 @@ def _no_transpose_text() -> str:
     return "W2 @ dZ2 * gprime(Z1)"
 
 
+def _no_transpose_entry(i: int, j: int) -> Parts:
+    """``(W[2] dZ[2] ∗ g'(Z[1]))_ij``: the entry the transpose-free formula would give."""
+    return (
+        operator("lparen", "(", Role.OPEN),
+        *to_parts(parse(_no_transpose_text())),
+        operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE),
+    )
+
+
 def numbers_no_transpose_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
     """Without the transpose: no product (a shapeless formula), the same number (``W[2]``
     1×1), or another number, the one shown."""
@@ -657,11 +666,7 @@ def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
     title = "Without the transpose, in numbers"
     if isinstance(claims[0], ShapeClaim):
         return _no_product_step(net, data, claims)
-    wrong_lhs = (
-        operator("lparen", "(", Role.OPEN),
-        *to_parts(parse(_no_transpose_text())),
-        operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE),
-    )
+    wrong_lhs = _no_transpose_entry(i, j)
     wrong = data.wrong if data.wrong is not None else data.result
     symbolic = (*wrong_lhs, EQUALS, *joined(_symbol_factors(data, transposed=False)))
     equation = (
@@ -711,11 +716,7 @@ def _no_product_step(net: Network, data: NumberData, claims: tuple[Claim, ...]) 
         ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
         ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False),
     )
-    wrong_lhs = (
-        operator("lparen", "(", Role.OPEN),
-        *to_parts(parse(_no_transpose_text())),
-        operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE),
-    )
+    wrong_lhs = _no_transpose_entry(i, j)
     no_value = (*wrong_lhs, TexPart("no_value", r"\text{: no value}"))
     right = (
         partial(LOSS.tex, entry("Z1", i, j), "dZ1"),

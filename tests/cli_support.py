@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
+import pytest
 from click.testing import CliRunner, Result
 
 from chainrule.cli.app import cli
@@ -26,6 +29,42 @@ def assert_one_line_error(result: Result, exit_code: int, *fragments: str) -> st
     for fragment in fragments:
         assert fragment in line, (fragment, line)
     return line
+
+
+def forbid(
+    monkeypatch: pytest.MonkeyPatch, *places: tuple[object, str], why: str | None = None
+) -> list[tuple[Any, ...]]:
+    """Replace every ``(module, name)`` of ``places`` by a function that records its call (the
+    positional arguments) in the list returned and fails the test with ``why`` (by default
+    "<name> was called"): for tests that must stop before that work starts."""
+    calls: list[tuple[Any, ...]] = []
+
+    def forbidden(name: str) -> Callable[..., NoReturn]:
+        def call(*args: Any, **kwargs: Any) -> NoReturn:
+            calls.append(args)
+            raise AssertionError(why or f"{name} was called")
+
+        return call
+
+    for module, name in places:
+        monkeypatch.setattr(module, name, forbidden(name))
+    return calls
+
+
+def forbid_work(
+    monkeypatch: pytest.MonkeyPatch, derivation_step: str = "verify_with_display", *, before: str
+) -> list[tuple[Any, ...]]:
+    """Fail the test if the derivation's ``derivation_step`` (of :mod:`chainrule.verification`)
+    or the drawing of a unit starts: the command must stop ``before`` that (see :func:`forbid`)."""
+    import chainrule.rendering.drawing
+    import chainrule.verification
+
+    return forbid(
+        monkeypatch,
+        (chainrule.verification, derivation_step),
+        (chainrule.rendering.drawing, "draw_unit"),
+        why=f"work started before {before}",
+    )
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from derivations.spec import NetworkSpec
+
+
+def spec_id(spec: NetworkSpec) -> str:
+    """A network as a test id: its description without spaces."""
+    return spec.describe().replace(" ", "")
+
+
+def each_spec(specs: Sequence[NetworkSpec]) -> pytest.MarkDecorator:
+    """Run the test once for each network of ``specs`` (as ``spec``), named by :func:`spec_id`."""
+    return pytest.mark.parametrize("spec", specs, ids=spec_id)
+
+
+def all_of(*checks: Callable[[object], None]) -> Callable[[object], None]:
+    """One check for :func:`checked_plays` that runs ``checks`` in turn."""
+
+    def check(scene: object) -> None:
+        for each in checks:
+            each(scene)
+
+    return check
 
 
 @contextmanager
@@ -54,4 +76,14 @@ def render_scene(
     with tempconfig(config):
         scene = subclass()
         scene.render()
+    return scene
+
+
+def render_video(scene_class: type, media: Path) -> object:
+    """``scene_class`` rendered for real for the default network at the lowest quality into
+    ``media``, which must then hold its video of more than 10 kB; returns the scene."""
+    scene = render_scene(scene_class, NetworkSpec(), media, dry_run=False)
+    videos = list(media.rglob(f"{scene_class.__name__}.mp4"))
+    assert videos
+    assert videos[0].stat().st_size > 10_000
     return scene

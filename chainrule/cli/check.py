@@ -9,9 +9,9 @@ from chainrule.cli.options import (
     debug_option,
     load_settings,
     network_options,
-    network_overrides,
 )
 from chainrule.errors import VerificationFailed
+from chainrule.settings.model import Overrides
 from chainrule.verification import PASS, build_derivation, judge_candidate, verify_with_display
 
 
@@ -34,9 +34,7 @@ from chainrule.verification import PASS, build_derivation, judge_candidate, veri
 @config_option
 @debug_option
 def check(
-    activation: str | None,
-    dims: tuple[int, ...] | None,
-    m: int | None,
+    network: Overrides,
     candidate: str | None,
     target: str,
     config_path: str | None,
@@ -52,7 +50,7 @@ def check(
       chainrule check --candidate 'W2 @ dZ2 * gprime(Z1)'
     """
 
-    settings = load_settings(config_path, network_overrides(activation, dims, m))
+    settings = load_settings(config_path, network)
     spec = settings.network.spec()
     derivation = build_derivation(spec)
     verdict = None

@@ -10,22 +10,23 @@ anything is written; each file is written through a temporary file and a rename.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
+from chainrule.cli.folders import chosen_cache_folder
 from chainrule.cli.options import (
+    ResolutionType,
     config_option,
     debug_option,
-    load_settings,
     network_options,
-    network_overrides,
+    output_dir_option,
+    settings_and_output,
 )
-from chainrule.cli.render import ResolutionType, check_output_dir, chosen_cache_folder
 from chainrule.cli.scene_choice import asked_scenes
 from chainrule.publishing.katex import node_program
 from chainrule.publishing.media import Context, Output, medium
 from chainrule.publishing.web_assets import package_dir
+from chainrule.settings.model import Overrides
 from chainrule.settings.scene_settings import scene_settings
 from chainrule.system import require_graphics, require_tex
 from chainrule.verification import build_derivation
@@ -41,13 +42,7 @@ from chainrule.verification import build_derivation
     show_default=True,
     help="pdf (through LaTeX) or html (one offline file).",
 )
-@click.option(
-    "--output",
-    "-o",
-    "output_dir",
-    metavar="DIR",
-    help="Output folder [config: output.directory; default media].",
-)
+@output_dir_option()
 @click.option(
     "--resolution",
     type=ResolutionType(),
@@ -77,9 +72,7 @@ def handout(
     resolution: tuple[int, int] | None,
     no_frames: bool,
     cache_dir: str | None,
-    activation: str | None,
-    dims: tuple[int, ...] | None,
-    m: int | None,
+    network: Overrides,
     config_path: str | None,
 ) -> None:
     """Write a handout of SCENEs (default: the whole Lecture): every step with its title,
@@ -92,11 +85,7 @@ def handout(
       chainrule handout --no-frames -o notes     without rendering the key frames
     """
 
-    overrides = network_overrides(activation, dims, m)
-    overrides["output.directory"] = (output_dir, "--output")
-    settings = load_settings(config_path, overrides)
-    source = "option --output" if output_dir is not None else "[output] directory"
-    out = check_output_dir(Path(settings.output.directory), source)
+    settings, out = settings_and_output(config_path, network, output_dir)
     cache = None if no_frames else chosen_cache_folder(cache_dir)
 
     require_graphics()

@@ -10,10 +10,10 @@ from chainrule.cli.options import (
     debug_option,
     load_settings,
     network_options,
-    network_overrides,
 )
 from chainrule.errors import RenderFailed
 from chainrule.publishing.chapters import timestamp
+from chainrule.settings.model import Overrides
 from chainrule.settings.scene_settings import scene_settings
 from chainrule.system import require_graphics
 from chainrule.verification import build_derivation
@@ -23,15 +23,13 @@ from chainrule.verification import build_derivation
 @network_options
 @config_option
 @debug_option
-def list_scenes(
-    activation: str | None, dims: tuple[int, ...] | None, m: int | None, config_path: str | None
-) -> None:
+def list_scenes(network: Overrides, config_path: str | None) -> None:
     """List the scenes: name, estimated duration (≈ narration reading time), what it shows.
 
     Durations follow the network and the pacing of the config.
     """
 
-    settings = load_settings(config_path, network_overrides(activation, dims, m))
+    settings = load_settings(config_path, network)
     require_graphics()  # Manim (the scenes, their pacing) cannot be imported without them
     pacing = scene_settings(settings).pacing
     catalog = discover()

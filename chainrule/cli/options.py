@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
+from chainrule.cli.folders import check_output_dir
 from chainrule.settings.colour_vision import theme_warnings
-from chainrule.settings.model import DEFAULT_CONFIG_NAME, FORMATS, QUALITIES, Settings
+from chainrule.settings.model import DEFAULT_CONFIG_NAME, FORMATS, QUALITIES, Overrides, Settings
 from derivations.activations import ACTIVATIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,6 +50,32 @@ class DimsType(click.ParamType):  # type: ignore[type-arg]
             )
 
 
+# click>=8.1 is supported and ParamType takes type arguments only from click 8.4 on
+class ResolutionType(click.ParamType):  # type: ignore[type-arg]
+    """``WxH`` with even sides from 16 to 3840 (16:9 keeps the layout as designed)."""
+
+    name = "WxH"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        text = str(value).lower()
+        try:
+            width, height = (int(part) for part in text.split("x"))
+        except ValueError:
+            self.fail(f"{str(value)[:40]!r} is not WIDTHxHEIGHT, e.g. 256x144", param, ctx)
+        for side in (width, height):
+            if not 16 <= side <= 3840 or side % 2:
+                self.fail(
+                    f"{width}x{height}: each side must be an even number of pixels from 16 to 3840",
+                    param,
+                    ctx,
+                )
+        return width, height
+
+
 def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     if value:
         DEBUG["on"] = True
@@ -78,7 +106,19 @@ def config_option(function: F) -> F:
 
 
 def network_options(function: F) -> F:
-    """``--activation``, ``--dims``, ``--m``: override ``[network]``."""
+    """``--activation``, ``--dims``, ``--m``: override ``[network]``. The command receives
+    them as one argument, ``network``: the overrides they make (:func:`network_overrides`)."""
+
+    @functools.wraps(function)
+    def command(
+        *args: object,
+        activation: str | None,
+        dims: tuple[int, ...] | None,
+        m: int | None,
+        **kwargs: object,
+    ) -> Any:
+        return function(*args, network=network_overrides(activation, dims, m), **kwargs)
+
     for decorator in reversed(
         [
             click.option(
@@ -102,8 +142,17 @@ def network_options(function: F) -> F:
             ),
         ]
     ):
-        function = decorator(function)
-    return function
+        command = decorator(command)
+    return cast(F, command)
+
+
+#: The help of ``--output`` where it names the folder every file goes into.
+OUTPUT_HELP = "Output folder [config: output.directory; default media]."
+
+
+def output_dir_option(help: str = OUTPUT_HELP) -> Callable[[F], F]:
+    """``--output DIR`` (``-o``): override ``[output] directory``."""
+    return click.option("--output", "-o", "output_dir", metavar="DIR", help=help)
 
 
 def output_options(function: F) -> F:
@@ -124,20 +173,14 @@ def output_options(function: F) -> F:
                 help="Video format, or png = the last frame of each section "
                 "[config: output.format; default mp4].",
             ),
-            click.option(
-                "--output",
-                "-o",
-                "output_dir",
-                metavar="DIR",
-                help="Output folder [config: output.directory; default media].",
-            ),
+            output_dir_option(),
         ]
     ):
         function = decorator(function)
     return function
 
 
-def load_settings(config_path: str | None, overrides: dict[str, tuple[Any, str]]) -> Settings:
+def load_settings(config_path: str | None, overrides: Overrides) -> Settings:
     """Defaults < the config file (``--config``, else ``./chainrule.toml``) < options,
     validated together, once; symbol colours that merge for colour-blind viewers get one
     ``chainrule: warning:`` line (:func:`~chainrule.settings.colour_vision.theme_warnings`)."""
@@ -151,6 +194,23 @@ def load_settings(config_path: str | None, overrides: dict[str, tuple[Any, str]]
     for warning in theme_warnings(settings):
         click.echo(f"chainrule: warning: {warning}", err=True)
     return settings
+
+
+def settings_and_output(
+    config_path: str | None, overrides: Overrides, output_dir: str | None
+) -> tuple[Settings, Path]:
+    """:func:`load_settings` with ``--output`` among the ``overrides``, and the output folder
+    the settings name, checked (:func:`~chainrule.cli.folders.check_output_dir`)."""
+    settings = load_settings(
+        config_path, {**overrides, "output.directory": (output_dir, "--output")}
+    )
+    out = check_output_dir(Path(settings.output.directory), output_source(output_dir))
+    return settings, out
+
+
+def output_source(output_dir: str | None) -> str:
+    """Where the output folder was given, for messages about it."""
+    return "option --output" if output_dir is not None else "[output] directory"
 
 
 def network_overrides(

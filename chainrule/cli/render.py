@@ -13,35 +13,33 @@ into a private work folder; finished files are moved into the output folder atom
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from chainrule.catalog import Catalog, narrated_ids_of
+from chainrule.cli.folders import chosen_cache_folder
 from chainrule.cli.options import (
+    ResolutionType,
     config_option,
     debug_enabled,
     debug_option,
-    load_settings,
     network_options,
-    network_overrides,
     output_options,
+    settings_and_output,
 )
 from chainrule.cli.scene_choice import scenes_to_render
-from chainrule.errors import ConfigError, RenderFailed
+from chainrule.errors import RenderFailed
 from chainrule.exchange import RenderedFiles, VideoFormat
 from chainrule.publishing.manifest import publish, update_manifest
-from chainrule.rendering.cache_folder import cache_root
 from chainrule.rendering.dask_executor import DaskExecutor, check_address
 from chainrule.rendering.execution import run_plan, work_folder
 from chainrule.rendering.executors import Executor, LocalExecutor
 from chainrule.rendering.plan import RenderPlan, build_plan
-from chainrule.settings.model import QUALITIES
+from chainrule.settings.model import QUALITIES, Overrides
 from chainrule.settings.scene_settings import resolved, scene_settings
 from chainrule.system import require_graphics, require_tex
 from chainrule.verification import build_derivation, verify_with_display
@@ -56,34 +54,6 @@ from chainrule.voice.narrating import (
 from derivations import Derivation
 
 MAX_JOBS = 16
-#: The longest name of one file or folder (Linux file systems).
-NAME_MAX = 255
-
-
-# click>=8.1 is supported and ParamType takes type arguments only from click 8.4 on
-class ResolutionType(click.ParamType):  # type: ignore[type-arg]
-    """``WxH`` with even sides from 16 to 3840 (16:9 keeps the layout as designed)."""
-
-    name = "WxH"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> tuple[int, int]:
-        if isinstance(value, tuple):
-            return value
-        text = str(value).lower()
-        try:
-            width, height = (int(part) for part in text.split("x"))
-        except ValueError:
-            self.fail(f"{str(value)[:40]!r} is not WIDTHxHEIGHT, e.g. 256x144", param, ctx)
-        for side in (width, height):
-            if not 16 <= side <= 3840 or side % 2:
-                self.fail(
-                    f"{width}x{height}: each side must be an even number of pixels from 16 to 3840",
-                    param,
-                    ctx,
-                )
-        return width, height
 
 
 EXECUTORS = ("local", "dask")
@@ -150,9 +120,7 @@ def render(
     resolution: tuple[int, int] | None,
     preview: bool,
     no_voice: bool,
-    activation: str | None,
-    dims: tuple[int, ...] | None,
-    m: int | None,
+    network: Overrides,
     config_path: str | None,
 ) -> None:
     """Render SCENEs (default: the whole Lecture) after verifying every derivation step.
@@ -168,18 +136,13 @@ def render(
       chainrule render --config course.toml --format png -o handouts
       chainrule render -q h --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    overrides = network_overrides(activation, dims, m)
-    overrides.update(
-        {
-            "output.quality": (quality, "--quality"),
-            "output.format": (format_, "--format"),
-            "output.directory": (output_dir, "--output"),
-            "voice.enabled": (False if no_voice else None, "--no-voice"),
-        }
-    )
-    settings = load_settings(config_path, overrides)
-    source = "option --output" if output_dir is not None else "[output] directory"
-    out = check_output_dir(Path(settings.output.directory), source)
+    overrides = {
+        **network,
+        "output.quality": (quality, "--quality"),
+        "output.format": (format_, "--format"),
+        "voice.enabled": (False if no_voice else None, "--no-voice"),
+    }
+    settings, out = settings_and_output(config_path, overrides, output_dir)
     _check_executor_options(executor, scheduler, jobs)
     cache = chosen_cache_folder(cache_dir)
 
@@ -264,28 +227,6 @@ def _check_executor_options(executor: str, scheduler: str | None, jobs: int) -> 
         raise click.UsageError("--scheduler is for --executor dask: add --executor dask")
 
 
-def chosen_cache_folder(cache_dir: str | None) -> Path:
-    """``--cache-dir`` (created if needed; a usage error if it cannot be), else the default
-    cache folder (:func:`chainrule.rendering.cache_folder.cache_root`)."""
-
-    if cache_dir is None:
-        return cache_root()
-    folder = Path(cache_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        usable = folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
-    except OSError as error:
-        raise ConfigError(
-            f"option --cache-dir: {folder} cannot be used as the cache folder: "
-            f"{error.strerror or error}"
-        ) from None
-    if not usable:
-        raise ConfigError(
-            f"option --cache-dir: {folder} is not a writable folder: choose another cache folder"
-        )
-    return folder.resolve()
-
-
 @contextmanager
 def _executor(executor: str, scheduler: str | None, jobs: int) -> Iterator[Executor]:
     if executor == "dask":
@@ -357,64 +298,4 @@ def _summary(entries: list[dict[str, Any]], out: Path) -> None:
     click.echo(f"Wrote {out / 'manifest.json'}")
 
 
-def check_output_dir(path: Path, source: str) -> Path:
-    """The output folder if it is (or can become) a writable folder; nothing is left behind
-    (an empty folder is made and removed to be sure)."""
-    for part in path.parts:
-        if len(os.fsencode(part)) > NAME_MAX:
-            shown = part if len(part) <= 40 else part[:37] + "..."
-            raise ConfigError(
-                f"{source}: the folder name {shown!r} is {len(os.fsencode(part))} "
-                f"bytes long: names of files and folders are at most {NAME_MAX}"
-            )
-    try:
-        return _check_output_dir(path, source)
-    except OSError as error:
-        raise ConfigError(
-            f"{source}: {path} cannot be used as the output folder: {error.strerror or error}"
-        ) from None
-
-
-def _check_output_dir(path: Path, source: str) -> Path:
-    if path.exists():
-        if not path.is_dir():
-            raise ConfigError(
-                f"{source}: {path} is a file, not a folder: choose another output folder"
-            )
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise ConfigError(
-                f"{source}: the folder {path} is not writable: choose another "
-                f"output folder or fix its permissions"
-            )
-        _probe(path, path, source)
-        return path
-    parent = path.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise ConfigError(f"{source}: cannot create {path}: {parent} is a file")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ConfigError(f"{source}: cannot create {path}: {parent} is not writable")
-    _probe(parent, path, source)
-    return path
-
-
-def _probe(folder: Path, path: Path, source: str) -> None:
-    """Make and remove an empty folder in ``folder``: permissions alone do not tell whether a
-    file system takes new folders (``/proc`` looks writable to root and is not). The folder's
-    times are put back, so the probe leaves no trace."""
-    try:
-        before = folder.stat()
-        os.rmdir(tempfile.mkdtemp(prefix=".chainrule-probe-", dir=folder))
-        # a folder we may write in but not re-date: the probe still answered
-        with suppress(OSError):
-            os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
-    except OSError as error:
-        raise ConfigError(
-            f"{source}: {path} cannot be used as the output folder: "
-            f"{folder} does not accept new files ({error.strerror or error}); "
-            f"choose another output folder"
-        ) from None
-
-
-__all__ = ["check_output_dir", "chosen_cache_folder", "render"]
+__all__ = ["render"]

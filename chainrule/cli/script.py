@@ -29,11 +29,11 @@ from chainrule.catalog import Catalog, narrated_ids_of
 from chainrule.cli.options import (
     config_option,
     debug_option,
-    load_settings,
     network_options,
-    network_overrides,
+    output_dir_option,
+    output_source,
+    settings_and_output,
 )
-from chainrule.cli.render import check_output_dir
 from chainrule.cli.scene_choice import asked_scenes
 from chainrule.errors import ConfigError
 from chainrule.files import atomic_write
@@ -47,7 +47,7 @@ from chainrule.voice.piper_voice import PiperEngine
 from chainrule.voice.speech_cache import SpeechCache, speak_all
 
 if TYPE_CHECKING:
-    from chainrule.settings.model import Settings, VoiceSettings
+    from chainrule.settings.model import Overrides, Settings, VoiceSettings
     from chainrule.voice.engines import Engine, Speech
     from chainrule.voice.lines import Line
 
@@ -59,13 +59,7 @@ RECORDING_EXTENSIONS = (".wav", ".flac", ".ogg")
 
 @click.command("script")
 @click.argument("scene_names", nargs=-1, metavar="[SCENE]...")
-@click.option(
-    "--output",
-    "-o",
-    "output_dir",
-    metavar="DIR",
-    help="Where script.md and script.csv go [config: output.directory; default media].",
-)
+@output_dir_option("Where script.md and script.csv go [config: output.directory; default media].")
 @click.option(
     "--no-seconds",
     "no_seconds",
@@ -79,9 +73,7 @@ def script(
     scene_names: Sequence[str],
     output_dir: str | None,
     no_seconds: bool,
-    activation: str | None,
-    dims: tuple[int, ...] | None,
-    m: int | None,
+    network: Overrides,
     config_path: str | None,
 ) -> None:
     """Write the narration of SCENEs (default: the whole Lecture) as a script to record.
@@ -99,11 +91,7 @@ def script(
       chainrule script --no-seconds           without synthesising the guide lengths
     """
 
-    overrides = network_overrides(activation, dims, m)
-    overrides["output.directory"] = (output_dir, "--output")
-    settings = load_settings(config_path, overrides)
-    source = "option --output" if output_dir is not None else "[output] directory"
-    out = check_output_dir(Path(settings.output.directory), source)
+    settings, out = settings_and_output(config_path, network, output_dir)
 
     require_graphics()  # the scenes (which list their steps) import Manim
     catalog, names = asked_scenes(scene_names)
@@ -111,7 +99,7 @@ def script(
     seconds = {} if no_seconds else speech_seconds(lines, settings.voice)
     md_text = script_markdown(lines, seconds, names, settings)
     csv_text = script_csv(lines, seconds)
-    _write(out, {"script.csv": csv_text, "script.md": md_text}, source)
+    _write(out, {"script.csv": csv_text, "script.md": md_text}, output_source(output_dir))
     click.echo(
         f"Wrote {out / 'script.md'} and {out / 'script.csv'} ({len(lines)} steps"
         + (f", {timestamp(round(sum(seconds.values())))} of speech" if seconds else "")

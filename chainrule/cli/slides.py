@@ -11,23 +11,23 @@ the output folder and renamed into place at the end.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
+from chainrule.cli.folders import chosen_cache_folder
 from chainrule.cli.options import (
+    ResolutionType,
     config_option,
     debug_enabled,
     debug_option,
-    load_settings,
     network_options,
-    network_overrides,
+    output_dir_option,
+    settings_and_output,
 )
-from chainrule.cli.render import ResolutionType, check_output_dir, chosen_cache_folder
 from chainrule.cli.scene_choice import scenes_to_render
 from chainrule.publishing.media import Context, Output, medium
 from chainrule.publishing.slides import require_manim_slides
-from chainrule.settings.model import QUALITIES
+from chainrule.settings.model import QUALITIES, Overrides
 from chainrule.settings.scene_settings import scene_settings
 from chainrule.system import require_graphics, require_tex
 from chainrule.verification import build_derivation, verify_with_display
@@ -47,13 +47,7 @@ DEFAULT_QUALITY = "m"
     help="html: reveal.js, offline (press S for the speaker notes); pptx: one slide "
     "per step with its video and notes; pdf: one page per step.",
 )
-@click.option(
-    "--output",
-    "-o",
-    "output_dir",
-    metavar="DIR",
-    help="Output folder [config: output.directory; default media].",
-)
+@output_dir_option()
 @click.option(
     "--quality",
     "-q",
@@ -76,9 +70,7 @@ def slides(
     output_dir: str | None,
     quality: str | None,
     resolution: tuple[int, int] | None,
-    activation: str | None,
-    dims: tuple[int, ...] | None,
-    m: int | None,
+    network: Overrides,
     config_path: str | None,
 ) -> None:
     """Make slides of SCENEs (default: the whole Lecture): one slide per narrated step, its
@@ -94,11 +86,7 @@ def slides(
       chainrule slides FoldBack WhyTranspose --to pptx -o class
       chainrule slides --to pdf -q l
     """
-    overrides = network_overrides(activation, dims, m)
-    overrides["output.directory"] = (output_dir, "--output")
-    settings = load_settings(config_path, overrides)
-    source = "option --output" if output_dir is not None else "[output] directory"
-    out = check_output_dir(Path(settings.output.directory), source)
+    settings, out = settings_and_output(config_path, network, output_dir)
 
     require_manim_slides()
 

@@ -28,9 +28,10 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -101,6 +102,15 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class _SceneDefaults(_Section):
+    """A section whose keys left out (``None``) take the defaults of the scene code that owns
+    them (:class:`scenes.theme.Theme`, :class:`scenes.pacing.Pacing`, the lecture scene)."""
+
+    def overrides(self) -> dict[str, Any]:
+        """The keys set (not ``None``), to hand to the scene code over its defaults."""
+        return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
 class NetworkSettings(_Section):
     """``[network]``: the network the lecture derives the gradients of."""
 
@@ -135,11 +145,16 @@ class NetworkSettings(_Section):
         return NetworkSpec(layer_dims=tuple(self.layer_dims), m=self.m, activation=self.activation)
 
 
-Colour = str | None
+def _colour_or_none(value: str | None, info: ValidationInfo) -> str | None:
+    return None if value is None else check_colour(str(info.field_name), value)
+
+
+#: A colour key: checked by :func:`check_colour`; ``None`` for the scenes' default.
+Colour = Annotated[str | None, AfterValidator(_colour_or_none)]
 Size = float | None
 
 
-class ThemeSettings(_Section):
+class ThemeSettings(_SceneDefaults):
     """``[theme]``: one colour per symbol family, the highlight, background and type sizes.
 
     ``None`` means the default of :class:`scenes.theme.Theme`.
@@ -177,35 +192,8 @@ class ThemeSettings(_Section):
         "shrink to (a compact layout is used instead of going below)",
     )
 
-    @field_validator(
-        "W",
-        "b",
-        "Z",
-        "A",
-        "dZ",
-        "dW",
-        "db",
-        "gprime",
-        "X",
-        "Y",
-        "m",
-        "text",
-        "fallback",
-        "highlight",
-        "ok",
-        "error",
-        "background",
-    )
-    @classmethod
-    def _is_colour(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else check_colour(str(info.field_name), value)
 
-    def overrides(self) -> dict[str, Any]:
-        """The keys set (not ``None``), for :meth:`scenes.theme.Theme.from_dict`."""
-        return {key: value for key, value in self.model_dump().items() if value is not None}
-
-
-class PacingSettings(_Section):
+class PacingSettings(_SceneDefaults):
     """``[pacing]``: animation speed and subtitle reading speed.
 
     ``None`` means the default of :class:`scenes.pacing.Pacing`.
@@ -228,12 +216,8 @@ class PacingSettings(_Section):
         description="the shortest time a subtitle stays on screen, 0.5 to 30 seconds",
     )
 
-    def overrides(self) -> dict[str, Any]:
-        """The keys set (not ``None``), for :class:`scenes.pacing.Pacing`."""
-        return {key: value for key, value in self.model_dump().items() if value is not None}
 
-
-class LabelsSettings(_Section):
+class LabelsSettings(_SceneDefaults):
     """``[labels]``: plain text on the lecture's title card.
 
     ``None`` means the default of :class:`scenes.lecture.Lecture`.
@@ -257,10 +241,6 @@ class LabelsSettings(_Section):
         if value is not None:
             check_label(str(info.field_name), value)
         return value
-
-    def overrides(self) -> dict[str, Any]:
-        """The keys set (not ``None``): class attributes of the lecture scene."""
-        return {key: value for key, value in self.model_dump().items() if value is not None}
 
 
 class OutputSettings(_Section):

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import chainrule.rendering.drawing
-import chainrule.verification
 from chainrule.errors import MissingDependency
 from chainrule.system import TEX_FILES, missing_tex_files, require_graphics
-from tests.cli_support import assert_one_line_error, invoke, snapshot
+from tests.cli_support import assert_one_line_error, forbid_work, invoke, snapshot
+from tests.process_support import run_python
 
 SCENE = "WhyTranspose"
 TEX_APT = (
@@ -40,12 +37,7 @@ def isolated(isolated_shared_cache: Path) -> Path:
 @pytest.fixture
 def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail if the derivation is built or anything is rendered."""
-
-    def forbidden(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("work started before the system check")
-
-    monkeypatch.setattr(chainrule.verification, "derive", forbidden)
-    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
+    forbid_work(monkeypatch, "derive", before="the system check")
 
 
 def bin_folder(tmp_path: Path, *programs: str) -> Path:
@@ -133,14 +125,7 @@ def test_no_cairo_or_pango(
     (fake / "__init__.py").write_text(f"raise ImportError({message!r})\n")
     env = dict(os.environ, PYTHONPATH=str(fake.parent), PYTHONHASHSEED="0")
     before = snapshot(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "chainrule", command],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = run_python("-m", "chainrule", command, cwd=tmp_path, env=env, timeout=120)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()

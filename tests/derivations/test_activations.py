@@ -12,8 +12,6 @@ registry, so adding a record is the only edit (a subprocess adds one and derives
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +27,7 @@ from derivations import ACTIVATIONS, NetworkSpec
 from derivations.activations import REGISTRY, Activation, Z, activation, logistic
 from tests.cli_support import cli
 from tests.paths import PROJECT_ROOT
+from tests.process_support import python_output
 
 ROOT = PROJECT_ROOT
 #: Step of the finite differences; points closer than ``2 * H`` to a kink are not differenced.
@@ -303,15 +302,7 @@ print("ok")
 def test_adding_a_record_is_the_only_edit() -> None:
     """A record added to the registry (before anything reads it, as an edit of the module would)
     is accepted by the settings and the CLI and derived and verified by the engine."""
-    result = subprocess.run(
-        [sys.executable, "-c", ADD_A_RECORD],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "ok"
+    assert python_output("-c", ADD_A_RECORD, timeout=300).strip() == "ok"
 
 
 def test_the_readme_names_exactly_the_registered_activations() -> None:

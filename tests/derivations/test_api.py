@@ -7,8 +7,6 @@ import importlib
 import inspect
 import pkgutil
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -21,6 +19,7 @@ from derivations import ACTIVATIONS, NetworkSpec, derive
 from derivations.activations import Z
 from derivations.functions import sigma
 from derivations.steps import TexPart
+from tests.process_support import python_output, run_python
 
 # --------------------------------------------------------------------------- imports
 
@@ -31,10 +30,7 @@ def test_importing_derivations_does_not_import_manim() -> None:
         "bad = sorted(m for m in sys.modules if m.startswith('manim')); "
         "assert not bad, bad"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    python_output("-c", code, timeout=120)
 
 
 def test_the_manim_check_can_fail() -> None:
@@ -45,10 +41,7 @@ def test_the_manim_check_can_fail() -> None:
         "bad = sorted(m for m in sys.modules if m.startswith('manim')); "
         "assert not bad, bad"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode != 0
+    assert run_python("-c", code, timeout=120).returncode != 0
 
 
 # --------------------------------------------------------------------------- exports

@@ -19,6 +19,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from derivations import ACTIVATIONS, Derivation, NetworkSpec, derive
+from tests.derivation_support import g_by_hand, g_prime_by_hand
 
 STEP = 1e-6
 RTOL, ATOL = 1e-5, 1e-7
@@ -27,34 +28,10 @@ RTOL, ATOL = 1e-5, 1e-7
 # --------------------------------------------------------------------------- the oracle network
 
 
-def g(name: str, z: np.ndarray) -> np.ndarray:
-    """The hidden activations, as on the course slides."""
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "sigmoid":
-        return 1 / (1 + np.exp(-z))
-    if name == "relu":
-        return np.where(z > 0, z, 0.0)
-    assert name == "leaky_relu"
-    return np.where(z > 0, z, 0.01 * z)
-
-
-def g_prime(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "tanh":
-        return 1 - np.tanh(z) ** 2
-    if name == "sigmoid":
-        s = 1 / (1 + np.exp(-z))
-        return s * (1 - s)
-    if name == "relu":
-        return (z > 0).astype(float)
-    assert name == "leaky_relu"
-    return np.where(z > 0, 1.0, 0.01)
-
-
 def activate(spec: NetworkSpec, layer: int, z: np.ndarray) -> np.ndarray:
     if layer == spec.num_layers:
         return 1 / (1 + np.exp(-z))
-    return g(spec.activation, z)
+    return g_by_hand(spec.activation, z)
 
 
 def summed_loss(z: np.ndarray, y: np.ndarray) -> float:
@@ -169,13 +146,7 @@ def assert_cost_gradients(
     for layer in spec.layers:
         for name in (f"W{layer}", f"b{layer}"):
             expected = central_difference(lambda: cost(spec, p), p[name])
-            np.testing.assert_allclose(
-                grads[f"d{name}"],
-                expected,
-                rtol=RTOL,
-                atol=ATOL,
-                err_msg=f"d{name} on {spec.describe()}",
-            )
+            assert_like_differences(spec, grads, f"d{name}", expected)
 
 
 def assert_loss_gradients(
@@ -185,13 +156,16 @@ def assert_loss_gradients(
     for layer in spec.layers:
         z = values[f"Z{layer}"].copy()
         expected = central_difference(lambda layer=layer, z=z: loss_from(spec, p, layer, z), z)
-        np.testing.assert_allclose(
-            grads[f"dZ{layer}"],
-            expected,
-            rtol=RTOL,
-            atol=ATOL,
-            err_msg=f"dZ{layer} on {spec.describe()}",
-        )
+        assert_like_differences(spec, grads, f"dZ{layer}", expected)
+
+
+def assert_like_differences(
+    spec: NetworkSpec, grads: dict[str, np.ndarray], gradient: str, expected: np.ndarray
+) -> None:
+    """``grads[gradient]`` agrees with its finite differences ``expected`` (``RTOL``, ``ATOL``)."""
+    np.testing.assert_allclose(
+        grads[gradient], expected, rtol=RTOL, atol=ATOL, err_msg=f"{gradient} on {spec.describe()}"
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -261,7 +235,7 @@ def ng_reference(spec: NetworkSpec, p: dict[str, np.ndarray]) -> dict[str, np.nd
         grads[f"dW{layer}"] = dz @ values[f"A{layer - 1}"].T / m
         grads[f"db{layer}"] = np.sum(dz, axis=1, keepdims=True) / m
         if layer > 1:
-            grads[f"dZ{layer - 1}"] = (p[f"W{layer}"].T @ dz) * g_prime(
+            grads[f"dZ{layer - 1}"] = (p[f"W{layer}"].T @ dz) * g_prime_by_hand(
                 spec.activation, values[f"Z{layer - 1}"]
             )
     return grads

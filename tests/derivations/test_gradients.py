@@ -10,16 +10,15 @@ import re
 import pytest
 import sympy
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from derivations import NetworkSpec, derive
-from derivations.activations import ACTIVATIONS
 from derivations.claims import DerivativeClaim, EqualityClaim, check_claim
 from derivations.derivation import Derivation
 from derivations.sequence_gradients import CANCEL_LINES
 from derivations.speech import spoken
 from derivations.steps import Highlight
 from derivations.vocabulary import Role
+from tests.derivation_support import OTHER_GRADIENT_STEPS, network_specs
 
 MAX_SENTENCE = 84
 
@@ -31,20 +30,7 @@ def default() -> Derivation:
 
 def test_the_steps_after_dz1_on_the_default(default: Derivation) -> None:
     others = [str(s.id) for s in default if s.target != "dZ1"]
-    assert others == [
-        "dZ2.loss",
-        "dZ2.partial",
-        "dZ2.cancel",
-        "dZ2.fold",
-        "dW2.partial",
-        "dW2.transpose",
-        "dW2.fold",
-        "db2.partial",
-        "db2.fold",
-        "dW1.fold",
-        "db1.fold",
-        "general.recap",
-    ]
+    assert others == [*OTHER_GRADIENT_STEPS, "general.recap"]
 
 
 def test_four_layers_give_the_lower_layers_one_fold_each() -> None:
@@ -186,17 +172,8 @@ def test_layer_one_is_the_same_pattern_not_a_copy(default: Derivation) -> None:
     assert not {s.narration for s in (step, default.step("db1.fold"))} & layer_two
 
 
-@st.composite
-def specs(draw: st.DrawFn) -> NetworkSpec:
-    layers = draw(st.integers(2, 3))
-    dims = tuple(draw(st.lists(st.integers(1, 3), min_size=layers + 1, max_size=layers + 1)))
-    return NetworkSpec(
-        layer_dims=dims, m=draw(st.integers(1, 3)), activation=draw(st.sampled_from(ACTIVATIONS))
-    )
-
-
 @settings(max_examples=10, deadline=None)
-@given(specs())
+@given(network_specs(3))
 def test_the_new_claims_hold_for_any_network(spec: NetworkSpec) -> None:
     derivation = derive(spec)
     last = spec.num_layers

@@ -20,16 +20,21 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations import ACTIVATIONS, Derivation, NetworkSpec, Step, VerificationError, derive
+from derivations import Derivation, NetworkSpec, Step, VerificationError, derive
 from derivations.claims import DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
 from derivations.formula import parse, to_text
+from tests.derivation_support import network_specs
 
 
 class Mutation(NamedTuple):
     name: str
     kind: str  # "dZ" (hidden), "dZL" (output), "dW" or "db"
-    text: Callable[[int, int], str]  # (layer, last layer) -> formula
+    template: str  # the formula, with {l} the layer, {next} = l + 1, {prev} its input, {L} the last
     coincides: Callable[[NetworkSpec, int], bool]  # (spec, layer) -> equals the truth?
+
+    def text(self, layer: int, last: int) -> str:
+        """The mutated formula for ``layer`` of a network with ``last`` layers."""
+        return self.template.format(l=layer, next=layer + 1, prev=_prev(layer), L=last)
 
 
 def _prev(layer: int) -> str:
@@ -40,64 +45,48 @@ def _n(spec: NetworkSpec, layer: int) -> int:
     return spec.size(layer)
 
 
+def _one_example(spec: NetworkSpec, layer: int) -> bool:
+    """A mistake in the 1/m only: with one example it changes nothing."""
+    return spec.m == 1
+
+
 MUTATIONS = [
     # dZ[l] = W[l+1]ᵀ dZ[l+1] ∗ g'(Z[l])
     Mutation(
         "no transpose",
         "dZ",
-        lambda l, L: f"W{l + 1} @ dZ{l + 1} * gprime(Z{l})",
+        "W{next} @ dZ{next} * gprime(Z{l})",
         lambda s, l: _n(s, l) == _n(s, l + 1) == 1,
     ),
     Mutation(
         "order swapped",
         "dZ",
-        lambda l, L: f"dZ{l + 1}.T @ W{l + 1} * gprime(Z{l})",
+        "dZ{next}.T @ W{next} * gprime(Z{l})",
         lambda s, l: _n(s, l) == s.m == 1,
     ),
     Mutation(
-        "@ for *",
-        "dZ",
-        lambda l, L: f"W{l + 1}.T @ dZ{l + 1} @ gprime(Z{l})",
-        lambda s, l: _n(s, l) == s.m == 1,
+        "@ for *", "dZ", "W{next}.T @ dZ{next} @ gprime(Z{l})", lambda s, l: _n(s, l) == s.m == 1
     ),
-    Mutation(
-        "1/m in dZ",
-        "dZ",
-        lambda l, L: f"1/m * W{l + 1}.T @ dZ{l + 1} * gprime(Z{l})",
-        lambda s, l: s.m == 1,
-    ),
+    Mutation("1/m in dZ", "dZ", "1/m * W{next}.T @ dZ{next} * gprime(Z{l})", _one_example),
     # dZ[L] = A[L] − Y
-    Mutation("1/m in dZL", "dZL", lambda l, L: f"1/m * (A{L} - Y)", lambda s, l: s.m == 1),
-    Mutation("sign flipped", "dZL", lambda l, L: f"Y - A{L}", lambda s, l: False),
+    Mutation("1/m in dZL", "dZL", "1/m * (A{L} - Y)", _one_example),
+    Mutation("sign flipped", "dZL", "Y - A{L}", lambda s, l: False),
     # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
-    Mutation("dW without 1/m", "dW", lambda l, L: f"dZ{l} @ {_prev(l)}.T", lambda s, l: s.m == 1),
-    Mutation(
-        "dW with 1/m twice",
-        "dW",
-        lambda l, L: f"1/m * (1/m * dZ{l} @ {_prev(l)}.T)",
-        lambda s, l: s.m == 1,
-    ),
+    Mutation("dW without 1/m", "dW", "dZ{l} @ {prev}.T", _one_example),
+    Mutation("dW with 1/m twice", "dW", "1/m * (1/m * dZ{l} @ {prev}.T)", _one_example),
     Mutation(
         "dW wrong transpose",
         "dW",
-        lambda l, L: f"1/m * {_prev(l)} @ dZ{l}.T",
+        "1/m * {prev} @ dZ{l}.T",
         lambda s, l: _n(s, l) == _n(s, l - 1) == 1,
     ),
     Mutation(
-        "dW no transpose",
-        "dW",
-        lambda l, L: f"1/m * dZ{l} @ {_prev(l)}",
-        lambda s, l: _n(s, l - 1) == s.m == 1,
+        "dW no transpose", "dW", "1/m * dZ{l} @ {prev}", lambda s, l: _n(s, l - 1) == s.m == 1
     ),
     # db[l] = (1/m) Σ_columns dZ[l]
-    Mutation("db without the sum", "db", lambda l, L: f"1/m * dZ{l}", lambda s, l: s.m == 1),
-    Mutation("db without 1/m", "db", lambda l, L: f"sum(dZ{l}, axis=1)", lambda s, l: s.m == 1),
-    Mutation(
-        "db with 1/m twice",
-        "db",
-        lambda l, L: f"1/m * sum(1/m * dZ{l}, axis=1)",
-        lambda s, l: s.m == 1,
-    ),
+    Mutation("db without the sum", "db", "1/m * dZ{l}", _one_example),
+    Mutation("db without 1/m", "db", "sum(dZ{l}, axis=1)", _one_example),
+    Mutation("db with 1/m twice", "db", "1/m * sum(1/m * dZ{l}, axis=1)", _one_example),
 ]
 
 
@@ -212,11 +201,7 @@ def _small(spec: NetworkSpec) -> bool:
 
 @st.composite
 def mutated_specs(draw: st.DrawFn) -> tuple[NetworkSpec, Mutation, str, int]:
-    layers = draw(st.integers(2, 3))
-    dims = tuple(draw(st.integers(1, 3)) for _ in range(layers + 1))
-    spec = NetworkSpec(
-        layer_dims=dims, m=draw(st.integers(1, 3)), activation=draw(st.sampled_from(ACTIVATIONS))
-    )
+    spec = draw(network_specs(3))
     mutation = draw(st.sampled_from(MUTATIONS))
     target, layer = draw(st.sampled_from(targets(spec, mutation)))
     return spec, mutation, target, layer

@@ -31,6 +31,7 @@ from derivations.sequence_numbers import (
 )
 from derivations.sequence_vector import stack_claims
 from derivations.steps import Step
+from tests.derivation_support import BY_HAND, g_by_hand, g_prime_by_hand
 from tests.derivations.test_speech import problems
 
 MINE = ("numbers", "nudge", "numbers_no_transpose", "jacobian", "elementwise", "stack")
@@ -44,27 +45,14 @@ def g(name: str, z: np.ndarray) -> np.ndarray:
     """The hidden activations, written again for the test; an activation registered later is
     taken from its textbook definition (which ``test_derivation_activations`` verifies against
     numpy's finite differences), never from another activation."""
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "sigmoid":
-        return 1 / (1 + np.exp(-z))
-    if name == "relu":
-        return np.where(z > 0, z, 0.0)
-    if name == "leaky_relu":
-        return np.where(z > 0, z, 0.01 * z)
+    if name in BY_HAND:
+        return g_by_hand(name, z)
     return _textbook(activation(name).definition, z)
 
 
 def g_slope(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "tanh":
-        return 1 - np.tanh(z) ** 2
-    if name == "sigmoid":
-        s = 1 / (1 + np.exp(-z))
-        return s * (1 - s)
-    if name == "relu":
-        return (z > 0).astype(float)
-    if name == "leaky_relu":
-        return np.where(z > 0, 1.0, 0.01)
+    if name in BY_HAND:
+        return g_prime_by_hand(name, z)
     return _textbook(activation(name).derivative, z)
 
 

@@ -12,14 +12,13 @@ import re
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from derivations import NetworkSpec, VerificationError, derive
-from derivations.activations import ACTIVATIONS
 from derivations.claims import DifferenceClaim, ShapeClaim, check_claim
 from derivations.derivation import Derivation
 from derivations.sequence_dz import square_companion
 from derivations.speech import spoken
+from tests.derivation_support import network_specs
 
 DEFAULT = NetworkSpec()
 #: Cues are read in at most two lines of about 42 characters.
@@ -179,17 +178,8 @@ def test_a_false_difference_is_caught() -> None:
     assert check_claim(DifferenceClaim("no difference", wrong, _truth(tiny, 1))) is not None
 
 
-@st.composite
-def specs(draw: st.DrawFn) -> NetworkSpec:
-    layers = draw(st.integers(2, 3))
-    dims = tuple(draw(st.lists(st.integers(1, 4), min_size=layers + 1, max_size=layers + 1)))
-    return NetworkSpec(
-        layer_dims=dims, m=draw(st.integers(1, 4)), activation=draw(st.sampled_from(ACTIVATIONS))
-    )
-
-
 @settings(max_examples=15, deadline=None)
-@given(specs())
+@given(network_specs(4))
 def test_candidates_agree_with_the_candidate_checker(spec: NetworkSpec) -> None:
     derivation = derive(spec)
     step = derivation.step("dZ1.candidates")
@@ -202,7 +192,7 @@ def test_candidates_agree_with_the_candidate_checker(spec: NetworkSpec) -> None:
 
 
 @settings(max_examples=15, deadline=None)
-@given(specs())
+@given(network_specs(4))
 def test_narrations_are_short_sentences(spec: NetworkSpec) -> None:
     derivation = derive(spec)
     for step_id in ("dZ1.candidates", "dZ1.shapes", "dZ1.no_transpose"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.paths import PROJECT_ROOT
+from tests.process_support import python_output
 
 pytest.importorskip("manim")
 
@@ -60,8 +60,6 @@ def test_switched_off_manim_renders_as_shipped() -> None:
     """``CHAINRULE_SPEEDUPS=0`` (the benchmark's stock baseline): no patch, Manim's camera, no
     held frames."""
     import os
-    import subprocess
-    import sys
 
     code = (
         "from manim import Camera\n"
@@ -73,18 +71,10 @@ def test_switched_off_manim_renders_as_shipped() -> None:
         "print(installed(VMobjectFromSVGPath), type(scene.renderer.camera) is Camera, "
         "enabled())\n"
     )
-    root = PROJECT_ROOT
     for value, expected in (("0", "False True False"), ("1", "True False True")):
         env = {**os.environ, "CHAINRULE_SPEEDUPS": value}
         env.pop("CHAINRULE_FASTWRITE", None)
-        output = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=root,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        output = python_output("-c", code, env=env)
         assert output.split("\n")[-2] == expected
 
 

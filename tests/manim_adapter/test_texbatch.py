@@ -3,7 +3,6 @@ Manim's TeX cache looks, cached files skipped, a bad expression isolated."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from manim_adapter import texbatch
 from manim_adapter.texbatch import TexRequest, mathtex_request, precompile
+from tests.process_support import record_commands
 
 manim = pytest.importorskip("manim")
 import manim.mobject.text.tex_mobject as tex_mobject  # noqa: E402
@@ -172,14 +172,7 @@ def test_cached_files_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_latex_runs_without_shell_escape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    commands: list[list[str]] = []
-    real_run = subprocess.run
-
-    def run(command: list[str], *args: object, **kwargs: object) -> object:
-        commands.append(list(command))
-        return real_run(command, *args, **kwargs)
-
-    monkeypatch.setattr(texbatch.subprocess, "run", run)
+    commands = record_commands(monkeypatch, texbatch)
     with tex_dir(tmp_path):
         precompile([mathtex_request("s")])
     latex = [c for c in commands if c[0] == "latex"]
@@ -196,14 +189,7 @@ def test_inside_the_latex_sandbox_the_sandboxed_command_is_used(
 ) -> None:
     from manim_adapter.sandbox import latex_sandbox
 
-    commands: list[list[str]] = []
-    real_run = subprocess.run
-
-    def run(command: list[str], *args: object, **kwargs: object) -> object:
-        commands.append(list(command))
-        return real_run(command, *args, **kwargs)
-
-    monkeypatch.setattr(texbatch.subprocess, "run", run)
+    commands = record_commands(monkeypatch, texbatch)
     with tex_dir(tmp_path / "Tex"), latex_sandbox():
         stats = precompile([mathtex_request("s"), mathtex_request("t")])
     assert (stats.compiled, stats.failed) == (2, 0)

@@ -30,7 +30,7 @@ from scenes.expand import ExpandToScalars
 from scenes.fold import FoldBack
 from scenes.matrices import MatrixView
 from scenes.partials import TakePartials
-from tests.scene_support import checked_plays, render_scene
+from tests.scene_support import checked_plays, each_spec, render_scene
 
 SCENES = (ExpandToScalars, TakePartials, FoldBack)
 SPECS = (
@@ -270,7 +270,7 @@ def test_the_glyph_check_measures_outlines(media: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@each_spec(SPECS)
 @pytest.mark.parametrize("scene_class", SCENES, ids=lambda c: c.__name__)
 def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
     with checked_plays(check_layout) as plays, step_fills() as fills:

@@ -15,7 +15,7 @@ from scenes.lecture import Lecture, RecursionSegment, TitleSegment
 from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.recap import RecapSegment
 from scenes.transpose import TransposeSegment
-from tests.scene_support import checked_plays, render_scene
+from tests.scene_support import checked_plays, render_scene, spec_id
 from tests.scenes.test_layout import check_layout
 
 # The lecture replays every scene's segment; each segment's layout is checked for more networks
@@ -55,7 +55,7 @@ class WholeLecture:
     told: tuple[tuple[str, str], ...]
 
 
-@pytest.fixture(scope="module", params=SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@pytest.fixture(scope="module", params=SPECS, ids=spec_id)
 def whole(request: pytest.FixtureRequest, media: Path) -> WholeLecture:
     """One whole-lecture run per network, shared by the tests that read it."""
     spec = request.param

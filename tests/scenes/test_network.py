@@ -15,7 +15,7 @@ from derivations import NetworkSpec, derive
 from scenes.layout import Box
 from scenes.network import NetworkSegment, TheNetwork, collisions, network_picture
 from scenes.theme import Theme
-from tests.scene_support import checked_plays, render_scene
+from tests.scene_support import checked_plays, each_spec, render_scene
 from tests.scenes.test_layout import check_layout
 
 SPECS = (
@@ -96,7 +96,7 @@ def test_bad_label_option_is_one_clear_line(media: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@each_spec(SPECS)
 def test_layout(spec: NetworkSpec, media: Path) -> None:
     with checked_plays(check_layout) as plays:
         scene = render_scene(TheNetwork, spec, media)

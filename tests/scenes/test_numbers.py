@@ -17,7 +17,7 @@ import tests.scenes.test_layout as layout
 from derivations.spec import NetworkSpec
 from scenes.numbers import SUBTITLE_BAND, RealNumbers, body_boxes
 from scenes.vector import ColumnByColumn
-from tests.scene_support import checked_plays, render_scene
+from tests.scene_support import all_of, checked_plays, each_spec, render_scene
 
 SPECS = (
     NetworkSpec(layer_dims=(2, 2, 2)),  # square: another number
@@ -58,11 +58,6 @@ def check_band(scene) -> None:
             )
 
 
-def check_all(scene) -> None:
-    layout.check_layout(scene)
-    check_band(scene)
-
-
 def test_the_body_boxes_stay_above_the_subtitle_band() -> None:
     boxes = body_boxes((2.0, 1.0, 1.0))
     assert boxes[-1].bottom >= -config.frame_height / 2 + SUBTITLE_BAND * config.frame_height
@@ -80,10 +75,13 @@ def _texts(scene) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@each_spec(SPECS)
 @pytest.mark.parametrize("scene_class", [RealNumbers, ColumnByColumn], ids=lambda c: c.__name__)
 def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
-    with checked_plays(check_all) as plays, layout.step_fills() as fills:
+    with (
+        checked_plays(all_of(layout.check_layout, check_band)) as plays,
+        layout.step_fills() as fills,
+    ):
         scene = render_scene(scene_class, spec, media)
     thin = [(step, round(fill, 3)) for step, fill in fills if fill < MIN_FILL]
     assert not thin, f"steps ending on less than {MIN_FILL:.0%} of the frame: {thin}"

@@ -16,7 +16,8 @@ from scenes.parameter_gradients import (
     screen_of,
     shared_parts,
 )
-from tests.scene_support import checked_plays, render_scene
+from tests.derivation_support import OTHER_GRADIENT_STEPS
+from tests.scene_support import all_of, checked_plays, each_spec, render_scene, render_video
 from tests.scenes.test_layout import OVERLAP_TOLERANCE, _box, _visible, check_layout, step_fills
 
 SPECS = (
@@ -55,16 +56,10 @@ def check_badges_clear(scene) -> None:
         )
 
 
-def check_others(scene) -> None:
-    """check_layout, and badges clear of everything."""
-    check_layout(scene)
-    check_badges_clear(scene)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@each_spec(SPECS)
 def test_layout(spec: NetworkSpec, media: Path) -> None:
-    with checked_plays(check_others) as plays, step_fills() as fills:
+    with checked_plays(all_of(check_layout, check_badges_clear)) as plays, step_fills() as fills:
         scene = render_scene(OtherGradients, spec, media)
     thin = [(step, round(fill, 3)) for step, fill in fills if fill < MIN_FILL]
     assert not thin, f"steps ending on less than {MIN_FILL:.0%} of the frame: {thin}"
@@ -74,19 +69,7 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
 
 def test_steps_follow_the_derivation_for_every_depth() -> None:
     two = OtherGradientsSegment.step_ids_for(derive(NetworkSpec()))
-    assert two == (
-        "dZ2.loss",
-        "dZ2.partial",
-        "dZ2.cancel",
-        "dZ2.fold",
-        "dW2.partial",
-        "dW2.transpose",
-        "dW2.fold",
-        "db2.partial",
-        "db2.fold",
-        "dW1.fold",
-        "db1.fold",
-    )
+    assert two == OTHER_GRADIENT_STEPS
     three = OtherGradientsSegment.step_ids_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
     assert three[0] == "dZ3.loss"
     assert "dZ2.fold" in three
@@ -111,7 +94,4 @@ def test_one_over_m_is_what_partial_and_fold_share() -> None:
 
 @pytest.mark.render
 def test_renders_at_lowest_quality(tmp_path: Path) -> None:
-    render_scene(OtherGradients, NetworkSpec(), tmp_path, dry_run=False)
-    videos = list(tmp_path.rglob("OtherGradients.mp4"))
-    assert videos
-    assert videos[0].stat().st_size > 10_000
+    render_video(OtherGradients, tmp_path)

@@ -12,7 +12,7 @@ from derivations import NetworkSpec, derive
 from scenes.badges import BadgedEquation, status_colour
 from scenes.shapes import ShapeCheck, SquarePitfall
 from scenes.theme import Theme
-from tests.scene_support import checked_plays, render_scene
+from tests.scene_support import checked_plays, each_spec, render_scene, render_video
 from tests.scenes.test_layout import check_layout
 
 SPECS = (
@@ -25,7 +25,7 @@ SPECS = (
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@each_spec(SPECS)
 @pytest.mark.parametrize("scene_class", [ShapeCheck, SquarePitfall], ids=lambda c: c.__name__)
 def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
     with checked_plays(check_layout) as plays:
@@ -78,10 +78,7 @@ def test_verdict_colours_mean_nothing_else() -> None:
 
 @pytest.mark.render
 def test_renders_at_lowest_quality(tmp_path: Path) -> None:
-    render_scene(ShapeCheck, NetworkSpec(), tmp_path, dry_run=False)
-    videos = list(tmp_path.rglob("ShapeCheck.mp4"))
-    assert videos
-    assert videos[0].stat().st_size > 10_000
+    render_video(ShapeCheck, tmp_path)
 
 
 @pytest.mark.parametrize("name", ["ok", "error"])

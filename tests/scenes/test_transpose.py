@@ -10,7 +10,7 @@ import pytest
 
 from derivations import NetworkSpec, derive
 from scenes.transpose import BACKWARD, COLUMN_TO_ROW, TRANSPOSE, TransposeSegment, WhyTranspose
-from tests.scene_support import checked_plays, render_scene
+from tests.scene_support import all_of, checked_plays, each_spec, render_scene, render_video
 from tests.scenes.test_layout import check_layout
 
 SPECS = (
@@ -50,16 +50,10 @@ def check_arrows_clear(scene) -> None:
             )
 
 
-def check_transpose(scene) -> None:
-    """check_layout, and arrows clear of matrix entries."""
-    check_layout(scene)
-    check_arrows_clear(scene)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe().replace(" ", ""))
+@each_spec(SPECS)
 def test_layout(spec: NetworkSpec, media: Path) -> None:
-    with checked_plays(check_transpose) as plays:
+    with checked_plays(all_of(check_layout, check_arrows_clear)) as plays:
         scene = render_scene(WhyTranspose, spec, media)
     assert plays[0] > 5
     assert scene.time > 10
@@ -81,10 +75,7 @@ def test_every_column_of_w2_becomes_a_row_of_its_transpose() -> None:
 
 @pytest.mark.render
 def test_renders_at_lowest_quality(tmp_path: Path) -> None:
-    scene = render_scene(WhyTranspose, NetworkSpec(), tmp_path, dry_run=False)
-    videos = list(tmp_path.rglob("WhyTranspose.mp4"))
-    assert videos
-    assert videos[0].stat().st_size > 10_000
+    scene = render_video(WhyTranspose, tmp_path)
     assert list(tmp_path.rglob("WhyTranspose.srt"))
     assert scene.time > 10
 

@@ -24,10 +24,8 @@ from typing import Any
 
 import pytest
 
-import chainrule.cli.render
-import chainrule.rendering.drawing
-import chainrule.verification
-from tests.cli_support import assert_one_line_error, invoke, snapshot
+import chainrule.cli.folders
+from tests.cli_support import assert_one_line_error, forbid_work, invoke, snapshot
 
 #: The longest error line accepted (absurd values are cut, lists of allowed values are not).
 MAX_LINE = 500
@@ -61,7 +59,7 @@ def _fifo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder / "ro").mkdir()  # as root, permissions do not stop writing: ask access() instead
-    monkeypatch.setattr(chainrule.cli.render.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(chainrule.cli.folders.os, "access", lambda path, mode: False)
 
 
 CASES: dict[str, Case] = {
@@ -241,12 +239,7 @@ def isolated(isolated_shared_cache: Path) -> Path:
 @pytest.fixture
 def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail if verifying or rendering starts."""
-
-    def forbidden(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("work started before the input was rejected")
-
-    monkeypatch.setattr(chainrule.verification, "verify_with_display", forbidden)
-    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
+    forbid_work(monkeypatch, before="the input was rejected")
 
 
 def test_the_corpus_is_large_and_covers_every_category() -> None:

@@ -15,6 +15,7 @@ from chainrule.settings.scene_settings import build_pacing, build_theme, resolve
 from chainrule.settings.template import render_toml
 from tests.cli_support import assert_one_line_error, invoke
 from tests.paths import PROJECT_ROOT
+from tests.process_support import python_output
 
 pytestmark = pytest.mark.usefixtures("isolated_shared_cache")
 
@@ -142,15 +143,12 @@ def test_errors_are_config_errors_with_exit_2() -> None:
 
 
 def test_hex_colours_do_not_import_manim() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys; from chainrule.settings.model import Settings; "
         "Settings.from_toml('[theme]\\nW = \"#ABCDEF\"\\n'); "
         "assert 'manim' not in sys.modules, 'manim imported'"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    python_output("-c", code)
 
 
 def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:

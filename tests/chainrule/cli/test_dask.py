@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 
-import chainrule.rendering.drawing
-import chainrule.verification
-from tests.cli_support import assert_one_line_error, invoke
+from tests.cli_support import assert_one_line_error, forbid_work, invoke
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -24,15 +22,7 @@ TINY = ("-q", "l", "--resolution", "128x72")
 @pytest.fixture
 def no_work(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Fail if anything is verified or drawn."""
-    calls: list[Any] = []
-
-    def forbidden(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        raise AssertionError("work was done")
-
-    monkeypatch.setattr(chainrule.verification, "verify_with_display", forbidden)
-    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
-    return calls
+    return forbid_work(monkeypatch, before="the executor options were checked")
 
 
 # ---------------------------------------------------------------------- usage errors

@@ -13,6 +13,7 @@ import chainrule
 import chainrule.cli.app
 import chainrule.verification
 from tests.cli_support import assert_one_line_error, invoke
+from tests.process_support import python_output, run_python
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -94,16 +95,14 @@ def test_sigterm_is_exit_143(tmp_path: Path) -> None:
         "from chainrule.cli.app import cli\n"
         "cli(['check'], prog_name='chainrule')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
-    )
+    result = run_python("-c", code, cwd=tmp_path)
     assert result.returncode == 143, result.stderr
     assert result.stderr.strip() == "chainrule: error: terminated"
 
 
 def test_importing_the_cli_does_not_import_manim() -> None:
     code = "import sys, chainrule.cli.app; assert 'manim' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
+    python_output("-c", code)
 
 
 def test_public_names_are_exported() -> None:

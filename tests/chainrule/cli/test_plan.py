@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,25 +19,15 @@ import chainrule.verification
 from chainrule.errors import VerificationFailed
 from chainrule.settings.model import Settings
 from derivations import derive
-from tests.cli_support import assert_one_line_error, invoke, snapshot
+from tests.cli_support import assert_one_line_error, forbid, invoke, snapshot
 from tests.paths import PROJECT_ROOT
+from tests.process_support import python_output, run_python
+from tests.render_support import tiny_unit
 
 ROOT = PROJECT_ROOT
 WRONG_DZ1 = {"dZ1": "W2 @ dZ2 * gprime(Z1)"}  # the missing transpose
 
 pytestmark = pytest.mark.usefixtures("isolated")
-
-
-def forbid(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
-    """Replace ``module.name`` by a function that records its call and fails."""
-    calls: list[Any] = []
-
-    def forbidden(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        raise AssertionError(f"{name} was called")
-
-    monkeypatch.setattr(module, name, forbidden)
-    return calls
 
 
 # ---------------------------------------------------------------------- the settings layer
@@ -53,7 +42,7 @@ def test_importing_the_settings_does_not_import_scenes() -> None:
         "loaded = sorted(m for m in sys.modules if m == 'scenes' or m.startswith('scenes.'))\n"
         "assert not loaded, loaded\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    python_output("-c", code)
 
 
 def test_options_and_file_are_validated_together_and_blamed_right(tmp_path: Path) -> None:
@@ -127,8 +116,8 @@ def test_an_output_folder_that_cannot_be_made_is_a_usage_error_before_any_work(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """``/proc`` looks writable to root, yet takes no new folder: exit 2, nothing verified."""
-    verified = forbid(monkeypatch, chainrule.verification, "verify_with_display")
-    drawn = forbid(monkeypatch, chainrule.rendering.drawing, "draw_unit")
+    verified = forbid(monkeypatch, (chainrule.verification, "verify_with_display"))
+    drawn = forbid(monkeypatch, (chainrule.rendering.drawing, "draw_unit"))
     before = snapshot(tmp_path)
     result = invoke("render", "WhyTranspose", "--output", "/proc/chainrule-out")
     assert_one_line_error(result, 2, "option --output", "/proc/chainrule-out")
@@ -141,33 +130,12 @@ def test_an_output_folder_that_cannot_be_made_is_a_usage_error_before_any_work(
 # ---------------------------------------------------------------------- defect 2
 
 
-def tiny_unit(tmp_path: Path, scene: str = "WhyTranspose") -> Any:
-    from chainrule.catalog import discover, scene_path
-    from chainrule.exchange import RenderUnit
-
-    (tmp_path / "work").mkdir(exist_ok=True)
-    return RenderUnit(
-        scene=scene,
-        scene_path=scene_path(discover().get(scene)),
-        settings=Settings(),
-        stem="w",
-        video_format="mp4",
-        width=64,
-        height=36,
-        fps=5,
-        work_dir=str(tmp_path / "work"),
-        cache_dir=str(tmp_path / "cache"),
-        key="",
-        label=scene,
-    )
-
-
 def no_scene_is_built(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Fail if any scene (or its TeX) would be drawn."""
     import scenes.typeset
     from scenes.base import DerivationScene
 
-    calls = forbid(monkeypatch, scenes.typeset, "precompile_scene")
+    calls = forbid(monkeypatch, (scenes.typeset, "precompile_scene"))
 
     def setup(self: Any) -> None:
         calls.append("setup")
@@ -314,27 +282,8 @@ def render_from(project: Path, cache: Path, out: Path) -> subprocess.CompletedPr
     env = dict(
         os.environ, PYTHONPATH=str(project), CHAINRULE_CACHE_DIR=str(cache), PYTHONHASHSEED="0"
     )
-    return subprocess.run(
-        [
-            sys.executable,
-            "-P",
-            "-m",
-            "chainrule",
-            "render",
-            "WhyTranspose",
-            "-q",
-            "l",
-            "--resolution",
-            "64x36",
-            "-o",
-            str(out),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=project,
-    )
+    args = ("render", "WhyTranspose", "-q", "l", "--resolution", "64x36", "-o", str(out))
+    return run_python("-P", "-m", "chainrule", *args, cwd=project, env=env, timeout=600)
 
 
 @pytest.mark.render
@@ -378,15 +327,7 @@ def lecture_keys(project: Path) -> dict[str, str]:
     import json
 
     env = dict(os.environ, PYTHONPATH=str(project))
-    output = subprocess.run(
-        [sys.executable, "-P", "-c", LECTURE_KEYS],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=project,
-    ).stdout
-    return json.loads(output)
+    return json.loads(python_output("-P", "-c", LECTURE_KEYS, cwd=project, env=env))
 
 
 def test_a_changed_segment_module_changes_only_its_parts_key(tmp_path: Path) -> None:

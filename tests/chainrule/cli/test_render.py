@@ -21,8 +21,9 @@ import chainrule.verification
 from chainrule.errors import RenderFailed
 from chainrule.settings.scene_settings import scene_settings
 from derivations import derive
-from tests.cli_support import assert_one_line_error, invoke, snapshot
+from tests.cli_support import assert_one_line_error, forbid, invoke, snapshot
 from tests.paths import PROJECT_ROOT
+from tests.process_support import python_output, run_python
 
 pytestmark = pytest.mark.usefixtures("isolated_shared_cache")
 
@@ -33,14 +34,7 @@ TINY = ("-q", "l", "--resolution", "192x108")
 @pytest.fixture
 def no_rendering(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Fail the test if Manim is asked to render anything."""
-    calls: list[Any] = []
-
-    def forbidden(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        raise AssertionError("draw_unit was called")
-
-    monkeypatch.setattr(chainrule.rendering.drawing, "draw_unit", forbidden)
-    return calls
+    return forbid(monkeypatch, (chainrule.rendering.drawing, "draw_unit"))
 
 
 # ---------------------------------------------------------------------- error paths
@@ -371,9 +365,6 @@ def test_a_worker_holds_no_named_semaphore_it_could_leak() -> None:
     process-shared lock it created (Manim's tqdm makes one) then made the resource tracker
     print "leaked semaphore objects" under the one-line message (seen in 2 of 15 interrupted
     renders under load). The worker's tqdm takes a thread lock instead."""
-    import subprocess
-    import sys
-
     code = (
         "import multiprocessing\n"
         "multiprocessing.set_start_method('spawn')  # as in a worker the pool spawned\n"
@@ -386,14 +377,7 @@ def test_a_worker_holds_no_named_semaphore_it_could_leak() -> None:
         "tqdm.tqdm(total=3, disable=True).close()\n"
         "print(len(names))\n"
     )
-    output = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        check=True,
-    ).stdout
-    assert output.strip() == "0"
+    assert python_output("-c", code).strip() == "0"
 
 
 @pytest.mark.parametrize(
@@ -411,9 +395,6 @@ def test_a_swallowed_stop_prints_nothing_but_other_errors_still_show(
     "Exception ignored in ..." and goes on; chainrule.stop raises it again at the next
     animation). Once a stop is recorded, that report is dropped; any other exception Python
     cannot raise is still reported."""
-    import subprocess
-    import sys
-
     code = (
         "import signal, sys, weakref\n"
         "from chainrule import stop\n"
@@ -427,12 +408,7 @@ def test_a_swallowed_stop_prints_nothing_but_other_errors_still_show(
         "del thing\n"
         "print('went on')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-    )
+    result = run_python("-c", code)
     assert result.stdout.strip() == "went on"
     assert ("Exception ignored" in result.stderr) is shown, result.stderr
 

@@ -23,6 +23,7 @@ import chainrule.cli.script as script_module
 from chainrule.voice.engines import EngineIdentity, Span, Speech
 from chainrule.voice.lines import Line
 from tests.cli_support import assert_one_line_error, invoke, snapshot
+from tests.derivation_support import OTHER_GRADIENT_STEPS
 
 RATE = 1000
 HEADER = ["step_id", "title", "narration", "speech", "seconds"]
@@ -52,17 +53,7 @@ LECTURE_STEPS = [
     "dZ1.candidates",
     "dZ1.shapes",
     "dZ1.no_transpose",
-    "dZ2.loss",
-    "dZ2.partial",
-    "dZ2.cancel",
-    "dZ2.fold",
-    "dW2.partial",
-    "dW2.transpose",
-    "dW2.fold",
-    "db2.partial",
-    "db2.fold",
-    "dW1.fold",
-    "db1.fold",
+    *OTHER_GRADIENT_STEPS,
     "general.recap",
 ]
 #: ExpandToScalars expands Z[2] = W[2] A[1] + b[2] and A[1] = g(Z[1]).

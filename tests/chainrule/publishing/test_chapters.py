@@ -22,13 +22,14 @@ from hypothesis import strategies as st
 
 from chainrule.publishing.chapters import (
     MAX_TITLE_LENGTH,
+    Chapter,
     Section,
     chapters_text,
     merge_sections,
     too_short_reason,
     vtt_from_srt,
 )
-from tests.video_support import tiny_video
+from tests.video_support import demo_render
 
 RULE_SECONDS = 10
 RULE_COUNT = 3
@@ -94,6 +95,13 @@ def best_count_dynamic(durations: list[float]) -> int:
             if best[i] >= 0 and prefix[j] - prefix[i] >= RULE_SECONDS:
                 best[j] = max(best[j], best[i] + 1)
     return max(best[n], 0)
+
+
+def merged(sections: list[Section]) -> tuple[Chapter, ...]:
+    """The chapters :func:`merge_sections` makes of ``sections``, which must give some."""
+    chapters = merge_sections(sections)
+    assert chapters is not None
+    return chapters
 
 
 def check_chapters(sections: list[Section]) -> None:
@@ -179,8 +187,7 @@ def test_short_steps_merge_with_the_shorter_neighbour() -> None:
         Section("Sum", 20.0),
         Section("Partials", 8.0),
     ]
-    chapters = merge_sections(steps)
-    assert chapters is not None
+    chapters = merged(steps)
     assert [(c.timestamp, c.title, c.sections) for c in chapters] == [
         ("0:00", "The network", (0, 1)),
         ("0:14", "Forward & Expand", (2, 3)),
@@ -199,15 +206,13 @@ def test_short_steps_merge_within_their_stage_first() -> None:
         Section("Transpose", 12.0, "backward"),
         Section("Shapes", 14.0, "shapes"),
     ]
-    chapters = merge_sections(steps)
-    assert chapters is not None
+    chapters = merged(steps)
     assert [(c.title, c.sections) for c in chapters] == [
         ("Forward & Loss", (0, 1)),
         ("Backward & Transpose", (2, 3)),
         ("Shapes", (4,)),
     ]
-    without = merge_sections([Section(s.title, s.duration) for s in steps])
-    assert without is not None
+    without = merged([Section(s.title, s.duration) for s in steps])
     assert (1, 2) in [c.sections for c in without]
 
 
@@ -220,8 +225,7 @@ def test_across_stages_the_nearest_stage_first() -> None:
         Section("Loss", 12.0, "layers/2"),
         Section("Cancel", 15.0, "layers/2"),
     ]
-    chapters = merge_sections(steps)
-    assert chapters is not None
+    chapters = merged(steps)
     assert [c.sections for c in chapters] == [(0, 1), (2,), (3,)]
 
 
@@ -255,15 +259,14 @@ def test_stages_that_can_stand_alone_are_never_mixed(runs: list) -> None:
         for number in range(run_of[-1] + 1)
     ]
     if len(totals) >= RULE_COUNT and min(totals) >= RULE_SECONDS:
-        chapters = merge_sections(sections)
-        assert chapters is not None
+        chapters = merged(sections)
         for chapter in chapters:
             assert len({run_of[i] for i in chapter.sections}) == 1, chapter
 
 
 def test_long_merged_titles_keep_the_first() -> None:
     long = "A" * (MAX_TITLE_LENGTH - 5)
-    chapters = merge_sections(
+    chapters = merged(
         [
             Section(long, 4.0),
             Section("Second", 8.0),
@@ -271,13 +274,11 @@ def test_long_merged_titles_keep_the_first() -> None:
             Section("Fourth", 12.0),
         ]
     )
-    assert chapters is not None
     assert chapters[0].title == long
 
 
 def test_a_title_card_alone_is_an_introduction() -> None:
-    chapters = merge_sections([Section("", 12.0), Section("B", 12.0), Section("C", 12.0)])
-    assert chapters is not None
+    chapters = merged([Section("", 12.0), Section("B", 12.0), Section("C", 12.0)])
     assert chapters[0].title == "Introduction"
 
 
@@ -361,8 +362,7 @@ def test_every_catalog_scene(network: dict) -> None:
                     or chapter.title in titles
                     or chapter.title == "Introduction"
                 ), chapter.title
-    lecture = merge_sections(estimated_sections(catalog.scenes["Lecture"], derivation, pacing))
-    assert lecture is not None
+    lecture = merged(estimated_sections(catalog.scenes["Lecture"], derivation, pacing))
     assert len(lecture) >= 15
     assert lecture[0].sections[:2] == (0, 1)  # the title card opens the first chapter,
     assert lecture[0].title != "Introduction"  # which is named after the first step
@@ -418,8 +418,7 @@ def test_measured_lecture_sections() -> None:
     ]
     assert min(s.duration for s in sections) < RULE_SECONDS  # the problem is real
     check_chapters(sections)
-    chapters = merge_sections(sections)
-    assert chapters is not None
+    chapters = merged(sections)
     assert len(chapters) >= 20
     assert chapters[0].sections == (0, 1)  # the 5 s title card opens the first chapter
 
@@ -466,25 +465,16 @@ def test_vtt_from_srt(tmp_path: Path) -> None:
 def test_publish_writes_vtt_and_chapters(
     tmp_path: Path, lengths: tuple[float, ...], valid: bool
 ) -> None:
-    from chainrule.exchange import RenderedFiles
     from chainrule.publishing.manifest import publish, update_manifest
 
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
     out.mkdir()
     (out / "Demo_l_chapters.txt").write_text("0:00 from an earlier render\n", encoding="utf-8")
-    tiny_video(work / "Demo_l.mp4", int(sum(lengths)))
-    (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
     sections = tuple(
         {"name": "Title" if k == 0 else f"Step {k}", "duration": d} for k, d in enumerate(lengths)
     )
-    result = RenderedFiles(
-        "Demo",
-        "Demo_l",
-        video=str(work / "Demo_l.mp4"),
-        subtitles=str(work / "Demo_l.srt"),
-        sections=sections,
-    )
+    result = demo_render(work, sections, SRT)
     entry = publish(result, out, "mp4", "l", RENDER_CONFIG, "Title")
     update_manifest(out, [entry], cache=tmp_path / "cache")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"][0]
@@ -505,21 +495,12 @@ def test_publish_writes_vtt_and_chapters(
 def test_chromium_reads_the_published_vtt(tmp_path: Path) -> None:
     """HTML video takes the captions: Chromium parses the .vtt into its cues and shows
     their text as written (the escaped & and < come back as themselves)."""
-    from chainrule.exchange import RenderedFiles
     from chainrule.publishing.manifest import publish
     from tests.browser_support import offline_page
 
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
-    tiny_video(work / "Demo_l.mp4", 64)
-    (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
-    result = RenderedFiles(
-        "Demo",
-        "Demo_l",
-        video=str(work / "Demo_l.mp4"),
-        subtitles=str(work / "Demo_l.srt"),
-        sections=({"name": "Title", "duration": 64.0},),
-    )
+    result = demo_render(work, ({"name": "Title", "duration": 64.0},), SRT)
     publish(result, out, "mp4", "l", RENDER_CONFIG, "Title")
     # Chromium refuses a track from another file: URL (each file is its own origin), so the
     # page hands it the published file's text as a blob: the same bytes, parsed by Chromium

@@ -9,7 +9,6 @@ command and shown as FAILED by the renderers; bad inputs exit 2 with one line, w
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,22 +30,12 @@ from chainrule.publishing.handout import (
 from chainrule.publishing.katex import KatexError, render_tex
 from derivations import derive
 from tests.browser_support import not_blank, offline_page
-from tests.cli_support import assert_one_line_error, invoke, snapshot
+from tests.cli_support import assert_one_line_error, forbid, invoke, snapshot
+from tests.pdf_support import pdf_page_png, pdf_pages, pdf_text
 
 SCENE = "ExpandToScalars"
 STEP_IDS = ("dZ1.concrete", "dZ1.expand", "dZ1.activate")
 FRAME = ("--resolution", "256x144")
-
-
-def _text(pdf: Path) -> str:
-    """The PDF's text with all whitespace runs made single spaces."""
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-    return " ".join(done.stdout.split())
-
-
-def _pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
 
 
 def _formula_count(step: Any) -> int:
@@ -75,6 +64,15 @@ def derivation() -> Any:
     return derive()
 
 
+@pytest.mark.render
+@pytest.mark.parametrize("format_", ["pdf", "html"])
+def test_each_format_is_one_file_and_leaves_nothing_else(
+    built: dict[str, Path], format_: str
+) -> None:
+    made = built[format_]
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+
+
 # ---------------------------------------------------------------------- the PDF
 
 
@@ -83,8 +81,7 @@ def test_pdf_has_a_section_per_step_with_its_certificate(
     built: dict[str, Path], derivation: Any
 ) -> None:
     pdf = built["pdf"]
-    assert sorted(p.name for p in pdf.parent.iterdir()) == [pdf.name]  # no leftovers
-    text = _text(pdf)
+    text = pdf_text(pdf)
     positions = []
     for number, step_id in enumerate(STEP_IDS, 1):
         step = derivation.step(step_id)
@@ -101,7 +98,7 @@ def test_pdf_has_a_section_per_step_with_its_certificate(
                 assert f"(seed {claim.seed})" in text
     assert positions == sorted(positions)  # in the scene's order
     assert "FAILED" not in text
-    assert 1 <= _pages(pdf) <= 2 * len(STEP_IDS)
+    assert 1 <= pdf_pages(pdf) <= 2 * len(STEP_IDS)
     images = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
@@ -111,23 +108,7 @@ def test_pdf_has_a_section_per_step_with_its_certificate(
 
 @pytest.mark.render
 def test_pdf_pages_are_not_blank(built: dict[str, Path], tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "30",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            str(built["pdf"]),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    (page,) = tmp_path.glob("page*.png")
-    assert not_blank(page.read_bytes())
+    assert not_blank(pdf_page_png(built["pdf"], 1, tmp_path))
 
 
 # ---------------------------------------------------------------------- the HTML
@@ -138,7 +119,6 @@ def test_html_is_offline_and_every_formula_is_typeset(
     built: dict[str, Path], derivation: Any
 ) -> None:
     html = built["html"]
-    assert sorted(p.name for p in html.parent.iterdir()) == [html.name]  # one file
     expected = sum(_formula_count(derivation.step(step_id)) for step_id in STEP_IDS)
     with offline_page(html, width=640, height=900) as page:
         page.wait_for_load_state("load")
@@ -213,7 +193,7 @@ def test_a_failing_certificate_is_shown_failed_and_text_is_literal(tmp_path: Pat
     reasons = [claim.failure for claim in claims if not claim.holds]
     assert reasons
     pdf = compile_pdf(latex_source(handout), tmp_path)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert "Verification: FAILED" in text
     for reason in reasons:
         assert f"FAILED: {' '.join(str(reason).split())}" in text
@@ -269,14 +249,7 @@ def test_katex_errors_name_the_formula() -> None:
 
 @pytest.fixture
 def no_frames(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    calls: list[Any] = []
-
-    def forbidden(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        raise AssertionError("render_key_frames was called")
-
-    monkeypatch.setattr(chainrule.publishing.handout, "render_key_frames", forbidden)
-    return calls
+    return forbid(monkeypatch, (chainrule.publishing.handout, "render_key_frames"))
 
 
 @pytest.mark.parametrize(

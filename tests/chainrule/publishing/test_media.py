@@ -16,7 +16,7 @@ from chainrule.exchange import RenderedFiles
 from chainrule.publishing import media
 from chainrule.publishing.media import Context, Medium, Output
 from tests.cli_support import invoke
-from tests.video_support import tiny_video
+from tests.video_support import demo_render
 
 #: The media chainrule has, in the order they are made (the lecture page reads the captions).
 EVERY_MEDIUM = ["captions", "chapters", "lecture-page", "handout", "slides"]
@@ -104,16 +104,8 @@ def test_a_toy_medium_registered_here_is_published_by_publish(tmp_path: Path, to
     assert [m.name for m in media.media()] == [*EVERY_MEDIUM, "toy"]
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
-    tiny_video(work / "Demo_l.mp4", 30)
-    (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
     sections = ({"name": "Title", "duration": 12.0}, {"name": "Step", "duration": 18.0})
-    result = RenderedFiles(
-        "Demo",
-        "Demo_l",
-        video=str(work / "Demo_l.mp4"),
-        subtitles=str(work / "Demo_l.srt"),
-        sections=sections,
-    )
+    result = demo_render(work, sections, SRT)
     entry = publish(result, out, "mp4", "l", resolved(Settings()), "Opening")
     assert entry["toy"] == "Demo_l.toy.txt"
     assert (out / "Demo_l.toy.txt").read_text() == "Demo starts with Opening\n"
@@ -123,8 +115,7 @@ def test_a_toy_medium_registered_here_is_published_by_publish(tmp_path: Path, to
     (listed,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert listed["toy"] == "Demo_l.toy.txt"
 
-    tiny_video(work / "Demo_l.mp4", 30)
-    (work / "Demo_l.srt").write_text(SRT, encoding="utf-8")
+    result = demo_render(work, sections, SRT)  # the files again: publishing moved them
     publish(result, out, "gif", "l", resolved(Settings()), "Opening")
     assert len(toy.seen) == 1  # it does not apply to a gif
 

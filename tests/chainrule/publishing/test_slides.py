@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +20,10 @@ import pytest
 
 from chainrule.catalog import discover, narrated_ids_of
 from derivations import NetworkSpec, derive
-from tests.cli_support import assert_one_line_error, invoke, snapshot
+from tests.cli_support import assert_one_line_error, forbid, invoke, snapshot
 from tests.paths import PROJECT_ROOT
+from tests.pdf_support import pdf_page_png, pdf_pages
+from tests.process_support import python_output
 
 SCENES = ("TheNetwork", "ShapeCheck")
 TINY = ("-q", "l", "--resolution", "256x144")
@@ -101,27 +102,8 @@ def test_pptx_has_one_slide_per_step_with_its_narration_as_notes(decks: dict[str
 def test_pdf_has_one_page_per_step(decks: dict[str, Path], tmp_path: Path) -> None:
     from tests.browser_support import not_blank
 
-    info = subprocess.run(
-        ["pdfinfo", str(decks["pdf"])], capture_output=True, text=True, check=True
-    ).stdout
-    assert re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1) == str(len(narrations()))
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "30",
-            "-f",
-            "3",
-            "-l",
-            "3",
-            str(decks["pdf"]),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    (page,) = tmp_path.glob("page*.png")
-    assert not_blank(page.read_bytes())
+    assert pdf_pages(decks["pdf"]) == len(narrations())
+    assert not_blank(pdf_page_png(decks["pdf"], 3, tmp_path))
 
 
 @pytest.mark.render
@@ -141,10 +123,7 @@ def test_the_html_deck_has_nothing_else_beside_it(decks: dict[str, Path]) -> Non
 def no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     import chainrule.publishing.slides
 
-    def forbidden(*args: object, **kwargs: object) -> None:
-        raise AssertionError("render_deck was called")
-
-    monkeypatch.setattr(chainrule.publishing.slides, "render_deck", forbidden)
+    forbid(monkeypatch, (chainrule.publishing.slides, "render_deck"))
 
 
 @pytest.mark.parametrize(
@@ -211,13 +190,8 @@ def test_scenes_do_not_need_manim_slides(tmp_path: Path) -> None:
         "assert 'Lecture' in catalog.scenes\n"
         "assert not any(c.__name__ == 'Slide' for c in catalog.scenes['Lecture'].__mro__)\n"
     )
-    project = PROJECT_ROOT
-    subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        check=True,
-        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )
+    env = {"PYTHONPATH": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    python_output("-c", code, cwd=tmp_path, env=env)
 
 
 def test_deck_needs_the_reveal_package_files() -> None:

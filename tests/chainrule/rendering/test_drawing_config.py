@@ -10,27 +10,8 @@ pytest.importorskip("manim")
 
 from manim import Text, tempconfig
 
-from chainrule.exchange import RenderUnit
 from chainrule.rendering.drawing import manim_config
-from chainrule.settings.model import Settings
-
-
-def unit(tmp_path: Path, width: int, height: int) -> RenderUnit:
-    """A unit of the given pixel size (nothing is drawn)."""
-    return RenderUnit(
-        scene="WhyTranspose",
-        scene_path="scenes.transpose:WhyTranspose",
-        settings=Settings(),
-        stem="w",
-        video_format="mp4",
-        width=width,
-        height=height,
-        fps=5,
-        work_dir=str(tmp_path / "work"),
-        cache_dir=str(tmp_path / "cache"),
-        key="",
-        label="w",
-    )
+from tests.render_support import tiny_unit
 
 
 def test_a_narrow_render_does_not_hand_its_wrapped_text_to_a_wide_one(tmp_path: Path) -> None:
@@ -41,10 +22,10 @@ def test_a_narrow_render_does_not_hand_its_wrapped_text_to_a_wide_one(tmp_path: 
     slot, partial = tmp_path / "slot", tmp_path / "partial"
     heights = []
     for width, height in ((256, 144), (854, 480)):
-        settings = manim_config(unit(tmp_path, width, height), slot, partial)
+        settings = manim_config(tiny_unit(tmp_path, width, height), slot, partial)
         with tempconfig(settings):
             heights.append(Text(title, font_size=40).height)
-    with tempconfig(manim_config(unit(tmp_path, 854, 480), tmp_path / "fresh", partial)):
+    with tempconfig(manim_config(tiny_unit(tmp_path, 854, 480), tmp_path / "fresh", partial)):
         one_line = Text(title, font_size=40).height
     assert heights[0] > 1.5 * one_line, "the narrow render did not wrap: the test shows nothing"
     assert heights[1] == pytest.approx(one_line)

@@ -4,8 +4,6 @@ colours collapse gets one warning line naming the pair and the deficiency."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +23,7 @@ from chainrule.settings.colour_vision import (
 )
 from chainrule.settings.model import Settings
 from tests.cli_support import invoke
+from tests.process_support import python_output
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB: the published matrices,
 # to check that colorspacious at severity 100 is that model (not computed by the module).
@@ -147,4 +146,4 @@ def test_no_manim_import_without_theme_colours() -> None:
         "from chainrule.settings.colour_vision import theme_warnings; "
         "assert theme_warnings(Settings()) == (); assert 'manim' not in sys.modules"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    python_output("-c", code)

@@ -20,6 +20,8 @@ from manim_adapter.sandbox import (
     sandboxed_command,
 )
 from tests.cli_support import assert_one_line_error, invoke
+from tests.process_support import record_commands
+from tests.render_support import tiny_unit
 
 READS, WRITES = "makes TeX read a file", "makes TeX write a file or run a command"
 CATCODES, MACROS = "changes how TeX reads text", "defines or expands macros"
@@ -284,37 +286,12 @@ def test_a_real_render_runs_latex_sandboxed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every LaTeX call of an actual scene render goes through the sandbox."""
-    import subprocess
-
     from manim.utils import tex_file_writing
 
-    from chainrule.exchange import RenderUnit
     from chainrule.rendering.drawing import draw_unit
 
-    calls: list[list[str]] = []
-    real_run = subprocess.run
-
-    def spy(command: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(list(command))
-        return real_run(command, *args, **kwargs)
-
-    monkeypatch.setattr(tex_file_writing.subprocess, "run", spy)
-    (tmp_path / "work").mkdir()
-    unit = RenderUnit(
-        scene="WhyTranspose",
-        scene_path="scenes.transpose:WhyTranspose",
-        settings=Settings(),
-        stem="w",
-        video_format="mp4",
-        width=128,
-        height=72,
-        fps=5,
-        work_dir=str(tmp_path / "work"),
-        cache_dir=str(tmp_path / "cache"),
-        key="",
-        label="w",
-    )
-    result = draw_unit(unit)
+    calls = record_commands(monkeypatch, tex_file_writing)
+    result = draw_unit(tiny_unit(tmp_path, 128, 72))
     assert result.error is None, result.traceback
     latex_calls = [c for c in calls if "dvisvgm" not in c[0]]
     assert latex_calls, "no formula was compiled (the TeX cache was not fresh?)"
