@@ -220,6 +220,31 @@ class MatrixRow(VGroup):
         self.views: dict[str, MatrixView] = dict(views)
 
 
+def general_view(
+    cell: EquationTex,
+    theme: Theme,
+    label: EquationTex | None,
+    shape: tuple[int, int],
+    name: str,
+    symbol: str | None,
+    limit: tuple[int, int],
+) -> MatrixView:
+    """A matrix of ``shape`` shown compact: one general entry ``cell`` in brackets (the most
+    compact form, for matrices too large to write out)."""
+    return MatrixView(
+        {(0, 0): cell},
+        (0,),
+        (0,),
+        theme,
+        label,
+        shape=shape,
+        general=True,
+        name=name,
+        symbol=symbol,
+        limit=limit,
+    )
+
+
 def matrix_view(
     display: MatrixDisplay,
     theme: Theme,
@@ -241,18 +266,7 @@ def matrix_view(
         label = EquationTex((display.label, EQUALS), theme, size)
     if general:
         cell = EquationTex((display.general_entry,), theme, size)
-        return MatrixView(
-            {(0, 0): cell},
-            (0,),
-            (0,),
-            theme,
-            label,
-            shape=display.shape,
-            general=True,
-            name=display.name,
-            symbol=display.symbol,
-            limit=limit,
-        )
+        return general_view(cell, theme, label, display.shape, display.name, display.symbol, limit)
     rows = visible_indices(display.shape[0], limit[0])
     cols = visible_indices(display.shape[1], limit[1])
     cells = {
@@ -294,18 +308,8 @@ def grid_view(
     label = EquationTex((grid.label, EQUALS), theme, size) if with_label else None
     if side == "general":
         lhs, rhs = split_at_equals(grid.general)
-        return MatrixView(
-            {(0, 0): EquationTex(rhs or lhs, theme, size)},
-            (0,),
-            (0,),
-            theme,
-            label,
-            shape=grid.shape,
-            general=True,
-            name=grid.name,
-            symbol=grid.label.symbol,
-            limit=limit,
-        )
+        cell = EquationTex(rhs or lhs, theme, size)
+        return general_view(cell, theme, label, grid.shape, grid.name, grid.label.symbol, limit)
     rows = visible_indices(grid.shape[0], limit[0])
     cols = visible_indices(grid.shape[1], limit[1])
     cells: dict[tuple[int, int], EquationTex] = {}
@@ -370,6 +374,7 @@ __all__ = [
     "MatrixRow",
     "MatrixView",
     "ellipsis_dots",
+    "general_view",
     "grid_view",
     "highlight_band",
     "highlight_bands",
