@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import chainrule.catalog as catalog
+import chainrule.cli.list as list_command
 from chainrule.errors import ConfigError
 from tests.cli_support import assert_one_line_error, invoke
 
@@ -110,7 +111,7 @@ def test_estimate_is_the_reading_time_of_the_steps() -> None:
 
 def test_estimates_are_rounded_to_the_nearest_second(monkeypatch: pytest.MonkeyPatch) -> None:
     """An estimate of 75.6 s is listed as 1:16 (rounded, then written as m:ss)."""
-    monkeypatch.setattr(catalog, "estimated_seconds", lambda *args: 75.6)
+    monkeypatch.setattr(list_command, "estimated_seconds", lambda *args: 75.6)  # its caller
     result = invoke("list")
     assert result.exit_code == 0, result.stderr
     assert {seconds for seconds, _ in listed(result.stdout).values()} == {76}
