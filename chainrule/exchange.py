@@ -58,6 +58,36 @@ class RenderUnit:
     voice: tuple[StepVoice, ...] = ()  # the speech of the steps it narrates (none: silent)
     voice_pause: float = 0.0  # seconds held after each step's speech
 
+    @classmethod
+    def whole_scene(
+        cls,
+        scene: str,
+        scene_path: str,
+        settings: Settings,
+        stem: str,
+        video: VideoFormat,
+        work_dir: str,
+        cache_dir: str,
+        **more: Any,  # Any: the other fields, each of its own type
+    ) -> RenderUnit:
+        """The unit drawing all of ``scene`` in ``video``'s size, rate and container, labelled
+        with its name and not yet keyed; ``more`` sets the other fields (``estimate`` …)."""
+        return cls(
+            scene=scene,
+            scene_path=scene_path,
+            settings=settings,
+            stem=stem,
+            video_format=video.container,
+            width=video.width,
+            height=video.height,
+            fps=video.fps,
+            work_dir=work_dir,
+            cache_dir=cache_dir,
+            key="",
+            label=scene,
+            **more,
+        )
+
 
 #: Called with (scene name, seconds of video rendered so far) after each ``play``/``wait``.
 Reporter = Callable[[str, float], None]

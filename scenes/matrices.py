@@ -220,25 +220,37 @@ class MatrixRow(VGroup):
         self.views: dict[str, MatrixView] = dict(views)
 
 
-def general_view(
-    cell: EquationTex,
+def bracketed(
+    entry: Callable[[int, int], EquationTex],
+    shape: tuple[int, int],
+    limit: tuple[int, int],
     theme: Theme,
     label: EquationTex | None,
-    shape: tuple[int, int],
     name: str,
     symbol: str | None,
-    limit: tuple[int, int],
+    general_entry: EquationTex | None = None,
+    min_cell_width: float = 0.0,
 ) -> MatrixView:
-    """A matrix of ``shape`` shown compact: one general entry ``cell`` in brackets (the most
-    compact form, for matrices too large to write out)."""
+    """A ``shape`` matrix in brackets: its visible entries (``entry(r, c)`` each, at most
+    ``limit`` rows and columns, the rest elided), or, given ``general_entry``, that one
+    general entry alone (the most compact form, for matrices too large to write out)."""
+    if general_entry is not None:
+        rows: tuple[int | None, ...] = (0,)
+        cols: tuple[int | None, ...] = (0,)
+        cells = {(0, 0): general_entry}
+    else:
+        rows = visible_indices(shape[0], limit[0])
+        cols = visible_indices(shape[1], limit[1])
+        cells = {(r, c): entry(r, c) for r in rows if r is not None for c in cols if c is not None}
     return MatrixView(
-        {(0, 0): cell},
-        (0,),
-        (0,),
+        cells,
+        rows,
+        cols,
         theme,
         label,
         shape=shape,
-        general=True,
+        general=general_entry is not None,
+        min_cell_width=min_cell_width,
         name=name,
         symbol=symbol,
         limit=limit,
@@ -264,29 +276,16 @@ def matrix_view(
     label = None
     if with_label:
         label = EquationTex((display.label, EQUALS), theme, size)
-    if general:
-        cell = EquationTex((display.general_entry,), theme, size)
-        return general_view(cell, theme, label, display.shape, display.name, display.symbol, limit)
-    rows = visible_indices(display.shape[0], limit[0])
-    cols = visible_indices(display.shape[1], limit[1])
-    cells = {
-        (r, c): EquationTex(display.entries[r][c], theme, size)
-        for r in rows
-        if r is not None
-        for c in cols
-        if c is not None
-    }
-    return MatrixView(
-        cells,
-        rows,
-        cols,
+    return bracketed(
+        lambda r, c: EquationTex(display.entries[r][c], theme, size),
+        display.shape,
+        limit,
         theme,
         label,
-        shape=display.shape,
-        min_cell_width=min_cell_width,
-        name=display.name,
-        symbol=display.symbol,
-        limit=limit,
+        display.name,
+        display.symbol,
+        general_entry=EquationTex((display.general_entry,), theme, size) if general else None,
+        min_cell_width=0.0 if general else min_cell_width,
     )
 
 
@@ -306,30 +305,18 @@ def grid_view(
     """
     size = font_size or theme.entry_size
     label = EquationTex((grid.label, EQUALS), theme, size) if with_label else None
+
+    def entry(r: int, c: int) -> EquationTex:
+        lhs, rhs = split_at_equals(grid.cell(r, c).parts)
+        parts = {"rhs": rhs or lhs, "lhs": lhs or rhs, "all": grid.cell(r, c).parts}[side]
+        return EquationTex(parts, theme, size)
+
+    general = None
     if side == "general":
         lhs, rhs = split_at_equals(grid.general)
-        cell = EquationTex(rhs or lhs, theme, size)
-        return general_view(cell, theme, label, grid.shape, grid.name, grid.label.symbol, limit)
-    rows = visible_indices(grid.shape[0], limit[0])
-    cols = visible_indices(grid.shape[1], limit[1])
-    cells: dict[tuple[int, int], EquationTex] = {}
-    for r in rows:
-        for c in cols:
-            if r is None or c is None:
-                continue
-            lhs, rhs = split_at_equals(grid.cell(r, c).parts)
-            parts = {"rhs": rhs or lhs, "lhs": lhs or rhs, "all": grid.cell(r, c).parts}[side]
-            cells[(r, c)] = EquationTex(parts, theme, size)
-    return MatrixView(
-        cells,
-        rows,
-        cols,
-        theme,
-        label,
-        shape=grid.shape,
-        name=grid.name,
-        symbol=grid.label.symbol,
-        limit=limit,
+        general = EquationTex(rhs or lhs, theme, size)
+    return bracketed(
+        entry, grid.shape, limit, theme, label, grid.name, grid.label.symbol, general_entry=general
     )
 
 
@@ -373,8 +360,8 @@ def parts_view(
 __all__ = [
     "MatrixRow",
     "MatrixView",
+    "bracketed",
     "ellipsis_dots",
-    "general_view",
     "grid_view",
     "highlight_band",
     "highlight_bands",

@@ -69,6 +69,23 @@ def rows_of(box: Box, count: int, gap: float = 0.25) -> list[Box]:
     return rows
 
 
+def write_badged(
+    segment: Segment, badged: BadgedEquation, badge_seconds: float, lag: float
+) -> list[Animation]:
+    """Write ``badged``'s equation, bring its shape badges in one after another (``lag``,
+    over ``badge_seconds``), and return the ticks that judge every badge right, for the
+    caller to play when it is ready."""
+    segment.scene.play(Write(badged.equation), run_time=segment.t(1.2))
+    segment.scene.play(
+        LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in badged.badge_row()], lag_ratio=lag),
+        run_time=segment.t(badge_seconds),
+    )
+    ticks: list[Animation] = []
+    for badge in badged.badges.values():
+        ticks += badge.judge(segment.theme, ok=True)[1]
+    return ticks
+
+
 class ShapeSegment(Segment):
     """Steps ``dZ1.candidates`` (each wrong form judged) and ``dZ1.shapes`` (the right one)."""
 
@@ -101,14 +118,7 @@ class ShapeSegment(Segment):
         self.scene.clear_at_next_step()
         self.begin_step(right)
         badged = self.badged(right.equation, right.badges, self.hero_box())
-        self.scene.play(Write(badged.equation), run_time=self.t(1.2))
-        self.scene.play(
-            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in badged.badge_row()], lag_ratio=0.35),
-            run_time=self.t(1.5),
-        )
-        animations: list[Animation] = []
-        for badge in badged.badges.values():
-            animations += badge.judge(self.theme, ok=True)[1]
+        animations = write_badged(self, badged, badge_seconds=1.5, lag=0.35)
         frame = SurroundingRectangle(
             badged.equation,
             color=status_colour(self.theme, True),
@@ -202,14 +212,7 @@ class PitfallSegment(Segment):
         )
         fit_into(shown, equation_box, self.theme)
         self.scene.play(FadeIn(caption), run_time=self.t(0.6))
-        self.scene.play(Write(shown.equation), run_time=self.t(1.2))
-        self.scene.play(
-            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in shown.badge_row()], lag_ratio=0.3),
-            run_time=self.t(1.2),
-        )
-        ticks: list[Animation] = []
-        for badge in shown.badges.values():
-            ticks += badge.judge(self.theme, ok=True)[1]
+        ticks = write_badged(self, shown, badge_seconds=1.2, lag=0.3)
         self.scene.play(LaggedStart(*ticks, lag_ratio=0.15), run_time=self.t(1.2))
         self.wrong_entry(wrong, right, lines_box)
         self.end_step(pause=2.0)

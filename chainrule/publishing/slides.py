@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from chainrule.catalog import scene_path
 from chainrule.errors import MissingDependency
-from chainrule.exchange import RenderUnit
+from chainrule.exchange import RenderUnit, VideoFormat
 from chainrule.files import install_outputs, remove_stale, scratch_folder
 from chainrule.publishing.templates import read
 from chainrule.publishing.web_assets import copy_package_dist, package_dir
@@ -186,19 +186,15 @@ def render_deck(
     from scenes.typeset import precompile_scene
 
     name = scene.__name__
-    unit = RenderUnit(
-        scene=name,
-        scene_path=scene_path(scene),
-        settings=settings,
-        stem=f"{name}_slides",
-        video_format="mp4",
-        width=video.width,
-        height=video.height,
-        fps=video.fps,
-        work_dir=str(work),
-        cache_dir=str(cache),
-        key="",
-        label=name,
+    drawn = VideoFormat(video.width, video.height, video.fps, "mp4", "slides")
+    unit = RenderUnit.whole_scene(
+        name,
+        scene_path(scene),
+        settings,
+        f"{name}_slides",
+        drawn,
+        str(work),
+        str(cache),
         verbosity=verbosity,
     )
     configured = scene_class(scene, scene_settings(settings), derivation)

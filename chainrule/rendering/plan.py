@@ -88,19 +88,14 @@ def build_plan(
         cls = catalog.scenes[name]
         folder = work / name
         folder.mkdir(parents=True, exist_ok=True)
-        base = RenderUnit(
-            scene=name,
-            scene_path=scene_path(cls),
-            settings=settings,
-            stem=f"{name}_{video.flag}",
-            video_format=video.container,
-            width=video.width,
-            height=video.height,
-            fps=video.fps,
-            work_dir=str(folder),
-            cache_dir=str(cache_dir),
-            key="",
-            label=name,
+        base = RenderUnit.whole_scene(
+            name,
+            scene_path(cls),
+            settings,
+            f"{name}_{video.flag}",
+            video,
+            str(folder),
+            str(cache_dir),
             estimate=estimated_seconds(cls, derivation, pacing),
             verbosity=verbosity,
             voice_pause=pause,
