@@ -139,6 +139,8 @@ class StepKind(str, Enum):
     ELEMENTWISE = "elementwise"
     STACK = "stack"
     RECAP = "recap"  #: back to the question: the six formulas with shapes
+    MAP = "map"  #: the slide's formulas and the lecture's two parts
+    PART_TWO = "part_two"  #: the turn from the question to the rest of the slide
 
 
 class StepId(str):

@@ -37,8 +37,8 @@ from manim import (
 
 from derivations import VerificationError, derive
 from derivations.spec import NetworkSpec
-from derivations.steps import Step
-from derivations.vocabulary import StepId
+from derivations.steps import Stage, Step
+from derivations.vocabulary import StepId, StepKind
 from manim_adapter.camera import PathCamera
 from manim_adapter.fastwrite import holding_renderer
 from manim_adapter.speedups import enabled as speedups_enabled
@@ -109,20 +109,39 @@ STAGE_SECTION_TYPE = "chainrule.stage:"
 STAGED_TARGETS = frozenset({"dZ1", "general"})
 
 
+def lecture_part(step: Step) -> str:
+    """The part of the lecture ``step`` belongs to: ``part1`` (the map and the question's
+    argument, ``dZ[1]``), ``part2`` (the rest of the slide: the turn to it, every other layer's
+    gradients, the general recursion) or ``end`` (the recap).
+
+    >>> from derivations import NetworkSpec, derive
+    >>> d = derive(NetworkSpec())
+    >>> [lecture_part(d.step(i)) for i in ("general.map", "dZ1.fold", "general.part_two",
+    ...                                     "dW1.fold", "general.recap")]
+    ['part1', 'part1', 'part2', 'part2', 'end']
+    """
+    if step.stage is Stage.RECAP:
+        return "end"
+    if step.id.kind is StepKind.MAP or step.target == "dZ1":
+        return "part1"
+    return "part2"
+
+
 def argument_stage(step: Step) -> str:
-    """The stage of the argument ``step`` belongs to, as a path: ``dZ1/`` or ``general/`` and
-    its :class:`~derivations.steps.Stage` for the steps of ``dZ[1]`` and of the ending, else
-    ``layers/`` and its layer (``dZ[3]``, ``dW[3]`` and ``db[3]`` are one stage, a lower
-    layer's folds another).
+    """The stage of the argument ``step`` belongs to, as a path: its :func:`lecture_part`, then
+    ``dZ1/`` or ``general/`` and its :class:`~derivations.steps.Stage` for the steps of
+    ``dZ[1]``, of the plan and of the ending, else ``layers/`` and its layer (``dZ[3]``,
+    ``dW[3]`` and ``db[3]`` are one stage, a lower layer's folds another).
 
     >>> from derivations import NetworkSpec, derive
     >>> d = derive(NetworkSpec(layer_dims=(2, 3, 2, 1)))
     >>> [argument_stage(d.step(i)) for i in ("dZ1.forward", "db3.fold", "dZ2.fold")]
-    ['dZ1/forward', 'layers/3', 'layers/2']
+    ['part1/dZ1/forward', 'part2/layers/3', 'part2/layers/2']
     """
+    part = lecture_part(step)
     if step.target in STAGED_TARGETS:
-        return f"{step.target}/{step.stage.value}"
-    return f"layers/{step.target.lstrip('dZWb')}"
+        return f"{part}/{step.target}/{step.stage.value}"
+    return f"{part}/layers/{step.target.lstrip('dZWb')}"
 
 
 def stage_section_type(step: Step) -> str:

@@ -47,6 +47,7 @@ from scenes.network import NetworkSegment
 from scenes.numbers import NumbersSegment
 from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.partials import PartialsSegment
+from scenes.plan import PartTwoSegment, PlanSegment
 from scenes.recap import RecapSegment
 from scenes.segment import Segment
 from scenes.shapes import PitfallSegment, ShapeSegment
@@ -234,6 +235,7 @@ class Lecture(DerivationScene):
     #: gradients. Every step is narrated once and none is shown twice.
     segments: ClassVar[tuple[type[Segment], ...]] = (
         TitleSegment,
+        PlanSegment,
         NetworkSegment,
         ForwardSegment,
         ExpandSegment,
@@ -245,6 +247,7 @@ class Lecture(DerivationScene):
         VectorSegment,
         ShapeSegment,
         PitfallSegment,
+        PartTwoSegment,
         OtherGradientsSegment,
     )
 

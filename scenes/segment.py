@@ -92,6 +92,20 @@ class Segment:
             self.scene.show_title(step)
         return step
 
+    def beat_starts(self, narration: str, beats: tuple[str, ...], start: float) -> list[float]:
+        """When each beat after the first starts (scene time): the beats are the sentences of
+        ``narration`` in order, started at ``start``; each gets its share of the narration's
+        characters of the time the step's cues (or speech) take."""
+        span = max(self.scene._caption_end - start, 0.0)
+        total = max(len(narration), 1)
+        return [start + span * (len(" ".join(beats[:k])) + 1) / total for k in range(1, len(beats))]
+
+    def wait_until(self, moment: float) -> None:
+        """Hold the frame until ``moment`` (scene time), if it is still ahead."""
+        ahead = moment - float(self.scene.time)
+        if ahead > 1e-3:
+            self.scene.wait(ahead)
+
     def play(self) -> None:
         """Play the segment's animations on the scene."""
         raise NotImplementedError(f"{type(self).__name__} must implement play()")

@@ -30,7 +30,12 @@ def default() -> Derivation:
 
 def test_the_steps_after_dz1_on_the_default(default: Derivation) -> None:
     others = [str(s.id) for s in default if s.target != "dZ1"]
-    assert others == [*OTHER_GRADIENT_STEPS, "general.recap"]
+    assert others == [
+        "general.map",
+        "general.part_two",
+        *OTHER_GRADIENT_STEPS,
+        "general.recap",
+    ]
 
 
 def test_four_layers_give_the_lower_layers_one_fold_each() -> None:
