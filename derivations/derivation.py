@@ -369,8 +369,8 @@ def derive(
         *vector_sequence(net, nodes["dZ1"]),
     )
     # the lecture's map first, and the turn to the rest of the slide after dZ1's argument
-    steps.insert(0, map_step(net, nodes))
-    steps.append(part_two_step(net, nodes))
+    steps.insert(0, map_step(net))
+    steps.append(part_two_step(net))
     steps += output_sequence(net, nodes[f"dZ{last}"])
     for layer in reversed(spec.layers):
         if 1 < layer < last:

@@ -378,7 +378,8 @@ def partial_steps(
         Stage.PARTIAL,
         "What each factor is",
         f"The first factor is the upstream gradient dz[{nxt}]_k{j + 1}, short for "
-        f"∂ℒ/∂z[{nxt}]_k{j + 1}. The second is a weight, w[{nxt}]_k{i + 1}. The third "
+        f"∂ℒ/∂z[{nxt}]_k{j + 1}: what arrives from layer {nxt}. Part two computes it; here it "
+        f"is given. The second is a weight, w[{nxt}]_k{i + 1}. The third "
         f"is g' at z[{layer}]_{i + 1}{j + 1}. Every path shares that last factor.",
         equation=values,
         paths=paths,

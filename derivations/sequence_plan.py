@@ -9,9 +9,11 @@ Two steps frame the lecture as one argument:
 * ``general.part_two`` stands between the two parts. Part 1 is over; it says so, and why part 2
   starts with ``dZ[L]``: ``dZ[1]`` was built from the gradient arriving from the layer above.
 
-The formulas are the derivation's own (a wrong one fails verification at its fold step, and
-again on the recap, which carries every fold's claims; the plan claims nothing of its own, so a
-wrong formula is reported where it is derived). Their narration comes in *beats*, one per thing the scene shows in turn (the scene
+The card shows the slide as the course publishes it
+(:func:`~derivations.formulas.default_formulas`), and claims what the slide claims: each formula
+is the derivative of the loss or the cost (the fold claims). A derivation given a wrong formula
+to prove its checks still shows the slide here, and fails at that formula's own fold step, where
+it is derived. Their narration comes in *beats*, one per thing the scene shows in turn (the scene
 times its highlights by them), each a sentence that fits one subtitle cue.
 
 >>> from derivations import NetworkSpec, derive
@@ -28,6 +30,7 @@ from collections.abc import Mapping
 
 from .display import matrix_label
 from .formula import Node, to_parts
+from .formulas import default_formulas, fold_claims
 from .network import Network
 from .sequence_recap import recap_targets
 from .spec import NetworkSpec
@@ -103,12 +106,11 @@ def part_two_beats(spec: NetworkSpec) -> tuple[str, str, str]:
     )
 
 
-def plan_step(
-    net: Network, formulas: Mapping[str, Node], step_id: StepId, title: str, beats: tuple[str, ...]
-) -> Step:
+def plan_step(net: Network, step_id: StepId, title: str, beats: tuple[str, ...]) -> Step:
     """A card of the slide's formulas with ``title`` and the narration ``beats``; its
-    ``equation`` is the question's formula."""
+    ``equation`` is the question's formula; it claims every formula's fold."""
     targets = recap_targets(net)
+    formulas = default_formulas(net.spec)
     lines = slide_lines(net, formulas)
     return Step(
         step_id,
@@ -117,19 +119,20 @@ def plan_step(
         " ".join(beats),
         equation=lines[targets.index(QUESTION)],
         lines=(*lines, *TAGS),
+        claims=tuple(
+            claim for target in targets for claim in fold_claims(net, target, formulas[target])
+        ),
     )
 
 
-def map_step(net: Network, formulas: Mapping[str, Node]) -> Step:
+def map_step(net: Network) -> Step:
     """``general.map``: the slide's formulas, and what parts 1 and 2 do with them."""
-    return plan_step(net, formulas, MAP, "The slide, in two parts", map_beats(net.spec))
+    return plan_step(net, MAP, "The slide, in two parts", map_beats(net.spec))
 
 
-def part_two_step(net: Network, formulas: Mapping[str, Node]) -> Step:
+def part_two_step(net: Network) -> Step:
     """``general.part_two``: the question is answered; the rest of the slide follows."""
-    return plan_step(
-        net, formulas, PART_TWO, "Part 2: the rest of the slide", part_two_beats(net.spec)
-    )
+    return plan_step(net, PART_TWO, "Part 2: the rest of the slide", part_two_beats(net.spec))
 
 
 __all__ = [

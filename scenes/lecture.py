@@ -1,4 +1,5 @@
-"""Lecture: a title card, then every segment in order, one section per step.
+"""Lecture: a title card, the map of the two parts, then every segment in order, one section
+per step.
 
 The segments are the bodies of the single scenes (:mod:`scenes.expand`, :mod:`scenes.partials`,
 :mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`,
@@ -229,10 +230,11 @@ class Lecture(DerivationScene):
 
     title: ClassVar[str] = "Where does {formula} come from?"
     course: ClassVar[str] = "Deep Learning Specialization · Course 1 · Week 3"
-    #: One argument: the network, the scalars, one partial, g' factored out, the transpose
-    #: read off the network's edges, the fold, the check in real numbers, the same result by
-    #: the vector chain rule, the shapes (wrong forms fail; the square pitfall), the other
-    #: gradients. Every step is narrated once and none is shown twice.
+    #: One argument in two parts, announced by the map after the title. Part 1, the question:
+    #: the network, the scalars, one partial, g' factored out, the transpose read off the
+    #: network's edges, the fold, the check in real numbers, the same result by the learner's
+    #: route (the vector chain rule), the shapes (wrong forms fail; the square pitfall). Part 2,
+    #: announced: the rest of the slide. Every step is narrated once and none is shown twice.
     segments: ClassVar[tuple[type[Segment], ...]] = (
         TitleSegment,
         PlanSegment,

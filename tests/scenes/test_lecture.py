@@ -97,6 +97,7 @@ def test_segments_in_lecture_order() -> None:
     assert names[0] == TitleSegment.__name__
     assert names == [
         "TitleSegment",
+        "PlanSegment",
         "NetworkSegment",
         "ForwardSegment",
         "ExpandSegment",
@@ -108,11 +109,29 @@ def test_segments_in_lecture_order() -> None:
         "VectorSegment",
         "ShapeSegment",
         "PitfallSegment",
+        "PartTwoSegment",
         "OtherGradientsSegment",
         "RecapSegment",
     ]
     deeper = Lecture.segments_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
     assert deeper[-2:] == (RecursionSegment, RecapSegment)
+
+
+@pytest.mark.parametrize("dims", [(2, 3, 2), (3, 4, 2), (2, 3, 2, 1)])
+def test_one_argument_every_step_narrated_once_part_one_before_part_two(
+    dims: tuple[int, ...],
+) -> None:
+    derivation = derive(NetworkSpec(layer_dims=dims))
+    narrated = [
+        str(i)
+        for segment in Lecture.segments_for(derivation)
+        for i in segment.narrated_ids_for(derivation)
+    ]
+    assert len(narrated) == len(set(narrated))  # nothing said twice
+    assert narrated[0] == "general.map"
+    turn = narrated.index("general.part_two")
+    assert all(i.startswith("dZ1.") for i in narrated[1:turn])
+    assert not any(i.startswith("dZ1.") for i in narrated[turn:])
 
 
 def test_title_takes_its_formula_from_the_derivation() -> None:
