@@ -118,6 +118,20 @@ def jacobian_claims(net: Network) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
+def _chain_rule() -> Parts:
+    """``∂ℒ/∂z[1] = ∂ℒ/∂z[2] · ∂z[2]/∂a[1] · ∂a[1]/∂z[1]``: one Jacobian per link, in the
+    order of the chain (names of its own, so that no shape is set under it)."""
+    return (
+        _loss_partial("chain_dL_dz1", 1),
+        EQUALS,
+        _loss_partial("chain_dL_dz2", 2),
+        operator("cdot1", r"\cdot", Role.TERM),
+        TexPart("chain_dz2_da1", _partial_tex(_column_tex("z", 2), _column_tex("a", 1)), "Z2"),
+        operator("cdot2", r"\cdot", Role.TERM),
+        TexPart("chain_da1_dz1", _partial_tex(_column_tex("a", 1), _column_tex("z", 1)), "A1"),
+    )
+
+
 def _forward_line() -> Parts:
     """``z[2] = W[2] a[1] + b[2],  a[1] = g(z[1])`` for one example."""
     return (
@@ -163,21 +177,22 @@ def jacobian_badges(net: Network) -> tuple[ShapeBadge, ...]:
 
 
 def jacobian_step(net: Network) -> Step:
-    """The learner's route: one example, and the two Jacobians of the chain with their shapes.
+    """The learner's route: the chain rule of Jacobians, one example, and the two Jacobians
+    of the chain with their shapes.
 
-    ``equation`` is the forward pass of one example; its two lines are the two Jacobians,
-    whose parts carry the step's badges."""
+    ``equation`` is the chain rule, one Jacobian per link; ``lines`` are the forward pass of
+    one example and the two Jacobians, whose parts carry the step's badges."""
     n1, n2 = net.spec.size(1), net.spec.size(2)
     return Step(
         StepId("dZ1", StepKind.JACOBIAN),
         Stage.FOLD,
         "The learner's route: Jacobians",
         "The learner in the thread tried the chain rule from a matrix-calculus reference. "
-        "It works on vectors, so take one example: one column. "
+        "It chains Jacobians of vectors, so take one example: one column. "
         f"z[2] = W[2] a[1] + b[2], so ∂z[2]/∂a[1] is W[2] itself, {n2}×{n1}. "
         f"a[1] = g(z[1]) entry by entry, so ∂a[1]/∂z[1] = diag(g'(z[1])), {n1}×{n1}.",
-        equation=_forward_line(),
-        lines=_jacobian_lines(),
+        equation=_chain_rule(),
+        lines=(_forward_line(), *_jacobian_lines()),
         badges=jacobian_badges(net),
         claims=jacobian_claims(net),
     )

@@ -2,8 +2,9 @@
 
 Three steps of the derivation (``dZ1.jacobian``, ``dZ1.elementwise``, ``dZ1.stack``):
 
-1. For one example (column ``j``), the forward pass, then the two Jacobians of the chain,
-   ``∂z[2]/∂a[1] = W[2]`` and ``∂a[1]/∂z[1] = diag(g′)``, each with its shape badge.
+1. The chain rule of matrix calculus, one Jacobian per link; for one example (column
+   ``j``), the forward pass, then the two Jacobians of the chain, ``∂z[2]/∂a[1] = W[2]`` and
+   ``∂a[1]/∂z[1] = diag(g′)``, each with its shape underneath.
 2. The Jacobians chained in order give ``∂ℒ/∂z[1]`` as a row; transposed (the rule shown),
    ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, badges on every factor, then the element-wise form.
 3. The columns of ``dZ[1]`` are the examples: each is highlighted with its ``dz[1](j)``, and
@@ -15,6 +16,7 @@ Render with ``chainrule render ColumnByColumn -q l --no-voice``.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import numpy as np
@@ -30,6 +32,7 @@ from manim import (
     VGroup,
     VMobject,
     Write,
+    config,
 )
 
 from derivations.sequence_vector import shape_label
@@ -117,6 +120,15 @@ class ShapedEquation(VGroup):
         self.add(self.equation, *self.labels)
 
 
+def sentences(narration: str) -> list[str]:
+    """``narration`` cut after each ``.``, ``!`` or ``?`` that ends a sentence.
+
+    >>> sentences("Take one. Then two: more.")
+    ['Take one.', 'Then two: more.']
+    """
+    return [s for s in re.split(r"(?<=[.!?])\s+", narration.strip()) if s]
+
+
 class ColumnLabelledMatrix(VGroup):
     """A matrix view with a label under some of its columns: ``view``, and ``labels`` in the
     order of the columns they label."""
@@ -136,27 +148,39 @@ class VectorSegment(Segment):
         jacobian, elementwise, stack = (self.step(i) for i in self.step_ids)
 
         # -- the learner's route: one example, two Jacobians with their shapes
-        self.begin_step(jacobian)
-        top, *rows = body_boxes((1.0, 1.6, 1.6))
-        forward = fit(EquationTex(jacobian.equation, self.theme), top, self.theme)
+        self.open(jacobian)
+        chain, forward, *jacobians = self.jacobian_lines(jacobian)
+        self.scene.play(Write(chain), run_time=self.t(1.5))
+        self.until_sentence(1)  # "take one example: one column"
         self.scene.play(Write(forward), run_time=self.t(1.2))
-        for parts, row in zip(jacobian.lines, rows, strict=True):
-            self.write_badged(fit(self.badged(parts, jacobian.badges), row, self.theme))
+        for sentence, shaped in enumerate(jacobians, 2):
+            self.until_sentence(sentence)  # each Jacobian as it is named
+            self.write_badged(shaped)
         self.end_step(pause=2.0)
 
         # -- chain the Jacobians (a row), transpose (a column), element by element
-        self.begin_step(elementwise)
+        self.open(elementwise)
         self.clear_body()
         row_line, rule, column_line, entrywise, fact = self.chain_lines(elementwise)
-        self.write_badged(row_line)
+        self.scene.play(Write(row_line.equation), run_time=self.t(1.2))
+        self.until_sentence(1)  # "ℒ is a number, so ∂ℒ/∂z[1] is a row"
+        self.show_shapes(row_line)
+        self.until_sentence(2)  # "dz = (∂ℒ/∂z)ᵀ"
+        definition = VGroup(*column_line.equation.submobjects[:3])
+        self.scene.play(Write(definition), run_time=self.t(1.0))
+        self.until_sentence(3)  # "transposing a product reverses the order"
         self.scene.play(FadeIn(rule), run_time=self.t(0.8))
-        self.write_badged(column_line)
+        self.until_sentence(4)  # "so dz[1] = diag(g') W[2]ᵀ dz[2]"
+        rest = VGroup(*column_line.equation.submobjects[3:])
+        self.scene.play(Write(rest), run_time=self.t(1.2))
+        self.show_shapes(column_line)
+        self.until_sentence(5)  # "and diag(v) u = v ∗ u"
         self.scene.play(FadeIn(fact), run_time=self.t(0.8))
         self.scene.play(Write(entrywise), run_time=self.t(1.2))
         self.end_step(pause=2.0)
 
         # -- the columns side by side
-        self.begin_step(stack)
+        self.open(stack)
         self.clear_body()
         top, main, bottom = stack_layout()
         column_rule = fit(EquationTex(stack.lines[0], self.theme), top, self.theme)
@@ -165,6 +189,7 @@ class VectorSegment(Segment):
         view = labelled.view
         assert view.label is not None, "a matrix view is labelled unless asked not to be"
         self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
+        self.until_sentence(1)  # "one column per example"
         for j, label in enumerate(labelled.labels):
             band = view.band(self.theme, col=j)
             self.scene.play(
@@ -178,9 +203,39 @@ class VectorSegment(Segment):
             tick(self.theme), EquationTex(stack.lines[2], self.theme, self.theme.entry_size)
         ).arrange(RIGHT, buff=0.2)
         fit(VGroup(final, same.next_to(final, DOWN, buff=0.35)), bottom, self.theme)
+        self.until_sentence(2)  # "that gives dZ[1] = ...: the same formula as the fold"
         self.scene.play(Write(final), run_time=self.t(1.2))
         self.scene.play(FadeIn(same, shift=0.2 * UP), run_time=self.t(0.6))
         self.end_step(pause=2.0)
+
+    # ---------------------------------------------------------------- timing
+
+    def open(self, step: Step) -> None:
+        """Begin ``step`` and remember when its narration starts (for :meth:`until_sentence`)."""
+        self._said_from = float(self.scene.time)
+        self._starts = self.sentence_starts(step)
+        self.begin_step(step)
+
+    def sentence_starts(self, step: Step) -> list[float]:
+        """When each sentence of ``step``'s narration starts, in seconds after the step
+        begins: the voice's cues when there is speech, else the captions' reading times."""
+        voice = self.scene.voice.get(str(step.id))
+        if voice is not None:
+            return [cue.start for cue in voice.cues]
+        starts, offset = [], 0.0
+        for sentence in sentences(step.narration):
+            starts.append(offset)
+            offset += self.scene.pacing.reading_time(sentence)
+        return starts
+
+    def until_sentence(self, index: int) -> None:
+        """Wait until sentence ``index`` of the current step is said (no wait if it already
+        is, or if the narration has fewer sentences)."""
+        if index >= len(self._starts):
+            return
+        remaining = self._said_from + self._starts[index] - float(self.scene.time)
+        if remaining > 1 / config.frame_rate:
+            self.scene.wait(remaining)
 
     # ---------------------------------------------------------------- building
 
@@ -216,10 +271,26 @@ class VectorSegment(Segment):
     def write_badged(self, badged: ShapedEquation) -> None:
         """Write ``badged``'s equation, then bring its shapes in one after another."""
         self.scene.play(Write(badged.equation), run_time=self.t(1.2))
+        self.show_shapes(badged)
+
+    def show_shapes(self, badged: ShapedEquation) -> None:
+        """Bring ``badged``'s shapes in one after another."""
         self.scene.play(
             LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in badged.labels], lag_ratio=0.3),
             run_time=self.t(1.0),
         )
+
+    def jacobian_lines(self, step: Step) -> list[VMobject]:
+        """The Jacobian step's lines, one under another, fitted into the body: the chain
+        rule, the forward pass of one example, and each Jacobian with its shape."""
+        forward_parts, *jacobian_parts = step.lines
+        lines: list[VMobject] = [
+            EquationTex(step.equation, self.theme),
+            EquationTex(forward_parts, self.theme),
+            *[self.badged(parts, step.badges) for parts in jacobian_parts],
+        ]
+        fit(VGroup(*lines).arrange(DOWN, buff=0.45), body_boxes((1.0,), gap=0.35)[0], self.theme)
+        return lines
 
     def chain_lines(
         self, step: Step
