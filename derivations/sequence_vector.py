@@ -53,11 +53,11 @@ def _badge(part: str, shape: tuple[int, int], rows: int | str, cols: int | str) 
 
 
 def shape_label(badge: ShapeBadge) -> TexPart:
-    """The shape of ``badge``'s part as TeX, to set under it: the sizes in letters over the
+    r"""The shape of ``badge``'s part as TeX, to set under it: the sizes in letters over the
     sizes in numbers (``n^{[2]} × n^{[1]}`` over ``2 × 3``), in the formulas' type.
 
-    >>> shape_label(ShapeBadge("W2", 2, 3, r"(n^{[2]} \\times n^{[1]})")).tex
-    '\\begin{array}{c}(n^{[2]} \\times n^{[1]}) \\\\ (2 \\times 3)\\end{array}'
+    >>> print(shape_label(ShapeBadge("W2", 2, 3, r"(n^{[2]} \times n^{[1]})")).tex)
+    \begin{array}{c}(n^{[2]} \times n^{[1]}) \\ (2 \times 3)\end{array}
     """
     sizes = notation.shape_tex(str(badge.rows), str(badge.cols))
     return TexPart(

@@ -149,7 +149,7 @@ class VectorSegment(Segment):
 
         # -- the learner's route: one example, two Jacobians with their shapes
         self.open(jacobian)
-        chain, forward, *jacobians = self.jacobian_lines(jacobian)
+        chain, forward, jacobians = self.jacobian_lines(jacobian)
         self.scene.play(Write(chain), run_time=self.t(1.5))
         self.until_sentence(1)  # "take one example: one column"
         self.scene.play(Write(forward), run_time=self.t(1.2))
@@ -280,17 +280,16 @@ class VectorSegment(Segment):
             run_time=self.t(1.0),
         )
 
-    def jacobian_lines(self, step: Step) -> list[VMobject]:
+    def jacobian_lines(self, step: Step) -> tuple[EquationTex, EquationTex, list[ShapedEquation]]:
         """The Jacobian step's lines, one under another, fitted into the body: the chain
         rule, the forward pass of one example, and each Jacobian with its shape."""
         forward_parts, *jacobian_parts = step.lines
-        lines: list[VMobject] = [
-            EquationTex(step.equation, self.theme),
-            EquationTex(forward_parts, self.theme),
-            *[self.badged(parts, step.badges) for parts in jacobian_parts],
-        ]
-        fit(VGroup(*lines).arrange(DOWN, buff=0.45), body_boxes((1.0,), gap=0.35)[0], self.theme)
-        return lines
+        chain = EquationTex(step.equation, self.theme)
+        forward = EquationTex(forward_parts, self.theme)
+        jacobians = [self.badged(parts, step.badges) for parts in jacobian_parts]
+        lines = VGroup(chain, forward, *jacobians).arrange(DOWN, buff=0.45)
+        fit(lines, body_boxes((1.0,), gap=0.35)[0], self.theme)
+        return chain, forward, jacobians
 
     def chain_lines(
         self, step: Step
