@@ -302,14 +302,3 @@ def test_the_stacking_claim_rejects_a_wrong_fold() -> None:
     net = Network(NetworkSpec(layer_dims=(2, 2, 2), m=3))
     assert check_claim(stack_claims(net, parse("W2.T @ dZ2 * gprime(Z1)"))[0]) is None
     assert check_claim(stack_claims(net, parse("dZ2.T @ W2 * gprime(Z1)"))[0]) is not None
-
-
-def test_the_jacobian_is_diagonal_with_gprime() -> None:
-    step = derive(NetworkSpec(layer_dims=(2, 3, 2))).step("dZ1.jacobian")
-    jacobian = step.matrices[0]
-    assert jacobian.shape == (3, 3)
-    for r in range(3):
-        for c in range(3):
-            tex = jacobian.entries[r][c][0].tex
-            assert (tex == "0") == (r != c), tex
-            assert ("prime" in tex) == (r == c), tex

@@ -1,0 +1,81 @@
+"""ColumnByColumn on screen: every shape of the learner's route is shown in TeX under its
+factor, and the stacked result is matched to the fold's with a tick, not boxed a second time.
+
+The scene runs with ``dry_run`` (no video); what is on screen is recorded after every play.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from manim import SurroundingRectangle, VMobject
+
+from derivations.sequence_vector import shape_label
+from derivations.spec import NetworkSpec
+from scenes.equations import EquationTex
+from scenes.vector import ColumnByColumn
+from tests.scene_support import checked_plays, each_spec, render_scene
+
+SPECS = (
+    NetworkSpec(),
+    NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+    NetworkSpec(layer_dims=(2, 3, 2, 1)),
+)
+
+
+def _visible(mobject: VMobject) -> bool:
+    return any(
+        m.has_points() and (m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0)
+        for m in mobject.get_family()
+    )
+
+
+def _on_screen(scene) -> list[VMobject]:
+    return [m for top in scene.mobjects for m in top.get_family() if _visible(m)]
+
+
+@pytest.mark.slow
+@each_spec(SPECS)
+def test_shapes_in_tex_and_the_result_ticked_not_boxed(spec: NetworkSpec, media: Path) -> None:
+    screens: list[tuple[str, list[VMobject]]] = []
+
+    def remember(scene) -> None:
+        current = scene.begun[-1] if scene.begun else ""
+        screens.append((str(current), _on_screen(scene)))
+
+    with checked_plays(remember):
+        scene = render_scene(ColumnByColumn, spec, media)
+    shown = {
+        str(m.tex_string)
+        for step, mobjects in screens
+        for m in mobjects
+        if hasattr(m, "tex_string")
+    }
+    for step_id in ("dZ1.jacobian", "dZ1.elementwise"):
+        for badge in scene.steps[step_id].badges:
+            assert shape_label(badge).tex in shown, (step_id, badge)
+    labels = {
+        shape_label(b).tex
+        for i in ("dZ1.jacobian", "dZ1.elementwise")
+        for b in scene.steps[i].badges
+    }
+    neighbours = 0
+    for _, mobjects in screens:  # shapes on one row stay apart
+        row = sorted(
+            (m for m in mobjects if isinstance(m, EquationTex) and str(m.tex_string) in labels),
+            key=lambda m: (round(m.get_y(), 1), m.get_x()),
+        )
+        for left, right in itertools.pairwise(row):
+            if abs(left.get_y() - right.get_y()) < 0.05:
+                neighbours += 1
+                assert left.get_right()[0] < right.get_left()[0], (
+                    left.tex_string,
+                    right.tex_string,
+                )
+    assert neighbours > 0, "no two shapes side by side were seen"
+    last = [mobjects for step, mobjects in screens if step == "dZ1.stack"][-1]
+    assert not any(isinstance(m, SurroundingRectangle) for m in last), "boxed a second time"
+    ok = scene.theme.ok
+    assert any(m.get_stroke_color().to_hex().lower() == str(ok).lower() for m in last), "no tick"
