@@ -347,4 +347,86 @@ element-wise times g prime of Z l'
     return text.strip()
 
 
-__all__ = ["RULES", "Rule", "index_words", "layer_words", "number_words", "spoken"]
+# --------------------------------------------------------------------------- subtitles
+
+#: Unicode subscripts of the index symbols the narration uses (every digit and the letters
+#: Unicode has a subscript for).
+SUBSCRIPTS: dict[str, str] = dict(
+    zip("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+
+#: One prime everywhere: the typographic ′ (U+2032).
+PRIME = "′"
+
+
+def subscript(index: str) -> str:
+    """``index`` in Unicode subscripts: ``"ij"`` is ``"ᵢⱼ"``, ``"k1"`` is ``"ₖ₁"`` (commas and
+    spaces dropped). An index with a symbol that has no subscript is kept in parentheses,
+    ``"(q)"``, never with an underscore.
+
+    >>> subscript("ij"), subscript("k1"), subscript("1,3"), subscript("q")
+    ('ᵢⱼ', 'ₖ₁', '₁₃', '(q)')
+    """
+    index = index.replace(",", "").replace(" ", "")
+    if all(c in SUBSCRIPTS for c in index):
+        return "".join(SUBSCRIPTS[c] for c in index)
+    return f"({index})"
+
+
+SUBTITLE_RULES: tuple[Rule, ...] = (
+    _rule(
+        "tex_subscript",
+        r"_{ki} and _{k,i} are _ki",
+        r"_\{([^{}]*)\}",
+        lambda m: "_" + m[1],
+    ),
+    _rule(
+        "apostrophe",
+        "an apostrophe in a word (cost's) is the typographic one (cost’s)",
+        r"(?<=[A-Za-z])'(?=[A-Za-z])",
+        "’",
+    ),
+    _rule(
+        "prime",
+        "g' and σ' (after a letter, a bracket or a subscript) are g′ and σ′: one prime",
+        rf"(?<=[A-Za-zσ\])\){''.join(SUBSCRIPTS.values())}])'",
+        PRIME,
+    ),
+    _rule(
+        "subscript",
+        "z[1]_ij is z[1]ᵢⱼ, n_x is nₓ, v_i is vᵢ: indices as Unicode subscripts",
+        r"(?<=[A-Za-z\]])_([A-Za-z0-9]+)",
+        lambda m: subscript(m[1]),
+    ),
+)
+"""The rules :func:`subtitle_text` applies, in this order."""
+
+
+def subtitle_text(text: str) -> str:
+    """``text`` as a subtitle shows it: the narration notation as readable text. Indices are
+    Unicode subscripts (``z[1]_ij`` is ``z[1]ᵢⱼ``, ``n_x`` is ``nₓ``), there is one prime
+    (``g'`` is ``g′``), apostrophes are typographic, and ``ᵀ``, ``∗`` and layer brackets stay.
+
+    >>> subtitle_text("Pick z[1]_11: g'(z[1]_ij), w[2]_k1, the sigmoid's slope, n_x.")
+    'Pick z[1]₁₁: g′(z[1]ᵢⱼ), w[2]ₖ₁, the sigmoid’s slope, nₓ.'
+    >>> subtitle_text("W[2]ᵀ dZ[2] ∗ g′(Z[1]), entry i is v_i u_i")
+    'W[2]ᵀ dZ[2] ∗ g′(Z[1]), entry i is vᵢ uᵢ'
+    """
+    for rule in SUBTITLE_RULES:
+        text = rule.apply(text)
+    return text
+
+
+__all__ = [
+    "PRIME",
+    "RULES",
+    "SUBSCRIPTS",
+    "SUBTITLE_RULES",
+    "Rule",
+    "index_words",
+    "layer_words",
+    "number_words",
+    "spoken",
+    "subscript",
+    "subtitle_text",
+]
