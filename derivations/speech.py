@@ -14,7 +14,7 @@ The translation is a list of small named :class:`Rule` s, applied in the order o
 3. transposes, primes and function applications (``g'(Z[1])`` is "g prime of Z one");
 4. names: gradients (``dZ`` is "d Z"), entries (``z[1]_ij``), layers (``W[l+1]``), subscripts;
 5. numbers: shapes (``2×3`` is "two by three"), fractions (``1/m`` is "one over m");
-6. symbols (``∂``, ``ℒ``, ``Σ``, ``σ``, ``∗``, ``@``, ``=``, ``−`` ...);
+6. symbols (``∂``, ``ℒ``, ``ℓ``, ``Σ``, ``σ``, ``∗``, ``@``, ``=``, ``−`` ...);
 7. digits glued to letters are separated (``dZ1`` is "d Z one");
 8. whatever notation is left is dropped and the spacing is tidied.
 
@@ -75,6 +75,15 @@ def number_words(digits: str) -> str:
         return _ONES[value]
     tens, ones = divmod(value, 10)
     return _TENS[tens] + ("" if ones == 0 else "-" + _ONES[ones])
+
+
+def count_words(count: int) -> str:
+    """A count as words, for narration that means a number of things: ``2`` is ``"two"``.
+
+    >>> f"each of the {count_words(3)} examples"
+    'each of the three examples'
+    """
+    return number_words(str(count))
 
 
 def index_words(index: str) -> str:
@@ -146,6 +155,7 @@ _NAME = r"d?[A-Za-z]\[[^\]\s]+\](?:_[A-Za-z0-9]+)?(?:ᵀ|\.T\b|[′'])?"
 
 _TEX_SYMBOLS = {
     "mathcal{L}": "ℒ",
+    "ell": "ℓ",
     "partial": "∂",
     "sigma": "σ",
     "sum": "Σ",
@@ -223,8 +233,8 @@ RULES: tuple[Rule, ...] = (
     _rule("gprime", "gprime (as code writes g′) is 'g prime'", r"\bgprime\b", "g prime"),
     _rule(
         "apostrophe",
-        "an apostrophe in a word (cost's) is the typographic one (cost’s)",
-        r"(?<=[A-Za-z])'(?=[A-Za-z])",
+        "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",
+        r"(?<=[A-Za-z0-9])'(?=[A-Za-z])",
         "’",
     ),
     _rule(
@@ -277,6 +287,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("partial", "∂ is 'partial'", r"∂", " partial "),
     _rule("loss", "ℒ (or 𝓛) is 'the loss L'", r"[ℒ𝓛]", " the loss L "),
+    _rule("output_loss", "ℓ (the loss of one output) is 'small l'", r"ℓ", " small l "),
     _rule("sum", "Σ (or ∑) is 'the sum'", r"[Σ∑]", " the sum "),
     _rule("sigma", "σ is 'sigma'", r"σ", " sigma "),
     _rule("hadamard", "∗, ⊙ and * are 'element-wise times'", r"[∗⊙*]", " element-wise times "),
@@ -378,12 +389,12 @@ SUBTITLE_RULES: tuple[Rule, ...] = (
         "tex_subscript",
         r"_{ki} and _{k,i} are _ki",
         r"_\{([^{}]*)\}",
-        lambda m: "_" + m[1],
+        lambda m: "_" + m[1].replace(",", "").replace(" ", ""),
     ),
     _rule(
         "apostrophe",
-        "an apostrophe in a word (cost's) is the typographic one (cost’s)",
-        r"(?<=[A-Za-z])'(?=[A-Za-z])",
+        "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",
+        r"(?<=[A-Za-z0-9])'(?=[A-Za-z])",
         "’",
     ),
     _rule(
@@ -395,7 +406,7 @@ SUBTITLE_RULES: tuple[Rule, ...] = (
     _rule(
         "subscript",
         "z[1]_ij is z[1]ᵢⱼ, n_x is nₓ, v_i is vᵢ: indices as Unicode subscripts",
-        r"(?<=[A-Za-z\]])_([A-Za-z0-9]+)",
+        r"(?<=[A-Za-z\]}])_([A-Za-z0-9]+)",
         lambda m: subscript(m[1]),
     ),
 )
@@ -423,6 +434,7 @@ __all__ = [
     "SUBSCRIPTS",
     "SUBTITLE_RULES",
     "Rule",
+    "count_words",
     "index_words",
     "layer_words",
     "number_words",

@@ -218,8 +218,7 @@ def _retimed(cues: list[Cue]) -> list[Cue]:
             min(bounds[index], bounds[index + 1] - needs(cues[index])), bounds[index - 1] + 1e-3
         )
     return [
-        Cue(start, end, cue.text)
-        for cue, start, end in zip(cues, bounds, bounds[1:], strict=False)
+        Cue(start, end, cue.text) for cue, start, end in zip(cues, bounds, bounds[1:], strict=False)
     ]
 
 
