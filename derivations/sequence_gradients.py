@@ -32,8 +32,8 @@ from .formula import Node, to_parts
 from .formulas import composite, fold_claims
 from .functions import bce, sigma
 from .network import Network
-from .speech import count_words
 from .sequence_dz import badges_for
+from .speech import count_words
 from .steps import Highlight, MatrixDisplay, Stage, Step
 from .vocabulary import HADAMARD, Parts, Role, StepId, StepKind, TexPart, operator
 

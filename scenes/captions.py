@@ -192,7 +192,7 @@ def _merge_short(cues: list[Cue]) -> list[Cue]:
                 continue
             options = []
             for first in (index - 1, index):
-                if 0 <= first and first + 1 < len(cues):
+                if first >= 0 and first + 1 < len(cues):
                     merged = _merged(cues[first], cues[first + 1])
                     if merged is not None:
                         rate = len(merged.text) / (merged.end - merged.start)
