@@ -43,6 +43,9 @@ MIN_CUE_SECONDS = 1.5
 #: The fastest a cue may ask to be read, in characters per second (a common subtitling
 #: guideline for adults is 15–17).
 MAX_CHARS_PER_SECOND = 17.0
+#: Seconds a cue gets beyond its need: subtitle files keep milliseconds, so a cue rounded
+#: there still lasts 1.5 s and reads at 17 characters a second.
+ROUNDING_MARGIN = 0.01
 
 _SENTENCE_END = re.compile(r"[.!?]$")
 _CLAUSE_END = re.compile(r"[;:,—]$")
@@ -160,17 +163,17 @@ def split_cue(text: str, start: float, end: float) -> list[tuple[str, float, flo
 
 def needs(cue: Cue) -> float:
     """The seconds ``cue`` needs on screen: at least :data:`MIN_CUE_SECONDS`, and enough to
-    read its characters at :data:`MAX_CHARS_PER_SECOND`.
+    read its characters at :data:`MAX_CHARS_PER_SECOND` (and :data:`ROUNDING_MARGIN`).
 
     >>> needs(Cue(0.0, 1.0, "Short.")), needs(Cue(0.0, 1.0, "x" * 34))
-    (1.5, 2.0)
+    (1.51, 2.01)
     """
-    return max(MIN_CUE_SECONDS, len(cue.text) / MAX_CHARS_PER_SECOND)
+    return max(MIN_CUE_SECONDS, len(cue.text) / MAX_CHARS_PER_SECOND) + ROUNDING_MARGIN
 
 
 def readable(cue: Cue) -> bool:
-    """Whether ``cue`` lasts as long as it :func:`needs` (within a millisecond)."""
-    return cue.end - cue.start >= needs(cue) - 1e-3
+    """Whether ``cue`` lasts as long as it :func:`needs`."""
+    return cue.end - cue.start >= needs(cue) - 1e-9
 
 
 def _merged(first: Cue, second: Cue) -> Cue | None:
