@@ -469,9 +469,7 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
             else (TexPart("input", r"\text{input } "), matrix_label(previous))
         )
         said = (
-            "A[0] = X, which has n_x rows, one per input"
-            if layer == 1
-            else f"its input A[{layer - 1}]"
+            "A[0] = X. X has n_x rows, one per input" if layer == 1 else f"its input A[{layer - 1}]"
         )
         return (
             matrix_fold_step(

@@ -74,20 +74,55 @@ def _words(text: str) -> list[str]:
     ]
 
 
+#: Words a line should neither end nor start with: the operators of a formula, so that
+#: ``∂ℓ/∂z = a − y`` is not cut into ``∂ℓ/∂z = a −`` and ``y``.
+_OPERATORS = frozenset(("=", "−", "+", "∗", "×", "≈", "≠", "/", "·", "-"))
+
+
+def _break_cost(words: list[str], cut: int) -> float:
+    """How bad it is to break ``words`` into two lines before ``words[cut]``: the lines'
+    difference in length, less after clause punctuation, more inside a label ("column 1"),
+    and much more next to an operator or before a last lone word."""
+    first, second = " ".join(words[:cut]), " ".join(words[cut:])
+    cost = float(abs(len(first) - len(second)))
+    if _CLAUSE_END.search(words[cut - 1]):
+        cost -= 15.0
+    if words[cut - 1] in _OPERATORS or words[cut] in _OPERATORS:
+        cost += 100.0
+    if len(second) <= 3:
+        cost += 100.0
+    if words[cut - 1].isalpha() and words[cut][:1].isdigit():  # "column 1", "unit 3"
+        cost += 50.0
+    return cost
+
+
 def wrap(text: str, width: int = LINE_WIDTH) -> tuple[str, ...]:
-    """``text`` wrapped greedily into lines of at most ``width`` characters, breaking only
-    where :func:`split_narration` may break (spaces outside brackets).
+    """``text`` wrapped into lines of at most ``width`` characters, breaking only where
+    :func:`split_narration` may break (spaces outside brackets): greedily, and when that
+    gives two lines, at the break that balances them and leaves a formula whole (never next
+    to ``=``, ``−`` ...; :func:`_break_cost`).
 
     >>> wrap("one two three", width=8)
     ('one two', 'three')
+    >>> wrap("Expand, and a y cancels too: ∂ℓ/∂z = a − y.")
+    ('Expand, and a y cancels too:', '∂ℓ/∂z = a − y.')
     """
+    words = _words(text)
     lines: list[str] = []
-    for word in _words(text):
+    for word in words:
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return tuple(lines)
+    if len(lines) != 2:
+        return tuple(lines)
+    cuts = [
+        cut
+        for cut in range(1, len(words))
+        if max(len(" ".join(words[:cut])), len(" ".join(words[cut:]))) <= width
+    ]
+    cut = min(cuts, key=lambda cut: _break_cost(words, cut))
+    return (" ".join(words[:cut]), " ".join(words[cut:]))
 
 
 def fits(text: str) -> bool:

@@ -262,3 +262,26 @@ def test_lecture_cues_read_as_text_with_piper(tmp_path: Path) -> None:
     lines = _lecture_lines((2, 3, 2), 2, "tanh")
     speeches = speak_all(engine, lines, cache)
     _check_cues(_lecture_cues(lines, lambda line: speeches[line.step_id]))
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        (
+            "Expand, and a y cancels too: ∂ℓ/∂z = a − y.",
+            ("Expand, and a y cancels too:", "∂ℓ/∂z = a − y."),
+        ),
+        (
+            "Row 1 of W[2] has three numbers, column 1 of dZ[2] has two: they do not pair up.",
+            ("Row 1 of W[2] has three numbers, column 1", "of dZ[2] has two: they do not pair up."),
+        ),
+        (
+            "That is the matrix formula dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1]).",
+            ("That is the matrix formula", "dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])."),
+        ),
+    ],
+)
+def test_two_lines_balance_and_keep_a_formula_whole(text: str, lines: tuple[str, str]) -> None:
+    """A cue of two lines breaks after a clause or between balanced halves, never next to an
+    operator, before a lone last word, or inside a label like "column 1"."""
+    assert wrap(text) == lines
