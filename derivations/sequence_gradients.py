@@ -298,11 +298,11 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     )
     outputs = net.spec.size(last)
     many = (
-        f"Call ℓ the loss of one output: an example's L adds ℓ over its {count_words(outputs)} "
-        "outputs, so ℒ adds ℓ over every output of every example. "
+        f"An example's loss L adds ℓ, the loss of each of its {count_words(outputs)} outputs. "
+        "So ℒ adds ℓ over every output of every example. "
         if outputs > 1
-        else "With one output, an example's loss L is ℓ, the loss of that output, and ℒ adds "
-        "ℓ over the m examples. "
+        else "With one output, an example's loss L is ℓ, the loss of that output. "
+        "So ℒ adds ℓ over the m examples. "
     )
     first = Step(
         StepId(target, StepKind.LOSS),
@@ -598,8 +598,8 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         target,
         node,
         f"db[{layer}]: sum across the examples",
-        f"For all rows at once: sum dZ[{layer}] over its columns, the examples, one sum per "
-        f"row, and divide by m. The result is a column, the shape of b[{layer}].",
+        f"For all rows at once: sum each row of dZ[{layer}] over its columns, the examples. "
+        f"Divide by m: the result is a column, the shape of b[{layer}].",
     )
     return first, fold
 
