@@ -57,6 +57,7 @@ from .formula import (
 from .formulas import composite, fold_claims
 from .network import Network
 from .spec import NetworkSpec
+from .speech import count_words
 from .steps import (
     Candidate,
     ChainFactor,
@@ -172,7 +173,8 @@ def concrete_step(net: Network, layer: int, target: str) -> Step:
         StepId(target, StepKind.CONCRETE),
         Stage.CONCRETE,
         "Tiny matrices, every entry named",
-        f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
+        f"Take the smallest case: {count_words(n_next)} by {count_words(n_here)} weights and "
+        f"{count_words(m)} example"
         f"{'s' if m > 1 else ''}. Every entry gets a name of its own.",
         equation=(
             matrix_label(f"Z{nxt}"),
@@ -366,7 +368,13 @@ def partial_steps(
         "One entry, by the scalar chain rule",
         f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches ℒ through a[{layer}]_"
         f"{i + 1}{j + 1}, then through "
-        + (f"all {n_paths} entries" if n_paths > 1 else "the entry")
+        + (
+            "both entries"
+            if n_paths == 2
+            else f"all {count_words(n_paths)} entries"
+            if n_paths > 1
+            else "the entry"
+        )
         + f" of column {j + 1} of Z[{nxt}]. The chain rule adds one product per path.",
         equation=generic,
         paths=paths,
@@ -897,7 +905,8 @@ def candidates_step(net: Network, layer: int, target: str) -> Step:
         if failing == len(candidates)
         else "Here each one fits, so shapes cannot tell."
         if failing == 0
-        else f"{failing} of {len(candidates)} fail on shapes."
+        else f"{count_words(failing).capitalize()} of {count_words(len(candidates))} fail "
+        "on shapes."
     )
     opening = f"Try the tempting forms on {dims} with m = {net.spec.m}. {summary}"
     sentences = tuple(candidate_sentence(net, target, c) for c in candidates)

@@ -42,6 +42,7 @@ from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
 from .network import Network
 from .notation import shape_tex, size_tex
 from .numeric import evaluate
+from .speech import count_words
 from .steps import Highlight, MatrixDisplay, NumberData, ShapeBadge, Stage, Step
 from .vocabulary import NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
 
@@ -582,7 +583,7 @@ def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
         "dZ[2] comes from the layers above. "
     )
     products = (
-        f"Each of the {paths} paths multiplies its three factors. Adding the products "
+        f"Each of the {count_words(paths)} paths multiplies its three factors. Adding the products "
         if paths > 1
         else "The one path multiplies its three factors. That "
     )
@@ -734,7 +735,8 @@ def _no_product_step(net: Network, data: NumberData, claims: tuple[Claim, ...]) 
         Stage.PITFALL,
         "Without the transpose, in numbers",
         f"Without the transpose there is no number to compute. Row {i + 1} of W[2] has "
-        f"{n1} numbers, column {j + 1} of dZ[2] has {n2}: they do not pair up. "
+        f"{count_words(n1)} numbers, column {j + 1} of dZ[2] has {count_words(n2)}: they do "
+        "not pair up. "
         f"W[2] is {n2}×{n1} and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product. "
         f"With the transpose the value was {_spoken_number(result_text(data.result))}.",
         equation=(matrix_label("W2"), matrix_label("dZ2")),

@@ -23,6 +23,7 @@ from .display import EQUALS, LOSS, matrix_display, matrix_label
 from .formula import Node, ShapeError, to_parts, to_text
 from .formulas import composite
 from .network import Network
+from .speech import count_words
 from .steps import MatrixDisplay, ShapeBadge, Stage, Step
 from .vocabulary import HADAMARD, Parts, Role, StepId, StepKind, TexPart, operator
 
@@ -402,7 +403,7 @@ def stack_step(net: Network, node: Node) -> Step:
         TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
     )
     first = (
-        f"Do this for each of the {m} examples and set the columns side by side. "
+        f"Do this for each of the {count_words(m)} examples and set the columns side by side. "
         if m > 1
         else "Here there is one example, so one column. "
     )

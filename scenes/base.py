@@ -37,6 +37,7 @@ from manim import (
 
 from derivations import VerificationError, derive
 from derivations.spec import NetworkSpec
+from derivations.speech import subtitle_text
 from derivations.steps import Stage, Step
 from derivations.vocabulary import StepId, StepKind
 from manim_adapter.camera import PathCamera
@@ -44,7 +45,7 @@ from manim_adapter.fastwrite import holding_renderer
 from manim_adapter.speedups import enabled as speedups_enabled
 from manim_adapter.speedups import install as _install_speedups
 
-from .captions import split_cue, split_narration, wrap
+from .captions import split_narration, timed_cues, wrap
 from .equations import title_text
 from .layout import Box, place_title, stack_boxes
 from .narration import StepVoice, VoiceMark
@@ -259,27 +260,26 @@ class DerivationScene(Scene):
         self.next_section(step.title, section_type=stage_section_type(step))
 
     def show_cues(self, narration: str) -> None:
-        """Show ``narration`` as cues (:func:`scenes.captions.split_narration`), one after
-        another from now, each for its reading time (:meth:`Pacing.cue_times`)."""
-        offset = 0.0
-        for cue, seconds in zip(
-            split_narration(narration), self.pacing.cue_times(narration), strict=True
-        ):
+        """Show ``narration`` as readable text (:func:`derivations.speech.subtitle_text`) in
+        cues (:func:`scenes.captions.split_narration`), one after another from now, each for its
+        reading time (:meth:`Pacing.cue_times`)."""
+        offset, text = 0.0, subtitle_text(narration)
+        for cue, seconds in zip(split_narration(text), self.pacing.cue_times(text), strict=True):
             self.add_subcaption(caption_lines(cue), duration=seconds, offset=offset)
             offset += seconds
         self._caption_end = self.time + offset
 
     def speak(self, voice: StepVoice) -> None:
-        """Start ``voice``'s speech now: a mark for the audio track, subcaptions for each cue
-        from its sentence's start to the next one's (no flicker in the short gap between
-        sentences; the last ends with the speech), a long sentence cut into cues of at most
-        two lines that share its span by characters (:func:`scenes.captions.split_cue`), and
-        the step held until the speech ends plus ``voice_pause``."""
+        """Start ``voice``'s speech now: a mark for the audio track, its subtitle cues
+        (:func:`scenes.captions.timed_cues`: each sentence as readable text from its start to
+        the next one's, a long one cut into cues of at most two lines, cues too short or too
+        fast to read merged or given spare time; the last shown through the pause), and the
+        step held until the speech ends plus ``voice_pause``."""
         self.voice_marks.append(VoiceMark(voice.step_id, float(self.time)))
-        ends = [cue.start for cue in voice.cues[1:]] + [voice.cues[-1].end] if voice.cues else []
-        for cue, end in zip(voice.cues, ends, strict=True):
-            for text, start, stop in split_cue(cue.text, cue.start, end):
-                self.add_subcaption(caption_lines(text), duration=stop - start, offset=start)
+        for cue in timed_cues(voice.cues, voice.seconds + self.voice_pause):
+            self.add_subcaption(
+                caption_lines(cue.text), duration=cue.end - cue.start, offset=cue.start
+            )
         self._caption_end = self.time + voice.seconds + self.voice_pause
 
     def show_title(self, step: Step) -> None:

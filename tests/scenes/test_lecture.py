@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from derivations import NetworkSpec, derive
+from derivations.speech import subtitle_text
 from scenes.lecture import Lecture, RecursionSegment, TitleSegment
 from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.recap import RecapSegment
@@ -169,7 +170,8 @@ def test_parts_tell_what_the_whole_lecture_tells(
     assert parts == whole_told
     shown = " ".join(" ".join(text.split()) for kind, text in whole_told if kind == "subtitle")
     for step_id in whole.scene.begun:  # each narration told once (cues may repeat words)
-        assert shown.count(" ".join(whole.scene.steps[step_id].narration.split())) == 1
+        narration = subtitle_text(whole.scene.steps[step_id].narration)
+        assert shown.count(" ".join(narration.split())) == 1
 
 
 def test_a_network_is_derived_and_verified_once_per_process() -> None:
@@ -238,12 +240,11 @@ def test_voiced_parts_speak_what_the_voiced_lecture_speaks(media: Path) -> None:
     subtitles = [text for kind, text in whole_told if kind == "subtitle"]
     assert subtitles == [text for kind, text in part_told if kind == "subtitle"]
     from scenes.base import caption_lines
-    from scenes.captions import split_cue
+    from scenes.captions import timed_cues
 
     expected = [
-        caption_lines(text)
+        caption_lines(cue.text)
         for mark in whole.voice_marks
-        for cue in voices[mark.step_id].cues
-        for text, _, _ in split_cue(cue.text, cue.start, cue.end)
+        for cue in timed_cues(voices[mark.step_id].cues, voices[mark.step_id].seconds + 0.6)
     ]
     assert [s for s in subtitles if s in expected] == expected

@@ -281,9 +281,12 @@ def test_no_voice_renders_silent_videos_timed_by_reading(tmp_path: Path) -> None
     assert stream_facts(tmp_path / "out" / entry["path"])["audio_codec"] is None
     (first, *_) = cues(tmp_path / "out" / entry["subtitles"])
     narration = derive(NetworkSpec()).step("dZ1.backward").narration
+    from derivations.speech import subtitle_text
     from scenes.captions import split_narration
 
-    opening = split_narration(narration)[0]  # a cue of at most two lines, not the whole text
+    # a cue of at most two lines, as text, not the whole narration
+    opening = split_narration(subtitle_text(narration))[0]
     assert " ".join(first[2].split()) == opening
     words = len(opening.split())
-    assert first[1] - first[0] == pytest.approx(max(2.0, 60 * words / 160), abs=0.01)
+    seconds = max(2.0, 60 * words / 160, len(opening) / 17)  # reading time, <= 17 chars/s
+    assert first[1] - first[0] == pytest.approx(seconds, abs=0.01)
