@@ -18,9 +18,13 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
+    Animation,
     Dot,
+    FadeIn,
+    FadeOut,
     Mobject,
     MobjectMatrix,
+    ReplacementTransform,
     SurroundingRectangle,
     VGroup,
     VMobject,
@@ -357,6 +361,43 @@ def parts_view(
     )
 
 
+def pair_parts(sources: Sequence[str], targets: Sequence[str]) -> tuple[dict[int, int], list[int]]:
+    """Which source part each target part comes from, by TeX: ``pairs[target] = source``
+    (the first unused source with the same TeX), and the sources left over.
+
+    >>> pair_parts(["w", "d", "g", "+", "w", "d", "g"], ["(", "w", "d", "+", "w", "d", ")", "g"])
+    ({1: 0, 2: 1, 3: 3, 4: 4, 5: 5, 7: 2}, [6])
+    """
+    unused = list(range(len(sources)))
+    pairs: dict[int, int] = {}
+    for t, tex in enumerate(targets):
+        match = next((s for s in unused if sources[s] == tex), None)
+        if match is not None:
+            pairs[t] = match
+            unused.remove(match)
+    return pairs, unused
+
+
+def regroup(
+    sources: Sequence[tuple[TexPart, VMobject]], targets: Sequence[tuple[TexPart, VMobject]]
+) -> list[Animation]:
+    """Rearrange one formula's parts into another's (:func:`pair_parts`): a part with the same
+    TeX moves to its new place (the same glyphs, so every frame reads), a new part fades in,
+    and a left-over part fades into the part with its TeX (two ``g′`` becoming one) or out."""
+    pairs, left = pair_parts([p.tex for p, _ in sources], [p.tex for p, _ in targets])
+    animations: list[Animation] = []
+    for t, (_, target) in enumerate(targets):
+        if t in pairs:
+            animations.append(ReplacementTransform(sources[pairs[t]][1], target))
+        else:
+            animations.append(FadeIn(target))
+    for s in left:
+        part, mobject = sources[s]
+        into = next((m for p, m in targets if p.tex == part.tex), None)
+        animations.append(FadeOut(mobject, target_position=into) if into else FadeOut(mobject))
+    return animations
+
+
 __all__ = [
     "MatrixRow",
     "MatrixView",
@@ -366,6 +407,8 @@ __all__ = [
     "highlight_band",
     "highlight_bands",
     "matrix_view",
+    "pair_parts",
     "parts_view",
+    "regroup",
     "visible_indices",
 ]
