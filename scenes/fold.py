@@ -403,7 +403,8 @@ def factor_parts(parts: Parts) -> tuple[TexPart, TexPart, TexPart]:
     after = [p for p in parts[star + 1 :] if p.role is Role.TERM]
     if len(rhs) != 2 or len(after) != 1:
         raise ValueError(
-            "a folded formula is dZ = A B * C; got " + " ".join(part.tex for part in parts)
+            "a folded formula is a matrix product times an element-wise factor; got "
+            + " ".join(part.tex for part in parts)
         )
     return rhs[0], rhs[1], after[0]
 
