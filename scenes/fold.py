@@ -1,14 +1,19 @@
 """FoldBack: the grid of scalar results folds back into ``dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1])``.
 
-The shared factor ``g′(z_ij)`` leaves every entry's sum and becomes an element-wise product;
-the sums are recognised as rows of ``W[2]ᵀ`` times columns of ``dZ[2]`` (column ``i`` of
-``W[2]`` is row ``i`` of ``W[2]ᵀ``); the grid collapses into the boxed matrix formula.
+The shared factor ``g′(z_ij)`` is lit in every entry, leaves every entry's sum (its parts
+move; the repeated ``g′`` merge) and becomes an element-wise product, one entry shown large
+below the grid; the sums are recognised as rows of ``W[2]ᵀ`` times columns of ``dZ[2]``
+(column ``i`` of ``W[2]`` is row ``i`` of ``W[2]ᵀ``); then the entry formula folds into the
+boxed matrix formula while it is narrated: row ``i`` of ``W[2]ᵀ``, column ``j`` of ``dZ[2]``
+and the entry of ``g′(Z[1])`` light up as they are named, and each part of the entry formula
+gives the matrix it is an entry of.
 
 Render with ``manim -ql scenes/fold.py FoldBack``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -77,38 +82,28 @@ class FoldSegment(Segment):
 
     def play(self) -> None:
         every, factor, transpose, fold = (self.step(i) for i in self.step_ids)
-        equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
-        lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[3]
-        shown: list[VMobject] = []
+        equation_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[1::2]
         factored_general: EquationTex | None = None
         if "factor" in self.beats:
-            factored_general, product, zoom = self.factor_beat(every, factor, fold)
-            shown += [product, zoom]
+            factored_general = self.factor_beat(every, factor, fold)
         if "transpose" in self.beats:
-            assert factored_general is not None
-            gone = [m for m in shown if m in self.scene.mobjects]
-            if gone:
-                self.scene.play(*[FadeOut(m) for m in gone], run_time=self.t(0.5))
-            pair, sum_equation = self.transpose_beat(
-                transpose, factored_general, equation_box, lower_box
-            )
-            shown = [pair, sum_equation]
+            assert factored_general is not None, "the transpose beat follows the factor beat"
+            self.transpose_beat(transpose, factored_general, equation_box, lower_box)
         if "fold" in self.beats:
-            self.fold_beat(factor, fold, [*shown, factored_general, *self.body_mobjects()])
-        del main_box
+            self.fold_beat(factor, fold)
 
     def body_mobjects(self) -> list[VMobject]:
         """What is on screen but the title: what a beat that starts afresh clears."""
         title = getattr(self.scene, "_title", None)
         return [m for m in self.scene.mobjects if m is not title and isinstance(m, VMobject)]
 
-    def factor_beat(
-        self, every: Step, factor: Step, fold: Step
-    ) -> tuple[EquationTex, ProductRow, EquationTex]:
+    def factor_beat(self, every: Step, factor: Step, fold: Step) -> EquationTex:
         """The common factor g' comes out of every entry, which becomes an element-wise
         product of the sums and the g' matrix. One entry, shown large under the grid, does
         the same (the grid's entries are small: this one is read)."""
-        general_box, grid_box, zoom_box = stack_boxes((0.55, 1.3, 3.0, 1.4))[1:]
+        general_box, grid_box, zoom_box = (
+            inset(box, BAND_ROOM) for box in stack_boxes((0.55, 1.3, 3.0, 1.4))[1:]
+        )
         self.begin_step(factor)
         general = EquationTex(every.equation, self.theme)
         fit_into(general, general_box, self.theme, grow=1.3)
@@ -117,10 +112,7 @@ class FoldSegment(Segment):
         self.scene.play(FadeIn(general), FadeIn(before), FadeIn(zoom), run_time=self.t(1.0))
 
         # "all terms share g'(z_ij)": every g' lit
-        local = factor_parts(fold.equation)[2].symbol  # g′, the factor every term shares
-        shared = VGroup(
-            *parts_in(VGroup(general, before, zoom), where=lambda part: part.symbol == local)
-        )
+        shared = VGroup(*parts_in(VGroup(general, before, zoom), where=self.local_factor(fold)))
         bands = VGroup(*[highlight_band(m, self.theme, buff=0.04) for m in shared])
         self.scene.play(Create(bands), run_time=self.t(0.8))
 
@@ -131,10 +123,11 @@ class FoldSegment(Segment):
         after = self.grid(factor, grid_box)
         zoom_after = self.zoomed_entry(factor, zoom_box)
         self.scene.play(FadeOut(bands), run_time=self.t(0.3))
+        stays = self.local_factor(fold)
         self.scene.play(
-            *regroup(general.pieces(), factored_general.pieces()),
-            *self.cellwise(before, after),
-            *regroup(zoom.pieces(), zoom_after.pieces()),
+            *regroup(general.pieces(), factored_general.pieces(), stays),
+            *self.cellwise(before, after, stays),
+            *regroup(zoom.pieces(), zoom_after.pieces(), stays),
             run_time=self.t(1.6),
         )
         for mobject in (factored_general, after, zoom_after):
@@ -143,10 +136,19 @@ class FoldSegment(Segment):
         # "What is left is a sum ..., and g' multiplies it entry by entry"
         self.wait_for_sentence(2)
         product = self.product_row(factor, fold, grid_box)
-        self.scene.play(*self.split_product(after, product), run_time=self.t(1.6))
+        self.scene.play(
+            *self.split_product(after, product, self.local_factor(fold)), run_time=self.t(1.6)
+        )
         self.settle(product)
         self.end_step()
-        return factored_general, product, zoom_after
+        return factored_general
+
+    @staticmethod
+    def local_factor(fold: Step) -> Callable[[TexPart], bool]:
+        """Whether a part is ``g′`` of an entry: of the family of the fold's element-wise
+        factor (the factor every term of an entry shares)."""
+        local = factor_parts(fold.equation)[2].symbol
+        return lambda part: part.symbol == local
 
     def zoomed_entry(self, step: Step, box: Box) -> EquationTex:
         """Entry (1, 1) of ``step``'s grid, whole, as large as ``box`` allows."""
@@ -156,9 +158,12 @@ class FoldSegment(Segment):
         fit_into(entry, box, self.theme, grow=1.4)
         return entry
 
-    def split_product(self, after: MatrixView, product: ProductRow) -> list[Animation]:
-        """Each factored entry splits: its sum goes to the sums, its g' to the g' matrix
-        (parts move to the parts with their TeX; the parentheses fade)."""
+    def split_product(
+        self, after: MatrixView, product: ProductRow, stays: Callable[[TexPart], bool]
+    ) -> list[Animation]:
+        """Each factored entry splits: its sum goes to the sums (parts move to the parts with
+        their TeX), its g′ (``stays``) fades from the entry into the g′ matrix; the
+        parentheses fade."""
         sums, gprimes = product.sums, product.gprimes
         moves: list[Animation] = []
         for (r, c), cell in after.cells.items():
@@ -166,7 +171,7 @@ class FoldSegment(Segment):
             if after.general != sums.general or sum_cell is None or gprime_cell is None:
                 # nothing to pair: one leaves, then the other comes (never overlaid)
                 return [AnimationGroup(FadeOut(after), FadeIn(product), lag_ratio=1.0)]
-            moves += regroup(cell.pieces(), [*sum_cell.pieces(), *gprime_cell.pieces()])
+            moves += regroup(cell.pieces(), [*sum_cell.pieces(), *gprime_cell.pieces()], stays)
         rest = [*sums.ellipses(), *gprimes.ellipses()]
         return [
             *moves,
@@ -177,32 +182,34 @@ class FoldSegment(Segment):
 
     def transpose_beat(
         self, transpose: Step, factored_general: VMobject, equation_box: Box, lower_box: Box
-    ) -> tuple[MatrixRow, EquationTex]:
+    ) -> None:
         """The sums are rows of W[2]ᵀ times columns of dZ[2]."""
         self.begin_step(transpose)
+        leaving = [m for m in self.body_mobjects() if m is not factored_general]
         sum_equation = EquationTex(transpose.equation, self.theme)
         fit_into(sum_equation, equation_box, self.theme)
         pair = self.transpose_pair(transpose, lower_box)
         self.scene.play(
+            *[FadeOut(m) for m in leaving],
             FadeOut(factored_general, shift=0.2 * UP),
-            FadeIn(sum_equation, shift=0.2 * UP),
-            FadeIn(pair),
-            run_time=self.t(1.2),
+            run_time=self.t(0.5),
         )
+        self.scene.play(FadeIn(sum_equation, shift=0.2 * UP), FadeIn(pair), run_time=self.t(0.8))
         self.pair_columns_with_rows(transpose, pair)
         self.end_step()
-        return pair, sum_equation
 
-    def fold_beat(self, factor: Step, fold: Step, leaving: list[VMobject | None]) -> None:
+    def fold_beat(self, factor: Step, fold: Step) -> None:
         """The entry formula folds into the matrix formula while it is narrated: row ``i``
         of ``W[2]ᵀ``, column ``j`` of ``dZ[2]`` and the same entry of ``g′(Z[1])`` light up
         with the parts of the entry formula that name them (first sentence), then each part
         of the entry formula gives the matrix it is an entry of (second sentence); the
         result is boxed."""
-        entry_box, final_box, factors_box = stack_boxes((0.55, 1.45, 1.45, 2.9))[1:]
+        entry_box, final_box, factors_box = (
+            inset(box, BAND_ROOM) for box in stack_boxes((0.55, 1.45, 1.45, 2.9))[1:]
+        )
         self.begin_step(fold)
         started, sentence = float(self.scene.time), self.until_sentence(1)
-        gone = list(dict.fromkeys(m for m in leaving if m is not None and m in self.scene.mobjects))
+        gone = self.body_mobjects()  # what the beats before left
         if gone:
             self.scene.play(*[FadeOut(m) for m in gone], run_time=self.t(0.4))
         entry = EquationTex(factor.equation, self.theme)
@@ -324,7 +331,9 @@ class FoldSegment(Segment):
 
         return fit_first([partial(build, limit) for limit in (*LIMITS, None)], box, self.theme)
 
-    def cellwise(self, before: MatrixView, after: MatrixView) -> list[Animation]:
+    def cellwise(
+        self, before: MatrixView, after: MatrixView, stays: Callable[[TexPart], bool]
+    ) -> list[Animation]:
         """Each cell of ``before`` rearranges into the same cell of ``after``."""
         if before.general != after.general or set(before.cells) != set(after.cells):
             # nothing to pair: one leaves, then the other comes (never overlaid)
@@ -333,7 +342,7 @@ class FoldSegment(Segment):
             ReplacementTransform(a, b) for a, b in zip(before.frame(), after.frame(), strict=True)
         ]
         for key in before.cells:
-            animations += regroup(before.cells[key].pieces(), after.cells[key].pieces())
+            animations += regroup(before.cells[key].pieces(), after.cells[key].pieces(), stays)
         dots_before, dots_after = before.ellipses(), after.ellipses()
         # the two matrices may show different numbers of dots: the spare ones simply stay
         animations += [
@@ -388,6 +397,15 @@ def _hadamard_index(parts: Parts) -> int:
             + " ".join(part.tex for part in parts)
         )
     return index
+
+
+#: Room left at each side of a band for the highlight bands drawn around its parts.
+BAND_ROOM = 0.15
+
+
+def inset(box: Box, margin: float) -> Box:
+    """``box`` less ``margin`` on every side."""
+    return Box(box.center, box.width - 2 * margin, box.height - 2 * margin)
 
 
 #: Where in the fold's first sentence ("Row i of W[2]ᵀ times column j of dZ[2], times g′ of

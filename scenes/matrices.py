@@ -379,22 +379,30 @@ def pair_parts(sources: Sequence[str], targets: Sequence[str]) -> tuple[dict[int
 
 
 def regroup(
-    sources: Sequence[tuple[TexPart, VMobject]], targets: Sequence[tuple[TexPart, VMobject]]
+    sources: Sequence[tuple[TexPart, VMobject]],
+    targets: Sequence[tuple[TexPart, VMobject]],
+    in_place: Callable[[TexPart], bool] | None = None,
 ) -> list[Animation]:
     """Rearrange one formula's parts into another's (:func:`pair_parts`): a part with the same
     TeX moves to its new place (the same glyphs, so every frame reads), a new part fades in,
-    and a left-over part fades into the part with its TeX (two ``g′`` becoming one) or out."""
-    pairs, left = pair_parts([p.tex for p, _ in sources], [p.tex for p, _ in targets])
+    and a left-over part fades out. Parts ``in_place`` accepts never travel: they fade out
+    where they are and in where they go (a factor leaving several terms would otherwise cross
+    the terms that close up behind it)."""
+    stays = in_place or (lambda part: False)
+    moving_sources = [(i, sp) for i, sp in enumerate(sources) if not stays(sp[0])]
+    moving_targets = [(i, tp) for i, tp in enumerate(targets) if not stays(tp[0])]
+    pairs, _ = pair_parts(
+        [p.tex for _, (p, _) in moving_sources], [p.tex for _, (p, _) in moving_targets]
+    )
+    moved = {moving_targets[t][0]: moving_sources[s][0] for t, s in pairs.items()}
     animations: list[Animation] = []
     for t, (_, target) in enumerate(targets):
-        if t in pairs:
-            animations.append(ReplacementTransform(sources[pairs[t]][1], target))
+        if t in moved:
+            animations.append(ReplacementTransform(sources[moved[t]][1], target))
         else:
             animations.append(FadeIn(target))
-    for s in left:
-        part, mobject = sources[s]
-        into = next((m for p, m in targets if p.tex == part.tex), None)
-        animations.append(FadeOut(mobject, target_position=into) if into else FadeOut(mobject))
+    used = set(moved.values())
+    animations += [FadeOut(mobject) for s, (_, mobject) in enumerate(sources) if s not in used]
     return animations
 
 
