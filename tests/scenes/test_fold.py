@@ -155,3 +155,28 @@ def test_animations_end_before_the_speech(
     monkeypatch.setattr(DerivationScene, "pacing", VOICE_LIKE)
     render_scene(scene_class, spec, media)
     assert not late, f"animations run on after the speech (step, seconds): {late}"
+
+
+def test_fit_first_passes_over_a_presentation_shrunk_below_min_size() -> None:
+    """A presentation that fits only by shrinking its text below ``min_size`` is passed over
+    for the next one; without ``min_size`` it is taken (legible at the theme's minimum)."""
+    from manim import MathTex
+
+    from scenes.layout import Box, fit_first, smallest_font
+    from scenes.theme import Theme
+
+    theme = Theme()
+    box = Box((0.0, 0.0), 6.0, 2.0)
+
+    def wide() -> MathTex:  # fits at about 0.9 of the entry size: legible, but shrunk
+        tex = MathTex("x", font_size=theme.entry_size)
+        return tex.stretch_to_fit_width(6.0 / 0.9)
+
+    def narrow() -> MathTex:
+        return MathTex("y", font_size=theme.entry_size)
+
+    taken = fit_first([wide, narrow], box, theme)
+    assert smallest_font(taken) < theme.entry_size  # the shrunk one
+    strict = fit_first([wide, narrow], box, theme, min_size=theme.entry_size)
+    assert strict.tex_string == "y"
+    assert smallest_font(strict) >= theme.entry_size - 1e-6
