@@ -16,6 +16,7 @@ drawn: a step that fails verification stops the render with that step's id.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
@@ -83,6 +84,30 @@ def caption_lines(cue: str) -> str:
     'Row i of W[2]ᵀ times column j of dZ[2],\ntimes g′ of the same entry.'
     """
     return "\n".join(wrap(cue))
+
+
+#: A sentence ends at ``.``, ``!`` or ``?`` before a word that starts like a sentence (a
+#: capital, a digit, a bracket): the voice cuts its speech into sentences the same way
+#: (:func:`chainrule.voice.lines.split_sentences`), so its cues and these offsets agree.
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z0-9(\[]")
+
+
+def sentence_offsets(narration: str, pacing: Pacing) -> tuple[float, ...]:
+    """When each sentence of ``narration`` starts, in seconds after its first cue, when the
+    cues are timed by reading speed (:meth:`Pacing.cue_times`): a cue that follows the end of
+    a sentence (:data:`_SENTENCE_BREAK`) starts one.
+
+    >>> pacing = Pacing(min_caption_seconds=1.0, words_per_minute=60)
+    >>> sentence_offsets("One two. Three four five. ℒ is six.", pacing)
+    (0.0, 2.0)
+    """
+    offsets: list[float] = []
+    offset, previous = 0.0, ""
+    for cue, seconds in zip(split_narration(narration), pacing.cue_times(narration), strict=True):
+        if not offsets or _SENTENCE_BREAK.search(previous[-1:] + " " + cue[:1]):
+            offsets.append(offset)
+        offset, previous = offset + seconds, cue
+    return tuple(offsets)
 
 
 @lru_cache(maxsize=16)
@@ -212,6 +237,7 @@ class DerivationScene(Scene):
         # the scenes render with Cairo (a Camera; never OpenGL's camera)
         cast(Camera, self.camera).background_color = ManimColor(self.theme.background)
         self._caption_end = 0.0
+        self._sentence_starts: tuple[float, ...] = ()
         self._formula_at: float | None = None
         self._formulas: set[int] = set()
         self.begun: list[StepId | str] = []
@@ -268,6 +294,9 @@ class DerivationScene(Scene):
             self.add_subcaption(caption_lines(cue), duration=seconds, offset=offset)
             offset += seconds
         self._caption_end = self.time + offset
+        self._sentence_starts = tuple(
+            self.time + start for start in sentence_offsets(narration, self.pacing)
+        )
 
     def speak(self, voice: StepVoice) -> None:
         """Start ``voice``'s speech now: a mark for the audio track, its subtitle cues
@@ -281,6 +310,23 @@ class DerivationScene(Scene):
                 caption_lines(cue.text), duration=cue.end - cue.start, offset=cue.start
             )
         self._caption_end = self.time + voice.seconds + self.voice_pause
+        self._sentence_starts = tuple(self.time + cue.start for cue in voice.cues)
+
+    def until_sentence(self, index: int) -> float:
+        """Seconds from now until sentence ``index`` (0-based) of the current step's narration
+        begins; with ``index`` past the last sentence, until the speech is over. ``0`` when it
+        has begun already. Segments use it to play each animation under the sentence that
+        names it (:meth:`wait_for_sentence`) and to fit a run of animations into a sentence."""
+        starts = self._sentence_starts
+        when = starts[index] if index < len(starts) else self._caption_end - self.voice_pause
+        return max(0.0, when - float(self.time))
+
+    def wait_for_sentence(self, index: int) -> None:
+        """Hold the frame until sentence ``index`` of the current step's narration begins (see
+        :meth:`until_sentence`), so what comes next is drawn while it is spoken."""
+        seconds = self.until_sentence(index)
+        if seconds > 1.0 / config.frame_rate:
+            self.wait(still_wait_covering(seconds, config.frame_rate))
 
     def show_title(self, step: Step) -> None:
         """Replace the title caption with ``step.title``."""

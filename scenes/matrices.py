@@ -18,9 +18,13 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
+    Animation,
     Dot,
+    FadeIn,
+    FadeOut,
     Mobject,
     MobjectMatrix,
+    ReplacementTransform,
     SurroundingRectangle,
     VGroup,
     VMobject,
@@ -357,6 +361,51 @@ def parts_view(
     )
 
 
+def pair_parts(sources: Sequence[str], targets: Sequence[str]) -> tuple[dict[int, int], list[int]]:
+    """Which source part each target part comes from, by TeX: ``pairs[target] = source``
+    (the first unused source with the same TeX), and the sources left over.
+
+    >>> pair_parts(["w", "d", "g", "+", "w", "d", "g"], ["(", "w", "d", "+", "w", "d", ")", "g"])
+    ({1: 0, 2: 1, 3: 3, 4: 4, 5: 5, 7: 2}, [6])
+    """
+    unused = list(range(len(sources)))
+    pairs: dict[int, int] = {}
+    for t, tex in enumerate(targets):
+        match = next((s for s in unused if sources[s] == tex), None)
+        if match is not None:
+            pairs[t] = match
+            unused.remove(match)
+    return pairs, unused
+
+
+def regroup(
+    sources: Sequence[tuple[TexPart, VMobject]],
+    targets: Sequence[tuple[TexPart, VMobject]],
+    in_place: Callable[[TexPart], bool] | None = None,
+) -> list[Animation]:
+    """Rearrange one formula's parts into another's (:func:`pair_parts`): a part with the same
+    TeX moves to its new place (the same glyphs, so every frame reads), a new part fades in,
+    and a left-over part fades out. Parts ``in_place`` accepts never travel: they fade out
+    where they are and in where they go (a factor leaving several terms would otherwise cross
+    the terms that close up behind it)."""
+    stays = in_place or (lambda part: False)
+    moving_sources = [(i, sp) for i, sp in enumerate(sources) if not stays(sp[0])]
+    moving_targets = [(i, tp) for i, tp in enumerate(targets) if not stays(tp[0])]
+    pairs, _ = pair_parts(
+        [p.tex for _, (p, _) in moving_sources], [p.tex for _, (p, _) in moving_targets]
+    )
+    moved = {moving_targets[t][0]: moving_sources[s][0] for t, s in pairs.items()}
+    animations: list[Animation] = []
+    for t, (_, target) in enumerate(targets):
+        if t in moved:
+            animations.append(ReplacementTransform(sources[moved[t]][1], target))
+        else:
+            animations.append(FadeIn(target))
+    used = set(moved.values())
+    animations += [FadeOut(mobject) for s, (_, mobject) in enumerate(sources) if s not in used]
+    return animations
+
+
 __all__ = [
     "MatrixRow",
     "MatrixView",
@@ -366,6 +415,8 @@ __all__ = [
     "highlight_band",
     "highlight_bands",
     "matrix_view",
+    "pair_parts",
     "parts_view",
+    "regroup",
     "visible_indices",
 ]

@@ -177,7 +177,11 @@ class PartialsSegment(Segment):
             functools.partial(grid_view, grid, self.theme, side=side, limit=limit)
             for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))
         ]
-        view = fit_first(builders, box, self.theme)
+        # entry by entry only at the entry size (a 12-term grid shrunk to fit is unreadable on
+        # a phone); else one general entry, the pattern every entry follows
+        view = fit_first(builders, box, self.theme, min_size=self.theme.entry_size)
+        if view.general:  # one entry: shown large
+            fit_into(view, box, self.theme, grow=1.8)
         self.scene.play(FadeIn(view.frame()), run_time=self.t(0.6))
         slot = view.cell(*picked)
         if slot is not None:
