@@ -185,7 +185,8 @@ def check_colours(
 def lightness_hue_chroma(colour: str) -> tuple[float, float, float]:
     """CAM02-UCS lightness J', hue angle (degrees) and chroma of ``#RRGGBB`` in normal vision.
 
-    >>> [round(v) for v in lightness_hue_chroma("#FFFFFF")][0], round(lightness_hue_chroma("#808080")[2])
+    >>> white, grey = lightness_hue_chroma("#FFFFFF"), lightness_hue_chroma("#808080")
+    >>> round(white[0]), round(grey[2])
     (100, 0)
     """
     j, a, b = cspace_convert(_rgb(colour), "sRGB1", "CAM02-UCS")
