@@ -148,9 +148,9 @@ def network_picture(
     >>> from manim import config
     >>> config.verbosity = "WARNING"  # no "Writing ..." lines when the TeX is new
     >>> picture = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
-    ...                           Box((0.0, 0.0), 12.0, 6.0))
-    >>> len(picture.units), len(picture.edges), picture.compact  # 2 + 3 + 2 units, 6 + 6 edges
-    (7, 12, False)
+    ...                           Box((0.0, 0.0), 12.0, 6.0), labels="all")
+    >>> len(picture.units), len(picture.edges), len(picture.labels)  # 2 + 3 + 2 units, 6 + 6
+    (7, 12, 12)
     >>> small = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
     ...                         Box((0.0, 0.0), 4.0, 2.0))  # too small for every label
     >>> small.compact, len(small.labels)  # only the focus unit's 2 leaving edges are labelled
@@ -365,7 +365,8 @@ def place_beside(
     label: EdgeLabel, key: Key, picture: NetworkPicture, placed: Iterable[Rect] = ()
 ) -> EdgeLabel:
     """Move ``label`` onto or beside edge ``key``: at the first of :data:`BESIDE_POSITIONS`
-    along it, on the edge or on either side of it, where its backing crosses no other edge,
+    along it, on the edge or on either side of it (touching it, or half its offset further),
+    where its backing crosses no other edge,
     touches no unit and overlaps no label of ``placed``, and where ``key`` is the edge nearest
     the label (so the label names its own edge); failing that, where it covers the fewest.
     Returns ``label``."""
@@ -378,7 +379,7 @@ def place_beside(
     placed = list(placed)
     best: tuple[int, np.ndarray] | None = None
     for position in BESIDE_POSITIONS:
-        for side in (0.0, 1.0, -1.0):
+        for side in (0.0, 1.0, -1.0, 1.5, -1.5):
             centre = start + position * (end - start) + side * offset * normal
             rect = (centre[0] - half_w, centre[1] - half_h, centre[0] + half_w, centre[1] + half_h)
             count = beside_conflicts(picture, key, rect, placed)
@@ -392,14 +393,29 @@ def place_beside(
 
 
 def label_edges(picture: NetworkPicture, keys: Sequence[Key], theme: Theme) -> dict[Key, EdgeLabel]:
-    """Labels for the edges ``keys``, each beside its edge (:func:`place_beside`), clear of
-    the edges, units and one another."""
-    labels: dict[Key, EdgeLabel] = {}
-    for key in keys:
-        label = edge_label(key[0], key, picture.edges[key], theme, 0.5)
-        place_beside(label, key, picture, [_rect(other) for other in labels.values()])
-        labels[key] = label
-    return labels
+    """Labels for the edges ``keys``, each on or beside its edge (:func:`place_beside`), clear
+    of the edges, units and one another. Labels placed first take the clear spots, so the
+    edges are placed in their order and in the reverse one, and the order covering less wins.
+    """
+    best: tuple[int, dict[Key, EdgeLabel]] | None = None
+    for order in (list(keys), list(reversed(keys))):
+        labels: dict[Key, EdgeLabel] = {}
+        for key in order:
+            label = edge_label(key[0], key, picture.edges[key], theme, 0.5)
+            place_beside(label, key, picture, [_rect(other) for other in labels.values()])
+            labels[key] = label
+        covered = sum(
+            beside_conflicts(
+                picture, key, _rect(label), [_rect(o) for k, o in labels.items() if k != key]
+            )
+            for key, label in labels.items()
+        )
+        if best is None or covered < best[0]:
+            best = (covered, {key: labels[key] for key in keys})
+        if covered == 0 or len(keys) < 2:
+            break
+    assert best is not None
+    return best[1]
 
 
 def _labelled(
