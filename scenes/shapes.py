@@ -222,7 +222,7 @@ class PitfallSegment(Segment):
     @staticmethod
     def bands() -> tuple[Box, Box, Box]:
         """The square-companion note, the badged equation, the entry comparison."""
-        note, equation, lines = stack_boxes((0.55, 0.9, 2.8, 3.0))[1:]
+        note, equation, lines = stack_boxes((0.55, 0.9, 2.5, 3.3))[1:]
         return (
             Box(note.center, note.width - 0.8, note.height),
             Box(equation.center, equation.width - 0.8, equation.height),
