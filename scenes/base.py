@@ -47,11 +47,12 @@ from manim_adapter.speedups import enabled as speedups_enabled
 from manim_adapter.speedups import install as _install_speedups
 
 from .captions import split_narration, timed_cues, wrap
-from .equations import title_text
+from .equations import EquationTex
 from .layout import Box, place_title, stack_boxes
 from .narration import StepVoice, VoiceMark
 from .pacing import Pacing
 from .theme import Theme
+from .words import words_part
 
 if speedups_enabled():
     _install_speedups()
@@ -173,6 +174,20 @@ def argument_stage(step: Step) -> str:
 def stage_section_type(step: Step) -> str:
     """The Manim section type that names the stage of ``step``'s section."""
     return STAGE_SECTION_TYPE + argument_stage(step)
+
+
+#: TeX's Computer Modern at a Manim font size is about 1.45 times smaller than the Pango serif
+#: titles were drawn in at the same size (measured: 0.267 against 0.387 units for "The network
+#: itself" at 36); titles set in TeX are scaled by this so they keep their height.
+TITLE_TEX_SCALE = 1.4
+
+
+def title_tex(step: Step, theme: Theme) -> EquationTex:
+    """``step.title`` set in the formulas' own type (:mod:`scenes.words`), in the text colour,
+    as tall as a title of the theme's ``title_size`` (:data:`TITLE_TEX_SCALE`)."""
+    return EquationTex(
+        (words_part(step.title, "title"),), theme, theme.title_size * TITLE_TEX_SCALE
+    )
 
 
 class DerivationScene(Scene):
@@ -329,8 +344,9 @@ class DerivationScene(Scene):
             self.wait(still_wait_covering(seconds, config.frame_rate))
 
     def show_title(self, step: Step) -> None:
-        """Replace the title caption with ``step.title``."""
-        new = place_title(title_text(step, self.theme), self.title_box)
+        """Replace the title caption with ``step.title``, set in the formulas' TeX type."""
+        new = title_tex(step, self.theme)
+        place_title(new, self.title_box)
         if self._title is None:
             self.play(FadeIn(new, shift=0.2 * DOWN), run_time=self.t(0.5))
         else:  # one after the other: two titles cross-fading in one place are unreadable

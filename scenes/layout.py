@@ -135,7 +135,7 @@ def stack_boxes(heights: Sequence[float], gap: float = 0.15) -> list[Box]:
     return boxes
 
 
-def place_title(title: Text, box: Box) -> Text:
+def place_title(title: Mobject, box: Box) -> Mobject:
     """Put a title at the top-left of ``box``."""
     left = np.array([box.center[0] - box.width / 2, 0.0, 0.0])
     return (

@@ -51,6 +51,7 @@ from scenes.layout import Box, fit_first, fit_into, smallest_font, stack_boxes
 from scenes.matrices import MatrixRow, MatrixView, highlight_bands, matrix_view
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
+from scenes.words import NOTE_WORD, words_part
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -399,19 +400,21 @@ class OtherGradientsSegment(Segment):
 
     def show_lone_fold(self, step: Step, count: int) -> None:
         """A fold of a layer below the output: one of ``count`` bands of the layer's screen,
-        shown large, ``=`` under the ``=`` of the band above; its note (``A[0] = X``) beside
-        the part it explains (``Xᵀ``), lit together with it."""
+        shown large, ``=`` under the ``=`` of the band above; its note (``where A[0] = X``,
+        a definition: smaller, set apart after the word "where") beside the part it explains
+        (``Xᵀ``), lit together with it."""
         body = self.body()
         gap = 0.3
         height = (body.height - gap * (count - 1)) / count
         top = body.top - len(self.lone) * (height + gap)
         box = Box((body.center[0], top - height / 2), body.width, height)
         folded = BadgedEquation(step.equation, step.badges, self.theme)
-        notes = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
+        notes = VGroup(*[definition_note(parts, self.theme) for parts in step.lines])
         explained = explained_part(folded, step)
         group = VGroup(folded)
         if len(notes):
-            notes.arrange(DOWN, buff=0.2).next_to(folded.equation, RIGHT, buff=0.9)
+            notes.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            notes.next_to(folded.equation, RIGHT, buff=NOTE_GAP)
             notes.set_y((explained or folded.equation).get_y())
             group.add(notes)
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
@@ -448,7 +451,8 @@ class OtherGradientsSegment(Segment):
         )
         if len(notes):
             self.scene.play(FadeIn(notes, shift=0.2 * LEFT), run_time=self.t(0.6))
-            self.light([m for m in (explained, notes) if m is not None], hold=1.0)
+            defined = [note.formula for note in notes if isinstance(note, DefinitionNote)]
+            self.light([m for m in (explained, *defined) if m is not None], hold=1.0)
         self.lone.append(group)
 
     def make_room(self, group: VMobject, body: Box) -> None:
@@ -500,6 +504,28 @@ def marks_by_first(pairs: tuple[tuple[Highlight, Highlight], ...]) -> list[list[
         if second not in group:
             group.append(second)
     return list(groups.values())
+
+
+#: A definition note stands this far right of the equation it explains, and is drawn this much
+#: smaller than the equation: set apart, it reads as a definition, not as one more factor.
+NOTE_GAP, NOTE_SCALE = 0.7, 0.8
+
+
+class DefinitionNote(VGroup):
+    """``where`` and a defining equation (``A[0] = X``): a note, not a factor."""
+
+    def __init__(self, parts: Parts, theme: Theme) -> None:
+        size = max(theme.min_font_size, NOTE_SCALE * theme.body_size)
+        word = EquationTex((words_part(NOTE_WORD, "note_word"),), theme, size)
+        formula = EquationTex(parts, theme, size)
+        super().__init__(word, formula)
+        self.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        self.word, self.formula = word, formula
+
+
+def definition_note(parts: Parts, theme: Theme) -> DefinitionNote:
+    """The note of a fold: ``where`` and ``parts`` (see :class:`DefinitionNote`)."""
+    return DefinitionNote(parts, theme)
 
 
 def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
