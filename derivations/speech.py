@@ -231,6 +231,7 @@ RULES: tuple[Rule, ...] = (
         r"\1 prime",
     ),
     _rule("gprime", "gprime (as code writes g′) is 'g prime'", r"\bgprime\b", "g prime"),
+    _rule("diag", "diag(v) is 'the diagonal matrix of v'", r"\bdiag\b", "the diagonal matrix of "),
     _rule(
         "apostrophe",
         "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",

@@ -312,3 +312,9 @@ def test_the_bias_sum_is_said_as_it_is_shown() -> None:
             assert r"\sum_{\text{columns}}" in _lecture_text(step)
             assert "over its columns" in step.narration, step.narration
             assert "row sums" not in step.narration + step.title
+
+
+def test_diag_is_read_as_the_diagonal_matrix() -> None:
+    said = spoken("diag(g′) W[2]ᵀ dz[2]")
+    assert "diag " not in said + " "
+    assert said.startswith("the diagonal matrix of")
