@@ -82,7 +82,7 @@ class FoldSegment(Segment):
 
     def play(self) -> None:
         every, factor, transpose, fold = (self.step(i) for i in self.step_ids)
-        equation_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[1::2]
+        equation_box, lower_box = stack_boxes((0.55, 1.1, 0.4, 4.4))[1::2]
         factored_general: EquationTex | None = None
         if "factor" in self.beats:
             factored_general = self.factor_beat(every, factor, fold)
