@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
@@ -152,11 +153,14 @@ def _inputs(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
 def _draw(net: Network, rng: np.random.Generator) -> dict[str, np.ndarray] | None:
     """One attempt: ``X``, 0/1 labels ``Y``, every weight and bias, ``Z[1] = W[1] X + b[1]``
     and ``dZ[2]`` by backprop from ``A[L] − Y``; ``None`` if the picked entry of ``Z[1]`` is
-    below 0.2 (it must be positive: relu's slope there is 1, not 0) or an entry of ``Z[1]``
-    is 0."""
+    below 0.2 (it must be positive: relu's slope there is 1, not 0), an entry of ``Z[1]``
+    is 0, or ``X`` is symmetric (where ``m = n_x``, ``dZ[1] X`` would then equal
+    ``dZ[1] Xᵀ`` and the values could not tell the two apart)."""
     spec, last = net.spec, net.spec.num_layers
     shapes = net.shapes
     arrays: dict[str, np.ndarray] = {"X": _inputs(rng, shapes["X"])}
+    if np.array_equal(arrays["X"], arrays["X"].T):  # m = n_x: Xᵀ must not be X (dW[1])
+        return None
     for layer in range(1, last + 1):
         arrays[f"W{layer}"] = _tenths(rng, shapes[f"W{layer}"])
         arrays[f"b{layer}"] = _tenths(rng, shapes[f"b{layer}"], high=5, zero=True)
@@ -550,6 +554,114 @@ def numbers_no_transpose_claims(net: Network, data: NumberData) -> tuple[Claim, 
     )
 
 
+# --------------------------------------------------------------------------- m = n_x
+
+
+@dataclass(frozen=True)
+class SquareInputCheck:
+    """Where ``m = n_x`` (``X`` square) the wrong ``(1/m) dZ[1] X`` has the shape of
+    ``dW[1]``: what the lecture says and shows instead of a shape check that cannot fail.
+
+    ``lines`` set entry ``(k, i)`` of ``dW[1]`` against that of the wrong form at the numbers
+    of the nudge, a short line each; ``narration`` says so; ``claims`` verify the shapes agree and the values
+    differ, each shown value rounded from the exact one."""
+
+    lines: tuple[Parts, Parts]
+    narration: str
+    claims: tuple[Claim, ...]
+
+
+_WRONG_DW1 = "1/m * dZ1 @ X"
+
+
+def _dz1_at_numbers(net: Network, data: NumberData) -> sympy.ImmutableMatrix:
+    """``dZ[1] = ∂𝓛/∂Z[1]`` at the numbers, exactly: sympy's derivative of the loss, with
+    ``Z[2]`` bound to the forward pass (not the folded formula, which this checks)."""
+    z1 = net.symbols("Z1")
+    mapping = _z_substitution(net, data)
+    mapping.update(zip(z1, exact_matrix(data, "Z1"), strict=True))
+    loss = net.forward("Z1").loss
+    numbers = exact_matrix(data, "Z1")
+    return sympy.ImmutableMatrix(
+        z1.rows,
+        z1.cols,
+        lambda r, c: sympy.diff(loss, z1[r, c]).xreplace(
+            {**_substitution(net, data), **dict(zip(z1, numbers, strict=True))}
+        ),
+    )
+
+
+def square_input_check(net: Network, node: Node, data: NumberData) -> SquareInputCheck | None:
+    """The values check of ``dW[1] = node`` against ``(1/m) dZ[1] X`` where ``m = n_x``
+    makes both shapes ``n[1] × n_x`` (``None`` elsewhere: there the shapes tell)."""
+    spec = net.spec
+    if spec.m != spec.size(0):
+        return None
+    dz1 = _dz1_at_numbers(net, data)
+    x = exact_matrix(data, "X")
+    values = {**net.display_values, "dZ1": dz1, "X": x, "A0": x}
+    try:
+        right = net.evaluate_symbolic(node, values)
+    except (ShapeError, KeyError):
+        return None
+    wrong = net.evaluate_symbolic(parse(_WRONG_DW1), values)
+    k, i = _most_different(right, wrong)
+    right_text, wrong_text = (result_text(float(evaluate(v[k, i], {}))) for v in (right, wrong))
+    entry_tex = rf"_{{{k + 1}{i + 1}}}"
+    lines = (
+        (entry("dW1", k, i), APPROX, _number("n_right", right_text, "dW1")),
+        (
+            NOT_EQUALS,
+            operator("lparen_w", "(", Role.OPEN),
+            *_inline(to_parts(parse(_WRONG_DW1)), "wrong_"),
+            operator("rparen_w", rf")_{{{k + 1}{i + 1}}}", Role.CLOSE),
+            APPROX,
+            _number("n_wrong", wrong_text, "dW1"),
+        ),
+    )
+    m = spec.m
+    narration = (
+        f"Here m = n_x = {m}: dZ[1] X would have this shape too, so the shapes cannot tell. "
+        f"With the numbers of the nudge, dw[1]_{k + 1}{i + 1} is {_spoken_number(right_text)}; "
+        f"dZ[1] X gives {_spoken_number(wrong_text)}."
+    )
+    claims = (
+        ShapeClaim(
+            f"with m = n_x = {m}, {_WRONG_DW1} has the shape of dW1",
+            _WRONG_DW1,
+            tuple(net.shapes.items()),
+            net.shapes["dW1"],
+        ),
+        DifferenceClaim(f"{_WRONG_DW1} gives other values", wrong, right),
+        EqualityClaim(
+            f"the values shown for entry ({k + 1}, {i + 1}) are dW1 and {_WRONG_DW1} at the "
+            "numbers",
+            sympy.ImmutableMatrix([[_shown(right_text), _shown(wrong_text)]]),
+            sympy.ImmutableMatrix([[_rounded(right[k, i]), _rounded(wrong[k, i])]]),
+        ),
+    )
+    return SquareInputCheck(lines, narration, claims)
+
+
+def _inline(parts: Parts, prefix: str) -> Parts:
+    """``parts`` renamed with ``prefix``, their fractions set inline (``\\tfrac``), so that
+    a line of numbers stays one text line high."""
+    return tuple(
+        TexPart(f"{prefix}{p.name}", p.tex.replace(r"\frac", r"\tfrac"), p.symbol, p.role)
+        for p in parts
+    )
+
+
+def _most_different(right: sympy.MatrixBase, wrong: sympy.MatrixBase) -> tuple[int, int]:
+    """The entry where the two forms differ most (the first of equals), to show."""
+    gaps = {
+        (r, c): abs(float(evaluate(right[r, c] - wrong[r, c], {})))
+        for r in range(right.rows)
+        for c in range(right.cols)
+    }
+    return max(gaps, key=lambda rc: (gaps[rc], -rc[0], -rc[1]))
+
+
 # --------------------------------------------------------------------------- displays
 
 
@@ -858,8 +970,10 @@ __all__ = [
     "choose_numbers",
     "decimal_text",
     "exact",
+    "SquareInputCheck",
     "forward_claims",
     "forward_names",
     "numbers_sequence",
     "result_text",
+    "square_input_check",
 ]

@@ -413,6 +413,8 @@ class OtherGradientsSegment(Segment):
         if len(notes):
             notes.arrange(DOWN, buff=0.2).next_to(folded.equation, RIGHT, buff=0.9)
             notes.set_y((explained or folded.equation).get_y())
+            if notes.get_top()[1] > folded.get_top()[1]:  # a tall column of notes stays level
+                notes.align_to(folded, UP)  # with the fold's top, not above it
             group.add(notes)
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the
