@@ -154,12 +154,13 @@ def _draw(net: Network, rng: np.random.Generator) -> dict[str, np.ndarray] | Non
     """One attempt: ``X``, 0/1 labels ``Y``, every weight and bias, ``Z[1] = W[1] X + b[1]``
     and ``dZ[2]`` by backprop from ``A[L] − Y``; ``None`` if the picked entry of ``Z[1]`` is
     below 0.2 (it must be positive: relu's slope there is 1, not 0), an entry of ``Z[1]``
-    is 0, or ``X`` is symmetric (where ``m = n_x``, ``dZ[1] X`` would then equal
-    ``dZ[1] Xᵀ`` and the values could not tell the two apart)."""
+    is 0, or ``X`` is symmetric and larger than 1×1 (where ``m = n_x``, ``dZ[1] X`` would
+    then equal ``dZ[1] Xᵀ`` and the values could not tell the two apart)."""
     spec, last = net.spec, net.spec.num_layers
     shapes = net.shapes
     arrays: dict[str, np.ndarray] = {"X": _inputs(rng, shapes["X"])}
-    if np.array_equal(arrays["X"], arrays["X"].T):  # m = n_x: Xᵀ must not be X (dW[1])
+    x = arrays["X"]
+    if x.size > 1 and np.array_equal(x, x.T):  # m = n_x: Xᵀ must not be X (dW[1])
         return None
     for layer in range(1, last + 1):
         arrays[f"W{layer}"] = _tenths(rng, shapes[f"W{layer}"])
@@ -270,7 +271,7 @@ def choose_numbers(net: Network, seed: int = NUMBERS_SEED) -> NumberData:
         return last
     raise RuntimeError(
         f"no numbers for {net.spec.describe()} from seed {seed}: "
-        f"none of {_TRIES} draws gave labels in [0, 1]"
+        f"none of {_TRIES} draws could be used (see _draw)"
     )
 
 
@@ -562,9 +563,9 @@ class SquareInputCheck:
     """Where ``m = n_x`` (``X`` square) the wrong ``(1/m) dZ[1] X`` has the shape of
     ``dW[1]``: what the lecture says and shows instead of a shape check that cannot fail.
 
-    ``lines`` set entry ``(k, i)`` of ``dW[1]`` against that of the wrong form at the numbers
-    of the nudge, a short line each; ``narration`` says so; ``claims`` verify the shapes agree and the values
-    differ, each shown value rounded from the exact one."""
+    ``lines`` set entry ``(k, i)`` of ``dW[1]`` against that of the wrong form at the
+    numbers of the nudge, a short line each; ``narration`` says so; ``claims`` verify the
+    shapes agree and the values differ, each shown value rounded from the exact one."""
 
     lines: tuple[Parts, Parts]
     narration: str
@@ -593,9 +594,10 @@ def _dz1_at_numbers(net: Network, data: NumberData) -> sympy.ImmutableMatrix:
 
 def square_input_check(net: Network, node: Node, data: NumberData) -> SquareInputCheck | None:
     """The values check of ``dW[1] = node`` against ``(1/m) dZ[1] X`` where ``m = n_x``
-    makes both shapes ``n[1] × n_x`` (``None`` elsewhere: there the shapes tell)."""
+    makes both shapes ``n[1] × n_x`` (``None`` elsewhere: there the shapes tell; and where
+    ``m = n_x = 1`` both forms are the same numbers)."""
     spec = net.spec
-    if spec.m != spec.size(0):
+    if spec.m != spec.size(0) or spec.m == 1:  # a 1×1 X is its own transpose: both agree
         return None
     dz1 = _dz1_at_numbers(net, data)
     x = exact_matrix(data, "X")
@@ -607,7 +609,6 @@ def square_input_check(net: Network, node: Node, data: NumberData) -> SquareInpu
     wrong = net.evaluate_symbolic(parse(_WRONG_DW1), values)
     k, i = _most_different(right, wrong)
     right_text, wrong_text = (result_text(float(evaluate(v[k, i], {}))) for v in (right, wrong))
-    entry_tex = rf"_{{{k + 1}{i + 1}}}"
     lines = (
         (entry("dW1", k, i), APPROX, _number("n_right", right_text, "dW1")),
         (
@@ -967,10 +968,10 @@ __all__ = [
     "EPSILON",
     "NUMBERS_SEED",
     "PICKED",
+    "SquareInputCheck",
     "choose_numbers",
     "decimal_text",
     "exact",
-    "SquareInputCheck",
     "forward_claims",
     "forward_names",
     "numbers_sequence",

@@ -277,7 +277,7 @@ class NumbersSegment(Segment):
 
         def build(limit: tuple[int, int]) -> MatrixRow:
             return MatrixRow(
-                {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=0.6
+                {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=0.4
             )
 
         built = fit_first(

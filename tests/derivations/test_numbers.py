@@ -29,6 +29,7 @@ from derivations.sequence_numbers import (
     nudge_claims,
     numbers_claims,
     result_text,
+    square_input_check,
 )
 from derivations.sequence_vector import stack_claims
 from derivations.steps import Step
@@ -393,3 +394,68 @@ def test_an_exact_slope_is_written_with_equals(activation_name: str, relation: s
     if relation == "=":
         assert slope_line[-1].tex == "1"  # the picked z[1]_11 is positive
         assert "exactly 1" in step.narration
+
+
+# --------------------------------------------------------------------------- m = n_x
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.sampled_from(ACTIVATIONS),
+)
+def test_where_m_is_n_x_the_values_tell_what_the_shapes_cannot(
+    n_x: int, n1: int, n2: int, name: str
+) -> None:
+    spec = NetworkSpec(layer_dims=(n_x, n1, n2), m=n_x, activation=name)
+    step = derive(spec).step("dW1.fold")
+    assert failures([step]) == {}
+    if n_x == 1:  # X is 1×1, its own transpose: both forms give the same numbers
+        assert len(step.lines) == 1
+        return
+    assert "the shapes cannot tell" in step.narration
+    assert len(step.lines) == 2 + 1
+    # the shown values: the test's own numpy backprop at the numbers of the nudge
+    data = choose_numbers(Network(spec))
+    arrays = arrays_of(data)
+    dz1 = backprop_dz1(spec, arrays)
+    right, wrong = dz1 @ arrays["X"].T / n_x, dz1 @ arrays["X"] / n_x
+    shown = [float(p.tex) for line in step.lines[1:] for p in line if p.name.startswith("n_")]
+    k, i = (int(c) - 1 for c in step.lines[1][0].tex.rsplit("_", 1)[1].strip("{}"))
+    assert shown == [float(result_text(right[k, i])), float(result_text(wrong[k, i]))]
+    assert result_text(right[k, i]) != result_text(wrong[k, i])
+
+
+def test_where_m_is_not_n_x_the_shapes_tell() -> None:
+    step = derive(NetworkSpec(layer_dims=(2, 3, 2), m=3)).step("dW1.fold")
+    assert len(step.lines) == 1
+    assert "cannot tell" not in step.narration
+
+
+def test_a_wrong_value_or_a_wrong_dw1_is_caught_where_m_is_n_x() -> None:
+    spec = NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")
+    net = Network(spec)
+    data = choose_numbers(net)
+    check = square_input_check(net, parse("1/m * dZ1 @ X.T"), data)
+    assert check is not None
+    assert all(check_claim(c) is None for c in check.claims)
+    # the wrong form as dW[1]: its values are the wrong form's own, so they do not differ
+    wrong = square_input_check(net, parse("1/m * dZ1 @ X"), data)
+    assert wrong is not None
+    assert any(check_claim(c) is not None for c in wrong.claims)
+    # a shown value off by one in its last digit is caught
+    shown_claim = check.claims[-1]
+    off = shown_claim.lhs + sympy.ImmutableMatrix([[sympy.Rational(1, 1000), 0]])
+    assert check_claim(dataclasses.replace(shown_claim, lhs=off)) is not None
+    # every X entry moved: the values at the numbers move, the shown ones no longer match
+    moved = tuple(
+        (n, tuple(tuple(v + 1 for v in row) for row in values) if n == "X" else values)
+        for n, values in data.matrices
+    )
+    again = square_input_check(
+        net, parse("1/m * dZ1 @ X.T"), dataclasses.replace(data, matrices=moved)
+    )
+    assert again is not None
+    assert check_claim(dataclasses.replace(shown_claim, rhs=again.claims[-1].rhs)) is not None
