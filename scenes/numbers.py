@@ -28,9 +28,9 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    FadeTransform,
     LaggedStart,
     Mobject,
-    ReplacementTransform,
     Transform,
     VGroup,
     VMobject,
@@ -238,18 +238,23 @@ class NumbersSegment(Segment):
         they give, every later weight and bias, the output ``A[L]`` and the labels ``Y``, in
         reading order, wrapped into as few rows as keep them legible in ``box``. Where that
         is too tall, without ``Z[1]`` (the nudged entry is on the line below; ``Z[1]`` was on
-        screen a moment before), and then with the corners of the largest matrices only."""
+        screen a moment before), then with the corners of the largest matrices only, then
+        (a large network) only the layers above ``Z[1]``."""
         z1 = next(d for d in numbers.matrices if d.name == "Z1")
         first = [d for d in nudge.matrices if d.name in ("W1", "X", "b1")]
         later = [d for d in nudge.matrices if d.name not in ("W1", "X", "b1")]
-        tries = (([*first, z1, *later], (9, 9)), ([*first, *later], (9, 9)))
+        tries = (
+            ([*first, z1, *later], (9, 9)),
+            ([*first, *later], (9, 9)),
+            ([*first, *later], (3, 3)),
+            (later, (3, 3)),  # a large network: from A[1] on, its corners
+        )
         for displays, limit in tries:
             views = {d.name: matrix_view(d, self.theme, limit=limit) for d in displays}
             grid = wrapped(views, box, self.theme)
             if grid.height <= box.height + 1e-6 and grid.width <= box.width + 1e-6:
-                return grid
-        views = {d.name: matrix_view(d, self.theme, limit=(3, 3)) for d in [*first, *later]}
-        return wrapped(views, box, self.theme)
+                break
+        return grid
 
     def names_become_numbers(self, names: Parts, values: Parts, box: Box) -> VGroup:
         """Write ``names`` (the chain rule with the entries' names), turn each factor into its
@@ -259,14 +264,13 @@ class NumbersSegment(Segment):
         symbolic = equation_lines(names, self.theme, [b for b in breaks if b < len(names)])
         fit(symbolic, box, self.theme)
         self.scene.play(Write(symbolic), run_time=self.t(1.5))
-        self.wait(self.t(0.8))
+        self.wait(self.t(0.3))
         before, after = line_pieces(symbolic), line_pieces(valued)
+        # each name fades into its number (no half-morphed glyphs), done well before the
+        # narration reaches the value
         self.scene.play(
-            *[
-                ReplacementTransform(a, b)
-                for a, b in zip(before, after[: len(before)], strict=True)
-            ],
-            run_time=self.t(2.0),
+            *[FadeTransform(a, b) for a, b in zip(before, after[: len(before)], strict=True)],
+            run_time=self.t(1.2),
         )
         self.scene.play(Write(VGroup(*after[len(before) :])), run_time=self.t(1.0))
         self.settle(valued)
