@@ -94,10 +94,8 @@ class PartialsSegment(Segment):
 
         # -- the local factor
         self.begin_step(gprime)
-        local = EquationTex(gprime.equation, self.theme)
-        if gprime.lines:  # g(z) itself, defined beside its derivative
-            defined = EquationTex(gprime.lines[0], self.theme)
-            local = VGroup(defined, local).arrange(RIGHT, buff=1.2)
+        defined = [EquationTex(line, self.theme) for line in gprime.lines[:1]]  # g(z) itself
+        local = VGroup(*defined, EquationTex(gprime.equation, self.theme)).arrange(RIGHT, buff=1.2)
         fit_into(local, gprime_box, self.theme)
         self.scene.play(Write(local), run_time=self.t(1.2))
         self.end_step()
