@@ -606,6 +606,8 @@ def square_input_check(net: Network, node: Node, data: NumberData) -> SquareInpu
         right = net.evaluate_symbolic(node, values)
     except (ShapeError, KeyError):
         return None
+    if right.shape != net.shapes["dW1"]:  # a wrong shape: the fold's shape claim says so
+        return None
     wrong = net.evaluate_symbolic(parse(_WRONG_DW1), values)
     k, i = _most_different(right, wrong)
     right_text, wrong_text = (result_text(float(evaluate(v[k, i], {}))) for v in (right, wrong))
