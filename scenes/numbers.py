@@ -8,8 +8,10 @@ Every number drawn comes from the step's TeX parts, computed and verified by the
    ``dZ[2]`` and the entry ``z[1]_ij`` are highlighted; ``g′(z[1]_ij)`` gets its value; the chain
    rule is written with the entries' names, each factor then becomes its number, and the sum
    its value.
-2. The entry of ``Z[1]`` changes by ``ε`` in the matrix; the loss, recomputed, changes; the
-   change is set against ``ε`` times the value.
+2. The forward pass the nudge runs again is shown: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
+   they give, the later weights and biases, the output ``A[L]`` and the 0/1 labels ``Y``
+   (wrapped into legible rows, :func:`wrapped`). The entry of ``Z[1]`` changes by ``ε`` there;
+   the loss, recomputed, changes; the change is set against ``ε`` times the value.
 3. Without the transpose: another number (the square case, row ``i`` of ``W[2]`` highlighted
    where column ``i`` belongs), or no product at all (the shapes, with crosses).
 
