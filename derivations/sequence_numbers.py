@@ -854,13 +854,18 @@ def nudge_step(net: Network, data: NumberData) -> Step:
     )
 
 
+#: Where the nudged ``Z[1]`` stands among the nudge's matrices (:func:`forward_names`): after
+#: the ``W[1]``, ``X`` and ``b[1]`` that give it, before the layers above it.
+NUDGED_INDEX = 3
+
+
 def forward_names(net: Network) -> tuple[str, ...]:
     """The matrices of the forward pass the nudge shows, in reading order: ``W[1]``, ``X``,
-    ``b[1]`` (which give ``Z[1]``), every later layer's weights and biases, the output
-    ``A[L]`` and the labels ``Y``."""
+    ``b[1]``, the ``Z[1]`` they give (at :data:`NUDGED_INDEX`), every later layer's weights
+    and biases, the output ``A[L]`` and the labels ``Y``."""
     last = net.spec.num_layers
     later = tuple(f"{p}{layer}" for layer in range(2, last + 1) for p in ("W", "b"))
-    return ("W1", "X", "b1", *later, f"A{last}", "Y")
+    return ("W1", "X", "b1", "Z1", *later, f"A{last}", "Y")
 
 
 def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
@@ -968,6 +973,7 @@ def numbers_sequence(net: Network, node: Node, seed: int = NUMBERS_SEED) -> tupl
 
 __all__ = [
     "EPSILON",
+    "NUDGED_INDEX",
     "NUMBERS_SEED",
     "PICKED",
     "SquareInputCheck",

@@ -40,6 +40,7 @@ from manim import (
     config,
 )
 
+from derivations.sequence_numbers import NUDGED_INDEX
 from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
 from scenes.badges import BadgedEquation, verdict_mark
@@ -214,7 +215,7 @@ class NumbersSegment(Segment):
             FadeOut(views),
             run_time=self.t(0.6),
         )
-        forward = self.forward_rows(nudge, numbers, grid_box)
+        forward = self.forward_rows(nudge, grid_box)
         self.scene.play(
             LaggedStart(*[FadeIn(v) for v in forward.views.values()], lag_ratio=0.3),
             run_time=self.t(2.0),
@@ -235,21 +236,20 @@ class NumbersSegment(Segment):
 
     # ---------------------------------------------------------------- building
 
-    def forward_rows(self, nudge: Step, numbers: Step, box: Box) -> MatrixRow:
+    def forward_rows(self, nudge: Step, box: Box) -> MatrixRow:
         """The forward pass the nudge runs again: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
         they give, every later weight and bias, the output ``A[L]`` and the labels ``Y``, in
         reading order, wrapped into as few rows as keep them legible in ``box``. Where that
         is too tall, without ``Z[1]`` (the nudged entry is on the line below; ``Z[1]`` was on
         screen a moment before), then with the corners of the largest matrices only, then
         (a large network) only the layers above ``Z[1]``."""
-        z1 = next(d for d in numbers.matrices if d.name == "Z1")
-        first = [d for d in nudge.matrices if d.name in ("W1", "X", "b1")]
-        later = [d for d in nudge.matrices if d.name not in ("W1", "X", "b1")]
+        shown = list(nudge.matrices)
+        without = shown[:NUDGED_INDEX] + shown[NUDGED_INDEX + 1 :]
         tries = (
-            ([*first, z1, *later], (9, 9)),
-            ([*first, *later], (9, 9)),
-            ([*first, *later], (3, 3)),
-            (later, (3, 3)),  # a large network: from A[1] on, its corners
+            (shown, (9, 9)),
+            (without, (9, 9)),
+            (without, (3, 3)),
+            (shown[NUDGED_INDEX + 1 :], (3, 3)),  # a large network: from A[1] on, its corners
         )
         for displays, limit in tries:
             views = {d.name: matrix_view(d, self.theme, limit=limit) for d in displays}
@@ -315,7 +315,7 @@ class NumbersSegment(Segment):
         loss_line = EquationTex(step.lines[1], self.theme)
         fit(VGroup(z_line, loss_line).arrange(RIGHT, buff=1.0), pair_box, self.theme)
         change = fit(EquationTex(step.equation, self.theme), change_box, self.theme)
-        z_view = inputs.views.get("Z1")
+        z_view = inputs.views.get(step.matrices[NUDGED_INDEX].name)
         cell = z_view.cell(i, j) if z_view is not None else None
         band = highlight_band(cell if cell is not None else z_line[2], self.theme)
         self.scene.play(Create(band), Write(VGroup(*z_line[:3])), run_time=self.t(1.0))

@@ -24,6 +24,7 @@ from derivations.formula import parse
 from derivations.network import Network
 from derivations.sequence_numbers import (
     EPSILON,
+    NUDGED_INDEX,
     choose_numbers,
     forward_claims,
     nudge_claims,
@@ -373,7 +374,8 @@ def test_the_nudge_shows_the_whole_forward_pass(spec: NetworkSpec) -> None:
     last = spec.num_layers
     names = [display.name for display in step.matrices]
     weights = [f"{p}{layer}" for layer in range(1, last + 1) for p in ("W", "b")]
-    assert set(names) == {"X", "Y", f"A{last}", *weights}
+    assert set(names) == {"X", "Y", "Z1", f"A{last}", *weights}
+    assert names[NUDGED_INDEX] == "Z1"
     data = step.numbers
     assert data is not None
     shown = {d.name: [[p[0].tex for p in row] for row in d.entries] for d in step.matrices}
