@@ -375,7 +375,7 @@ def derive(
     for layer in reversed(spec.layers):
         if 1 < layer < last:
             steps.append(hidden_fold_step(net, layer, nodes[f"dZ{layer}"]))
-        steps += weight_sequence(net, layer, nodes[f"dW{layer}"])
+        steps += weight_sequence(net, layer, nodes[f"dW{layer}"], numbers_seed)
         steps += bias_sequence(net, layer, nodes[f"db{layer}"])
     if last > 2:
         steps.append(recursion_step(net, nodes))

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import sympy
 
 from . import notation
-from .activations import Z
+from .activations import Activation, Z
 from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
 from .display import (
     COST,
@@ -418,14 +418,35 @@ def gprime_step(net: Network, layer: int, target: str) -> Step:
         EQUALS,
         TexPart("gprime_def", act.derivative_tex),
     )
+    definition = (
+        TexPart(f"g{layer}_z", rf"g^{{[{layer}]}}(z)", f"A{layer}"),
+        EQUALS,
+        TexPart("g_def", act.definition_tex),
+    )
     return Step(
         StepId(target, StepKind.GPRIME),
         Stage.PARTIAL,
         f"The derivative of {act.title}",
-        f"For {act.title} the local factor is the formula shown. It is evaluated at each "
+        _activation_words(act)
+        + f"For {act.title} the local factor is the formula shown. It is evaluated at each "
         "entry separately, which is why it will become an element-wise product.",
         equation=equation,
+        lines=(definition,),
         claims=gprime_claims(net),
+    )
+
+
+def _activation_words(act: Activation) -> str:
+    """What a kinked activation does, its slopes, and the convention at its kink (said where
+    it first appears); nothing for a smooth one, whose formula says it all."""
+    if act.slope_at_zero is None:
+        return ""
+    below = float(act.derivative.subs(Z, -1))
+    slope = f"{below:g}"
+    return (
+        f"{act.title.capitalize()} {act.behaviour}. Its slope is 1 for positive z and {slope} "
+        f"for negative z. At z = 0 it has no slope: backprop takes {act.slope_at_zero:g} "
+        "there, by convention. "
     )
 
 

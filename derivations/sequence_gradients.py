@@ -8,7 +8,7 @@ its display and narration from the step builder.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import sympy
@@ -33,6 +33,7 @@ from .formulas import composite, fold_claims
 from .functions import bce, sigma
 from .network import Network
 from .sequence_dz import badges_for
+from .sequence_numbers import NUMBERS_SEED, choose_numbers, square_input_check
 from .speech import count_words
 from .steps import Highlight, MatrixDisplay, Stage, Step
 from .vocabulary import HADAMARD, Parts, Role, StepId, StepKind, TexPart, operator
@@ -456,10 +457,14 @@ def _general_weight(layer: int) -> Parts:
     )
 
 
-def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
+def weight_sequence(
+    net: Network, layer: int, node: Node, numbers_seed: int = NUMBERS_SEED
+) -> tuple[Step, ...]:
     """``dW[l] = (1/m) dZ[l] A[l-1]ᵀ``. For the output layer in full: the general entry (with
     ``J = ℒ/m``), why ``A[l-1]ᵀ`` sits on the right, the fold; for the layers below, one step:
-    the same pattern with their own input (``A[0] = X``)."""
+    the same pattern with their own input (``A[0] = X``). Where ``m = n_x`` the shapes of
+    ``dZ[1] X`` fit too: layer 1's step says so and checks values instead, at the numbers of
+    ``numbers_seed`` (:func:`~derivations.sequence_numbers.square_input_check`)."""
     target, previous = f"dW{layer}", _previous(layer)
     if layer < net.spec.num_layers:
         # A[0] in the activations' colour: the input is layer 0's activation
@@ -471,17 +476,22 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         said = (
             "A[0] = X. X has n_x rows, one per input" if layer == 1 else f"its input A[{layer - 1}]"
         )
-        return (
-            matrix_fold_step(
-                net,
-                target,
-                node,
-                f"Layer {layer}: the same pattern",
-                f"Layer {layer} is the same pattern, with {said}. Its dW[{layer}] is "
-                f"(1/m) dZ[{layer}] {_screen(previous)}ᵀ.",
-                lines=(input_line,),
-            ),
+        square = (
+            square_input_check(net, node, choose_numbers(net, numbers_seed)) if layer == 1 else None
         )
+        fold = matrix_fold_step(
+            net,
+            target,
+            node,
+            f"Layer {layer}: the same pattern",
+            f"Layer {layer} is the same pattern, with {said}. Its dW[{layer}] is "
+            f"(1/m) dZ[{layer}] {_screen(previous)}ᵀ."
+            + (f" {square.narration}" if square is not None else ""),
+            lines=(input_line,) if square is None else (input_line, *square.lines),
+        )
+        if square is not None:
+            fold = replace(fold, claims=(*fold.claims, *square.claims))
+        return (fold,)
     k, i = weight_entry(net, layer)
     dz, inp = matrix_display(net, f"dZ{layer}"), matrix_display(net, previous)
     rows_meet = ((Highlight(f"dZ{layer}", row=k), Highlight(previous, row=i)),)

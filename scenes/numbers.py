@@ -8,8 +8,10 @@ Every number drawn comes from the step's TeX parts, computed and verified by the
    ``dZ[2]`` and the entry ``z[1]_ij`` are highlighted; ``g′(z[1]_ij)`` gets its value; the chain
    rule is written with the entries' names, each factor then becomes its number, and the sum
    its value.
-2. The entry of ``Z[1]`` changes by ``ε`` in the matrix; the loss, recomputed, changes; the
-   change is set against ``ε`` times the value.
+2. The forward pass the nudge runs again is shown: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
+   they give, the later weights and biases, the output ``A[L]`` and the 0/1 labels ``Y``
+   (wrapped into legible rows, :func:`wrapped`). The entry of ``Z[1]`` changes by ``ε`` there;
+   the loss, recomputed, changes; the change is set against ``ε`` times the value.
 3. Without the transpose: another number (the square case, row ``i`` of ``W[2]`` highlighted
    where column ``i`` belongs), or no product at all (the shapes, with crosses).
 
@@ -18,17 +20,19 @@ Render with ``chainrule render RealNumbers -q l --no-voice``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TypeVar
 
 from manim import (
+    DOWN,
     RIGHT,
     Create,
     FadeIn,
     FadeOut,
+    FadeTransform,
+    LaggedStart,
     Mobject,
-    ReplacementTransform,
     Transform,
     VGroup,
     VMobject,
@@ -36,12 +40,13 @@ from manim import (
     config,
 )
 
+from derivations.sequence_numbers import NUDGED_INDEX
 from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
 from scenes.badges import BadgedEquation, verdict_mark
 from scenes.equations import EquationTex, break_points, equation_lines, line_pieces
-from scenes.layout import Box, fit_first, fit_into, safe_box
-from scenes.matrices import MatrixRow, highlight_band, matrix_view
+from scenes.layout import Box, fit_first, fit_into, safe_box, smallest_font
+from scenes.matrices import MatrixRow, MatrixView, highlight_band, matrix_view
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 
@@ -130,6 +135,48 @@ def lines_in(parts: Parts, box: Box, theme: Theme, growth: float = MAX_GROWTH) -
     return lines
 
 
+#: Heights of the nudge's bands: the two rows of the forward pass, the nudged entry beside the
+#: loss before and after, and the change against the prediction.
+NUDGE_ROWS = (4.0, 0.5, 0.6)
+#: Space between matrices of the forward pass, and between its rows (scene units, before
+#: scaling).
+GRID_BUFF = (0.5, 0.12)
+
+
+def wrapped(views: Mapping[str, MatrixView], box: Box, theme: Theme) -> MatrixRow:
+    """``views`` in reading order, wrapped into rows at the largest scale (at most 1) that
+    fits ``box``, never below the legible minimum (there it may overflow the box). Returns
+    a :class:`MatrixRow` keeping each view under its name; its rows are centred."""
+    items = list(views.values())
+    smallest = min(smallest_font(v) for v in items)
+    floor = min(1.0, theme.min_font_size / smallest)
+    scales = [1.0 - k * (1.0 - floor) / 24 for k in range(25)]
+    for scale in scales:
+        rows = _pack(items, box.width / scale)
+        height = sum(max(v.height for v in row) for row in rows) + GRID_BUFF[1] * (len(rows) - 1)
+        if height * scale <= box.height or scale == scales[-1]:
+            break
+    grid = MatrixRow(dict(views))
+    lines = [VGroup(*row).arrange(RIGHT, buff=GRID_BUFF[0]) for row in rows]
+    VGroup(*lines).arrange(DOWN, buff=GRID_BUFF[1])
+    grid.scale(scale).move_to(box.point())
+    return grid
+
+
+def _pack(items: Sequence[VMobject], width: float) -> list[list[VMobject]]:
+    """``items`` in order, greedily into rows no wider than ``width`` (one item at least)."""
+    rows: list[list[VMobject]] = [[]]
+    used = 0.0
+    for item in items:
+        needed = item.width + (GRID_BUFF[0] if rows[-1] else 0.0)
+        if rows[-1] and used + needed > width:
+            rows.append([])
+            used, needed = 0.0, item.width
+        rows[-1].append(item)
+        used += needed
+    return rows
+
+
 #: Height kept under a badged equation for the crosses its badges get (scene units).
 CROSS_ROOM = 0.5
 
@@ -157,31 +204,30 @@ class NumbersSegment(Segment):
         self.scene.play(Create(ring), run_time=self.t(0.6))
         self.end_step(pause=2.0)
 
-        # -- the nudge
+        # -- the nudge, with the forward pass it runs again
         self.begin_step(nudge)
-        rows = body_boxes((2.6, 1.1, 0.7, 0.7, 0.8))[1:]
-        short = fit(
-            EquationTex((numbers.equation[0], *numbers.equation[-2:]), self.theme),
-            rows[0],
-            self.theme,
-        )
+        grid_box, *rows = body_boxes(NUDGE_ROWS, gap=0.15)
         self.scene.play(
             FadeOut(slope),
             FadeOut(ring),
             FadeOut(bands),
-            ReplacementTransform(valued, short),
-            run_time=self.t(1.0),
+            FadeOut(valued),
+            FadeOut(views),
+            run_time=self.t(0.6),
         )
-        kept = result_of(short).copy()
-        self.scene.add(kept)
-        restore = self.nudge(nudge, views, rows[1:], kept)
+        forward = self.forward_rows(nudge, grid_box)
+        self.scene.play(
+            LaggedStart(*[FadeIn(v) for v in forward.views.values()], lag_ratio=0.3),
+            run_time=self.t(2.0),
+        )
+        self.nudge(nudge, forward, rows)
         self.end_step(pause=2.0)
 
         # -- the same numbers without the transpose
         self.begin_step(pitfall)
-        self.clear_body(keep=[views])
-        if restore is not None:  # the numbers before the nudge
-            self.scene.play(restore, run_time=self.t(0.5))
+        self.clear_body()
+        views = self.matrices(numbers, top)
+        self.scene.play(FadeIn(views), run_time=self.t(0.5))
         if pitfall.badges:
             self.no_product(pitfall, views, body_boxes((2.6, 1.8, 1.15))[1:])
         else:
@@ -189,6 +235,28 @@ class NumbersSegment(Segment):
         self.end_step(pause=2.0)
 
     # ---------------------------------------------------------------- building
+
+    def forward_rows(self, nudge: Step, box: Box) -> MatrixRow:
+        """The forward pass the nudge runs again: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
+        they give, every later weight and bias, the output ``A[L]`` and the labels ``Y``, in
+        reading order, wrapped into as few rows as keep them legible in ``box``. Where that
+        is too tall, without ``Z[1]`` (the nudged entry is on the line below; ``Z[1]`` was on
+        screen a moment before), then with the corners of the largest matrices only, then
+        (a large network) only the layers above ``Z[1]``."""
+        shown = list(nudge.matrices)
+        without = shown[:NUDGED_INDEX] + shown[NUDGED_INDEX + 1 :]
+        tries = (
+            (shown, (9, 9)),
+            (without, (9, 9)),
+            (without, (3, 3)),
+            (shown[NUDGED_INDEX + 1 :], (3, 3)),  # a large network: from A[1] on, its corners
+        )
+        for displays, limit in tries:
+            views = {d.name: matrix_view(d, self.theme, limit=limit) for d in displays}
+            grid = wrapped(views, box, self.theme)
+            if grid.height <= box.height + 1e-6 and grid.width <= box.width + 1e-6:
+                break
+        return grid
 
     def names_become_numbers(self, names: Parts, values: Parts, box: Box) -> VGroup:
         """Write ``names`` (the chain rule with the entries' names), turn each factor into its
@@ -198,14 +266,13 @@ class NumbersSegment(Segment):
         symbolic = equation_lines(names, self.theme, [b for b in breaks if b < len(names)])
         fit(symbolic, box, self.theme)
         self.scene.play(Write(symbolic), run_time=self.t(1.5))
-        self.wait(self.t(0.8))
+        self.wait(self.t(0.3))
         before, after = line_pieces(symbolic), line_pieces(valued)
+        # each name fades into its number (no half-morphed glyphs), done well before the
+        # narration reaches the value
         self.scene.play(
-            *[
-                ReplacementTransform(a, b)
-                for a, b in zip(before, after[: len(before)], strict=True)
-            ],
-            run_time=self.t(2.0),
+            *[FadeTransform(a, b) for a, b in zip(before, after[: len(before)], strict=True)],
+            run_time=self.t(1.2),
         )
         self.scene.play(Write(VGroup(*after[len(before) :])), run_time=self.t(1.0))
         self.settle(valued)
@@ -216,7 +283,7 @@ class NumbersSegment(Segment):
 
         def build(limit: tuple[int, int]) -> MatrixRow:
             return MatrixRow(
-                {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=1.0
+                {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=0.4
             )
 
         built = fit_first(
@@ -240,38 +307,28 @@ class NumbersSegment(Segment):
             bands.add(highlight_band(cell, self.theme))
         return bands
 
-    def nudge(
-        self, step: Step, views: MatrixRow, rows: list[Box], result: VMobject
-    ) -> Transform | None:
-        """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value.
-        Returns the animation that puts the entry back (``None`` if it is not shown)."""
+    def nudge(self, step: Step, inputs: MatrixRow, rows: list[Box]) -> None:
+        """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value."""
+        pair_box, change_box = rows
         i, j = step.picked or (0, 0)
         z_line = EquationTex(step.lines[0], self.theme)
         loss_line = EquationTex(step.lines[1], self.theme)
-        change = EquationTex(step.equation, self.theme)
-        for mobject, box in zip((z_line, loss_line, change), rows, strict=True):
-            fit(mobject, box, self.theme)
-        z_view = views.views["Z1"]
-        cell = z_view.cell(i, j)
-        band = highlight_band(cell if cell is not None else z_view, self.theme)
+        fit(VGroup(z_line, loss_line).arrange(RIGHT, buff=1.0), pair_box, self.theme)
+        change = fit(EquationTex(step.equation, self.theme), change_box, self.theme)
+        z_view = inputs.views.get(step.matrices[NUDGED_INDEX].name)
+        cell = z_view.cell(i, j) if z_view is not None else None
+        band = highlight_band(cell if cell is not None else z_line[2], self.theme)
         self.scene.play(Create(band), Write(VGroup(*z_line[:3])), run_time=self.t(1.0))
         self.scene.play(Write(VGroup(*z_line[3:])), run_time=self.t(0.8))
-        restore = None
         if cell is not None:
-            original = cell.copy()
             moved = self.number_like(step.lines[0][-1], cell)
             self.scene.play(Transform(cell, moved), run_time=self.t(0.8))
-            restore = Transform(cell, original)
         self.scene.play(Write(VGroup(*loss_line[:3])), run_time=self.t(1.0))
         self.scene.play(Write(VGroup(*loss_line[3:])), run_time=self.t(1.0))
         self.wait(self.t(0.6))
-        delta, value, predicted = nudge_parts(step.equation)
-        shown = change.submobjects[value]
-        rest = [m for m in change.submobjects if m is not shown]
-        self.scene.play(Write(VGroup(*rest[:3])), run_time=self.t(1.0))
-        self.scene.play(
-            Write(VGroup(*rest[3:])), ReplacementTransform(result, shown), run_time=self.t(1.2)
-        )
+        delta, _, predicted = nudge_parts(step.equation)
+        self.scene.play(Write(VGroup(*change.submobjects[: delta + 1])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*change.submobjects[delta + 1 :])), run_time=self.t(1.2))
         self.scene.play(
             Create(
                 VGroup(
@@ -283,7 +340,6 @@ class NumbersSegment(Segment):
             ),
             run_time=self.t(0.6),
         )
-        return restore
 
     def number_like(self, part: TexPart, cell: VMobject) -> VMobject:
         """``part`` typeset like a matrix entry, in the place of ``cell``."""

@@ -416,6 +416,8 @@ class OtherGradientsSegment(Segment):
             notes.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
             notes.next_to(folded.equation, RIGHT, buff=NOTE_GAP)
             notes.set_y((explained or folded.equation).get_y())
+            if notes.get_top()[1] > folded.get_top()[1]:  # a tall column of notes stays level
+                notes.align_to(folded, UP)  # with the fold's top, not above it
             group.add(notes)
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the

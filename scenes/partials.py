@@ -94,7 +94,8 @@ class PartialsSegment(Segment):
 
         # -- the local factor
         self.begin_step(gprime)
-        local = EquationTex(gprime.equation, self.theme)
+        defined = [EquationTex(line, self.theme) for line in gprime.lines[:1]]  # g(z) itself
+        local = VGroup(*defined, EquationTex(gprime.equation, self.theme)).arrange(RIGHT, buff=1.2)
         fit_into(local, gprime_box, self.theme)
         self.scene.play(Write(local), run_time=self.t(1.2))
         self.end_step()
