@@ -40,12 +40,11 @@ from .display import (
     matrix_label,
     partial,
 )
-from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
+from .formula import Node, ShapeError, parse, to_parts, to_text
 from .network import Network
-from .notation import shape_tex, size_tex
 from .numeric import evaluate
 from .speech import count_words
-from .steps import Highlight, MatrixDisplay, NumberData, ShapeBadge, Stage, Step
+from .steps import MatrixDisplay, NumberData, Stage, Step
 from .vocabulary import NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
 
 #: The seed the numbers are drawn from unless a caller gives another.
@@ -507,55 +506,6 @@ def _z2_column(net: Network, data: NumberData, z1: sympy.MatrixBase, col: int) -
     ]
 
 
-def _no_transpose_text() -> str:
-    return "W2 @ dZ2 * gprime(Z1)"
-
-
-def _no_transpose_entry(i: int, j: int) -> Parts:
-    """``(W[2] dZ[2] ∗ g'(Z[1]))_ij``: the entry the transpose-free formula would give."""
-    return (
-        operator("lparen", "(", Role.OPEN),
-        *to_parts(parse(_no_transpose_text())),
-        operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE),
-    )
-
-
-def numbers_no_transpose_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
-    """Without the transpose: no product (a shapeless formula), the same number (``W[2]``
-    1×1), or another number, the one shown."""
-    text = _no_transpose_text()
-    try:
-        shape_of(parse(text), net.shapes)
-    except ShapeError:
-        return (
-            ShapeClaim("W2 @ dZ2 has no valid shape", "W2 @ dZ2", tuple(net.shapes.items()), None),
-        )
-    i, j = data.picked
-    wrong = net.evaluate_symbolic(parse(text), _number_values(net, data))[i, j]
-    right = _chain_sum(net, data)
-    if net.shapes["W2"] == (1, 1):
-        return (
-            EqualityClaim(
-                f"with one unit on each side {text} gives the same number",
-                sympy.ImmutableMatrix([[wrong]]),
-                sympy.ImmutableMatrix([[right]]),
-            ),
-        )
-    shown = data.wrong if data.wrong is not None else float("nan")
-    return (
-        DifferenceClaim(
-            f"{text} gives another number for entry ({i + 1}, {j + 1})",
-            sympy.ImmutableMatrix([[wrong]]),
-            sympy.ImmutableMatrix([[right]]),
-        ),
-        EqualityClaim(
-            f"the value shown without the transpose is {text} at the numbers",
-            sympy.ImmutableMatrix([[_shown(result_text(shown))]]),
-            sympy.ImmutableMatrix([[_rounded(wrong)]]),
-        ),
-    )
-
-
 # --------------------------------------------------------------------------- m = n_x
 
 
@@ -869,107 +819,16 @@ def forward_names(net: Network) -> tuple[str, ...]:
     return ("W1", "X", "b1", "Z1", *later, f"A{last}", "Y")
 
 
-def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
-    """The transpose-free formula on the same numbers: another value, or no product."""
-    i, j = data.picked
-    n1 = net.spec.size(1)
-    step_id = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
-    claims = numbers_no_transpose_claims(net, data)
-    title = "Without the transpose, in numbers"
-    if isinstance(claims[0], ShapeClaim):
-        return _no_product_step(net, data, claims)
-    wrong_lhs = _no_transpose_entry(i, j)
-    wrong = data.wrong if data.wrong is not None else data.result
-    symbolic = (*wrong_lhs, EQUALS, *joined(_symbol_factors(data, transposed=False)))
-    equation = (
-        *wrong_lhs,
-        EQUALS,
-        *joined(_value_factors(net, data, transposed=False)),
-        APPROX,
-        _number("n_wrong", result_text(wrong), "dZ1"),
-    )
-    verdict = (
-        _number("n_wrong2", result_text(wrong), "dZ1"),
-        NOT_EQUALS if wrong != data.result else EQUALS,
-        _number("n_result", result_text(data.result), "dZ1"),
-    )
-    if n1 == 1:
-        narration = (
-            "With one unit on each side, W[2] is one number and equals W[2]ᵀ. "
-            "Leaving the transpose out gives the same value here."
-        )
-    else:
-        narration = (
-            f"Leave the transpose out and use the same numbers. Row {i + 1} of W[2] "
-            f"replaces column {j + 1}. The result is {_spoken_number(result_text(wrong))}"
-            f", not {_spoken_number(result_text(data.result))}: "
-            "the shapes agree, the values do not."
-        )
-    return Step(
-        step_id,
-        Stage.PITFALL,
-        title,
-        narration,
-        equation=equation,
-        lines=(symbolic, verdict),
-        picked=data.picked,
-        numbers=data,
-        claims=claims,
-    )
-
-
-def _no_product_step(net: Network, data: NumberData, claims: tuple[Claim, ...]) -> Step:
-    """The non-square case: row ``i`` of ``W[2]`` (``n[1]`` numbers) against column ``j`` of
-    ``dZ[2]`` (``n[2]`` numbers) pair up into no product; beside it, the value the formula
-    with the transpose gave (checked again here)."""
-    i, j = data.picked
-    n1, n2, m = net.spec.size(1), net.spec.size(2), net.spec.m
-    badges = (
-        ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
-        ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False),
-    )
-    wrong_lhs = _no_transpose_entry(i, j)
-    no_value = (*wrong_lhs, TexPart("no_value", r"\text{: no value}"))
-    right = (
-        partial(LOSS.tex, entry("Z1", i, j), "dZ1"),
-        APPROX,
-        _number("n_result", result_text(data.result), "dZ1"),
-    )
-    shown = EqualityClaim(
-        f"the value shown with the transpose is entry ({i + 1}, {j + 1}) of "
-        f"W2.T @ dZ2 * gprime(Z1) at the numbers",
-        sympy.ImmutableMatrix([[_shown(result_text(data.result))]]),
-        sympy.ImmutableMatrix([[_rounded(_chain_sum(net, data))]]),
-    )
-    return Step(
-        StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE),
-        Stage.PITFALL,
-        "Without the transpose, in numbers",
-        f"Without the transpose there is no number to compute. Row {i + 1} of W[2] has "
-        f"{count_words(n1)} numbers, column {j + 1} of dZ[2] has {count_words(n2)}: they do "
-        "not pair up. "
-        f"W[2] is {n2}×{n1} and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product. "
-        f"With the transpose the value was {_spoken_number(result_text(data.result))}.",
-        equation=(matrix_label("W2"), matrix_label("dZ2")),
-        badges=badges,
-        lines=(no_value, right),
-        highlights=((Highlight("W2", row=i), Highlight("dZ2", col=j)),),
-        picked=data.picked,
-        numbers=data,
-        claims=(*claims, shown),
-    )
-
-
 # --------------------------------------------------------------------------- sequences
 
 
 def numbers_sequence(net: Network, node: Node, seed: int = NUMBERS_SEED) -> tuple[Step, ...]:
-    """Real numbers, the nudge, and the transpose-free formula on the same numbers."""
+    """Real numbers and the nudge (the transpose-free formula fails once, on shapes or on
+    values, in the shape check and the square pitfall, not again here)."""
     data = choose_numbers(net, seed)
     return (
         numbers_step(net, node, data),
         nudge_step(net, data),
-        numbers_no_transpose_step(net, data),
     )
 
 

@@ -134,7 +134,6 @@ class StepKind(str, Enum):
     COLUMN_TO_ROW = "column_to_row"  #: a column of W laid down as a row of Wᵀ
     NUMBERS = "numbers"
     NUDGE = "nudge"
-    NUMBERS_NO_TRANSPOSE = "numbers_no_transpose"
     JACOBIAN = "jacobian"
     ELEMENTWISE = "elementwise"
     STACK = "stack"

@@ -1,7 +1,6 @@
-"""RealNumbers: ``∂𝓛/∂z[1]_11`` with real values, the nudge that checks it, and the transpose-free
-formula on the same numbers.
+"""RealNumbers: ``∂𝓛/∂z[1]_11`` with real values, and the nudge that checks it.
 
-Three steps of the derivation (``dZ1.numbers``, ``dZ1.nudge``, ``dZ1.numbers_no_transpose``).
+Two steps of the derivation (``dZ1.numbers``, ``dZ1.nudge``).
 Every number drawn comes from the step's TeX parts, computed and verified by the derivation:
 
 1. ``W[2]``, ``dZ[2]`` and ``Z[1]`` with their numbers; column ``i`` of ``W[2]``, column ``j`` of
@@ -12,8 +11,9 @@ Every number drawn comes from the step's TeX parts, computed and verified by the
    they give, the later weights and biases, the output ``A[L]`` and the 0/1 labels ``Y``
    (wrapped into legible rows, :func:`wrapped`). The entry of ``Z[1]`` changes by ``ε`` there;
    the loss, recomputed, changes; the change is set against ``ε`` times the value.
-3. Without the transpose: another number (the square case, row ``i`` of ``W[2]`` highlighted
-   where column ``i`` belongs), or no product at all (the shapes, with crosses).
+
+The transpose-free formula fails once in the lecture, in the shape check (or, where the shapes
+fit, in the square pitfall), not here as well.
 
 Render with ``chainrule render RealNumbers -q l --no-voice``.
 """
@@ -43,7 +43,6 @@ from manim import (
 from derivations.sequence_numbers import NUDGED_INDEX
 from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
-from scenes.badges import BadgedEquation, verdict_mark
 from scenes.equations import EquationTex, break_points, equation_lines, line_pieces
 from scenes.layout import Box, fit_first, fit_into, safe_box, smallest_font
 from scenes.matrices import MatrixRow, MatrixView, highlight_band, matrix_view
@@ -52,7 +51,6 @@ from scenes.theme import Theme
 
 NUMBERS = StepId("dZ1", StepKind.NUMBERS)
 NUDGE = StepId("dZ1", StepKind.NUDGE)
-NUMBERS_NO_TRANSPOSE = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
 
 M = TypeVar("M", bound=Mobject)
 
@@ -177,18 +175,14 @@ def _pack(items: Sequence[VMobject], width: float) -> list[list[VMobject]]:
     return rows
 
 
-#: Height kept under a badged equation for the crosses its badges get (scene units).
-CROSS_ROOM = 0.5
-
-
 class NumbersSegment(Segment):
-    """Real numbers for ``∂𝓛/∂z[1]_11``, the nudge of ``z[1]_11``, and the transpose-free value."""
+    """Real numbers for ``∂𝓛/∂z[1]_11``, and the nudge of ``z[1]_11`` with its forward pass."""
 
     target = "dZ1"
-    step_ids = (NUMBERS, NUDGE, NUMBERS_NO_TRANSPOSE)
+    step_ids = (NUMBERS, NUDGE)
 
     def play(self) -> None:
-        numbers, nudge, pitfall = (self.step(i) for i in self.step_ids)
+        numbers, nudge = (self.step(i) for i in self.step_ids)
         top, middle, bottom = body_boxes((2.6, 0.9, 2.0))
 
         # -- the numbers, the highlighted entries, the chain rule with values
@@ -221,17 +215,6 @@ class NumbersSegment(Segment):
             run_time=self.t(2.0),
         )
         self.nudge(nudge, forward, rows)
-        self.end_step(pause=2.0)
-
-        # -- the same numbers without the transpose
-        self.begin_step(pitfall)
-        self.clear_body()
-        views = self.matrices(numbers, top)
-        self.scene.play(FadeIn(views), run_time=self.t(0.5))
-        if pitfall.badges:
-            self.no_product(pitfall, views, body_boxes((2.6, 1.8, 1.15))[1:])
-        else:
-            self.another_number(pitfall, views, body_boxes((2.6, 2.0, 0.9))[1:])
         self.end_step(pause=2.0)
 
     # ---------------------------------------------------------------- building
@@ -346,65 +329,9 @@ class NumbersSegment(Segment):
         number = EquationTex((part,), self.theme, self.theme.entry_size)
         return number.scale_to_fit_height(cell.height).move_to(cell)
 
-    def another_number(self, step: Step, views: MatrixRow, rows: list[Box]) -> None:
-        """The square case: row ``i`` of ``W[2]`` where column ``i`` belongs, another value."""
-        valued_box, verdict_box = rows
-        bands = self.entry_bands(step, views, transposed=False)
-        self.scene.play(Create(bands), run_time=self.t(0.8))
-        self.names_become_numbers(step.lines[0], step.equation, valued_box)
-        verdict = fit(EquationTex(step.lines[1], self.theme), verdict_box, self.theme)
-        different = any(part.role is Role.NOT_EQUALS for part in step.lines[1])
-        mark = verdict_mark(self.theme, not different).next_to(verdict, RIGHT, buff=0.3)
-        self.scene.play(Write(verdict), FadeIn(mark, scale=1.5), run_time=self.t(1.0))
-
-    def no_product(self, step: Step, views: MatrixRow, rows: list[Box]) -> None:
-        """The non-square case: row ``i`` of ``W[2]`` against column ``j`` of ``dZ[2]`` (of
-        different lengths) lit in the matrices; ``W[2] dZ[2]`` with its shapes, which do not
-        fit; then "no value" beside the value the formula with the transpose gave."""
-        shapes_box, verdict_box = rows
-        by_name = views.views
-        marks = step.highlights[0] if step.highlights else ()
-        bands = VGroup(
-            *[
-                by_name[mark.matrix].band(self.theme, row=mark.row)
-                if mark.row is not None
-                else by_name[mark.matrix].band(self.theme, col=mark.col)
-                for mark in marks
-                if mark.matrix in by_name
-            ]
-        )
-        self.scene.play(Create(bands), run_time=self.t(0.8))
-        shown = BadgedEquation(step.equation, step.badges, self.theme)
-        room = Box(
-            (shapes_box.center[0], shapes_box.center[1] + CROSS_ROOM / 2),
-            shapes_box.width,
-            shapes_box.height - CROSS_ROOM,
-        )  # the crosses go below
-        fit(shown, room, self.theme, growth=1.5)
-        self.scene.play(Write(shown.equation), run_time=self.t(1.0))
-        self.scene.play(FadeIn(shown.badge_row()), run_time=self.t(1.0))
-        crosses, animations = VGroup(), []
-        for badge in shown.badges.values():
-            group, shows = badge.judge(self.theme)
-            crosses.add(group)
-            animations += shows
-        self.scene.play(*animations, run_time=self.t(1.0))
-        verdicts = VGroup()
-        marked: list[tuple[VMobject, EquationTex]] = []
-        for parts, ok in zip(step.lines, (False, True), strict=False):
-            line = EquationTex(parts, self.theme)
-            mark = verdict_mark(self.theme, ok)
-            verdicts.add(VGroup(mark, line).arrange(RIGHT, buff=0.25))
-            marked.append((mark, line))
-        verdicts.arrange(RIGHT, buff=1.2)
-        fit(verdicts, verdict_box, self.theme, growth=1.3)
-        for mark, line in marked:
-            self.scene.play(FadeIn(mark, scale=1.5), Write(line), run_time=self.t(1.0))
-        self.settle(VGroup(shown, crosses, verdicts))
-
 
 class RealNumbers(SegmentScene):
-    """Real numbers for ``∂𝓛/∂z[1]_11``, the nudge of ``z[1]_11``, and the transpose-free value."""
+    """Real numbers for ``∂𝓛/∂z[1]_11``, and the nudge of ``z[1]_11`` with its forward pass."""
 
     segment = NumbersSegment
     target = NumbersSegment.target
