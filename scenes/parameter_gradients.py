@@ -18,7 +18,7 @@ Render with ``chainrule render OtherGradients``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 COVERED_ELSEWHERE = ("dZ1", "general")
 #: Most detailed to most compact presentation of the matrices.
 LIMITS = ((9, 9), (4, 4), (3, 3))
+#: The gap between matrices when even the most compact views at the usual gap are too wide.
+TIGHT = 0.3
 #: Small matrices are drawn up to this much larger than entry size.
 MAX_GROWTH = 1.3
 
@@ -231,9 +233,7 @@ class OtherGradientsSegment(Segment):
         """A general entry (or the transpose that folds it) above, its matrices below: the
         rows it pairs lit, and a row of the input flown into a column of its transpose."""
         upper_box, lower_box = self.bands()
-        views = fit_first(
-            [partial(self.matrices, step, limit) for limit in LIMITS], lower_box, self.theme
-        )
+        views = fit_first(self.every_detail(step), lower_box, self.theme)
         grow = min(lower_box.width / views.width, lower_box.height / views.height, MAX_GROWTH)
         if grow > 1:
             views.scale(grow)
@@ -307,11 +307,19 @@ class OtherGradientsSegment(Segment):
                 moves.append(TransformFromCopy(cell, slot, path_arc=-PI / 3))
         return moves
 
-    def matrices(self, step: Step, limit: tuple[int, int]) -> MatrixRow:
-        """The step's matrices side by side at one level of detail, by name."""
+    def matrices(self, step: Step, limit: tuple[int, int], buff: float = 0.7) -> MatrixRow:
+        """The step's matrices side by side at one level of detail, by name, ``buff`` apart."""
         return MatrixRow(
-            {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=0.7
+            {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=buff
         )
+
+    def every_detail(self, step: Step) -> list[Callable[[], MatrixRow]]:
+        """Builders of the step's matrices from the most detailed to the most compact: each
+        level of :data:`LIMITS`, then the most compact closer together."""
+        return [
+            *[partial(self.matrices, step, limit) for limit in LIMITS],
+            partial(self.matrices, step, LIMITS[-1], TIGHT),
+        ]
 
     # ---------------------------------------------------------------- folds
 
@@ -370,9 +378,7 @@ class OtherGradientsSegment(Segment):
         """The step's matrices side by side in ``box`` (as large as it allows), then each of
         its highlighted columns (one example) lit in all of them in turn; ``leaving`` (fade-outs)
         play as they appear."""
-        views = fit_first(
-            [partial(self.matrices, step, limit) for limit in LIMITS], box, self.theme
-        )
+        views = fit_first(self.every_detail(step), box, self.theme)
         grow_into(views, box, MAX_GROWTH)
         self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
         by_name = views.views
@@ -547,7 +553,7 @@ def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
 ALONE_GROWTH = 1.4
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
-LONE_GROWTH = 1.5
+LONE_GROWTH = 1.7
 
 
 #: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.
