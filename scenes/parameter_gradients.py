@@ -415,7 +415,7 @@ class OtherGradientsSegment(Segment):
         top = body.top - len(self.lone) * (height + gap)
         box = Box((body.center[0], top - height / 2), body.width, height)
         folded = BadgedEquation(step.equation, step.badges, self.theme)
-        notes = VGroup(*[definition_note(parts, self.theme) for parts in step.lines])
+        notes = VGroup(*[definition_note(parts, self.theme) for parts in step.lines[:1]])
         explained = explained_part(folded, step)
         group = VGroup(folded)
         if len(notes):
@@ -425,6 +425,10 @@ class OtherGradientsSegment(Segment):
             if notes.get_top()[1] > folded.get_top()[1]:  # a tall column of notes stays level
                 notes.align_to(folded, UP)  # with the fold's top, not above it
             group.add(notes)
+        checked = self.values_check(step)
+        if checked is not None:  # where the shapes cannot tell (m = n_x): the values do
+            checked.next_to(folded, DOWN, buff=0.35)
+            group.add(checked)
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the
             # gap below (make_room keeps it inside the body)
@@ -461,7 +465,18 @@ class OtherGradientsSegment(Segment):
             self.scene.play(FadeIn(notes, shift=0.2 * LEFT), run_time=self.t(0.6))
             defined = [note.formula for note in notes if isinstance(note, DefinitionNote)]
             self.light([m for m in (explained, *defined) if m is not None], hold=1.0)
+        if checked is not None:  # said after "the shapes cannot tell": the sentence before last
+            self.scene.wait_for_sentence(VALUES_SENTENCE)
+            self.scene.play(Write(checked), run_time=self.t(1.2))
         self.lone.append(group)
+
+    def values_check(self, step: Step) -> EquationTex | None:
+        """The lines after a fold's note, as one line: the values check of a fold whose wrong
+        form has the right shape (``dw ≈ … ≠ (…) ≈ …``); ``None`` when there is none."""
+        rest = step.lines[1:]
+        if not rest:
+            return None
+        return EquationTex(tuple(part for line in rest for part in line), self.theme)
 
     def make_room(self, group: VMobject, body: Box) -> None:
         """When ``group`` would reach below the body, the folds already on the layer's screen
@@ -554,6 +569,9 @@ ALONE_GROWTH = 1.4
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
 LONE_GROWTH = 1.7
+#: The sentence of layer 1's narration that gives the values check, where ``m = n_x`` (0-based:
+#: the pattern, ``X``, ``dW[1]``, the shapes that cannot tell, the values).
+VALUES_SENTENCE = 4
 
 
 #: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.
