@@ -189,7 +189,8 @@ def jacobian_step(net: Network) -> Step:
         Stage.FOLD,
         "The learner's route: Jacobians",
         "The learner in the thread tried the chain rule from a matrix-calculus reference. "
-        "It chains Jacobians of vectors, so take one example: one column. "
+        "A Jacobian holds every partial of one vector by another. "
+        "It needs vectors, so take one example: one column. "
         f"z[2] = W[2] a[1] + b[2], so ∂z[2] / ∂a[1] is W[2] itself, {n2}×{n1}. "
         f"a[1] = g(z[1]) entry by entry, so ∂a[1] / ∂z[1] = diag(g'(z[1])), {n1}×{n1}.",
         equation=_chain_rule(),

@@ -31,7 +31,6 @@ from manim import (
     FadeIn,
     GrowArrow,
     SurroundingRectangle,
-    Text,
     VGroup,
     VMobject,
     Write,
@@ -39,7 +38,7 @@ from manim import (
 
 from derivations.steps import Step
 from derivations.vocabulary import Role, StepId, StepKind
-from scenes.base import DerivationScene
+from scenes.base import TITLE_TEX_SCALE, DerivationScene
 from scenes.equations import EquationTex, parts_in, split_at_equals
 from scenes.expand import ExpandSegment
 from scenes.fold import FactorSegment, FoldUpSegment
@@ -54,6 +53,7 @@ from scenes.segment import Segment
 from scenes.shapes import PitfallSegment, ShapeSegment
 from scenes.transpose import TransposeSegment
 from scenes.vector import VectorSegment
+from scenes.words import words_part
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -105,33 +105,30 @@ class TitleSegment(Segment):
 
         return Box((0.0, 0.0), config.frame_width - 1.2, config.frame_height - 2.0)
 
+    def words(self, text: str, size: float) -> EquationTex | None:
+        """``text`` in the formulas' own type (as every title is), or ``None`` when blank."""
+        if not text.strip():
+            return None
+        return EquationTex((words_part(text.strip(), "card"),), self.theme, size * TITLE_TEX_SCALE)
+
     def card_builder(self, arrange: str) -> Callable[[], VGroup]:
         """A builder of the card with the title on one line (``"row"``) or three."""
 
         def build() -> VGroup:
             size = 1.3 * self.theme.title_size
             before, found, after = str(self.scene.title).partition(FORMULA)
-            pieces: list[VMobject | None] = [
-                Text(before.strip(), font_size=size, color=self.theme.text)
-                if before.strip()
-                else None
-            ]
+            pieces: list[VMobject | None] = [self.words(before, size)]
             if found:
                 pieces.append(
                     EquationTex(
                         self.step(DZ1_FOLD).equation, self.theme, 1.1 * self.theme.body_size
                     )
                 )
-                pieces.append(
-                    Text(after.strip(), font_size=size, color=self.theme.text)
-                    if after.strip()
-                    else None
-                )
+                pieces.append(self.words(after, size))
             heading = VGroup(*[p for p in pieces if p is not None])
             heading.arrange(RIGHT if arrange == "row" else DOWN, buff=0.3)
-            course = Text(
-                str(self.scene.course), font_size=self.theme.title_size, color=self.theme.text
-            )
+            course = self.words(str(self.scene.course), self.theme.title_size)
+            assert course is not None, "the course line is not empty"
             return VGroup(heading, course).arrange(DOWN, buff=0.8)
 
         return build

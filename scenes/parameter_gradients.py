@@ -401,7 +401,12 @@ class OtherGradientsSegment(Segment):
         assert self.upper is not None
         parts = self.upper.submobjects
         if len(parts) == 2 and isinstance(parts[1], SurroundingRectangle):
-            return VGroup(parts[0].submobjects[-1], parts[1]).copy()
+            lines = parts[0].submobjects
+            kept = VGroup(lines[-1], parts[1]).copy()
+            side = left_side(lines[0]) if len(lines) > 1 else None
+            if side is not None:  # "= a − y" says what it equals: the first line's left side
+                kept.add(side.copy().next_to(kept[0], LEFT, buff=0.2))
+            return kept
         return VGroup(parts[-1]).copy()
 
     def show_lone_fold(self, step: Step, count: int) -> None:
@@ -511,6 +516,16 @@ class OtherGradientsSegment(Segment):
         left, right = box.center[0] - box.width / 2, box.center[0] + box.width / 2
         shift = min(max(shift, left - group.get_left()[0]), right - group.get_right()[0])
         group.shift(shift * RIGHT)
+
+
+def left_side(line: VMobject) -> VGroup | None:
+    """The parts of an equation before its ``=`` (``∂ℓ/∂z``), ``None`` if it has none."""
+    if not isinstance(line, EquationTex):
+        return None
+    roles = [part.role for part in line.parts]
+    if Role.EQUALS not in roles or roles.index(Role.EQUALS) == 0:
+        return None
+    return VGroup(*line.submobjects[: roles.index(Role.EQUALS)])
 
 
 def marks_by_first(pairs: tuple[tuple[Highlight, Highlight], ...]) -> list[list[Highlight]]:
