@@ -327,6 +327,11 @@ class DerivationScene(Scene):
         self._caption_end = self.time + voice.seconds + self.voice_pause
         self._sentence_starts = tuple(self.time + cue.start for cue in voice.cues)
 
+    @property
+    def sentence_count(self) -> int:
+        """How many sentences the current step's narration has (as the voice splits them)."""
+        return len(self._sentence_starts)
+
     def until_sentence(self, index: int) -> float:
         """Seconds from now until sentence ``index`` (0-based) of the current step's narration
         begins; with ``index`` past the last sentence, until the speech is over. ``0`` when it

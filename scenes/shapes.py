@@ -98,8 +98,11 @@ class ShapeSegment(Segment):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         fit_into(rows, body_box(), self.theme)
         shown: tuple[VMobject, VMobject, VGroup] | None = None
-        for candidate in tried.candidates:
+        # the narration ends with one sentence per form: each is shown as it is said
+        first = self.scene.sentence_count - len(tried.candidates)
+        for index, candidate in enumerate(tried.candidates):
             if shown is not None:
+                self.scene.wait_for_sentence(first + index)
                 self.scene.play(FadeOut(VGroup(*shown)), run_time=self.t(0.5))
             shown = self.try_candidate(candidate, body_box())
         # -- all of them at once: each form over its verdict
