@@ -299,10 +299,10 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     )
     outputs = net.spec.size(last)
     many = (
-        f"An example's loss L adds ℓ, the loss of each of its {count_words(outputs)} outputs. "
+        f"Here ℓ is the loss of one output; each example has {count_words(outputs)}. "
         "So ℒ adds ℓ over every output of every example. "
         if outputs > 1
-        else "With one output, an example's loss L is ℓ, the loss of that output. "
+        else "Here ℓ is the loss of the one output of an example. "
         "So ℒ adds ℓ over the m examples. "
     )
     first = Step(

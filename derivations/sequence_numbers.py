@@ -717,7 +717,7 @@ def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
     label = f"z[1]_{i + 1}{j + 1}"
     last = net.spec.num_layers
     opening = "Now real values: weights and Z[1] with one decimal, labels 0 or 1. " + (
-        "dZ[2] = A[2] − Y comes from the forward pass. "
+        "dZ[2] = A[2] − Y, derived in part two, comes from the forward pass. "
         if last == 2
         else f"dZ[2] comes by backprop from dZ[{last}] = A[{last}] − Y. "
     )
