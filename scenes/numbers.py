@@ -264,13 +264,27 @@ class NumbersSegment(Segment):
     def matrices(self, step: Step, box: Box) -> MatrixRow:
         """The step's matrices side by side, with their numbers."""
 
-        def build(limit: tuple[int, int]) -> MatrixRow:
+        def build(limit: tuple[int, int], shown: tuple[str, ...]) -> MatrixRow:
             return MatrixRow(
-                {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=0.4
+                {
+                    d.name: matrix_view(d, self.theme, limit=limit)
+                    for d in step.matrices
+                    if d.name in shown
+                },
+                buff=0.4,
             )
 
+        every = tuple(d.name for d in step.matrices)
+        # too wide for the frame at a legible size: Z[1] goes (its entry's value is on the
+        # line of g′ below, "g′(z[1]₁₁) = g′(2.9)"), W[2] and dZ[2] stay
+        factors = tuple(name for name in every if name != "Z1")
         built = fit_first(
-            [partial(build, limit) for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme
+            [
+                *[partial(build, limit, every) for limit in ((9, 9), (4, 4), (3, 3))],
+                partial(build, (3, 3), factors),
+            ],
+            box,
+            self.theme,
         )
         return fit(built, box, self.theme)
 
@@ -285,7 +299,7 @@ class NumbersSegment(Segment):
             else by_name["W2"].band(self.theme, row=i),
             by_name["dZ2"].band(self.theme, col=j),
         )
-        cell = by_name["Z1"].cell(i, j)
+        cell = by_name["Z1"].cell(i, j) if "Z1" in by_name else None
         if cell is not None:
             bands.add(highlight_band(cell, self.theme))
         return bands
