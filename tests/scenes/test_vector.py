@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from manim import SurroundingRectangle, VMobject
 
+from derivations import derive
 from derivations.sequence_vector import shape_label
 from derivations.spec import NetworkSpec
 from scenes.equations import EquationTex
-from scenes.vector import ColumnByColumn
+from scenes.theme import Theme
+from scenes.vector import LABEL_GAP, ColumnByColumn, ShapedEquation
 from tests.scene_support import checked_plays, each_spec, render_scene
 
 SPECS = (
@@ -79,3 +81,37 @@ def test_shapes_in_tex_and_the_result_ticked_not_boxed(spec: NetworkSpec, media:
     assert not any(isinstance(m, SurroundingRectangle) for m in last), "boxed a second time"
     ok = scene.theme.ok
     assert any(m.get_stroke_color().to_hex().lower() == str(ok).lower() for m in last), "no tick"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: ",".join(map(str, s.layer_dims)))
+def test_shapes_keep_the_formula_spacing_and_sit_under_their_terms(spec: NetworkSpec) -> None:
+    """A shape label never widens its formula: every part stays where TeX set it (as in the
+    same formula with no labels), each label is centred under its part, and labels on one
+    row keep apart (a label too wide for the room under its part goes a row down)."""
+    theme = Theme()
+    derivation = derive(spec)
+    lines = 0
+    for step_id in ("dZ1.jacobian", "dZ1.elementwise"):
+        step = derivation.step(step_id)
+        for parts in (step.equation, *step.lines):
+            shaped = ShapedEquation(parts, step.badges, theme)
+            if not shaped.labels:
+                continue
+            lines += 1
+            plain = EquationTex(parts, theme).move_to(shaped.equation)
+            for piece, alone in zip(shaped.equation, plain, strict=True):
+                assert abs(piece.get_x() - alone.get_x()) < 1e-6, (step_id, piece.tex_string)
+            labelled = {b.part for b in step.badges}
+            named = [p for p in parts if p.tex and p.name in labelled]
+            kept = [p.name for p in parts if p.tex]
+            pieces = dict(zip(kept, shaped.equation, strict=True))
+            for part, label in zip(named, shaped.labels, strict=True):
+                assert abs(label.get_x() - pieces[part.name].get_x()) < 1e-6, part.name
+                assert label.get_top()[1] < shaped.equation.get_bottom()[1], part.name
+            rows: dict[int, list[EquationTex]] = {}
+            for label, tier in zip(shaped.labels, shaped.tiers, strict=True):
+                rows.setdefault(tier, []).append(label)
+            for row in rows.values():
+                for left, right in itertools.pairwise(row):
+                    assert right.get_left()[0] - left.get_right()[0] >= LABEL_GAP - 1e-6
+    assert lines >= 4
