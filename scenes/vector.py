@@ -197,8 +197,7 @@ class VectorSegment(Segment):
         self.show_shapes(column_line)
         self.until_sentence(5)  # "and diag(v) u = v ∗ u": the row has served, the column rises
         self.scene.play(
-            FadeOut(row_line),
-            FadeOut(rule),
+            *(FadeOut(m) for m in (*row_line.submobjects, rule)),  # as they were added
             column_line.animate.shift(lift * UP),
             run_time=self.t(0.8),
         )
