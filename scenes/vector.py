@@ -6,7 +6,9 @@ Three steps of the derivation (``dZ1.jacobian``, ``dZ1.elementwise``, ``dZ1.stac
    ``j``), the forward pass, then the two Jacobians of the chain, ``∂z[2]/∂a[1] = W[2]`` and
    ``∂a[1]/∂z[1] = diag(g′)``, each with its shape underneath.
 2. The Jacobians chained in order give ``∂ℒ/∂z[1]`` as a row; transposed (the rule shown),
-   ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, badges on every factor, then the element-wise form.
+   ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, a shape under every factor (TeX's spacing kept: a
+   label with no room drops a row); then the row chain goes, the column form rises and the
+   element-wise form follows under it.
 3. The columns of ``dZ[1]`` are the examples: each is highlighted with its ``dz[1](j)``, and
    side by side they are ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``, ticked as the fold's formula
    (a second view of one result, so not boxed again).
