@@ -282,7 +282,15 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     last = net.spec.num_layers
     target = f"dZ{last}"
     letters = ScalarLetters(a=f"A{last}", y="Y", z=f"Z{last}")
-    summed = (LOSS, EQUALS, TexPart("loss_terms", r"\sum_{j}\sum_{k} \ell(a_{kj}, y_{kj})", "loss"))
+    summed = (
+        LOSS,
+        EQUALS,
+        TexPart("loss_terms", r"\sum_{j}\sum_{k} \ell(", "loss"),
+        TexPart("loss_a", "a_{kj}", letters.a),  # coloured like a and y on the next line
+        TexPart("loss_comma", ",", "loss"),
+        TexPart("loss_y", "y_{kj}", letters.y),
+        TexPart("loss_close", ")", "loss"),
+    )
     loss_line = (
         *letters.parts("loss", (r"\ell(", "a", ",", "y", ")"), symbol="loss"),
         EQUALS,

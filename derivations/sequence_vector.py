@@ -127,9 +127,9 @@ def _chain_rule() -> Parts:
         EQUALS,
         _loss_partial("chain_dL_dz2", 2),
         operator("cdot1", r"\cdot", Role.TERM),
-        TexPart("chain_dz2_da1", _partial_tex(_column_tex("z", 2), _column_tex("a", 1)), "Z2"),
+        TexPart("chain_dz2_da1", _partial_tex(_column_tex("z", 2), _column_tex("a", 1)), "W2"),
         operator("cdot2", r"\cdot", Role.TERM),
-        TexPart("chain_da1_dz1", _partial_tex(_column_tex("a", 1), _column_tex("z", 1)), "A1"),
+        TexPart("chain_da1_dz1", _partial_tex(_column_tex("a", 1), _column_tex("z", 1)), "gprime1"),
     )
 
 
@@ -152,7 +152,7 @@ def _forward_line() -> Parts:
 def _jacobian_lines() -> tuple[Parts, Parts]:
     """``∂z[2]/∂a[1] = W[2]  (∂z_k/∂a_i = w[2]_ki)`` and ``∂a[1]/∂z[1] = diag(g′(z[1]))``."""
     weights = (
-        TexPart("dz2_da1", _partial_tex(_column_tex("z", 2), _column_tex("a", 1)), "Z2"),
+        TexPart("dz2_da1", _partial_tex(_column_tex("z", 2), _column_tex("a", 1)), "W2"),
         EQUALS,
         matrix_label("W2"),
         TexPart(
@@ -162,7 +162,7 @@ def _jacobian_lines() -> tuple[Parts, Parts]:
         ),
     )
     slopes = (
-        TexPart("da1_dz1", _partial_tex(_column_tex("a", 1), _column_tex("z", 1)), "A1"),
+        TexPart("da1_dz1", _partial_tex(_column_tex("a", 1), _column_tex("z", 1)), "gprime1"),
         EQUALS,
         TexPart("diag", _diag_tex(), "gprime1"),
     )
@@ -259,7 +259,9 @@ def elementwise_claims(net: Network) -> tuple[Claim, ...]:
 
 
 def _loss_partial(name: str, layer: int) -> TexPart:
-    return TexPart(name, _partial_tex(LOSS.tex, _column_tex("z", layer)), "loss")
+    """``∂ℒ/∂z[layer]`` in the colour of ``dZ[layer]``: the same gradient as a row (as in
+    "What each factor is", where ``∂ℒ/∂z`` is the upstream gradient's colour)."""
+    return TexPart(name, _partial_tex(LOSS.tex, _column_tex("z", layer)), f"dZ{layer}")
 
 
 def _row_line() -> Parts:
@@ -290,7 +292,7 @@ def _column_line() -> Parts:
         TexPart(
             "dL_dz1_T",
             rf"\big({_partial_tex(LOSS.tex, _column_tex('z', 1))}\big)^{{T}}",
-            "loss",
+            "dZ1",
         ),
         operator("eq2", "=", Role.EQUALS),
         TexPart("diag_c", _diag_tex(), "gprime1"),

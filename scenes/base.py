@@ -52,7 +52,7 @@ from .layout import Box, place_title, stack_boxes
 from .narration import StepVoice, VoiceMark
 from .pacing import Pacing
 from .theme import Theme
-from .words import words_part
+from .words import title_part
 
 if speedups_enabled():
     _install_speedups()
@@ -183,11 +183,10 @@ TITLE_TEX_SCALE = 1.4
 
 
 def title_tex(step: Step, theme: Theme) -> EquationTex:
-    """``step.title`` set in the formulas' own type (:mod:`scenes.words`), in the text colour,
+    """``step.title`` set in the formulas' own type (:func:`scenes.words.title_part`: its layer
+    names such as ``dZ[2]`` as math), in the text colour,
     as tall as a title of the theme's ``title_size`` (:data:`TITLE_TEX_SCALE`)."""
-    return EquationTex(
-        (words_part(step.title, "title"),), theme, theme.title_size * TITLE_TEX_SCALE
-    )
+    return EquationTex((title_part(step.title),), theme, theme.title_size * TITLE_TEX_SCALE)
 
 
 class DerivationScene(Scene):

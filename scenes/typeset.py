@@ -29,7 +29,7 @@ from manim_adapter.support import active
 from manim_adapter.texbatch import BatchStats, bracket_requests, mathtex_request, precompile
 
 from .equations import inside_parentheses, line_starts, split_at_equals
-from .words import NOTE_WORD, words_part
+from .words import NOTE_WORD, title_part, words_part
 
 if TYPE_CHECKING:
     from .base import DerivationScene
@@ -105,7 +105,7 @@ def part_runs(step: Step) -> Iterator[Parts]:
     for candidate in step.candidates:
         yield from equation_runs(candidate.equation)
         yield (words_part(candidate.verdict, "verdict"),)
-    yield (words_part(step.title, "title"),)
+    yield (title_part(step.title),)
     if step.lines:  # a fold's note (parameter_gradients.DefinitionNote): "where" and its line
         yield (words_part(NOTE_WORD, "note_word"),)
 

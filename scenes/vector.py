@@ -6,7 +6,9 @@ Three steps of the derivation (``dZ1.jacobian``, ``dZ1.elementwise``, ``dZ1.stac
    ``j``), the forward pass, then the two Jacobians of the chain, ``∂z[2]/∂a[1] = W[2]`` and
    ``∂a[1]/∂z[1] = diag(g′)``, each with its shape underneath.
 2. The Jacobians chained in order give ``∂ℒ/∂z[1]`` as a row; transposed (the rule shown),
-   ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, badges on every factor, then the element-wise form.
+   ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, a shape under every factor (TeX's spacing kept: a
+   label with no room drops a row); then the row chain goes, the column form rises and the
+   element-wise form follows under it.
 3. The columns of ``dZ[1]`` are the examples: each is highlighted with its ``dz[1](j)``, and
    side by side they are ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``, ticked as the fold's formula
    (a second view of one result, so not boxed again).
@@ -87,37 +89,58 @@ class ShapedEquation(VGroup):
     """An equation with the shape of some of its parts set under them, in TeX like the
     formulas (letters over numbers, :func:`~derivations.sequence_vector.shape_label`).
 
-    The equation keeps TeX's spacing; where two neighbouring labels would touch, the parts
-    from the second one on move right until :data:`LABEL_GAP` separates them. ``equation``
-    is the :class:`~scenes.equations.EquationTex`, ``labels`` the shape labels in the order
-    of their parts. Badges naming no part of ``parts`` are ignored.
+    The equation keeps TeX's own spacing: a label never moves a part. Each label is centred
+    under its part, on the first row (tier) where it stays :data:`LABEL_GAP` clear of the
+    label before it; a label wider than the space under a narrow part (``W^{[2]}`` between
+    two wide ones) drops to the next row down instead of pushing its neighbours apart.
+    ``equation`` is the :class:`~scenes.equations.EquationTex`, ``labels`` the shape labels
+    in the order of their parts, ``tiers`` the row of each. Badges naming no part of
+    ``parts`` are ignored.
     """
 
     def __init__(self, parts: Parts, badges: tuple[ShapeBadge, ...], theme: Theme) -> None:
         super().__init__()
         self.equation = EquationTex(parts, theme)
         by_part = {badge.part: badge for badge in badges}
-        self.labels: list[EquationTex] = []
         pieces = self.equation.submobjects
         kept = [part for part in parts if part.tex]
-        previous: EquationTex | None = None
+        self.labels: list[EquationTex] = []
         for index, part in enumerate(kept):
-            if part.name not in by_part:
-                continue
-            label = EquationTex((shape_label(by_part[part.name]),), theme, theme.entry_size)
-            label.next_to(pieces[index], DOWN, buff=0.2)
-            if previous is not None:
-                overlap = previous.get_right()[0] + LABEL_GAP - label.get_left()[0]
-                if overlap > 0:
-                    for piece in pieces[index:]:
-                        piece.shift(overlap * RIGHT)
-                    label.shift(overlap * RIGHT)
-            self.labels.append(label)
-            previous = label
-        top = min((label.get_top()[1] for label in self.labels), default=0.0)
-        for label in self.labels:
-            label.align_to(np.array([0.0, top, 0.0]), UP)
+            if part.name in by_part:
+                label = EquationTex((shape_label(by_part[part.name]),), theme, theme.entry_size)
+                self.labels.append(label.set_x(pieces[index].get_x()))
+        self.tiers = label_tiers([(b.get_left()[0], b.get_right()[0]) for b in self.labels])
+        top = self.equation.get_bottom()[1] - LABEL_BUFF
+        step = max((label.height for label in self.labels), default=0.0) + TIER_GAP
+        for label, tier in zip(self.labels, self.tiers, strict=True):
+            label.align_to(np.array([0.0, top - tier * step, 0.0]), UP)
         self.add(self.equation, *self.labels)
+
+
+#: Space between two rows of shape labels, and between an equation and its first row of
+#: labels (scene units, before fitting).
+TIER_GAP = 0.08
+LABEL_BUFF = 0.15
+
+
+def label_tiers(spans: list[tuple[float, float]], gap: float = LABEL_GAP) -> list[int]:
+    """The row of each label (0 the first under the equation), given the left and right
+    ends of the labels in order: each goes on the first row whose last label ends at least
+    ``gap`` before it starts.
+
+    >>> label_tiers([(0.0, 1.0), (1.2, 2.0), (1.5, 3.0), (3.5, 4.0)], gap=0.35)
+    [0, 1, 0, 0]
+    """
+    ends: list[float] = []
+    tiers: list[int] = []
+    for left, right in spans:
+        tier = next((t for t, end in enumerate(ends) if end + gap <= left), len(ends))
+        if tier == len(ends):
+            ends.append(right)
+        else:
+            ends[tier] = right
+        tiers.append(tier)
+    return tiers
 
 
 def sentences(narration: str) -> list[str]:
@@ -161,7 +184,7 @@ class VectorSegment(Segment):
         # -- chain the Jacobians (a row), transpose (a column), element by element
         self.open(elementwise)
         self.clear_body()
-        row_line, rule, column_line, entrywise, fact = self.chain_lines(elementwise)
+        row_line, rule, column_line, entrywise, fact, lift = self.chain_lines(elementwise)
         self.scene.play(Write(row_line.equation), run_time=self.t(1.2))
         self.until_sentence(1)  # "ℒ is a number, so ∂ℒ/∂z[1] is a row"
         self.show_shapes(row_line)
@@ -174,7 +197,12 @@ class VectorSegment(Segment):
         rest = VGroup(*column_line.equation.submobjects[3:])
         self.scene.play(Write(rest), run_time=self.t(1.2))
         self.show_shapes(column_line)
-        self.until_sentence(5)  # "and diag(v) u = v ∗ u"
+        self.until_sentence(5)  # "and diag(v) u = v ∗ u": the row has served, the column rises
+        self.scene.play(
+            *(FadeOut(m) for m in (*row_line.submobjects, rule)),  # as they were added
+            column_line.animate.shift(lift * UP),
+            run_time=self.t(0.8),
+        )
         self.scene.play(FadeIn(fact), run_time=self.t(0.8))
         self.scene.play(Write(entrywise), run_time=self.t(1.2))
         self.end_step(pause=2.0)
@@ -293,25 +321,30 @@ class VectorSegment(Segment):
 
     def chain_lines(
         self, step: Step
-    ) -> tuple[ShapedEquation, VMobject, ShapedEquation, VMobject, VMobject]:
-        """The chain step's five lines, fitted into the body: the row chain and the column
-        form with their shapes, the transpose rule between them, the element-wise form under
-        the column form (its ``=`` under the column form's second ``=``) and, under that, the
-        fact that makes it element-wise."""
+    ) -> tuple[ShapedEquation, VMobject, ShapedEquation, VMobject, VMobject, float]:
+        """The chain step's five lines, in two screens of the body.
+
+        First the row chain and the column form with their shapes, the transpose rule
+        between them, fitted into the body. Then the row chain and the rule go, the column
+        form rises to the top of the body (by the last value returned), and under it come the
+        element-wise form (its ``=`` under the column form's second ``=``) and the fact that
+        makes it element-wise, at the same scale; they are placed where they will be."""
         rule_parts, column_parts, entrywise_parts, fact_parts = step.lines
         row_line = self.badged(step.equation, step.badges)
         rule = EquationTex(rule_parts, self.theme, self.theme.entry_size)
         column_line = self.badged(column_parts, step.badges)
-        entrywise = EquationTex(entrywise_parts, self.theme)
-        group = VGroup(row_line, rule, column_line).arrange(DOWN, buff=0.35)
+        unscaled = column_line.width
+        box = body_boxes((1.0,), gap=0.35)[0]
+        fit(VGroup(row_line, rule, column_line).arrange(DOWN, buff=0.3), box, self.theme)
+        scale = column_line.width / unscaled
+        lift = box.center[1] + box.height / 2 - column_line.get_top()[1]
+        entrywise = EquationTex(entrywise_parts, self.theme).scale(scale)
+        entrywise.next_to(column_line, DOWN, buff=0.3 * scale).shift(lift * UP)
         second = column_line.equation.submobjects[second_equals(column_parts) or 0]
-        entrywise.next_to(column_line, DOWN, buff=0.3)
         entrywise.shift((second.get_left()[0] - entrywise[0].get_left()[0]) * RIGHT)
-        fact = EquationTex(fact_parts, self.theme, self.theme.entry_size)
-        fact.next_to(entrywise, DOWN, buff=0.3).align_to(entrywise, LEFT)
-        group.add(entrywise, fact)
-        fit(group, body_boxes((1.0,), gap=0.35)[0], self.theme)
-        return row_line, rule, column_line, entrywise, fact
+        fact = EquationTex(fact_parts, self.theme, self.theme.entry_size).scale(scale)
+        fact.next_to(entrywise, DOWN, buff=0.3 * scale).align_to(entrywise, LEFT)
+        return row_line, rule, column_line, entrywise, fact, lift
 
 
 class ColumnByColumn(SegmentScene):
@@ -322,4 +355,11 @@ class ColumnByColumn(SegmentScene):
     step_ids = VectorSegment.step_ids
 
 
-__all__ = ["ColumnByColumn", "ColumnLabelledMatrix", "VectorSegment", "second_equals"]
+__all__ = [
+    "ColumnByColumn",
+    "ColumnLabelledMatrix",
+    "ShapedEquation",
+    "VectorSegment",
+    "label_tiers",
+    "second_equals",
+]

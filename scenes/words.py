@@ -19,11 +19,26 @@ stop on it). Nothing here imports Manim.
 '\\\\text{(3}\\\\times\\\\text{2)}'
 >>> words_part("50% of W[2]ᵀ").tex
 '\\\\text{50\\\\% of W[2]}^{T}'
+
+A title names matrices as the formulas do: :func:`title_part` sets a bracketed layer name
+(``dZ[2]``, ``W[2]ᵀ``, ``A[0]``) as the formulas' math, in the title's colour:
+
+>>> title_part("db[2]: sum across the examples").tex
+'db^{[2]}\\\\text{: sum across the examples}'
 """
 
 from __future__ import annotations
 
-from chainrule.settings.texsafe import MATH_CHARACTERS, SPACED, TEXT_CHARACTERS, words_tex
+import re
+
+from chainrule.settings.texsafe import (
+    MATH_CHARACTERS,
+    SPACED,
+    TEXT_CHARACTERS,
+    check_label,
+    words_tex,
+)
+from derivations.notation import matrix_tex
 from derivations.steps import TexPart
 
 #: The word that sets a defining equation apart from a formula (``where A[0] = X``).
@@ -36,4 +51,51 @@ def words_part(text: str, name: str = "words") -> TexPart:
     return TexPart(name, words_tex(text, name), None)
 
 
-__all__ = ["MATH_CHARACTERS", "NOTE_WORD", "SPACED", "TEXT_CHARACTERS", "words_part", "words_tex"]
+#: A matrix of a layer as the words write it: ``dZ[2]``, ``W[1]ᵀ``, ``db[2]``, ``A[0]`` (not inside
+#: a longer word).
+LAYER_NAME = re.compile(r"(?<![A-Za-z])(d?[WZAb])\[(\d)\](ᵀ?)(?![A-Za-z])")
+
+
+def layered_words_tex(text: str, what: str = "words") -> str:
+    """``text`` as :func:`words_tex` would set it, but each bracketed layer name
+    (:data:`LAYER_NAME`) as the formulas write that matrix (``dZ[2]`` as ``dZ^{[2]}``,
+    ``W[2]ᵀ`` as ``W^{[2]T}``, :func:`derivations.notation.matrix_tex`).
+
+    The whole text is validated first, as every label is; ``ValueError`` names ``what``.
+
+    >>> layered_words_tex("dW[2] as a matrix product")
+    'dW^{[2]}\\\\text{ as a matrix product}'
+    >>> layered_words_tex("Why W[2]ᵀ, not W[2]")
+    '\\\\text{Why }W^{[2]T}\\\\text{, not }W^{[2]}'
+    """
+    check_label(what, text)
+    pieces: list[str] = []
+    done = 0
+    for match in LAYER_NAME.finditer(text):
+        if match.start() > done:
+            pieces.append(words_tex(text[done : match.start()], what))
+        letters, layer, transposed = match.groups()
+        pieces.append(matrix_tex(letters + layer, transposed=bool(transposed)))
+        done = match.end()
+    if done < len(text) or not pieces:
+        pieces.append(words_tex(text[done:], what))
+    return "".join(pieces)
+
+
+def title_part(title: str, name: str = "title") -> TexPart:
+    """``title`` as one part with no symbol (the text colour), its layer names set as math
+    (:func:`layered_words_tex`) so that ``dZ[2]`` in a title looks like ``dZ^{[2]}`` below it."""
+    return TexPart(name, layered_words_tex(title, name), None)
+
+
+__all__ = [
+    "LAYER_NAME",
+    "MATH_CHARACTERS",
+    "NOTE_WORD",
+    "SPACED",
+    "TEXT_CHARACTERS",
+    "layered_words_tex",
+    "title_part",
+    "words_part",
+    "words_tex",
+]

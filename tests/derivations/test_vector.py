@@ -201,3 +201,51 @@ def test_the_route_is_named_and_the_transpose_explained() -> None:
     assert r"C^{T} B^{T} A^{T}" in tex  # the rule the narration states is on screen
     assert "same formula as the fold" in stack.narration
     assert any("the fold" in part.tex for line in stack.lines for part in line)
+
+
+#: ``∂ top / ∂ bottom`` with a slash (the route) or as a fraction (the scalar chain rule):
+#: the letters and layers of both sides, e.g. ``("\mathcal{L}", "z1")``.
+_SLASH = re.compile(
+    r"\\partial ([a-z]|\\mathcal\{L\})(?:\^\{\[(\d)\])?.*?/ \\partial ([a-z])\^\{\[(\d)\]"
+)
+_FRACTION = re.compile(
+    r"\\frac\{\\partial ([a-z]|\\mathcal\{L\})(?:\^\{\[(\d)\]\})?.*?\}"
+    r"\{\\partial ([a-z])\^\{\[(\d)\]\}"
+)
+
+
+def _derivative(pattern: re.Pattern[str], tex: str) -> tuple[str, str] | None:
+    found = pattern.search(tex)
+    if found is None:
+        return None
+    top, top_layer, bottom, bottom_layer = found.groups()
+    return top + (top_layer or ""), bottom + bottom_layer
+
+
+@settings(max_examples=6, deadline=None)
+@given(specs)
+def test_each_derivative_keeps_the_colour_of_the_scalar_chain_rule(spec: NetworkSpec) -> None:
+    """∂ℒ/∂z, ∂z[2]/∂a[1] and ∂a[1]/∂z[1] on the learner's route are drawn in the colours the
+    same derivatives have in "What each factor is" (a gradient, a weight, g′), not in the
+    colours of the variables they are taken of."""
+    derivation = derive(spec)
+    values = derivation.step("dZ1.partial_values")
+    scalar = {
+        _derivative(_FRACTION, part.tex): part.symbol
+        for part in (values.equation[0], *(f.generic for p in values.paths for f in p.factors))
+    }
+    assert scalar == {
+        ("\\mathcal{L}", "z1"): "dZ1",
+        ("\\mathcal{L}", "z2"): "dZ2",
+        ("z2", "a1"): "W2",
+        ("a1", "z1"): "gprime1",
+    }
+    seen = set()
+    for step in steps(spec)[:2]:
+        for line in (step.equation, *step.lines):
+            for part in line:
+                derivative = _derivative(_SLASH, part.tex)
+                if derivative is not None:
+                    assert part.symbol == scalar[derivative], (step.id, part.name, part.symbol)
+                    seen.add(derivative)
+    assert seen == set(scalar)

@@ -3,6 +3,8 @@ networks, becomes TeX that LaTeX can set; text that is no plain label never reac
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,9 @@ from hypothesis import strategies as st
 from derivations import derive
 from derivations.notation import shape_text
 from derivations.spec import NetworkSpec
-from scenes.words import MATH_CHARACTERS, words_part, words_tex
+from scenes.base import title_tex
+from scenes.theme import Theme
+from scenes.words import LAYER_NAME, MATH_CHARACTERS, title_part, words_part, words_tex
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
 
@@ -81,3 +85,43 @@ def test_titles_shape_labels_verdicts_and_notes_are_predicted_for_the_batch() ->
         ),
     ) in runs
     assert (words_tex("where"),) in runs
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("dZ[2] for all examples at once", r"dZ^{[2]}\text{ for all examples at once}"),
+        ("db[1]: sum across the examples again", r"db^{[1]}\text{: sum across the examples again}"),
+        ("Why W[2]ᵀ and A[0]", r"\text{Why }W^{[2]T}\text{ and }A^{[0]}"),
+        ("Z[1] vs dW[1]", r"Z^{[1]}\text{ vs }dW^{[1]}"),
+        ("The network itself", r"\text{The network itself}"),
+        ("XW[2] and W[2]x stay words", r"\text{XW[2] and W[2]x stay words}"),
+    ],
+)
+def test_a_title_sets_layer_names_as_the_formulas_do(title: str, expected: str) -> None:
+    part = title_part(title)
+    assert part.tex == expected
+    assert part.symbol is None  # the text colour, like the words around it
+
+
+def test_a_title_is_still_validated_before_latex() -> None:
+    with pytest.raises(ValueError, match="TeX command"):
+        title_part(r"dZ[2] \textbf{bold}")
+
+
+@settings(max_examples=4, deadline=None)
+@given(
+    dims=st.lists(st.integers(1, 4), min_size=3, max_size=4).map(tuple),
+    activation=st.sampled_from(ACTIVATIONS),
+)
+def test_no_title_shows_a_layer_name_as_plain_text(dims: tuple[int, ...], activation: str) -> None:
+    derivation = derive(NetworkSpec(layer_dims=dims, activation=activation))
+    named = [s for s in derivation.steps if LAYER_NAME.search(s.title)]
+    assert named, "some title names a matrix (dZ[2], dW[2] ...)"
+    for step in derivation.steps:
+        tex = title_part(step.title).tex
+        assert not re.search(r"\\text\{[^}]*[A-Za-z]\[\d\]", tex), (step.title, tex)
+        for match in LAYER_NAME.finditer(step.title):
+            assert f"^{{[{match.group(2)}]" in tex, (step.title, tex)
+    shown = title_tex(named[0], Theme())  # LaTeX sets it
+    assert shown.width > 0
