@@ -18,7 +18,19 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, VGroup, Write
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    VGroup,
+    VMobject,
+    Write,
+)
 
 from derivations.sequence_plan import (
     MAP,
@@ -123,7 +135,7 @@ class PlanSegment(Segment):
         body = stack_boxes((0.55, 7.0))[1]
         return Box(body.center, body.width - 0.4, body.height - 0.2)
 
-    def band(self, *mobjects: object) -> VGroup:
+    def band(self, *mobjects: VMobject) -> VGroup:
         """A highlight band around ``mobjects`` taken together."""
         return VGroup(highlight_band(VGroup(*mobjects), self.theme, buff=0.1))
 
