@@ -42,22 +42,13 @@ SPECS = (
 )
 EDGE_TOLERANCE = 0.02
 OVERLAP_TOLERANCE = 0.02
-#: Every letter or digit, subscripts included, is at least this tall in a 1080p frame (pixels),
-#: so that the lecture reads on a 6-inch phone held in landscape. A lower-case subscript ("n",
-#: "i", "j") is its x-height. The arithmetic:
-#:
-#: * the phone's screen is about 13.3 cm wide in landscape; the 1920 px of a 1080p frame span
-#:   it, so one pixel is 133 mm / 1920 = 0.069 mm;
-#: * a phone is held about 32 cm from the eyes (Bababekova et al. 2011, Optom. Vis. Sci. 88(7):
-#:   795-797: 32.2 cm on average for reading messages);
-#: * fluent reading needs an x-height of about 0.2° of visual angle, the "critical print size"
-#:   of normal vision (Legge & Bigelow 2011, J. Vision 11(5):8); below it reading slows down;
-#: * 0.2° at 32 cm is 320 mm × tan(0.2°) = 1.12 mm, that is 1.12 / 0.069 = 16.2 px.
-#:
-#: Hence 16 px (the old floor, 14 px, was a laptop's: 0.17° on the phone). The smallest glyphs
-#: drawn are lower-case subscripts at the theme's minimum font size, 32 (16.2 px, with the
-#: scenes' screen math sizes, see scenes.equations.SCREEN_MATH_SIZES).
-MIN_GLYPH_PIXELS = 16.0
+#: Every letter or digit, subscripts included, is at least this tall in a 1080p frame (pixels):
+#: a lower-case subscript ("n", "i", "j") is its x-height, and 14 px (1.3 % of the frame's
+#: height, the x-height of 22-px body text) reads comfortably on a laptop screen, where the
+#: 12–13 px subscripts the scenes used to draw were a strain. The smallest glyphs now drawn are
+#: lower-case subscripts at the theme's minimum font size (14.2 px, with the scenes' screen math
+#: sizes, see scenes.equations.SCREEN_MATH_SIZES).
+MIN_GLYPH_PIXELS = 14.0
 #: Outlines that are no letter or digit, left out of the glyph-height check: rules and bars
 #: (minus, equals, fraction bars: at most 0.37 as tall as wide, even at script size) are flat,
 #: dots and commas are narrow. The widest letter, a math-italic "m", is 0.49 as tall as wide.
