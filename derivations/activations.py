@@ -100,7 +100,7 @@ class Activation:
 
     @property
     def definition_tex(self) -> str:
-        """How the lecture writes ``g(z)``: ``shown`` (else ``definition``) typeset by sympy.
+        r"""How the lecture writes ``g(z)``: ``shown`` (else ``definition``) typeset by sympy.
 
         >>> activation("relu").definition_tex
         '\\max\\left(0, z\\right)'

@@ -310,8 +310,7 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
         f"Here ℓ is the loss of one output; each example has {count_words(outputs)}. "
         "So ℒ adds ℓ over every output of every example. "
         if outputs > 1
-        else "Here ℓ is the loss of the one output of an example. "
-        "So ℒ adds ℓ over the m examples. "
+        else "Here ℓ is the loss of the one output of an example. So ℒ adds ℓ over the m examples. "
     )
     first = Step(
         StepId(target, StepKind.LOSS),

@@ -808,6 +808,8 @@ def nudge_step(net: Network, data: NumberData) -> Step:
 #: Where the nudged ``Z[1]`` stands among the nudge's matrices (:func:`forward_names`): after
 #: the ``W[1]``, ``X`` and ``b[1]`` that give it, before the layers above it.
 NUDGED_INDEX = 3
+#: The matrix whose entry the nudge changes (and the numbers step lights): ``Z[1]``.
+NUDGED_MATRIX = "Z1"
 
 
 def forward_names(net: Network) -> tuple[str, ...]:
@@ -835,6 +837,7 @@ def numbers_sequence(net: Network, node: Node, seed: int = NUMBERS_SEED) -> tupl
 __all__ = [
     "EPSILON",
     "NUDGED_INDEX",
+    "NUDGED_MATRIX",
     "NUMBERS_SEED",
     "PICKED",
     "SquareInputCheck",

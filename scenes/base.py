@@ -37,6 +37,7 @@ from manim import (
 )
 
 from derivations import VerificationError, derive
+from derivations.sequence_plan import QUESTION
 from derivations.spec import NetworkSpec
 from derivations.speech import subtitle_text
 from derivations.steps import Stage, Step
@@ -149,7 +150,7 @@ def lecture_part(step: Step) -> str:
     """
     if step.stage is Stage.RECAP:
         return "end"
-    if step.id.kind is StepKind.MAP or step.target == "dZ1":
+    if step.id.kind is StepKind.MAP or step.target == QUESTION:
         return "part1"
     return "part2"
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from derivations.speech import subtitle_text
 
@@ -247,7 +248,16 @@ def _retimed(cues: list[Cue]) -> list[Cue]:
     """``cues`` (tiling a span) with the boundaries between them moved as little as needed for
     each to last as long as it :func:`needs`: forward, a cue that is too short pushes its end
     (and its neighbour's start) later; backward, from the fixed end of the span, a cue pulls
-    its start earlier. When the span holds every cue's need, every cue ends up readable."""
+    its start earlier. When the span holds every cue's need, every cue ends up readable; when
+    it does not (speech faster than anyone reads, a short recording), the cues keep the times
+    they were given, which tile the span.
+
+    >>> fast = [Cue(0.0, 0.5, "a" * 40), Cue(0.5, 1.0, "b" * 40)]
+    >>> _retimed(fast) == fast
+    True
+    """
+    if sum(needs(cue) for cue in cues) > cues[-1].end - cues[0].start:
+        return cues
     bounds = [cue.start for cue in cues] + [cues[-1].end]
     for index in range(1, len(cues)):
         bounds[index] = max(bounds[index], bounds[index - 1] + needs(cues[index - 1]))
@@ -255,6 +265,8 @@ def _retimed(cues: list[Cue]) -> list[Cue]:
         bounds[index] = max(
             min(bounds[index], bounds[index + 1] - needs(cues[index])), bounds[index - 1] + 1e-3
         )
+    if any(later <= earlier for earlier, later in pairwise(bounds)):
+        return cues  # no order-keeping retiming exists: keep the tiling they were given
     return [
         Cue(start, end, cue.text) for cue, start, end in zip(cues, bounds, bounds[1:], strict=False)
     ]

@@ -36,6 +36,7 @@ from manim import (
     Write,
 )
 
+from derivations.speech import subtitle_text
 from derivations.steps import Step
 from derivations.vocabulary import Role, StepId, StepKind
 from scenes.base import TITLE_TEX_SCALE, DerivationScene
@@ -278,7 +279,7 @@ class Lecture(DerivationScene):
             for i in segment.narrated_ids_for(derivation)
         )
         return TITLE_SECONDS / pacing.speed + sum(
-            pacing.reading_time(derivation.step(i).narration) for i in ids
+            pacing.reading_time(subtitle_text(derivation.step(i).narration)) for i in ids
         )
 
     def construct(self) -> None:

@@ -40,7 +40,7 @@ from manim import (
     config,
 )
 
-from derivations.sequence_numbers import NUDGED_INDEX
+from derivations.sequence_numbers import NUDGED_INDEX, NUDGED_MATRIX
 from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
 from scenes.equations import EquationTex, break_points, equation_lines, line_pieces
@@ -277,7 +277,7 @@ class NumbersSegment(Segment):
         every = tuple(d.name for d in step.matrices)
         # too wide for the frame at a legible size: Z[1] goes (its entry's value is on the
         # line of g′ below, "g′(z[1]₁₁) = g′(2.9)"), W[2] and dZ[2] stay
-        factors = tuple(name for name in every if name != "Z1")
+        factors = tuple(name for name in every if name != NUDGED_MATRIX)
         built = fit_first(
             [
                 *[partial(build, limit, every) for limit in ((9, 9), (4, 4), (3, 3))],
@@ -299,7 +299,7 @@ class NumbersSegment(Segment):
             else by_name["W2"].band(self.theme, row=i),
             by_name["dZ2"].band(self.theme, col=j),
         )
-        cell = by_name["Z1"].cell(i, j) if "Z1" in by_name else None
+        cell = by_name[NUDGED_MATRIX].cell(i, j) if NUDGED_MATRIX in by_name else None
         if cell is not None:
             bands.add(highlight_band(cell, self.theme))
         return bands

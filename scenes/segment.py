@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from derivations.speech import subtitle_text
 from derivations.steps import Step
 from derivations.vocabulary import StepId
 
@@ -129,7 +130,7 @@ class SegmentScene(DerivationScene):
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
         """A lower bound of the length: the reading time of the segment's narrations."""
         return sum(
-            pacing.reading_time(derivation.step(step_id).narration)
+            pacing.reading_time(subtitle_text(derivation.step(step_id).narration))
             for step_id in cls.segment.narrated_ids_for(derivation)
         )
 

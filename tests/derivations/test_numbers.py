@@ -225,7 +225,6 @@ def test_the_nudge_shows_both_numbers() -> None:
     assert float(step.part("n_epsilon").tex) == 0.01
 
 
-@pytest.mark.parametrize(("dims", "m"), [((2, 2, 2), 2), ((2, 3, 2), 2), ((3, 4, 2, 1), 3)])
 def test_the_transpose_free_value_is_not_shown_twice() -> None:
     """The wrong form fails once in the lecture (the shape check or the square pitfall): the
     numbers steps do not fail it again."""
@@ -234,6 +233,7 @@ def test_the_transpose_free_value_is_not_shown_twice() -> None:
     assert {"dZ1.candidates", "dZ1.no_transpose"} <= set(ids)
 
 
+@pytest.mark.parametrize(("dims", "m"), [((2, 2, 2), 2), ((2, 3, 2), 2), ((3, 4, 2, 1), 3)])
 def test_narrations_fit_two_subtitle_lines_and_speak(dims, m: int) -> None:
     for step in my_steps(NetworkSpec(layer_dims=dims, m=m)):
         for sentence in re.split(r"(?<=[.!?])\s+", step.narration):
