@@ -20,9 +20,10 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
+    ScaleInPlace,
     VGroup,
     VMobject,
-    Write,
+    there_and_back,
 )
 
 from derivations.steps import Step
@@ -36,6 +37,7 @@ from scenes.matrices import (
     highlight_bands,
     matrix_view,
     regroup,
+    reveal,
 )
 from scenes.segment import Segment, SegmentScene
 
@@ -102,7 +104,7 @@ class ExpandSegment(Segment):
             matrices_box.top - result_box.bottom,
         )
         fit_into(factors, whole, self.theme, grow=ALONE_GROWTH)
-        self.scene.play(Write(equation), run_time=self.t(1.2))
+        self.scene.play(reveal(equation), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4), run_time=self.t(1.5)
         )
@@ -258,15 +260,19 @@ class ExpandSegment(Segment):
 
         pair = fit_first([partial(build, limit) for limit in LIMITS], body, self.theme)
         z_view, a_view = pair.views["Z"], pair.views["A"]
-        self.scene.play(Write(equation), run_time=self.t(1.0))
+        self.scene.play(reveal(equation), run_time=self.t(1.0))
         self.scene.play(
             FadeIn(z_view),
             FadeIn(a_view.frame()),
             run_time=self.t(0.8),
         )
-        # each g(z) comes out of its z: it travels from there and fades in, no glyph morphs
+        # each g(z) fades in in its own slot while its z pulses: nothing travels across the
+        # other entries, and no two glyphs are ever overlaid
         moves = [
-            FadeIn(target, target_position=source, scale=0.6)
+            AnimationGroup(
+                ScaleInPlace(source, 1.2, rate_func=there_and_back),
+                FadeIn(target, scale=0.85),
+            )
             for (r, c), target in a_view.cells.items()
             if (source := z_view.cell(r, c)) is not None
         ]
