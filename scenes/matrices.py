@@ -412,18 +412,21 @@ class Regrouping:
             self.arriving + other.arriving,
         )
 
-    def phases(self) -> list[tuple[float, tuple[Animation, ...]]]:
-        """The non-empty phases with their share of the time (the shares of the empty ones
-        go to the others)."""
-        phases = zip(PHASE_WEIGHTS, (self.leaving, self.moving, self.arriving), strict=True)
+    def phases(
+        self, weights: tuple[float, float, float] = PHASE_WEIGHTS
+    ) -> list[tuple[float, tuple[Animation, ...]]]:
+        """The non-empty phases with their share of the time (``weights``: leaving, moving,
+        arriving; the shares of the empty ones go to the others)."""
+        phases = zip(weights, (self.leaving, self.moving, self.arriving), strict=True)
         kept = [(weight, animations) for weight, animations in phases if animations]
         total = sum(weight for weight, _ in kept)
         return [(weight / total, animations) for weight, animations in kept]
 
-    def animation(self) -> Animation:
+    def animation(self, weights: tuple[float, float, float] = PHASE_WEIGHTS) -> Animation:
         """One animation playing the phases one after the other (its ``run_time`` is set by
-        ``Scene.play``; each phase keeps its share)."""
-        phases = self.phases()
+        ``Scene.play``; each phase keeps its share of ``weights``: a replacement whose shared
+        parts hardly move gives the moving phase little time)."""
+        phases = self.phases(weights)
         if not phases:
             return Wait(run_time=1.0)
         # one group with a lag of a whole phase rather than a Succession: every phase begins
@@ -473,6 +476,14 @@ def regroup(
     return [regrouping(sources, targets, in_place).animation()]
 
 
+def in_turn(leaving: Sequence[Animation], coming: Sequence[Animation]) -> Animation:
+    """``leaving`` (fade-outs) play, then ``coming``: what goes and what comes in the same
+    place are never overlaid. Either may be empty."""
+    if not leaving or not coming:
+        return AnimationGroup(*leaving, *coming)
+    return AnimationGroup(AnimationGroup(*leaving), AnimationGroup(*coming), lag_ratio=1.0)
+
+
 def formula_parts(mobject: VMobject) -> list[VMobject]:
     """The parts of a formula, in reading order: each part of an :class:`EquationTex`, the
     parts of every formula a group holds, and any other mobject whole."""
@@ -500,6 +511,7 @@ __all__ = [
     "grid_view",
     "highlight_band",
     "highlight_bands",
+    "in_turn",
     "matrix_view",
     "pair_parts",
     "parts_view",

@@ -35,7 +35,6 @@ from manim import (
     FadeOut,
     LaggedStart,
     Line,
-    ReplacementTransform,
     ScaleInPlace,
     SurroundingRectangle,
     VGroup,
@@ -48,7 +47,14 @@ from derivations.vocabulary import Role, StepId, StepKind, index_of
 from scenes.badges import BadgedEquation
 from scenes.equations import EquationTex, break_points, equation_lines, parts_in
 from scenes.layout import Box, fit_first, fit_into, smallest_font, stack_boxes
-from scenes.matrices import MatrixRow, MatrixView, highlight_bands, matrix_view, reveal
+from scenes.matrices import (
+    MatrixRow,
+    MatrixView,
+    highlight_bands,
+    in_turn,
+    matrix_view,
+    reveal,
+)
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 from scenes.words import NOTE_WORD, words_part
@@ -175,11 +181,9 @@ class OtherGradientsSegment(Segment):
         return lines
 
     def replace_upper(self, shown: VMobject) -> None:
-        """Write ``shown`` in the upper band in place of what was there."""
-        animations: list[Animation] = [reveal(shown)]
-        if self.upper is not None:
-            animations.append(FadeOut(self.upper))
-        self.scene.play(*animations, run_time=self.t(1.2))
+        """Write ``shown`` in the upper band in place of what was there (which leaves first)."""
+        leaving = [FadeOut(self.upper)] if self.upper is not None else []
+        self.scene.play(in_turn(leaving, [reveal(shown)]), run_time=self.t(1.2))
         self.upper = shown
         self.light(parts_in(shown, Role.SCALE))
 
@@ -209,7 +213,10 @@ class OtherGradientsSegment(Segment):
         fit_into(lines, self.body(), self.theme)
         grow_into(lines, self.body(), MAX_GROWTH)
         if self.upper is not None:
-            self.scene.play(ReplacementTransform(self.upper, equations[0]), run_time=self.t(1.0))
+            # the loss leaves, then the chain rule comes: different glyphs never morph
+            self.scene.play(
+                in_turn([FadeOut(self.upper)], [reveal(equations[0])]), run_time=self.t(1.0)
+            )
         else:
             self.scene.play(reveal(equations[0]), run_time=self.t(1.0))
         for line in equations[1:]:
@@ -248,7 +255,7 @@ class OtherGradientsSegment(Segment):
         ]
         self.replace_upper(self.written(step, upper_box))
         lower_out = [FadeOut(self.lower)] if self.lower is not None else []
-        self.scene.play(*lower_out, *[FadeIn(v) for v in shown_now], run_time=self.t(0.8))
+        self.scene.play(in_turn(lower_out, [FadeIn(v) for v in shown_now]), run_time=self.t(0.8))
         meet = [pair for pair in step.highlights if pair not in transposed][:1]
         bands = VGroup()
         for pair in meet:
@@ -357,7 +364,7 @@ class OtherGradientsSegment(Segment):
             # its boxed result, the line the fold starts from, at a readable size
             kept = self.upper_result()
             fit_into(kept, upper_box, self.theme)
-            self.scene.play(FadeOut(self.upper), FadeIn(kept), run_time=self.t(0.8))
+            self.scene.play(in_turn([FadeOut(self.upper)], [FadeIn(kept)]), run_time=self.t(0.8))
             self.upper = kept
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
@@ -368,7 +375,7 @@ class OtherGradientsSegment(Segment):
         if middle_box is not None:
             views = self.columns_lit(step, middle_box, lower_out)
             lower_out = []
-        self.scene.play(*lower_out, reveal(folded.equation), run_time=self.t(1.2))
+        self.scene.play(in_turn(lower_out, [reveal(folded.equation)]), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()], lag_ratio=0.25),
             run_time=self.t(1.0),
@@ -388,7 +395,7 @@ class OtherGradientsSegment(Segment):
         play as they appear."""
         views = fit_first(self.every_detail(step), box, self.theme)
         grow_into(views, box, MAX_GROWTH)
-        self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
+        self.scene.play(in_turn(leaving, [FadeIn(views)]), run_time=self.t(0.8))
         by_name = views.views
         for marks in marks_by_first(step.highlights):
             bands = VGroup(
@@ -503,11 +510,9 @@ class OtherGradientsSegment(Segment):
             shift = body.bottom - group.get_bottom()[1]
         group.shift(shift * UP)
         if dropped:
-            self.scene.play(
-                *[FadeOut(g) for g in dropped],
-                *[g.animate.shift(shift * UP) for g in self.lone],
-                run_time=self.t(0.8),
-            )
+            # the oldest leave before the others move up into their place
+            moves = [g.animate.shift(shift * UP) for g in self.lone]
+            self.scene.play(in_turn([FadeOut(g) for g in dropped], moves), run_time=self.t(0.8))
 
     def align_equals(self, group: VMobject, folded: BadgedEquation, box: Box) -> None:
         """Shift ``group`` sideways so that its ``=`` sits under the ``=`` of the layer's first

@@ -50,6 +50,8 @@ PARTIAL = StepId("dZ1", StepKind.PARTIAL)
 PARTIAL_VALUES = StepId("dZ1", StepKind.PARTIAL_VALUES)
 GPRIME = StepId("dZ1", StepKind.GPRIME)
 ALL_ENTRIES = StepId("dZ1", StepKind.ALL_ENTRIES)
+#: Shares of the factors' replacement: symbols fade out, the rest settles, values fade in.
+REPLACE_WEIGHTS = (0.45, 0.1, 0.45)
 
 
 class PartialsSegment(Segment):
@@ -88,7 +90,8 @@ class PartialsSegment(Segment):
         # each factor's symbol fades out, then its value fades in (no glyph morphs into
         # another); the parts both lines share stay or move
         replaced = regrouping(line_parts(generic), line_parts(valued))
-        self.scene.play(replaced.animation(), run_time=self.t(2.0))
+        # the shared "=" and "+" hardly move: the fades take the time
+        self.scene.play(replaced.animation(REPLACE_WEIGHTS), run_time=self.t(2.0))
         self.settle(valued)
         self.end_step()
 
