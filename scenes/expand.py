@@ -206,7 +206,7 @@ class ExpandSegment(Segment):
     ) -> VMobject:
         """Light up the sources of entry ``(row, col)``, write its scalar sum, fly it into place.
 
-        Returns the mobject now in the work line.
+        Returns the mobject now in the work line (nothing: the sum itself moved into its slot).
         """
         assert step.grid is not None, f"step {step.id} has no entry grid"
         cell = step.grid.cell(row, col)
@@ -217,10 +217,12 @@ class ExpandSegment(Segment):
         assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
         self.scene.play(Create(bands), run_time=self.t(0.6))
         self.scene.play(swap(work, sum_tex), run_time=self.t(0.9))
-        # the sum's parts fly into the slot (the same glyphs: every frame reads)
-        copies = [(part, piece.copy()) for part, piece in sum_tex.pieces()]
-        self.scene.play(*regroup(copies, target.pieces()), FadeOut(bands), run_time=self.t(0.9))
-        return sum_tex
+        # the sum itself moves into the slot, its left side fading first: the same glyphs,
+        # and no copy is left behind to overlap the one that leaves
+        self.scene.play(
+            *regroup(sum_tex.pieces(), target.pieces()), FadeOut(bands), run_time=self.t(0.9)
+        )
+        return VGroup()
 
     def fill_entry(
         self,

@@ -174,7 +174,8 @@ class PartialsSegment(Segment):
     # ---------------------------------------------------------------- every entry
 
     def fill_grid(self, step: Step, valued: VGroup, box: Box, picked: tuple[int, int]) -> None:
-        """The picked entry's value flies into its slot; the other entries follow."""
+        """The picked entry's value appears in its slot, lit with the formula it comes from;
+        the other entries follow."""
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
         builders = [
@@ -189,9 +190,11 @@ class PartialsSegment(Segment):
         self.scene.play(FadeIn(view.frame()), run_time=self.t(0.6))
         slot = view.cell(*picked)
         if slot is not None:
-            # its parts fly into the slot; the left side fades first, the slot's own parts last
-            flown = regrouping(line_parts(valued.copy()), slot.pieces())
-            self.scene.play(flown.animation(), run_time=self.t(1.5))
+            # the formula above and its slot light up together while the entry fades in: the
+            # formula stays where it is read, and no copy of it travels over it
+            bands = VGroup(highlight_band(valued, self.theme), highlight_band(slot, self.theme))
+            self.scene.play(Create(bands), FadeIn(slot), run_time=self.t(1.0))
+            self.scene.play(FadeOut(bands), run_time=self.t(0.5))
         rest = [m for m in view.matrix.get_entries() if m is not slot]
         if rest:
             self.scene.play(
