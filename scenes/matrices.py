@@ -24,7 +24,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    LaggedStart,
     Mobject,
     MobjectMatrix,
     ReplacementTransform,
@@ -484,30 +483,27 @@ def in_turn(leaving: Sequence[Animation], coming: Sequence[Animation]) -> Animat
     return AnimationGroup(AnimationGroup(*leaving), AnimationGroup(*coming), lag_ratio=1.0)
 
 
-def formula_parts(mobject: VMobject) -> list[VMobject]:
-    """The parts of a formula, in reading order: each part of an :class:`EquationTex`, the
-    parts of every formula a group holds, and any other mobject whole."""
-    if isinstance(mobject, EquationTex) or not mobject.submobjects:
-        return list(mobject.submobjects) or [mobject]
-    if isinstance(mobject, VGroup) and type(mobject) is VGroup:
-        return [part for sub in mobject.submobjects for part in formula_parts(sub)]
-    return [mobject]
+#: How much of a reveal each glyph's own fade takes (the rest is the lag between glyphs).
+REVEAL_GLYPH_SHARE = 0.2
 
 
-def reveal(mobject: VMobject, lag_ratio: float = 0.15) -> Animation:
-    """Show a formula part after part (:func:`formula_parts`), each fading in whole:
-    ``Write`` draws a glyph stroke by stroke, and a half-drawn ``y`` reads as a ``ν``."""
-    return LaggedStart(*[FadeIn(part) for part in formula_parts(mobject)], lag_ratio=lag_ratio)
+def reveal(mobject: VMobject) -> Animation:
+    """Show a formula glyph after glyph in reading order, each fading in whole: ``Write``
+    draws a glyph stroke by stroke, and a half-drawn ``y`` reads as a ``ν``. The formula
+    itself (not its parts one by one) is what the scene holds afterwards."""
+    count = len(mobject.get_family())
+    lag = (1 / REVEAL_GLYPH_SHARE - 1) / max(count - 1, 1)
+    return FadeIn(mobject, lag_ratio=lag)
 
 
 __all__ = [
     "PHASE_WEIGHTS",
+    "REVEAL_GLYPH_SHARE",
     "MatrixRow",
     "MatrixView",
     "Regrouping",
     "bracketed",
     "ellipsis_dots",
-    "formula_parts",
     "grid_view",
     "highlight_band",
     "highlight_bands",

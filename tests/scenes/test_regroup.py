@@ -1,7 +1,7 @@
 """Rearranging formulas without artefacts: a regrouping fades the parts that leave, then moves
 the matched ones, then fades the new ones in, so no frame overlays a fading glyph on a moving
 one (the ghosts of ``g′`` past the bracket, the blind review's 2:04); formulas are revealed
-part by part, each part whole (a half-written ``y`` read as ``ν``, 6:32).
+glyph by glyph, each glyph whole (a half-written ``y`` read as ``ν``, 6:32).
 
 Checked on plain squares (no TeX): which part goes where, and what every part looks like at
 moments inside each phase of the animation.
@@ -18,7 +18,6 @@ from derivations.vocabulary import TexPart
 from scenes.matrices import (
     PHASE_WEIGHTS,
     Regrouping,
-    formula_parts,
     regrouping,
     reveal,
 )
@@ -85,9 +84,7 @@ def test_the_phases_never_overlap(sources: list[str], targets: list[str]) -> Non
     animation = parts.animation()
     animation.begin()
     shares = dict(zip(("leaving", "moving", "arriving"), PHASE_WEIGHTS, strict=True))
-    present = {
-        name: bool(getattr(parts, name)) for name in ("leaving", "moving", "arriving")
-    }
+    present = {name: bool(getattr(parts, name)) for name in ("leaving", "moving", "arriving")}
     total = sum(w for name, w in shares.items() if present[name])
     leave_end = shares["leaving"] / total if present["leaving"] else 0.0
     move_end = leave_end + (shares["moving"] / total if present["moving"] else 0.0)
@@ -124,15 +121,18 @@ def test_regroupings_played_together_share_their_phases() -> None:
     assert Regrouping().phases() == []
 
 
-def test_a_formula_is_revealed_part_by_part_each_part_whole() -> None:
-    parts = [Square(0.2).move_to([i, 0, 0]) for i in range(4)]
-    lines = VGroup(VGroup(*parts[:2]), VGroup(*parts[2:]))
-    assert formula_parts(lines) == parts
+def test_a_formula_is_revealed_glyph_by_glyph_in_reading_order() -> None:
+    glyphs = [Square(0.2).move_to([i, 0, 0]) for i in range(6)]
+    lines = VGroup(VGroup(*glyphs[:3]), VGroup(*glyphs[3:]))
     animation = reveal(lines)
+    assert animation.mobject is lines, "the scene must end up holding the formula itself"
     animation.begin()
+    animation.interpolate(0.0)
+    assert all(opacity(g) < 1e-6 for g in glyphs)
     animation.interpolate(0.5)
-    shown = [opacity(p) for p in parts]
-    assert shown == sorted(shown, reverse=True), "parts are revealed in reading order"
-    assert shown[0] > shown[-1]
+    shown = [opacity(g) for g in glyphs]
+    assert shown == sorted(shown, reverse=True), "glyphs are revealed in reading order"
+    assert shown[0] > 0.9, "the first glyph is in by half time"
+    assert shown[-1] < 1e-6, "the last glyph has not begun by half time"
     animation.interpolate(1.0)
-    assert all(opacity(p) > 0.5 for p in parts)
+    assert all(opacity(g) > 0.9 for g in glyphs)
