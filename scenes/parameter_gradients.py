@@ -30,6 +30,7 @@ from manim import (
     UP,
     Animation,
     AnimationGroup,
+    ApplyMethod,
     Create,
     FadeIn,
     FadeOut,
@@ -511,7 +512,7 @@ class OtherGradientsSegment(Segment):
         group.shift(shift * UP)
         if dropped:
             # the oldest leave before the others move up into their place
-            moves = [g.animate.shift(shift * UP) for g in self.lone]
+            moves = [ApplyMethod(g.shift, shift * UP) for g in self.lone]
             self.scene.play(in_turn([FadeOut(g) for g in dropped], moves), run_time=self.t(0.8))
 
     def align_equals(self, group: VMobject, folded: BadgedEquation, box: Box) -> None:
