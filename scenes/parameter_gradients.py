@@ -292,7 +292,8 @@ class OtherGradientsSegment(Segment):
         row_band = next((b for b in bands if b is not None), None)
         self.scene.play(Create(column_band), run_time=self.t(0.5))
         moves = self.row_moves(source, target, first[0])
-        self.scene.play(LaggedStart(*moves, lag_ratio=0.5), run_time=self.t(1.0))
+        if moves:  # a compact view may show none of the row's entries
+            self.scene.play(LaggedStart(*moves, lag_ratio=0.5), run_time=self.t(1.0))
         rest = [m for pair in ordered[1:] for m in self.row_moves(source, target, pair[0])]
         if rest:
             self.scene.play(LaggedStart(*rest, lag_ratio=0.1), run_time=self.t(1.2))
