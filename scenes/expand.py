@@ -20,9 +20,10 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
+    ScaleInPlace,
     VGroup,
     VMobject,
-    Write,
+    there_and_back,
 )
 
 from derivations.steps import Step
@@ -36,6 +37,7 @@ from scenes.matrices import (
     highlight_bands,
     matrix_view,
     regroup,
+    reveal,
 )
 from scenes.segment import Segment, SegmentScene
 
@@ -102,7 +104,7 @@ class ExpandSegment(Segment):
             matrices_box.top - result_box.bottom,
         )
         fit_into(factors, whole, self.theme, grow=ALONE_GROWTH)
-        self.scene.play(Write(equation), run_time=self.t(1.2))
+        self.scene.play(reveal(equation), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4), run_time=self.t(1.5)
         )
@@ -204,7 +206,7 @@ class ExpandSegment(Segment):
     ) -> VMobject:
         """Light up the sources of entry ``(row, col)``, write its scalar sum, fly it into place.
 
-        Returns the mobject now in the work line.
+        Returns the mobject now in the work line (nothing: the sum itself moved into its slot).
         """
         assert step.grid is not None, f"step {step.id} has no entry grid"
         cell = step.grid.cell(row, col)
@@ -215,10 +217,12 @@ class ExpandSegment(Segment):
         assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
         self.scene.play(Create(bands), run_time=self.t(0.6))
         self.scene.play(swap(work, sum_tex), run_time=self.t(0.9))
-        # the sum's parts fly into the slot (the same glyphs: every frame reads)
-        copies = [(part, piece.copy()) for part, piece in sum_tex.pieces()]
-        self.scene.play(*regroup(copies, target.pieces()), FadeOut(bands), run_time=self.t(0.9))
-        return sum_tex
+        # the sum itself moves into the slot, its left side fading first: the same glyphs,
+        # and no copy is left behind to overlap the one that leaves
+        self.scene.play(
+            *regroup(sum_tex.pieces(), target.pieces()), FadeOut(bands), run_time=self.t(0.9)
+        )
+        return VGroup()
 
     def fill_entry(
         self,
@@ -258,15 +262,19 @@ class ExpandSegment(Segment):
 
         pair = fit_first([partial(build, limit) for limit in LIMITS], body, self.theme)
         z_view, a_view = pair.views["Z"], pair.views["A"]
-        self.scene.play(Write(equation), run_time=self.t(1.0))
+        self.scene.play(reveal(equation), run_time=self.t(1.0))
         self.scene.play(
             FadeIn(z_view),
             FadeIn(a_view.frame()),
             run_time=self.t(0.8),
         )
-        # each g(z) comes out of its z: it travels from there and fades in, no glyph morphs
+        # each g(z) fades in in its own slot while its z pulses: nothing travels across the
+        # other entries, and no two glyphs are ever overlaid
         moves = [
-            FadeIn(target, target_position=source, scale=0.6)
+            AnimationGroup(
+                ScaleInPlace(source, 1.2, rate_func=there_and_back),
+                FadeIn(target, scale=0.85),
+            )
             for (r, c), target in a_view.cells.items()
             if (source := z_view.cell(r, c)) is not None
         ]

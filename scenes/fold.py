@@ -21,7 +21,6 @@ from manim import (
     RIGHT,
     UP,
     Animation,
-    AnimationGroup,
     Create,
     FadeIn,
     FadeOut,
@@ -39,11 +38,12 @@ from scenes.layout import Box, fit_first, fit_into, stack_boxes
 from scenes.matrices import (
     MatrixRow,
     MatrixView,
+    Regrouping,
     grid_view,
     highlight_band,
     matrix_view,
     parts_view,
-    regroup,
+    regrouping,
 )
 from scenes.segment import Segment, SegmentScene
 
@@ -124,21 +124,21 @@ class FoldSegment(Segment):
         zoom_after = self.zoomed_entry(factor, zoom_box)
         self.scene.play(FadeOut(bands), run_time=self.t(0.3))
         stays = self.local_factor(fold)
-        self.scene.play(
-            *regroup(general.pieces(), factored_general.pieces(), stays),
-            *self.cellwise(before, after, stays),
-            *regroup(zoom.pieces(), zoom_after.pieces(), stays),
-            run_time=self.t(1.6),
+        # all three in step: the g′ fade out, then the other parts move, then one g′ fades in
+        regrouped = (
+            regrouping(general.pieces(), factored_general.pieces(), stays)
+            + self.cellwise(before, after, stays)
+            + regrouping(zoom.pieces(), zoom_after.pieces(), stays)
         )
+        self.scene.play(regrouped.animation(), run_time=self.t(1.6))
         for mobject in (factored_general, after, zoom_after):
             self.settle(mobject)
 
         # "What is left is a sum ..., and g' multiplies it entry by entry"
         self.wait_for_sentence(2)
         product = self.product_row(factor, fold, grid_box)
-        self.scene.play(
-            *self.split_product(after, product, self.local_factor(fold)), run_time=self.t(1.6)
-        )
+        split = self.split_product(after, product, self.local_factor(fold))
+        self.scene.play(split.animation(), run_time=self.t(1.6))
         self.settle(product)
         self.end_step()
         return factored_general
@@ -160,25 +160,25 @@ class FoldSegment(Segment):
 
     def split_product(
         self, after: MatrixView, product: ProductRow, stays: Callable[[TexPart], bool]
-    ) -> list[Animation]:
-        """Each factored entry splits: its sum goes to the sums (parts move to the parts with
-        their TeX), its g′ (``stays``) fades from the entry into the g′ matrix; the
-        parentheses fade."""
+    ) -> Regrouping:
+        """Each factored entry splits: its g′ (``stays``) and parentheses fade out with the
+        old brackets, its sum goes to the sums (parts move to the parts with their TeX), then
+        the g′ matrix and the new brackets fade in."""
         sums, gprimes = product.sums, product.gprimes
-        moves: list[Animation] = []
+        split = Regrouping()
         for (r, c), cell in after.cells.items():
             sum_cell, gprime_cell = sums.cells.get((r, c)), gprimes.cells.get((r, c))
             if after.general != sums.general or sum_cell is None or gprime_cell is None:
                 # nothing to pair: one leaves, then the other comes (never overlaid)
-                return [AnimationGroup(FadeOut(after), FadeIn(product), lag_ratio=1.0)]
-            moves += regroup(cell.pieces(), [*sum_cell.pieces(), *gprime_cell.pieces()], stays)
-        rest = [*sums.ellipses(), *gprimes.ellipses()]
-        return [
-            *moves,
-            *[FadeOut(m) for m in [*after.frame(), *after.ellipses()]],
-            FadeIn(product.frame()),
-            *[FadeIn(m) for m in rest],
-        ]
+                return Regrouping(leaving=(FadeOut(after),), arriving=(FadeIn(product),))
+            split += regrouping(cell.pieces(), [*sum_cell.pieces(), *gprime_cell.pieces()], stays)
+        return split + Regrouping(
+            leaving=tuple(FadeOut(m) for m in [*after.frame(), *after.ellipses()]),
+            arriving=(
+                FadeIn(product.frame()),
+                *[FadeIn(m) for m in [*sums.ellipses(), *gprimes.ellipses()]],
+            ),
+        )
 
     def transpose_beat(
         self, transpose: Step, factored_general: VMobject, equation_box: Box, lower_box: Box
@@ -333,22 +333,22 @@ class FoldSegment(Segment):
 
     def cellwise(
         self, before: MatrixView, after: MatrixView, stays: Callable[[TexPart], bool]
-    ) -> list[Animation]:
-        """Each cell of ``before`` rearranges into the same cell of ``after``."""
+    ) -> Regrouping:
+        """Each cell of ``before`` rearranges into the same cell of ``after``; the brackets
+        (and dots) move while the matched parts do."""
         if before.general != after.general or set(before.cells) != set(after.cells):
             # nothing to pair: one leaves, then the other comes (never overlaid)
-            return [AnimationGroup(FadeOut(before), FadeIn(after), lag_ratio=1.0)]
-        animations: list[Animation] = [
-            ReplacementTransform(a, b) for a, b in zip(before.frame(), after.frame(), strict=True)
-        ]
-        for key in before.cells:
-            animations += regroup(before.cells[key].pieces(), after.cells[key].pieces(), stays)
+            return Regrouping(leaving=(FadeOut(before),), arriving=(FadeIn(after),))
         dots_before, dots_after = before.ellipses(), after.ellipses()
         # the two matrices may show different numbers of dots: the spare ones simply stay
-        animations += [
-            ReplacementTransform(a, b) for a, b in zip(dots_before, dots_after, strict=False)
-        ]
-        return animations
+        frames = zip(before.frame(), after.frame(), strict=True)
+        dots = zip(dots_before, dots_after, strict=False)
+        regrouped = Regrouping(
+            moving=tuple(ReplacementTransform(a, b) for a, b in [*frames, *dots])
+        )
+        for key in before.cells:
+            regrouped += regrouping(before.cells[key].pieces(), after.cells[key].pieces(), stays)
+        return regrouped
 
     def transpose_pair(self, step: Step, box: Box) -> MatrixRow:
         """``W`` and ``Wᵀ`` side by side (the matrices the highlights pair up)."""

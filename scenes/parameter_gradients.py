@@ -7,7 +7,7 @@ Steps are taken from the derivation in its order. For the output layer:
   "no 1/m here" on screen;
 * ``dW[L]``: ``J = ℒ/m`` and the general entry ``∂J/∂w_ki = (1/m) Σ_j dz_kj a_ij`` over the
   matrices ``dZ[L]`` and ``A[L-1]``, row ``k`` and row ``i`` lit; then row ``i`` of ``A[L-1]``
-  flies into column ``i`` of ``A[L-1]ᵀ`` (why the transpose sits on the right); then the fold;
+  fills column ``i`` of ``A[L-1]ᵀ`` (why the transpose sits on the right); then the fold;
 * ``db[L]``: the general entry, row ``k`` of ``dZ[L]`` summed; then the fold.
 
 Each layer below is one screen: its folds ("the same pattern, with ``A[0] = X``"), each with
@@ -26,21 +26,21 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    PI,
     RIGHT,
     UP,
     Animation,
+    AnimationGroup,
+    ApplyMethod,
     Create,
     FadeIn,
     FadeOut,
     LaggedStart,
     Line,
-    ReplacementTransform,
+    ScaleInPlace,
     SurroundingRectangle,
-    TransformFromCopy,
     VGroup,
     VMobject,
-    Write,
+    there_and_back,
 )
 
 from derivations.steps import Highlight, MatrixDisplay, Parts, Stage, Step
@@ -48,7 +48,14 @@ from derivations.vocabulary import Role, StepId, StepKind, index_of
 from scenes.badges import BadgedEquation
 from scenes.equations import EquationTex, break_points, equation_lines, parts_in
 from scenes.layout import Box, fit_first, fit_into, smallest_font, stack_boxes
-from scenes.matrices import MatrixRow, MatrixView, highlight_bands, matrix_view
+from scenes.matrices import (
+    MatrixRow,
+    MatrixView,
+    highlight_bands,
+    in_turn,
+    matrix_view,
+    reveal,
+)
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 from scenes.words import NOTE_WORD, words_part
@@ -175,11 +182,9 @@ class OtherGradientsSegment(Segment):
         return lines
 
     def replace_upper(self, shown: VMobject) -> None:
-        """Write ``shown`` in the upper band in place of what was there."""
-        animations: list[Animation] = [Write(shown)]
-        if self.upper is not None:
-            animations.append(FadeOut(self.upper))
-        self.scene.play(*animations, run_time=self.t(1.2))
+        """Write ``shown`` in the upper band in place of what was there (which leaves first)."""
+        leaving = [FadeOut(self.upper)] if self.upper is not None else []
+        self.scene.play(in_turn(leaving, [reveal(shown)]), run_time=self.t(1.2))
         self.upper = shown
         self.light(parts_in(shown, Role.SCALE))
 
@@ -209,11 +214,15 @@ class OtherGradientsSegment(Segment):
         fit_into(lines, self.body(), self.theme)
         grow_into(lines, self.body(), MAX_GROWTH)
         if self.upper is not None:
-            self.scene.play(ReplacementTransform(self.upper, equations[0]), run_time=self.t(1.0))
+            # the loss leaves, then the chain rule comes: different glyphs never morph
+            self.scene.play(
+                in_turn([FadeOut(self.upper)], [reveal(equations[0])]), run_time=self.t(1.0)
+            )
         else:
-            self.scene.play(Write(equations[0]), run_time=self.t(1.0))
+            self.scene.play(reveal(equations[0]), run_time=self.t(1.0))
         for line in equations[1:]:
-            self.scene.play(Write(line), run_time=self.t(1.0))
+            # part by part, each whole: a glyph half-drawn by Write misreads (y as ν)
+            self.scene.play(reveal(line), run_time=self.t(1.0))
             struck = strikes(struck_in(line, step), self.theme.highlight)
             if len(struck):
                 self.scene.play(
@@ -247,7 +256,7 @@ class OtherGradientsSegment(Segment):
         ]
         self.replace_upper(self.written(step, upper_box))
         lower_out = [FadeOut(self.lower)] if self.lower is not None else []
-        self.scene.play(*lower_out, *[FadeIn(v) for v in shown_now], run_time=self.t(0.8))
+        self.scene.play(in_turn(lower_out, [FadeIn(v) for v in shown_now]), run_time=self.t(0.8))
         meet = [pair for pair in step.highlights if pair not in transposed][:1]
         bands = VGroup()
         for pair in meet:
@@ -269,8 +278,10 @@ class OtherGradientsSegment(Segment):
         pairs: list[tuple[Highlight, Highlight]],
         bands: VGroup,
     ) -> None:
-        """Row ``i`` of the input flies into column ``i`` of its transpose (every row, the
-        picked one first); the picked row's band becomes the column's."""
+        """Row ``i`` of the input becomes column ``i`` of its transpose (every row, the
+        picked one first): the column's band is lit beside the row's, and each entry of the
+        row fades in at its slot of the column while it pulses in the row (nothing travels
+        across the other entries, no copy is left on its original)."""
         source, target = by_name[pairs[0][0].matrix], by_name[pairs[0][1].matrix]
         shell = target.frame()
         self.scene.play(FadeIn(shell), run_time=self.t(0.5))
@@ -279,8 +290,10 @@ class OtherGradientsSegment(Segment):
         first = ordered[0]
         column_band = band_of(target, first[1], self.theme)
         row_band = next((b for b in bands if b is not None), None)
+        self.scene.play(Create(column_band), run_time=self.t(0.5))
         moves = self.row_moves(source, target, first[0])
-        self.scene.play(*moves, FadeIn(column_band), run_time=self.t(1.5))
+        if moves:  # a compact view may show none of the row's entries
+            self.scene.play(LaggedStart(*moves, lag_ratio=0.5), run_time=self.t(1.0))
         rest = [m for pair in ordered[1:] for m in self.row_moves(source, target, pair[0])]
         if rest:
             self.scene.play(LaggedStart(*rest, lag_ratio=0.1), run_time=self.t(1.2))
@@ -293,18 +306,22 @@ class OtherGradientsSegment(Segment):
             self.light([self.upper] if self.upper is not None else [], hold=0.4)
 
     @staticmethod
-    def row_moves(
-        source: MatrixView, target: MatrixView, row: Highlight
-    ) -> list[TransformFromCopy]:
-        """Entry ``(i, j)`` of row ``i`` of ``source`` flies to slot ``(j, i)`` of ``target``."""
+    def row_moves(source: MatrixView, target: MatrixView, row: Highlight) -> list[Animation]:
+        """Entry ``(i, j)`` of row ``i`` of ``source`` pulses while slot ``(j, i)`` of
+        ``target`` fades in (the same entry, each glyph in one place only)."""
         assert row.row is not None
-        moves = []
+        moves: list[Animation] = []
         for j in source.cols:
             if j is None:
                 continue
             cell, slot = source.cell(row.row, j), target.cell(j, row.row)
             if cell is not None and slot is not None:
-                moves.append(TransformFromCopy(cell, slot, path_arc=-PI / 3))
+                moves.append(
+                    AnimationGroup(
+                        ScaleInPlace(cell, 1.2, rate_func=there_and_back),
+                        FadeIn(slot, scale=0.85),
+                    )
+                )
         return moves
 
     def matrices(self, step: Step, limit: tuple[int, int], buff: float = 0.7) -> MatrixRow:
@@ -349,7 +366,7 @@ class OtherGradientsSegment(Segment):
             # its boxed result, the line the fold starts from, at a readable size
             kept = self.upper_result()
             fit_into(kept, upper_box, self.theme)
-            self.scene.play(FadeOut(self.upper), FadeIn(kept), run_time=self.t(0.8))
+            self.scene.play(in_turn([FadeOut(self.upper)], [FadeIn(kept)]), run_time=self.t(0.8))
             self.upper = kept
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
@@ -360,7 +377,7 @@ class OtherGradientsSegment(Segment):
         if middle_box is not None:
             views = self.columns_lit(step, middle_box, lower_out)
             lower_out = []
-        self.scene.play(*lower_out, Write(folded.equation), run_time=self.t(1.2))
+        self.scene.play(in_turn(lower_out, [reveal(folded.equation)]), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()], lag_ratio=0.25),
             run_time=self.t(1.0),
@@ -380,7 +397,7 @@ class OtherGradientsSegment(Segment):
         play as they appear."""
         views = fit_first(self.every_detail(step), box, self.theme)
         grow_into(views, box, MAX_GROWTH)
-        self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
+        self.scene.play(in_turn(leaving, [FadeIn(views)]), run_time=self.t(0.8))
         by_name = views.views
         for marks in marks_by_first(step.highlights):
             bands = VGroup(
@@ -461,7 +478,7 @@ class OtherGradientsSegment(Segment):
             alone = Box(body.center, body.width, body.height / 2)
             scale = min(alone.width / group.width, alone.height / group.height, ALONE_GROWTH)
             group.scale(max(scale, 1.0)).move_to(body.point())
-        self.scene.play(Write(folded.equation), run_time=self.t(1.0))
+        self.scene.play(reveal(folded.equation), run_time=self.t(1.0))
         self.scene.play(
             LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()], lag_ratio=0.25),
             run_time=self.t(0.8),
@@ -472,7 +489,7 @@ class OtherGradientsSegment(Segment):
             self.light([m for m in (explained, *defined) if m is not None], hold=1.0)
         if checked is not None:  # said after "the shapes cannot tell": the sentence before last
             self.scene.wait_for_sentence(VALUES_SENTENCE)
-            self.scene.play(Write(checked), run_time=self.t(1.2))
+            self.scene.play(reveal(checked), run_time=self.t(1.2))
         self.lone.append(group)
 
     def values_check(self, step: Step) -> EquationTex | None:
@@ -495,11 +512,9 @@ class OtherGradientsSegment(Segment):
             shift = body.bottom - group.get_bottom()[1]
         group.shift(shift * UP)
         if dropped:
-            self.scene.play(
-                *[FadeOut(g) for g in dropped],
-                *[g.animate.shift(shift * UP) for g in self.lone],
-                run_time=self.t(0.8),
-            )
+            # the oldest leave before the others move up into their place
+            moves = [ApplyMethod(g.shift, shift * UP) for g in self.lone]
+            self.scene.play(in_turn([FadeOut(g) for g in dropped], moves), run_time=self.t(0.8))
 
     def align_equals(self, group: VMobject, folded: BadgedEquation, box: Box) -> None:
         """Shift ``group`` sideways so that its ``=`` sits under the ``=`` of the layer's first
