@@ -498,7 +498,8 @@ class OtherGradientsSegment(Segment):
         rest = step.lines[1:]
         if not rest:
             return None
-        return EquationTex(tuple(part for line in rest for part in line), self.theme)
+        size = max(self.theme.min_font_size, NOTE_SCALE * self.theme.body_size)
+        return EquationTex(tuple(part for line in rest for part in line), self.theme, size)
 
     def make_room(self, group: VMobject, body: Box) -> None:
         """When ``group`` would reach below the body, the folds already on the layer's screen
@@ -595,10 +596,10 @@ def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
 
 #: The first fold of a layer's screen, alone until the next one comes, is drawn up to this much
 #: larger than in its band.
-ALONE_GROWTH = 1.4
+ALONE_GROWTH = 1.9
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
-LONE_GROWTH = 1.7
+LONE_GROWTH = 2.0
 #: The sentence of layer 1's narration that gives the values check, where ``m = n_x`` (0-based:
 #: the pattern, ``X``, ``dW[1]``, the shapes that cannot tell, the values).
 VALUES_SENTENCE = 4
