@@ -51,6 +51,9 @@ from scenes.theme import Theme
 JACOBIAN = StepId("dZ1", StepKind.JACOBIAN)
 ELEMENTWISE = StepId("dZ1", StepKind.ELEMENTWISE)
 STACK = StepId("dZ1", StepKind.STACK)
+#: The lines left after the row chain goes grow into the body by at most this factor.
+FILL_GROWTH = 1.5
+
 #: Space kept between two column labels under a matrix (scene units, before fitting).
 LABEL_GAP = 0.35
 
@@ -205,6 +208,7 @@ class VectorSegment(Segment):
         )
         self.scene.play(FadeIn(fact), run_time=self.t(0.8))
         self.scene.play(Write(entrywise), run_time=self.t(1.2))
+        self.fill_body(VGroup(column_line, entrywise, fact))
         self.end_step(pause=2.0)
 
         # -- the columns side by side
@@ -318,6 +322,14 @@ class VectorSegment(Segment):
         lines = VGroup(chain, forward, *jacobians).arrange(DOWN, buff=0.45)
         fit(lines, body_boxes((1.0,), gap=0.35)[0], self.theme)
         return chain, forward, jacobians
+
+    def fill_body(self, group: VGroup) -> None:
+        """Grow ``group`` (what is left on screen) into the body, at most :data:`FILL_GROWTH`
+        times, so the screen the row chain leaves is not half empty."""
+        box = body_boxes((1.0,), gap=0.35)[0]
+        grow = min(box.width / group.width, box.height / group.height, FILL_GROWTH)
+        if grow > 1.01:
+            self.scene.play(group.animate.scale(grow).move_to(box.point()), run_time=self.t(0.8))
 
     def chain_lines(
         self, step: Step
