@@ -68,6 +68,11 @@ class Activation:
     derivative_tex : how the lecture writes ``g′(z)``.
     slope_at_zero : ``g′(0)`` by convention where ``g`` has a kink at 0 (ReLU: 0); ``None``
         where ``g`` is differentiable there.
+    shown : ``g(z)`` as the lecture writes it where the activation first appears
+        (``max(0, z)`` for ReLU), equal to ``definition`` (the activation tests compare them
+        numerically, kinks included); ``None`` to write ``definition`` itself.
+    behaviour : for a kinked ``g``, what it does in words, for the narration ("keeps z when
+        z is positive and gives 0 otherwise").
     g, gprime : (made from the record) the sympy functions the derivation differentiates;
         ``g`` differentiates to ``gprime``, and both evaluate numerically (``_imp_``).
 
@@ -88,8 +93,19 @@ class Activation:
     derivative: sympy.Expr
     derivative_tex: str
     slope_at_zero: float | None = None
+    shown: sympy.Expr | None = None
+    behaviour: str = ""
     g: type[sympy.Function] = field(init=False, repr=False, compare=False)
     gprime: type[sympy.Function] = field(init=False, repr=False, compare=False)
+
+    @property
+    def definition_tex(self) -> str:
+        r"""How the lecture writes ``g(z)``: ``shown`` (else ``definition``) typeset by sympy.
+
+        >>> activation("relu").definition_tex
+        '\\max\\left(0, z\\right)'
+        """
+        return str(sympy.latex(self.shown if self.shown is not None else self.definition))
 
     def __post_init__(self) -> None:
         gprime = _function(f"gprime_{self.name}", self.numeric_slope)
@@ -160,6 +176,8 @@ _RECORDS = (
         derivative=sympy.Piecewise((1, Z > 0), (0, True)),
         derivative_tex=r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
         slope_at_zero=0.0,
+        shown=sympy.Max(0, Z),
+        behaviour="keeps z when z is positive and gives 0 otherwise",
     ),
     Activation(
         name="leaky_relu",
@@ -170,6 +188,8 @@ _RECORDS = (
         derivative=sympy.Piecewise((1, Z > 0), (LEAKY_SLOPE, True)),
         derivative_tex=rf"\begin{{cases}} 1 & z > 0 \\ {_LEAKY} & z \le 0 \end{{cases}}",
         slope_at_zero=_LEAKY,
+        shown=sympy.Max(sympy.Float(_LEAKY) * Z, Z),  # written 0.01 z, as g′ writes it
+        behaviour=f"keeps z when z is positive and gives {_LEAKY} z otherwise",
     ),
 )
 

@@ -36,6 +36,7 @@ from .sequence_gradients import (
 )
 from .sequence_network import with_network_steps
 from .sequence_numbers import NUMBERS_SEED, numbers_sequence
+from .sequence_plan import map_step, part_two_step
 from .sequence_recap import recap_step
 from .sequence_vector import vector_sequence
 from .spec import NetworkSpec
@@ -367,11 +368,14 @@ def derive(
         *numbers_sequence(net, nodes["dZ1"], numbers_seed),
         *vector_sequence(net, nodes["dZ1"]),
     )
+    # the lecture's map first, and the turn to the rest of the slide after dZ1's argument
+    steps.insert(0, map_step(net))
+    steps.append(part_two_step(net))
     steps += output_sequence(net, nodes[f"dZ{last}"])
     for layer in reversed(spec.layers):
         if 1 < layer < last:
             steps.append(hidden_fold_step(net, layer, nodes[f"dZ{layer}"]))
-        steps += weight_sequence(net, layer, nodes[f"dW{layer}"])
+        steps += weight_sequence(net, layer, nodes[f"dW{layer}"], numbers_seed)
         steps += bias_sequence(net, layer, nodes[f"db{layer}"])
     if last > 2:
         steps.append(recursion_step(net, nodes))

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import sympy
 
 from . import notation
-from .activations import Z
+from .activations import Activation, Z
 from .claims import Claim, DerivativeClaim, DifferenceClaim, EqualityClaim, ShapeClaim
 from .display import (
     COST,
@@ -57,6 +57,7 @@ from .formula import (
 from .formulas import composite, fold_claims
 from .network import Network
 from .spec import NetworkSpec
+from .speech import count_words
 from .steps import (
     Candidate,
     ChainFactor,
@@ -172,8 +173,10 @@ def concrete_step(net: Network, layer: int, target: str) -> Step:
         StepId(target, StepKind.CONCRETE),
         Stage.CONCRETE,
         "Tiny matrices, every entry named",
-        f"Take the smallest case: {n_next} by {n_here} weights and {m} example"
-        f"{'s' if m > 1 else ''}. Every entry gets a name of its own.",
+        f"Take the smallest case: {count_words(n_next)} by {count_words(n_here)} weights and "
+        f"{count_words(m)} example"
+        f"{'s' if m > 1 else ''}. Layer {nxt} has n[{nxt}] = {n_next} units, layer {layer} has "
+        f"n[{layer}] = {n_here}. Every entry gets a name of its own.",
         equation=(
             matrix_label(f"Z{nxt}"),
             EQUALS,
@@ -366,7 +369,13 @@ def partial_steps(
         "One entry, by the scalar chain rule",
         f"Pick z[{layer}]_{i + 1}{j + 1}. It reaches ℒ through a[{layer}]_"
         f"{i + 1}{j + 1}, then through "
-        + (f"all {n_paths} entries" if n_paths > 1 else "the entry")
+        + (
+            "both entries"
+            if n_paths == 2
+            else f"all {count_words(n_paths)} entries"
+            if n_paths > 1
+            else "the entry"
+        )
         + f" of column {j + 1} of Z[{nxt}]. The chain rule adds one product per path.",
         equation=generic,
         paths=paths,
@@ -378,7 +387,8 @@ def partial_steps(
         Stage.PARTIAL,
         "What each factor is",
         f"The first factor is the upstream gradient dz[{nxt}]_k{j + 1}, short for "
-        f"∂ℒ/∂z[{nxt}]_k{j + 1}. The second is a weight, w[{nxt}]_k{i + 1}. The third "
+        f"∂ℒ/∂z[{nxt}]_k{j + 1}: what arrives from layer {nxt}. Part two computes it; here it "
+        f"is given. The second is a weight, w[{nxt}]_k{i + 1}. The third "
         f"is g' at z[{layer}]_{i + 1}{j + 1}. Every path shares that last factor.",
         equation=values,
         paths=paths,
@@ -409,14 +419,35 @@ def gprime_step(net: Network, layer: int, target: str) -> Step:
         EQUALS,
         TexPart("gprime_def", act.derivative_tex),
     )
+    definition = (
+        TexPart(f"g{layer}_z", rf"g^{{[{layer}]}}(z)", f"A{layer}"),
+        EQUALS,
+        TexPart("g_def", act.definition_tex),
+    )
     return Step(
         StepId(target, StepKind.GPRIME),
         Stage.PARTIAL,
         f"The derivative of {act.title}",
-        f"For {act.title} the local factor is the formula shown. It is evaluated at each "
+        _activation_words(act)
+        + f"For {act.title} the local factor is the formula shown. It is evaluated at each "
         "entry separately, which is why it will become an element-wise product.",
         equation=equation,
+        lines=(definition,),
         claims=gprime_claims(net),
+    )
+
+
+def _activation_words(act: Activation) -> str:
+    """What a kinked activation does, its slopes, and the convention at its kink (said where
+    it first appears); nothing for a smooth one, whose formula says it all."""
+    if act.slope_at_zero is None:
+        return ""
+    below = float(act.derivative.subs(Z, -1))
+    slope = f"{below:g}"
+    return (
+        f"{act.title.capitalize()} {act.behaviour}. Its slope is 1 for positive z and {slope} "
+        f"for negative z. At z = 0 it has no slope: backprop takes {act.slope_at_zero:g} "
+        "there, by convention. "
     )
 
 
@@ -896,7 +927,8 @@ def candidates_step(net: Network, layer: int, target: str) -> Step:
         if failing == len(candidates)
         else "Here each one fits, so shapes cannot tell."
         if failing == 0
-        else f"{failing} of {len(candidates)} fail on shapes."
+        else f"{count_words(failing).capitalize()} of {count_words(len(candidates))} fail "
+        "on shapes."
     )
     opening = f"Try the tempting forms on {dims} with m = {net.spec.m}. {summary}"
     sentences = tuple(candidate_sentence(net, target, c) for c in candidates)

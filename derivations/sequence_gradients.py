@@ -8,7 +8,7 @@ its display and narration from the step builder.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import sympy
@@ -33,6 +33,8 @@ from .formulas import composite, fold_claims
 from .functions import bce, sigma
 from .network import Network
 from .sequence_dz import badges_for
+from .sequence_numbers import NUMBERS_SEED, choose_numbers, square_input_check
+from .speech import count_words
 from .steps import Highlight, MatrixDisplay, Stage, Step
 from .vocabulary import HADAMARD, Parts, Role, StepId, StepKind, TexPart, operator
 
@@ -92,7 +94,8 @@ def sigmoid_claims() -> tuple[Claim, ...]:
 
 
 def summed_loss_claims(net: Network) -> tuple[Claim, ...]:
-    """``ℒ`` is the sum of ``L(a_kj, y_kj)`` over every output ``k`` and example ``j``."""
+    """``ℒ`` is the sum of ``ℓ(a_kj, y_kj)``, the loss of one output, over every output ``k``
+    and example ``j``."""
     last = net.spec.num_layers
     forward = net.forward(f"Z{last}")
     a, y = forward.values[f"A{last}"], forward.values["Y"]
@@ -101,7 +104,7 @@ def summed_loss_claims(net: Network) -> tuple[Claim, ...]:
     )
     return (
         EqualityClaim(
-            "ℒ = Σ_j Σ_k L(a_kj, y_kj)",
+            "ℒ = Σ_j Σ_k ℓ(a_kj, y_kj)",
             sympy.ImmutableMatrix([[forward.loss]]),
             sympy.ImmutableMatrix([[terms]]),
         ),
@@ -193,7 +196,7 @@ CANCEL_LINES: tuple[tuple[tuple[tuple[str, bool], ...], sympy.Expr], ...] = (
 
 def cancel_claims(net: Network) -> tuple[Claim, ...]:
     """Every ``=`` of the cancellation holds, the first line is the chain rule
-    ``∂L/∂a · ∂a/∂z``, and on the network ``∂ℒ/∂z_11 = σ(z_11) − y_11``."""
+    ``∂ℓ/∂a · ∂a/∂z``, and on the network ``∂ℒ/∂z_11 = σ(z_11) − y_11``."""
     # sympy differentiates L(a, y) = −(y log a + (1 − y) log(1 − a)); an equality claim (not a
     # derivative claim) because finite differences of log(a) need 0 < a < 1.
     claims: list[Claim] = [
@@ -279,9 +282,17 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     last = net.spec.num_layers
     target = f"dZ{last}"
     letters = ScalarLetters(a=f"A{last}", y="Y", z=f"Z{last}")
-    summed = (LOSS, EQUALS, TexPart("loss_terms", r"\sum_{j}\sum_{k} L(a_{kj}, y_{kj})", "loss"))
+    summed = (
+        LOSS,
+        EQUALS,
+        TexPart("loss_terms", r"\sum_{j}\sum_{k} \ell(", "loss"),
+        TexPart("loss_a", "a_{kj}", letters.a),  # coloured like a and y on the next line
+        TexPart("loss_comma", ",", "loss"),
+        TexPart("loss_y", "y_{kj}", letters.y),
+        TexPart("loss_close", ")", "loss"),
+    )
     loss_line = (
-        *letters.parts("loss", ("L(", "a", ",", "y", ")"), symbol="loss"),
+        *letters.parts("loss", (r"\ell(", "a", ",", "y", ")"), symbol="loss"),
         EQUALS,
         *letters.parts(
             "bce", (r"-\big(", "y", r"\log", "a", "+ (1 -", "y", r") \log(1 -", "a", r")\big)")
@@ -296,23 +307,24 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     )
     outputs = net.spec.size(last)
     many = (
-        f"ℒ adds L over all {outputs} outputs and all m examples. "
+        f"Here ℓ is the loss of one output; each example has {count_words(outputs)}. "
+        "So ℒ adds ℓ over every output of every example. "
         if outputs > 1
-        else "ℒ adds L over all m examples. "
+        else "Here ℓ is the loss of the one output of an example. So ℒ adds ℓ over the m examples. "
     )
     first = Step(
         StepId(target, StepKind.LOSS),
         Stage.FORWARD,
         "The loss of one output",
-        many + "Each L is the binary cross-entropy of a sigmoid output a. "
+        many + "Each ℓ is the binary cross-entropy of a sigmoid output a. "
         "The sigmoid's slope is a(1 − a).",
         lines=(summed, loss_line, sigma_line),
         claims=(*summed_loss_claims(net), *sigmoid_claims()),
     )
     chain = (
-        TexPart("dL/dz", r"\frac{\partial L}{\partial z}", target),
+        TexPart("dL/dz", r"\frac{\partial \ell}{\partial z}", target),
         EQUALS,
-        TexPart("dL/da", r"\frac{\partial L}{\partial a}", None),
+        TexPart("dL/da", r"\frac{\partial \ell}{\partial a}", None),
         TexPart("da/dz", r"\frac{\partial a}{\partial z}", None),
         EQUALS,
         *_cancel_parts(letters, 0),
@@ -321,8 +333,8 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
         StepId(target, StepKind.PARTIAL),
         Stage.PARTIAL,
         "A sigmoid meets cross-entropy",
-        "By the chain rule, ∂L/∂z is ∂L/∂a times ∂a/∂z. "
-        "∂L/∂a has two fractions; ∂a/∂z is a(1 − a).",
+        "By the chain rule, ∂ℓ/∂z is ∂ℓ/∂a times ∂a/∂z. "
+        "∂ℓ/∂a has two fractions; ∂a/∂z is a(1 − a).",
         equation=chain,
         claims=cancel_claims(net)[:1] + sigmoid_claims(),
     )
@@ -332,7 +344,7 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
         Stage.PARTIAL,
         "The fractions cancel",
         "Multiply out. In the first term a cancels; in the second, 1 − a cancels. "
-        "Expand, and a y cancels too: ∂L/∂z = a − y.",
+        "Expand, and a y cancels too: ∂ℓ/∂z = a − y.",
         equation=(*chain[:2], *_cancel_parts(letters, 0)),
         lines=steps,
         struck=tuple(
@@ -452,10 +464,14 @@ def _general_weight(layer: int) -> Parts:
     )
 
 
-def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
+def weight_sequence(
+    net: Network, layer: int, node: Node, numbers_seed: int = NUMBERS_SEED
+) -> tuple[Step, ...]:
     """``dW[l] = (1/m) dZ[l] A[l-1]ᵀ``. For the output layer in full: the general entry (with
     ``J = ℒ/m``), why ``A[l-1]ᵀ`` sits on the right, the fold; for the layers below, one step:
-    the same pattern with their own input (``A[0] = X``)."""
+    the same pattern with their own input (``A[0] = X``). Where ``m = n_x`` the shapes of
+    ``dZ[1] X`` fit too: layer 1's step says so and checks values instead, at the numbers of
+    ``numbers_seed`` (:func:`~derivations.sequence_numbers.square_input_check`)."""
     target, previous = f"dW{layer}", _previous(layer)
     if layer < net.spec.num_layers:
         # A[0] in the activations' colour: the input is layer 0's activation
@@ -464,18 +480,25 @@ def weight_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
             if layer == 1
             else (TexPart("input", r"\text{input } "), matrix_label(previous))
         )
-        said = "A[0] = X" if layer == 1 else f"its input A[{layer - 1}]"
-        return (
-            matrix_fold_step(
-                net,
-                target,
-                node,
-                f"Layer {layer}: the same pattern",
-                f"Layer {layer} is the same pattern, with {said}. Its dW[{layer}] is "
-                f"(1/m) dZ[{layer}] {_screen(previous)}ᵀ.",
-                lines=(input_line,),
-            ),
+        said = (
+            "A[0] = X. X has n_x rows, one per input" if layer == 1 else f"its input A[{layer - 1}]"
         )
+        square = (
+            square_input_check(net, node, choose_numbers(net, numbers_seed)) if layer == 1 else None
+        )
+        fold = matrix_fold_step(
+            net,
+            target,
+            node,
+            f"Layer {layer}: the same pattern",
+            f"Layer {layer} is the same pattern, with {said}. Its dW[{layer}] is "
+            f"(1/m) dZ[{layer}] {_screen(previous)}ᵀ."
+            + (f" {square.narration}" if square is not None else ""),
+            lines=(input_line,) if square is None else (input_line, *square.lines),
+        )
+        if square is not None:
+            fold = replace(fold, claims=(*fold.claims, *square.claims))
+        return (fold,)
     k, i = weight_entry(net, layer)
     dz, inp = matrix_display(net, f"dZ{layer}"), matrix_display(net, previous)
     rows_meet = ((Highlight(f"dZ{layer}", row=k), Highlight(previous, row=i)),)
@@ -552,8 +575,8 @@ def bias_partial_claims(net: Network, layer: int) -> tuple[Claim, ...]:
 
 
 def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
-    """``db[l] = (1/m) Σ_columns dZ[l]``: the general entry (row sums of ``dZ[l]``) and the
-    fold for the output layer; the fold alone below it."""
+    """``db[l] = (1/m) Σ_columns dZ[l]``: the general entry (the sum of a row of ``dZ[l]``
+    over its columns) and the fold for the output layer; the fold alone below it."""
     target = f"db{layer}"
     if layer < net.spec.num_layers:
         return (
@@ -561,8 +584,9 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
                 net,
                 target,
                 node,
-                f"db[{layer}]: row sums again",
-                f"And db[{layer}] is again the row sums of dZ[{layer}], over m.",
+                f"db[{layer}]: sum across the examples again",
+                f"And db[{layer}] again sums dZ[{layer}] over its columns, one sum per row, "
+                "over m.",
             ),
         )
     k = 0
@@ -591,8 +615,8 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         target,
         node,
         f"db[{layer}]: sum across the examples",
-        f"For all rows at once: the row sums of dZ[{layer}], over m. "
-        f"The result is a column, the shape of b[{layer}].",
+        f"For all rows at once: sum each row of dZ[{layer}] over its columns, the examples. "
+        f"Divide by m: the result is a column, the shape of b[{layer}].",
     )
     return first, fold
 

@@ -41,6 +41,7 @@ from .display import (
 )
 from .network import Network
 from .spec import NetworkSpec
+from .speech import count_words
 from .steps import Highlight, MatrixDisplay, Stage, Step
 from .vocabulary import LPAREN, Parts, Role, StepId, StepKind, TexPart, operator
 
@@ -211,21 +212,21 @@ def column_to_row_claims(
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return f"{count_words(number)} {noun}{'' if number == 1 else 's'}"
 
 
 def describe_layers(spec: NetworkSpec) -> str:
-    """The sizes in words: ``"2 inputs, 3 hidden units and 2 output units"``.
+    """The sizes in words: ``"two inputs, three hidden units and two output units"``.
 
     >>> describe_layers(NetworkSpec(layer_dims=(2, 3, 2, 1)))
-    '2 inputs, hidden layers of 3 and 2 units, and 1 output unit'
+    'two inputs, hidden layers of three and two units, and one output unit'
     """
     hidden = [spec.size(layer) for layer in spec.layers][:-1]
     output = _count(spec.size(spec.num_layers), "output unit")
     inputs = _count(spec.size(0), "input")
     if len(hidden) == 1:
         return f"{inputs}, {_count(hidden[0], 'hidden unit')} and {output}"
-    sizes = ", ".join(str(n) for n in hidden[:-1]) + f" and {hidden[-1]}"
+    sizes = ", ".join(count_words(n) for n in hidden[:-1]) + f" and {count_words(hidden[-1])}"
     return f"{inputs}, hidden layers of {sizes} units, and {output}"
 
 

@@ -11,18 +11,20 @@ derivation's own folded formula (so a wrong formula fails here too, after its fo
 against sympy's derivative of the loss, and against the loss evaluated again from its sympy
 expression.
 
-**How the numbers are consistent.** ``dZ[2] = A[2] − Y`` must hold with the ``dZ[2]`` shown.
-With two layers, ``W[2]``, ``b[2]``, ``Z[1]`` and ``dZ[2]`` are drawn with one decimal and the
-labels are *derived*: ``Y = A[2] − dZ[2]``, each in ``[0, 1]`` (soft labels: the
-cross-entropy and ``dZ[2] = A[2] − Y`` hold for any label in ``[0, 1]``). With more layers the
-labels are 0 or 1, every weight and bias has one decimal, and ``dZ[2]`` is computed by backprop
-from the layers above (shown with three significant digits, as a result).
+**How the numbers are consistent.** On every network the labels ``Y`` are 0 or 1, as in the
+course; the inputs ``X`` are whole numbers (``±1``, ``±2``) and every weight and bias has one
+decimal, so ``Z[1] = W[1] X + b[1]`` has one decimal too and a learner can recompute it. The
+forward pass gives ``A[L]`` and the summed cross-entropy ``𝓛``; ``dZ[2]`` is computed by
+backprop from ``dZ[L] = A[L] − Y`` (shown with three significant digits, as a result). The
+nudge step shows that forward pass (``X``, the weights and biases, ``A[L]``, ``Y``) and claims
+each of its shown values.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
@@ -38,11 +40,11 @@ from .display import (
     matrix_label,
     partial,
 )
-from .formula import Node, ShapeError, parse, shape_of, to_parts, to_text
+from .formula import Node, ShapeError, parse, to_parts, to_text
 from .network import Network
-from .notation import shape_tex, size_tex
 from .numeric import evaluate
-from .steps import Highlight, MatrixDisplay, NumberData, ShapeBadge, Stage, Step
+from .speech import count_words
+from .steps import MatrixDisplay, NumberData, Stage, Step
 from .vocabulary import NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
 
 #: The seed the numbers are drawn from unless a caller gives another.
@@ -89,10 +91,14 @@ def result_text(value: float, digits: int = RESULT_DIGITS) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _loss_decimals(delta: float) -> int:
+    """Decimals a loss needs for the change ``delta`` to show three significant digits."""
+    return max(1, RESULT_DIGITS - 1 - math.floor(math.log10(abs(delta) or 1e-12)))
+
+
 def loss_text(value: float, delta: float) -> str:
     """A loss with enough decimals for ``delta`` to show three significant digits."""
-    decimals = max(1, RESULT_DIGITS - 1 - math.floor(math.log10(abs(delta) or 1e-12)))
-    return f"{value:.{decimals}f}"
+    return f"{value:.{_loss_decimals(delta)}f}"
 
 
 def _factor(value: str) -> str:
@@ -138,35 +144,38 @@ def _loss(a_out: np.ndarray, y: np.ndarray) -> float:
     return float(-(y * np.log(a_out) + (1 - y) * np.log(1 - a_out)).sum())
 
 
+def _inputs(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Whole-number inputs ``±1`` or ``±2``: with one-decimal weights and biases they keep
+    ``Z[1] = W[1] X + b[1]`` at one decimal, so a learner can recompute it by hand."""
+    return rng.choice([-2, -1, 1, 2], size=shape).astype(float)
+
+
 def _draw(net: Network, rng: np.random.Generator) -> dict[str, np.ndarray] | None:
-    """One attempt: parameters, ``Z[1]``, ``dZ[2]`` and ``Y``, or ``None`` if unusable."""
+    """One attempt: ``X``, 0/1 labels ``Y``, every weight and bias, ``Z[1] = W[1] X + b[1]``
+    and ``dZ[2]`` by backprop from ``A[L] − Y``; ``None`` if the picked entry of ``Z[1]`` is
+    below 0.2 (it must be positive: relu's slope there is 1, not 0), an entry of ``Z[1]``
+    is 0, or ``X`` is symmetric and larger than 1×1 (where ``m = n_x``, ``dZ[1] X`` would
+    then equal ``dZ[1] Xᵀ`` and the values could not tell the two apart)."""
     spec, last = net.spec, net.spec.num_layers
     shapes = net.shapes
-    arrays: dict[str, np.ndarray] = {}
-    for layer in range(2, last + 1):
+    arrays: dict[str, np.ndarray] = {"X": _inputs(rng, shapes["X"])}
+    x = arrays["X"]
+    if x.size > 1 and np.array_equal(x, x.T):  # m = n_x: Xᵀ must not be X (dW[1])
+        return None
+    for layer in range(1, last + 1):
         arrays[f"W{layer}"] = _tenths(rng, shapes[f"W{layer}"])
         arrays[f"b{layer}"] = _tenths(rng, shapes[f"b{layer}"], high=5, zero=True)
-    z1 = _tenths(rng, shapes["Z1"])
-    z1[PICKED] = max(abs(z1[PICKED]), 0.2)  # positive: relu's slope there is 1, not 0
+    z1 = np.round(arrays["W1"] @ arrays["X"] + arrays["b1"], 1) + 0.0  # tenths, exactly
+    if z1[PICKED] < 0.2 or (z1 == 0).any():  # no entry at a kink, where g' is a convention
+        return None
     arrays["Z1"] = z1
     forward = _forward(last, spec.activation, arrays, z1)
-    if last == 2:
-        a2 = forward["A2"]
-        dz2 = np.empty_like(a2)
-        for index, a in np.ndenumerate(a2):  # Y = A2 - dZ2 must lie in [0, 1]
-            low, high = math.ceil(round((a - 1) * 10, 9)), math.floor(round(a * 10, 9))
-            options = [k for k in range(low, high + 1) if k != 0]
-            if not options:
-                return None
-            dz2[index] = rng.choice(options) / 10.0
-        arrays["dZ2"], arrays["Y"] = dz2, a2 - dz2
-    else:
-        y = rng.integers(0, 2, size=shapes["Y"]).astype(float)
-        gprime = activation(spec.activation).numeric_slope
-        dz = forward[f"A{last}"] - y
-        for layer in range(last - 1, 1, -1):
-            dz = (arrays[f"W{layer + 1}"].T @ dz) * gprime(forward[f"Z{layer}"])
-        arrays["dZ2"], arrays["Y"] = dz, y
+    y = rng.integers(0, 2, size=shapes["Y"]).astype(float)
+    gprime = activation(spec.activation).numeric_slope
+    dz = forward[f"A{last}"] - y
+    for layer in range(last - 1, 1, -1):
+        dz = (arrays[f"W{layer + 1}"].T @ dz) * gprime(forward[f"Z{layer}"])
+    arrays["dZ2"], arrays["Y"], arrays[f"A{last}"] = dz, y, forward[f"A{last}"]
     return arrays
 
 
@@ -191,7 +200,7 @@ def _draw_data(net: Network, arrays: Mapping[str, np.ndarray], seed: int) -> Num
     nudged[PICKED] += float(EPSILON)
     before = _loss(_forward(last, spec.activation, arrays, arrays["Z1"])[f"A{last}"], arrays["Y"])
     after = _loss(_forward(last, spec.activation, arrays, nudged)[f"A{last}"], arrays["Y"])
-    names = ["W2", "b2", "Z1", "dZ2", "Y"] + [
+    names = ["W2", "b2", "Z1", "dZ2", "Y", "X", "W1", "b1", f"A{last}"] + [
         f"{p}{layer}" for layer in range(3, last + 1) for p in ("W", "b")
     ]
     matrices = tuple(
@@ -262,7 +271,7 @@ def choose_numbers(net: Network, seed: int = NUMBERS_SEED) -> NumberData:
         return last
     raise RuntimeError(
         f"no numbers for {net.spec.describe()} from seed {seed}: "
-        f"none of {_TRIES} draws gave labels in [0, 1]"
+        f"none of {_TRIES} draws could be used (see _draw)"
     )
 
 
@@ -426,6 +435,67 @@ def nudge_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
     return derivative, change
 
 
+def _forward_values(net: Network, data: NumberData) -> tuple[sympy.ImmutableMatrix, sympy.Expr]:
+    """``A[L]`` and ``𝓛`` by the network's own sympy forward pass from ``X``, at the numbers."""
+    mapping: dict[sympy.Symbol, sympy.Expr] = {}
+    for name in ("X", "W1", "b1"):
+        mapping.update(zip(net.symbols(name), exact_matrix(data, name), strict=True))
+    mapping.update(_substitution(net, data))
+    forward = net.forward("X")
+    a_out = forward.values[f"A{net.spec.num_layers}"].xreplace(mapping)
+    return sympy.ImmutableMatrix(a_out), forward.loss.xreplace(mapping)
+
+
+def forward_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
+    """The forward pass the nudge shows: the labels are 0 or 1; ``Z[1] = W[1] X + b[1]``
+    exactly; the shown ``A[L]``, ``𝓛`` and ``dZ[2]`` are the network's sympy forward pass
+    (and sympy's derivative of the loss) at the numbers, as the screen rounds them."""
+    last = net.spec.num_layers
+    y = exact_matrix(data, "Y")
+    w1, x, b1 = (exact_matrix(data, name) for name in ("W1", "X", "b1"))
+    a_out, loss = _forward_values(net, data)
+    shown_a = exact_matrix(data, f"A{last}")
+    decimals = _loss_decimals(data.delta)
+    dz2 = net.upstream(2).xreplace(_z_substitution(net, data))
+    return (
+        EqualityClaim(
+            "every label is 0 or 1",
+            y.applyfunc(lambda v: v * (1 - v)),
+            sympy.zeros(*y.shape).as_immutable(),
+        ),
+        EqualityClaim(
+            "the Z1 shown is W1 X + b1 at the numbers",
+            sympy.ImmutableMatrix(w1 * x + b1 * sympy.ones(1, x.cols)),
+            exact_matrix(data, "Z1"),
+        ),
+        EqualityClaim(
+            f"the A{last} shown is the forward pass from X at the numbers",
+            shown_a.applyfunc(lambda v: _shown(result_text(float(v)))),
+            a_out.applyfunc(_rounded),
+        ),
+        EqualityClaim(
+            "the loss shown is the summed cross-entropy of the forward pass from X",
+            sympy.ImmutableMatrix([[_shown(loss_text(data.loss_before, data.delta))]]),
+            sympy.ImmutableMatrix([[_shown(f"{float(evaluate(loss, {})):.{decimals}f}")]]),
+        ),
+        EqualityClaim(
+            "the dZ2 shown is sympy's derivative of the loss at the numbers",
+            exact_matrix(data, "dZ2").applyfunc(lambda v: _shown(result_text(float(v)))),
+            dz2.applyfunc(_rounded),
+        ),
+    )
+
+
+def _z_substitution(net: Network, data: NumberData) -> dict[sympy.Symbol, sympy.Expr]:
+    """``_substitution`` with the entries of ``Z[2]`` bound to ``W[2] g(Z[1]) + b[2]``."""
+    mapping = _substitution(net, data)
+    z1 = exact_matrix(data, "Z1")
+    z2 = net.symbols("Z2")
+    for c in range(z2.cols):
+        mapping.update(zip(z2[:, c], _z2_column(net, data, z1, c), strict=True))
+    return mapping
+
+
 def _z2_column(net: Network, data: NumberData, z1: sympy.MatrixBase, col: int) -> list[sympy.Expr]:
     """Column ``col`` of ``Z[2] = W[2] g(Z[1]) + b[2]`` at the numbers."""
     w, b = exact_matrix(data, "W2"), exact_matrix(data, "b2")
@@ -436,61 +506,125 @@ def _z2_column(net: Network, data: NumberData, z1: sympy.MatrixBase, col: int) -
     ]
 
 
-def _no_transpose_text() -> str:
-    return "W2 @ dZ2 * gprime(Z1)"
+# --------------------------------------------------------------------------- m = n_x
 
 
-def _no_transpose_entry(i: int, j: int) -> Parts:
-    """``(W[2] dZ[2] ∗ g'(Z[1]))_ij``: the entry the transpose-free formula would give."""
-    return (
-        operator("lparen", "(", Role.OPEN),
-        *to_parts(parse(_no_transpose_text())),
-        operator("rparen_ij", rf")_{{{i + 1}{j + 1}}}", Role.CLOSE),
+@dataclass(frozen=True)
+class SquareInputCheck:
+    """Where ``m = n_x`` (``X`` square) the wrong ``(1/m) dZ[1] X`` has the shape of
+    ``dW[1]``: what the lecture says and shows instead of a shape check that cannot fail.
+
+    ``lines`` set entry ``(k, i)`` of ``dW[1]`` against that of the wrong form at the
+    numbers of the nudge, a short line each; ``narration`` says so; ``claims`` verify the
+    shapes agree and the values differ, each shown value rounded from the exact one."""
+
+    lines: tuple[Parts, Parts]
+    narration: str
+    claims: tuple[Claim, ...]
+
+
+_WRONG_DW1 = "1/m * dZ1 @ X"
+
+
+def _dz1_at_numbers(net: Network, data: NumberData) -> sympy.ImmutableMatrix:
+    """``dZ[1] = ∂𝓛/∂Z[1]`` at the numbers, exactly: sympy's derivative of the loss, with
+    ``Z[2]`` bound to the forward pass (not the folded formula, which this checks)."""
+    z1 = net.symbols("Z1")
+    mapping = _z_substitution(net, data)
+    mapping.update(zip(z1, exact_matrix(data, "Z1"), strict=True))
+    loss = net.forward("Z1").loss
+    numbers = exact_matrix(data, "Z1")
+    return sympy.ImmutableMatrix(
+        z1.rows,
+        z1.cols,
+        lambda r, c: sympy.diff(loss, z1[r, c]).xreplace(
+            {**_substitution(net, data), **dict(zip(z1, numbers, strict=True))}
+        ),
     )
 
 
-def numbers_no_transpose_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
-    """Without the transpose: no product (a shapeless formula), the same number (``W[2]``
-    1×1), or another number, the one shown."""
-    text = _no_transpose_text()
+def square_input_check(net: Network, node: Node, data: NumberData) -> SquareInputCheck | None:
+    """The values check of ``dW[1] = node`` against ``(1/m) dZ[1] X`` where ``m = n_x``
+    makes both shapes ``n[1] × n_x`` (``None`` elsewhere: there the shapes tell; and where
+    ``m = n_x = 1`` both forms are the same numbers)."""
+    spec = net.spec
+    if spec.m != spec.size(0) or spec.m == 1:  # a 1×1 X is its own transpose: both agree
+        return None
+    dz1 = _dz1_at_numbers(net, data)
+    x = exact_matrix(data, "X")
+    values = {**net.display_values, "dZ1": dz1, "X": x, "A0": x}
     try:
-        shape_of(parse(text), net.shapes)
-    except ShapeError:
-        return (
-            ShapeClaim("W2 @ dZ2 has no valid shape", "W2 @ dZ2", tuple(net.shapes.items()), None),
-        )
-    i, j = data.picked
-    wrong = net.evaluate_symbolic(parse(text), _number_values(net, data))[i, j]
-    right = _chain_sum(net, data)
-    if net.shapes["W2"] == (1, 1):
-        return (
-            EqualityClaim(
-                f"with one unit on each side {text} gives the same number",
-                sympy.ImmutableMatrix([[wrong]]),
-                sympy.ImmutableMatrix([[right]]),
-            ),
-        )
-    shown = data.wrong if data.wrong is not None else float("nan")
-    return (
-        DifferenceClaim(
-            f"{text} gives another number for entry ({i + 1}, {j + 1})",
-            sympy.ImmutableMatrix([[wrong]]),
-            sympy.ImmutableMatrix([[right]]),
-        ),
-        EqualityClaim(
-            f"the value shown without the transpose is {text} at the numbers",
-            sympy.ImmutableMatrix([[_shown(result_text(shown))]]),
-            sympy.ImmutableMatrix([[_rounded(wrong)]]),
+        right = net.evaluate_symbolic(node, values)
+    except (ShapeError, KeyError):
+        return None
+    if right.shape != net.shapes["dW1"]:  # a wrong shape: the fold's shape claim says so
+        return None
+    wrong = net.evaluate_symbolic(parse(_WRONG_DW1), values)
+    k, i = _most_different(right, wrong)
+    right_text, wrong_text = (result_text(float(evaluate(v[k, i], {}))) for v in (right, wrong))
+    lines = (
+        (entry("dW1", k, i), APPROX, _number("n_right", right_text, "dW1")),
+        (
+            NOT_EQUALS,
+            operator("lparen_w", "(", Role.OPEN),
+            *_inline(to_parts(parse(_WRONG_DW1)), "wrong_"),
+            operator("rparen_w", rf")_{{{k + 1}{i + 1}}}", Role.CLOSE),
+            APPROX,
+            _number("n_wrong", wrong_text, "dW1"),
         ),
     )
+    m = spec.m
+    narration = (
+        f"Here m = n_x = {m}: dZ[1] X would have this shape too, so the shapes cannot tell. "
+        f"With the numbers of the nudge, dw[1]_{k + 1}{i + 1} is {_spoken_number(right_text)}; "
+        f"dZ[1] X gives {_spoken_number(wrong_text)}."
+    )
+    claims = (
+        ShapeClaim(
+            f"with m = n_x = {m}, {_WRONG_DW1} has the shape of dW1",
+            _WRONG_DW1,
+            tuple(net.shapes.items()),
+            net.shapes["dW1"],
+        ),
+        DifferenceClaim(f"{_WRONG_DW1} gives other values", wrong, right),
+        EqualityClaim(
+            f"the values shown for entry ({k + 1}, {i + 1}) are dW1 and {_WRONG_DW1} at the "
+            "numbers",
+            sympy.ImmutableMatrix([[_shown(right_text), _shown(wrong_text)]]),
+            sympy.ImmutableMatrix([[_rounded(right[k, i]), _rounded(wrong[k, i])]]),
+        ),
+    )
+    return SquareInputCheck(lines, narration, claims)
+
+
+def _inline(parts: Parts, prefix: str) -> Parts:
+    """``parts`` renamed with ``prefix``, their fractions set inline (``\\tfrac``), so that
+    a line of numbers stays one text line high."""
+    return tuple(
+        TexPart(f"{prefix}{p.name}", p.tex.replace(r"\frac", r"\tfrac"), p.symbol, p.role)
+        for p in parts
+    )
+
+
+def _most_different(right: sympy.MatrixBase, wrong: sympy.MatrixBase) -> tuple[int, int]:
+    """The entry where the two forms differ most (the first of equals), to show."""
+    gaps = {
+        (r, c): abs(float(evaluate(right[r, c] - wrong[r, c], {})))
+        for r in range(right.rows)
+        for c in range(right.cols)
+    }
+    return max(gaps, key=lambda rc: (gaps[rc], -rc[0], -rc[1]))
 
 
 # --------------------------------------------------------------------------- displays
 
 
 def _shown_text(data: NumberData, name: str, value: float, spec_layers: int) -> str:
-    """Inputs with one decimal; ``dZ[2]`` computed by backprop (``L > 2``) as a result."""
-    if name == "dZ2" and spec_layers > 2:
+    """Inputs and labels as whole numbers, weights, biases and ``Z[1]`` with one decimal;
+    ``dZ[2]`` (by backprop) and the output ``A[L]`` as results (three significant digits)."""
+    if name in ("X", "Y"):
+        return f"{value:.0f}".replace("-0", "0")
+    if name in ("dZ2", f"A{spec_layers}"):
         return result_text(value)
     return decimal_text(value)
 
@@ -518,6 +652,12 @@ def number_display(net: Network, data: NumberData, name: str) -> MatrixDisplay:
 def _slope(net: Network, data: NumberData) -> float:
     i, j = data.picked
     return float(net.activation.numeric_slope(np.array(data.matrix("Z1")[i][j])))
+
+
+def _exact_slope(net: Network) -> bool:
+    """Whether ``g′`` takes exact values (relu's 1 or 0, leaky relu's slopes): a kinked,
+    piecewise-linear activation, written with ``=``, not ``≈``."""
+    return net.activation.slope_at_zero is not None
 
 
 def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> list[Parts]:
@@ -570,19 +710,24 @@ def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
         gprime_entry(1, i, j),
         EQUALS,
         TexPart("gprime_at", rf"g^{{[1]\prime}}({z_value})", "gprime1"),
-        APPROX,
+        EQUALS if _exact_slope(net) else APPROX,
         _number("n_slope", result_text(_slope(net, data)), "gprime1"),
     )
     paths = len(data.matrix("dZ2"))
     label = f"z[1]_{i + 1}{j + 1}"
-    opening = (
-        "Now every entry gets a real value, with one decimal. "
-        if net.spec.num_layers == 2
-        else "Now the weights and Z[1] get real values, with one decimal. "
-        "dZ[2] comes from the layers above. "
+    last = net.spec.num_layers
+    opening = "Now real values: weights and Z[1] with one decimal, labels 0 or 1. " + (
+        "dZ[2] = A[2] − Y, derived in part two, comes from the forward pass. "
+        if last == 2
+        else f"dZ[2] comes by backprop from dZ[{last}] = A[{last}] − Y. "
     )
+    if _exact_slope(net):
+        opening += (
+            f"The slope of {net.activation.title} is exactly "
+            f"{_spoken_number(result_text(_slope(net, data)))} here. "
+        )
     products = (
-        f"Each of the {paths} paths multiplies its three factors. Adding the products "
+        f"Each of the {count_words(paths)} paths multiplies its three factors. Adding the products "
         if paths > 1
         else "The one path multiplies its three factors. That "
     )
@@ -638,11 +783,13 @@ def nudge_step(net: Network, data: NumberData) -> Step:
         _number("n_predicted", predicted, "dZ1"),
     )
     label = f"z[1]_{i + 1}{j + 1}"
+    last = net.spec.num_layers
     narration = (
-        f"Now check it. Nudge {label} up by {epsilon}. "
-        f"Run the network forward again: ℒ changes by {_spoken_number(delta)}. "
-        f"And {epsilon} times {_spoken_number(result_text(data.result))} is "
-        f"{_spoken_number(predicted)}: the chain rule predicted it."
+        f"Now check it. The forward pass: Z[1] = W[1]X + b[1], then A[{last}]. "
+        "ℒ adds the cross-entropy of each output against its label. "
+        f"Nudge {label} up by {epsilon} and run it again. ℒ changes by "
+        f"{_spoken_number(delta)}. And {epsilon} times {_spoken_number(result_text(data.result))}"
+        f" is {_spoken_number(predicted)}: the chain rule predicted it."
     )
     return Step(
         StepId("dZ1", StepKind.NUDGE),
@@ -651,122 +798,55 @@ def nudge_step(net: Network, data: NumberData) -> Step:
         narration,
         equation=equation,
         lines=(z_line, loss_line),
+        matrices=tuple(number_display(net, data, name) for name in forward_names(net)),
         picked=data.picked,
         numbers=data,
-        claims=nudge_claims(net, data),
+        claims=(*forward_claims(net, data), *nudge_claims(net, data)),
     )
 
 
-def numbers_no_transpose_step(net: Network, data: NumberData) -> Step:
-    """The transpose-free formula on the same numbers: another value, or no product."""
-    i, j = data.picked
-    n1 = net.spec.size(1)
-    step_id = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
-    claims = numbers_no_transpose_claims(net, data)
-    title = "Without the transpose, in numbers"
-    if isinstance(claims[0], ShapeClaim):
-        return _no_product_step(net, data, claims)
-    wrong_lhs = _no_transpose_entry(i, j)
-    wrong = data.wrong if data.wrong is not None else data.result
-    symbolic = (*wrong_lhs, EQUALS, *joined(_symbol_factors(data, transposed=False)))
-    equation = (
-        *wrong_lhs,
-        EQUALS,
-        *joined(_value_factors(net, data, transposed=False)),
-        APPROX,
-        _number("n_wrong", result_text(wrong), "dZ1"),
-    )
-    verdict = (
-        _number("n_wrong2", result_text(wrong), "dZ1"),
-        NOT_EQUALS if wrong != data.result else EQUALS,
-        _number("n_result", result_text(data.result), "dZ1"),
-    )
-    if n1 == 1:
-        narration = (
-            "With one unit on each side, W[2] is one number and equals W[2]ᵀ. "
-            "Leaving the transpose out gives the same value here."
-        )
-    else:
-        narration = (
-            f"Leave the transpose out and use the same numbers. Row {i + 1} of W[2] "
-            f"replaces column {j + 1}. The result is {_spoken_number(result_text(wrong))}"
-            f", not {_spoken_number(result_text(data.result))}: "
-            "the shapes agree, the values do not."
-        )
-    return Step(
-        step_id,
-        Stage.PITFALL,
-        title,
-        narration,
-        equation=equation,
-        lines=(symbolic, verdict),
-        picked=data.picked,
-        numbers=data,
-        claims=claims,
-    )
+#: Where the nudged ``Z[1]`` stands among the nudge's matrices (:func:`forward_names`): after
+#: the ``W[1]``, ``X`` and ``b[1]`` that give it, before the layers above it.
+NUDGED_INDEX = 3
+#: The matrix whose entry the nudge changes (and the numbers step lights): ``Z[1]``.
+NUDGED_MATRIX = "Z1"
 
 
-def _no_product_step(net: Network, data: NumberData, claims: tuple[Claim, ...]) -> Step:
-    """The non-square case: row ``i`` of ``W[2]`` (``n[1]`` numbers) against column ``j`` of
-    ``dZ[2]`` (``n[2]`` numbers) pair up into no product; beside it, the value the formula
-    with the transpose gave (checked again here)."""
-    i, j = data.picked
-    n1, n2, m = net.spec.size(1), net.spec.size(2), net.spec.m
-    badges = (
-        ShapeBadge("W2", n2, n1, shape_tex(size_tex(2), size_tex(1)), ok=False),
-        ShapeBadge("dZ2", n2, m, shape_tex(size_tex(2), "m"), ok=False),
-    )
-    wrong_lhs = _no_transpose_entry(i, j)
-    no_value = (*wrong_lhs, TexPart("no_value", r"\text{: no value}"))
-    right = (
-        partial(LOSS.tex, entry("Z1", i, j), "dZ1"),
-        APPROX,
-        _number("n_result", result_text(data.result), "dZ1"),
-    )
-    shown = EqualityClaim(
-        f"the value shown with the transpose is entry ({i + 1}, {j + 1}) of "
-        f"W2.T @ dZ2 * gprime(Z1) at the numbers",
-        sympy.ImmutableMatrix([[_shown(result_text(data.result))]]),
-        sympy.ImmutableMatrix([[_rounded(_chain_sum(net, data))]]),
-    )
-    return Step(
-        StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE),
-        Stage.PITFALL,
-        "Without the transpose, in numbers",
-        f"Without the transpose there is no number to compute. Row {i + 1} of W[2] has "
-        f"{n1} numbers, column {j + 1} of dZ[2] has {n2}: they do not pair up. "
-        f"W[2] is {n2}×{n1} and dZ[2] is {n2}×{m}: W[2] dZ[2] has no product. "
-        f"With the transpose the value was {_spoken_number(result_text(data.result))}.",
-        equation=(matrix_label("W2"), matrix_label("dZ2")),
-        badges=badges,
-        lines=(no_value, right),
-        highlights=((Highlight("W2", row=i), Highlight("dZ2", col=j)),),
-        picked=data.picked,
-        numbers=data,
-        claims=(*claims, shown),
-    )
+def forward_names(net: Network) -> tuple[str, ...]:
+    """The matrices of the forward pass the nudge shows, in reading order: ``W[1]``, ``X``,
+    ``b[1]``, the ``Z[1]`` they give (at :data:`NUDGED_INDEX`), every later layer's weights
+    and biases, the output ``A[L]`` and the labels ``Y``."""
+    last = net.spec.num_layers
+    later = tuple(f"{p}{layer}" for layer in range(2, last + 1) for p in ("W", "b"))
+    return ("W1", "X", "b1", "Z1", *later, f"A{last}", "Y")
 
 
 # --------------------------------------------------------------------------- sequences
 
 
 def numbers_sequence(net: Network, node: Node, seed: int = NUMBERS_SEED) -> tuple[Step, ...]:
-    """Real numbers, the nudge, and the transpose-free formula on the same numbers."""
+    """Real numbers and the nudge (the transpose-free formula fails once, on shapes or on
+    values, in the shape check and the square pitfall, not again here)."""
     data = choose_numbers(net, seed)
     return (
         numbers_step(net, node, data),
         nudge_step(net, data),
-        numbers_no_transpose_step(net, data),
     )
 
 
 __all__ = [
     "EPSILON",
+    "NUDGED_INDEX",
+    "NUDGED_MATRIX",
     "NUMBERS_SEED",
     "PICKED",
+    "SquareInputCheck",
     "choose_numbers",
     "decimal_text",
     "exact",
+    "forward_claims",
+    "forward_names",
     "numbers_sequence",
     "result_text",
+    "square_input_check",
 ]

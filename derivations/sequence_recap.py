@@ -82,8 +82,9 @@ def answer_lines() -> tuple[Parts, ...]:
 
     1. ``W[2]ᵀ``: back along the same edges, column ``i`` of ``W[2]`` = row ``i`` of
        ``W[2]ᵀ``;
-    2. ``W[2]ᵀ dZ[2]``: ``(n[1]×n[2])(n[2]×m) = (n[1]×m)``, the only order that gives the
-       shape of ``Z[1]``;
+    2. ``W[2]ᵀ dZ[2]``: the sum over ``k`` pairs row ``i`` (of ``W[2]ᵀ``) with column ``j``
+       (of ``dZ[2]``), which fixes the order; the shapes ``(n[1]×n[2])(n[2]×m) = (n[1]×m)``
+       agree (they alone cannot tell the order when ``W[2]`` is square);
     3. ``∗ g[1]′(Z[1])``: each ``z[1]_ij`` through its own ``g[1]′``.
     """
     w2, w2t, dz2 = matrix_label("W2"), matrix_label("W2", transposed=True), matrix_label("dZ2")
@@ -102,11 +103,16 @@ def answer_lines() -> tuple[Parts, ...]:
     order = (
         w2t,
         dz2,
-        _text("o_colon", ": "),
+        _text("o_colon", ": the sum over "),
+        TexPart("o_k", "k"),
+        _text("o_pairs", " pairs row "),
+        TexPart("o_i", "i"),
+        _text("o_with", " with column "),
+        TexPart("o_j", "j"),
+        _text("o_then", "; "),
         TexPart("o_shapes", notation.shape_tex(n1, n2) + notation.shape_tex(n2, "m")),
         operator("o_eq", "=", Role.EQUALS),
         TexPart("o_result", notation.shape_tex(n1, "m")),
-        _text("o_only", ", the only order that fits"),
     )
     gprime = TexPart("gprime1", notation.gprime_matrix_tex(1), "gprime1")
     each = (
@@ -134,6 +140,13 @@ def answer_claims(net: Network) -> tuple[Claim, ...]:
     return (
         EqualityClaim(
             "column i of W2 is row i of W2.T, for every i", columns, sympy.ImmutableMatrix(w2.T)
+        ),
+        EqualityClaim(
+            "entry (i, j) of W2.T @ dZ2 is the sum over k of w2_ki dz2_kj: row i with column j",
+            product,
+            sympy.ImmutableMatrix(
+                w2.cols, dz2.cols, lambda i, j: sum(w2[k, i] * dz2[k, j] for k in range(w2.rows))
+            ),
         ),
         ShapeClaim(
             "W2.T @ dZ2 has the shape of Z1",
@@ -198,7 +211,8 @@ def narration_beats(spec: NetworkSpec) -> tuple[str, str, str, str]:
     return (
         card,
         "The transpose: back along the same edges, column i of W[2] is row i of W[2]ᵀ.",
-        "The order: W[2]ᵀ is n[1] by n[2], dZ[2] is n[2] by m. Only this order gives n[1] by m.",
+        "The order: the sum over k pairs row i of W[2]ᵀ with column j of dZ[2]. "
+        "The shapes agree: n[1] by n[2], times n[2] by m, gives n[1] by m.",
         "The ∗: each z[1]_ij passes through its own g′, one entry at a time.",
     )
 

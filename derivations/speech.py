@@ -14,7 +14,7 @@ The translation is a list of small named :class:`Rule` s, applied in the order o
 3. transposes, primes and function applications (``g'(Z[1])`` is "g prime of Z one");
 4. names: gradients (``dZ`` is "d Z"), entries (``z[1]_ij``), layers (``W[l+1]``), subscripts;
 5. numbers: shapes (``2×3`` is "two by three"), fractions (``1/m`` is "one over m");
-6. symbols (``∂``, ``ℒ``, ``Σ``, ``σ``, ``∗``, ``@``, ``=``, ``−`` ...);
+6. symbols (``∂``, ``ℒ``, ``ℓ``, ``Σ``, ``σ``, ``∗``, ``@``, ``=``, ``−`` ...);
 7. digits glued to letters are separated (``dZ1`` is "d Z one");
 8. whatever notation is left is dropped and the spacing is tidied.
 
@@ -75,6 +75,15 @@ def number_words(digits: str) -> str:
         return _ONES[value]
     tens, ones = divmod(value, 10)
     return _TENS[tens] + ("" if ones == 0 else "-" + _ONES[ones])
+
+
+def count_words(count: int) -> str:
+    """A count as words, for narration that means a number of things: ``2`` is ``"two"``.
+
+    >>> f"each of the {count_words(3)} examples"
+    'each of the three examples'
+    """
+    return number_words(str(count))
 
 
 def index_words(index: str) -> str:
@@ -146,6 +155,7 @@ _NAME = r"d?[A-Za-z]\[[^\]\s]+\](?:_[A-Za-z0-9]+)?(?:ᵀ|\.T\b|[′'])?"
 
 _TEX_SYMBOLS = {
     "mathcal{L}": "ℒ",
+    "ell": "ℓ",
     "partial": "∂",
     "sigma": "σ",
     "sum": "Σ",
@@ -221,10 +231,11 @@ RULES: tuple[Rule, ...] = (
         r"\1 prime",
     ),
     _rule("gprime", "gprime (as code writes g′) is 'g prime'", r"\bgprime\b", "g prime"),
+    _rule("diag", "diag(v) is 'the diagonal matrix of v'", r"\bdiag\b", "the diagonal matrix of "),
     _rule(
         "apostrophe",
-        "an apostrophe in a word (cost's) is the typographic one (cost’s)",
-        r"(?<=[A-Za-z])'(?=[A-Za-z])",
+        "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",
+        r"(?<=[A-Za-z0-9])'(?=[A-Za-z])",
         "’",
     ),
     _rule(
@@ -277,6 +288,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("partial", "∂ is 'partial'", r"∂", " partial "),
     _rule("loss", "ℒ (or 𝓛) is 'the loss L'", r"[ℒ𝓛]", " the loss L "),
+    _rule("output_loss", "ℓ (the loss of one output) is 'small l'", r"ℓ", " small l "),
     _rule("sum", "Σ (or ∑) is 'the sum'", r"[Σ∑]", " the sum "),
     _rule("sigma", "σ is 'sigma'", r"σ", " sigma "),
     _rule("hadamard", "∗, ⊙ and * are 'element-wise times'", r"[∗⊙*]", " element-wise times "),
@@ -347,4 +359,87 @@ element-wise times g prime of Z l'
     return text.strip()
 
 
-__all__ = ["RULES", "Rule", "index_words", "layer_words", "number_words", "spoken"]
+# --------------------------------------------------------------------------- subtitles
+
+#: Unicode subscripts of the index symbols the narration uses (every digit and the letters
+#: Unicode has a subscript for).
+SUBSCRIPTS: dict[str, str] = dict(
+    zip("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+
+#: One prime everywhere: the typographic ′ (U+2032).
+PRIME = "′"
+
+
+def subscript(index: str) -> str:
+    """``index`` in Unicode subscripts: ``"ij"`` is ``"ᵢⱼ"``, ``"k1"`` is ``"ₖ₁"`` (commas and
+    spaces dropped). An index with a symbol that has no subscript is kept in parentheses,
+    ``"(q)"``, never with an underscore.
+
+    >>> subscript("ij"), subscript("k1"), subscript("1,3"), subscript("q")
+    ('ᵢⱼ', 'ₖ₁', '₁₃', '(q)')
+    """
+    index = index.replace(",", "").replace(" ", "")
+    if all(c in SUBSCRIPTS for c in index):
+        return "".join(SUBSCRIPTS[c] for c in index)
+    return f"({index})"
+
+
+SUBTITLE_RULES: tuple[Rule, ...] = (
+    _rule(
+        "tex_subscript",
+        r"_{ki} and _{k,i} are _ki",
+        r"_\{([^{}]*)\}",
+        lambda m: "_" + m[1].replace(",", "").replace(" ", ""),
+    ),
+    _rule(
+        "apostrophe",
+        "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",
+        r"(?<=[A-Za-z0-9])'(?=[A-Za-z])",
+        "’",
+    ),
+    _rule(
+        "prime",
+        "g' and σ' (after a letter, a bracket or a subscript) are g′ and σ′: one prime",
+        rf"(?<=[A-Za-zσ\])\){''.join(SUBSCRIPTS.values())}])'",
+        PRIME,
+    ),
+    _rule(
+        "subscript",
+        "z[1]_ij is z[1]ᵢⱼ, n_x is nₓ, v_i is vᵢ: indices as Unicode subscripts",
+        r"(?<=[A-Za-z\]}])_([A-Za-z0-9]+)",
+        lambda m: subscript(m[1]),
+    ),
+)
+"""The rules :func:`subtitle_text` applies, in this order."""
+
+
+def subtitle_text(text: str) -> str:
+    """``text`` as a subtitle shows it: the narration notation as readable text. Indices are
+    Unicode subscripts (``z[1]_ij`` is ``z[1]ᵢⱼ``, ``n_x`` is ``nₓ``), there is one prime
+    (``g'`` is ``g′``), apostrophes are typographic, and ``ᵀ``, ``∗`` and layer brackets stay.
+
+    >>> subtitle_text("Pick z[1]_11: g'(z[1]_ij), w[2]_k1, the sigmoid's slope, n_x.")
+    'Pick z[1]₁₁: g′(z[1]ᵢⱼ), w[2]ₖ₁, the sigmoid’s slope, nₓ.'
+    >>> subtitle_text("W[2]ᵀ dZ[2] ∗ g′(Z[1]), entry i is v_i u_i")
+    'W[2]ᵀ dZ[2] ∗ g′(Z[1]), entry i is vᵢ uᵢ'
+    """
+    for rule in SUBTITLE_RULES:
+        text = rule.apply(text)
+    return text
+
+
+__all__ = [
+    "PRIME",
+    "RULES",
+    "SUBSCRIPTS",
+    "SUBTITLE_RULES",
+    "Rule",
+    "count_words",
+    "index_words",
+    "layer_words",
+    "number_words",
+    "spoken",
+    "subscript",
+    "subtitle_text",
+]

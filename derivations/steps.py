@@ -19,6 +19,7 @@ from .vocabulary import Parts, Role, StepId, StepKind, TexPart, joined_tex
 class Stage(str, Enum):
     """Where a step stands in the seed's method."""
 
+    PLAN = "plan"  #: the lecture's map: the slide's formulas and its two parts
     FORWARD = "forward"  #: 1. the forward equations
     CONCRETE = "concrete"  #: 2. tiny matrices with scalar entries
     EXPAND = "expand"  #: 3. every product expanded into scalar sums

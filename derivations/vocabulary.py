@@ -134,11 +134,12 @@ class StepKind(str, Enum):
     COLUMN_TO_ROW = "column_to_row"  #: a column of W laid down as a row of Wᵀ
     NUMBERS = "numbers"
     NUDGE = "nudge"
-    NUMBERS_NO_TRANSPOSE = "numbers_no_transpose"
     JACOBIAN = "jacobian"
     ELEMENTWISE = "elementwise"
     STACK = "stack"
     RECAP = "recap"  #: back to the question: the six formulas with shapes
+    MAP = "map"  #: the slide's formulas and the lecture's two parts
+    PART_TWO = "part_two"  #: the turn from the question to the rest of the slide
 
 
 class StepId(str):

@@ -23,7 +23,6 @@ from manim import (
     Create,
     FadeIn,
     SurroundingRectangle,
-    Text,
     VGroup,
     VMobject,
 )
@@ -33,6 +32,7 @@ from derivations.steps import Parts, ShapeBadge, TexPart
 
 from .equations import EquationTex
 from .theme import Theme
+from .words import words_part
 
 #: Space between neighbouring slots of a badged equation, in scene units.
 SLOT_GAP = 0.5
@@ -80,8 +80,8 @@ class Badge(VGroup):
         self.badge = badge
         size = font_size or badge_size(theme)
         letters = EquationTex(_as_parts(badge), theme, size)
-        numbers = Text(
-            shape_text((badge.rows, badge.cols)), font_size=theme.min_font_size, color=theme.text
+        numbers = EquationTex(
+            (words_part(shape_text((badge.rows, badge.cols)), "shape_numbers"),), theme, size
         )
         numbers.next_to(letters, DOWN, buff=0.12)
         self.letters, self.numbers = letters, numbers

@@ -16,6 +16,7 @@ drawn: a step that fails verification stops the render with that step's id.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
@@ -36,20 +37,23 @@ from manim import (
 )
 
 from derivations import VerificationError, derive
+from derivations.sequence_plan import QUESTION
 from derivations.spec import NetworkSpec
-from derivations.steps import Step
-from derivations.vocabulary import StepId
+from derivations.speech import subtitle_text
+from derivations.steps import Stage, Step
+from derivations.vocabulary import StepId, StepKind
 from manim_adapter.camera import PathCamera
 from manim_adapter.fastwrite import holding_renderer
 from manim_adapter.speedups import enabled as speedups_enabled
 from manim_adapter.speedups import install as _install_speedups
 
-from .captions import split_cue, split_narration, wrap
-from .equations import title_text
+from .captions import split_narration, timed_cues, wrap
+from .equations import EquationTex
 from .layout import Box, place_title, stack_boxes
 from .narration import StepVoice, VoiceMark
 from .pacing import Pacing
 from .theme import Theme
+from .words import title_part
 
 if speedups_enabled():
     _install_speedups()
@@ -84,6 +88,30 @@ def caption_lines(cue: str) -> str:
     return "\n".join(wrap(cue))
 
 
+#: A sentence ends at ``.``, ``!`` or ``?`` before a word that starts like a sentence (a
+#: capital, a digit, a bracket): the voice cuts its speech into sentences the same way
+#: (:func:`chainrule.voice.lines.split_sentences`), so its cues and these offsets agree.
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z0-9(\[]")
+
+
+def sentence_offsets(narration: str, pacing: Pacing) -> tuple[float, ...]:
+    """When each sentence of ``narration`` starts, in seconds after its first cue, when the
+    cues are timed by reading speed (:meth:`Pacing.cue_times`): a cue that follows the end of
+    a sentence (:data:`_SENTENCE_BREAK`) starts one.
+
+    >>> pacing = Pacing(min_caption_seconds=1.0, words_per_minute=60)
+    >>> sentence_offsets("One two. Three four five. ℒ is six.", pacing)
+    (0.0, 2.0)
+    """
+    offsets: list[float] = []
+    offset, previous = 0.0, ""
+    for cue, seconds in zip(split_narration(narration), pacing.cue_times(narration), strict=True):
+        if not offsets or _SENTENCE_BREAK.search(previous[-1:] + " " + cue[:1]):
+            offsets.append(offset)
+        offset, previous = offset + seconds, cue
+    return tuple(offsets)
+
+
 @lru_cache(maxsize=16)
 def verified_derivation(spec: NetworkSpec) -> Any:
     """The derivation for ``spec``, verified (cached per spec: sympy work is slow).
@@ -109,25 +137,57 @@ STAGE_SECTION_TYPE = "chainrule.stage:"
 STAGED_TARGETS = frozenset({"dZ1", "general"})
 
 
+def lecture_part(step: Step) -> str:
+    """The part of the lecture ``step`` belongs to: ``part1`` (the map and the question's
+    argument, ``dZ[1]``), ``part2`` (the rest of the slide: the turn to it, every other layer's
+    gradients, the general recursion) or ``end`` (the recap).
+
+    >>> from derivations import NetworkSpec, derive
+    >>> d = derive(NetworkSpec())
+    >>> [lecture_part(d.step(i)) for i in ("general.map", "dZ1.fold", "general.part_two",
+    ...                                     "dW1.fold", "general.recap")]
+    ['part1', 'part1', 'part2', 'part2', 'end']
+    """
+    if step.stage is Stage.RECAP:
+        return "end"
+    if step.id.kind is StepKind.MAP or step.target == QUESTION:
+        return "part1"
+    return "part2"
+
+
 def argument_stage(step: Step) -> str:
-    """The stage of the argument ``step`` belongs to, as a path: ``dZ1/`` or ``general/`` and
-    its :class:`~derivations.steps.Stage` for the steps of ``dZ[1]`` and of the ending, else
-    ``layers/`` and its layer (``dZ[3]``, ``dW[3]`` and ``db[3]`` are one stage, a lower
-    layer's folds another).
+    """The stage of the argument ``step`` belongs to, as a path: its :func:`lecture_part`, then
+    ``dZ1/`` or ``general/`` and its :class:`~derivations.steps.Stage` for the steps of
+    ``dZ[1]``, of the plan and of the ending, else ``layers/`` and its layer (``dZ[3]``,
+    ``dW[3]`` and ``db[3]`` are one stage, a lower layer's folds another).
 
     >>> from derivations import NetworkSpec, derive
     >>> d = derive(NetworkSpec(layer_dims=(2, 3, 2, 1)))
     >>> [argument_stage(d.step(i)) for i in ("dZ1.forward", "db3.fold", "dZ2.fold")]
-    ['dZ1/forward', 'layers/3', 'layers/2']
+    ['part1/dZ1/forward', 'part2/layers/3', 'part2/layers/2']
     """
+    part = lecture_part(step)
     if step.target in STAGED_TARGETS:
-        return f"{step.target}/{step.stage.value}"
-    return f"layers/{step.target.lstrip('dZWb')}"
+        return f"{part}/{step.target}/{step.stage.value}"
+    return f"{part}/layers/{step.target.lstrip('dZWb')}"
 
 
 def stage_section_type(step: Step) -> str:
     """The Manim section type that names the stage of ``step``'s section."""
     return STAGE_SECTION_TYPE + argument_stage(step)
+
+
+#: TeX's Computer Modern at a Manim font size is about 1.45 times smaller than the Pango serif
+#: titles were drawn in at the same size (measured: 0.267 against 0.387 units for "The network
+#: itself" at 36); titles set in TeX are scaled by this so they keep their height.
+TITLE_TEX_SCALE = 1.4
+
+
+def title_tex(step: Step, theme: Theme) -> EquationTex:
+    """``step.title`` set in the formulas' own type (:func:`scenes.words.title_part`: its layer
+    names such as ``dZ[2]`` as math), in the text colour,
+    as tall as a title of the theme's ``title_size`` (:data:`TITLE_TEX_SCALE`)."""
+    return EquationTex((title_part(step.title),), theme, theme.title_size * TITLE_TEX_SCALE)
 
 
 class DerivationScene(Scene):
@@ -192,6 +252,7 @@ class DerivationScene(Scene):
         # the scenes render with Cairo (a Camera; never OpenGL's camera)
         cast(Camera, self.camera).background_color = ManimColor(self.theme.background)
         self._caption_end = 0.0
+        self._sentence_starts: tuple[float, ...] = ()
         self._formula_at: float | None = None
         self._formulas: set[int] = set()
         self.begun: list[StepId | str] = []
@@ -240,32 +301,57 @@ class DerivationScene(Scene):
         self.next_section(step.title, section_type=stage_section_type(step))
 
     def show_cues(self, narration: str) -> None:
-        """Show ``narration`` as cues (:func:`scenes.captions.split_narration`), one after
-        another from now, each for its reading time (:meth:`Pacing.cue_times`)."""
-        offset = 0.0
-        for cue, seconds in zip(
-            split_narration(narration), self.pacing.cue_times(narration), strict=True
-        ):
+        """Show ``narration`` as readable text (:func:`derivations.speech.subtitle_text`) in
+        cues (:func:`scenes.captions.split_narration`), one after another from now, each for its
+        reading time (:meth:`Pacing.cue_times`)."""
+        offset, text = 0.0, subtitle_text(narration)
+        for cue, seconds in zip(split_narration(text), self.pacing.cue_times(text), strict=True):
             self.add_subcaption(caption_lines(cue), duration=seconds, offset=offset)
             offset += seconds
         self._caption_end = self.time + offset
+        self._sentence_starts = tuple(
+            self.time + start for start in sentence_offsets(narration, self.pacing)
+        )
 
     def speak(self, voice: StepVoice) -> None:
-        """Start ``voice``'s speech now: a mark for the audio track, subcaptions for each cue
-        from its sentence's start to the next one's (no flicker in the short gap between
-        sentences; the last ends with the speech), a long sentence cut into cues of at most
-        two lines that share its span by characters (:func:`scenes.captions.split_cue`), and
-        the step held until the speech ends plus ``voice_pause``."""
+        """Start ``voice``'s speech now: a mark for the audio track, its subtitle cues
+        (:func:`scenes.captions.timed_cues`: each sentence as readable text from its start to
+        the next one's, a long one cut into cues of at most two lines, cues too short or too
+        fast to read merged or given spare time; the last shown through the pause), and the
+        step held until the speech ends plus ``voice_pause``."""
         self.voice_marks.append(VoiceMark(voice.step_id, float(self.time)))
-        ends = [cue.start for cue in voice.cues[1:]] + [voice.cues[-1].end] if voice.cues else []
-        for cue, end in zip(voice.cues, ends, strict=True):
-            for text, start, stop in split_cue(cue.text, cue.start, end):
-                self.add_subcaption(caption_lines(text), duration=stop - start, offset=start)
+        for cue in timed_cues(voice.cues, voice.seconds + self.voice_pause):
+            self.add_subcaption(
+                caption_lines(cue.text), duration=cue.end - cue.start, offset=cue.start
+            )
         self._caption_end = self.time + voice.seconds + self.voice_pause
+        self._sentence_starts = tuple(self.time + cue.start for cue in voice.cues)
+
+    @property
+    def sentence_count(self) -> int:
+        """How many sentences the current step's narration has (as the voice splits them)."""
+        return len(self._sentence_starts)
+
+    def until_sentence(self, index: int) -> float:
+        """Seconds from now until sentence ``index`` (0-based) of the current step's narration
+        begins; with ``index`` past the last sentence, until the speech is over. ``0`` when it
+        has begun already. Segments use it to play each animation under the sentence that
+        names it (:meth:`wait_for_sentence`) and to fit a run of animations into a sentence."""
+        starts = self._sentence_starts
+        when = starts[index] if index < len(starts) else self._caption_end - self.voice_pause
+        return max(0.0, when - float(self.time))
+
+    def wait_for_sentence(self, index: int) -> None:
+        """Hold the frame until sentence ``index`` of the current step's narration begins (see
+        :meth:`until_sentence`), so what comes next is drawn while it is spoken."""
+        seconds = self.until_sentence(index)
+        if seconds > 1.0 / config.frame_rate:
+            self.wait(still_wait_covering(seconds, config.frame_rate))
 
     def show_title(self, step: Step) -> None:
-        """Replace the title caption with ``step.title``."""
-        new = place_title(title_text(step, self.theme), self.title_box)
+        """Replace the title caption with ``step.title``, set in the formulas' TeX type."""
+        new = title_tex(step, self.theme)
+        place_title(new, self.title_box)
         if self._title is None:
             self.play(FadeIn(new, shift=0.2 * DOWN), run_time=self.t(0.5))
         else:  # one after the other: two titles cross-fading in one place are unreadable

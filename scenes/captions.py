@@ -26,6 +26,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from derivations.speech import subtitle_text
+
+from .narration import Cue
 
 #: Characters per subtitle line (the common broadcast and streaming guideline is 37–42).
 LINE_WIDTH = 42
@@ -33,6 +39,14 @@ LINE_WIDTH = 42
 MAX_LINES = 2
 #: The most characters a cue may have (two full lines).
 MAX_CUE_CHARS = LINE_WIDTH * MAX_LINES
+#: The shortest time a cue stays on screen (seconds): a shorter one flashes past.
+MIN_CUE_SECONDS = 1.5
+#: The fastest a cue may ask to be read, in characters per second (a common subtitling
+#: guideline for adults is 15–17).
+MAX_CHARS_PER_SECOND = 17.0
+#: Seconds a cue gets beyond its need: subtitle files keep milliseconds, so a cue rounded
+#: there still lasts 1.5 s and reads at 17 characters a second.
+ROUNDING_MARGIN = 0.01
 
 _SENTENCE_END = re.compile(r"[.!?]$")
 _CLAUSE_END = re.compile(r"[;:,—]$")
@@ -61,20 +75,55 @@ def _words(text: str) -> list[str]:
     ]
 
 
+#: Words a line should neither end nor start with: the operators of a formula, so that
+#: ``∂ℓ/∂z = a − y`` is not cut into ``∂ℓ/∂z = a −`` and ``y``.
+_OPERATORS = frozenset(("=", "−", "+", "∗", "×", "≈", "≠", "/", "·", "-"))
+
+
+def _break_cost(words: list[str], cut: int) -> float:
+    """How bad it is to break ``words`` into two lines before ``words[cut]``: the lines'
+    difference in length, less after clause punctuation, more inside a label ("column 1"),
+    and much more next to an operator or before a last lone word."""
+    first, second = " ".join(words[:cut]), " ".join(words[cut:])
+    cost = float(abs(len(first) - len(second)))
+    if _CLAUSE_END.search(words[cut - 1]):
+        cost -= 15.0
+    if words[cut - 1] in _OPERATORS or words[cut] in _OPERATORS:
+        cost += 100.0
+    if len(second) <= 3:
+        cost += 100.0
+    if words[cut - 1].isalpha() and words[cut][:1].isdigit():  # "column 1", "unit 3"
+        cost += 50.0
+    return cost
+
+
 def wrap(text: str, width: int = LINE_WIDTH) -> tuple[str, ...]:
-    """``text`` wrapped greedily into lines of at most ``width`` characters, breaking only
-    where :func:`split_narration` may break (spaces outside brackets).
+    """``text`` wrapped into lines of at most ``width`` characters, breaking only where
+    :func:`split_narration` may break (spaces outside brackets): greedily, and when that
+    gives two lines, at the break that balances them and leaves a formula whole (never next
+    to ``=``, ``−`` ...; :func:`_break_cost`).
 
     >>> wrap("one two three", width=8)
     ('one two', 'three')
+    >>> wrap("Expand, and a y cancels too: ∂ℓ/∂z = a − y.")
+    ('Expand, and a y cancels too:', '∂ℓ/∂z = a − y.')
     """
+    words = _words(text)
     lines: list[str] = []
-    for word in _words(text):
+    for word in words:
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return tuple(lines)
+    if len(lines) != 2:
+        return tuple(lines)
+    cuts = [
+        cut
+        for cut in range(1, len(words))
+        if max(len(" ".join(words[:cut])), len(" ".join(words[cut:]))) <= width
+    ]
+    cut = min(cuts, key=lambda cut: _break_cost(words, cut))
+    return (" ".join(words[:cut]), " ".join(words[cut:]))
 
 
 def fits(text: str) -> bool:
@@ -148,12 +197,121 @@ def split_cue(text: str, start: float, end: float) -> list[tuple[str, float, flo
     return cues
 
 
+def needs(cue: Cue) -> float:
+    """The seconds ``cue`` needs on screen: at least :data:`MIN_CUE_SECONDS`, and enough to
+    read its characters at :data:`MAX_CHARS_PER_SECOND` (and :data:`ROUNDING_MARGIN`).
+
+    >>> needs(Cue(0.0, 1.0, "Short.")), needs(Cue(0.0, 1.0, "x" * 34))
+    (1.51, 2.01)
+    """
+    return max(MIN_CUE_SECONDS, len(cue.text) / MAX_CHARS_PER_SECOND) + ROUNDING_MARGIN
+
+
+def readable(cue: Cue) -> bool:
+    """Whether ``cue`` lasts as long as it :func:`needs`."""
+    return cue.end - cue.start >= needs(cue) - 1e-9
+
+
+def _merged(first: Cue, second: Cue) -> Cue | None:
+    """``first`` and ``second`` (neighbours) shown as one cue, or ``None`` when their text
+    does not fit one cue."""
+    text = f"{first.text} {second.text}"
+    return Cue(first.start, second.end, text) if fits(text) else None
+
+
+def _merge_short(cues: list[Cue]) -> list[Cue]:
+    """``cues`` with every cue that is not :func:`readable` merged with a neighbour, while the
+    merged text fits one cue; of the two neighbours, the merge that is readable (then the one
+    read slowest) wins."""
+    changed = True
+    while changed:
+        changed = False
+        for index, cue in enumerate(cues):
+            if readable(cue):
+                continue
+            options = []
+            for first in (index - 1, index):
+                if first >= 0 and first + 1 < len(cues):
+                    merged = _merged(cues[first], cues[first + 1])
+                    if merged is not None:
+                        rate = len(merged.text) / (merged.end - merged.start)
+                        options.append((not readable(merged), rate, first, merged))
+            if options:
+                _, _, first, merged = min(options, key=lambda option: option[:2])
+                cues[first : first + 2] = [merged]
+                changed = True
+                break
+    return cues
+
+
+def _retimed(cues: list[Cue]) -> list[Cue]:
+    """``cues`` (tiling a span) with the boundaries between them moved as little as needed for
+    each to last as long as it :func:`needs`: forward, a cue that is too short pushes its end
+    (and its neighbour's start) later; backward, from the fixed end of the span, a cue pulls
+    its start earlier. When the span holds every cue's need, every cue ends up readable; when
+    it does not (speech faster than anyone reads, a short recording), the cues keep the times
+    they were given, which tile the span.
+
+    >>> fast = [Cue(0.0, 0.5, "a" * 40), Cue(0.5, 1.0, "b" * 40)]
+    >>> _retimed(fast) == fast
+    True
+    """
+    if sum(needs(cue) for cue in cues) > cues[-1].end - cues[0].start:
+        return cues
+    bounds = [cue.start for cue in cues] + [cues[-1].end]
+    for index in range(1, len(cues)):
+        bounds[index] = max(bounds[index], bounds[index - 1] + needs(cues[index - 1]))
+    for index in range(len(cues) - 1, 0, -1):
+        bounds[index] = max(
+            min(bounds[index], bounds[index + 1] - needs(cues[index])), bounds[index - 1] + 1e-3
+        )
+    if any(later <= earlier for earlier, later in pairwise(bounds)):
+        return cues  # no order-keeping retiming exists: keep the tiling they were given
+    return [
+        Cue(start, end, cue.text) for cue, start, end in zip(cues, bounds, bounds[1:], strict=False)
+    ]
+
+
+def timed_cues(spoken: Sequence[Cue], until: float) -> tuple[Cue, ...]:
+    """The subtitle cues of a step whose sentences are heard over the spans ``spoken`` (the
+    narration as written, seconds from the step's start), with nothing else shown until
+    ``until`` seconds.
+
+    Each sentence shows from its start to the next one's (no flicker in the short gap between
+    sentences; the last until ``until``) as :func:`subtitle_text`, cut into cues that fit
+    (:func:`split_cue`). A cue that would not be :func:`readable` (shorter than
+    :data:`MIN_CUE_SECONDS`, or faster than :data:`MAX_CHARS_PER_SECOND`) is merged with a
+    neighbour when their text fits one cue, else takes spare time from its neighbours
+    (it may then show a little after or before its words).
+    The cues tile ``[spoken[0].start, until]``, in order.
+
+    >>> for cue in timed_cues([Cue(0.0, 0.8, "Now check it."), Cue(1.0, 3.0, "Nudge z[1]_11.")],
+    ...                       3.6):
+    ...     print(cue)
+    Cue(start=0.0, end=3.6, text='Now check it. Nudge z[1]₁₁.')
+    """
+    if not spoken:
+        return ()
+    ends = [cue.start for cue in spoken[1:]] + [max(until, spoken[-1].end)]
+    pieces = [
+        Cue(start, stop, text)
+        for cue, end in zip(spoken, ends, strict=True)
+        for text, start, stop in split_cue(subtitle_text(cue.text), cue.start, end)
+    ]
+    return tuple(_retimed(_merge_short(pieces)))
+
+
 __all__ = [
     "LINE_WIDTH",
+    "MAX_CHARS_PER_SECOND",
     "MAX_CUE_CHARS",
     "MAX_LINES",
+    "MIN_CUE_SECONDS",
     "fits",
+    "needs",
+    "readable",
     "split_cue",
     "split_narration",
+    "timed_cues",
     "wrap",
 ]

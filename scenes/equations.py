@@ -21,13 +21,12 @@ from manim import (
     MathTex,
     Mobject,
     ReplacementTransform,
-    Text,
     TexTemplate,
     VGroup,
     VMobject,
 )
 
-from derivations.steps import Parts, Step, TexPart
+from derivations.steps import Parts, TexPart
 from derivations.vocabulary import Role, index_of
 
 from .theme import Theme
@@ -234,11 +233,6 @@ def replace_parts(source: VMobject, target: VMobject) -> AnimationGroup:
     return AnimationGroup(*[ReplacementTransform(a, b) for a, b in zip(before, after, strict=True)])
 
 
-def title_text(step: Step, theme: Theme) -> Text:
-    """The step's title as a plain caption (the only on-screen words scenes show)."""
-    return Text(step.title, font_size=theme.title_size, color=theme.text)
-
-
 __all__ = [
     "SCREEN_MATH_SIZES",
     "EquationTex",
@@ -251,5 +245,4 @@ __all__ = [
     "replace_parts",
     "screen_tex_template",
     "split_at_equals",
-    "title_text",
 ]

@@ -14,22 +14,31 @@ from functools import partial
 
 from manim import (
     DOWN,
+    UP,
+    AnimationGroup,
     Create,
     FadeIn,
     FadeOut,
     LaggedStart,
-    TransformFromCopy,
-    TransformMatchingTex,
+    ScaleInPlace,
     VGroup,
     VMobject,
-    Write,
+    there_and_back,
 )
 
 from derivations.steps import Step
 from derivations.vocabulary import StepId, StepKind
 from scenes.equations import EquationTex
 from scenes.layout import Box, fit_first, fit_into, stack_boxes
-from scenes.matrices import MatrixRow, MatrixView, grid_view, matrix_view
+from scenes.matrices import (
+    MatrixRow,
+    MatrixView,
+    grid_view,
+    highlight_bands,
+    matrix_view,
+    regroup,
+    reveal,
+)
 from scenes.segment import Segment, SegmentScene
 
 #: The factor matrices, alone on screen in the first step, are drawn up to this much larger
@@ -38,7 +47,33 @@ ALONE_GROWTH = 1.6
 #: Most detailed to most compact presentation of the matrices.
 LIMITS = ((9, 9), (4, 4), (3, 3))
 #: How many entries are expanded slowly before the rest are filled in quickly.
-DETAILED_ENTRIES = 2
+DETAILED_ENTRIES = 1
+#: The quickest an entry is filled in (seconds, bands and sum): faster than this and the eye
+#: cannot follow which row and column make it.
+FASTEST_FILL = 0.45
+
+
+def swap(old: VMobject, new: VMobject) -> AnimationGroup:
+    """``old`` leaves upwards, then ``new`` comes in from below: one after the other, so no
+    frame shows two formulas overlaid."""
+    return AnimationGroup(
+        FadeOut(old, shift=0.25 * UP), FadeIn(new, shift=0.25 * UP), lag_ratio=1.0
+    )
+
+
+def fill_seconds(available: float, entries: int, nominal: float) -> float:
+    """How long each of ``entries`` quick fills takes so that all of them fit into
+    ``available`` seconds (the rest of the sentence that narrates them): at most ``nominal``,
+    at least :data:`FASTEST_FILL`.
+
+    >>> fill_seconds(3.0, 3, 0.7), fill_seconds(6.0, 2, 0.7), fill_seconds(1.0, 9, 0.7)
+    (0.7, 0.7, 0.45)
+    >>> fill_seconds(2.7, 5, 0.7)
+    0.54
+    """
+    if entries == 0:
+        return nominal
+    return round(max(FASTEST_FILL, min(nominal, available / entries)), 6)
 
 
 class ExpandSegment(Segment):
@@ -69,29 +104,37 @@ class ExpandSegment(Segment):
             matrices_box.top - result_box.bottom,
         )
         fit_into(factors, whole, self.theme, grow=ALONE_GROWTH)
-        self.scene.play(Write(equation), run_time=self.t(1.2))
+        self.scene.play(reveal(equation), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(v) for v in views.values()], lag_ratio=0.4), run_time=self.t(1.5)
         )
         self.end_step()
 
-        # -- every entry of the product as a scalar sum
+        # -- every entry of the product as a scalar sum: the first one slowly while the
+        # first sentence says what an entry is, the others under the second sentence
         self.begin_step(expand)
         self.scene.play(
-            factors.animate.scale(width / factors.width).move_to(place), run_time=self.t(0.8)
+            factors.animate.scale(width / factors.width).move_to(place), run_time=self.t(0.6)
         )
         general = EquationTex(expand.equation, self.theme)
         fit_into(general, work_box, self.theme)
         result = fit_first(self.result_builders(expand), result_box, self.theme)
-        self.scene.play(FadeIn(general, shift=0.2 * DOWN), run_time=self.t(0.8))
-        self.scene.play(FadeIn(result.frame()), run_time=self.t(0.6))
+        self.scene.play(
+            FadeIn(general, shift=0.2 * DOWN), FadeIn(result.frame()), run_time=self.t(0.8)
+        )
         shown = [(r, c) for r in result.rows if r is not None for c in result.cols if c is not None]
-        detailed = shown if len(shown) <= 4 else shown[:DETAILED_ENTRIES]
+        detailed, rest = shown[:DETAILED_ENTRIES], shown[DETAILED_ENTRIES:]
         work: VMobject = general
         for row, col in detailed:
             work = self.expand_entry(expand, row, col, views, result, work, work_box)
-        for row, col in (cell for cell in shown if cell not in detailed):
-            self.fill_entry(expand, row, col, views, result)
+        # "That is a plain sum of products of scalars": the other entries follow the general
+        # formula, which comes back, so a lit row and column never sit beside another entry's sum
+        self.wait_for_sentence(1)
+        if rest:
+            self.scene.play(swap(work, general), run_time=self.t(0.6))
+        seconds = fill_seconds(self.until_sentence(2), len(rest), self.t(0.7))
+        for row, col in rest:
+            self.fill_entry(expand, row, col, views, result, seconds)
         self.settle(result)
         self.end_step()
 
@@ -163,7 +206,7 @@ class ExpandSegment(Segment):
     ) -> VMobject:
         """Light up the sources of entry ``(row, col)``, write its scalar sum, fly it into place.
 
-        Returns the mobject now in the work line.
+        Returns the mobject now in the work line (nothing: the sum itself moved into its slot).
         """
         assert step.grid is not None, f"step {step.id} has no entry grid"
         cell = step.grid.cell(row, col)
@@ -172,23 +215,32 @@ class ExpandSegment(Segment):
         fit_into(sum_tex, work_box, self.theme)
         target = result.cell(row, col)
         assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
-        self.scene.play(Create(bands), run_time=self.t(0.8))
-        self.scene.play(TransformMatchingTex(work, sum_tex), run_time=self.t(1.2))
-        self.wait(self.t(0.6))
-        self.scene.play(TransformFromCopy(sum_tex, target), run_time=self.t(1.0))
-        self.scene.play(FadeOut(bands), run_time=self.t(0.4))
-        return sum_tex
+        self.scene.play(Create(bands), run_time=self.t(0.6))
+        self.scene.play(swap(work, sum_tex), run_time=self.t(0.9))
+        # the sum itself moves into the slot, its left side fading first: the same glyphs,
+        # and no copy is left behind to overlap the one that leaves
+        self.scene.play(
+            *regroup(sum_tex.pieces(), target.pieces()), FadeOut(bands), run_time=self.t(0.9)
+        )
+        return VGroup()
 
     def fill_entry(
-        self, step: Step, row: int, col: int, views: dict[str, MatrixView], result: MatrixView
+        self,
+        step: Step,
+        row: int,
+        col: int,
+        views: dict[str, MatrixView],
+        result: MatrixView,
+        seconds: float,
     ) -> None:
         """The quick version of :meth:`expand_entry` for the entries after the first few:
-        light up the sources of ``(row, col)`` while its sum appears in its slot."""
+        light up the sources of ``(row, col)`` while its sum appears in its slot, in
+        ``seconds`` in all."""
         bands = self.source_bands(step, row, col, views)
         target = result.cell(row, col)
         assert target is not None, f"entry ({row}, {col}) of {result.name} is not shown"
-        self.scene.play(FadeIn(bands), FadeIn(target, scale=0.8), run_time=self.t(0.5))
-        self.scene.play(FadeOut(bands), run_time=self.t(0.2))
+        self.scene.play(FadeIn(bands), FadeIn(target, scale=0.8), run_time=0.7 * seconds)
+        self.scene.play(FadeOut(bands), run_time=0.3 * seconds)
 
     def show_activation(self, concrete: Step, activate: Step, box: Box) -> None:
         """``Z[l]`` entry by entry, each entry becoming ``g(z)`` in ``A[l]``."""
@@ -210,14 +262,19 @@ class ExpandSegment(Segment):
 
         pair = fit_first([partial(build, limit) for limit in LIMITS], body, self.theme)
         z_view, a_view = pair.views["Z"], pair.views["A"]
-        self.scene.play(Write(equation), run_time=self.t(1.0))
+        self.scene.play(reveal(equation), run_time=self.t(1.0))
         self.scene.play(
             FadeIn(z_view),
             FadeIn(a_view.frame()),
             run_time=self.t(0.8),
         )
+        # each g(z) fades in in its own slot while its z pulses: nothing travels across the
+        # other entries, and no two glyphs are ever overlaid
         moves = [
-            TransformFromCopy(source, target)
+            AnimationGroup(
+                ScaleInPlace(source, 1.2, rate_func=there_and_back),
+                FadeIn(target, scale=0.85),
+            )
             for (r, c), target in a_view.cells.items()
             if (source := z_view.cell(r, c)) is not None
         ]
@@ -225,6 +282,12 @@ class ExpandSegment(Segment):
         self.scene.play(
             LaggedStart(*moves, lag_ratio=0.3), *[FadeIn(d) for d in dots], run_time=self.t(2.0)
         )
+        # "so a_ij depends on z_ij and on nothing else": one pair, lit together
+        self.wait_for_sentence(1)
+        pair_cells = [z_view.cell(0, 0), a_view.cell(0, 0)]
+        bands = highlight_bands([m for m in pair_cells if m is not None], self.theme)
+        self.scene.play(Create(bands), run_time=self.t(0.6))
+        self.scene.add(bands)
         self.settle(a_view)
 
 

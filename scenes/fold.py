@@ -1,35 +1,50 @@
 """FoldBack: the grid of scalar results folds back into ``dZ[1] = W[2]ᵀ dZ[2] ∗ g[1]′(Z[1])``.
 
-The shared factor ``g′(z_ij)`` leaves every entry's sum and becomes an element-wise product;
-the sums are recognised as rows of ``W[2]ᵀ`` times columns of ``dZ[2]`` (column ``i`` of
-``W[2]`` is row ``i`` of ``W[2]ᵀ``); the grid collapses into the boxed matrix formula.
+The shared factor ``g′(z_ij)`` is lit in every entry, leaves every entry's sum (its parts
+move; the repeated ``g′`` merge) and becomes an element-wise product, one entry shown large
+below the grid; the sums are recognised as rows of ``W[2]ᵀ`` times columns of ``dZ[2]``
+(column ``i`` of ``W[2]`` is row ``i`` of ``W[2]ᵀ``); then the entry formula folds into the
+boxed matrix formula while it is narrated: row ``i`` of ``W[2]ᵀ``, column ``j`` of ``dZ[2]``
+and the entry of ``g′(Z[1])`` light up as they are named, and each part of the entry formula
+gives the matrix it is an entry of.
 
 Render with ``manim -ql scenes/fold.py FoldBack``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from manim import (
     RIGHT,
+    UP,
     Animation,
     Create,
     FadeIn,
     FadeOut,
+    LaggedStart,
     ReplacementTransform,
     SurroundingRectangle,
-    TransformMatchingTex,
     VGroup,
     VMobject,
 )
 
 from derivations.steps import MatrixDisplay, Step
-from derivations.vocabulary import Parts, Role, StepId, StepKind, index_of
-from scenes.equations import EquationTex, inside_parentheses, split_at_equals
+from derivations.vocabulary import Parts, Role, StepId, StepKind, TexPart, index_of
+from scenes.equations import EquationTex, inside_parentheses, parts_in, split_at_equals
 from scenes.layout import Box, fit_first, fit_into, stack_boxes
-from scenes.matrices import MatrixRow, MatrixView, grid_view, matrix_view, parts_view
+from scenes.matrices import (
+    MatrixRow,
+    MatrixView,
+    Regrouping,
+    grid_view,
+    highlight_band,
+    matrix_view,
+    parts_view,
+    regrouping,
+)
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
@@ -67,117 +82,211 @@ class FoldSegment(Segment):
 
     def play(self) -> None:
         every, factor, transpose, fold = (self.step(i) for i in self.step_ids)
-        equation_box, main_box = stack_boxes((0.55, 1.1, 5.9))[1:]
-        upper_box, lower_box = stack_boxes((0.55, 1.1, 3.2, 2.6))[2:]
+        equation_box, lower_box = stack_boxes((0.55, 1.1, 0.4, 4.4))[1::2]
         factored_general: EquationTex | None = None
-        product: ProductRow | None = None
         if "factor" in self.beats:
-            factored_general, product = self.factor_beat(
-                every, factor, fold, equation_box, main_box, upper_box
-            )
-        pair: MatrixRow | None = None
-        sum_equation: EquationTex | None = None
+            factored_general = self.factor_beat(every, factor, fold)
         if "transpose" in self.beats:
-            assert factored_general is not None
-            pair, sum_equation = self.transpose_beat(
-                transpose, factored_general, equation_box, lower_box
-            )
+            assert factored_general is not None, "the transpose beat follows the factor beat"
+            self.transpose_beat(transpose, factored_general, equation_box, lower_box)
         if "fold" in self.beats:
-            if product is None:  # played on its own: the element-wise product comes back
-                product = self.product_row(factor, fold, upper_box)
-            self.fold_beat(
-                fold,
-                product,
-                main_box,
-                [m for m in (pair, sum_equation, factored_general) if m is not None],
-            )
+            self.fold_beat(factor, fold)
 
-    def factor_beat(
-        self,
-        every: Step,
-        factor: Step,
-        fold: Step,
-        equation_box: Box,
-        main_box: Box,
-        upper_box: Box,
-    ) -> tuple[EquationTex, ProductRow]:
+    def body_mobjects(self) -> list[VMobject]:
+        """What is on screen but the title: what a beat that starts afresh clears."""
+        title = getattr(self.scene, "_title", None)
+        return [m for m in self.scene.mobjects if m is not title and isinstance(m, VMobject)]
+
+    def factor_beat(self, every: Step, factor: Step, fold: Step) -> EquationTex:
         """The common factor g' comes out of every entry, which becomes an element-wise
-        product of the sums and the g' matrix."""
+        product of the sums and the g' matrix. One entry, shown large under the grid, does
+        the same (the grid's entries are small: this one is read)."""
+        general_box, grid_box, zoom_box = (
+            inset(box, BAND_ROOM) for box in stack_boxes((0.55, 1.3, 3.0, 1.4))[1:]
+        )
         self.begin_step(factor)
         general = EquationTex(every.equation, self.theme)
-        fit_into(general, equation_box, self.theme)
-        before = self.grid(every, main_box)
-        self.scene.play(FadeIn(general), FadeIn(before), run_time=self.t(1.0))
-        self.wait(self.t(1.0))
-        factored_general = EquationTex(factor.equation, self.theme)
-        fit_into(factored_general, equation_box, self.theme)
-        after = self.grid(factor, main_box)
-        self.scene.play(
-            TransformMatchingTex(general, factored_general),
-            *self.cellwise(before, after),
-            run_time=self.t(2.0),
-        )
-        self.settle(after)
-        self.wait(self.t(0.8))
+        fit_into(general, general_box, self.theme, grow=1.3)
+        before = self.grid(every, grid_box)
+        zoom = self.zoomed_entry(every, zoom_box)
+        self.scene.play(FadeIn(general), FadeIn(before), FadeIn(zoom), run_time=self.t(1.0))
 
-        # ... and becomes an element-wise product
-        product = self.product_row(factor, fold, upper_box)
-        sums, gprimes = product.sums, product.gprimes
-        moves = []
-        for (r, c), cell in after.cells.items():
-            if after.general or (sum_cell := sums.cell(r, c)) is None:
-                continue
-            gprime_cell = gprimes.cell(r, c)
-            assert gprime_cell is not None, "the g' matrix shows the entries the sums show"
-            moves.append(TransformMatchingTex(cell, VGroup(sum_cell, gprime_cell)))
-        if moves:
-            rest = [*sums.ellipses(), *gprimes.ellipses()]
-            self.scene.play(
-                *moves,
-                *[FadeOut(m) for m in after.frame()],
-                FadeIn(product.frame()),
-                *[FadeIn(m) for m in rest],
-                run_time=self.t(2.0),
-            )
-        else:
-            self.scene.play(FadeOut(after), FadeIn(product), run_time=self.t(1.5))
+        # "all terms share g'(z_ij)": every g' lit
+        shared = VGroup(*parts_in(VGroup(general, before, zoom), where=self.local_factor(fold)))
+        bands = VGroup(*[highlight_band(m, self.theme, buff=0.04) for m in shared])
+        self.scene.play(Create(bands), run_time=self.t(0.8))
+
+        # "Factor it out": every part moves to its place; the repeated g' merge into one
+        self.wait_for_sentence(1)
+        factored_general = EquationTex(factor.equation, self.theme)
+        fit_into(factored_general, general_box, self.theme, grow=1.3)
+        after = self.grid(factor, grid_box)
+        zoom_after = self.zoomed_entry(factor, zoom_box)
+        self.scene.play(FadeOut(bands), run_time=self.t(0.3))
+        stays = self.local_factor(fold)
+        # all three in step: the g′ fade out, then the other parts move, then one g′ fades in
+        regrouped = (
+            regrouping(general.pieces(), factored_general.pieces(), stays)
+            + self.cellwise(before, after, stays)
+            + regrouping(zoom.pieces(), zoom_after.pieces(), stays)
+        )
+        self.scene.play(regrouped.animation(), run_time=self.t(1.6))
+        for mobject in (factored_general, after, zoom_after):
+            self.settle(mobject)
+
+        # "What is left is a sum ..., and g' multiplies it entry by entry"
+        self.wait_for_sentence(2)
+        product = self.product_row(factor, fold, grid_box)
+        split = self.split_product(after, product, self.local_factor(fold))
+        self.scene.play(split.animation(), run_time=self.t(1.6))
         self.settle(product)
         self.end_step()
-        return factored_general, product
+        return factored_general
+
+    @staticmethod
+    def local_factor(fold: Step) -> Callable[[TexPart], bool]:
+        """Whether a part is ``g′`` of an entry: of the family of the fold's element-wise
+        factor (the factor every term of an entry shares)."""
+        local = factor_parts(fold.equation)[2].symbol
+        return lambda part: part.symbol == local
+
+    def zoomed_entry(self, step: Step, box: Box) -> EquationTex:
+        """Entry (1, 1) of ``step``'s grid, whole, as large as ``box`` allows."""
+        grid = step.grid
+        assert grid is not None, f"step {step.id} has no entry grid"
+        entry = EquationTex(grid.cell(0, 0).parts, self.theme)
+        fit_into(entry, box, self.theme, grow=1.4)
+        return entry
+
+    def split_product(
+        self, after: MatrixView, product: ProductRow, stays: Callable[[TexPart], bool]
+    ) -> Regrouping:
+        """Each factored entry splits: its g′ (``stays``) and parentheses fade out with the
+        old brackets, its sum goes to the sums (parts move to the parts with their TeX), then
+        the g′ matrix and the new brackets fade in."""
+        sums, gprimes = product.sums, product.gprimes
+        split = Regrouping()
+        for (r, c), cell in after.cells.items():
+            sum_cell, gprime_cell = sums.cells.get((r, c)), gprimes.cells.get((r, c))
+            if after.general != sums.general or sum_cell is None or gprime_cell is None:
+                # nothing to pair: one leaves, then the other comes (never overlaid)
+                return Regrouping(leaving=(FadeOut(after),), arriving=(FadeIn(product),))
+            split += regrouping(cell.pieces(), [*sum_cell.pieces(), *gprime_cell.pieces()], stays)
+        return split + Regrouping(
+            leaving=tuple(FadeOut(m) for m in [*after.frame(), *after.ellipses()]),
+            arriving=(
+                FadeIn(product.frame()),
+                *[FadeIn(m) for m in [*sums.ellipses(), *gprimes.ellipses()]],
+            ),
+        )
 
     def transpose_beat(
         self, transpose: Step, factored_general: VMobject, equation_box: Box, lower_box: Box
-    ) -> tuple[MatrixRow, EquationTex]:
+    ) -> None:
         """The sums are rows of W[2]ᵀ times columns of dZ[2]."""
         self.begin_step(transpose)
+        leaving = [m for m in self.body_mobjects() if m is not factored_general]
         sum_equation = EquationTex(transpose.equation, self.theme)
         fit_into(sum_equation, equation_box, self.theme)
         pair = self.transpose_pair(transpose, lower_box)
         self.scene.play(
-            ReplacementTransform(factored_general, sum_equation), FadeIn(pair), run_time=self.t(1.2)
+            *[FadeOut(m) for m in leaving],
+            FadeOut(factored_general, shift=0.2 * UP),
+            run_time=self.t(0.5),
         )
+        self.scene.play(FadeIn(sum_equation, shift=0.2 * UP), FadeIn(pair), run_time=self.t(0.8))
         self.pair_columns_with_rows(transpose, pair)
         self.end_step()
-        return pair, sum_equation
 
-    def fold_beat(
-        self, fold: Step, product: ProductRow, main_box: Box, leaving: list[VMobject]
-    ) -> None:
-        """The grid collapses into the matrix formula, boxed."""
+    def fold_beat(self, factor: Step, fold: Step) -> None:
+        """The entry formula folds into the matrix formula while it is narrated: row ``i``
+        of ``W[2]ᵀ``, column ``j`` of ``dZ[2]`` and the same entry of ``g′(Z[1])`` light up
+        with the parts of the entry formula that name them (first sentence), then each part
+        of the entry formula gives the matrix it is an entry of (second sentence); the
+        result is boxed."""
+        entry_box, final_box, factors_box = (
+            inset(box, BAND_ROOM) for box in stack_boxes((0.55, 1.45, 1.45, 2.9))[1:]
+        )
         self.begin_step(fold)
-        if product not in self.scene.mobjects:
-            self.scene.play(FadeIn(product), run_time=self.t(1.0))
-            self.wait(self.t(0.8))
+        started, sentence = float(self.scene.time), self.until_sentence(1)
+        gone = self.body_mobjects()  # what the beats before left
+        if gone:
+            self.scene.play(*[FadeOut(m) for m in gone], run_time=self.t(0.4))
+        entry = EquationTex(factor.equation, self.theme)
+        fit_into(entry, entry_box, self.theme, grow=1.3)
         final = EquationTex(fold.equation, self.theme)
-        fit_into(final, main_box, self.theme, grow=1.6)  # the result, shown big
-        pieces = self.formula_pieces(fold, product, final)
-        leaving = [m for m in leaving if m in self.scene.mobjects]
-        if leaving:
-            self.scene.play(*[FadeOut(m) for m in leaving], run_time=self.t(0.6))
-        self.scene.play(*pieces, run_time=self.t(2.0))
-        box = SurroundingRectangle(final, color=self.theme.text, buff=0.25, corner_radius=0.1)
-        self.scene.play(Create(box), run_time=self.t(1.0))
+        fit_into(final, final_box, self.theme, grow=1.6)  # the result, shown big
+        factors = self.factor_row(fold, factors_box)
+        self.scene.play(FadeIn(entry), FadeIn(factors), run_time=self.t(0.6))
+
+        # "Row i of W[2]ᵀ times column j of dZ[2], times g′ of the same entry.": each lit
+        # when it is named
+        bands = VGroup()
+        for named_at, (part, lit) in zip(
+            NAMED_AT, self.named_factors(fold, entry, factors), strict=True
+        ):
+            self.hold_until(started + named_at * sentence)
+            new = VGroup(highlight_band(part, self.theme, buff=0.05), lit)
+            bands.add(new)
+            self.scene.play(Create(new), run_time=self.t(0.5))
+
+        # "That is W[2]ᵀ dZ[2], then an element-wise product with g′(Z[1])."
+        self.wait_for_sentence(1)
+        self.scene.play(FadeOut(bands), run_time=self.t(0.3))
+        self.scene.play(
+            LaggedStart(*fold_parts(entry, final), lag_ratio=0.25), run_time=self.t(2.0)
+        )
+        box = SurroundingRectangle(final, color=self.theme.text, buff=0.2, corner_radius=0.1)
+        self.scene.play(Create(box), run_time=self.t(0.8))
         self.end_step(pause=1.5)
+
+    def hold_until(self, moment: float) -> None:
+        """Hold the frame until scene time ``moment`` (nothing if it has passed)."""
+        if moment - float(self.scene.time) > 1.0 / 15:
+            self.wait(moment - float(self.scene.time))
+
+    def factor_row(self, fold: Step, box: Box) -> MatrixRow:
+        """The matrices the folded formula multiplies (``W[2]ᵀ``, ``dZ[2]``, ``g′(Z[1])``),
+        side by side, as detailed as legibility allows."""
+        displays = [_matrix_of(fold, part) for part in factor_parts(fold.equation)]
+
+        def build(limit: tuple[int, int], general: int) -> MatrixRow:
+            """The last ``general`` matrices as one general entry each, the others up to
+            ``limit``."""
+            first_general = len(displays) - general
+            return MatrixRow(
+                {
+                    d.name: matrix_view(d, self.theme, limit=limit, general=i >= first_general)
+                    for i, d in enumerate(displays)
+                },
+                buff=0.45,
+            )
+
+        # every entry if it fits; then g′(Z[1]) (the widest entries) as its general entry;
+        # then all three general
+        tiers = [(limit, 0) for limit in PAIR_LIMITS] + [((3, 3), 1), ((3, 3), len(displays))]
+        return fit_first([partial(build, *tier) for tier in tiers], box, self.theme)
+
+    def named_factors(
+        self, fold: Step, entry: EquationTex, factors: MatrixRow
+    ) -> list[tuple[VMobject, VMobject]]:
+        """For each factor of the folded formula, in order, the part of the entry formula that
+        is its entry and a band on what of the matrix it runs over: the left factor of the
+        matrix product by a row, the right one by a column, the element-wise factor by the
+        entry itself (the first row, column and entry shown)."""
+        found: list[tuple[VMobject, VMobject]] = []
+        for kind, part in zip(("row", "col", "entry"), factor_parts(fold.equation), strict=True):
+            view = factors.views[_matrix_of(fold, part).name]
+            if kind == "row":
+                lit = view.band(self.theme, row=view.rows[0])
+            elif kind == "col":
+                lit = view.band(self.theme, col=view.cols[0])
+            else:
+                cell = next(iter(view.cells.values()))
+                lit = highlight_band(cell, self.theme)
+            source = next(m for p, m in entry.pieces() if p.symbol == part.symbol)
+            found.append((source, lit))
+        return found
 
     # ---------------------------------------------------------------- building
 
@@ -222,22 +331,24 @@ class FoldSegment(Segment):
 
         return fit_first([partial(build, limit) for limit in (*LIMITS, None)], box, self.theme)
 
-    def cellwise(self, before: MatrixView, after: MatrixView) -> list[Animation]:
-        """Each cell of ``before`` rearranges into the same cell of ``after``."""
-        if before.general or after.general or set(before.cells) != set(after.cells):
-            return [ReplacementTransform(before, after)]
-        animations: list[Animation] = [
-            ReplacementTransform(a, b) for a, b in zip(before.frame(), after.frame(), strict=True)
-        ]
-        animations += [
-            TransformMatchingTex(before.cells[key], after.cells[key]) for key in before.cells
-        ]
+    def cellwise(
+        self, before: MatrixView, after: MatrixView, stays: Callable[[TexPart], bool]
+    ) -> Regrouping:
+        """Each cell of ``before`` rearranges into the same cell of ``after``; the brackets
+        (and dots) move while the matched parts do."""
+        if before.general != after.general or set(before.cells) != set(after.cells):
+            # nothing to pair: one leaves, then the other comes (never overlaid)
+            return Regrouping(leaving=(FadeOut(before),), arriving=(FadeIn(after),))
         dots_before, dots_after = before.ellipses(), after.ellipses()
         # the two matrices may show different numbers of dots: the spare ones simply stay
-        animations += [
-            ReplacementTransform(a, b) for a, b in zip(dots_before, dots_after, strict=False)
-        ]
-        return animations
+        frames = zip(before.frame(), after.frame(), strict=True)
+        dots = zip(dots_before, dots_after, strict=False)
+        regrouped = Regrouping(
+            moving=tuple(ReplacementTransform(a, b) for a, b in [*frames, *dots])
+        )
+        for key in before.cells:
+            regrouped += regrouping(before.cells[key].pieces(), after.cells[key].pieces(), stays)
+        return regrouped
 
     def transpose_pair(self, step: Step, box: Box) -> MatrixRow:
         """``W`` and ``Wᵀ`` side by side (the matrices the highlights pair up)."""
@@ -277,26 +388,6 @@ class FoldSegment(Segment):
             self.scene.play(FadeOut(bands), run_time=self.t(0.4 if shown < 2 else 0.2))
             shown += 1
 
-    def formula_pieces(
-        self, fold: Step, product: ProductRow, final_tex: EquationTex
-    ) -> list[Animation]:
-        """The sums become ``W[2]ᵀ dZ[2]``, the g′ matrix ``g′(Z[1])``: the final formula
-        ``final_tex`` (built from ``fold.equation``)."""
-        sums, star, gprimes = product.sums, product.operator, product.gprimes
-        label = product.label
-        lhs = split_at_equals(fold.equation)[0]
-        star_at = _hadamard_index(final_tex.parts)
-        pieces = final_tex.submobjects
-        left = VGroup(*pieces[: len(lhs) + 1])
-        matmul = VGroup(*pieces[len(lhs) + 1 : star_at])
-        right = VGroup(*pieces[star_at + 1 :])
-        return [
-            ReplacementTransform(label, left),
-            ReplacementTransform(VGroup(sums.matrix), matmul),
-            ReplacementTransform(star, pieces[star_at]),
-            ReplacementTransform(gprimes, right),
-        ]
-
 
 def _hadamard_index(parts: Parts) -> int:
     index = index_of(parts, Role.HADAMARD)
@@ -306,6 +397,69 @@ def _hadamard_index(parts: Parts) -> int:
             + " ".join(part.tex for part in parts)
         )
     return index
+
+
+#: Room left at each side of a band for the highlight bands drawn around its parts.
+BAND_ROOM = 0.15
+
+
+def inset(box: Box, margin: float) -> Box:
+    """``box`` less ``margin`` on every side."""
+    return Box(box.center, box.width - 2 * margin, box.height - 2 * margin)
+
+
+#: Where in the fold's first sentence ("Row i of W[2]ᵀ times column j of dZ[2], times g′ of
+#: the same entry") each factor is named, as a fraction of the sentence's length.
+NAMED_AT = (0.0, 0.38, 0.72)
+
+
+def factor_parts(parts: Parts) -> tuple[TexPart, TexPart, TexPart]:
+    """The three factors of a folded formula ``dZ = A B ∗ C``: ``A``, ``B`` and ``C`` (the
+    terms after the ``=``, the element-wise factor last)."""
+    star = _hadamard_index(parts)
+    rhs = [p for p in split_at_equals(parts[:star])[1] if p.role is Role.TERM]
+    after = [p for p in parts[star + 1 :] if p.role is Role.TERM]
+    if len(rhs) != 2 or len(after) != 1:
+        raise ValueError(
+            "a folded formula is a matrix product times an element-wise factor; got "
+            + " ".join(part.tex for part in parts)
+        )
+    return rhs[0], rhs[1], after[0]
+
+
+def _matrix_of(fold: Step, part: TexPart) -> MatrixDisplay:
+    return next(m for m in fold.matrices if m.symbol == part.symbol)
+
+
+def entry_sources(entry: Parts, folded: Parts) -> list[int | None]:
+    """For each part of the folded formula, the index of the part of the entry formula it
+    comes from: the term of the same symbol family (``w_ki`` gives ``W[2]ᵀ``, ``g′(z_ij)``
+    gives ``g′(Z[1])``), the ``=`` the ``=``; ``None`` for a part no entry has (the ``∗``)."""
+
+    def source(part: TexPart) -> int | None:
+        for index, candidate in enumerate(entry):
+            if part.role is Role.TERM and candidate.role is Role.TERM:
+                if candidate.symbol == part.symbol:
+                    return index
+            elif part.role is Role.EQUALS and candidate.role is Role.EQUALS:
+                return index
+        return None
+
+    return [source(part) for part in folded]
+
+
+def fold_parts(entry: EquationTex, final: EquationTex) -> list[Animation]:
+    """Each part of the folded formula comes out of the part of the entry formula that is its
+    entry (:func:`entry_sources`) and travels down into place; the ``∗``, which no entry has,
+    fades in. The entry formula stays, so the eye can go back from matrices to entries."""
+    animations: list[Animation] = []
+    sources = entry_sources(entry.parts, final.parts)
+    for index, mobject in zip(sources, final.submobjects, strict=False):
+        if index is None:
+            animations.append(FadeIn(mobject, scale=0.6))
+        else:
+            animations.append(FadeIn(mobject, target_position=entry.submobjects[index], scale=0.5))
+    return animations
 
 
 def elementwise_factor(fold: Step) -> MatrixDisplay:

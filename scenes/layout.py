@@ -70,16 +70,20 @@ def fit_into(mobject: Mobject, box: Box, theme: Theme, grow: bool | float = Fals
     return legible
 
 
-def fit_first(builders: Iterable[Callable[[], M]], box: Box, theme: Theme) -> M:
+def fit_first(
+    builders: Iterable[Callable[[], M]], box: Box, theme: Theme, min_size: float | None = None
+) -> M:
     """The first built mobject that fits ``box`` with legible text (the last one regardless).
 
     Pass builders from the most to the least detailed presentation: e.g. every entry, then
-    first/last rows and columns, then a single general entry.
+    first/last rows and columns, then a single general entry. ``min_size`` asks more than
+    legible: a presentation whose text would be drawn smaller than that font size is passed
+    over (a grid of long entries read on a phone is shown compact rather than shrunk).
     """
     built: M | None = None
     for builder in builders:
         built = builder()
-        if fit_into(built, box, theme):
+        if fit_into(built, box, theme) and smallest_font(built) >= (min_size or 0.0) - 1e-6:
             return built
     if built is None:
         raise ValueError("fit_first needs at least one builder")
@@ -131,7 +135,7 @@ def stack_boxes(heights: Sequence[float], gap: float = 0.15) -> list[Box]:
     return boxes
 
 
-def place_title(title: Text, box: Box) -> Text:
+def place_title(title: Mobject, box: Box) -> Mobject:
     """Put a title at the top-left of ``box``."""
     left = np.array([box.center[0] - box.width / 2, 0.0, 0.0])
     return (

@@ -1,4 +1,5 @@
-"""Lecture: a title card, then every segment in order, one section per step.
+"""Lecture: a title card, the map of the two parts, then every segment in order, one section
+per step.
 
 The segments are the bodies of the single scenes (:mod:`scenes.expand`, :mod:`scenes.partials`,
 :mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`,
@@ -30,15 +31,15 @@ from manim import (
     FadeIn,
     GrowArrow,
     SurroundingRectangle,
-    Text,
     VGroup,
     VMobject,
     Write,
 )
 
+from derivations.speech import subtitle_text
 from derivations.steps import Step
 from derivations.vocabulary import Role, StepId, StepKind
-from scenes.base import DerivationScene
+from scenes.base import TITLE_TEX_SCALE, DerivationScene
 from scenes.equations import EquationTex, parts_in, split_at_equals
 from scenes.expand import ExpandSegment
 from scenes.fold import FactorSegment, FoldUpSegment
@@ -47,11 +48,13 @@ from scenes.network import NetworkSegment
 from scenes.numbers import NumbersSegment
 from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.partials import PartialsSegment
+from scenes.plan import PartTwoSegment, PlanSegment
 from scenes.recap import RecapSegment
 from scenes.segment import Segment
 from scenes.shapes import PitfallSegment, ShapeSegment
 from scenes.transpose import TransposeSegment
 from scenes.vector import VectorSegment
+from scenes.words import words_part
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -103,33 +106,30 @@ class TitleSegment(Segment):
 
         return Box((0.0, 0.0), config.frame_width - 1.2, config.frame_height - 2.0)
 
+    def words(self, text: str, size: float) -> EquationTex | None:
+        """``text`` in the formulas' own type (as every title is), or ``None`` when blank."""
+        if not text.strip():
+            return None
+        return EquationTex((words_part(text.strip(), "card"),), self.theme, size * TITLE_TEX_SCALE)
+
     def card_builder(self, arrange: str) -> Callable[[], VGroup]:
         """A builder of the card with the title on one line (``"row"``) or three."""
 
         def build() -> VGroup:
             size = 1.3 * self.theme.title_size
             before, found, after = str(self.scene.title).partition(FORMULA)
-            pieces: list[VMobject | None] = [
-                Text(before.strip(), font_size=size, color=self.theme.text)
-                if before.strip()
-                else None
-            ]
+            pieces: list[VMobject | None] = [self.words(before, size)]
             if found:
                 pieces.append(
                     EquationTex(
                         self.step(DZ1_FOLD).equation, self.theme, 1.1 * self.theme.body_size
                     )
                 )
-                pieces.append(
-                    Text(after.strip(), font_size=size, color=self.theme.text)
-                    if after.strip()
-                    else None
-                )
+                pieces.append(self.words(after, size))
             heading = VGroup(*[p for p in pieces if p is not None])
             heading.arrange(RIGHT if arrange == "row" else DOWN, buff=0.3)
-            course = Text(
-                str(self.scene.course), font_size=self.theme.title_size, color=self.theme.text
-            )
+            course = self.words(str(self.scene.course), self.theme.title_size)
+            assert course is not None, "the course line is not empty"
             return VGroup(heading, course).arrange(DOWN, buff=0.8)
 
         return build
@@ -228,12 +228,14 @@ class Lecture(DerivationScene):
 
     title: ClassVar[str] = "Where does {formula} come from?"
     course: ClassVar[str] = "Deep Learning Specialization · Course 1 · Week 3"
-    #: One argument: the network, the scalars, one partial, g' factored out, the transpose
-    #: read off the network's edges, the fold, the check in real numbers, the same result by
-    #: the vector chain rule, the shapes (wrong forms fail; the square pitfall), the other
-    #: gradients. Every step is narrated once and none is shown twice.
+    #: One argument in two parts, announced by the map after the title. Part 1, the question:
+    #: the network, the scalars, one partial, g' factored out, the transpose read off the
+    #: network's edges, the fold, the check in real numbers, the same result by the learner's
+    #: route (the vector chain rule), the shapes (wrong forms fail; the square pitfall). Part 2,
+    #: announced: the rest of the slide. Every step is narrated once and none is shown twice.
     segments: ClassVar[tuple[type[Segment], ...]] = (
         TitleSegment,
+        PlanSegment,
         NetworkSegment,
         ForwardSegment,
         ExpandSegment,
@@ -245,6 +247,7 @@ class Lecture(DerivationScene):
         VectorSegment,
         ShapeSegment,
         PitfallSegment,
+        PartTwoSegment,
         OtherGradientsSegment,
     )
 
@@ -276,7 +279,7 @@ class Lecture(DerivationScene):
             for i in segment.narrated_ids_for(derivation)
         )
         return TITLE_SECONDS / pacing.speed + sum(
-            pacing.reading_time(derivation.step(i).narration) for i in ids
+            pacing.reading_time(subtitle_text(derivation.step(i).narration)) for i in ids
         )
 
     def construct(self) -> None:

@@ -10,6 +10,7 @@ Large matrices get a *compact presentation*: rather than shrinking text below
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -18,12 +19,18 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
+    Animation,
+    AnimationGroup,
     Dot,
+    FadeIn,
+    FadeOut,
     Mobject,
     MobjectMatrix,
+    ReplacementTransform,
     SurroundingRectangle,
     VGroup,
     VMobject,
+    Wait,
 )
 
 from derivations.steps import EntryGrid, MatrixDisplay, Parts, TexPart
@@ -357,15 +364,155 @@ def parts_view(
     )
 
 
+def pair_parts(sources: Sequence[str], targets: Sequence[str]) -> tuple[dict[int, int], list[int]]:
+    """Which source part each target part comes from, by TeX: ``pairs[target] = source``
+    (the first unused source with the same TeX), and the sources left over.
+
+    >>> pair_parts(["w", "d", "g", "+", "w", "d", "g"], ["(", "w", "d", "+", "w", "d", ")", "g"])
+    ({1: 0, 2: 1, 3: 3, 4: 4, 5: 5, 7: 2}, [6])
+    """
+    unused = list(range(len(sources)))
+    pairs: dict[int, int] = {}
+    for t, tex in enumerate(targets):
+        match = next((s for s in unused if sources[s] == tex), None)
+        if match is not None:
+            pairs[t] = match
+            unused.remove(match)
+    return pairs, unused
+
+
+#: How a regrouping's time is shared: the parts that leave fade out, then the matched parts
+#: move, then the new parts fade in (never two of these at once, so no frame overlays a
+#: fading glyph on a moving one).
+PHASE_WEIGHTS = (0.25, 0.5, 0.25)
+
+
+@dataclass(frozen=True)
+class Regrouping:
+    """The three phases of rearranging formulas into others, in order: ``leaving`` (parts
+    that fade out where they are), ``moving`` (parts that travel to their new place, the same
+    glyphs) and ``arriving`` (parts that fade in where they go). Regroupings played at once
+    add up (``+``) so that every formula leaves, moves and arrives in step.
+
+    >>> from manim import Square
+    >>> both = Regrouping(leaving=(FadeOut(Square()),)) + Regrouping(arriving=(FadeIn(Square()),))
+    >>> len(both.leaving), len(both.moving), len(both.arriving)
+    (1, 0, 1)
+    """
+
+    leaving: tuple[Animation, ...] = ()
+    moving: tuple[Animation, ...] = ()
+    arriving: tuple[Animation, ...] = ()
+
+    def __add__(self, other: Regrouping) -> Regrouping:
+        return Regrouping(
+            self.leaving + other.leaving,
+            self.moving + other.moving,
+            self.arriving + other.arriving,
+        )
+
+    def phases(
+        self, weights: tuple[float, float, float] = PHASE_WEIGHTS
+    ) -> list[tuple[float, tuple[Animation, ...]]]:
+        """The non-empty phases with their share of the time (``weights``: leaving, moving,
+        arriving; the shares of the empty ones go to the others)."""
+        phases = zip(weights, (self.leaving, self.moving, self.arriving), strict=True)
+        kept = [(weight, animations) for weight, animations in phases if animations]
+        total = sum(weight for weight, _ in kept)
+        return [(weight / total, animations) for weight, animations in kept]
+
+    def animation(self, weights: tuple[float, float, float] = PHASE_WEIGHTS) -> Animation:
+        """One animation playing the phases one after the other (its ``run_time`` is set by
+        ``Scene.play``; each phase keeps its share of ``weights``: a replacement whose shared
+        parts hardly move gives the moving phase little time)."""
+        phases = self.phases(weights)
+        if not phases:
+            return Wait(run_time=1.0)
+        # one group with a lag of a whole phase rather than a Succession: every phase begins
+        # at once (a part that fades in is hidden from the first frame), and plays in turn
+        return AnimationGroup(
+            *[AnimationGroup(*animations, run_time=weight) for weight, animations in phases],
+            lag_ratio=1.0,
+        )
+
+
+def regrouping(
+    sources: Sequence[tuple[TexPart, VMobject]],
+    targets: Sequence[tuple[TexPart, VMobject]],
+    in_place: Callable[[TexPart], bool] | None = None,
+) -> Regrouping:
+    """Rearrange one formula's parts into another's (:func:`pair_parts`): a left-over part
+    fades out, then a part with the same TeX moves to its new place (the same glyphs, so
+    every frame reads), then a new part fades in. Parts ``in_place`` accepts never travel:
+    they fade out where they are and in where they go (a factor leaving several terms would
+    otherwise cross the terms that close up behind it)."""
+    stays = in_place or (lambda part: False)
+    moving_sources = [(i, sp) for i, sp in enumerate(sources) if not stays(sp[0])]
+    moving_targets = [(i, tp) for i, tp in enumerate(targets) if not stays(tp[0])]
+    pairs, _ = pair_parts(
+        [p.tex for _, (p, _) in moving_sources], [p.tex for _, (p, _) in moving_targets]
+    )
+    moved = {moving_targets[t][0]: moving_sources[s][0] for t, s in pairs.items()}
+    used = set(moved.values())
+    return Regrouping(
+        leaving=tuple(FadeOut(m) for s, (_, m) in enumerate(sources) if s not in used),
+        moving=tuple(
+            ReplacementTransform(sources[moved[t]][1], target)
+            for t, (_, target) in enumerate(targets)
+            if t in moved
+        ),
+        arriving=tuple(FadeIn(target) for t, (_, target) in enumerate(targets) if t not in moved),
+    )
+
+
+def regroup(
+    sources: Sequence[tuple[TexPart, VMobject]],
+    targets: Sequence[tuple[TexPart, VMobject]],
+    in_place: Callable[[TexPart], bool] | None = None,
+) -> list[Animation]:
+    """:func:`regrouping` played as one animation: the left-over parts fade out, then the
+    matched parts move, then the new parts fade in."""
+    return [regrouping(sources, targets, in_place).animation()]
+
+
+def in_turn(leaving: Sequence[Animation], coming: Sequence[Animation]) -> Animation:
+    """``leaving`` (fade-outs) play, then ``coming``: what goes and what comes in the same
+    place are never overlaid. Either may be empty."""
+    if not leaving or not coming:
+        return AnimationGroup(*leaving, *coming)
+    return AnimationGroup(AnimationGroup(*leaving), AnimationGroup(*coming), lag_ratio=1.0)
+
+
+#: How much of a reveal each glyph's own fade takes (the rest is the lag between glyphs).
+REVEAL_GLYPH_SHARE = 0.2
+
+
+def reveal(mobject: VMobject) -> Animation:
+    """Show a formula glyph after glyph in reading order, each fading in whole: ``Write``
+    draws a glyph stroke by stroke, and a half-drawn ``y`` reads as a ``ν``. The formula
+    itself (not its parts one by one) is what the scene holds afterwards."""
+    count = len(mobject.get_family())
+    lag = (1 / REVEAL_GLYPH_SHARE - 1) / max(count - 1, 1)
+    return FadeIn(mobject, lag_ratio=lag)
+
+
 __all__ = [
+    "PHASE_WEIGHTS",
+    "REVEAL_GLYPH_SHARE",
     "MatrixRow",
     "MatrixView",
+    "Regrouping",
     "bracketed",
     "ellipsis_dots",
     "grid_view",
     "highlight_band",
     "highlight_bands",
+    "in_turn",
     "matrix_view",
+    "pair_parts",
     "parts_view",
+    "regroup",
+    "regrouping",
+    "reveal",
     "visible_indices",
 ]

@@ -2,20 +2,25 @@
 
 :func:`network_picture` draws the units of every layer (labelled ``x_i``, ``a^{[l]}_i``) and
 every edge; the edge from unit ``i`` of layer ``l-1`` to unit ``k`` of layer ``l`` is coloured
-like ``W`` and labelled with ``w^{[l]}_{ki}``, the very TeX part the matrix ``W[l]`` shows (the
-labels and the edges come from :mod:`derivations.sequence_network`, nothing is typed here).
-When every edge cannot be labelled without labels colliding (a layer of 4 units, say), the
-picture is *compact*: only the edges leaving the highlighted unit are labelled.
+like ``W`` and may be labelled with ``w^{[l]}_{ki}``, the very TeX part the matrix ``W[l]`` shows
+(the labels and the edges come from :mod:`derivations.sequence_network`, nothing is typed here).
+Scenes label only the edges being discussed (a named edge, the edges leaving the unit the
+gradient runs back to): twelve labels crowd the crossings. A label sits on or beside its edge,
+at the first place along it where its box crosses no other edge, unit or label and its own edge
+is the nearest (:func:`place_beside`), so its backing never cuts another edge. When every edge
+cannot be labelled without labels colliding (a layer of 4 units, say), ``labels="auto"`` makes the
+picture *compact*: only the edges leaving the highlighted unit are labelled.
 
-:class:`NetworkSegment` plays step ``dZ1.network``: the units layer by layer, the edges, their
-weights, and one edge singled out (it enters output unit 1 and leaves hidden unit ``i``).
+:class:`NetworkSegment` plays step ``dZ1.network``: the units layer by layer, the edges, and one
+edge singled out and labelled with its weight (it enters output unit 1 and leaves hidden unit
+``i``).
 
 Render with ``chainrule render TheNetwork -q l --no-voice``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -50,10 +55,17 @@ NETWORK = StepId("dZ1", StepKind.NETWORK)
 #: Layout limits, in scene units: the widest gap between two layers, the widest spacing of
 #: two units of a layer, and the empty ring around a unit's label.
 MAX_LAYER_GAP, MAX_UNIT_GAP, UNIT_PAD = 3.6, 2.3, 0.12
-#: Where along an edge (0 at the unit it leaves, 1 at the one it enters) labels may sit.
-FOCUS_POSITION = 0.62
 #: Edge strokes: plain, and lit (the edges the argument is about).
 EDGE_WIDTH, LIT_WIDTH, EDGE_OPACITY = 2.5, 6.0, 0.55
+#: Where along its edge a label is tried, in order (0: the unit it leaves): the middle first,
+#: then outwards in steps of 0.04 to 0.1 and 0.9.
+BESIDE_POSITIONS = tuple(
+    0.5 + sign * 0.04 * n for n in range(11) for sign in (1, -1)[: 1 + (n > 0)]
+)
+#: The gap between an edge and the nearest corner of its label's backing, in scene units.
+BESIDE_GAP = 0.06
+#: The backing's margin around the label's glyphs.
+BACKING_BUFF = 0.05
 
 if TYPE_CHECKING:
     from manim.mobject.mobject import _AnimationBuilder
@@ -117,7 +129,7 @@ def network_picture(
     theme: Theme,
     box: Box,
     focus: tuple[int, int] | None = None,
-    labels: str = "auto",
+    labels: str | Collection[Key] = "auto",
     upto: int | None = None,
     grow: float = 1.6,
     lit: bool = True,
@@ -127,24 +139,31 @@ def network_picture(
     ``focus`` is the unit ``(layer, index)`` being discussed: drawn in the theme's highlight
     colour, and the unit whose leaving edges a compact picture labels (default: the unit
     :func:`~derivations.sequence_network.focus_unit` picks in layer 1). ``labels`` is ``"all"``,
-    ``"focus"`` (the focus unit's leaving edges only), ``"none"`` or ``"auto"`` (all, unless a
-    layer has 4 units or labels would collide; then the focus unit's). A picture smaller than
+    ``"focus"`` (the focus unit's leaving edges only), ``"none"``, ``"auto"`` (all, unless a
+    layer has 4 units or labels would collide; then the focus unit's) or the keys of the edges
+    to label (the edges being discussed). A picture smaller than
     ``box`` is scaled up, by at most ``grow``. ``lit=False`` draws the focus unit like the
     others (a scene lights it with :func:`light_unit` when the narration reaches it).
 
     >>> from manim import config
     >>> config.verbosity = "WARNING"  # no "Writing ..." lines when the TeX is new
     >>> picture = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
-    ...                           Box((0.0, 0.0), 12.0, 6.0))
-    >>> len(picture.units), len(picture.edges), picture.compact  # 2 + 3 + 2 units, 6 + 6 edges
-    (7, 12, False)
+    ...                           Box((0.0, 0.0), 12.0, 6.0), labels="all")
+    >>> len(picture.units), len(picture.edges), len(picture.labels)  # 2 + 3 + 2 units, 6 + 6
+    (7, 12, 12)
     >>> small = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
     ...                         Box((0.0, 0.0), 4.0, 2.0))  # too small for every label
     >>> small.compact, len(small.labels)  # only the focus unit's 2 leaving edges are labelled
     (True, 2)
+    >>> named = network_picture(NetworkSpec(layer_dims=(2, 3, 2)), Theme(),
+    ...                         Box((0.0, 0.0), 12.0, 6.0), labels=[(2, 0, 2)])
+    >>> sorted(named.labels), named.compact  # the one edge being discussed
+    ([(2, 0, 2)], True)
     """
-    if labels not in ("auto", "all", "focus", "none"):
-        raise ValueError(f"labels = {labels!r}: use 'auto', 'all', 'focus' or 'none'")
+    if isinstance(labels, str) and labels not in ("auto", "all", "focus", "none"):
+        raise ValueError(
+            f"labels = {labels!r}: use 'auto', 'all', 'focus', 'none' or the keys of the edges"
+        )
     last = spec.num_layers if upto is None else upto
     focus = focus or (1, focus_unit(spec))
     picture = NetworkPicture()
@@ -244,7 +263,9 @@ class EdgeLabel(VGroup):
     ``backing`` of the background colour."""
 
     def __init__(self, tex: EquationTex, theme: Theme) -> None:
-        backing = BackgroundRectangle(tex, color=theme.background, fill_opacity=0.92, buff=0.05)
+        backing = BackgroundRectangle(
+            tex, color=theme.background, fill_opacity=0.92, buff=BACKING_BUFF
+        )
         super().__init__(backing, tex)
         self.backing, self.tex = backing, tex
 
@@ -258,16 +279,161 @@ def edge_label(layer: int, key: Key, line: Line, theme: Theme, position: float) 
     return label
 
 
+Rect = tuple[float, float, float, float]
+"""An axis-aligned box as ``(left, bottom, right, top)``."""
+
+
+def _rect(mobject: VMobject) -> Rect:
+    return (
+        mobject.get_left()[0],
+        mobject.get_bottom()[1],
+        mobject.get_right()[0],
+        mobject.get_top()[1],
+    )
+
+
+def segment_crosses(start: np.ndarray, end: np.ndarray, rect: Rect) -> bool:
+    """Whether the segment from ``start`` to ``end`` passes through ``rect`` (Liang-Barsky).
+
+    >>> a, b = np.array([0.0, 0.0, 0.0]), np.array([2.0, 2.0, 0.0])
+    >>> segment_crosses(a, b, (0.5, 0.5, 1.0, 1.0)), segment_crosses(a, b, (1.5, 0.0, 2.0, 0.4))
+    (True, False)
+    """
+    left, bottom, right, top = rect
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    low, high = 0.0, 1.0
+    for p, q in (
+        (-dx, start[0] - left),
+        (dx, right - start[0]),
+        (-dy, start[1] - bottom),
+        (dy, top - start[1]),
+    ):
+        if abs(p) < 1e-12:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _circle_meets(circle: Circle, rect: Rect) -> bool:
+    centre, radius = circle.get_center(), circle.width / 2
+    nearest_x = min(max(centre[0], rect[0]), rect[2])
+    nearest_y = min(max(centre[1], rect[1]), rect[3])
+    return bool(np.hypot(centre[0] - nearest_x, centre[1] - nearest_y) < radius)
+
+
+def _rects_meet(a: Rect, b: Rect) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def beside_conflicts(picture: NetworkPicture, key: Key, rect: Rect, placed: Iterable[Rect]) -> int:
+    """How many things a label box ``rect`` of edge ``key`` would cover: other edges it
+    crosses, units it touches and labels ``placed`` already that it overlaps."""
+    edges = sum(
+        segment_crosses(line.get_start(), line.get_end(), rect)
+        for other, line in picture.edges.items()
+        if other != key
+    )
+    units = sum(_circle_meets(unit.circle, rect) for unit in picture.units.values())
+    return edges + units + sum(_rects_meet(rect, other) for other in placed)
+
+
+def _distance_to_segment(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
+    along = end - start
+    t = float(np.clip(np.dot(point - start, along) / np.dot(along, along), 0.0, 1.0))
+    return float(np.linalg.norm(point - (start + t * along)))
+
+
+def nearest_edge(picture: NetworkPicture, point: np.ndarray) -> Key:
+    """The edge of ``picture`` nearest ``point``: the edge a label there seems to name."""
+    return min(
+        picture.edges,
+        key=lambda key: _distance_to_segment(
+            point, picture.edges[key].get_start(), picture.edges[key].get_end()
+        ),
+    )
+
+
+def place_beside(
+    label: EdgeLabel, key: Key, picture: NetworkPicture, placed: Iterable[Rect] = ()
+) -> EdgeLabel:
+    """Move ``label`` onto or beside edge ``key``: at the first of :data:`BESIDE_POSITIONS`
+    along it, on the edge or on either side of it (touching it, or half its offset further),
+    where its backing crosses no other edge,
+    touches no unit and overlaps no label of ``placed``, and where ``key`` is the edge nearest
+    the label (so the label names its own edge); failing that, where it covers the fewest.
+    Returns ``label``."""
+    line = picture.edges[key]
+    start, end = line.get_start(), line.get_end()
+    along = (end - start) / np.linalg.norm(end - start)
+    normal = np.array([-along[1], along[0], 0.0])
+    half_w, half_h = label.width / 2, label.height / 2
+    offset = half_w * abs(normal[0]) + half_h * abs(normal[1]) + BESIDE_GAP
+    placed = list(placed)
+    best: tuple[int, np.ndarray] | None = None
+    for position in BESIDE_POSITIONS:
+        for side in (0.0, 1.0, -1.0, 1.5, -1.5):
+            centre = start + position * (end - start) + side * offset * normal
+            rect = (centre[0] - half_w, centre[1] - half_h, centre[0] + half_w, centre[1] + half_h)
+            count = beside_conflicts(picture, key, rect, placed)
+            count += nearest_edge(picture, centre) != key
+            if best is None or count < best[0]:
+                best = (count, centre)
+            if count == 0:
+                return label.move_to(centre)
+    assert best is not None
+    return label.move_to(best[1])
+
+
+def label_edges(picture: NetworkPicture, keys: Sequence[Key], theme: Theme) -> dict[Key, EdgeLabel]:
+    """Labels for the edges ``keys``, each on or beside its edge (:func:`place_beside`), clear
+    of the edges, units and one another. Labels placed first take the clear spots, so the
+    edges are placed in their order and in the reverse one, and the order covering less wins.
+    """
+    best: tuple[int, dict[Key, EdgeLabel]] | None = None
+    for order in (list(keys), list(reversed(keys))):
+        labels: dict[Key, EdgeLabel] = {}
+        for key in order:
+            label = edge_label(key[0], key, picture.edges[key], theme, 0.5)
+            place_beside(label, key, picture, [_rect(other) for other in labels.values()])
+            labels[key] = label
+        covered = sum(
+            beside_conflicts(
+                picture, key, _rect(label), [_rect(o) for k, o in labels.items() if k != key]
+            )
+            for key, label in labels.items()
+        )
+        if best is None or covered < best[0]:
+            best = (covered, {key: labels[key] for key in keys})
+        if covered == 0 or len(keys) < 2:
+            break
+    assert best is not None
+    return best[1]
+
+
 def _labelled(
     spec: NetworkSpec,
     picture: NetworkPicture,
     theme: Theme,
-    labels: str,
+    labels: str | Collection[Key],
     focus: tuple[int, int],
     last: int,
 ) -> dict[Key, EdgeLabel]:
     if labels == "none":
         return {}
+    if not isinstance(labels, str):
+        missing = [key for key in labels if key not in picture.edges]
+        if missing:
+            raise ValueError(f"labels names edges the picture does not draw: {missing}")
+        picture.compact = True
+        return label_edges(picture, sorted(labels), theme)
     focus_keys = [key for key in picture.leaving(*focus)]
     if labels in ("auto", "all"):
         crowded = any(spec.size(layer) >= 4 for layer in range(last + 1))
@@ -280,10 +446,7 @@ def _labelled(
                 picture.compact = False
                 return every
     picture.compact = True
-    return {
-        key: edge_label(key[0], key, picture.edges[key], theme, FOCUS_POSITION)
-        for key in focus_keys
-    }
+    return label_edges(picture, focus_keys, theme)
 
 
 def _staggered(spec: NetworkSpec, key: Key) -> float:
@@ -336,26 +499,21 @@ class NetworkSegment(Segment):
         step = self.begin_step(self.step(NETWORK))
         spec = self.scene.spec
         k, unit = step.picked or (0, 0)
-        picture = network_picture(spec, self.theme, self.body(), focus=(1, unit), lit=False)
+        key = (2, k, unit)  # the one edge the step names: it enters output unit k
+        picture = network_picture(
+            spec, self.theme, self.body(), focus=(1, unit), labels=[key], lit=False
+        )
         for layer in range(spec.num_layers + 1):  # each layer's units as its edges arrive
             edges = [Create(picture.layer_edges(layer))] if layer else []
             units = [FadeIn(u) for u in picture.layer_units(layer)]
             self.scene.play(*edges, LaggedStart(*units, lag_ratio=0.2), run_time=self.t(0.8))
-        labels = list(picture.labels.values())
-        self.scene.play(
-            LaggedStart(*[Write(label) for label in labels], lag_ratio=0.1), run_time=self.t(1.2)
-        )
-        self.settle(picture)
+        self.settle(VGroup(*picture.edges.values(), *picture.units.values()))
         self.wait(self.t(0.5))
 
-        # -- one edge: it enters output unit k and leaves hidden unit i
-        key = (2, k, unit)
-        edge = picture.edges[key]
-        label = picture.labels.get(key)
+        # -- one edge, lit and named: it enters output unit k and leaves hidden unit i
+        edge, label = picture.edges[key], picture.labels[key]
         entered, left = picture.circle(2, k), picture.circle(1, unit)
-        lit: list[Playable] = [edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0)]
-        if label is not None:
-            lit.append(Indicate(label.tex, scale_factor=1.25, color=self.theme.highlight))
+        lit: list[Playable] = [edge.animate.set_stroke(width=LIT_WIDTH, opacity=1.0), Write(label)]
         self.scene.play(*lit, run_time=self.t(1.0))
         self.scene.play(Indicate(entered, color=self.theme.highlight), run_time=self.t(0.8))
         self.scene.play(Indicate(left, color=self.theme.highlight), run_time=self.t(0.8))
@@ -385,6 +543,10 @@ __all__ = [
     "backward_pulses",
     "collisions",
     "edge_label",
+    "label_edges",
     "light_unit",
+    "nearest_edge",
     "network_picture",
+    "place_beside",
+    "segment_crosses",
 ]

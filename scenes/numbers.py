@@ -1,34 +1,38 @@
-"""RealNumbers: ``∂𝓛/∂z[1]_11`` with real values, the nudge that checks it, and the transpose-free
-formula on the same numbers.
+"""RealNumbers: ``∂𝓛/∂z[1]_11`` with real values, and the nudge that checks it.
 
-Three steps of the derivation (``dZ1.numbers``, ``dZ1.nudge``, ``dZ1.numbers_no_transpose``).
+Two steps of the derivation (``dZ1.numbers``, ``dZ1.nudge``).
 Every number drawn comes from the step's TeX parts, computed and verified by the derivation:
 
 1. ``W[2]``, ``dZ[2]`` and ``Z[1]`` with their numbers; column ``i`` of ``W[2]``, column ``j`` of
    ``dZ[2]`` and the entry ``z[1]_ij`` are highlighted; ``g′(z[1]_ij)`` gets its value; the chain
    rule is written with the entries' names, each factor then becomes its number, and the sum
    its value.
-2. The entry of ``Z[1]`` changes by ``ε`` in the matrix; the loss, recomputed, changes; the
-   change is set against ``ε`` times the value.
-3. Without the transpose: another number (the square case, row ``i`` of ``W[2]`` highlighted
-   where column ``i`` belongs), or no product at all (the shapes, with crosses).
+2. The forward pass the nudge runs again is shown: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
+   they give, the later weights and biases, the output ``A[L]`` and the 0/1 labels ``Y``
+   (wrapped into legible rows, :func:`wrapped`). The entry of ``Z[1]`` changes by ``ε`` there;
+   the loss, recomputed, changes; the change is set against ``ε`` times the value.
+
+The transpose-free formula fails once in the lecture, in the shape check (or, where the shapes
+fit, in the square pitfall), not here as well.
 
 Render with ``chainrule render RealNumbers -q l --no-voice``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TypeVar
 
 from manim import (
+    DOWN,
     RIGHT,
     Create,
     FadeIn,
     FadeOut,
+    FadeTransform,
+    LaggedStart,
     Mobject,
-    ReplacementTransform,
     Transform,
     VGroup,
     VMobject,
@@ -36,18 +40,17 @@ from manim import (
     config,
 )
 
+from derivations.sequence_numbers import NUDGED_INDEX, NUDGED_MATRIX
 from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
-from scenes.badges import BadgedEquation, verdict_mark
 from scenes.equations import EquationTex, break_points, equation_lines, line_pieces
-from scenes.layout import Box, fit_first, fit_into, safe_box
-from scenes.matrices import MatrixRow, highlight_band, matrix_view
+from scenes.layout import Box, fit_first, fit_into, safe_box, smallest_font
+from scenes.matrices import MatrixRow, MatrixView, highlight_band, matrix_view
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 
 NUMBERS = StepId("dZ1", StepKind.NUMBERS)
 NUDGE = StepId("dZ1", StepKind.NUDGE)
-NUMBERS_NO_TRANSPOSE = StepId("dZ1", StepKind.NUMBERS_NO_TRANSPOSE)
 
 M = TypeVar("M", bound=Mobject)
 
@@ -130,18 +133,56 @@ def lines_in(parts: Parts, box: Box, theme: Theme, growth: float = MAX_GROWTH) -
     return lines
 
 
-#: Height kept under a badged equation for the crosses its badges get (scene units).
-CROSS_ROOM = 0.5
+#: Heights of the nudge's bands: the two rows of the forward pass, the nudged entry beside the
+#: loss before and after, and the change against the prediction.
+NUDGE_ROWS = (4.0, 0.5, 0.6)
+#: Space between matrices of the forward pass, and between its rows (scene units, before
+#: scaling).
+GRID_BUFF = (0.5, 0.12)
+
+
+def wrapped(views: Mapping[str, MatrixView], box: Box, theme: Theme) -> MatrixRow:
+    """``views`` in reading order, wrapped into rows at the largest scale (at most 1) that
+    fits ``box``, never below the legible minimum (there it may overflow the box). Returns
+    a :class:`MatrixRow` keeping each view under its name; its rows are centred."""
+    items = list(views.values())
+    smallest = min(smallest_font(v) for v in items)
+    floor = min(1.0, theme.min_font_size / smallest)
+    scales = [1.0 - k * (1.0 - floor) / 24 for k in range(25)]
+    for scale in scales:
+        rows = _pack(items, box.width / scale)
+        height = sum(max(v.height for v in row) for row in rows) + GRID_BUFF[1] * (len(rows) - 1)
+        if height * scale <= box.height or scale == scales[-1]:
+            break
+    grid = MatrixRow(dict(views))
+    lines = [VGroup(*row).arrange(RIGHT, buff=GRID_BUFF[0]) for row in rows]
+    VGroup(*lines).arrange(DOWN, buff=GRID_BUFF[1])
+    grid.scale(scale).move_to(box.point())
+    return grid
+
+
+def _pack(items: Sequence[VMobject], width: float) -> list[list[VMobject]]:
+    """``items`` in order, greedily into rows no wider than ``width`` (one item at least)."""
+    rows: list[list[VMobject]] = [[]]
+    used = 0.0
+    for item in items:
+        needed = item.width + (GRID_BUFF[0] if rows[-1] else 0.0)
+        if rows[-1] and used + needed > width:
+            rows.append([])
+            used, needed = 0.0, item.width
+        rows[-1].append(item)
+        used += needed
+    return rows
 
 
 class NumbersSegment(Segment):
-    """Real numbers for ``∂𝓛/∂z[1]_11``, the nudge of ``z[1]_11``, and the transpose-free value."""
+    """Real numbers for ``∂𝓛/∂z[1]_11``, and the nudge of ``z[1]_11`` with its forward pass."""
 
     target = "dZ1"
-    step_ids = (NUMBERS, NUDGE, NUMBERS_NO_TRANSPOSE)
+    step_ids = (NUMBERS, NUDGE)
 
     def play(self) -> None:
-        numbers, nudge, pitfall = (self.step(i) for i in self.step_ids)
+        numbers, nudge = (self.step(i) for i in self.step_ids)
         top, middle, bottom = body_boxes((2.6, 0.9, 2.0))
 
         # -- the numbers, the highlighted entries, the chain rule with values
@@ -157,38 +198,48 @@ class NumbersSegment(Segment):
         self.scene.play(Create(ring), run_time=self.t(0.6))
         self.end_step(pause=2.0)
 
-        # -- the nudge
+        # -- the nudge, with the forward pass it runs again
         self.begin_step(nudge)
-        rows = body_boxes((2.6, 1.1, 0.7, 0.7, 0.8))[1:]
-        short = fit(
-            EquationTex((numbers.equation[0], *numbers.equation[-2:]), self.theme),
-            rows[0],
-            self.theme,
-        )
+        grid_box, *rows = body_boxes(NUDGE_ROWS, gap=0.15)
         self.scene.play(
             FadeOut(slope),
             FadeOut(ring),
             FadeOut(bands),
-            ReplacementTransform(valued, short),
-            run_time=self.t(1.0),
+            FadeOut(valued),
+            FadeOut(views),
+            run_time=self.t(0.6),
         )
-        kept = result_of(short).copy()
-        self.scene.add(kept)
-        restore = self.nudge(nudge, views, rows[1:], kept)
-        self.end_step(pause=2.0)
-
-        # -- the same numbers without the transpose
-        self.begin_step(pitfall)
-        self.clear_body(keep=[views])
-        if restore is not None:  # the numbers before the nudge
-            self.scene.play(restore, run_time=self.t(0.5))
-        if pitfall.badges:
-            self.no_product(pitfall, views, body_boxes((2.6, 1.8, 1.15))[1:])
-        else:
-            self.another_number(pitfall, views, body_boxes((2.6, 2.0, 0.9))[1:])
+        forward = self.forward_rows(nudge, grid_box)
+        self.scene.play(
+            LaggedStart(*[FadeIn(v) for v in forward.views.values()], lag_ratio=0.3),
+            run_time=self.t(2.0),
+        )
+        self.nudge(nudge, forward, rows)
         self.end_step(pause=2.0)
 
     # ---------------------------------------------------------------- building
+
+    def forward_rows(self, nudge: Step, box: Box) -> MatrixRow:
+        """The forward pass the nudge runs again: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
+        they give, every later weight and bias, the output ``A[L]`` and the labels ``Y``, in
+        reading order, wrapped into as few rows as keep them legible in ``box``. Where that
+        is too tall, without ``Z[1]`` (the nudged entry is on the line below; ``Z[1]`` was on
+        screen a moment before), then with the corners of the largest matrices only, then
+        (a large network) only the layers above ``Z[1]``."""
+        shown = list(nudge.matrices)
+        without = shown[:NUDGED_INDEX] + shown[NUDGED_INDEX + 1 :]
+        tries = (
+            (shown, (9, 9)),
+            (without, (9, 9)),
+            (without, (3, 3)),
+            (shown[NUDGED_INDEX + 1 :], (3, 3)),  # a large network: from A[1] on, its corners
+        )
+        for displays, limit in tries:
+            views = {d.name: matrix_view(d, self.theme, limit=limit) for d in displays}
+            grid = wrapped(views, box, self.theme)
+            if grid.height <= box.height + 1e-6 and grid.width <= box.width + 1e-6:
+                break
+        return grid
 
     def names_become_numbers(self, names: Parts, values: Parts, box: Box) -> VGroup:
         """Write ``names`` (the chain rule with the entries' names), turn each factor into its
@@ -198,14 +249,13 @@ class NumbersSegment(Segment):
         symbolic = equation_lines(names, self.theme, [b for b in breaks if b < len(names)])
         fit(symbolic, box, self.theme)
         self.scene.play(Write(symbolic), run_time=self.t(1.5))
-        self.wait(self.t(0.8))
+        self.wait(self.t(0.3))
         before, after = line_pieces(symbolic), line_pieces(valued)
+        # each name fades into its number (no half-morphed glyphs), done well before the
+        # narration reaches the value
         self.scene.play(
-            *[
-                ReplacementTransform(a, b)
-                for a, b in zip(before, after[: len(before)], strict=True)
-            ],
-            run_time=self.t(2.0),
+            *[FadeTransform(a, b) for a, b in zip(before, after[: len(before)], strict=True)],
+            run_time=self.t(1.2),
         )
         self.scene.play(Write(VGroup(*after[len(before) :])), run_time=self.t(1.0))
         self.settle(valued)
@@ -214,13 +264,27 @@ class NumbersSegment(Segment):
     def matrices(self, step: Step, box: Box) -> MatrixRow:
         """The step's matrices side by side, with their numbers."""
 
-        def build(limit: tuple[int, int]) -> MatrixRow:
+        def build(limit: tuple[int, int], shown: tuple[str, ...]) -> MatrixRow:
             return MatrixRow(
-                {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=1.0
+                {
+                    d.name: matrix_view(d, self.theme, limit=limit)
+                    for d in step.matrices
+                    if d.name in shown
+                },
+                buff=0.4,
             )
 
+        every = tuple(d.name for d in step.matrices)
+        # too wide for the frame at a legible size: Z[1] goes (its entry's value is on the
+        # line of g′ below, "g′(z[1]₁₁) = g′(2.9)"), W[2] and dZ[2] stay
+        factors = tuple(name for name in every if name != NUDGED_MATRIX)
         built = fit_first(
-            [partial(build, limit) for limit in ((9, 9), (4, 4), (3, 3))], box, self.theme
+            [
+                *[partial(build, limit, every) for limit in ((9, 9), (4, 4), (3, 3))],
+                partial(build, (3, 3), factors),
+            ],
+            box,
+            self.theme,
         )
         return fit(built, box, self.theme)
 
@@ -235,43 +299,33 @@ class NumbersSegment(Segment):
             else by_name["W2"].band(self.theme, row=i),
             by_name["dZ2"].band(self.theme, col=j),
         )
-        cell = by_name["Z1"].cell(i, j)
+        cell = by_name[NUDGED_MATRIX].cell(i, j) if NUDGED_MATRIX in by_name else None
         if cell is not None:
             bands.add(highlight_band(cell, self.theme))
         return bands
 
-    def nudge(
-        self, step: Step, views: MatrixRow, rows: list[Box], result: VMobject
-    ) -> Transform | None:
-        """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value.
-        Returns the animation that puts the entry back (``None`` if it is not shown)."""
+    def nudge(self, step: Step, inputs: MatrixRow, rows: list[Box]) -> None:
+        """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value."""
+        pair_box, change_box = rows
         i, j = step.picked or (0, 0)
         z_line = EquationTex(step.lines[0], self.theme)
         loss_line = EquationTex(step.lines[1], self.theme)
-        change = EquationTex(step.equation, self.theme)
-        for mobject, box in zip((z_line, loss_line, change), rows, strict=True):
-            fit(mobject, box, self.theme)
-        z_view = views.views["Z1"]
-        cell = z_view.cell(i, j)
-        band = highlight_band(cell if cell is not None else z_view, self.theme)
+        fit(VGroup(z_line, loss_line).arrange(RIGHT, buff=1.0), pair_box, self.theme)
+        change = fit(EquationTex(step.equation, self.theme), change_box, self.theme)
+        z_view = inputs.views.get(step.matrices[NUDGED_INDEX].name)
+        cell = z_view.cell(i, j) if z_view is not None else None
+        band = highlight_band(cell if cell is not None else z_line[2], self.theme)
         self.scene.play(Create(band), Write(VGroup(*z_line[:3])), run_time=self.t(1.0))
         self.scene.play(Write(VGroup(*z_line[3:])), run_time=self.t(0.8))
-        restore = None
         if cell is not None:
-            original = cell.copy()
             moved = self.number_like(step.lines[0][-1], cell)
             self.scene.play(Transform(cell, moved), run_time=self.t(0.8))
-            restore = Transform(cell, original)
         self.scene.play(Write(VGroup(*loss_line[:3])), run_time=self.t(1.0))
         self.scene.play(Write(VGroup(*loss_line[3:])), run_time=self.t(1.0))
         self.wait(self.t(0.6))
-        delta, value, predicted = nudge_parts(step.equation)
-        shown = change.submobjects[value]
-        rest = [m for m in change.submobjects if m is not shown]
-        self.scene.play(Write(VGroup(*rest[:3])), run_time=self.t(1.0))
-        self.scene.play(
-            Write(VGroup(*rest[3:])), ReplacementTransform(result, shown), run_time=self.t(1.2)
-        )
+        delta, _, predicted = nudge_parts(step.equation)
+        self.scene.play(Write(VGroup(*change.submobjects[: delta + 1])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*change.submobjects[delta + 1 :])), run_time=self.t(1.2))
         self.scene.play(
             Create(
                 VGroup(
@@ -283,72 +337,15 @@ class NumbersSegment(Segment):
             ),
             run_time=self.t(0.6),
         )
-        return restore
 
     def number_like(self, part: TexPart, cell: VMobject) -> VMobject:
         """``part`` typeset like a matrix entry, in the place of ``cell``."""
         number = EquationTex((part,), self.theme, self.theme.entry_size)
         return number.scale_to_fit_height(cell.height).move_to(cell)
 
-    def another_number(self, step: Step, views: MatrixRow, rows: list[Box]) -> None:
-        """The square case: row ``i`` of ``W[2]`` where column ``i`` belongs, another value."""
-        valued_box, verdict_box = rows
-        bands = self.entry_bands(step, views, transposed=False)
-        self.scene.play(Create(bands), run_time=self.t(0.8))
-        self.names_become_numbers(step.lines[0], step.equation, valued_box)
-        verdict = fit(EquationTex(step.lines[1], self.theme), verdict_box, self.theme)
-        different = any(part.role is Role.NOT_EQUALS for part in step.lines[1])
-        mark = verdict_mark(self.theme, not different).next_to(verdict, RIGHT, buff=0.3)
-        self.scene.play(Write(verdict), FadeIn(mark, scale=1.5), run_time=self.t(1.0))
-
-    def no_product(self, step: Step, views: MatrixRow, rows: list[Box]) -> None:
-        """The non-square case: row ``i`` of ``W[2]`` against column ``j`` of ``dZ[2]`` (of
-        different lengths) lit in the matrices; ``W[2] dZ[2]`` with its shapes, which do not
-        fit; then "no value" beside the value the formula with the transpose gave."""
-        shapes_box, verdict_box = rows
-        by_name = views.views
-        marks = step.highlights[0] if step.highlights else ()
-        bands = VGroup(
-            *[
-                by_name[mark.matrix].band(self.theme, row=mark.row)
-                if mark.row is not None
-                else by_name[mark.matrix].band(self.theme, col=mark.col)
-                for mark in marks
-                if mark.matrix in by_name
-            ]
-        )
-        self.scene.play(Create(bands), run_time=self.t(0.8))
-        shown = BadgedEquation(step.equation, step.badges, self.theme)
-        room = Box(
-            (shapes_box.center[0], shapes_box.center[1] + CROSS_ROOM / 2),
-            shapes_box.width,
-            shapes_box.height - CROSS_ROOM,
-        )  # the crosses go below
-        fit(shown, room, self.theme, growth=1.5)
-        self.scene.play(Write(shown.equation), run_time=self.t(1.0))
-        self.scene.play(FadeIn(shown.badge_row()), run_time=self.t(1.0))
-        crosses, animations = VGroup(), []
-        for badge in shown.badges.values():
-            group, shows = badge.judge(self.theme)
-            crosses.add(group)
-            animations += shows
-        self.scene.play(*animations, run_time=self.t(1.0))
-        verdicts = VGroup()
-        marked: list[tuple[VMobject, EquationTex]] = []
-        for parts, ok in zip(step.lines, (False, True), strict=False):
-            line = EquationTex(parts, self.theme)
-            mark = verdict_mark(self.theme, ok)
-            verdicts.add(VGroup(mark, line).arrange(RIGHT, buff=0.25))
-            marked.append((mark, line))
-        verdicts.arrange(RIGHT, buff=1.2)
-        fit(verdicts, verdict_box, self.theme, growth=1.3)
-        for mark, line in marked:
-            self.scene.play(FadeIn(mark, scale=1.5), Write(line), run_time=self.t(1.0))
-        self.settle(VGroup(shown, crosses, verdicts))
-
 
 class RealNumbers(SegmentScene):
-    """Real numbers for ``∂𝓛/∂z[1]_11``, the nudge of ``z[1]_11``, and the transpose-free value."""
+    """Real numbers for ``∂𝓛/∂z[1]_11``, and the nudge of ``z[1]_11`` with its forward pass."""
 
     segment = NumbersSegment
     target = NumbersSegment.target

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .captions import split_narration
+from .captions import MAX_CHARS_PER_SECOND, split_narration
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,13 @@ class Pacing:
             )
 
     def cue_seconds(self, cue: str) -> float:
-        """Seconds a viewer needs to read one cue at ``words_per_minute``."""
-        return max(self.min_caption_seconds, 60.0 * len(cue.split()) / self.words_per_minute)
+        """Seconds a viewer needs to read one cue at ``words_per_minute``, and at most
+        :data:`~scenes.captions.MAX_CHARS_PER_SECOND` characters a second."""
+        return max(
+            self.min_caption_seconds,
+            60.0 * len(cue.split()) / self.words_per_minute,
+            len(cue) / MAX_CHARS_PER_SECOND,
+        )
 
     def cue_times(self, text: str) -> tuple[float, ...]:
         """The reading time of each cue of ``text`` (see :func:`~scenes.captions.split_narration`).

@@ -7,7 +7,7 @@ Steps are taken from the derivation in its order. For the output layer:
   "no 1/m here" on screen;
 * ``dW[L]``: ``J = ℒ/m`` and the general entry ``∂J/∂w_ki = (1/m) Σ_j dz_kj a_ij`` over the
   matrices ``dZ[L]`` and ``A[L-1]``, row ``k`` and row ``i`` lit; then row ``i`` of ``A[L-1]``
-  flies into column ``i`` of ``A[L-1]ᵀ`` (why the transpose sits on the right); then the fold;
+  fills column ``i`` of ``A[L-1]ᵀ`` (why the transpose sits on the right); then the fold;
 * ``db[L]``: the general entry, row ``k`` of ``dZ[L]`` summed; then the fold.
 
 Each layer below is one screen: its folds ("the same pattern, with ``A[0] = X``"), each with
@@ -18,7 +18,7 @@ Render with ``chainrule render OtherGradients``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -26,21 +26,21 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    PI,
     RIGHT,
     UP,
     Animation,
+    AnimationGroup,
+    ApplyMethod,
     Create,
     FadeIn,
     FadeOut,
     LaggedStart,
     Line,
-    ReplacementTransform,
+    ScaleInPlace,
     SurroundingRectangle,
-    TransformFromCopy,
     VGroup,
     VMobject,
-    Write,
+    there_and_back,
 )
 
 from derivations.steps import Highlight, MatrixDisplay, Parts, Stage, Step
@@ -48,9 +48,17 @@ from derivations.vocabulary import Role, StepId, StepKind, index_of
 from scenes.badges import BadgedEquation
 from scenes.equations import EquationTex, break_points, equation_lines, parts_in
 from scenes.layout import Box, fit_first, fit_into, smallest_font, stack_boxes
-from scenes.matrices import MatrixRow, MatrixView, highlight_bands, matrix_view
+from scenes.matrices import (
+    MatrixRow,
+    MatrixView,
+    highlight_bands,
+    in_turn,
+    matrix_view,
+    reveal,
+)
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
+from scenes.words import NOTE_WORD, words_part
 
 if TYPE_CHECKING:
     from derivations import Derivation
@@ -59,6 +67,8 @@ if TYPE_CHECKING:
 COVERED_ELSEWHERE = ("dZ1", "general")
 #: Most detailed to most compact presentation of the matrices.
 LIMITS = ((9, 9), (4, 4), (3, 3))
+#: The gap between matrices when even the most compact views at the usual gap are too wide.
+TIGHT = 0.3
 #: Small matrices are drawn up to this much larger than entry size.
 MAX_GROWTH = 1.3
 
@@ -172,11 +182,9 @@ class OtherGradientsSegment(Segment):
         return lines
 
     def replace_upper(self, shown: VMobject) -> None:
-        """Write ``shown`` in the upper band in place of what was there."""
-        animations: list[Animation] = [Write(shown)]
-        if self.upper is not None:
-            animations.append(FadeOut(self.upper))
-        self.scene.play(*animations, run_time=self.t(1.2))
+        """Write ``shown`` in the upper band in place of what was there (which leaves first)."""
+        leaving = [FadeOut(self.upper)] if self.upper is not None else []
+        self.scene.play(in_turn(leaving, [reveal(shown)]), run_time=self.t(1.2))
         self.upper = shown
         self.light(parts_in(shown, Role.SCALE))
 
@@ -206,11 +214,15 @@ class OtherGradientsSegment(Segment):
         fit_into(lines, self.body(), self.theme)
         grow_into(lines, self.body(), MAX_GROWTH)
         if self.upper is not None:
-            self.scene.play(ReplacementTransform(self.upper, equations[0]), run_time=self.t(1.0))
+            # the loss leaves, then the chain rule comes: different glyphs never morph
+            self.scene.play(
+                in_turn([FadeOut(self.upper)], [reveal(equations[0])]), run_time=self.t(1.0)
+            )
         else:
-            self.scene.play(Write(equations[0]), run_time=self.t(1.0))
+            self.scene.play(reveal(equations[0]), run_time=self.t(1.0))
         for line in equations[1:]:
-            self.scene.play(Write(line), run_time=self.t(1.0))
+            # part by part, each whole: a glyph half-drawn by Write misreads (y as ν)
+            self.scene.play(reveal(line), run_time=self.t(1.0))
             struck = strikes(struck_in(line, step), self.theme.highlight)
             if len(struck):
                 self.scene.play(
@@ -230,9 +242,7 @@ class OtherGradientsSegment(Segment):
         """A general entry (or the transpose that folds it) above, its matrices below: the
         rows it pairs lit, and a row of the input flown into a column of its transpose."""
         upper_box, lower_box = self.bands()
-        views = fit_first(
-            [partial(self.matrices, step, limit) for limit in LIMITS], lower_box, self.theme
-        )
+        views = fit_first(self.every_detail(step), lower_box, self.theme)
         grow = min(lower_box.width / views.width, lower_box.height / views.height, MAX_GROWTH)
         if grow > 1:
             views.scale(grow)
@@ -246,7 +256,7 @@ class OtherGradientsSegment(Segment):
         ]
         self.replace_upper(self.written(step, upper_box))
         lower_out = [FadeOut(self.lower)] if self.lower is not None else []
-        self.scene.play(*lower_out, *[FadeIn(v) for v in shown_now], run_time=self.t(0.8))
+        self.scene.play(in_turn(lower_out, [FadeIn(v) for v in shown_now]), run_time=self.t(0.8))
         meet = [pair for pair in step.highlights if pair not in transposed][:1]
         bands = VGroup()
         for pair in meet:
@@ -268,8 +278,10 @@ class OtherGradientsSegment(Segment):
         pairs: list[tuple[Highlight, Highlight]],
         bands: VGroup,
     ) -> None:
-        """Row ``i`` of the input flies into column ``i`` of its transpose (every row, the
-        picked one first); the picked row's band becomes the column's."""
+        """Row ``i`` of the input becomes column ``i`` of its transpose (every row, the
+        picked one first): the column's band is lit beside the row's, and each entry of the
+        row fades in at its slot of the column while it pulses in the row (nothing travels
+        across the other entries, no copy is left on its original)."""
         source, target = by_name[pairs[0][0].matrix], by_name[pairs[0][1].matrix]
         shell = target.frame()
         self.scene.play(FadeIn(shell), run_time=self.t(0.5))
@@ -278,8 +290,10 @@ class OtherGradientsSegment(Segment):
         first = ordered[0]
         column_band = band_of(target, first[1], self.theme)
         row_band = next((b for b in bands if b is not None), None)
+        self.scene.play(Create(column_band), run_time=self.t(0.5))
         moves = self.row_moves(source, target, first[0])
-        self.scene.play(*moves, FadeIn(column_band), run_time=self.t(1.5))
+        if moves:  # a compact view may show none of the row's entries
+            self.scene.play(LaggedStart(*moves, lag_ratio=0.5), run_time=self.t(1.0))
         rest = [m for pair in ordered[1:] for m in self.row_moves(source, target, pair[0])]
         if rest:
             self.scene.play(LaggedStart(*rest, lag_ratio=0.1), run_time=self.t(1.2))
@@ -292,25 +306,37 @@ class OtherGradientsSegment(Segment):
             self.light([self.upper] if self.upper is not None else [], hold=0.4)
 
     @staticmethod
-    def row_moves(
-        source: MatrixView, target: MatrixView, row: Highlight
-    ) -> list[TransformFromCopy]:
-        """Entry ``(i, j)`` of row ``i`` of ``source`` flies to slot ``(j, i)`` of ``target``."""
+    def row_moves(source: MatrixView, target: MatrixView, row: Highlight) -> list[Animation]:
+        """Entry ``(i, j)`` of row ``i`` of ``source`` pulses while slot ``(j, i)`` of
+        ``target`` fades in (the same entry, each glyph in one place only)."""
         assert row.row is not None
-        moves = []
+        moves: list[Animation] = []
         for j in source.cols:
             if j is None:
                 continue
             cell, slot = source.cell(row.row, j), target.cell(j, row.row)
             if cell is not None and slot is not None:
-                moves.append(TransformFromCopy(cell, slot, path_arc=-PI / 3))
+                moves.append(
+                    AnimationGroup(
+                        ScaleInPlace(cell, 1.2, rate_func=there_and_back),
+                        FadeIn(slot, scale=0.85),
+                    )
+                )
         return moves
 
-    def matrices(self, step: Step, limit: tuple[int, int]) -> MatrixRow:
-        """The step's matrices side by side at one level of detail, by name."""
+    def matrices(self, step: Step, limit: tuple[int, int], buff: float = 0.7) -> MatrixRow:
+        """The step's matrices side by side at one level of detail, by name, ``buff`` apart."""
         return MatrixRow(
-            {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=0.7
+            {d.name: matrix_view(d, self.theme, limit=limit) for d in step.matrices}, buff=buff
         )
+
+    def every_detail(self, step: Step) -> list[Callable[[], MatrixRow]]:
+        """Builders of the step's matrices from the most detailed to the most compact: each
+        level of :data:`LIMITS`, then the most compact closer together."""
+        return [
+            *[partial(self.matrices, step, limit) for limit in LIMITS],
+            partial(self.matrices, step, LIMITS[-1], TIGHT),
+        ]
 
     # ---------------------------------------------------------------- folds
 
@@ -340,7 +366,7 @@ class OtherGradientsSegment(Segment):
             # its boxed result, the line the fold starts from, at a readable size
             kept = self.upper_result()
             fit_into(kept, upper_box, self.theme)
-            self.scene.play(FadeOut(self.upper), FadeIn(kept), run_time=self.t(0.8))
+            self.scene.play(in_turn([FadeOut(self.upper)], [FadeIn(kept)]), run_time=self.t(0.8))
             self.upper = kept
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
@@ -351,7 +377,7 @@ class OtherGradientsSegment(Segment):
         if middle_box is not None:
             views = self.columns_lit(step, middle_box, lower_out)
             lower_out = []
-        self.scene.play(*lower_out, Write(folded.equation), run_time=self.t(1.2))
+        self.scene.play(in_turn(lower_out, [reveal(folded.equation)]), run_time=self.t(1.2))
         self.scene.play(
             LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()], lag_ratio=0.25),
             run_time=self.t(1.0),
@@ -369,11 +395,9 @@ class OtherGradientsSegment(Segment):
         """The step's matrices side by side in ``box`` (as large as it allows), then each of
         its highlighted columns (one example) lit in all of them in turn; ``leaving`` (fade-outs)
         play as they appear."""
-        views = fit_first(
-            [partial(self.matrices, step, limit) for limit in LIMITS], box, self.theme
-        )
+        views = fit_first(self.every_detail(step), box, self.theme)
         grow_into(views, box, MAX_GROWTH)
-        self.scene.play(*leaving, FadeIn(views), run_time=self.t(0.8))
+        self.scene.play(in_turn(leaving, [FadeIn(views)]), run_time=self.t(0.8))
         by_name = views.views
         for marks in marks_by_first(step.highlights):
             bands = VGroup(
@@ -394,26 +418,39 @@ class OtherGradientsSegment(Segment):
         assert self.upper is not None
         parts = self.upper.submobjects
         if len(parts) == 2 and isinstance(parts[1], SurroundingRectangle):
-            return VGroup(parts[0].submobjects[-1], parts[1]).copy()
+            lines = parts[0].submobjects
+            kept = VGroup(lines[-1], parts[1]).copy()
+            side = left_side(lines[0]) if len(lines) > 1 else None
+            if side is not None:  # "= a − y" says what it equals: the first line's left side
+                kept.add(side.copy().next_to(kept[0], LEFT, buff=0.2))
+            return kept
         return VGroup(parts[-1]).copy()
 
     def show_lone_fold(self, step: Step, count: int) -> None:
         """A fold of a layer below the output: one of ``count`` bands of the layer's screen,
-        shown large, ``=`` under the ``=`` of the band above; its note (``A[0] = X``) beside
-        the part it explains (``Xᵀ``), lit together with it."""
+        shown large, ``=`` under the ``=`` of the band above; its note (``where A[0] = X``,
+        a definition: smaller, set apart after the word "where") beside the part it explains
+        (``Xᵀ``), lit together with it."""
         body = self.body()
         gap = 0.3
         height = (body.height - gap * (count - 1)) / count
         top = body.top - len(self.lone) * (height + gap)
         box = Box((body.center[0], top - height / 2), body.width, height)
         folded = BadgedEquation(step.equation, step.badges, self.theme)
-        notes = VGroup(*[EquationTex(parts, self.theme) for parts in step.lines])
+        notes = VGroup(*[definition_note(parts, self.theme) for parts in step.lines[:1]])
         explained = explained_part(folded, step)
         group = VGroup(folded)
         if len(notes):
-            notes.arrange(DOWN, buff=0.2).next_to(folded.equation, RIGHT, buff=0.9)
+            notes.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            notes.next_to(folded.equation, RIGHT, buff=NOTE_GAP)
             notes.set_y((explained or folded.equation).get_y())
+            if notes.get_top()[1] > folded.get_top()[1]:  # a tall column of notes stays level
+                notes.align_to(folded, UP)  # with the fold's top, not above it
             group.add(notes)
+        checked = self.values_check(step)
+        if checked is not None:  # where the shapes cannot tell (m = n_x): the values do
+            checked.next_to(folded, DOWN, buff=0.35)
+            group.add(checked)
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the
             # gap below (make_room keeps it inside the body)
@@ -441,15 +478,28 @@ class OtherGradientsSegment(Segment):
             alone = Box(body.center, body.width, body.height / 2)
             scale = min(alone.width / group.width, alone.height / group.height, ALONE_GROWTH)
             group.scale(max(scale, 1.0)).move_to(body.point())
-        self.scene.play(Write(folded.equation), run_time=self.t(1.0))
+        self.scene.play(reveal(folded.equation), run_time=self.t(1.0))
         self.scene.play(
             LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in folded.badge_row()], lag_ratio=0.25),
             run_time=self.t(0.8),
         )
         if len(notes):
             self.scene.play(FadeIn(notes, shift=0.2 * LEFT), run_time=self.t(0.6))
-            self.light([m for m in (explained, notes) if m is not None], hold=1.0)
+            defined = [note.formula for note in notes if isinstance(note, DefinitionNote)]
+            self.light([m for m in (explained, *defined) if m is not None], hold=1.0)
+        if checked is not None:  # said after "the shapes cannot tell": the sentence before last
+            self.scene.wait_for_sentence(VALUES_SENTENCE)
+            self.scene.play(reveal(checked), run_time=self.t(1.2))
         self.lone.append(group)
+
+    def values_check(self, step: Step) -> EquationTex | None:
+        """The lines after a fold's note, as one line: the values check of a fold whose wrong
+        form has the right shape (``dw ≈ … ≠ (…) ≈ …``); ``None`` when there is none."""
+        rest = step.lines[1:]
+        if not rest:
+            return None
+        size = max(self.theme.min_font_size, NOTE_SCALE * self.theme.body_size)
+        return EquationTex(tuple(part for line in rest for part in line), self.theme, size)
 
     def make_room(self, group: VMobject, body: Box) -> None:
         """When ``group`` would reach below the body, the folds already on the layer's screen
@@ -463,11 +513,9 @@ class OtherGradientsSegment(Segment):
             shift = body.bottom - group.get_bottom()[1]
         group.shift(shift * UP)
         if dropped:
-            self.scene.play(
-                *[FadeOut(g) for g in dropped],
-                *[g.animate.shift(shift * UP) for g in self.lone],
-                run_time=self.t(0.8),
-            )
+            # the oldest leave before the others move up into their place
+            moves = [ApplyMethod(g.shift, shift * UP) for g in self.lone]
+            self.scene.play(in_turn([FadeOut(g) for g in dropped], moves), run_time=self.t(0.8))
 
     def align_equals(self, group: VMobject, folded: BadgedEquation, box: Box) -> None:
         """Shift ``group`` sideways so that its ``=`` sits under the ``=`` of the layer's first
@@ -486,6 +534,16 @@ class OtherGradientsSegment(Segment):
         group.shift(shift * RIGHT)
 
 
+def left_side(line: VMobject) -> VGroup | None:
+    """The parts of an equation before its ``=`` (``∂ℓ/∂z``), ``None`` if it has none."""
+    if not isinstance(line, EquationTex):
+        return None
+    roles = [part.role for part in line.parts]
+    if Role.EQUALS not in roles or roles.index(Role.EQUALS) == 0:
+        return None
+    return VGroup(*line.submobjects[: roles.index(Role.EQUALS)])
+
+
 def marks_by_first(pairs: tuple[tuple[Highlight, Highlight], ...]) -> list[list[Highlight]]:
     """The highlighted pairs grouped by their first mark, in order: each group is that mark and
     every mark it pairs with (column j of ``dZ[L]`` with column j of ``A[L]`` and of ``Y``).
@@ -502,6 +560,28 @@ def marks_by_first(pairs: tuple[tuple[Highlight, Highlight], ...]) -> list[list[
     return list(groups.values())
 
 
+#: A definition note stands this far right of the equation it explains, and is drawn this much
+#: smaller than the equation: set apart, it reads as a definition, not as one more factor.
+NOTE_GAP, NOTE_SCALE = 0.7, 0.8
+
+
+class DefinitionNote(VGroup):
+    """``where`` and a defining equation (``A[0] = X``): a note, not a factor."""
+
+    def __init__(self, parts: Parts, theme: Theme) -> None:
+        size = max(theme.min_font_size, NOTE_SCALE * theme.body_size)
+        word = EquationTex((words_part(NOTE_WORD, "note_word"),), theme, size)
+        formula = EquationTex(parts, theme, size)
+        super().__init__(word, formula)
+        self.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        self.word, self.formula = word, formula
+
+
+def definition_note(parts: Parts, theme: Theme) -> DefinitionNote:
+    """The note of a fold: ``where`` and ``parts`` (see :class:`DefinitionNote`)."""
+    return DefinitionNote(parts, theme)
+
+
 def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
     """The part of the fold a note explains: the one drawn in the colour family of the note's
     last symbol (``Xᵀ`` for ``A[0] = X``), ``None`` if there is none."""
@@ -516,10 +596,13 @@ def explained_part(folded: BadgedEquation, step: Step) -> VMobject | None:
 
 #: The first fold of a layer's screen, alone until the next one comes, is drawn up to this much
 #: larger than in its band.
-ALONE_GROWTH = 1.4
+ALONE_GROWTH = 1.9
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
-LONE_GROWTH = 1.5
+LONE_GROWTH = 2.0
+#: The sentence of layer 1's narration that gives the values check, where ``m = n_x`` (0-based:
+#: the pattern, ``X``, ``dW[1]``, the shapes that cannot tell, the values).
+VALUES_SENTENCE = 4
 
 
 #: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.

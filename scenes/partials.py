@@ -24,10 +24,8 @@ from manim import (
     FadeOut,
     GrowArrow,
     LaggedStart,
-    TransformMatchingTex,
     VGroup,
     VMobject,
-    Write,
 )
 
 from derivations.steps import FactorRole, Step, TexPart
@@ -36,11 +34,10 @@ from scenes.equations import (
     EquationTex,
     break_points,
     equation_lines,
-    replace_parts,
     split_at_equals,
 )
 from scenes.layout import Box, fit_first, fit_into, stack_boxes
-from scenes.matrices import grid_view, highlight_band
+from scenes.matrices import grid_view, highlight_band, regrouping, reveal
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
@@ -53,6 +50,8 @@ PARTIAL = StepId("dZ1", StepKind.PARTIAL)
 PARTIAL_VALUES = StepId("dZ1", StepKind.PARTIAL_VALUES)
 GPRIME = StepId("dZ1", StepKind.GPRIME)
 ALL_ENTRIES = StepId("dZ1", StepKind.ALL_ENTRIES)
+#: Shares of the factors' replacement: symbols fade out, the rest settles, values fade in.
+REPLACE_WEIGHTS = (0.45, 0.1, 0.45)
 
 
 class PartialsSegment(Segment):
@@ -88,15 +87,20 @@ class PartialsSegment(Segment):
         self.begin_step(values)
         valued = equation_lines(values.equation, self.theme, breaks)
         fit_into(valued, equation_box, self.theme)
-        self.scene.play(replace_parts(generic, valued), run_time=self.t(2.0))
+        # each factor's symbol fades out, then its value fades in (no glyph morphs into
+        # another); the parts both lines share stay or move
+        replaced = regrouping(line_parts(generic), line_parts(valued))
+        # the shared "=" and "+" hardly move: the fades take the time
+        self.scene.play(replaced.animation(REPLACE_WEIGHTS), run_time=self.t(2.0))
         self.settle(valued)
         self.end_step()
 
         # -- the local factor
         self.begin_step(gprime)
-        local = EquationTex(gprime.equation, self.theme)
+        defined = [EquationTex(line, self.theme) for line in gprime.lines[:1]]  # g(z) itself
+        local = VGroup(*defined, EquationTex(gprime.equation, self.theme)).arrange(RIGHT, buff=1.2)
         fit_into(local, gprime_box, self.theme)
-        self.scene.play(Write(local), run_time=self.t(1.2))
+        self.scene.play(reveal(local), run_time=self.t(1.2))
         self.end_step()
 
         # -- every entry
@@ -159,35 +163,50 @@ class PartialsSegment(Segment):
             piece for line in lines if isinstance(line, EquationTex) for piece in line.pieces()
         ]
         lhs_count = len(split_at_equals(step.equation)[0]) + 1
-        self.scene.play(Write(VGroup(*[m for _, m in pieces[:lhs_count]])), run_time=self.t(1.0))
+        self.scene.play(reveal(VGroup(*[m for _, m in pieces[:lhs_count]])), run_time=self.t(1.0))
         groups = _path_groups(pieces[lhs_count:], len(step.paths))
         for k, group in enumerate(groups):
             lit = VGroup(graph.local, graph.weights[k], graph.upstreams[k])
             self.scene.play(lit.animate.set_stroke(width=9), run_time=self.t(0.4))
-            self.scene.play(Write(group), run_time=self.t(1.0 if k < 2 else 0.5))
+            self.scene.play(reveal(group), run_time=self.t(1.0 if k < 2 else 0.5))
             self.scene.play(lit.animate.set_stroke(width=4), run_time=self.t(0.3))
 
     # ---------------------------------------------------------------- every entry
 
     def fill_grid(self, step: Step, valued: VGroup, box: Box, picked: tuple[int, int]) -> None:
-        """The picked entry's value flies into its slot; the other entries follow."""
+        """The picked entry's value appears in its slot, lit with the formula it comes from;
+        the other entries follow."""
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
         builders = [
             functools.partial(grid_view, grid, self.theme, side=side, limit=limit)
             for side, limit in (("rhs", (9, 9)), ("rhs", (3, 3)), ("general", (3, 3)))
         ]
-        view = fit_first(builders, box, self.theme)
+        # entry by entry only at the entry size (a 12-term grid shrunk to fit is unreadable on
+        # a phone); else one general entry, the pattern every entry follows
+        view = fit_first(builders, box, self.theme, min_size=self.theme.entry_size)
+        if view.general:  # one entry: shown large
+            fit_into(view, box, self.theme, grow=1.8)
         self.scene.play(FadeIn(view.frame()), run_time=self.t(0.6))
         slot = view.cell(*picked)
         if slot is not None:
-            self.scene.play(TransformMatchingTex(valued.copy(), slot), run_time=self.t(1.5))
+            # the formula above and its slot light up together while the entry fades in: the
+            # formula stays where it is read, and no copy of it travels over it
+            bands = VGroup(highlight_band(valued, self.theme), highlight_band(slot, self.theme))
+            self.scene.play(Create(bands), FadeIn(slot), run_time=self.t(1.0))
+            self.scene.play(FadeOut(bands), run_time=self.t(0.5))
         rest = [m for m in view.matrix.get_entries() if m is not slot]
         if rest:
             self.scene.play(
                 LaggedStart(*[FadeIn(m) for m in rest], lag_ratio=0.15), run_time=self.t(1.5)
             )
         self.settle(view)
+
+
+def line_parts(lines: VGroup) -> list[tuple[TexPart, VMobject]]:
+    """``(part, mobject)`` for every part of equation lines (:func:`equation_lines`), in
+    order."""
+    return [piece for line in lines if isinstance(line, EquationTex) for piece in line.pieces()]
 
 
 class DependencyGraph(VGroup):

@@ -30,6 +30,7 @@ from manim import (
     SurroundingRectangle,
     VGroup,
     Write,
+    config,
 )
 
 from derivations.sequence_recap import (
@@ -42,6 +43,7 @@ from derivations.sequence_recap import (
 from derivations.steps import Step
 from derivations.vocabulary import Role
 from scenes.badges import Badge
+from scenes.base import still_wait_covering
 from scenes.equations import EquationTex
 from scenes.layout import Box, fit_first, fit_into, stack_boxes
 from scenes.matrices import highlight_band
@@ -65,6 +67,9 @@ ROW_GAP, COLUMN_GAP, ANSWER_GAP = 0.2, 0.6, 0.18
 BAND_BUFF = 0.05
 #: Other formulas are dimmed to this opacity while an answer is lit.
 DIMMED = 0.35
+#: Seconds the finished card stays on screen after the narration ends: the lecture's last
+#: frame is read, not flashed.
+FINAL_HOLD = 4.0
 
 
 class RecapCard(VGroup):
@@ -162,7 +167,7 @@ class RecapSegment(Segment):
             *[pair.animate.set_opacity(DIMMED) for pair in others], run_time=self.t(0.5)
         )
         lit = VGroup()
-        beats = self.beat_starts(step, start)
+        beats = self.beat_starts(step.narration, narration_beats(self.scene.spec), start)
         for answer, label, at in zip(recap_answers(step), card.labels, beats, strict=True):
             self.wait_until(at)
             focus = answer_focus(answer, step.equation)
@@ -178,32 +183,19 @@ class RecapSegment(Segment):
             self.scene.play(*gone, Create(bands[0]), run_time=self.t(0.6))
             self.scene.play(Write(label), Create(bands[1]), run_time=self.t(1.2))
             lit = bands
-        self.wait_until(beats[-1] + self.t(3.0))
+        self.wait_until(max(beats[-1] + self.t(3.0), self.scene._caption_end))
         self.scene.play(
             FadeOut(lit), *[pair.animate.set_opacity(1.0) for pair in others], run_time=self.t(0.6)
         )
         self.scene.settle(card)
-        self.end_step(pause=2.0)
+        # the whole card, after the last word: the viewer's time to read it (not sped up)
+        self.wait(still_wait_covering(FINAL_HOLD, config.frame_rate))
 
     @staticmethod
     def box() -> Box:
         """Everything below the title, less a small margin at the sides."""
         body = stack_boxes((0.55, 7.0))[1]
         return Box(body.center, body.width - 0.1, body.height - 0.1)
-
-    def beat_starts(self, step: Step, start: float) -> list[float]:
-        """When each answer's beat starts: its share of the narration's characters, of the
-        time the step's cues (or speech) take."""
-        beats = narration_beats(self.scene.spec)
-        span = max(self.scene._caption_end - start, 0.0)
-        total = len(step.narration)
-        return [start + span * (len(" ".join(beats[:k])) + 1) / total for k in range(1, len(beats))]
-
-    def wait_until(self, moment: float) -> None:
-        """Hold the frame until ``moment`` (scene time), if it is still ahead."""
-        ahead = moment - float(self.scene.time)
-        if ahead > 1e-3:
-            self.wait(ahead)
 
 
 class Recap(SegmentScene):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from derivations.speech import subtitle_text
 from derivations.steps import Step
 from derivations.vocabulary import StepId
 
@@ -92,6 +93,20 @@ class Segment:
             self.scene.show_title(step)
         return step
 
+    def beat_starts(self, narration: str, beats: tuple[str, ...], start: float) -> list[float]:
+        """When each beat after the first starts (scene time): the beats are the sentences of
+        ``narration`` in order, started at ``start``; each gets its share of the narration's
+        characters of the time the step's cues (or speech) take."""
+        span = max(self.scene._caption_end - start, 0.0)
+        total = max(len(narration), 1)
+        return [start + span * (len(" ".join(beats[:k])) + 1) / total for k in range(1, len(beats))]
+
+    def wait_until(self, moment: float) -> None:
+        """Hold the frame until ``moment`` (scene time), if it is still ahead."""
+        ahead = moment - float(self.scene.time)
+        if ahead > 1e-3:
+            self.scene.wait(ahead)
+
     def play(self) -> None:
         """Play the segment's animations on the scene."""
         raise NotImplementedError(f"{type(self).__name__} must implement play()")
@@ -115,7 +130,7 @@ class SegmentScene(DerivationScene):
     def estimated_duration(cls, derivation: Derivation, pacing: Pacing) -> float:
         """A lower bound of the length: the reading time of the segment's narrations."""
         return sum(
-            pacing.reading_time(derivation.step(step_id).narration)
+            pacing.reading_time(subtitle_text(derivation.step(step_id).narration))
             for step_id in cls.segment.narrated_ids_for(derivation)
         )
 

@@ -28,7 +28,6 @@ from manim import (
     LaggedStart,
     ReplacementTransform,
     SurroundingRectangle,
-    Text,
     VGroup,
     VMobject,
     Write,
@@ -40,6 +39,7 @@ from scenes.badges import BadgedEquation, status_colour, verdict_mark
 from scenes.equations import EquationTex, break_points, equation_lines
 from scenes.layout import Box, fit_into, stack_boxes
 from scenes.segment import Segment, SegmentScene
+from scenes.words import words_part
 
 #: The equation is the subject of these scenes: it is written larger than body text.
 HERO_SCALE = 1.2
@@ -98,8 +98,11 @@ class ShapeSegment(Segment):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         fit_into(rows, body_box(), self.theme)
         shown: tuple[VMobject, VMobject, VGroup] | None = None
-        for candidate in tried.candidates:
+        # the narration ends with one sentence per form: each is shown as it is said
+        first = self.scene.sentence_count - len(tried.candidates)
+        for index, candidate in enumerate(tried.candidates):
             if shown is not None:
+                self.scene.wait_for_sentence(first + index)
                 self.scene.play(FadeOut(VGroup(*shown)), run_time=self.t(0.5))
             shown = self.try_candidate(candidate, body_box())
         # -- all of them at once: each form over its verdict
@@ -189,7 +192,9 @@ class ShapeSegment(Segment):
         """A cross and the checker's reason in the error colour (a neutral line without a
         cross when the shapes fit and only values can tell)."""
         colour = status_colour(self.theme, False) if not candidate.fits else self.theme.text
-        words = Text(candidate.verdict, font_size=self.theme.body_size * 0.8, color=colour)
+        words = EquationTex(
+            (words_part(candidate.verdict, "verdict"),), self.theme, self.theme.body_size * 0.8
+        ).set_color(colour)
         if candidate.fits:
             return VGroup(words)
         mark = verdict_mark(self.theme, False, height=0.28)
@@ -220,7 +225,7 @@ class PitfallSegment(Segment):
     @staticmethod
     def bands() -> tuple[Box, Box, Box]:
         """The square-companion note, the badged equation, the entry comparison."""
-        note, equation, lines = stack_boxes((0.55, 0.9, 2.8, 3.0))[1:]
+        note, equation, lines = stack_boxes((0.55, 0.9, 2.5, 3.3))[1:]
         return (
             Box(note.center, note.width - 0.8, note.height),
             Box(equation.center, equation.width - 0.8, equation.height),

@@ -7,10 +7,10 @@ completed by two greys. The "this row / this column" highlight has its own colou
 symbol, so a colour never means two things.
 
 Every default colour has a WCAG 2.x contrast ratio of at least 4.5:1 (level AA for text) against
-the default background. Reddish purple is drawn as a light *tint* of itself (:func:`tint`, mixed
-with white), which keeps its hue; the biases ``b`` are a light tint of sky blue, since
-Okabe–Ito's blue (3.6:1 on ``#111111``, and close to bluish green for tritanopes) fails both.
-Every two symbol colours stay apart (CAM02-UCS ΔE ≥ 10) in normal vision and under simulated
+the default background. ``W``, ``Z``, ``A`` and ``dZ`` are Okabe–Ito's; the others were chosen by
+measurement so that every two symbol colours are clearly apart in normal vision (CAM02-UCS
+ΔE >= 19, and two colours of one hue family a clear lightness step apart; a parameter and its
+gradient, which share a hue on purpose, >= 15) and stay apart (ΔE >= 10) under simulated
 deuteranopia, protanopia and tritanopia (:mod:`chainrule.settings.colour_vision`,
 tests/chainrule/settings/test_colour_vision.py; tests/scenes/test_theme.py checks the red-green
 pairs with CIELAB).
@@ -55,36 +55,39 @@ def tint(colour: str, amount: float) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
-#: ``W``'s yellow, muted: the same hue (57° in HSV), saturation 0.46 instead of 0.72, value 0.75
-#: instead of 0.94. The most saturated shade of that hue that keeps CAM02-UCS ΔE ≥ 10 from every
-#: other symbol colour in all four visions (:mod:`chainrule.settings.colour_vision`); 9.6:1 on
-# #111111.
-MUTED_W = "#C0BC68"
-#: ``b``'s light sky blue, muted the same way: hue 210° (b: 202°), saturation 0.25 (b: 0.38),
-#: value 0.63 (b: 0.95); ΔE ≥ 10 from every other symbol colour in all four visions, 5.5:1 on
-#: #111111 (WCAG AA). Brighter or more saturated blues meet sky blue ``A`` or the greys.
-MUTED_B = "#788CA0"
+#: ``dW``: ``W``'s yellow-green, muted (less saturated, darker). Chosen, like every colour below
+#: that is not Okabe-Ito's, by measurement (:mod:`chainrule.settings.colour_vision`): CAM02-UCS
+#: ΔE >= 19 from every other symbol colour in normal vision (>= 15 from its parent ``W``), >= 10
+#: under simulated deuteranopia, protanopia and tritanopia; WCAG AA on #111111.
+MUTED_W = "#B4C378"
+#: ``db``: ``b``'s violet, pale (same hue, a fifth of its saturation).
+MUTED_B = "#D2CAFF"
 
 #: Family of each symbol kind → its default colour.
 DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType(
     {
         "W": OKABE_ITO["yellow"],
-        # a light sky blue: Okabe-Ito's blue (even tinted) and bluish green merge for tritanopes
-        # (CAM02-UCS ΔE 5.5; b and Z meet in Z = W A + b); see chainrule/settings/colour_vision.py
-        "b": tint(OKABE_ITO["sky_blue"], 0.37),
+        # violet: a light sky blue sat 12.5 ΔE from A in normal vision (b and A meet in
+        # Z = W A + b), Okabe-Ito's blue fails contrast and merges with Z for tritanopes
+        "b": "#8762FF",
         "Z": OKABE_ITO["bluish_green"],
         "A": OKABE_ITO["sky_blue"],
         "dZ": OKABE_ITO["vermillion"],
-        # the gradients of the parameters: W's and b's own hue, muted (less saturated, darker).
-        # The hue says whose gradient it is (dW has W's shape and updates W); the muting says "the
-        # gradient of", and no other symbol is drawn in it. dZ keeps its own vermillion: it is the
-        # signal that runs backwards through the layers, not the update of a parameter.
+        # the gradients of the parameters: W's and b's own hue, muted. The hue says whose
+        # gradient it is (dW has W's shape and updates W); the muting says "the gradient of",
+        # and no other symbol is drawn in it. dZ keeps its own vermillion: it is the signal that
+        # runs backwards through the layers, not the update of a parameter.
         "dW": MUTED_W,
         "db": MUTED_B,
-        "gprime": tint(OKABE_ITO["reddish_purple"], 0.3),  # apart from the greys for deuteranopes
-        "X": "#9A9A9A",  # mid grey: the input (A[0])
-        "Y": OKABE_ITO["orange"],
-        "m": "#CFCFCF",  # light grey: the number of examples
+        # ∂ℒ/∂a, the other signal that runs backwards: amber, dZ's neighbour (a gradient), a
+        # lighter step away from it (CAM02-UCS ΔE 18 from dZ in normal vision)
+        "dA": "#FFA534",
+        "gprime": "#BB62A5",  # reddish purple, darker than Okabe-Ito's: apart from m and the greys
+        "X": "#9E9E9E",  # mid grey: the input (A[0])
+        # mint: Okabe-Ito's orange sat beside vermillion dZ (one hue family, ΔE 21.6) in
+        # dZ[2] = A[2] - Y
+        "Y": "#69FFA5",
+        "m": "#E8BBBB",  # a warm light grey: the number of examples, apart from white text
     }
 )
 

@@ -60,6 +60,8 @@ MAX_GROWTH = 1.35
 HERO_SCALE = 1.2
 #: Most detailed to most compact presentation of the three matrices.
 LIMITS = ((9, 9), (4, 4), (3, 3))
+#: The gap between matrices when even the most compact views at the usual gap are too wide.
+TIGHT = 0.3
 #: The steps this scene shows, in order.
 BACKWARD = StepId("dZ1", StepKind.BACKWARD)
 COLUMN_TO_ROW = StepId("dZ1", StepKind.COLUMN_TO_ROW)
@@ -88,7 +90,10 @@ class TransposeSegment(Segment):
         )
         names = (source_name, target_name, other_name)
         views = fit_first(
-            [partial(self.matrices, transpose, limit, *names) for limit in LIMITS],
+            [
+                *[partial(self.matrices, transpose, limit, *names) for limit in LIMITS],
+                partial(self.matrices, transpose, LIMITS[-1], *names, buff=TIGHT),
+            ],
             body_box,
             self.theme,
         )
@@ -352,10 +357,13 @@ class TransposeSegment(Segment):
             ),
         )
 
-    def matrices(self, step: Step, limit: tuple[int, int], *names: str) -> MatrixRow:
-        """The three matrices side by side at one level of detail, by name."""
+    def matrices(
+        self, step: Step, limit: tuple[int, int], *names: str, buff: float = 0.6
+    ) -> MatrixRow:
+        """The three matrices side by side at one level of detail, by name, ``buff`` apart."""
         return MatrixRow(
-            {name: matrix_view(step.matrix(name), self.theme, limit=limit) for name in names}
+            {name: matrix_view(step.matrix(name), self.theme, limit=limit) for name in names},
+            buff=buff,
         )
 
     @staticmethod

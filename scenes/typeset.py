@@ -22,12 +22,14 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from derivations.notation import shape_text
 from derivations.steps import Parts, Step, TexPart
 from derivations.vocabulary import EQUALS, Role, index_of
 from manim_adapter.support import active
 from manim_adapter.texbatch import BatchStats, bracket_requests, mathtex_request, precompile
 
 from .equations import inside_parentheses, line_starts, split_at_equals
+from .words import NOTE_WORD, title_part, words_part
 
 if TYPE_CHECKING:
     from .base import DerivationScene
@@ -99,8 +101,13 @@ def part_runs(step: Step) -> Iterator[Parts]:
             yield (factor.value,)
     for badge in (*step.badges, *(b for c in step.candidates for b in c.badges)):
         yield (TexPart(f"shape:{badge.part}", badge.tex),)
+        yield (words_part(shape_text((badge.rows, badge.cols)), "shape_numbers"),)
     for candidate in step.candidates:
         yield from equation_runs(candidate.equation)
+        yield (words_part(candidate.verdict, "verdict"),)
+    yield (title_part(step.title),)
+    if step.lines:  # a fold's note (parameter_gradients.DefinitionNote): "where" and its line
+        yield (words_part(NOTE_WORD, "note_word"),)
 
 
 def scene_step_ids(scene_class: type, derivation: Any) -> tuple[str, ...]:

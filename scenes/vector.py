@@ -1,46 +1,59 @@
-"""ColumnByColumn: the vector chain rule for one example, and the columns stacked.
+"""ColumnByColumn: the learner's route, Jacobians for one example, and the columns stacked.
 
 Three steps of the derivation (``dZ1.jacobian``, ``dZ1.elementwise``, ``dZ1.stack``):
 
-1. For one example (column ``j``), ``a = g(z)`` acts entry by entry, so ``∂a/∂z`` is the
-   diagonal matrix ``diag(g′(z))``: written out, its diagonal highlighted.
-2. The vector chain rule ``dz[1] = diag(g′) W[2]ᵀ dz[2]``; a diagonal matrix times a vector
-   is an element-wise product (``diag(v) u = v ∗ u``, entries written out), so
-   ``dz[1] = W[2]ᵀ dz[2] ∗ g′(z[1])`` for one example.
+1. The chain rule of matrix calculus, one Jacobian per link; for one example (column
+   ``j``), the forward pass, then the two Jacobians of the chain, ``∂z[2]/∂a[1] = W[2]`` and
+   ``∂a[1]/∂z[1] = diag(g′)``, each with its shape underneath.
+2. The Jacobians chained in order give ``∂ℒ/∂z[1]`` as a row; transposed (the rule shown),
+   ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, a shape under every factor (TeX's spacing kept: a
+   label with no room drops a row); then the row chain goes, the column form rises and the
+   element-wise form follows under it.
 3. The columns of ``dZ[1]`` are the examples: each is highlighted with its ``dz[1](j)``, and
-   side by side they are ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``.
+   side by side they are ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``, ticked as the fold's formula
+   (a second view of one result, so not boxed again).
 
 Render with ``chainrule render ColumnByColumn -q l --no-voice``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
     Create,
     FadeIn,
     FadeOut,
-    SurroundingRectangle,
+    LaggedStart,
     VGroup,
     VMobject,
     Write,
+    config,
 )
 
-from derivations.steps import MatrixDisplay, Parts, Step
-from derivations.vocabulary import EQUALS, HADAMARD, Role, StepId, StepKind, index_of
+from derivations.sequence_vector import shape_label
+from derivations.steps import MatrixDisplay, Parts, ShapeBadge, Step
+from derivations.vocabulary import Role, StepId, StepKind, index_of
+from scenes.badges import tick
 from scenes.equations import EquationTex
 from scenes.layout import Box, fit_first
-from scenes.matrices import MatrixView, highlight_band, matrix_view
-from scenes.numbers import body_boxes, fit, lines_in
+from scenes.matrices import MatrixView, matrix_view
+from scenes.numbers import body_boxes, fit
 from scenes.segment import Segment, SegmentScene
+from scenes.theme import Theme
 
 JACOBIAN = StepId("dZ1", StepKind.JACOBIAN)
 ELEMENTWISE = StepId("dZ1", StepKind.ELEMENTWISE)
 STACK = StepId("dZ1", StepKind.STACK)
+#: The lines left after the row chain goes grow into the body by at most this factor.
+FILL_GROWTH = 1.5
+
 #: Space kept between two column labels under a matrix (scene units, before fitting).
 LABEL_GAP = 0.35
 
@@ -48,7 +61,7 @@ LABEL_GAP = 0.35
 def second_equals(parts: Parts) -> int | None:
     """The index of the second ``=`` of ``parts`` (``None`` if there are fewer than two).
 
-    >>> from derivations.vocabulary import TexPart
+    >>> from derivations.vocabulary import EQUALS, TexPart
     >>> second_equals((TexPart("a", "a"), EQUALS, TexPart("b", "b"), EQUALS))
     3
     """
@@ -75,6 +88,73 @@ def stack_layout() -> tuple[Box, Box, Box]:
     return top, left, right
 
 
+class ShapedEquation(VGroup):
+    """An equation with the shape of some of its parts set under them, in TeX like the
+    formulas (letters over numbers, :func:`~derivations.sequence_vector.shape_label`).
+
+    The equation keeps TeX's own spacing: a label never moves a part. Each label is centred
+    under its part, on the first row (tier) where it stays :data:`LABEL_GAP` clear of the
+    label before it; a label wider than the space under a narrow part (``W^{[2]}`` between
+    two wide ones) drops to the next row down instead of pushing its neighbours apart.
+    ``equation`` is the :class:`~scenes.equations.EquationTex`, ``labels`` the shape labels
+    in the order of their parts, ``tiers`` the row of each. Badges naming no part of
+    ``parts`` are ignored.
+    """
+
+    def __init__(self, parts: Parts, badges: tuple[ShapeBadge, ...], theme: Theme) -> None:
+        super().__init__()
+        self.equation = EquationTex(parts, theme)
+        by_part = {badge.part: badge for badge in badges}
+        pieces = self.equation.submobjects
+        kept = [part for part in parts if part.tex]
+        self.labels: list[EquationTex] = []
+        for index, part in enumerate(kept):
+            if part.name in by_part:
+                label = EquationTex((shape_label(by_part[part.name]),), theme, theme.entry_size)
+                self.labels.append(label.set_x(pieces[index].get_x()))
+        self.tiers = label_tiers([(b.get_left()[0], b.get_right()[0]) for b in self.labels])
+        top = self.equation.get_bottom()[1] - LABEL_BUFF
+        step = max((label.height for label in self.labels), default=0.0) + TIER_GAP
+        for label, tier in zip(self.labels, self.tiers, strict=True):
+            label.align_to(np.array([0.0, top - tier * step, 0.0]), UP)
+        self.add(self.equation, *self.labels)
+
+
+#: Space between two rows of shape labels, and between an equation and its first row of
+#: labels (scene units, before fitting).
+TIER_GAP = 0.08
+LABEL_BUFF = 0.15
+
+
+def label_tiers(spans: list[tuple[float, float]], gap: float = LABEL_GAP) -> list[int]:
+    """The row of each label (0 the first under the equation), given the left and right
+    ends of the labels in order: each goes on the first row whose last label ends at least
+    ``gap`` before it starts.
+
+    >>> label_tiers([(0.0, 1.0), (1.2, 2.0), (1.5, 3.0), (3.5, 4.0)], gap=0.35)
+    [0, 1, 0, 0]
+    """
+    ends: list[float] = []
+    tiers: list[int] = []
+    for left, right in spans:
+        tier = next((t for t, end in enumerate(ends) if end + gap <= left), len(ends))
+        if tier == len(ends):
+            ends.append(right)
+        else:
+            ends[tier] = right
+        tiers.append(tier)
+    return tiers
+
+
+def sentences(narration: str) -> list[str]:
+    """``narration`` cut after each ``.``, ``!`` or ``?`` that ends a sentence.
+
+    >>> sentences("Take one. Then two: more.")
+    ['Take one.', 'Then two: more.']
+    """
+    return [s for s in re.split(r"(?<=[.!?])\s+", narration.strip()) if s]
+
+
 class ColumnLabelledMatrix(VGroup):
     """A matrix view with a label under some of its columns: ``view``, and ``labels`` in the
     order of the columns they label."""
@@ -93,40 +173,46 @@ class VectorSegment(Segment):
     def play(self) -> None:
         jacobian, elementwise, stack = (self.step(i) for i in self.step_ids)
 
-        # -- one example: a diagonal Jacobian
-        self.begin_step(jacobian)
-        top, main = body_boxes((1.2, 4.0))
-        rule = fit(EquationTex(jacobian.equation, self.theme), top, self.theme)
-        self.scene.play(Write(rule), run_time=self.t(1.2))
-        (display,) = jacobian.matrices  # the Jacobian, the step's one matrix
-        view = self.matrix(display, main).view
-        self.scene.play(FadeIn(view), run_time=self.t(1.0))
-        n = display.shape[0]
-        diagonal = VGroup(
-            *[
-                highlight_band(cell, self.theme)
-                for r in range(n)
-                if (cell := view.cell(r, r)) is not None
-            ]
-        )
-        self.scene.play(Create(diagonal), run_time=self.t(1.0))
+        # -- the learner's route: one example, two Jacobians with their shapes
+        self.open(jacobian)
+        chain, forward, jacobians = self.jacobian_lines(jacobian)
+        self.scene.play(Write(chain), run_time=self.t(1.5))
+        self.until_sentence(1)  # "take one example: one column"
+        self.scene.play(Write(forward), run_time=self.t(1.2))
+        for sentence, shaped in enumerate(jacobians, 2):
+            self.until_sentence(sentence)  # each Jacobian as it is named
+            self.write_badged(shaped)
         self.end_step(pause=2.0)
 
-        # -- a diagonal matrix times a vector: an element-wise product
-        self.begin_step(elementwise)
+        # -- chain the Jacobians (a row), transpose (a column), element by element
+        self.open(elementwise)
         self.clear_body()
-        top, names_box, main = body_boxes((1.7, 0.8, 3.0))
-        product_rule = self.two_lines(elementwise.equation, top)
-        self.scene.play(Write(product_rule), run_time=self.t(1.5))
-        names = fit(EquationTex(elementwise.lines[0], self.theme), names_box, self.theme)
-        self.scene.play(FadeIn(names), run_time=self.t(0.8))
-        product = self.product_row(elementwise, main)
-        for group in product:
-            self.scene.play(FadeIn(group), run_time=self.t(0.8))
+        row_line, rule, column_line, entrywise, fact, lift = self.chain_lines(elementwise)
+        self.scene.play(Write(row_line.equation), run_time=self.t(1.2))
+        self.until_sentence(1)  # "ℒ is a number, so ∂ℒ/∂z[1] is a row"
+        self.show_shapes(row_line)
+        self.until_sentence(2)  # "dz = (∂ℒ/∂z)ᵀ"
+        definition = VGroup(*column_line.equation.submobjects[:3])
+        self.scene.play(Write(definition), run_time=self.t(1.0))
+        self.until_sentence(3)  # "transposing a product reverses the order"
+        self.scene.play(FadeIn(rule), run_time=self.t(0.8))
+        self.until_sentence(4)  # "so dz[1] = diag(g') W[2]ᵀ dz[2]"
+        rest = VGroup(*column_line.equation.submobjects[3:])
+        self.scene.play(Write(rest), run_time=self.t(1.2))
+        self.show_shapes(column_line)
+        self.until_sentence(5)  # "and diag(v) u = v ∗ u": the row has served, the column rises
+        self.scene.play(
+            *(FadeOut(m) for m in (*row_line.submobjects, rule)),  # as they were added
+            column_line.animate.shift(lift * UP),
+            run_time=self.t(0.8),
+        )
+        self.scene.play(FadeIn(fact), run_time=self.t(0.8))
+        self.scene.play(Write(entrywise), run_time=self.t(1.2))
+        self.fill_body(VGroup(column_line, entrywise, fact))
         self.end_step(pause=2.0)
 
         # -- the columns side by side
-        self.begin_step(stack)
+        self.open(stack)
         self.clear_body()
         top, main, bottom = stack_layout()
         column_rule = fit(EquationTex(stack.lines[0], self.theme), top, self.theme)
@@ -135,6 +221,7 @@ class VectorSegment(Segment):
         view = labelled.view
         assert view.label is not None, "a matrix view is labelled unless asked not to be"
         self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
+        self.until_sentence(1)  # "one column per example"
         for j, label in enumerate(labelled.labels):
             band = view.band(self.theme, col=j)
             self.scene.play(
@@ -143,11 +230,44 @@ class VectorSegment(Segment):
                 run_time=self.t(0.6 if j < 2 else 0.3),
             )
             self.scene.play(FadeOut(band), run_time=self.t(0.3 if j < 2 else 0.2))
-        final = fit(EquationTex(stack.equation, self.theme), bottom, self.theme)
-        frame = SurroundingRectangle(final, color=self.theme.text, buff=0.2, corner_radius=0.1)
+        final = EquationTex(stack.equation, self.theme)
+        same = VGroup(
+            tick(self.theme), EquationTex(stack.lines[2], self.theme, self.theme.entry_size)
+        ).arrange(RIGHT, buff=0.2)
+        fit(VGroup(final, same.next_to(final, DOWN, buff=0.35)), bottom, self.theme)
+        self.until_sentence(2)  # "that gives dZ[1] = ...: the same formula as the fold"
         self.scene.play(Write(final), run_time=self.t(1.2))
-        self.scene.play(Create(frame), run_time=self.t(0.6))
+        self.scene.play(FadeIn(same, shift=0.2 * UP), run_time=self.t(0.6))
         self.end_step(pause=2.0)
+
+    # ---------------------------------------------------------------- timing
+
+    def open(self, step: Step) -> None:
+        """Begin ``step`` and remember when its narration starts (for :meth:`until_sentence`)."""
+        self._said_from = float(self.scene.time)
+        self._starts = self.sentence_starts(step)
+        self.begin_step(step)
+
+    def sentence_starts(self, step: Step) -> list[float]:
+        """When each sentence of ``step``'s narration starts, in seconds after the step
+        begins: the voice's cues when there is speech, else the captions' reading times."""
+        voice = self.scene.voice.get(str(step.id))
+        if voice is not None:
+            return [cue.start for cue in voice.cues]
+        starts, offset = [], 0.0
+        for sentence in sentences(step.narration):
+            starts.append(offset)
+            offset += self.scene.pacing.reading_time(sentence)
+        return starts
+
+    def until_sentence(self, index: int) -> None:
+        """Wait until sentence ``index`` of the current step is said (no wait if it already
+        is, or if the narration has fewer sentences)."""
+        if index >= len(self._starts):
+            return
+        remaining = self._said_from + self._starts[index] - float(self.scene.time)
+        if remaining > 1 / config.frame_rate:
+            self.scene.wait(remaining)
 
     # ---------------------------------------------------------------- building
 
@@ -176,45 +296,67 @@ class VectorSegment(Segment):
         fit(group, box, self.theme, growth=1.7)
         return group
 
-    def two_lines(self, parts: Parts, box: Box) -> VGroup:
-        """``parts`` on two lines, the second starting at its second ``=`` (the second part
-        with the role :attr:`~derivations.vocabulary.Role.EQUALS`) and aligned under the
-        first, fitted into ``box``."""
-        cut = second_equals(parts)
-        if cut is None:
-            return lines_in(parts, box, self.theme)
-        first, second = (EquationTex(p, self.theme) for p in (parts[:cut], parts[cut:]))
-        second.next_to(first, DOWN, buff=0.3).align_to(first.with_role(Role.EQUALS), LEFT)
-        return fit(VGroup(first, second), box, self.theme)
+    def badged(self, parts: Parts, badges: tuple[ShapeBadge, ...]) -> ShapedEquation:
+        """``parts`` with the shapes of its parts underneath."""
+        return ShapedEquation(parts, badges, self.theme)
 
-    def product_row(self, step: Step, box: Box) -> list[VMobject]:
-        """``diag(v) u = [v_i u_i] = v ∗ u`` written out, in three groups that appear in turn.
+    def write_badged(self, badged: ShapedEquation) -> None:
+        """Write ``badged``'s equation, then bring its shapes in one after another."""
+        self.scene.play(Write(badged.equation), run_time=self.t(1.2))
+        self.show_shapes(badged)
 
-        The step's matrices are, in order, ``diag(v)``, ``u``, ``[v_i u_i]`` and ``v``."""
-        diag, u, products, v = step.matrices
+    def show_shapes(self, badged: ShapedEquation) -> None:
+        """Bring ``badged``'s shapes in one after another."""
+        self.scene.play(
+            LaggedStart(*[FadeIn(b, shift=0.2 * UP) for b in badged.labels], lag_ratio=0.3),
+            run_time=self.t(1.0),
+        )
 
-        def build(limit: tuple[int, int]) -> VGroup:
-            def view(display: MatrixDisplay) -> MatrixView:
-                return matrix_view(display, self.theme, limit=limit, with_label=False)
+    def jacobian_lines(self, step: Step) -> tuple[EquationTex, EquationTex, list[ShapedEquation]]:
+        """The Jacobian step's lines, one under another, fitted into the body: the chain
+        rule, the forward pass of one example, and each Jacobian with its shape."""
+        forward_parts, *jacobian_parts = step.lines
+        chain = EquationTex(step.equation, self.theme)
+        forward = EquationTex(forward_parts, self.theme)
+        jacobians = [self.badged(parts, step.badges) for parts in jacobian_parts]
+        lines = VGroup(chain, forward, *jacobians).arrange(DOWN, buff=0.45)
+        fit(lines, body_boxes((1.0,), gap=0.35)[0], self.theme)
+        return chain, forward, jacobians
 
-            diag_label = EquationTex((diag.label,), self.theme)
-            row = VGroup(
-                VGroup(diag_label, view(diag), view(u)),
-                VGroup(EquationTex((EQUALS,), self.theme), view(products)),
-                VGroup(
-                    EquationTex((EQUALS,), self.theme),
-                    view(v),
-                    EquationTex((HADAMARD,), self.theme),
-                    view(u),
-                ),
-            )
-            for group in row:
-                group.arrange(RIGHT, buff=0.25)
-            return row.arrange(RIGHT, buff=0.35)
+    def fill_body(self, group: VGroup) -> None:
+        """Grow ``group`` (what is left on screen) into the body, at most :data:`FILL_GROWTH`
+        times, so the screen the row chain leaves is not half empty."""
+        box = body_boxes((1.0,), gap=0.35)[0]
+        grow = min(box.width / group.width, box.height / group.height, FILL_GROWTH)
+        if grow > 1.01:
+            self.scene.play(group.animate.scale(grow).move_to(box.point()), run_time=self.t(0.8))
 
-        row = fit_first([partial(build, limit) for limit in ((9, 9), (3, 3))], box, self.theme)
-        fit(row, box, self.theme)
-        return list(row)
+    def chain_lines(
+        self, step: Step
+    ) -> tuple[ShapedEquation, VMobject, ShapedEquation, VMobject, VMobject, float]:
+        """The chain step's five lines, in two screens of the body.
+
+        First the row chain and the column form with their shapes, the transpose rule
+        between them, fitted into the body. Then the row chain and the rule go, the column
+        form rises to the top of the body (by the last value returned), and under it come the
+        element-wise form (its ``=`` under the column form's second ``=``) and the fact that
+        makes it element-wise, at the same scale; they are placed where they will be."""
+        rule_parts, column_parts, entrywise_parts, fact_parts = step.lines
+        row_line = self.badged(step.equation, step.badges)
+        rule = EquationTex(rule_parts, self.theme, self.theme.entry_size)
+        column_line = self.badged(column_parts, step.badges)
+        unscaled = column_line.width
+        box = body_boxes((1.0,), gap=0.35)[0]
+        fit(VGroup(row_line, rule, column_line).arrange(DOWN, buff=0.3), box, self.theme)
+        scale = column_line.width / unscaled
+        lift = box.center[1] + box.height / 2 - column_line.get_top()[1]
+        entrywise = EquationTex(entrywise_parts, self.theme).scale(scale)
+        entrywise.next_to(column_line, DOWN, buff=0.3 * scale).shift(lift * UP)
+        second = column_line.equation.submobjects[second_equals(column_parts) or 0]
+        entrywise.shift((second.get_left()[0] - entrywise[0].get_left()[0]) * RIGHT)
+        fact = EquationTex(fact_parts, self.theme, self.theme.entry_size).scale(scale)
+        fact.next_to(entrywise, DOWN, buff=0.3 * scale).align_to(entrywise, LEFT)
+        return row_line, rule, column_line, entrywise, fact, lift
 
 
 class ColumnByColumn(SegmentScene):
@@ -225,4 +367,11 @@ class ColumnByColumn(SegmentScene):
     step_ids = VectorSegment.step_ids
 
 
-__all__ = ["ColumnByColumn", "ColumnLabelledMatrix", "VectorSegment", "second_equals"]
+__all__ = [
+    "ColumnByColumn",
+    "ColumnLabelledMatrix",
+    "ShapedEquation",
+    "VectorSegment",
+    "label_tiers",
+    "second_equals",
+]

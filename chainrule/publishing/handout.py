@@ -70,6 +70,7 @@ UNICODE_TEX: Mapping[str, str] = {
     "×": r"$\times$",
     "ᵀ": r"\textsuperscript{T}",
     "ℒ": r"$\mathcal{L}$",
+    "ℓ": r"$\ell$",
     "∂": r"$\partial$",
     "−": r"$-$",
     "∗": r"$\ast$",

@@ -25,6 +25,17 @@ differ at least that much, not just be told apart side by side. (The Okabe-Ito p
 with tints for contrast, reaches at most about 10.3 over all pairs: a stricter threshold would
 rule out the colour-blind-safe palette.)
 
+**Normal vision, stricter.** Telling two symbols apart under a deficiency is the floor; a viewer
+with normal vision must see them as *clearly* different colours. A review of the old palette
+found Okabe-Ito's orange ``Y`` too close to vermillion ``dZ`` (ΔE 21.6, hue 27° apart, lightness
+15 apart: "amber" and "orange") and a light sky-blue ``b`` too close to sky-blue ``A`` (ΔE 12.5,
+3° apart). So in normal vision every two symbol colours keep :data:`NORMAL_MIN_DELTA_E` = 19,
+and two of one hue family (both chromatic, CAM02-UCS chroma above :data:`CHROMATIC`, hues within
+:data:`SAME_HUE_DEGREES` = 30°) must also differ in lightness by :data:`SAME_HUE_LIGHTNESS` =
+20, which the old ``Y``/``dZ`` and ``b``/``A`` fail. Pairs of one hue on purpose
+(:data:`SIBLINGS`: a parameter and its gradient, the two backward signals) keep
+:data:`SIBLING_MIN_DELTA_E` = 15. See :func:`normal_vision_clashes`.
+
 No Manim here: :func:`check_colours` takes ``{name: "#RRGGBB"}``; :func:`theme_warnings` builds
 the theme of a config (which imports Manim) only when the config sets symbol colours.
 """
@@ -46,6 +57,19 @@ if TYPE_CHECKING:
 
 #: The least CAM02-UCS ΔE two symbol colours keep, in every vision (see the module docstring).
 MIN_DELTA_E = 10.0
+#: The least CAM02-UCS ΔE two symbol colours keep in normal vision (see the module docstring).
+NORMAL_MIN_DELTA_E = 19.0
+#: Pairs of families drawn in one hue on purpose, and the least ΔE they keep in normal vision.
+SIBLINGS: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair) for pair in (("W", "dW"), ("b", "db"), ("dZ", "dA"))
+)
+SIBLING_MIN_DELTA_E = 15.0
+#: Two chromatic colours whose CAM02-UCS hues lie this close read as one hue family ...
+SAME_HUE_DEGREES = 30.0
+#: ... unless their CAM02-UCS lightness J' differs by this much.
+SAME_HUE_LIGHTNESS = 20.0
+#: CAM02-UCS chroma above which a colour has a hue (greys and white have none).
+CHROMATIC = 10.0
 #: The deficiencies simulated, each as colorspacious names it (at severity 100).
 DEFICIENCIES: Mapping[str, str] = {
     "deuteranopia": "deuteranomaly",
@@ -158,6 +182,46 @@ def check_colours(
     return tuple(pair for pair in pair_differences(colours) if pair.delta_e < threshold)
 
 
+def lightness_hue_chroma(colour: str) -> tuple[float, float, float]:
+    """CAM02-UCS lightness J', hue angle (degrees) and chroma of ``#RRGGBB`` in normal vision.
+
+    >>> white, grey = lightness_hue_chroma("#FFFFFF"), lightness_hue_chroma("#808080")
+    >>> round(white[0]), grey[2] < CHROMATIC  # white is lightest; a grey has no hue
+    (100, True)
+    """
+    j, a, b = cspace_convert(_rgb(colour), "sRGB1", "CAM02-UCS")
+    return float(j), float(np.degrees(np.arctan2(b, a)) % 360), float(np.hypot(a, b))
+
+
+def same_hue_family(first: str, second: str) -> bool:
+    """Both chromatic, hues within :data:`SAME_HUE_DEGREES` and lightness within
+    :data:`SAME_HUE_LIGHTNESS`: one hue, one lightness, two shades a viewer calls alike.
+
+    >>> same_hue_family("#E69F00", "#D55E00"), same_hue_family("#56B4E9", "#D55E00")
+    (True, False)
+    """
+    (j1, h1, c1), (j2, h2, c2) = lightness_hue_chroma(first), lightness_hue_chroma(second)
+    apart = abs((h1 - h2 + 180) % 360 - 180)
+    return (
+        min(c1, c2) > CHROMATIC and apart < SAME_HUE_DEGREES and abs(j1 - j2) < SAME_HUE_LIGHTNESS
+    )
+
+
+def normal_vision_clashes(colours: Mapping[str, str]) -> tuple[str, ...]:
+    """Pairs of ``colours`` (``{family: "#RRGGBB"}``) not clearly apart in normal vision, each
+    described in one line: ΔE below :data:`NORMAL_MIN_DELTA_E` (:data:`SIBLING_MIN_DELTA_E`
+    for :data:`SIBLINGS`), or one hue family (:func:`same_hue_family`, siblings excepted)."""
+    found = []
+    for pair in pair_differences(colours, (NORMAL,)):
+        sibling = frozenset((pair.first, pair.second)) in SIBLINGS
+        least = SIBLING_MIN_DELTA_E if sibling else NORMAL_MIN_DELTA_E
+        if pair.delta_e < least:
+            found.append(f"{pair.describe()} < {least:g}")
+        elif not sibling and same_hue_family(pair.first_colour, pair.second_colour):
+            found.append(f"{pair.describe()}: one hue family, too close in lightness")
+    return tuple(found)
+
+
 def symbol_colours(families: Mapping[str, str], fallback: str) -> dict[str, str]:
     """The colours symbols are drawn in: one per family, and the fallback (``g``, ``σ``,
     ``ℒ``) unless a family has the same colour."""
@@ -185,7 +249,7 @@ def theme_warnings(settings: Settings) -> tuple[str, ...]:
     Only a config that sets a symbol colour (a family or the fallback) is checked: the
     default palette is checked by the tests, and checking it needs no Manim import.
     """
-    families = {"W", "b", "Z", "A", "dZ", "dW", "db", "gprime", "X", "Y", "m", "fallback"}
+    families = {"W", "b", "Z", "A", "dZ", "dA", "dW", "db", "gprime", "X", "Y", "m", "fallback"}
     if not families & set(settings.theme.overrides()):
         return ()
 
@@ -200,15 +264,24 @@ def theme_warnings(settings: Settings) -> tuple[str, ...]:
 
 
 __all__ = [
+    "CHROMATIC",
     "DEFICIENCIES",
     "MIN_DELTA_E",
     "NORMAL",
+    "NORMAL_MIN_DELTA_E",
+    "SAME_HUE_DEGREES",
+    "SAME_HUE_LIGHTNESS",
+    "SIBLINGS",
+    "SIBLING_MIN_DELTA_E",
     "VISIONS",
     "PairDifference",
     "check_colours",
     "collapse_warning",
     "delta_e",
+    "lightness_hue_chroma",
+    "normal_vision_clashes",
     "pair_differences",
+    "same_hue_family",
     "seen",
     "symbol_colours",
     "theme_warnings",

@@ -165,6 +165,7 @@ class ThemeSettings(_SceneDefaults):
     Z: Colour = Field(None, description="pre-activations Z[l]")
     A: Colour = Field(None, description="activations A[l]")
     dZ: Colour = Field(None, description="gradients dZ[l]")
+    dA: Colour = Field(None, description="gradients ∂ℒ/∂a of activations")
     dW: Colour = Field(None, description="weight gradients dW[l]")
     db: Colour = Field(None, description="bias gradients db[l]")
     gprime: Colour = Field(None, description="the activation's derivative g[l]'(Z[l])")

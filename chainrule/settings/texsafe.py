@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
 
 MAX_LABEL_LENGTH = 120
 
@@ -173,4 +175,83 @@ def escape_tex(text: str) -> str:
     return "".join(_ESCAPES.get(char, char) for char in text)
 
 
-__all__ = ["DANGEROUS", "MAX_LABEL_LENGTH", "check_label", "escape_tex"]
+#: The non-ASCII characters words may contain, each with the math it is set as.
+MATH_CHARACTERS: Mapping[str, str] = MappingProxyType(
+    {
+        "ℒ": r"\mathcal{L}",
+        "𝓛": r"\mathcal{L}",
+        "×": r"\times",
+        "≠": r"\neq",
+        "ᵀ": r"^{T}",
+        "′": r"'",
+        "∗": r"\ast",
+        "·": r"\cdot",
+        "σ": r"\sigma",
+        "∂": r"\partial",
+        "−": r"-",
+        "…": r"\ldots",
+    }
+)
+#: Relations and operators: math mode spaces them, so the spaces around them in the text go.
+SPACED = frozenset("×≠∗·−")
+#: Typographic punctuation set as its ASCII or TeX equivalent inside ``\text``.
+TEXT_CHARACTERS: Mapping[str, str] = MappingProxyType(
+    {"’": "'", "‘": "`", "“": "``", "”": "''", "–": "--", "—": "---"}
+)
+
+
+def words_tex(text: str, what: str = "words") -> str:
+    """``text`` as TeX for math mode: ``\\text{...}`` runs and math characters.
+
+    ``ValueError`` naming ``what`` for text that is no plain label (a TeX command, a control
+    character) or holds a character TeX cannot set here.
+
+    >>> words_tex("a ≠ b")
+    '\\\\text{a}\\\\neq\\\\text{b}'
+    >>> words_tex(r"\\input x")
+    Traceback (most recent call last):
+    ...
+    ValueError: words contains \\input, which makes TeX read a file: labels are plain text
+    """
+    check_label(what, text)
+    pieces: list[str] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            pieces.append(r"\text{" + "".join(run) + "}")
+            run.clear()
+
+    for index, char in enumerate(text):
+        if char == " " and index + 1 < len(text) and text[index + 1] in SPACED:
+            continue  # math mode spaces a relation or an operator itself
+        if char == " " and index and text[index - 1] in SPACED:
+            continue
+        if char in MATH_CHARACTERS:
+            close_run()
+            pieces.append(MATH_CHARACTERS[char])
+        elif char in TEXT_CHARACTERS:
+            run.append(TEXT_CHARACTERS[char])
+        elif " " <= char <= "~":
+            run.append(escape_tex(char))
+        else:
+            raise ValueError(
+                f"{what} {text!r} contains {char!r}, which the screen's TeX cannot set: use "
+                f"ASCII or one of {' '.join(MATH_CHARACTERS)}"
+            )
+    close_run()
+    if not pieces:
+        raise ValueError(f"{what} is empty: there is nothing to typeset")
+    return "".join(pieces)
+
+
+__all__ = [
+    "DANGEROUS",
+    "MATH_CHARACTERS",
+    "MAX_LABEL_LENGTH",
+    "SPACED",
+    "TEXT_CHARACTERS",
+    "check_label",
+    "escape_tex",
+    "words_tex",
+]

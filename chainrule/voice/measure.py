@@ -103,6 +103,30 @@ def onset(samples: np.ndarray, rate: int, threshold: float = 0.05) -> float:
     return float(loud[0]) / rate if len(loud) else math.nan
 
 
+#: The longest stretch without speech a narrated lecture may have once its first word is spoken
+#: (the title card before it and the final hold after the last word are silent on purpose).
+LONGEST_SILENCE = 3.0
+
+
+def speechless_stretches(
+    spans: Sequence[Sequence[object]], longest: float = LONGEST_SILENCE
+) -> list[tuple[float, float]]:
+    """The stretches between one step's speech and the next that last more than ``longest``
+    seconds, as ``(start, seconds)``: ``spans`` are the manifest's ``audio.steps``
+    (``[step_id, start, seconds]``, in any order).
+
+    >>> speechless_stretches([["b", 9.0, 2.0], ["a", 1.0, 4.0], ["c", 12.0, 1.0]])
+    [(5.0, 4.0)]
+    """
+    ordered = sorted((float(str(s[1])), float(str(s[2]))) for s in spans)
+    stretches, end = [], None
+    for start, seconds in ordered:
+        if end is not None and start - end > longest:
+            stretches.append((round(end, 3), round(start - end, 3)))
+        end = start + seconds if end is None else max(end, start + seconds)
+    return stretches
+
+
 def stream_facts(path: Path) -> dict[str, object]:
     """The streams of ``path``: ``video_codec``, ``audio_codec`` (None when absent),
     ``video_seconds`` and ``audio_seconds`` (from the first packet's start to the last packet's
@@ -140,6 +164,7 @@ def stream_facts(path: Path) -> dict[str, object]:
 
 
 __all__ = [
+    "LONGEST_SILENCE",
     "SEAM_WINDOW",
     "decode_audio",
     "loudness",
@@ -147,5 +172,6 @@ __all__ = [
     "peak_db",
     "rms_db",
     "seam_jumps",
+    "speechless_stretches",
     "stream_facts",
 ]

@@ -82,6 +82,8 @@ def value_problems(record: Activation, points: np.ndarray) -> list[str]:
         "definition": lambdified(record.definition)(points),
         "g": lambdified(record.g(Z))(points),
     }
+    if record.shown is not None:  # what the lecture writes, e.g. max(0, z)
+        values["shown"] = lambdified(record.shown)(points)
     return [
         f"{record.name}: numeric differs from {what} at z = {points[bad]}"
         for what, value in values.items()
@@ -188,6 +190,8 @@ def _wrong(name: str, **changes: object) -> Activation:
         (_wrong("relu", slope_at_zero=1.0), kink_problems),
         (_wrong("leaky_relu", slope_at_zero=0.0), kink_problems),
         (_wrong("tanh", slope_at_zero=1.0), kink_problems),
+        (_wrong("relu", shown=sympy.Max(0, 2 * Z)), value_problems),
+        (_wrong("leaky_relu", shown=sympy.Max(0, Z)), value_problems),
     ],
     ids=[
         "tanh-slope",
@@ -199,6 +203,8 @@ def _wrong(name: str, **changes: object) -> Activation:
         "relu-other-convention",
         "leaky-wrong-convention",
         "tanh-no-kink",
+        "relu-shown-twice",
+        "leaky-shown-as-relu",
     ],
 )
 def test_a_wrong_record_is_caught(record: Activation, check) -> None:
@@ -312,3 +318,20 @@ def test_the_readme_names_exactly_the_registered_activations() -> None:
     named = {word.strip("`,;") for word in sentence.split() if word.startswith("`")}
     named = {word for word in named if word and not word.startswith("A[")}
     assert named == set(ACTIVATIONS), sentence
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_a_kinked_activation_is_defined_in_words_where_it_appears(name: str) -> None:
+    """The g′ step writes g(z) beside g′(z); for a kink it also says what g does, its slopes
+    and the convention at 0, taken from the record (which the checks above verify)."""
+    from derivations import NetworkSpec, derive
+
+    record = activation(name)
+    step = derive(NetworkSpec(activation=name)).step("dZ1.gprime")
+    assert [part.tex for part in step.lines[0]][-1] == record.definition_tex
+    if record.slope_at_zero is None:
+        assert "convention" not in step.narration
+    else:
+        assert record.behaviour in step.narration
+        assert f"takes {record.slope_at_zero:g} there, by convention" in step.narration
+        assert r"\max" in record.definition_tex

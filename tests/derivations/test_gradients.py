@@ -30,7 +30,12 @@ def default() -> Derivation:
 
 def test_the_steps_after_dz1_on_the_default(default: Derivation) -> None:
     others = [str(s.id) for s in default if s.target != "dZ1"]
-    assert others == [*OTHER_GRADIENT_STEPS, "general.recap"]
+    assert others == [
+        "general.map",
+        "general.part_two",
+        *OTHER_GRADIENT_STEPS,
+        "general.recap",
+    ]
 
 
 def test_four_layers_give_the_lower_layers_one_fold_each() -> None:
@@ -184,3 +189,21 @@ def test_the_new_claims_hold_for_any_network(spec: NetworkSpec) -> None:
             for sentence in re.split(r"(?<=[.!?])\s+", step.narration):
                 assert len(sentence) <= MAX_SENTENCE, (step.id, sentence)
             assert "[" not in spoken(step.narration), (step.id, spoken(step.narration))
+
+
+@settings(max_examples=6, deadline=None)
+@given(network_specs(3))
+def test_the_output_and_the_label_have_one_colour_on_every_line_of_the_loss(
+    spec: NetworkSpec,
+) -> None:
+    """``a`` (an entry of ``A[L]``) and ``y`` (of ``Y``) are coloured as their matrices on every
+    line of the loss step, ``a_kj`` and ``y_kj`` in the sum as much as ``a`` and ``y`` after."""
+    last = spec.num_layers
+    step = derive(spec).step(f"dZ{last}.loss")
+    expected = {"a": f"A{last}", "y": "Y"}
+    for line in step.lines:
+        letters = {
+            part.tex[0]: part.symbol for part in line if re.fullmatch(r"[ay](_\{kj\})?", part.tex)
+        }
+        assert all(expected[letter] == symbol for letter, symbol in letters.items()), letters
+    assert {p.tex for p in step.lines[0] if p.symbol in expected.values()} == {"a_{kj}", "y_{kj}"}

@@ -19,22 +19,25 @@ from hypothesis import strategies as st
 
 from derivations import ACTIVATIONS, NetworkSpec, NumberData, derive
 from derivations.activations import Z, activation
-from derivations.claims import ShapeClaim, check_claim
+from derivations.claims import check_claim
 from derivations.formula import parse
 from derivations.network import Network
 from derivations.sequence_numbers import (
     EPSILON,
+    NUDGED_INDEX,
     choose_numbers,
+    forward_claims,
     nudge_claims,
     numbers_claims,
     result_text,
+    square_input_check,
 )
 from derivations.sequence_vector import stack_claims
 from derivations.steps import Step
 from tests.derivation_support import BY_HAND, g_by_hand, g_prime_by_hand
 from tests.derivations.test_speech import problems
 
-MINE = ("numbers", "nudge", "numbers_no_transpose", "jacobian", "elementwise", "stack")
+MINE = ("numbers", "nudge", "jacobian", "elementwise", "stack")
 MAX_CUE = 84
 
 
@@ -126,14 +129,22 @@ def test_the_new_steps_verify_for_any_network(spec: NetworkSpec) -> None:
 def test_the_numbers_agree_with_an_independent_forward_pass(spec: NetworkSpec, seed: int) -> None:
     data = choose_numbers(Network(spec), seed)
     arrays = arrays_of(data)
-    # inputs have one decimal; labels lie in [0, 1]
-    for name in ["W2", "Z1", "b2"] + (["dZ2"] if spec.num_layers == 2 else []):
+    # weights and biases have one decimal, inputs are whole numbers, labels are 0 or 1
+    for name in ["W1", "b1", "W2", "b2", "Z1"]:
         assert np.allclose(arrays[name] * 10, np.round(arrays[name] * 10), atol=1e-9), name
-    assert ((arrays["Y"] >= -1e-12) & (arrays["Y"] <= 1 + 1e-12)).all()
-    # dZ[2] = A[2] - Y (two layers) or backprop from above: the shown dZ[2] is the real one
+    assert set(np.unique(arrays["X"])) <= {-2.0, -1.0, 1.0, 2.0}
+    assert set(np.unique(arrays["Y"])) <= {0.0, 1.0}
+    # Z[1] is the forward pass from X, to the tenth it is shown with
+    z1 = arrays["W1"] @ arrays["X"] + arrays["b1"]
+    assert np.allclose(z1, arrays["Z1"], atol=1e-9)
+    # the output A[L] is the test's own forward pass, and dZ[2] is backprop from A[L] - Y
+    last = spec.num_layers
     _, values = forward(spec, arrays, arrays["Z1"])
-    if spec.num_layers == 2:
-        assert np.allclose(values["A2"] - arrays["Y"], arrays["dZ2"], atol=1e-12)
+    assert np.allclose(values[f"A{last}"], arrays[f"A{last}"], atol=1e-12)
+    dz = values[f"A{last}"] - arrays["Y"]
+    for layer in range(last - 1, 1, -1):
+        dz = (arrays[f"W{layer + 1}"].T @ dz) * g_slope(spec.activation, values[f"Z{layer}"])
+    assert np.allclose(dz, arrays["dZ2"], atol=1e-12)
     truth = backprop_dz1(spec, arrays)[data.picked]
     assert data.result == pytest.approx(truth, rel=1e-9, abs=1e-12)
     # the nudge: the test's own forward pass, and agreement to first order in ε
@@ -214,26 +225,12 @@ def test_the_nudge_shows_both_numbers() -> None:
     assert float(step.part("n_epsilon").tex) == 0.01
 
 
-def test_without_the_transpose_the_square_case_gives_another_number() -> None:
-    spec = NetworkSpec(layer_dims=(2, 2, 2))  # square: W[2] dZ[2] has a shape
-    step = derive(spec).step("dZ1.numbers_no_transpose")
-    arrays = arrays_of(step.numbers)
-    w, dz, z = arrays["W2"], arrays["dZ2"], arrays["Z1"]
-    # entry (1, 1) of W[2] dZ[2] ∗ g'(Z[1]), summed by hand: row 1 of W[2] against column 1
-    wrong = sum(w[0, k] * dz[k, 0] for k in range(w.shape[1])) * g_slope(spec.activation, z)[0, 0]
-    right = sum(w[k, 0] * dz[k, 0] for k in range(w.shape[0])) * g_slope(spec.activation, z)[0, 0]
-    assert step.numbers.result == pytest.approx(right)
-    assert step.numbers.wrong == pytest.approx(wrong)
-    assert float(step.part("n_wrong").tex) == pytest.approx(wrong, rel=5e-3)
-    assert result_text(wrong) != result_text(step.numbers.result)
-
-
-def test_without_the_transpose_a_non_square_case_has_no_product() -> None:
-    step = derive(NetworkSpec(layer_dims=(2, 3, 2))).step("dZ1.numbers_no_transpose")
-    assert isinstance(step.claims[0], ShapeClaim)
-    assert step.claims[0].expected is None
-    assert step.badges
-    assert not any(badge.ok for badge in step.badges)
+def test_the_transpose_free_value_is_not_shown_twice() -> None:
+    """The wrong form fails once in the lecture (the shape check or the square pitfall): the
+    numbers steps do not fail it again."""
+    ids = [str(step.id) for step in derive(NetworkSpec())]
+    assert "dZ1.numbers_no_transpose" not in ids
+    assert {"dZ1.candidates", "dZ1.no_transpose"} <= set(ids)
 
 
 @pytest.mark.parametrize(("dims", "m"), [((2, 2, 2), 2), ((2, 3, 2), 2), ((3, 4, 2, 1), 3)])
@@ -304,12 +301,138 @@ def test_the_stacking_claim_rejects_a_wrong_fold() -> None:
     assert check_claim(stack_claims(net, parse("dZ2.T @ W2 * gprime(Z1)"))[0]) is not None
 
 
-def test_the_jacobian_is_diagonal_with_gprime() -> None:
-    step = derive(NetworkSpec(layer_dims=(2, 3, 2))).step("dZ1.jacobian")
-    jacobian = step.matrices[0]
-    assert jacobian.shape == (3, 3)
-    for r in range(3):
-        for c in range(3):
-            tex = jacobian.entries[r][c][0].tex
-            assert (tex == "0") == (r != c), tex
-            assert ("prime" in tex) == (r == c), tex
+# --------------------------------------------------------------------------- the forward pass
+
+
+def _changed(data: NumberData, name: str, new: float) -> NumberData:
+    """``data`` with the first entry of matrix ``name`` replaced by ``new``."""
+    matrices = tuple((n, ((new, *v[0][1:]), *v[1:]) if n == name else v) for n, v in data.matrices)
+    return dataclasses.replace(data, matrices=matrices)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        NetworkSpec(),
+        NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+        NetworkSpec(layer_dims=(2, 3, 2, 1)),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("Y", lambda v: 0.5),  # a soft label
+        ("X", lambda v: v + 1),  # Z[1] no longer W[1] X + b[1]
+        ("b1", lambda v: v + 0.1),
+        ("Aout", lambda v: v + 0.01),  # an output the forward pass does not give
+        ("dZ2", lambda v: v + 0.01),
+        ("loss", lambda v: v + 0.001),
+    ],
+)
+def test_a_wrong_forward_number_is_caught(spec: NetworkSpec, name: str, change) -> None:
+    net = Network(spec)
+    data = choose_numbers(net)
+    assert [check_claim(c) for c in forward_claims(net, data)] == [None] * 5
+    if name == "loss":
+        wrong = dataclasses.replace(data, loss_before=change(data.loss_before))
+    else:
+        key = f"A{spec.num_layers}" if name == "Aout" else name
+        wrong = _changed(data, key, change(data.matrix(key)[0][0]))
+    assert any(check_claim(c) is not None for c in forward_claims(net, wrong))
+
+
+@settings(max_examples=8, deadline=None)
+@given(specs)
+def test_the_nudge_shows_the_whole_forward_pass(spec: NetworkSpec) -> None:
+    step = derive(spec).step("dZ1.nudge")
+    last = spec.num_layers
+    names = [display.name for display in step.matrices]
+    weights = [f"{p}{layer}" for layer in range(1, last + 1) for p in ("W", "b")]
+    assert set(names) == {"X", "Y", "Z1", f"A{last}", *weights}
+    assert names[NUDGED_INDEX] == "Z1"
+    data = step.numbers
+    assert data is not None
+    shown = {d.name: [[p[0].tex for p in row] for row in d.entries] for d in step.matrices}
+    assert all(t in ("0", "1") for row in shown["Y"] for t in row)
+    assert shown["X"] == [[f"{v:.0f}" for v in row] for row in data.matrix("X")]
+
+
+@pytest.mark.parametrize(
+    ("activation_name", "relation"),
+    [("relu", "="), ("leaky_relu", "="), ("tanh", r"\approx"), ("sigmoid", r"\approx")],
+)
+def test_an_exact_slope_is_written_with_equals(activation_name: str, relation: str) -> None:
+    step = derive(NetworkSpec(layer_dims=(3, 4, 2), m=3, activation=activation_name)).step(
+        "dZ1.numbers"
+    )
+    slope_line = step.lines[0]
+    assert slope_line[-2].tex == relation
+    if relation == "=":
+        assert slope_line[-1].tex == "1"  # the picked z[1]_11 is positive
+        assert "exactly 1" in step.narration
+
+
+# --------------------------------------------------------------------------- m = n_x
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.sampled_from(ACTIVATIONS),
+)
+def test_where_m_is_n_x_the_values_tell_what_the_shapes_cannot(
+    n_x: int, n1: int, n2: int, name: str
+) -> None:
+    spec = NetworkSpec(layer_dims=(n_x, n1, n2), m=n_x, activation=name)
+    step = derive(spec).step("dW1.fold")
+    assert failures([step]) == {}
+    if n_x == 1:  # X is 1×1, its own transpose: both forms give the same numbers
+        assert len(step.lines) == 1
+        return
+    assert "the shapes cannot tell" in step.narration
+    assert len(step.lines) == 2 + 1
+    # the shown values: the test's own numpy backprop at the numbers of the nudge
+    data = choose_numbers(Network(spec))
+    arrays = arrays_of(data)
+    dz1 = backprop_dz1(spec, arrays)
+    right, wrong = dz1 @ arrays["X"].T / n_x, dz1 @ arrays["X"] / n_x
+    shown = [float(p.tex) for line in step.lines[1:] for p in line if p.name.startswith("n_")]
+    k, i = (int(c) - 1 for c in step.lines[1][0].tex.rsplit("_", 1)[1].strip("{}"))
+    assert shown == [float(result_text(right[k, i])), float(result_text(wrong[k, i]))]
+    assert result_text(right[k, i]) != result_text(wrong[k, i])
+
+
+def test_where_m_is_not_n_x_the_shapes_tell() -> None:
+    step = derive(NetworkSpec(layer_dims=(2, 3, 2), m=3)).step("dW1.fold")
+    assert len(step.lines) == 1
+    assert "cannot tell" not in step.narration
+
+
+def test_a_wrong_value_or_a_wrong_dw1_is_caught_where_m_is_n_x() -> None:
+    spec = NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")
+    net = Network(spec)
+    data = choose_numbers(net)
+    check = square_input_check(net, parse("1/m * dZ1 @ X.T"), data)
+    assert check is not None
+    assert all(check_claim(c) is None for c in check.claims)
+    # the wrong form as dW[1]: its values are the wrong form's own, so they do not differ
+    wrong = square_input_check(net, parse("1/m * dZ1 @ X"), data)
+    assert wrong is not None
+    assert any(check_claim(c) is not None for c in wrong.claims)
+    # a shown value off by one in its last digit is caught
+    shown_claim = check.claims[-1]
+    off = shown_claim.lhs + sympy.ImmutableMatrix([[sympy.Rational(1, 1000), 0]])
+    assert check_claim(dataclasses.replace(shown_claim, lhs=off)) is not None
+    # every X entry moved: the values at the numbers move, the shown ones no longer match
+    moved = tuple(
+        (n, tuple(tuple(v + 1 for v in row) for row in values) if n == "X" else values)
+        for n, values in data.matrices
+    )
+    again = square_input_check(
+        net, parse("1/m * dZ1 @ X.T"), dataclasses.replace(data, matrices=moved)
+    )
+    assert again is not None
+    assert check_claim(dataclasses.replace(shown_claim, rhs=again.claims[-1].rhs)) is not None

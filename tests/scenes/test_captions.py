@@ -1,15 +1,39 @@
-"""Subtitle cues: at most two lines of 42 characters, nothing lost, notation never cut, and
-cue times that tile the span they divide."""
+"""Subtitle cues: at most two lines of 42 characters, nothing lost, notation never cut, cue
+times that tile the span they divide, and cues that read as text, last at least 1.5 s and ask
+for at most 17 characters a second, on the lecture's voice timing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
+from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenes.captions import LINE_WIDTH, MAX_CUE_CHARS, split_cue, split_narration, wrap
+from chainrule.catalog import discover, narrated_ids_of
+from chainrule.verification import build_derivation
+from chainrule.voice.engines import Span, Speech
+from chainrule.voice.lines import Line, lines_for
+from chainrule.voice.narrating import speech_folder
+from chainrule.voice.piper_voice import PiperEngine
+from chainrule.voice.speech_cache import SpeechCache, speak_all
+from chainrule.voice.timing import step_voice
+from derivations.spec import NetworkSpec
+from derivations.speech import subtitle_text
+from scenes.base import DerivationScene
+from scenes.captions import (
+    LINE_WIDTH,
+    MAX_CUE_CHARS,
+    fits,
+    split_cue,
+    split_narration,
+    timed_cues,
+    wrap,
+)
+from scenes.narration import Cue
 from scenes.pacing import Pacing
 
 NOTATION = ["W[2]ᵀ", "z[1]_11", "dZ[2]", "g′(Z[1])", "(1, 1)", "1/m", "∂ℒ/∂z[1]_ij", "ℒ", "w[2]_ki"]
@@ -105,3 +129,159 @@ def test_two_full_lines_and_their_space_are_one_character_too_many() -> None:
     :data:`MAX_CUE_CHARS`; they become two cues."""
     text = "a" * 42 + " " + "b" * 42
     assert split_narration(text) == ("a" * 42, "b" * 42)
+
+
+# --------------------------------------------------------------------------- timed cues
+
+#: The limits, written here without the module: a cue lasts at least 1.5 s and asks for at
+#: most 17 characters a second even with its ends rounded to milliseconds
+#: (as subtitle files keep them).
+MIN_SECONDS, MAX_CPS, MS = 1.5, 17.0, 1e-3
+
+
+def _too_fast_or_short(cue: Cue) -> bool:
+    seconds = cue.end - cue.start - MS
+    return seconds < MIN_SECONDS or len(cue.text) > MAX_CPS * seconds
+
+
+def _check_tiling(cues: tuple[Cue, ...], start: float, until: float) -> None:
+    assert cues[0].start == pytest.approx(start)
+    assert cues[-1].end == pytest.approx(until)
+    for before, after in pairwise(cues):
+        assert before.end == pytest.approx(after.start)
+    assert all(cue.start < cue.end for cue in cues)
+    assert all(fits(cue.text) for cue in cues)
+
+
+SENTENCE = NARRATION.map(lambda text: text.rstrip(".;:, —") + ".")
+
+
+def _reading_seconds(text: str) -> float:
+    """Seconds to read ``text`` as the cues it is cut into, each for 1.5 s or at 17
+    characters a second, whichever is longer, with 10 ms for rounding."""
+    return sum(max(MIN_SECONDS, len(cue) / MAX_CPS) + 0.01 for cue in split_narration(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(SENTENCE, st.floats(1.0, 2.5), st.floats(0.0, 0.4)), min_size=1, max_size=6),
+    st.floats(0.0, 1.0),
+)
+def test_timed_cues_are_readable_and_tile_the_step(
+    sentences: list[tuple[str, float, float]], pause: float
+) -> None:
+    """Sentences heard for 1 to 2.5 times their reading time, with gaps between them: every
+    cue is readable, the cues tile the step, and no text is lost or changed but for the
+    notation."""
+    spoken, at = [], 0.0
+    for text, stretch, gap in sentences:
+        seconds = stretch * _reading_seconds(subtitle_text(text))
+        spoken.append(Cue(at, at + seconds, text))
+        at += seconds + gap
+    until = spoken[-1].end + pause
+    cues = timed_cues(spoken, until)
+    _check_tiling(cues, 0.0, until)
+    assert [cue for cue in cues if _too_fast_or_short(cue)] == []
+    assert " ".join(cue.text for cue in cues).split() == (
+        subtitle_text(" ".join(text for text, _, _ in sentences)).split()
+    )
+
+
+def test_a_flashing_cue_merges_with_its_neighbour() -> None:
+    """ "Now check it." heard for 0.8 s is shown with the next sentence, not alone."""
+    cues = timed_cues([Cue(0.0, 0.8, "Now check it."), Cue(1.05, 3.0, "Nudge z[1]_11 up.")], 3.6)
+    assert cues == (Cue(0.0, 3.6, "Now check it. Nudge z[1]₁₁ up."),)
+
+
+def test_a_fast_cue_that_cannot_merge_borrows_its_neighbours_spare_time() -> None:
+    long = "a" * 40 + " " + "b" * 40 + "."  # 82 characters: no merge fits
+    cues = timed_cues([Cue(0.0, 4.0, long), Cue(4.0, 12.0, "Then a slow one.")], 12.0)
+    assert [cue.text for cue in cues] == [long, "Then a slow one."]
+    assert 82 / 17 <= cues[0].end <= 82 / 17 + 0.02  # just long enough to read
+    assert not any(_too_fast_or_short(cue) for cue in cues)
+
+
+# ----------------------------------------------------- on the lecture's real timing
+
+#: Piper (joe-us) speaks the lecture at 15.0 characters of spoken text a second (measured
+#: over the default lecture: 398 s); the stand-in voice speaks faster, so timing that holds
+#: for it holds with room for Piper's faster sentences.
+FAKE_RATE = 18.0
+GAP = 0.25  # Piper's silence between sentences
+
+
+def _speech(line: Line, rate: float) -> Speech:
+    """``line`` spoken at ``rate`` characters of spoken text a second (silent samples)."""
+    spans, at = [], 0.0
+    for sentence in line.sentences:
+        seconds = len(sentence.spoken) / rate
+        spans.append(Span(at, at + seconds, sentence.text))
+        at += seconds + GAP
+    return Speech(np.zeros(round((at - GAP) * 48_000), dtype=np.float32), 48_000, tuple(spans))
+
+
+def _lecture_lines(dims: tuple[int, ...], m: int, activation: str) -> tuple[Line, ...]:
+    derivation = build_derivation(NetworkSpec(dims, m=m, activation=activation))
+    return lines_for(derivation, narrated_ids_of(discover().scenes["Lecture"], derivation))
+
+
+def _lecture_cues(lines: tuple[Line, ...], speak: Callable[[Line], Speech]) -> list[Cue]:
+    cues = []
+    for line in lines:
+        voice = step_voice(line, speak(line))
+        until = voice.seconds + DerivationScene.voice_pause
+        timed = timed_cues(voice.cues, until)
+        _check_tiling(timed, voice.cues[0].start, until)
+        cues.extend(timed)
+    return cues
+
+
+def _check_cues(cues: list[Cue]) -> None:
+    assert [cue.text for cue in cues if "_" in cue.text or "'" in cue.text] == []
+    assert [cue for cue in cues if _too_fast_or_short(cue)] == []
+
+
+NETWORKS = [((2, 3, 2), 2, "tanh"), ((3, 4, 2), 3, "relu"), ((2, 3, 2, 1), 2, "tanh")]
+
+
+@pytest.mark.parametrize(("dims", "m", "activation"), NETWORKS)
+def test_lecture_cues_read_as_text_at_a_fast_voice(
+    dims: tuple[int, ...], m: int, activation: str
+) -> None:
+    _check_cues(
+        _lecture_cues(_lecture_lines(dims, m, activation), lambda line: _speech(line, FAKE_RATE))
+    )
+
+
+@pytest.mark.slow
+def test_lecture_cues_read_as_text_with_piper(tmp_path: Path) -> None:
+    """The default lecture's cues on Piper's real timing (through the speech cache the
+    test run shares, see ``tests/conftest.py``)."""
+    cache = SpeechCache(speech_folder(tmp_path))
+    engine = PiperEngine()
+    lines = _lecture_lines((2, 3, 2), 2, "tanh")
+    speeches = speak_all(engine, lines, cache)
+    _check_cues(_lecture_cues(lines, lambda line: speeches[line.step_id]))
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        (
+            "Expand, and a y cancels too: ∂ℓ/∂z = a − y.",
+            ("Expand, and a y cancels too:", "∂ℓ/∂z = a − y."),
+        ),
+        (
+            "Row 1 of W[2] has three numbers, column 1 of dZ[2] has two: they do not pair up.",
+            ("Row 1 of W[2] has three numbers, column 1", "of dZ[2] has two: they do not pair up."),
+        ),
+        (
+            "That is the matrix formula dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1]).",
+            ("That is the matrix formula", "dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])."),
+        ),
+    ],
+)
+def test_two_lines_balance_and_keep_a_formula_whole(text: str, lines: tuple[str, str]) -> None:
+    """A cue of two lines breaks after a clause or between balanced halves, never next to an
+    operator, before a lone last word, or inside a label like "column 1"."""
+    assert wrap(text) == lines

@@ -63,6 +63,8 @@ CASES = (
     Case("scenes.vector:ColumnByColumn"),
     Case("scenes.shapes:SquarePitfall"),
     Case("scenes.recap:Recap"),
+    Case("scenes.plan:LecturePlan"),
+    Case("scenes.plan:PartTwo"),
 )
 
 #: Scenes with no case of their own, and why.

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from derivations import NetworkSpec, derive
+from derivations.speech import subtitle_text
 from scenes.lecture import Lecture, RecursionSegment, TitleSegment
 from scenes.parameter_gradients import OtherGradientsSegment
 from scenes.recap import RecapSegment
@@ -97,6 +98,7 @@ def test_segments_in_lecture_order() -> None:
     assert names[0] == TitleSegment.__name__
     assert names == [
         "TitleSegment",
+        "PlanSegment",
         "NetworkSegment",
         "ForwardSegment",
         "ExpandSegment",
@@ -108,11 +110,29 @@ def test_segments_in_lecture_order() -> None:
         "VectorSegment",
         "ShapeSegment",
         "PitfallSegment",
+        "PartTwoSegment",
         "OtherGradientsSegment",
         "RecapSegment",
     ]
     deeper = Lecture.segments_for(derive(NetworkSpec(layer_dims=(2, 3, 2, 1))))
     assert deeper[-2:] == (RecursionSegment, RecapSegment)
+
+
+@pytest.mark.parametrize("dims", [(2, 3, 2), (3, 4, 2), (2, 3, 2, 1)])
+def test_one_argument_every_step_narrated_once_part_one_before_part_two(
+    dims: tuple[int, ...],
+) -> None:
+    derivation = derive(NetworkSpec(layer_dims=dims))
+    narrated = [
+        str(i)
+        for segment in Lecture.segments_for(derivation)
+        for i in segment.narrated_ids_for(derivation)
+    ]
+    assert len(narrated) == len(set(narrated))  # nothing said twice
+    assert narrated[0] == "general.map"
+    turn = narrated.index("general.part_two")
+    assert all(i.startswith("dZ1.") for i in narrated[1:turn])
+    assert not any(i.startswith("dZ1.") for i in narrated[turn:])
 
 
 def test_title_takes_its_formula_from_the_derivation() -> None:
@@ -150,7 +170,8 @@ def test_parts_tell_what_the_whole_lecture_tells(
     assert parts == whole_told
     shown = " ".join(" ".join(text.split()) for kind, text in whole_told if kind == "subtitle")
     for step_id in whole.scene.begun:  # each narration told once (cues may repeat words)
-        assert shown.count(" ".join(whole.scene.steps[step_id].narration.split())) == 1
+        narration = subtitle_text(whole.scene.steps[step_id].narration)
+        assert shown.count(" ".join(narration.split())) == 1
 
 
 def test_a_network_is_derived_and_verified_once_per_process() -> None:
@@ -219,12 +240,11 @@ def test_voiced_parts_speak_what_the_voiced_lecture_speaks(media: Path) -> None:
     subtitles = [text for kind, text in whole_told if kind == "subtitle"]
     assert subtitles == [text for kind, text in part_told if kind == "subtitle"]
     from scenes.base import caption_lines
-    from scenes.captions import split_cue
+    from scenes.captions import timed_cues
 
     expected = [
-        caption_lines(text)
+        caption_lines(cue.text)
         for mark in whole.voice_marks
-        for cue in voices[mark.step_id].cues
-        for text, _, _ in split_cue(cue.text, cue.start, cue.end)
+        for cue in timed_cues(voices[mark.step_id].cues, voices[mark.step_id].seconds + 0.6)
     ]
     assert [s for s in subtitles if s in expected] == expected

@@ -7,13 +7,23 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivations import NetworkSpec, derive
+from derivations.sequence_network import focus_unit
 from scenes.layout import Box
-from scenes.network import NetworkSegment, TheNetwork, collisions, network_picture
+from scenes.network import (
+    NetworkSegment,
+    TheNetwork,
+    beside_conflicts,
+    collisions,
+    nearest_edge,
+    network_picture,
+    segment_crosses,
+)
 from scenes.theme import Theme
 from tests.scene_support import checked_plays, each_spec, render_scene
 from tests.scenes.test_layout import check_layout
@@ -81,6 +91,77 @@ def test_the_picture_is_the_network(dims: tuple[int, ...], media: Path) -> None:
         unit[1].tex_string for (layer, _), unit in sorted(picture.units.items()) if layer == 1
     ]
     assert unit_labels == [f"a^{{[1]}}_{{{i + 1}}}" for i in range(dims[1])]
+
+
+def _rect(mobject) -> tuple[float, float, float, float]:
+    return (
+        mobject.get_left()[0],
+        mobject.get_bottom()[1],
+        mobject.get_right()[0],
+        mobject.get_top()[1],
+    )
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    dims=st.one_of(
+        st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(1, 2)),
+        st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(1, 2), st.integers(1, 2)),
+    ),
+    data=st.data(),
+)
+def test_labels_name_only_the_edges_discussed_and_cut_no_other_edge(
+    dims: tuple[int, ...], data: st.DataObject, media: Path
+) -> None:
+    """The edges a scene discusses (one named edge, or the edges leaving the focus unit) are
+    the only ones labelled; no label's backing crosses another edge or touches a unit, labels
+    do not overlap, and each label's nearest edge is its own. Checked for networks of up to 4
+    hidden units and 2 outputs, for the unit the lecture picks
+    (:func:`~derivations.sequence_network.focus_unit`) and, with up to 3 hidden units, for any
+    unit. (Where 4 hidden units fan into 3 or more outputs, or around a middle unit of 4, there
+    is no clear spot for some labels at the minimum font size; the placement covers the
+    fewest edges there.)"""
+    any_unit = dims[1] <= 3
+    hidden = (
+        data.draw(st.integers(0, dims[1] - 1))
+        if any_unit
+        else focus_unit(NetworkSpec(layer_dims=dims))
+    )
+    entered = data.draw(st.integers(0, dims[2] - 1))
+    named = _picture(dims, media, focus=(1, hidden), labels=[(2, entered, hidden)])
+    leaving = _picture(dims, media, focus=(1, hidden), labels="focus")
+    assert list(named.labels) == [(2, entered, hidden)]
+    assert sorted(leaving.labels) == [(2, k, hidden) for k in range(dims[2])]
+    for picture in (named, leaving):
+        rects = {key: _rect(label.backing) for key, label in picture.labels.items()}
+        for key, rect in rects.items():
+            others = [other for k, other in rects.items() if k != key]
+            assert beside_conflicts(picture, key, rect, others) == 0, (dims, key)
+            assert nearest_edge(picture, picture.labels[key].get_center()) == key
+        assert collisions(picture.labels.values(), picture.units.values()) == []
+
+
+def test_a_label_on_a_crossing_is_seen_to_cut_the_other_edge(media: Path) -> None:
+    """Put back where it used to sit (mid-edge, in the crossings), a label's backing cuts other
+    edges: the check sees it."""
+    picture = _picture((2, 3, 2), media, labels=[(2, 0, 2)])
+    label = picture.labels[(2, 0, 2)]
+    label.move_to(picture.edges[(2, 0, 2)].point_from_proportion(0.62))
+    assert beside_conflicts(picture, (2, 0, 2), _rect(label.backing), []) > 0
+    start, end = np.array([0.0, 0.0, 0.0]), np.array([4.0, 1.0, 0.0])
+    assert segment_crosses(start, end, (1.0, 0.0, 1.5, 0.5)) is True  # through it
+    assert segment_crosses(start, end, (1.0, 0.5, 1.5, 1.0)) is False  # above the line
+    assert segment_crosses(start, end, (4.5, 0.0, 5.0, 2.0)) is False  # beyond its end
+
+
+def test_unknown_edges_cannot_be_labelled(media: Path) -> None:
+    with pytest.raises(ValueError, match="does not draw"):
+        _picture((2, 3, 2), media, labels=[(2, 5, 0)])
 
 
 def test_collisions_are_found(media: Path) -> None:

@@ -23,6 +23,8 @@ SPECS = (
     NetworkSpec(layer_dims=(2, 2, 2)),  # square: another number
     NetworkSpec(layer_dims=(2, 3, 2), m=2, activation="relu"),  # W[2] dZ[2] has no product
     NetworkSpec(layer_dims=(4, 4, 4), m=5, activation="leaky_relu"),  # compact matrices
+    NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),  # a forward pass without Z[1]
+    NetworkSpec(layer_dims=(2, 3, 2, 1)),  # a deeper forward pass, in three rows
 )
 #: A decimal point is a dot, not a letter or digit: at the body size it is a 5.9 px square at
 #: 1080p, which the layout test's narrow-outline rule (5.5 px) would take for a glyph.
@@ -104,3 +106,14 @@ def test_the_numbers_on_screen_are_the_derivations(media: Path) -> None:
     delta, predicted = f"{data.delta:.3g}", f"{data.epsilon * data.result:.3g}"
     assert any(delta in text and predicted in text for text in seen), (delta, predicted)
     assert any(f"{data.result:.3g}" in text for text in seen)
+    # the forward pass the nudge runs again is on screen with it: the loss before, the
+    # output A[2] and every weight of W[1], formatted here from the data
+    nudged = [text for text in seen if delta in text and predicted in text]
+    outputs = [f"{v:.3g}" for row in data.matrix("A2") for v in row]
+    weights = [f"{v:.1f}" for row in data.matrix("W1") for v in row]
+    assert all(
+        f"{data.loss_before:.5f}"[:6] in text
+        and all(a in text for a in outputs)
+        and all(w in text for w in weights)
+        for text in nudged
+    ), (outputs, weights)

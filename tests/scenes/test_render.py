@@ -11,6 +11,7 @@ import pytest
 import srt
 
 from derivations.spec import NetworkSpec
+from derivations.speech import subtitle_text
 from scenes.captions import split_narration
 from scenes.expand import ExpandToScalars
 from scenes.fold import FoldBack
@@ -47,11 +48,13 @@ def test_scene_renders(scene_class: type, tmp_path: Path) -> None:
     subtitles = videos[0].with_suffix(".srt").read_text()
     assert scene.begun, "the scene opened no step"
     shown = " ".join(" ".join(cue.content.split()) for cue in srt.parse(subtitles))
-    for step_id in scene.begun:  # each narration, cut into cues of at most two lines
-        narration = " ".join(scene.steps[step_id].narration.split())
+    for step_id in scene.begun:  # each narration as text, cut into cues of at most two lines
+        narration = " ".join(subtitle_text(scene.steps[step_id].narration).split())
         assert narration in shown, f"{step_id} has no subtitle"
     spans = subtitle_spans(subtitles)
-    assert len(spans) == sum(len(split_narration(scene.steps[i].narration)) for i in scene.begun)
+    assert len(spans) == sum(
+        len(split_narration(subtitle_text(scene.steps[i].narration))) for i in scene.begun
+    )
     for (_, end), (start, _) in pairwise(spans):
         assert end <= start, f"a subtitle ending at {end} s overlaps the next at {start} s"
     assert spans[-1][1] <= duration + 1e-3

@@ -30,6 +30,7 @@ HEADER = ["step_id", "title", "narration", "speech", "seconds"]
 #: The steps the lecture reads out for the default 2-3-2 tanh network, in order (the title
 #: card says nothing; FoldBack and WhyTranspose both show dZ1.transpose, read out once).
 LECTURE_STEPS = [
+    "general.map",
     "dZ1.network",
     "dZ1.forward",
     "dZ1.concrete",
@@ -46,13 +47,13 @@ LECTURE_STEPS = [
     "dZ1.fold",
     "dZ1.numbers",
     "dZ1.nudge",
-    "dZ1.numbers_no_transpose",
     "dZ1.jacobian",
     "dZ1.elementwise",
     "dZ1.stack",
     "dZ1.candidates",
     "dZ1.shapes",
     "dZ1.no_transpose",
+    "general.part_two",
     *OTHER_GRADIENT_STEPS,
     "general.recap",
 ]

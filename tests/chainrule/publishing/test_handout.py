@@ -303,3 +303,18 @@ def test_key_frames_come_from_each_steps_own_section(
         "b.two": "two.mp4",
         "d.two": "two-bis.mp4",
     }
+
+
+@pytest.mark.parametrize(
+    ("dims", "m", "activation"),
+    [((2, 3, 2), 2, "tanh"), ((3, 4, 2), 3, "relu"), ((2, 3, 2, 1), 2, "tanh")],
+)
+def test_every_narration_and_title_can_be_typeset(
+    dims: tuple[int, ...], m: int, activation: str
+) -> None:
+    """Each character of the narration (ℒ, ℓ, ∂, ᵀ ...) has a TeX spelling in the handout."""
+    from derivations import NetworkSpec
+
+    for step in derive(NetworkSpec(dims, m=m, activation=activation)).steps:
+        latex_text(step.narration, str(step.id))
+        latex_text(step.title, str(step.id))

@@ -13,9 +13,14 @@ from chainrule.settings.colour_vision import (
     DEFICIENCIES,
     MIN_DELTA_E,
     NORMAL,
+    NORMAL_MIN_DELTA_E,
+    SIBLING_MIN_DELTA_E,
+    SIBLINGS,
     VISIONS,
     check_colours,
     delta_e,
+    normal_vision_clashes,
+    same_hue_family,
     seen,
     symbol_colours,
     theme_warnings,
@@ -70,8 +75,9 @@ def test_default_theme_is_colour_blind_safe() -> None:
 
     theme = Theme()
     colours = symbol_colours(theme.families, theme.fallback)
-    assert set(colours) >= {"W", "b", "Z", "A", "dZ", "dW", "db", "gprime", "X", "Y", "m"}
+    assert set(colours) >= {"W", "b", "Z", "A", "dZ", "dA", "dW", "db", "gprime", "X", "Y", "m"}
     assert check_colours(colours) == ()
+    assert normal_vision_clashes(colours) == ()
     worst = worst_pairs(colours)
     assert list(worst) == list(VISIONS)
     assert all(pair.delta_e >= MIN_DELTA_E for pair in worst.values()), worst
@@ -129,8 +135,8 @@ def test_a_red_green_config_warns_once_naming_pair_and_deficiency(
 def test_manim_colour_names_are_checked_too() -> None:
     settings = Settings.from_toml('[theme]\ndZ = "RED"\nZ = "GREEN"\n', source="c.toml")
     (warning,) = theme_warnings(settings)
-    # Manim's GREEN is #83C167; the closest pair it makes is with dW's muted yellow
-    assert "Z #83C167 and dW #C0BC68 under protanopia" in warning
+    # Manim's GREEN is #83C167; the closest pair it makes is with dW's muted yellow-green
+    assert "Z #83C167 and dW #B4C378" in warning
     pairs = check_colours({"Z": "#83C167", "dZ": "#FC6255"})
     assert "deuteranopia" in {pair.vision for pair in pairs}
 
@@ -147,3 +153,79 @@ def test_no_manim_import_without_theme_colours() -> None:
         "assert theme_warnings(Settings()) == (); assert 'manim' not in sys.modules"
     )
     python_output("-c", code)
+
+
+# --------------------------------------------------------------------------- normal vision
+
+
+def _pairs_shown_together() -> set[frozenset[str]]:
+    """Every pair of symbol families some step of the lecture shows together, over networks of
+    several sizes, activations and example counts (from the derivation, not listed by hand)."""
+    from derivations import derive
+    from derivations.spec import NetworkSpec
+    from derivations.steps import TexPart
+    from scenes.theme import family_of
+
+    def families(value: object, out: set[str]) -> None:
+        if isinstance(value, TexPart):
+            out.add(family_of(value.symbol) if value.symbol else "fallback")
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                families(item, out)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                families(getattr(value, name), out)
+
+    pairs: set[frozenset[str]] = set()
+    for spec in (
+        NetworkSpec(),
+        NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu"),
+        NetworkSpec(layer_dims=(2, 3, 2, 1)),
+    ):
+        for step in derive(spec).steps:
+            shown: set[str] = set()
+            families(step, shown)
+            pairs |= {frozenset((a, b)) for a in shown for b in shown if a < b}
+    return pairs
+
+
+def test_every_pair_shown_together_is_clearly_apart_in_normal_vision() -> None:
+    """The pairs the review named (Y and dZ, b and A, ∂ℒ/∂a and plain text) are among them."""
+    from scenes.theme import Theme
+
+    theme = Theme()
+    together = _pairs_shown_together()
+    assert {frozenset(p) for p in (("Y", "dZ"), ("A", "b"), ("dA", "fallback"))} <= together
+    colours = {
+        family: theme.families.get(family, theme.fallback)
+        for family in {f for pair in together for f in pair}
+    }
+    assert colours["dA"] != theme.fallback, "∂ℒ/∂a is a gradient: it has a colour of its own"
+    for pair in together:
+        first, second = sorted(pair)
+        if colours[first] == colours[second]:  # g, σ, ℒ and operators: all the text colour
+            continue
+        assert normal_vision_clashes({first: colours[first], second: colours[second]}) == ()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("Y", "#E69F00"), ("dZ", "#D55E00")),  # the old amber Y beside vermillion dZ
+        (("b", "#95D0F1"), ("A", "#56B4E9")),  # the old light sky-blue b beside sky-blue A
+        (("m", "#CFCFCF"), ("fallback", "#FFFFFF")),  # a light grey beside white text
+    ],
+)
+def test_pairs_too_close_in_normal_vision_are_caught(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    assert check_colours(dict((first, second))) == ()  # the deficiency check lets them pass
+    assert len(normal_vision_clashes(dict((first, second)))) == 1
+
+
+def test_siblings_share_a_hue_but_keep_their_own_floor() -> None:
+    assert same_hue_family("#F0E442", "#E0D440")  # two yellows of one lightness
+    assert normal_vision_clashes({"W": "#F0E442", "dW": "#B4C378"}) == ()
+    assert normal_vision_clashes({"W": "#F0E442", "dW": "#E8DC40"})  # a sibling too close
+    assert NORMAL_MIN_DELTA_E > SIBLING_MIN_DELTA_E >= MIN_DELTA_E
+    assert frozenset(("W", "dW")) in SIBLINGS

@@ -9,6 +9,7 @@ test of the run (``CHAINRULE_SPEECH_DIR``, tests/conftest.py), so each step is s
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ import soundfile
 import srt
 
 import chainrule.voice.piper_voice
-from chainrule.voice.measure import decode_audio, loudness, rms_db, stream_facts
+from chainrule.voice.measure import (
+    LONGEST_SILENCE,
+    decode_audio,
+    loudness,
+    rms_db,
+    speechless_stretches,
+    stream_facts,
+)
 from derivations import NetworkSpec, derive
 from tests.cli_support import assert_one_line_error, invoke, snapshot
 
@@ -120,10 +128,39 @@ def test_the_narration_is_normalised_to_minus_16_lufs(
     assert np.abs(samples).max() <= 10 ** (-0.5 / 20)  # no clipping (peak below -0.5 dBFS)
 
 
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The default lecture narrated by Piper at its real pacing (tiny frames)."""
+    base = tmp_path_factory.mktemp("lecture")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(base)
+        return base / "out", render(base / "out", "Lecture")
+
+
 @pytest.mark.render
-def test_the_lecture_joins_its_parts_without_a_seam_in_the_sound(tmp_path: Path) -> None:
-    entry = render(tmp_path / "out", "Lecture", "--config", str(fast_pacing(tmp_path)))
-    samples, rate = decode_audio(tmp_path / "out" / entry["path"])
+def test_the_lecture_is_never_silent_for_long_after_its_first_word(
+    lecture: tuple[Path, dict[str, Any]],
+) -> None:
+    folder, entry = lecture
+    spans = entry["audio"]["steps"]
+    assert speechless_stretches(spans) == []
+    # the title card before the first word, and a last frame held long enough to read
+    first = min(span[1] for span in spans)
+    last = max(span[1] + span[2] for span in spans)
+    assert 3.0 <= first <= 8.0
+    assert entry["duration"] - last >= 3.0
+    # the subtitles agree: no cue ends more than the limit before the next starts
+    shown = cues(folder / Path(entry["path"]).with_suffix(".srt").name)
+    gaps = [b[0] - a[1] for a, b in pairwise(shown)]
+    assert max(gaps) <= LONGEST_SILENCE
+
+
+@pytest.mark.render
+def test_the_lecture_joins_its_parts_without_a_seam_in_the_sound(
+    lecture: tuple[Path, dict[str, Any]],
+) -> None:
+    folder, entry = lecture
+    samples, rate = decode_audio(folder / entry["path"])
     seams = entry["audio"]["seams"]
     assert len(seams) >= 7  # eight parts, joined
     steps = entry["audio"]["steps"]
@@ -138,12 +175,6 @@ def test_the_lecture_joins_its_parts_without_a_seam_in_the_sound(tmp_path: Path)
     # same audio length as the video, and every step's speech once
     assert len(samples) / rate == pytest.approx(entry["duration"], abs=1 / FPS)
     assert len({s[0] for s in steps}) == len(steps)
-
-
-def fast_pacing(folder: Path) -> Path:
-    config = folder / "fast.toml"
-    config.write_text("[pacing]\nspeed = 4\n", encoding="utf-8")
-    return config
 
 
 # ---------------------------------------------------------------------- recorded voice
@@ -250,9 +281,12 @@ def test_no_voice_renders_silent_videos_timed_by_reading(tmp_path: Path) -> None
     assert stream_facts(tmp_path / "out" / entry["path"])["audio_codec"] is None
     (first, *_) = cues(tmp_path / "out" / entry["subtitles"])
     narration = derive(NetworkSpec()).step("dZ1.backward").narration
+    from derivations.speech import subtitle_text
     from scenes.captions import split_narration
 
-    opening = split_narration(narration)[0]  # a cue of at most two lines, not the whole text
+    # a cue of at most two lines, as text, not the whole narration
+    opening = split_narration(subtitle_text(narration))[0]
     assert " ".join(first[2].split()) == opening
     words = len(opening.split())
-    assert first[1] - first[0] == pytest.approx(max(2.0, 60 * words / 160), abs=0.01)
+    seconds = max(2.0, 60 * words / 160, len(opening) / 17)  # reading time, <= 17 chars/s
+    assert first[1] - first[0] == pytest.approx(seconds, abs=0.01)
