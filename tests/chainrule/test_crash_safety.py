@@ -192,10 +192,13 @@ def warm_copy(clean_cache: Path, cache: Path, parts: tuple[str, ...]) -> None:
 
 # ---------------------------------------------------------------------- killed renders
 
+#: Frames the "drawing" instant lets a render write before the kill (every word is TeX now, so
+#: no Pango SVG is written to cut short; a partial movie is).
+DRAWN_FRAMES = 40
 #: Instant → (narrated, what of the clean cache the killed render starts from).
 INSTANTS = {
     "typesetting": (False, ()),  # early: the TeX batch's dvisvgm is running
-    "drawing": (False, ()),  # a title's SVG half written by Pango
+    "drawing": (False, ()),  # frames drawn, a partial movie half written
     "joining": (False, ("tex",)),  # Manim joining the partial movies
     "storing": (False, ("tex",)),  # the finished unit about to be renamed into the cache
     "track": (True, ("tex", "units")),  # the encoded narration half written to its cache
@@ -480,21 +483,19 @@ def _arm(instant: str) -> None:
 
         subprocess.run = run  # type: ignore[assignment]
     elif instant == "drawing":
-        import manimpango
+        from manim.scene.scene_file_writer import SceneFileWriter
 
-        def cut_short(real: Callable[..., Any]) -> Callable[..., Any]:
-            def text2svg(*args: Any, **kwargs: Any) -> Any:
-                svg = Path(real(*args, **kwargs))
-                data = svg.read_bytes()
-                svg.write_bytes(data[: len(data) // 2])  # the kill arrives mid-write
+        real_write = SceneFileWriter.write_frame
+        written = [0]
+
+        def write_frame(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = real_write(self, *args, **kwargs)
+            written[0] += 1
+            if written[0] == DRAWN_FRAMES:  # frames drawn, a partial movie half written
                 _kill()
+            return result
 
-            return text2svg
-
-        manimpango.text2svg = cut_short(manimpango.text2svg)
-        manimpango.MarkupUtils.text2svg = staticmethod(  # type: ignore[method-assign]
-            cut_short(manimpango.MarkupUtils.text2svg)
-        )
+        SceneFileWriter.write_frame = write_frame  # type: ignore[method-assign]
     elif instant == "joining":
         import manim_adapter.holding as holding
 
