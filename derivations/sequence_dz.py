@@ -175,8 +175,8 @@ def concrete_step(net: Network, layer: int, target: str) -> Step:
         "Tiny matrices, every entry named",
         f"Take the smallest case: {count_words(n_next)} by {count_words(n_here)} weights and "
         f"{count_words(m)} example"
-        f"{'s' if m > 1 else ''}. Layer {nxt} has n[{nxt}] = {n_next} units, layer {layer} has "
-        f"n[{layer}] = {n_here}. Every entry gets a name of its own.",
+        f"{'s' if m > 1 else ''}. n[{nxt}] = {n_next} counts the units of layer {nxt}, "
+        f"n[{layer}] = {n_here} those of layer {layer}. Every entry gets a name of its own.",
         equation=(
             matrix_label(f"Z{nxt}"),
             EQUALS,

@@ -275,7 +275,8 @@ def _one_meaning_per_loss_symbol(steps: tuple[Step, ...]) -> None:
         assert "∂L/" not in step.narration, str(step.id)
         assert "L over all" not in step.narration, str(step.id)
     loss = next(s for s in steps if s.id.kind.value == "loss")
-    assert r"\ell(a_{kj}, y_{kj})" in _lecture_text(loss)
+    typeset = "".join(part.tex for line in loss.lines for part in line)
+    assert r"\ell(a_{kj},y_{kj})" in "".join(typeset.split())  # in parts, one per colour
     assert "small l" in loss.speech
 
 
