@@ -173,6 +173,22 @@ _TEX_SYMBOLS = {
     "right": "",
 }
 
+#: ``_{ki}`` is ``_ki``: read (as words) and shown (as subscripts) from the same plain form.
+TEX_SUBSCRIPT = _rule(
+    "tex_subscript",
+    r"_{ki} and _{k,i} are _ki",
+    r"_\{([^{}]*)\}",
+    lambda m: "_" + m[1].replace(",", "").replace(" ", ""),
+)
+#: An apostrophe in a word is the typographic one, for the voice and the subtitles alike.
+APOSTROPHE = _rule(
+    "apostrophe",
+    "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",
+    r"(?<=[A-Za-z0-9])'(?=[A-Za-z])",
+    "’",
+)
+
+
 RULES: tuple[Rule, ...] = (
     # 1. TeX spellings become the plain notation
     _rule(
@@ -187,12 +203,7 @@ RULES: tuple[Rule, ...] = (
         r"\^\{(\[[^\]]*\])(T?)\}",
         lambda m: m[1] + ("ᵀ" if m[2] else ""),
     ),
-    _rule(
-        "tex_subscript",
-        r"_{ki} and _{k,i} are _ki",
-        r"_\{([^{}]*)\}",
-        lambda m: "_" + m[1].replace(",", "").replace(" ", ""),
-    ),
+    TEX_SUBSCRIPT,
     _rule(
         "tex_symbol",
         r"\partial, \sigma, \sum, \times, \mathcal{L} ... are their symbols",
@@ -232,12 +243,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("gprime", "gprime (as code writes g′) is 'g prime'", r"\bgprime\b", "g prime"),
     _rule("diag", "diag(v) is 'the diagonal matrix of v'", r"\bdiag\b", "the diagonal matrix of "),
-    _rule(
-        "apostrophe",
-        "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",
-        r"(?<=[A-Za-z0-9])'(?=[A-Za-z])",
-        "’",
-    ),
+    APOSTROPHE,
     _rule(
         "application",
         "g(Z[1]), g prime(Z[1]), σ(z): 'g of Z one', dropping the brackets",
@@ -386,18 +392,8 @@ def subscript(index: str) -> str:
 
 
 SUBTITLE_RULES: tuple[Rule, ...] = (
-    _rule(
-        "tex_subscript",
-        r"_{ki} and _{k,i} are _ki",
-        r"_\{([^{}]*)\}",
-        lambda m: "_" + m[1].replace(",", "").replace(" ", ""),
-    ),
-    _rule(
-        "apostrophe",
-        "an apostrophe in a word (cost's, layer 3's) is the typographic one (cost’s)",
-        r"(?<=[A-Za-z0-9])'(?=[A-Za-z])",
-        "’",
-    ),
+    TEX_SUBSCRIPT,
+    APOSTROPHE,
     _rule(
         "prime",
         "g' and σ' (after a letter, a bracket or a subscript) are g′ and σ′: one prime",

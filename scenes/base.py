@@ -92,6 +92,8 @@ def caption_lines(cue: str) -> str:
 #: capital, a digit, a bracket): the voice cuts its speech into sentences the same way
 #: (:func:`chainrule.voice.lines.split_sentences`), so its cues and these offsets agree.
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z0-9(\[]")
+#: The same rule as a splitter: the sentences themselves.
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 
 
 def sentence_offsets(narration: str, pacing: Pacing) -> tuple[float, ...]:
@@ -253,6 +255,7 @@ class DerivationScene(Scene):
         cast(Camera, self.camera).background_color = ManimColor(self.theme.background)
         self._caption_end = 0.0
         self._sentence_starts: tuple[float, ...] = ()
+        self._sentence_texts: tuple[str, ...] = ()
         self._formula_at: float | None = None
         self._formulas: set[int] = set()
         self.begun: list[StepId | str] = []
@@ -312,6 +315,7 @@ class DerivationScene(Scene):
         self._sentence_starts = tuple(
             self.time + start for start in sentence_offsets(narration, self.pacing)
         )
+        self._sentence_texts = tuple(_SENTENCE_SPLIT.split(" ".join(narration.split())))
 
     def speak(self, voice: StepVoice) -> None:
         """Start ``voice``'s speech now: a mark for the audio track, its subtitle cues
@@ -326,6 +330,7 @@ class DerivationScene(Scene):
             )
         self._caption_end = self.time + voice.seconds + self.voice_pause
         self._sentence_starts = tuple(self.time + cue.start for cue in voice.cues)
+        self._sentence_texts = tuple(cue.text for cue in voice.cues)
 
     @property
     def sentence_count(self) -> int:
@@ -347,6 +352,18 @@ class DerivationScene(Scene):
         seconds = self.until_sentence(index)
         if seconds > 1.0 / config.frame_rate:
             self.wait(still_wait_covering(seconds, config.frame_rate))
+
+    def wait_for_words(self, words: str) -> None:
+        """Hold the frame until the sentence of the current step's narration that says
+        ``words`` begins (the sentences as the voice splits them: a segment names what it
+        waits for, not a sentence number that a reworded narration would shift)."""
+        for index, sentence in enumerate(self._sentence_texts):
+            if words in sentence:
+                self.wait_for_sentence(index)
+                return
+        raise ValueError(
+            f"no sentence of the narration says {words!r}: {' | '.join(self._sentence_texts)}"
+        )
 
     def show_title(self, step: Step) -> None:
         """Replace the title caption with ``step.title``, set in the formulas' TeX type."""

@@ -18,7 +18,6 @@ Render with ``chainrule render ColumnByColumn -q l --no-voice``.
 
 from __future__ import annotations
 
-import re
 from functools import partial
 
 import numpy as np
@@ -34,7 +33,6 @@ from manim import (
     VGroup,
     VMobject,
     Write,
-    config,
 )
 
 from derivations.sequence_vector import shape_label
@@ -146,13 +144,8 @@ def label_tiers(spans: list[tuple[float, float]], gap: float = LABEL_GAP) -> lis
     return tiers
 
 
-def sentences(narration: str) -> list[str]:
-    """``narration`` cut after each ``.``, ``!`` or ``?`` that ends a sentence.
-
-    >>> sentences("Take one. Then two: more.")
-    ['Take one.', 'Then two: more.']
-    """
-    return [s for s in re.split(r"(?<=[.!?])\s+", narration.strip()) if s]
+#: What the narration of ``dZ1.jacobian`` says as it names each Jacobian (each is drawn then).
+JACOBIAN_WORDS = ("is W[2] itself", "entry by entry, so")
 
 
 class ColumnLabelledMatrix(VGroup):
@@ -174,33 +167,33 @@ class VectorSegment(Segment):
         jacobian, elementwise, stack = (self.step(i) for i in self.step_ids)
 
         # -- the learner's route: one example, two Jacobians with their shapes
-        self.open(jacobian)
+        self.begin_step(jacobian)
         chain, forward, jacobians = self.jacobian_lines(jacobian)
         self.scene.play(Write(chain), run_time=self.t(1.5))
-        self.until_sentence(1)  # "take one example: one column"
+        self.scene.wait_for_words("take one example")
         self.scene.play(Write(forward), run_time=self.t(1.2))
-        for sentence, shaped in enumerate(jacobians, 2):
-            self.until_sentence(sentence)  # each Jacobian as it is named
+        for words, shaped in zip(JACOBIAN_WORDS, jacobians, strict=True):
+            self.scene.wait_for_words(words)  # each Jacobian as it is named
             self.write_badged(shaped)
         self.end_step(pause=2.0)
 
         # -- chain the Jacobians (a row), transpose (a column), element by element
-        self.open(elementwise)
+        self.begin_step(elementwise)
         self.clear_body()
         row_line, rule, column_line, entrywise, fact, lift = self.chain_lines(elementwise)
         self.scene.play(Write(row_line.equation), run_time=self.t(1.2))
-        self.until_sentence(1)  # "ℒ is a number, so ∂ℒ/∂z[1] is a row"
+        self.scene.wait_for_words("is a row")
         self.show_shapes(row_line)
-        self.until_sentence(2)  # "dz = (∂ℒ/∂z)ᵀ"
+        self.scene.wait_for_words("gradients as columns")
         definition = VGroup(*column_line.equation.submobjects[:3])
         self.scene.play(Write(definition), run_time=self.t(1.0))
-        self.until_sentence(3)  # "transposing a product reverses the order"
+        self.scene.wait_for_words("reverses the order")
         self.scene.play(FadeIn(rule), run_time=self.t(0.8))
-        self.until_sentence(4)  # "so dz[1] = diag(g') W[2]ᵀ dz[2]"
+        self.scene.wait_for_words("that is where the transpose comes from")
         rest = VGroup(*column_line.equation.submobjects[3:])
         self.scene.play(Write(rest), run_time=self.t(1.2))
         self.show_shapes(column_line)
-        self.until_sentence(5)  # "and diag(v) u = v ∗ u": the row has served, the column rises
+        self.scene.wait_for_words("And diag")  # the row goes, the column rises
         self.scene.play(
             *(FadeOut(m) for m in (*row_line.submobjects, rule)),  # as they were added
             column_line.animate.shift(lift * UP),
@@ -212,7 +205,7 @@ class VectorSegment(Segment):
         self.end_step(pause=2.0)
 
         # -- the columns side by side
-        self.open(stack)
+        self.begin_step(stack)
         self.clear_body()
         top, main, bottom = stack_layout()
         column_rule = fit(EquationTex(stack.lines[0], self.theme), top, self.theme)
@@ -221,7 +214,7 @@ class VectorSegment(Segment):
         view = labelled.view
         assert view.label is not None, "a matrix view is labelled unless asked not to be"
         self.scene.play(FadeIn(VGroup(view.label, view.matrix)), run_time=self.t(1.0))
-        self.until_sentence(1)  # "one column per example"
+        self.scene.wait_for_words("one column per example")
         for j, label in enumerate(labelled.labels):
             band = view.band(self.theme, col=j)
             self.scene.play(
@@ -235,39 +228,12 @@ class VectorSegment(Segment):
             tick(self.theme), EquationTex(stack.lines[2], self.theme, self.theme.entry_size)
         ).arrange(RIGHT, buff=0.2)
         fit(VGroup(final, same.next_to(final, DOWN, buff=0.35)), bottom, self.theme)
-        self.until_sentence(2)  # "that gives dZ[1] = ...: the same formula as the fold"
+        self.scene.wait_for_words("the same formula as the fold")
         self.scene.play(Write(final), run_time=self.t(1.2))
         self.scene.play(FadeIn(same, shift=0.2 * UP), run_time=self.t(0.6))
         self.end_step(pause=2.0)
 
     # ---------------------------------------------------------------- timing
-
-    def open(self, step: Step) -> None:
-        """Begin ``step`` and remember when its narration starts (for :meth:`until_sentence`)."""
-        self._said_from = float(self.scene.time)
-        self._starts = self.sentence_starts(step)
-        self.begin_step(step)
-
-    def sentence_starts(self, step: Step) -> list[float]:
-        """When each sentence of ``step``'s narration starts, in seconds after the step
-        begins: the voice's cues when there is speech, else the captions' reading times."""
-        voice = self.scene.voice.get(str(step.id))
-        if voice is not None:
-            return [cue.start for cue in voice.cues]
-        starts, offset = [], 0.0
-        for sentence in sentences(step.narration):
-            starts.append(offset)
-            offset += self.scene.pacing.reading_time(sentence)
-        return starts
-
-    def until_sentence(self, index: int) -> None:
-        """Wait until sentence ``index`` of the current step is said (no wait if it already
-        is, or if the narration has fewer sentences)."""
-        if index >= len(self._starts):
-            return
-        remaining = self._said_from + self._starts[index] - float(self.scene.time)
-        if remaining > 1 / config.frame_rate:
-            self.scene.wait(remaining)
 
     # ---------------------------------------------------------------- building
 
