@@ -78,11 +78,12 @@ def test_the_stock_manim_cli_renders_a_scene_file(tmp_path: Path) -> None:
     shown = step_ids_of(WhyTranspose, derivation)
     assert shown
     assert subtitles.count("-->") >= len(shown)
+    from derivations.speech import subtitle_text
     from scenes.captions import split_narration
 
     told = " ".join(subtitles.split())
     for step_id in shown:  # every cue of every step's narration (cues of two short lines)
-        for cue in split_narration(derivation.step(step_id).narration):
+        for cue in split_narration(subtitle_text(derivation.step(step_id).narration)):
             assert " ".join(cue.split()) in told, f"{step_id} has no subtitle {cue!r}"
 
 

@@ -320,6 +320,7 @@ NETWORKS = [
 
 def estimated_sections(cls: type, derivation: object, pacing: object) -> list[Section]:
     from chainrule.catalog import narrated_ids_of
+    from derivations.speech import subtitle_text
     from scenes.base import argument_stage
     from scenes.lecture import TITLE_SECONDS, Lecture
 
@@ -329,7 +330,7 @@ def estimated_sections(cls: type, derivation: object, pacing: object) -> list[Se
         sections.append(
             Section(
                 step.title,
-                pacing.reading_time(step.narration),  # type: ignore
+                pacing.reading_time(subtitle_text(step.narration)),  # type: ignore
                 argument_stage(step),
             )
         )  # type: ignore[arg-type]
