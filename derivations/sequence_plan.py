@@ -64,6 +64,15 @@ def plan_tags(step: Step) -> tuple[Parts, ...]:
     return step.lines[-len(TAGS) :]
 
 
+def formula_lines(step: Step) -> tuple[Parts, ...]:
+    """The lines of ``step`` that are formulas, for a page or handout that lists them: a plan
+    step's slide formulas (its equation repeats one of them; its tags label the picture),
+    otherwise the equation and every line."""
+    if step.id.kind in (StepKind.MAP, StepKind.PART_TWO):
+        return plan_formulas(step)
+    return (step.equation, *step.lines)
+
+
 def slide_lines(net: Network, formulas: Mapping[str, Node]) -> tuple[Parts, ...]:
     """The six formulas of the slide (``target = formula``), in the recap's order."""
     return tuple(
@@ -140,6 +149,7 @@ __all__ = [
     "PART_TWO",
     "QUESTION",
     "TAGS",
+    "formula_lines",
     "map_beats",
     "map_step",
     "part_two_beats",

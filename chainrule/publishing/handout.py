@@ -47,6 +47,7 @@ from chainrule.rendering.executors import LocalExecutor
 from chainrule.rendering.plan import build_plan
 from chainrule.settings.model import QUALITIES
 from chainrule.settings.texsafe import escape_tex
+from derivations.speech import SUBSCRIPTS, subtitle_text
 from manim_adapter.sandbox import sandboxed_command
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ UNICODE_TEX: Mapping[str, str] = {
     "<": r"\textless{}",
     ">": r"\textgreater{}",
     "|": r"$|$",
+    **{sub: r"\textsubscript{" + index + "}" for index, sub in SUBSCRIPTS.items()},
     '"': "''",
 }
 
@@ -132,10 +134,13 @@ class Handout:
 
 def step_formulas(step: Step) -> tuple[str, ...]:
     """The TeX of the step's equation and of each of its ``lines`` (empty ones left out),
-    each joined with spaces as ``MathTex`` joins its strings."""
+    each joined with spaces as ``MathTex`` joins its strings. A plan step (the map, the turn
+    to part two) gives only its slide's formulas: its equation repeats one of them and its
+    tag lines are labels of the picture, not formulas."""
+    from derivations.sequence_plan import formula_lines
     from scenes.typeset import tex_strings
 
-    runs = (tex_strings(parts) for parts in (step.equation, *step.lines))
+    runs = (tex_strings(parts) for parts in formula_lines(step))
     return tuple(" ".join(run) for run in runs if run)
 
 
@@ -151,7 +156,7 @@ def handout_steps(
             HandoutStep(
                 str(step.id),
                 step.title,
-                " ".join(step.narration.split()),
+                " ".join(subtitle_text(step.narration).split()),
                 step_formulas(step),
                 derivation.certificate(step.id),
                 frames.get(str(step.id)),

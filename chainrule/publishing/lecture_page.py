@@ -42,6 +42,7 @@ from chainrule.errors import MissingDependency
 from chainrule.files import atomic_write
 from chainrule.publishing.web_assets import copy_package_dist
 from derivations import Derivation, NetworkSpec, TexPart, derive
+from derivations.sequence_plan import formula_lines
 
 #: Where KaTeX is copied, relative to the output folder (and so to the page).
 KATEX_DIR = "assets/katex"
@@ -162,7 +163,7 @@ def step_view(
 ) -> StepView:
     """The page's view of step ``step_id`` of ``derivation``."""
     step = derivation.step(step_id)
-    displays = [p for p in (step.equation, *step.lines) if any(part.tex for part in p)]
+    displays = [p for p in formula_lines(step) if any(part.tex for part in p)]
     certificate = derivation.certificate(step_id)
     claims = tuple(Claim(c.description, c.summary(), c.holds) for c in certificate.claims)
     return StepView(

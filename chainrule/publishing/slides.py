@@ -135,8 +135,12 @@ class StepSlides:
         return ManimColor(self.camera.background_color).to_hex()  # type: ignore[attr-defined]
 
     def open_step_section(self, step: Step) -> None:
-        """Start a slide named after ``step``, with its narration as the speaker notes."""
-        self.next_slide(step.title, notes=step.narration)  # type: ignore[attr-defined]
+        """Start a slide named after ``step``, with its narration as the speaker notes, written
+        as the subtitles write it (:func:`derivations.speech.subtitle_text`)."""
+        from derivations.speech import subtitle_text
+
+        notes = subtitle_text(step.narration)
+        self.next_slide(step.title, notes=notes)  # type: ignore[attr-defined]
 
     def next_section(self, *args: Any, **kwargs: Any) -> None:  # Any: Slide's own, passed on
         """A Manim section only (no slide break)."""

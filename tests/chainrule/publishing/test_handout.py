@@ -312,9 +312,30 @@ def test_key_frames_come_from_each_steps_own_section(
 def test_every_narration_and_title_can_be_typeset(
     dims: tuple[int, ...], m: int, activation: str
 ) -> None:
-    """Each character of the narration (ℒ, ℓ, ∂, ᵀ ...) has a TeX spelling in the handout."""
+    """Each character of the narration as the handout shows it (ℒ, ℓ, ∂, ᵀ, subscripts ...)
+    has a TeX spelling, and no index is left in the narration's ``_`` notation."""
     from derivations import NetworkSpec
 
-    for step in derive(NetworkSpec(dims, m=m, activation=activation)).steps:
-        latex_text(step.narration, str(step.id))
-        latex_text(step.title, str(step.id))
+    spec = NetworkSpec(dims, m=m, activation=activation)
+    derivation = derive(spec)
+    shown = handout_steps(derivation, [str(step.id) for step in derivation.steps])
+    for step in shown:
+        assert "_" not in step.narration, step.step_id
+        latex_text(step.narration, step.step_id)
+        latex_text(step.title, step.step_id)
+
+
+def test_the_map_lists_the_slides_formulas_not_its_labels() -> None:
+    """The map's entry (handout, lecture page) gives the slide's six formulas, each once; its
+    part labels and check mark are labels of the picture, not formulas."""
+    from chainrule.publishing.handout import step_formulas
+    from derivations import NetworkSpec
+
+    derivation = derive(NetworkSpec())
+    formulas = step_formulas(derivation.step("general.map"))
+    assert len(formulas) == 6 == len(set(formulas))
+    assert not any(r"\text{Part" in f or r"\checkmark" in f for f in formulas), formulas
+    targets = {f.split("=")[0].strip() for f in formulas}
+    assert targets == {"dZ^{[1]}", "dZ^{[2]}", "dW^{[1]}", "dW^{[2]}", "db^{[1]}", "db^{[2]}"}, (
+        targets
+    )

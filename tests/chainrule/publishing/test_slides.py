@@ -31,11 +31,13 @@ STEM = "TheNetwork-ShapeCheck_slides"
 
 
 def narrations() -> list[str]:
-    """The narration of every step the two scenes read out, in order."""
+    """The narration of every step the two scenes read out, in order, as subtitles write it."""
+    from derivations.speech import subtitle_text
+
     derivation = derive(NetworkSpec())
     catalog = discover()
     ids = [i for name in SCENES for i in narrated_ids_of(catalog.scenes[name], derivation)]
-    return [derivation.step(i).narration for i in ids]
+    return [subtitle_text(derivation.step(i).narration) for i in ids]
 
 
 @pytest.fixture(scope="module")
