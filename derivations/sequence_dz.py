@@ -951,7 +951,11 @@ def candidates_step(net: Network, layer: int, target: str) -> Step:
         else f"{count_words(failing).capitalize()} of {count_words(len(candidates))} fail "
         "on shapes."
     )
-    opening = f"Try the tempting forms on {dims} with m = {net.spec.m}. {summary}"
+    # the shape check starts from the fold just drawn (issue: each step leads from the last)
+    opening = (
+        f"A first check of the fold is its shapes: try the tempting forms on {dims}, "
+        f"m = {net.spec.m}. {summary}"
+    )
     sentences = tuple(candidate_sentence(net, target, c) for c in candidates)
     return Step(
         StepId(target, StepKind.CANDIDATES),
