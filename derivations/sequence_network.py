@@ -302,8 +302,7 @@ def backward_step(net: Network, target: str = TARGET) -> Step:
         StepId(target, StepKind.BACKWARD),
         Stage.PITFALL,
         "Backwards along the edges",
-        "The network shows which weights enter that sum. "
-        f"Run backwards: {unit_words(spec, layer, unit)} collects the gradient on "
+        f"Run backwards: {unit_words(spec, layer, unit)} collects that sum along "
         f"{'the edges that leave' if several else 'the edge that leaves'} it. "
         f"{'They carry' if several else 'It carries'} {_weights_words(nxt, leaving)}: "
         f"column {unit + 1} of W[{nxt}].",

@@ -190,8 +190,7 @@ def jacobian_step(net: Network) -> Step:
         StepId("dZ1", StepKind.JACOBIAN),
         Stage.FOLD,
         "The learner's route: Jacobians",
-        "Shapes cannot prove a formula; the learner's own route can. "
-        "The thread tried the chain rule of Jacobians, from a matrix-calculus reference. "
+        "Shapes cannot prove dZ[1]; the learner's matrix-calculus route can. "
         "A Jacobian holds every partial of one vector by another. "
         "It needs vectors, so take one example: one column. "
         f"z[2] = W[2] a[1] + b[2], so ∂z[2] / ∂a[1] is W[2] itself, {n2}×{n1}. "

@@ -79,10 +79,9 @@ def test_each_check_starts_from_the_step_before(spec: NetworkSpec) -> None:
     assert steps["dZ1.jacobian"].narration.startswith("Shapes cannot prove")
     # the Jacobians give the fold's formula again: a cross-check, not a second origin
     assert "the same formula as the fold" in steps["dZ1.stack"].narration
-    # the edges' picture asks the question the index sum answers
-    assert steps["dZ1.backward"].narration.startswith(
-        "The network shows which weights enter that sum."
-    )
+    # the edges' picture shows where the sum just factored out is collected
+    assert steps["dZ1.backward"].narration.startswith("Run backwards:")
+    assert "collects that sum" in steps["dZ1.backward"].narration.split(". ")[0]
     assert steps["dZ1.transpose"].narration.startswith("In that sum, k runs down column i")
 
 
