@@ -41,7 +41,7 @@ from .sequence_recap import recap_step
 from .sequence_vector import vector_sequence
 from .spec import NetworkSpec
 from .steps import Step
-from .vocabulary import StepId, StepKind
+from .vocabulary import StepId
 
 
 class VerificationError(Exception):
@@ -361,13 +361,13 @@ def derive(
     # issue 12: the network picture after the forward equations, and the gradient run
     # backwards along its edges just before dZ1.transpose (see sequence_network)
     steps = list(with_network_steps(net, steps))
-    # -- real numbers and the vector chain rule (issue 12): they check the folded dZ1, so they
-    # come right after its fold step, where a wrong formula is caught first
-    fold = [step.id for step in steps].index(StepId("dZ1", StepKind.FOLD)) + 1
-    steps[fold:fold] = (
-        *numbers_sequence(net, nodes["dZ1"], numbers_seed),
+    # -- the checks of the folded dZ1, in the lecture's order: its shapes (dz_sequence ends
+    # with them), the same formula by the learner's route (the vector chain rule), then one
+    # entry in real numbers; a wrong formula is still caught first at the fold step
+    steps += [
         *vector_sequence(net, nodes["dZ1"]),
-    )
+        *numbers_sequence(net, nodes["dZ1"], numbers_seed),
+    ]
     # the lecture's map first, and the turn to the rest of the slide after dZ1's argument
     steps.insert(0, map_step(net))
     steps.append(part_two_step(net))

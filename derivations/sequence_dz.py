@@ -56,6 +56,7 @@ from .formula import (
 )
 from .formulas import composite, fold_claims
 from .network import Network
+from .sequence_network import column_to_row_claims, focus_unit, unit_words
 from .spec import NetworkSpec
 from .speech import count_words
 from .steps import (
@@ -587,7 +588,8 @@ def fold_factor_step(net: Network, layer: int, target: str) -> Step:
 
 
 def transpose_claims(net: Network, layer: int) -> tuple[Claim, ...]:
-    """``Σ_k w[l+1]_ki dz[l+1]_kj`` is entry ``(i, j)`` of ``W[l+1]ᵀ dZ[l+1]``."""
+    """``Σ_k w[l+1]_ki dz[l+1]_kj`` is entry ``(i, j)`` of ``W[l+1]ᵀ dZ[l+1]``, and row ``i``
+    of the displayed ``W[l+1]ᵀ`` is column ``i`` of ``W[l+1]`` (the column laid down)."""
     nxt = layer + 1
     display = net.display_values
     return (
@@ -596,16 +598,37 @@ def transpose_claims(net: Network, layer: int) -> tuple[Claim, ...]:
             _display_sums(net, layer),
             sympy.ImmutableMatrix(display[f"W{nxt}"].T * display[f"dZ{nxt}"]),
         ),
+        *column_to_row_claims(
+            net,
+            matrix_display(net, f"W{nxt}"),
+            matrix_display(net, f"W{nxt}", transposed=True),
+        ),
+    )
+
+
+def transpose_narration(spec: NetworkSpec, layer: int) -> str:
+    """The one argument for the transpose, proof first: the index ``k`` of the sum runs down
+    column ``i`` of ``W[l+1]`` (the edges the step before showed), a product needs a row of
+    its left factor, and that column laid down is row ``i`` of ``W[l+1]ᵀ``."""
+    nxt = layer + 1
+    return (
+        f"In that sum, k runs down column i of W[{nxt}]: the edges that leave "
+        f"{unit_words(spec, layer, 'i')}. "
+        "A matrix product takes a row of its left factor, not a column. "
+        f"Laid on its side, column i of W[{nxt}] is row i of W[{nxt}]ᵀ. "
+        f"So the sum is entry (i, j) of W[{nxt}]ᵀ dZ[{nxt}]. "
+        "That is where the transpose comes from."
     )
 
 
 def transpose_step(net: Network, layer: int, target: str) -> Step:
-    """6b. The sum runs down a column of ``W[l+1]``: a row of ``W[l+1]ᵀ``."""
+    """6b. The sum runs down a column of ``W[l+1]``: a row of ``W[l+1]ᵀ``. ``highlights``
+    pair column ``i`` of ``W[l+1]`` with row ``i`` of its transpose, the followed unit's
+    column first (:func:`~derivations.sequence_network.focus_unit`), then the others."""
     nxt = layer + 1
-    highlights = tuple(
-        (Highlight(f"W{nxt}", col=i), Highlight(f"W{nxt}T", row=i))
-        for i in range(net.shapes[f"W{nxt}"][1])
-    )
+    first = focus_unit(net.spec, layer)
+    order = [first, *[i for i in range(net.shapes[f"W{nxt}"][1]) if i != first]]
+    highlights = tuple((Highlight(f"W{nxt}", col=i), Highlight(f"W{nxt}T", row=i)) for i in order)
     equation = (
         *_backward_sum(layer),
         EQUALS,
@@ -618,9 +641,7 @@ def transpose_step(net: Network, layer: int, target: str) -> Step:
         StepId(target, StepKind.TRANSPOSE),
         Stage.PITFALL,
         "Why the transpose",
-        f"In the sum, the index k runs down column i of W[{nxt}]. A matrix product runs "
-        f"along a row of its left factor. Column i of W[{nxt}] is row i of W[{nxt}]ᵀ: "
-        "that is where the transpose comes from.",
+        transpose_narration(net.spec, layer),
         equation=equation,
         matrices=(
             matrix_display(net, f"W{nxt}"),
@@ -930,7 +951,11 @@ def candidates_step(net: Network, layer: int, target: str) -> Step:
         else f"{count_words(failing).capitalize()} of {count_words(len(candidates))} fail "
         "on shapes."
     )
-    opening = f"Try the tempting forms on {dims} with m = {net.spec.m}. {summary}"
+    # the shape check starts from the fold just drawn (issue: each step leads from the last)
+    opening = (
+        f"A first check of the fold is its shapes: try the tempting forms on {dims}, "
+        f"m = {net.spec.m}. {summary}"
+    )
     sentences = tuple(candidate_sentence(net, target, c) for c in candidates)
     return Step(
         StepId(target, StepKind.CANDIDATES),

@@ -1,6 +1,6 @@
 """The network itself, and the gradient run backwards along its edges (issue 12, item 1).
 
-Three steps, all for the target ``dZ1``:
+Two steps, both for the target ``dZ1``:
 
 * ``dZ1.network`` — the network drawn as units (``x_i``, ``a^{[l]}_i``) and edges; the edge
   from unit ``i`` of layer ``l-1`` to unit ``k`` of layer ``l`` carries the weight
@@ -8,15 +8,16 @@ Three steps, all for the target ``dZ1``:
 * ``dZ1.backward`` — run backwards, hidden unit ``i`` collects the upstream gradients along the
   edges that *leave* it: ``w^{[2]}_{1i}, w^{[2]}_{2i}, …``, column ``i`` of ``W[2]`` (checked:
   those edges are that column, and what the unit collects is sympy's ``∂𝓛/∂a^{[1]}_{ij}``).
-* ``dZ1.column_to_row`` — that column laid down is row ``i`` of ``W[2]ᵀ`` (checked on the
-  displayed matrices).
+  It is the picture of the index sum; the step after it, ``dZ1.transpose``, is the proof that
+  this column is a row of ``W[2]ᵀ`` (its claims include :func:`column_to_row_claims`), so the
+  transpose is concluded once.
 
 The picture's structure (:func:`layer_edges`, :func:`edges_leaving`) and labels
 (:func:`unit_part`, :func:`weight_part`) are plain functions of the spec, used both by the
 claims here and by the scene that draws the network, so what is drawn is what is checked.
 
 >>> [str(s.id) for s in network_steps(Network(NetworkSpec(layer_dims=(2, 3, 2))))]
-['dZ1.network', 'dZ1.backward', 'dZ1.column_to_row']
+['dZ1.network', 'dZ1.backward']
 >>> edges_leaving(NetworkSpec(layer_dims=(2, 3, 2)), 1, 1)
 ((0, 1), (1, 1))
 """
@@ -36,14 +37,13 @@ from .display import (
     general_entry,
     joined,
     matrix_display,
-    matrix_label,
     partial,
 )
 from .network import Network
 from .spec import NetworkSpec
 from .speech import count_words
 from .steps import Highlight, MatrixDisplay, Stage, Step
-from .vocabulary import LPAREN, Parts, Role, StepId, StepKind, TexPart, operator
+from .vocabulary import Parts, StepId, StepKind, TexPart
 
 #: The gradient these steps work towards, and the hidden layer whose unit collects.
 TARGET = "dZ1"
@@ -302,7 +302,7 @@ def backward_step(net: Network, target: str = TARGET) -> Step:
         StepId(target, StepKind.BACKWARD),
         Stage.PITFALL,
         "Backwards along the edges",
-        f"Run backwards: {unit_words(spec, layer, unit)} collects the gradient on "
+        f"Run backwards: {unit_words(spec, layer, unit)} collects that sum along "
         f"{'the edges that leave' if several else 'the edge that leaves'} it. "
         f"{'They carry' if several else 'It carries'} {_weights_words(nxt, leaving)}: "
         f"column {unit + 1} of W[{nxt}].",
@@ -313,51 +313,19 @@ def backward_step(net: Network, target: str = TARGET) -> Step:
     )
 
 
-def column_to_row_step(net: Network, target: str = TARGET) -> Step:
-    """Column ``i`` of ``W[2]`` laid down is row ``i`` of ``W[2]ᵀ``; the other columns follow
-    (``highlights``: the focus column first)."""
-    spec = net.spec
-    nxt = LAYER + 1
-    unit = focus_unit(spec)
-    source = matrix_display(net, f"W{nxt}")
-    transposed = matrix_display(net, f"W{nxt}", transposed=True)
-    order = [unit, *[i for i in range(spec.size(LAYER)) if i != unit]]
-    others = " Every other column becomes a row the same way." if spec.size(LAYER) > 1 else ""
-    equation = (
-        LPAREN,
-        matrix_label(f"W{nxt}", transposed=True),
-        operator("rparen_ik", rf")_{{{unit + 1}k}}", Role.CLOSE),
-        EQUALS,
-        general_entry(f"W{nxt}", "k", str(unit + 1)),
-    )
-    return Step(
-        StepId(target, StepKind.COLUMN_TO_ROW),
-        Stage.PITFALL,
-        "A column becomes a row",
-        f"Lay column {unit + 1} of W[{nxt}] on its side: it becomes row {unit + 1} of "
-        f"W[{nxt}]ᵀ.{others}",
-        equation=equation,
-        matrices=(source, transposed),
-        highlights=tuple(
-            (Highlight(source.name, col=i), Highlight(f"{source.name}T", row=i)) for i in order
-        ),
-        claims=column_to_row_claims(net, source, transposed),
-    )
-
-
 def network_steps(net: Network) -> tuple[Step, ...]:
-    """The three steps, in lecture order."""
-    return network_step(net), backward_step(net), column_to_row_step(net)
+    """The two steps, in lecture order."""
+    return network_step(net), backward_step(net)
 
 
 def with_network_steps(net: Network, steps: Sequence[Step]) -> tuple[Step, ...]:
-    """``steps`` with the network after ``dZ1.forward`` and the backward run (and the column
-    laid down as a row) just before ``dZ1.transpose``."""
-    network, backward, column_to_row = network_steps(net)
+    """``steps`` with the network after ``dZ1.forward`` and the backward run (the picture of
+    the index sum) just before ``dZ1.transpose`` (its proof)."""
+    network, backward = network_steps(net)
     out: list[Step] = []
     for step in steps:
         if step.id == StepId(TARGET, StepKind.TRANSPOSE):
-            out += [backward, column_to_row]
+            out.append(backward)
         out.append(step)
         if step.id == StepId(TARGET, StepKind.FORWARD):
             out.append(network)
@@ -369,7 +337,6 @@ __all__ = [
     "backward_claims",
     "backward_step",
     "column_to_row_claims",
-    "column_to_row_step",
     "describe_layers",
     "edges_entering",
     "edges_leaving",

@@ -6,8 +6,9 @@ Two steps frame the lecture as one argument:
   formulas, typeset from the derivation, that the recap ends on) and says what each part of the
   lecture does with them: part 1 answers the question, where the transpose, the order and the
   element-wise product of ``dZ[1]`` come from; part 2 derives the other five more briefly.
-* ``general.part_two`` stands between the two parts. Part 1 is over; it says so, and why part 2
-  starts with ``dZ[L]``: ``dZ[1]`` was built from the gradient arriving from the layer above.
+* ``general.part_two`` stands between the two parts. Part 1 is over (derived, then checked by
+  shapes, by the learner's Jacobians and in real numbers); it says so, and why part 2 starts
+  with ``dZ[L]``: ``dZ[1]`` took the gradient arriving from the layer above as given.
 
 The card shows the slide as the course publishes it
 (:func:`~derivations.formulas.default_formulas`), and claims what the slide claims: each formula
@@ -106,10 +107,9 @@ def part_two_beats(spec: NetworkSpec) -> tuple[str, str, str]:
     """The turn to part 2: part 1 is done, what part 2 does, and why it starts at the top."""
     last = spec.num_layers
     return (
-        "That answers the question. dZ[1] is derived and checked.",
+        "That answers the question: dZ[1] is derived, and checked three ways.",
         "Part two: the rest of the slide.",
-        f"dZ[1] was built from dZ[2], the gradient arriving from above, so part two starts at "
-        f"the output with dZ[{last}]."
+        f"dZ[1] took dZ[{last}] as given, so part two starts by deriving dZ[{last}], at the output."
         if last == 2
         else f"Backprop starts at the output, so part two starts with dZ[{last}].",
     )

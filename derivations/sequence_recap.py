@@ -80,8 +80,8 @@ def _text(name: str, words: str) -> TexPart:
 def answer_lines() -> tuple[Parts, ...]:
     """The three answers, in the notation of the screen.
 
-    1. ``W[2]ᵀ``: back along the same edges, column ``i`` of ``W[2]`` = row ``i`` of
-       ``W[2]ᵀ``;
+    1. ``W[2]ᵀ``: the sum runs down column ``i`` of ``W[2]`` = row ``i`` of ``W[2]ᵀ`` (the
+       index sum of ``dZ1.transpose``, the lecture's one argument for the transpose);
     2. ``W[2]ᵀ dZ[2]``: the sum over ``k`` pairs row ``i`` (of ``W[2]ᵀ``) with column ``j``
        (of ``dZ[2]``), which fixes the order; the shapes ``(n[1]×n[2])(n[2]×m) = (n[1]×m)``
        agree (they alone cannot tell the order when ``W[2]`` is square);
@@ -91,7 +91,7 @@ def answer_lines() -> tuple[Parts, ...]:
     n1, n2 = notation.size_tex(1), notation.size_tex(2)
     transpose = (
         w2t,
-        _text("a_edges", ": back along the same edges, column "),
+        _text("a_edges", ": the sum runs down column "),
         TexPart("a_i", "i"),
         _text("a_of", " of "),
         w2,
@@ -210,8 +210,8 @@ def narration_beats(spec: NetworkSpec) -> tuple[str, str, str, str]:
     )
     return (
         card,
-        "The transpose: back along the same edges, column i of W[2] is row i of W[2]ᵀ.",
-        "The order: the sum over k pairs row i of W[2]ᵀ with column j of dZ[2]. "
+        "The transpose: the sum runs down column i of W[2], which is row i of W[2]ᵀ.",
+        "The order: a product takes that row on the left, then column j of dZ[2]. "
         "The shapes agree: n[1] by n[2], times n[2] by m, gives n[1] by m.",
         "The ∗: each z[1]_ij passes through its own g′, one entry at a time.",
     )

@@ -6,11 +6,13 @@ b[2]`` gives the Jacobian ``∂z[2]/∂a[1] = W[2]`` and ``a[1] = g(z[1])`` entr
 ``∂a[1]/∂z[1] = diag(g′(z[1]))``. The chain rule multiplies Jacobians in the order of the
 chain; ``ℒ`` is a number, so ``∂ℒ/∂z[1]`` is a row. The course writes gradients as columns,
 ``dz = (∂ℒ/∂z)ᵀ``: transposing the product reverses its order and transposes each factor, which
-is where ``W[2]ᵀ`` and its place come from. A diagonal matrix times a vector is an element-wise
-product, and the ``m`` columns side by side are the fold's formula again (a second view of one
-result, not a new one). Each step's claims come from a ``*_claims`` function (with one-claim
-builders a test can feed a wrong Jacobian or a wrong order), its display and narration from the
-step builder; every Jacobian's shape badge is read from the sympy matrix it names.
+gives ``W[2]ᵀ`` and its place again (the narration does not explain the transpose a second
+time: ``dZ1.transpose`` did, from the index sum). A diagonal matrix times a vector is an
+element-wise product, and the ``m`` columns side by side are the fold's formula again: a
+cross-check of one result in the learner's language, not a new one. Each step's claims come
+from a ``*_claims`` function (with one-claim builders a test can feed a wrong Jacobian or a
+wrong order), its display and narration from the step builder; every Jacobian's shape badge is
+read from the sympy matrix it names.
 """
 
 from __future__ import annotations
@@ -188,7 +190,7 @@ def jacobian_step(net: Network) -> Step:
         StepId("dZ1", StepKind.JACOBIAN),
         Stage.FOLD,
         "The learner's route: Jacobians",
-        "The learner in the thread tried the chain rule from a matrix-calculus reference. "
+        "Shapes cannot prove dZ[1]; the learner's matrix-calculus route can. "
         "A Jacobian holds every partial of one vector by another. "
         "It needs vectors, so take one example: one column. "
         f"z[2] = W[2] a[1] + b[2], so ∂z[2] / ∂a[1] is W[2] itself, {n2}×{n1}. "
@@ -356,7 +358,7 @@ def elementwise_step(net: Network) -> Step:
         f"ℒ is a number, so ∂ℒ/∂z[1] is a row, 1×{n1}. "
         "The course writes gradients as columns: dz = (∂ℒ/∂z)ᵀ. "
         "Transposing a product reverses the order and transposes each factor. "
-        "So dz[1] = diag(g') W[2]ᵀ dz[2]: that is where the transpose comes from. "
+        "So dz[1] = diag(g') W[2]ᵀ dz[2], with W[2]ᵀ as in the index sum. "
         "And diag(v) u = v ∗ u, so dz[1] = W[2]ᵀ dz[2] ∗ g'(z[1]).",
         equation=_row_line(),
         lines=(_transpose_rule(), _column_line(), _elementwise_line(), _product_fact()),

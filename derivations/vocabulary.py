@@ -131,7 +131,6 @@ class StepKind(str, Enum):
     RECURSION = "recursion"
     NETWORK = "network"  #: the network drawn as neurons and weighted edges
     BACKWARD = "backward"  #: the gradient run backwards along the edges
-    COLUMN_TO_ROW = "column_to_row"  #: a column of W laid down as a row of Wᵀ
     NUMBERS = "numbers"
     NUDGE = "nudge"
     JACOBIAN = "jacobian"

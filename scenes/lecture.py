@@ -2,11 +2,11 @@
 per step.
 
 The segments are the bodies of the single scenes (:mod:`scenes.expand`, :mod:`scenes.partials`,
-:mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`,
-:mod:`scenes.parameter_gradients`), played one after another on one scene, the body cleared
-between them. A network with more than two
-layers then shows the general-layer recursion and the order in which backprop runs it; every
-lecture ends back at the question, on the recap card (:mod:`scenes.recap`).
+:mod:`scenes.fold`, :mod:`scenes.transpose`, :mod:`scenes.shapes`, :mod:`scenes.vector`,
+:mod:`scenes.numbers`, :mod:`scenes.parameter_gradients`), played one after another on one
+scene, the body cleared between them. A network with more than two layers then shows the
+general-layer recursion and the order in which backprop runs it; every lecture ends back at
+the question, on the recap card (:mod:`scenes.recap`).
 
 Render with ``manim -ql scenes/lecture.py Lecture``; change the title, the course or the
 network in a subclass::
@@ -229,10 +229,13 @@ class Lecture(DerivationScene):
     title: ClassVar[str] = "Where does {formula} come from?"
     course: ClassVar[str] = "Deep Learning Specialization · Course 1 · Week 3"
     #: One argument in two parts, announced by the map after the title. Part 1, the question:
-    #: the network, the scalars, one partial, g' factored out, the transpose read off the
-    #: network's edges, the fold, the check in real numbers, the same result by the learner's
-    #: route (the vector chain rule), the shapes (wrong forms fail; the square pitfall). Part 2,
-    #: announced: the rest of the slide. Every step is narrated once and none is shown twice.
+    #: derive (the network, the scalars, one partial, g' factored out, the transpose: the
+    #: edges' picture, then the index sum that proves it, the fold), then check what was
+    #: derived, each check leading from the one before: its shapes (wrong forms fail, the
+    #: right one fits, the square pitfall where only values tell), so the learner's own route
+    #: (the vector chain rule) derives the same formula, and real numbers and a nudge confirm
+    #: one entry of it. Part 2, announced: the rest of the slide, starting from dZ[2], which
+    #: part 1 took as given. Every step is narrated once and none is shown twice.
     segments: ClassVar[tuple[type[Segment], ...]] = (
         TitleSegment,
         PlanSegment,
@@ -243,10 +246,10 @@ class Lecture(DerivationScene):
         FactorSegment,
         TransposeSegment,
         FoldUpSegment,
-        NumbersSegment,
-        VectorSegment,
         ShapeSegment,
         PitfallSegment,
+        VectorSegment,
+        NumbersSegment,
         PartTwoSegment,
         OtherGradientsSegment,
     )

@@ -1,17 +1,19 @@
 """WhyTranspose: one unbroken argument for the ``T`` in ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``.
 
-Three steps, played without a break:
+Two steps, played without a break: the picture, then the proof, which alone concludes.
 
 1. ``dZ1.backward`` — the network again, run backwards: the gradients ``dz[2]_kj`` sit at the
    output units, a pulse runs back along each edge leaving hidden unit ``i`` (the edges light
    up and show their weights ``w[2]_1i, w[2]_2i, …``), the equation of what the unit collects
    is assembled from those labels, and the same weights land in ``W[2]``: column ``i``,
    highlighted as it fills.
-2. ``dZ1.column_to_row`` — ``W[2]`` takes its place in a row of matrices and column ``i`` is
-   laid down, entry by entry, as row ``i`` of ``W[2]ᵀ``; the other columns follow.
-3. ``dZ1.transpose`` — the index picture: in ``Σ_k w_ki dz_kj`` the index ``k`` runs down
-   column ``i`` of ``W[2]``; row ``i`` of ``W[2]ᵀ`` meets column ``j`` of ``dZ[2]`` and both fly
-   into the sum, which is entry ``(i, j)`` of ``W[2]ᵀ dZ[2]``.
+2. ``dZ1.transpose`` — the index sum, each beat under the sentence that says it: ``W[2]``
+   takes its place in a row of matrices and the index ``k`` runs down column ``i`` ("k runs
+   down column i"); the shell of ``W[2]ᵀ`` and ``dZ[2]`` appear, the row the product needs
+   marked on the left factor ("takes a row"); column ``i`` is laid down, entry by entry, as
+   row ``i`` of ``W[2]ᵀ``, the other columns after it ("Laid on its side"); row ``i`` of
+   ``W[2]ᵀ`` meets column ``j`` of ``dZ[2]`` and both fly into the sum, which is entry
+   ``(i, j)`` of ``W[2]ᵀ dZ[2]`` ("So the sum is").
 
 Render with ``chainrule render WhyTranspose -q l --no-voice``.
 """
@@ -64,8 +66,14 @@ LIMITS = ((9, 9), (4, 4), (3, 3))
 TIGHT = 0.3
 #: The steps this scene shows, in order.
 BACKWARD = StepId("dZ1", StepKind.BACKWARD)
-COLUMN_TO_ROW = StepId("dZ1", StepKind.COLUMN_TO_ROW)
 TRANSPOSE = StepId("dZ1", StepKind.TRANSPOSE)
+#: The words of ``dZ1.transpose``'s sentences its beats wait for (see the module docstring).
+RUNS_DOWN, TAKES_A_ROW, LAID_DOWN, THE_SUM_IS = (
+    "runs down column",
+    "takes a row",
+    "Laid on its side",
+    "So the sum is",
+)
 #: The top of the band at the bottom of the frame left to subtitles (scene units).
 SUBTITLE_TOP = -2.9
 #: Room right of the network for the gradient tags ``dz_kj`` (scene units).
@@ -75,13 +83,13 @@ NETWORK_SHARE = 0.6
 
 
 class TransposeSegment(Segment):
-    """Why the transpose, unbroken: backwards along the edges (``dZ1.backward``), the column
-    laid down as a row (``dZ1.column_to_row``), the index picture (``dZ1.transpose``)."""
+    """Why the transpose, unbroken: backwards along the edges (``dZ1.backward``, the picture),
+    then the index sum (``dZ1.transpose``, the proof: the column laid down as a row)."""
 
-    step_ids = (BACKWARD, COLUMN_TO_ROW, TRANSPOSE)
+    step_ids = (BACKWARD, TRANSPOSE)
 
     def play(self) -> None:
-        backward, laid, transpose = (self.step(i) for i in self.step_ids)
+        backward, transpose = (self.step(i) for i in self.step_ids)
         equation_box, body_box = self.bands()
         ((column, row),) = backward.highlights
         source_name, target_name = column.matrix, row.matrix
@@ -106,11 +114,8 @@ class TransposeSegment(Segment):
         assert unit is not None, f"step {backward.id} highlights no column"
 
         equation, side, band = self.play_backward(backward, unit, source, equation_box, body_box)
-        equation, band = self.play_column_to_row(
-            laid, equation, side, band, source, target, equation_box
-        )
-        self.play_index_picture(
-            transpose, unit, equation, band, source, target, other, equation_box
+        self.play_index_sum(
+            transpose, unit, (equation, side, band), source, target, other, equation_box
         )
 
     # ---------------------------------------------------------------- 1. backwards
@@ -217,41 +222,77 @@ class TransposeSegment(Segment):
         """The part of ``equation`` with the same TeX part as ``tag``."""
         return equation.part(tag.parts[0].name)
 
-    # ---------------------------------------------------------------- 2. column to row
+    # ---------------------------------------------------------------- 2. the index sum
 
-    def play_column_to_row(
+    def play_index_sum(
         self,
         step: Step,
-        equation: VMobject,
-        side: MatrixView,
-        band: VMobject,
+        unit: int,
+        before: tuple[VMobject, MatrixView, SurroundingRectangle],
         source: MatrixView,
         target: MatrixView,
+        other: MatrixView,
         equation_box: Box,
-    ) -> tuple[EquationTex, SurroundingRectangle]:
-        """``W`` joins the row of matrices; its column becomes a row of ``Wᵀ``, narrated.
-        Returns the equation and the band on the column of ``W``."""
+    ) -> None:
+        """The proof, narrated: ``k`` runs down column ``unit`` of ``W``; a product takes a
+        row of its left factor; the column laid down is that row of ``Wᵀ`` (the other columns
+        follow); the row meets a column of ``dZ`` in the sum. ``before`` is what the backward
+        step left: its equation, ``W`` beside the network and the band on its column."""
         self.begin_step(step)
-        new_equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
-        fit_into(new_equation, equation_box, self.theme)
+        previous, side, band = before
+        equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
+        fit_into(equation, equation_box, self.theme)
         pairs = step.highlights
         first_source, first_target = pairs[0]
-        source_band = source.band(self.theme, col=first_source.col)
-        shell = target.frame()
+        assert first_source.col == unit, f"step {step.id} does not lay column {unit} first"
+        source_band = source.band(self.theme, col=unit)
         self.scene.play(
             FadeOut(self._network),
-            FadeOut(equation),
+            FadeOut(previous),
             ReplacementTransform(side, source),
             ReplacementTransform(band, source_band),
             run_time=self.t(1.0),
         )
-        self.scene.play(Write(new_equation), FadeIn(shell), run_time=self.t(0.8))
+        self.scene.play(Write(equation), run_time=self.t(1.0))
 
+        # "k runs down column i": the index of the sum runs down the highlighted column
+        self.scene.wait_for_words(RUNS_DOWN)
+        left = unit == source.cols[-1] and len(source.cols) > 1
+        arrow = self.down_arrow(
+            source_band,
+            self.theme.text,
+            left=left,
+            beside=source.matrix.get_columns()[-2] if left else None,
+        )
+        summand = equation.part(self.summand_part(step, source.name))
+        self.scene.play(
+            GrowArrow(arrow),
+            Indicate(source_band, color=self.theme.highlight),
+            Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
+            run_time=self.t(1.2),
+        )
+
+        # "takes a row of its left factor, not a column": the product's right factor comes,
+        # its column marked; the column of W lit again, the wrong direction for a left factor
+        self.scene.wait_for_words(TAKES_A_ROW)
+        other_band = other.band(self.theme, col=0)
+        self.scene.play(FadeIn(other), run_time=self.t(0.8))
+        self.scene.play(
+            Create(other_band),
+            Indicate(source_band, color=self.theme.highlight),
+            run_time=self.t(0.8),
+        )
+
+        # "Laid on its side": W's transpose comes with that column laid down as its row (never
+        # an empty bracket on screen for long); the other columns follow
+        self.scene.wait_for_words(LAID_DOWN)
+        assert first_target.row is not None, f"step {step.id} pairs a column with no row"
         target_band = target.band(self.theme, row=first_target.row)
         self.scene.play(
+            FadeIn(target.frame()),
             *self.column_to_row(source, target, first_source),
             ReplacementTransform(source_band.copy(), target_band),
-            run_time=self.t(2.2),
+            run_time=self.t(2.0),
         )
         rest = [pair for pair in pairs[1:] if pair[0].col in source.cols]
         if rest:
@@ -264,58 +305,15 @@ class TransposeSegment(Segment):
                     ],
                     lag_ratio=0.15,
                 ),
-                run_time=self.t(2.0),
+                run_time=self.t(1.6),
             )
         dots = target.ellipses()
         if dots:
             self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
         self.scene.settle(target)
-        self.end_step(pause=1.0)
-        return new_equation, source_band
 
-    # ---------------------------------------------------------------- 3. index picture
-
-    def play_index_picture(
-        self,
-        step: Step,
-        unit: int,
-        previous: VMobject,
-        source_band: SurroundingRectangle,
-        source: MatrixView,
-        target: MatrixView,
-        other: MatrixView,
-        equation_box: Box,
-    ) -> None:
-        """``k`` runs down the column; the row of ``Wᵀ`` meets a column of ``dZ``."""
-        self.begin_step(step)
-        source_name = source.name
-        first_target = next(pair[1] for pair in step.highlights if pair[0].col == unit)
-        equation = EquationTex(step.equation, self.theme, HERO_SCALE * self.theme.body_size)
-        fit_into(equation, equation_box, self.theme)
-        self.scene.play(FadeOut(previous), run_time=self.t(0.4))
-        self.scene.play(Write(equation), run_time=self.t(1.0))
-
-        # the index of the sum runs down the highlighted column
-        left = unit == source.cols[-1] and len(source.cols) > 1
-        arrow = self.down_arrow(
-            source_band,
-            self.theme.text,
-            left=left,
-            beside=source.matrix.get_columns()[-2] if left else None,
-        )
-        summand = equation.part(self.summand_part(step, source_name))
-        self.scene.play(
-            GrowArrow(arrow),
-            Indicate(source_band, color=self.theme.highlight),
-            Indicate(summand, scale_factor=1.15, color=self.theme.highlight),
-            run_time=self.t(1.2),
-        )
-
-        # the row of the transpose meets a column of the other factor
-        other_band = other.band(self.theme, col=0)
-        self.scene.play(FadeIn(other), run_time=self.t(0.8))
-        self.scene.play(Create(other_band), run_time=self.t(0.6))
-        assert first_target.row is not None, f"step {step.id} pairs a column with no row"
+        # "So the sum is entry (i, j)": the row meets the column in the sum
+        self.scene.wait_for_words(THE_SUM_IS)
         row_entries = target.row_mobjects(first_target.row)
         column_entries = other.col_mobjects(0)
         other_part = next(

@@ -189,7 +189,7 @@ class VectorSegment(Segment):
         self.scene.play(Write(definition), run_time=self.t(1.0))
         self.scene.wait_for_words("reverses the order")
         self.scene.play(FadeIn(rule), run_time=self.t(0.8))
-        self.scene.wait_for_words("that is where the transpose comes from")
+        self.scene.wait_for_words("as in the index sum")
         rest = VGroup(*column_line.equation.submobjects[3:])
         self.scene.play(Write(rest), run_time=self.t(1.2))
         self.show_shapes(column_line)

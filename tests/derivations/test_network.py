@@ -1,4 +1,5 @@
-"""The network steps: ``dZ1.network``, ``dZ1.backward``, ``dZ1.column_to_row``.
+"""The network steps: ``dZ1.network``, ``dZ1.backward`` (the column laid down as a row is a
+claim of ``dZ1.transpose``, the step right after the backward run).
 
 Their structure (units, edges, which edges leave a unit), their claims (checked for several
 networks), their place in the derivation, their words, and mutations that must be caught.
@@ -23,7 +24,7 @@ from derivations.numeric import evaluate
 from derivations.steps import Step
 from tests.derivations.test_speech import problems
 
-IDS = ("dZ1.network", "dZ1.backward", "dZ1.column_to_row")
+IDS = ("dZ1.network", "dZ1.backward")
 #: A subtitle cue holds at most two lines of about 42 characters.
 MAX_SENTENCE = 84
 
@@ -63,9 +64,9 @@ def test_the_steps_sit_where_the_lecture_needs_them_and_hold(dims: tuple[int, ..
     steps = _steps(dims)
     ids = [str(step.id) for step in steps]
     assert ids[ids.index("dZ1.forward") + 1] == "dZ1.network"
-    at = ids.index("dZ1.transpose")
-    assert ids[at - 2 : at] == ["dZ1.backward", "dZ1.column_to_row"]
-    for step_id in IDS:
+    # the picture right before the proof it illustrates
+    assert ids[ids.index("dZ1.transpose") - 1] == "dZ1.backward"
+    for step_id in (*IDS, "dZ1.transpose"):
         step = steps[ids.index(step_id)]
         assert step.claims, step_id
         for claim in step.claims:
@@ -75,14 +76,17 @@ def test_the_steps_sit_where_the_lecture_needs_them_and_hold(dims: tuple[int, ..
 @pytest.mark.parametrize("dims", [(2, 3, 2), (1, 1, 1), (3, 4, 4), (2, 3, 2, 1)])
 def test_words_are_short_speakable_and_name_the_layer(dims: tuple[int, ...]) -> None:
     steps = {str(s.id): s for s in _steps(dims)}
-    for step_id in IDS:
+    for step_id in (*IDS, "dZ1.transpose"):
         text = steps[step_id].narration
         assert problems(steps[step_id].speech) == [], (step_id, steps[step_id].speech)
         for sentence in re.split(r"(?<=\.) ", text):
             assert len(sentence) <= MAX_SENTENCE, (step_id, sentence)
         assert "transposed" not in text
         assert not re.search(r"\bd[WZb]\b(?!\[)", text), text  # dZ[2], never a bare dZ
-    assert "W[2]ᵀ" in steps["dZ1.column_to_row"].narration
+    # the picture shows the column; the proof, the step after it, concludes the transpose
+    assert "ᵀ" not in steps["dZ1.backward"].narration
+    assert "transpose" not in steps["dZ1.backward"].narration
+    assert "W[2]ᵀ" in steps["dZ1.transpose"].narration
 
 
 def test_the_default_story_in_numbers() -> None:
@@ -90,7 +94,9 @@ def test_the_default_story_in_numbers() -> None:
     backward = steps["dZ1.backward"]
     assert "w[2]_13 and w[2]_23" in backward.narration
     assert "column 3 of W[2]" in backward.narration
-    assert "row 3 of W[2]ᵀ" in steps["dZ1.column_to_row"].narration
+    # the transpose step lays that column down first: it becomes row 3 of W[2]ᵀ
+    ((column, row), *_) = steps["dZ1.transpose"].highlights
+    assert (column.matrix, column.col, row.matrix, row.row) == ("W2", 2, "W2T", 2)
     # the equation is what hidden unit 3 collects: one weight times one dz per leaving edge
     weights = [p.tex for p in backward.equation if p.symbol == "W2"]
     assert weights == ["w^{[2]}_{13}", "w^{[2]}_{23}"]
@@ -130,6 +136,22 @@ def test_an_untransposed_display_is_caught() -> None:
     square_source = sn.matrix_display(square, "W2")
     assert check_claim(sn.column_to_row_claims(net, source, source)[0]) is not None
     assert check_claim(sn.column_to_row_claims(square, square_source, square_source)[0]) is not None
+
+
+def test_the_derivation_rejects_a_column_not_laid_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``dZ1.transpose`` claims that the W[2]ᵀ it shows has column i of W[2] as row i: a
+    display left untransposed (square W[2], so every shape still fits) fails that step."""
+    from derivations import sequence_dz
+
+    untransposed = sequence_dz.matrix_display
+    monkeypatch.setattr(
+        sequence_dz,
+        "matrix_display",
+        lambda net, name, transposed=False: untransposed(net, name),
+    )
+    with pytest.raises(VerificationError) as caught:
+        derive(NetworkSpec(layer_dims=(2, 2, 2), m=1)).verify()
+    assert caught.value.step_id == "dZ1.transpose"
 
 
 def test_the_derivation_rejects_a_wrong_backward_step(monkeypatch: pytest.MonkeyPatch) -> None:

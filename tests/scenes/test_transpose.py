@@ -1,6 +1,7 @@
 """WhyTranspose: layout after every play, for small, uneven and large networks (a 4-unit layer,
-a 3-layer network), one unbroken argument (its three steps in order, no continued section), the
-data its choreography relies on, and a render at the lowest quality."""
+a 3-layer network), one unbroken argument (the picture, then the proof, no continued section),
+the data its choreography relies on (the words it waits for are said), and a render at the
+lowest quality."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from derivations import NetworkSpec, derive
-from scenes.transpose import BACKWARD, COLUMN_TO_ROW, TRANSPOSE, TransposeSegment, WhyTranspose
+from scenes import transpose as transpose_scene
+from scenes.transpose import BACKWARD, TRANSPOSE, TransposeSegment, WhyTranspose
 from tests.scene_support import all_of, checked_plays, each_spec, render_scene, render_video
 from tests.scenes.test_layout import check_layout
 
@@ -57,8 +59,8 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
         scene = render_scene(WhyTranspose, spec, media)
     assert plays[0] > 5
     assert scene.time > 10
-    # one argument, in order: backwards along the edges, the column laid down, the index picture
-    assert scene.begun == [BACKWARD, COLUMN_TO_ROW, TRANSPOSE]
+    # one argument, in order: backwards along the edges (the picture), the index sum (the proof)
+    assert scene.begun == [BACKWARD, TRANSPOSE]
     assert WhyTranspose.estimated_duration(scene.derivation, scene.pacing) <= scene.time
 
 
@@ -84,13 +86,25 @@ def test_the_argument_names_one_column_throughout() -> None:
     """The unit that collects, the column lit in W[2], the row of W[2]ᵀ it becomes and the
     first column the scene lays down are the same index."""
     derivation = derive(NetworkSpec(layer_dims=(2, 3, 2), m=2))
-    backward, laid = derivation.step(BACKWARD), derivation.step(COLUMN_TO_ROW)
+    backward, laid = derivation.step(BACKWARD), derivation.step(TRANSPOSE)
     ((column, row),) = backward.highlights
     assert column.col == row.row == laid.highlights[0][0].col == laid.highlights[0][1].row == 2
     assert [h.col for h, _ in laid.highlights] == [2, 0, 1]  # the focus first, then the rest
     ids = [str(step.id) for step in derivation]
-    assert (
-        ids.index("dZ1.backward") + 2
-        == ids.index("dZ1.column_to_row") + 1
-        == ids.index("dZ1.transpose")
+    assert ids.index("dZ1.backward") + 1 == ids.index("dZ1.transpose")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe())
+def test_each_beat_waits_for_words_its_step_says(spec: NetworkSpec) -> None:
+    """The index sum's beats wait for these words (``wait_for_words`` raises at render time
+    when none is said): each is said, in one sentence, in the order the beats play."""
+    narration = derive(spec).step(TRANSPOSE).narration
+    words = (
+        transpose_scene.RUNS_DOWN,
+        transpose_scene.TAKES_A_ROW,
+        transpose_scene.LAID_DOWN,
+        transpose_scene.THE_SUM_IS,
     )
+    sentences = narration.split(". ")
+    found = [next(i for i, s in enumerate(sentences) if w in s) for w in words]
+    assert found == sorted(set(found)), (found, narration)  # in order, one sentence each

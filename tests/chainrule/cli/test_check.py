@@ -126,7 +126,7 @@ def test_a_failing_step_exits_1_naming_the_step(monkeypatch: pytest.MonkeyPatch)
     failed = [line.split()[1] for line in step_lines(result.stdout) if line.startswith("✗")]
     # the fold, and the later steps that compute with the folded dZ1 (real numbers, the
     # stacked columns, the recap card's six formulas); the error line names the first
-    assert failed == ["dZ1.fold", "dZ1.numbers", "dZ1.stack", "general.recap"]
+    assert failed == ["dZ1.fold", "dZ1.stack", "dZ1.numbers", "general.recap"]
 
 
 def test_the_config_file_sets_the_network_and_options_override_it(tmp_path: Path) -> None:

@@ -42,17 +42,16 @@ LECTURE_STEPS = [
     "dZ1.all_entries",
     "dZ1.fold_factor",
     "dZ1.backward",
-    "dZ1.column_to_row",
     "dZ1.transpose",
     "dZ1.fold",
-    "dZ1.numbers",
-    "dZ1.nudge",
-    "dZ1.jacobian",
-    "dZ1.elementwise",
-    "dZ1.stack",
     "dZ1.candidates",
     "dZ1.shapes",
     "dZ1.no_transpose",
+    "dZ1.jacobian",
+    "dZ1.elementwise",
+    "dZ1.stack",
+    "dZ1.numbers",
+    "dZ1.nudge",
     "general.part_two",
     *OTHER_GRADIENT_STEPS,
     "general.recap",
@@ -60,14 +59,13 @@ LECTURE_STEPS = [
 #: ExpandToScalars expands Z[2] = W[2] A[1] + b[2] and A[1] = g(Z[1]).
 EXPAND_STEPS = ["dZ1.concrete", "dZ1.expand", "dZ1.activate"]
 #: FoldBack reads out the factor, the transpose and the fold (the grid of every entry is
-#: TakePartials' step); WhyTranspose runs backwards along the edges, lays the column down as a
-#: row, and shows the transpose, already read out by FoldBack.
+#: TakePartials' step); WhyTranspose runs backwards along the edges, then shows the
+#: transpose (the column laid down as a row), already read out by FoldBack.
 FOLD_AND_TRANSPOSE_STEPS = [
     "dZ1.fold_factor",
     "dZ1.transpose",
     "dZ1.fold",
     "dZ1.backward",
-    "dZ1.column_to_row",
 ]
 
 
