@@ -132,6 +132,7 @@ class StepKind(str, Enum):
     NETWORK = "network"  #: the network drawn as neurons and weighted edges
     BACKWARD = "backward"  #: the gradient run backwards along the edges
     COLUMN_TO_ROW = "column_to_row"  #: a column of W laid down as a row of Wᵀ
+    FORWARD_NUMBERS = "forward_numbers"  #: one forward pass with real numbers
     NUMBERS = "numbers"
     NUDGE = "nudge"
     JACOBIAN = "jacobian"
