@@ -871,17 +871,18 @@ def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
         if last == 2
         else f"dZ[{last}] = A[{last}] − Y, from part two; backprop takes it down to dZ[2]. "
     )
+    products = (
+        f"Each of the {count_words(paths)} paths multiplies its three factors. "
+        if paths > 1
+        else "The one path multiplies its three factors. "
+    )
     if _exact_slope(net):
-        opening += (
+        products += (
             f"The slope of {net.activation.title} is exactly "
             f"{_spoken_number(result_text(_slope(net, data)))} here. "
         )
-    products = (
-        f"Each of the {count_words(paths)} paths multiplies its three factors. Adding the products "
-        if paths > 1
-        else "The one path multiplies its three factors. That "
-    )
-    narration = opening + products + f"gives ∂ℒ/∂{label} ≈ {_spoken_number(result)}."
+    total = "Adding the products" if paths > 1 else "Its product"
+    narration = opening + products + f"{total} gives ∂ℒ/∂{label} ≈ {_spoken_number(result)}."
     return Step(
         StepId("dZ1", StepKind.NUMBERS),
         Stage.PARTIAL,

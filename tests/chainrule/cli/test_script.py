@@ -45,6 +45,7 @@ LECTURE_STEPS = [
     "dZ1.column_to_row",
     "dZ1.transpose",
     "dZ1.fold",
+    "dZ1.forward_numbers",
     "dZ1.numbers",
     "dZ1.nudge",
     "dZ1.jacobian",
