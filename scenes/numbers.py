@@ -34,6 +34,7 @@ from manim import (
     DOWN,
     RIGHT,
     UP,
+    Animation,
     Create,
     FadeIn,
     FadeOut,
@@ -343,7 +344,7 @@ class NumbersSegment(Segment):
         old, coming = self.shown, new.views
         moves = [ReplacementTransform(old[n], view) for n, view in coming.items() if n in old]
         leaving = [FadeOut(view) for n, view in old.items() if n not in coming]
-        arriving = [FadeIn(view) for n, view in coming.items() if n not in old]
+        arriving: list[Animation] = [FadeIn(view) for n, view in coming.items() if n not in old]
         line = getattr(new, "line", None)
         if self.line is not None:
             leaving.append(FadeOut(self.line))
