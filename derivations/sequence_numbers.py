@@ -1,23 +1,25 @@
-"""Real numbers for ``dz[1]_11``, the nudge that checks it, and the value without the transpose.
+"""Real numbers for ``dz[1]_11`` and the nudge that checks them, in three steps a learner can
+recompute from the screen alone.
 
-Small values with one decimal for ``W[2]``, ``dZ[2]`` and ``Z[1]``, chosen from a seed
-(:func:`choose_numbers`); ``∂𝓛/∂z[1]_11`` by the chain rule, each factor's value shown; then
-``z[1]_11`` is nudged by ``ε`` and the real loss, recomputed by a forward pass, changes by about
-``ε`` times that value; and without the transpose the same numbers give another value (or no
-product at all). The vector chain rule that follows is :mod:`.sequence_vector`.
+1. ``dZ1.forward_numbers``: one forward pass with its numbers: the inputs ``X`` and the 0/1
+   labels ``Y``, ``W[1]`` and ``b[1]`` giving ``Z[1] = W[1] X + b[1]``, then the later weights
+   and biases giving the output ``A[L]`` (:func:`forward_claims`).
+2. ``dZ1.numbers``: ``dZ[L] = A[L] − Y`` (derived in part two, taken as given) with its numbers
+   (:func:`output_gradient_claims`), then ``∂𝓛/∂z[1]_11`` by the chain rule, each path's factors
+   shown and their products added (:func:`numbers_claims`).
+3. ``dZ1.nudge``: ``z[1]_11`` up by ``ε``; the real loss, recomputed by a forward pass, changes
+   by about ``ε`` times that value (:func:`nudge_claims`, :func:`loss_claims`).
 
-Every number shown is computed here and checked by the step's claims: against the
-derivation's own folded formula (so a wrong formula fails here too, after its fold step),
-against sympy's derivative of the loss, and against the loss evaluated again from its sympy
-expression.
+Small values chosen from a seed (:func:`choose_numbers`). Every number shown is computed here
+and checked by the step's claims: against the derivation's own folded formula (so a wrong
+formula fails here too, after its fold step), against sympy's derivative of the loss, and
+against the loss evaluated again from its sympy expression.
 
 **How the numbers are consistent.** On every network the labels ``Y`` are 0 or 1, as in the
 course; the inputs ``X`` are whole numbers (``±1``, ``±2``) and every weight and bias has one
 decimal, so ``Z[1] = W[1] X + b[1]`` has one decimal too and a learner can recompute it. The
 forward pass gives ``A[L]`` and the summed cross-entropy ``𝓛``; ``dZ[2]`` is computed by
-backprop from ``dZ[L] = A[L] − Y`` (shown with three significant digits, as a result). The
-nudge step shows that forward pass (``X``, the weights and biases, ``A[L]``, ``Y``) and claims
-each of its shown values.
+backprop from ``dZ[L] = A[L] − Y`` (shown with three significant digits, as a result).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from .network import Network
 from .numeric import evaluate
 from .speech import count_words
 from .steps import MatrixDisplay, NumberData, Stage, Step
-from .vocabulary import NOT_EQUALS, Parts, Role, StepId, StepKind, TexPart, operator
+from .vocabulary import MINUS, NOT_EQUALS, PLUS, Parts, Role, StepId, StepKind, TexPart, operator
 
 #: The seed the numbers are drawn from unless a caller gives another.
 NUMBERS_SEED = 7
@@ -173,6 +175,7 @@ def _draw(net: Network, rng: np.random.Generator) -> dict[str, np.ndarray] | Non
     y = rng.integers(0, 2, size=shapes["Y"]).astype(float)
     gprime = activation(spec.activation).numeric_slope
     dz = forward[f"A{last}"] - y
+    arrays[f"dZ{last}"] = dz
     for layer in range(last - 1, 1, -1):
         dz = (arrays[f"W{layer + 1}"].T @ dz) * gprime(forward[f"Z{layer}"])
     arrays["dZ2"], arrays["Y"], arrays[f"A{last}"] = dz, y, forward[f"A{last}"]
@@ -203,6 +206,8 @@ def _draw_data(net: Network, arrays: Mapping[str, np.ndarray], seed: int) -> Num
     names = ["W2", "b2", "Z1", "dZ2", "Y", "X", "W1", "b1", f"A{last}"] + [
         f"{p}{layer}" for layer in range(3, last + 1) for p in ("W", "b")
     ]
+    if last > 2:  # the output layer's dZ[L] = A[L] − Y, which backprop takes down to dZ[2]
+        names.append(f"dZ{last}")
     matrices = tuple(
         (name, tuple(tuple(float(v) for v in row) for row in arrays[name])) for name in names
     )
@@ -435,28 +440,31 @@ def nudge_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
     return derivative, change
 
 
-def _forward_values(net: Network, data: NumberData) -> tuple[sympy.ImmutableMatrix, sympy.Expr]:
-    """``A[L]`` and ``𝓛`` by the network's own sympy forward pass from ``X``, at the numbers."""
+def _forward_values(net: Network, data: NumberData) -> tuple[dict[str, sympy.Expr], sympy.Expr]:
+    """Every matrix of the network's own sympy forward pass from ``X`` (``Z[l]``, ``A[l]``)
+    and ``𝓛``, at the numbers."""
     mapping: dict[sympy.Symbol, sympy.Expr] = {}
     for name in ("X", "W1", "b1"):
         mapping.update(zip(net.symbols(name), exact_matrix(data, name), strict=True))
     mapping.update(_substitution(net, data))
     forward = net.forward("X")
-    a_out = forward.values[f"A{net.spec.num_layers}"].xreplace(mapping)
-    return sympy.ImmutableMatrix(a_out), forward.loss.xreplace(mapping)
+    values = {
+        name: sympy.ImmutableMatrix(value).xreplace(mapping)
+        for name, value in forward.values.items()
+        if name[0] in "ZA"
+    }
+    return values, forward.loss.xreplace(mapping)
 
 
 def forward_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
-    """The forward pass the nudge shows: the labels are 0 or 1; ``Z[1] = W[1] X + b[1]``
-    exactly; the shown ``A[L]``, ``𝓛`` and ``dZ[2]`` are the network's sympy forward pass
-    (and sympy's derivative of the loss) at the numbers, as the screen rounds them."""
+    """The forward pass the first numbers step shows: the labels are 0 or 1;
+    ``Z[1] = W[1] X + b[1]`` exactly; the shown ``A[L]`` is the network's sympy forward pass
+    at the numbers, as the screen rounds it."""
     last = net.spec.num_layers
     y = exact_matrix(data, "Y")
     w1, x, b1 = (exact_matrix(data, name) for name in ("W1", "X", "b1"))
-    a_out, loss = _forward_values(net, data)
+    values, _ = _forward_values(net, data)
     shown_a = exact_matrix(data, f"A{last}")
-    decimals = _loss_decimals(data.delta)
-    dz2 = net.upstream(2).xreplace(_z_substitution(net, data))
     return (
         EqualityClaim(
             "every label is 0 or 1",
@@ -471,17 +479,66 @@ def forward_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
         EqualityClaim(
             f"the A{last} shown is the forward pass from X at the numbers",
             shown_a.applyfunc(lambda v: _shown(result_text(float(v)))),
-            a_out.applyfunc(_rounded),
+            values[f"A{last}"].applyfunc(_rounded),
         ),
+    )
+
+
+#: Significant digits to which ``A[L] − Y`` and sympy's ``∂𝓛/∂Z[L]`` must agree.
+CHECK_DIGITS = 12
+
+
+def _to_check_digits(expr: sympy.Expr) -> sympy.Rational:
+    return _rounded(expr, CHECK_DIGITS)
+
+
+def output_gradient_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
+    """``dZ[L] = A[L] − Y`` holds at the numbers (sympy's derivative of the loss along
+    ``Z[L]``, the forward pass's ``Z[L]`` put in); the shown ``dZ[L]`` and ``dZ[2]`` are
+    sympy's derivatives of the loss at the numbers, as the screen rounds them."""
+    last = net.spec.num_layers
+    values, _ = _forward_values(net, data)
+    z_out, y = net.symbols(f"Z{last}"), exact_matrix(data, "Y")
+    binding = dict(zip(z_out, values[f"Z{last}"], strict=True))
+    binding.update(zip(net.symbols("Y"), y, strict=True))
+    derivative = net.upstream(last).xreplace(binding)
+    claims: list[Claim] = [
         EqualityClaim(
-            "the loss shown is the summed cross-entropy of the forward pass from X",
-            sympy.ImmutableMatrix([[_shown(loss_text(data.loss_before, data.delta))]]),
-            sympy.ImmutableMatrix([[_shown(f"{float(evaluate(loss, {})):.{decimals}f}")]]),
-        ),
+            f"dZ{last} = A{last} - Y is sympy's derivative of the loss along Z{last} at the "
+            "numbers",
+            sympy.ImmutableMatrix(values[f"A{last}"] - y).applyfunc(_to_check_digits),
+            derivative.applyfunc(_to_check_digits),
+        )
+    ]
+    if last > 2:
+        claims.append(
+            EqualityClaim(
+                f"the dZ{last} shown is sympy's derivative of the loss at the numbers",
+                exact_matrix(data, f"dZ{last}").applyfunc(lambda v: _shown(result_text(float(v)))),
+                derivative.applyfunc(_rounded),
+            )
+        )
+    dz2 = net.upstream(2).xreplace(_z_substitution(net, data))
+    claims.append(
         EqualityClaim(
             "the dZ2 shown is sympy's derivative of the loss at the numbers",
             exact_matrix(data, "dZ2").applyfunc(lambda v: _shown(result_text(float(v)))),
             dz2.applyfunc(_rounded),
+        )
+    )
+    return tuple(claims)
+
+
+def loss_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
+    """The loss shown before the nudge is the summed cross-entropy of the forward pass from
+    ``X`` at the numbers, to the decimals shown."""
+    _, loss = _forward_values(net, data)
+    decimals = _loss_decimals(data.delta)
+    return (
+        EqualityClaim(
+            "the loss shown is the summed cross-entropy of the forward pass from X",
+            sympy.ImmutableMatrix([[_shown(loss_text(data.loss_before, data.delta))]]),
+            sympy.ImmutableMatrix([[_shown(f"{float(evaluate(loss, {})):.{decimals}f}")]]),
         ),
     )
 
@@ -692,8 +749,101 @@ def _symbol_factors(data: NumberData, transposed: bool = True) -> list[Parts]:
     return groups
 
 
+def _output_parts(last: int) -> Parts:
+    """``σ(W[L] g(… W[2] g(Z[1]) + b[2] …) + b[L])``: the forward pass from ``Z[1]`` to the
+    output, one layer inside the next."""
+    inner: Parts = (TexPart("g_Z1", r"g^{[1]}(Z^{[1]})", "g1"),)
+    for layer in range(2, last + 1):
+        function = r"\sigma" if layer == last else f"g^{{[{layer}]}}"
+        inner = (
+            operator(f"open{layer}", rf"{function}\big(", Role.OPEN),
+            matrix_label(f"W{layer}"),
+            *inner,
+            PLUS,
+            matrix_label(f"b{layer}"),
+            operator(f"close{layer}", r"\big)", Role.CLOSE),
+        )
+    return inner
+
+
+def forward_lines(net: Network) -> tuple[Parts, Parts]:
+    """The forward pass the numbers run, in symbols: ``Z[1] = W[1] X + b[1]`` and
+    ``A[L] = σ(W[L] g(…) + b[L])``."""
+    last = net.spec.num_layers
+    z_line = (
+        matrix_label("Z1"),
+        EQUALS,
+        matrix_label("W1"),
+        matrix_label("X"),
+        PLUS,
+        matrix_label("b1"),
+    )
+    return z_line, (matrix_label(f"A{last}"), EQUALS, *_output_parts(last))
+
+
+def forward_names(net: Network) -> tuple[str, ...]:
+    """The matrices of the forward pass with numbers, in reading order: the inputs ``X`` and
+    labels ``Y``, ``W[1]`` and ``b[1]`` with the ``Z[1]`` they give (at :data:`NUDGED_INDEX`),
+    every later layer's weights and biases, and the output ``A[L]``."""
+    last = net.spec.num_layers
+    later = tuple(f"{p}{layer}" for layer in range(2, last + 1) for p in ("W", "b"))
+    return ("X", "Y", "W1", "b1", "Z1", *later, f"A{last}")
+
+
+#: Where ``Z[1]`` stands among the forward pass's matrices (:func:`forward_names`): after the
+#: ``X``, ``Y``, ``W[1]`` and ``b[1]`` that come before it, before the layers above it.
+NUDGED_INDEX = 4
+#: The matrix whose entry the nudge changes (and the numbers step lights): ``Z[1]``.
+NUDGED_MATRIX = "Z1"
+
+
+def forward_numbers_step(net: Network, data: NumberData) -> Step:
+    """One forward pass with real numbers: ``X``, the 0/1 labels ``Y``, ``W[1]``, ``b[1]``
+    and the ``Z[1]`` they give, the later weights and biases, and the output ``A[L]``."""
+    last = net.spec.num_layers
+    narration = (
+        "Now check one entry of the formula just derived, with real numbers. "
+        "The inputs X are whole numbers, and the labels Y are 0 or 1, as in the course. "
+        "Weights and biases have one decimal, so Z[1] = W[1]X + b[1] is easy to check. "
+        f"From Z[1], the rest of the forward pass gives the outputs A[{last}]."
+    )
+    return Step(
+        StepId("dZ1", StepKind.FORWARD_NUMBERS),
+        Stage.PARTIAL,
+        "Real numbers: one forward pass",
+        narration,
+        lines=forward_lines(net),
+        matrices=tuple(number_display(net, data, name) for name in forward_names(net)),
+        picked=data.picked,
+        numbers=data,
+        claims=forward_claims(net, data),
+    )
+
+
+def output_gradient_line(net: Network) -> Parts:
+    """``dZ[L] = A[L] − Y``, the output layer's gradient (derived in part two)."""
+    last = net.spec.num_layers
+    return (
+        matrix_label(f"dZ{last}"),
+        EQUALS,
+        matrix_label(f"A{last}"),
+        MINUS,
+        matrix_label("Y"),
+    )
+
+
+def numbers_names(net: Network) -> tuple[str, ...]:
+    """The matrices of the numbers step, in reading order: ``A[L]``, ``Y`` and the
+    ``dZ[L] = A[L] − Y`` they give (``dZ[2]`` after it when ``L > 2``), then the ``W[2]``
+    and ``Z[1]`` whose entries the paths multiply."""
+    last = net.spec.num_layers
+    deeper = ("dZ2",) if last > 2 else ()
+    return (f"A{last}", "Y", f"dZ{last}", *deeper, "W2", "Z1")
+
+
 def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
-    """Real numbers in ``W[2]``, ``dZ[2]``, ``Z[1]``, and ``∂𝓛/∂z[1]_11`` computed from them."""
+    """``dZ[L] = A[L] − Y`` with its numbers, then ``∂𝓛/∂z[1]_11`` from ``W[2]``, ``dZ[2]``
+    and ``Z[1]``: each path's product, and their sum."""
     i, j = data.picked
     lhs = partial(LOSS.tex, entry("Z1", i, j), "dZ1")
     result = result_text(data.result)
@@ -716,39 +866,46 @@ def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
     paths = len(data.matrix("dZ2"))
     label = f"z[1]_{i + 1}{j + 1}"
     last = net.spec.num_layers
-    opening = "Now real values: weights and Z[1] with one decimal, labels 0 or 1. " + (
-        "dZ[2] = A[2] − Y, derived in part two, comes from the forward pass. "
+    opening = (
+        "dZ[2] = A[2] − Y was derived in part two: here we take it as given. "
         if last == 2
-        else f"dZ[2] comes by backprop from dZ[{last}] = A[{last}] − Y. "
+        else f"dZ[{last}] = A[{last}] − Y, from part two; backprop takes it down to dZ[2]. "
+    )
+    products = (
+        f"Each of the {count_words(paths)} paths multiplies its three factors. "
+        if paths > 1
+        else "The one path multiplies its three factors. "
     )
     if _exact_slope(net):
-        opening += (
+        products += (
             f"The slope of {net.activation.title} is exactly "
             f"{_spoken_number(result_text(_slope(net, data)))} here. "
         )
-    products = (
-        f"Each of the {count_words(paths)} paths multiplies its three factors. Adding the products "
-        if paths > 1
-        else "The one path multiplies its three factors. That "
-    )
-    narration = opening + products + f"gives ∂ℒ/∂{label} ≈ {_spoken_number(result)}."
+    total = "Adding the products" if paths > 1 else "Its product"
+    narration = opening + products + f"{total} gives ∂ℒ/∂{label} ≈ {_spoken_number(result)}."
     return Step(
         StepId("dZ1", StepKind.NUMBERS),
         Stage.PARTIAL,
-        "Real numbers",
+        "Real numbers: one entry of dZ[1]",
         narration,
         equation=equation,
-        lines=(slope, symbolic),
-        matrices=tuple(number_display(net, data, n) for n in ("W2", "dZ2", "Z1")),
+        lines=(slope, symbolic, output_gradient_line(net)),
+        matrices=tuple(number_display(net, data, n) for n in numbers_names(net)),
         picked=data.picked,
         numbers=data,
-        claims=numbers_claims(net, node, data),
+        claims=(*output_gradient_claims(net, data), *numbers_claims(net, node, data)),
     )
 
 
 def _spoken_number(text: str) -> str:
     """A number for the narration, with a typographic minus."""
     return text.replace("-", "−")
+
+
+def nudge_names(net: Network) -> tuple[str, ...]:
+    """The matrices the nudge shows: the ``Z[1]`` whose entry it changes, the output ``A[L]``
+    and the labels ``Y`` that ``𝓛`` compares."""
+    return (NUDGED_MATRIX, f"A{net.spec.num_layers}", "Y")
 
 
 def nudge_step(net: Network, data: NumberData) -> Step:
@@ -785,10 +942,10 @@ def nudge_step(net: Network, data: NumberData) -> Step:
     label = f"z[1]_{i + 1}{j + 1}"
     last = net.spec.num_layers
     narration = (
-        f"Now check it. The forward pass: Z[1] = W[1]X + b[1], then A[{last}]. "
-        "ℒ adds the cross-entropy of each output against its label. "
-        f"Nudge {label} up by {epsilon} and run it again. ℒ changes by "
-        f"{_spoken_number(delta)}. And {epsilon} times {_spoken_number(result_text(data.result))}"
+        f"Now nudge {label} up by {epsilon} and run the forward pass again. "
+        f"ℒ adds the cross-entropy of each output in A[{last}] against its label in Y. "
+        f"ℒ changes by {_spoken_number(delta)}. "
+        f"And {epsilon} times {_spoken_number(result_text(data.result))}"
         f" is {_spoken_number(predicted)}: the chain rule predicted it."
     )
     return Step(
@@ -798,37 +955,23 @@ def nudge_step(net: Network, data: NumberData) -> Step:
         narration,
         equation=equation,
         lines=(z_line, loss_line),
-        matrices=tuple(number_display(net, data, name) for name in forward_names(net)),
+        matrices=tuple(number_display(net, data, name) for name in nudge_names(net)),
         picked=data.picked,
         numbers=data,
-        claims=(*forward_claims(net, data), *nudge_claims(net, data)),
+        claims=(*nudge_claims(net, data), *loss_claims(net, data)),
     )
-
-
-#: Where the nudged ``Z[1]`` stands among the nudge's matrices (:func:`forward_names`): after
-#: the ``W[1]``, ``X`` and ``b[1]`` that give it, before the layers above it.
-NUDGED_INDEX = 3
-#: The matrix whose entry the nudge changes (and the numbers step lights): ``Z[1]``.
-NUDGED_MATRIX = "Z1"
-
-
-def forward_names(net: Network) -> tuple[str, ...]:
-    """The matrices of the forward pass the nudge shows, in reading order: ``W[1]``, ``X``,
-    ``b[1]``, the ``Z[1]`` they give (at :data:`NUDGED_INDEX`), every later layer's weights
-    and biases, the output ``A[L]`` and the labels ``Y``."""
-    last = net.spec.num_layers
-    later = tuple(f"{p}{layer}" for layer in range(2, last + 1) for p in ("W", "b"))
-    return ("W1", "X", "b1", "Z1", *later, f"A{last}", "Y")
 
 
 # --------------------------------------------------------------------------- sequences
 
 
 def numbers_sequence(net: Network, node: Node, seed: int = NUMBERS_SEED) -> tuple[Step, ...]:
-    """Real numbers and the nudge (the transpose-free formula fails once, on shapes or on
-    values, in the shape check and the square pitfall, not again here)."""
+    """One forward pass with real numbers, one entry of ``dZ[1]`` from them, and the nudge
+    (the transpose-free formula fails once, on shapes or on values, in the shape check and
+    the square pitfall, not again here)."""
     data = choose_numbers(net, seed)
     return (
+        forward_numbers_step(net, data),
         numbers_step(net, node, data),
         nudge_step(net, data),
     )
@@ -845,8 +988,14 @@ __all__ = [
     "decimal_text",
     "exact",
     "forward_claims",
+    "forward_lines",
     "forward_names",
+    "loss_claims",
+    "nudge_names",
+    "numbers_names",
     "numbers_sequence",
+    "output_gradient_claims",
+    "output_gradient_line",
     "result_text",
     "square_input_check",
 ]

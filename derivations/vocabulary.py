@@ -131,6 +131,7 @@ class StepKind(str, Enum):
     RECURSION = "recursion"
     NETWORK = "network"  #: the network drawn as neurons and weighted edges
     BACKWARD = "backward"  #: the gradient run backwards along the edges
+    FORWARD_NUMBERS = "forward_numbers"  #: one forward pass with real numbers
     NUMBERS = "numbers"
     NUDGE = "nudge"
     JACOBIAN = "jacobian"

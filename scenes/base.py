@@ -25,6 +25,7 @@ from typing import Any, ClassVar, cast
 from manim import (
     DOWN,
     UP,
+    Animation,
     AnimationGroup,
     Camera,
     FadeIn,
@@ -276,8 +277,12 @@ class DerivationScene(Scene):
         """A nominal duration scaled by the pacing's ``speed``."""
         return self.pacing.run_time(seconds)
 
-    def begin_step(self, step: Step | StepId | str, show_title: bool = True) -> Step:
-        """Start a lecture segment: a section, the subcaption, and the title caption.
+    def begin_step(
+        self, step: Step | StepId | str, show_title: bool = True, along: Sequence[Animation] = ()
+    ) -> Step:
+        """Start a lecture segment: a section, the subcaption, and the title caption (with
+        ``along``, the step's first animations, played with the title so that a section never
+        opens on an empty body).
 
         Returns the step (handy when called with an id).
         """
@@ -293,7 +298,9 @@ class DerivationScene(Scene):
             self.speak(voice)
         self.clear_if_pending()
         if show_title:
-            self.show_title(step)
+            self.show_title(step, along)
+        elif along:
+            self.play(*along, run_time=self.t(0.5))
         return step
 
     def open_step_section(self, step: Step) -> None:
@@ -365,17 +372,19 @@ class DerivationScene(Scene):
             f"no sentence of the narration says {words!r}: {' | '.join(self._sentence_texts)}"
         )
 
-    def show_title(self, step: Step) -> None:
-        """Replace the title caption with ``step.title``, set in the formulas' TeX type."""
+    def show_title(self, step: Step, along: Sequence[Animation] = ()) -> None:
+        """Replace the title caption with ``step.title``, set in the formulas' TeX type (and
+        play ``along`` at the same time)."""
         new = title_tex(step, self.theme)
         place_title(new, self.title_box)
         if self._title is None:
-            self.play(FadeIn(new, shift=0.2 * DOWN), run_time=self.t(0.5))
+            self.play(FadeIn(new, shift=0.2 * DOWN), *along, run_time=self.t(0.5))
         else:  # one after the other: two titles cross-fading in one place are unreadable
             self.play(
                 AnimationGroup(
                     FadeOut(self._title, shift=0.1 * UP), FadeIn(new, shift=0.1 * UP), lag_ratio=1.0
                 ),
+                *along,
                 run_time=self.t(0.5),
             )
         self._title = new

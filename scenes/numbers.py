@@ -1,16 +1,22 @@
-"""RealNumbers: ``∂𝓛/∂z[1]_11`` with real values, and the nudge that checks it.
+"""RealNumbers: one forward pass with real numbers, ``∂𝓛/∂z[1]_11`` from them, and the nudge
+that checks it.
 
-Two steps of the derivation (``dZ1.numbers``, ``dZ1.nudge``).
-Every number drawn comes from the step's TeX parts, computed and verified by the derivation:
+Three steps of the derivation (``dZ1.forward_numbers``, ``dZ1.numbers``, ``dZ1.nudge``), told so
+that a learner can recompute every number from the screen. Every number drawn comes from the
+step's TeX parts, computed and verified by the derivation:
 
-1. ``W[2]``, ``dZ[2]`` and ``Z[1]`` with their numbers; column ``i`` of ``W[2]``, column ``j`` of
-   ``dZ[2]`` and the entry ``z[1]_ij`` are highlighted; ``g′(z[1]_ij)`` gets its value; the chain
-   rule is written with the entries' names, each factor then becomes its number, and the sum
-   its value.
-2. The forward pass the nudge runs again is shown: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
-   they give, the later weights and biases, the output ``A[L]`` and the 0/1 labels ``Y``
-   (wrapped into legible rows, :func:`wrapped`). The entry of ``Z[1]`` changes by ``ε`` there;
-   the loss, recomputed, changes; the change is set against ``ε`` times the value.
+1. The inputs ``X`` and the 0/1 labels ``Y`` (with the title: the section never opens on an empty
+   body); ``W[1]`` and ``b[1]`` under ``Z[1] = W[1] X + b[1]``, and the ``Z[1]`` they give; then
+   the layers above ``Z[1]`` and the output ``A[L]`` under ``A[L] = σ(…)``, ``Y`` beside it.
+2. ``dZ[L] = A[L] − Y`` with its numbers (``A[L]`` and ``Y`` stay, ``W[2]`` and ``Z[1]`` below);
+   then ``W[2]``, ``dZ[2]`` and ``Z[1]`` with column ``i`` of ``W[2]``, column ``j`` of ``dZ[2]``
+   and the entry ``z[1]_ij`` lit; ``g′(z[1]_ij)`` gets its value; the chain rule is written with
+   the entries' names, each factor then becomes its number, and the sum its value.
+3. ``Z[1]``, ``A[L]`` and ``Y``: the entry of ``Z[1]`` changes by ``ε``; the loss, recomputed,
+   changes; the change is set against ``ε`` times the value.
+
+Each screen is a :class:`Board` (matrices in rows under a formula line); a matrix on two
+screens in a row moves to its new place (:meth:`NumbersSegment.move_to`).
 
 The transpose-free formula fails once in the lecture, in the shape check (or, where the shapes
 fit, in the square pitfall), not here as well.
@@ -20,19 +26,21 @@ Render with ``chainrule render RealNumbers -q l --no-voice``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
 from manim import (
     DOWN,
     RIGHT,
+    UP,
+    Animation,
     Create,
     FadeIn,
     FadeOut,
     FadeTransform,
-    LaggedStart,
     Mobject,
+    ReplacementTransform,
     Transform,
     VGroup,
     VMobject,
@@ -41,7 +49,7 @@ from manim import (
 )
 
 from derivations.sequence_numbers import NUDGED_INDEX, NUDGED_MATRIX
-from derivations.steps import Parts, Step
+from derivations.steps import MatrixDisplay, Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
 from scenes.equations import EquationTex, break_points, equation_lines, line_pieces
 from scenes.layout import Box, fit_first, fit_into, safe_box, smallest_font
@@ -49,6 +57,7 @@ from scenes.matrices import MatrixRow, MatrixView, highlight_band, matrix_view
 from scenes.segment import Segment, SegmentScene
 from scenes.theme import Theme
 
+FORWARD = StepId("dZ1", StepKind.FORWARD_NUMBERS)
 NUMBERS = StepId("dZ1", StepKind.NUMBERS)
 NUDGE = StepId("dZ1", StepKind.NUDGE)
 
@@ -133,113 +142,240 @@ def lines_in(parts: Parts, box: Box, theme: Theme, growth: float = MAX_GROWTH) -
     return lines
 
 
-#: Heights of the nudge's bands: the two rows of the forward pass, the nudged entry beside the
-#: loss before and after, and the change against the prediction.
-NUDGE_ROWS = (4.0, 0.5, 0.6)
-#: Space between matrices of the forward pass, and between its rows (scene units, before
+#: Space between matrices side by side, and between the rows of a board (scene units, before
 #: scaling).
-GRID_BUFF = (0.5, 0.12)
+GRID_BUFF = (0.5, 0.3)
+#: Font size a board's presentation should keep (a scaled entry's sub- and superscripts then
+#: stay about 16 px tall at 1080p); a board that cannot is shown with its matrices' corners,
+#: then as it is, never below the theme's legible minimum.
+BOARD_FONT = 32.0
+#: Space between the title band and a board (scene units): a title with a superscript
+#: (``dZ^{[1]}``) reaches lower than one without.
+BOARD_GAP = 0.35
+#: Heights of the nudge's bands: the matrices, the nudged entry beside the loss before and
+#: after, and the change against the prediction.
+NUDGE_ROWS = (3.0, 0.55, 0.65)
 
 
-def wrapped(views: Mapping[str, MatrixView], box: Box, theme: Theme) -> MatrixRow:
-    """``views`` in reading order, wrapped into rows at the largest scale (at most 1) that
-    fits ``box``, never below the legible minimum (there it may overflow the box). Returns
-    a :class:`MatrixRow` keeping each view under its name; its rows are centred."""
-    items = list(views.values())
-    smallest = min(smallest_font(v) for v in items)
-    floor = min(1.0, theme.min_font_size / smallest)
-    scales = [1.0 - k * (1.0 - floor) / 24 for k in range(25)]
-    for scale in scales:
-        rows = _pack(items, box.width / scale)
-        height = sum(max(v.height for v in row) for row in rows) + GRID_BUFF[1] * (len(rows) - 1)
-        if height * scale <= box.height or scale == scales[-1]:
-            break
-    grid = MatrixRow(dict(views))
-    lines = [VGroup(*row).arrange(RIGHT, buff=GRID_BUFF[0]) for row in rows]
-    VGroup(*lines).arrange(DOWN, buff=GRID_BUFF[1])
-    grid.scale(scale).move_to(box.point())
-    return grid
+class Board(VGroup):
+    """Matrices in rows (each row centred, left to right), with a formula line above them:
+    one screen of the numbers. ``views[name]`` is the view of matrix ``name``; ``line`` the
+    formula (or ``None``)."""
+
+    def __init__(self, rows: Sequence[Sequence[MatrixView]], line: VMobject | None) -> None:
+        lines = [VGroup(*row).arrange(RIGHT, buff=GRID_BUFF[0]) for row in rows if row]
+        stack = VGroup(*lines).arrange(DOWN, buff=GRID_BUFF[1])
+        super().__init__(*([line] if line is not None else []), stack)
+        if line is not None:
+            line.next_to(stack, UP, buff=GRID_BUFF[1])
+        self.line = line
+        self.views: dict[str, MatrixView] = {v.name: v for row in rows for v in row}
 
 
-def _pack(items: Sequence[VMobject], width: float) -> list[list[VMobject]]:
-    """``items`` in order, greedily into rows no wider than ``width`` (one item at least)."""
-    rows: list[list[VMobject]] = [[]]
-    used = 0.0
-    for item in items:
-        needed = item.width + (GRID_BUFF[0] if rows[-1] else 0.0)
-        if rows[-1] and used + needed > width:
-            rows.append([])
-            used, needed = 0.0, item.width
-        rows[-1].append(item)
-        used += needed
-    return rows
+def board_builders(
+    rows: Sequence[Sequence[MatrixDisplay]], line: Parts | None, theme: Theme
+) -> list[Callable[[], Board]]:
+    """Ways to draw a board, from the most to the least detailed: every entry, then the
+    corners of the larger matrices; each as given, then with long rows wrapped in two."""
+
+    def build(limit: tuple[int, int], split: bool) -> Board:
+        shaped = [list(row) for row in rows]
+        if split:
+            shaped = [part for row in shaped for part in _halves(row)]
+        return Board(
+            [[matrix_view(d, theme, limit=limit) for d in row] for row in shaped],
+            EquationTex(line, theme) if line else None,
+        )
+
+    return [partial(build, limit, split) for split in (False, True) for limit in ((9, 9), (3, 3))]
+
+
+def _halves(row: list[MatrixDisplay]) -> list[list[MatrixDisplay]]:
+    """``row`` as two rows (the first one longer), or as it is when it holds one matrix."""
+    if len(row) < 2:
+        return [row]
+    middle = (len(row) + 1) // 2
+    return [row[:middle], row[middle:]]
+
+
+def board(
+    rows: Sequence[Sequence[MatrixDisplay]], line: Parts | None, box: Box, theme: Theme
+) -> Board:
+    """The first presentation of ``rows`` (:func:`board_builders`) that fits ``box`` at
+    :data:`BOARD_FONT`, else the first that fits it legibly, else the largest; grown by up
+    to :data:`MAX_GROWTH` when the box has room."""
+    built = [build() for build in board_builders(rows, line, theme)]
+    sizes = [smallest_font(b) * _room(b, box) for b in built]
+    for floor in (BOARD_FONT, theme.min_font_size):
+        for candidate, size in zip(built, sizes, strict=True):
+            if size >= floor - 1e-6:
+                return fit(candidate, box, theme)
+    return fit(built[max(range(len(built)), key=sizes.__getitem__)], box, theme)
+
+
+def _room(mobject: Mobject, box: Box) -> float:
+    """The largest scale at which ``mobject`` fits ``box`` (at most 1)."""
+    return min(1.0, box.width / max(mobject.width, 1e-6), box.height / max(mobject.height, 1e-6))
 
 
 class NumbersSegment(Segment):
-    """Real numbers for ``∂𝓛/∂z[1]_11``, and the nudge of ``z[1]_11`` with its forward pass."""
+    """One forward pass with real numbers, ``∂𝓛/∂z[1]_11`` computed from them, and the nudge
+    of ``z[1]_11`` that checks it."""
 
     target = "dZ1"
-    step_ids = (NUMBERS, NUDGE)
+    step_ids = (FORWARD, NUMBERS, NUDGE)
 
     def play(self) -> None:
-        numbers, nudge = (self.step(i) for i in self.step_ids)
-        top, middle, bottom = body_boxes((2.6, 0.9, 2.0))
+        forward, numbers, nudge = (self.step(i) for i in self.step_ids)
+        self.displays = {d.name: d for s in (forward, numbers, nudge) for d in s.matrices}
+        self.shown: dict[str, MatrixView] = {}
+        self.line: VMobject | None = None
+        self.forward_pass(forward)
+        self.end_step(pause=1.0)
+        self.one_entry(numbers)
+        self.end_step(pause=2.0)
+        self.nudge(nudge)
+        self.end_step(pause=2.0)
 
-        # -- the numbers, the highlighted entries, the chain rule with values
-        self.begin_step(numbers)
-        views = self.matrices(numbers, top)
-        self.scene.play(FadeIn(views), run_time=self.t(1.0))
-        bands = self.entry_bands(numbers, views)
+    # ---------------------------------------------------------------- the three steps
+
+    def forward_pass(self, step: Step) -> None:
+        """``X`` and ``Y`` with the title; ``W[1]``, ``b[1]`` and the ``Z[1]`` they give with
+        ``Z[1] = W[1] X + b[1]``; then the layers above ``Z[1]`` give ``A[L]`` (``Y`` moves
+        beside it), under ``A[L] = σ(…)``."""
+        names = [d.name for d in step.matrices]
+        last = names[-1]
+        first = self.board([["X", "Y"], names[NUDGED_INDEX - 2 : NUDGED_INDEX + 1]], step.lines[0])
+        data = [first.views["X"], first.views["Y"]]
+        self.begin_step(step, along=[FadeIn(view) for view in data])
+        self.shown = {"X": first.views["X"], "Y": first.views["Y"]}
+        self.wait_for_words("Weights and biases")
+        assert first.line is not None
+        layer_one = [first.views[n] for n in names[NUDGED_INDEX - 2 : NUDGED_INDEX]]
+        self.scene.play(
+            Write(first.line), *[FadeIn(view) for view in layer_one], run_time=self.t(1.2)
+        )
+        self.scene.play(FadeIn(first.views["Z1"], shift=0.2 * RIGHT), run_time=self.t(0.8))
+        self.shown, self.line = dict(first.views), first.line
+        self.wait_for_words("the rest of the forward pass")
+        self.move_to(self.board([names[NUDGED_INDEX:-1], [last, "Y"]], step.lines[1]))
+
+    def one_entry(self, step: Step) -> None:
+        """``dZ[L] = A[L] − Y`` with its numbers; then ``W[2]``, ``dZ[2]`` and ``Z[1]`` with
+        the entries the paths multiply lit, ``g′(z[1]_ij)``, and the chain rule turning from
+        names into numbers."""
+        slope_line, names_line, output_line = step.lines
+        names = [d.name for d in step.matrices]
+        factors = names[-2:]  # W[2], Z[1]
+        self.begin_step(step)
+        self.move_to(self.board([names[:-2], factors], output_line))
+        top, middle, bottom = body_boxes((2.6, 0.9, 2.0))
+        self.wait_for_words("multiplies its three factors")
+        views = self.factor_matrices(step, top)
+        self.move_to(views)
+        bands = self.entry_bands(step, views)
         self.scene.play(Create(bands), run_time=self.t(0.8))
-        slope = fit(EquationTex(numbers.lines[0], self.theme), middle, self.theme)
+        slope = fit(EquationTex(slope_line, self.theme), middle, self.theme)
         self.scene.play(Write(slope), run_time=self.t(1.0))
-        valued = self.names_become_numbers(numbers.lines[1], numbers.equation, bottom)
+        valued = self.names_become_numbers(names_line, step.equation, bottom)
+        self.wait_for_words("gives ∂ℒ")
         ring = highlight_band(result_of(valued), self.theme)
         self.scene.play(Create(ring), run_time=self.t(0.6))
-        self.end_step(pause=2.0)
+        self.extras = [bands, slope, valued, ring]
 
-        # -- the nudge, with the forward pass it runs again
-        self.begin_step(nudge)
-        grid_box, *rows = body_boxes(NUDGE_ROWS, gap=0.15)
+    def nudge(self, step: Step) -> None:
+        """``Z[1]``, ``A[L]`` and ``Y``; ``z[1]_ij`` changes in its matrix, 𝓛 changes, the
+        change meets ``ε`` × value."""
+        grid_box, pair_box, change_box = body_boxes(NUDGE_ROWS, gap=0.15)
+        self.begin_step(step)
+        self.scene.play(*[FadeOut(m) for m in self.extras], run_time=self.t(0.5))
+        names = [d.name for d in step.matrices]
+        self.move_to(self.board([names], None, grid_box))
+        i, j = step.picked or (0, 0)
+        z_line = EquationTex(step.lines[0], self.theme)
+        loss_line = EquationTex(step.lines[1], self.theme)
+        fit(VGroup(z_line, loss_line).arrange(RIGHT, buff=1.0), pair_box, self.theme)
+        change = fit(EquationTex(step.equation, self.theme), change_box, self.theme)
+        cell = self.shown[NUDGED_MATRIX].cell(i, j)
+        band = highlight_band(cell if cell is not None else z_line[2], self.theme)
+        self.scene.play(Create(band), Write(VGroup(*z_line[:3])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*z_line[3:])), run_time=self.t(0.8))
+        if cell is not None:  # the entry changes in its matrix, its band widening with it
+            moved = self.number_like(step.lines[0][-1], cell)
+            self.scene.play(
+                Transform(cell, moved),
+                Transform(band, highlight_band(moved, self.theme)),
+                run_time=self.t(0.8),
+            )
+        self.wait_for_words("cross-entropy")
+        self.scene.play(Write(VGroup(*loss_line[:3])), run_time=self.t(1.0))
+        self.scene.play(Write(VGroup(*loss_line[3:])), run_time=self.t(1.0))
+        self.wait_for_words("changes by")
+        delta, _, predicted = nudge_parts(step.equation)
+        self.scene.play(Write(VGroup(*change.submobjects[: delta + 1])), run_time=self.t(1.0))
+        self.wait_for_words("the chain rule predicted")
+        self.scene.play(Write(VGroup(*change.submobjects[delta + 1 :])), run_time=self.t(1.2))
         self.scene.play(
-            FadeOut(slope),
-            FadeOut(ring),
-            FadeOut(bands),
-            FadeOut(valued),
-            FadeOut(views),
+            Create(
+                VGroup(
+                    *[
+                        highlight_band(change.submobjects[index], self.theme)
+                        for index in (delta, predicted)
+                    ]
+                )
+            ),
             run_time=self.t(0.6),
         )
-        forward = self.forward_rows(nudge, grid_box)
-        self.scene.play(
-            LaggedStart(*[FadeIn(v) for v in forward.views.values()], lag_ratio=0.3),
-            run_time=self.t(2.0),
-        )
-        self.nudge(nudge, forward, rows)
-        self.end_step(pause=2.0)
 
     # ---------------------------------------------------------------- building
 
-    def forward_rows(self, nudge: Step, box: Box) -> MatrixRow:
-        """The forward pass the nudge runs again: ``W[1]``, ``X``, ``b[1]`` and the ``Z[1]``
-        they give, every later weight and bias, the output ``A[L]`` and the labels ``Y``, in
-        reading order, wrapped into as few rows as keep them legible in ``box``. Where that
-        is too tall, without ``Z[1]`` (the nudged entry is on the line below; ``Z[1]`` was on
-        screen a moment before), then with the corners of the largest matrices only, then
-        (a large network) only the layers above ``Z[1]``."""
-        shown = list(nudge.matrices)
-        without = shown[:NUDGED_INDEX] + shown[NUDGED_INDEX + 1 :]
-        tries = (
-            (shown, (9, 9)),
-            (without, (9, 9)),
-            (without, (3, 3)),
-            (shown[NUDGED_INDEX + 1 :], (3, 3)),  # a large network: from A[1] on, its corners
+    def board(
+        self, rows: Sequence[Sequence[str]], line: Parts | None, box: Box | None = None
+    ) -> Board:
+        """The matrices named in ``rows`` under ``line``, fitted into ``box`` (the body by
+        default)."""
+        target = box if box is not None else body_boxes((1.0,), gap=BOARD_GAP)[0]
+        displays = [[self.displays[name] for name in row] for row in rows]
+        return board(displays, line, target, self.theme)
+
+    def move_to(self, new: Board | MatrixRow) -> None:
+        """From the matrices (and formula line) on screen to ``new``: a matrix in both moves
+        to its new place, the others fade out or in; ``new`` is then what is shown."""
+        old, coming = self.shown, new.views
+        moves = [ReplacementTransform(old[n], view) for n, view in coming.items() if n in old]
+        leaving = [FadeOut(view) for n, view in old.items() if n not in coming]
+        arriving: list[Animation] = [FadeIn(view) for n, view in coming.items() if n not in old]
+        line = getattr(new, "line", None)
+        if self.line is not None:
+            leaving.append(FadeOut(self.line))
+        if line is not None:
+            arriving.append(Write(line))
+        if leaving:
+            self.scene.play(*leaving, run_time=self.t(0.5))
+        self.scene.play(*moves, *arriving, run_time=self.t(1.2))
+        self.shown, self.line = dict(coming), line
+
+    def factor_matrices(self, step: Step, box: Box) -> MatrixRow:
+        """``W[2]``, ``dZ[2]`` and ``Z[1]`` side by side, with their numbers (``Z[1]`` left
+        out where the three are too wide: its entry's value is on the line of ``g′``
+        below, "g′(z[1]₁₁) = g′(2.9)")."""
+        shown = ("W2", "dZ2", NUDGED_MATRIX)
+
+        def build(limit: tuple[int, int], names: tuple[str, ...]) -> MatrixRow:
+            return MatrixRow(
+                {n: matrix_view(self.displays[n], self.theme, limit=limit) for n in names},
+                buff=0.4,
+            )
+
+        built = fit_first(
+            [
+                *[partial(build, limit, shown) for limit in ((9, 9), (4, 4), (3, 3))],
+                partial(build, (3, 3), shown[:2]),
+            ],
+            box,
+            self.theme,
         )
-        for displays, limit in tries:
-            views = {d.name: matrix_view(d, self.theme, limit=limit) for d in displays}
-            grid = wrapped(views, box, self.theme)
-            if grid.height <= box.height + 1e-6 and grid.width <= box.width + 1e-6:
-                break
-        return grid
+        return fit(built, box, self.theme)
 
     def names_become_numbers(self, names: Parts, values: Parts, box: Box) -> VGroup:
         """Write ``names`` (the chain rule with the entries' names), turn each factor into its
@@ -261,82 +397,17 @@ class NumbersSegment(Segment):
         self.settle(valued)
         return valued
 
-    def matrices(self, step: Step, box: Box) -> MatrixRow:
-        """The step's matrices side by side, with their numbers."""
-
-        def build(limit: tuple[int, int], shown: tuple[str, ...]) -> MatrixRow:
-            return MatrixRow(
-                {
-                    d.name: matrix_view(d, self.theme, limit=limit)
-                    for d in step.matrices
-                    if d.name in shown
-                },
-                buff=0.4,
-            )
-
-        every = tuple(d.name for d in step.matrices)
-        # too wide for the frame at a legible size: Z[1] goes (its entry's value is on the
-        # line of g′ below, "g′(z[1]₁₁) = g′(2.9)"), W[2] and dZ[2] stay
-        factors = tuple(name for name in every if name != NUDGED_MATRIX)
-        built = fit_first(
-            [
-                *[partial(build, limit, every) for limit in ((9, 9), (4, 4), (3, 3))],
-                partial(build, (3, 3), factors),
-            ],
-            box,
-            self.theme,
-        )
-        return fit(built, box, self.theme)
-
-    def entry_bands(self, step: Step, views: MatrixRow, transposed: bool = True) -> VGroup:
-        """Column ``i`` of ``W[2]`` (row ``i`` if not ``transposed``), column ``j`` of
-        ``dZ[2]``, entry ``z[1]_ij``."""
+    def entry_bands(self, step: Step, views: MatrixRow) -> VGroup:
+        """Column ``i`` of ``W[2]``, column ``j`` of ``dZ[2]``, entry ``z[1]_ij``."""
         i, j = step.picked or (0, 0)
         by_name = views.views
         bands = VGroup(
-            by_name["W2"].band(self.theme, col=i)
-            if transposed
-            else by_name["W2"].band(self.theme, row=i),
-            by_name["dZ2"].band(self.theme, col=j),
+            by_name["W2"].band(self.theme, col=i), by_name["dZ2"].band(self.theme, col=j)
         )
         cell = by_name[NUDGED_MATRIX].cell(i, j) if NUDGED_MATRIX in by_name else None
         if cell is not None:
             bands.add(highlight_band(cell, self.theme))
         return bands
-
-    def nudge(self, step: Step, inputs: MatrixRow, rows: list[Box]) -> None:
-        """``z[1]_ij`` changes in its matrix, 𝓛 changes, the change meets ``ε`` × value."""
-        pair_box, change_box = rows
-        i, j = step.picked or (0, 0)
-        z_line = EquationTex(step.lines[0], self.theme)
-        loss_line = EquationTex(step.lines[1], self.theme)
-        fit(VGroup(z_line, loss_line).arrange(RIGHT, buff=1.0), pair_box, self.theme)
-        change = fit(EquationTex(step.equation, self.theme), change_box, self.theme)
-        z_view = inputs.views.get(step.matrices[NUDGED_INDEX].name)
-        cell = z_view.cell(i, j) if z_view is not None else None
-        band = highlight_band(cell if cell is not None else z_line[2], self.theme)
-        self.scene.play(Create(band), Write(VGroup(*z_line[:3])), run_time=self.t(1.0))
-        self.scene.play(Write(VGroup(*z_line[3:])), run_time=self.t(0.8))
-        if cell is not None:
-            moved = self.number_like(step.lines[0][-1], cell)
-            self.scene.play(Transform(cell, moved), run_time=self.t(0.8))
-        self.scene.play(Write(VGroup(*loss_line[:3])), run_time=self.t(1.0))
-        self.scene.play(Write(VGroup(*loss_line[3:])), run_time=self.t(1.0))
-        self.wait(self.t(0.6))
-        delta, _, predicted = nudge_parts(step.equation)
-        self.scene.play(Write(VGroup(*change.submobjects[: delta + 1])), run_time=self.t(1.0))
-        self.scene.play(Write(VGroup(*change.submobjects[delta + 1 :])), run_time=self.t(1.2))
-        self.scene.play(
-            Create(
-                VGroup(
-                    *[
-                        highlight_band(change.submobjects[index], self.theme)
-                        for index in (delta, predicted)
-                    ]
-                )
-            ),
-            run_time=self.t(0.6),
-        )
 
     def number_like(self, part: TexPart, cell: VMobject) -> VMobject:
         """``part`` typeset like a matrix entry, in the place of ``cell``."""

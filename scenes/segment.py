@@ -15,6 +15,7 @@ method); every other scene attribute (``theme``, ``t``, ``begin_step``, ``end_st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from derivations.speech import subtitle_text
@@ -24,6 +25,8 @@ from derivations.vocabulary import StepId
 from .base import DerivationError, DerivationScene, stage_section_type
 
 if TYPE_CHECKING:
+    from manim import Animation
+
     from derivations import Derivation
 
     from .pacing import Pacing
@@ -76,7 +79,9 @@ class Segment:
         """The step called ``step_id``."""
         return self.scene.steps[StepId.parse(step_id)]
 
-    def begin_step(self, step: Step | StepId | str, show_title: bool = True) -> Step:
+    def begin_step(
+        self, step: Step | StepId | str, show_title: bool = True, along: Sequence[Animation] = ()
+    ) -> Step:
         """Start ``step`` on the scene (see :meth:`DerivationScene.begin_step`).
 
         A step another segment of the same scene has already begun (in a lecture, ``FoldBack``
@@ -86,11 +91,13 @@ class Segment:
         if not isinstance(step, Step):
             step = self.scene.steps[StepId.parse(step)]
         if step.id not in self.scene.begun:
-            return self.scene.begin_step(step, show_title)
+            return self.scene.begin_step(step, show_title, along)
         self.scene.next_section(f"{step.title} (continued)", section_type=stage_section_type(step))
         self.scene.clear_if_pending()
         if show_title:
-            self.scene.show_title(step)
+            self.scene.show_title(step, along)
+        elif along:
+            self.scene.play(*along, run_time=self.t(0.5))
         return step
 
     def beat_starts(self, narration: str, beats: tuple[str, ...], start: float) -> list[float]:

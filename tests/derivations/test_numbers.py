@@ -27,8 +27,10 @@ from derivations.sequence_numbers import (
     NUDGED_INDEX,
     choose_numbers,
     forward_claims,
+    loss_claims,
     nudge_claims,
     numbers_claims,
+    output_gradient_claims,
     result_text,
     square_input_check,
 )
@@ -38,7 +40,9 @@ from tests.derivation_support import BY_HAND, g_by_hand, g_prime_by_hand
 from tests.derivations.test_speech import problems
 
 #: In lecture order: the Jacobian route, then the real numbers (they check one entry last).
-MINE = ("jacobian", "elementwise", "stack", "numbers", "nudge")
+MINE = ("jacobian", "elementwise", "stack", "forward_numbers", "numbers", "nudge")
+#: The numbers story, in the order it is told: the forward pass, one entry, the nudge.
+STORY = ("dZ1.forward_numbers", "dZ1.numbers", "dZ1.nudge")
 MAX_CUE = 84
 
 
@@ -121,7 +125,10 @@ specs = st.builds(
 @given(specs)
 def test_the_new_steps_verify_for_any_network(spec: NetworkSpec) -> None:
     steps = my_steps(spec)
-    assert [step.id.kind.value for step in steps] == list(MINE)
+    assert sorted(step.id.kind.value for step in steps) == sorted(MINE)
+    ids = [str(step.id) for step in derive(spec).steps]
+    start = ids.index(STORY[0])
+    assert tuple(ids[start : start + len(STORY)]) == STORY  # told in one go, in this order
     assert failures(steps) == {}
 
 
@@ -328,25 +335,48 @@ def _changed(data: NumberData, name: str, new: float) -> NumberData:
         ("b1", lambda v: v + 0.1),
         ("Aout", lambda v: v + 0.01),  # an output the forward pass does not give
         ("dZ2", lambda v: v + 0.01),
+        ("dZout", lambda v: v + 0.01),  # dZ[L] = A[L] - Y off (dZ[2] itself where L = 2)
         ("loss", lambda v: v + 0.001),
     ],
 )
 def test_a_wrong_forward_number_is_caught(spec: NetworkSpec, name: str, change) -> None:
     net = Network(spec)
     data = choose_numbers(net)
-    assert [check_claim(c) for c in forward_claims(net, data)] == [None] * 5
+
+    def claims(numbers: NumberData):
+        return (
+            *forward_claims(net, numbers),
+            *output_gradient_claims(net, numbers),
+            *loss_claims(net, numbers),
+        )
+
+    assert all(check_claim(c) is None for c in claims(data))
+    last = spec.num_layers
     if name == "loss":
         wrong = dataclasses.replace(data, loss_before=change(data.loss_before))
     else:
-        key = f"A{spec.num_layers}" if name == "Aout" else name
+        key = {"Aout": f"A{last}", "dZout": f"dZ{last}"}.get(name, name)
         wrong = _changed(data, key, change(data.matrix(key)[0][0]))
-    assert any(check_claim(c) is not None for c in forward_claims(net, wrong))
+    assert any(check_claim(c) is not None for c in claims(wrong))
+
+
+def test_dz_out_is_a_minus_y_only_for_the_sigmoid_and_cross_entropy() -> None:
+    """The claim behind "dZ[L] = A[L] − Y" compares sympy's derivative of the loss with
+    ``A[L] − Y``: with the labels flipped after the numbers were drawn (so ``A[L] − Y`` no
+    longer belongs to the loss), it fails."""
+    net = Network(NetworkSpec())
+    data = choose_numbers(net)
+    flipped = _changed(data, "Y", 1 - data.matrix("Y")[0][0])
+    claim = output_gradient_claims(net, data)[0]
+    assert check_claim(claim) is None
+    lhs = output_gradient_claims(net, flipped)[0].lhs
+    assert check_claim(dataclasses.replace(claim, lhs=lhs)) is not None
 
 
 @settings(max_examples=8, deadline=None)
 @given(specs)
-def test_the_nudge_shows_the_whole_forward_pass(spec: NetworkSpec) -> None:
-    step = derive(spec).step("dZ1.nudge")
+def test_the_numbers_begin_with_the_whole_forward_pass(spec: NetworkSpec) -> None:
+    step = derive(spec).step("dZ1.forward_numbers")
     last = spec.num_layers
     names = [display.name for display in step.matrices]
     weights = [f"{p}{layer}" for layer in range(1, last + 1) for p in ("W", "b")]
@@ -357,6 +387,51 @@ def test_the_nudge_shows_the_whole_forward_pass(spec: NetworkSpec) -> None:
     shown = {d.name: [[p[0].tex for p in row] for row in d.entries] for d in step.matrices}
     assert all(t in ("0", "1") for row in shown["Y"] for t in row)
     assert shown["X"] == [[f"{v:.0f}" for v in row] for row in data.matrix("X")]
+    # in reading order: the data, then layer 1 giving Z[1], then the layers above, then A[L]
+    assert names[:2] == ["X", "Y"]
+    assert names[2:5] == ["W1", "b1", "Z1"]
+    assert names[-1] == f"A{last}"
+
+
+#: A matrix named in a narration (``W[1]``, ``dZ[2]``, ``A[3]``, ``X``, ``Y``) as the name of its
+#: display (``W1``, ``dZ2``, ``A3``, ``X``, ``Y``).
+NAMED = re.compile(r"\b(dZ|[WbZA])\[(\d)\]|\b([XY])\b")
+
+
+def _named(narration: str) -> set[str]:
+    return {m[0] + m[1] if m[0] else m[2] for m in NAMED.findall(narration)}
+
+
+def _shown_symbols(step: Step) -> set[str]:
+    """The matrices a step shows: its matrices and the symbols of its formula lines."""
+    names = {d.name for d in step.matrices}
+    return names | {p.symbol for line in step.lines for p in line if p.symbol}
+
+
+@settings(max_examples=8, deadline=None)
+@given(specs)
+def test_every_matrix_the_numbers_name_is_on_their_screen(spec: NetworkSpec) -> None:
+    """The review found "labels 0 or 1" and "dZ[2] = A[2] − Y" said while neither Y nor A[2]
+    was shown: every matrix a numbers step names is one it shows."""
+    derivation = derive(spec)
+    for step_id in STORY:
+        step = derivation.step(step_id)
+        assert _named(step.narration) <= _shown_symbols(step), (step_id, step.narration)
+    forward = derivation.step(STORY[0])
+    assert {"X", "Y", "Z1", "W1", "b1"} <= _named(forward.narration)
+
+
+def test_the_story_opens_on_the_formula_just_derived_and_says_part_two_once() -> None:
+    for spec in (NetworkSpec(), NetworkSpec(layer_dims=(2, 3, 2, 1))):
+        derivation = derive(spec)
+        narrations = [derivation.step(step_id).narration for step_id in STORY]
+        first = re.split(r"(?<=[.!?])\s+", narrations[0])[0]
+        assert "one entry of the formula just derived" in first
+        assert sum(n.count("part two") for n in narrations) == 1
+        numbers = derivation.step("dZ1.numbers")
+        last = spec.num_layers
+        assert f"dZ[{last}] = A[{last}] − Y" in numbers.narration
+        assert numbers.lines[2][0].symbol == f"dZ{last}"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,13 @@ DOT_PIXELS = 7.0
 MIN_FILL = 0.4
 
 
+#: The numbers' screens keep every letter and digit at least this tall at 1080p (a phone's
+#: floor: a 6-inch phone in landscape is about 13.3 cm wide, 1080p across it; a readable
+#: x-height of 0.2° at 32 cm is about 1.12 mm, about 16 px). Measured: 22-29 px on the
+#: default, 3-4-2 relu, 2-3-2-1 and 4-4-4 networks.
+PHONE_GLYPH_PIXELS = 16.0
+
+
 @pytest.fixture(autouse=True)
 def decimal_points_are_dots(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(layout, "NARROW_PIXELS", DOT_PIXELS)
@@ -79,7 +86,11 @@ def _texts(scene) -> str:
 @pytest.mark.slow
 @each_spec(SPECS)
 @pytest.mark.parametrize("scene_class", [RealNumbers, ColumnByColumn], ids=lambda c: c.__name__)
-def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
+def test_layout(
+    scene_class: type, spec: NetworkSpec, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if scene_class is RealNumbers:
+        monkeypatch.setattr(layout, "MIN_GLYPH_PIXELS", PHONE_GLYPH_PIXELS)
     with (
         checked_plays(all_of(layout.check_layout, check_band)) as plays,
         layout.step_fills() as fills,
@@ -92,28 +103,43 @@ def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
     assert scene_class.estimated_duration(scene.derivation, scene.pacing) <= scene.time
 
 
+def _formatted(data, name: str, pattern: str) -> list[str]:
+    return [pattern.format(v) for row in data.matrix(name) for v in row]
+
+
 def test_the_numbers_on_screen_are_the_derivations(media: Path) -> None:
-    """The last frame of the nudge shows the change of ℒ and ε times the value, as computed
-    by the derivation (read from the step's data, formatted here independently)."""
-    seen: list[str] = []
+    """The story a learner can recompute from the screen, in order: the forward pass (W[1],
+    b[1] and the Z[1] they give on one screen; Z[1], W[2], b[2] and A[2] on the next), then
+    dZ[2] beside A[2], then the chain rule's value, then the nudge's change of ℒ against ε
+    times the value, with A[2] and ℒ before. Every number is formatted here from the step's
+    data, independently of the scene; the section opens with more than its title."""
+    seen: list[tuple[str, str]] = []
+    first_fill: list[float] = []
 
     def remember(scene) -> None:
-        seen.append(_texts(scene))
+        seen.append((str(scene.begun[-1]) if scene.begun else "", _texts(scene)))
+        if len(seen) == 1:
+            first_fill.append(layout.body_fraction(scene))
 
     with checked_plays(remember):
         scene = render_scene(RealNumbers, NetworkSpec(), media)
+    assert first_fill[0] > 0.05, "the section opens on an empty body"
     data = scene.steps["dZ1.nudge"].numbers
+    tenths = {name: _formatted(data, name, "{:.1f}") for name in ("W1", "b1", "Z1", "W2", "b2")}
+    results = {name: _formatted(data, name, "{:.3g}") for name in ("A2", "dZ2")}
+
+    def shown_together(step: str, numbers: list[str]) -> bool:
+        return any(s == step and all(n in text for n in numbers) for s, text in seen)
+
+    assert shown_together("dZ1.forward_numbers", tenths["W1"] + tenths["b1"] + tenths["Z1"])
+    assert shown_together(
+        "dZ1.forward_numbers", tenths["Z1"] + tenths["W2"] + tenths["b2"] + results["A2"]
+    )
+    assert shown_together("dZ1.numbers", results["A2"] + results["dZ2"])
+    assert shown_together("dZ1.numbers", [f"{data.result:.3g}"] + results["dZ2"])
     delta, predicted = f"{data.delta:.3g}", f"{data.epsilon * data.result:.3g}"
-    assert any(delta in text and predicted in text for text in seen), (delta, predicted)
-    assert any(f"{data.result:.3g}" in text for text in seen)
-    # the forward pass the nudge runs again is on screen with it: the loss before, the
-    # output A[2] and every weight of W[1], formatted here from the data
-    nudged = [text for text in seen if delta in text and predicted in text]
-    outputs = [f"{v:.3g}" for row in data.matrix("A2") for v in row]
-    weights = [f"{v:.1f}" for row in data.matrix("W1") for v in row]
-    assert all(
-        f"{data.loss_before:.5f}"[:6] in text
-        and all(a in text for a in outputs)
-        and all(w in text for w in weights)
-        for text in nudged
-    ), (outputs, weights)
+    loss = f"{data.loss_before:.5f}"[:6]
+    assert shown_together("dZ1.nudge", [delta, predicted, loss, *results["A2"]])
+    order = [s for s, _ in seen]
+    assert order.index("dZ1.forward_numbers") < order.index("dZ1.numbers")
+    assert order.index("dZ1.numbers") < order.index("dZ1.nudge")
