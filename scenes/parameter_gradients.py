@@ -108,6 +108,9 @@ class OtherGradientsSegment(Segment):
         self.lone_places: list[tuple[VMobject, np.ndarray, float]] = []
         #: where the ``=`` of the first fold of a layer's screen is (the others align to it)
         self.lone_equals: float | None = None
+        #: where the next band of a layer's screen starts, and how many bands it has so far
+        self.band_top: float | None = None
+        self.bands_placed = 0
         for step in steps:
             key = screen_of(derivation, step)
             if key != screen:
@@ -115,6 +118,7 @@ class OtherGradientsSegment(Segment):
                     self.scene.clear_at_next_step()
                 screen, self.upper, self.lower, self.lone = key, None, None, []
                 self.lone_places = []
+                self.band_top, self.bands_placed = None, 0
             self.begin_step(step)
             self.show(step, derivation)
             self.end_step(pause=1.2)
@@ -279,20 +283,19 @@ class OtherGradientsSegment(Segment):
         bands: VGroup,
     ) -> None:
         """Row ``i`` of the input is column ``i`` of its transpose: the transpose appears
-        whole (brackets and every entry at once: never an empty or half-built matrix) while
-        the picked row's entries pulse and its column is lit; then every other row pulses
-        together with its column, one after the other."""
+        whole (brackets and every entry at once: never an empty or half-built matrix) with
+        the picked row's column lit; then the picked row pulses together with its column, and
+        every other row with its own, one after the other."""
         source, target = by_name[pairs[0][0].matrix], by_name[pairs[0][1].matrix]
         picked = step.picked[1] if step.picked else 0
         ordered = sorted(pairs, key=lambda pair: pair[0].row != picked)
         first = ordered[0]
         column_band = band_of(target, first[1], self.theme)
-        self.scene.play(
-            FadeIn(target),
-            Create(column_band),
-            *self.row_pulses(source, target, first[0]),
-            run_time=self.t(1.2),
-        )
+        # appear first, pulse after: a pulse begun during the fade-in would end faded
+        self.scene.play(FadeIn(target), Create(column_band), run_time=self.t(0.8))
+        picked_pulses = self.row_pulses(source, target, first[0])
+        if picked_pulses:  # a compact view may show none of the row's entries
+            self.scene.play(*picked_pulses, run_time=self.t(0.8))
         rest = [
             AnimationGroup(*pulses)
             for pair in ordered[1:]
@@ -340,7 +343,7 @@ class OtherGradientsSegment(Segment):
     def fold_bands() -> tuple[Box, Box, Box]:
         """For a fold with matrices: the scalar result in a strip above, the matrices entry
         by entry, the matrix form with its badges below."""
-        upper, middle, lower = stack_boxes((0.55, 1.0, 2.2, 3.1))[1:]
+        upper, middle, lower = stack_boxes((0.55, 1.3, 2.0, 3.0))[1:]
         return (
             # kept TITLE_CLEARANCE below the title's band: a title with a superscript
             # (dZ^[2]) reaches below its band, and the boxed result sat against it
@@ -435,9 +438,9 @@ class OtherGradientsSegment(Segment):
         (``Xᵀ``), lit together with it."""
         body = self.body()
         gap = 0.3
-        height = (body.height - gap * (count - 1)) / count
-        top = body.top - len(self.lone) * (height + gap)
-        box = Box((body.center[0], top - height / 2), body.width, height)
+        checked = self.values_check(step)
+        box = self.band_box(body, count, gap, checked is not None)
+        self.band_top, self.bands_placed = box.bottom - gap, self.bands_placed + 1
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = VGroup(*[definition_note(parts, self.theme) for parts in step.lines[:1]])
         explained = explained_part(folded, step)
@@ -449,14 +452,13 @@ class OtherGradientsSegment(Segment):
             if notes.get_top()[1] > folded.get_top()[1]:  # a tall column of notes stays level
                 notes.align_to(folded, UP)  # with the fold's top, not above it
             group.add(notes)
-        checked = self.values_check(step)
         if checked is not None:  # where the shapes cannot tell (m = n_x): the values do
             checked.next_to(folded, DOWN, buff=0.35)
             group.add(checked)
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the
             # gap below (make_room keeps it inside the body)
-            group.align_to(box.point() + (height / 2) * UP, UP)
+            group.align_to(box.point() + (box.height / 2) * UP, UP)
         self.align_equals(group, folded, box)
         moved = [
             (shown, place, width)
@@ -495,6 +497,17 @@ class OtherGradientsSegment(Segment):
             self.scene.wait_for_words(VALUES_WORDS)
             self.scene.play(reveal(checked), run_time=self.t(1.2))
         self.lone.append(group)
+
+    def band_box(self, body: Box, count: int, gap: float, checked: bool) -> Box:
+        """The band of the next of a layer's ``count`` folds: the room left below the bands
+        already placed, shared equally by the folds still to come, except that a fold with a
+        values check (three lines: the fold, its badges, the check) takes
+        :data:`CHECKED_BAND_SHARE` of it."""
+        top = body.top if self.band_top is None else self.band_top
+        left = max(count - self.bands_placed, 1)  # this fold included
+        room = top - body.bottom - gap * (left - 1)
+        height = room * CHECKED_BAND_SHARE if checked and left > 1 else room / left
+        return Box((body.center[0], top - height / 2), body.width, height)
 
     def values_check(self, step: Step) -> EquationTex | None:
         """The lines after a fold's note, as one line: the values check of a fold whose wrong
@@ -604,6 +617,8 @@ ALONE_GROWTH = 1.9
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
 LONE_GROWTH = 2.0
+#: The share of the room left on a layer's screen that a fold with a values check takes.
+CHECKED_BAND_SHARE = 0.6
 #: What layer 1's narration says as it gives the values check, where ``m = n_x``
 #: (:func:`derivations.sequence_numbers.square_input_check`).
 VALUES_WORDS = "values differ"
