@@ -371,7 +371,7 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
         node,
         f"dZ[{last}] for all examples at once",
         f"Each entry needs only its own a and y: dZ[{last}] = A[{last}] − Y. "
-        f"No 1/m here: dZ[{last}] is ∂ℒ/∂Z[{last}], of the sum ℒ, not of J.",
+        "No 1/m here: it is the gradient of the sum ℒ, not of J.",
         lines=(no_mean,),
         matrices=tuple(matrix_display(net, name) for name in shown),
         highlights=columns,
@@ -476,7 +476,7 @@ def weight_sequence(
             if layer == 1
             else (TexPart("input", r"\text{input } "), matrix_label(previous))
         )
-        said = "A[0] = X, n_x by m" if layer == 1 else f"its input A[{layer - 1}]"
+        said = "A[0] = X" if layer == 1 else f"its input A[{layer - 1}]"
         square = (
             square_input_check(net, node, choose_numbers(net, numbers_seed)) if layer == 1 else None
         )
@@ -501,7 +501,7 @@ def weight_sequence(
         StepId(target, StepKind.PARTIAL),
         Stage.PARTIAL,
         f"Any weight of layer {layer}",
-        f"The cost is J = ℒ/m, so each weight's partial carries 1/m. "
+        "J = ℒ/m, so each weight's partial carries 1/m. "
         f"w[{layer}]_ki feeds z[{layer}]_kj of every example j, with slope "
         f"{theirs.lower()}_ij. So row k of {ours} meets row i of {theirs}, summed over j.",
         equation=_general_weight(layer),

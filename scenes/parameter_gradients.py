@@ -2,16 +2,18 @@
 
 Steps are taken from the derivation in its order. For the output layer:
 
-* ``dZ[L]``: the summed loss ``ℒ``, the chain rule through the sigmoid, the fractions
-  cancelling line by line (every factor that cancels is struck through), and the fold, with
-  "no 1/m here" on screen;
+* ``dZ[L]``: the summed loss ``ℒ``; the chain rule through the sigmoid and, under it, the
+  fractions cancelling line by line (every factor that cancels is struck through); the fold,
+  with "no 1/m here" on screen;
 * ``dW[L]``: ``J = ℒ/m`` and the general entry ``∂J/∂w_ki = (1/m) Σ_j dz_kj a_ij`` over the
-  matrices ``dZ[L]`` and ``A[L-1]``, row ``k`` and row ``i`` lit; then row ``i`` of ``A[L-1]``
-  fills column ``i`` of ``A[L-1]ᵀ`` (why the transpose sits on the right); then the fold;
-* ``db[L]``: the general entry, row ``k`` of ``dZ[L]`` summed; then the fold.
+  matrices ``dZ[L]`` and ``A[L-1]``, row ``k`` and row ``i`` lit; then ``A[L-1]ᵀ`` beside
+  them, each row of ``A[L-1]`` pulsing with the same column of ``A[L-1]ᵀ`` (why the transpose
+  sits on the right); then the fold;
+* ``db[L]``: one fold, alone on its screen (the narration gives its entry).
 
 Each layer below is one screen: its folds ("the same pattern, with ``A[0] = X``"), each with
-its shape badges.
+its shape badges; where ``m = n_x`` layer 1's fold carries a values check, and the three lines
+are one picture.
 
 Render with ``chainrule render OtherGradients``.
 """
