@@ -357,7 +357,12 @@ class OtherGradientsSegment(Segment):
             Box(
                 (middle.center[0], middle.center[1] + 0.1), middle.width - 0.6, middle.height - 0.25
             ),  # clear of the strip above and the form below
-            Box(lower.center, lower.width - 0.6, lower.height),
+            # room at the bottom for the highlight band that lights the note ("no 1/m here")
+            Box(
+                (lower.center[0], lower.center[1] + BAND_ROOM / 2),
+                lower.width - 0.6,
+                lower.height - BAND_ROOM,
+            ),
         )
 
     def show_fold(self, step: Step) -> None:
@@ -438,7 +443,12 @@ class OtherGradientsSegment(Segment):
         shown large, ``=`` under the ``=`` of the band above; its note (``where A[0] = X``,
         a definition: smaller, set apart after the word "where") beside the part it explains
         (``Xᵀ``), lit together with it."""
-        body = self.body()
+        whole = self.body()  # kept clear of a title with a superscript (db^[1]), as above
+        body = Box(
+            (whole.center[0], whole.center[1] - TITLE_CLEARANCE / 2),
+            whole.width,
+            whole.height - TITLE_CLEARANCE,
+        )
         gap = 0.3
         checked = self.values_check(step)
         box = self.band_box(body, count, gap, checked is not None)
@@ -631,6 +641,8 @@ ALONE_SHARE_CHECKED = 0.8
 
 #: How far below the title's band the strip above a fold's matrices starts.
 TITLE_CLEARANCE = 0.3
+#: The room a highlight band takes around what it lights (kept inside the body).
+BAND_ROOM = 0.2
 
 #: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.
 LEGIBLE_SCALE = 0.85
