@@ -476,7 +476,7 @@ def weight_sequence(
             if layer == 1
             else (TexPart("input", r"\text{input } "), matrix_label(previous))
         )
-        said = "A[0] = X" if layer == 1 else f"its input A[{layer - 1}]"
+        said = "A[0] = X, n_x by m" if layer == 1 else f"its input A[{layer - 1}]"
         square = (
             square_input_check(net, node, choose_numbers(net, numbers_seed)) if layer == 1 else None
         )
@@ -579,7 +579,7 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
                 target,
                 node,
                 f"db[{layer}]: sum across the examples again",
-                f"And db[{layer}] again sums each row of dZ[{layer}] over the examples, over m.",
+                f"And db[{layer}] again sums each row of dZ[{layer}] over its columns, over m.",
             ),
         )
     fold = matrix_fold_step(
@@ -588,7 +588,7 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
         node,
         f"db[{layer}]: sum across the examples",
         f"b[{layer}]_k is added to z[{layer}]_kj of every example j, with slope one. "
-        f"So db[{layer}] sums each row of dZ[{layer}] over the examples, then divides by m.",
+        f"So db[{layer}] sums each row of dZ[{layer}] over its columns, the examples, over m.",
     )
     return (replace(fold, claims=(*bias_partial_claims(net, layer), *fold.claims)),)
 

@@ -176,7 +176,7 @@ def test_the_bias_is_one_step_that_says_and_checks_why(default: Derivation) -> N
     assert [str(s.id) for s in default.steps_for("db2")] == ["db2.fold"]
     step = default.step("db2.fold")
     assert "with slope one" in step.narration
-    assert "divides by m" in step.narration
+    assert "over its columns, the examples" in step.narration
     tex = " ".join(p.tex for p in step.equation)
     assert r"\frac{1}{m}" in tex
     assert "columns" in tex
