@@ -307,17 +307,16 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
     )
     outputs = net.spec.size(last)
     many = (
-        f"Here ℓ is the loss of one output; each example has {count_words(outputs)}. "
-        "So ℒ adds ℓ over every output of every example. "
+        f"Here ℓ is one output's loss; each example has {count_words(outputs)}, "
+        "and ℒ adds up all of them. "
         if outputs > 1
-        else "Here ℓ is the loss of the one output of an example. So ℒ adds ℓ over the m examples. "
+        else "Here ℓ is the loss of the one output of an example; ℒ adds it over the examples. "
     )
     first = Step(
         StepId(target, StepKind.LOSS),
         Stage.FORWARD,
         "The loss of one output",
-        many + "Each ℓ is the binary cross-entropy of a sigmoid output a. "
-        "The sigmoid's slope is a(1 − a).",
+        many + "Each ℓ is the cross-entropy of a sigmoid output a, whose slope is a(1 − a).",
         lines=(summed, loss_line, sigma_line),
         claims=(*summed_loss_claims(net), *sigmoid_claims()),
     )
@@ -329,31 +328,28 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
         EQUALS,
         *_cancel_parts(letters, 0),
     )
-    second = Step(
-        StepId(target, StepKind.PARTIAL),
-        Stage.PARTIAL,
-        "A sigmoid meets cross-entropy",
-        "By the chain rule, ∂ℓ/∂z is ∂ℓ/∂a times ∂a/∂z. "
-        "∂ℓ/∂a has two fractions; ∂a/∂z is a(1 − a).",
-        equation=chain,
-        claims=cancel_claims(net)[:1] + sigmoid_claims(),
-    )
     steps = tuple((EQUALS, *_cancel_parts(letters, index)) for index in range(1, len(CANCEL_LINES)))
+    # the chain rule and the cancellation on one screen: ∂ℓ/∂z = ∂ℓ/∂a ∂a/∂z, its value, then
+    # each line of the cancellation under it
     cancel = Step(
         StepId(target, StepKind.CANCEL),
         Stage.PARTIAL,
-        "The fractions cancel",
-        "Multiply out. In the first term a cancels; in the second, 1 − a cancels. "
+        "A sigmoid meets cross-entropy",
+        "By the chain rule, ∂ℓ/∂z is ∂ℓ/∂a times ∂a/∂z, and ∂a/∂z is a(1 − a). "
+        "Multiply out: a cancels in the first term, 1 − a in the second. "
         "Expand, and a y cancels too: ∂ℓ/∂z = a − y.",
-        equation=(*chain[:2], *_cancel_parts(letters, 0)),
+        equation=chain,
         lines=steps,
         struck=tuple(
             group for index in range(len(CANCEL_LINES)) for group in _cancelling(letters, index)
         ),
-        claims=cancel_claims(net),
+        claims=(*cancel_claims(net), *sigmoid_claims()),
     )
     no_mean = (
-        TexPart("no_mean", r"\text{no } 1/m \text{ here: }"),
+        TexPart("no_mean", r"\text{no }"),
+        # 1/m in its own colour, as in every formula that has it
+        TexPart("no_mean_m", r"\tfrac{1}{m}", "m"),
+        TexPart("no_mean_here", r"\text{ here: }"),
         TexPart(
             "dZ_is",
             rf"dZ^{{[{last}]}} = \partial\mathcal{{L}} / "
@@ -374,13 +370,13 @@ def output_sequence(net: Network, node: Node) -> tuple[Step, ...]:
         target,
         node,
         f"dZ[{last}] for all examples at once",
-        f"Each entry needs only its own a and y, so dZ[{last}] = A[{last}] − Y. "
-        f"There is no 1/m in dZ[{last}]: it is ∂ℒ/∂Z[{last}], of the sum ℒ, not of J.",
+        f"Each entry needs only its own a and y: dZ[{last}] = A[{last}] − Y. "
+        "No 1/m here: it is the gradient of the sum ℒ, not of J.",
         lines=(no_mean,),
         matrices=tuple(matrix_display(net, name) for name in shown),
         highlights=columns,
     )
-    return first, second, cancel, third
+    return first, cancel, third
 
 
 def _previous(layer: int) -> str:
@@ -480,9 +476,7 @@ def weight_sequence(
             if layer == 1
             else (TexPart("input", r"\text{input } "), matrix_label(previous))
         )
-        said = (
-            "A[0] = X. X has n_x rows, one per input" if layer == 1 else f"its input A[{layer - 1}]"
-        )
+        said = "A[0] = X, n_x by m" if layer == 1 else f"its input A[{layer - 1}]"
         square = (
             square_input_check(net, node, choose_numbers(net, numbers_seed)) if layer == 1 else None
         )
@@ -491,7 +485,7 @@ def weight_sequence(
             target,
             node,
             f"Layer {layer}: the same pattern",
-            f"Layer {layer} is the same pattern, with {said}. Its dW[{layer}] is "
+            f"Layer {layer} is the same pattern, with {said}: dW[{layer}] = "
             f"(1/m) dZ[{layer}] {_screen(previous)}ᵀ."
             + (f" {square.narration}" if square is not None else ""),
             lines=(input_line,) if square is None else (input_line, *square.lines),
@@ -507,10 +501,9 @@ def weight_sequence(
         StepId(target, StepKind.PARTIAL),
         Stage.PARTIAL,
         f"Any weight of layer {layer}",
-        f"The cost is J = ℒ/m, so each weight's partial carries 1/m. "
+        "J = ℒ/m, so each weight's partial carries 1/m. "
         f"w[{layer}]_ki feeds z[{layer}]_kj of every example j, with slope "
-        f"{theirs.lower()}_ij. "
-        f"So row k of {ours} meets row i of {theirs}, summed over j.",
+        f"{theirs.lower()}_ij. So row k of {ours} meets row i of {theirs}, summed over j.",
         equation=_general_weight(layer),
         lines=(_cost_line(),),
         matrices=(dz, inp),
@@ -535,9 +528,9 @@ def weight_sequence(
         StepId(target, StepKind.TRANSPOSE),
         Stage.FOLD,
         "Why the transpose is on the right",
-        f"A matrix product pairs a row on its left with a column on its right. "
-        f"Row i of {theirs} is column i of {theirs}ᵀ. "
-        f"So the sum is entry (k, i) of {ours} {theirs}ᵀ.",
+        f"A product pairs rows on its left with columns on its right. "
+        f"Row i of {theirs} is column i of {theirs}ᵀ, so the sum is entry (k, i) of "
+        f"{ours} {theirs}ᵀ.",
         equation=product,
         matrices=(dz, inp, transposed),
         highlights=rows_meet + columns,
@@ -549,8 +542,7 @@ def weight_sequence(
         target,
         node,
         f"dW[{layer}] as a matrix product",
-        f"Every k and i at once: dW[{layer}] = (1/m) {ours} {theirs}ᵀ. "
-        f"Its shape is the shape of W[{layer}].",
+        f"Every k and i at once: dW[{layer}] = (1/m) {ours} {theirs}ᵀ, shaped like W[{layer}].",
     )
     return first, second, fold
 
@@ -575,8 +567,10 @@ def bias_partial_claims(net: Network, layer: int) -> tuple[Claim, ...]:
 
 
 def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
-    """``db[l] = (1/m) Σ_columns dZ[l]``: the general entry (the sum of a row of ``dZ[l]``
-    over its columns) and the fold for the output layer; the fold alone below it."""
+    """``db[l] = (1/m) Σ_columns dZ[l]``, one fold for every layer: for the output layer it
+    also says (and its claims check) why, entry by entry: ``b[l]_k`` is added to ``z[l]_kj``
+    of every example with slope one, so ``∂J/∂b[l]_k`` is ``1/m`` times the sum of row
+    ``k`` of ``dZ[l]``; below it, "again"."""
     target = f"db{layer}"
     if layer < net.spec.num_layers:
         return (
@@ -585,40 +579,18 @@ def bias_sequence(net: Network, layer: int, node: Node) -> tuple[Step, ...]:
                 target,
                 node,
                 f"db[{layer}]: sum across the examples again",
-                f"And db[{layer}] again sums dZ[{layer}] over its columns, one sum per row, "
-                "over m.",
+                f"And db[{layer}] again sums each row of dZ[{layer}] over its columns, over m.",
             ),
         )
-    k = 0
-    equation = (
-        partial("J", general_entry(f"b{layer}", "k", ""), target),
-        EQUALS,
-        OVER_M,
-        *entry_sum("j", "m", (f"dZ{layer}", "k", "j")),
-    )
-    row = ((Highlight(f"dZ{layer}", row=k), Highlight(target, row=k)),)
-    first = Step(
-        StepId(target, StepKind.PARTIAL),
-        Stage.PARTIAL,
-        f"Any bias of layer {layer}",
-        f"b[{layer}]_k is added to z[{layer}]_kj of every example j, with slope one. "
-        f"So ∂J/∂b[{layer}]_k is 1/m times the sum of row k of dZ[{layer}].",
-        equation=equation,
-        lines=(_cost_line(),),
-        matrices=(matrix_display(net, f"dZ{layer}"), matrix_display(net, target)),
-        highlights=row,
-        picked=(k, 0),
-        claims=bias_partial_claims(net, layer),
-    )
     fold = matrix_fold_step(
         net,
         target,
         node,
         f"db[{layer}]: sum across the examples",
-        f"For all rows at once: sum each row of dZ[{layer}] over its columns, the examples. "
-        f"Divide by m: the result is a column, the shape of b[{layer}].",
+        f"b[{layer}]_k is added to z[{layer}]_kj of every example j, with slope one. "
+        f"So db[{layer}] sums each row of dZ[{layer}] over its columns, the examples, over m.",
     )
-    return first, fold
+    return (replace(fold, claims=(*bias_partial_claims(net, layer), *fold.claims)),)
 
 
 def hidden_fold_step(net: Network, layer: int, node: Node) -> Step:

@@ -632,9 +632,9 @@ def square_input_check(net: Network, node: Node, data: NumberData) -> SquareInpu
     )
     m = spec.m
     narration = (
-        f"Here m = n_x = {m}: dZ[1] X would have this shape too, so the shapes cannot tell. "
-        f"With the numbers of the nudge, dw[1]_{k + 1}{i + 1} is {_spoken_number(right_text)}; "
-        f"dZ[1] X gives {_spoken_number(wrong_text)}."
+        f"Here m = n_x = {m}: (1/m) dZ[1] X fits too, so the shapes cannot tell. "
+        f"The values differ: dw[1]_{k + 1}{i + 1} is {_spoken_number(right_text)}, "
+        f"but (1/m) dZ[1] X gives {_spoken_number(wrong_text)}."
     )
     claims = (
         ShapeClaim(

@@ -2,16 +2,18 @@
 
 Steps are taken from the derivation in its order. For the output layer:
 
-* ``dZ[L]``: the summed loss ``ℒ``, the chain rule through the sigmoid, the fractions
-  cancelling line by line (every factor that cancels is struck through), and the fold, with
-  "no 1/m here" on screen;
+* ``dZ[L]``: the summed loss ``ℒ``; the chain rule through the sigmoid and, under it, the
+  fractions cancelling line by line (every factor that cancels is struck through); the fold,
+  with "no 1/m here" on screen;
 * ``dW[L]``: ``J = ℒ/m`` and the general entry ``∂J/∂w_ki = (1/m) Σ_j dz_kj a_ij`` over the
-  matrices ``dZ[L]`` and ``A[L-1]``, row ``k`` and row ``i`` lit; then row ``i`` of ``A[L-1]``
-  fills column ``i`` of ``A[L-1]ᵀ`` (why the transpose sits on the right); then the fold;
-* ``db[L]``: the general entry, row ``k`` of ``dZ[L]`` summed; then the fold.
+  matrices ``dZ[L]`` and ``A[L-1]``, row ``k`` and row ``i`` lit; then ``A[L-1]ᵀ`` beside
+  them, each row of ``A[L-1]`` pulsing with the same column of ``A[L-1]ᵀ`` (why the transpose
+  sits on the right); then the fold;
+* ``db[L]``: one fold, alone on its screen (the narration gives its entry).
 
 Each layer below is one screen: its folds ("the same pattern, with ``A[0] = X``"), each with
-its shape badges.
+its shape badges; where ``m = n_x`` layer 1's fold carries a values check, and the three lines
+are one picture.
 
 Render with ``chainrule render OtherGradients``.
 """
@@ -108,6 +110,9 @@ class OtherGradientsSegment(Segment):
         self.lone_places: list[tuple[VMobject, np.ndarray, float]] = []
         #: where the ``=`` of the first fold of a layer's screen is (the others align to it)
         self.lone_equals: float | None = None
+        #: where the next band of a layer's screen starts, and how many bands it has so far
+        self.band_top: float | None = None
+        self.bands_placed = 0
         for step in steps:
             key = screen_of(derivation, step)
             if key != screen:
@@ -115,6 +120,7 @@ class OtherGradientsSegment(Segment):
                     self.scene.clear_at_next_step()
                 screen, self.upper, self.lower, self.lone = key, None, None, []
                 self.lone_places = []
+                self.band_top, self.bands_placed = None, 0
             self.begin_step(step)
             self.show(step, derivation)
             self.end_step(pause=1.2)
@@ -278,51 +284,46 @@ class OtherGradientsSegment(Segment):
         pairs: list[tuple[Highlight, Highlight]],
         bands: VGroup,
     ) -> None:
-        """Row ``i`` of the input becomes column ``i`` of its transpose (every row, the
-        picked one first): the column's band is lit beside the row's, and each entry of the
-        row fades in at its slot of the column while it pulses in the row (nothing travels
-        across the other entries, no copy is left on its original)."""
+        """Row ``i`` of the input is column ``i`` of its transpose: the transpose appears
+        whole (brackets and every entry at once: never an empty or half-built matrix) with
+        the picked row's column lit; then the picked row pulses together with its column, and
+        every other row with its own, one after the other."""
         source, target = by_name[pairs[0][0].matrix], by_name[pairs[0][1].matrix]
-        shell = target.frame()
-        self.scene.play(FadeIn(shell), run_time=self.t(0.5))
         picked = step.picked[1] if step.picked else 0
         ordered = sorted(pairs, key=lambda pair: pair[0].row != picked)
         first = ordered[0]
         column_band = band_of(target, first[1], self.theme)
-        row_band = next((b for b in bands if b is not None), None)
-        self.scene.play(Create(column_band), run_time=self.t(0.5))
-        moves = self.row_moves(source, target, first[0])
-        if moves:  # a compact view may show none of the row's entries
-            self.scene.play(LaggedStart(*moves, lag_ratio=0.5), run_time=self.t(1.0))
-        rest = [m for pair in ordered[1:] for m in self.row_moves(source, target, pair[0])]
+        # appear first, pulse after: a pulse begun during the fade-in would end faded
+        self.scene.play(FadeIn(target), Create(column_band), run_time=self.t(0.8))
+        picked_pulses = self.row_pulses(source, target, first[0])
+        if picked_pulses:  # a compact view may show none of the row's entries
+            self.scene.play(*picked_pulses, run_time=self.t(0.8))
+        rest = [
+            AnimationGroup(*pulses)
+            for pair in ordered[1:]
+            if (pulses := self.row_pulses(source, target, pair[0]))
+        ]
         if rest:
-            self.scene.play(LaggedStart(*rest, lag_ratio=0.1), run_time=self.t(1.2))
-        dots = target.ellipses()
-        if dots:
-            self.scene.play(*[FadeIn(d) for d in dots], run_time=self.t(0.4))
+            self.scene.play(LaggedStart(*rest, lag_ratio=0.7), run_time=self.t(1.6))
         self.scene.settle(target)
+        rows_lit = len(bands) > 0  # the rows the sum pairs: light the sum again after
         bands.add(column_band)
-        if row_band is not None:
+        if rows_lit:
             self.light([self.upper] if self.upper is not None else [], hold=0.4)
 
     @staticmethod
-    def row_moves(source: MatrixView, target: MatrixView, row: Highlight) -> list[Animation]:
-        """Entry ``(i, j)`` of row ``i`` of ``source`` pulses while slot ``(j, i)`` of
-        ``target`` fades in (the same entry, each glyph in one place only)."""
+    def row_pulses(source: MatrixView, target: MatrixView, row: Highlight) -> list[Animation]:
+        """Entry ``(i, j)`` of row ``i`` of ``source`` and entry ``(j, i)`` of ``target`` pulse
+        together (the same entry, in two places, each drawn whole)."""
         assert row.row is not None
-        moves: list[Animation] = []
+        pulses: list[Animation] = []
         for j in source.cols:
             if j is None:
                 continue
             cell, slot = source.cell(row.row, j), target.cell(j, row.row)
             if cell is not None and slot is not None:
-                moves.append(
-                    AnimationGroup(
-                        ScaleInPlace(cell, 1.2, rate_func=there_and_back),
-                        FadeIn(slot, scale=0.85),
-                    )
-                )
-        return moves
+                pulses.extend(ScaleInPlace(m, 1.2, rate_func=there_and_back) for m in (cell, slot))
+        return pulses
 
     def matrices(self, step: Step, limit: tuple[int, int], buff: float = 0.7) -> MatrixRow:
         """The step's matrices side by side at one level of detail, by name, ``buff`` apart."""
@@ -344,13 +345,24 @@ class OtherGradientsSegment(Segment):
     def fold_bands() -> tuple[Box, Box, Box]:
         """For a fold with matrices: the scalar result in a strip above, the matrices entry
         by entry, the matrix form with its badges below."""
-        upper, middle, lower = stack_boxes((0.55, 0.8, 2.3, 3.3))[1:]
+        upper, middle, lower = stack_boxes((0.55, 1.3, 2.0, 3.0))[1:]
         return (
-            Box(upper.center, upper.width - 0.6, upper.height),
+            # kept TITLE_CLEARANCE below the title's band: a title with a superscript
+            # (dZ^[2]) reaches below its band, and the boxed result sat against it
+            Box(
+                (upper.center[0], upper.center[1] - TITLE_CLEARANCE / 2),
+                upper.width - 0.6,
+                upper.height - TITLE_CLEARANCE,
+            ),
             Box(
                 (middle.center[0], middle.center[1] + 0.1), middle.width - 0.6, middle.height - 0.25
             ),  # clear of the strip above and the form below
-            Box(lower.center, lower.width - 0.6, lower.height),
+            # room at the bottom for the highlight band that lights the note ("no 1/m here")
+            Box(
+                (lower.center[0], lower.center[1] + BAND_ROOM / 2),
+                lower.width - 0.6,
+                lower.height - BAND_ROOM,
+            ),
         )
 
     def show_fold(self, step: Step) -> None:
@@ -431,11 +443,16 @@ class OtherGradientsSegment(Segment):
         shown large, ``=`` under the ``=`` of the band above; its note (``where A[0] = X``,
         a definition: smaller, set apart after the word "where") beside the part it explains
         (``Xᵀ``), lit together with it."""
-        body = self.body()
+        whole = self.body()  # kept clear of a title with a superscript (db^[1]), as above
+        body = Box(
+            (whole.center[0], whole.center[1] - TITLE_CLEARANCE / 2),
+            whole.width,
+            whole.height - TITLE_CLEARANCE,
+        )
         gap = 0.3
-        height = (body.height - gap * (count - 1)) / count
-        top = body.top - len(self.lone) * (height + gap)
-        box = Box((body.center[0], top - height / 2), body.width, height)
+        checked = self.values_check(step)
+        box = self.band_box(body, count, gap, checked is not None)
+        self.band_top, self.bands_placed = box.bottom - gap, self.bands_placed + 1
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = VGroup(*[definition_note(parts, self.theme) for parts in step.lines[:1]])
         explained = explained_part(folded, step)
@@ -447,14 +464,13 @@ class OtherGradientsSegment(Segment):
             if notes.get_top()[1] > folded.get_top()[1]:  # a tall column of notes stays level
                 notes.align_to(folded, UP)  # with the fold's top, not above it
             group.add(notes)
-        checked = self.values_check(step)
         if checked is not None:  # where the shapes cannot tell (m = n_x): the values do
             checked.next_to(folded, DOWN, buff=0.35)
             group.add(checked)
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the
             # gap below (make_room keeps it inside the body)
-            group.align_to(box.point() + (height / 2) * UP, UP)
+            group.align_to(box.point() + (box.height / 2) * UP, UP)
         self.align_equals(group, folded, box)
         moved = [
             (shown, place, width)
@@ -475,7 +491,9 @@ class OtherGradientsSegment(Segment):
         self.make_room(group, body)
         self.lone_places = [(g, g.get_center(), g.width) for g in (*self.lone, group)]
         if not self.lone and count > 1:  # alone on the screen for now: large, in its middle
-            alone = Box(body.center, body.width, body.height / 2)
+            # a fold with its values check is one taller picture: it may take more height
+            share = ALONE_SHARE_CHECKED if checked is not None else 0.5
+            alone = Box(body.center, body.width, body.height * share)
             scale = min(alone.width / group.width, alone.height / group.height, ALONE_GROWTH)
             group.scale(max(scale, 1.0)).move_to(body.point())
         self.scene.play(reveal(folded.equation), run_time=self.t(1.0))
@@ -487,10 +505,21 @@ class OtherGradientsSegment(Segment):
             self.scene.play(FadeIn(notes, shift=0.2 * LEFT), run_time=self.t(0.6))
             defined = [note.formula for note in notes if isinstance(note, DefinitionNote)]
             self.light([m for m in (explained, *defined) if m is not None], hold=1.0)
-        if checked is not None:  # said after "the shapes cannot tell": the sentence before last
-            self.scene.wait_for_sentence(VALUES_SENTENCE)
+        if checked is not None:  # shown as the narration gives the values
+            self.scene.wait_for_words(VALUES_WORDS)
             self.scene.play(reveal(checked), run_time=self.t(1.2))
         self.lone.append(group)
+
+    def band_box(self, body: Box, count: int, gap: float, checked: bool) -> Box:
+        """The band of the next of a layer's ``count`` folds: the room left below the bands
+        already placed, shared equally by the folds still to come, except that a fold with a
+        values check (three lines: the fold, its badges, the check) takes
+        :data:`CHECKED_BAND_SHARE` of it."""
+        top = body.top if self.band_top is None else self.band_top
+        left = max(count - self.bands_placed, 1)  # this fold included
+        room = top - body.bottom - gap * (left - 1)
+        height = room * CHECKED_BAND_SHARE if checked and left > 1 else room / left
+        return Box((body.center[0], top - height / 2), body.width, height)
 
     def values_check(self, step: Step) -> EquationTex | None:
         """The lines after a fold's note, as one line: the values check of a fold whose wrong
@@ -498,8 +527,8 @@ class OtherGradientsSegment(Segment):
         rest = step.lines[1:]
         if not rest:
             return None
-        size = max(self.theme.min_font_size, NOTE_SCALE * self.theme.body_size)
-        return EquationTex(tuple(part for line in rest for part in line), self.theme, size)
+        # the fold's own size: the line that settles what the shapes cannot is no footnote
+        return EquationTex(tuple(part for line in rest for part in line), self.theme)
 
     def make_room(self, group: VMobject, body: Box) -> None:
         """When ``group`` would reach below the body, the folds already on the layer's screen
@@ -600,10 +629,20 @@ ALONE_GROWTH = 1.9
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
 LONE_GROWTH = 2.0
-#: The sentence of layer 1's narration that gives the values check, where ``m = n_x`` (0-based:
-#: the pattern, ``X``, ``dW[1]``, the shapes that cannot tell, the values).
-VALUES_SENTENCE = 4
+#: The share of the room left on a layer's screen that a fold with a values check takes.
+CHECKED_BAND_SHARE = 0.6
+#: What layer 1's narration says as it gives the values check, where ``m = n_x``
+#: (:func:`derivations.sequence_numbers.square_input_check`).
+VALUES_WORDS = "values differ"
+#: The share of the body's height the first fold of a layer's screen may take while alone,
+#: when it carries a values check under it (one picture: the fold, its badges, the check).
+ALONE_SHARE_CHECKED = 0.8
 
+
+#: How far below the title's band the strip above a fold's matrices starts.
+TITLE_CLEARANCE = 0.3
+#: The room a highlight band takes around what it lights (kept inside the body).
+BAND_ROOM = 0.2
 
 #: The smallest scale (against the theme's body size) a formula may be shrunk to in a band.
 LEGIBLE_SCALE = 0.85

@@ -84,9 +84,11 @@ DEFAULT_FAMILY_COLOURS: Mapping[str, str] = MappingProxyType(
         "dA": "#FFA534",
         "gprime": "#BB62A5",  # reddish purple, darker than Okabe-Ito's: apart from m and the greys
         "X": "#9E9E9E",  # mid grey: the input (A[0])
-        # mint: Okabe-Ito's orange sat beside vermillion dZ (one hue family, ΔE 21.6) in
-        # dZ[2] = A[2] - Y
-        "Y": "#69FFA5",
+        # light green: Okabe-Ito's orange sat beside vermillion dZ (one hue family, ΔE 21.6) in
+        # dZ[2] = A[2] - Y; a mint (#69FFA5, CAM02-UCS hue 13° from Z) read as a shade of Z's
+        # teal beside it in the loss (σ(z) and y). Every colour that keeps the rules above is
+        # a green here (the other hues are taken); this one is the farthest from Z's hue (20°)
+        "Y": "#90FFA0",
         "m": "#E8BBBB",  # a warm light grey: the number of examples, apart from white text
     }
 )

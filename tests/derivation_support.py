@@ -12,17 +12,16 @@ from hypothesis import strategies as st
 from derivations import ACTIVATIONS, NetworkSpec
 
 #: The steps after dZ[1] on the default 2-3-2 tanh network, in derivation order, up to the
-#: general recap: dZ[L] with the cancellation, dW[L] and db[L] in full, then one fold for each
-#: lower layer's dW and db (what OtherGradients shows).
+#: general recap: dZ[L] with the chain rule and the cancellation on one screen, dW[L] in full,
+#: db[L] in one step, then one fold for each lower layer's dW and db (what OtherGradients
+#: shows).
 OTHER_GRADIENT_STEPS = (
     "dZ2.loss",
-    "dZ2.partial",
     "dZ2.cancel",
     "dZ2.fold",
     "dW2.partial",
     "dW2.transpose",
     "dW2.fold",
-    "db2.partial",
     "db2.fold",
     "dW1.fold",
     "db1.fold",

@@ -43,13 +43,11 @@ def test_four_layers_give_the_lower_layers_one_fold_each() -> None:
     others = [str(s.id) for s in derivation if s.target not in ("dZ1", "general")]
     assert others == [
         "dZ4.loss",
-        "dZ4.partial",
         "dZ4.cancel",
         "dZ4.fold",
         "dW4.partial",
         "dW4.transpose",
         "dW4.fold",
-        "db4.partial",
         "db4.fold",
         "dZ3.fold",
         "dW3.fold",
@@ -101,10 +99,30 @@ def test_a_wrong_cancellation_line_is_caught(default: Derivation) -> None:
 def test_no_one_over_m_in_dz_of_the_output(default: Derivation) -> None:
     step = default.step("dZ2.fold")
     note = " ".join(p.tex for p in step.lines[0])
-    assert "no } 1/m" in note
+    assert r"\text{no } \tfrac{1}{m}" in note
     assert r"\partial\mathcal{L}" in note
-    assert "There is no 1/m in dZ[2]" in step.narration
+    assert "No 1/m here" in step.narration
     assert not [p for p in step.equation if p.role is Role.SCALE]
+
+
+@settings(max_examples=6, deadline=None)
+@given(network_specs(3))
+def test_one_over_m_has_the_colour_of_m_wherever_it_is_written(spec: NetworkSpec) -> None:
+    """Every 1/m of part two, in a formula or in a note's words, is coloured as m (a white
+    "1/m" beside pink ones was one symbol in two colours)."""
+    last = spec.num_layers
+    derivation = derive(spec)
+    targets = {f"dZ{last}", f"dW{last}", f"db{last}", "dW1", "db1"}
+    found = 0
+    for step in derivation:
+        if step.target not in targets:
+            continue
+        for line in (step.equation, *step.lines):
+            for part in line:
+                if re.search(r"1/m|\\t?frac\{1\}\{m\}", part.tex):
+                    found += 1
+                    assert part.symbol == "m", (step.id, part)
+    assert found >= 4
 
 
 def test_the_general_weight_entry(default: Derivation) -> None:
@@ -152,15 +170,20 @@ def test_the_row_of_the_input_becomes_a_column_of_its_transpose(default: Derivat
     assert all(check_claim(c) is None for c in step.claims)
 
 
-def test_the_bias_entry_sums_a_row(default: Derivation) -> None:
-    step = default.step("db2.partial")
+def test_the_bias_is_one_step_that_says_and_checks_why(default: Derivation) -> None:
+    """db[2]'s entry (the sum of a row of dZ[2], slope one) and its fold are one step: the
+    narration gives the reason, the claims check the entry and the fold."""
+    assert [str(s.id) for s in default.steps_for("db2")] == ["db2.fold"]
+    step = default.step("db2.fold")
+    assert "with slope one" in step.narration
+    assert "over its columns, the examples" in step.narration
     tex = " ".join(p.tex for p in step.equation)
-    assert r"\partial b^{[2]}_{k}" in tex
-    assert "dz^{[2]}_{kj}" in tex
     assert r"\frac{1}{m}" in tex
-    assert step.highlights == ((Highlight("dZ2", row=0), Highlight("db2", row=0)),)
+    assert "columns" in tex
     claim = step.claims[0]
+    assert isinstance(claim, DerivativeClaim)
     assert claim.variables.shape == (2, 1)
+    assert all(check_claim(c) is None for c in step.claims)
     assert check_claim(dataclasses.replace(claim, value=claim.value * 2)) is not None
 
 

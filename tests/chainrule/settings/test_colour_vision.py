@@ -19,6 +19,7 @@ from chainrule.settings.colour_vision import (
     VISIONS,
     check_colours,
     delta_e,
+    lightness_hue_chroma,
     normal_vision_clashes,
     same_hue_family,
     seen,
@@ -229,3 +230,23 @@ def test_siblings_share_a_hue_but_keep_their_own_floor() -> None:
     assert normal_vision_clashes({"W": "#F0E442", "dW": "#E8DC40"})  # a sibling too close
     assert NORMAL_MIN_DELTA_E > SIBLING_MIN_DELTA_E >= MIN_DELTA_E
     assert frozenset(("W", "dW")) in SIBLINGS
+
+
+#: The least CAM02-UCS hue angle between the labels Y and the pre-activations Z, shown together
+#: in the loss (σ(z) beside y) and the forward pass: a review read the old mint Y (13° from Z's
+#: teal) as a shade of Z.
+Y_Z_HUE_DEGREES = 18.0
+
+
+def test_the_labels_are_no_shade_of_the_pre_activations() -> None:
+    from scenes.theme import Theme
+
+    theme = Theme()
+    assert frozenset(("Y", "Z")) in _pairs_shown_together()
+
+    def hue_apart(first: str, second: str) -> float:
+        h1, h2 = lightness_hue_chroma(first)[1], lightness_hue_chroma(second)[1]
+        return abs((h1 - h2 + 180) % 360 - 180)
+
+    assert hue_apart(theme.families["Y"], theme.families["Z"]) >= Y_Z_HUE_DEGREES
+    assert hue_apart("#69FFA5", theme.families["Z"]) < Y_Z_HUE_DEGREES  # the old mint fails
