@@ -30,6 +30,7 @@ CHECKS = (
     "dZ1.jacobian",
     "dZ1.elementwise",
     "dZ1.stack",
+    "dZ1.forward_numbers",
     "dZ1.numbers",
     "dZ1.nudge",
     "general.part_two",
