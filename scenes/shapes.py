@@ -18,6 +18,8 @@ Render with ``chainrule render ShapeCheck`` or ``chainrule render SquarePitfall`
 
 from __future__ import annotations
 
+from typing import cast
+
 from manim import (
     DOWN,
     LEFT,
@@ -101,7 +103,7 @@ class ShapeSegment(Segment):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         fit_into(rows, body_box(), self.theme)
         # the forms as the opening announces them, where the summary will show them
-        forms = [row[0].copy() for row in rows]
+        forms = [cast(VMobject, row[0]).copy() for row in rows]
         self.scene.play(
             LaggedStart(*[FadeIn(form, shift=0.1 * DOWN) for form in forms], lag_ratio=0.15),
             run_time=self.t(0.6),
@@ -343,10 +345,10 @@ class SquarePitfall(SegmentScene):
 
 __all__ = [
     "PitfallSegment",
-    "culprit_frame",
     "ShapeCheck",
     "ShapeSegment",
     "SquarePitfall",
     "body_box",
+    "culprit_frame",
     "rows_of",
 ]

@@ -322,7 +322,7 @@ __all__ = [
     "ColumnByColumn",
     "ColumnLabelledMatrix",
     "ShapedEquation",
-    "centre_stage",
     "VectorSegment",
+    "centre_stage",
     "second_equals",
 ]

@@ -52,9 +52,8 @@ def test_each_candidate_is_judged_where_the_derivation_says() -> None:
             )
             assert inside == (name in names), (candidate.text, name)
         assert mark.get_top()[1] < frame.get_bottom()[1]
-        assert (
-            mark.get_left()[0] > frame.get_left()[0] and mark.get_right()[0] < frame.get_right()[0]
-        )
+        assert mark.get_left()[0] > frame.get_left()[0]
+        assert mark.get_right()[0] < frame.get_right()[0]
 
 
 def test_a_form_whose_shapes_fit_gets_no_frame() -> None:

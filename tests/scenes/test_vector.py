@@ -113,9 +113,10 @@ def test_shapes_sit_on_one_row_under_their_terms(spec: NetworkSpec) -> None:
             assert len(named) == len(shaped.labels)
             for part, label in zip(named, shaped.labels, strict=True):
                 assert abs(label.get_x() - pieces[part.name].get_x()) < 1e-6, part.name
-                assert label.tex_string == shape_label(
-                    next(b for b in step.badges if b.part == part.name)
-                ).tex
+                assert (
+                    label.tex_string
+                    == shape_label(next(b for b in step.badges if b.part == part.name)).tex
+                )
             for left, right in itertools.pairwise(shaped.labels):
                 assert right.get_left()[0] - left.get_right()[0] >= LABEL_GAP - 1e-6
             plain = EquationTex(parts, theme)
@@ -124,7 +125,8 @@ def test_shapes_sit_on_one_row_under_their_terms(spec: NetworkSpec) -> None:
                 itertools.pairwise(plain),
                 strict=True,
             ):
-                gap, tex_gap = b.get_left()[0] - a.get_right()[0], d.get_left()[0] - c.get_right()[0]
+                gap = b.get_left()[0] - a.get_right()[0]
+                tex_gap = d.get_left()[0] - c.get_right()[0]
                 assert gap >= tex_gap - 1e-6, (step_id, a.tex_string, b.tex_string)
                 widened += gap > tex_gap + 1e-3
     assert lines >= 4
