@@ -283,7 +283,7 @@ class VectorSegment(Segment):
         chain = EquationTex(step.equation, self.theme)
         forward = EquationTex(forward_parts, self.theme)
         jacobians = [self.badged(parts, step.badges) for parts in jacobian_parts]
-        lines = VGroup(chain, forward, *jacobians).arrange(DOWN, buff=0.45)
+        lines = VGroup(chain, forward, *jacobians).arrange(DOWN, buff=0.3)
         fit(lines, body_boxes((1.0,), gap=0.35)[0], self.theme)
         return chain, forward, jacobians
 
