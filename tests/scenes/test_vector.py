@@ -9,15 +9,17 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
-from manim import SurroundingRectangle, VMobject
+from manim import UP, SurroundingRectangle, VMobject
 
 from derivations import derive
 from derivations.sequence_vector import shape_label
 from derivations.spec import NetworkSpec
 from scenes.equations import EquationTex
+from scenes.numbers import body_boxes
 from scenes.theme import Theme
-from scenes.vector import LABEL_GAP, ColumnByColumn, ShapedEquation
+from scenes.vector import CENTRE_GROWTH, LABEL_GAP, ColumnByColumn, ShapedEquation, centre_stage
 from tests.scene_support import checked_plays, each_spec, render_scene
 
 SPECS = (
@@ -131,3 +133,21 @@ def test_shapes_sit_on_one_row_under_their_terms(spec: NetworkSpec) -> None:
                 widened += gap > tex_gap + 1e-3
     assert lines >= 4
     assert widened > 0, "no line needed room for a label: the test saw nothing to check"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: ",".join(map(str, s.layer_dims)))
+def test_a_first_line_waits_at_the_centre_and_keeps_its_place(spec: NetworkSpec) -> None:
+    """The first line of a Jacobian screen is shown grown at the centre of the body, inside
+    it, while its place among the step's lines is kept as its target."""
+    theme = Theme()
+    step = derive(spec).step("dZ1.elementwise")
+    line = ShapedEquation(step.equation, step.badges, theme).scale(0.8).to_edge(UP)
+    place, width = line.get_center().copy(), line.width
+    centre_stage(line)
+    box = body_boxes((1.0,), gap=0.35)[0]
+    assert np.allclose(line.target.get_center(), place)
+    assert abs(line.target.width - width) < 1e-9
+    assert np.allclose(line.get_center()[:2], box.point()[:2])
+    assert width < line.width <= CENTRE_GROWTH * width + 1e-9
+    assert line.width <= box.width
+    assert line.height <= box.height
