@@ -51,6 +51,8 @@ HERO_SCALE = 1.2
 #: Space between a differing weight and its frame, and the room (buff and stroke) a frame
 #: takes outside the entry it surrounds.
 FRAME_BUFF, FRAME_ROOM = 0.05, 0.08
+#: The tried forms are gathered this many seconds before the narration of the last one ends.
+SUMMARY_LEAD = 1.0
 #: The steps of each segment.
 CANDIDATES = StepId("dZ1", StepKind.CANDIDATES)
 SHAPES = StepId("dZ1", StepKind.SHAPES)
@@ -118,8 +120,11 @@ class ShapeSegment(Segment):
             else:
                 self.scene.play(FadeOut(VGroup(*shown)), run_time=self.t(0.5))
                 shown = self.try_candidate(candidate, body_box())
-        # -- all of them at once: each form over its verdict
+        # -- all of them at once, each form over its verdict, as the last sentence ends
         assert shown is not None
+        spoken = self.scene.until_sentence(self.scene.sentence_count)  # until the speech ends
+        if spoken > SUMMARY_LEAD:
+            self.wait(spoken - SUMMARY_LEAD)
         equation, verdict, rest = shown
         self.scene.play(
             ReplacementTransform(equation, rows[-1][0]),
