@@ -817,11 +817,18 @@ def _size(shape: tuple[int, int]) -> str:
 
 
 def judge_candidate(net: Network, target: str, text: str) -> Candidate:
-    """What the shape checker says of ``text`` as ``target`` on this network, as data."""
+    """What the shape checker says of ``text`` as ``target`` on this network, as data.
+
+    Only what fails is marked (``ok=False`` badges): for a product that does not exist, the
+    two factors that meet in it (the last of its left side, the first of its right side: their
+    inner sizes differ); for an element-wise product of two shapes, the factors of the side
+    whose shape is not ``target``'s; for a form of the wrong shape, ``target``. Every factor's
+    own shape is right, so nothing else is marked."""
     node = parse(text)
     shapes, wanted = net.shapes, net.shapes[target]
     equation = (matrix_label(target), EQUALS, *to_parts(node))
     badges = badges_for(net, target, node)
+    badged = {badge.part for badge in badges}
     failing = failing_product(node, shapes)
     if failing is None:
         shape = shape_of(node, shapes)
@@ -831,27 +838,85 @@ def judge_candidate(net: Network, target: str, text: str) -> Candidate:
                 f"{screen_name(node)} is {_size(shape)}, but {screen_name(Ref(target))} "
                 f"is {_size(wanted)}"
             )
-        elif _agrees(net, node, int(target[2:])):
-            verdict = "shapes fit, and here it is even right"
+            reason = _wrong_shape_reason(node, shape, target, wanted)
         else:
-            verdict = "shapes fit here: only the values can tell"
+            verdict = (
+                "shapes fit, and here it is even right"
+                if _agrees(net, node, int(target[2:]))
+                else "shapes fit here: only the values can tell"
+            )
+            reason = (_words("verdict", verdict),)
         red: tuple[str, ...] = () if fits else (target,)
-        return Candidate(text, equation, _marked(badges, red), shape, fits, verdict)
+        return Candidate(text, equation, _marked(badges, red), shape, fits, verdict, reason=reason)
     assert isinstance(failing, (MatMul, Hadamard))
     left, right = shape_of(failing.left, shapes), shape_of(failing.right, shapes)
-    red = tuple(part.name for part in to_parts(failing))
     if isinstance(failing, MatMul):
         verdict = (
             f"no product: {screen_name(failing.left)} is {_size(left)}, "
             f"{screen_name(failing.right)} is {_size(right)} ({left[1]} ≠ {right[0]})"
         )
+        reason = _no_product_reason(failing, left, right)
+        red = (_named(failing.left, badged)[-1], _named(failing.right, badged)[0])
     else:
         odd = failing.left if left != wanted else failing.right
         verdict = (
             f"{screen_name(odd)} is {_size(shape_of(odd, shapes))}, "
             f"but {screen_name(Ref(target))} is {_size(wanted)}"
         )
-    return Candidate(text, equation, _marked(badges, red), None, False, verdict)
+        reason = _wrong_shape_reason(odd, shape_of(odd, shapes), target, wanted)
+        red = _named(odd, badged)
+    return Candidate(text, equation, _marked(badges, red), None, False, verdict, reason=reason)
+
+
+def _named(node: Node, badged: set[str]) -> tuple[str, ...]:
+    """The names of ``node``'s parts that carry a shape badge, in order."""
+    return tuple(part.name for part in to_parts(node) if part.name in badged)
+
+
+def _words(name: str, text: str) -> TexPart:
+    """Words of a verdict as one ``\\text`` part with no symbol (``text`` is the checker's
+    own, made of letters, digits and ``:,`` only)."""
+    return TexPart(name, rf"\text{{{text}}}")
+
+
+def _size_tex(name: str, shape: tuple[int, int]) -> TexPart:
+    """``2 \\times 3``: a shape in numbers, as the formulas set it."""
+    return TexPart(name, rf"{shape[0]} \times {shape[1]}")
+
+
+def _renamed(parts: Parts, prefix: str) -> Parts:
+    """``parts`` with names made unique within a verdict (a name can occur on both sides)."""
+    return tuple(dataclasses.replace(part, name=f"{prefix}{part.name}") for part in parts)
+
+
+def _no_product_reason(failing: MatMul, left: tuple[int, int], right: tuple[int, int]) -> Parts:
+    """``no product: A is r × k, B is l × c  (k ≠ l)`` in the formulas' notation."""
+    return (
+        _words("no_product", "no product: "),
+        *_renamed(to_parts(failing.left), "left:"),
+        _words("is_left", " is "),
+        _size_tex("left_size", left),
+        _words("comma", ", "),
+        *_renamed(to_parts(failing.right), "right:"),
+        _words("is_right", " is "),
+        _size_tex("right_size", right),
+        TexPart("inner", rf"\quad({left[1]} \neq {right[0]})"),
+    )
+
+
+def _wrong_shape_reason(
+    node: Node, shape: tuple[int, int], target: str, wanted: tuple[int, int]
+) -> Parts:
+    """``A B is r × c, but dZ[l] is …`` in the formulas' notation."""
+    return (
+        *_renamed(to_parts(node), "odd:"),
+        _words("is_odd", " is "),
+        _size_tex("odd_size", shape),
+        _words("but", ", but "),
+        matrix_label(target),
+        _words("is_target", " is "),
+        _size_tex("target_size", wanted),
+    )
 
 
 def _truth(net: Network, layer: int) -> sympy.ImmutableMatrix:
@@ -957,6 +1022,9 @@ def candidates_step(net: Network, layer: int, target: str) -> Step:
         f"m = {net.spec.m}. {summary}"
     )
     sentences = tuple(candidate_sentence(net, target, c) for c in candidates)
+    candidates = tuple(
+        dataclasses.replace(c, said=said) for c, said in zip(candidates, sentences, strict=True)
+    )
     return Step(
         StepId(target, StepKind.CANDIDATES),
         Stage.SHAPES,

@@ -43,9 +43,8 @@ def _diag_tex() -> str:
 
 
 def _partial_tex(top: str, bottom: str) -> str:
-    """``∂top/∂bottom`` with a slash, as the narration says it (one line high, so a shape
-    badge fits under every factor of a chain)."""
-    return rf"\partial {top} / \partial {bottom}"
+    """``∂top/∂bottom`` set as a fraction, as the scalar chain rule sets its partials."""
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
 def _badge(part: str, shape: tuple[int, int], rows: int | str, cols: int | str) -> ShapeBadge:
@@ -159,7 +158,7 @@ def _jacobian_lines() -> tuple[Parts, Parts]:
         matrix_label("W2"),
         TexPart(
             "entry_ki",
-            r"\quad\big(\partial z^{[2]}_k / \partial a^{[1]}_i = w^{[2]}_{ki}\big)",
+            r"\quad\left(\frac{\partial z^{[2]}_k}{\partial a^{[1]}_i} = w^{[2]}_{ki}\right)",
             "W2",
         ),
     )
@@ -293,7 +292,7 @@ def _column_line() -> Parts:
         EQUALS,
         TexPart(
             "dL_dz1_T",
-            rf"\big({_partial_tex(LOSS.tex, _column_tex('z', 1))}\big)^{{T}}",
+            rf"\left({_partial_tex(LOSS.tex, _column_tex('z', 1))}\right)^{{T}}",
             "dZ1",
         ),
         operator("eq2", "=", Role.EQUALS),

@@ -140,7 +140,10 @@ class Candidate:
     (``ok=False`` on the factors of the product that does not exist). ``shape`` is the
     formula's shape (``None`` when some product in it does not exist) and ``fits`` says whether
     it is the shape the gradient must have. ``verdict`` is one short line naming why
-    (``"no product: W[2] is 2×3, dZ[2] is 2×2"``), written with the notation of the screen.
+    (``"no product: W[2] is 2×3, dZ[2] is 2×2"``), written with the notation of the subtitles;
+    ``reason`` is the same line as TeX parts in the formulas' notation (``W^{[2]}``,
+    ``g^{[1]\\prime}``), the words as ``\\text`` parts with no symbol. ``said`` is the sentence
+    of the narration that judges this form (a scene shows the form as it is said).
     """
 
     text: str
@@ -149,6 +152,8 @@ class Candidate:
     shape: tuple[int, int] | None
     fits: bool
     verdict: str
+    reason: Parts = ()
+    said: str = ""
 
 
 @dataclass(frozen=True)

@@ -364,8 +364,9 @@ class DerivationScene(Scene):
         """Hold the frame until the sentence of the current step's narration that says
         ``words`` begins (the sentences as the voice splits them: a segment names what it
         waits for, not a sentence number that a reworded narration would shift)."""
+        shown = subtitle_text(words)  # a voice's sentences are as the subtitles show them
         for index, sentence in enumerate(self._sentence_texts):
-            if words in sentence:
+            if words in sentence or shown in subtitle_text(sentence):
                 self.wait_for_sentence(index)
                 return
         raise ValueError(

@@ -1,10 +1,12 @@
 """ShapeCheck and SquarePitfall: shape checks with teeth, and where shapes cannot help.
 
-``ShapeCheck`` plays step ``dZ1.candidates``: each tempting wrong form of ``dZ[1]`` (without
-the transpose, in the naive scalar order, with a matrix product for ``g′``) is written with a
-shape badge under every factor; the shape checker's verdict, carried by the step, frames the
-badges of the product that does not exist in the error colour and names why in a line under
-the equation. Then step ``dZ1.shapes`` writes the right form and ticks every badge.
+``ShapeCheck`` plays step ``dZ1.candidates``: the tempting wrong forms of ``dZ[1]`` (without
+the transpose, in the naive scalar order, with a matrix product for ``g′``) are listed as the
+narration announces them; as each is judged it takes the stage with a shape badge under every
+factor, and the shape checker's verdict, carried by the step, frames only what fails (the two
+factors whose inner sizes differ, or the side whose shape is not ``dZ[1]``'s) with one cross,
+and names why in a line under the equation, typeset like the formulas. Then step
+``dZ1.shapes`` writes the right form and ticks every badge.
 
 ``SquarePitfall`` plays step ``dZ1.no_transpose``: on a square ``W[2]`` (the network's square
 companion, named on screen) every shape of ``W[2] dZ[2]`` agrees, yet the entry it computes
@@ -15,6 +17,8 @@ Render with ``chainrule render ShapeCheck`` or ``chainrule render SquarePitfall`
 """
 
 from __future__ import annotations
+
+from typing import cast
 
 from manim import (
     DOWN,
@@ -39,6 +43,7 @@ from scenes.badges import BadgedEquation, status_colour, verdict_mark
 from scenes.equations import EquationTex, break_points, equation_lines
 from scenes.layout import Box, fit_into, stack_boxes
 from scenes.segment import Segment, SegmentScene
+from scenes.theme import Theme
 from scenes.words import words_part
 
 #: The equation is the subject of these scenes: it is written larger than body text.
@@ -46,6 +51,8 @@ HERO_SCALE = 1.2
 #: Space between a differing weight and its frame, and the room (buff and stroke) a frame
 #: takes outside the entry it surrounds.
 FRAME_BUFF, FRAME_ROOM = 0.05, 0.08
+#: The tried forms are gathered this many seconds before the narration of the last one ends.
+SUMMARY_LEAD = 1.0
 #: The steps of each segment.
 CANDIDATES = StepId("dZ1", StepKind.CANDIDATES)
 SHAPES = StepId("dZ1", StepKind.SHAPES)
@@ -97,16 +104,27 @@ class ShapeSegment(Segment):
         rows = VGroup(*[self.summary_row(c) for c in tried.candidates])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         fit_into(rows, body_box(), self.theme)
+        # the forms as the opening announces them, where the summary will show them
+        forms = [cast(VMobject, row[0]).copy() for row in rows]
+        self.scene.play(
+            LaggedStart(*[FadeIn(form, shift=0.1 * DOWN) for form in forms], lag_ratio=0.15),
+            run_time=self.t(0.6),
+        )
         shown: tuple[VMobject, VMobject, VGroup] | None = None
-        # the narration ends with one sentence per form: each is shown as it is said
-        first = self.scene.sentence_count - len(tried.candidates)
-        for index, candidate in enumerate(tried.candidates):
-            if shown is not None:
-                self.scene.wait_for_sentence(first + index)
+        for candidate, form in zip(tried.candidates, forms, strict=True):
+            if candidate.said:  # each form is judged as its sentence is said
+                self.scene.wait_for_words(candidate.said.rstrip("."))
+            if shown is None:  # the first form is taken from the list, the others go
+                leaving = VGroup(*[other for other in forms if other is not form])
+                shown = self.try_candidate(candidate, body_box(), source=form, leaving=leaving)
+            else:
                 self.scene.play(FadeOut(VGroup(*shown)), run_time=self.t(0.5))
-            shown = self.try_candidate(candidate, body_box())
-        # -- all of them at once: each form over its verdict
+                shown = self.try_candidate(candidate, body_box())
+        # -- all of them at once, each form over its verdict, as the last sentence ends
         assert shown is not None
+        spoken = self.scene.until_sentence(self.scene.sentence_count)  # until the speech ends
+        if spoken > SUMMARY_LEAD:
+            self.wait(spoken - SUMMARY_LEAD)
         equation, verdict, rest = shown
         self.scene.play(
             ReplacementTransform(equation, rows[-1][0]),
@@ -157,48 +175,78 @@ class ShapeSegment(Segment):
         equation = EquationTex(candidate.equation, self.theme, HERO_SCALE * self.theme.body_size)
         return VGroup(equation, self.verdict(candidate)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
-    def try_candidate(self, candidate: Candidate, box: Box) -> tuple[VMobject, VMobject, VGroup]:
-        """One wrong form on the stage: its equation and badges, then the checker's verdict
-        (frames and crosses on the factors that do not fit, and the reason in words).
-        Returns the equation, the verdict and everything else shown."""
+    def try_candidate(
+        self,
+        candidate: Candidate,
+        box: Box,
+        source: VMobject | None = None,
+        leaving: VMobject | None = None,
+    ) -> tuple[VMobject, VMobject, VGroup]:
+        """One wrong form on the stage: its equation (grown out of ``source``, the form in the
+        list, while ``leaving`` goes; written when there is none) and badges, then the
+        checker's verdict: one frame and a cross around only what fails (:func:`culprit_frame`)
+        and the reason in the formulas' type. Returns the equation, the verdict and everything
+        else shown."""
         shown = BadgedEquation(
             candidate.equation,
             candidate.badges,
             self.theme,
             font_size=HERO_SCALE * self.theme.body_size,
         )
-        judged = [
-            badge.judge(self.theme, ok=False)
-            for badge in shown.badges.values()
-            if not badge.badge.ok
-        ]
-        marks = VGroup(*[mark for mark, _ in judged])
+        marks = culprit_frame(shown, self.theme)
         verdict = self.verdict(candidate)
         verdict.next_to(VGroup(shown, marks), DOWN, buff=0.35)
         fit_into(VGroup(shown, marks, verdict), box, self.theme)
-        self.scene.play(Write(shown.equation), run_time=self.t(0.9))
+        if source is None:
+            self.scene.play(Write(shown.equation), run_time=self.t(0.9))
+        else:
+            self.scene.play(
+                ReplacementTransform(source, shown.equation),
+                *([FadeOut(leaving)] if leaving is not None else []),
+                run_time=self.t(0.9),
+            )
         self.scene.play(
             LaggedStart(*[FadeIn(b, shift=0.15 * UP) for b in shown.badge_row()], lag_ratio=0.2),
             run_time=self.t(0.9),
         )
-        animations = [animation for _, shown_marks in judged for animation in shown_marks]
-        if animations:
-            self.scene.play(*animations, run_time=self.t(0.8))
+        if len(marks):
+            frame, cross_mark = marks
+            self.scene.play(Create(frame), FadeIn(cross_mark, scale=1.5), run_time=self.t(0.8))
         self.scene.play(FadeIn(verdict, shift=0.1 * UP), run_time=self.t(0.6))
         self.wait(self.t(1.0))
         return shown.equation, verdict, VGroup(shown.badge_row(), marks)
 
     def verdict(self, candidate: Candidate) -> VGroup:
-        """A cross and the checker's reason in the error colour (a neutral line without a
-        cross when the shapes fit and only values can tell)."""
+        """A cross and the checker's reason, typeset like the formulas (layer names with their
+        superscripts, ``g′``): the words in the error colour, the symbols in their own. A
+        neutral line without a cross when the shapes fit and only values can tell."""
         colour = status_colour(self.theme, False) if not candidate.fits else self.theme.text
-        words = EquationTex(
-            (words_part(candidate.verdict, "verdict"),), self.theme, self.theme.body_size * 0.8
-        ).set_color(colour)
+        parts = candidate.reason or (words_part(candidate.verdict, "verdict"),)
+        words = EquationTex(parts, self.theme, self.theme.body_size * 0.8)
+        for part, mobject in words.pieces():
+            if part.symbol is None:
+                mobject.set_color(colour)
         if candidate.fits:
             return VGroup(words)
         mark = verdict_mark(self.theme, False, height=0.28)
         return VGroup(mark, words).arrange(RIGHT, buff=0.2)
+
+
+def culprit_frame(shown: BadgedEquation, theme: Theme) -> VGroup:
+    """One frame in the error colour around the badges the checker marks (the two factors
+    whose inner sizes differ, or the side whose shape is wrong), and a cross under it; empty
+    when nothing fails. Badges whose shapes are right get no mark."""
+    culprits = [badge for badge in shown.badges.values() if not badge.badge.ok]
+    if not culprits:
+        return VGroup()
+    frame = SurroundingRectangle(
+        VGroup(*culprits),
+        color=status_colour(theme, False),
+        buff=0.1,
+        corner_radius=0.1,
+        stroke_width=4,
+    )
+    return VGroup(frame, verdict_mark(theme, False).next_to(frame, DOWN, buff=0.12))
 
 
 class PitfallSegment(Segment):
@@ -300,4 +348,12 @@ class SquarePitfall(SegmentScene):
     step_ids = PitfallSegment.step_ids
 
 
-__all__ = ["PitfallSegment", "ShapeCheck", "ShapeSegment", "SquarePitfall", "body_box", "rows_of"]
+__all__ = [
+    "PitfallSegment",
+    "ShapeCheck",
+    "ShapeSegment",
+    "SquarePitfall",
+    "body_box",
+    "culprit_frame",
+    "rows_of",
+]

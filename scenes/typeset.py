@@ -105,6 +105,8 @@ def part_runs(step: Step) -> Iterator[Parts]:
     for candidate in step.candidates:
         yield from equation_runs(candidate.equation)
         yield (words_part(candidate.verdict, "verdict"),)
+        if candidate.reason:
+            yield candidate.reason
     yield (title_part(step.title),)
     if step.lines:  # a fold's note (parameter_gradients.DefinitionNote): "where" and its line
         yield (words_part(NOTE_WORD, "note_word"),)

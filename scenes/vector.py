@@ -6,9 +6,9 @@ Three steps of the derivation (``dZ1.jacobian``, ``dZ1.elementwise``, ``dZ1.stac
    ``j``), the forward pass, then the two Jacobians of the chain, ``∂z[2]/∂a[1] = W[2]`` and
    ``∂a[1]/∂z[1] = diag(g′)``, each with its shape underneath.
 2. The Jacobians chained in order give ``∂ℒ/∂z[1]`` as a row; transposed (the rule shown),
-   ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, a shape under every factor (TeX's spacing kept: a
-   label with no room drops a row); then the row chain goes, the column form rises and the
-   element-wise form follows under it.
+   ``dz[1] = diag(g′) W[2]ᵀ dz[2]``, a shape under every factor (all on one row: a factor
+   too narrow for its label gets room), and the element-wise form under it. The five lines
+   are placed once, where the whole derivation fills the body, and drawn as they are said.
 3. The columns of ``dZ[1]`` are the examples: each is highlighted with its ``dz[1](j)``, and
    side by side they are ``dZ[1] = W[2]ᵀ dZ[2] ∗ g′(Z[1])``, ticked as the fold's formula
    (a second view of one result, so not boxed again).
@@ -30,6 +30,7 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
+    MoveToTarget,
     VGroup,
     VMobject,
     Write,
@@ -49,9 +50,6 @@ from scenes.theme import Theme
 JACOBIAN = StepId("dZ1", StepKind.JACOBIAN)
 ELEMENTWISE = StepId("dZ1", StepKind.ELEMENTWISE)
 STACK = StepId("dZ1", StepKind.STACK)
-#: The lines left after the row chain goes grow into the body by at most this factor.
-FILL_GROWTH = 1.5
-
 #: Space kept between two column labels under a matrix (scene units, before fitting).
 LABEL_GAP = 0.35
 
@@ -90,12 +88,12 @@ class ShapedEquation(VGroup):
     """An equation with the shape of some of its parts set under them, in TeX like the
     formulas (letters over numbers, :func:`~derivations.sequence_vector.shape_label`).
 
-    The equation keeps TeX's own spacing: a label never moves a part. Each label is centred
-    under its part, on the first row (tier) where it stays :data:`LABEL_GAP` clear of the
-    label before it; a label wider than the space under a narrow part (``W^{[2]}`` between
-    two wide ones) drops to the next row down instead of pushing its neighbours apart.
-    ``equation`` is the :class:`~scenes.equations.EquationTex`, ``labels`` the shape labels
-    in the order of their parts, ``tiers`` the row of each. Badges naming no part of
+    Every label is centred under its part, and all of them sit on one row just under the
+    equation. Where a label would come closer than :data:`LABEL_GAP` to the one before it
+    (``W^{[2]}`` is narrow between two wide factors, its label is not), its part and all that
+    follow move right by the missing room: the equation opens a gap there and keeps TeX's
+    spacing everywhere else. ``equation`` is the :class:`~scenes.equations.EquationTex`,
+    ``labels`` the shape labels in the order of their parts. Badges naming no part of
     ``parts`` are ignored.
     """
 
@@ -103,45 +101,47 @@ class ShapedEquation(VGroup):
         super().__init__()
         self.equation = EquationTex(parts, theme)
         by_part = {badge.part: badge for badge in badges}
-        pieces = self.equation.submobjects
         kept = [part for part in parts if part.tex]
         self.labels: list[EquationTex] = []
-        for index, part in enumerate(kept):
-            if part.name in by_part:
-                label = EquationTex((shape_label(by_part[part.name]),), theme, theme.entry_size)
-                self.labels.append(label.set_x(pieces[index].get_x()))
-        self.tiers = label_tiers([(b.get_left()[0], b.get_right()[0]) for b in self.labels])
+        moved, last_right = 0.0, None
+        for part, piece in zip(kept, self.equation.submobjects, strict=True):
+            piece.shift(moved * RIGHT)
+            if part.name not in by_part:
+                continue
+            label = EquationTex((shape_label(by_part[part.name]),), theme, theme.entry_size)
+            label.set_x(piece.get_x())
+            room = 0.0 if last_right is None else last_right + LABEL_GAP - label.get_left()[0]
+            if room > 0:
+                piece.shift(room * RIGHT)
+                label.shift(room * RIGHT)
+                moved += room
+            last_right = label.get_right()[0]
+            self.labels.append(label)
         top = self.equation.get_bottom()[1] - LABEL_BUFF
-        step = max((label.height for label in self.labels), default=0.0) + TIER_GAP
-        for label, tier in zip(self.labels, self.tiers, strict=True):
-            label.align_to(np.array([0.0, top - tier * step, 0.0]), UP)
+        for label in self.labels:
+            label.align_to(np.array([0.0, top, 0.0]), UP)
         self.add(self.equation, *self.labels)
 
 
-#: Space between two rows of shape labels, and between an equation and its first row of
-#: labels (scene units, before fitting).
-TIER_GAP = 0.08
+#: Space between an equation and its row of shape labels (scene units, before fitting).
 LABEL_BUFF = 0.15
 
 
-def label_tiers(spans: list[tuple[float, float]], gap: float = LABEL_GAP) -> list[int]:
-    """The row of each label (0 the first under the equation), given the left and right
-    ends of the labels in order: each goes on the first row whose last label ends at least
-    ``gap`` before it starts.
+#: A line shown alone at the centre of the body is grown by at most this factor.
+CENTRE_GROWTH = 1.4
 
-    >>> label_tiers([(0.0, 1.0), (1.2, 2.0), (1.5, 3.0), (3.5, 4.0)], gap=0.35)
-    [0, 1, 0, 0]
+
+def centre_stage(line: VMobject) -> VMobject:
+    """Move ``line``, already placed where the step's lines will stand, to the centre of the
+    body, grown (by at most :data:`CENTRE_GROWTH`, within the body's width): the first line
+    of a screen is shown there while the narration is about it alone, not at the top of an
+    empty screen. Its place is kept as its ``target``; ``MoveToTarget(line)`` takes it there.
     """
-    ends: list[float] = []
-    tiers: list[int] = []
-    for left, right in spans:
-        tier = next((t for t, end in enumerate(ends) if end + gap <= left), len(ends))
-        if tier == len(ends):
-            ends.append(right)
-        else:
-            ends[tier] = right
-        tiers.append(tier)
-    return tiers
+    box = body_boxes((1.0,), gap=0.35)[0]
+    line.generate_target()
+    grow = min(CENTRE_GROWTH, 0.9 * box.width / max(line.width, 1e-6))
+    line.scale(max(grow, 1.0)).move_to(box.point())
+    return line
 
 
 #: What the narration of ``dZ1.jacobian`` says as it names each Jacobian (each is drawn then).
@@ -169,8 +169,10 @@ class VectorSegment(Segment):
         # -- the learner's route: one example, two Jacobians with their shapes
         self.begin_step(jacobian)
         chain, forward, jacobians = self.jacobian_lines(jacobian)
+        centre_stage(chain)  # alone while the route is introduced, then to its place
         self.scene.play(Write(chain), run_time=self.t(1.5))
         self.scene.wait_for_words("take one example")
+        self.scene.play(MoveToTarget(chain), run_time=self.t(0.8))
         self.scene.play(Write(forward), run_time=self.t(1.2))
         for words, shaped in zip(JACOBIAN_WORDS, jacobians, strict=True):
             self.scene.wait_for_words(words)  # each Jacobian as it is named
@@ -180,11 +182,13 @@ class VectorSegment(Segment):
         # -- chain the Jacobians (a row), transpose (a column), element by element
         self.begin_step(elementwise)
         self.clear_body()
-        row_line, rule, column_line, entrywise, fact, lift = self.chain_lines(elementwise)
+        row_line, rule, column_line, entrywise, fact = self.chain_lines(elementwise)
+        centre_stage(row_line)  # alone while it is a row, then to its place
         self.scene.play(Write(row_line.equation), run_time=self.t(1.2))
         self.scene.wait_for_words("is a row")
         self.show_shapes(row_line)
         self.scene.wait_for_words("gradients as columns")
+        self.scene.play(MoveToTarget(row_line), run_time=self.t(0.8))
         definition = VGroup(*column_line.equation.submobjects[:3])
         self.scene.play(Write(definition), run_time=self.t(1.0))
         self.scene.wait_for_words("reverses the order")
@@ -193,15 +197,9 @@ class VectorSegment(Segment):
         rest = VGroup(*column_line.equation.submobjects[3:])
         self.scene.play(Write(rest), run_time=self.t(1.2))
         self.show_shapes(column_line)
-        self.scene.wait_for_words("And diag")  # the row goes, the column rises
-        self.scene.play(
-            *(FadeOut(m) for m in (*row_line.submobjects, rule)),  # as they were added
-            column_line.animate.shift(lift * UP),
-            run_time=self.t(0.8),
-        )
+        self.scene.wait_for_words("And diag")  # the element-wise form, under the column form
         self.scene.play(FadeIn(fact), run_time=self.t(0.8))
         self.scene.play(Write(entrywise), run_time=self.t(1.2))
-        self.fill_body(VGroup(column_line, entrywise, fact))
         self.end_step(pause=2.0)
 
         # -- the columns side by side
@@ -285,44 +283,31 @@ class VectorSegment(Segment):
         chain = EquationTex(step.equation, self.theme)
         forward = EquationTex(forward_parts, self.theme)
         jacobians = [self.badged(parts, step.badges) for parts in jacobian_parts]
-        lines = VGroup(chain, forward, *jacobians).arrange(DOWN, buff=0.45)
+        lines = VGroup(chain, forward, *jacobians).arrange(DOWN, buff=0.3)
         fit(lines, body_boxes((1.0,), gap=0.35)[0], self.theme)
         return chain, forward, jacobians
 
-    def fill_body(self, group: VGroup) -> None:
-        """Grow ``group`` (what is left on screen) into the body, at most :data:`FILL_GROWTH`
-        times, so the screen the row chain leaves is not half empty."""
-        box = body_boxes((1.0,), gap=0.35)[0]
-        grow = min(box.width / group.width, box.height / group.height, FILL_GROWTH)
-        if grow > 1.01:
-            self.scene.play(group.animate.scale(grow).move_to(box.point()), run_time=self.t(0.8))
-
     def chain_lines(
         self, step: Step
-    ) -> tuple[ShapedEquation, VMobject, ShapedEquation, VMobject, VMobject, float]:
-        """The chain step's five lines, in two screens of the body.
-
-        First the row chain and the column form with their shapes, the transpose rule
-        between them, fitted into the body. Then the row chain and the rule go, the column
-        form rises to the top of the body (by the last value returned), and under it come the
-        element-wise form (its ``=`` under the column form's second ``=``) and the fact that
-        makes it element-wise, at the same scale; they are placed where they will be."""
+    ) -> tuple[ShapedEquation, VMobject, ShapedEquation, VMobject, VMobject]:
+        """The chain step's five lines, placed once where they stay, the whole derivation
+        fitted into the body: the row chain with its shapes, the transpose rule, the column
+        form with its shapes, the element-wise form (its ``=`` under the column form's second
+        ``=``) and the fact that makes it element-wise. Each is drawn as it is said, and
+        nothing moves, so the first line already stands where the screen will be filled."""
         rule_parts, column_parts, entrywise_parts, fact_parts = step.lines
         row_line = self.badged(step.equation, step.badges)
         rule = EquationTex(rule_parts, self.theme, self.theme.entry_size)
         column_line = self.badged(column_parts, step.badges)
-        unscaled = column_line.width
-        box = body_boxes((1.0,), gap=0.35)[0]
-        fit(VGroup(row_line, rule, column_line).arrange(DOWN, buff=0.3), box, self.theme)
-        scale = column_line.width / unscaled
-        lift = box.center[1] + box.height / 2 - column_line.get_top()[1]
-        entrywise = EquationTex(entrywise_parts, self.theme).scale(scale)
-        entrywise.next_to(column_line, DOWN, buff=0.3 * scale).shift(lift * UP)
+        upper = VGroup(row_line, rule, column_line).arrange(DOWN, buff=0.35)
+        entrywise = EquationTex(entrywise_parts, self.theme)
+        entrywise.next_to(column_line, DOWN, buff=0.35)
         second = column_line.equation.submobjects[second_equals(column_parts) or 0]
         entrywise.shift((second.get_left()[0] - entrywise[0].get_left()[0]) * RIGHT)
-        fact = EquationTex(fact_parts, self.theme, self.theme.entry_size).scale(scale)
-        fact.next_to(entrywise, DOWN, buff=0.3 * scale).align_to(entrywise, LEFT)
-        return row_line, rule, column_line, entrywise, fact, lift
+        fact = EquationTex(fact_parts, self.theme, self.theme.entry_size)
+        fact.next_to(entrywise, DOWN, buff=0.3).align_to(entrywise, LEFT)
+        fit(VGroup(upper, entrywise, fact), body_boxes((1.0,), gap=0.35)[0], self.theme)
+        return row_line, rule, column_line, entrywise, fact
 
 
 class ColumnByColumn(SegmentScene):
@@ -338,6 +323,6 @@ __all__ = [
     "ColumnLabelledMatrix",
     "ShapedEquation",
     "VectorSegment",
-    "label_tiers",
+    "centre_stage",
     "second_equals",
 ]

@@ -8,6 +8,7 @@ square companion (2-2-2), and a claim that states something false is caught.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 import pytest
@@ -41,10 +42,10 @@ def test_every_wrong_form_fails_on_shapes_on_the_default(default: Derivation) ->
     expected = [
         # text, red badges, verdict
         ("W2 @ dZ2 * gprime(Z1)", {"W2", "dZ2"}, "no product: W[2] is 2×3, dZ[2] is 2×2 (3 ≠ 2)"),
-        ("dZ2 @ W2 * gprime(Z1)", {"dZ2", "W2", "gprime1"}, "dZ[2] W[2] is 2×3, but dZ[1] is 3×2"),
+        ("dZ2 @ W2 * gprime(Z1)", {"dZ2", "W2"}, "dZ[2] W[2] is 2×3, but dZ[1] is 3×2"),
         (
             "W2.T @ dZ2 @ gprime(Z1)",
-            {"W2T", "dZ2", "gprime1"},
+            {"dZ2", "gprime1"},
             "no product: W[2]ᵀ dZ[2] is 3×2, g'(Z[1]) is 3×2 (2 ≠ 3)",
         ),
     ]
@@ -55,6 +56,62 @@ def test_every_wrong_form_fails_on_shapes_on_the_default(default: Derivation) ->
         assert candidate.verdict == verdict
         assert {b.part for b in candidate.badges if not b.ok} == red
         assert candidate.equation[0].name == "dZ1"
+
+
+def test_the_reasons_are_set_like_the_formulas(default: Derivation) -> None:
+    """Each verdict as TeX: layer names with superscripts, g with its prime, the sizes with
+    times; never the subtitles' ``W[2]`` or ASCII ``g'``."""
+    expected = [
+        r"\text{no product: }W^{[2]}\text{ is }2 \times 3\text{, }dZ^{[2]}\text{ is }2 \times 2"
+        r"\quad(3 \neq 2)",
+        r"dZ^{[2]}W^{[2]}\text{ is }2 \times 3\text{, but }dZ^{[1]}\text{ is }3 \times 2",
+        r"\text{no product: }W^{[2]T}dZ^{[2]}\text{ is }3 \times 2\text{, }"
+        r"g^{[1]\prime}(Z^{[1]})\text{ is }3 \times 2\quad(2 \neq 3)",
+    ]
+    candidates = default.step("dZ1.candidates").candidates
+    assert ["".join(p.tex for p in c.reason) for c in candidates] == expected
+    for candidate in candidates:
+        names = [p.name for p in candidate.reason]
+        assert len(names) == len(set(names)), names
+        assert all(p.symbol is None for p in candidate.reason if "text" in p.tex)
+
+
+def test_each_candidate_knows_the_sentence_that_judges_it(default: Derivation) -> None:
+    step = default.step("dZ1.candidates")
+    said = [c.said for c in step.candidates]
+    assert said == [
+        "W[2] dZ[2] has no product: 2×3 times 2×2.",
+        "dZ[2] W[2] is 2×3, but dZ[1] is 3×2.",
+        "W[2]ᵀ dZ[2] g'(Z[1]) has no product: 3×2 times 3×2.",
+    ]
+    assert all(sentence in step.narration for sentence in said)
+
+
+@settings(max_examples=15, deadline=None)
+@given(network_specs(4))
+def test_only_what_fails_is_marked(spec: NetworkSpec) -> None:
+    """Across networks: the crossed badges are neighbouring factors whose shapes do not chain
+    (two whose inner sizes differ) or whose product is not dZ[1]'s shape; a form whose shapes
+    fit has none. Read from the badges' own sizes, not from the checker."""
+    step = derive(spec).step("dZ1.candidates")
+    for candidate in step.candidates:
+        badges = [b for b in candidate.badges if b.part != "dZ1"]
+        target = next(b for b in candidate.badges if b.part == "dZ1")
+        marked = [i for i, b in enumerate(badges) if not b.ok]
+        if candidate.fits:
+            assert not marked, candidate.text
+            assert target.ok, candidate.text
+            continue
+        assert marked == list(range(marked[0], marked[0] + len(marked))), candidate.text
+        group = [badges[i] for i in marked]
+        names = [p.name for p in candidate.equation]
+        between = candidate.equation[names.index(group[0].part) : names.index(group[-1].part)]
+        assert all(p.tex != r"\ast" for p in between), "a cross spans an element-wise product"
+        inner = [(a.cols, b.rows) for a, b in itertools.pairwise(group)]
+        if len(group) == 2 and inner[0][0] != inner[0][1]:
+            continue  # two factors whose inner sizes differ
+        assert all(c == r for c, r in inner), candidate.text
+        assert (group[0].rows, group[-1].cols) != (target.rows, target.cols), candidate.text
 
 
 def test_the_badges_carry_the_default_shapes(default: Derivation) -> None:

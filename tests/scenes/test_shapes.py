@@ -10,7 +10,7 @@ import pytest
 
 from derivations import NetworkSpec, derive
 from scenes.badges import BadgedEquation, status_colour
-from scenes.shapes import ShapeCheck, SquarePitfall
+from scenes.shapes import ShapeCheck, SquarePitfall, culprit_frame
 from scenes.theme import Theme
 from tests.scene_support import checked_plays, each_spec, render_scene, render_video
 from tests.scenes.test_layout import check_layout
@@ -35,15 +35,35 @@ def test_layout(scene_class: type, spec: NetworkSpec, media: Path) -> None:
 
 
 def test_each_candidate_is_judged_where_the_derivation_says() -> None:
-    """On 2-3-2 the badges framed red are those of the product that does not exist."""
+    """On 2-3-2 one frame (and one cross) goes around the badges of what fails: the two
+    factors whose inner sizes differ, or the side whose shape is not dZ[1]'s; the badges of
+    the other factors stay unframed."""
+    theme = Theme()
     step = derive(NetworkSpec()).step("dZ1.candidates")
     red = [{b.part for b in c.badges if not b.ok} for c in step.candidates]
-    assert red == [{"W2", "dZ2"}, {"dZ2", "W2", "gprime1"}, {"W2T", "dZ2", "gprime1"}]
+    assert red == [{"W2", "dZ2"}, {"dZ2", "W2"}, {"dZ2", "gprime1"}]
+    for candidate, names in zip(step.candidates, red, strict=True):
+        shown = BadgedEquation(candidate.equation, candidate.badges, theme)
+        frame, mark = culprit_frame(shown, theme)
+        for name, badge in shown.badges.items():
+            inside = (
+                frame.get_left()[0] < badge.get_left()[0]
+                and badge.get_right()[0] < frame.get_right()[0]
+            )
+            assert inside == (name in names), (candidate.text, name)
+        assert mark.get_top()[1] < frame.get_bottom()[1]
+        assert mark.get_left()[0] > frame.get_left()[0]
+        assert mark.get_right()[0] < frame.get_right()[0]
+
+
+def test_a_form_whose_shapes_fit_gets_no_frame() -> None:
+    theme = Theme()
+    step = derive(NetworkSpec(layer_dims=(2, 2, 2))).step("dZ1.candidates")
     for candidate in step.candidates:
-        shown = BadgedEquation(candidate.equation, candidate.badges, Theme())
-        assert {name for name, badge in shown.badges.items() if not badge.badge.ok} == {
-            b.part for b in candidate.badges if not b.ok
-        }
+        assert (
+            len(culprit_frame(BadgedEquation(candidate.equation, candidate.badges, theme), theme))
+            == 0
+        )
 
 
 def test_badges_sit_under_their_factors_without_touching() -> None:

@@ -9,15 +9,17 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
-from manim import SurroundingRectangle, VMobject
+from manim import UP, SurroundingRectangle, VMobject
 
 from derivations import derive
 from derivations.sequence_vector import shape_label
 from derivations.spec import NetworkSpec
 from scenes.equations import EquationTex
+from scenes.numbers import body_boxes
 from scenes.theme import Theme
-from scenes.vector import LABEL_GAP, ColumnByColumn, ShapedEquation
+from scenes.vector import CENTRE_GROWTH, LABEL_GAP, ColumnByColumn, ShapedEquation, centre_stage
 from tests.scene_support import checked_plays, each_spec, render_scene
 
 SPECS = (
@@ -88,13 +90,14 @@ def test_shapes_in_tex_and_the_result_ticked_not_boxed(spec: NetworkSpec, media:
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: ",".join(map(str, s.layer_dims)))
-def test_shapes_keep_the_formula_spacing_and_sit_under_their_terms(spec: NetworkSpec) -> None:
-    """A shape label never widens its formula: every part stays where TeX set it (as in the
-    same formula with no labels), each label is centred under its part, and labels on one
-    row keep apart (a label too wide for the room under its part goes a row down)."""
+def test_shapes_sit_on_one_row_under_their_terms(spec: NetworkSpec) -> None:
+    """Every shape label of a line sits on one row under the equation, centred under its
+    part, at least LABEL_GAP from its neighbours; the parts keep TeX's order and never come
+    closer than TeX set them (a narrow part with a wide label gets room, nothing is pushed
+    onto a second row)."""
     theme = Theme()
     derivation = derive(spec)
-    lines = 0
+    lines = widened = 0
     for step_id in ("dZ1.jacobian", "dZ1.elementwise"):
         step = derivation.step(step_id)
         for parts in (step.equation, *step.lines):
@@ -102,20 +105,49 @@ def test_shapes_keep_the_formula_spacing_and_sit_under_their_terms(spec: Network
             if not shaped.labels:
                 continue
             lines += 1
-            plain = EquationTex(parts, theme).move_to(shaped.equation)
-            for piece, alone in zip(shaped.equation, plain, strict=True):
-                assert abs(piece.get_x() - alone.get_x()) < 1e-6, (step_id, piece.tex_string)
+            tops = {round(label.get_top()[1], 6) for label in shaped.labels}
+            assert len(tops) == 1, (step_id, tops)
+            assert tops.pop() < shaped.equation.get_bottom()[1]
             labelled = {b.part for b in step.badges}
             named = [p for p in parts if p.tex and p.name in labelled]
             kept = [p.name for p in parts if p.tex]
             pieces = dict(zip(kept, shaped.equation, strict=True))
+            assert len(named) == len(shaped.labels)
             for part, label in zip(named, shaped.labels, strict=True):
                 assert abs(label.get_x() - pieces[part.name].get_x()) < 1e-6, part.name
-                assert label.get_top()[1] < shaped.equation.get_bottom()[1], part.name
-            rows: dict[int, list[EquationTex]] = {}
-            for label, tier in zip(shaped.labels, shaped.tiers, strict=True):
-                rows.setdefault(tier, []).append(label)
-            for row in rows.values():
-                for left, right in itertools.pairwise(row):
-                    assert right.get_left()[0] - left.get_right()[0] >= LABEL_GAP - 1e-6
+                assert (
+                    label.tex_string
+                    == shape_label(next(b for b in step.badges if b.part == part.name)).tex
+                )
+            for left, right in itertools.pairwise(shaped.labels):
+                assert right.get_left()[0] - left.get_right()[0] >= LABEL_GAP - 1e-6
+            plain = EquationTex(parts, theme)
+            for (a, b), (c, d) in zip(
+                itertools.pairwise(shaped.equation),
+                itertools.pairwise(plain),
+                strict=True,
+            ):
+                gap = b.get_left()[0] - a.get_right()[0]
+                tex_gap = d.get_left()[0] - c.get_right()[0]
+                assert gap >= tex_gap - 1e-6, (step_id, a.tex_string, b.tex_string)
+                widened += gap > tex_gap + 1e-3
     assert lines >= 4
+    assert widened > 0, "no line needed room for a label: the test saw nothing to check"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: ",".join(map(str, s.layer_dims)))
+def test_a_first_line_waits_at_the_centre_and_keeps_its_place(spec: NetworkSpec) -> None:
+    """The first line of a Jacobian screen is shown grown at the centre of the body, inside
+    it, while its place among the step's lines is kept as its target."""
+    theme = Theme()
+    step = derive(spec).step("dZ1.elementwise")
+    line = ShapedEquation(step.equation, step.badges, theme).scale(0.8).to_edge(UP)
+    place, width = line.get_center().copy(), line.width
+    centre_stage(line)
+    box = body_boxes((1.0,), gap=0.35)[0]
+    assert np.allclose(line.target.get_center(), place)
+    assert abs(line.target.width - width) < 1e-9
+    assert np.allclose(line.get_center()[:2], box.point()[:2])
+    assert width < line.width <= CENTRE_GROWTH * width + 1e-9
+    assert line.width <= box.width
+    assert line.height <= box.height
