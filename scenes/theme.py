@@ -169,7 +169,7 @@ class Theme:
     title_size: float = 36
     body_size: float = 40
     entry_size: float = 34
-    min_font_size: float = 28
+    min_font_size: float = 32
 
     def __post_init__(self) -> None:
         families = {str(k): _checked_colour(str(k), v) for k, v in dict(self.families).items()}
