@@ -18,10 +18,12 @@ network in a subclass::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
 from manim import (
     DOWN,
     RIGHT,
@@ -37,10 +39,10 @@ from manim import (
 )
 
 from derivations.speech import subtitle_text
-from derivations.steps import Step
+from derivations.steps import Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind
 from scenes.base import TITLE_TEX_SCALE, DerivationScene
-from scenes.equations import EquationTex, parts_in, split_at_equals
+from scenes.equations import EquationTex, split_at_equals
 from scenes.expand import ExpandSegment
 from scenes.fold import FactorSegment, FoldUpSegment
 from scenes.layout import Box, fit_first, fit_into, stack_boxes
@@ -65,7 +67,9 @@ if TYPE_CHECKING:
 #: ``dZ[1]`` of the derivation, typeset from its parts.
 FORMULA = "{formula}"
 #: The forward equations are drawn at most this much larger than body text.
-MAX_GROWTH = 1.25
+MAX_GROWTH = 1.35
+#: Space between the forward equations' rows, and between their two columns, in scene units.
+ROW_GAP, COLUMN_GAP = 0.5, 1.3
 #: Nominal length of the title card, in seconds.
 TITLE_SECONDS = 5.8
 
@@ -136,24 +140,77 @@ class TitleSegment(Segment):
 
 
 class ForwardSegment(Segment):
-    """Step ``dZ1.forward``: the forward equations the derivation starts from."""
+    """Step ``dZ1.forward``: the forward equations the derivation starts from, one row per
+    layer (``Z[l] = …`` beside ``A[l] = …``, the ``=`` signs of a column one above another),
+    the loss and the cost centred under them."""
 
     step_ids = (FORWARD,)
 
     def play(self) -> None:
         step = self.begin_step(self.step(FORWARD))
-        equations = [EquationTex(parts, self.theme) for parts in step.lines]
-        lines = VGroup(*equations).arrange(DOWN, buff=0.45)
-        middle = lines.get_center()[0]
-        for line in equations:  # the = signs one above another
-            equals = parts_in(line, Role.EQUALS)
-            if equals:
-                line.shift((middle - equals[0].get_center()[0]) * RIGHT)
-        fit_into(lines, stack_boxes((0.55, 7.0))[1], self.theme, grow=True)
-        lines.scale(min(1.0, MAX_GROWTH * self.theme.body_size / equations[0].font_size))
-        for line in equations:
-            self.scene.play(Write(line), run_time=self.t(1.0))
+        rows = [[EquationTex(parts, self.theme) for parts in row] for row in layer_rows(step.lines)]
+        block = forward_grid(rows)
+        fit_into(block, stack_boxes((0.55, 7.0))[1], self.theme, grow=MAX_GROWTH)
+        for row in rows:
+            for line in row:
+                self.scene.play(Write(line), run_time=self.t(1.0))
         self.end_step()
+
+
+def layer_of(parts: Parts) -> str | None:
+    """The layer an equation computes, read off its left side's symbol (``"2"`` for
+    ``Z[2] = …``), or ``None`` (the loss)."""
+    left = split_at_equals(parts)[0]
+    found = re.search(r"\d+$", left[0].symbol or "") if left else None
+    return found.group(0) if found else None
+
+
+def layer_rows(lines: Sequence[Parts]) -> list[list[Parts]]:
+    """The lines in rows: consecutive lines of the same layer share a row (``Z[l]``,
+    ``A[l]``); a line of no layer is a row of its own."""
+    rows: list[list[Parts]] = []
+    for parts in lines:
+        layer = layer_of(parts)
+        if rows and layer is not None and layer_of(rows[-1][0]) == layer:
+            rows[-1].append(parts)
+        else:
+            rows.append([parts])
+    return rows
+
+
+def forward_grid(rows: Sequence[Sequence[EquationTex]]) -> VGroup:
+    """``rows`` of equations as a grid: in each column of the rows that have two or more
+    equations the ``=`` signs stand one above another; a row of one equation is centred under
+    the grid. Rows are :data:`ROW_GAP` apart, columns :data:`COLUMN_GAP`."""
+    columns = max(len(row) for row in rows)
+    grid = [row for row in rows if len(row) == columns]
+    # each column's = sign at x = 0, then the columns side by side
+    left = [max(_equals_x(row[k]) - row[k].get_left()[0] for row in grid) for k in range(columns)]
+    right = [max(row[k].get_right()[0] - _equals_x(row[k]) for row in grid) for k in range(columns)]
+    anchors = [0.0]
+    for k in range(1, columns):
+        anchors.append(anchors[-1] + right[k - 1] + COLUMN_GAP + left[k])
+    top = 0.0
+    for row in rows:
+        height = max(line.height for line in row)
+        for k, line in enumerate(row):
+            x = anchors[k] - _equals_x(line) if len(row) == columns else -line.get_center()[0]
+            line.shift(np.array([x, top - height / 2 - line.get_center()[1], 0.0]))
+        top -= height + ROW_GAP
+    block = VGroup(*[line for row in rows for line in row])
+    middle = (anchors[0] - left[0] + anchors[-1] + right[-1]) / 2
+    for row in rows:  # the lone rows under the grid's middle
+        if len(row) != columns:
+            row[0].set_x(middle)
+    return block
+
+
+def _equals_x(line: EquationTex) -> float:
+    """The x of a line's first ``=`` (its centre when it has none)."""
+    try:
+        return float(line.with_role(Role.EQUALS).get_center()[0])
+    except KeyError:
+        return float(line.get_center()[0])
 
 
 class RecursionSegment(Segment):

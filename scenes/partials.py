@@ -24,6 +24,7 @@ from manim import (
     FadeOut,
     GrowArrow,
     LaggedStart,
+    MoveToTarget,
     VGroup,
     VMobject,
 )
@@ -52,6 +53,16 @@ GPRIME = StepId("dZ1", StepKind.GPRIME)
 ALL_ENTRIES = StepId("dZ1", StepKind.ALL_ENTRIES)
 #: Shares of the factors' replacement: symbols fade out, the rest settles, values fade in.
 REPLACE_WEIGHTS = (0.45, 0.1, 0.45)
+#: Heights of the title, the graph, the chain rule and the definitions of g and g′, as shares
+#: of the frame (:func:`~scenes.layout.stack_boxes`). The definitions' band holds relu's two
+#: cases at body size or more.
+STACK = (0.55, 2.6, 2.2, 1.6)
+#: The definitions of g and g′ are drawn up to this much larger than body text: they are what
+#: the step adds to the screen.
+GPRIME_GROWTH = 1.2
+#: Space between the graph's middle nodes (the ``z[2]_kj``), in scene units: wide for a few,
+#: closer for four, so that the graph fits its band with legible labels.
+NODE_GAP, CLOSE_NODE_GAP, CLOSE_FROM = 0.45, 0.25, 4
 
 
 class PartialsSegment(Segment):
@@ -70,14 +81,18 @@ class PartialsSegment(Segment):
 
     def play(self) -> None:
         partial, values, gprime, every = (self.step(i) for i in self.narrated)
-        graph_box, equation_box, gprime_box = stack_boxes((0.55, 2.7, 2.4, 1.2))[1:]
+        graph_box, equation_box, gprime_box = stack_boxes(STACK)[1:]
 
         # -- one entry, every path, the scalar chain rule
         self.begin_step(partial)
         graph = self.dependency_graph(partial)
         fit_into(graph, graph_box, self.theme)
         self.draw_graph(graph)
-        breaks = break_points(partial.equation, self.theme, equation_box.width)
+        # one line while it fits at the legible minimum (four paths in two lines of fractions
+        # would not fit under the graph)
+        breaks = break_points(
+            partial.equation, self.theme, equation_box.width, self.theme.min_font_size
+        )
         generic = equation_lines(partial.equation, self.theme, breaks)
         fit_into(generic, equation_box, self.theme)
         self.write_paths(partial, generic, graph)
@@ -99,7 +114,7 @@ class PartialsSegment(Segment):
         self.begin_step(gprime)
         defined = [EquationTex(line, self.theme) for line in gprime.lines[:1]]  # g(z) itself
         local = VGroup(*defined, EquationTex(gprime.equation, self.theme)).arrange(RIGHT, buff=1.2)
-        fit_into(local, gprime_box, self.theme)
+        fit_into(local, gprime_box, self.theme, grow=GPRIME_GROWTH)
         self.scene.play(reveal(local), run_time=self.t(1.2))
         self.end_step()
 
@@ -107,11 +122,9 @@ class PartialsSegment(Segment):
         self.begin_step(every)
         self.scene.play(FadeOut(graph), FadeOut(local), run_time=self.t(0.6))
         top, rest = stack_boxes((0.55, 1.7, 5.0))[1:]
-        self.scene.play(
-            valued.animate.scale_to_fit_height(min(valued.height, top.height)).move_to(top.point()),
-            run_time=self.t(0.8),
-        )
-        fit_into(valued, top, self.theme)
+        valued.generate_target()
+        fit_into(valued.target, top, self.theme)  # no smaller than legible
+        self.scene.play(MoveToTarget(valued), run_time=self.t(0.8))
         self.fill_grid(every, valued, rest, partial.picked or (0, 0))
         self.end_step(pause=1.0)
 
@@ -225,7 +238,8 @@ class DependencyGraph(VGroup):
         colour: dict[FactorRole, str],
     ) -> None:
         super().__init__()
-        column = VGroup(*middle).arrange(DOWN, buff=0.45)
+        gap = NODE_GAP if len(middle) < CLOSE_FROM else CLOSE_NODE_GAP
+        column = VGroup(*middle).arrange(DOWN, buff=gap)
         entry.move_to(4.5 * LEFT)
         activation.move_to(1.8 * LEFT)
         column.move_to(1.2 * RIGHT)

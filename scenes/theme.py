@@ -148,8 +148,10 @@ class Theme:
     so that no verdict rests on colour alone.
 
     Sizes are Manim font sizes for a 14.2-unit-wide frame; ``min_font_size`` is the smallest
-    size a helper may shrink text to (legible at 480p). A layout that would need less switches
-    to a compact presentation instead.
+    size a helper may shrink text to: its subscripts are 16 px tall at 1080p, an x-height of
+    0.2° on a 6-inch phone held in landscape (tests/scenes/test_layout.py,
+    ``MIN_GLYPH_PIXELS``). A layout that would need less switches to a compact presentation
+    instead.
 
     Examples
     --------
@@ -171,7 +173,7 @@ class Theme:
     title_size: float = 36
     body_size: float = 40
     entry_size: float = 34
-    min_font_size: float = 28
+    min_font_size: float = 32
 
     def __post_init__(self) -> None:
         families = {str(k): _checked_colour(str(k), v) for k, v in dict(self.families).items()}

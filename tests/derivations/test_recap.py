@@ -156,3 +156,35 @@ def test_layout(spec: NetworkSpec, media: Path) -> None:
     question = card.question
     for part, mobject in zip(question.parts, question.submobjects, strict=True):
         assert mobject.get_color().to_hex().upper() == scene.theme.colour(part.symbol).upper()
+
+
+@pytest.mark.parametrize("spec", [DEFAULT, RELU, DEEP], ids=lambda s: s.describe())
+def test_the_answer_marks_cover_no_glyph(spec: NetworkSpec, media: Path) -> None:
+    """Each answer's mark lies under the parts it marks, in the ``dZ[1]`` formula and in the
+    label, as wide as they are, and touches no glyph of the card or the labels (the band once
+    drawn round ``W[2]ᵀ`` covered the ``d`` of ``dZ[2]`` beside it)."""
+    from manim import tempconfig
+
+    from scenes.recap import RecapCard, focus_parts, underline
+    from scenes.theme import Theme
+
+    theme = Theme()
+    step = derive(spec).step("general.recap")
+    with tempconfig({"media_dir": str(media), "tex_dir": str(media / "Tex")}):
+        card = RecapCard(step, theme)
+    glyphs = [g for g in card.get_family() if g.has_points() and not g.submobjects]
+    for answer, label in zip(recap_answers(step), card.labels, strict=True):
+        focus = answer_focus(answer, step.equation)
+        for shown in (card.question, label):
+            marked = focus_parts(shown, focus)
+            mark = underline(marked, theme)
+            assert mark.get_top()[1] < marked.get_bottom()[1]
+            assert abs(mark.width - marked.width) < 1e-6
+            for glyph in glyphs:
+                across = min(mark.get_right()[0], glyph.get_right()[0]) - max(
+                    mark.get_left()[0], glyph.get_left()[0]
+                )
+                up = min(mark.get_top()[1], glyph.get_top()[1]) - max(
+                    mark.get_bottom()[1], glyph.get_bottom()[1]
+                )
+                assert across <= 0 or up <= 0, f"the mark of {focus} touches {glyph!r}"
