@@ -205,8 +205,8 @@ def _capturing(case: Case, sink: list[tuple[str, np.ndarray]]) -> type:
         self._frames_section = name
         base.next_section(self, name, *args, **kwargs)
 
-    def show_title(self: Any, step: Any) -> None:
-        base.show_title(self, step)
+    def show_title(self: Any, step: Any, along: Any = ()) -> None:
+        base.show_title(self, step, along)
         self._title.shift(nudge * RIGHT)
 
     attrs.update(setup=setup, play=play, next_section=next_section, _frames_flush=flush)
