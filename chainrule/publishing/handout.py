@@ -318,7 +318,7 @@ def _latex_certificate(step: HandoutStep) -> list[str]:
             r"\exhyphenpenalty=10000"
         )
         for claim in certificate.claims:
-            text = latex_text(f"{claim.description}: ", where)
+            text = latex_text(f"{subtitle_text(claim.description)}: ", where)
             if claim.holds:
                 text += latex_text(claim.summary(), where)
             else:
@@ -434,7 +434,7 @@ def _html_certificate(certificate: StepCertificate) -> str:
             )
             out.append(
                 f'<li class="claim{"" if claim.holds else " failed"}">'
-                f"{e(claim.description)}: {how}</li>"
+                f"{e(subtitle_text(claim.description))}: {how}</li>"
             )
         out.append("</ul>")
     out.append("</div>")
