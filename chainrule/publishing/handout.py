@@ -47,6 +47,7 @@ from chainrule.rendering.executors import LocalExecutor
 from chainrule.rendering.plan import build_plan
 from chainrule.settings.model import QUALITIES
 from chainrule.settings.texsafe import escape_tex
+from derivations.sequence_plan import formula_lines
 from derivations.speech import SUBSCRIPTS, subtitle_text
 from manim_adapter.sandbox import sandboxed_command
 
@@ -137,7 +138,6 @@ def step_formulas(step: Step) -> tuple[str, ...]:
     each joined with spaces as ``MathTex`` joins its strings. A plan step (the map, the turn
     to part two) gives only its slide's formulas: its equation repeats one of them and its
     tag lines are labels of the picture, not formulas."""
-    from derivations.sequence_plan import formula_lines
     from scenes.typeset import tex_strings
 
     runs = (tex_strings(parts) for parts in formula_lines(step))
@@ -318,7 +318,7 @@ def _latex_certificate(step: HandoutStep) -> list[str]:
             r"\exhyphenpenalty=10000"
         )
         for claim in certificate.claims:
-            text = latex_text(f"{claim.description}: ", where)
+            text = latex_text(f"{subtitle_text(claim.description)}: ", where)
             if claim.holds:
                 text += latex_text(claim.summary(), where)
             else:
@@ -434,7 +434,7 @@ def _html_certificate(certificate: StepCertificate) -> str:
             )
             out.append(
                 f'<li class="claim{"" if claim.holds else " failed"}">'
-                f"{e(claim.description)}: {how}</li>"
+                f"{e(subtitle_text(claim.description))}: {how}</li>"
             )
         out.append("</ul>")
     out.append("</div>")

@@ -51,6 +51,7 @@ from chainrule.rendering.cache_folder import free_slot
 from chainrule.rendering.drawing import manim_config, scene_class
 from chainrule.rendering.execution import work_folder
 from chainrule.settings.scene_settings import scene_settings
+from derivations.speech import subtitle_text
 from manim_adapter.sandbox import latex_sandbox
 
 if TYPE_CHECKING:
@@ -137,8 +138,6 @@ class StepSlides:
     def open_step_section(self, step: Step) -> None:
         """Start a slide named after ``step``, with its narration as the speaker notes, written
         as the subtitles write it (:func:`derivations.speech.subtitle_text`)."""
-        from derivations.speech import subtitle_text
-
         notes = subtitle_text(step.narration)
         self.next_slide(step.title, notes=notes)  # type: ignore[attr-defined]
 

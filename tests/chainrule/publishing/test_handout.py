@@ -315,6 +315,7 @@ def test_every_narration_and_title_can_be_typeset(
     """Each character of the narration as the handout shows it (ℒ, ℓ, ∂, ᵀ, subscripts ...)
     has a TeX spelling, and no index is left in the narration's ``_`` notation."""
     from derivations import NetworkSpec
+    from derivations.speech import subtitle_text
 
     spec = NetworkSpec(dims, m=m, activation=activation)
     derivation = derive(spec)
@@ -323,6 +324,8 @@ def test_every_narration_and_title_can_be_typeset(
         assert "_" not in step.narration, step.step_id
         latex_text(step.narration, step.step_id)
         latex_text(step.title, step.step_id)
+        for claim in step.certificate.claims:  # as the certificate prints them
+            latex_text(subtitle_text(claim.description), step.step_id)
 
 
 def test_the_map_lists_the_slides_formulas_not_its_labels() -> None:
