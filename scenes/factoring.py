@@ -54,8 +54,9 @@ FULL_FLIGHT = 2.0
 SETTLE = 0.5
 #: When the parts but the factor start to move: once the factor has begun to rise.
 START = 0.1
-#: When, in the motion, parts that leave (the parentheses of an entry being split) fade out.
-GOING = (0.0, 0.25)
+#: When, in the motion, parts that leave (the parentheses of an entry being split) fade out:
+#: while the terms move (a line never stands still with a part half gone).
+GOING = (START, 0.25)
 #: When new parts (the parentheses around the sum, a new matrix's brackets) fade in: once
 #: the terms have made room for them, before they settle.
 COMING = (0.25, SETTLE)
