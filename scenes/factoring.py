@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from manim import (
@@ -113,7 +114,7 @@ def hop_path(source: VMobject, target: VMobject) -> Callable[..., np.ndarray]:
         centre = start + along * (end - start)
         moved = points + along * (goal - points)
         scale = 1.0 - (1.0 - SHRINK) * up
-        return centre + scale * (moved - centre) + UP * LIFT * height * up
+        return np.asarray(centre + scale * (moved - centre) + UP * LIFT * height * up)
 
     return path
 
@@ -143,7 +144,7 @@ class Hop(Transform):
         #: Whether the move is a hop within the line (shorter than a full flight).
         self.short = distance(mobject, target) < FULL_FLIGHT * max(mobject.height, 1e-6)
 
-    def interpolate_submobject(
+    def interpolate_submobject(  # type: ignore[override]  # Transform's own signature
         self, submobject: Mobject, starting_submobject: Mobject, target_copy: Mobject, alpha: float
     ) -> Hop:
         super().interpolate_submobject(submobject, starting_submobject, target_copy, alpha)
@@ -214,10 +215,10 @@ def factor_out(line: Line, factor: Callable[[TexPart], bool]) -> Regrouping:
     )
     return Regrouping(
         moving=(
-            *[fading_out(a.mobject) for a in rest.leaving],
+            *[fading_out(cast(VMobject, a.mobject)) for a in rest.leaving],
             *[settling(a) for a in rest.moving],
             *travels,
-            *[fading_in(a.mobject) for a in rest.arriving],
+            *[fading_in(cast(VMobject, a.mobject)) for a in rest.arriving],
         )
     )
 

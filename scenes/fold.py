@@ -198,7 +198,7 @@ class FoldSegment(Segment):
             lines,
             factor,
             along=[
-                *moves(after.frame(), sums.frame()),
+                *moves(list(after.frame()), list(sums.frame())),
                 *moves(after.ellipses(), sums.ellipses()),
                 *[fading_in(m) for m in coming],
             ],
@@ -366,7 +366,10 @@ class FoldSegment(Segment):
         lines = [
             Line(before.cells[key].pieces(), after.cells[key].pieces()) for key in before.cells
         ]
-        along = [*moves(before.frame(), after.frame()), *moves(before.ellipses(), after.ellipses())]
+        along = [
+            *moves(list(before.frame()), list(after.frame())),
+            *moves(before.ellipses(), after.ellipses()),
+        ]
         return rearranged(lines, factor, along=along)
 
     def transpose_pair(self, step: Step, box: Box) -> MatrixRow:

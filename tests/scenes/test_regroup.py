@@ -19,7 +19,16 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from manim import Animation, FadeIn, FadeOut, ReplacementTransform, Square, VGroup, VMobject
+from manim import (
+    Animation,
+    FadeIn,
+    FadeOut,
+    Mobject,
+    ReplacementTransform,
+    Square,
+    VGroup,
+    VMobject,
+)
 
 from derivations.vocabulary import TexPart
 from scenes.factoring import FULL_FLIGHT, SHRINK, Line, rearranged
@@ -50,7 +59,7 @@ def opacity(mobject: VMobject) -> float:
     return float(mobject.get_fill_opacity() + mobject.get_stroke_opacity())
 
 
-def shown(mobject: VMobject) -> float:
+def shown(mobject: Mobject) -> float:
     """How visible a glyph group is: the most opaque fill or stroke among its outlines (0 to
     1; a glyph of TeX is filled, the squares of these tests are stroked)."""
     outlines = mobject.family_members_with_points() or [mobject]
