@@ -13,7 +13,7 @@ Render with ``manim -ql scenes/fold.py FoldBack``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -34,6 +34,7 @@ from manim import (
 from derivations.steps import MatrixDisplay, Step
 from derivations.vocabulary import Parts, Role, StepId, StepKind, TexPart, index_of
 from scenes.equations import EquationTex, inside_parentheses, parts_in, split_at_equals
+from scenes.factoring import Line, Rearranged, fading_in, fading_out, rearranged, settling
 from scenes.layout import Box, fit_first, fit_into, stack_boxes
 from scenes.matrices import (
     MatrixRow,
@@ -43,7 +44,6 @@ from scenes.matrices import (
     highlight_band,
     matrix_view,
     parts_view,
-    regrouping,
 )
 from scenes.segment import Segment, SegmentScene
 
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from derivations import Derivation
 
 LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (3, 3))
+#: What the factor beat shows of a step: its general entry, its grid, its entry (1, 1) large.
+Pictures = tuple[EquationTex, MatrixView, EquationTex]
 #: Most detailed to most compact presentation of ``W`` and ``Wᵀ`` side by side.
 PAIR_LIMITS: tuple[tuple[int, int], ...] = ((9, 9), (4, 4), (3, 3))
 
@@ -101,47 +103,63 @@ class FoldSegment(Segment):
         """The common factor g' comes out of every entry, which becomes an element-wise
         product of the sums and the g' matrix. One entry, shown large under the grid, does
         the same (the grid's entries are small: this one is read)."""
-        general_box, grid_box, zoom_box = (
-            inset(box, BAND_ROOM) for box in stack_boxes((0.55, 1.3, 3.0, 1.4))[1:]
-        )
         self.begin_step(factor)
-        general = EquationTex(every.equation, self.theme)
-        fit_into(general, general_box, self.theme, grow=1.3)
-        before = self.grid(every, grid_box)
-        zoom = self.zoomed_entry(every, zoom_box)
-        self.scene.play(FadeIn(general), FadeIn(before), FadeIn(zoom), run_time=self.t(1.0))
+        shown = self.factor_pictures(every)
+        self.scene.play(*[FadeIn(m) for m in shown], run_time=self.t(1.0))
 
         # "all terms share g'(z_ij)": every g' lit
-        shared = VGroup(*parts_in(VGroup(general, before, zoom), where=self.local_factor(fold)))
+        shared = VGroup(*parts_in(VGroup(*shown), where=self.local_factor(fold)))
         bands = VGroup(*[highlight_band(m, self.theme, buff=0.04) for m in shared])
         self.scene.play(Create(bands), run_time=self.t(0.8))
 
-        # "Factor it out": every part moves to its place; the repeated g' merge into one
+        # "Factor it out": every part moves to its place; the g′ of every term fly over the
+        # terms to the one g′ outside the parentheses, so every frame reads true
         self.wait_for_sentence(1)
-        factored_general = EquationTex(factor.equation, self.theme)
-        fit_into(factored_general, general_box, self.theme, grow=1.3)
-        after = self.grid(factor, grid_box)
-        zoom_after = self.zoomed_entry(factor, zoom_box)
+        factored = self.factor_pictures(factor)
         self.scene.play(FadeOut(bands), run_time=self.t(0.3))
-        stays = self.local_factor(fold)
-        # all three in step: the g′ fade out, then the other parts move, then one g′ fades in
-        regrouped = (
-            regrouping(general.pieces(), factored_general.pieces(), stays)
-            + self.cellwise(before, after, stays)
-            + regrouping(zoom.pieces(), zoom_after.pieces(), stays)
-        )
-        self.scene.play(regrouped.animation(), run_time=self.t(1.6))
-        for mobject in (factored_general, after, zoom_after):
+        regrouped = self.factored(shown, factored, self.local_factor(fold))
+        self.scene.play(regrouped.regrouping.animation(), run_time=self.t(1.6))
+        for mobject in factored:
             self.settle(mobject)
 
         # "What is left is a sum ..., and g' multiplies it entry by entry"
         self.wait_for_sentence(2)
-        product = self.product_row(factor, fold, grid_box)
+        factored_general, after, _ = factored
+        product = self.product_row(factor, fold, self.factor_boxes()[1])
         split = self.split_product(after, product, self.local_factor(fold))
-        self.scene.play(split.animation(), run_time=self.t(1.6))
+        self.scene.play(split.regrouping.animation(), run_time=self.t(1.6))
         self.settle(product)
         self.end_step()
         return factored_general
+
+    @staticmethod
+    def factor_boxes() -> tuple[Box, Box, Box]:
+        """Where the factor beat draws the general entry, the grid and the large entry."""
+        general_box, grid_box, zoom_box = (
+            inset(box, BAND_ROOM) for box in stack_boxes((0.55, 1.3, 3.0, 1.4))[1:]
+        )
+        return general_box, grid_box, zoom_box
+
+    def factor_pictures(self, step: Step) -> Pictures:
+        """What the factor beat shows of ``step`` (the entries before or after the factor is
+        taken out): its general entry, its grid of entries and entry (1, 1) large."""
+        general_box, grid_box, zoom_box = self.factor_boxes()
+        general = EquationTex(step.equation, self.theme)
+        fit_into(general, general_box, self.theme, grow=1.3)
+        return general, self.grid(step, grid_box), self.zoomed_entry(step, zoom_box)
+
+    def factored(
+        self, before: Pictures, after: Pictures, factor: Callable[[TexPart], bool]
+    ) -> Rearranged:
+        """Every formula of ``before`` rearranged into its own in ``after``, the factor
+        travelling out of the terms (:func:`scenes.factoring.rearranged`); the grid's
+        brackets and dots move while its entries do."""
+        (general, grid, zoom), (general_after, grid_after, zoom_after) = before, after
+        return (
+            rearranged([Line(general.pieces(), general_after.pieces())], factor)
+            + self.cellwise(grid, grid_after, factor)
+            + rearranged([Line(zoom.pieces(), zoom_after.pieces())], factor)
+        )
 
     @staticmethod
     def local_factor(fold: Step) -> Callable[[TexPart], bool]:
@@ -159,25 +177,31 @@ class FoldSegment(Segment):
         return entry
 
     def split_product(
-        self, after: MatrixView, product: ProductRow, stays: Callable[[TexPart], bool]
-    ) -> Regrouping:
-        """Each factored entry splits: its g′ (``stays``) and parentheses fade out with the
-        old brackets, its sum goes to the sums (parts move to the parts with their TeX), then
-        the g′ matrix and the new brackets fade in."""
+        self, after: MatrixView, product: ProductRow, factor: Callable[[TexPart], bool]
+    ) -> Rearranged:
+        """Each factored entry splits in one motion: its g′ (``factor``) flies to the same
+        entry of the g′ matrix, its sum to the same entry of the sums, its parentheses fade
+        out early; the label and the brackets move to the sums', and the ``∗`` and the g′
+        matrix's brackets fade in late (never a frame without the g′)."""
         sums, gprimes = product.sums, product.gprimes
-        split = Regrouping()
+        lines = []
         for (r, c), cell in after.cells.items():
             sum_cell, gprime_cell = sums.cells.get((r, c)), gprimes.cells.get((r, c))
             if after.general != sums.general or sum_cell is None or gprime_cell is None:
                 # nothing to pair: one leaves, then the other comes (never overlaid)
-                return Regrouping(leaving=(FadeOut(after),), arriving=(FadeIn(product),))
-            split += regrouping(cell.pieces(), [*sum_cell.pieces(), *gprime_cell.pieces()], stays)
-        return split + Regrouping(
-            leaving=tuple(FadeOut(m) for m in [*after.frame(), *after.ellipses()]),
-            arriving=(
-                FadeIn(product.frame()),
-                *[FadeIn(m) for m in [*sums.ellipses(), *gprimes.ellipses()]],
-            ),
+                return Rearranged(
+                    (), Regrouping(leaving=(FadeOut(after),), arriving=(FadeIn(product),))
+                )
+            lines.append(Line(cell.pieces(), [*sum_cell.pieces(), *gprime_cell.pieces()]))
+        coming = [product.operator, *gprimes.matrix.get_brackets(), *gprimes.ellipses()]
+        return rearranged(
+            lines,
+            factor,
+            along=[
+                *moves(list(after.frame()), list(sums.frame())),
+                *moves(after.ellipses(), sums.ellipses()),
+                *[fading_in(m) for m in coming],
+            ],
         )
 
     def transpose_beat(
@@ -332,23 +356,21 @@ class FoldSegment(Segment):
         return fit_first([partial(build, limit) for limit in (*LIMITS, None)], box, self.theme)
 
     def cellwise(
-        self, before: MatrixView, after: MatrixView, stays: Callable[[TexPart], bool]
-    ) -> Regrouping:
-        """Each cell of ``before`` rearranges into the same cell of ``after``; the brackets
-        (and dots) move while the matched parts do."""
+        self, before: MatrixView, after: MatrixView, factor: Callable[[TexPart], bool]
+    ) -> Rearranged:
+        """Each cell of ``before`` rearranges into the same cell of ``after``, the factor
+        travelling out of the terms; the brackets (and dots) move while the cells do."""
         if before.general != after.general or set(before.cells) != set(after.cells):
             # nothing to pair: one leaves, then the other comes (never overlaid)
-            return Regrouping(leaving=(FadeOut(before),), arriving=(FadeIn(after),))
-        dots_before, dots_after = before.ellipses(), after.ellipses()
-        # the two matrices may show different numbers of dots: the spare ones simply stay
-        frames = zip(before.frame(), after.frame(), strict=True)
-        dots = zip(dots_before, dots_after, strict=False)
-        regrouped = Regrouping(
-            moving=tuple(ReplacementTransform(a, b) for a, b in [*frames, *dots])
-        )
-        for key in before.cells:
-            regrouped += regrouping(before.cells[key].pieces(), after.cells[key].pieces(), stays)
-        return regrouped
+            return Rearranged((), Regrouping(leaving=(FadeOut(before),), arriving=(FadeIn(after),)))
+        lines = [
+            Line(before.cells[key].pieces(), after.cells[key].pieces()) for key in before.cells
+        ]
+        along = [
+            *moves(list(before.frame()), list(after.frame())),
+            *moves(before.ellipses(), after.ellipses()),
+        ]
+        return rearranged(lines, factor, along=along)
 
     def transpose_pair(self, step: Step, box: Box) -> MatrixRow:
         """``W`` and ``Wᵀ`` side by side (the matrices the highlights pair up)."""
@@ -387,6 +409,19 @@ class FoldSegment(Segment):
             self.scene.play(Create(bands), run_time=self.t(0.7 if shown < 2 else 0.4))
             self.scene.play(FadeOut(bands), run_time=self.t(0.4 if shown < 2 else 0.2))
             shown += 1
+
+
+def moves(sources: Sequence[VMobject], targets: Sequence[VMobject]) -> list[Animation]:
+    """Each source moves into the target in the same place of the list while the terms
+    settle; the sources left over fade out, the targets left over fade in (two matrices may
+    show different numbers of dots)."""
+    paired = [settling(ReplacementTransform(a, b)) for a, b in zip(sources, targets, strict=False)]
+    count = len(paired)
+    return [
+        *paired,
+        *[fading_out(m) for m in sources[count:]],
+        *[fading_in(m) for m in targets[count:]],
+    ]
 
 
 def _hadamard_index(parts: Parts) -> int:

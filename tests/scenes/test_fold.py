@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from chainrule.voice.lines import split_sentences
@@ -20,11 +20,19 @@ from derivations import NetworkSpec, derive
 from derivations.vocabulary import Role
 from scenes.base import sentence_offsets
 from scenes.expand import FASTEST_FILL, fill_seconds
-from scenes.fold import entry_sources, factor_parts
+from scenes.fold import (
+    ALL_ENTRIES,
+    FOLD,
+    FOLD_FACTOR,
+    FoldSegment,
+    entry_sources,
+    factor_parts,
+)
 from scenes.matrices import pair_parts
 from scenes.pacing import Pacing
 from tests.derivation_support import network_specs
 from tests.scene_support import each_spec, render_scene
+from tests.scenes.test_regroup import misreadings
 
 RELU = NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")
 SPECS = (NetworkSpec(), RELU)
@@ -180,3 +188,46 @@ def test_fit_first_passes_over_a_presentation_shrunk_below_min_size() -> None:
     strict = fit_first([wide, narrow], box, theme, min_size=theme.entry_size)
     assert strict.tex_string == "y"
     assert smallest_font(strict) >= theme.entry_size - 1e-6
+
+
+def fold_segment(spec: NetworkSpec) -> FoldSegment:
+    """The fold's segment for ``spec``, on a stand-in scene: the steps and the theme, all its
+    building methods need (nothing is played)."""
+    from types import SimpleNamespace
+
+    from scenes.theme import Theme
+
+    derivation = derive(spec)
+    scene = SimpleNamespace(
+        derivation=derivation,
+        spec=spec,
+        steps={step.id: step for step in derivation.steps},
+        theme=Theme(),
+    )
+    return FoldSegment(scene)  # type: ignore[arg-type]
+
+
+@settings(max_examples=3, deadline=None)
+@given(spec=network_specs(largest=4))
+@example(spec=NetworkSpec())
+@example(spec=RELU)
+def test_no_frame_of_the_factoring_states_a_false_equality(spec: NetworkSpec) -> None:
+    """The blind review's worst frame (2:09): while g′ came out of every entry, each line read
+    ``dz = w dz + w dz`` for seconds. Sampled through the two motions of the factor beat (g′
+    out of the terms of every formula and entry; each entry split into its sum and its g′),
+    across networks, every line shows a g′ whole at every instant and never stands still
+    half changed (:func:`tests.scenes.test_regroup.misreadings`); every entry is a line (no
+    entry simply fades)."""
+    segment = fold_segment(spec)
+    every, factor, fold = (segment.step(i) for i in (ALL_ENTRIES, FOLD_FACTOR, FOLD))
+    stays = segment.local_factor(fold)
+    shown, factored = segment.factor_pictures(every), segment.factor_pictures(factor)
+    taken_out = segment.factored(shown, factored, stays)
+    assert len(taken_out.lines) == 2 + len(shown[1].cells)
+    assert misreadings(taken_out.lines, taken_out.regrouping, stays) == []
+
+    after = factored[1]
+    product = segment.product_row(factor, fold, segment.factor_boxes()[1])
+    split = segment.split_product(after, product, stays)
+    assert len(split.lines) == len(after.cells)
+    assert misreadings(split.lines, split.regrouping, stays) == []
