@@ -38,8 +38,30 @@ def _column_tex(letter: str, layer: int, index: str = "j") -> str:
     return f"{letter}^{{[{layer}]({index})}}"
 
 
-def _diag_tex() -> str:
-    return rf"\operatorname{{diag}}\big(g^{{[1]\prime}}({_column_tex('z', 1)})\big)"
+def applied(name: str, outer: str, symbol: str, close: str = ")") -> Parts:
+    """``outer`` applied to ``z[1]`` as three parts: ``outer`` with its open bracket(s) in
+    ``symbol``'s colour, ``z^{[1](j)}`` in ``Z``'s colour (as everywhere else), and the
+    closing bracket(s). The first part is called ``name`` (a shape badge names it; its
+    label is centred under the three, see :class:`~scenes.vector.ShapedEquation`).
+
+    >>> [part.tex for part in applied("g", "g^{[1]}(", "A1")]
+    ['g^{[1]}(', 'z^{[1](j)}', ')']
+    """
+    return (
+        TexPart(name, outer, symbol),
+        TexPart(f"{name}_z", _column_tex("z", 1), "Z1"),
+        TexPart(f"{name}_close", close, symbol),
+    )
+
+
+def _diag_parts(name: str) -> Parts:
+    """``diag(g′(z[1]))`` as parts, ``z[1]`` in its own colour."""
+    return applied(name, r"\operatorname{diag}\big(g^{[1]\prime}(", "gprime1", r")\big)")
+
+
+def _gprime_parts(name: str) -> Parts:
+    """``g′(z[1])`` as parts, ``z[1]`` in its own colour."""
+    return applied(name, r"g^{[1]\prime}(", "gprime1")
 
 
 def _partial_tex(top: str, bottom: str) -> str:
@@ -146,7 +168,7 @@ def _forward_line() -> Parts:
         APART,
         TexPart("a1_j_lhs", _column_tex("a", 1), "A1"),
         operator("eq_a", "=", Role.EQUALS),
-        TexPart("g_of_z", rf"g^{{[1]}}({_column_tex('z', 1)})", "A1"),
+        *applied("g_of_z", "g^{[1]}(", "A1"),
     )
 
 
@@ -165,7 +187,7 @@ def _jacobian_lines() -> tuple[Parts, Parts]:
     slopes = (
         TexPart("da1_dz1", _partial_tex(_column_tex("a", 1), _column_tex("z", 1)), "gprime1"),
         EQUALS,
-        TexPart("diag", _diag_tex(), "gprime1"),
+        *_diag_parts("diag"),
     )
     return weights, slopes
 
@@ -272,7 +294,7 @@ def _row_line() -> Parts:
         EQUALS,
         _loss_partial("dL_dz2", 2),
         matrix_label("W2"),
-        TexPart("diag", _diag_tex(), "gprime1"),
+        *_diag_parts("diag"),
     )
 
 
@@ -296,7 +318,7 @@ def _column_line() -> Parts:
             "dZ1",
         ),
         operator("eq2", "=", Role.EQUALS),
-        TexPart("diag_c", _diag_tex(), "gprime1"),
+        *_diag_parts("diag_c"),
         matrix_label("W2", transposed=True),
         TexPart("dz2_j", _column_tex("dz", 2), "dZ2"),
     )
@@ -309,7 +331,7 @@ def _elementwise_line() -> Parts:
         TexPart("W2T_2", matrix_label("W2", transposed=True).tex, "W2"),
         TexPart("dz2_j2", _column_tex("dz", 2), "dZ2"),
         HADAMARD,
-        TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
+        *_gprime_parts("gprime_j"),
     )
 
 
@@ -404,7 +426,7 @@ def stack_step(net: Network, node: Node) -> Step:
         matrix_label("W2", transposed=True),
         TexPart("dz2_j", _column_tex("dz", 2), "dZ2"),
         HADAMARD,
-        TexPart("gprime_j", rf"g^{{[1]\prime}}({_column_tex('z', 1)})", "gprime1"),
+        *_gprime_parts("gprime_j"),
     )
     first = (
         f"Do this for each of the {count_words(m)} examples and set the columns side by side. "

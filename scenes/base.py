@@ -340,6 +340,11 @@ class DerivationScene(Scene):
         self._sentence_texts = tuple(cue.text for cue in voice.cues)
 
     @property
+    def sentence_texts(self) -> tuple[str, ...]:
+        """The current step's sentences, as the voice splits them."""
+        return self._sentence_texts
+
+    @property
     def sentence_count(self) -> int:
         """How many sentences the current step's narration has (as the voice splits them)."""
         return len(self._sentence_starts)

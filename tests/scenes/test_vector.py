@@ -7,11 +7,12 @@ The scene runs with ``dry_run`` (no video); what is on screen is recorded after 
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import UP, SurroundingRectangle, VMobject
+from manim import UP, ManimColor, SurroundingRectangle, VGroup, VMobject
 
 from derivations import derive
 from derivations.sequence_vector import shape_label
@@ -19,7 +20,15 @@ from derivations.spec import NetworkSpec
 from scenes.equations import EquationTex
 from scenes.numbers import body_boxes
 from scenes.theme import Theme
-from scenes.vector import CENTRE_GROWTH, LABEL_GAP, ColumnByColumn, ShapedEquation, centre_stage
+from scenes.vector import (
+    CENTRE_GROWTH,
+    LABEL_GAP,
+    ColumnByColumn,
+    ShapedEquation,
+    bracket_end,
+    centre_stage,
+)
+from scenes.words import title_part
 from tests.scene_support import checked_plays, each_spec, render_scene
 
 SPECS = (
@@ -110,11 +119,11 @@ def test_shapes_sit_on_one_row_under_their_terms(spec: NetworkSpec) -> None:
             assert tops.pop() < shaped.equation.get_bottom()[1]
             labelled = {b.part for b in step.badges}
             named = [p for p in parts if p.tex and p.name in labelled]
-            kept = [p.name for p in parts if p.tex]
-            pieces = dict(zip(kept, shaped.equation, strict=True))
+            kept = [p for p in parts if p.tex]
             assert len(named) == len(shaped.labels)
             for part, label in zip(named, shaped.labels, strict=True):
-                assert abs(label.get_x() - pieces[part.name].get_x()) < 1e-6, part.name
+                factor = VGroup(*shaped.equation[kept.index(part) : _closed(kept, part) + 1])
+                assert abs(label.get_x() - factor.get_x()) < 1e-6, part.name
                 assert (
                     label.tex_string
                     == shape_label(next(b for b in step.badges if b.part == part.name)).tex
@@ -151,3 +160,96 @@ def test_a_first_line_waits_at_the_centre_and_keeps_its_place(spec: NetworkSpec)
     assert width < line.width <= CENTRE_GROWTH * width + 1e-9
     assert line.width <= box.width
     assert line.height <= box.height
+
+
+def _closed(parts: list, part) -> int:
+    """The index of the part that closes the brackets ``part`` opens (the factor a shape
+    label is centred under: ``diag(g′(`` + ``z`` + ``))``), counted here on the TeX."""
+    depth = 0
+    for index in range(parts.index(part), len(parts)):
+        depth += parts[index].tex.count("(") - parts[index].tex.count(")")
+        if depth <= 0:
+            return index
+    raise AssertionError(f"{part.name} opens brackets that no part closes")
+
+
+def test_a_factor_set_as_several_parts_ends_where_its_brackets_close() -> None:
+    from derivations.vocabulary import TexPart
+
+    parts = tuple(
+        TexPart(name, tex)
+        for name, tex in (("d", r"\operatorname{diag}\big(g("), ("z", "z^{(j)}"), ("c", r")\big)"))
+    )
+    assert [bracket_end(parts, i) for i in range(3)] == [2, 1, 2]
+    assert bracket_end(parts[:2], 0) == 1  # never past the end
+
+
+#: An activation applied to something, in the TeX: ``g^{[1]}(`` or ``g^{[1]\prime}(``.
+APPLIED = re.compile(r"g\^\{\[1\](?:\\prime)?\}\(")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: ",".join(map(str, s.layer_dims)))
+def test_z_inside_g_and_diag_has_zs_colour(spec: NetworkSpec) -> None:
+    """Wherever ``g(…)``, ``g′(…)`` or ``diag(g′(…))`` is applied to one example's
+    ``z[1]`` on these screens, that ``z`` is a part of its own in ``Z``'s colour (the
+    theme's, as in the forward pass), not in the function's colour around it."""
+    theme = Theme()
+    derivation = derive(spec)
+    teal = ManimColor(theme.colour("Z1")).to_hex().lower()
+    applied = 0
+    for step_id in ("dZ1.jacobian", "dZ1.elementwise", "dZ1.stack"):
+        step = derivation.step(step_id)
+        for parts in (step.equation, *step.lines):
+            equation = EquationTex(parts, theme)
+            pieces = equation.pieces()
+            for index, (part, _) in enumerate(pieces):
+                for match in APPLIED.finditer(part.tex):
+                    inside = part.tex[match.end() :]
+                    assert not inside.startswith("z"), (step_id, part.tex)
+                    if inside or index + 1 == len(pieces):
+                        continue  # applied to Z[1], the matrix (the fold's formula)
+                    argument, piece = pieces[index + 1]
+                    assert argument.tex.startswith("z^{[1]"), (step_id, argument.tex)
+                    assert piece.get_color().to_hex().lower() == teal, (step_id, part.tex)
+                    applied += 1
+    assert applied >= 5, "g applied to z[1] was expected on every screen"
+
+
+def _title_and_body(scene) -> tuple[float, list[VMobject]]:
+    """The lower of the title band's bottom and the titles', and the body on screen (a title
+    is known by its TeX: the one fading in is not the scene's title until its play ends)."""
+    titles = {title_part(step.title).tex for step in scene.steps.values()}
+    shown = [m for m in scene.mobjects if _visible(m)]
+    is_title = [getattr(m, "tex_string", None) in titles for m in shown]
+    limit = min(
+        [scene.title_box.bottom]
+        + [m.get_bottom()[1] for m, title in zip(shown, is_title, strict=True) if title]
+    )
+    return limit, [m for m, title in zip(shown, is_title, strict=True) if not title]
+
+
+#: The least space between the title (or its band) and the body (scene units): a fraction's
+#: top closer than this reads as touching the title.
+TITLE_CLEARANCE = 0.2
+
+
+@pytest.mark.slow
+@each_spec(SPECS)
+def test_the_body_keeps_clear_of_the_title(spec: NetworkSpec, media: Path) -> None:
+    """After every play, every line of the three screens stays at least TITLE_CLEARANCE
+    below the title band (and the title), and above the subtitle band."""
+    from scenes.layout import safe_box
+
+    tops: list[float] = []
+
+    def check(scene) -> None:
+        limit, body = _title_and_body(scene)
+        for mobject in body:
+            top = mobject.get_top()[1]
+            tops.append(limit - top)
+            assert top <= limit - TITLE_CLEARANCE, (scene.begun[-1], mobject, top, limit)
+            assert mobject.get_bottom()[1] >= safe_box().bottom - 0.01, (scene.begun[-1], mobject)
+
+    with checked_plays(check):
+        render_scene(ColumnByColumn, spec, media)
+    assert tops, "nothing was checked"
