@@ -307,6 +307,7 @@ class NumbersSegment(Segment):
                 Transform(band, highlight_band(moved, self.theme)),
                 run_time=self.t(0.8),
             )
+            retext(cell, moved)
         self.wait_for_words("Run the forward pass again")
         self.forward_again(step)
         self.wait_for_words("cross-entropy")
@@ -346,6 +347,9 @@ class NumbersSegment(Segment):
             bands.add(highlight_band(moved, self.theme))
         if changes:
             self.scene.play(*changes, Create(bands), run_time=self.t(1.0))
+            for transform in changes:
+                assert isinstance(transform, Transform)
+                retext(transform.mobject, transform.target_mobject)
 
     # ---------------------------------------------------------------- building
 
@@ -433,6 +437,15 @@ class NumbersSegment(Segment):
         """``part`` typeset like a matrix entry, in the place of ``cell``."""
         number = EquationTex((part,), self.theme, self.theme.entry_size)
         return number.scale_to_fit_height(cell.height).move_to(cell)
+
+
+def retext(shown: Mobject, source: Mobject) -> None:
+    """After ``shown`` was transformed into ``source``'s shape, give it ``source``'s TeX
+    strings too (a ``Transform`` moves points only), so that what the scene holds says what
+    the frame shows."""
+    for mine, theirs in zip(shown.get_family(), source.get_family(), strict=False):
+        if hasattr(theirs, "tex_string"):
+            mine.tex_string = theirs.tex_string
 
 
 def changed_entries(
