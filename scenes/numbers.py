@@ -337,6 +337,7 @@ class NumbersSegment(Segment):
         before, after = step.matrix(f"A{last}"), step.matrix(nudged_name(last))
         view = self.shown[before.name]
         changes: list[Animation] = []
+        pairs: list[tuple[VMobject, VMobject]] = []
         bands = VGroup()
         for (r, c), part in changed_entries(before, after):
             cell = view.cell(r, c)
@@ -344,12 +345,12 @@ class NumbersSegment(Segment):
                 continue
             moved = self.number_like(part, cell)
             changes.append(Transform(cell, moved))
+            pairs.append((cell, moved))
             bands.add(highlight_band(moved, self.theme))
         if changes:
             self.scene.play(*changes, Create(bands), run_time=self.t(1.0))
-            for transform in changes:
-                assert isinstance(transform, Transform)
-                retext(transform.mobject, transform.target_mobject)
+            for shown, moved_to in pairs:
+                retext(shown, moved_to)
 
     # ---------------------------------------------------------------- building
 
@@ -445,7 +446,7 @@ def retext(shown: Mobject, source: Mobject) -> None:
     the frame shows."""
     for mine, theirs in zip(shown.get_family(), source.get_family(), strict=False):
         if hasattr(theirs, "tex_string"):
-            mine.tex_string = theirs.tex_string
+            setattr(mine, "tex_string", theirs.tex_string)  # noqa: B010
 
 
 def changed_entries(
