@@ -24,6 +24,7 @@ backprop from ``dZ[L] = A[L] − Y`` (shown with three significant digits, as a 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -202,12 +203,15 @@ def _draw_data(net: Network, arrays: Mapping[str, np.ndarray], seed: int) -> Num
     nudged = np.array(arrays["Z1"], dtype=float)
     nudged[PICKED] += float(EPSILON)
     before = _loss(_forward(last, spec.activation, arrays, arrays["Z1"])[f"A{last}"], arrays["Y"])
-    after = _loss(_forward(last, spec.activation, arrays, nudged)[f"A{last}"], arrays["Y"])
+    nudged_output = _forward(last, spec.activation, arrays, nudged)[f"A{last}"]
+    after = _loss(nudged_output, arrays["Y"])
+    arrays = {**arrays, nudged_name(last): nudged_output}
     names = ["W2", "b2", "Z1", "dZ2", "Y", "X", "W1", "b1", f"A{last}"] + [
         f"{p}{layer}" for layer in range(3, last + 1) for p in ("W", "b")
     ]
     if last > 2:  # the output layer's dZ[L] = A[L] − Y, which backprop takes down to dZ[2]
         names.append(f"dZ{last}")
+    names.append(nudged_name(last))
     matrices = tuple(
         (name, tuple(tuple(float(v) for v in row) for row in arrays[name])) for name in names
     )
@@ -465,6 +469,7 @@ def forward_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
     w1, x, b1 = (exact_matrix(data, name) for name in ("W1", "X", "b1"))
     values, _ = _forward_values(net, data)
     shown_a = exact_matrix(data, f"A{last}")
+    digits = output_digits(data, last)
     return (
         EqualityClaim(
             "every label is 0 or 1",
@@ -478,8 +483,47 @@ def forward_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
         ),
         EqualityClaim(
             f"the A{last} shown is the forward pass from X at the numbers",
-            shown_a.applyfunc(lambda v: _shown(result_text(float(v)))),
-            values[f"A{last}"].applyfunc(_rounded),
+            shown_a.applyfunc(lambda v: _shown(result_text(float(v), digits))),
+            values[f"A{last}"].applyfunc(lambda v: _rounded(v, digits)),
+        ),
+    )
+
+
+def nudged_claims(net: Network, data: NumberData) -> tuple[Claim, ...]:
+    """The forward pass the nudge runs again: the shown ``A[L]`` after the nudge is the
+    network's sympy forward pass from ``Z[1]`` with ``z[1]_ij + ε``, as the screen rounds it;
+    it differs from ``A[L]`` before on screen; the shown ``𝓛`` after is the summed
+    cross-entropy of that ``A[L]`` against ``Y``, to the decimals shown."""
+    last = net.spec.num_layers
+    digits = output_digits(data, last)
+    z1 = exact_matrix(data, "Z1").as_mutable()
+    z1[data.picked] += EPSILON
+    mapping = _substitution(net, data)
+    mapping.update(zip(net.symbols("Z1"), z1, strict=True))
+    forward = net.forward("Z1")
+    output = sympy.ImmutableMatrix(forward.values[f"A{last}"]).xreplace(mapping)
+    loss = forward.loss.xreplace(mapping)
+    decimals = _loss_decimals(data.delta)
+
+    def shown(name: str) -> sympy.ImmutableMatrix:
+        return exact_matrix(data, name).applyfunc(lambda v: _shown(result_text(float(v), digits)))
+
+    return (
+        EqualityClaim(
+            f"the A{last} shown after the nudge is the forward pass from Z1 with "
+            f"z1_{data.picked[0] + 1}{data.picked[1] + 1} + ε",
+            shown(nudged_name(last)),
+            output.applyfunc(lambda v: _rounded(v, digits)),
+        ),
+        DifferenceClaim(
+            f"the nudge changes an entry of A{last} as shown",
+            shown(nudged_name(last)),
+            shown(f"A{last}"),
+        ),
+        EqualityClaim(
+            f"the loss shown after the nudge is the summed cross-entropy of that A{last} against Y",
+            sympy.ImmutableMatrix([[_shown(loss_text(data.loss_after, data.delta))]]),
+            sympy.ImmutableMatrix([[_shown(f"{float(evaluate(loss, {})):.{decimals}f}")]]),
         ),
     )
 
@@ -678,12 +722,38 @@ def _most_different(right: sympy.MatrixBase, wrong: sympy.MatrixBase) -> tuple[i
 
 def _shown_text(data: NumberData, name: str, value: float, spec_layers: int) -> str:
     """Inputs and labels as whole numbers, weights, biases and ``Z[1]`` with one decimal;
-    ``dZ[2]`` (by backprop) and the output ``A[L]`` as results (three significant digits)."""
+    ``dZ[2]`` (by backprop) as a result (three significant digits), the output ``A[L]`` as a
+    result with the digits the nudge needs (:func:`output_digits`)."""
     if name in ("X", "Y"):
         return f"{value:.0f}".replace("-0", "0")
-    if name in ("dZ2", f"A{spec_layers}"):
+    if name == "dZ2":
         return result_text(value)
+    if name == f"A{spec_layers}":
+        return result_text(value, output_digits(data, spec_layers))
     return decimal_text(value)
+
+
+#: The most significant digits ``A[L]`` is shown with, whatever the nudge changes.
+MAX_OUTPUT_DIGITS = 6
+
+
+def nudged_name(spec_layers: int) -> str:
+    """The name of ``A[L]`` after the nudge among a draw's matrices: ``A2_nudged``."""
+    return f"A{spec_layers}_nudged"
+
+
+def output_digits(data: NumberData, spec_layers: int) -> int:
+    """Significant digits of ``A[L]`` on screen: :data:`RESULT_DIGITS`, or more where the
+    nudge's change of every entry would round away (some shown entry must change)."""
+    before, after = data.matrix(f"A{spec_layers}"), data.matrix(nudged_name(spec_layers))
+    for digits in range(RESULT_DIGITS, MAX_OUTPUT_DIGITS + 1):
+        if any(
+            result_text(a, digits) != result_text(b, digits)
+            for row_a, row_b in zip(before, after, strict=True)
+            for a, b in zip(row_a, row_b, strict=True)
+        ):
+            return digits
+    return MAX_OUTPUT_DIGITS
 
 
 def number_display(net: Network, data: NumberData, name: str) -> MatrixDisplay:
@@ -904,8 +974,26 @@ def _spoken_number(text: str) -> str:
 
 def nudge_names(net: Network) -> tuple[str, ...]:
     """The matrices the nudge shows: the ``Z[1]`` whose entry it changes, the output ``A[L]``
-    and the labels ``Y`` that ``𝓛`` compares."""
-    return (NUDGED_MATRIX, f"A{net.spec.num_layers}", "Y")
+    and the labels ``Y`` that ``𝓛`` compares, then ``A[L]`` after the nudge (which takes the
+    place of ``A[L]`` as the forward pass runs again)."""
+    last = net.spec.num_layers
+    return (NUDGED_MATRIX, f"A{last}", "Y", nudged_name(last))
+
+
+def nudged_display(net: Network, data: NumberData) -> MatrixDisplay:
+    """``A[L]`` after the nudge, written and coloured like ``A[L]`` (its numbers, at the
+    digits of ``A[L]``, are the forward pass from the nudged ``Z[1]``)."""
+    last = net.spec.num_layers
+    output = number_display(net, data, f"A{last}")
+    digits = output_digits(data, last)
+    entries = tuple(
+        tuple(
+            (_number(f"n_A{last}_nudged_{r + 1}{c + 1}", result_text(v, digits), f"A{last}"),)
+            for c, v in enumerate(row)
+        )
+        for r, row in enumerate(data.matrix(nudged_name(last)))
+    )
+    return dataclasses.replace(output, name=nudged_name(last), entries=entries)
 
 
 def nudge_step(net: Network, data: NumberData) -> Step:
@@ -942,7 +1030,8 @@ def nudge_step(net: Network, data: NumberData) -> Step:
     label = f"z[1]_{i + 1}{j + 1}"
     last = net.spec.num_layers
     narration = (
-        f"Now nudge {label} up by {epsilon} and run the forward pass again. "
+        f"Now nudge {label} up by {epsilon}. "
+        f"Run the forward pass again: A[{last}] changes with it. "
         f"ℒ adds the cross-entropy of each output in A[{last}] against its label in Y. "
         f"ℒ changes by {_spoken_number(delta)}. "
         f"And {epsilon} times {_spoken_number(result_text(data.result))}"
@@ -955,10 +1044,13 @@ def nudge_step(net: Network, data: NumberData) -> Step:
         narration,
         equation=equation,
         lines=(z_line, loss_line),
-        matrices=tuple(number_display(net, data, name) for name in nudge_names(net)),
+        matrices=(
+            *(number_display(net, data, name) for name in nudge_names(net)[:-1]),
+            nudged_display(net, data),
+        ),
         picked=data.picked,
         numbers=data,
-        claims=(*nudge_claims(net, data), *loss_claims(net, data)),
+        claims=(*nudge_claims(net, data), *loss_claims(net, data), *nudged_claims(net, data)),
     )
 
 
@@ -992,8 +1084,13 @@ __all__ = [
     "forward_names",
     "loss_claims",
     "nudge_names",
+    "nudge_step",
+    "nudged_claims",
+    "nudged_display",
+    "nudged_name",
     "numbers_names",
     "numbers_sequence",
+    "output_digits",
     "output_gradient_claims",
     "output_gradient_line",
     "result_text",

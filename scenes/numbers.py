@@ -48,7 +48,7 @@ from manim import (
     config,
 )
 
-from derivations.sequence_numbers import NUDGED_INDEX, NUDGED_MATRIX
+from derivations.sequence_numbers import NUDGED_INDEX, NUDGED_MATRIX, nudged_name
 from derivations.steps import MatrixDisplay, Parts, Step
 from derivations.vocabulary import Role, StepId, StepKind, TexPart
 from scenes.equations import EquationTex, break_points, equation_lines, line_pieces
@@ -289,7 +289,7 @@ class NumbersSegment(Segment):
         grid_box, pair_box, change_box = body_boxes(NUDGE_ROWS, gap=0.15)
         self.begin_step(step)
         self.scene.play(*[FadeOut(m) for m in self.extras], run_time=self.t(0.5))
-        names = [d.name for d in step.matrices]
+        names = [d.name for d in step.matrices if d.name != nudged_name(self.scene.spec.num_layers)]
         self.move_to(self.board([names], None, grid_box))
         i, j = step.picked or (0, 0)
         z_line = EquationTex(step.lines[0], self.theme)
@@ -307,6 +307,9 @@ class NumbersSegment(Segment):
                 Transform(band, highlight_band(moved, self.theme)),
                 run_time=self.t(0.8),
             )
+            retext(cell, moved)
+        self.wait_for_words("Run the forward pass again")
+        self.forward_again(step)
         self.wait_for_words("cross-entropy")
         self.scene.play(Write(VGroup(*loss_line[:3])), run_time=self.t(1.0))
         self.scene.play(Write(VGroup(*loss_line[3:])), run_time=self.t(1.0))
@@ -326,6 +329,28 @@ class NumbersSegment(Segment):
             ),
             run_time=self.t(0.6),
         )
+
+    def forward_again(self, step: Step) -> None:
+        """The forward pass run again: each entry of ``A[L]`` on screen whose shown value the
+        nudge changes turns into its value after the nudge, lit by a band."""
+        last = self.scene.spec.num_layers
+        before, after = step.matrix(f"A{last}"), step.matrix(nudged_name(last))
+        view = self.shown[before.name]
+        changes: list[Animation] = []
+        pairs: list[tuple[VMobject, VMobject]] = []
+        bands = VGroup()
+        for (r, c), part in changed_entries(before, after):
+            cell = view.cell(r, c)
+            if cell is None:  # elided in a compact view
+                continue
+            moved = self.number_like(part, cell)
+            changes.append(Transform(cell, moved))
+            pairs.append((cell, moved))
+            bands.add(highlight_band(moved, self.theme))
+        if changes:
+            self.scene.play(*changes, Create(bands), run_time=self.t(1.0))
+            for shown, moved_to in pairs:
+                retext(shown, moved_to)
 
     # ---------------------------------------------------------------- building
 
@@ -415,6 +440,28 @@ class NumbersSegment(Segment):
         return number.scale_to_fit_height(cell.height).move_to(cell)
 
 
+def retext(shown: Mobject, source: Mobject) -> None:
+    """After ``shown`` was transformed into ``source``'s shape, give it ``source``'s TeX
+    strings too (a ``Transform`` moves points only), so that what the scene holds says what
+    the frame shows."""
+    for mine, theirs in zip(shown.get_family(), source.get_family(), strict=False):
+        if hasattr(theirs, "tex_string"):
+            setattr(mine, "tex_string", theirs.tex_string)  # noqa: B010
+
+
+def changed_entries(
+    before: MatrixDisplay, after: MatrixDisplay
+) -> list[tuple[tuple[int, int], TexPart]]:
+    """The entries ``(row, col)`` whose shown TeX differs between ``before`` and ``after``,
+    each with its part in ``after``."""
+    return [
+        ((r, c), new[0])
+        for r, (old_row, new_row) in enumerate(zip(before.entries, after.entries, strict=True))
+        for c, (old, new) in enumerate(zip(old_row, new_row, strict=True))
+        if [p.tex for p in old] != [p.tex for p in new]
+    ]
+
+
 class RealNumbers(SegmentScene):
     """Real numbers for ``∂𝓛/∂z[1]_11``, and the nudge of ``z[1]_11`` with its forward pass."""
 
@@ -428,6 +475,7 @@ __all__ = [
     "NumbersSegment",
     "RealNumbers",
     "body_boxes",
+    "changed_entries",
     "nudge_parts",
     "result_of",
     "sides",

@@ -29,6 +29,9 @@ from derivations.sequence_numbers import (
     forward_claims,
     loss_claims,
     nudge_claims,
+    nudge_step,
+    nudged_claims,
+    nudged_name,
     numbers_claims,
     output_gradient_claims,
     result_text,
@@ -301,6 +304,70 @@ def test_a_wrong_loss_change_is_caught() -> None:
     assert all(check_claim(c) is None for c in nudge_claims(net, data))
     wrong = dataclasses.replace(data, loss_after=data.loss_after + 0.0005)
     assert any(check_claim(c) is not None for c in nudge_claims(net, wrong))
+
+
+def _within_shown_decimals(text: str, truth: float) -> bool:
+    """``text`` is ``truth`` rounded to the decimals it shows (trailing zeros dropped)."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(float(text) - truth) <= 0.5 * 10.0**-decimals + 1e-12
+
+
+@settings(max_examples=10, deadline=None)
+@given(specs, st.integers(0, 10_000))
+def test_the_nudge_runs_the_forward_pass_again_on_screen(spec: NetworkSpec, seed: int) -> None:
+    """A[L] after the nudge, as the nudge step shows it, is the test's own forward pass from
+    Z[1] with z[1]_11 + ε; some shown entry changes, and only in the nudged column (a column
+    is one example); ℒ after is that A[L]'s cross-entropy against Y."""
+    net = Network(spec)
+    data = choose_numbers(net, seed)
+    step = nudge_step(net, data)
+    arrays = arrays_of(data)
+    nudged = arrays["Z1"].copy()
+    nudged[data.picked] += float(EPSILON)
+    loss_after, values = forward(spec, arrays, nudged)
+    last = spec.num_layers
+    truth = values[f"A{last}"]
+    before, after = step.matrix(f"A{last}"), step.matrix(nudged_name(last))
+    shown_before = [[e[0].tex for e in row] for row in before.entries]
+    shown_after = [[e[0].tex for e in row] for row in after.entries]
+    for r, row in enumerate(shown_after):
+        for c, text in enumerate(row):
+            assert _within_shown_decimals(text, truth[r, c]), (r, c, text, truth[r, c])
+            if c != data.picked[1]:
+                assert text == shown_before[r][c], (r, c)
+    assert shown_after != shown_before, "the nudge changes no entry of A[L] on screen"
+    assert after.label == before.label
+    assert after.symbol == before.symbol
+    loss_line = step.lines[1]
+    assert loss_line[-1].name == "loss_after"
+    assert _within_shown_decimals(loss_line[-1].tex, loss_after)
+    assert all(check_claim(c) is None for c in nudged_claims(net, data))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda data, last: _changed(
+            data, nudged_name(last), data.matrix(nudged_name(last))[0][0] + 0.002
+        ),
+        lambda data, last: _changed(
+            data, nudged_name(last), data.matrix(f"A{last}")[0][0]
+        ),  # not run again
+        lambda data, last: dataclasses.replace(data, loss_after=data.loss_after + 0.0005),
+    ],
+    ids=["wrong_output", "output_before", "wrong_loss"],
+)
+@pytest.mark.parametrize(
+    "spec",
+    [NetworkSpec(), NetworkSpec(layer_dims=(3, 4, 2), m=3, activation="relu")],
+    ids=["default", "relu"],
+)
+def test_a_wrong_nudged_output_or_loss_is_caught(spec: NetworkSpec, change) -> None:
+    net = Network(spec)
+    data = choose_numbers(net)
+    assert all(check_claim(c) is None for c in nudged_claims(net, data))
+    wrong = change(data, spec.num_layers)
+    assert any(check_claim(c) is not None for c in nudged_claims(net, wrong))
 
 
 def test_the_stacking_claim_rejects_a_wrong_fold() -> None:

@@ -139,7 +139,13 @@ def test_the_numbers_on_screen_are_the_derivations(media: Path) -> None:
     assert shown_together("dZ1.numbers", [f"{data.result:.3g}"] + results["dZ2"])
     delta, predicted = f"{data.delta:.3g}", f"{data.epsilon * data.result:.3g}"
     loss = f"{data.loss_before:.5f}"[:6]
-    assert shown_together("dZ1.nudge", [delta, predicted, loss, *results["A2"]])
+    # the nudge opens on A[2] as it was; the forward pass then runs again on screen: A[2]
+    # after the nudge ends beside ℒ before and after and the change against the prediction
+    nudged = _formatted(data, "A2_nudged", "{:.3g}")
+    assert nudged != results["A2"]
+    loss_after = f"{data.loss_after:.5f}"[:6]
+    assert shown_together("dZ1.nudge", results["A2"])
+    assert shown_together("dZ1.nudge", [delta, predicted, loss, loss_after, *nudged])
     order = [s for s, _ in seen]
     assert order.index("dZ1.forward_numbers") < order.index("dZ1.numbers")
     assert order.index("dZ1.numbers") < order.index("dZ1.nudge")
