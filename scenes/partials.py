@@ -16,11 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    Animation,
     Arrow,
     Create,
     FadeIn,
@@ -234,7 +236,7 @@ class PartialsSegment(Segment):
         for name in FACTOR_NAMES:
             self.scene.wait_for_words(name.cue)
             edges = graph.edges(name.role)
-            shown = [Create(named.underlines[name.role], lag_ratio=0.3)]
+            shown: list[Animation] = [Create(named.underlines[name.role], lag_ratio=0.3)]
             pointer = named.pointers.get(name.role)
             if pointer is not None:
                 shown += [Create(pointer.leader), FadeIn(pointer.label, shift=0.1 * RIGHT)]
@@ -379,7 +381,7 @@ class Underline(Line):
     def __init__(self, role: FactorRole, copy: VMobject, y: float, colour: str) -> None:
         inset = min(0.05, copy.width / 4)
         left, right = copy.get_left()[0] + inset, copy.get_right()[0] - inset
-        super().__init__([left, y, 0.0], [right, y, 0.0], color=colour, stroke_width=5)
+        super().__init__((left, y, 0.0), (right, y, 0.0), color=colour, stroke_width=5)
         self.role = role
 
 
@@ -392,8 +394,10 @@ class Pointer(VGroup):
         x, top = under.get_center()[0], under.get_center()[1]
         colour = under.get_color()
         self.leader = VMobject(stroke_color=colour, stroke_width=2.5)
-        self.leader.set_points_as_corners([[x, top, 0.0], [x, tier, 0.0], [x + HOOK, tier, 0.0]])
-        label.next_to([x + HOOK, tier, 0.0], RIGHT, buff=LABEL_GAP)
+        self.leader.set_points_as_corners(
+            np.array([(x, top, 0.0), (x, tier, 0.0), (x + HOOK, tier, 0.0)])
+        )
+        label.next_to((x + HOOK, tier, 0.0), RIGHT, buff=LABEL_GAP)
         self.role, self.label = role, label
         self.add(self.leader, label)
 
@@ -411,23 +415,23 @@ class SharedBracket(VGroup):
         self.bracket = VGroup()
         for x in xs:
             drop = VMobject(stroke_color=colour, stroke_width=2.5)
-            drop.set_points_as_corners([[x, top, 0.0], [x, tier, 0.0]])
+            drop.set_points_as_corners(np.array([(x, top, 0.0), (x, tier, 0.0)]))
             self.bracket.add(drop)
         middle = (xs[0] + xs[-1]) / 2
         if xs[-1] - xs[0] > label.width + 2 * (LABEL_GAP + HOOK):
-            label.move_to([middle, tier, 0.0])
+            label.move_to((middle, tier, 0.0))
             for a, b in (
                 (xs[0], label.get_left()[0] - LABEL_GAP),
                 (label.get_right()[0] + LABEL_GAP, xs[-1]),
             ):
                 self.bracket.add(
-                    Line([a, tier, 0.0], [b, tier, 0.0], color=colour, stroke_width=2.5)
+                    Line((a, tier, 0.0), (b, tier, 0.0), color=colour, stroke_width=2.5)
                 )
         else:
             self.bracket.add(
-                Line([xs[0], tier, 0.0], [xs[-1] + HOOK, tier, 0.0], color=colour, stroke_width=2.5)
+                Line((xs[0], tier, 0.0), (xs[-1] + HOOK, tier, 0.0), color=colour, stroke_width=2.5)
             )
-            label.next_to([xs[-1] + HOOK, tier, 0.0], RIGHT, buff=LABEL_GAP)
+            label.next_to((xs[-1] + HOOK, tier, 0.0), RIGHT, buff=LABEL_GAP)
         self.label = label
         self.add(self.bracket, label)
 
