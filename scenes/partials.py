@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -404,10 +405,13 @@ class Pointer(VGroup):
 
 class SharedBracket(VGroup):
     """The copies of the local factor in one line joined under it (a drop from each
-    underline to a line at ``tier``), with ``label`` on that line between the outer drops,
-    or hooked right of the only copy."""
+    underline to a line at ``tier``), with ``label`` on that line in the widest gap between
+    two drops; when no gap holds it, under the line, right of ``clear_of`` (the other
+    labels' right edge), or hooked right of the only copy."""
 
-    def __init__(self, unders: Sequence[Line], tier: float, label: VMobject) -> None:
+    def __init__(
+        self, unders: Sequence[Line], tier: float, label: VMobject, clear_of: float
+    ) -> None:
         super().__init__()
         colour = unders[0].get_color()
         xs = [u.get_center()[0] for u in unders]
@@ -417,21 +421,22 @@ class SharedBracket(VGroup):
             drop = VMobject(stroke_color=colour, stroke_width=2.5)
             drop.set_points_as_corners(np.array([(x, top, 0.0), (x, tier, 0.0)]))
             self.bracket.add(drop)
-        middle = (xs[0] + xs[-1]) / 2
-        if xs[-1] - xs[0] > label.width + 2 * (LABEL_GAP + HOOK):
-            label.move_to((middle, tier, 0.0))
-            for a, b in (
-                (xs[0], label.get_left()[0] - LABEL_GAP),
-                (label.get_right()[0] + LABEL_GAP, xs[-1]),
-            ):
-                self.bracket.add(
-                    Line((a, tier, 0.0), (b, tier, 0.0), color=colour, stroke_width=2.5)
-                )
+        gaps = sorted(((b - a, a, b) for a, b in pairwise(xs)), reverse=True)
+        segments: list[tuple[float, float]]
+        if gaps and gaps[0][0] > label.width + 2 * (LABEL_GAP + HOOK):
+            _, a, b = gaps[0]
+            label.move_to(((a + b) / 2, tier, 0.0))
+            left, right = label.get_left()[0] - LABEL_GAP, label.get_right()[0] + LABEL_GAP
+            segments = [(xs[0], left), (right, xs[-1])]
+        elif len(xs) > 1:
+            segments = [(xs[0], xs[-1])]
+            label.next_to(((xs[0] + xs[-1]) / 2, tier, 0.0), DOWN, buff=LABEL_GAP)
+            label.shift(max(0.0, clear_of - label.get_left()[0]) * RIGHT)
         else:
-            self.bracket.add(
-                Line((xs[0], tier, 0.0), (xs[-1] + HOOK, tier, 0.0), color=colour, stroke_width=2.5)
-            )
-            label.next_to((xs[-1] + HOOK, tier, 0.0), RIGHT, buff=LABEL_GAP)
+            segments = [(xs[0], xs[0] + HOOK)]
+            label.next_to((xs[0] + HOOK, tier, 0.0), RIGHT, buff=LABEL_GAP)
+        for a, b in segments:
+            self.bracket.add(Line((a, tier, 0.0), (b, tier, 0.0), color=colour, stroke_width=2.5))
         self.label = label
         self.add(self.bracket, label)
 
@@ -480,7 +485,13 @@ class NamedFactors(VGroup):
                     name.role, bottom[name.role][0], tier[name.role], label
                 )
         shared_label = _label(SHARED.label or "", theme, self.symbols[SHARED.role])
-        self.shared = SharedBracket(bottom[SHARED.role], tier[SHARED.role], shared_label)
+        clear_of = max(
+            (p.label.get_right()[0] + TIER_STEP for p in self.pointers.values()),
+            default=-np.inf,
+        )
+        self.shared = SharedBracket(
+            bottom[SHARED.role], tier[SHARED.role], shared_label, float(clear_of)
+        )
         self.add(*self.underlines.values(), *self.pointers.values(), self.shared)
 
     def kept(self) -> VGroup:
