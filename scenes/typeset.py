@@ -94,6 +94,10 @@ def part_runs(step: Step) -> Iterator[Parts]:
         yield step.grid.label, EQUALS
         for parts in (step.grid.general, *(cell.parts for cell in step.grid.cells)):
             yield from equation_runs(parts, singles=False)
+    if step.paths:  # the names the values step writes under its factors
+        from .partials import factor_name_parts
+
+        yield from ((part,) for part in factor_name_parts())
     for path in step.paths:
         yield (path.via,)
         for factor in path.factors:
