@@ -104,7 +104,7 @@ class FoldSegment(Segment):
         product of the sums and the g' matrix. One entry, shown large under the grid, does
         the same (the grid's entries are small: this one is read)."""
         self.begin_step(factor)
-        shown = self.factor_pictures(every)
+        shown = self.factor_pictures(every, like=factor)
         self.scene.play(*[FadeIn(m) for m in shown], run_time=self.t(1.0))
 
         # "all terms share g'(z_ij)": every g' lit
@@ -115,7 +115,7 @@ class FoldSegment(Segment):
         # "Factor it out": every part moves to its place; the g′ of every term fly over the
         # terms to the one g′ outside the parentheses, so every frame reads true
         self.wait_for_sentence(1)
-        factored = self.factor_pictures(factor)
+        factored = self.factor_pictures(factor, like=every)
         self.scene.play(FadeOut(bands), run_time=self.t(0.3))
         regrouped = self.factored(shown, factored, self.local_factor(fold))
         self.scene.play(regrouped.regrouping.animation(), run_time=self.t(1.6))
@@ -140,13 +140,14 @@ class FoldSegment(Segment):
         )
         return general_box, grid_box, zoom_box
 
-    def factor_pictures(self, step: Step) -> Pictures:
+    def factor_pictures(self, step: Step, like: Step | None = None) -> Pictures:
         """What the factor beat shows of ``step`` (the entries before or after the factor is
-        taken out): its general entry, its grid of entries and entry (1, 1) large."""
+        taken out): its general entry, its grid of entries and entry (1, 1) large. The grid
+        shows the entries ``like``'s grid shows too (so each entry has one to turn into)."""
         general_box, grid_box, zoom_box = self.factor_boxes()
         general = EquationTex(step.equation, self.theme)
         fit_into(general, general_box, self.theme, grow=1.3)
-        return general, self.grid(step, grid_box), self.zoomed_entry(step, zoom_box)
+        return general, self.grid(step, grid_box, like), self.zoomed_entry(step, zoom_box)
 
     def factored(
         self, before: Pictures, after: Pictures, factor: Callable[[TexPart], bool]
@@ -314,16 +315,26 @@ class FoldSegment(Segment):
 
     # ---------------------------------------------------------------- building
 
-    def grid(self, step: Step, box: Box) -> MatrixView:
-        """The step's entry grid (right sides), as detailed as legibility allows."""
+    def grid(self, step: Step, box: Box, like: Step | None = None) -> MatrixView:
+        """The step's entry grid (right sides), as detailed as legibility allows, and no more
+        detailed than ``like``'s grid can be in the same box."""
+        views = [self.grid_views(step)] + ([self.grid_views(like)] if like is not None else [])
+        built: MatrixView | None = None
+        for options in zip(*views, strict=True):
+            pictures = [option() for option in options]
+            built = pictures[0]
+            if all(fit_into(picture, box, self.theme) for picture in pictures):
+                return built
+        assert built is not None
+        return built
+
+    def grid_views(self, step: Step) -> list[Callable[[], MatrixView]]:
+        """Builders of ``step``'s entry grid, from the most detailed to one general entry."""
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
-        return fit_first(
-            [partial(grid_view, grid, self.theme, limit=limit) for limit in LIMITS]
-            + [partial(grid_view, grid, self.theme, side="general")],
-            box,
-            self.theme,
-        )
+        return [partial(grid_view, grid, self.theme, limit=limit) for limit in LIMITS] + [
+            partial(grid_view, grid, self.theme, side="general")
+        ]
 
     def product_row(self, factor: Step, fold: Step, box: Box) -> ProductRow:
         """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""

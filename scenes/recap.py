@@ -181,12 +181,12 @@ def line_breaks(widths: Sequence[float], allowed: Sequence[bool], max_width: flo
     start, used = 0, 0.0
     last: int | None = None
     for index, width in enumerate(widths):
+        if index > start and allowed[index - 1]:
+            last = index
         if index > start and used + width > max_width and last is not None:
             breaks.append(last)
             start, last = last, None
             used = sum(widths[start:index])
-        if index > start and allowed[index - 1]:
-            last = index
         used += width
     return breaks
 

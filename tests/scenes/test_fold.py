@@ -176,9 +176,12 @@ def test_fit_first_passes_over_a_presentation_shrunk_below_min_size() -> None:
     theme = Theme()
     box = Box((0.0, 0.0), 6.0, 2.0)
 
-    def wide() -> MathTex:  # fits at about 0.9 of the entry size: legible, but shrunk
+    # fits at a size between the theme's minimum and the entry size: legible, but shrunk
+    shrink = (theme.min_font_size + theme.entry_size) / 2 / theme.entry_size
+
+    def wide() -> MathTex:
         tex = MathTex("x", font_size=theme.entry_size)
-        return tex.stretch_to_fit_width(6.0 / 0.9)
+        return tex.stretch_to_fit_width(6.0 / shrink)
 
     def narrow() -> MathTex:
         return MathTex("y", font_size=theme.entry_size)
@@ -221,7 +224,8 @@ def test_no_frame_of_the_factoring_states_a_false_equality(spec: NetworkSpec) ->
     segment = fold_segment(spec)
     every, factor, fold = (segment.step(i) for i in (ALL_ENTRIES, FOLD_FACTOR, FOLD))
     stays = segment.local_factor(fold)
-    shown, factored = segment.factor_pictures(every), segment.factor_pictures(factor)
+    shown = segment.factor_pictures(every, like=factor)
+    factored = segment.factor_pictures(factor, like=every)
     taken_out = segment.factored(shown, factored, stays)
     assert len(taken_out.lines) == 2 + len(shown[1].cells)
     assert misreadings(taken_out.lines, taken_out.regrouping, stays) == []

@@ -53,8 +53,8 @@ def test_list_follows_the_order_the_lecture_plays() -> None:
         places.append(next(i for i, s in enumerate(played) if issubclass(s, segment)))
     assert names[-1] == "Lecture"
     assert places == sorted(places)
-    # the order the lecture plays: the fold before the real numbers and the columns
-    assert names.index("FoldBack") < names.index("RealNumbers") < names.index("ColumnByColumn")
+    # the order the lecture plays: the fold, then the Jacobian's columns, then real numbers
+    assert names.index("FoldBack") < names.index("ColumnByColumn") < names.index("RealNumbers")
 
 
 def test_durations_follow_the_pacing(tmp_path: Path) -> None:
