@@ -176,18 +176,27 @@ def board_builders(
     rows: Sequence[Sequence[MatrixDisplay]], line: Parts | None, theme: Theme
 ) -> list[Callable[[], Board]]:
     """Ways to draw a board, from the most to the least detailed: every entry, then the
-    corners of the larger matrices; each as given, then with long rows wrapped in two."""
+    corners of the larger matrices; each as given, then with the rows of three or more
+    matrices wrapped in two, then with every row of two or more wrapped."""
 
-    def build(limit: tuple[int, int], split: bool) -> Board:
+    def build(limit: tuple[int, int], shortest_split: int | None) -> Board:
         shaped = [list(row) for row in rows]
-        if split:
-            shaped = [part for row in shaped for part in _halves(row)]
+        if shortest_split is not None:
+            shaped = [
+                part
+                for row in shaped
+                for part in (_halves(row) if len(row) >= shortest_split else [row])
+            ]
         return Board(
             [[matrix_view(d, theme, limit=limit) for d in row] for row in shaped],
             EquationTex(line, theme) if line else None,
         )
 
-    return [partial(build, limit, split) for split in (False, True) for limit in ((9, 9), (3, 3))]
+    return [
+        partial(build, limit, shortest)
+        for shortest in (None, 3, 2)
+        for limit in ((9, 9), (3, 3))
+    ]
 
 
 def _halves(row: list[MatrixDisplay]) -> list[list[MatrixDisplay]]:
@@ -199,12 +208,18 @@ def _halves(row: list[MatrixDisplay]) -> list[list[MatrixDisplay]]:
 
 
 def board(
-    rows: Sequence[Sequence[MatrixDisplay]], line: Parts | None, box: Box, theme: Theme
+    rows: Sequence[Sequence[MatrixDisplay]],
+    line: Parts | None,
+    box: Box,
+    theme: Theme,
+    optional: int = 0,
 ) -> Board:
     """The first presentation of ``rows`` (:func:`board_builders`) that fits ``box`` at
     :data:`BOARD_FONT`, else the first that fits it legibly, else the largest; grown by up
-    to :data:`MAX_GROWTH` when the box has room."""
-    built = [build() for build in board_builders(rows, line, theme)]
+    to :data:`MAX_GROWTH` when the box has room. The last ``optional`` rows are left out
+    when only the board without them fits at a size (a screen that shows less, legibly)."""
+    shortened = [rows[: len(rows) - optional]] if optional else []
+    built = [build() for kept in (rows, *shortened) for build in board_builders(kept, line, theme)]
     sizes = [smallest_font(b) * _room(b, box) for b in built]
     for floor in (BOARD_FONT, theme.min_font_size):
         for candidate, size in zip(built, sizes, strict=True):
@@ -268,7 +283,8 @@ class NumbersSegment(Segment):
         names = [d.name for d in step.matrices]
         factors = names[-2:]  # W[2], Z[1]
         self.begin_step(step)
-        self.move_to(self.board([names[:-2], factors], output_line))
+        # W[2] and Z[1] stay on from the forward pass where the screen holds them legibly
+        self.move_to(self.board([names[:-2], factors], output_line, optional=1))
         top, middle, bottom = body_boxes((2.6, 0.9, 2.0))
         self.wait_for_words("multiplies its three factors")
         views = self.factor_matrices(step, top)
@@ -355,13 +371,17 @@ class NumbersSegment(Segment):
     # ---------------------------------------------------------------- building
 
     def board(
-        self, rows: Sequence[Sequence[str]], line: Parts | None, box: Box | None = None
+        self,
+        rows: Sequence[Sequence[str]],
+        line: Parts | None,
+        box: Box | None = None,
+        optional: int = 0,
     ) -> Board:
         """The matrices named in ``rows`` under ``line``, fitted into ``box`` (the body by
-        default)."""
+        default); the last ``optional`` rows may be left out (:func:`board`)."""
         target = box if box is not None else body_boxes((1.0,), gap=BOARD_GAP)[0]
         displays = [[self.displays[name] for name in row] for row in rows]
-        return board(displays, line, target, self.theme)
+        return board(displays, line, target, self.theme, optional)
 
     def move_to(self, new: Board | MatrixRow) -> None:
         """From the matrices (and formula line) on screen to ``new``: a matrix in both moves

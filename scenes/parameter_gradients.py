@@ -449,10 +449,8 @@ class OtherGradientsSegment(Segment):
             whole.width,
             whole.height - TITLE_CLEARANCE,
         )
-        gap = 0.3
+        gap = 0.15
         checked = self.values_check(step)
-        box = self.band_box(body, count, gap, checked is not None)
-        self.band_top, self.bands_placed = box.bottom - gap, self.bands_placed + 1
         folded = BadgedEquation(step.equation, step.badges, self.theme)
         notes = VGroup(*[definition_note(parts, self.theme) for parts in step.lines[:1]])
         explained = explained_part(folded, step)
@@ -465,8 +463,11 @@ class OtherGradientsSegment(Segment):
                 notes.align_to(folded, UP)  # with the fold's top, not above it
             group.add(notes)
         if checked is not None:  # where the shapes cannot tell (m = n_x): the values do
-            checked.next_to(folded, DOWN, buff=0.35)
+            checked.next_to(folded, DOWN, buff=0.1)
             group.add(checked)
+        legible = group.height * self.theme.min_font_size / smallest_font(group)
+        box = self.band_box(body, count, gap, checked is not None, legible)
+        self.band_top, self.bands_placed = box.bottom - gap, self.bands_placed + 1
         if not fit_into(group, box, self.theme, grow=LONE_GROWTH):
             # too many bands for legible text: keep the band's top, let the badges use the
             # gap below (make_room keeps it inside the body)
@@ -510,15 +511,19 @@ class OtherGradientsSegment(Segment):
             self.scene.play(reveal(checked), run_time=self.t(1.2))
         self.lone.append(group)
 
-    def band_box(self, body: Box, count: int, gap: float, checked: bool) -> Box:
+    def band_box(
+        self, body: Box, count: int, gap: float, checked: bool, legible: float = 0.0
+    ) -> Box:
         """The band of the next of a layer's ``count`` folds: the room left below the bands
         already placed, shared equally by the folds still to come, except that a fold with a
         values check (three lines: the fold, its badges, the check) takes
-        :data:`CHECKED_BAND_SHARE` of it."""
+        :data:`CHECKED_BAND_SHARE` of it; no band is lower than ``legible`` (the fold's
+        height at the theme's minimum font size) while the room allows."""
         top = body.top if self.band_top is None else self.band_top
         left = max(count - self.bands_placed, 1)  # this fold included
         room = top - body.bottom - gap * (left - 1)
         height = room * CHECKED_BAND_SHARE if checked and left > 1 else room / left
+        height = min(max(height, legible), room)
         return Box((body.center[0], top - height / 2), body.width, height)
 
     def values_check(self, step: Step) -> EquationTex | None:
@@ -629,8 +634,10 @@ ALONE_GROWTH = 1.9
 #: A layer's folds below the output are drawn up to this much larger than body size: two
 #: short formulas with badges share the screen, which would otherwise stay half empty.
 LONE_GROWTH = 2.0
-#: The share of the room left on a layer's screen that a fold with a values check takes.
-CHECKED_BAND_SHARE = 0.6
+#: The share of the room left on a layer's screen that a fold with a values check takes: at the
+#: theme's minimum font size (32) the check's three lines take 54 % of 2-3-2's layer-1 screen
+#: and db[1] below it the rest (at 60 %, db[1] no longer fitted and dW[1] was dropped).
+CHECKED_BAND_SHARE = 0.55
 #: What layer 1's narration says as it gives the values check, where ``m = n_x``
 #: (:func:`derivations.sequence_numbers.square_input_check`).
 VALUES_WORDS = "values differ"
