@@ -332,9 +332,10 @@ class FoldSegment(Segment):
         """Builders of ``step``'s entry grid, from the most detailed to one general entry."""
         grid = step.grid
         assert grid is not None, f"step {step.id} has no entry grid"
-        return [partial(grid_view, grid, self.theme, limit=limit) for limit in LIMITS] + [
-            partial(grid_view, grid, self.theme, side="general")
+        builders: list[Callable[[], MatrixView]] = [
+            partial(grid_view, grid, self.theme, limit=limit) for limit in LIMITS
         ]
+        return [*builders, partial(grid_view, grid, self.theme, side="general")]
 
     def product_row(self, factor: Step, fold: Step, box: Box) -> ProductRow:
         """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""

@@ -193,9 +193,7 @@ def board_builders(
         )
 
     return [
-        partial(build, limit, shortest)
-        for shortest in (None, 3, 2)
-        for limit in ((9, 9), (3, 3))
+        partial(build, limit, shortest) for shortest in (None, 3, 2) for limit in ((9, 9), (3, 3))
     ]
 
 

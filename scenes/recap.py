@@ -45,12 +45,13 @@ from derivations.sequence_recap import (
     recap_formulas,
 )
 from derivations.steps import Step
-from derivations.vocabulary import Parts, Role, TexPart
+from derivations.vocabulary import Parts, Role
 from scenes.badges import Badge
 from scenes.base import still_wait_covering
 from scenes.equations import EquationTex, equation_lines
 from scenes.layout import Box, fit_first, fit_into, stack_boxes
 from scenes.segment import Segment, SegmentScene
+from scenes.typeset import word_boundary
 
 if TYPE_CHECKING:
     from scenes.theme import Theme
@@ -155,13 +156,6 @@ class RecapCard(VGroup):
         for formula, badge in zip(formulas, badges, strict=True):
             badge.move_to(np.array([right + badge.width / 2, formula.get_center()[1], 0.0]))
         return VGroup(*[VGroup(f, b) for f, b in zip(formulas, badges, strict=True)])
-
-
-def word_boundary(before: TexPart, after: TexPart) -> bool:
-    """Whether a line may break between two parts: a space ends ``before``'s text or starts
-    ``after``'s (``column `` | ``i``; ``; `` | the shapes), so a term and the colon after it
-    stay together."""
-    return before.tex.rstrip("}").endswith(" ") or after.tex.partition("{")[2].startswith(" ")
 
 
 def line_breaks(widths: Sequence[float], allowed: Sequence[bool], max_width: float) -> list[int]:

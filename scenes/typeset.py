@@ -23,8 +23,9 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from derivations.notation import shape_text
+from derivations.sequence_recap import recap_answers
 from derivations.steps import Parts, Step, TexPart
-from derivations.vocabulary import EQUALS, Role, index_of
+from derivations.vocabulary import EQUALS, Role, StepKind, index_of
 from manim_adapter.support import active
 from manim_adapter.texbatch import BatchStats, bracket_requests, mathtex_request, precompile
 
@@ -73,6 +74,29 @@ def equation_runs(parts: Parts, singles: bool = True) -> Iterator[Parts]:
     yield from side_runs(parts)
 
 
+def word_boundary(before: TexPart, after: TexPart) -> bool:
+    """Whether a line may break between two parts: a space ends ``before``'s text or starts
+    ``after``'s (``column `` | ``i``; ``; `` | the shapes), so a term and the colon after it
+    stay together.
+
+    >>> word_boundary(TexPart("a", r"\\text{column }"), TexPart("i", "i"))
+    True
+    >>> word_boundary(TexPart("i", "i"), TexPart("colon", r"\\text{: }"))
+    False
+    """
+    return before.tex.rstrip("}").endswith(" ") or after.tex.partition("{")[2].startswith(" ")
+
+
+def wrapped_runs(parts: Parts) -> Iterator[Parts]:
+    """Every line the recap's word wrap can make of ``parts`` (its parts with TeX): each run
+    from the start or a :func:`word_boundary` to a later one or the end."""
+    kept = tuple(part for part in parts if part.tex)
+    cuts = [0, *(k for k in range(1, len(kept)) if word_boundary(kept[k - 1], kept[k])), len(kept)]
+    for a, start in enumerate(cuts):
+        for end in cuts[a + 1 :]:
+            yield kept[start:end]
+
+
 def part_runs(step: Step) -> Iterator[Parts]:
     """Every run of parts a scene may typeset as one ``MathTex`` for ``step``.
 
@@ -83,6 +107,9 @@ def part_runs(step: Step) -> Iterator[Parts]:
     """
     for parts in (step.equation, *step.lines):
         yield from equation_runs(parts)
+    if step.id.kind is StepKind.RECAP:  # the answers, wrapped at word boundaries
+        for parts in recap_answers(step):
+            yield from wrapped_runs(parts)
     for matrix in step.matrices:
         yield matrix.label, EQUALS
         yield (matrix.general_entry,)
@@ -200,4 +227,6 @@ __all__ = [
     "shows_matrices",
     "side_runs",
     "tex_strings",
+    "word_boundary",
+    "wrapped_runs",
 ]
