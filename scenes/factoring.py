@@ -124,7 +124,7 @@ class Hop(Transform):
     :class:`~manim.ReplacementTransform`, is replaced by it; with ``melt`` it melts into a copy
     of ``target`` already there instead, fading as it lands, and leaves the scene.
 
-    >>> from manim import Square
+    >>> from manim import RIGHT, Square
     >>> hop = Hop(Square(0.2), Square(0.2).shift(3 * RIGHT))
     >>> hop.begin(); hop.interpolate(0.5)
     >>> bool(hop.mobject.get_center()[1] > 0.1), bool(hop.mobject.height < 0.2)

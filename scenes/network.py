@@ -62,6 +62,9 @@ EDGE_WIDTH, LIT_WIDTH, EDGE_OPACITY = 2.5, 6.0, 0.55
 BESIDE_POSITIONS = tuple(
     0.5 + sign * 0.04 * n for n in range(11) for sign in (1, -1)[: 1 + (n > 0)]
 )
+#: How much worse a label over a unit or another label is than one over an edge (where no
+#: spot is clear, a label crosses edges rather than hide a unit's name).
+HIDES = 10
 #: The gap between an edge and the nearest corner of its label's backing, in scene units.
 BESIDE_GAP = 0.06
 #: The backing's margin around the label's glyphs.
@@ -334,15 +337,18 @@ def _rects_meet(a: Rect, b: Rect) -> bool:
 
 
 def beside_conflicts(picture: NetworkPicture, key: Key, rect: Rect, placed: Iterable[Rect]) -> int:
-    """How many things a label box ``rect`` of edge ``key`` would cover: other edges it
-    crosses, units it touches and labels ``placed`` already that it overlaps."""
+    """How much a label box ``rect`` of edge ``key`` would cover: the other edges it crosses
+    (one each), and the units it touches and labels ``placed`` already that it overlaps
+    (:data:`HIDES` each: a label over a unit or a label hides text, over an edge only a
+    stroke)."""
     edges = sum(
         segment_crosses(line.get_start(), line.get_end(), rect)
         for other, line in picture.edges.items()
         if other != key
     )
     units = sum(_circle_meets(unit.circle, rect) for unit in picture.units.values())
-    return edges + units + sum(_rects_meet(rect, other) for other in placed)
+    labels = sum(_rects_meet(rect, other) for other in placed)
+    return edges + HIDES * (units + labels)
 
 
 def _distance_to_segment(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
