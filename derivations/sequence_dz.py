@@ -126,8 +126,8 @@ def forward_step(net: Network, target: str) -> Step:
         Stage.FORWARD,
         "The forward equations",
         "Everything starts from the forward pass. Each layer multiplies by its weights, "
-        "adds its bias and applies its activation. ℒ adds up the loss of each of the m "
-        "examples. The cost J is their average.",
+        "adds its bias and applies its activation. ℒ adds up L, the cross-entropy loss of "
+        "each of the m examples. The cost J is their average.",
         lines=tuple(lines),
         claims=forward_claims(net),
     )

@@ -788,7 +788,7 @@ def _exact_slope(net: Network) -> bool:
 
 
 def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> list[Parts]:
-    """One group of number factors per path: ``(dz)(w)(g')``."""
+    """One group of number factors per path, in the fold's order: ``(w)(dz)(g')``."""
     i, j = data.picked
     w, dz = data.matrix("W2"), data.matrix("dZ2")
     slope = result_text(_slope(net, data))
@@ -797,12 +797,12 @@ def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> l
         weight = w[k][i] if transposed else w[i][k]
         groups.append(
             (
+                _number(f"v_w2_{k + 1}", _factor(decimal_text(weight)), "W2"),
                 _number(
                     f"v_dz2_{k + 1}",
                     _factor(_shown_text(data, "dZ2", dz[k][j], net.spec.num_layers)),
                     "dZ2",
                 ),
-                _number(f"v_w2_{k + 1}", _factor(decimal_text(weight)), "W2"),
                 _number(f"v_gp_{k + 1}", _factor(slope), "gprime1"),
             )
         )
@@ -810,12 +810,12 @@ def _value_factors(net: Network, data: NumberData, transposed: bool = True) -> l
 
 
 def _symbol_factors(data: NumberData, transposed: bool = True) -> list[Parts]:
-    """The same groups with the entries' names: ``dz[2]_kj w[2]_ki g'(z[1]_ij)``."""
+    """The same groups with the entries' names: ``w[2]_ki dz[2]_kj g'(z[1]_ij)``."""
     i, j = data.picked
     groups: list[Parts] = []
     for k in range(len(data.matrix("dZ2"))):
         weight = entry("W2", k, i) if transposed else entry("W2", i, k)
-        groups.append((entry("dZ2", k, j), weight, gprime_entry(1, i, j)))
+        groups.append((weight, entry("dZ2", k, j), gprime_entry(1, i, j)))
     return groups
 
 
@@ -937,9 +937,9 @@ def numbers_step(net: Network, node: Node, data: NumberData) -> Step:
     label = f"z[1]_{i + 1}{j + 1}"
     last = net.spec.num_layers
     opening = (
-        "dZ[2] = A[2] − Y was derived in part two: here we take it as given. "
+        "Part two derives dZ[2] = A[2] − Y: here we take it as given. "
         if last == 2
-        else f"dZ[{last}] = A[{last}] − Y, from part two; backprop takes it down to dZ[2]. "
+        else f"Part two derives dZ[{last}] = A[{last}] − Y; backprop takes it down to dZ[2]. "
     )
     products = (
         f"Each of the {count_words(paths)} paths multiplies its three factors. "

@@ -141,7 +141,7 @@ def map_step(net: Network) -> Step:
 
 def part_two_step(net: Network) -> Step:
     """``general.part_two``: the question is answered; the rest of the slide follows."""
-    return plan_step(net, PART_TWO, "Part 2: the rest of the slide", part_two_beats(net.spec))
+    return plan_step(net, PART_TWO, "The question, answered", part_two_beats(net.spec))
 
 
 __all__ = [

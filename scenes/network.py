@@ -256,7 +256,7 @@ def _unit(part: TexPart, centre: np.ndarray, radius: float, theme: Theme, lit: b
 def light_unit(circle: Circle, theme: Theme) -> Circle:
     """``circle`` drawn as the unit being discussed: the highlight colour, a thick ring and a
     translucent fill (returned for chaining)."""
-    return circle.set_stroke(theme.highlight, width=5.0).set_fill(
+    return circle.set_stroke(theme.highlight, width=8.0).set_fill(
         theme.highlight, opacity=theme.highlight_opacity
     )
 

@@ -29,7 +29,6 @@ from manim import (
     LaggedStart,
     VGroup,
     VMobject,
-    Write,
 )
 
 from derivations.sequence_plan import (
@@ -49,6 +48,8 @@ from scenes.matrices import highlight_band
 from scenes.segment import Segment, SegmentScene
 
 if TYPE_CHECKING:
+    from manim import Animation
+
     from scenes.theme import Theme
 
 #: Formulas per column of the lower block (one layer's ``dZ``, ``dW``, ``db``).
@@ -140,10 +141,11 @@ class PlanSegment(Segment):
         return VGroup(highlight_band(VGroup(*mobjects), self.theme, buff=0.1))
 
     def play(self) -> None:
-        step = self.begin_step(self.step(self.step_id))
-        start = float(self.scene.time)
-        beats = self.beat_starts(step.narration, self.beats(), start)
+        step = self.step(self.step_id)
         card = self.card(step)
+        start = float(self.scene.time)
+        self.begin_step(step, along=self.opening(card))
+        beats = self.beat_starts(step.narration, self.beats(), start)
         self.play_beats(step, card, beats)
         self.wait_until(self.scene._caption_end)
         self.scene.settle(card)
@@ -153,13 +155,15 @@ class PlanSegment(Segment):
         """The narration's beats."""
         return map_beats(self.scene.spec)
 
+    def opening(self, card: PlanCard) -> list[Animation]:
+        """What comes with the title: the slide's formulas."""
+        return [
+            FadeIn(card.question),
+            LaggedStart(*[FadeIn(f) for f in card.others], lag_ratio=0.1),
+        ]
+
     def play_beats(self, step: Step, card: PlanCard, beats: list[float]) -> None:
         """The map: the slide; the question's three parts lit in turn; part 2's formulas."""
-        self.scene.play(
-            Write(card.question),
-            LaggedStart(*[Write(f) for f in card.others], lag_ratio=0.15),
-            run_time=self.t(2.0),
-        )
         self.wait_until(beats[0])
         self.scene.play(
             FadeIn(card.part_one, shift=0.1 * DOWN),
@@ -201,16 +205,13 @@ class PartTwoSegment(PlanSegment):
         """The narration's beats."""
         return part_two_beats(self.scene.spec)
 
+    def opening(self, card: PlanCard) -> list[Animation]:
+        """What comes with the title: the whole card, part 1 marked done."""
+        shown = (card.part_one, card.question, card.part_two, *card.others)
+        return [*[FadeIn(m) for m in shown], FadeIn(card.checked, shift=0.2 * LEFT)]
+
     def play_beats(self, step: Step, card: PlanCard, beats: list[float]) -> None:
-        """Part 1 marked done; part 2 lit; its first formula, ``dZ[L]``, singled out."""
-        self.scene.play(
-            FadeIn(card.part_one),
-            FadeIn(card.question),
-            FadeIn(card.part_two),
-            *[FadeIn(f) for f in card.others],
-            run_time=self.t(0.8),
-        )
-        self.scene.play(FadeIn(card.checked, shift=0.2 * LEFT), run_time=self.t(0.6))
+        """Part 2 lit; its first formula, ``dZ[L]``, singled out."""
         self.wait_until(beats[0])
         lit = self.band(card.part_two, *card.others)
         self.scene.play(
