@@ -125,7 +125,7 @@ class FoldSegment(Segment):
         # "What is left is a sum ..., and g' multiplies it entry by entry"
         self.wait_for_sentence(2)
         factored_general, after, _ = factored
-        product = self.product_row(factor, fold, self.factor_boxes()[1])
+        product = self.product_row(factor, fold, self.factor_boxes()[1], like=after)
         split = self.split_product(after, product, self.local_factor(fold))
         self.scene.play(split.regrouping.animation(), run_time=self.t(1.6))
         self.settle(product)
@@ -337,8 +337,12 @@ class FoldSegment(Segment):
         ]
         return [*builders, partial(grid_view, grid, self.theme, side="general")]
 
-    def product_row(self, factor: Step, fold: Step, box: Box) -> ProductRow:
-        """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step."""
+    def product_row(
+        self, factor: Step, fold: Step, box: Box, like: MatrixView | None = None
+    ) -> ProductRow:
+        """``dZ = [the sums] ∗ [g′ entries]``, the g′ matrix taken from the fold step; with
+        ``like``, the sums show the entries ``like`` shows (so each entry has one to split
+        into) where any presentation does."""
         grid = factor.grid
         assert grid is not None, f"step {factor.id} has no entry grid"
         gprime = elementwise_factor(fold)
@@ -365,7 +369,15 @@ class FoldSegment(Segment):
                 gprimes = matrix_view(gprime, self.theme, limit=limit, with_label=False)
             return ProductRow(sums, EquationTex((star,), self.theme), gprimes)
 
-        return fit_first([partial(build, limit) for limit in (*LIMITS, None)], box, self.theme)
+        built = [build(limit) for limit in (*LIMITS, None)]
+        if like is not None:
+            paired = [
+                row
+                for row in built
+                if row.sums.general == like.general and set(row.sums.cells) == set(like.cells)
+            ]
+            built = paired or built
+        return fit_first([partial(_same, row) for row in built], box, self.theme)
 
     def cellwise(
         self, before: MatrixView, after: MatrixView, factor: Callable[[TexPart], bool]
@@ -434,6 +446,11 @@ def moves(sources: Sequence[VMobject], targets: Sequence[VMobject]) -> list[Anim
         *[fading_out(m) for m in sources[count:]],
         *[fading_in(m) for m in targets[count:]],
     ]
+
+
+def _same(row: ProductRow) -> ProductRow:
+    """``row`` itself (a builder for :func:`~scenes.layout.fit_first` of one built row)."""
+    return row
 
 
 def _hadamard_index(parts: Parts) -> int:

@@ -214,6 +214,7 @@ def fold_segment(spec: NetworkSpec) -> FoldSegment:
 @given(spec=network_specs(largest=4))
 @example(spec=NetworkSpec())
 @example(spec=RELU)
+@example(spec=NetworkSpec(layer_dims=(1, 2, 4), m=1))  # one general entry, split into a grid
 def test_no_frame_of_the_factoring_states_a_false_equality(spec: NetworkSpec) -> None:
     """The blind review's worst frame (2:09): while g′ came out of every entry, each line read
     ``dz = w dz + w dz`` for seconds. Sampled through the two motions of the factor beat (g′
@@ -231,7 +232,7 @@ def test_no_frame_of_the_factoring_states_a_false_equality(spec: NetworkSpec) ->
     assert misreadings(taken_out.lines, taken_out.regrouping, stays) == []
 
     after = factored[1]
-    product = segment.product_row(factor, fold, segment.factor_boxes()[1])
+    product = segment.product_row(factor, fold, segment.factor_boxes()[1], like=after)
     split = segment.split_product(after, product, stays)
     assert len(split.lines) == len(after.cells)
     assert misreadings(split.lines, split.regrouping, stays) == []
